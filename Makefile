@@ -1,0 +1,98 @@
+# ticketc - out-of-tree build into build/.
+#   make          build build/ticketc
+#   make demo     the main job on the shipped example
+#   make test     unit tests, run tests, the same under ASan+UBSan
+# Each target first installs missing Debian packages (tools/deps.sh).
+
+CC      ?= cc
+PY      := /usr/bin/python3
+B       := build
+ONNX_PROTO := /usr/include/onnx/onnx.proto
+
+WARN    := -std=c99 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
+OPT     ?= -O2 -g
+PBC_CFLAGS := $(shell pkg-config --cflags libprotobuf-c 2>/dev/null)
+PBC_LIBS   := $(shell pkg-config --libs libprotobuf-c 2>/dev/null || echo -lprotobuf-c)
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS   = $(shell pkg-config --libs check)
+
+BUILD_PKGS := gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libonnx-dev
+TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx dataset-fashion-mnist
+DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist
+
+SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary sha256
+LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o
+ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT := ir shape fold plan emit math
+
+.PHONY: all deps test-deps demo test unit run-tests asan-tests clean
+.SECONDARY:
+
+all: deps $(B)/ticketc
+
+deps:
+	@tools/deps.sh $(BUILD_PKGS)
+test-deps:
+	@tools/deps.sh $(TEST_PKGS)
+
+# ---- generated sources: build/gen only, never committed ----
+$(B)/gen/onnx.pb-c.c $(B)/gen/onnx.pb-c.h: $(ONNX_PROTO)
+	@mkdir -p $(B)/gen
+	protoc-c --proto_path=$(dir $(ONNX_PROTO)) --c_out=$(B)/gen $(notdir $(ONNX_PROTO))
+
+# runtime/tc_math.c as a C string, so the compiler can copy what a model needs
+$(B)/gen/runtime_math.c: runtime/tc_math.c
+	@mkdir -p $(B)/gen
+	{ echo '/* generated from runtime/tc_math.c */'; echo 'const char tc_runtime_math[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+
+# ---- the compiler ----
+$(B)/obj/%.o: compiler/%.c compiler/ticketc.h compiler/ops.h $(B)/gen/onnx.pb-c.h
+	@mkdir -p $(B)/obj
+	$(CC) $(WARN) $(OPT) $(PBC_CFLAGS) -I$(B)/gen -c $< -o $@
+$(B)/obj/%.o: $(B)/gen/%.c
+	@mkdir -p $(B)/obj
+	$(CC) -std=c99 -w $(OPT) $(PBC_CFLAGS) -I$(B)/gen -c $< -o $@
+$(B)/ticketc: $(LIB_OBJS) $(B)/obj/main.o
+	$(CC) -o $@ $^ $(PBC_LIBS) -lm
+
+# the same, under AddressSanitizer and UndefinedBehaviorSanitizer
+$(B)/asan/%.o: compiler/%.c compiler/ticketc.h compiler/ops.h $(B)/gen/onnx.pb-c.h
+	@mkdir -p $(B)/asan
+	$(CC) $(WARN) -O1 -g $(SAN) $(PBC_CFLAGS) -I$(B)/gen -c $< -o $@
+$(B)/asan/%.o: $(B)/gen/%.c
+	@mkdir -p $(B)/asan
+	$(CC) -std=c99 -w -O1 -g $(SAN) $(PBC_CFLAGS) -I$(B)/gen -c $< -o $@
+$(B)/asan/ticketc: $(ASAN_OBJS) $(B)/asan/main.o
+	$(CC) $(SAN) -o $@ $^ $(PBC_LIBS) -lm
+
+# ---- tests ----
+$(B)/tests/check_%: tests/unit/check_%.c tests/unit/unit.h $(LIB_OBJS)
+	@mkdir -p $(B)/tests
+	$(CC) $(WARN) $(OPT) $(CHECK_CFLAGS) $(PBC_CFLAGS) -Icompiler -I$(B)/gen $< $(LIB_OBJS) -o $@ $(CHECK_LIBS) $(PBC_LIBS) -lm
+$(B)/asan-tests/check_%: tests/unit/check_%.c tests/unit/unit.h $(ASAN_OBJS)
+	@mkdir -p $(B)/asan-tests
+	$(CC) $(WARN) -O1 -g $(SAN) $(CHECK_CFLAGS) $(PBC_CFLAGS) -Icompiler -I$(B)/gen $< $(ASAN_OBJS) -o $@ $(CHECK_LIBS) $(PBC_LIBS) -lm
+$(B)/tools/fcmp: tests/tools/fcmp.c
+	@mkdir -p $(B)/tools
+	$(CC) $(WARN) -O2 $< -o $@ -lm
+
+unit: test-deps $(UNIT:%=$(B)/tests/check_%)
+	@for t in $(UNIT); do CK_FORK=yes $(B)/tests/check_$$t || exit 1; done
+
+run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp
+	@TICKETC=$(B)/ticketc PY=$(PY) tests/run/run.sh
+
+asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(UNIT:%=$(B)/asan-tests/check_%)
+	@for t in $(UNIT); do $(B)/asan-tests/check_$$t || exit 1; done
+	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/run/run.sh
+
+test: test-deps
+	$(MAKE) unit
+	$(MAKE) run-tests
+	$(MAKE) asan-tests
+	@echo "make test: all tests passed"
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,52 @@
+/*
+ * fold.c - constant folding. A node whose inputs are all constant is
+ * evaluated now by the reference interpreter and its outputs become
+ * constants. This is also how PyTorch's prune format
+ * (weight_orig * weight_mask) turns into one sparse weight.
+ */
+#include "ticketc.h"
+
+static int all_inputs_const(const Graph *g, const Node *n)
+{
+    int i;
+    for (i = 0; i < n->n_in; i++)
+        if (n->in[i] != TC_NONE && !ir_is_const(&g->t[n->in[i]]))
+            return 0;
+    return 1;
+}
+
+/* Folds n if it can be; returns 1 when it did. Shapes must be known. */
+int fold_node(Graph *g, Node *n)
+{
+    void **vals;
+    int i;
+    /* a graph output keeps its node: the output is written at run time */
+    if (n->dead || g->t[n->out[0]].output_index >= 0)
+        return 0;
+    /* Shape needs only the (static) shape of its input */
+    if (!all_inputs_const(g, n) && n->op != OP_SHAPE)
+        return 0;
+    vals = arena_array(g->a, g->nt, sizeof(void *));
+    for (i = 0; i < n->n_in; i++)
+        if (n->in[i] != TC_NONE && ir_is_const(&g->t[n->in[i]]))
+            vals[n->in[i]] = g->t[n->in[i]].f ? (void *)g->t[n->in[i]].f : (void *)g->t[n->in[i]].i;
+    interp_node(g, n, vals);
+    for (i = 0; i < n->n_out; i++) {
+        Tensor *t = &g->t[n->out[i]];
+        if (t->dtype == DT_FLOAT)
+            t->f = vals[n->out[i]];
+        else
+            t->i = vals[n->out[i]];
+        t->producer = -1;
+    }
+    n->dead = 1;
+    return 1;
+}
+
+int fold_constants(Graph *g)
+{
+    int k, folded = 0;
+    for (k = 0; k < g->nn; k++)
+        folded += fold_node(g, &g->n[k]);
+    return folded;
+}

@@ -1,0 +1,324 @@
+/*
+ * interp.c - the reference interpreter: plain, obviously-correct dense
+ * evaluation of one node at a time. It folds constants at compile time,
+ * runs models for `--interpret` and is the oracle of the tests; it is
+ * never what ships. Sums accumulate in double, transcendentals come from
+ * libm in double, so the reference is at least as accurate as the output.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "ticketc.h"
+
+typedef struct {
+    Graph *g;
+    const Node *n;
+    void **vals;
+} Ctx;
+
+static const Tensor *T(Ctx *c, int i) { return &c->g->t[c->n->in[i]]; }
+static const Tensor *Y(Ctx *c, int i) { return &c->g->t[c->n->out[i]]; }
+static float *F(Ctx *c, int i) { return (float *)c->vals[c->n->in[i]]; }
+static int64_t *I(Ctx *c, int i) { return (int64_t *)c->vals[c->n->in[i]]; }
+static int has_in(Ctx *c, int i) { return i < c->n->n_in && c->n->in[i] != TC_NONE; }
+
+static void *new_out(Ctx *c, int i)
+{
+    const Tensor *y = Y(c, i);
+    size_t n = (size_t)ir_numel(y);
+    void *p = y->dtype == DT_FLOAT ? arena_array(c->g->a, n + 1, sizeof(float)) : arena_array(c->g->a, n + 1, sizeof(int64_t));
+    c->vals[c->n->out[i]] = p;
+    return p;
+}
+
+float interp_act(OpKind op, float alpha, float x)
+{
+    switch (op) {
+    case OP_RELU: return x < 0.0f ? 0.0f : x;
+    case OP_LEAKYRELU: return x < 0.0f ? alpha * x : x;
+    case OP_SIGMOID: return (float)(1.0 / (1.0 + exp(-(double)x)));
+    case OP_TANH: return (float)tanh((double)x);
+    default: BUG("not an activation");
+    }
+}
+
+static float act_alpha(const Node *n)
+{
+    return n->op == OP_LEAKYRELU ? attr_float(n, "alpha", 0.01f) : 0.0f;
+}
+
+static void apply_fused(Ctx *c, float *y, int64_t count)
+{
+    int64_t i;
+    if (c->n->act == OP_COUNT)
+        return;
+    for (i = 0; i < count; i++)
+        y[i] = interp_act(c->n->act, c->n->act_alpha, y[i]);
+}
+
+/* Flat index into x of output position o, x broadcast (numpy rules) to y. */
+static int64_t bcast_index(const Tensor *x, const Tensor *y, int64_t o)
+{
+    int64_t idx = 0, stride = 1;
+    int i;
+    for (i = y->rank - 1; i >= 0; i--) {
+        int64_t coord = o % y->dims[i];
+        int xi = i - (y->rank - x->rank);
+        o /= y->dims[i];
+        if (xi >= 0) {
+            if (x->dims[xi] != 1)
+                idx += coord * stride;
+            stride *= x->dims[xi];
+        }
+    }
+    return idx;
+}
+
+/* Y = alpha * A' * B' + beta * C */
+static void eval_gemm(Ctx *c)
+{
+    const Tensor *a = T(c, 0), *y = Y(c, 0);
+    const float *A = F(c, 0), *B = F(c, 1);
+    int ta = (int)attr_int(c->n, "transA", 0), tb = (int)attr_int(c->n, "transB", 0);
+    double alpha = attr_float(c->n, "alpha", 1.0f), beta = attr_float(c->n, "beta", 1.0f);
+    int64_t M = y->dims[0], N = y->dims[1], K = ta ? a->dims[0] : a->dims[1], m, j, k;
+    float *out = new_out(c, 0);
+    for (m = 0; m < M; m++)
+        for (j = 0; j < N; j++) {
+            double s = 0;
+            for (k = 0; k < K; k++)
+                s += (double)(ta ? A[k * M + m] : A[m * K + k]) * (tb ? B[j * K + k] : B[k * N + j]);
+            s *= alpha;
+            if (has_in(c, 2))
+                s += beta * F(c, 2)[bcast_index(T(c, 2), y, m * N + j)];
+            out[m * N + j] = (float)s;
+        }
+    apply_fused(c, out, M * N);
+}
+
+static void eval_matmul(Ctx *c)
+{
+    const Tensor *a = T(c, 0), *b = T(c, 1), *y = Y(c, 0);
+    const float *A = F(c, 0), *B = F(c, 1);
+    int64_t M = a->rank >= 2 ? a->dims[a->rank - 2] : 1, K = a->dims[a->rank - 1];
+    int64_t N = b->rank >= 2 ? b->dims[b->rank - 1] : 1;
+    int64_t batch = ir_numel(y) / (M * N), bi, m, j, k;
+    float *out = new_out(c, 0);
+    /* batch index bi -> offsets in A and B, via their broadcast batch shapes */
+    Tensor ab = *a, bb = *b, yb = *y;
+    ab.rank = a->rank > 2 ? a->rank - 2 : 0;
+    bb.rank = b->rank > 2 ? b->rank - 2 : 0;
+    yb.rank = ab.rank > bb.rank ? ab.rank : bb.rank;
+    for (bi = 0; bi < batch; bi++) {
+        const float *Ab = A + bcast_index(&ab, &yb, bi) * M * K;
+        const float *Bb = B + bcast_index(&bb, &yb, bi) * K * N;
+        for (m = 0; m < M; m++)
+            for (j = 0; j < N; j++) {
+                double s = 0;
+                for (k = 0; k < K; k++)
+                    s += (double)Ab[m * K + k] * Bb[k * N + j];
+                out[bi * M * N + m * N + j] = (float)s;
+            }
+    }
+    apply_fused(c, out, ir_numel(y));
+}
+
+static double binop(OpKind op, double x, double y)
+{
+    switch (op) {
+    case OP_ADD: return x + y;
+    case OP_SUB: return x - y;
+    case OP_MUL: return x * y;
+    case OP_DIV: return x / y;
+    default: BUG("not a binary op");
+    }
+}
+
+static void eval_binary(Ctx *c)
+{
+    const Tensor *a = T(c, 0), *b = T(c, 1), *y = Y(c, 0);
+    int64_t i, n = ir_numel(y);
+    if (y->dtype == DT_FLOAT) {
+        float *out = new_out(c, 0);
+        for (i = 0; i < n; i++)
+            out[i] = (float)binop(c->n->op, F(c, 0)[bcast_index(a, y, i)], F(c, 1)[bcast_index(b, y, i)]);
+        apply_fused(c, out, n);
+    } else {
+        int64_t *out = new_out(c, 0);
+        for (i = 0; i < n; i++) {
+            int64_t x = I(c, 0)[bcast_index(a, y, i)], z = I(c, 1)[bcast_index(b, y, i)];
+            if (c->n->op == OP_DIV && z == 0)
+                node_error(c->g, c->n, "integer division by zero");
+            switch (c->n->op) {
+            case OP_ADD: out[i] = (int64_t)((uint64_t)x + (uint64_t)z); break;
+            case OP_SUB: out[i] = (int64_t)((uint64_t)x - (uint64_t)z); break;
+            case OP_MUL: out[i] = (int64_t)((uint64_t)x * (uint64_t)z); break;
+            default: out[i] = (x == INT64_MIN && z == -1) ? x : x / z; break;
+            }
+        }
+    }
+}
+
+static void eval_unary(Ctx *c)
+{
+    int64_t i, n = ir_numel(Y(c, 0));
+    float *out = new_out(c, 0), alpha = act_alpha(c->n);
+    for (i = 0; i < n; i++)
+        out[i] = interp_act(c->n->op, alpha, F(c, 0)[i]);
+}
+
+/*
+ * softmax(x)_i = exp(x_i - max x) / sum_j exp(x_j - max x) over the axis;
+ * log_softmax(x)_i = x_i - max x - log(sum_j exp(x_j - max x)).
+ * Before opset 13 the input is coerced to 2-D at axis: the "axis" spans
+ * all dimensions from axis on.
+ */
+static void eval_softmax(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int64_t outer, len, inner, o, k, j;
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    softmax_extent(c->g, c->n, x, &outer, &len, &inner);
+    for (o = 0; o < outer; o++)
+        for (j = 0; j < inner; j++) {
+            const float *xp = X + o * len * inner + j;
+            float *yp = out + o * len * inner + j;
+            double mx = xp[0], s = 0;
+            for (k = 1; k < len; k++)
+                if (xp[k * inner] > mx)
+                    mx = xp[k * inner];
+            for (k = 0; k < len; k++)
+                s += exp(xp[k * inner] - mx);
+            for (k = 0; k < len; k++)
+                yp[k * inner] = c->n->op == OP_SOFTMAX ? (float)(exp(xp[k * inner] - mx) / s)
+                                                       : (float)(xp[k * inner] - mx - log(s));
+        }
+}
+
+/* Views copy their input unchanged: only the shape differs. */
+static void eval_view(Ctx *c)
+{
+    const Tensor *y = Y(c, 0);
+    size_t es = y->dtype == DT_FLOAT ? sizeof(float) : sizeof(int64_t);
+    void *out = new_out(c, 0);
+    memcpy(out, c->vals[c->n->in[0]], (size_t)ir_numel(y) * es);
+}
+
+static void eval_shapeof(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int64_t *out = new_out(c, 0), start = attr_int(c->n, "start", 0), i;
+    if (start < 0)
+        start += x->rank;
+    if (start < 0)
+        start = 0;
+    for (i = 0; i < Y(c, 0)->dims[0]; i++)
+        out[i] = x->dims[start + i];
+}
+
+static void eval_gather(Ctx *c)
+{
+    const Tensor *x = T(c, 0), *ix = T(c, 1);
+    int axis = (int)attr_int(c->n, "axis", 0), i;
+    int64_t outer = 1, inner = 1, o, k, nidx = ir_numel(ix), len;
+    size_t es = x->dtype == DT_FLOAT ? sizeof(float) : sizeof(int64_t);
+    char *out = new_out(c, 0);
+    const char *X = c->vals[c->n->in[0]];
+    if (axis < 0)
+        axis += x->rank;
+    len = x->dims[axis];
+    for (i = 0; i < axis; i++)
+        outer *= x->dims[i];
+    for (i = axis + 1; i < x->rank; i++)
+        inner *= x->dims[i];
+    for (o = 0; o < outer; o++)
+        for (k = 0; k < nidx; k++) {
+            int64_t j = I(c, 1)[k] < 0 ? I(c, 1)[k] + len : I(c, 1)[k];
+            memcpy(out + ((o * nidx + k) * inner) * es, X + ((o * len + j) * inner) * es, (size_t)inner * es);
+        }
+}
+
+static void eval_concat(Ctx *c)
+{
+    const Tensor *y = Y(c, 0);
+    int axis = (int)attr_int(c->n, "axis", 0), i, j;
+    int64_t outer = 1, inner = 1, o, pos = 0;
+    size_t es = y->dtype == DT_FLOAT ? sizeof(float) : sizeof(int64_t);
+    char *out = new_out(c, 0);
+    if (axis < 0)
+        axis += y->rank;
+    for (i = 0; i < axis; i++)
+        outer *= y->dims[i];
+    for (i = axis + 1; i < y->rank; i++)
+        inner *= y->dims[i];
+    for (j = 0; j < c->n->n_in; j++) {
+        int64_t len = T(c, j)->dims[axis];
+        const char *X = c->vals[c->n->in[j]];
+        for (o = 0; o < outer; o++)
+            memcpy(out + ((o * y->dims[axis] + pos) * inner) * es, X + (o * len * inner) * es, (size_t)(len * inner) * es);
+        pos += len;
+    }
+}
+
+static void eval_cast(Ctx *c)
+{
+    const Tensor *x = T(c, 0), *y = Y(c, 0);
+    int64_t i, n = ir_numel(y);
+    void *out = new_out(c, 0);
+    for (i = 0; i < n; i++) {
+        if (x->dtype == DT_FLOAT && y->dtype == DT_FLOAT)
+            ((float *)out)[i] = F(c, 0)[i];
+        else if (x->dtype == DT_INT64 && y->dtype == DT_INT64)
+            ((int64_t *)out)[i] = I(c, 0)[i];
+        else if (x->dtype == DT_INT64)
+            ((float *)out)[i] = (float)I(c, 0)[i];
+        else {
+            float v = F(c, 0)[i];
+            if (!(v > -9.2e18f && v < 9.2e18f))
+                node_error(c->g, c->n, "cannot cast %g to an integer", (double)v);
+            ((int64_t *)out)[i] = (int64_t)v;
+        }
+    }
+}
+
+typedef void (*EvalFn)(Ctx *);
+static const EvalFn eval_fns[] = {
+#define OP(id, name, cls) eval_##cls,
+    OPS(OP)
+#undef OP
+};
+
+void interp_node(Graph *g, const Node *n, void **vals)
+{
+    Ctx c;
+    int i;
+    c.g = g;
+    c.n = n;
+    c.vals = vals;
+    for (i = 0; i < n->n_in; i++)
+        if (n->in[i] != TC_NONE && !vals[n->in[i]] && n->op != OP_SHAPE)
+            BUG("interp_node: input without data");
+    eval_fns[n->op](&c);
+    for (i = 1; i < n->n_out; i++)
+        if (!vals[n->out[i]])
+            vals[n->out[i]] = arena_array(g->a, (size_t)ir_numel(&g->t[n->out[i]]) + 1, sizeof(int64_t));
+}
+
+void interp_run(Graph *g, float *const *inputs, float **outputs)
+{
+    void **vals = arena_array(g->a, g->nt, sizeof(void *));
+    uint32_t i;
+    int k;
+    for (i = 0; i < g->nt; i++)
+        vals[i] = g->t[i].f ? (void *)g->t[i].f : (void *)g->t[i].i;
+    for (k = 0; k < g->n_inputs; k++)
+        vals[g->inputs[k]] = inputs[k];
+    for (k = 0; k < g->nn; k++)
+        if (!g->n[k].dead)
+            interp_node(g, &g->n[k], vals);
+    for (k = 0; k < g->n_outputs; k++) {
+        const Tensor *t = &g->t[g->outputs[k]];
+        memcpy(outputs[k], vals[g->outputs[k]], (size_t)ir_numel(t) * sizeof(float));
+    }
+}

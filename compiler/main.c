@@ -1,0 +1,282 @@
+/*
+ * main.c - the command line, and the pipeline as a list of calls.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ticketc.h"
+
+static const char usage[] =
+    "usage: ticketc MODEL.onnx -o OUT.c [options]\n"
+    "\n"
+    "Compiles a (pruned) neural network into one standalone C file, OUT.c, and\n"
+    "its header OUT.h. Pruned weights cost nothing: layers with constant\n"
+    "weights become straight-line sums over the surviving weights only.\n"
+    "\n"
+    "options:\n"
+    "  -o FILE             the C file to write (its .h is written beside it)\n"
+    "  --prefix NAME       prefix of the generated API (default: from FILE)\n"
+    "  --strategy S        auto (default), unrolled or dense, for layers with\n"
+    "                      constant weights; dense is the baseline to compare with\n"
+    "  --main              add a main() that reads raw float32 samples from stdin\n"
+    "                      and writes raw float32 outputs to stdout (-r N repeats)\n"
+    "  --summary           print a table of the layers: weights kept, MACs\n"
+    "                      executed and skipped, bytes, strategy\n"
+    "  --dim NAME=SIZE     pin a symbolic input dimension (the first dimension\n"
+    "                      defaults to 1)\n"
+    "  --interpret         run the model in the reference interpreter on raw\n"
+    "                      float32 samples from stdin instead of writing C\n"
+    "  --max-terms N       terms per generated function in unrolled code (1024)\n"
+    "  --partial-sums N    accumulators per neuron in unrolled code, 1-4 (4)\n"
+    "  --max-bytes N       refuse models or tensor data larger than N bytes\n"
+    "                      (default 1 GiB)\n"
+    "  --dump-ir           print the IR after the passes to stderr\n"
+    "  --help, --version\n"
+    "\n"
+    "Exit status: 0 success, 1 bad input, 2 bad usage.\n";
+
+typedef struct {
+    const char *model, *out, *prefix;
+    Strategy strategy;
+    int with_main, summary, interpret, dump, max_terms, partial_sums;
+    LoadOptions load;
+    Buf options; /* as given, for the header comment */
+} Options;
+
+static long parse_long(const char *opt, const char *s, long lo, long hi)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        usage_error("%s expects a number from %ld to %ld, found '%s'", opt, lo, hi, s);
+    return v;
+}
+
+static void parse_args(int argc, char **argv, Options *o, Arena *a)
+{
+    int i;
+    memset(o, 0, sizeof *o);
+    o->strategy = STRAT_AUTO;
+    o->max_terms = 1024;
+    o->partial_sums = 4;
+    o->load.max_bytes = (size_t)1 << 30;
+    o->load.dims = arena_array(a, (size_t)argc + 1, sizeof(DimBinding));
+    for (i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEEDS_VALUE() do { if (!v) usage_error("%s needs a value", s); i++; } while (0)
+        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+            fputs(usage, stdout);
+            exit(0);
+        } else if (strcmp(s, "--version") == 0) {
+            printf("ticketc %s\n", TICKETC_VERSION);
+            exit(0);
+        } else if (strcmp(s, "-o") == 0) {
+            NEEDS_VALUE();
+            o->out = v;
+            continue; /* the output path is not part of the recorded options */
+        } else if (strcmp(s, "--prefix") == 0) {
+            NEEDS_VALUE();
+            o->prefix = v;
+        } else if (strcmp(s, "--strategy") == 0) {
+            NEEDS_VALUE();
+            if (strcmp(v, "auto") == 0)
+                o->strategy = STRAT_AUTO;
+            else if (strcmp(v, "unrolled") == 0)
+                o->strategy = STRAT_UNROLLED;
+            else if (strcmp(v, "dense") == 0)
+                o->strategy = STRAT_DENSE;
+            else
+                usage_error("unknown strategy '%s' (expected auto, unrolled or dense)", v);
+        } else if (strcmp(s, "--main") == 0) {
+            o->with_main = 1;
+        } else if (strcmp(s, "--summary") == 0) {
+            o->summary = 1;
+        } else if (strcmp(s, "--interpret") == 0) {
+            o->interpret = 1;
+        } else if (strcmp(s, "--dump-ir") == 0) {
+            o->dump = 1;
+        } else if (strcmp(s, "--max-terms") == 0) {
+            NEEDS_VALUE();
+            o->max_terms = (int)parse_long(s, v, 1, 1 << 24);
+        } else if (strcmp(s, "--partial-sums") == 0) {
+            NEEDS_VALUE();
+            o->partial_sums = (int)parse_long(s, v, 1, 4);
+        } else if (strcmp(s, "--max-bytes") == 0) {
+            NEEDS_VALUE();
+            o->load.max_bytes = (size_t)parse_long(s, v, 1024, 0x7fffffffL);
+        } else if (strcmp(s, "--dim") == 0) {
+            const char *eq;
+            DimBinding *d = &o->load.dims[o->load.n_dims++];
+            NEEDS_VALUE();
+            eq = strchr(v, '=');
+            if (!eq || eq == v)
+                usage_error("--dim expects NAME=SIZE, found '%s'", v);
+            d->name = arena_printf(a, "%.*s", (int)(eq - v), v);
+            d->value = parse_long("--dim", eq + 1, 1, 1L << 30);
+        } else if (s[0] == '-' && s[1]) {
+            usage_error("unknown option '%s'", s);
+        } else if (!o->model) {
+            o->model = s;
+            continue;
+        } else {
+            usage_error("more than one model given ('%s' and '%s')", o->model, s);
+        }
+        buf_printf(&o->options, "%s%s", o->options.len ? " " : "", s);
+        if (v && i > 0 && argv[i] == v)
+            buf_printf(&o->options, " %s", v);
+#undef NEEDS_VALUE
+    }
+    if (!o->model)
+        usage_error("no model given");
+    if (!o->out && !o->summary && !o->interpret && !o->dump)
+        usage_error("no output file given (-o OUT.c)");
+}
+
+/* The API prefix: --prefix, else the output's base name, as an identifier. */
+static const char *make_prefix(const Options *o, Arena *a)
+{
+    const char *src = o->prefix, *base;
+    char buf[64];
+    if (!src) {
+        const char *dot;
+        base = o->out ? strrchr(o->out, '/') : NULL;
+        base = base ? base + 1 : (o->out ? o->out : "model");
+        dot = strrchr(base, '.');
+        src = dot && dot != base ? arena_printf(a, "%.*s", (int)(dot - base), base) : base;
+    }
+    sanitize_ident(buf, sizeof buf, src);
+    if (!buf[0])
+        return "model";
+    if (buf[0] >= '0' && buf[0] <= '9')
+        return arena_printf(a, "m_%s", buf);
+    return arena_strdup(a, buf);
+}
+
+/* Writes path atomically: a temporary file beside it, then rename. */
+static void write_tmp(const char *tmp, const Buf *b)
+{
+    FILE *f = fopen(tmp, "wb");
+    if (!f || fwrite(b->p, 1, b->len, f) != b->len || fclose(f) != 0) {
+        int e = errno;
+        remove(tmp);
+        diag_set_file(tmp);
+        fatal("cannot write: %s", strerror(e));
+    }
+}
+
+static void write_outputs(const char *out, const Buf *c, const Buf *h, Arena *a)
+{
+    size_t n = strlen(out);
+    const char *hpath = n > 2 && strcmp(out + n - 2, ".c") == 0 ? arena_printf(a, "%.*s.h", (int)(n - 2), out)
+                                                                 : arena_printf(a, "%s.h", out);
+    const char *tc = arena_printf(a, "%s.tmp%ld", out, (long)getpid());
+    const char *th = arena_printf(a, "%s.tmp%ld", hpath, (long)getpid());
+    write_tmp(tc, c);
+    write_tmp(th, h);
+    if (rename(th, hpath) != 0 || rename(tc, out) != 0) {
+        int e = errno;
+        remove(tc);
+        remove(th);
+        diag_set_file(out);
+        fatal("cannot write: %s", strerror(e));
+    }
+}
+
+/* --interpret: raw float32 samples in, raw float32 outputs out. */
+static void run_interpreter(Graph *g)
+{
+    float **in = arena_array(g->a, (size_t)g->n_inputs, sizeof(float *));
+    float **out = arena_array(g->a, (size_t)g->n_outputs, sizeof(float *));
+    int k;
+    for (k = 0; k < g->n_inputs; k++)
+        in[k] = arena_array(g->a, (size_t)ir_numel(&g->t[g->inputs[k]]) + 1, sizeof(float));
+    for (k = 0; k < g->n_outputs; k++)
+        out[k] = arena_array(g->a, (size_t)ir_numel(&g->t[g->outputs[k]]) + 1, sizeof(float));
+    for (;;) {
+        for (k = 0; k < g->n_inputs; k++) {
+            size_t want = (size_t)ir_numel(&g->t[g->inputs[k]]);
+            size_t got = fread(in[k], sizeof(float), want, stdin);
+            if (got == 0 && k == 0 && feof(stdin))
+                return;
+            if (got != want)
+                fatal("short read on stdin: input %d needs %zu floats, got %zu", k, want, got);
+        }
+        interp_run(g, in, out);
+        for (k = 0; k < g->n_outputs; k++) {
+            size_t want = (size_t)ir_numel(&g->t[g->outputs[k]]);
+            if (fwrite(out[k], sizeof(float), want, stdout) != want)
+                fatal("cannot write to stdout");
+        }
+    }
+}
+
+static void dump_ir(const Graph *g, FILE *f)
+{
+    int k, i;
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        if (n->dead)
+            continue;
+        fprintf(f, "%s", ir_where(g, n));
+        if (n->act != OP_COUNT)
+            fprintf(f, " +%s", op_name(n->act));
+        fprintf(f, ":");
+        for (i = 0; i < n->n_in; i++)
+            if (n->in[i] != TC_NONE)
+                fprintf(f, " t%u%s%s", n->in[i], ir_shape_str(g->a, &g->t[n->in[i]]), ir_is_const(&g->t[n->in[i]]) ? "c" : "");
+        fprintf(f, " -> t%u%s", n->out[0], ir_shape_str(g->a, &g->t[n->out[0]]));
+        if (g->t[n->out[0]].offset >= 0)
+            fprintf(f, " @%lld", (long long)g->t[n->out[0]].offset);
+        fprintf(f, "\n");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    Arena *a = arena_new();
+    Options opt;
+    EmitOptions eo;
+    Graph *g;
+    Buf c = {0}, h = {0};
+
+    parse_args(argc, argv, &opt, a);
+    diag_set_file(opt.model);
+
+    g = onnx_load(opt.model, &opt.load, a);
+    infer_shapes(g);
+    fold_constants(g);
+    remove_dead(g);
+    fuse_activations(g);
+    plan_memory(g);
+
+    if (opt.dump)
+        dump_ir(g, stderr);
+    if (opt.interpret) {
+        run_interpreter(g);
+        arena_free(a);
+        return 0;
+    }
+    if (opt.summary)
+        print_summary(g, opt.strategy, stdout);
+    if (opt.out) {
+        memset(&eo, 0, sizeof eo);
+        eo.prefix = make_prefix(&opt, a);
+        eo.options = opt.options.p ? opt.options.p : "";
+        eo.strategy = opt.strategy;
+        eo.with_main = opt.with_main;
+        eo.max_terms = opt.max_terms;
+        eo.partial_sums = opt.partial_sums;
+        emit_c(g, &eo, &c, &h);
+        write_outputs(opt.out, &c, &h, a);
+    }
+    buf_free(&c);
+    buf_free(&h);
+    buf_free(&opt.options);
+    arena_free(a);
+    return 0;
+}

@@ -1,0 +1,464 @@
+/*
+ * onnx.c - the ONNX front end. Translates a ModelProto (parsed by the
+ * protobuf-c code generated from Debian's onnx.proto) into the IR and
+ * reports what it cannot take, naming the node or tensor. No semantics
+ * here beyond building the graph.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "onnx.pb-c.h"
+#include "ticketc.h"
+
+typedef struct {
+    Graph *g;
+    const LoadOptions *opt;
+    size_t data_bytes; /* tensor data loaded so far, against opt->max_bytes */
+} Loader;
+
+static const char *dtype_name(int dt)
+{
+    static const char *const names[] = {
+        "UNDEFINED", "FLOAT", "UINT8", "INT8", "UINT16", "INT16", "INT32",
+        "INT64", "STRING", "BOOL", "FLOAT16", "DOUBLE", "UINT32", "UINT64",
+        "COMPLEX64", "COMPLEX128", "BFLOAT16"};
+    return dt >= 0 && dt < (int)(sizeof names / sizeof *names) ? names[dt] : "unknown";
+}
+
+/* Bytes per element in raw_data, or 0 for types ticketc does not load. */
+static size_t raw_elem_size(int dt)
+{
+    switch (dt) {
+    case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT: return 4;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE: return 8;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT64: return 8;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT64: return 8;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT32: return 4;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT32: return 4;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT16: return 2;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT16: return 2;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT8: return 1;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT8: return 1;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__BOOL: return 1;
+    default: return 0;
+    }
+}
+
+static int is_float_type(int dt)
+{
+    return dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT || dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE;
+}
+
+/* Little-endian decoding, independent of the host. */
+static uint64_t le(const uint8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    while (n--)
+        v = (v << 8) | p[n];
+    return v;
+}
+
+static float f32_from_bits(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static double f64_from_bits(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, 8);
+    return d;
+}
+
+static int64_t raw_int(const uint8_t *p, int dt)
+{
+    switch (dt) {
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT64:
+    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT64: return (int64_t)le(p, 8);
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT32: return (int32_t)(uint32_t)le(p, 4);
+    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT32: return (int64_t)le(p, 4);
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT16: return (int16_t)(uint16_t)le(p, 2);
+    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT16: return (int64_t)le(p, 2);
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT8: return (int8_t)p[0];
+    default: return p[0]; /* UINT8, BOOL */
+    }
+}
+
+/* Fills tensor t (already named) from a TensorProto; 'what' names it in messages. */
+static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const char *what)
+{
+    Graph *g = L->g;
+    int dt = tp->has_data_type ? tp->data_type : 0;
+    int64_t numel = 1;
+    size_t i, es = raw_elem_size(dt);
+
+    if (tp->n_external_data || (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL))
+        fatal("%s: external data is not supported; save the model with its weights inside (onnx.save(model, path, save_as_external_data=False))", what);
+    if (!es)
+        fatal("%s: data type %s is not supported (float, double and integer types are)", what, dtype_name(dt));
+    if (tp->n_dims > TC_MAX_RANK)
+        fatal("%s: rank %zu exceeds the maximum of %d", what, tp->n_dims, TC_MAX_RANK);
+    for (i = 0; i < tp->n_dims; i++) {
+        if (tp->dims[i] < 0 || tp->dims[i] > ((int64_t)1 << 31))
+            fatal("%s: dimension %zu is %lld", what, i, (long long)tp->dims[i]);
+        numel *= tp->dims[i];
+        if (numel > (int64_t)(L->opt->max_bytes / 4))
+            fatal("%s: %lld elements exceed the tensor size limit (--max-bytes %zu)", what, (long long)numel, L->opt->max_bytes);
+    }
+    L->data_bytes += (size_t)numel * 4;
+    if (L->data_bytes > L->opt->max_bytes)
+        fatal("%s: tensor data exceeds the limit of %zu bytes in total (--max-bytes)", what, L->opt->max_bytes);
+    t->rank = (int)tp->n_dims;
+    for (i = 0; i < tp->n_dims; i++)
+        t->dims[i] = tp->dims[i];
+
+    if (tp->has_raw_data) {
+        const uint8_t *p = tp->raw_data.data;
+        if (tp->raw_data.len != (size_t)numel * es)
+            fatal("%s: raw_data holds %zu bytes, %s%s needs %lld", what, tp->raw_data.len, dtype_name(dt),
+                  ir_shape_str(g->a, t), (long long)numel * (long long)es);
+        if (is_float_type(dt)) {
+            t->dtype = DT_FLOAT;
+            t->f = arena_array(g->a, (size_t)numel, sizeof(float));
+            for (i = 0; i < (size_t)numel; i++)
+                t->f[i] = es == 4 ? f32_from_bits((uint32_t)le(p + 4 * i, 4)) : (float)f64_from_bits(le(p + 8 * i, 8));
+        } else {
+            t->dtype = DT_INT64;
+            t->i = arena_array(g->a, (size_t)numel, sizeof(int64_t));
+            for (i = 0; i < (size_t)numel; i++)
+                t->i[i] = raw_int(p + es * i, dt);
+        }
+        return;
+    }
+
+    /* Typed fields: which one holds the data depends on the type. */
+    {
+        size_t n;
+        if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
+            n = tp->n_float_data;
+        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
+            n = tp->n_double_data;
+        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
+            n = tp->n_int64_data;
+        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT64 || dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT32)
+            n = tp->n_uint64_data;
+        else
+            n = tp->n_int32_data;
+        if (n != (size_t)numel)
+            fatal("%s: holds %zu values, %s%s needs %lld", what, n, dtype_name(dt), ir_shape_str(g->a, t), (long long)numel);
+        if (is_float_type(dt)) {
+            t->dtype = DT_FLOAT;
+            t->f = arena_array(g->a, (size_t)numel, sizeof(float));
+            for (i = 0; i < n; i++)
+                t->f[i] = dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ? tp->float_data[i] : (float)tp->double_data[i];
+        } else {
+            t->dtype = DT_INT64;
+            t->i = arena_array(g->a, (size_t)numel, sizeof(int64_t));
+            for (i = 0; i < n; i++) {
+                if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
+                    t->i[i] = tp->int64_data[i];
+                else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT64 || dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT32)
+                    t->i[i] = (int64_t)tp->uint64_data[i];
+                else
+                    t->i[i] = tp->int32_data[i];
+            }
+        }
+    }
+    if (numel == 0) {
+        /* keep empty constants recognisable as constants */
+        if (t->dtype == DT_FLOAT)
+            t->f = arena_alloc(g->a, sizeof(float));
+        else
+            t->i = arena_alloc(g->a, sizeof(int64_t));
+    }
+}
+
+static const char *safe(Arena *a, const char *s)
+{
+    char buf[200];
+    sanitize_comment(buf, sizeof buf, s ? s : "");
+    return arena_strdup(a, buf);
+}
+
+/* A graph input: float tensor with static shape after pinning symbolic dims. */
+static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
+{
+    Graph *g = L->g;
+    const char *name = vi->name ? vi->name : "";
+    const char *sname = safe(g->a, name);
+    const Onnx__TypeProto__Tensor *tt;
+    TensorId id;
+    Tensor *t;
+    size_t i;
+
+    if (!name[0])
+        fatal("graph input %d has no name", index);
+    if (ir_find(g, name) != TC_NONE)
+        fatal("graph input '%s' is declared twice", sname);
+    if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !vi->type->tensor_type)
+        fatal("graph input '%s': only tensor inputs are supported", sname);
+    tt = vi->type->tensor_type;
+    if (!tt->has_elem_type || tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
+        fatal("graph input '%s': element type %s is not supported (inputs must be float32)", sname,
+              dtype_name(tt->has_elem_type ? tt->elem_type : 0));
+    if (!tt->shape)
+        fatal("graph input '%s' has no shape; ticketc needs static shapes", sname);
+    if (tt->shape->n_dim > TC_MAX_RANK)
+        fatal("graph input '%s': rank %zu exceeds the maximum of %d", sname, tt->shape->n_dim, TC_MAX_RANK);
+
+    id = ir_new_tensor(g, name);
+    t = &g->t[id];
+    t->rank = (int)tt->shape->n_dim;
+    for (i = 0; i < tt->shape->n_dim; i++) {
+        const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
+        int64_t v = -1;
+        if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value > 0) {
+            v = d->dim_value;
+        } else if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM && d->dim_param) {
+            int k;
+            for (k = 0; k < L->opt->n_dims; k++)
+                if (strcmp(L->opt->dims[k].name, d->dim_param) == 0)
+                    v = L->opt->dims[k].value;
+            if (v < 0 && i == 0)
+                v = 1; /* the batch dimension */
+            if (v < 0)
+                fatal("graph input '%s': dimension %zu is the symbol '%s'; pin it with --dim %s=SIZE", sname, i,
+                      safe(g->a, d->dim_param), safe(g->a, d->dim_param));
+        } else if (i == 0) {
+            v = 1;
+        }
+        if (v <= 0 || v > ((int64_t)1 << 31))
+            fatal("graph input '%s': dimension %zu is unknown or invalid; ticketc needs static shapes", sname, i);
+        t->dims[i] = v;
+    }
+    if (ir_numel(t) > (int64_t)(L->opt->max_bytes / 4))
+        fatal("graph input '%s' has %lld elements, more than the tensor size limit", sname, (long long)ir_numel(t));
+    t->input_index = g->n_inputs;
+    g->inputs[g->n_inputs++] = id;
+}
+
+static void load_attr(Loader *L, Node *n, Attr *at, const Onnx__AttributeProto *ap)
+{
+    Graph *g = L->g;
+    size_t i;
+    at->name = arena_strdup(g->a, ap->name ? ap->name : "");
+    switch (ap->type) {
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT: at->kind = AT_FLOAT; at->f = ap->f; break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT: at->kind = AT_INT; at->i = ap->i; break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING:
+        at->kind = AT_STRING;
+        at->s = arena_alloc(g->a, ap->s.len + 1);
+        if (ap->s.len)
+            memcpy(at->s, ap->s.data, ap->s.len);
+        break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS:
+        at->kind = AT_FLOATS;
+        at->n = ap->n_floats;
+        at->floats = arena_array(g->a, ap->n_floats + 1, sizeof(float));
+        for (i = 0; i < ap->n_floats; i++)
+            at->floats[i] = ap->floats[i];
+        break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS:
+        at->kind = AT_INTS;
+        at->n = ap->n_ints;
+        at->ints = arena_array(g->a, ap->n_ints + 1, sizeof(int64_t));
+        for (i = 0; i < ap->n_ints; i++)
+            at->ints[i] = ap->ints[i];
+        break;
+    default:
+        at->kind = AT_OTHER;
+        (void)n;
+        break;
+    }
+}
+
+/* Constant nodes become initializers. */
+static void load_constant(Loader *L, const Onnx__NodeProto *np, int index)
+{
+    Graph *g = L->g;
+    const char *what = arena_printf(g->a, "node %d '%s' (Constant)", index, safe(g->a, np->name));
+    Tensor *t;
+    const Onnx__AttributeProto *ap;
+    TensorId id;
+    size_t i;
+
+    if (np->n_output != 1 || !np->output[0][0])
+        fatal("%s: expected one output", what);
+    if (ir_find(g, np->output[0]) != TC_NONE)
+        fatal("%s: output '%s' is already defined", what, safe(g->a, np->output[0]));
+    if (np->n_attribute != 1)
+        fatal("%s: expected exactly one value attribute", what);
+    ap = np->attribute[0];
+    id = ir_new_tensor(g, np->output[0]);
+    t = &g->t[id];
+    if (strcmp(ap->name, "value") == 0 && ap->t) {
+        load_tensor(L, t, ap->t, what);
+    } else if (strcmp(ap->name, "value_float") == 0) {
+        t->rank = 0;
+        t->f = arena_alloc(g->a, sizeof(float));
+        t->f[0] = ap->f;
+    } else if (strcmp(ap->name, "value_floats") == 0) {
+        t->rank = 1;
+        t->dims[0] = (int64_t)ap->n_floats;
+        t->f = arena_array(g->a, ap->n_floats + 1, sizeof(float));
+        for (i = 0; i < ap->n_floats; i++)
+            t->f[i] = ap->floats[i];
+    } else if (strcmp(ap->name, "value_int") == 0) {
+        t->dtype = DT_INT64;
+        t->rank = 0;
+        t->i = arena_alloc(g->a, sizeof(int64_t));
+        t->i[0] = ap->i;
+    } else if (strcmp(ap->name, "value_ints") == 0) {
+        t->dtype = DT_INT64;
+        t->rank = 1;
+        t->dims[0] = (int64_t)ap->n_ints;
+        t->i = arena_array(g->a, ap->n_ints + 1, sizeof(int64_t));
+        for (i = 0; i < ap->n_ints; i++)
+            t->i[i] = ap->ints[i];
+    } else {
+        fatal("%s: attribute '%s' is not supported", what, safe(g->a, ap->name));
+    }
+}
+
+static void load_node(Loader *L, const Onnx__NodeProto *np, int index)
+{
+    Graph *g = L->g;
+    const char *op_type = np->op_type ? np->op_type : "";
+    int op, i;
+    Node *n;
+
+    if (np->domain && np->domain[0] && strcmp(np->domain, "ai.onnx") != 0)
+        fatal("node %d '%s' (%s): operators of domain '%s' are not supported", index, safe(g->a, np->name),
+              safe(g->a, op_type), safe(g->a, np->domain));
+    if (strcmp(op_type, "Constant") == 0) {
+        load_constant(L, np, index);
+        return;
+    }
+    op = op_lookup(op_type);
+    if (op < 0)
+        fatal("node %d '%s' (%s): unsupported operator '%s'", index, safe(g->a, np->name), safe(g->a, op_type),
+              safe(g->a, op_type));
+    if (np->n_input > 64 || np->n_output > 64)
+        fatal("node %d '%s' (%s): too many inputs or outputs", index, safe(g->a, np->name), safe(g->a, op_type));
+    n = ir_node(g, (OpKind)op, np->name, (int)np->n_input, (int)np->n_output);
+    n->index = index;
+    for (i = 0; i < n->n_in; i++) {
+        const char *nm = np->input[i];
+        if (!nm[0]) {
+            n->in[i] = TC_NONE; /* optional input left out */
+            continue;
+        }
+        n->in[i] = ir_find(g, nm);
+        if (n->in[i] == TC_NONE)
+            node_error(g, n, "input '%s' is not produced by any earlier node, initializer or graph input "
+                             "(dangling name, cycle, or nodes out of order)", safe(g->a, nm));
+    }
+    for (i = 0; i < n->n_out; i++) {
+        const char *nm = np->output[i];
+        if (!nm[0]) {
+            n->out[i] = ir_new_tensor(g, "");
+        } else {
+            if (ir_find(g, nm) != TC_NONE)
+                node_error(g, n, "output '%s' is already defined (names must be assigned once)", safe(g->a, nm));
+            n->out[i] = ir_new_tensor(g, nm);
+        }
+        g->t[n->out[i]].producer = (int)(n - g->n);
+    }
+    n->n_attrs = (int)np->n_attribute;
+    n->attrs = arena_array(g->a, np->n_attribute + 1, sizeof(Attr));
+    for (i = 0; i < n->n_attrs; i++)
+        load_attr(L, n, &n->attrs[i], np->attribute[i]);
+}
+
+Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a)
+{
+    Buf file = {0};
+    Onnx__ModelProto *m;
+    Onnx__GraphProto *gp;
+    Loader L;
+    Graph *g;
+    size_t i;
+    int r;
+
+    r = buf_read_file(&file, path, opt->max_bytes);
+    if (r == -1)
+        fatal("cannot read the model: %s", strerror(errno));
+    if (r == -2)
+        fatal("the model is larger than the limit of %zu bytes (--max-bytes)", opt->max_bytes);
+
+    if (file.len == 0)
+        fatal("the file is empty, not an ONNX model");
+    g = ir_new(a);
+    g->source = arena_strdup(a, path);
+    sha256_hex(file.p, file.len, g->sha256);
+
+    m = onnx__model_proto__unpack(NULL, file.len, (const uint8_t *)file.p);
+    buf_free(&file);
+    if (!m)
+        fatal("not a valid ONNX model (the protobuf data is truncated or malformed)");
+    gp = m->graph;
+    if (!gp)
+        fatal("the model has no graph");
+
+    L.g = g;
+    L.opt = opt;
+    L.data_bytes = 0;
+
+    g->producer = arena_printf(a, "%s%s%s", safe(a, m->producer_name), m->producer_version && m->producer_version[0] ? " " : "",
+                               safe(a, m->producer_version));
+    g->opset = 0;
+    for (i = 0; i < m->n_opset_import; i++) {
+        const char *dom = m->opset_import[i]->domain;
+        if (!dom || !dom[0] || strcmp(dom, "ai.onnx") == 0)
+            g->opset = m->opset_import[i]->version;
+    }
+    if (g->opset <= 0)
+        fatal("the model imports no version of the default ONNX operator set");
+
+    /* initializers first: inputs that are also initializers are constants */
+    for (i = 0; i < gp->n_initializer; i++) {
+        const Onnx__TensorProto *tp = gp->initializer[i];
+        const char *nm = tp->name ? tp->name : "";
+        const char *what = arena_printf(a, "initializer '%s'", safe(a, nm));
+        TensorId id;
+        if (!nm[0])
+            fatal("initializer %zu has no name", i);
+        if (ir_find(g, nm) != TC_NONE)
+            fatal("%s is defined twice", what);
+        id = ir_new_tensor(g, nm);
+        load_tensor(&L, &g->t[id], tp, what);
+    }
+    if (gp->n_sparse_initializer)
+        fatal("sparse initializers are not supported; store the weights dense (pruned entries as zeros)");
+
+    g->inputs = arena_array(a, gp->n_input + 1, sizeof(TensorId));
+    for (i = 0; i < gp->n_input; i++) {
+        const Onnx__ValueInfoProto *vi = gp->input[i];
+        if (vi->name && ir_find(g, vi->name) != TC_NONE)
+            continue; /* an initializer: a constant, not an input */
+        load_input(&L, vi, (int)i);
+    }
+    if (g->n_inputs == 0)
+        fatal("the graph has no inputs besides initializers");
+
+    for (i = 0; i < gp->n_node; i++)
+        load_node(&L, gp->node[i], (int)i);
+
+    if (gp->n_output == 0)
+        fatal("the graph has no outputs");
+    g->outputs = arena_array(a, gp->n_output + 1, sizeof(TensorId));
+    for (i = 0; i < gp->n_output; i++) {
+        const char *nm = gp->output[i]->name ? gp->output[i]->name : "";
+        TensorId id = ir_find(g, nm);
+        if (id == TC_NONE)
+            fatal("graph output '%s' is not produced by any node", safe(a, nm));
+        if (g->t[id].output_index >= 0)
+            fatal("graph output '%s' is listed twice", safe(a, nm));
+        g->t[id].output_index = g->n_outputs;
+        g->outputs[g->n_outputs++] = id;
+    }
+    onnx__model_proto__free_unpacked(m, NULL);
+    return g;
+}

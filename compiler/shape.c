@@ -1,0 +1,429 @@
+/*
+ * shape.c - shape inference. Every shape is static: graph inputs have
+ * pinned dimensions, so one pass in node order gives every tensor its
+ * rank and dimensions, or an error naming the node.
+ */
+#include <string.h>
+
+#include "ticketc.h"
+
+static Tensor *in(Graph *g, Node *n, int i)
+{
+    if (i >= n->n_in || n->in[i] == TC_NONE)
+        node_error(g, n, "missing input %d", i);
+    return &g->t[n->in[i]];
+}
+
+static Tensor *out(Graph *g, Node *n, int i) { return &g->t[n->out[i]]; }
+
+static void need_inputs(Graph *g, Node *n, int lo, int hi)
+{
+    if (n->n_in < lo || n->n_in > hi)
+        node_error(g, n, "expected %d to %d inputs, found %d", lo, hi, n->n_in);
+}
+
+/* Normalises an axis in [-rank, rank) to [0, rank). */
+static int norm_axis(Graph *g, Node *n, int64_t axis, int rank)
+{
+    if (axis < -rank || axis >= (rank ? rank : 1))
+        node_error(g, n, "axis %lld is out of range for rank %d", (long long)axis, rank);
+    return (int)(axis < 0 ? axis + rank : axis);
+}
+
+static void check_numel(Graph *g, Node *n, const Tensor *t)
+{
+    int64_t k = 1;
+    int i;
+    for (i = 0; i < t->rank; i++) {
+        if (t->dims[i] < 0 || t->dims[i] > ((int64_t)1 << 31))
+            node_error(g, n, "dimension %d of the result is %lld", i, (long long)t->dims[i]);
+        k *= t->dims[i];
+        if (k > ((int64_t)1 << 32))
+            node_error(g, n, "the result %s has too many elements", ir_shape_str(g->a, t));
+    }
+}
+
+/* ---- Gemm: Y = alpha * A' * B' + beta * C, A' [M,K], B' [K,N] ---- */
+static void shape_gemm(Graph *g, Node *n)
+{
+    Tensor *a, *b, *y = out(g, n, 0);
+    int64_t ta = attr_int(n, "transA", 0), tb = attr_int(n, "transB", 0);
+    int64_t m, k, k2, nn, d[2];
+    need_inputs(g, n, 2, 3);
+    a = in(g, n, 0);
+    b = in(g, n, 1);
+    if (a->rank != 2 || b->rank != 2)
+        node_error(g, n, "A and B must be matrices, found %s and %s", ir_shape_str(g->a, a), ir_shape_str(g->a, b));
+    m = ta ? a->dims[1] : a->dims[0];
+    k = ta ? a->dims[0] : a->dims[1];
+    k2 = tb ? b->dims[1] : b->dims[0];
+    nn = tb ? b->dims[0] : b->dims[1];
+    if (k != k2)
+        node_error(g, n, "inner dimensions differ: A%s%s and B%s%s", ir_shape_str(g->a, a), ta ? " (transposed)" : "",
+                   ir_shape_str(g->a, b), tb ? " (transposed)" : "");
+    if (n->n_in == 3 && n->in[2] != TC_NONE) {
+        Tensor *c = in(g, n, 2);
+        int ok = c->rank <= 2;
+        if (ok && c->rank >= 1 && c->dims[c->rank - 1] != 1 && c->dims[c->rank - 1] != nn)
+            ok = 0;
+        if (ok && c->rank == 2 && c->dims[0] != 1 && c->dims[0] != m)
+            ok = 0;
+        if (!ok)
+            node_error(g, n, "C%s does not broadcast to [%lld,%lld]", ir_shape_str(g->a, c), (long long)m, (long long)nn);
+    }
+    d[0] = m;
+    d[1] = nn;
+    ir_set_dims(y, 2, d);
+}
+
+/* ---- MatMul: numpy semantics, batch dimensions broadcast ---- */
+static void shape_matmul(Graph *g, Node *n)
+{
+    Tensor *a, *b, *y = out(g, n, 0);
+    int64_t d[TC_MAX_RANK];
+    int ra, rb, r, i;
+    int64_t m, k, k2, nn;
+    need_inputs(g, n, 2, 2);
+    a = in(g, n, 0);
+    b = in(g, n, 1);
+    if (a->rank < 1 || b->rank < 1)
+        node_error(g, n, "inputs must have rank 1 or more, found %s and %s", ir_shape_str(g->a, a), ir_shape_str(g->a, b));
+    ra = a->rank;
+    rb = b->rank;
+    m = ra >= 2 ? a->dims[ra - 2] : 1;
+    k = a->dims[ra - 1];
+    k2 = rb >= 2 ? b->dims[rb - 2] : b->dims[0];
+    nn = rb >= 2 ? b->dims[rb - 1] : 1;
+    if (k != k2)
+        node_error(g, n, "inner dimensions differ: %s x %s", ir_shape_str(g->a, a), ir_shape_str(g->a, b));
+    /* batch dims: all but the last two of each, broadcast */
+    {
+        int ba = ra > 2 ? ra - 2 : 0, bb = rb > 2 ? rb - 2 : 0;
+        int nb = ba > bb ? ba : bb;
+        for (i = 0; i < nb; i++) {
+            int64_t da = i - (nb - ba) >= 0 ? a->dims[i - (nb - ba)] : 1;
+            int64_t db = i - (nb - bb) >= 0 ? b->dims[i - (nb - bb)] : 1;
+            if (da != db && da != 1 && db != 1)
+                node_error(g, n, "batch dimensions of %s and %s do not broadcast", ir_shape_str(g->a, a), ir_shape_str(g->a, b));
+            d[i] = da == 1 ? db : da;
+        }
+        r = nb;
+    }
+    if (ra >= 2)
+        d[r++] = m;
+    if (rb >= 2)
+        d[r++] = nn;
+    ir_set_dims(y, r, d);
+}
+
+/* Multidirectional (numpy) broadcasting of two shapes into y. */
+static void broadcast(Graph *g, Node *n, const Tensor *a, const Tensor *b, Tensor *y)
+{
+    int r = a->rank > b->rank ? a->rank : b->rank, i;
+    int64_t d[TC_MAX_RANK];
+    for (i = 0; i < r; i++) {
+        int ia = i - (r - a->rank), ib = i - (r - b->rank);
+        int64_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
+        if (da != db && da != 1 && db != 1)
+            node_error(g, n, "shapes %s and %s do not broadcast", ir_shape_str(g->a, a), ir_shape_str(g->a, b));
+        d[i] = da == 1 ? db : da;
+    }
+    ir_set_dims(y, r, d);
+}
+
+static void shape_binary(Graph *g, Node *n)
+{
+    Tensor *a, *b;
+    need_inputs(g, n, 2, 2);
+    a = in(g, n, 0);
+    b = in(g, n, 1);
+    if (a->dtype != b->dtype)
+        node_error(g, n, "inputs have different element types");
+    broadcast(g, n, a, b, out(g, n, 0));
+    out(g, n, 0)->dtype = a->dtype;
+}
+
+static void shape_unary(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+static void shape_softmax(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    norm_axis(g, n, attr_int(n, "axis", g->opset >= 13 ? -1 : 1), x->rank);
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* Reshape's target: 0 copies the input dimension (unless allowzero), -1 is inferred. */
+static void shape_reshape(Graph *g, Node *n, Tensor *x, Tensor *y)
+{
+    Tensor *s = in(g, n, 1);
+    int64_t d[TC_MAX_RANK], known = 1;
+    int i, infer = -1, r;
+    int allowzero = (int)attr_int(n, "allowzero", 0);
+    if (!s->i || s->rank != 1)
+        node_error(g, n, "the shape input must be a constant 1-D int64 tensor");
+    r = (int)s->dims[0];
+    if (r > TC_MAX_RANK)
+        node_error(g, n, "target rank %d exceeds the maximum of %d", r, TC_MAX_RANK);
+    for (i = 0; i < r; i++) {
+        d[i] = s->i[i];
+        if (d[i] == 0 && !allowzero) {
+            if (i >= x->rank)
+                node_error(g, n, "shape entry %d is 0 but the input has rank %d", i, x->rank);
+            d[i] = x->dims[i];
+        }
+        if (d[i] == -1) {
+            if (infer >= 0)
+                node_error(g, n, "more than one -1 in the target shape");
+            infer = i;
+        } else if (d[i] < 0) {
+            node_error(g, n, "invalid target dimension %lld", (long long)d[i]);
+        } else {
+            known *= d[i];
+            if (known > ((int64_t)1 << 40))
+                node_error(g, n, "target shape too large");
+        }
+    }
+    if (infer >= 0) {
+        if (known == 0 || ir_numel(x) % known)
+            node_error(g, n, "cannot reshape %s (%lld elements) to the target shape", ir_shape_str(g->a, x), (long long)ir_numel(x));
+        d[infer] = ir_numel(x) / known;
+        known = ir_numel(x);
+    }
+    if (known != ir_numel(x))
+        node_error(g, n, "cannot reshape %s (%lld elements) to %lld elements", ir_shape_str(g->a, x),
+                   (long long)ir_numel(x), (long long)known);
+    ir_set_dims(y, r, d);
+}
+
+/* The axes of Squeeze/Unsqueeze: an attribute before opset 13, an input after. */
+static int get_axes(Graph *g, Node *n, int64_t *axes)
+{
+    const Attr *at = attr_get(n, "axes");
+    int k, i;
+    if (n->n_in >= 2 && n->in[1] != TC_NONE) {
+        Tensor *t = in(g, n, 1);
+        if (!t->i || t->rank != 1)
+            node_error(g, n, "axes must be a constant 1-D int64 tensor");
+        k = (int)t->dims[0];
+        if (k > TC_MAX_RANK)
+            node_error(g, n, "too many axes");
+        for (i = 0; i < k; i++)
+            axes[i] = t->i[i];
+        return k;
+    }
+    if (!at)
+        return -1;
+    if (at->kind != AT_INTS || at->n > TC_MAX_RANK)
+        node_error(g, n, "attribute 'axes' must be a list of at most %d ints", TC_MAX_RANK);
+    for (i = 0; i < (int)at->n; i++)
+        axes[i] = at->ints[i];
+    return (int)at->n;
+}
+
+static void shape_view(Graph *g, Node *n)
+{
+    Tensor *x = in(g, n, 0), *y = out(g, n, 0);
+    int64_t d[TC_MAX_RANK], axes[TC_MAX_RANK];
+    int i, j, k, r;
+    y->dtype = x->dtype;
+    switch (n->op) {
+    case OP_FLATTEN: {
+        int axis = (int)attr_int(n, "axis", 1);
+        int64_t lo = 1, hi = 1;
+        if (axis < 0)
+            axis += x->rank;
+        if (axis < 0 || axis > x->rank)
+            node_error(g, n, "axis %lld is out of range for rank %d", (long long)attr_int(n, "axis", 1), x->rank);
+        for (i = 0; i < x->rank; i++)
+            *(i < axis ? &lo : &hi) *= x->dims[i];
+        d[0] = lo;
+        d[1] = hi;
+        ir_set_dims(y, 2, d);
+        break;
+    }
+    case OP_RESHAPE:
+        need_inputs(g, n, 2, 2);
+        shape_reshape(g, n, x, y);
+        break;
+    case OP_IDENTITY:
+        need_inputs(g, n, 1, 1);
+        ir_set_dims(y, x->rank, x->dims);
+        break;
+    case OP_DROPOUT:
+        need_inputs(g, n, 1, 3);
+        if (n->n_in == 3 && n->in[2] != TC_NONE) {
+            Tensor *tm = in(g, n, 2);
+            if (!tm->i || tm->i[0] != 0)
+                node_error(g, n, "training_mode must be a constant false; ticketc compiles inference only");
+        }
+        if (n->n_out > 1 && g->t[n->out[1]].name[0])
+            node_error(g, n, "the mask output is not supported (inference only)");
+        ir_set_dims(y, x->rank, x->dims);
+        if (n->n_out > 1) {
+            g->t[n->out[1]].dtype = DT_INT64;
+            ir_set_dims(&g->t[n->out[1]], x->rank, x->dims);
+        }
+        break;
+    case OP_UNSQUEEZE:
+        k = get_axes(g, n, axes);
+        if (k < 0)
+            node_error(g, n, "axes are missing");
+        r = x->rank + k;
+        if (r > TC_MAX_RANK)
+            node_error(g, n, "result rank %d exceeds the maximum of %d", r, TC_MAX_RANK);
+        for (i = 0; i < r; i++)
+            d[i] = -1;
+        for (i = 0; i < k; i++) {
+            int a = norm_axis(g, n, axes[i], r);
+            if (d[a] == 1)
+                node_error(g, n, "axis %lld is repeated", (long long)axes[i]);
+            d[a] = 1;
+        }
+        for (i = 0, j = 0; i < r; i++)
+            if (d[i] == -1)
+                d[i] = x->dims[j++];
+            else
+                d[i] = 1;
+        ir_set_dims(y, r, d);
+        break;
+    case OP_SQUEEZE: {
+        int drop[TC_MAX_RANK] = {0};
+        k = get_axes(g, n, axes);
+        for (i = 0; i < x->rank; i++)
+            drop[i] = k < 0 && x->dims[i] == 1;
+        for (i = 0; i < k; i++) {
+            int a = norm_axis(g, n, axes[i], x->rank);
+            if (x->dims[a] != 1)
+                node_error(g, n, "cannot squeeze axis %d of %s", a, ir_shape_str(g->a, x));
+            drop[a] = 1;
+        }
+        for (i = 0, r = 0; i < x->rank; i++)
+            if (!drop[i])
+                d[r++] = x->dims[i];
+        ir_set_dims(y, r, d);
+        break;
+    }
+    default:
+        BUG("not a view op");
+    }
+}
+
+static void shape_shapeof(Graph *g, Node *n)
+{
+    Tensor *x = in(g, n, 0), *y = out(g, n, 0);
+    int64_t start = attr_int(n, "start", 0), end = attr_int(n, "end", x->rank), d;
+    if (start < 0) start += x->rank;
+    if (end < 0) end += x->rank;
+    if (start < 0) start = 0;
+    if (end > x->rank) end = x->rank;
+    d = end > start ? end - start : 0;
+    y->dtype = DT_INT64;
+    ir_set_dims(y, 1, &d);
+}
+
+static void shape_gather(Graph *g, Node *n)
+{
+    Tensor *x, *ix, *y = out(g, n, 0);
+    int64_t d[TC_MAX_RANK];
+    int axis, i, r = 0;
+    need_inputs(g, n, 2, 2);
+    x = in(g, n, 0);
+    ix = in(g, n, 1);
+    axis = norm_axis(g, n, attr_int(n, "axis", 0), x->rank);
+    if (ix->dtype != DT_INT64 || !ix->i)
+        node_error(g, n, "indices must be a constant integer tensor");
+    if (x->rank - 1 + ix->rank > TC_MAX_RANK)
+        node_error(g, n, "result rank exceeds the maximum of %d", TC_MAX_RANK);
+    for (i = 0; i < axis; i++)
+        d[r++] = x->dims[i];
+    for (i = 0; i < ix->rank; i++)
+        d[r++] = ix->dims[i];
+    for (i = axis + 1; i < x->rank; i++)
+        d[r++] = x->dims[i];
+    for (i = 0; i < ir_numel(ix); i++)
+        if (ix->i[i] < -x->dims[axis] || ix->i[i] >= x->dims[axis])
+            node_error(g, n, "index %lld is out of range for dimension %lld", (long long)ix->i[i], (long long)x->dims[axis]);
+    y->dtype = x->dtype;
+    ir_set_dims(y, r, d);
+}
+
+static void shape_concat(Graph *g, Node *n)
+{
+    Tensor *x0 = in(g, n, 0), *y = out(g, n, 0);
+    int64_t d[TC_MAX_RANK];
+    int axis, i, j;
+    if (n->n_in < 1)
+        node_error(g, n, "expected at least one input");
+    axis = norm_axis(g, n, attr_int(n, "axis", 0), x0->rank);
+    for (i = 0; i < x0->rank; i++)
+        d[i] = x0->dims[i];
+    for (j = 1; j < n->n_in; j++) {
+        Tensor *xj = in(g, n, j);
+        if (xj->rank != x0->rank || xj->dtype != x0->dtype)
+            node_error(g, n, "input %d %s does not match input 0 %s", j, ir_shape_str(g->a, xj), ir_shape_str(g->a, x0));
+        for (i = 0; i < x0->rank; i++)
+            if (i != axis && xj->dims[i] != x0->dims[i])
+                node_error(g, n, "input %d %s does not match input 0 %s outside axis %d", j, ir_shape_str(g->a, xj),
+                           ir_shape_str(g->a, x0), axis);
+        d[axis] += xj->dims[axis];
+    }
+    y->dtype = x0->dtype;
+    ir_set_dims(y, x0->rank, d);
+}
+
+static void shape_cast(Graph *g, Node *n)
+{
+    Tensor *x = in(g, n, 0), *y = out(g, n, 0);
+    int64_t to = attr_int(n, "to", 0);
+    if (to == 1 || to == 11)
+        y->dtype = DT_FLOAT;
+    else if (to == 2 || to == 3 || to == 4 || to == 5 || to == 6 || to == 7 || to == 9 || to == 12 || to == 13)
+        y->dtype = DT_INT64;
+    else
+        node_error(g, n, "cast to type %lld is not supported", (long long)to);
+    ir_set_dims(y, x->rank, x->dims);
+}
+
+typedef void (*ShapeFn)(Graph *, Node *);
+static const ShapeFn shape_fns[] = {
+#define OP(id, name, cls) shape_##cls,
+    OPS(OP)
+#undef OP
+};
+
+void infer_node_shape(Graph *g, Node *n)
+{
+    int i;
+    if (n->n_out < 1)
+        node_error(g, n, "has no outputs");
+    for (i = 0; i < n->n_in; i++)
+        if (n->in[i] != TC_NONE && g->t[n->in[i]].rank < 0)
+            node_error(g, n, "input %d has no known shape", i);
+    if (n->n_out > 1 && n->op != OP_DROPOUT)
+        for (i = 1; i < n->n_out; i++)
+            if (g->t[n->out[i]].name[0])
+                node_error(g, n, "only one output is supported");
+    g->t[n->out[0]].dtype = DT_FLOAT;
+    shape_fns[n->op](g, n);
+    check_numel(g, n, &g->t[n->out[0]]);
+}
+
+void infer_shapes(Graph *g)
+{
+    int i;
+    for (i = 0; i < g->nn; i++)
+        if (!g->n[i].dead) {
+            infer_node_shape(g, &g->n[i]);
+            fold_node(g, &g->n[i]);
+        }
+}

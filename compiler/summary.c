@@ -1,0 +1,58 @@
+/*
+ * summary.c - `--summary`: one row per live node with its shapes, the
+ * weights it keeps and the multiply-adds it executes and skips.
+ */
+#include "ticketc.h"
+
+static void shape(const Graph *g, TensorId id, char *buf, size_t size)
+{
+    const Tensor *t = &g->t[id];
+    size_t n = 0;
+    int i;
+    n += (size_t)snprintf(buf, size, "[");
+    for (i = 0; i < t->rank && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, i ? ",%lld" : "%lld", (long long)t->dims[i]);
+    if (n < size)
+        snprintf(buf + n, size - n, "]");
+}
+
+void print_summary(const Graph *g, Strategy s, FILE *f)
+{
+    int64_t tot_nnz = 0, tot_w = 0, tot_mac = 0, tot_skip = 0, tot_bytes = 0;
+    int k;
+    fprintf(f, "%-5s %-10s %-16s %-14s %-12s %17s %7s %12s %12s %10s  %s\n", "node", "op", "name", "input", "output",
+            "nonzero/total", "kept", "MACs run", "MACs skipped", "w bytes", "strategy");
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        char in[40], out[40], name[17], ratio[40];
+        int64_t nnz, total, rows;
+        if (n->dead)
+            continue;
+        shape(g, n->in[0], in, sizeof in);
+        shape(g, n->out[0], out, sizeof out);
+        sanitize_comment(name, sizeof name, n->name);
+        if (emit_layer_weights(g, n, &nnz, &total, &rows)) {
+            Strategy st = emit_choose(s, nnz, total);
+            int64_t bytes = (st == STRAT_DENSE ? total : nnz) * 4;
+            snprintf(ratio, sizeof ratio, "%lld/%lld", (long long)nnz, (long long)total);
+            fprintf(f, "%-5d %-10s %-16s %-14s %-12s %17s %6.1f%% %12lld %12lld %10lld  %s\n", n->index,
+                    op_name(n->op), name, in, out, ratio, 100.0 * (double)nnz / (double)(total ? total : 1),
+                    (long long)(rows * nnz), (long long)(rows * (total - nnz)), (long long)bytes, strategy_name(st));
+            tot_nnz += nnz;
+            tot_w += total;
+            tot_mac += rows * nnz;
+            tot_skip += rows * (total - nnz);
+            tot_bytes += bytes;
+        } else {
+            fprintf(f, "%-5d %-10s %-16s %-14s %-12s %17s %7s %12s %12s %10s  %s\n", n->index,
+                    op_name(n->op), name, in, out, "-", "-", "-", "-", "-", "-");
+        }
+        if (n->act != OP_COUNT && emit_layer_weights(g, n, &nnz, &total, &rows))
+            fprintf(f, "%-5s   + %s (fused)\n", "", op_name(n->act));
+    }
+    fprintf(f, "total: %lld of %lld weights kept (%.2f%%), %lld MACs run, %lld skipped, %lld weight bytes, "
+               "arena %lld bytes (liveness lower bound %lld)\n",
+            (long long)tot_nnz, (long long)tot_w, 100.0 * (double)tot_nnz / (double)(tot_w ? tot_w : 1),
+            (long long)tot_mac, (long long)tot_skip, (long long)tot_bytes, (long long)g->arena_floats * 4,
+            (long long)g->arena_lower_bound * 4);
+}

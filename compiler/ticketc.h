@@ -1,0 +1,259 @@
+/*
+ * ticketc.h - the IR and the API of every stage, one section per .c file.
+ *
+ * The pipeline (see main.c):
+ *   onnx_load -> apply_masks -> infer_shapes -> fold_constants
+ *   -> remove_dead -> fuse_activations -> plan_memory -> emit_c
+ */
+#ifndef TICKETC_H
+#define TICKETC_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TICKETC_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define TC_NORETURN __attribute__((noreturn))
+#define TC_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define TC_NORETURN
+#define TC_PRINTF(a, b)
+#endif
+
+/* ===== arena.c: one pool per compilation; the only file that calls malloc ===== */
+
+typedef struct Arena Arena;
+
+Arena *arena_new(void);
+void *arena_alloc(Arena *a, size_t n); /* zeroed, 16-byte aligned */
+void *arena_array(Arena *a, size_t count, size_t size); /* checks overflow */
+char *arena_strdup(Arena *a, const char *s);
+char *arena_printf(Arena *a, const char *fmt, ...) TC_PRINTF(2, 3);
+void arena_free(Arena *a);
+
+/* A growable byte buffer (generated text, files read into memory). */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} Buf;
+
+void buf_add(Buf *b, const void *p, size_t n);
+void buf_printf(Buf *b, const char *fmt, ...) TC_PRINTF(2, 3);
+void buf_vprintf(Buf *b, const char *fmt, va_list ap);
+void buf_free(Buf *b);
+int buf_read_file(Buf *b, const char *path, size_t limit); /* 0 ok, -1 errno, -2 too big */
+
+/* ===== diag.c: diagnostics ===== */
+
+/* Exit codes: 1 bad input, 2 bad usage; internal bugs abort. */
+enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+void diag_set_file(const char *path);
+const char *diag_file(void);
+void fatal(const char *fmt, ...) TC_PRINTF(1, 2) TC_NORETURN;
+void usage_error(const char *fmt, ...) TC_PRINTF(1, 2) TC_NORETURN;
+void warning(const char *fmt, ...) TC_PRINTF(1, 2);
+void diag_bug(const char *file, int line, const char *msg) TC_NORETURN;
+#define BUG(msg) diag_bug(__FILE__, __LINE__, (msg))
+#define ASSERT(c) ((c) ? (void)0 : diag_bug(__FILE__, __LINE__, #c))
+
+/* ===== ir.c: graph, tensors, nodes ===== */
+
+typedef uint32_t TensorId;
+#define TC_NONE ((TensorId)0xffffffffu)
+#define TC_MAX_RANK 8
+
+typedef enum {
+#define OP(id, name, cls) id,
+#include "ops.h"
+    OPS(OP)
+#undef OP
+    OP_COUNT
+} OpKind;
+
+typedef enum { DT_FLOAT = 1, DT_INT64 = 7 } DType;
+
+typedef struct {
+    char *name;
+    DType dtype;
+    int rank;           /* -1 while unknown */
+    int64_t dims[TC_MAX_RANK];
+    float *f;           /* constant data when dtype == DT_FLOAT */
+    int64_t *i;         /* constant data when dtype == DT_INT64 */
+    float *mask;        /* pruning mask, applied by apply_masks */
+    int producer;       /* node index or -1 */
+    int consumers;      /* uses by live nodes, counted by remove_dead */
+    int input_index;    /* position among graph inputs, or -1 */
+    int output_index;   /* position among graph outputs, or -1 */
+    /* memory plan */
+    TensorId alias;     /* storage shared with this tensor (views), or TC_NONE */
+    int64_t offset;     /* float offset into the arena, or -1 */
+} Tensor;
+
+typedef enum { AT_FLOAT, AT_INT, AT_STRING, AT_FLOATS, AT_INTS, AT_TENSOR, AT_OTHER } AttrKind;
+
+typedef struct {
+    char *name;
+    AttrKind kind;
+    float f;
+    int64_t i;
+    char *s;
+    float *floats;
+    int64_t *ints;
+    size_t n;           /* length of floats / ints */
+} Attr;
+
+typedef struct {
+    OpKind op;
+    char *name;         /* as in the model (may be empty) */
+    int index;          /* position in the source model, for messages */
+    TensorId *in;
+    int n_in;
+    TensorId *out;
+    int n_out;
+    Attr *attrs;
+    int n_attrs;
+    int dead;
+    /* activation fused into this node by fuse_activations */
+    OpKind act;         /* OP_COUNT when none */
+    float act_alpha;
+    int act_node;       /* index of the fused node, for comments */
+} Node;
+
+typedef struct {
+    Arena *a;
+    Tensor *t;
+    uint32_t nt, t_cap;
+    Node *n;
+    int nn, n_cap;
+    TensorId *inputs;
+    int n_inputs;
+    TensorId *outputs;
+    int n_outputs;
+    int64_t opset;      /* default-domain opset version */
+    char *producer;     /* producer name and version */
+    char *source;       /* path of the model file */
+    char sha256[65];    /* of the model file */
+    uint32_t *hash;     /* name -> tensor index table */
+    uint32_t hash_cap;
+    int64_t arena_floats; /* set by plan_memory */
+    int64_t arena_lower_bound;
+} Graph;
+
+Graph *ir_new(Arena *a);
+TensorId ir_tensor(Graph *g, const char *name);     /* find or create */
+TensorId ir_find(const Graph *g, const char *name); /* or TC_NONE */
+TensorId ir_new_tensor(Graph *g, const char *name);
+Node *ir_node(Graph *g, OpKind op, const char *name, int n_in, int n_out);
+const char *op_name(OpKind op);
+int op_lookup(const char *onnx_name); /* OpKind or -1 */
+
+int64_t ir_numel(const Tensor *t);
+int ir_is_const(const Tensor *t);
+int ir_same_shape(const Tensor *a, const Tensor *b);
+char *ir_shape_str(Arena *a, const Tensor *t);      /* "[1,784]" */
+const char *ir_where(const Graph *g, const Node *n); /* "node 3 'fc2' (Gemm)" */
+void node_error(const Graph *g, const Node *n, const char *fmt, ...) TC_PRINTF(3, 4) TC_NORETURN;
+
+const Attr *attr_get(const Node *n, const char *name);
+int64_t attr_int(const Node *n, const char *name, int64_t def);
+float attr_float(const Node *n, const char *name, float def);
+void ir_set_dims(Tensor *t, int rank, const int64_t *dims);
+TensorId ir_root(const Graph *g, TensorId id); /* follows alias */
+/* Softmax extent: outer x len (the reduced axis) x inner, by opset rules. */
+void softmax_extent(const Graph *g, const Node *n, const Tensor *x, int64_t *outer, int64_t *len, int64_t *inner);
+int ir_is_view(OpKind op);
+int ir_is_activation(OpKind op);
+
+/* ===== onnx.c: the ONNX front end ===== */
+
+typedef struct {
+    const char *name;
+    int64_t value;
+} DimBinding;
+
+typedef struct {
+    DimBinding *dims;  /* --dim NAME=SIZE */
+    int n_dims;
+    size_t max_bytes;  /* limit on the model file and on tensor data */
+} LoadOptions;
+
+Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
+
+/* ===== shape.c: shape inference ===== */
+
+/* Infers shapes in node order; a node whose inputs are all constant is
+ * folded right after (fold_node), so shapes computed from constants (a
+ * Reshape target built by Shape/Gather/Concat) are known downstream. */
+void infer_shapes(Graph *g);
+void infer_node_shape(Graph *g, Node *n);
+
+/* ===== interp.c: the reference interpreter ===== */
+
+/* Evaluates n: vals[id] is the data (float * or int64_t *) of tensor id;
+ * the inputs' must be set; allocates the outputs' in g->a and sets them. */
+void interp_node(Graph *g, const Node *n, void **vals);
+/* Runs the live graph on inputs (one float array per graph input) and
+ * copies the graph outputs into outputs. */
+void interp_run(Graph *g, float *const *inputs, float **outputs);
+/* The formula of an elementwise activation, as the reference computes it. */
+float interp_act(OpKind op, float alpha, float x);
+
+/* ===== fold.c: constant folding ===== */
+
+int fold_constants(Graph *g); /* returns the number of nodes folded */
+int fold_node(Graph *g, Node *n);
+
+/* ===== dce.c: dead-node removal ===== */
+
+int remove_dead(Graph *g);
+
+/* ===== fuse.c: activation fusion ===== */
+
+int fuse_activations(Graph *g);
+
+/* ===== plan.c: static memory planning ===== */
+
+void plan_memory(Graph *g);
+
+/* ===== emit.c: the C back end ===== */
+
+typedef enum { STRAT_AUTO, STRAT_UNROLLED, STRAT_DENSE } Strategy;
+
+typedef struct {
+    const char *prefix;
+    const char *header_name;  /* file name of the .h, for the comment */
+    const char *options;      /* command line as given, for the header */
+    Strategy strategy;
+    int with_main;
+    int max_terms;            /* terms per generated function */
+    int partial_sums;         /* accumulators per neuron */
+} EmitOptions;
+
+void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
+/* Weights of a layer with constant weights (Gemm/MatMul), or 0 when n is not one. */
+int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows);
+/* The strategy for a layer of that density, as emit_c will choose it. */
+Strategy emit_choose(Strategy requested, int64_t nnz, int64_t total);
+const char *strategy_name(Strategy s);
+/* Shortest decimal that reads back as exactly v, with an f suffix. */
+void emit_float(char *buf, size_t size, float v);
+void sanitize_ident(char *dst, size_t size, const char *src);
+void sanitize_comment(char *dst, size_t size, const char *src);
+
+/* ===== summary.c: per-layer report ===== */
+
+void print_summary(const Graph *g, Strategy s, FILE *f);
+
+/* ===== sha256.c ===== */
+
+void sha256_hex(const void *data, size_t len, char out[65]);
+
+/* ===== runtime_src (generated from runtime/tc_math.c) ===== */
+
+extern const char tc_runtime_math[];
+
+#endif

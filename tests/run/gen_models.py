@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+"""Builds the run-test models with Debian's python3-onnx, and their expected
+outputs computed independently with numpy (not by ticketc's interpreter).
+
+usage: gen_models.py OUTDIR
+For each case writes OUTDIR/<case>/model.onnx, in.f32 (samples, each input's
+floats in order), expect.f32 (outputs in order) and args (extra ticketc
+options, one line).
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+rng = np.random.default_rng(20261125)
+OUT = sys.argv[1]
+
+
+def f32(a):
+    return np.asarray(a, dtype=np.float32)
+
+
+def sparse(shape, density, scale=0.5):
+    w = rng.standard_normal(shape).astype(np.float32) * scale
+    w[rng.random(shape) >= density] = 0.0
+    return w
+
+
+def save(name, nodes, inputs, outputs, inits, samples, expect, opset=13, args=""):
+    """samples: list of lists of arrays (one per input); expect: function."""
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    g = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, list(s)) for n, s in inputs],
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in outputs],
+        [numpy_helper.from_array(np.asarray(v), k) for k, v in inits.items()])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="gen_models.py")
+    m.ir_version = 8
+    # (outputs carry no shapes: ticketc infers them, as it must for real exports)
+    onnx.save(m, os.path.join(d, "model.onnx"))
+    with open(os.path.join(d, "in.f32"), "wb") as fi, open(os.path.join(d, "expect.f32"), "wb") as fe:
+        for s in samples:
+            for a in s:
+                fi.write(f32(a).tobytes())
+            for a in expect(*s):
+                fe.write(f32(a).tobytes())
+    with open(os.path.join(d, "args"), "w") as fa:
+        fa.write(args + "\n")
+
+
+def relu(x):
+    return np.maximum(x, 0)
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x.astype(np.float64)))
+
+
+def softmax(x, axis):
+    x = x.astype(np.float64)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def samples(shapes, n=4, scale=1.0):
+    return [[rng.standard_normal(s).astype(np.float32) * scale for s in shapes] for _ in range(n)]
+
+
+# 1. An MLP ticket: Gemm (transB=1) + Relu, about 10% of weights kept.
+W1, b1 = sparse((64, 100), 0.1), f32(rng.standard_normal(64) * 0.1)
+W2, b2 = sparse((32, 64), 0.1), f32(rng.standard_normal(32) * 0.1)
+W3, b3 = sparse((10, 32), 0.2), f32(rng.standard_normal(10) * 0.1)
+W2[5, :] = 0  # a neuron with no weights left
+save("mlp_ticket",
+     [helper.make_node("Gemm", ["x", "W1", "b1"], ["h1"], transB=1, name="fc1"),
+      helper.make_node("Relu", ["h1"], ["a1"]),
+      helper.make_node("Gemm", ["a1", "W2", "b2"], ["h2"], transB=1, name="fc2"),
+      helper.make_node("Relu", ["h2"], ["a2"]),
+      helper.make_node("Gemm", ["a2", "W3", "b3"], ["y"], transB=1, name="fc3")],
+     [("x", (1, 100))], ["y"], {"W1": W1, "b1": b1, "W2": W2, "b2": b2, "W3": W3, "b3": b3},
+     samples([(1, 100)], 8),
+     lambda x: [relu(relu(x @ W1.T + b1) @ W2.T + b2) @ W3.T + b3])
+
+# 2. The same with small functions: splitting neurons across functions.
+save("mlp_ticket_split",
+     [helper.make_node("Gemm", ["x", "W1", "b1"], ["h1"], transB=1, name="fc1"),
+      helper.make_node("Relu", ["h1"], ["a1"]),
+      helper.make_node("Gemm", ["a1", "W2", "b2"], ["h2"], transB=1, name="fc2"),
+      helper.make_node("Sigmoid", ["h2"], ["y"])],
+     [("x", (1, 100))], ["y"], {"W1": W1, "b1": b1, "W2": W2, "b2": b2},
+     samples([(1, 100)], 4),
+     lambda x: [sigmoid(relu(x @ W1.T + b1) @ W2.T + b2)], args="--max-terms 20 --partial-sums 3")
+
+# 3. Gemm attributes and bias shapes, batch of 3.
+A = (3, 6)
+Wg = sparse((6, 5), 0.5)
+for i, (ta, tb, cshape, alpha, beta) in enumerate([
+        (0, 0, (5,), 1.0, 1.0), (1, 0, (1, 5), 0.5, 2.0), (0, 1, (3, 5), 1.5, -1.0),
+        (1, 1, (3, 1), 1.0, 0.5), (0, 0, (), 2.0, 1.0), (0, 0, None, 1.0, 1.0)]):
+    C = f32(rng.standard_normal(cshape)) if cshape is not None else None
+    Bm = Wg.T if tb else Wg
+    ins = ["a", "B"] + (["C"] if C is not None else [])
+    inits = {"B": Bm}
+    if C is not None:
+        inits["C"] = C
+    def ref(a, ta=ta, Bm=Bm, tb=tb, C=C, alpha=alpha, beta=beta):
+        aa = a.T if ta else a
+        bb = Bm.T if tb else Bm
+        y = alpha * (aa.astype(np.float64) @ bb)
+        return [y + beta * C if C is not None else y]
+    save("gemm_%d" % i,
+         [helper.make_node("Gemm", ins, ["y"], transA=ta, transB=tb, alpha=alpha, beta=beta, name="g")],
+         [("a", A[::-1] if ta else A)], ["y"], inits, samples([A[::-1] if ta else A], 3), ref)
+
+# 4. Gemm with every operand at run time.
+save("gemm_runtime",
+     [helper.make_node("Gemm", ["a", "b", "c"], ["y"], transB=1, alpha=0.5, name="g"),
+      helper.make_node("Tanh", ["y"], ["z"])],
+     [("a", (2, 4)), ("b", (3, 4)), ("c", (2, 3))], ["z"], {},
+     samples([(2, 4), (3, 4), (2, 3)], 3),
+     lambda a, b, c: [np.tanh(0.5 * (a.astype(np.float64) @ b.T) + c)])
+
+# 5. MatMul with a constant matrix on a batch of rows, then Add (bias) and LeakyRelu.
+Wm, bm = sparse((8, 5), 0.3), f32(rng.standard_normal(5))
+save("matmul_const",
+     [helper.make_node("MatMul", ["x", "W"], ["h"], name="mm"),
+      helper.make_node("Add", ["h", "b"], ["hb"]),
+      helper.make_node("LeakyRelu", ["hb"], ["y"], alpha=0.2)],
+     [("x", (2, 3, 8))], ["y"], {"W": Wm, "b": bm}, samples([(2, 3, 8)], 3),
+     lambda x: [np.where(x @ Wm + bm < 0, 0.2 * (x @ Wm + bm), x @ Wm + bm)])
+
+# 6. MatMul of two run-time tensors with broadcast batch dimensions; 1-D operand.
+save("matmul_runtime",
+     [helper.make_node("MatMul", ["a", "b"], ["y"], name="mm"),
+      helper.make_node("MatMul", ["y", "v"], ["z"], name="mv")],
+     [("a", (2, 1, 3, 4)), ("b", (3, 4, 5)), ("v", (5,))], ["y", "z"], {},
+     samples([(2, 1, 3, 4), (3, 4, 5), (5,)], 2),
+     lambda a, b, v: [a.astype(np.float64) @ b, (a.astype(np.float64) @ b) @ v])
+
+# 7. Broadcasting arithmetic, constants and scalars.
+c34 = f32(rng.standard_normal((3, 1)))
+c4 = f32(rng.uniform(0.5, 2.0, (4,)))
+save("binary_broadcast",
+     [helper.make_node("Add", ["x", "c34"], ["t1"]),
+      helper.make_node("Mul", ["t1", "c4"], ["t2"]),
+      helper.make_node("Sub", ["two", "t2"], ["t3"]),
+      helper.make_node("Div", ["t3", "y"], ["t4"]),
+      helper.make_node("Mul", ["t4", "x"], ["out"])],
+     [("x", (2, 3, 4)), ("y", (2, 1, 4))], ["out"], {"c34": c34, "c4": c4, "two": f32(2.0)},
+     [[rng.standard_normal((2, 3, 4)), rng.uniform(0.5, 2, (2, 1, 4))] for _ in range(3)],
+     lambda x, y: [((2.0 - (x + c34) * c4) / y) * x])
+
+# 8. Activations over a wide range.
+save("activations",
+     [helper.make_node("Relu", ["x"], ["r"]),
+      helper.make_node("LeakyRelu", ["x"], ["l"]),
+      helper.make_node("Sigmoid", ["x"], ["s"]),
+      helper.make_node("Tanh", ["x"], ["t"])],
+     [("x", (1, 64))], ["r", "l", "s", "t"], {}, samples([(1, 64)], 4, scale=8.0),
+     lambda x: [relu(x), np.where(x < 0, 0.01 * x, x), sigmoid(x), np.tanh(x.astype(np.float64))])
+
+# 9. Softmax and LogSoftmax: opset 13 (one axis) and opset 11 (2-D coercion).
+save("softmax13",
+     [helper.make_node("Softmax", ["x"], ["s"], axis=1),
+      helper.make_node("LogSoftmax", ["x"], ["l"])],
+     [("x", (2, 3, 4))], ["s", "l"], {}, samples([(2, 3, 4)], 3, scale=4.0),
+     lambda x: [softmax(x, 1), np.log(softmax(x, -1))])
+save("softmax11",
+     [helper.make_node("Softmax", ["x"], ["s"], axis=1),
+      helper.make_node("LogSoftmax", ["x"], ["l"], axis=2)],
+     [("x", (2, 3, 4))], ["s", "l"], {}, samples([(2, 3, 4)], 3, scale=4.0),
+     lambda x: [softmax(x.reshape(2, 12), 1).reshape(2, 3, 4), np.log(softmax(x, 2))], opset=11)
+
+# 10. Views: Flatten, Reshape (0 and -1), Identity, Dropout; a view as graph output.
+Wv = sparse((12, 3), 0.5)
+save("views",
+     [helper.make_node("Flatten", ["x"], ["f"], axis=1),
+      helper.make_node("Identity", ["f"], ["i"]),
+      helper.make_node("Dropout", ["i"], ["d"], ratio=0.5),
+      helper.make_node("MatMul", ["d", "W"], ["m"]),
+      helper.make_node("Reshape", ["m", "shape"], ["r"]),
+      helper.make_node("Reshape", ["x", "shape2"], ["x2"])],
+     [("x", (1, 3, 4))], ["r", "x2"], {"W": Wv, "shape": np.array([0, -1, 1], dtype=np.int64),
+                                         "shape2": np.array([-1, 6], dtype=np.int64)},
+     samples([(1, 3, 4)], 3),
+     lambda x: [(x.reshape(1, 12) @ Wv).reshape(1, 3, 1), x.reshape(2, 6)])
+
+# 11. PyTorch's prune format: weight = weight_orig * weight_mask, garbage under the mask.
+Wo = f32(rng.standard_normal((16, 20)) * 100.0)
+Mk = f32(rng.random((16, 20)) < 0.15)
+bp = f32(rng.standard_normal(16))
+save("prune_format",
+     [helper.make_node("Mul", ["fc.weight_orig", "fc.weight_mask"], ["fc.weight"]),
+      helper.make_node("Gemm", ["x", "fc.weight", "fc.bias"], ["y"], transB=1, name="fc")],
+     [("x", (1, 20))], ["y"], {"fc.weight_orig": Wo, "fc.weight_mask": Mk, "fc.bias": bp},
+     samples([(1, 20)], 4),
+     lambda x: [x @ (Wo * Mk).T + bp])
+
+# 12. PyTorch's x.view(x.size(0), -1): Shape, Gather, Unsqueeze, Concat folded away;
+#     a Constant node; a symbolic batch dimension pinned to 1.
+Wf = sparse((5, 12), 0.3)
+d = os.path.join(OUT, "torch_view")
+save("torch_view",
+     [helper.make_node("Shape", ["x"], ["s"]),
+      helper.make_node("Constant", [], ["zero"], value=numpy_helper.from_array(np.array(0, dtype=np.int64))),
+      helper.make_node("Gather", ["s", "zero"], ["n"], axis=0),
+      helper.make_node("Unsqueeze", ["n", "ax"], ["n1"]),
+      helper.make_node("Concat", ["n1", "minus1"], ["shape"], axis=0),
+      helper.make_node("Reshape", ["x", "shape"], ["flat"]),
+      helper.make_node("Gemm", ["flat", "W", "bias"], ["y"], transB=1, name="fc")],
+     [("x", ("batch", 3, 4))], ["y"], {"W": Wf, "bias": f32(np.zeros(5)), "ax": np.array([0], dtype=np.int64),
+                                       "minus1": np.array([-1], dtype=np.int64)},
+     samples([(1, 3, 4)], 3),
+     lambda x: [x.reshape(1, 12) @ Wf.T])
+
+# 13. A pinned symbolic dimension: --dim.
+Wd = sparse((4, 2), 0.6)
+save("dim_pinned",
+     [helper.make_node("MatMul", ["x", "W"], ["y"])],
+     [("x", (1, "rows", 4))], ["y"], {"W": Wd}, samples([(1, 3, 4)], 2),
+     lambda x: [x @ Wd], args="--dim rows=3")

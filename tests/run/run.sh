@@ -1,0 +1,87 @@
+#!/bin/sh
+# Run tests: compile test models with ticketc, build the C strictly (gcc and
+# clang, no libm), run it and compare with numpy's expectations; run the
+# reference interpreter on the same inputs; check golden error messages.
+#   TICKETC=build/ticketc PY=/usr/bin/python3 [SANITIZED=1] tests/run/run.sh
+set -u
+TICKETC=${TICKETC:-build/ticketc}
+PY=${PY:-/usr/bin/python3}
+FCMP=${FCMP:-build/tools/fcmp}
+ROOT=$(pwd)
+TICKETC=$ROOT/$TICKETC
+FCMP=$ROOT/$FCMP
+W=$ROOT/build/run-tests${SANITIZED:+-asan}
+STRICT="-std=c99 -Wall -Wextra -Werror -pedantic -O2"
+fails=0
+passes=0
+
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+rm -rf "$W" && mkdir -p "$W/models" "$W/bad"
+"$PY" tests/run/gen_models.py "$W/models" || { echo "FAIL: gen_models.py"; exit 1; }
+"$PY" tests/errors/gen_bad_models.py "$W/bad" || { echo "FAIL: gen_bad_models.py"; exit 1; }
+
+for d in "$W"/models/*/; do
+    name=$(basename "$d")
+    args=$(cat "$d/args")
+    ok=1
+    # the reference interpreter against numpy
+    if ! "$TICKETC" "$d/model.onnx" --interpret $args < "$d/in.f32" > "$d/interp.f32" 2> "$d/interp.err"; then
+        fail "$name: --interpret"; cat "$d/interp.err"; ok=0
+    elif ! "$FCMP" --rel 1e-5 --abs 1e-5 "$d/interp.f32" "$d/expect.f32" > /dev/null; then
+        fail "$name: interpreter differs from numpy"; "$FCMP" --rel 1e-5 --abs 1e-5 "$d/interp.f32" "$d/expect.f32"; ok=0
+    fi
+    for strat in auto unrolled dense; do
+        c="$d/$strat.c"
+        if ! "$TICKETC" "$d/model.onnx" -o "$c" --main --strategy $strat $args 2> "$d/$strat.err"; then
+            fail "$name/$strat: ticketc"; cat "$d/$strat.err"; ok=0; continue
+        fi
+        ccs="gcc"
+        [ $strat = auto ] && ccs="gcc clang"
+        for cc in $ccs; do
+            exe="$d/$strat-$cc"
+            flags="$STRICT"
+            [ -n "${SANITIZED:-}" ] && flags="$flags -fsanitize=address,undefined -fno-sanitize-recover=all"
+            if ! $cc $flags "$c" -o "$exe" 2> "$exe.err"; then
+                fail "$name/$strat: $cc rejects the generated C"; head -20 "$exe.err"; ok=0; continue
+            fi
+            if ! "$exe" < "$d/in.f32" > "$exe.f32"; then
+                fail "$name/$strat: $cc binary failed"; ok=0; continue
+            fi
+            if ! "$FCMP" --rel 1e-5 --abs 1e-5 "$exe.f32" "$d/expect.f32" > "$exe.cmp" 2>&1; then
+                fail "$name/$strat/$cc: output differs from numpy"; cat "$exe.cmp"; ok=0
+            fi
+        done
+    done
+    # determinism: the same input and options give the same bytes
+    mkdir -p "$d/again"
+    "$TICKETC" "$d/model.onnx" -o "$d/again/auto.c" --main --strategy auto $args 2>/dev/null
+    cmp -s "$d/auto.c" "$d/again/auto.c" || { fail "$name: output is not deterministic"; ok=0; }
+    [ $ok = 1 ] && passes=$((passes + 1)) && echo "ok   $name"
+done
+
+# golden error messages: tests/errors/<case>.err, models made by gen_bad_models.py
+for exp in tests/errors/*.err; do
+    [ -e "$exp" ] || continue
+    name=$(basename "$exp" .err)
+    model=$(ls "$W/bad/$name".* 2>/dev/null | head -1)
+    [ -z "$model" ] && { fail "error case $name: no model generated"; continue; }
+    argsf="$W/bad/$name.args"
+    args=""
+    [ -f "$argsf" ] && args=$(cat "$argsf")
+    out="$W/bad/$name.out.c"
+    (cd "$W/bad" && "$TICKETC" "$(basename "$model")" -o "$out" $args) > /dev/null 2> "$W/bad/$name.got"
+    rc=$?
+    if [ $rc -ne 1 ]; then
+        fail "error case $name: exit status $rc, expected 1"; cat "$W/bad/$name.got"
+    elif [ -e "$out" ] || ls "$out".tmp* > /dev/null 2>&1; then
+        fail "error case $name: left an output file behind"
+    elif ! diff -u "$exp" "$W/bad/$name.got"; then
+        fail "error case $name: message differs (make regen-errors rewrites the golden files)"
+    else
+        passes=$((passes + 1)); echo "ok   error: $name"
+    fi
+done
+
+echo "run tests: $passes passed, $fails failed${SANITIZED:+ (ticketc and generated code under ASan+UBSan)}"
+[ $fails -eq 0 ]
