@@ -26,7 +26,7 @@ ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_mat
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT := ir shape fold plan emit math
 
-.PHONY: all deps test-deps demo test unit run-tests asan-tests clean
+.PHONY: all deps test-deps demo test unit run-tests asan-tests clean regen-errors
 .SECONDARY:
 
 all: deps $(B)/ticketc
@@ -96,3 +96,11 @@ test: test-deps
 
 clean:
 	rm -rf $(B)
+
+# Rewrites the golden error messages from the current ticketc: review the diff!
+regen-errors: $(B)/ticketc
+	@mkdir -p $(B)/regen && $(PY) tests/errors/gen_bad_models.py $(B)/regen
+	@for m in $(B)/regen/*.onnx $(B)/regen/*.npy-dir; do [ -e "$$m" ] || continue; n=$$(basename $$m); n=$${n%.*}; \
+	  a=""; [ -f $(B)/regen/$$n.args ] && a=$$(cat $(B)/regen/$$n.args); \
+	  (cd $(B)/regen && ../ticketc $$(basename $$m) -o out.c $$a) 2> tests/errors/$$n.err; \
+	  echo "tests/errors/$$n.err: $$(cat tests/errors/$$n.err)"; done

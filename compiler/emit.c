@@ -71,7 +71,7 @@ void sanitize_ident(char *dst, size_t size, const char *src)
     for (; *src && n + 1 < size; src++) {
         char c = *src;
         int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!ok && n > 0 && dst[n - 1] == '_')
+        if (!ok && (n == 0 || dst[n - 1] == '_'))
             continue;
         dst[n++] = ok ? c : '_';
     }

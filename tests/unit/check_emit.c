@@ -1,0 +1,131 @@
+/* check_emit.c - the C back end: zero-skipping, strategies, determinism. */
+#include "unit.h"
+
+static Graph *g;
+static Arena *a;
+
+/* y = relu(x W^T + b), W 3x4 with pruned entries; neuron 1 keeps nothing. */
+static float W[12] = {0.5f, 0.0f, 0.0f, -0.25f,
+                      0.0f, 0.0f, 0.0f, 0.0f,
+                      0.0f, 1.0f, 0.0f, 0.125f};
+static float B[3] = {0.0f, -3.0f, 2.0f};
+
+static void setup(void)
+{
+    int64_t dx[2] = {1, 4}, dw[2] = {3, 4}, db[1] = {3};
+    TensorId in[3];
+    Node *gemm, *relu;
+    a = arena_new();
+    g = ir_new(a);
+    g->opset = 13;
+    in[0] = u_input(g, "x", 2, dx);
+    in[1] = u_tensor(g, "fc.weight", 2, dw, W);
+    in[2] = u_tensor(g, "fc.bias", 1, db, B);
+    gemm = u_node(g, OP_GEMM, in, 3, "fc");
+    u_attr_int(g, gemm, "transB", 1);
+    relu = u_node(g, OP_RELU, &gemm->out[0], 1, "y");
+    u_output(g, relu->out[0]);
+    infer_shapes(g);
+    remove_dead(g);
+    fuse_activations(g);
+    plan_memory(g);
+}
+
+static void teardown(void) { arena_free(a); }
+
+static char *emit(Strategy s, int with_main)
+{
+    EmitOptions o;
+    Buf c = {0}, h = {0};
+    char *text;
+    memset(&o, 0, sizeof o);
+    o.prefix = "net";
+    o.options = "";
+    o.strategy = s;
+    o.with_main = with_main;
+    o.max_terms = 1024;
+    o.partial_sums = 4;
+    emit_c(g, &o, &c, &h);
+    ck_assert_ptr_nonnull(strstr(h.p, "#define NET_H"));
+    ck_assert_ptr_nonnull(strstr(h.p, "#define NET_H_IN0_SIZE 4"));
+    ck_assert_ptr_nonnull(strstr(h.p, "void net_run(const float *in0, float *out0);"));
+    text = arena_strdup(a, c.p);
+    buf_free(&c);
+    buf_free(&h);
+    return text;
+}
+
+START_TEST(unrolled_skips_pruned_weights)
+{
+    char *c = emit(STRAT_UNROLLED, 0);
+    /* the surviving weights, as literals; 1.0 needs no multiply */
+    ck_assert_ptr_nonnull(strstr(c, "s0 = x[0] * 0.5f;"));
+    ck_assert_ptr_nonnull(strstr(c, "s1 = x[3] * -0.25f;"));
+    ck_assert_ptr_nonnull(strstr(c, "s0 = x[1];"));
+    ck_assert_ptr_nonnull(strstr(c, "s1 = x[3] * 0.125f;"));
+    /* nothing multiplies x[2]: every weight on it was pruned */
+    ck_assert_ptr_null(strstr(c, "x[2]"));
+    /* neuron 1 lost all its weights: relu(-3) is the constant 0 */
+    ck_assert_ptr_nonnull(strstr(c, "y[1] = 0.0f; /* no weights kept */"));
+    ck_assert_ptr_nonnull(strstr(c, "4 of 12 weights kept, unrolled"));
+    /* the model code includes nothing and needs no libm */
+    ck_assert_ptr_null(strstr(c, "#include"));
+    ck_assert_ptr_null(strstr(c, "expf"));
+}
+END_TEST
+
+START_TEST(dense_keeps_a_transposed_table)
+{
+    char *c = emit(STRAT_DENSE, 0);
+    ck_assert_ptr_nonnull(strstr(c, "static const float n0_fc_w[4][3] = {"));
+    ck_assert_ptr_nonnull(strstr(c, "{0.5f, 0.0f, 0.0f},"));
+    ck_assert_ptr_nonnull(strstr(c, "yr[j] += xk * n0_fc_w[k][j];"));
+}
+END_TEST
+
+START_TEST(auto_picks_by_density)
+{
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 5, 100), STRAT_UNROLLED);
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 90, 100), STRAT_DENSE);
+    ck_assert_int_eq(emit_choose(STRAT_DENSE, 5, 100), STRAT_DENSE);
+}
+END_TEST
+
+START_TEST(output_is_deterministic)
+{
+    char *one = emit(STRAT_AUTO, 1), *two = emit(STRAT_AUTO, 1);
+    ck_assert_str_eq(one, two);
+    ck_assert_ptr_nonnull(strstr(one, "int main(int argc, char **argv)"));
+    ck_assert_ptr_nonnull(strstr(one, "#include <stdio.h>"));
+}
+END_TEST
+
+START_TEST(hostile_names_are_neutralised)
+{
+    char *c;
+    g->n[0].name = "x */ #include <evil.h> /*";
+    g->t[g->inputs[0]].name = "in\n#define ok 0\n";
+    c = emit(STRAT_UNROLLED, 0);
+    /* the name survives only as inert comment text */
+    ck_assert_ptr_null(strstr(c, "#include"));
+    ck_assert_ptr_nonnull(strstr(c, "'x _/ _include <evil.h> /_'"));
+    ck_assert_ptr_null(strstr(c, "#define ok"));
+    ck_assert_ptr_nonnull(strstr(c, "n0_x_include_evil_h("));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("emit");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, unrolled_skips_pruned_weights);
+    tcase_add_test(tc, dense_keeps_a_transposed_table);
+    tcase_add_test(tc, auto_picks_by_density);
+    tcase_add_test(tc, output_is_deterministic);
+    tcase_add_test(tc, hostile_names_are_neutralised);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+RUN_SUITE(suite)

@@ -1,0 +1,134 @@
+/* check_shape.c - shape inference on small graphs built by hand. */
+#include "unit.h"
+
+static Graph *g;
+static Arena *a;
+
+static void setup(void)
+{
+    a = arena_new();
+    g = ir_new(a);
+    g->opset = 13;
+}
+
+static void teardown(void) { arena_free(a); }
+
+static const Tensor *out_of(Node *n) { return &g->t[n->out[0]]; }
+
+START_TEST(gemm_with_transposes)
+{
+    int64_t da[2] = {7, 3}, db[2] = {5, 7};
+    float zeros[35] = {0};
+    TensorId in[2];
+    Node *n;
+    in[0] = u_input(g, "a", 2, da); /* transA: A' is [3,7] */
+    in[1] = u_tensor(g, "b", 2, db, zeros); /* transB: B' is [7,5] */
+    n = u_node(g, OP_GEMM, in, 2, "y");
+    u_attr_int(g, n, "transA", 1);
+    u_attr_int(g, n, "transB", 1);
+    infer_node_shape(g, n);
+    ck_assert_int_eq(out_of(n)->rank, 2);
+    ck_assert_int_eq(out_of(n)->dims[0], 3);
+    ck_assert_int_eq(out_of(n)->dims[1], 5);
+}
+END_TEST
+
+static void gemm_mismatch_body(void)
+{
+    int64_t da[2] = {1, 3}, db[2] = {4, 5};
+    TensorId in[2];
+    Node *n;
+    setup();
+    in[0] = u_input(g, "a", 2, da);
+    in[1] = u_input(g, "b", 2, db);
+    n = u_node(g, OP_GEMM, in, 2, "y");
+    infer_node_shape(g, n); /* exits 1 */
+}
+
+START_TEST(gemm_inner_mismatch_exits_1)
+{
+    gemm_mismatch_body();
+}
+END_TEST
+
+START_TEST(matmul_broadcasts_batch_and_vectors)
+{
+    int64_t da[4] = {2, 1, 3, 4}, db[3] = {6, 4, 5}, dv[1] = {5};
+    TensorId in[2];
+    Node *n, *m;
+    in[0] = u_input(g, "a", 4, da);
+    in[1] = u_input(g, "b", 3, db);
+    n = u_node(g, OP_MATMUL, in, 2, "y");
+    infer_node_shape(g, n);
+    ck_assert_int_eq(out_of(n)->rank, 4);
+    ck_assert_int_eq(out_of(n)->dims[0], 2);
+    ck_assert_int_eq(out_of(n)->dims[1], 6);
+    ck_assert_int_eq(out_of(n)->dims[2], 3);
+    ck_assert_int_eq(out_of(n)->dims[3], 5);
+    in[0] = n->out[0];
+    in[1] = u_input(g, "v", 1, dv);
+    m = u_node(g, OP_MATMUL, in, 2, "z");
+    infer_node_shape(g, m);
+    ck_assert_int_eq(out_of(m)->rank, 3); /* the vector's dimension is dropped */
+    ck_assert_int_eq(out_of(m)->dims[2], 3);
+}
+END_TEST
+
+START_TEST(binary_broadcasts_numpy_style)
+{
+    int64_t da[3] = {2, 3, 4}, db[2] = {3, 1};
+    TensorId in[2];
+    Node *n;
+    in[0] = u_input(g, "a", 3, da);
+    in[1] = u_input(g, "b", 2, db);
+    n = u_node(g, OP_ADD, in, 2, "y");
+    infer_node_shape(g, n);
+    ck_assert_int_eq(out_of(n)->rank, 3);
+    ck_assert_int_eq(out_of(n)->dims[1], 3);
+    ck_assert_int_eq(out_of(n)->dims[2], 4);
+}
+END_TEST
+
+START_TEST(flatten_and_reshape)
+{
+    int64_t dx[4] = {1, 2, 3, 4}, ds[1] = {3};
+    TensorId in[2];
+    Node *f, *r;
+    in[0] = u_input(g, "x", 4, dx);
+    f = u_node(g, OP_FLATTEN, in, 1, "f");
+    u_attr_int(g, f, "axis", 2);
+    infer_node_shape(g, f);
+    ck_assert_int_eq(out_of(f)->dims[0], 2);
+    ck_assert_int_eq(out_of(f)->dims[1], 12);
+    in[1] = u_tensor(g, "s", 1, ds, NULL);
+    g->t[in[1]].dtype = DT_INT64;
+    g->t[in[1]].i = arena_array(a, 3, sizeof(int64_t));
+    g->t[in[1]].i[0] = 0;
+    g->t[in[1]].i[1] = -1;
+    g->t[in[1]].i[2] = 2;
+    r = u_node(g, OP_RESHAPE, in, 2, "r");
+    infer_node_shape(g, r);
+    ck_assert_int_eq(out_of(r)->rank, 3);
+    ck_assert_int_eq(out_of(r)->dims[0], 1);
+    ck_assert_int_eq(out_of(r)->dims[1], 12);
+    ck_assert_int_eq(out_of(r)->dims[2], 2);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("shape");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, gemm_with_transposes);
+    tcase_add_test(tc, matmul_broadcasts_batch_and_vectors);
+    tcase_add_test(tc, binary_broadcasts_numpy_style);
+    tcase_add_test(tc, flatten_and_reshape);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("errors");
+    tcase_add_exit_test(tc, gemm_inner_mismatch_exits_1, 1);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+RUN_SUITE(suite)
