@@ -17,16 +17,17 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
 BUILD_PKGS := gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libonnx-dev
-TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx dataset-fashion-mnist
-DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist
+TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx dataset-fashion-mnist gzip
+DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary sha256
+SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary sha256 $(if $(wildcard compiler/mask.c),mask) $(if $(wildcard compiler/npy.c),npy)
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-UNIT := ir shape fold plan emit math
+UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_mask.c),mask)
 
-.PHONY: all deps test-deps demo test unit run-tests asan-tests clean regen-errors
+PHONY_EXTRA := demo-deps tickets
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests asan-tests clean regen-errors
 .SECONDARY:
 
 all: deps $(B)/ticketc
@@ -74,19 +75,29 @@ $(B)/tests/check_%: tests/unit/check_%.c tests/unit/unit.h $(LIB_OBJS)
 $(B)/asan-tests/check_%: tests/unit/check_%.c tests/unit/unit.h $(ASAN_OBJS)
 	@mkdir -p $(B)/asan-tests
 	$(CC) $(WARN) -O1 -g $(SAN) $(CHECK_CFLAGS) $(PBC_CFLAGS) -Icompiler -I$(B)/gen $< $(ASAN_OBJS) -o $@ $(CHECK_LIBS) $(PBC_LIBS) -lm
-$(B)/tools/fcmp: tests/tools/fcmp.c
+$(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(B)/tools
 	$(CC) $(WARN) -O2 $< -o $@ -lm
 
 unit: test-deps $(UNIT:%=$(B)/tests/check_%)
 	@for t in $(UNIT); do CK_FORK=yes $(B)/tests/check_$$t || exit 1; done
 
-run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp
+run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/run/run.sh
 
-asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(UNIT:%=$(B)/asan-tests/check_%)
+asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNIT:%=$(B)/asan-tests/check_%)
 	@for t in $(UNIT); do $(B)/asan-tests/check_$$t || exit 1; done
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/run/run.sh
+
+demo: demo-deps $(B)/ticketc
+	@examples/lenet-ticket/demo.sh
+demo-deps:
+	@tools/deps.sh $(DEMO_PKGS)
+
+# Retrains the example tickets (about 15 minutes; not part of make test).
+tickets: test-deps
+	@tools/deps.sh python3-torch
+	$(PY) examples/lenet-ticket/train.py
 
 test: test-deps
 	$(MAKE) unit

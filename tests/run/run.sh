@@ -83,5 +83,26 @@ for exp in tests/errors/*.err; do
     fi
 done
 
+# PyTorch's own logits: the example LeNet-300-100 models on real Fashion-MNIST
+# test images, within 1e-4 and with the same argmax.
+EX=examples/lenet-ticket/models
+if ls $EX/*.logits100.f32 > /dev/null 2>&1; then
+    gunzip -c /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz > "$W/t10k-images"
+    "$ROOT/build/tools/idx2f32" "$W/t10k-images" 100 > "$W/images100.f32"
+    for ref in $EX/*.logits100.f32; do
+        m=$(basename "$ref" .logits100.f32)
+        c="$W/lenet_$m.c"
+        flags="$STRICT"
+        [ -n "${SANITIZED:-}" ] && flags="$flags -fsanitize=address,undefined -fno-sanitize-recover=all"
+        if "$TICKETC" "$EX/$m.onnx" -o "$c" --main 2> "$c.err" && gcc $flags "$c" -o "$W/lenet_$m" 2>> "$c.err" &&
+            "$W/lenet_$m" < "$W/images100.f32" > "$W/lenet_$m.f32" &&
+            "$FCMP" --rel 1e-4 --abs 1e-4 --argmax 10 "$W/lenet_$m.f32" "$ref" > "$W/lenet_$m.cmp" 2>&1; then
+            passes=$((passes + 1)); echo "ok   pytorch logits: $m ($(cat "$W/lenet_$m.cmp"))"
+        else
+            fail "pytorch logits: $m"; cat "$c.err" "$W/lenet_$m.cmp" 2>/dev/null
+        fi
+    done
+fi
+
 echo "run tests: $passes passed, $fails failed${SANITIZED:+ (ticketc and generated code under ASan+UBSan)}"
 [ $fails -eq 0 ]
