@@ -38,9 +38,10 @@ test-deps:
 	@tools/deps.sh $(TEST_PKGS)
 
 # ---- generated sources: build/gen only, never committed ----
-$(B)/gen/onnx.pb-c.c $(B)/gen/onnx.pb-c.h: $(ONNX_PROTO)
+$(B)/gen/onnx.pb-c.h: $(ONNX_PROTO)
 	@mkdir -p $(B)/gen
 	protoc-c --proto_path=$(dir $(ONNX_PROTO)) --c_out=$(B)/gen $(notdir $(ONNX_PROTO))
+$(B)/gen/onnx.pb-c.c: $(B)/gen/onnx.pb-c.h
 
 # runtime/tc_math.c as a C string, so the compiler can copy what a model needs
 $(B)/gen/runtime_math.c: runtime/tc_math.c

@@ -194,12 +194,12 @@ const char *ir_where(const Graph *g, const Node *n)
 
 void node_error(const Graph *g, const Node *n, const char *fmt, ...)
 {
-    Buf b = {0};
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fatal("%s: %s", ir_where(g, n), b.p);
+    fatal("%s: %s", ir_where(g, n), msg);
 }
 
 const Attr *attr_get(const Node *n, const char *name)

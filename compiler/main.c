@@ -42,8 +42,10 @@ typedef struct {
     Strategy strategy;
     int with_main, summary, interpret, dump, max_terms, partial_sums;
     LoadOptions load;
-    Buf options; /* as given, for the header comment */
 } Options;
+
+/* the options as given, for the header comment (global: still reachable if we exit early) */
+static Buf options;
 
 static long parse_long(const char *opt, const char *s, long lo, long hi)
 {
@@ -126,9 +128,9 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         } else {
             usage_error("more than one model given ('%s' and '%s')", o->model, s);
         }
-        buf_printf(&o->options, "%s%s", o->options.len ? " " : "", s);
+        buf_printf(&options, "%s%s", options.len ? " " : "", s);
         if (v && i > 0 && argv[i] == v)
-            buf_printf(&o->options, " %s", v);
+            buf_printf(&options, " %s", v);
 #undef NEEDS_VALUE
     }
     if (!o->model)
@@ -266,7 +268,7 @@ int main(int argc, char **argv)
     if (opt.out) {
         memset(&eo, 0, sizeof eo);
         eo.prefix = make_prefix(&opt, a);
-        eo.options = opt.options.p ? opt.options.p : "";
+        eo.options = options.p ? options.p : "";
         eo.strategy = opt.strategy;
         eo.with_main = opt.with_main;
         eo.max_terms = opt.max_terms;
@@ -276,7 +278,7 @@ int main(int argc, char **argv)
     }
     buf_free(&c);
     buf_free(&h);
-    buf_free(&opt.options);
+    buf_free(&options);
     arena_free(a);
     return 0;
 }

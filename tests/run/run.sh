@@ -64,8 +64,8 @@ done
 for exp in tests/errors/*.err; do
     [ -e "$exp" ] || continue
     name=$(basename "$exp" .err)
-    model=$(ls "$W/bad/$name".* 2>/dev/null | head -1)
-    [ -z "$model" ] && { fail "error case $name: no model generated"; continue; }
+    model="$W/bad/$name.onnx"
+    [ -e "$model" ] || { fail "error case $name: no model generated"; continue; }
     argsf="$W/bad/$name.args"
     args=""
     [ -f "$argsf" ] && args=$(cat "$argsf")
