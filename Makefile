@@ -26,7 +26,7 @@ ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_mat
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_mask.c),mask)
 
-PHONY_EXTRA := demo-deps tickets
+PHONY_EXTRA := demo-deps tickets bench
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests asan-tests clean regen-errors
 .SECONDARY:
 
@@ -94,6 +94,10 @@ demo: demo-deps $(B)/ticketc
 	@examples/lenet-ticket/demo.sh
 demo-deps:
 	@tools/deps.sh $(DEMO_PKGS)
+
+# Speed and size per strategy on the example models (minutes; not part of make test).
+bench: demo-deps $(B)/ticketc
+	@bench/bench.sh
 
 # Retrains the example tickets (about 15 minutes; not part of make test).
 tickets: test-deps
