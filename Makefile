@@ -26,7 +26,7 @@ ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_mat
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_mask.c),mask)
 
-PHONY_EXTRA := demo-deps tickets bench
+PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests asan-tests clean regen-errors
 .SECONDARY:
 
@@ -108,6 +108,7 @@ test: test-deps
 	$(MAKE) unit
 	$(MAKE) run-tests
 	$(MAKE) asan-tests
+	$(MAKE) fuzz-short
 	@echo "make test: all tests passed"
 
 clean:
@@ -120,3 +121,21 @@ regen-errors: $(B)/ticketc
 	  a=""; [ -f $(B)/regen/$$n.args ] && a=$$(cat $(B)/regen/$$n.args); \
 	  (cd $(B)/regen && ../ticketc $$(basename $$m) -o out.c $$a) 2> tests/errors/$$n.err; \
 	  echo "tests/errors/$$n.err: $$(cat tests/errors/$$n.err)"; done
+
+# ---- fuzzing: libFuzzer harnesses (clang), seeded from tests/fuzz/corpus ----
+FUZZ_SECONDS ?= 600
+FUZZ_SRCS := $(SRCS:%=compiler/%.c) $(B)/gen/onnx.pb-c.c $(B)/gen/runtime_math.c
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) compiler/ticketc.h
+	@mkdir -p $(B)/fuzz
+	clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PBC_CFLAGS) \
+	  -Icompiler -I$(B)/gen $< $(FUZZ_SRCS) -o $@ $(PBC_LIBS) -lm
+
+# make fuzz: each harness for FUZZ_SECONDS; crashes land in build/fuzz/ (crash-*)
+fuzz: test-deps $(B)/fuzz/fuzz_onnx
+	@mkdir -p $(B)/fuzz/corpus-onnx && cp tests/fuzz/corpus/onnx/* $(B)/fuzz/corpus-onnx/
+	cd $(B)/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz_onnx -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	  -detect_leaks=0 -print_final_stats=1 corpus-onnx
+
+# the short form that make test runs
+fuzz-short:
+	$(MAKE) fuzz FUZZ_SECONDS=20

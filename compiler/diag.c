@@ -4,17 +4,28 @@
  * Output files are written only after the whole compilation succeeded
  * (main.c), so exiting from here never leaves a partial file behind.
  */
+#include <setjmp.h>
 #include <stdlib.h>
 
 #include "ticketc.h"
 
 static const char *cur_file = "ticketc";
+static jmp_buf *fatal_jump; /* fuzzers catch fatal() here instead of exiting */
+static int quiet;
+
+void diag_catch(jmp_buf *jb, int be_quiet)
+{
+    fatal_jump = jb;
+    quiet = be_quiet;
+}
 
 void diag_set_file(const char *path) { cur_file = path; }
 const char *diag_file(void) { return cur_file; }
 
 static void vreport(const char *kind, const char *fmt, va_list ap)
 {
+    if (quiet)
+        return;
     fflush(stdout);
     fprintf(stderr, "%s: %s: ", cur_file, kind);
     vfprintf(stderr, fmt, ap);
@@ -27,6 +38,8 @@ void fatal(const char *fmt, ...)
     va_start(ap, fmt);
     vreport("error", fmt, ap);
     va_end(ap);
+    if (fatal_jump)
+        longjmp(*fatal_jump, 1);
     exit(EXIT_INPUT);
 }
 

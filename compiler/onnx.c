@@ -375,27 +375,36 @@ static void load_node(Loader *L, const Onnx__NodeProto *np, int index)
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a)
 {
     Buf file = {0};
+    Graph *g;
+    int r = buf_read_file(&file, path, opt->max_bytes);
+    if (r == -1)
+        fatal("cannot read the model: %s", strerror(errno));
+    if (r == -2) {
+        buf_free(&file);
+        fatal("the model is larger than the limit of %zu bytes (--max-bytes)", opt->max_bytes);
+    }
+    g = onnx_load_buffer(file.p, file.len, path, opt, a);
+    buf_free(&file);
+    return g;
+}
+
+Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a)
+{
     Onnx__ModelProto *m;
     Onnx__GraphProto *gp;
     Loader L;
     Graph *g;
     size_t i;
-    int r;
 
-    r = buf_read_file(&file, path, opt->max_bytes);
-    if (r == -1)
-        fatal("cannot read the model: %s", strerror(errno));
-    if (r == -2)
-        fatal("the model is larger than the limit of %zu bytes (--max-bytes)", opt->max_bytes);
-
-    if (file.len == 0)
+    if (len == 0)
         fatal("the file is empty, not an ONNX model");
+    if (len > opt->max_bytes)
+        fatal("the model is larger than the limit of %zu bytes (--max-bytes)", opt->max_bytes);
     g = ir_new(a);
     g->source = arena_strdup(a, path);
-    sha256_hex(file.p, file.len, g->sha256);
+    sha256_hex(data, len, g->sha256);
 
-    m = onnx__model_proto__unpack(NULL, file.len, (const uint8_t *)file.p);
-    buf_free(&file);
+    m = onnx__model_proto__unpack(NULL, len, (const uint8_t *)data);
     if (!m)
         fatal("not a valid ONNX model (the protobuf data is truncated or malformed)");
     gp = m->graph;

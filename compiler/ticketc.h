@@ -8,6 +8,7 @@
 #ifndef TICKETC_H
 #define TICKETC_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,6 +53,8 @@ int buf_read_file(Buf *b, const char *path, size_t limit); /* 0 ok, -1 errno, -2
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 void diag_set_file(const char *path);
+/* With jb set, fatal() longjmps to it instead of exiting (fuzzers). */
+void diag_catch(jmp_buf *jb, int quiet);
 const char *diag_file(void);
 void fatal(const char *fmt, ...) TC_PRINTF(1, 2) TC_NORETURN;
 void usage_error(const char *fmt, ...) TC_PRINTF(1, 2) TC_NORETURN;
@@ -182,6 +185,8 @@ typedef struct {
 } LoadOptions;
 
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
+/* The same from a model image in memory; path only names it. */
+Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a);
 
 /* ===== shape.c: shape inference ===== */
 
