@@ -53,6 +53,13 @@ for d in "$W"/models/*/; do
             fi
         done
     done
+    # Cortex-M4: the same file must compile cleanly with arm-none-eabi-gcc
+    if command -v arm-none-eabi-gcc > /dev/null && [ -z "${SANITIZED:-}" ] && [ -f "$d/auto.c" ]; then
+        if ! arm-none-eabi-gcc $STRICT -Os -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard \
+            -c "$d/auto.c" -o "$d/auto-m4.o" 2> "$d/auto-m4.err"; then
+            fail "$name: arm-none-eabi-gcc rejects the generated C"; head -20 "$d/auto-m4.err"; ok=0
+        fi
+    fi
     # determinism: the same input and options give the same bytes
     mkdir -p "$d/again"
     "$TICKETC" "$d/model.onnx" -o "$d/again/auto.c" --main --strategy auto $args 2>/dev/null
