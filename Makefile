@@ -100,10 +100,10 @@ demo-deps:
 bench: demo-deps $(B)/ticketc
 	@bench/bench.sh
 
-# Retrains the example tickets (about 15 minutes; not part of make test).
+# Retrains the example tickets (about 15 minutes on 2 cores; not part of make test).
 tickets: test-deps
 	@tools/deps.sh python3-torch
-	$(PY) examples/lenet-ticket/train.py
+	$(PY) examples/lenet-ticket/train.py --epochs 1
 
 test: test-deps
 	$(MAKE) unit

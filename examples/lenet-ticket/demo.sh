@@ -29,7 +29,7 @@ for m in ticket-r15 dense; do
     start=$(date +%s.%N)
     $CC $CFLAGS -c $B/$name.c -o $B/$name.o
     end=$(date +%s.%N)
-    echo "compiled in $(echo "$end - $start" | bc | cut -c1-5) s"
+    printf "compiled in %.2f s\n" "$(echo "$end - $start" | bc)"
     $CC $CFLAGS -DPREFIX=$name $EX/demo_main.c $B/$name.o -o $B/demo_$name
     step "running the 10,000 test images through $name"
     $B/demo_$name $B/t10k-images-idx3-ubyte $B/t10k-labels-idx1-ubyte | tee $B/$name.result
