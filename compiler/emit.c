@@ -638,6 +638,19 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     (void)g;
 }
 
+/* A Gemm/MatMul with constant weights, in the strategy chosen for it; 0 if n is not one. */
+static int emit_linear(Emit *e, const Node *n)
+{
+    Linear L;
+    if (!as_linear(e, n, &L))
+        return 0;
+    if (choose(e, &L) == STRAT_UNROLLED)
+        emit_unrolled(e, n, &L);
+    else
+        emit_dense(e, n, &L);
+    return 1;
+}
+
 /* Applies the node's fused activation to y[0..count) in place. */
 static void emit_fused_act(Emit *e, const Node *n, int64_t count)
 {
@@ -650,19 +663,13 @@ static void emit_fused_act(Emit *e, const Node *n, int64_t count)
 /* General Gemm: all operands may be run-time tensors. */
 static void emit_gemm(Emit *e, const Node *n)
 {
-    Linear L;
     const Tensor *a = &e->g->t[n->in[0]], *y = &e->g->t[n->out[0]];
     int ta = (int)attr_int(n, "transA", 0), tb = (int)attr_int(n, "transB", 0);
     int64_t M = y->dims[0], N = y->dims[1], K = ta ? a->dims[0] : a->dims[1];
     int has_c = n->n_in == 3 && n->in[2] != TC_NONE;
 
-    if (as_linear(e, n, &L)) {
-        if (choose(e, &L) == STRAT_UNROLLED)
-            emit_unrolled(e, n, &L);
-        else
-            emit_dense(e, n, &L);
+    if (emit_linear(e, n))
         return;
-    }
     begin_fn(e, n, "", " -- general matrix product");
     line(e, "int m, j, k%s;", n->act != OP_COUNT ? ", i" : "");
     blank(e);
@@ -692,20 +699,14 @@ static void emit_gemm(Emit *e, const Node *n)
 /* General MatMul with broadcast batch dimensions. */
 static void emit_matmul(Emit *e, const Node *n)
 {
-    Linear L;
     Graph *g = e->g;
     const Tensor *a = &g->t[n->in[0]], *b = &g->t[n->in[1]], *y = &g->t[n->out[0]];
     int64_t M = a->rank >= 2 ? a->dims[a->rank - 2] : 1, K = a->dims[a->rank - 1];
     int64_t N = b->rank >= 2 ? b->dims[b->rank - 1] : 1, batch = ir_numel(y) / (M * N != 0 ? M * N : 1), bi;
     Buf offs = {0};
 
-    if (as_linear(e, n, &L)) {
-        if (choose(e, &L) == STRAT_UNROLLED)
-            emit_unrolled(e, n, &L);
-        else
-            emit_dense(e, n, &L);
+    if (emit_linear(e, n))
         return;
-    }
     /* batch offsets, computed here: batch index -> start of A and B */
     for (bi = 0; bi < batch; bi++) {
         int64_t o = bi, ia = 0, ib = 0, sa = 1, sb = 1;

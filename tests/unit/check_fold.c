@@ -1,17 +1,7 @@
 /* check_fold.c - constant folding, dead-node removal, activation fusion. */
 #include "unit.h"
 
-static Graph *g;
-static Arena *a;
-
-static void setup(void)
-{
-    a = arena_new();
-    g = ir_new(a);
-    g->opset = 13;
-}
-
-static void teardown(void) { arena_free(a); }
+UNIT_FIXTURE
 
 /* PyTorch's prune format: weight = weight_orig * weight_mask folds to one sparse constant. */
 START_TEST(prune_format_folds_to_sparse_weight)

@@ -1,17 +1,7 @@
 /* check_plan.c - static memory planning: reuse by liveness, views, bounds. */
 #include "unit.h"
 
-static Graph *g;
-static Arena *a;
-
-static void setup(void)
-{
-    a = arena_new();
-    g = ir_new(a);
-    g->opset = 13;
-}
-
-static void teardown(void) { arena_free(a); }
+UNIT_FIXTURE
 
 static void plan(void)
 {

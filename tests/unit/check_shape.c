@@ -1,17 +1,7 @@
 /* check_shape.c - shape inference on small graphs built by hand. */
 #include "unit.h"
 
-static Graph *g;
-static Arena *a;
-
-static void setup(void)
-{
-    a = arena_new();
-    g = ir_new(a);
-    g->opset = 13;
-}
-
-static void teardown(void) { arena_free(a); }
+UNIT_FIXTURE
 
 static const Tensor *out_of(Node *n) { return &g->t[n->out[0]]; }
 

@@ -63,6 +63,18 @@ static inline void u_attr_int(Graph *g, Node *n, const char *name, int64_t v)
     n->n_attrs++;
 }
 
+/* A fresh graph g (opset 13) in arena a for every test: setup/teardown. */
+#define UNIT_FIXTURE                                          \
+    static Graph *g;                                          \
+    static Arena *a;                                          \
+    static void setup(void)                                   \
+    {                                                         \
+        a = arena_new();                                      \
+        g = ir_new(a);                                        \
+        g->opset = 13;                                        \
+    }                                                         \
+    static void teardown(void) { arena_free(a); }
+
 #define RUN_SUITE(suite_fn)                                   \
     int main(void)                                            \
     {                                                         \
