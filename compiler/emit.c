@@ -592,10 +592,15 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     line(e, "/* node %d: weights of '%s', transposed to [%lld][%lld] */", n->index, comment(e, n->name),
          (long long)L->K, (long long)L->N);
     line(e, "static const float %s_w[%lld][%lld] = {", name, (long long)L->K, (long long)L->N);
+    /* -0 is a pruned weight too (PyTorch's weight_orig * weight_mask makes it
+     * under the mask): it adds nothing, so it is written 0.0f, as the
+     * unrolled code skips it */
     for (k = 0; k < L->K; k++) {
         Buf row = {0};
-        for (j = 0; j < L->N; j++)
-            buf_printf(&row, "%s%s", j ? ", " : "", lit(e, n, L->w[j * L->K + k]));
+        for (j = 0; j < L->N; j++) {
+            float w = L->w[j * L->K + k];
+            buf_printf(&row, "%s%s", j ? ", " : "", w == 0.0f ? "0.0f" : lit(e, n, w));
+        }
         line(e, "    {%s},", row.p);
         buf_free(&row);
     }

@@ -24,6 +24,15 @@ static const char usage[] =
     "                      and writes raw float32 outputs to stdout (-r N repeats)\n"
     "  --summary           print a table of the layers: weights kept, MACs\n"
     "                      executed and skipped, bytes, strategy\n"
+    "  --masks PATH        pruning masks, multiplied into the weights of the same\n"
+    "                      name: a directory of NAME.npy files, an .npz archive\n"
+    "                      (numpy.savez) or an ONNX file whose initializers are\n"
+    "                      the masks; 0 means pruned, 1 kept\n"
+    "  --check-masks       with --masks: change nothing, report per mask the\n"
+    "                      weights that are nonzero where it says pruned, and\n"
+    "                      fail if there are any\n"
+    "  --prune-magnitude F zero the fraction F (0-1) of smallest-magnitude weights\n"
+    "                      of each Gemm/MatMul layer (one shot, not retrained)\n"
     "  --dim NAME=SIZE     pin a symbolic input dimension (the first dimension\n"
     "                      defaults to 1)\n"
     "  --interpret         run the model in the reference interpreter on raw\n"
@@ -38,8 +47,10 @@ static const char usage[] =
     "Exit status: 0 success, 1 bad input, 2 bad usage.\n";
 
 typedef struct {
-    const char *model, *out, *prefix;
+    const char *model, *out, *prefix, *masks;
     Strategy strategy;
+    int check_masks;
+    double prune;
     int with_main, summary, interpret, dump, max_terms, partial_sums;
     LoadOptions load;
 } Options;
@@ -111,6 +122,18 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         } else if (strcmp(s, "--max-bytes") == 0) {
             NEEDS_VALUE();
             o->load.max_bytes = (size_t)parse_long(s, v, 1024, 0x7fffffffL);
+        } else if (strcmp(s, "--masks") == 0) {
+            NEEDS_VALUE();
+            o->masks = v;
+        } else if (strcmp(s, "--check-masks") == 0) {
+            o->check_masks = 1;
+        } else if (strcmp(s, "--prune-magnitude") == 0) {
+            char *end;
+            NEEDS_VALUE();
+            errno = 0;
+            o->prune = strtod(v, &end);
+            if (errno || end == v || *end || !(o->prune >= 0.0 && o->prune < 1.0))
+                usage_error("--prune-magnitude expects a fraction from 0 to below 1, found '%s'", v);
         } else if (strcmp(s, "--dim") == 0) {
             const char *eq;
             DimBinding *d = &o->load.dims[o->load.n_dims++];
@@ -135,7 +158,9 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
     }
     if (!o->model)
         usage_error("no model given");
-    if (!o->out && !o->summary && !o->interpret && !o->dump)
+    if (o->check_masks && !o->masks)
+        usage_error("--check-masks needs the masks to check (--masks PATH)");
+    if (!o->out && !o->summary && !o->interpret && !o->dump && !o->check_masks)
         usage_error("no output file given (-o OUT.c)");
 }
 
@@ -250,8 +275,12 @@ int main(int argc, char **argv)
     diag_set_file(opt.model);
 
     g = onnx_load(opt.model, &opt.load, a);
+    if (opt.masks)
+        apply_masks(g, opt.masks, opt.check_masks, opt.load.max_bytes);
     infer_shapes(g);
     fold_constants(g);
+    if (opt.prune > 0.0)
+        prune_magnitude(g, opt.prune);
     remove_dead(g);
     fuse_activations(g);
     plan_memory(g);

@@ -261,4 +261,36 @@ void sha256_hex(const void *data, size_t len, char out[65]);
 
 extern const char tc_runtime_math[];
 
+/* ===== mask.c / npy.c: pruning masks ===== */
+
+/* npy.c: NumPy .npy arrays and .npz archives (stored, not compressed) */
+typedef struct {
+    char *name;         /* mask name: the file or member name without ".npy" (NULL from npy_parse) */
+    int rank;
+    int64_t dims[TC_MAX_RANK];
+    float *v;           /* values converted to float */
+} NpyArray;
+
+/* Parses one .npy image held in memory; 'what' names it in messages (fatal on any malformation). */
+void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Arena *a);
+/* Reads every member "<name>.npy" of an .npz file; returns count, *out allocated in a. */
+int npz_read(const char *path, NpyArray **out, Arena *a, size_t max_bytes);
+/* The same from an .npz image in memory; 'what' names it in messages. */
+int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a);
+/* Converts count little-endian elements of numpy kind 'f' (size 2, 4, 8), 'i', 'u' (1, 2, 4, 8)
+ * or 'b' (1; nonzero is 1) to float. */
+void npy_decode(const void *src, size_t count, char kind, size_t size, float *dst);
+
+/* mask.c */
+/* Loads masks from path (directory of .npy, .npz, or .onnx) and multiplies each into the
+ * initializer of the same name. With check_only, changes nothing: prints per mask
+ * "<name>: <kept> of <total> kept by the mask, <k> nonzero where pruned" to stdout and
+ * exits 1 (fatal) if any k > 0. Must run right after onnx_load (before infer_shapes). */
+void apply_masks(Graph *g, const char *path, int check_only, size_t max_bytes);
+/* Zeroes the given fraction (0..1) of the smallest-magnitude weights of every Gemm/MatMul
+ * constant weight matrix (input B), layer by layer, ties broken by index; prints a warning
+ * that accuracy was not retrained. Run after constant folding (so prune-format weights are
+ * constants by then). Returns the number of weights zeroed. */
+int64_t prune_magnitude(Graph *g, double fraction);
+
 #endif
