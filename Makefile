@@ -21,7 +21,7 @@ TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx datas
               gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary sha256 $(if $(wildcard compiler/mask.c),mask) $(if $(wildcard compiler/npy.c),npy)
+SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary report sha256 $(if $(wildcard compiler/mask.c),mask) $(if $(wildcard compiler/npy.c),npy)
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -356,6 +356,10 @@ typedef struct {
     float *w;            /* N x K, neuron-major, alpha folded in */
     float *b;            /* N, beta * C folded in (zeros when no C) */
     int64_t nnz;
+    /* where the numbers come from, for --annotate */
+    const char *wname, *bname; /* sanitised tensor names (bname NULL when no C) */
+    int tb, b_bcast;           /* B stored [N][K] (transB); C broadcast over outputs */
+    float alpha, beta;
 } Linear;
 
 /*
@@ -398,6 +402,12 @@ static int as_linear(Emit *e, const Node *n, Linear *L)
         L->N = b->rank == 2 ? b->dims[1] : 1;
         L->rows = ir_numel(a) / L->K;
     }
+    L->wname = comment(e, b->name);
+    L->bname = NULL;
+    L->tb = tb;
+    L->alpha = alpha;
+    L->beta = beta;
+    L->b_bcast = 0;
     L->w = arena_array(g->a, (size_t)(L->N * L->K) + 1, sizeof(float));
     L->b = arena_array(g->a, (size_t)L->N + 1, sizeof(float));
     L->nnz = 0;
@@ -410,6 +420,8 @@ static int as_linear(Emit *e, const Node *n, Linear *L)
         }
     if (n->op == OP_GEMM && n->n_in == 3 && n->in[2] != TC_NONE) {
         const Tensor *c = &g->t[n->in[2]];
+        L->bname = comment(e, c->name);
+        L->b_bcast = c->rank == 0 || c->dims[c->rank - 1] == 1;
         for (j = 0; j < L->N; j++) {
             float v = c->f[c->rank == 0 || c->dims[c->rank - 1] == 1 ? 0 : j];
             L->b[j] = beta == 1.0f ? v : beta * v;
@@ -441,6 +453,25 @@ static Strategy choose(Emit *e, const Linear *L)
     return emit_choose(e->opt->strategy, L->nnz, L->N * L->K);
 }
 
+int layer_weights(const Graph *g, const Node *n, LayerWeights *out)
+{
+    Emit e;
+    Linear L;
+    if (n->op != OP_GEMM && n->op != OP_MATMUL)
+        return 0;
+    memset(&e, 0, sizeof e);
+    e.g = (Graph *)g;
+    if (!as_linear(&e, n, &L))
+        return 0;
+    out->rows = L.rows;
+    out->K = L.K;
+    out->N = L.N;
+    out->nnz = L.nnz;
+    out->w = L.w;
+    out->wname = L.wname;
+    return 1;
+}
+
 int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows)
 {
     Emit e;
@@ -460,6 +491,32 @@ int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *tot
 static const char *kept(Emit *e, const Linear *L, const char *how)
 {
     return arena_printf(e->g->a, " -- %s of %s weights kept, %s", num(e, L->nnz), num(e, L->N * L->K), how);
+}
+
+/* --annotate: the weight's place in the model's own tensor, as in
+ * "fc1.weight[12][340]", with any factor Gemm folded into it */
+static const char *weight_note(Emit *e, const Linear *L, int64_t j, int64_t k)
+{
+    int64_t r = L->tb ? j : k, c = L->tb ? k : j;
+    char f[48];
+    if (L->alpha != 1.0f) {
+        emit_float(f, sizeof f, L->alpha);
+        return arena_printf(e->g->a, " /* alpha %s * %s[%lld][%lld] */", f, L->wname, (long long)r, (long long)c);
+    }
+    return arena_printf(e->g->a, " /* %s[%lld][%lld] */", L->wname, (long long)r, (long long)c);
+}
+
+static const char *bias_note(Emit *e, const Linear *L, int64_t j)
+{
+    const char *idx = L->b_bcast ? "[0]" : arena_printf(e->g->a, "[%lld]", (long long)j);
+    char f[48];
+    if (!L->bname)
+        return "";
+    if (L->beta != 1.0f) {
+        emit_float(f, sizeof f, L->beta);
+        return arena_printf(e->g->a, " /* beta %s * %s%s */", f, L->bname, idx);
+    }
+    return arena_printf(e->g->a, " /* %s%s */", L->bname, idx);
 }
 
 /*
@@ -501,14 +558,18 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
             for (k = 0; k < L->K; k++) {
                 float w = L->w[j * L->K + k];
                 int s = (int)(t % P);
+                const char *note = "";
                 if (w == 0.0f)
                     continue;
+                if (e->opt->annotate)
+                    note = weight_note(e, L, j, k);
                 if (w == 1.0f)
-                    line(e, t < P ? "s%d = x[%lld];" : "s%d += x[%lld];", s, (long long)k);
+                    line(e, t < P ? "s%d = x[%lld];%s" : "s%d += x[%lld];%s", s, (long long)k, note);
                 else if (w == -1.0f)
-                    line(e, t < P ? "s%d = -x[%lld];" : "s%d -= x[%lld];", s, (long long)k);
+                    line(e, t < P ? "s%d = -x[%lld];%s" : "s%d -= x[%lld];%s", s, (long long)k, note);
                 else
-                    line(e, t < P ? "s%d = x[%lld] * %s;" : "s%d += x[%lld] * %s;", s, (long long)k, lit(e, n, w));
+                    line(e, t < P ? "s%d = x[%lld] * %s;%s" : "s%d += x[%lld] * %s;%s", s, (long long)k, lit(e, n, w),
+                         note);
                 t++;
             }
             if (t > used)
@@ -524,7 +585,8 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                 sum = "(s0 + s1) + (s2 + s3)";
             if (L->b[j] != 0.0f) {
                 float b = L->b[j];
-                line(e, "s0 = %s %c %s;", sum, b < 0.0f ? '-' : '+', lit(e, n, b < 0.0f ? -b : b));
+                line(e, "s0 = %s %c %s;%s", sum, b < 0.0f ? '-' : '+', lit(e, n, b < 0.0f ? -b : b),
+                     e->opt->annotate ? bias_note(e, L, j) : "");
                 sum = "s0";
             } else if (t > 1 && n->act != OP_COUNT) {
                 line(e, "s0 = %s;", sum);

@@ -22,6 +22,11 @@ static const char usage[] =
     "                      constant weights; dense is the baseline to compare with\n"
     "  --main              add a main() that reads raw float32 samples from stdin\n"
     "                      and writes raw float32 outputs to stdout (-r N repeats)\n"
+    "  --annotate          comment each term of unrolled code with the weight it\n"
+    "                      comes from, e.g. /* fc1.weight[12][340] */\n"
+    "  --report FILE.html  write a self-contained HTML page for reviewers:\n"
+    "                      provenance, per-layer weights, MACs, bytes, strategy,\n"
+    "                      and a picture of each weight mask\n"
     "  --summary           print a table of the layers: weights kept, MACs\n"
     "                      executed and skipped, bytes, strategy\n"
     "  --masks PATH        pruning masks, multiplied into the weights of the same\n"
@@ -47,11 +52,11 @@ static const char usage[] =
     "Exit status: 0 success, 1 bad input, 2 bad usage.\n";
 
 typedef struct {
-    const char *model, *out, *prefix, *masks;
+    const char *model, *out, *prefix, *masks, *report;
     Strategy strategy;
     int check_masks;
     double prune;
-    int with_main, summary, interpret, dump, max_terms, partial_sums;
+    int with_main, summary, interpret, dump, max_terms, partial_sums, annotate;
     LoadOptions load;
 } Options;
 
@@ -107,6 +112,12 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
                 usage_error("unknown strategy '%s' (expected auto, unrolled or dense)", v);
         } else if (strcmp(s, "--main") == 0) {
             o->with_main = 1;
+        } else if (strcmp(s, "--report") == 0) {
+            NEEDS_VALUE();
+            o->report = v;
+            continue; /* like -o, an output path: not part of the recorded options */
+        } else if (strcmp(s, "--annotate") == 0) {
+            o->annotate = 1;
         } else if (strcmp(s, "--summary") == 0) {
             o->summary = 1;
         } else if (strcmp(s, "--interpret") == 0) {
@@ -160,7 +171,7 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         usage_error("no model given");
     if (o->check_masks && !o->masks)
         usage_error("--check-masks needs the masks to check (--masks PATH)");
-    if (!o->out && !o->summary && !o->interpret && !o->dump && !o->check_masks)
+    if (!o->out && !o->summary && !o->interpret && !o->dump && !o->check_masks && !o->report)
         usage_error("no output file given (-o OUT.c)");
 }
 
@@ -269,7 +280,7 @@ int main(int argc, char **argv)
     Options opt;
     EmitOptions eo;
     Graph *g;
-    Buf c = {0}, h = {0};
+    Buf c = {0}, h = {0}, r = {0};
 
     parse_args(argc, argv, &opt, a);
     diag_set_file(opt.model);
@@ -294,19 +305,34 @@ int main(int argc, char **argv)
     }
     if (opt.summary)
         print_summary(g, opt.strategy, stdout);
-    if (opt.out) {
-        memset(&eo, 0, sizeof eo);
-        eo.prefix = make_prefix(&opt, a);
-        eo.options = options.p ? options.p : "";
-        eo.strategy = opt.strategy;
-        eo.with_main = opt.with_main;
-        eo.max_terms = opt.max_terms;
-        eo.partial_sums = opt.partial_sums;
+    memset(&eo, 0, sizeof eo);
+    eo.prefix = make_prefix(&opt, a);
+    eo.options = options.p ? options.p : "";
+    eo.strategy = opt.strategy;
+    eo.with_main = opt.with_main;
+    eo.max_terms = opt.max_terms;
+    eo.partial_sums = opt.partial_sums;
+    eo.annotate = opt.annotate;
+    if (opt.out)
         emit_c(g, &eo, &c, &h);
+    if (opt.report)
+        write_report(g, &eo, &r);
+    /* nothing is written before everything has been generated */
+    if (opt.out)
         write_outputs(opt.out, &c, &h, a);
+    if (opt.report) {
+        const char *tmp = arena_printf(a, "%s.tmp%ld", opt.report, (long)getpid());
+        write_tmp(tmp, &r);
+        if (rename(tmp, opt.report) != 0) {
+            int e = errno;
+            remove(tmp);
+            diag_set_file(opt.report);
+            fatal("cannot write: %s", strerror(e));
+        }
     }
     buf_free(&c);
     buf_free(&h);
+    buf_free(&r);
     buf_free(&options);
     arena_free(a);
     return 0;

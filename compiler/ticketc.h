@@ -236,9 +236,23 @@ typedef struct {
     int with_main;
     int max_terms;            /* terms per generated function */
     int partial_sums;         /* accumulators per neuron */
+    int annotate;             /* comment each term with the weight it comes from */
 } EmitOptions;
 
 void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
+
+/* A layer with constant weights as the emitter sees it: y[rows][N] = x[rows][K] W^T + b. */
+typedef struct {
+    int64_t rows, K, N, nnz;
+    const float *w;     /* N x K, neuron-major (alpha folded in) */
+    const char *wname;  /* the weight tensor's name, sanitised */
+} LayerWeights;
+/* Fills L for a Gemm/MatMul with constant weights; 0 for any other node. */
+int layer_weights(const Graph *g, const Node *n, LayerWeights *L);
+
+/* ===== report.c: --report, one self-contained HTML page ===== */
+
+void write_report(Graph *g, const EmitOptions *eo, Buf *html);
 /* Weights of a layer with constant weights (Gemm/MatMul), or 0 when n is not one. */
 int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows);
 /* The strategy for a layer of that density, as emit_c will choose it. */

@@ -113,5 +113,21 @@ if ls $EX/*.logits100.f32 > /dev/null 2>&1; then
     done
 fi
 
+# --annotate: every commented term holds exactly the weight its comment names
+for d in "$W"/models/*/ "$ROOT/examples/lenet-ticket/models/ticket-r15.onnx"; do
+    case $d in
+    *.onnx) model=$d; name=lenet-ticket-r15; args=""; min=1 ;;
+    *) model=$d/model.onnx; name=$(basename "$d"); args=$(cat "$d/args"); min=0 ;;
+    esac
+    c="$W/annotate-$name.c"
+    if ! "$TICKETC" "$model" --annotate --strategy unrolled $args -o "$c" 2> "$c.err"; then
+        fail "$name --annotate: ticketc"; cat "$c.err"
+    elif ! "$PY" "$ROOT/tests/run/check_annotate.py" "$model" "$c" $min > "$c.check" 2>&1; then
+        fail "$name --annotate: comments do not match the model"; head -5 "$c.check"
+    else
+        passes=$((passes + 1)); echo "ok   --annotate $name: $(cat "$c.check")"
+    fi
+done
+
 echo "run tests: $passes passed, $fails failed${SANITIZED:+ (ticketc and generated code under ASan+UBSan)}"
 [ $fails -eq 0 ]
