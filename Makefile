@@ -18,7 +18,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check)
 
 BUILD_PKGS := gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libonnx-dev
 TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx dataset-fashion-mnist gzip \
-              gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev
+              gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev chromium python3-pil
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
 SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary report sha256 $(if $(wildcard compiler/mask.c),mask) $(if $(wildcard compiler/npy.c),npy)
@@ -87,11 +87,13 @@ unit: test-deps $(UNIT:%=$(B)/tests/check_%)
 run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/run/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/masks/run.sh
+	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/report/run.sh
 
 asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNIT:%=$(B)/asan-tests/check_%)
 	@for t in $(UNIT); do $(B)/asan-tests/check_$$t || exit 1; done
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/run/run.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp SANITIZED=1 tests/masks/run.sh
+	@TICKETC=$(B)/asan/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp SANITIZED=1 tests/report/run.sh
 
 demo: demo-deps $(B)/ticketc
 	@examples/lenet-ticket/demo.sh
