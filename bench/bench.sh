@@ -19,7 +19,7 @@ for f in t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
 done
 
 MODELS=${MODELS:-$(ls $EX/models/*.onnx | xargs -n1 basename | sed 's/\.onnx$//')}
-BUILDS="unrolled:-O2 unrolled:-O3_-march=native dense:-O2 dense:-O3_-march=native"
+BUILDS=${BUILDS:-"unrolled:-O2 unrolled:-O3_-march=native loop:-O2 loop:-O3_-march=native dense:-O2 dense:-O3_-march=native"}
 
 now() { date +%s.%N; }
 printf '%-12s %-9s %-20s %10s %10s %12s %10s\n' model strategy flags "compile s" "obj bytes" "us/infer" "vs dense"

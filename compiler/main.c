@@ -18,8 +18,11 @@ static const char usage[] =
     "options:\n"
     "  -o FILE             the C file to write (its .h is written beside it)\n"
     "  --prefix NAME       prefix of the generated API (default: from FILE)\n"
-    "  --strategy S        auto (default), unrolled or dense, for layers with\n"
-    "                      constant weights; dense is the baseline to compare with\n"
+    "  --strategy S        auto (default), unrolled, loop or dense, for layers with\n"
+    "                      constant weights: unrolled is straight-line code, loop a\n"
+    "                      compact sparse loop, dense the baseline to compare with\n"
+    "  --code-budget BYTES with auto: layers whose fastest code would not fit\n"
+    "                      BYTES in all (estimated) get the compact loop instead\n"
     "  --main              add a main() that reads raw float32 samples from stdin\n"
     "                      and writes raw float32 outputs to stdout (-r N repeats)\n"
     "  --annotate          comment each term of unrolled code with the weight it\n"
@@ -56,6 +59,7 @@ typedef struct {
     Strategy strategy;
     int check_masks;
     double prune;
+    long code_budget;
     int with_main, summary, interpret, dump, max_terms, partial_sums, annotate;
     LoadOptions load;
 } Options;
@@ -106,10 +110,15 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
                 o->strategy = STRAT_AUTO;
             else if (strcmp(v, "unrolled") == 0)
                 o->strategy = STRAT_UNROLLED;
+            else if (strcmp(v, "loop") == 0)
+                o->strategy = STRAT_LOOP;
             else if (strcmp(v, "dense") == 0)
                 o->strategy = STRAT_DENSE;
             else
-                usage_error("unknown strategy '%s' (expected auto, unrolled or dense)", v);
+                usage_error("unknown strategy '%s' (expected auto, unrolled, loop or dense)", v);
+        } else if (strcmp(s, "--code-budget") == 0) {
+            NEEDS_VALUE();
+            o->code_budget = parse_long(s, v, 1, 0x7fffffffL);
         } else if (strcmp(s, "--main") == 0) {
             o->with_main = 1;
         } else if (strcmp(s, "--report") == 0) {
@@ -295,6 +304,7 @@ int main(int argc, char **argv)
     remove_dead(g);
     fuse_activations(g);
     plan_memory(g);
+    plan_strategies(g, opt.strategy, opt.code_budget);
 
     if (opt.dump)
         dump_ir(g, stderr);

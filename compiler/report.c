@@ -238,7 +238,7 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html)
 
     buf_printf(html, "<h2>Layers</h2>\n<table>\n<tr><th>node</th><th>op</th><th>name</th><th>input</th>"
                      "<th>output</th><th>weights kept</th><th>density</th><th>MACs run</th><th>MACs skipped</th>"
-                     "<th>strategy</th><th>weight bytes</th><th>output RAM</th></tr>\n");
+                     "<th>strategy</th><th>est. bytes</th><th>output RAM</th></tr>\n");
     for (k = 0; k < g->nn; k++) {
         const Node *n = &g->n[k];
         const Tensor *out = &g->t[n->out[0]];
@@ -256,8 +256,8 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html)
         shape(html, out);
         buf_printf(html, "</td>");
         if (layer_weights(g, n, &L)) {
-            Strategy st = emit_choose(eo->strategy, L.nnz, L.N * L.K);
-            int64_t bytes = (st == STRAT_DENSE ? L.N * L.K : L.nnz) * 4;
+            Strategy st = node_strategy(g, n, eo->strategy);
+            int64_t bytes = strategy_bytes(st, L.N, L.K, L.nnz);
             buf_printf(html, "<td class=\"n\">");
             num(html, L.nnz);
             buf_printf(html, " of ");
@@ -304,8 +304,9 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html)
     buf_printf(html, " B (lower bound ");
     num(html, g->arena_lower_bound * 4);
     buf_printf(html, " B)</td></tr>\n</table>\n");
-    buf_printf(html, "<p>Weight bytes are the float32 weights the code holds: kept weights only for unrolled "
-                     "layers (as literals), the whole table for dense ones. MACs are multiply-adds per inference.</p>\n");
+    buf_printf(html, "<p>Estimated bytes are ticketc's estimate of each layer's code and constants (unrolled: "
+                     "about 20 bytes per kept weight; loop: the value and its index; dense: the whole table). "
+                     "MACs are multiply-adds per inference.</p>\n");
 
     buf_printf(html, "<h2>Weight masks</h2>\n<p>One image per layer with constant weights: a row per output, "
                      "a column per input; black = weight kept, white = pruned (grey: a shrunk block, darker "

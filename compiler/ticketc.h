@@ -124,6 +124,7 @@ typedef struct {
     OpKind act;         /* OP_COUNT when none */
     float act_alpha;
     int act_node;       /* index of the fused node, for comments */
+    int strategy;       /* Strategy planned for a layer (plan_strategies), 0 = auto */
 } Node;
 
 typedef struct {
@@ -226,7 +227,7 @@ void plan_memory(Graph *g);
 
 /* ===== emit.c: the C back end ===== */
 
-typedef enum { STRAT_AUTO, STRAT_UNROLLED, STRAT_DENSE } Strategy;
+typedef enum { STRAT_AUTO, STRAT_UNROLLED, STRAT_LOOP, STRAT_DENSE } Strategy;
 
 typedef struct {
     const char *prefix;
@@ -249,6 +250,8 @@ typedef struct {
 } LayerWeights;
 /* Fills L for a Gemm/MatMul with constant weights; 0 for any other node. */
 int layer_weights(const Graph *g, const Node *n, LayerWeights *L);
+/* Bytes of the narrowest unsigned type that holds max (1, 2 or 4). */
+int64_t emit_index_bytes(int64_t max);
 
 /* ===== report.c: --report, one self-contained HTML page ===== */
 
@@ -257,6 +260,14 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html);
 int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows);
 /* The strategy for a layer of that density, as emit_c will choose it. */
 Strategy emit_choose(Strategy requested, int64_t nnz, int64_t total);
+/* Estimated bytes of code and constants of an N x K layer with nnz kept weights. */
+int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz);
+/* Per layer with constant weights, the strategy emit_c will use (n->strategy):
+ * the requested one, or with auto the fastest by density, then the smallest
+ * where the estimated total must fit budget bytes (0: no budget). */
+void plan_strategies(Graph *g, Strategy requested, int64_t budget);
+/* The strategy of a layer (planned, or by density), STRAT_AUTO if n is none. */
+Strategy node_strategy(const Graph *g, const Node *n, Strategy requested);
 const char *strategy_name(Strategy s);
 /* Shortest decimal that reads back as exactly v, with an f suffix. */
 void emit_float(char *buf, size_t size, float v);
