@@ -101,7 +101,8 @@ demo-deps:
 	@tools/deps.sh $(DEMO_PKGS)
 
 # Speed and size per strategy on the example models (minutes; not part of make test).
-bench: demo-deps $(B)/ticketc
+bench: $(B)/ticketc
+	@tools/deps.sh $(DEMO_PKGS) valgrind
 	@bench/bench.sh
 
 # Retrains the example tickets (about 15 minutes on 2 cores; not part of make test).
