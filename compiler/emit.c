@@ -30,6 +30,7 @@ typedef struct {
     Buf run;       /* body of <prefix>_run */
     char *emitted_const; /* per tensor: table already written */
     int need_math[32];   /* runtime blocks by index into math_names */
+    int used_fma;        /* TC_FMA appears in the code */
 } Emit;
 
 /* ---- text helpers ---- */
@@ -647,9 +648,13 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                     line(e, t < P ? "s%d = x[%lld];%s" : "s%d += x[%lld];%s", s, (long long)k, note);
                 else if (w == -1.0f)
                     line(e, t < P ? "s%d = -x[%lld];%s" : "s%d -= x[%lld];%s", s, (long long)k, note);
-                else
-                    line(e, t < P ? "s%d = x[%lld] * %s;%s" : "s%d += x[%lld] * %s;%s", s, (long long)k, lit(e, n, w),
-                         note);
+                else if (t < P)
+                    line(e, "s%d = x[%lld] * %s;%s", s, (long long)k, lit(e, n, w), note);
+                else if (!e->opt->no_fma) {
+                    e->used_fma = 1;
+                    line(e, "s%d = TC_FMA(x[%lld], %s, s%d);%s", s, (long long)k, lit(e, n, w), s, note);
+                } else
+                    line(e, "s%d += x[%lld] * %s;%s", s, (long long)k, lit(e, n, w), note);
                 t++;
             }
             if (t > used)
@@ -773,7 +778,11 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     line(e, "    const float xk = xr[k];");
     blank(e);
     line(e, "    for (j = 0; j < %lld; j++)", (long long)L->N);
-    line(e, "        yr[j] += xk * %s_w[k][j];", name);
+    if (!e->opt->no_fma) {
+        e->used_fma = 1;
+        line(e, "        yr[j] = TC_FMA(xk, %s_w[k][j], yr[j]);", name);
+    } else
+        line(e, "        yr[j] += xk * %s_w[k][j];", name);
     line(e, "}");
     if (n->act != OP_COUNT) {
         line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
@@ -895,7 +904,11 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
     line(e, "    float s = %s_b[j];", name);
     blank(e);
     line(e, "    for (p = %s_start[j]; p < %s_start[j + 1]; p++)", name, name);
-    line(e, "        s += xr[%s_k[p]] * %s_v[p];", name, name);
+    if (!e->opt->no_fma) {
+        e->used_fma = 1;
+        line(e, "        s = TC_FMA(xr[%s_k[p]], %s_v[p], s);", name, name);
+    } else
+        line(e, "        s += xr[%s_k[p]] * %s_v[p];", name, name);
     line(e, "    yr[j] = %s;", act_expr(e, n, n->act, n->act_alpha, "s"));
     line(e, "}");
     e->indent--;
@@ -1406,6 +1419,17 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     line(&e, "#define TC_BARRIER() ((void)0)");
     line(&e, "#endif");
     blank(&e);
+    if (e.used_fma) {
+        line(&e, "/* a * b + c, rounded once where the target has a fused multiply-add instruction");
+        line(&e, " * (x86-64 with FMA, ARMv8, Cortex-M4F): one instruction per kept weight; else a");
+        line(&e, " * multiply and an add (ticketc --no-fma writes that everywhere). */");
+        line(&e, "#if defined(__GNUC__) && (defined(__FMA__) || defined(__ARM_FEATURE_FMA))");
+        line(&e, "#define TC_FMA(a, b, c) __builtin_fmaf((a), (b), (c))");
+        line(&e, "#else");
+        line(&e, "#define TC_FMA(a, b, c) ((a) * (b) + (c))");
+        line(&e, "#endif");
+        blank(&e);
+    }
     emit_signature(&e, &sig, ";");
     line(&e, "%s", sig.p);
     blank(&e);

@@ -30,6 +30,9 @@ static const char usage[] =
     "  --report FILE.html  write a self-contained HTML page for reviewers:\n"
     "                      provenance, per-layer weights, MACs, bytes, strategy,\n"
     "                      and a picture of each weight mask\n"
+    "  --no-fma            a multiply and an add for every term, even where the\n"
+    "                      target has fused multiply-add (results then agree\n"
+    "                      bit for bit across targets)\n"
     "  --summary           print a table of the layers: weights kept, MACs\n"
     "                      executed and skipped, bytes, strategy\n"
     "  --masks PATH        pruning masks, multiplied into the weights of the same\n"
@@ -60,7 +63,7 @@ typedef struct {
     int check_masks;
     double prune;
     long code_budget;
-    int with_main, summary, interpret, dump, max_terms, partial_sums, annotate;
+    int with_main, summary, interpret, dump, max_terms, partial_sums, annotate, no_fma;
     LoadOptions load;
 } Options;
 
@@ -125,6 +128,8 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
             NEEDS_VALUE();
             o->report = v;
             continue; /* like -o, an output path: not part of the recorded options */
+        } else if (strcmp(s, "--no-fma") == 0) {
+            o->no_fma = 1;
         } else if (strcmp(s, "--annotate") == 0) {
             o->annotate = 1;
         } else if (strcmp(s, "--summary") == 0) {
@@ -323,6 +328,7 @@ int main(int argc, char **argv)
     eo.max_terms = opt.max_terms;
     eo.partial_sums = opt.partial_sums;
     eo.annotate = opt.annotate;
+    eo.no_fma = opt.no_fma;
     if (opt.out)
         emit_c(g, &eo, &c, &h);
     if (opt.report)

@@ -238,6 +238,7 @@ typedef struct {
     int max_terms;            /* terms per generated function */
     int partial_sums;         /* accumulators per neuron */
     int annotate;             /* comment each term with the weight it comes from */
+    int no_fma;               /* never TC_FMA: a multiply and an add everywhere */
 } EmitOptions;
 
 void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);

@@ -25,14 +25,21 @@ for n in model.graph.node:
         transB[n.input[1]] = 0
 
 term = re.compile(r"^\s*s\d+ (=|\+=|-=) (-?)x\[(\d+)\](?: \* (\S+)f)?; /\* (?:alpha (\S+) \* )?([A-Za-z0-9_./:-]+)\[(\d+)\]\[(\d+)\] \*/$")
+fma = re.compile(r"^\s*(s\d+) = TC_FMA\(x\[(\d+)\], (\S+)f, (s\d+)\); /\* (?:alpha (\S+) \* )?([A-Za-z0-9_./:-]+)\[(\d+)\]\[(\d+)\] \*/$")
 bias = re.compile(r"^\s*s0 = .* ([+-]) (\S+)f; /\* (?:beta (\S+) \* )?([A-Za-z0-9_./:-]+)\[(\d+)\] \*/$")
 seen = {}
 errors = 0
 n_terms = n_bias = 0
 for lineno, line in enumerate(open(sys.argv[2]), 1):
     m = term.match(line)
-    if m:
+    f = fma.match(line)
+    if f and f.group(1) == f.group(4):  # s = TC_FMA(x[k], w, s) is s += x[k] * w
+        m = f
+        _, k, lit, _, alpha, name, r, c = f.groups()
+        op, neg = "+=", ""
+    elif m:
         op, neg, k, lit, alpha, name, r, c = m.groups()
+    if m:
         r, c, k = int(r), int(c), int(k)
         if name not in W:  # a weight computed by folding (prune format): not in the file as such
             continue
