@@ -28,7 +28,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_mask.c),mask)
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short
-.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests asan-tests clean regen-errors
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests dsl-tests asan-tests clean regen-errors regen-dsl-errors
 .SECONDARY:
 
 all: deps $(B)/ticketc
@@ -101,10 +101,16 @@ unit: test-deps $(UNIT:%=$(B)/tests/check_%)
 
 run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/run/run.sh
+	@TICKETC=$(B)/ticketc PY=$(PY) tests/dsl/run.sh
+
+# the DSL's tests alone: golden errors, .tc against ONNX and numpy, examples, round trips
+dsl-tests: test-deps $(B)/ticketc $(B)/tools/fcmp
+	@TICKETC=$(B)/ticketc PY=$(PY) tests/dsl/run.sh
 
 asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNIT:%=$(B)/asan-tests/check_%)
 	@for t in $(UNIT); do $(B)/asan-tests/check_$$t || exit 1; done
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/run/run.sh
+	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/dsl/run.sh
 
 demo: demo-deps $(B)/ticketc
 	@examples/lenet-ticket/demo.sh
@@ -131,12 +137,18 @@ clean:
 	rm -rf $(B)
 
 # Rewrites the golden error messages from the current ticketc: review the diff!
-regen-errors: $(B)/ticketc
+regen-errors: $(B)/ticketc regen-dsl-errors
 	@mkdir -p $(B)/regen && $(PY) tests/errors/gen_bad_models.py $(B)/regen
 	@for m in $(B)/regen/*.onnx $(B)/regen/*.npy-dir; do [ -e "$$m" ] || continue; n=$$(basename $$m); n=$${n%.*}; \
 	  a=""; [ -f $(B)/regen/$$n.args ] && a=$$(cat $(B)/regen/$$n.args); \
 	  (cd $(B)/regen && ../ticketc $$(basename $$m) -o out.c $$a) 2> tests/errors/$$n.err; \
 	  echo "tests/errors/$$n.err: $$(cat tests/errors/$$n.err)"; done
+
+regen-dsl-errors: $(B)/ticketc
+	@mkdir -p $(B)/regen
+	@for t in tests/dsl/bad/*.tc; do n=$$(basename $$t .tc); \
+	  (cd tests/dsl/bad && ../../../$(B)/ticketc $$n.tc -o ../../../$(B)/regen/$$n.c) 2> tests/dsl/bad/$$n.err; \
+	  echo "tests/dsl/bad/$$n.err: $$(cat tests/dsl/bad/$$n.err)"; done
 
 # ---- fuzzing: libFuzzer harnesses (clang), seeded from tests/fuzz/corpus ----
 FUZZ_SECONDS ?= 600

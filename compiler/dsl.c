@@ -33,6 +33,7 @@ struct Dsl {
     const Value **outs;
     int n_outs;
     size_t data_bytes;      /* constant data so far, against opt->max_bytes */
+    Token cur;              /* the token being parsed, for a stack overflow */
 };
 
 static int allow_files = 1;
@@ -122,11 +123,7 @@ void dsl_syntax_error(Dsl *p, const Token *t, uint64_t expected)
 
 void dsl_too_deep(Dsl *p, const Token *at)
 {
-    Token t;
-    memset(&t, 0, sizeof t);
-    t.line = p->line;
-    t.col = p->col;
-    error_at(p, at ? at : &t, "the statement nests too deeply");
+    error_at(p, at ? at : &p->cur, "the statement nests too deeply");
 }
 
 /* ===== the lexer ===== */
@@ -988,11 +985,12 @@ static void build_dense(Dsl *p, Call *c)
     if (!w)
         error_at(p, &c->s->name, "dense needs weight=[...], weight=npy(\"file\") or weight=NAME");
     want[0] = u ? int_value(p, u, 1, (int64_t)1 << 31, "units") : -1;
-    want[1] = x->dims[1];
+    /* a flat list needs the input count to find its rows; any other weight says it */
+    want[1] = w->kind == V_LIST && (!w->n || w->items->kind != V_LIST) ? x->dims[1] : -1;
     wid = tensor_arg(p, w, sub_name(p, c, "weight"), 2, want, "weight");
     if (want[1] != x->dims[1])
-        error_at(p, &w->tok, "dense expects %lld inputs, '%s' has %lld", (long long)want[1], shown(p, x->name),
-                 (long long)x->dims[1]);
+        error_at(p, &w->tok, "dense expects %lld inputs (weight %s), '%s' has %lld", (long long)want[1],
+                 ir_shape_str(p->a, &p->g->t[wid]), shown(p, x->name), (long long)x->dims[1]);
     if (m)
         apply_mask(p, c, wid, m);
     add_input(p, c, wid);
@@ -1186,6 +1184,24 @@ static int has_key(const char *keys, const char *key)
     return 0;
 }
 
+/* "a b c" -> "a=, b=, c= or name=" */
+static const char *key_list(Dsl *p, const char *keys)
+{
+    Buf b = {0};
+    const char *s = keys, *r;
+    while (*s) {
+        size_t n = strcspn(s, " ");
+        buf_printf(&b, "%.*s=, ", (int)n, s);
+        s += n + (s[n] == ' ');
+    }
+    if (b.len)
+        b.len -= 2; /* the last ", " becomes " or " */
+    buf_printf(&b, "%sname=", b.len ? " or " : "only ");
+    r = arena_strdup(p->a, b.p);
+    buf_free(&b);
+    return r;
+}
+
 /* onnx.<Op>(inputs..., attr=value...): keyword values become attributes as written. */
 static void generic_attrs(Dsl *p, Call *c)
 {
@@ -1284,8 +1300,7 @@ static void build_layer(Dsl *p, const Stmt *s)
             continue;
         }
         if (c->L && strcmp(a->key.str, "name") != 0 && !has_key(c->L->keys, a->key.str))
-            error_at(p, &a->key, "%s has no parameter '%s'%s", c->L->name, shown(p, a->key.str),
-                     c->L->keys[0] ? arena_printf(p->a, " (it takes %s, name)", c->L->keys) : " (it takes name= only)");
+            error_at(p, &a->key, "%s has no parameter '%s' (it takes %s)", c->L->name, shown(p, a->key.str), key_list(p, c->L->keys));
         for (b = s->args; b != a; b = b->next)
             if (b->has_key && strcmp(b->key.str, a->key.str) == 0)
                 error_at(p, &a->key, "parameter '%s' is given twice", shown(p, a->key.str));
@@ -1473,6 +1488,7 @@ Graph *dsl_load_buffer(const void *data, size_t len, const char *path, const Loa
     parser = dsl_parser_new(a, p);
     do {
         lex(p, &t);
+        p->cur = t;
         DslParse(parser, t.type, t);
     } while (t.type != 0);
     build(p, &t);
