@@ -25,7 +25,8 @@ SRCS := arena diag ir onnx dsl dsl_write shape interp fold dce fuse plan emit su
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o $(B)/obj/dsl_parse.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o $(B)/asan/dsl_parse.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_mask.c),mask)
+UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_mask.c),mask) \
+        $(if $(wildcard tests/unit/check_dsl.c),dsl)
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests dsl-tests asan-tests clean regen-errors regen-dsl-errors
@@ -159,10 +160,11 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) compiler/ticketc.h
 	  -Icompiler -I$(B)/gen $< $(FUZZ_SRCS) -o $@ $(PBC_LIBS) -lm
 
 # make fuzz: each harness for FUZZ_SECONDS; crashes land in build/fuzz/ (crash-*)
-fuzz: test-deps $(B)/fuzz/fuzz_onnx
-	@mkdir -p $(B)/fuzz/corpus-onnx && cp tests/fuzz/corpus/onnx/* $(B)/fuzz/corpus-onnx/
-	cd $(B)/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz_onnx -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-	  -detect_leaks=0 -print_final_stats=1 corpus-onnx
+FUZZERS := onnx dsl
+fuzz: test-deps $(FUZZERS:%=$(B)/fuzz/fuzz_%)
+	@for f in $(FUZZERS); do mkdir -p $(B)/fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* $(B)/fuzz/corpus-$$f/ && \
+	  (cd $(B)/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -rss_limit_mb=2048 -detect_leaks=0 -print_final_stats=1 corpus-$$f) || exit 1; done
 
 # the short form that make test runs
 fuzz-short:
