@@ -517,6 +517,20 @@ static void inline_data(Dsl *p, const Value *v, Data *d, int want_int)
         fill(p, v, d, 0, &k, want_int);
 }
 
+static const char *shape_str(Dsl *p, int rank, const int64_t *dims)
+{
+    Buf b = {0};
+    const char *s;
+    int k;
+    buf_add(&b, "[", 1);
+    for (k = 0; k < rank; k++)
+        buf_printf(&b, dims[k] < 0 ? "%s?" : "%s%lld", k ? "," : "", (long long)dims[k]);
+    buf_add(&b, "]", 1);
+    s = arena_strdup(p->a, b.p);
+    buf_free(&b);
+    return s;
+}
+
 /* ---- .npy: a minimal reader (format versions 1-3, little-endian, C order) ---- */
 
 /* The text after 'key': in the header dict, or NULL. */
@@ -564,7 +578,7 @@ static void npy_parse(Dsl *p, const Token *at, const char *file, const uint8_t *
     es = (size_t)(s[3] - '0');
     if (!((code == 'f' && (es == 4 || es == 8)) || ((code == 'i' || code == 'u') && (es == 1 || es == 2 || es == 4 || es == 8)) ||
           (code == 'b' && es == 1)) || s[4] != '\'')
-        error_at(p, at, "'%s': element type %.6s is not supported (little-endian float32/64, integers or bool are)", file,
+        error_at(p, at, "'%s': element type %.5s is not supported (little-endian float32/64, integers or bool are)", file,
                  shown(p, arena_printf(p->a, "%.8s", s)));
     if (!want_int && code != 'f' && code != 'b' && code != 'u' && code != 'i')
         BUG("npy code");
@@ -597,8 +611,7 @@ static void npy_parse(Dsl *p, const Token *at, const char *file, const uint8_t *
     }
     if ((len - off) != (size_t)n * es)
         error_at(p, at, "'%s' holds %zu bytes of data, its shape %s needs %lld", file, len - off,
-                 arena_printf(p->a, "(%s)", shown(p, arena_printf(p->a, "%.60s", npy_field(h, "'shape'") + 1))),
-                 (long long)n * (long long)es);
+                 shape_str(p, d->rank, d->dims), (long long)n * (long long)es);
     charge(p, at, n);
     d->n = n;
     if (want_int)
@@ -668,20 +681,6 @@ static void value_data(Dsl *p, const Value *v, Data *d, int want_int, const char
         npy_data(p, v, d, want_int);
     else
         error_at(p, &v->tok, "%s: expected numbers in [...] or npy(\"file.npy\"), found %s", what, found(p, &v->tok));
-}
-
-static const char *shape_str(Dsl *p, int rank, const int64_t *dims)
-{
-    Buf b = {0};
-    const char *s;
-    int k;
-    buf_add(&b, "[", 1);
-    for (k = 0; k < rank; k++)
-        buf_printf(&b, dims[k] < 0 ? "%s?" : "%s%lld", k ? "," : "", (long long)dims[k]);
-    buf_add(&b, "]", 1);
-    s = arena_strdup(p->a, b.p);
-    buf_free(&b);
-    return s;
 }
 
 /*
