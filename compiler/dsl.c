@@ -929,15 +929,16 @@ static void apply_mask(Dsl *p, Call *c, TensorId wid, const Value *v)
         error_at(p, &v->tok, "mask= needs a constant weight, '%s' is computed at run time", shown(p, w->name));
     if (v->kind == V_CALL && strcmp(v->tok.str, "prune") == 0) {
         /* prune(f): zero the round(f * n) weights of smallest magnitude */
-        float f;
+        double f;
         int64_t drop;
         float **order;
         if (v->n != 1)
             error_at(p, &v->tok, "prune expects one fraction: prune(0.9)");
-        f = float_value(p, v->items, "prune");
-        if (!(f >= 0.0f && f <= 1.0f))
+        float_value(p, v->items, "prune");
+        f = v->items->tok.num;
+        if (!(f >= 0.0 && f <= 1.0))
             error_at(p, &v->items->tok, "prune expects a fraction from 0 to 1, found %s", found(p, &v->items->tok));
-        drop = (int64_t)((double)f * (double)n + 0.5);
+        drop = (int64_t)(f * (double)n + 0.5);
         order = arena_array(p->a, (size_t)n + 1, sizeof *order);
         for (k = 0; k < n; k++)
             order[k] = &w->f[k];

@@ -85,13 +85,13 @@ output y
      [("x", (1, 8))], ["y"], dict(w1=w1, b1=b1, w2=w2, b2=b2), {"w1.npy": w1, "b1.npy": b1},
      lambda x: [softmax(np.maximum(x @ w1.T + b1, 0) @ w2.T + b2, 1)])
 
-# prune(f) by magnitude, a mask from .npy, leaky_relu, log_softmax
+# prune(f) by magnitude (0.7 * 384 = 268.8 rounds to 269), a mask from .npy, leaky_relu, log_softmax
 w1, w2, b2 = rnd(32, 12), rnd(6, 32), rnd(6)
 m2 = f32(rng.random((6, 32)) < 0.3)
-p1, p2 = prune(w1, 0.8), w2 * m2
+p1, p2 = prune(w1, 0.7), w2 * m2
 save("prune_mask", """
 input x [1, 12]
-h = dense(x, weight=npy("w1.npy"), mask=prune(0.8))
+h = dense(x, weight=npy("w1.npy"), mask=prune(0.7))
 a = leaky_relu(h, alpha=0.2)
 z = dense(a, weight=npy("w2.npy"), bias=npy("b2.npy"), mask=npy("m2.npy"))
 y = log_softmax(z, axis=1)

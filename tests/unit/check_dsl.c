@@ -89,6 +89,14 @@ START_TEST(prune_by_magnitude)
     const float *w = x->t[node_named(x, "y")->in[1]].f;
     ck_assert(w[0] == 0.0f && w[1] == -3.0f && w[2] == 2.0f && w[3] == 0.0f);
 }
+
+START_TEST(prune_rounds)
+{
+    /* prune(0.3) of 5 weights drops round(1.5) = 2; ties go to the earlier weight */
+    Graph *x = load("input x [1, 5]\ny = dense(x, weight=[[0.5, -0.5, 4, 0.5, -2]], mask=prune(0.3))\noutput y\n");
+    const float *w = x->t[node_named(x, "y")->in[1]].f;
+    ck_assert(w[0] == 0.0f && w[1] == 0.0f && w[2] == 4.0f && w[3] == 0.5f && w[4] == -2.0f);
+}
 END_TEST
 
 START_TEST(inline_mask)
@@ -205,6 +213,7 @@ static Suite *suite(void)
     tcase_add_test(tc, numbers_exact);
     tcase_add_test(tc, flat_weight_and_names);
     tcase_add_test(tc, prune_by_magnitude);
+    tcase_add_test(tc, prune_rounds);
     tcase_add_test(tc, inline_mask);
     tcase_add_exit_test(tc, use_before_definition_exits, 1);
     tcase_add_test(tc, generic_attrs);
