@@ -531,7 +531,11 @@ static const char *shape_str(Dsl *p, int rank, const int64_t *dims)
     return s;
 }
 
-/* ---- .npy: a minimal reader (format versions 1-3, little-endian, C order) ---- */
+/*
+ * ---- .npy: a minimal reader (format versions 1-3, little-endian, C order) ----
+ * The mask loader's npy_parse (compiler/npy.c, being finished on main) can
+ * take its place once merged: parse_npy is its only caller's hook.
+ */
 
 /* The text after 'key': in the header dict, or NULL. */
 static const char *npy_field(const char *h, const char *key)
@@ -545,7 +549,7 @@ static const char *npy_field(const char *h, const char *key)
     return s;
 }
 
-static void npy_parse(Dsl *p, const Token *at, const char *file, const uint8_t *b, size_t len, Data *d, int want_int)
+static void parse_npy(Dsl *p, const Token *at, const char *file, const uint8_t *b, size_t len, Data *d, int want_int)
 {
     size_t hlen, off, es, k;
     char *h;
@@ -632,6 +636,8 @@ static void npy_parse(Dsl *p, const Token *at, const char *file, const uint8_t *
             v = f;
         } else if (code == 'f') {
             memcpy(&v, &u, 8);
+            if (v - v == 0.0 && (v > FLT_MAX || v < -FLT_MAX))
+                error_at(p, at, "'%s': element %zu (%g) is out of the float32 range", file, k, v);
         } else if (code == 'i') {
             /* sign-extend from es bytes */
             int64_t sv = es == 8 ? (int64_t)u : (int64_t)(u ^ ((uint64_t)1 << (8 * es - 1))) - ((int64_t)1 << (8 * es - 1));
@@ -668,7 +674,7 @@ static void npy_data(Dsl *p, const Value *call, Data *d, int want_int)
         buf_free(&b);
         error_at(p, &arg->tok, "'%s' is larger than the limit of %zu bytes (--max-bytes)", file, p->opt->max_bytes);
     }
-    npy_parse(p, &arg->tok, file, (const uint8_t *)b.p, b.len, d, want_int);
+    parse_npy(p, &arg->tok, file, (const uint8_t *)b.p, b.len, d, want_int);
     buf_free(&b);
 }
 

@@ -173,6 +173,22 @@ static void save_npy(Writer *w, const char *name, const Tensor *t)
     buf_free(&b);
 }
 
+/* 235200 -> "235,200" */
+static const char *thousands(Writer *w, int64_t v)
+{
+    char raw[32], out[48];
+    int len, i, j = 0;
+    snprintf(raw, sizeof raw, "%lld", (long long)v);
+    len = (int)strlen(raw);
+    for (i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[j++] = ',';
+        out[j++] = raw[i];
+    }
+    out[j] = 0;
+    return arena_strdup(w->g->a, out);
+}
+
 /* ---- statements ---- */
 
 /* const NAME [dims] = [...] inline when small, else npy("NAME.npy") */
@@ -207,7 +223,7 @@ static void put_const(Writer *w, TensorId id)
         buf_printf(&w->out, "npy(\"%s\")", file); /* file names are [A-Za-z0-9_.-] */
     }
     if (t->dtype == DT_FLOAT && n > 16)
-        buf_printf(&w->out, "   # %lld of %lld nonzero (%.2f%%)", (long long)nz, (long long)n, 100.0 * (double)nz / (double)n);
+        buf_printf(&w->out, "   # %s of %s nonzero (%.2f%%)", thousands(w, nz), thousands(w, n), 100.0 * (double)nz / (double)n);
     buf_add(&w->out, "\n", 1);
 }
 
