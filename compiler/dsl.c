@@ -820,7 +820,7 @@ struct Call {
     const Stmt *s;
     const LayerDef *L;  /* NULL for onnx.<Op>(...) */
     const char *onnx;
-    OpKind op;
+    OpKind op;          /* set after the layer's checks */
     const Value *pos[64];
     int n_pos;
     const char *out;    /* the first output's name, the stem of made-up names */
@@ -1119,7 +1119,7 @@ static void build_axis(Dsl *p, Call *c)
     const Value *v = kw(c, "axis");
     if (v)
         attr_i(p, c, "axis", int_value(p, v, -TC_MAX_RANK, TC_MAX_RANK, "axis"));
-    else if (c->op == OP_CONCAT)
+    else if (strcmp(c->L->name, "concat") == 0)
         attr_i(p, c, "axis", 1);
 }
 
@@ -1288,13 +1288,6 @@ static void build_layer(Dsl *p, const Stmt *s)
                      shown(p, s->name.str));
         c->onnx = c->L->onnx;
     }
-    /* the same op table as the ONNX front end */
-    k = op_lookup(c->onnx);
-    if (k < 0)
-        error_at(p, &s->name, "unsupported operator '%s'%s", shown(p, c->onnx),
-                 c->L ? arena_printf(p->a, " (layer %s)", c->L->name) : "");
-    c->op = (OpKind)k;
-
     /* arguments: positional inputs, then known keywords, each once */
     for (a = s->args; a; a = a->next) {
         if (++n_args > 128)
@@ -1328,6 +1321,17 @@ static void build_layer(Dsl *p, const Stmt *s)
         c->L->build(p, c);
     else
         generic_attrs(p, c);
+
+    /*
+     * The operator from the same op table as the ONNX front end. Looked up
+     * after the layer's own checks, so that those report the same errors
+     * whether or not this ticketc has the operator yet.
+     */
+    k = op_lookup(c->onnx);
+    if (k < 0)
+        error_at(p, &s->name, "unsupported operator '%s'%s", shown(p, c->onnx),
+                 c->L ? arena_printf(p->a, " (layer %s)", c->L->name) : "");
+    c->op = (OpKind)k;
 
     nm = kw(c, "name");
     if (nm && nm->kind != V_NAME)

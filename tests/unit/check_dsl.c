@@ -204,6 +204,45 @@ START_TEST(nul_byte_exits)
 }
 END_TEST
 
+/*
+ * Conv, the pools and BatchNormalization come from another branch: until
+ * ops.h has them the layers must fail cleanly (exit 1); once it has them,
+ * the layers must build these nodes and shapes.
+ */
+static const char cnn[] = "input x [1, 2, 5, 5]\n"
+                          "const w [4, 2, 3, 3] = 0.5\n"
+                          "c = conv2d(x, filters=4, kernel=3, pad=1, weight=w, bias=[1, 2, 3, 4])\n"
+                          "m = maxpool(c, kernel=2)\n"
+                          "b = batchnorm(m, mean=[0, 0, 0, 0], var=[1, 1, 1, 1], epsilon=0.001)\n"
+                          "g = global_avgpool(b)\n"
+                          "output g\n";
+
+START_TEST(cnn_unsupported)
+{
+    load(cnn);
+}
+END_TEST
+
+START_TEST(cnn_layers)
+{
+    Graph *x = load(cnn);
+    const Node *c = node_named(x, "c"), *m = node_named(x, "m"), *b = node_named(x, "b");
+    const Attr *ks = attr_get(c, "kernel_shape"), *pads = attr_get(c, "pads"), *st = attr_get(m, "strides");
+    ck_assert_int_eq(c->op, op_lookup("Conv"));
+    ck_assert(ks && ks->n == 2 && ks->ints[0] == 3 && ks->ints[1] == 3);
+    ck_assert(pads && pads->n == 4 && pads->ints[0] == 1 && pads->ints[3] == 1);
+    ck_assert_int_eq(attr_int(c, "group", 0), 1);
+    ck_assert(st && st->n == 2 && st->ints[0] == 2); /* the stride defaults to the kernel */
+    ck_assert_int_eq(tensor(x, "c")->dims[2], 5);
+    ck_assert_int_eq(tensor(x, "m")->dims[2], 2);
+    ck_assert_int_eq(b->n_in, 5); /* X, scale, B, mean, var */
+    ck_assert(x->t[b->in[1]].f[3] == 1.0f && x->t[b->in[2]].f[3] == 0.0f);
+    ck_assert(attr_float(b, "epsilon", 0) == 0.001f);
+    ck_assert_int_eq(tensor(x, "g")->rank, 4);
+    ck_assert_int_eq(tensor(x, "g")->dims[3], 1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("dsl");
@@ -222,6 +261,11 @@ static Suite *suite(void)
     tcase_add_exit_test(tc, unknown_tensor_exits, 1);
     tcase_add_exit_test(tc, shape_error_exits, 1);
     tcase_add_exit_test(tc, nul_byte_exits, 1);
+    if (op_lookup("Conv") < 0 || op_lookup("MaxPool") < 0 || op_lookup("BatchNormalization") < 0 ||
+        op_lookup("GlobalAveragePool") < 0)
+        tcase_add_exit_test(tc, cnn_unsupported, 1);
+    else
+        tcase_add_test(tc, cnn_layers);
     suite_add_tcase(s, tc);
     return s;
 }
