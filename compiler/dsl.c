@@ -584,8 +584,8 @@ static void parse_npy(Dsl *p, const Token *at, const char *file, const uint8_t *
           (code == 'b' && es == 1)) || s[4] != '\'')
         error_at(p, at, "'%s': element type %.5s is not supported (little-endian float32/64, integers or bool are)", file,
                  shown(p, arena_printf(p->a, "%.8s", s)));
-    if (!want_int && code != 'f' && code != 'b' && code != 'u' && code != 'i')
-        BUG("npy code");
+    if (want_int < 0) /* as stored: integers and booleans as int64 */
+        want_int = code != 'f';
     if (want_int && code == 'f')
         error_at(p, at, "'%s' holds floats, expected integers", file);
     s = npy_field(h, "'fortran_order'");
@@ -1262,6 +1262,58 @@ static void infer_at(Dsl *p, const Token *at, Node *n)
     diag_set_file(p->path);
 }
 
+/*
+ * NAME = onnx.Constant(value=...): a constant, as const NAME = ... makes, that
+ * also takes a node number, as ONNX Constant nodes do (they number the nodes
+ * after them, in comments and function names). The node is a placeholder,
+ * dead from the start; the tensor is a constant without a producer, just as
+ * the ONNX front end makes it. value= takes inline floats or npy("file") in
+ * its stored type; value_float=, value_floats=, value_int=, value_ints= as in ONNX.
+ */
+static void build_constant_node(Dsl *p, const Stmt *s)
+{
+    static const char *const keys[] = {"value", "value_float", "value_floats", "value_int", "value_ints"};
+    const Arg *a, *val = NULL;
+    const Value *nm = NULL;
+    int k, kind = -1;
+    Data d;
+    TensorId id;
+    Node *n;
+    for (a = s->args; a; a = a->next) {
+        if (!a->has_key)
+            error_at(p, &a->v->tok, "onnx.Constant takes no inputs");
+        if (strcmp(a->key.str, "name") == 0 && !nm) {
+            nm = a->v;
+            continue;
+        }
+        for (k = 0; k < 5; k++)
+            if (strcmp(a->key.str, keys[k]) == 0)
+                break;
+        if (k == 5 || val)
+            error_at(p, &a->key, "onnx.Constant takes one of value=, value_float=, value_floats=, value_int=, value_ints=, and name=");
+        val = a;
+        kind = k;
+    }
+    if (!val)
+        error_at(p, &s->name, "onnx.Constant needs value=, value_float=, value_floats=, value_int= or value_ints=");
+    if (s->names->n != 1)
+        error_at(p, &s->names->items->next->tok, "onnx.Constant has one output, found %d names", s->names->n);
+    if (nm && nm->kind != V_NAME)
+        error_at(p, &nm->tok, "name expects a name, found %s", found(p, &nm->tok));
+    if ((kind == 1 || kind == 3) && val->v->kind != V_NUM)
+        error_at(p, &val->v->tok, "%s expects one number", keys[kind]);
+    if ((kind == 2 || kind == 4) && (val->v->kind != V_LIST || (val->v->n && val->v->items->kind != V_NUM)))
+        error_at(p, &val->v->tok, "%s expects a list of numbers", keys[kind]);
+    if (kind == 0 && val->v->kind == V_CALL)
+        value_data(p, val->v, &d, -1, "value");
+    else
+        value_data(p, val->v, &d, kind >= 3, keys[kind]);
+    id = const_tensor(p, &s->names->items->tok, s->names->items->tok.str, &d);
+    n = ir_node(p->g, OP_IDENTITY, nm ? nm->tok.str : s->names->items->tok.str, 0, 1);
+    n->out[0] = id;
+    n->dead = 1;
+}
+
 static void build_layer(Dsl *p, const Stmt *s)
 {
     Graph *g = p->g;
@@ -1275,6 +1327,10 @@ static void build_layer(Dsl *p, const Stmt *s)
 
     c->s = s;
     c->out = s->names->items->tok.str;
+    if (strcmp(s->name.str, "onnx.Constant") == 0) {
+        build_constant_node(p, s);
+        return;
+    }
     if (strncmp(s->name.str, "onnx.", 5) == 0) {
         c->onnx = s->name.str + 5;
     } else {

@@ -191,8 +191,26 @@ static const char *thousands(Writer *w, int64_t v)
 
 /* ---- statements ---- */
 
-/* const NAME [dims] = [...] inline when small, else npy("NAME.npy") */
-static void put_const(Writer *w, TensorId id)
+static void put_numbers(Writer *w, const Tensor *t)
+{
+    int64_t k, n = ir_numel(t);
+    buf_add(&w->out, "[", 1);
+    for (k = 0; k < n; k++) {
+        if (k)
+            buf_add(&w->out, ", ", 2);
+        if (t->dtype == DT_INT64)
+            buf_printf(&w->out, "%lld", (long long)t->i[k]);
+        else
+            put_float(w, t->f[k]);
+    }
+    buf_add(&w->out, "]", 1);
+}
+
+/*
+ * const NAME [dims] = [...] inline when small, else npy("NAME.npy");
+ * NAME = onnx.Constant(...) for a constant that held a node number.
+ */
+static void put_const(Writer *w, TensorId id, int as_node)
 {
     const Tensor *t = &w->g->t[id];
     int64_t k, n = ir_numel(t), nz = 0;
@@ -201,22 +219,32 @@ static void put_const(Writer *w, TensorId id)
         nz += t->f[k] != 0.0f;
         inline_ok &= finite(t->f[k]);
     }
+    if (as_node) {
+        put_name(w, t->name);
+        buf_printf(&w->out, " = onnx.Constant(");
+        if (inline_ok && t->rank == 0 && t->dtype == DT_INT64) {
+            buf_printf(&w->out, "value_int=%lld", (long long)t->i[0]);
+        } else if (inline_ok && t->rank == 0) {
+            buf_printf(&w->out, "value_float=");
+            put_float(w, t->f[0]);
+        } else if (inline_ok && t->rank == 1 && (n > 0 || t->dtype == DT_INT64)) {
+            buf_printf(&w->out, t->dtype == DT_INT64 ? "value_ints=" : "value_floats=");
+            put_numbers(w, t);
+        } else {
+            const char *file = npy_name(w, id);
+            save_npy(w, file, t);
+            buf_printf(&w->out, "value=npy(\"%s\")", file);
+        }
+        buf_printf(&w->out, ")\n");
+        return;
+    }
     buf_printf(&w->out, "const ");
     put_name(w, t->name);
     buf_printf(&w->out, t->dtype == DT_INT64 ? " int64 " : " ");
     put_shape(w, t);
     buf_printf(&w->out, " = ");
     if (inline_ok) {
-        buf_add(&w->out, "[", 1);
-        for (k = 0; k < n; k++) {
-            if (k)
-                buf_add(&w->out, ", ", 2);
-            if (t->dtype == DT_INT64)
-                buf_printf(&w->out, "%lld", (long long)t->i[k]);
-            else
-                put_float(w, t->f[k]);
-        }
-        buf_add(&w->out, "]", 1);
+        put_numbers(w, t);
     } else {
         const char *file = npy_name(w, id);
         save_npy(w, file, t);
@@ -358,10 +386,39 @@ static void put_node(Writer *w, const Node *n)
     buf_printf(&w->out, ")\n");
 }
 
+/*
+ * Which constants to write as onnx.Constant nodes: node numbers the IR has
+ * no live node for (ONNX Constant nodes, nodes folded while loading a .tc)
+ * belong to the constants made since the node before, the last ones first.
+ */
+static void mark_constant_nodes(const Graph *g, char *as_node)
+{
+    TensorId id, *pending = arena_array(g->a, g->nt + 1, sizeof *pending);
+    int n_pending = 0, next = 0;
+    for (id = 0; id < g->nt; id++) {
+        const Tensor *t = &g->t[id];
+        if (t->producer >= 0) {
+            const Node *n = &g->n[t->producer];
+            int gap = n->index - next;
+            if (n->dead || n->out[0] != id)
+                continue;
+            while (gap-- > 0 && n_pending > 0)
+                as_node[pending[--n_pending]] = 1;
+            n_pending = 0;
+            next = n->index + 1;
+        } else if (t->input_index >= 0) {
+            n_pending = 0;
+        } else if (ir_is_const(t) && t->name[0]) {
+            pending[n_pending++] = id;
+        }
+    }
+}
+
 void dsl_write(const Graph *g, const char *dir)
 {
     Writer w;
     char src[200], prod[200];
+    char *as_node = arena_alloc(g->a, g->nt + 1);
     TensorId id;
     int k;
 
@@ -381,6 +438,7 @@ void dsl_write(const Graph *g, const char *dir)
     buf_printf(&w.out, "opset %lld\n\n", (long long)g->opset);
 
     /* in tensor order, so that reading it back numbers the tensors the same */
+    mark_constant_nodes(g, as_node);
     for (id = 0; id < g->nt; id++) {
         const Tensor *t = &g->t[id];
         if (t->producer >= 0) {
@@ -390,7 +448,7 @@ void dsl_write(const Graph *g, const char *dir)
         } else if (t->input_index >= 0) {
             put_input(&w, id);
         } else if (ir_is_const(t) && t->name[0]) {
-            put_const(&w, id);
+            put_const(&w, id, as_node[id]);
         }
     }
     buf_printf(&w.out, "\noutput ");

@@ -178,6 +178,24 @@ START_TEST(write_read_back)
 }
 END_TEST
 
+START_TEST(constant_node_numbers)
+{
+    /* onnx.Constant makes a constant and takes a node number, as ONNX Constant nodes do */
+    Graph *x = load("input x [1, 2]\n"
+                    "k = onnx.Constant(value_floats=[1.5, 2])\n"
+                    "s = onnx.Constant(value_ints=[1, -1])\n"
+                    "y = add(x, k)\n"
+                    "z = reshape(y, shape=s)\n"
+                    "output z\n");
+    const Tensor *k = tensor(x, "k"), *s = tensor(x, "s");
+    ck_assert_int_eq(node_named(x, "y")->index, 2);
+    ck_assert_int_eq(node_named(x, "z")->index, 3);
+    ck_assert(k->f && k->rank == 1 && k->f[1] == 2.0f && k->producer == -1);
+    ck_assert(s->dtype == DT_INT64 && s->i[1] == -1);
+    ck_assert(node_named(x, "k")->dead);
+}
+END_TEST
+
 /* fatal errors exit with status 1 */
 START_TEST(syntax_error_exits)
 {
@@ -257,6 +275,7 @@ static Suite *suite(void)
     tcase_add_exit_test(tc, use_before_definition_exits, 1);
     tcase_add_test(tc, generic_attrs);
     tcase_add_test(tc, write_read_back);
+    tcase_add_test(tc, constant_node_numbers);
     tcase_add_exit_test(tc, syntax_error_exits, 1);
     tcase_add_exit_test(tc, unknown_tensor_exits, 1);
     tcase_add_exit_test(tc, shape_error_exits, 1);
