@@ -110,6 +110,39 @@ for onnx in examples/lenet-ticket/models/*.onnx; do
     fi
 done
 
+# ---- masks: ONNX + --masks -> --emit-dsl shows them; a hand-written .tc with mask=npy(...) agrees ----
+K=$W/rt/masks
+MASKS=$ROOT/examples/lenet-ticket/masks/ticket-r15
+mkdir -p "$K/a" "$K/b"
+if "$TICKETC" examples/lenet-ticket/models/dense.onnx --masks "$MASKS" --emit-dsl "$K/dsl" -o "$K/a/model.c" 2> "$K/err" &&
+    "$TICKETC" "$K/dsl/model.tc" -o "$K/b/model.c" 2>> "$K/err" &&
+    body "$K/a/model.c" > "$K/a/body" && body "$K/b/model.c" > "$K/b/body" && cmp -s "$K/a/body" "$K/b/body" &&
+    grep -q 'fc1.weight .*# 8,275 of 235,200 nonzero' "$K/dsl/model.tc"; then
+    pass "round trip with --masks: the .tc holds the masked weights (fc1 8,275 of 235,200) and gives the same C"
+else
+    fail "round trip with --masks"; cat "$K/err"; grep const "$K/dsl/model.tc"
+fi
+# the same network written by hand: dense weights, the ticket's masks as mask=npy(...)
+fc3_bias=$(grep '^const fc3.bias' "$K/dsl/model.tc" | sed 's/.*= //')
+cat > "$K/dsl/hand.tc" <<EOF
+input image [1, 1, 28, 28]
+x = flatten(image)
+h1 = dense(x, weight=npy("fc1.weight.npy"), bias=npy("fc1.bias.npy"), mask=npy("$MASKS/fc1.weight.npy"))
+a1 = relu(h1)
+h2 = dense(a1, weight=npy("fc2.weight.npy"), bias=npy("fc2.bias.npy"), mask=npy("$MASKS/fc2.weight.npy"))
+a2 = relu(h2)
+logits = dense(a2, weight=npy("fc3.weight.npy"), bias=$fc3_bias, mask=npy("$MASKS/fc3.weight.npy"))
+output logits
+EOF
+"$PY" -c 'import sys, numpy as np; sys.stdout.buffer.write(np.random.default_rng(3).random(784 * 20).astype(np.float32).tobytes())' > "$K/in.f32"
+if "$TICKETC" examples/lenet-ticket/models/dense.onnx --masks "$MASKS" --interpret < "$K/in.f32" > "$K/onnx.f32" 2> "$K/err" &&
+    "$TICKETC" "$K/dsl/hand.tc" --interpret < "$K/in.f32" > "$K/hand.f32" 2>> "$K/err" &&
+    cmp -s "$K/onnx.f32" "$K/hand.f32"; then
+    pass "hand-written LeNet .tc with mask=npy(...) computes what dense.onnx --masks does (20 inputs, bit for bit)"
+else
+    fail "hand-written LeNet .tc with masks"; cat "$K/err"
+fi
+
 # ---- round trip on the run-test models (torch_view has an ONNX Constant node) ----
 if [ -z "${SANITIZED:-}" ]; then
     "$PY" tests/run/gen_models.py "$W/rt/models" > /dev/null || { echo "FAIL: gen_models.py"; exit 1; }
