@@ -389,7 +389,8 @@ static void put_node(Writer *w, const Node *n)
 /*
  * Which constants to write as onnx.Constant nodes: node numbers the IR has
  * no live node for (ONNX Constant nodes, nodes folded while loading a .tc)
- * belong to the constants made since the node before, the last ones first.
+ * belong to the constants made since the node before, the last ones first
+ * (ONNX initializers all come before the first Constant node's output).
  */
 static void mark_constant_nodes(const Graph *g, char *as_node)
 {
@@ -406,9 +407,7 @@ static void mark_constant_nodes(const Graph *g, char *as_node)
                 as_node[pending[--n_pending]] = 1;
             n_pending = 0;
             next = n->index + 1;
-        } else if (t->input_index >= 0) {
-            n_pending = 0;
-        } else if (ir_is_const(t) && t->name[0]) {
+        } else if (ir_is_const(t) && t->name[0] && t->input_index < 0) {
             pending[n_pending++] = id;
         }
     }

@@ -143,6 +143,21 @@ else
     fail "hand-written LeNet .tc with masks"; cat "$K/err"
 fi
 
+# ---- round trip .tc -> --emit-dsl -> .tc: the fuzz seeds and examples that compile ----
+for tc in tests/fuzz/corpus/dsl/*.tc examples/dsl/*.tc; do
+    name=$(basename "$tc" .tc)
+    T=$W/rt/tc-$name
+    mkdir -p "$T/a" "$T/b"
+    "$TICKETC" "$tc" -o "$T/a/model.c" 2> /dev/null || continue # the seeds of error paths
+    if "$TICKETC" "$tc" --emit-dsl "$T/dsl" --summary > /dev/null 2> "$T/err" &&
+        "$TICKETC" "$T/dsl/model.tc" -o "$T/b/model.c" 2>> "$T/err" &&
+        body "$T/a/model.c" > "$T/a/body" && body "$T/b/model.c" > "$T/b/body" && cmp -s "$T/a/body" "$T/b/body"; then
+        pass "round trip .tc -> .tc: $tc"
+    else
+        fail "round trip .tc -> .tc: $tc"; cat "$T/err"; diff "$T/a/body" "$T/b/body" | head
+    fi
+done
+
 # ---- round trip on the run-test models (torch_view has an ONNX Constant node) ----
 if [ -z "${SANITIZED:-}" ]; then
     "$PY" tests/run/gen_models.py "$W/rt/models" > /dev/null || { echo "FAIL: gen_models.py"; exit 1; }
