@@ -39,6 +39,12 @@ static void clean(void)
         closedir(d);
 }
 
+static void remove_dir(void)
+{
+    clean();
+    rmdir(dir);
+}
+
 /* dsl_write, then dsl_load of what it wrote: must succeed and match in size. */
 static void round_trip(Graph *g)
 {
@@ -87,8 +93,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (setjmp(jb) == 0) {
         EmitOptions eo;
         Graph *g = dsl_load_buffer(data, size, "fuzz.tc", &lo, a);
-        if (dir[sizeof dir - 2] == 'X' && !mkdtemp(dir))
-            abort();
+        if (dir[sizeof dir - 2] == 'X') {
+            if (!mkdtemp(dir))
+                abort();
+            atexit(remove_dir);
+        }
         round_trip(g);
         diag_catch(&jb, 1);
         infer_shapes(g);
