@@ -9,7 +9,7 @@
 #include "ticketc.h"
 
 static const char usage[] =
-    "usage: ticketc MODEL.onnx -o OUT.c [options]\n"
+    "usage: ticketc MODEL.onnx|MODEL.tc -o OUT.c [options]\n"
     "\n"
     "Compiles a (pruned) neural network into one standalone C file, OUT.c, and\n"
     "its header OUT.h. Pruned weights cost nothing: layers with constant\n"
@@ -53,12 +53,14 @@ static const char usage[] =
     "  --max-bytes N       refuse models or tensor data larger than N bytes\n"
     "                      (default 1 GiB)\n"
     "  --dump-ir           print the IR after the passes to stderr\n"
+    "  --emit-dsl DIR      write the loaded model as DIR/model.tc in ticketc's\n"
+    "                      model language, weights in DIR/*.npy\n"
     "  --help, --version\n"
     "\n"
     "Exit status: 0 success, 1 bad input, 2 bad usage.\n";
 
 typedef struct {
-    const char *model, *out, *prefix, *masks, *report;
+    const char *model, *out, *prefix, *masks, *report, *emit_dsl;
     Strategy strategy;
     int check_masks;
     double prune;
@@ -147,6 +149,9 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         } else if (strcmp(s, "--max-bytes") == 0) {
             NEEDS_VALUE();
             o->load.max_bytes = (size_t)parse_long(s, v, 1024, 0x7fffffffL);
+        } else if (strcmp(s, "--emit-dsl") == 0) {
+            NEEDS_VALUE();
+            o->emit_dsl = v;
         } else if (strcmp(s, "--masks") == 0) {
             NEEDS_VALUE();
             o->masks = v;
@@ -185,7 +190,7 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         usage_error("no model given");
     if (o->check_masks && !o->masks)
         usage_error("--check-masks needs the masks to check (--masks PATH)");
-    if (!o->out && !o->summary && !o->interpret && !o->dump && !o->check_masks && !o->report)
+    if (!o->out && !o->summary && !o->interpret && !o->dump && !o->check_masks && !o->report && !o->emit_dsl)
         usage_error("no output file given (-o OUT.c)");
 }
 
@@ -237,6 +242,15 @@ static void write_outputs(const char *out, const Buf *c, const Buf *h, Arena *a)
         diag_set_file(out);
         fatal("cannot write: %s", strerror(e));
     }
+}
+
+/* A .tc file is in ticketc's model language; anything else is ONNX. */
+static Graph *load_model(const char *path, const LoadOptions *lo, Arena *a)
+{
+    size_t n = strlen(path);
+    if (n > 3 && strcmp(path + n - 3, ".tc") == 0)
+        return dsl_load(path, lo, a);
+    return onnx_load(path, lo, a);
 }
 
 /* --interpret: raw float32 samples in, raw float32 outputs out. */
@@ -299,9 +313,12 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &opt, a);
     diag_set_file(opt.model);
 
-    g = onnx_load(opt.model, &opt.load, a);
+    g = load_model(opt.model, &opt.load, a);
     if (opt.masks)
         apply_masks(g, opt.masks, opt.check_masks, opt.load.max_bytes);
+    /* after the masks, so that the written model shows them */
+    if (opt.emit_dsl)
+        dsl_write(g, opt.emit_dsl);
     infer_shapes(g);
     fold_constants(g);
     if (opt.prune > 0.0)

@@ -189,6 +189,16 @@ Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
 /* The same from a model image in memory; path only names it. */
 Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a);
 
+/* ===== dsl.c: the DSL front end (docs/dsl.md, grammar/ticketc.y) ===== */
+
+Graph *dsl_load(const char *path, const LoadOptions *opt, Arena *a);
+Graph *dsl_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a);
+void dsl_allow_files(int allow); /* 0: npy("...") is refused (fuzzers) */
+
+/* ===== dsl_write.c: --emit-dsl: any loaded graph as DIR/model.tc and .npy files ===== */
+
+void dsl_write(const Graph *g, const char *dir);
+
 /* ===== shape.c: shape inference ===== */
 
 /* Infers shapes in node order; a node whose inputs are all constant is

@@ -1,0 +1,462 @@
+/*
+ * dsl_write.c - --emit-dsl DIR: any loaded graph (ONNX or .tc) written in
+ * ticketc's model language as DIR/model.tc, large weights in .npy files beside it,
+ * so a reviewer can read the architecture and see which weights survive.
+ *
+ * Reading DIR/model.tc back builds the same IR: statements come in tensor
+ * order (constants, inputs and layers as the IR numbers them), every layer
+ * keeps its node's name, and every number is written so that it reads
+ * back as exactly the same float. Layers with a readable form (dense,
+ * relu, flatten, ...) use it; every other node is written as onnx.<Op>(...)
+ * with its attributes as they are.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ticketc.h"
+
+typedef struct {
+    const Graph *g;
+    const char *dir;
+    Buf out;
+    char **files;       /* .npy names used so far */
+    int n_files;
+} Writer;
+
+/* ---- names, numbers, files ---- */
+
+static int plain_name(const char *s)
+{
+    static const char *const reserved[] = {"input", "output", "const", "opset", "none"};
+    size_t k;
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+        return 0;
+    for (k = 1; s[k]; k++)
+        if (!((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9') || s[k] == '_' ||
+              s[k] == '.'))
+            return 0;
+    for (k = 0; k < sizeof reserved / sizeof *reserved; k++)
+        if (strcmp(s, reserved[k]) == 0)
+            return 0;
+    return 1;
+}
+
+/* A name as the lexer reads it back: bare when it can be, else quoted. */
+static void put_name(Writer *w, const char *s)
+{
+    if (plain_name(s)) {
+        buf_printf(&w->out, "%s", s);
+        return;
+    }
+    buf_add(&w->out, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            buf_printf(&w->out, "\\%c", c);
+        else if (c < 32 || c >= 127)
+            buf_printf(&w->out, "\\x%02x", c);
+        else
+            buf_add(&w->out, s, 1);
+    }
+    buf_add(&w->out, "\"", 1);
+}
+
+static int finite(float v) { return v == v && v - v == 0.0f; }
+
+/* The shortest decimal that reads back as v; with a '.' so it stays a float. */
+static void put_float(Writer *w, float v)
+{
+    char buf[48];
+    int prec;
+    char *end;
+    for (prec = 1; prec <= 9; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, (double)v);
+        if (strtof(buf, &end) == v && *end == 0)
+            break;
+    }
+    if (!strchr(buf, '.') && !strchr(buf, 'e'))
+        strcat(buf, ".0");
+    buf_printf(&w->out, "%s", buf);
+}
+
+static void put_shape(Writer *w, const Tensor *t)
+{
+    int k;
+    buf_add(&w->out, "[", 1);
+    for (k = 0; k < t->rank; k++)
+        buf_printf(&w->out, k ? ", %lld" : "%lld", (long long)t->dims[k]);
+    buf_add(&w->out, "]", 1);
+}
+
+/* Writes path through a temporary name, so a failure leaves no partial file. */
+static void save(Writer *w, const char *name, const void *data, size_t len)
+{
+    Arena *a = w->g->a;
+    const char *path = arena_printf(a, "%s/%s", w->dir, name);
+    const char *tmp = arena_printf(a, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0 || rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
+        diag_set_file(path);
+        fatal("cannot write: %s", strerror(e));
+    }
+}
+
+/* A file name for tensor t's weights: its name in [A-Za-z0-9_.-], unique. */
+static const char *npy_name(Writer *w, TensorId id)
+{
+    const char *s = w->g->t[id].name;
+    char buf[100];
+    size_t n = 0;
+    int k;
+    for (; *s && n + 1 < sizeof buf; s++) {
+        char c = *s;
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                 (c == '.' && n > 0);
+        if (ok || (n > 0 && buf[n - 1] != '_'))
+            buf[n++] = ok ? c : '_';
+    }
+    buf[n] = 0;
+    if (!n)
+        snprintf(buf, sizeof buf, "t%u", id);
+    for (k = 0; k < w->n_files; k++)
+        if (strcmp(w->files[k], buf) == 0) {
+            snprintf(buf + (n > 80 ? 80 : n), sizeof buf - (n > 80 ? 80 : n), "_t%u", id);
+            break;
+        }
+    w->files[w->n_files++] = arena_strdup(w->g->a, buf);
+    return arena_printf(w->g->a, "%s.npy", buf);
+}
+
+/* .npy version 1.0: magic, header dict padded to 64 bytes, little-endian data. */
+static void save_npy(Writer *w, const char *name, const Tensor *t)
+{
+    Buf h = {0}, b = {0};
+    int64_t k, n = ir_numel(t);
+    int d;
+    buf_printf(&h, "{'descr': '%s', 'fortran_order': False, 'shape': (", t->dtype == DT_INT64 ? "<i8" : "<f4");
+    for (d = 0; d < t->rank; d++)
+        buf_printf(&h, "%lld%s", (long long)t->dims[d], t->rank == 1 || d + 1 < t->rank ? ", " : "");
+    buf_printf(&h, "), }");
+    while ((10 + h.len + 1) % 64)
+        buf_add(&h, " ", 1);
+    buf_add(&h, "\n", 1);
+    buf_add(&b, "\x93NUMPY\x01\x00", 8);
+    {
+        unsigned char len[2];
+        len[0] = (unsigned char)(h.len & 0xff);
+        len[1] = (unsigned char)(h.len >> 8);
+        buf_add(&b, len, 2);
+    }
+    buf_add(&b, h.p, h.len);
+    for (k = 0; k < n; k++) {
+        unsigned char le[8];
+        uint64_t u;
+        int j, size = t->dtype == DT_INT64 ? 8 : 4;
+        if (t->dtype == DT_INT64) {
+            u = (uint64_t)t->i[k];
+        } else {
+            uint32_t v;
+            memcpy(&v, &t->f[k], 4);
+            u = v;
+        }
+        for (j = 0; j < size; j++)
+            le[j] = (unsigned char)(u >> (8 * j));
+        buf_add(&b, le, (size_t)size);
+    }
+    save(w, name, b.p, b.len);
+    buf_free(&h);
+    buf_free(&b);
+}
+
+/* 235200 -> "235,200" */
+static const char *thousands(Writer *w, int64_t v)
+{
+    char raw[32], out[48];
+    int len, i, j = 0;
+    snprintf(raw, sizeof raw, "%lld", (long long)v);
+    len = (int)strlen(raw);
+    for (i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[j++] = ',';
+        out[j++] = raw[i];
+    }
+    out[j] = 0;
+    return arena_strdup(w->g->a, out);
+}
+
+/* ---- statements ---- */
+
+static void put_numbers(Writer *w, const Tensor *t)
+{
+    int64_t k, n = ir_numel(t);
+    buf_add(&w->out, "[", 1);
+    for (k = 0; k < n; k++) {
+        if (k)
+            buf_add(&w->out, ", ", 2);
+        if (t->dtype == DT_INT64)
+            buf_printf(&w->out, "%lld", (long long)t->i[k]);
+        else
+            put_float(w, t->f[k]);
+    }
+    buf_add(&w->out, "]", 1);
+}
+
+/*
+ * const NAME [dims] = [...] inline when small, else npy("NAME.npy");
+ * NAME = onnx.Constant(...) for a constant that held a node number.
+ */
+static void put_const(Writer *w, TensorId id, int as_node)
+{
+    const Tensor *t = &w->g->t[id];
+    int64_t k, n = ir_numel(t), nz = 0;
+    int inline_ok = n <= 16;
+    for (k = 0; t->dtype == DT_FLOAT && k < n; k++) {
+        nz += t->f[k] != 0.0f;
+        inline_ok &= finite(t->f[k]);
+    }
+    if (as_node) {
+        put_name(w, t->name);
+        buf_printf(&w->out, " = onnx.Constant(");
+        if (inline_ok && t->rank == 0 && t->dtype == DT_INT64) {
+            buf_printf(&w->out, "value_int=%lld", (long long)t->i[0]);
+        } else if (inline_ok && t->rank == 0) {
+            buf_printf(&w->out, "value_float=");
+            put_float(w, t->f[0]);
+        } else if (inline_ok && t->rank == 1 && (n > 0 || t->dtype == DT_INT64)) {
+            buf_printf(&w->out, t->dtype == DT_INT64 ? "value_ints=" : "value_floats=");
+            put_numbers(w, t);
+        } else {
+            const char *file = npy_name(w, id);
+            save_npy(w, file, t);
+            buf_printf(&w->out, "value=npy(\"%s\")", file);
+        }
+        buf_printf(&w->out, ")\n");
+        return;
+    }
+    buf_printf(&w->out, "const ");
+    put_name(w, t->name);
+    buf_printf(&w->out, t->dtype == DT_INT64 ? " int64 " : " ");
+    put_shape(w, t);
+    buf_printf(&w->out, " = ");
+    if (inline_ok) {
+        put_numbers(w, t);
+    } else {
+        const char *file = npy_name(w, id);
+        save_npy(w, file, t);
+        buf_printf(&w->out, "npy(\"%s\")", file); /* file names are [A-Za-z0-9_.-] */
+    }
+    if (t->dtype == DT_FLOAT && n > 16)
+        buf_printf(&w->out, "   # %s of %s nonzero (%.2f%%)", thousands(w, nz), thousands(w, n), 100.0 * (double)nz / (double)n);
+    buf_add(&w->out, "\n", 1);
+}
+
+static void put_input(Writer *w, TensorId id)
+{
+    buf_printf(&w->out, "input ");
+    put_name(w, w->g->t[id].name);
+    buf_add(&w->out, " ", 1);
+    put_shape(w, &w->g->t[id]);
+    buf_add(&w->out, "\n", 1);
+}
+
+static int only_attrs(const Node *n, const char *allowed)
+{
+    int k;
+    for (k = 0; k < n->n_attrs; k++)
+        if (!strstr(allowed, n->attrs[k].name) || !n->attrs[k].name[0])
+            return 0;
+    return 1;
+}
+
+/* The readable layer for n, or NULL when only onnx.<Op> says it exactly. */
+static const char *friendly(const Writer *w, const Node *n)
+{
+    const Graph *g = w->g;
+    int k;
+    for (k = 0; k < n->n_in; k++)
+        if (n->in[k] == TC_NONE)
+            return NULL;
+    switch (n->op) {
+    case OP_GEMM: {
+        const Tensor *wt = n->n_in >= 2 ? &g->t[n->in[1]] : NULL, *b = n->n_in == 3 ? &g->t[n->in[2]] : NULL;
+        if (n->n_in < 2 || !wt->f || wt->rank != 2 || attr_int(n, "transB", 0) != 1 || attr_int(n, "transA", 0) != 0 ||
+            attr_float(n, "alpha", 1.0f) != 1.0f || attr_float(n, "beta", 1.0f) != 1.0f ||
+            !only_attrs(n, "alpha beta transA transB"))
+            return NULL;
+        if (b && !(b->f && b->rank == 1 && b->dims[0] == wt->dims[0]))
+            return NULL;
+        return "dense";
+    }
+    case OP_RELU: return n->n_attrs ? NULL : "relu";
+    case OP_SIGMOID: return n->n_attrs ? NULL : "sigmoid";
+    case OP_TANH: return n->n_attrs ? NULL : "tanh";
+    case OP_LEAKYRELU: return n->n_attrs == 0 || (n->n_attrs == 1 && attr_get(n, "alpha") && attr_get(n, "alpha")->kind == AT_FLOAT) ? "leaky_relu" : NULL;
+    case OP_SOFTMAX:
+    case OP_LOGSOFTMAX:
+    case OP_FLATTEN:
+    case OP_CONCAT:
+        if (n->n_attrs > 1 || (n->n_attrs == 1 && !(attr_get(n, "axis") && attr_get(n, "axis")->kind == AT_INT)))
+            return NULL;
+        if (n->op == OP_CONCAT)
+            return n->n_attrs ? "concat" : NULL;
+        return n->op == OP_SOFTMAX ? "softmax" : n->op == OP_LOGSOFTMAX ? "log_softmax" : "flatten";
+    case OP_ADD: return n->n_attrs || n->n_in != 2 ? NULL : "add";
+    case OP_SUB: return n->n_attrs || n->n_in != 2 ? NULL : "sub";
+    case OP_MUL: return n->n_attrs || n->n_in != 2 ? NULL : "mul";
+    case OP_DIV: return n->n_attrs || n->n_in != 2 ? NULL : "div";
+    default: return NULL;
+    }
+}
+
+static void put_attr(Writer *w, const Node *n, const Attr *at)
+{
+    size_t k;
+    if (!plain_name(at->name) || strcmp(at->name, "name") == 0)
+        node_error(w->g, n, "attribute '%s' cannot be written as a parameter in the model language", at->name);
+    buf_printf(&w->out, ", %s=", at->name);
+    switch (at->kind) {
+    case AT_INT: buf_printf(&w->out, "%lld", (long long)at->i); break;
+    case AT_FLOAT:
+        if (!finite(at->f))
+            node_error(w->g, n, "attribute '%s' is not finite; the model language has no such numbers", at->name);
+        put_float(w, at->f);
+        break;
+    case AT_STRING: put_name(w, at->s); break;
+    case AT_INTS:
+    case AT_FLOATS:
+        buf_add(&w->out, "[", 1);
+        for (k = 0; k < at->n; k++) {
+            if (k)
+                buf_add(&w->out, ", ", 2);
+            if (at->kind == AT_INTS)
+                buf_printf(&w->out, "%lld", (long long)at->ints[k]);
+            else if (!finite(at->floats[k]))
+                node_error(w->g, n, "attribute '%s' is not finite; the model language has no such numbers", at->name);
+            else
+                put_float(w, at->floats[k]);
+        }
+        buf_add(&w->out, "]", 1);
+        break;
+    default:
+        node_error(w->g, n, "attribute '%s' (a tensor or graph) cannot be written in the model language", at->name);
+    }
+}
+
+/* outs = layer(inputs..., params..., name="node") */
+static void put_node(Writer *w, const Node *n)
+{
+    const Graph *g = w->g;
+    const char *layer = friendly(w, n);
+    int k;
+    for (k = 0; k < n->n_out; k++) {
+        if (k)
+            buf_add(&w->out, ", ", 2);
+        put_name(w, g->t[n->out[k]].name);
+    }
+    buf_printf(&w->out, " = %s%s(", layer ? "" : "onnx.", layer ? layer : op_name(n->op));
+    if (layer && n->op == OP_GEMM) {
+        put_name(w, g->t[n->in[0]].name);
+        buf_printf(&w->out, ", weight=");
+        put_name(w, g->t[n->in[1]].name);
+        if (n->n_in == 3) {
+            buf_printf(&w->out, ", bias=");
+            put_name(w, g->t[n->in[2]].name);
+        }
+    } else {
+        for (k = 0; k < n->n_in; k++) {
+            if (k)
+                buf_add(&w->out, ", ", 2);
+            if (n->in[k] == TC_NONE)
+                buf_printf(&w->out, "none");
+            else
+                put_name(w, g->t[n->in[k]].name);
+        }
+        for (k = 0; k < n->n_attrs; k++)
+            put_attr(w, n, &n->attrs[k]);
+    }
+    if (strcmp(n->name, g->t[n->out[0]].name) != 0) {
+        buf_printf(&w->out, ", name=");
+        put_name(w, n->name);
+    }
+    buf_printf(&w->out, ")\n");
+}
+
+/*
+ * Which constants to write as onnx.Constant nodes: node numbers the IR has
+ * no live node for (ONNX Constant nodes, nodes folded while loading a .tc)
+ * belong to the constants made since the node before, the last ones first
+ * (ONNX initializers all come before the first Constant node's output).
+ */
+static void mark_constant_nodes(const Graph *g, char *as_node)
+{
+    TensorId id, *pending = arena_array(g->a, g->nt + 1, sizeof *pending);
+    int n_pending = 0, next = 0;
+    for (id = 0; id < g->nt; id++) {
+        const Tensor *t = &g->t[id];
+        if (t->producer >= 0) {
+            const Node *n = &g->n[t->producer];
+            int gap = n->index - next;
+            if (n->dead || n->out[0] != id)
+                continue;
+            while (gap-- > 0 && n_pending > 0)
+                as_node[pending[--n_pending]] = 1;
+            n_pending = 0;
+            next = n->index + 1;
+        } else if (ir_is_const(t) && t->name[0] && t->input_index < 0) {
+            pending[n_pending++] = id;
+        }
+    }
+}
+
+void dsl_write(const Graph *g, const char *dir)
+{
+    Writer w;
+    char src[200], prod[200];
+    char *as_node = arena_alloc(g->a, g->nt + 1);
+    TensorId id;
+    int k;
+
+    memset(&w, 0, sizeof w);
+    w.g = g;
+    w.dir = dir;
+    w.files = arena_array(g->a, g->nt + 1, sizeof(char *));
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        diag_set_file(dir);
+        fatal("cannot create the directory: %s", strerror(errno));
+    }
+    sanitize_comment(src, sizeof src, g->source);
+    sanitize_comment(prod, sizeof prod, g->producer);
+    buf_printf(&w.out, "# %s in ticketc's model language (docs/dsl.md), written by ticketc %s --emit-dsl\n", src,
+               TICKETC_VERSION);
+    buf_printf(&w.out, "#   SHA-256 %s, producer: %s\n", g->sha256, prod);
+    buf_printf(&w.out, "opset %lld\n\n", (long long)g->opset);
+
+    /* in tensor order, so that reading it back numbers the tensors the same */
+    mark_constant_nodes(g, as_node);
+    for (id = 0; id < g->nt; id++) {
+        const Tensor *t = &g->t[id];
+        if (t->producer >= 0) {
+            const Node *n = &g->n[t->producer];
+            if (!n->dead && n->out[0] == id)
+                put_node(&w, n);
+        } else if (t->input_index >= 0) {
+            put_input(&w, id);
+        } else if (ir_is_const(t) && t->name[0]) {
+            put_const(&w, id, as_node[id]);
+        }
+    }
+    buf_printf(&w.out, "\noutput ");
+    for (k = 0; k < g->n_outputs; k++) {
+        if (k)
+            buf_add(&w.out, ", ", 2);
+        put_name(&w, g->t[g->outputs[k]].name);
+    }
+    buf_add(&w.out, "\n", 1);
+    save(&w, "model.tc", w.out.p, w.out.len);
+    buf_free(&w.out);
+}
