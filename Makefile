@@ -21,7 +21,7 @@ TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx datas
               gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary sha256 $(if $(wildcard compiler/mask.c),mask) $(if $(wildcard compiler/npy.c),npy)
+SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary sha256 $(if $(wildcard compiler/emit_conv.c),emit_conv) $(if $(wildcard compiler/bnfold.c),bnfold) $(if $(wildcard compiler/mask.c),mask) $(if $(wildcard compiler/npy.c),npy)
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -51,7 +51,7 @@ $(B)/gen/runtime_math.c: runtime/tc_math.c
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
 
 # ---- the compiler ----
-$(B)/obj/%.o: compiler/%.c compiler/ticketc.h compiler/ops.h $(B)/gen/onnx.pb-c.h
+$(B)/obj/%.o: compiler/%.c compiler/ticketc.h compiler/ops.h $(wildcard compiler/emit.h) $(B)/gen/onnx.pb-c.h
 	@mkdir -p $(B)/obj
 	$(CC) $(WARN) $(OPT) $(PBC_CFLAGS) -I$(B)/gen -c $< -o $@
 $(B)/obj/%.o: $(B)/gen/%.c
@@ -61,7 +61,7 @@ $(B)/ticketc: $(LIB_OBJS) $(B)/obj/main.o
 	$(CC) -o $@ $^ $(PBC_LIBS) -lm
 
 # the same, under AddressSanitizer and UndefinedBehaviorSanitizer
-$(B)/asan/%.o: compiler/%.c compiler/ticketc.h compiler/ops.h $(B)/gen/onnx.pb-c.h
+$(B)/asan/%.o: compiler/%.c compiler/ticketc.h compiler/ops.h $(wildcard compiler/emit.h) $(B)/gen/onnx.pb-c.h
 	@mkdir -p $(B)/asan
 	$(CC) $(WARN) -O1 -g $(SAN) $(PBC_CFLAGS) -I$(B)/gen -c $< -o $@
 $(B)/asan/%.o: $(B)/gen/%.c
