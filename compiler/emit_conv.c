@@ -665,9 +665,13 @@ static void emit_resample(Emit *e, const Node *n)
     int64_t o;
 
     for (i = 0; i < r; i++) {
-        ident[i] = x->dims[i] == y->dims[i] && !maps[i].w;
+        /* a linear axis whose weights are all 0 (not resized) reads one neighbour */
+        lin[i] = 0;
+        if (maps[i].w)
+            for (o = 0; o < y->dims[i]; o++)
+                lin[i] |= maps[i].w[o] != 0.0;
+        ident[i] = x->dims[i] == y->dims[i] && !lin[i];
         outside[i] = 0;
-        lin[i] = maps[i].w != NULL;
         for (o = 0; o < y->dims[i]; o++) {
             ident[i] &= maps[i].i0[o] == o;
             outside[i] |= maps[i].i0[o] < 0;
@@ -685,39 +689,29 @@ static void emit_resample(Emit *e, const Node *n)
         }
     }
     emit_blank(e);
-    /* the index of x for one corner: bit i of corner picks the second neighbour on axis i */
+    /* the index of x for one corner: bit b of corner picks the second neighbour on the b-th linear axis */
     corners = 0;
     for (i = 0; i < r; i++)
         corners += lin[i];
     for (k = 0; k < (1 << corners); k++) {
-        Buf idx = {0}, wt = {0};
+        const char *idx = "", *wt = NULL;
         int bit = 0;
         for (i = 0; i < r; i++) {
             const char *coord;
+            int hi = lin[i] && ((k >> bit) & 1);
             if (ident[i])
                 coord = fmt(e, "i%d", i);
-            else if (lin[i] && ((k >> bit) & 1))
-                coord = fmt(e, "%s_n%d[i%d]", name, i, i);
             else
-                coord = fmt(e, "%s_m%d[i%d]", name, i, i);
+                coord = fmt(e, "%s_%c%d[i%d]", name, hi ? 'n' : 'm', i, i);
             if (lin[i]) {
-                buf_printf(&wt, "%s%s", wt.len ? " * " : "",
-                           (k >> bit) & 1 ? fmt(e, "%s_w%d[i%d]", name, i, i) : fmt(e, "(1.0f - %s_w%d[i%d])", name, i, i));
+                const char *f = hi ? fmt(e, "%s_w%d[i%d]", name, i, i) : fmt(e, "(1.0f - %s_w%d[i%d])", name, i, i);
+                wt = wt ? fmt(e, "%s * %s", wt, f) : f;
                 bit++;
             }
-            if (i == 0)
-                buf_printf(&idx, "%s", coord);
-            else
-                buf_printf(&idx, "%s * %lld + %s", i == 1 ? idx.p : fmt(e, "(%s)", idx.p), (long long)x->dims[i], coord);
-            if (i >= 1) { /* keep idx as one string */
-                char *s = arena_strdup(g->a, idx.p);
-                idx.len = 0;
-                buf_printf(&idx, "%s", s);
-            }
+            idx = i == 0 ? coord : i == 1 ? fmt(e, "%s * %lld + %s", idx, (long long)x->dims[i], coord)
+                                          : fmt(e, "(%s) * %lld + %s", idx, (long long)x->dims[i], coord);
         }
-        buf_printf(&val, "%s%s%s[%s]", k ? " + " : "", wt.len ? fmt(e, "%s * ", wt.p) : "", emit_operand(e, n, 0), idx.p);
-        buf_free(&idx);
-        buf_free(&wt);
+        buf_printf(&val, "%s%s%s[%s]", k ? " + " : "", wt ? fmt(e, "%s * ", wt) : "", emit_operand(e, n, 0), idx);
     }
     for (i = 0; i < r; i++)
         if (outside[i])

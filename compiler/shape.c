@@ -869,7 +869,8 @@ static double resize_coord(const ResizeParams *p, int axis, int64_t o, int64_t i
     switch (p->coord) {
     case 0: return ((double)o + 0.5) / s - 0.5;
     case 1: return (double)o / s;
-    case 2: return p->out[axis] > 1 ? (double)o * (double)(in - 1) / (double)(p->out[axis] - 1) : 0.0;
+    case 2: /* the resized length is in * scale, not rounded (as the ONNX reference has it) */
+        return (double)in * s > 1.0 ? (double)o * (double)(in - 1) / ((double)in * s - 1.0) : 0.0;
     case 3: return p->out[axis] > 1 ? ((double)o + 0.5) / s - 0.5 : 0.0;
     default: return ((double)o + 0.5) / s;
     }
