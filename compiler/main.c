@@ -252,6 +252,7 @@ int main(int argc, char **argv)
     g = onnx_load(opt.model, &opt.load, a);
     infer_shapes(g);
     fold_constants(g);
+    fold_batchnorm(g);
     remove_dead(g);
     fuse_activations(g);
     plan_memory(g);

@@ -560,6 +560,24 @@ void conv_window(Graph *g, const Node *n, Window *w)
         if (ceil_mode && total % s[i] && (w->out[j]) * s[i] < in + w->pb[j])
             w->out[j]++;
     }
+    /* a pool window wholly in the padding would have no value: refuse it */
+    if (n->op == OP_MAXPOOL || (n->op == OP_AVERAGEPOOL && !attr_int(n, "count_include_pad", 0)))
+        for (i = 2 - nd; i < 2; i++) {
+            int64_t ends[2], o, kk, q;
+            ends[0] = 0;
+            ends[1] = w->out[i] - 1;
+            for (q = 0; q < 2; q++) {
+                int inside = 0;
+                o = ends[q];
+                for (kk = 0; kk < w->k[i]; kk++) {
+                    int64_t at = o * w->s[i] - w->pb[i] + kk * w->d[i];
+                    inside |= at >= 0 && at < w->in[i];
+                }
+                if (!inside)
+                    node_error(g, n, "pads %lld/%lld leave a window wholly in the padding", (long long)w->pb[i],
+                               (long long)w->pe[i]);
+            }
+        }
     if (nd == 1) {
         w->in[0] = w->out[0] = w->k[0] = w->s[0] = w->d[0] = 1;
         w->pb[0] = w->pe[0] = 0;
