@@ -12,6 +12,7 @@
  * output positions it reaches, which compilers vectorise).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "emit.h"
@@ -181,7 +182,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
             float_table(e, n, fmt(e, "%s_b", name), ci->bias, w->m);
         emit_blank(e);
         emit_to_fns(e);
-        L(e, "/* node %d: one border output of channel m, bounds checked */", n->index);
+        L(e, "/* node %d: one border output of channel m, bounds checked, activation applied */", n->index);
         L(e, "static float %s_border(const float *x, int m, int oh, int ow)", name);
         L(e, "{");
         L(e, "    const int ih = oh * %lld - %lld, iw = ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
@@ -196,7 +197,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         L(e, "            s += x[%s_taps[t].c * %lld + h * %lld + v] * %s_taps[t].w;", name, (long long)plane, (long long)W,
           name);
         L(e, "    }");
-        L(e, "    return s;");
+        L(e, "    return %s;", emit_act(e, n, "s"));
         L(e, "}");
         emit_blank(e);
     }
@@ -244,27 +245,28 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                 if (h0 < h1) {
                     L(e, "if (oh < %lld || oh >= %lld) {", (long long)h0, (long long)h1);
                     L(e, "    for (ow = 0; ow < %lld; ow++)", (long long)OW);
-                    L(e, "        yr[ow] = %s;", emit_act(e, n, fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m)));
+                    L(e, "        yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
                     L(e, "    continue;");
                     L(e, "}");
                 } else {
                     L(e, "for (ow = 0; ow < %lld; ow++)", (long long)OW);
-                    L(e, "    yr[ow] = %s;", emit_act(e, n, fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m)));
+                    L(e, "    yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
                     L(e, "continue;");
                 }
                 if (w0 > 0) {
                     L(e, "for (ow = 0; ow < %lld; ow++)", (long long)w0);
-                    L(e, "    yr[ow] = %s;", emit_act(e, n, fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m)));
+                    L(e, "    yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
                 }
                 if (w1 < OW) {
                     L(e, "for (ow = %lld; ow < %lld; ow++)", (long long)w1, (long long)OW);
-                    L(e, "    yr[ow] = %s;", emit_act(e, n, fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m)));
+                    L(e, "    yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
                 }
             }
             if (h0 < h1 && w0 < w1) {
                 L(e, "for (ow = %lld; ow < %lld; ow++) {", (long long)w0, (long long)w1);
-                L(e, "    const float *p = x + %lld + oh * %lld + ow * %lld;", (long long)(c0 * plane - w->pb[0] * W - w->pb[1]),
-                  (long long)(w->s[0] * W), (long long)w->s[1]);
+                L(e, "    const float *p = x + (oh * %lld + ow * %lld %c %lld);", (long long)(w->s[0] * W), (long long)w->s[1],
+                  c0 * plane - w->pb[0] * W - w->pb[1] < 0 ? '-' : '+',
+                  (long long)llabs(c0 * plane - w->pb[0] * W - w->pb[1]));
                 L(e, "    float s = %s;", b == 0.0f ? "0.0f" : emit_lit(e, n, b));
                 emit_blank(e);
                 for (c = 0; c < ci->cg; c++)

@@ -552,7 +552,7 @@ void conv_window(Graph *g, const Node *n, Window *w)
         }
         total = in + w->pb[j] + w->pe[j] - span;
         if (total < 0)
-            node_error(g, n, "the window (%lld wide with dilation) does not fit the padded input (%lld)",
+            node_error(g, n, "the window spans %lld positions (with dilation) but the padded input has %lld",
                        (long long)span, (long long)(in + w->pb[j] + w->pe[j]));
         w->out[j] = total / s[i] + 1;
         /* ceil_mode: one more window when the last one would be partial, unless
