@@ -25,7 +25,7 @@ SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary sha256 $
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_mask.c),mask)
+UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_bnfold.c),bnfold) $(if $(wildcard tests/unit/check_mask.c),mask)
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests asan-tests clean regen-errors
