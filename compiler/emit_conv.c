@@ -560,8 +560,27 @@ void emit_batchnorm(Emit *e, const Node *n)
     float *a = arena_array(g->a, (size_t)C + 1, sizeof(float)), *s = arena_array(g->a, (size_t)C + 1, sizeof(float));
     int i;
     for (i = 1; i <= 4; i++)
-        if (!g->t[n->in[i]].f)
-            node_error(g, n, "scale, B, mean and var must be constants");
+        if (!g->t[n->in[i]].f) {
+            /* run-time parameters: a and s per channel at run time */
+            emit_need_math(e, "tc_sqrtf");
+            emit_begin_fn(e, n, "", " -- run-time parameters");
+            L(e, "int b, c, i;");
+            emit_blank(e);
+            L(e, "for (c = 0; c < %lld; c++) {", (long long)C);
+            L(e, "    const float a = %s[c] / tc_sqrtf(%s[c] + %s);", emit_operand(e, n, 1), emit_operand(e, n, 4),
+              emit_lit(e, n, (float)eps));
+            L(e, "    const float s = %s[c] - %s[c] * a;", emit_operand(e, n, 2), emit_operand(e, n, 3));
+            emit_blank(e);
+            L(e, "    for (b = 0; b < %lld; b++)", (long long)x->dims[0]);
+            L(e, "        for (i = 0; i < %lld; i++) {", (long long)plane);
+            L(e, "            const int o = (b * %lld + c) * %lld + i;", (long long)C, (long long)plane);
+            emit_blank(e);
+            L(e, "            y[o] = %s;", emit_act(e, n, fmt(e, "%s[o] * a + s", emit_operand(e, n, 0))));
+            L(e, "        }");
+            L(e, "}");
+            emit_end_fn(e);
+            return;
+        }
     for (c = 0; c < C; c++) {
         double v = (double)g->t[n->in[1]].f[c] / sqrt((double)g->t[n->in[4]].f[c] + eps);
         a[c] = (float)v;

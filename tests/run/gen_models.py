@@ -560,3 +560,11 @@ save("depth_space",
       helper.make_node("SpaceToDepth", ["z"], ["c"], blocksize=3)],
      [("x", (2, 8, 3, 2)), ("z", (1, 2, 6, 3))], ["a", "b", "c"], {}, samples([(2, 8, 3, 2), (1, 2, 6, 3)], 2),
      lambda x, z: [d2s(x, 2, False), d2s(x, 2, True), s2d(z, 3)])
+
+# 25. BatchNormalization with run-time parameters (scale and shift computed at run time).
+save("batchnorm_runtime",
+     [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], epsilon=1e-3, name="bn")],
+     [("x", (2, 3, 4)), ("s", (3,)), ("b", (3,)), ("m", (3,)), ("v", (3,))], ["y"], {},
+     [[rng.standard_normal((2, 3, 4)), rng.standard_normal(3), rng.standard_normal(3), rng.standard_normal(3),
+       rng.uniform(0.5, 2.0, 3)] for _ in range(2)],
+     lambda x, s, b, m, v: [bn(x, s, b, m, v, eps=1e-3)])
