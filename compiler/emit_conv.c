@@ -297,7 +297,8 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
     emit_blank(e);
     L(e, "for (b = 0; b < %lld; b++) {", (long long)w->batch);
     for (i = 0; i < part; i++)
-        L(e, "    %s_p%d(x0 + b * %lld, y + b * %lld);", name, i, (long long)(w->c * plane), (long long)(w->m * OH * OW));
+        L(e, "    %s_p%d(%s + b * %lld, y + b * %lld);", name, i, emit_operand(e, n, 0), (long long)(w->c * plane),
+          (long long)(w->m * OH * OW));
     L(e, "}");
     emit_end_fn(e);
 }
@@ -348,7 +349,7 @@ static void emit_conv_dense(Emit *e, const Node *n, const ConvInfo *ci)
     L(e, "for (b = 0; b < %lld; b++)", (long long)w->batch);
     L(e, "    for (m = 0; m < %lld; m++) {", (long long)w->m);
     emit_indent(e, 2);
-    L(e, "const float *xb = x0 + (b * %lld + m / %lld * %lld) * %lld;", (long long)w->c, (long long)ci->mg,
+    L(e, "const float *xb = %s + (b * %lld + m / %lld * %lld) * %lld;", emit_operand(e, n, 0), (long long)w->c, (long long)ci->mg,
       (long long)ci->cg, (long long)(H * W));
     L(e, "float *ym = y + (b * %lld + m) * %lld;", (long long)w->m, (long long)(OH * OW));
     emit_blank(e);
@@ -424,7 +425,7 @@ void emit_convtranspose(Emit *e, const Node *n)
     L(e, "        for (ih = 0; ih < %lld; ih++)", (long long)w.in[0]);
     L(e, "            for (iw = 0; iw < %lld; iw++) {", (long long)w.in[1]);
     emit_indent(e, 4);
-    L(e, "const float xv = x0[((b * %lld + c) * %lld + ih) * %lld + iw];", (long long)w.c, (long long)w.in[0],
+    L(e, "const float xv = %s[((b * %lld + c) * %lld + ih) * %lld + iw];", emit_operand(e, n, 0), (long long)w.c, (long long)w.in[0],
       (long long)w.in[1]);
     emit_blank(e);
     L(e, "for (mo = 0; mo < %lld; mo++)", (long long)mg);
