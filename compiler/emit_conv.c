@@ -70,6 +70,14 @@ static void float_table(Emit *e, const Node *n, const char *name, const float *v
     L(e, "};");
 }
 
+/* "o * s - p + k * d", the input coordinate of tap k at output o, without the trivial parts. */
+static const char *win(Emit *e, const char *o, int64_t st, int64_t p, const char *k, int64_t d)
+{
+    const char *a = st == 1 ? o : fmt(e, "%s * %lld", o, (long long)st);
+    const char *b = d == 1 ? k : fmt(e, "%s * %lld", k, (long long)d);
+    return p ? fmt(e, "%s - %lld + %s", a, (long long)p, b) : fmt(e, "%s + %s", a, b);
+}
+
 /* ---- Conv ---- */
 
 typedef struct {
@@ -430,12 +438,12 @@ void emit_convtranspose(Emit *e, const Node *n)
     emit_blank(e);
     L(e, "for (mo = 0; mo < %lld; mo++)", (long long)mg);
     L(e, "    for (kh = 0; kh < %lld; kh++) {", (long long)w.k[0]);
-    L(e, "        const int oh = ih * %lld - %lld + kh * %lld;", (long long)w.s[0], (long long)w.pb[0], (long long)w.d[0]);
+    L(e, "        const int oh = %s;", win(e, "ih", w.s[0], w.pb[0], "kh", w.d[0]));
     emit_blank(e);
     L(e, "        if (oh < 0 || oh >= %lld)", (long long)w.out[0]);
     L(e, "            continue;");
     L(e, "        for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
-    L(e, "            const int ow = iw * %lld - %lld + kw * %lld;", (long long)w.s[1], (long long)w.pb[1], (long long)w.d[1]);
+    L(e, "            const int ow = %s;", win(e, "iw", w.s[1], w.pb[1], "kw", w.d[1]));
     emit_blank(e);
     L(e, "            if (ow >= 0 && ow < %lld)", (long long)w.out[1]);
     L(e, "                y[((b * %lld + c / %lld * %lld + mo) * %lld + oh) * %lld + ow] +=", (long long)w.m, (long long)cg,
@@ -499,12 +507,12 @@ void emit_pool(Emit *e, const Node *n)
     L(e, "int any = 0;");
     emit_blank(e);
     L(e, "for (kh = 0; kh < %lld; kh++) {", (long long)w.k[0]);
-    L(e, "    const int ih = oh * %lld - %lld + kh * %lld;", (long long)w.s[0], (long long)w.pb[0], (long long)w.d[0]);
+    L(e, "    const int ih = %s;", win(e, "oh", w.s[0], w.pb[0], "kh", w.d[0]));
     emit_blank(e);
     L(e, "    if (ih < 0 || ih >= %lld)", (long long)w.in[0]);
     L(e, "        continue;");
     L(e, "    for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
-    L(e, "        const int iw = ow * %lld - %lld + kw * %lld;", (long long)w.s[1], (long long)w.pb[1], (long long)w.d[1]);
+    L(e, "        const int iw = %s;", win(e, "ow", w.s[1], w.pb[1], "kw", w.d[1]));
     emit_blank(e);
     L(e, "        if (iw >= 0 && iw < %lld) {", (long long)w.in[1]);
     L(e, "            const float v = xc[ih * %lld + iw];", (long long)w.in[1]);
@@ -522,7 +530,8 @@ void emit_pool(Emit *e, const Node *n)
           (long long)w.out[1], name, name);
     else
         L(e, "y[(i * %lld + oh) * %lld + ow] = s;", (long long)w.out[0], (long long)w.out[1]);
-    L(e, "(void)any;");
+    if (avg)
+        L(e, "(void)any;");
     emit_indent(e, -3);
     L(e, "        }");
     emit_end_fn(e);
