@@ -560,6 +560,10 @@ void conv_window(Graph *g, const Node *n, Window *w)
         if (ceil_mode && total % s[i] && (w->out[j]) * s[i] < in + w->pb[j])
             w->out[j]++;
     }
+    /* the emitters tabulate per output coordinate and tap: keep that bounded */
+    for (i = 0; i < 2; i++)
+        if (w->out[i] > ((int64_t)1 << 24) || w->out[i] * w->k[i] > ((int64_t)1 << 26))
+            node_error(g, n, "output length %lld along a spatial axis is too large", (long long)w->out[i]);
     /* a pool window wholly in the padding would have no value: refuse it */
     if (n->op == OP_MAXPOOL || (n->op == OP_AVERAGEPOOL && !attr_int(n, "count_include_pad", 0)))
         for (i = 2 - nd; i < 2; i++) {
@@ -902,6 +906,8 @@ float resample_maps(Graph *g, const Node *n, AxisMap *maps)
     int r = x->rank, i;
     int64_t o;
     for (i = 0; i < r; i++) {
+        if (y->dims[i] > ((int64_t)1 << 24))
+            node_error(g, n, "output axis %d of length %lld is too large", i, (long long)y->dims[i]);
         maps[i].i0 = arena_array(g->a, (size_t)y->dims[i] + 1, sizeof(int64_t));
         maps[i].i1 = arena_array(g->a, (size_t)y->dims[i] + 1, sizeof(int64_t));
         maps[i].w = NULL;
