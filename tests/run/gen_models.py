@@ -568,3 +568,14 @@ save("batchnorm_runtime",
      [[rng.standard_normal((2, 3, 4)), rng.standard_normal(3), rng.standard_normal(3), rng.standard_normal(3),
        rng.uniform(0.5, 2.0, 3)] for _ in range(2)],
      lambda x, s, b, m, v: [bn(x, s, b, m, v, eps=1e-3)])
+
+# 26. A pruned CNN exported by torch.onnx with PyTorch's own outputs (tests/run/torch_cnn,
+#     made by its gen_torch_cnn.py): copied as it is.
+src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_cnn")
+d = os.path.join(OUT, "torch_cnn")
+os.makedirs(d, exist_ok=True)
+for f in ("model.onnx", "in.f32", "expect.f32"):
+    with open(os.path.join(src, f), "rb") as fi, open(os.path.join(d, f), "wb") as fo:
+        fo.write(fi.read())
+with open(os.path.join(d, "args"), "w") as fa:
+    fa.write("\n")
