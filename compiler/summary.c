@@ -32,7 +32,7 @@ void print_summary(const Graph *g, Strategy s, FILE *f)
         shape(g, n->out[0], out, sizeof out);
         sanitize_comment(name, sizeof name, n->name);
         if (emit_layer_weights(g, n, &nnz, &total, &rows)) {
-            Strategy st = emit_choose(s, nnz, total);
+            Strategy st = n->op == OP_CONV ? emit_choose_conv(s, nnz, total) : emit_choose(s, nnz, total);
             int64_t bytes = (st == STRAT_DENSE ? total : nnz) * 4;
             snprintf(ratio, sizeof ratio, "%lld/%lld", (long long)nnz, (long long)total);
             fprintf(f, "%-5d %-10s %-16s %-14s %-12s %17s %6.1f%% %12lld %12lld %10lld  %s\n", n->index,

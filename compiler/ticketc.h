@@ -273,6 +273,8 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
 int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows);
 /* The strategy for a layer of that density, as emit_c will choose it. */
 Strategy emit_choose(Strategy requested, int64_t nnz, int64_t total);
+/* The same for a Conv (emit_conv.c): its unrolled code is a loop body, so it pays longer. */
+Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total);
 const char *strategy_name(Strategy s);
 /* Shortest decimal that reads back as exactly v, with an f suffix. */
 void emit_float(char *buf, size_t size, float v);
