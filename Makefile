@@ -18,10 +18,10 @@ CHECK_LIBS   = $(shell pkg-config --libs check)
 
 BUILD_PKGS := gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libonnx-dev
 TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx dataset-fashion-mnist gzip \
-              gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev
+              gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev chromium python3-pil
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary sha256 $(if $(wildcard compiler/emit_conv.c),emit_conv) $(if $(wildcard compiler/bnfold.c),bnfold) $(if $(wildcard compiler/mask.c),mask) $(if $(wildcard compiler/npy.c),npy)
+SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary report sha256 $(if $(wildcard compiler/emit_conv.c),emit_conv) $(if $(wildcard compiler/bnfold.c),bnfold) $(if $(wildcard compiler/mask.c),mask) $(if $(wildcard compiler/npy.c),npy)
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -86,10 +86,14 @@ unit: test-deps $(UNIT:%=$(B)/tests/check_%)
 
 run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/run/run.sh
+	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/masks/run.sh
+	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/report/run.sh
 
 asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNIT:%=$(B)/asan-tests/check_%)
 	@for t in $(UNIT); do $(B)/asan-tests/check_$$t || exit 1; done
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/run/run.sh
+	@TICKETC=$(B)/asan/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp SANITIZED=1 tests/masks/run.sh
+	@TICKETC=$(B)/asan/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp SANITIZED=1 tests/report/run.sh
 
 demo: demo-deps $(B)/ticketc
 	@examples/lenet-ticket/demo.sh
@@ -97,7 +101,8 @@ demo-deps:
 	@tools/deps.sh $(DEMO_PKGS)
 
 # Speed and size per strategy on the example models (minutes; not part of make test).
-bench: demo-deps $(B)/ticketc
+bench: $(B)/ticketc
+	@tools/deps.sh $(DEMO_PKGS) valgrind
 	@bench/bench.sh
 
 # Retrains the example tickets (about 15 minutes on 2 cores; not part of make test).
@@ -131,12 +136,20 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) compiler/ticketc.h
 	clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PBC_CFLAGS) \
 	  -Icompiler -I$(B)/gen $< $(FUZZ_SRCS) -o $@ $(PBC_LIBS) -lm
 
-# make fuzz: each harness for FUZZ_SECONDS; crashes land in build/fuzz/ (crash-*)
-fuzz: test-deps $(B)/fuzz/fuzz_onnx
-	@mkdir -p $(B)/fuzz/corpus-onnx && cp tests/fuzz/corpus/onnx/* $(B)/fuzz/corpus-onnx/
-	cd $(B)/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz_onnx -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-	  -detect_leaks=0 -print_final_stats=1 corpus-onnx
+# make fuzz: each harness (tests/fuzz/fuzz_NAME.c, seeds in tests/fuzz/corpus/NAME)
+# for FUZZ_SECONDS; crashes land in build/fuzz/ (crash-*)
+FUZZERS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: test-deps $(FUZZERS:%=$(B)/fuzz/fuzz_%)
+	@set -e; for f in $(FUZZERS); do \
+	  mkdir -p $(B)/fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* $(B)/fuzz/corpus-$$f/; \
+	  rm -f $(B)/fuzz/crash-* $(B)/fuzz/timeout-* $(B)/fuzz/oom-* $(B)/fuzz/leak-*; \
+	  echo "fuzz_$$f for $(FUZZ_SECONDS) s"; \
+	  (cd $(B)/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -rss_limit_mb=2048 -detect_leaks=0 -print_final_stats=1 corpus-$$f 2>&1 | grep -E "stat::number_of_executed_units|Done|ERROR|SUMMARY" ) ; \
+	  if ls $(B)/fuzz/crash-* $(B)/fuzz/timeout-* $(B)/fuzz/oom-* > /dev/null 2>&1; then \
+	    echo "fuzz_$$f: found a failing input (build/fuzz/); add it to tests as a regression case"; exit 1; fi; \
+	done
 
 # the short form that make test runs
 fuzz-short:
-	$(MAKE) fuzz FUZZ_SECONDS=20
+	$(MAKE) fuzz FUZZ_SECONDS=15

@@ -1,10 +1,18 @@
 #!/bin/sh
 # make bench: speed and size of ticketc's output on the example models, per
-# strategy, side by side in one run. Latency: batch 1, the median over
-# interleaved repeats of "best of 5 passes over 2,000 test images" (see
-# examples/lenet-ticket/demo_main.c). Ratios are to the fastest dense build
-# of the same model. Numbers depend on the machine; only ratios taken in one
-# run mean anything.
+# strategy, side by side in one run, and ONNX Runtime on the same model and
+# images as the "what users would use instead" row.
+#  - latency: batch 1, the median over interleaved repeats of "best of 5
+#    passes over 2,000 test images" (examples/lenet-ticket/demo_main.c);
+#    ratios are to the fastest dense build of the same model;
+#  - instructions per inference: valgrind callgrind (deterministic), over
+#    all the driver's calls of the model's run function;
+#  - object bytes of the model alone (text + data), and per kept weight;
+#  - compile time of the generated file alone.
+# Numbers depend on the machine; only ratios taken in one run mean anything.
+# -march=native builds leave out AVX-512 (-mno-avx512f): valgrind 3.19 cannot
+# run it, and the timed and the counted binary must be the same.
+#   REPEATS=5 MODELS="ticket-r15 dense" CALLGRIND=1 ORT=1 bench/bench.sh
 set -eu
 cd "$(dirname "$0")/.."
 EX=examples/lenet-ticket
@@ -12,24 +20,52 @@ B=build/bench
 T=build/ticketc
 DATA=/usr/share/datasets/fashion-mnist
 REPEATS=${REPEATS:-5}
+CALLGRIND=${CALLGRIND:-1}
+ORT=${ORT:-1}
 CC=${CC:-cc}
 mkdir -p $B
 for f in t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
     [ -s $B/$f ] || gunzip -c $DATA/$f.gz > $B/$f
 done
+IMAGES=$B/t10k-images-idx3-ubyte
+LABELS=$B/t10k-labels-idx1-ubyte
 
 MODELS=${MODELS:-$(ls $EX/models/*.onnx | xargs -n1 basename | sed 's/\.onnx$//')}
-BUILDS="unrolled:-O2 unrolled:-O3_-march=native dense:-O2 dense:-O3_-march=native"
+NATIVE="-O3_-march=native_-mno-avx512f"
+SPARSE_BUILDS=${SPARSE_BUILDS:-"unrolled:-O2 unrolled:$NATIVE loop:-O2 loop:$NATIVE dense:-O2 dense:$NATIVE"}
+# the dense model: only dense code makes sense (unrolled, its 266k terms take minutes to compile)
+DENSE_BUILDS=${DENSE_BUILDS:-"dense:-O2 dense:$NATIVE"}
+
+# ONNX Runtime through npm's onnxruntime-node (its CPU library ships in the package)
+ort_ok=0
+if [ "$ORT" = 1 ] && command -v node > /dev/null && command -v npm > /dev/null; then
+    mkdir -p $B/ort
+    cp bench/ort/package.json $B/ort/package.json
+    if [ -d $B/ort/node_modules/onnxruntime-node ] ||
+        (cd $B/ort && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund > npm.log 2>&1); then
+        ort_ok=1
+    else
+        echo "bench: npm could not install onnxruntime-node (see $B/ort/npm.log); no ONNX Runtime rows"
+    fi
+fi
 
 now() { date +%s.%N; }
-printf '%-12s %-9s %-20s %10s %10s %12s %10s\n' model strategy flags "compile s" "obj bytes" "us/infer" "vs dense"
+idof() { echo "$1_$2_$3" | tr -c 'A-Za-z0-9_\n' _; }
+flagsof() { echo "$1" | tr _ ' '; }
+nnz_of() { $T "$1" --summary | sed -n 's/^total: \([0-9]*\) of .*/\1/p'; }
+
+printf '%-11s %-11s %-31s %9s %10s %7s %10s %8s %12s %8s  %s\n' model strategy flags "compile s" "obj bytes" "B/nz" \
+    "us/infer" "vs dense" "instr/infer" "instr/nz" "correct"
 for m in $MODELS; do
+    onnx=$EX/models/$m.onnx
+    nnz=$(nnz_of $onnx)
+    case $m in dense) builds=$DENSE_BUILDS ;; *) builds=$SPARSE_BUILDS ;; esac
     ids=""
-    for b in $BUILDS; do
+    for b in $builds; do
         strat=${b%%:*}
-        flags=$(echo "${b#*:}" | tr _ ' ')
-        id=$(echo "${m}_${strat}_${b#*:}" | tr -c 'A-Za-z0-9_\n' _)
-        $T $EX/models/$m.onnx -o $B/$id.c --strategy $strat --prefix bench
+        flags=$(flagsof "${b#*:}")
+        id=$(idof "$m" "$strat" "${b#*:}")
+        $T $onnx -o $B/$id.c --strategy $strat --prefix bench
         t0=$(now)
         $CC -std=c99 $flags -c $B/$id.c -o $B/$id.o
         t1=$(now)
@@ -39,28 +75,56 @@ for m in $MODELS; do
         : > $B/$id.times
         ids="$ids $id"
     done
+    if [ $ort_ok = 1 ]; then
+        : > $B/$m-ort.times
+    fi
     # interleaved repeats: every build once per round
     r=0
     while [ $r -lt $REPEATS ]; do
         for id in $ids; do
-            $B/$id.exe $B/t10k-images-idx3-ubyte $B/t10k-labels-idx1-ubyte |
-                sed -n 's/.*; \([0-9.]*\) us per inference/\1/p' >> $B/$id.times
+            $B/$id.exe $IMAGES $LABELS > $B/$id.out
+            sed -n 's/.*; \([0-9.]*\) us per inference/\1/p' $B/$id.out >> $B/$id.times
         done
+        if [ $ort_ok = 1 ]; then
+            NODE_PATH=$B/ort/node_modules node bench/ort/ort_bench.js $onnx $IMAGES $LABELS > $B/$m-ort.out
+            sed -n 's/.*; \([0-9.]*\) us per inference/\1/p' $B/$m-ort.out >> $B/$m-ort.times
+        fi
         r=$((r + 1))
     done
+    median() { sort -g "$1" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
     best_dense=""
     for id in $ids; do
-        sort -g $B/$id.times | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }' > $B/$id.median
+        median $B/$id.times > $B/$id.median
         case $id in *_dense_*)
             v=$(cat $B/$id.median)
             if [ -z "$best_dense" ] || [ "$(echo "$v < $best_dense" | bc)" = 1 ]; then best_dense=$v; fi;;
         esac
     done
-    for b in $BUILDS; do
+    for b in $builds; do
         strat=${b%%:*}
-        id=$(echo "${m}_${strat}_${b#*:}" | tr -c 'A-Za-z0-9_\n' _)
-        printf '%-12s %-9s %-20s %10.2f %10d %12.3f %9.2fx\n' "$m" "$strat" "$(echo "${b#*:}" | tr _ ' ')" \
-            "$(cat $B/$id.ctime)" "$(cat $B/$id.size)" "$(cat $B/$id.median)" \
-            "$(echo "scale=4; $best_dense / $(cat $B/$id.median)" | bc)"
+        id=$(idof "$m" "$strat" "${b#*:}")
+        ipi="-"
+        ipn="-"
+        if [ "$CALLGRIND" = 1 ] && command -v valgrind > /dev/null; then
+            # every call of bench_run: 10,000 for accuracy + 5 x 2,000 timed = 20,000
+            valgrind --tool=callgrind --callgrind-out-file=$B/$id.cg --toggle-collect=bench_run \
+                $B/$id.exe $IMAGES $LABELS > /dev/null 2> $B/$id.vg
+            ir=$(callgrind_annotate $B/$id.cg 2> /dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }')
+            if [ -n "$ir" ]; then
+                ipi=$(echo "$ir / 20000" | bc)
+                ipn=$(echo "scale=2; $ir / 20000 / $nnz" | bc)
+            fi
+        fi
+        printf '%-11s %-11s %-31s %9.2f %10d %7.1f %10.3f %7.2fx %12s %8s  %s\n' "$m" "$strat" "$(flagsof "${b#*:}")" \
+            "$(cat $B/$id.ctime)" "$(cat $B/$id.size)" "$(echo "scale=2; $(cat $B/$id.size) / $nnz" | bc)" \
+            "$(cat $B/$id.median)" "$(echo "scale=4; $best_dense / $(cat $B/$id.median)" | bc)" "$ipi" "$ipn" \
+            "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $B/$id.out)"
     done
+    if [ $ort_ok = 1 ]; then
+        v=$(median $B/$m-ort.times)
+        printf '%-11s %-11s %-31s %9s %10s %7s %10.3f %7.2fx %12s %8s  %s\n' "$m" "onnxruntime" "node, 1 thread" "-" "-" "-" \
+            "$v" "$(echo "scale=4; $best_dense / $v" | bc)" "-" "-" "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $B/$m-ort.out)"
+    fi
 done
+echo "(nz: the model's kept weights; correct: of the 10,000 test images; vs dense: the fastest dense build's"
+echo " time over this row's, above 1 is faster; instructions by valgrind callgrind)"

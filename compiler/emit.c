@@ -30,6 +30,7 @@ struct Emit {
     Buf run;       /* body of <prefix>_run */
     char *emitted_const; /* per tensor: table already written */
     int need_math[32];   /* runtime blocks by index into math_names */
+    int used_fma;        /* TC_FMA appears in the code */
 };
 
 /* ---- text helpers ---- */
@@ -356,6 +357,10 @@ typedef struct {
     float *w;            /* N x K, neuron-major, alpha folded in */
     float *b;            /* N, beta * C folded in (zeros when no C) */
     int64_t nnz;
+    /* where the numbers come from, for --annotate */
+    const char *wname, *bname; /* sanitised tensor names (bname NULL when no C) */
+    int tb, b_bcast;           /* B stored [N][K] (transB); C broadcast over outputs */
+    float alpha, beta;
 } Linear;
 
 /*
@@ -398,6 +403,12 @@ static int as_linear(Emit *e, const Node *n, Linear *L)
         L->N = b->rank == 2 ? b->dims[1] : 1;
         L->rows = ir_numel(a) / L->K;
     }
+    L->wname = comment(e, b->name);
+    L->bname = NULL;
+    L->tb = tb;
+    L->alpha = alpha;
+    L->beta = beta;
+    L->b_bcast = 0;
     L->w = arena_array(g->a, (size_t)(L->N * L->K) + 1, sizeof(float));
     L->b = arena_array(g->a, (size_t)L->N + 1, sizeof(float));
     L->nnz = 0;
@@ -410,6 +421,8 @@ static int as_linear(Emit *e, const Node *n, Linear *L)
         }
     if (n->op == OP_GEMM && n->n_in == 3 && n->in[2] != TC_NONE) {
         const Tensor *c = &g->t[n->in[2]];
+        L->bname = comment(e, c->name);
+        L->b_bcast = c->rank == 0 || c->dims[c->rank - 1] == 1;
         for (j = 0; j < L->N; j++) {
             float v = c->f[c->rank == 0 || c->dims[c->rank - 1] == 1 ? 0 : j];
             L->b[j] = beta == 1.0f ? v : beta * v;
@@ -433,12 +446,111 @@ Strategy emit_choose(Strategy requested, int64_t nnz, int64_t total)
 
 const char *strategy_name(Strategy s)
 {
-    return s == STRAT_UNROLLED ? "unrolled" : s == STRAT_DENSE ? "dense" : "auto";
+    return s == STRAT_UNROLLED ? "unrolled" : s == STRAT_DENSE ? "dense" : s == STRAT_LOOP ? "loop" : "auto";
 }
 
-static Strategy choose(Emit *e, const Linear *L)
+static Strategy choose(Emit *e, const Node *n, const Linear *L)
 {
+    if (n->strategy != STRAT_AUTO)
+        return (Strategy)n->strategy; /* planned by plan_strategies */
     return emit_choose(e->opt->strategy, L->nnz, L->N * L->K);
+}
+
+/*
+ * Estimated bytes of a layer's code and constant data. Unrolled: a term is
+ * an input load, a literal and a multiply-add (16-25 bytes measured on
+ * Cortex-M4 -Os and x86-64 -O2), plus the sum and store per neuron. Loop:
+ * the value and its input index per weight, a start index per neuron, the
+ * biases, one short loop. Dense: the whole table and the biases.
+ */
+int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz)
+{
+    switch (s) {
+    case STRAT_UNROLLED: return 20 * nnz + 12 * N + 64;
+    case STRAT_LOOP: return (4 + emit_index_bytes(K - 1)) * nnz + emit_index_bytes(nnz) * (N + 1) + 4 * N + 96;
+    default: return 4 * N * K + 4 * N + 128;
+    }
+}
+
+Strategy node_strategy(const Graph *g, const Node *n, Strategy requested)
+{
+    LayerWeights L;
+    if (n->strategy != STRAT_AUTO)
+        return (Strategy)n->strategy;
+    if (!layer_weights(g, n, &L))
+        return STRAT_AUTO;
+    return emit_choose(requested, L.nnz, L.N * L.K);
+}
+
+/*
+ * Per layer, the strategy for it: the requested one, or with auto the
+ * fastest by density (emit_choose); then, while the estimated total is over
+ * the code budget, the layer whose change to a smaller strategy saves the
+ * most bytes changes (unrolled or dense to loop). Deterministic: ties go to
+ * the earlier node.
+ */
+void plan_strategies(Graph *g, Strategy requested, int64_t budget)
+{
+    int64_t total = 0;
+    int k;
+    for (k = 0; k < g->nn; k++) {
+        Node *n = &g->n[k];
+        LayerWeights L;
+        n->strategy = STRAT_AUTO;
+        if (n->dead || !layer_weights(g, n, &L))
+            continue;
+        n->strategy = emit_choose(requested, L.nnz, L.N * L.K);
+        total += strategy_bytes((Strategy)n->strategy, L.N, L.K, L.nnz);
+    }
+    if (budget <= 0 || total <= budget)
+        return;
+    if (requested != STRAT_AUTO) {
+        warning("the layers need about %lld bytes with --strategy %s, over --code-budget %lld; "
+                "--strategy auto would fit them to it", (long long)total, strategy_name(requested), (long long)budget);
+        return;
+    }
+    while (total > budget) {
+        int64_t best_save = 0;
+        Node *best = NULL;
+        for (k = 0; k < g->nn; k++) {
+            Node *n = &g->n[k];
+            LayerWeights L;
+            int64_t save;
+            if (n->dead || n->strategy == STRAT_AUTO || n->strategy == STRAT_LOOP || !layer_weights(g, n, &L))
+                continue;
+            save = strategy_bytes((Strategy)n->strategy, L.N, L.K, L.nnz) - strategy_bytes(STRAT_LOOP, L.N, L.K, L.nnz);
+            if (save > best_save) {
+                best_save = save;
+                best = n;
+            }
+        }
+        if (!best) {
+            warning("the smallest code ticketc can make for this model is about %lld bytes, over --code-budget %lld",
+                    (long long)total, (long long)budget);
+            return;
+        }
+        best->strategy = STRAT_LOOP;
+        total -= best_save;
+    }
+}
+
+int layer_weights(const Graph *g, const Node *n, LayerWeights *out)
+{
+    Emit e;
+    Linear L;
+    if (n->op != OP_GEMM && n->op != OP_MATMUL)
+        return 0;
+    memset(&e, 0, sizeof e);
+    e.g = (Graph *)g;
+    if (!as_linear(&e, n, &L))
+        return 0;
+    out->rows = L.rows;
+    out->K = L.K;
+    out->N = L.N;
+    out->nnz = L.nnz;
+    out->w = L.w;
+    out->wname = L.wname;
+    return 1;
 }
 
 int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows)
@@ -462,6 +574,32 @@ int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *tot
 static const char *kept(Emit *e, const Linear *L, const char *how)
 {
     return arena_printf(e->g->a, " -- %s of %s weights kept, %s", num(e, L->nnz), num(e, L->N * L->K), how);
+}
+
+/* --annotate: the weight's place in the model's own tensor, as in
+ * "fc1.weight[12][340]", with any factor Gemm folded into it */
+static const char *weight_note(Emit *e, const Linear *L, int64_t j, int64_t k)
+{
+    int64_t r = L->tb ? j : k, c = L->tb ? k : j;
+    char f[48];
+    if (L->alpha != 1.0f) {
+        emit_float(f, sizeof f, L->alpha);
+        return arena_printf(e->g->a, " /* alpha %s * %s[%lld][%lld] */", f, L->wname, (long long)r, (long long)c);
+    }
+    return arena_printf(e->g->a, " /* %s[%lld][%lld] */", L->wname, (long long)r, (long long)c);
+}
+
+static const char *bias_note(Emit *e, const Linear *L, int64_t j)
+{
+    const char *idx = L->b_bcast ? "[0]" : arena_printf(e->g->a, "[%lld]", (long long)j);
+    char f[48];
+    if (!L->bname)
+        return "";
+    if (L->beta != 1.0f) {
+        emit_float(f, sizeof f, L->beta);
+        return arena_printf(e->g->a, " /* beta %s * %s%s */", f, L->bname, idx);
+    }
+    return arena_printf(e->g->a, " /* %s%s */", L->bname, idx);
 }
 
 /*
@@ -503,14 +641,22 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
             for (k = 0; k < L->K; k++) {
                 float w = L->w[j * L->K + k];
                 int s = (int)(t % P);
+                const char *note = "";
                 if (w == 0.0f)
                     continue;
+                if (e->opt->annotate)
+                    note = weight_note(e, L, j, k);
                 if (w == 1.0f)
-                    line(e, t < P ? "s%d = x[%lld];" : "s%d += x[%lld];", s, (long long)k);
+                    line(e, t < P ? "s%d = x[%lld];%s" : "s%d += x[%lld];%s", s, (long long)k, note);
                 else if (w == -1.0f)
-                    line(e, t < P ? "s%d = -x[%lld];" : "s%d -= x[%lld];", s, (long long)k);
-                else
-                    line(e, t < P ? "s%d = x[%lld] * %s;" : "s%d += x[%lld] * %s;", s, (long long)k, lit(e, n, w));
+                    line(e, t < P ? "s%d = -x[%lld];%s" : "s%d -= x[%lld];%s", s, (long long)k, note);
+                else if (t < P)
+                    line(e, "s%d = x[%lld] * %s;%s", s, (long long)k, lit(e, n, w), note);
+                else if (!e->opt->no_fma) {
+                    e->used_fma = 1;
+                    line(e, "s%d = TC_FMA(x[%lld], %s, s%d);%s", s, (long long)k, lit(e, n, w), s, note);
+                } else
+                    line(e, "s%d += x[%lld] * %s;%s", s, (long long)k, lit(e, n, w), note);
                 t++;
             }
             if (t > used)
@@ -526,7 +672,8 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                 sum = "(s0 + s1) + (s2 + s3)";
             if (L->b[j] != 0.0f) {
                 float b = L->b[j];
-                line(e, "s0 = %s %c %s;", sum, b < 0.0f ? '-' : '+', lit(e, n, b < 0.0f ? -b : b));
+                line(e, "s0 = %s %c %s;%s", sum, b < 0.0f ? '-' : '+', lit(e, n, b < 0.0f ? -b : b),
+                     e->opt->annotate ? bias_note(e, L, j) : "");
                 sum = "s0";
             } else if (t > 1 && n->act != OP_COUNT) {
                 line(e, "s0 = %s;", sum);
@@ -594,10 +741,15 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     line(e, "/* node %d: weights of '%s', transposed to [%lld][%lld] */", n->index, comment(e, n->name),
          (long long)L->K, (long long)L->N);
     line(e, "static const float %s_w[%lld][%lld] = {", name, (long long)L->K, (long long)L->N);
+    /* -0 is a pruned weight too (PyTorch's weight_orig * weight_mask makes it
+     * under the mask): it adds nothing, so it is written 0.0f, as the
+     * unrolled code skips it */
     for (k = 0; k < L->K; k++) {
         Buf row = {0};
-        for (j = 0; j < L->N; j++)
-            buf_printf(&row, "%s%s", j ? ", " : "", lit(e, n, L->w[j * L->K + k]));
+        for (j = 0; j < L->N; j++) {
+            float w = L->w[j * L->K + k];
+            buf_printf(&row, "%s%s", j ? ", " : "", w == 0.0f ? "0.0f" : lit(e, n, w));
+        }
         line(e, "    {%s},", row.p);
         buf_free(&row);
     }
@@ -628,7 +780,11 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     line(e, "    const float xk = xr[k];");
     blank(e);
     line(e, "    for (j = 0; j < %lld; j++)", (long long)L->N);
-    line(e, "        yr[j] += xk * %s_w[k][j];", name);
+    if (!e->opt->no_fma) {
+        e->used_fma = 1;
+        line(e, "        yr[j] = TC_FMA(xk, %s_w[k][j], yr[j]);", name);
+    } else
+        line(e, "        yr[j] += xk * %s_w[k][j];", name);
     line(e, "}");
     if (n->act != OP_COUNT) {
         line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
@@ -640,16 +796,139 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     (void)g;
 }
 
+/* The narrowest unsigned C type that holds every value up to max. */
+static const char *index_type(int64_t max)
+{
+    return max <= 255 ? "unsigned char" : max <= 65535 ? "unsigned short" : "unsigned long";
+}
+
+int64_t emit_index_bytes(int64_t max)
+{
+    return max <= 255 ? 1 : max <= 65535 ? 2 : 4;
+}
+
+/*
+ * Loop: compressed sparse rows. The kept weights in neuron order, each with
+ * the index of its input in the narrowest type that holds it, and where
+ * each neuron's weights start: y[j] = act(b[j] + sum over its weights of
+ * x[k[p]] * v[p]). The smallest code that still skips every pruned weight:
+ * about 4 bytes of value plus 1-2 of index per weight, and one short loop.
+ */
+static void emit_loop(Emit *e, const Node *n, const Linear *L)
+{
+    const char *name = fn_name(e, n);
+    int64_t j, k, p = 0;
+    Buf row = {0};
+    int cols = 0;
+
+    e->out = &e->consts;
+    e->indent = 0;
+    line(e, "/* node %d: the %s kept weights of '%s', neuron by neuron, with their inputs */", n->index, num(e, L->nnz),
+         comment(e, n->name));
+    if (L->nnz == 0)
+        line(e, "static const float %s_v[1] = {0.0f};", name);
+    else
+        line(e, "static const float %s_v[%lld] = {", name, (long long)L->nnz);
+    for (j = 0; j < L->N && L->nnz; j++)
+        for (k = 0; k < L->K; k++) {
+            float w = L->w[j * L->K + k];
+            if (w == 0.0f)
+                continue;
+            buf_printf(&row, "%s%s,", cols ? " " : "", lit(e, n, w));
+            if (++cols == 8) {
+                line(e, "    %s", row.p);
+                row.len = 0;
+                cols = 0;
+            }
+        }
+    if (cols)
+        line(e, "    %s", row.p);
+    if (L->nnz)
+        line(e, "};");
+    row.len = 0;
+    cols = 0;
+    if (L->nnz == 0)
+        line(e, "static const %s %s_k[1] = {0};", index_type(L->K - 1), name);
+    else
+        line(e, "static const %s %s_k[%lld] = {", index_type(L->K - 1), name, (long long)L->nnz);
+    for (j = 0; j < L->N && L->nnz; j++)
+        for (k = 0; k < L->K; k++) {
+            if (L->w[j * L->K + k] == 0.0f)
+                continue;
+            buf_printf(&row, "%s%lld,", cols ? " " : "", (long long)k);
+            if (++cols == 16) {
+                line(e, "    %s", row.p);
+                row.len = 0;
+                cols = 0;
+            }
+        }
+    if (cols)
+        line(e, "    %s", row.p);
+    if (L->nnz)
+        line(e, "};");
+    row.len = 0;
+    cols = 0;
+    line(e, "static const %s %s_start[%lld] = {", index_type(L->nnz), name, (long long)L->N + 1);
+    for (j = 0; j <= L->N; j++) {
+        buf_printf(&row, "%s%lld,", cols ? " " : "", (long long)p);
+        if (j < L->N)
+            for (k = 0; k < L->K; k++)
+                p += L->w[j * L->K + k] != 0.0f;
+        if (++cols == 16 || j == L->N) {
+            line(e, "    %s", row.p);
+            row.len = 0;
+            cols = 0;
+        }
+    }
+    line(e, "};");
+    line(e, "static const float %s_b[%lld] = {", name, (long long)L->N);
+    for (j = 0; j < L->N; j++) {
+        buf_printf(&row, "%s%s,", cols ? " " : "", lit(e, n, L->b[j]));
+        if (++cols == 8 || j == L->N - 1) {
+            line(e, "    %s", row.p);
+            row.len = 0;
+            cols = 0;
+        }
+    }
+    line(e, "};");
+    blank(e);
+    buf_free(&row);
+
+    begin_fn(e, n, "", kept(e, L, "loop"));
+    line(e, "int r, j, p;");
+    blank(e);
+    line(e, "for (r = 0; r < %lld; r++) {", (long long)L->rows);
+    e->indent++;
+    line(e, "const float *xr = x0 + r * %lld;", (long long)L->K);
+    line(e, "float *yr = y + r * %lld;", (long long)L->N);
+    blank(e);
+    line(e, "for (j = 0; j < %lld; j++) {", (long long)L->N);
+    line(e, "    float s = %s_b[j];", name);
+    blank(e);
+    line(e, "    for (p = %s_start[j]; p < %s_start[j + 1]; p++)", name, name);
+    if (!e->opt->no_fma) {
+        e->used_fma = 1;
+        line(e, "        s = TC_FMA(xr[%s_k[p]], %s_v[p], s);", name, name);
+    } else
+        line(e, "        s += xr[%s_k[p]] * %s_v[p];", name, name);
+    line(e, "    yr[j] = %s;", act_expr(e, n, n->act, n->act_alpha, "s"));
+    line(e, "}");
+    e->indent--;
+    line(e, "}");
+    end_fn(e);
+}
+
 /* A Gemm/MatMul with constant weights, in the strategy chosen for it; 0 if n is not one. */
 static int emit_linear(Emit *e, const Node *n)
 {
     Linear L;
     if (!as_linear(e, n, &L))
         return 0;
-    if (choose(e, &L) == STRAT_UNROLLED)
-        emit_unrolled(e, n, &L);
-    else
-        emit_dense(e, n, &L);
+    switch (choose(e, n, &L)) {
+    case STRAT_UNROLLED: emit_unrolled(e, n, &L); break;
+    case STRAT_LOOP: emit_loop(e, n, &L); break;
+    default: emit_dense(e, n, &L); break;
+    }
     return 1;
 }
 
@@ -1142,6 +1421,17 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     line(&e, "#define TC_BARRIER() ((void)0)");
     line(&e, "#endif");
     blank(&e);
+    if (e.used_fma) {
+        line(&e, "/* a * b + c, rounded once where the target has a fused multiply-add instruction");
+        line(&e, " * (x86-64 with FMA, ARMv8, Cortex-M4F): one instruction per kept weight; else a");
+        line(&e, " * multiply and an add (ticketc --no-fma writes that everywhere). */");
+        line(&e, "#if defined(__GNUC__) && (defined(__FMA__) || defined(__ARM_FEATURE_FMA))");
+        line(&e, "#define TC_FMA(a, b, c) __builtin_fmaf((a), (b), (c))");
+        line(&e, "#else");
+        line(&e, "#define TC_FMA(a, b, c) ((a) * (b) + (c))");
+        line(&e, "#endif");
+        blank(&e);
+    }
     emit_signature(&e, &sig, ";");
     line(&e, "%s", sig.p);
     blank(&e);

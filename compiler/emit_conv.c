@@ -388,8 +388,18 @@ static void emit_conv_dense(Emit *e, const Node *n, const ConvInfo *ci)
     emit_end_fn(e);
 }
 
+/* Unrolled: a term per kept weight in the code (about 20 bytes) and in the
+ * border taps' table (16); dense: the weight table. Plus biases and loops. */
+int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total)
+{
+    return s == STRAT_UNROLLED ? 36 * nnz + 256 : 4 * total + 256;
+}
+
 Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total)
 {
+    if (requested == STRAT_LOOP)
+        return conv_strategy_bytes(STRAT_UNROLLED, nnz, total) < conv_strategy_bytes(STRAT_DENSE, nnz, total)
+                   ? STRAT_UNROLLED : STRAT_DENSE;
     if (requested != STRAT_AUTO)
         return requested;
     /*

@@ -18,12 +18,32 @@ static const char usage[] =
     "options:\n"
     "  -o FILE             the C file to write (its .h is written beside it)\n"
     "  --prefix NAME       prefix of the generated API (default: from FILE)\n"
-    "  --strategy S        auto (default), unrolled or dense, for layers with\n"
-    "                      constant weights; dense is the baseline to compare with\n"
+    "  --strategy S        auto (default), unrolled, loop or dense, for layers with\n"
+    "                      constant weights: unrolled is straight-line code, loop a\n"
+    "                      compact sparse loop, dense the baseline to compare with\n"
+    "  --code-budget BYTES with auto: layers whose fastest code would not fit\n"
+    "                      BYTES in all (estimated) get the compact loop instead\n"
     "  --main              add a main() that reads raw float32 samples from stdin\n"
     "                      and writes raw float32 outputs to stdout (-r N repeats)\n"
+    "  --annotate          comment each term of unrolled code with the weight it\n"
+    "                      comes from, e.g. /* fc1.weight[12][340] */\n"
+    "  --report FILE.html  write a self-contained HTML page for reviewers:\n"
+    "                      provenance, per-layer weights, MACs, bytes, strategy,\n"
+    "                      and a picture of each weight mask\n"
+    "  --no-fma            a multiply and an add for every term, even where the\n"
+    "                      target has fused multiply-add (results then agree\n"
+    "                      bit for bit across targets)\n"
     "  --summary           print a table of the layers: weights kept, MACs\n"
     "                      executed and skipped, bytes, strategy\n"
+    "  --masks PATH        pruning masks, multiplied into the weights of the same\n"
+    "                      name: a directory of NAME.npy files, an .npz archive\n"
+    "                      (numpy.savez) or an ONNX file whose initializers are\n"
+    "                      the masks; 0 means pruned, 1 kept\n"
+    "  --check-masks       with --masks: change nothing, report per mask the\n"
+    "                      weights that are nonzero where it says pruned, and\n"
+    "                      fail if there are any\n"
+    "  --prune-magnitude F zero the fraction F (0-1) of smallest-magnitude weights\n"
+    "                      of each Gemm/MatMul layer (one shot, not retrained)\n"
     "  --dim NAME=SIZE     pin a symbolic input dimension (the first dimension\n"
     "                      defaults to 1)\n"
     "  --interpret         run the model in the reference interpreter on raw\n"
@@ -38,9 +58,12 @@ static const char usage[] =
     "Exit status: 0 success, 1 bad input, 2 bad usage.\n";
 
 typedef struct {
-    const char *model, *out, *prefix;
+    const char *model, *out, *prefix, *masks, *report;
     Strategy strategy;
-    int with_main, summary, interpret, dump, max_terms, partial_sums;
+    int check_masks;
+    double prune;
+    long code_budget;
+    int with_main, summary, interpret, dump, max_terms, partial_sums, annotate, no_fma;
     LoadOptions load;
 } Options;
 
@@ -90,12 +113,25 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
                 o->strategy = STRAT_AUTO;
             else if (strcmp(v, "unrolled") == 0)
                 o->strategy = STRAT_UNROLLED;
+            else if (strcmp(v, "loop") == 0)
+                o->strategy = STRAT_LOOP;
             else if (strcmp(v, "dense") == 0)
                 o->strategy = STRAT_DENSE;
             else
-                usage_error("unknown strategy '%s' (expected auto, unrolled or dense)", v);
+                usage_error("unknown strategy '%s' (expected auto, unrolled, loop or dense)", v);
+        } else if (strcmp(s, "--code-budget") == 0) {
+            NEEDS_VALUE();
+            o->code_budget = parse_long(s, v, 1, 0x7fffffffL);
         } else if (strcmp(s, "--main") == 0) {
             o->with_main = 1;
+        } else if (strcmp(s, "--report") == 0) {
+            NEEDS_VALUE();
+            o->report = v;
+            continue; /* like -o, an output path: not part of the recorded options */
+        } else if (strcmp(s, "--no-fma") == 0) {
+            o->no_fma = 1;
+        } else if (strcmp(s, "--annotate") == 0) {
+            o->annotate = 1;
         } else if (strcmp(s, "--summary") == 0) {
             o->summary = 1;
         } else if (strcmp(s, "--interpret") == 0) {
@@ -111,6 +147,18 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         } else if (strcmp(s, "--max-bytes") == 0) {
             NEEDS_VALUE();
             o->load.max_bytes = (size_t)parse_long(s, v, 1024, 0x7fffffffL);
+        } else if (strcmp(s, "--masks") == 0) {
+            NEEDS_VALUE();
+            o->masks = v;
+        } else if (strcmp(s, "--check-masks") == 0) {
+            o->check_masks = 1;
+        } else if (strcmp(s, "--prune-magnitude") == 0) {
+            char *end;
+            NEEDS_VALUE();
+            errno = 0;
+            o->prune = strtod(v, &end);
+            if (errno || end == v || *end || !(o->prune >= 0.0 && o->prune < 1.0))
+                usage_error("--prune-magnitude expects a fraction from 0 to below 1, found '%s'", v);
         } else if (strcmp(s, "--dim") == 0) {
             const char *eq;
             DimBinding *d = &o->load.dims[o->load.n_dims++];
@@ -135,7 +183,9 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
     }
     if (!o->model)
         usage_error("no model given");
-    if (!o->out && !o->summary && !o->interpret && !o->dump)
+    if (o->check_masks && !o->masks)
+        usage_error("--check-masks needs the masks to check (--masks PATH)");
+    if (!o->out && !o->summary && !o->interpret && !o->dump && !o->check_masks && !o->report)
         usage_error("no output file given (-o OUT.c)");
 }
 
@@ -244,18 +294,23 @@ int main(int argc, char **argv)
     Options opt;
     EmitOptions eo;
     Graph *g;
-    Buf c = {0}, h = {0};
+    Buf c = {0}, h = {0}, r = {0};
 
     parse_args(argc, argv, &opt, a);
     diag_set_file(opt.model);
 
     g = onnx_load(opt.model, &opt.load, a);
+    if (opt.masks)
+        apply_masks(g, opt.masks, opt.check_masks, opt.load.max_bytes);
     infer_shapes(g);
     fold_constants(g);
     fold_batchnorm(g);
+    if (opt.prune > 0.0)
+        prune_magnitude(g, opt.prune);
     remove_dead(g);
     fuse_activations(g);
     plan_memory(g);
+    plan_strategies(g, opt.strategy, opt.code_budget);
 
     if (opt.dump)
         dump_ir(g, stderr);
@@ -266,19 +321,35 @@ int main(int argc, char **argv)
     }
     if (opt.summary)
         print_summary(g, opt.strategy, stdout);
-    if (opt.out) {
-        memset(&eo, 0, sizeof eo);
-        eo.prefix = make_prefix(&opt, a);
-        eo.options = options.p ? options.p : "";
-        eo.strategy = opt.strategy;
-        eo.with_main = opt.with_main;
-        eo.max_terms = opt.max_terms;
-        eo.partial_sums = opt.partial_sums;
+    memset(&eo, 0, sizeof eo);
+    eo.prefix = make_prefix(&opt, a);
+    eo.options = options.p ? options.p : "";
+    eo.strategy = opt.strategy;
+    eo.with_main = opt.with_main;
+    eo.max_terms = opt.max_terms;
+    eo.partial_sums = opt.partial_sums;
+    eo.annotate = opt.annotate;
+    eo.no_fma = opt.no_fma;
+    if (opt.out)
         emit_c(g, &eo, &c, &h);
+    if (opt.report)
+        write_report(g, &eo, &r);
+    /* nothing is written before everything has been generated */
+    if (opt.out)
         write_outputs(opt.out, &c, &h, a);
+    if (opt.report) {
+        const char *tmp = arena_printf(a, "%s.tmp%ld", opt.report, (long)getpid());
+        write_tmp(tmp, &r);
+        if (rename(tmp, opt.report) != 0) {
+            int e = errno;
+            remove(tmp);
+            diag_set_file(opt.report);
+            fatal("cannot write: %s", strerror(e));
+        }
     }
     buf_free(&c);
     buf_free(&h);
+    buf_free(&r);
     buf_free(&options);
     arena_free(a);
     return 0;

@@ -21,19 +21,25 @@ void print_summary(const Graph *g, Strategy s, FILE *f)
     int64_t tot_nnz = 0, tot_w = 0, tot_mac = 0, tot_skip = 0, tot_bytes = 0;
     int k;
     fprintf(f, "%-5s %-10s %-16s %-14s %-12s %17s %7s %12s %12s %10s  %s\n", "node", "op", "name", "input", "output",
-            "nonzero/total", "kept", "MACs run", "MACs skipped", "w bytes", "strategy");
+            "nonzero/total", "kept", "MACs run", "MACs skipped", "est bytes", "strategy");
     for (k = 0; k < g->nn; k++) {
         const Node *n = &g->n[k];
         char in[40], out[40], name[17], ratio[40];
         int64_t nnz, total, rows;
+        LayerWeights L;
         if (n->dead)
             continue;
         shape(g, n->in[0], in, sizeof in);
         shape(g, n->out[0], out, sizeof out);
         sanitize_comment(name, sizeof name, n->name);
-        if (emit_layer_weights(g, n, &nnz, &total, &rows)) {
-            Strategy st = n->op == OP_CONV ? emit_choose_conv(s, nnz, total) : emit_choose(s, nnz, total);
-            int64_t bytes = (st == STRAT_DENSE ? total : nnz) * 4;
+        if (layer_weights(g, n, &L) || (n->op == OP_CONV && emit_layer_weights(g, n, &nnz, &total, &rows))) {
+            Strategy st = n->op == OP_CONV ? emit_choose_conv(s, nnz, total) : node_strategy(g, n, s);
+            int64_t bytes = n->op == OP_CONV ? conv_strategy_bytes(st, nnz, total) : strategy_bytes(st, L.N, L.K, L.nnz);
+            if (n->op != OP_CONV) {
+                nnz = L.nnz;
+                total = L.N * L.K;
+                rows = L.rows;
+            }
             snprintf(ratio, sizeof ratio, "%lld/%lld", (long long)nnz, (long long)total);
             fprintf(f, "%-5d %-10s %-16s %-14s %-12s %17s %6.1f%% %12lld %12lld %10lld  %s\n", n->index,
                     op_name(n->op), name, in, out, ratio, 100.0 * (double)nnz / (double)(total ? total : 1),
@@ -50,7 +56,7 @@ void print_summary(const Graph *g, Strategy s, FILE *f)
         if (n->act != OP_COUNT && emit_layer_weights(g, n, &nnz, &total, &rows))
             fprintf(f, "%-5s   + %s (fused)\n", "", op_name(n->act));
     }
-    fprintf(f, "total: %lld of %lld weights kept (%.2f%%), %lld MACs run, %lld skipped, %lld weight bytes, "
+    fprintf(f, "total: %lld of %lld weights kept (%.2f%%), %lld MACs run, %lld skipped, about %lld bytes of layer code and constants, "
                "arena %lld bytes (liveness lower bound %lld)\n",
             (long long)tot_nnz, (long long)tot_w, 100.0 * (double)tot_nnz / (double)(tot_w ? tot_w : 1),
             (long long)tot_mac, (long long)tot_skip, (long long)tot_bytes, (long long)g->arena_floats * 4,

@@ -124,6 +124,7 @@ typedef struct {
     OpKind act;         /* OP_COUNT when none */
     float act_alpha;
     int act_node;       /* index of the fused node, for comments */
+    int strategy;       /* Strategy planned for a layer (plan_strategies), 0 = auto */
 } Node;
 
 typedef struct {
@@ -256,7 +257,7 @@ void plan_memory(Graph *g);
 
 /* ===== emit.c: the C back end ===== */
 
-typedef enum { STRAT_AUTO, STRAT_UNROLLED, STRAT_DENSE } Strategy;
+typedef enum { STRAT_AUTO, STRAT_UNROLLED, STRAT_LOOP, STRAT_DENSE } Strategy;
 
 typedef struct {
     const char *prefix;
@@ -266,15 +267,42 @@ typedef struct {
     int with_main;
     int max_terms;            /* terms per generated function */
     int partial_sums;         /* accumulators per neuron */
+    int annotate;             /* comment each term with the weight it comes from */
+    int no_fma;               /* never TC_FMA: a multiply and an add everywhere */
 } EmitOptions;
 
 void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
+
+/* A layer with constant weights as the emitter sees it: y[rows][N] = x[rows][K] W^T + b. */
+typedef struct {
+    int64_t rows, K, N, nnz;
+    const float *w;     /* N x K, neuron-major (alpha folded in) */
+    const char *wname;  /* the weight tensor's name, sanitised */
+} LayerWeights;
+/* Fills L for a Gemm/MatMul with constant weights; 0 for any other node. */
+int layer_weights(const Graph *g, const Node *n, LayerWeights *L);
+/* Bytes of the narrowest unsigned type that holds max (1, 2 or 4). */
+int64_t emit_index_bytes(int64_t max);
+
+/* ===== report.c: --report, one self-contained HTML page ===== */
+
+void write_report(Graph *g, const EmitOptions *eo, Buf *html);
 /* Weights of a layer with constant weights (Gemm/MatMul), or 0 when n is not one. */
 int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows);
 /* The strategy for a layer of that density, as emit_c will choose it. */
 Strategy emit_choose(Strategy requested, int64_t nnz, int64_t total);
-/* The same for a Conv (emit_conv.c): its unrolled code is a loop body, so it pays longer. */
+/* Estimated bytes of code and constants of an N x K layer with nnz kept weights. */
+int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz);
+/* Per layer with constant weights, the strategy emit_c will use (n->strategy):
+ * the requested one, or with auto the fastest by density, then the smallest
+ * where the estimated total must fit budget bytes (0: no budget). */
+void plan_strategies(Graph *g, Strategy requested, int64_t budget);
+/* The strategy of a layer (planned, or by density), STRAT_AUTO if n is none. */
+Strategy node_strategy(const Graph *g, const Node *n, Strategy requested);
+/* The same for a Conv (emit_conv.c): its unrolled code is a loop body, so it pays longer.
+ * Conv has no loop strategy: loop asks for the smaller of unrolled and dense. */
 Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total);
+int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total);
 const char *strategy_name(Strategy s);
 /* Shortest decimal that reads back as exactly v, with an f suffix. */
 void emit_float(char *buf, size_t size, float v);
@@ -292,5 +320,37 @@ void sha256_hex(const void *data, size_t len, char out[65]);
 /* ===== runtime_src (generated from runtime/tc_math.c) ===== */
 
 extern const char tc_runtime_math[];
+
+/* ===== mask.c / npy.c: pruning masks ===== */
+
+/* npy.c: NumPy .npy arrays and .npz archives (stored, not compressed) */
+typedef struct {
+    char *name;         /* mask name: the file or member name without ".npy" (NULL from npy_parse) */
+    int rank;
+    int64_t dims[TC_MAX_RANK];
+    float *v;           /* values converted to float */
+} NpyArray;
+
+/* Parses one .npy image held in memory; 'what' names it in messages (fatal on any malformation). */
+void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Arena *a);
+/* Reads every member "<name>.npy" of an .npz file; returns count, *out allocated in a. */
+int npz_read(const char *path, NpyArray **out, Arena *a, size_t max_bytes);
+/* The same from an .npz image in memory; 'what' names it in messages. */
+int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a);
+/* Converts count little-endian elements of numpy kind 'f' (size 2, 4, 8), 'i', 'u' (1, 2, 4, 8)
+ * or 'b' (1; nonzero is 1) to float. */
+void npy_decode(const void *src, size_t count, char kind, size_t size, float *dst);
+
+/* mask.c */
+/* Loads masks from path (directory of .npy, .npz, or .onnx) and multiplies each into the
+ * initializer of the same name. With check_only, changes nothing: prints per mask
+ * "<name>: <kept> of <total> kept by the mask, <k> nonzero where pruned" to stdout and
+ * exits 1 (fatal) if any k > 0. Must run right after onnx_load (before infer_shapes). */
+void apply_masks(Graph *g, const char *path, int check_only, size_t max_bytes);
+/* Zeroes the given fraction (0..1) of the smallest-magnitude weights of every Gemm/MatMul
+ * constant weight matrix (input B), layer by layer, ties broken by index; prints a warning
+ * that accuracy was not retrained. Run after constant folding (so prune-format weights are
+ * constants by then). Returns the number of weights zeroed. */
+int64_t prune_magnitude(Graph *g, double fraction);
 
 #endif

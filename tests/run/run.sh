@@ -31,7 +31,7 @@ for d in "$W"/models/*/; do
     elif ! "$FCMP" --rel 1e-5 --abs 1e-5 "$d/interp.f32" "$d/expect.f32" > /dev/null; then
         fail "$name: interpreter differs from numpy"; "$FCMP" --rel 1e-5 --abs 1e-5 "$d/interp.f32" "$d/expect.f32"; ok=0
     fi
-    for strat in auto unrolled dense; do
+    for strat in auto unrolled loop dense; do
         c="$d/$strat.c"
         if ! "$TICKETC" "$d/model.onnx" -o "$c" --main --strategy $strat $args 2> "$d/$strat.err"; then
             fail "$name/$strat: ticketc"; cat "$d/$strat.err"; ok=0; continue
@@ -112,6 +112,41 @@ if ls $EX/*.logits100.f32 > /dev/null 2>&1; then
         fi
     done
 fi
+
+# --code-budget: auto trades the biggest unrolled layers for the compact loop until the
+# estimate fits, and the result still reproduces PyTorch's logits; built with the
+# target's fused multiply-add where there is one (TC_FMA as __builtin_fmaf)
+EXM=$ROOT/examples/lenet-ticket/models
+FMA=""
+[ "$(uname -m)" = x86_64 ] && FMA=-mfma
+if [ -e "$EXM/ticket-r15.onnx" ] && [ -e "$W/images100.f32" ]; then
+    c="$W/budget.c"
+    if "$TICKETC" "$EXM/ticket-r15.onnx" --code-budget 100000 --summary -o "$c" --main > "$W/budget.sum" 2> "$c.err" &&
+        awk '$2 == "Gemm" { s = s $NF " " } END { exit s != "loop unrolled dense " }' "$W/budget.sum" &&
+        grep -q TC_FMA "$c" && gcc $STRICT -O1 $FMA "$c" -o "$W/budget" 2>> "$c.err" &&
+        "$W/budget" < "$W/images100.f32" > "$W/budget.f32" &&
+        "$FCMP" --rel 1e-4 --abs 1e-4 --argmax 10 "$W/budget.f32" "$EXM/ticket-r15.logits100.f32" > "$W/budget.cmp" 2>&1; then
+        passes=$((passes + 1)); echo "ok   --code-budget 100000: fc1 as loop, fc2 unrolled, fc3 dense; PyTorch's logits (gcc $FMA)"
+    else
+        fail "--code-budget 100000 on ticket-r15"; cat "$c.err" "$W/budget.sum" "$W/budget.cmp" 2> /dev/null
+    fi
+fi
+
+# --annotate: every commented term holds exactly the weight its comment names
+for d in "$W"/models/*/ "$ROOT/examples/lenet-ticket/models/ticket-r15.onnx"; do
+    case $d in
+    *.onnx) model=$d; name=lenet-ticket-r15; args=""; min=1 ;;
+    *) model=$d/model.onnx; name=$(basename "$d"); args=$(cat "$d/args"); min=0 ;;
+    esac
+    c="$W/annotate-$name.c"
+    if ! "$TICKETC" "$model" --annotate --strategy unrolled $args -o "$c" 2> "$c.err"; then
+        fail "$name --annotate: ticketc"; cat "$c.err"
+    elif ! "$PY" "$ROOT/tests/run/check_annotate.py" "$model" "$c" $min > "$c.check" 2>&1; then
+        fail "$name --annotate: comments do not match the model"; head -5 "$c.check"
+    else
+        passes=$((passes + 1)); echo "ok   --annotate $name: $(cat "$c.check")"
+    fi
+done
 
 echo "run tests: $passes passed, $fails failed${SANITIZED:+ (ticketc and generated code under ASan+UBSan)}"
 [ $fails -eq 0 ]

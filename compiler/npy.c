@@ -1,0 +1,513 @@
+/*
+ * npy.c - NumPy arrays: the .npy format (one array) and .npz archives (a
+ * ZIP of .npy members, as numpy.savez writes them). Values become floats.
+ * Mask files come from wherever the user found them, so every length and
+ * offset is checked before it is used.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "ticketc.h"
+
+/* Little-endian decoding, independent of the host. */
+static uint64_t le(const uint8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    while (n--)
+        v = (v << 8) | p[n];
+    return v;
+}
+
+/* ================= .npy ================= */
+
+/*
+ * "\x93NUMPY", major, minor, the header length (2 bytes in 1.0, 4 bytes in
+ * 2.0 and 3.0), then the header, a Python dict literal padded with spaces:
+ *   {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }
+ * then the data, C order unless fortran_order.
+ */
+typedef struct {
+    const char *p, *end;
+} Lex;
+
+typedef struct {
+    char descr[16];
+    int fortran, rank;
+    int64_t dims[TC_MAX_RANK];
+    int have_descr, have_fortran, have_shape;
+} Header;
+
+static void skip_space(Lex *L)
+{
+    while (L->p < L->end && (*L->p == ' ' || *L->p == '\t' || *L->p == '\n' || *L->p == '\r'))
+        L->p++;
+}
+
+static TC_NORETURN void bad_header(const char *expected)
+{
+    fatal("malformed .npy header: expected %s", expected);
+}
+
+/* Skips whitespace, then consumes c if it comes next. */
+static int eat(Lex *L, char c)
+{
+    skip_space(L);
+    if (L->p < L->end && *L->p == c) {
+        L->p++;
+        return 1;
+    }
+    return 0;
+}
+
+/* A quoted string without escapes, into buf (too long: truncated and marked). */
+static void lex_string(Lex *L, char *buf, size_t size)
+{
+    char q;
+    size_t n = 0;
+    skip_space(L);
+    if (L->p >= L->end || (*L->p != '\'' && *L->p != '"'))
+        bad_header("a quoted string");
+    q = *L->p++;
+    while (L->p < L->end && *L->p != q) {
+        if (*L->p == '\\')
+            bad_header("a string without escapes");
+        if (n + 1 < size)
+            buf[n++] = *L->p >= 32 && *L->p < 127 ? *L->p : '?';
+        else if (size > 1)
+            buf[size - 2] = '?'; /* too long for any type we know */
+        L->p++;
+    }
+    if (L->p >= L->end)
+        bad_header("a closing quote");
+    L->p++;
+    buf[n] = 0;
+}
+
+/* A non-negative integer (Python 2 wrote a trailing L). */
+static int64_t lex_int(Lex *L)
+{
+    int64_t v = 0;
+    skip_space(L);
+    if (L->p >= L->end || *L->p < '0' || *L->p > '9')
+        bad_header("a dimension (a non-negative integer)");
+    while (L->p < L->end && *L->p >= '0' && *L->p <= '9') {
+        if (v > ((int64_t)1 << 56))
+            fatal("malformed .npy header: a dimension is absurdly large");
+        v = v * 10 + (*L->p++ - '0');
+    }
+    if (L->p < L->end && *L->p == 'L')
+        L->p++;
+    return v;
+}
+
+static int lex_word(Lex *L, const char *w)
+{
+    size_t n = strlen(w);
+    skip_space(L);
+    if ((size_t)(L->end - L->p) >= n && memcmp(L->p, w, n) == 0) {
+        L->p += n;
+        return 1;
+    }
+    return 0;
+}
+
+static void parse_shape(Lex *L, Header *h)
+{
+    if (!eat(L, '('))
+        bad_header("the shape as a tuple");
+    h->rank = 0;
+    while (!eat(L, ')')) {
+        int64_t d = lex_int(L);
+        if (h->rank == TC_MAX_RANK)
+            fatal("the array has more than %d dimensions", TC_MAX_RANK);
+        h->dims[h->rank++] = d;
+        if (!eat(L, ',')) {
+            if (!eat(L, ')'))
+                bad_header("',' or ')' in the shape");
+            break;
+        }
+    }
+}
+
+static void parse_header(const char *p, size_t len, Header *h)
+{
+    Lex L;
+    L.p = p;
+    L.end = p + len;
+    memset(h, 0, sizeof *h);
+    if (!eat(&L, '{'))
+        bad_header("'{'");
+    while (!eat(&L, '}')) {
+        char key[32];
+        lex_string(&L, key, sizeof key);
+        if (!eat(&L, ':'))
+            bad_header("':' after a key");
+        if (strcmp(key, "descr") == 0) {
+            skip_space(&L);
+            if (L.p < L.end && (*L.p == '[' || *L.p == '('))
+                fatal("structured arrays (record dtypes) are not supported; a mask is one plain array");
+            lex_string(&L, h->descr, sizeof h->descr);
+            h->have_descr = 1;
+        } else if (strcmp(key, "fortran_order") == 0) {
+            if (lex_word(&L, "True"))
+                h->fortran = 1;
+            else if (!lex_word(&L, "False"))
+                bad_header("True or False for 'fortran_order'");
+            h->have_fortran = 1;
+        } else if (strcmp(key, "shape") == 0) {
+            parse_shape(&L, h);
+            h->have_shape = 1;
+        } else {
+            fatal("malformed .npy header: unknown key '%s' (expected 'descr', 'fortran_order' and 'shape')", key);
+        }
+        if (!eat(&L, ',')) {
+            if (!eat(&L, '}'))
+                bad_header("',' or '}' after a value");
+            break;
+        }
+    }
+    if (!h->have_descr || !h->have_fortran || !h->have_shape)
+        fatal("malformed .npy header: '%s' is missing", !h->have_descr ? "descr" : !h->have_fortran ? "fortran_order" : "shape");
+}
+
+/* IEEE half precision: sign, 5-bit exponent (bias 15), 10-bit fraction. */
+static float half_to_float(uint16_t h)
+{
+    int e = (h >> 10) & 31, m = h & 1023;
+    float v = e == 0 ? ldexpf((float)m, -24) : e == 31 ? (m ? NAN : INFINITY) : ldexpf((float)(m + 1024), e - 25);
+    return h >> 15 ? -v : v;
+}
+
+/* descr: byte order ('<' little, '|' not applicable, '>' big), kind, size. */
+static void parse_descr(const char *d, char *kind, size_t *size)
+{
+    const char *ok = "float16/32/64, bool and (unsigned) integers of 8 to 64 bits are";
+    char order = d[0];
+    int k = d[0] ? d[1] : 0, s;
+    if (!k || !d[2] || d[3] || d[2] < '1' || d[2] > '8')
+        fatal("data type '%s' is not supported (%s)", d, ok);
+    s = d[2] - '0';
+    if (!((k == 'f' && (s == 2 || s == 4 || s == 8)) || (k == 'b' && s == 1) ||
+          ((k == 'i' || k == 'u') && (s == 1 || s == 2 || s == 4 || s == 8))))
+        fatal("data type '%s' is not supported (%s)", d, ok);
+    if (order == '>' && s > 1)
+        fatal("big-endian data ('%s') is not supported; save it little-endian: "
+              "np.save(path, a.astype(a.dtype.newbyteorder('<')))", d);
+    if (order != '<' && order != '|' && order != '>')
+        fatal("data type '%s' has an unknown byte order '%c'", d, order);
+    if (order == '|' && s > 1)
+        fatal("data type '%s' is multi-byte but claims no byte order", d);
+    *kind = (char)k;
+    *size = (size_t)s;
+}
+
+/* One element at p as float. */
+static float element(const uint8_t *p, char kind, size_t size)
+{
+    uint64_t u = le(p, size);
+    switch (kind) {
+    case 'b': return u ? 1.0f : 0.0f;
+    case 'u': return (float)u;
+    case 'i':
+        switch (size) {
+        case 1: return (float)(int8_t)u;
+        case 2: return (float)(int16_t)u;
+        case 4: return (float)(int32_t)u;
+        default: return (float)(int64_t)u;
+        }
+    default:
+        if (size == 2)
+            return half_to_float((uint16_t)u);
+        if (size == 4) {
+            uint32_t b = (uint32_t)u;
+            float f;
+            memcpy(&f, &b, 4);
+            return f;
+        } else {
+            double d;
+            memcpy(&d, &u, 8);
+            return (float)d;
+        }
+    }
+}
+
+void npy_decode(const void *src, size_t count, char kind, size_t size, float *dst)
+{
+    const uint8_t *p = src;
+    size_t i;
+    for (i = 0; i < count; i++)
+        dst[i] = element(p + i * size, kind, size);
+}
+
+static char *shape_str(Arena *a, int rank, const int64_t *dims)
+{
+    Buf b = {0};
+    char *s;
+    int i;
+    buf_add(&b, "[", 1);
+    for (i = 0; i < rank; i++)
+        buf_printf(&b, i ? ",%lld" : "%lld", (long long)dims[i]);
+    buf_add(&b, "]", 1);
+    s = arena_strdup(a, b.p);
+    buf_free(&b);
+    return s;
+}
+
+void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Arena *a)
+{
+    const uint8_t *p = data;
+    const char *saved = diag_file();
+    size_t hlen, hstart, size, avail;
+    uint64_t numel = 1, cap;
+    int too_big = 0, d;
+    Header h;
+    char kind;
+
+    diag_set_file(what);
+    if (len < 8 || memcmp(p, "\x93NUMPY", 6) != 0)
+        fatal("not a .npy file (it does not start with \\x93NUMPY)");
+    if (p[6] < 1 || p[6] > 3)
+        fatal(".npy format version %d.%d is not supported (1.0, 2.0 and 3.0 are)", p[6], p[7]);
+    hstart = p[6] == 1 ? 10 : 12;
+    if (len < hstart)
+        fatal("truncated .npy header");
+    hlen = (size_t)le(p + 8, hstart - 8);
+    if (hlen > len - hstart)
+        fatal("truncated .npy header: it claims %zu bytes, the file has %zu after the preamble", hlen, len - hstart);
+    parse_header((const char *)p + hstart, hlen, &h);
+    parse_descr(h.descr, &kind, &size);
+    if (h.fortran && h.rank > 1)
+        fatal("Fortran-order arrays are not supported (shape %s); save np.ascontiguousarray(a) instead",
+              shape_str(a, h.rank, h.dims));
+
+    /* data length: exactly product(shape) * itemsize; a product above
+     * cap = avail / size + 1 is too big whatever it is, so stop there */
+    avail = len - hstart - hlen;
+    cap = avail / size + 1;
+    for (d = 0; d < h.rank; d++)
+        if (h.dims[d] == 0)
+            numel = 0;
+    for (d = 0; d < h.rank && numel; d++) {
+        if ((uint64_t)h.dims[d] > cap / numel) {
+            too_big = 1;
+            break;
+        }
+        numel *= (uint64_t)h.dims[d];
+    }
+    if (too_big)
+        fatal("truncated data: shape %s of '%s' needs far more than the %zu bytes after the header",
+              shape_str(a, h.rank, h.dims), h.descr, avail);
+    if (numel * size != avail)
+        fatal("%s data: %zu bytes after the header, shape %s of '%s' needs %llu", numel * size > avail ? "truncated" : "too much",
+              avail, shape_str(a, h.rank, h.dims), h.descr, (unsigned long long)(numel * size));
+
+    memset(out, 0, sizeof *out);
+    out->rank = h.rank;
+    memcpy(out->dims, h.dims, sizeof h.dims);
+    out->v = arena_array(a, (size_t)numel + 1, sizeof(float));
+    npy_decode(p + hstart + hlen, (size_t)numel, kind, size, out->v);
+    diag_set_file(saved);
+}
+
+/* ================= .npz: a ZIP archive ================= */
+
+/*
+ * Read through the central directory at the end: the end record (EOCD,
+ * possibly preceded by a zip64 locator pointing at a zip64 end record),
+ * then one header per member giving its sizes, method and the offset of
+ * its local header; the data follows the local header's name and extra.
+ * Sizes and offsets saturated at 0xffffffff live in a zip64 extra field.
+ */
+enum {
+    SIG_LOCAL = 0x04034b50,
+    SIG_CENTRAL = 0x02014b50,
+    SIG_EOCD = 0x06054b50,
+    SIG_EOCD64 = 0x06064b50,
+    SIG_LOC64 = 0x07064b50
+};
+
+/* CRC-32 (IEEE, reflected, polynomial 0xedb88320), as ZIP stores it. */
+static uint32_t crc32(const uint8_t *p, size_t n)
+{
+    uint32_t table[256], c = 0xffffffffu;
+    uint32_t i, k;
+    for (i = 0; i < 256; i++) {
+        uint32_t r = i;
+        for (k = 0; k < 8; k++)
+            r = r & 1 ? 0xedb88320u ^ (r >> 1) : r >> 1;
+        table[i] = r;
+    }
+    while (n--)
+        c = table[(c ^ *p++) & 0xff] ^ (c >> 8);
+    return c ^ 0xffffffffu;
+}
+
+/* Bounds: [off, off + n) inside a buffer of len bytes. */
+static int inside(uint64_t off, uint64_t n, size_t len)
+{
+    return off <= len && n <= len - off;
+}
+
+/* Locates the central directory: its offset, size and entry count. */
+static void find_central(const uint8_t *p, size_t len, uint64_t *cd_off, uint64_t *cd_size, uint64_t *count)
+{
+    size_t i, lo;
+    const uint8_t *e = NULL;
+    if (len < 22)
+        fatal("not an .npz archive (too short to be a ZIP file)");
+    /* the end record is the last thing in the file, followed by a comment of up to 64 KiB */
+    lo = len - 22 > 65535 ? len - 22 - 65535 : 0;
+    for (i = len - 22 + 1; i-- > lo;)
+        if (le(p + i, 4) == SIG_EOCD && i + 22 + le(p + i + 20, 2) == len) {
+            e = p + i;
+            break;
+        }
+    if (!e)
+        fatal("not an .npz archive (no ZIP end-of-central-directory record)");
+    if (le(e + 4, 2) != 0 || le(e + 6, 2) != 0)
+        fatal("multi-volume ZIP archives are not supported");
+    *count = le(e + 10, 2);
+    *cd_size = le(e + 12, 4);
+    *cd_off = le(e + 16, 4);
+    /* zip64: a 20-byte locator right before the end record */
+    if (i >= 20 && le(p + i - 20, 4) == SIG_LOC64) {
+        uint64_t off = le(p + i - 20 + 8, 8);
+        if (!inside(off, 56, len) || le(p + off, 4) != SIG_EOCD64)
+            fatal("corrupt .npz archive: the zip64 locator points outside the file or at no zip64 end record");
+        *count = le(p + off + 32, 8);
+        *cd_size = le(p + off + 40, 8);
+        *cd_off = le(p + off + 48, 8);
+    } else if (*count == 0xffff || *cd_size == 0xffffffffu || *cd_off == 0xffffffffu) {
+        fatal("corrupt .npz archive: zip64 sizes without a zip64 end record");
+    }
+    if (!inside(*cd_off, *cd_size, len))
+        fatal("corrupt .npz archive: the central directory (%llu bytes at offset %llu) lies outside the file (%zu bytes)",
+              (unsigned long long)*cd_size, (unsigned long long)*cd_off, len);
+    if (*count > *cd_size / 46)
+        fatal("corrupt .npz archive: %llu entries cannot fit in a central directory of %llu bytes",
+              (unsigned long long)*count, (unsigned long long)*cd_size);
+}
+
+/* Replaces saturated sizes and offset by their values from the zip64 extra field (id 1). */
+static void zip64_extra(const uint8_t *x, size_t xlen, uint64_t *usize, uint64_t *csize, uint64_t *off, const char *name)
+{
+    size_t pos = 0;
+    while (pos + 4 <= xlen) {
+        size_t id = (size_t)le(x + pos, 2), n = (size_t)le(x + pos + 2, 2), q = pos + 4;
+        if (n > xlen - pos - 4)
+            break;
+        if (id == 1) {
+            uint64_t *f[3];
+            int k, nf = 0;
+            if (*usize == 0xffffffffu) f[nf++] = usize;
+            if (*csize == 0xffffffffu) f[nf++] = csize;
+            if (*off == 0xffffffffu) f[nf++] = off;
+            for (k = 0; k < nf; k++) {
+                if (q + 8 > pos + 4 + n)
+                    fatal("corrupt .npz archive: member '%s' has a short zip64 extra field", name);
+                *f[k] = le(x + q, 8);
+                q += 8;
+            }
+            return;
+        }
+        pos += 4 + n;
+    }
+    if (*usize == 0xffffffffu || *csize == 0xffffffffu || *off == 0xffffffffu)
+        fatal("corrupt .npz archive: member '%s' has zip64 sizes but no zip64 extra field", name);
+}
+
+static char *safe_name(Arena *a, const uint8_t *s, size_t n)
+{
+    char *raw = arena_alloc(a, n + 1), buf[200];
+    memcpy(raw, s, n);
+    sanitize_comment(buf, sizeof buf, raw);
+    return arena_strdup(a, buf);
+}
+
+int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a)
+{
+    const uint8_t *p = data;
+    const char *saved = diag_file();
+    uint64_t cd_off, cd_size, count, k, pos;
+    NpyArray *arr;
+
+    diag_set_file(what);
+    find_central(p, len, &cd_off, &cd_size, &count);
+    arr = arena_array(a, (size_t)count + 1, sizeof *arr);
+    pos = cd_off;
+    for (k = 0; k < count; k++) {
+        const uint8_t *c = p + pos, *l;
+        uint64_t method, flags, crc, csize, usize, off, nlen, xlen, clen, data_off;
+        char *name, *shown;
+        if (!inside(pos, 46, len) || pos + 46 > cd_off + cd_size || le(c, 4) != SIG_CENTRAL)
+            fatal("corrupt .npz archive: central directory entry %llu is missing or damaged", (unsigned long long)k);
+        flags = le(c + 8, 2);
+        method = le(c + 10, 2);
+        crc = le(c + 16, 4);
+        csize = le(c + 20, 4);
+        usize = le(c + 24, 4);
+        nlen = le(c + 28, 2);
+        xlen = le(c + 30, 2);
+        clen = le(c + 32, 2);
+        off = le(c + 42, 4);
+        if (pos + 46 + nlen + xlen + clen > cd_off + cd_size)
+            fatal("corrupt .npz archive: central directory entry %llu runs past the directory", (unsigned long long)k);
+        if (memchr(c + 46, 0, (size_t)nlen))
+            fatal("corrupt .npz archive: a member name contains a NUL byte");
+        shown = safe_name(a, c + 46, (size_t)nlen);
+        zip64_extra(c + 46 + nlen, (size_t)xlen, &usize, &csize, &off, shown);
+        pos += 46 + nlen + xlen + clen;
+
+        if (flags & 1)
+            fatal("member '%s' is encrypted", shown);
+        if (method == 8)
+            fatal("compressed .npz archives (numpy.savez_compressed) are not supported; "
+                  "save with numpy.savez or as a directory of .npy files");
+        if (method != 0)
+            fatal("member '%s' uses ZIP compression method %llu; only stored (uncompressed) members are supported, "
+                  "as numpy.savez writes them", shown, (unsigned long long)method);
+        if (csize != usize)
+            fatal("corrupt .npz archive: stored member '%s' has %llu bytes compressed but %llu uncompressed", shown,
+                  (unsigned long long)csize, (unsigned long long)usize);
+        if (nlen < 5 || memcmp(c + 46 + nlen - 4, ".npy", 4) != 0)
+            fatal("member '%s' is not a .npy array (numpy.savez writes only <name>.npy members)", shown);
+
+        /* the local header: its own name and extra lengths place the data */
+        if (!inside(off, 30, len) || le(p + off, 4) != SIG_LOCAL)
+            fatal("corrupt .npz archive: the local header of member '%s' is missing", shown);
+        l = p + off;
+        data_off = off + 30 + le(l + 26, 2) + le(l + 28, 2);
+        if (!inside(data_off, csize, len))
+            fatal("corrupt .npz archive: the data of member '%s' (%llu bytes) runs past the end of the file", shown,
+                  (unsigned long long)csize);
+        if (crc32(p + data_off, (size_t)csize) != crc)
+            fatal("corrupt .npz archive: member '%s' fails its CRC-32 check", shown);
+
+        name = arena_alloc(a, (size_t)nlen - 3);
+        memcpy(name, c + 46, (size_t)nlen - 4);
+        npy_parse(p + data_off, (size_t)csize, arena_printf(a, "%s(%s)", what, shown), &arr[k], a);
+        arr[k].name = name;
+    }
+    diag_set_file(saved);
+    *out = arr;
+    return (int)count;
+}
+
+int npz_read(const char *path, NpyArray **out, Arena *a, size_t max_bytes)
+{
+    Buf file = {0};
+    const char *saved = diag_file();
+    int n, r = buf_read_file(&file, path, max_bytes);
+    diag_set_file(path);
+    if (r == -1)
+        fatal("cannot read: %s", strerror(errno));
+    if (r == -2) {
+        buf_free(&file);
+        fatal("the archive is larger than the limit of %zu bytes (--max-bytes)", max_bytes);
+    }
+    n = npz_parse(file.p, file.len, path, out, a);
+    buf_free(&file);
+    diag_set_file(saved);
+    return n;
+}

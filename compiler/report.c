@@ -1,0 +1,330 @@
+/*
+ * report.c - `--report FILE.html`: one self-contained page for a reviewer:
+ * where the model came from, what each layer keeps and costs, and a picture
+ * of each weight mask. No scripts, no external assets: the mask images are
+ * PNGs written here (stored deflate blocks, no zlib) and inlined as data:
+ * URIs. Everything taken from the model is HTML-escaped.
+ */
+#include <string.h>
+
+#include "ticketc.h"
+
+/* ---- HTML text ---- */
+
+static void esc(Buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '<')
+            buf_printf(b, "&lt;");
+        else if (c == '>')
+            buf_printf(b, "&gt;");
+        else if (c == '&')
+            buf_printf(b, "&amp;");
+        else if (c == '"')
+            buf_printf(b, "&quot;");
+        else if (c == '\'')
+            buf_printf(b, "&#39;");
+        else if (c < 32 || c == 127)
+            buf_printf(b, "&#xfffd;"); /* control characters shown as such, not passed on */
+        else
+            buf_add(b, s, 1);
+    }
+}
+
+static void num(Buf *b, int64_t v) /* 235200 -> "235,200" */
+{
+    char raw[32];
+    int len, i;
+    if (v < 0) {
+        buf_printf(b, "-");
+        v = -v;
+    }
+    len = snprintf(raw, sizeof raw, "%lld", (long long)v);
+    for (i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf_printf(b, ",");
+        buf_add(b, raw + i, 1);
+    }
+}
+
+static void shape(Buf *b, const Tensor *t)
+{
+    int i;
+    buf_printf(b, "[");
+    for (i = 0; i < t->rank; i++)
+        buf_printf(b, i ? "&times;%lld" : "%lld", (long long)t->dims[i]);
+    buf_printf(b, "]");
+}
+
+/* ---- PNG, grey 8-bit, stored (uncompressed) deflate ---- */
+
+static uint32_t crc_table[256];
+
+static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
+{
+    size_t i;
+    if (!crc_table[1]) {
+        uint32_t k, c;
+        int j;
+        for (k = 0; k < 256; k++) {
+            for (c = k, j = 0; j < 8; j++)
+                c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+            crc_table[k] = c;
+        }
+    }
+    for (i = 0; i < n; i++)
+        crc = crc_table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+    return crc;
+}
+
+static void be32(Buf *b, uint32_t v)
+{
+    uint8_t x[4];
+    x[0] = (uint8_t)(v >> 24);
+    x[1] = (uint8_t)(v >> 16);
+    x[2] = (uint8_t)(v >> 8);
+    x[3] = (uint8_t)v;
+    buf_add(b, x, 4);
+}
+
+static void chunk(Buf *png, const char *type, const uint8_t *data, size_t n)
+{
+    uint32_t crc = crc32_update(0xffffffffu, (const uint8_t *)type, 4);
+    crc = crc32_update(crc, data, n) ^ 0xffffffffu;
+    be32(png, (uint32_t)n);
+    buf_add(png, type, 4);
+    if (n)
+        buf_add(png, data, n);
+    be32(png, crc);
+}
+
+/* pixels: h rows of w grey bytes */
+static void png_grey(Buf *png, const uint8_t *pixels, uint32_t w, uint32_t h)
+{
+    Buf raw = {0}, z = {0}, ihdr = {0};
+    uint32_t a = 1, bsum = 0, y;
+    size_t i, off;
+    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    for (y = 0; y < h; y++) {
+        uint8_t filter = 0;
+        buf_add(&raw, &filter, 1);
+        buf_add(&raw, pixels + (size_t)y * w, w);
+    }
+    /* zlib: header, stored blocks of at most 65535 bytes, Adler-32 */
+    buf_add(&z, "\x78\x01", 2);
+    for (off = 0; off < raw.len || off == 0; off += 65535) {
+        size_t n = raw.len - off < 65535 ? raw.len - off : 65535;
+        uint8_t hdr[5];
+        hdr[0] = off + n >= raw.len ? 1 : 0;
+        hdr[1] = (uint8_t)n;
+        hdr[2] = (uint8_t)(n >> 8);
+        hdr[3] = (uint8_t)~n;
+        hdr[4] = (uint8_t)(~n >> 8);
+        buf_add(&z, hdr, 5);
+        buf_add(&z, (const char *)raw.p + off, n);
+        if (raw.len == 0)
+            break;
+    }
+    for (i = 0; i < raw.len; i++) {
+        a = (a + ((const uint8_t *)raw.p)[i]) % 65521;
+        bsum = (bsum + a) % 65521;
+    }
+    be32(&z, (bsum << 16) | a);
+
+    buf_add(png, sig, 8);
+    be32(&ihdr, w);
+    be32(&ihdr, h);
+    buf_add(&ihdr, "\x08\x00\x00\x00\x00", 5); /* 8-bit grey, deflate, no filter choice, no interlace */
+    chunk(png, "IHDR", (const uint8_t *)ihdr.p, ihdr.len);
+    chunk(png, "IDAT", (const uint8_t *)z.p, z.len);
+    chunk(png, "IEND", NULL, 0);
+    buf_free(&raw);
+    buf_free(&z);
+    buf_free(&ihdr);
+}
+
+static void base64(Buf *b, const uint8_t *p, size_t n)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i;
+    for (i = 0; i + 2 < n; i += 3) {
+        char q[4];
+        q[0] = tab[p[i] >> 2];
+        q[1] = tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+        q[2] = tab[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
+        q[3] = tab[p[i + 2] & 63];
+        buf_add(b, q, 4);
+    }
+    if (n - i == 1) {
+        char q[4] = {tab[p[i] >> 2], tab[(p[i] & 3) << 4], '=', '='};
+        buf_add(b, q, 4);
+    } else if (n - i == 2) {
+        char q[4] = {tab[p[i] >> 2], tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)], tab[(p[i + 1] & 15) << 2], '='};
+        buf_add(b, q, 4);
+    }
+}
+
+/*
+ * The mask of a [N][K] weight as an image, outputs down, inputs across:
+ * black where a weight is kept, white where pruned. Larger matrices are
+ * shrunk to at most 1024 pixels a side, each pixel's grey level the
+ * fraction of its block that is kept.
+ */
+static void mask_image(Buf *html, const LayerWeights *L, Arena *a)
+{
+    int64_t N = L->N, K = L->K, sx = (K + 1023) / 1024, sy = (N + 1023) / 1024;
+    uint32_t w = (uint32_t)((K + sx - 1) / sx), h = (uint32_t)((N + sy - 1) / sy), x, y;
+    uint8_t *px = arena_alloc(a, (size_t)w * h + 1);
+    Buf png = {0};
+    uint32_t zoom;
+    for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++) {
+            int64_t kept = 0, cells = 0, j, k;
+            for (j = (int64_t)y * sy; j < N && j < ((int64_t)y + 1) * sy; j++)
+                for (k = (int64_t)x * sx; k < K && k < ((int64_t)x + 1) * sx; k++) {
+                    cells++;
+                    kept += L->w[j * K + k] != 0.0f;
+                }
+            px[(size_t)y * w + x] = (uint8_t)(255 - (255 * kept + cells / 2) / (cells ? cells : 1));
+        }
+    png_grey(&png, px, w, h);
+    /* small matrices drawn larger, whole pixels per weight */
+    zoom = w < 600 ? 600 / w : 1;
+    if (h * zoom > 600)
+        zoom = h >= 600 ? 1 : 600 / h;
+    buf_printf(html, "<img class=\"mask\" width=\"%u\" height=\"%u\" alt=\"mask\" src=\"data:image/png;base64,",
+               w * zoom, h * zoom);
+    base64(html, (const uint8_t *)png.p, png.len);
+    buf_printf(html, "\">");
+    buf_free(&png);
+}
+
+static const char style[] =
+    "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111;max-width:1200px}"
+    "h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}"
+    "table{border-collapse:collapse;margin:.5em 0}"
+    "th,td{border:1px solid #bbb;padding:3px 8px;text-align:left;vertical-align:top}"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "th{background:#eee}code{font:12px monospace}code.h{overflow-wrap:anywhere}"
+    "img.mask{image-rendering:pixelated;border:1px solid #888;max-width:100%;height:auto;display:block}"
+    "figure{margin:1em 0}figcaption{color:#444;margin-top:.3em}";
+
+void write_report(Graph *g, const EmitOptions *eo, Buf *html)
+{
+    int64_t tot_nnz = 0, tot_w = 0, tot_mac = 0, tot_skip = 0, tot_bytes = 0;
+    int k;
+
+    buf_printf(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>ticketc report: ");
+    esc(html, g->source);
+    buf_printf(html, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>ticketc report: <code>", style);
+    esc(html, g->source);
+    buf_printf(html, "</code></h1>\n");
+
+    buf_printf(html, "<h2>Provenance</h2>\n<table>\n");
+    buf_printf(html, "<tr><th>model file</th><td><code>");
+    esc(html, g->source);
+    buf_printf(html, "</code></td></tr>\n<tr><th>SHA-256</th><td><code class=\"h\">%s</code></td></tr>\n", g->sha256);
+    buf_printf(html, "<tr><th>producer</th><td>");
+    esc(html, g->producer && g->producer[0] ? g->producer : "(not recorded)");
+    buf_printf(html, "</td></tr>\n<tr><th>opset</th><td>%lld</td></tr>\n", (long long)g->opset);
+    buf_printf(html, "<tr><th>compiler</th><td>ticketc %s</td></tr>\n", TICKETC_VERSION);
+    buf_printf(html, "<tr><th>options</th><td><code>");
+    esc(html, eo->options && eo->options[0] ? eo->options : "(none)");
+    buf_printf(html, "</code></td></tr>\n<tr><th>API</th><td><code>");
+    esc(html, eo->prefix);
+    buf_printf(html, "_run</code></td></tr>\n</table>\n");
+
+    buf_printf(html, "<h2>Layers</h2>\n<table>\n<tr><th>node</th><th>op</th><th>name</th><th>input</th>"
+                     "<th>output</th><th>weights kept</th><th>density</th><th>MACs run</th><th>MACs skipped</th>"
+                     "<th>strategy</th><th>est. bytes</th><th>output RAM</th></tr>\n");
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        const Tensor *out = &g->t[n->out[0]];
+        LayerWeights L;
+        if (n->dead)
+            continue;
+        buf_printf(html, "<tr><td class=\"n\">%d</td><td>%s", n->index, op_name(n->op));
+        if (n->act != OP_COUNT)
+            buf_printf(html, " + %s", op_name(n->act));
+        buf_printf(html, "</td><td><code>");
+        esc(html, n->name);
+        buf_printf(html, "</code></td><td>");
+        shape(html, &g->t[n->in[0]]);
+        buf_printf(html, "</td><td>");
+        shape(html, out);
+        buf_printf(html, "</td>");
+        if (layer_weights(g, n, &L)) {
+            Strategy st = node_strategy(g, n, eo->strategy);
+            int64_t bytes = strategy_bytes(st, L.N, L.K, L.nnz);
+            buf_printf(html, "<td class=\"n\">");
+            num(html, L.nnz);
+            buf_printf(html, " of ");
+            num(html, L.N * L.K);
+            buf_printf(html, "</td><td class=\"n\">%.2f%%</td><td class=\"n\">",
+                       100.0 * (double)L.nnz / (double)(L.N * L.K > 0 ? L.N * L.K : 1));
+            num(html, L.rows * L.nnz);
+            buf_printf(html, "</td><td class=\"n\">");
+            num(html, L.rows * (L.N * L.K - L.nnz));
+            buf_printf(html, "</td><td>%s</td><td class=\"n\">", strategy_name(st));
+            num(html, bytes);
+            buf_printf(html, "</td>");
+            tot_nnz += L.nnz;
+            tot_w += L.N * L.K;
+            tot_mac += L.rows * L.nnz;
+            tot_skip += L.rows * (L.N * L.K - L.nnz);
+            tot_bytes += bytes;
+        } else {
+            buf_printf(html, "<td>-</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td>");
+        }
+        if (out->alias != TC_NONE)
+            buf_printf(html, "<td>view of its input</td></tr>\n");
+        else if (out->output_index >= 0)
+            buf_printf(html, "<td>caller's output buffer</td></tr>\n");
+        else {
+            buf_printf(html, "<td class=\"n\">");
+            num(html, ir_numel(out) * 4);
+            buf_printf(html, " B in the arena</td></tr>\n");
+        }
+    }
+    buf_printf(html, "<tr><th colspan=\"5\">total</th><td class=\"n\">");
+    num(html, tot_nnz);
+    buf_printf(html, " of ");
+    num(html, tot_w);
+    buf_printf(html, "</td><td class=\"n\">%.2f%%</td><td class=\"n\">",
+               100.0 * (double)tot_nnz / (double)(tot_w ? tot_w : 1));
+    num(html, tot_mac);
+    buf_printf(html, "</td><td class=\"n\">");
+    num(html, tot_skip);
+    buf_printf(html, "</td><td></td><td class=\"n\">");
+    num(html, tot_bytes);
+    buf_printf(html, "</td><td class=\"n\">arena ");
+    num(html, g->arena_floats * 4);
+    buf_printf(html, " B (lower bound ");
+    num(html, g->arena_lower_bound * 4);
+    buf_printf(html, " B)</td></tr>\n</table>\n");
+    buf_printf(html, "<p>Estimated bytes are ticketc's estimate of each layer's code and constants (unrolled: "
+                     "about 20 bytes per kept weight; loop: the value and its index; dense: the whole table). "
+                     "MACs are multiply-adds per inference.</p>\n");
+
+    buf_printf(html, "<h2>Weight masks</h2>\n<p>One image per layer with constant weights: a row per output, "
+                     "a column per input; black = weight kept, white = pruned (grey: a shrunk block, darker "
+                     "the more it keeps).</p>\n");
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        LayerWeights L;
+        if (n->dead || !layer_weights(g, n, &L))
+            continue;
+        buf_printf(html, "<figure>\n");
+        mask_image(html, &L, g->a);
+        buf_printf(html, "\n<figcaption>node %d %s <code>", n->index, op_name(n->op));
+        esc(html, n->name);
+        buf_printf(html, "</code>, weights <code>");
+        esc(html, L.wname);
+        buf_printf(html, "</code>: %lld outputs &times; %lld inputs, ", (long long)L.N, (long long)L.K);
+        num(html, L.nnz);
+        buf_printf(html, " kept</figcaption>\n</figure>\n");
+    }
+    buf_printf(html, "</body>\n</html>\n");
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""Checks --annotate output against the model: every annotated term of the
+unrolled code must hold exactly the weight its comment names, read from the
+ONNX file by onnx itself, and read x at the right index; every bias comment
+likewise; and each weight tensor named must appear once per nonzero entry.
+
+usage: check_annotate.py MODEL.onnx OUT.c [MIN_TERMS]
+       (OUT.c compiled with --strategy unrolled --annotate)
+"""
+import re
+import sys
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+model = onnx.load(sys.argv[1])
+W = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+transB = {}
+for n in model.graph.node:
+    if n.op_type == "Gemm":
+        tb = next((a.i for a in n.attribute if a.name == "transB"), 0)
+        transB[n.input[1]] = tb
+    elif n.op_type == "MatMul":
+        transB[n.input[1]] = 0
+
+term = re.compile(r"^\s*s\d+ (=|\+=|-=) (-?)x\[(\d+)\](?: \* (\S+)f)?; /\* (?:alpha (\S+) \* )?([A-Za-z0-9_./:-]+)\[(\d+)\]\[(\d+)\] \*/$")
+fma = re.compile(r"^\s*(s\d+) = TC_FMA\(x\[(\d+)\], (\S+)f, (s\d+)\); /\* (?:alpha (\S+) \* )?([A-Za-z0-9_./:-]+)\[(\d+)\]\[(\d+)\] \*/$")
+bias = re.compile(r"^\s*s0 = .* ([+-]) (\S+)f; /\* (?:beta (\S+) \* )?([A-Za-z0-9_./:-]+)\[(\d+)\] \*/$")
+seen = {}
+errors = 0
+n_terms = n_bias = 0
+for lineno, line in enumerate(open(sys.argv[2]), 1):
+    m = term.match(line)
+    f = fma.match(line)
+    if f and f.group(1) == f.group(4):  # s = TC_FMA(x[k], w, s) is s += x[k] * w
+        m = f
+        _, k, lit, _, alpha, name, r, c = f.groups()
+        op, neg = "+=", ""
+    elif m:
+        op, neg, k, lit, alpha, name, r, c = m.groups()
+    if m:
+        r, c, k = int(r), int(c), int(k)
+        if name not in W:  # a weight computed by folding (prune format): not in the file as such
+            continue
+        value = np.float32(lit) if lit is not None else np.float32(1)
+        if neg or op == "-=":
+            value = -value
+        w = W[name][r, c]
+        if alpha is not None:
+            w = np.float32(np.float32(alpha.rstrip("f")) * w)
+        x_index = c if transB.get(name, 0) else r
+        if value != w or k != x_index:
+            print(f"line {lineno}: {line.strip()}: the model has {w!r} at {name}[{r}][{c}], x index {x_index}")
+            errors += 1
+        if (name, r, c) in seen:
+            print(f"line {lineno}: {name}[{r}][{c}] annotated twice")
+            errors += 1
+        seen[(name, r, c)] = 1
+        n_terms += 1
+        continue
+    m = bias.match(line)
+    if m:
+        sign, lit, beta, name, j = m.groups()
+        value = np.float32(lit) * (-1 if sign == "-" else 1)
+        if name not in W:
+            continue
+        b = W[name].reshape(-1)[int(j)]
+        if beta is not None:
+            b = np.float32(np.float32(beta.rstrip("f")) * b)
+        if value != b:
+            print(f"line {lineno}: {line.strip()}: the model has {b!r} at {name}[{j}]")
+            errors += 1
+        n_bias += 1
+
+# every weight a comment names must be there once per nonzero entry: no more, no fewer
+names = sorted({name for name, _, _ in seen})
+for name in names:
+    nz = {tuple(int(i) for i in ix) for ix in np.argwhere(W[name] != 0)}
+    got = {(r, c) for nm, r, c in seen if nm == name}
+    if nz != got:
+        print(f"{name}: {len(got)} entries annotated, the model has {len(nz)} nonzero; "
+              f"missing e.g. {sorted(nz - got)[:3]}, extra e.g. {sorted(got - nz)[:3]}")
+        errors += 1
+if len(sys.argv) > 3 and n_terms < int(sys.argv[3]):
+    print(f"only {n_terms} annotated terms, expected at least {sys.argv[3]}")
+    errors += 1
+if errors:
+    sys.exit(1)
+print(f"{n_terms} terms and {n_bias} biases annotated, each equal to the model's value")
