@@ -79,7 +79,32 @@ START_TEST(dense_keeps_a_transposed_table)
     char *c = emit(STRAT_DENSE, 0);
     ck_assert_ptr_nonnull(strstr(c, "static const float n0_fc_w[4][3] = {"));
     ck_assert_ptr_nonnull(strstr(c, "{0.5f, 0.0f, 0.0f},"));
-    ck_assert_ptr_nonnull(strstr(c, "yr[j] += xk * n0_fc_w[k][j];"));
+    ck_assert_ptr_nonnull(strstr(c, "yr[j] = TC_FMA(xk, n0_fc_w[k][j], yr[j]);"));
+    ck_assert_ptr_nonnull(strstr(c, "#define TC_FMA(a, b, c) ((a) * (b) + (c))"));
+}
+END_TEST
+
+START_TEST(loop_keeps_values_and_narrow_indices)
+{
+    char *c = emit(STRAT_LOOP, 0);
+    /* the 4 kept weights in neuron order, their inputs, where each neuron starts */
+    ck_assert_ptr_nonnull(strstr(c, "static const float n0_fc_v[4] = {\n    0.5f, -0.25f, 1.0f, 0.125f,\n};"));
+    ck_assert_ptr_nonnull(strstr(c, "static const unsigned char n0_fc_k[4] = {\n    0, 3, 1, 3,\n};"));
+    ck_assert_ptr_nonnull(strstr(c, "static const unsigned char n0_fc_start[4] = {\n    0, 2, 2, 4,\n};"));
+    ck_assert_ptr_nonnull(strstr(c, "s = TC_FMA(xr[n0_fc_k[p]], n0_fc_v[p], s);"));
+    ck_assert_ptr_nonnull(strstr(c, "4 of 12 weights kept, loop"));
+}
+END_TEST
+
+START_TEST(code_budget_moves_layers_to_loop)
+{
+    /* 4 of 12 kept is dense by density; a budget below its estimate makes it a loop */
+    plan_strategies(g, STRAT_AUTO, 0);
+    ck_assert_int_eq(node_strategy(g, &g->n[0], STRAT_AUTO), STRAT_DENSE);
+    ck_assert_int_lt(strategy_bytes(STRAT_LOOP, 3, 4, 4), strategy_bytes(STRAT_DENSE, 3, 4, 4));
+    plan_strategies(g, STRAT_AUTO, strategy_bytes(STRAT_DENSE, 3, 4, 4) - 1);
+    ck_assert_int_eq(node_strategy(g, &g->n[0], STRAT_AUTO), STRAT_LOOP);
+    ck_assert_ptr_nonnull(strstr(emit(STRAT_AUTO, 0), "weights kept, loop"));
 }
 END_TEST
 
@@ -121,6 +146,8 @@ static Suite *suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, unrolled_skips_pruned_weights);
     tcase_add_test(tc, dense_keeps_a_transposed_table);
+    tcase_add_test(tc, loop_keeps_values_and_narrow_indices);
+    tcase_add_test(tc, code_budget_moves_layers_to_loop);
     tcase_add_test(tc, auto_picks_by_density);
     tcase_add_test(tc, output_is_deterministic);
     tcase_add_test(tc, hostile_names_are_neutralised);
