@@ -21,12 +21,11 @@ TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx datas
               gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev chromium python3-pil
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena diag ir onnx dsl dsl_write shape interp fold dce fuse plan emit summary report sha256 $(if $(wildcard compiler/mask.c),mask) $(if $(wildcard compiler/npy.c),npy)
+SRCS := arena diag ir onnx dsl dsl_write mask npy shape interp fold bnfold dce fuse plan emit emit_conv summary report sha256
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o $(B)/obj/dsl_parse.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o $(B)/asan/dsl_parse.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_mask.c),mask) \
-        $(if $(wildcard tests/unit/check_dsl.c),dsl)
+UNIT := ir shape fold plan emit math bnfold mask dsl
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests dsl-tests asan-tests clean regen-errors regen-dsl-errors
@@ -67,7 +66,7 @@ $(B)/asan/dsl_parse.o: $(B)/gen/dsl_parse.c compiler/dsl.h compiler/ticketc.h co
 $(B)/obj/dsl.o $(B)/asan/dsl.o: $(B)/gen/dsl_parse.h compiler/dsl.h
 
 # ---- the compiler ----
-$(B)/obj/%.o: compiler/%.c compiler/ticketc.h compiler/ops.h $(B)/gen/onnx.pb-c.h
+$(B)/obj/%.o: compiler/%.c compiler/ticketc.h compiler/ops.h $(wildcard compiler/emit.h) $(B)/gen/onnx.pb-c.h
 	@mkdir -p $(B)/obj
 	$(CC) $(WARN) $(OPT) $(PBC_CFLAGS) -I$(B)/gen -c $< -o $@
 $(B)/obj/%.o: $(B)/gen/%.c
@@ -77,7 +76,7 @@ $(B)/ticketc: $(LIB_OBJS) $(B)/obj/main.o
 	$(CC) -o $@ $^ $(PBC_LIBS) -lm
 
 # the same, under AddressSanitizer and UndefinedBehaviorSanitizer
-$(B)/asan/%.o: compiler/%.c compiler/ticketc.h compiler/ops.h $(B)/gen/onnx.pb-c.h
+$(B)/asan/%.o: compiler/%.c compiler/ticketc.h compiler/ops.h $(wildcard compiler/emit.h) $(B)/gen/onnx.pb-c.h
 	@mkdir -p $(B)/asan
 	$(CC) $(WARN) -O1 -g $(SAN) $(PBC_CFLAGS) -I$(B)/gen -c $< -o $@
 $(B)/asan/%.o: $(B)/gen/%.c

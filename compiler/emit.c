@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ticketc.h"
+#include "emit.h"
 
-typedef struct {
+struct Emit {
     Graph *g;
     const EmitOptions *opt;
     Buf *out;      /* where line() writes */
@@ -31,7 +31,7 @@ typedef struct {
     char *emitted_const; /* per tensor: table already written */
     int need_math[32];   /* runtime blocks by index into math_names */
     int used_fma;        /* TC_FMA appears in the code */
-} Emit;
+};
 
 /* ---- text helpers ---- */
 
@@ -141,8 +141,8 @@ static const char *lit(Emit *e, const Node *n, float v)
 
 /* ---- runtime math ---- */
 
-static const char *const math_names[] = {"tc_expf", "tc_logf", "tc_tanhf", "tc_sigmoidf"};
-enum { M_EXP, M_LOG, M_TANH, M_SIGMOID, M_COUNT };
+static const char *const math_names[] = {"tc_expf", "tc_logf", "tc_tanhf", "tc_sigmoidf", "tc_sqrtf"};
+enum { M_EXP, M_LOG, M_TANH, M_SIGMOID, M_SQRT, M_COUNT };
 
 /* Finds block 'name' in the embedded runtime; sets *len. */
 static const char *math_block(const char *name, size_t *len)
@@ -557,6 +557,8 @@ int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *tot
 {
     Emit e;
     Linear L;
+    if (n->op == OP_CONV)
+        return emit_conv_weights(g, n, nnz, total, rows);
     if (n->op != OP_GEMM && n->op != OP_MATMUL)
         return 0;
     memset(&e, 0, sizeof e);
@@ -1460,4 +1462,45 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     buf_free(&e.fns);
     buf_free(&e.run);
     emit_h(&e, h);
+}
+
+/* ---- the helpers above, for emit_conv.c (see emit.h) ---- */
+
+void emit_line(Emit *e, const char *fmt, ...)
+{
+    va_list ap;
+    int i;
+    if (fmt[0])
+        for (i = 0; i < e->indent; i++)
+            buf_add(e->out, "    ", 4);
+    va_start(ap, fmt);
+    buf_vprintf(e->out, fmt, ap);
+    va_end(ap);
+    buf_add(e->out, "\n", 1);
+}
+
+void emit_blank(Emit *e) { blank(e); }
+void emit_indent(Emit *e, int delta) { e->indent += delta; }
+void emit_to_consts(Emit *e) { e->out = &e->consts; e->indent = 0; }
+void emit_to_fns(Emit *e) { e->out = &e->fns; e->indent = 0; }
+Graph *emit_graph(Emit *e) { return e->g; }
+const EmitOptions *emit_options(Emit *e) { return e->opt; }
+const char *emit_lit(Emit *e, const Node *n, float v) { return lit(e, n, v); }
+const char *emit_comment(Emit *e, const char *s) { return comment(e, s); }
+const char *emit_num(Emit *e, int64_t v) { return num(e, v); }
+const char *emit_fn_name(Emit *e, const Node *n) { return fn_name(e, n); }
+void emit_begin_fn(Emit *e, const Node *n, const char *suffix, const char *what) { begin_fn(e, n, suffix, what); }
+void emit_end_fn(Emit *e) { end_fn(e); }
+const char *emit_operand(Emit *e, const Node *n, int i) { return operand(e, n, i); }
+const char *emit_act(Emit *e, const Node *n, const char *v) { return act_expr(e, n, n->act, n->act_alpha, v); }
+
+void emit_need_math(Emit *e, const char *name)
+{
+    int k;
+    for (k = 0; k < M_COUNT; k++)
+        if (strcmp(math_names[k], name) == 0) {
+            e->need_math[k] = 1;
+            return;
+        }
+    BUG("emit_need_math: not in math_names");
 }

@@ -1,6 +1,6 @@
 /*
  * fuse.c - activation fusion: y = act(op(x)) becomes one node when op is
- * Gemm, MatMul or an elementwise binary op, act an elementwise activation,
+ * Gemm, MatMul, Conv or an elementwise binary op, act an elementwise activation,
  * and op's result is used only by act. The activation is then applied as
  * each output is written, with no pass over memory of its own.
  * Needs the use counts of remove_dead.
@@ -9,7 +9,7 @@
 
 static int can_take_activation(OpKind op)
 {
-    return op == OP_GEMM || op == OP_MATMUL || op == OP_ADD || op == OP_SUB || op == OP_MUL || op == OP_DIV;
+    return op == OP_GEMM || op == OP_MATMUL || op == OP_CONV || op == OP_ADD || op == OP_SUB || op == OP_MUL || op == OP_DIV;
 }
 
 int fuse_activations(Graph *g)

@@ -282,6 +282,272 @@ static void eval_cast(Ctx *c)
     }
 }
 
+/* ==== spatial ops: Conv, ConvTranspose, pools, normalizations, Pad, Resize, DepthToSpace ==== */
+
+/*
+ * Conv: y[b][m][oh][ow] = bias[m] + sum over c in m's group, kh, kw of
+ *   x[b][c][oh*sh - pt + kh*dh][ow*sw - pl + kw*dw] * W[m][c - group start][kh][kw],
+ * positions outside x reading 0.
+ */
+static void eval_conv(Ctx *c)
+{
+    Window w;
+    const float *X = F(c, 0), *W = F(c, 1), *B = has_in(c, 2) ? F(c, 2) : NULL;
+    float *out = new_out(c, 0);
+    int64_t b, m, ci, oh, ow, kh, kw, cg;
+    conv_window(c->g, c->n, &w);
+    cg = w.c / w.group;
+    for (b = 0; b < w.batch; b++)
+        for (m = 0; m < w.m; m++) {
+            int64_t c0 = m / (w.m / w.group) * cg;
+            for (oh = 0; oh < w.out[0]; oh++)
+                for (ow = 0; ow < w.out[1]; ow++) {
+                    double s = B ? B[m] : 0.0;
+                    for (ci = 0; ci < cg; ci++)
+                        for (kh = 0; kh < w.k[0]; kh++)
+                            for (kw = 0; kw < w.k[1]; kw++) {
+                                int64_t ih = oh * w.s[0] - w.pb[0] + kh * w.d[0];
+                                int64_t iw = ow * w.s[1] - w.pb[1] + kw * w.d[1];
+                                if (ih < 0 || ih >= w.in[0] || iw < 0 || iw >= w.in[1])
+                                    continue;
+                                s += (double)X[((b * w.c + c0 + ci) * w.in[0] + ih) * w.in[1] + iw] *
+                                     W[((m * cg + ci) * w.k[0] + kh) * w.k[1] + kw];
+                            }
+                    out[((b * w.m + m) * w.out[0] + oh) * w.out[1] + ow] = (float)s;
+                }
+        }
+    apply_fused(c, out, ir_numel(Y(c, 0)));
+}
+
+/*
+ * ConvTranspose scatters: each x[b][c][ih][iw] adds x * W[c][mo][kh][kw] to
+ * y[b][group start + mo][ih*sh - pt + kh*dh][iw*sw - pl + kw*dw].
+ */
+static void eval_convtranspose(Ctx *c)
+{
+    Window w;
+    const float *X = F(c, 0), *W = F(c, 1), *B = has_in(c, 2) ? F(c, 2) : NULL;
+    float *out = new_out(c, 0);
+    int64_t n = ir_numel(Y(c, 0)), i, b, ci, ih, iw, mo, kh, kw, cg, mg, plane;
+    double *acc = arena_array(c->g->a, (size_t)n + 1, sizeof(double));
+    conv_window(c->g, c->n, &w);
+    cg = w.c / w.group;
+    mg = w.m / w.group;
+    plane = w.out[0] * w.out[1];
+    for (i = 0; i < n; i++)
+        acc[i] = B ? B[(i / plane) % w.m] : 0.0;
+    for (b = 0; b < w.batch; b++)
+        for (ci = 0; ci < w.c; ci++)
+            for (ih = 0; ih < w.in[0]; ih++)
+                for (iw = 0; iw < w.in[1]; iw++) {
+                    double xv = X[((b * w.c + ci) * w.in[0] + ih) * w.in[1] + iw];
+                    for (mo = 0; mo < mg; mo++)
+                        for (kh = 0; kh < w.k[0]; kh++)
+                            for (kw = 0; kw < w.k[1]; kw++) {
+                                int64_t oh = ih * w.s[0] - w.pb[0] + kh * w.d[0];
+                                int64_t ow = iw * w.s[1] - w.pb[1] + kw * w.d[1];
+                                int64_t m = ci / cg * mg + mo;
+                                if (oh < 0 || oh >= w.out[0] || ow < 0 || ow >= w.out[1])
+                                    continue;
+                                acc[((b * w.m + m) * w.out[0] + oh) * w.out[1] + ow] +=
+                                    xv * W[((ci * mg + mo) * w.k[0] + kh) * w.k[1] + kw];
+                            }
+                }
+    for (i = 0; i < n; i++)
+        out[i] = (float)acc[i];
+}
+
+/*
+ * MaxPool: the largest x in the window (padding never wins).
+ * AveragePool: the mean over the window's positions inside x, or with
+ * count_include_pad over those inside the padded input.
+ */
+static void eval_pool(Ctx *c)
+{
+    Window w;
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    int incl = (int)attr_int(c->n, "count_include_pad", 0);
+    int64_t bc, oh, ow, kh, kw;
+    conv_window(c->g, c->n, &w);
+    for (bc = 0; bc < w.batch * w.c; bc++)
+        for (oh = 0; oh < w.out[0]; oh++)
+            for (ow = 0; ow < w.out[1]; ow++) {
+                double s = 0.0, mx = -HUGE_VAL;
+                int64_t cnt = 0;
+                for (kh = 0; kh < w.k[0]; kh++)
+                    for (kw = 0; kw < w.k[1]; kw++) {
+                        int64_t ih = oh * w.s[0] - w.pb[0] + kh * w.d[0];
+                        int64_t iw = ow * w.s[1] - w.pb[1] + kw * w.d[1];
+                        if (ih < 0 || ih >= w.in[0] || iw < 0 || iw >= w.in[1]) {
+                            if (incl && ih < w.in[0] + w.pe[0] && iw < w.in[1] + w.pe[1])
+                                cnt++;
+                            continue;
+                        }
+                        s += X[(bc * w.in[0] + ih) * w.in[1] + iw];
+                        if (X[(bc * w.in[0] + ih) * w.in[1] + iw] > mx)
+                            mx = X[(bc * w.in[0] + ih) * w.in[1] + iw];
+                        cnt++;
+                    }
+                out[(bc * w.out[0] + oh) * w.out[1] + ow] = (float)(c->n->op == OP_MAXPOOL ? mx : s / (double)cnt);
+            }
+}
+
+static void eval_globalpool(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int64_t plane = ir_numel(x) / (x->dims[0] * x->dims[1]), bc, i;
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    for (bc = 0; bc < x->dims[0] * x->dims[1]; bc++) {
+        double s = 0.0, mx = -HUGE_VAL;
+        for (i = 0; i < plane; i++) {
+            s += X[bc * plane + i];
+            if (X[bc * plane + i] > mx)
+                mx = X[bc * plane + i];
+        }
+        out[bc] = (float)(c->n->op == OP_GLOBALMAXPOOL ? mx : s / (double)plane);
+    }
+}
+
+/* y = scale * (x - mean) / sqrt(var + epsilon) + B, per channel */
+static void eval_batchnorm(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int64_t C = x->dims[1], plane = ir_numel(x) / (x->dims[0] * (C ? C : 1)), i;
+    double eps = attr_float(c->n, "epsilon", 1e-5f);
+    float *out = new_out(c, 0);
+    for (i = 0; i < ir_numel(x); i++) {
+        int64_t ch = (i / plane) % C;
+        out[i] = (float)((double)F(c, 1)[ch] * ((double)F(c, 0)[i] - F(c, 3)[ch]) / sqrt((double)F(c, 4)[ch] + eps) +
+                         F(c, 2)[ch]);
+    }
+}
+
+/* y = scale * (x - mean) / sqrt(var + epsilon) + B over each group of len
+ * values (mean and var of the group), scale and B indexed by pidx. */
+static void normalize_groups(Ctx *c, int64_t groups, int64_t len, int per_channel, int64_t channels)
+{
+    const float *X = F(c, 0), *S = F(c, 1), *B = has_in(c, 2) ? F(c, 2) : NULL;
+    double eps = attr_float(c->n, "epsilon", 1e-5f);
+    float *out = new_out(c, 0);
+    int64_t gi, i;
+    int64_t ns = ir_numel(T(c, 1)), nb = B ? ir_numel(T(c, 2)) : 0;
+    for (gi = 0; gi < groups; gi++) {
+        const float *xg = X + gi * len;
+        double mean = 0.0, var = 0.0, inv;
+        for (i = 0; i < len; i++)
+            mean += xg[i];
+        mean /= (double)len;
+        for (i = 0; i < len; i++)
+            var += (xg[i] - mean) * (xg[i] - mean);
+        var /= (double)len;
+        inv = 1.0 / sqrt(var + eps);
+        for (i = 0; i < len; i++) {
+            int64_t si = per_channel ? gi % channels : (ns == 1 ? 0 : i);
+            int64_t bi = per_channel ? gi % channels : (nb == 1 ? 0 : i);
+            out[gi * len + i] = (float)((xg[i] - mean) * inv * S[si] + (B ? B[bi] : 0.0));
+        }
+    }
+}
+
+static void eval_instancenorm(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    normalize_groups(c, x->dims[0] * x->dims[1], ir_numel(x) / (x->dims[0] * x->dims[1]), 1, x->dims[1]);
+}
+
+static void eval_layernorm(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int64_t axis = attr_int(c->n, "axis", -1), inner = 1;
+    int i;
+    if (axis < 0)
+        axis += x->rank;
+    for (i = (int)axis; i < x->rank; i++)
+        inner *= x->dims[i];
+    normalize_groups(c, inner ? ir_numel(x) / inner : 0, inner, 0, 0);
+}
+
+/* Pad and Resize: y at output coordinates o = x at the mapped coordinates
+ * of each axis (resample_maps); linear Resize blends the two neighbours. */
+static void eval_resample(Ctx *c)
+{
+    const Tensor *x = T(c, 0), *y = Y(c, 0);
+    AxisMap maps[TC_MAX_RANK];
+    float v = resample_maps(c->g, c->n, maps);
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    int64_t o, n = ir_numel(y);
+    int r = x->rank, i;
+    for (o = 0; o < n; o++) {
+        int64_t coord[TC_MAX_RANK], rest = o;
+        int corner;
+        double s = 0.0;
+        int outside = 0;
+        for (i = r - 1; i >= 0; i--) {
+            coord[i] = rest % y->dims[i];
+            rest /= y->dims[i];
+            if (maps[i].i0[coord[i]] < 0)
+                outside = 1;
+        }
+        if (outside) {
+            out[o] = v;
+            continue;
+        }
+        /* every corner of the (at most 2^r) neighbours with its weight */
+        for (corner = 0; corner < (1 << r); corner++) {
+            double wt = 1.0;
+            int64_t idx = 0;
+            for (i = 0; i < r; i++) {
+                int hi = (corner >> i) & 1;
+                double wi = maps[i].w ? maps[i].w[coord[i]] : 0.0;
+                if (hi && !maps[i].w) {
+                    wt = 0.0;
+                    break;
+                }
+                wt *= hi ? wi : 1.0 - wi;
+                idx = idx * x->dims[i] + (hi ? maps[i].i1[coord[i]] : maps[i].i0[coord[i]]);
+            }
+            if (wt != 0.0)
+                s += wt * X[idx];
+        }
+        out[o] = (float)s;
+    }
+}
+#define eval_pad eval_resample
+#define eval_resize eval_resample
+
+/*
+ * DepthToSpace DCR: y[b][c][h*bs + i][w*bs + j] = x[b][(i*bs + j)*C' + c][h][w];
+ * CRD: x[b][c*bs*bs + i*bs + j][h][w]. SpaceToDepth is the inverse of DCR.
+ */
+static void eval_depthspace(Ctx *c)
+{
+    const Tensor *x = T(c, 0), *y = Y(c, 0);
+    int64_t bs = attr_int(c->n, "blocksize", 1), b, ch, h, wd, i, j;
+    int crd = c->n->op == OP_DEPTHTOSPACE && strcmp(attr_get(c->n, "mode") && attr_get(c->n, "mode")->kind == AT_STRING
+                                                        ? attr_get(c->n, "mode")->s : "DCR", "CRD") == 0;
+    const Tensor *big = c->n->op == OP_DEPTHTOSPACE ? x : y; /* the [N, C*bs*bs, H, W] side */
+    int64_t C = big->dims[1] / (bs * bs), H = big->dims[2], W = big->dims[3];
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    for (b = 0; b < big->dims[0]; b++)
+        for (ch = 0; ch < C; ch++)
+            for (h = 0; h < H; h++)
+                for (i = 0; i < bs; i++)
+                    for (wd = 0; wd < W; wd++)
+                        for (j = 0; j < bs; j++) {
+                            int64_t deep = crd ? ch * bs * bs + i * bs + j : (i * bs + j) * C + ch;
+                            int64_t di = ((b * C * bs * bs + deep) * H + h) * W + wd;
+                            int64_t si = ((b * C + ch) * H * bs + h * bs + i) * W * bs + wd * bs + j;
+                            if (c->n->op == OP_DEPTHTOSPACE)
+                                out[si] = X[di];
+                            else
+                                out[di] = X[si];
+                        }
+}
+
 typedef void (*EvalFn)(Ctx *);
 static const EvalFn eval_fns[] = {
 #define OP(id, name, cls) eval_##cls,

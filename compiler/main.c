@@ -321,6 +321,7 @@ int main(int argc, char **argv)
         dsl_write(g, opt.emit_dsl);
     infer_shapes(g);
     fold_constants(g);
+    fold_batchnorm(g);
     if (opt.prune > 0.0)
         prune_magnitude(g, opt.prune);
     remove_dead(g);

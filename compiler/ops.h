@@ -30,4 +30,19 @@
     OP(OP_UNSQUEEZE,   "Unsqueeze",     view)            \
     OP(OP_SQUEEZE,     "Squeeze",       view)            \
     OP(OP_CONCAT,      "Concat",        concat)          \
-    OP(OP_CAST,        "Cast",          cast)
+    OP(OP_CAST,        "Cast",          cast)            \
+    /* spatial ops (emitted by emit_conv.c) */           \
+    OP(OP_CONV,        "Conv",          conv)            \
+    OP(OP_CONVTRANSPOSE, "ConvTranspose", convtranspose) \
+    OP(OP_MAXPOOL,     "MaxPool",       pool)            \
+    OP(OP_AVERAGEPOOL, "AveragePool",   pool)            \
+    OP(OP_GLOBALAVERAGEPOOL, "GlobalAveragePool", globalpool) \
+    OP(OP_GLOBALMAXPOOL, "GlobalMaxPool", globalpool)    \
+    OP(OP_BATCHNORM,   "BatchNormalization", batchnorm)  \
+    OP(OP_INSTANCENORM, "InstanceNormalization", instancenorm) \
+    OP(OP_LAYERNORM,   "LayerNormalization", layernorm)  \
+    OP(OP_PAD,         "Pad",           pad)             \
+    OP(OP_RESIZE,      "Resize",        resize)          \
+    OP(OP_UPSAMPLE,    "Upsample",      resize)          \
+    OP(OP_DEPTHTOSPACE, "DepthToSpace", depthspace)      \
+    OP(OP_SPACETODEPTH, "SpaceToDepth", depthspace)

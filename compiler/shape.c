@@ -394,6 +394,621 @@ static void shape_cast(Graph *g, Node *n)
     ir_set_dims(y, x->rank, x->dims);
 }
 
+/* ==== spatial ops: Conv, ConvTranspose, pools, normalizations, Pad, Resize, DepthToSpace ==== */
+
+/* A list attribute of count ints into dst; def fills it when absent. */
+static void window_ints(Graph *g, const Node *n, const char *name, int64_t *dst, int count, int64_t def)
+{
+    const Attr *at = attr_get(n, name);
+    int i;
+    for (i = 0; i < count; i++)
+        dst[i] = def;
+    if (!at)
+        return;
+    if (at->kind != AT_INTS || (int)at->n != count)
+        node_error(g, n, "attribute '%s' must be a list of %d ints", name, count);
+    for (i = 0; i < count; i++)
+        dst[i] = at->ints[i];
+}
+
+static const char *attr_str(const Node *n, const char *name, const char *def)
+{
+    const Attr *at = attr_get(n, name);
+    return at && at->kind == AT_STRING ? at->s : def;
+}
+
+void conv_window(Graph *g, const Node *n, Window *w)
+{
+    const Tensor *x = &g->t[n->in[0]];
+    int conv = n->op == OP_CONV || n->op == OP_CONVTRANSPOSE, nd = x->rank - 2, i;
+    int64_t k[2], s[2], d[2], pads[4], opad[2], oshape[2];
+    const char *ap = attr_str(n, "auto_pad", "NOTSET");
+    const Tensor *wt = conv ? &g->t[n->in[1]] : NULL;
+    int ceil_mode = (int)attr_int(n, "ceil_mode", 0);
+
+    if (nd < 1 || nd > 2)
+        node_error(g, n, "input %s: only 1-D and 2-D (rank 3 or 4) inputs are supported", ir_shape_str(g->a, x));
+    memset(w, 0, sizeof *w);
+    w->nd = nd;
+    w->batch = x->dims[0];
+    w->c = x->dims[1];
+    w->group = conv ? attr_int(n, "group", 1) : 1;
+    if (w->group < 1 || w->c % w->group)
+        node_error(g, n, "attribute 'group' is %lld; it must divide the %lld input channels", (long long)w->group,
+                   (long long)w->c);
+    if (conv) {
+        if (wt->rank != x->rank)
+            node_error(g, n, "weight %s must have the rank of the input %s", ir_shape_str(g->a, wt), ir_shape_str(g->a, x));
+        for (i = 0; i < nd; i++)
+            k[i] = wt->dims[2 + i];
+        if (attr_get(n, "kernel_shape")) {
+            int64_t ks[2];
+            window_ints(g, n, "kernel_shape", ks, nd, 1);
+            for (i = 0; i < nd; i++)
+                if (ks[i] != k[i])
+                    node_error(g, n, "attribute 'kernel_shape' does not match the weight %s", ir_shape_str(g->a, wt));
+        }
+        if (n->op == OP_CONV) {
+            if (wt->dims[1] * w->group != w->c || wt->dims[0] % w->group)
+                node_error(g, n, "weight %s does not fit %lld input channels in %lld groups", ir_shape_str(g->a, wt),
+                           (long long)w->c, (long long)w->group);
+            w->m = wt->dims[0];
+        } else {
+            if (wt->dims[0] != w->c)
+                node_error(g, n, "weight %s does not fit %lld input channels", ir_shape_str(g->a, wt), (long long)w->c);
+            w->m = wt->dims[1] * w->group;
+        }
+        if (n->n_in >= 3 && n->in[2] != TC_NONE) {
+            const Tensor *b = &g->t[n->in[2]];
+            if (b->rank != 1 || b->dims[0] != w->m)
+                node_error(g, n, "bias %s must be [%lld]", ir_shape_str(g->a, b), (long long)w->m);
+        }
+    } else {
+        if (!attr_get(n, "kernel_shape"))
+            node_error(g, n, "attribute 'kernel_shape' is missing");
+        window_ints(g, n, "kernel_shape", k, nd, 1);
+        w->m = w->c;
+    }
+    window_ints(g, n, "strides", s, nd, 1);
+    window_ints(g, n, "dilations", d, nd, 1);
+    window_ints(g, n, "pads", pads, 2 * nd, 0);
+    window_ints(g, n, "output_padding", opad, nd, 0);
+    if (n->op == OP_CONVTRANSPOSE && attr_get(n, "output_shape"))
+        window_ints(g, n, "output_shape", oshape, nd, 0);
+    if (n->op != OP_MAXPOOL && n->op != OP_CONV && n->op != OP_CONVTRANSPOSE && attr_get(n, "dilations") &&
+        g->opset < 19)
+        for (i = 0; i < nd; i++)
+            if (d[i] != 1)
+                node_error(g, n, "attribute 'dilations' is not supported before opset 19");
+    if (attr_int(n, "storage_order", 0) != 0)
+        node_error(g, n, "attribute 'storage_order' = 1 is not supported");
+    if (ceil_mode && n->op != OP_MAXPOOL && n->op != OP_AVERAGEPOOL)
+        node_error(g, n, "attribute 'ceil_mode' is not supported here");
+    for (i = 0; i < nd; i++) {
+        int j = i + 2 - nd; /* 1-D lands in the width */
+        int64_t in = x->dims[2 + i], span, total;
+        if (k[i] < 1 || s[i] < 1 || d[i] < 1 || pads[i] < 0 || pads[i + nd] < 0 || opad[i] < 0)
+            node_error(g, n, "kernel %lld, stride %lld, dilation %lld, pads %lld/%lld: all must be positive (pads >= 0)",
+                       (long long)k[i], (long long)s[i], (long long)d[i], (long long)pads[i], (long long)pads[i + nd]);
+        if (k[i] > 4096 || s[i] > 4096 || d[i] > 4096 || pads[i] > 4096 || pads[i + nd] > 4096 || opad[i] > 4096)
+            node_error(g, n, "window attributes above 4096 are not supported");
+        span = (k[i] - 1) * d[i] + 1;
+        w->in[j] = in;
+        w->k[j] = k[i];
+        w->s[j] = s[i];
+        w->d[j] = d[i];
+        w->pb[j] = pads[i];
+        w->pe[j] = pads[i + nd];
+        if (n->op == OP_CONVTRANSPOSE) {
+            if (opad[i] >= s[i] && opad[i] >= d[i])
+                node_error(g, n, "attribute 'output_padding' %lld must be smaller than the stride or dilation",
+                           (long long)opad[i]);
+            if (attr_get(n, "output_shape")) {
+                total = s[i] * (in - 1) + opad[i] + span - oshape[i];
+                if (total < 0)
+                    total = 0; /* negative padding: the output grows, handled below */
+                if (strcmp(ap, "SAME_UPPER") == 0) {
+                    w->pb[j] = total / 2;
+                    w->pe[j] = total - total / 2;
+                } else {
+                    w->pb[j] = total - total / 2;
+                    w->pe[j] = total / 2;
+                }
+                w->out[j] = oshape[i];
+            } else if (strcmp(ap, "SAME_UPPER") == 0 || strcmp(ap, "SAME_LOWER") == 0) {
+                int64_t o = in * s[i];
+                total = s[i] * (in - 1) + opad[i] + span - o;
+                if (total < 0)
+                    total = 0;
+                w->pb[j] = strcmp(ap, "SAME_UPPER") == 0 ? total / 2 : total - total / 2;
+                w->pe[j] = total - w->pb[j];
+                w->out[j] = o;
+            } else {
+                if (strcmp(ap, "VALID") == 0)
+                    w->pb[j] = w->pe[j] = 0;
+                else if (strcmp(ap, "NOTSET") != 0)
+                    node_error(g, n, "attribute 'auto_pad' value '%s' is not supported", ap);
+                w->out[j] = s[i] * (in - 1) + opad[i] + span - w->pb[j] - w->pe[j];
+            }
+            /* out = s(in-1) + opad + span - pb - pe must hold: the difference goes to pe
+             * (negative: output_shape asks for more, the extra positions get the bias only) */
+            w->pe[j] = s[i] * (in - 1) + opad[i] + span - w->pb[j] - w->out[j];
+            if (w->out[j] < 1)
+                node_error(g, n, "the output would be empty along spatial axis %d", i);
+            continue;
+        }
+        if (strcmp(ap, "SAME_UPPER") == 0 || strcmp(ap, "SAME_LOWER") == 0) {
+            /* out = ceil(in / s); the padding it needs, the odd one at the end (UPPER) or start (LOWER) */
+            int64_t o = (in + s[i] - 1) / s[i];
+            total = (o - 1) * s[i] + span - in;
+            if (total < 0)
+                total = 0;
+            w->pe[j] = strcmp(ap, "SAME_UPPER") == 0 ? total - total / 2 : total / 2;
+            w->pb[j] = total - w->pe[j];
+        } else if (strcmp(ap, "VALID") == 0) {
+            w->pb[j] = w->pe[j] = 0;
+        } else if (strcmp(ap, "NOTSET") != 0) {
+            node_error(g, n, "attribute 'auto_pad' value '%s' is not supported", ap);
+        }
+        total = in + w->pb[j] + w->pe[j] - span;
+        if (total < 0)
+            node_error(g, n, "the window spans %lld positions (with dilation) but the padded input has %lld",
+                       (long long)span, (long long)(in + w->pb[j] + w->pe[j]));
+        w->out[j] = total / s[i] + 1;
+        /* ceil_mode: one more window when the last one would be partial, unless
+         * it would start inside the end padding (PyTorch's rule) */
+        if (ceil_mode && total % s[i] && (w->out[j]) * s[i] < in + w->pb[j])
+            w->out[j]++;
+    }
+    /* the emitters tabulate per output coordinate and tap: keep that bounded */
+    for (i = 0; i < 2; i++)
+        if (w->out[i] > ((int64_t)1 << 24) || w->out[i] * w->k[i] > ((int64_t)1 << 26))
+            node_error(g, n, "output length %lld along a spatial axis is too large", (long long)w->out[i]);
+    /* a pool window wholly in the padding would have no value: refuse it */
+    if (n->op == OP_MAXPOOL || (n->op == OP_AVERAGEPOOL && !attr_int(n, "count_include_pad", 0)))
+        for (i = 2 - nd; i < 2; i++) {
+            int64_t ends[2], o, kk, q;
+            ends[0] = 0;
+            ends[1] = w->out[i] - 1;
+            for (q = 0; q < 2; q++) {
+                int inside = 0;
+                o = ends[q];
+                for (kk = 0; kk < w->k[i]; kk++) {
+                    int64_t at = o * w->s[i] - w->pb[i] + kk * w->d[i];
+                    inside |= at >= 0 && at < w->in[i];
+                }
+                if (!inside)
+                    node_error(g, n, "pads %lld/%lld leave a window wholly in the padding", (long long)w->pb[i],
+                               (long long)w->pe[i]);
+            }
+        }
+    if (nd == 1) {
+        w->in[0] = w->out[0] = w->k[0] = w->s[0] = w->d[0] = 1;
+        w->pb[0] = w->pe[0] = 0;
+    }
+}
+
+/* The output of a windowed op: [batch, channels, out...]. */
+static void window_out(Graph *g, Node *n, const Window *w)
+{
+    int64_t d[4];
+    d[0] = w->batch;
+    d[1] = w->m;
+    d[2] = w->out[2 - w->nd];
+    d[3] = w->out[1];
+    ir_set_dims(out(g, n, 0), w->nd + 2, d);
+}
+
+static void shape_conv(Graph *g, Node *n)
+{
+    Window w;
+    need_inputs(g, n, 2, 3);
+    in(g, n, 0);
+    in(g, n, 1);
+    conv_window(g, n, &w);
+    window_out(g, n, &w);
+}
+
+#define shape_convtranspose shape_conv
+
+static void shape_pool(Graph *g, Node *n)
+{
+    Window w;
+    need_inputs(g, n, 1, 1);
+    if (n->n_out > 1 && g->t[n->out[1]].name[0])
+        node_error(g, n, "the Indices output is not supported");
+    in(g, n, 0);
+    conv_window(g, n, &w);
+    window_out(g, n, &w);
+}
+
+static void shape_globalpool(Graph *g, Node *n)
+{
+    Tensor *x;
+    int64_t d[TC_MAX_RANK];
+    int i;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->rank < 3)
+        node_error(g, n, "input %s must be [N,C,spatial...]", ir_shape_str(g->a, x));
+    for (i = 0; i < x->rank; i++)
+        d[i] = i < 2 ? x->dims[i] : 1;
+    ir_set_dims(out(g, n, 0), x->rank, d);
+}
+
+/* Inputs from..to must be vectors of c floats (per-channel parameters). */
+static void per_channel(Graph *g, Node *n, int from, int to, int64_t c)
+{
+    int i;
+    for (i = from; i <= to; i++) {
+        Tensor *p = in(g, n, i);
+        if (p->rank != 1 || p->dims[0] != c || p->dtype != DT_FLOAT)
+            node_error(g, n, "input %d %s must be [%lld] (one per channel)", i, ir_shape_str(g->a, p), (long long)c);
+    }
+}
+
+/* inference mode: y = scale * (x - mean) / sqrt(var + epsilon) + B, per channel (axis 1) */
+static void shape_batchnorm(Graph *g, Node *n)
+{
+    Tensor *x;
+    int i;
+    need_inputs(g, n, 5, 5);
+    x = in(g, n, 0);
+    if (x->rank < 2)
+        node_error(g, n, "input %s must be [N,C,...]", ir_shape_str(g->a, x));
+    if (attr_int(n, "training_mode", 0) != 0)
+        node_error(g, n, "attribute 'training_mode' = 1 is not supported; ticketc compiles inference only");
+    if (attr_int(n, "spatial", 1) != 1)
+        node_error(g, n, "attribute 'spatial' = 0 is not supported");
+    for (i = 1; i < n->n_out; i++)
+        if (g->t[n->out[i]].name[0])
+            node_error(g, n, "only the first output is supported (inference mode)");
+    per_channel(g, n, 1, 4, x->dims[1]);
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+static void shape_instancenorm(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 3, 3);
+    x = in(g, n, 0);
+    if (x->rank < 3)
+        node_error(g, n, "input %s must be [N,C,spatial...]", ir_shape_str(g->a, x));
+    per_channel(g, n, 1, 2, x->dims[1]);
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* Normalises over the axes from 'axis' on; Scale and B hold that many floats, or 1. */
+static void shape_layernorm(Graph *g, Node *n)
+{
+    Tensor *x;
+    int axis, i, j;
+    int64_t inner = 1;
+    need_inputs(g, n, 2, 3);
+    x = in(g, n, 0);
+    axis = norm_axis(g, n, attr_int(n, "axis", -1), x->rank);
+    for (i = axis; i < x->rank; i++)
+        inner *= x->dims[i];
+    for (i = 1; i < n->n_out; i++)
+        if (g->t[n->out[i]].name[0])
+            node_error(g, n, "only the first output is supported");
+    for (j = 1; j < n->n_in; j++)
+        if (n->in[j] != TC_NONE) {
+            Tensor *p = in(g, n, j);
+            if (p->dtype != DT_FLOAT || (ir_numel(p) != inner && ir_numel(p) != 1) || p->rank > x->rank - axis)
+                node_error(g, n, "input %d %s must have the shape of the normalised axes", j, ir_shape_str(g->a, p));
+        }
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* A constant int64 input of count values, or NULL when absent. */
+static const int64_t *const_ints(Graph *g, const Node *n, int i, const char *what, int64_t count)
+{
+    const Tensor *t;
+    if (i >= n->n_in || n->in[i] == TC_NONE)
+        return NULL;
+    t = &g->t[n->in[i]];
+    if (!t->i || (count >= 0 && ir_numel(t) != count))
+        node_error(g, n, "%s must be a constant int64 tensor%s", what,
+                   count >= 0 ? arena_printf(g->a, " of %lld values", (long long)count) : "");
+    return t->i;
+}
+
+/* Pad: y[o] = x[o - pads_begin] inside, else the pad value (constant) or a
+ * reflected / clamped coordinate. Negative pads crop. */
+static void pad_params(Graph *g, const Node *n, int64_t *pads, float *value, int *mode)
+{
+    const Tensor *x = &g->t[n->in[0]];
+    int r = x->rank, i;
+    const char *m = attr_str(n, "mode", "constant");
+    *value = 0.0f;
+    if (g->opset < 11) {
+        window_ints(g, n, "pads", pads, 2 * r, 0);
+        if (!attr_get(n, "pads"))
+            node_error(g, n, "attribute 'pads' is missing");
+        *value = attr_float(n, "value", 0.0f);
+    } else {
+        const int64_t *p = const_ints(g, n, 1, "pads", 2 * r);
+        if (!p)
+            node_error(g, n, "input 'pads' is missing");
+        for (i = 0; i < 2 * r; i++)
+            pads[i] = p[i];
+        if (n->n_in >= 3 && n->in[2] != TC_NONE) {
+            const Tensor *v = &g->t[n->in[2]];
+            if (!v->f || ir_numel(v) != 1)
+                node_error(g, n, "constant_value must be a constant float scalar");
+            *value = v->f[0];
+        }
+        if (n->n_in >= 4 && n->in[3] != TC_NONE)
+            node_error(g, n, "input 'axes' is not supported");
+    }
+    if (strcmp(m, "constant") == 0)
+        *mode = 0;
+    else if (strcmp(m, "reflect") == 0)
+        *mode = 1;
+    else if (strcmp(m, "edge") == 0)
+        *mode = 2;
+    else
+        node_error(g, n, "attribute 'mode' value '%s' is not supported (constant, reflect, edge are)", m);
+    for (i = 0; i < 2 * r; i++)
+        if (pads[i] > ((int64_t)1 << 24) || pads[i] < -((int64_t)1 << 24))
+            node_error(g, n, "pad %lld is too large", (long long)pads[i]);
+    for (i = 0; i < r; i++) {
+        if (x->dims[i] + pads[i] + pads[i + r] < 0)
+            node_error(g, n, "pads %lld/%lld crop more than axis %d holds", (long long)pads[i], (long long)pads[i + r], i);
+        if (*mode == 1 && (pads[i] >= x->dims[i] || pads[i + r] >= x->dims[i]) && (pads[i] > 0 || pads[i + r] > 0))
+            node_error(g, n, "reflect pads %lld/%lld must be smaller than axis %d (%lld)", (long long)pads[i],
+                       (long long)pads[i + r], i, (long long)x->dims[i]);
+        if (*mode == 2 && x->dims[i] == 0 && (pads[i] > 0 || pads[i + r] > 0))
+            node_error(g, n, "edge padding of an empty axis");
+    }
+}
+
+static void shape_pad(Graph *g, Node *n)
+{
+    Tensor *x;
+    int64_t pads[2 * TC_MAX_RANK], d[TC_MAX_RANK];
+    float v;
+    int mode, i;
+    need_inputs(g, n, 1, 4);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    pad_params(g, n, pads, &v, &mode);
+    for (i = 0; i < x->rank; i++)
+        d[i] = x->dims[i] + pads[i] + pads[i + x->rank];
+    ir_set_dims(out(g, n, 0), x->rank, d);
+}
+
+typedef struct {
+    double scale[TC_MAX_RANK];
+    int64_t out[TC_MAX_RANK];
+    int linear;       /* else nearest */
+    int coord;        /* 0 half_pixel, 1 asymmetric, 2 align_corners, 3 pytorch_half_pixel, 4 tf_half_pixel_for_nn */
+    int nearest;      /* 0 round_prefer_floor, 1 round_prefer_ceil, 2 floor, 3 ceil */
+} ResizeParams;
+
+static void resize_params(Graph *g, const Node *n, ResizeParams *p)
+{
+    const Tensor *x = &g->t[n->in[0]];
+    const char *mode = attr_str(n, "mode", "nearest");
+    int r = x->rank, i;
+    const float *sc = NULL;
+    const int64_t *sizes = NULL;
+    memset(p, 0, sizeof *p);
+    if (strcmp(mode, "linear") == 0 || strcmp(mode, "bilinear") == 0)
+        p->linear = 1;
+    else if (strcmp(mode, "nearest") != 0)
+        node_error(g, n, "attribute 'mode' value '%s' is not supported (nearest, linear are)", mode);
+    if (n->op == OP_UPSAMPLE || g->opset < 11) {
+        /* Upsample and Resize-10: x_original = x_resized / scale, nearest rounds down */
+        const Attr *at = attr_get(n, "scales");
+        p->coord = 1;
+        p->nearest = 2;
+        if (n->op == OP_UPSAMPLE && at) {
+            if (at->kind != AT_FLOATS || (int)at->n != r)
+                node_error(g, n, "attribute 'scales' must be a list of %d floats", r);
+            sc = at->floats;
+        } else if (n->n_in >= 2 && n->in[1] != TC_NONE) {
+            const Tensor *t = &g->t[n->in[1]];
+            if (!t->f || ir_numel(t) != r)
+                node_error(g, n, "scales must be a constant float tensor of %d values", r);
+            sc = t->f;
+        } else {
+            node_error(g, n, "scales are missing");
+        }
+    } else {
+        const char *ct = attr_str(n, "coordinate_transformation_mode", "half_pixel");
+        const char *nm = attr_str(n, "nearest_mode", "round_prefer_floor");
+        static const char *const cts[] = {"half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel",
+                                          "tf_half_pixel_for_nn"};
+        static const char *const nms[] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
+        p->coord = p->nearest = -1;
+        for (i = 0; i < 5; i++)
+            if (strcmp(ct, cts[i]) == 0)
+                p->coord = i;
+        for (i = 0; i < 4; i++)
+            if (strcmp(nm, nms[i]) == 0)
+                p->nearest = i;
+        if (p->coord < 0)
+            node_error(g, n, "attribute 'coordinate_transformation_mode' value '%s' is not supported", ct);
+        if (p->nearest < 0)
+            node_error(g, n, "attribute 'nearest_mode' value '%s' is not supported", nm);
+        if (attr_int(n, "antialias", 0) != 0)
+            node_error(g, n, "attribute 'antialias' = 1 is not supported");
+        if (attr_get(n, "axes"))
+            node_error(g, n, "attribute 'axes' is not supported");
+        if (n->n_in >= 4 && n->in[3] != TC_NONE && ir_numel(&g->t[n->in[3]]) > 0)
+            sizes = const_ints(g, n, 3, "sizes", r);
+        if (n->n_in >= 3 && n->in[2] != TC_NONE && ir_numel(&g->t[n->in[2]]) > 0) {
+            const Tensor *t = &g->t[n->in[2]];
+            if (!t->f || ir_numel(t) != r)
+                node_error(g, n, "scales must be a constant float tensor of %d values", r);
+            if (sizes)
+                node_error(g, n, "both scales and sizes are given");
+            sc = t->f;
+        }
+        if (!sc && !sizes)
+            node_error(g, n, "neither scales nor sizes are given");
+    }
+    for (i = 0; i < r; i++) {
+        if (sizes) {
+            if (sizes[i] < 1 || sizes[i] > ((int64_t)1 << 24))
+                node_error(g, n, "size %lld is out of range", (long long)sizes[i]);
+            p->out[i] = sizes[i];
+            p->scale[i] = (double)sizes[i] / (double)x->dims[i];
+        } else {
+            if (!(sc[i] > 0.0f && sc[i] < 65536.0f))
+                node_error(g, n, "scale %g is out of range", (double)sc[i]);
+            p->scale[i] = sc[i];
+            p->out[i] = (int64_t)((double)x->dims[i] * (double)sc[i]);
+            if (p->out[i] < 1)
+                node_error(g, n, "scale %g leaves axis %d empty", (double)sc[i], i);
+        }
+    }
+    if (p->linear)
+        for (i = 0; i < r - 2; i++)
+            if (p->out[i] != x->dims[i])
+                node_error(g, n, "linear resizing is supported on the last two axes only");
+}
+
+static void shape_resize(Graph *g, Node *n)
+{
+    ResizeParams p;
+    Tensor *x;
+    need_inputs(g, n, 1, 4);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    resize_params(g, n, &p);
+    ir_set_dims(out(g, n, 0), x->rank, p.out);
+}
+
+/* x_original of output coordinate o, by coordinate_transformation_mode */
+static double resize_coord(const ResizeParams *p, int axis, int64_t o, int64_t in)
+{
+    double s = p->scale[axis];
+    switch (p->coord) {
+    case 0: return ((double)o + 0.5) / s - 0.5;
+    case 1: return (double)o / s;
+    case 2: /* the resized length is in * scale, not rounded (as the ONNX reference has it) */
+        return (double)in * s > 1.0 ? (double)o * (double)(in - 1) / ((double)in * s - 1.0) : 0.0;
+    case 3: return p->out[axis] > 1 ? ((double)o + 0.5) / s - 0.5 : 0.0;
+    default: return ((double)o + 0.5) / s;
+    }
+}
+
+static int64_t clamp64(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+float resample_maps(Graph *g, const Node *n, AxisMap *maps)
+{
+    const Tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
+    int r = x->rank, i;
+    int64_t o;
+    for (i = 0; i < r; i++) {
+        if (y->dims[i] > ((int64_t)1 << 24))
+            node_error(g, n, "output axis %d of length %lld is too large", i, (long long)y->dims[i]);
+        maps[i].i0 = arena_array(g->a, (size_t)y->dims[i] + 1, sizeof(int64_t));
+        maps[i].i1 = arena_array(g->a, (size_t)y->dims[i] + 1, sizeof(int64_t));
+        maps[i].w = NULL;
+    }
+    if (n->op == OP_PAD) {
+        int64_t pads[2 * TC_MAX_RANK];
+        float v;
+        int mode;
+        pad_params(g, n, pads, &v, &mode);
+        for (i = 0; i < r; i++) {
+            int64_t len = x->dims[i];
+            for (o = 0; o < y->dims[i]; o++) {
+                int64_t c = o - pads[i];
+                if (c < 0 || c >= len) {
+                    if (mode == 0)
+                        c = -1;
+                    else if (mode == 2)
+                        c = clamp64(c, 0, len - 1);
+                    else if (len == 1)
+                        c = 0;
+                    else { /* reflect without repeating the edge: period 2 (len - 1) */
+                        int64_t per = 2 * (len - 1);
+                        c = ((c % per) + per) % per;
+                        if (c >= len)
+                            c = per - c;
+                    }
+                }
+                maps[i].i0[o] = maps[i].i1[o] = c;
+            }
+        }
+        return v;
+    }
+    {
+        ResizeParams p;
+        resize_params(g, n, &p);
+        for (i = 0; i < r; i++) {
+            int64_t len = x->dims[i];
+            if (p.linear)
+                maps[i].w = arena_array(g->a, (size_t)y->dims[i] + 1, sizeof(double));
+            for (o = 0; o < y->dims[i]; o++) {
+                double xo = resize_coord(&p, i, o, len), f = 0.0, fl;
+                int64_t c;
+                if (p.linear) {
+                    if (xo < 0.0)
+                        xo = 0.0;
+                    if (xo > (double)(len - 1))
+                        xo = (double)(len - 1);
+                    fl = (double)(int64_t)xo; /* xo >= 0 */
+                    maps[i].i0[o] = (int64_t)fl;
+                    maps[i].i1[o] = clamp64((int64_t)fl + 1, 0, len - 1);
+                    maps[i].w[o] = xo - fl;
+                    continue;
+                }
+                fl = xo >= 0.0 ? (double)(int64_t)xo : -(double)(int64_t)(-xo);
+                if (fl > xo)
+                    fl -= 1.0; /* floor */
+                f = xo - fl;
+                switch (p.nearest) {
+                case 0: c = (int64_t)fl + (f > 0.5); break;
+                case 1: c = (int64_t)fl + (f >= 0.5); break;
+                case 2: c = (int64_t)fl; break;
+                default: c = (int64_t)fl + (f > 0.0); break;
+                }
+                maps[i].i0[o] = maps[i].i1[o] = clamp64(c, 0, len - 1);
+            }
+        }
+    }
+    return 0.0f;
+}
+
+/* DepthToSpace / SpaceToDepth with blocksize b: [N,C,H,W] <-> [N,C/b^2,H*b,W*b] */
+static void shape_depthspace(Graph *g, Node *n)
+{
+    Tensor *x;
+    int64_t b = attr_int(n, "blocksize", 0), d[4];
+    const char *mode = attr_str(n, "mode", "DCR");
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->rank != 4)
+        node_error(g, n, "input %s must be [N,C,H,W]", ir_shape_str(g->a, x));
+    if (b < 1 || b > 4096)
+        node_error(g, n, "attribute 'blocksize' must be from 1 to 4096, found %lld", (long long)b);
+    if (n->op == OP_DEPTHTOSPACE && strcmp(mode, "DCR") != 0 && strcmp(mode, "CRD") != 0)
+        node_error(g, n, "attribute 'mode' value '%s' is not supported (DCR, CRD are)", mode);
+    d[0] = x->dims[0];
+    if (n->op == OP_DEPTHTOSPACE) {
+        if (x->dims[1] % (b * b))
+            node_error(g, n, "%lld channels do not divide by blocksize^2 = %lld", (long long)x->dims[1], (long long)(b * b));
+        d[1] = x->dims[1] / (b * b);
+        d[2] = x->dims[2] * b;
+        d[3] = x->dims[3] * b;
+    } else {
+        if (x->dims[2] % b || x->dims[3] % b)
+            node_error(g, n, "height and width of %s do not divide by blocksize %lld", ir_shape_str(g->a, x), (long long)b);
+        d[1] = x->dims[1] * b * b;
+        d[2] = x->dims[2] / b;
+        d[3] = x->dims[3] / b;
+    }
+    ir_set_dims(out(g, n, 0), 4, d);
+}
+
 typedef void (*ShapeFn)(Graph *, Node *);
 static const ShapeFn shape_fns[] = {
 #define OP(id, name, cls) shape_##cls,

@@ -32,12 +32,14 @@ void print_summary(const Graph *g, Strategy s, FILE *f)
         shape(g, n->in[0], in, sizeof in);
         shape(g, n->out[0], out, sizeof out);
         sanitize_comment(name, sizeof name, n->name);
-        if (layer_weights(g, n, &L)) {
-            Strategy st = node_strategy(g, n, s);
-            int64_t bytes = strategy_bytes(st, L.N, L.K, L.nnz);
-            nnz = L.nnz;
-            total = L.N * L.K;
-            rows = L.rows;
+        if (layer_weights(g, n, &L) || (n->op == OP_CONV && emit_layer_weights(g, n, &nnz, &total, &rows))) {
+            Strategy st = n->op == OP_CONV ? emit_choose_conv(s, nnz, total) : node_strategy(g, n, s);
+            int64_t bytes = n->op == OP_CONV ? conv_strategy_bytes(st, nnz, total) : strategy_bytes(st, L.N, L.K, L.nnz);
+            if (n->op != OP_CONV) {
+                nnz = L.nnz;
+                total = L.N * L.K;
+                rows = L.rows;
+            }
             snprintf(ratio, sizeof ratio, "%lld/%lld", (long long)nnz, (long long)total);
             fprintf(f, "%-5d %-10s %-16s %-14s %-12s %17s %6.1f%% %12lld %12lld %10lld  %s\n", n->index,
                     op_name(n->op), name, in, out, ratio, 100.0 * (double)nnz / (double)(total ? total : 1),

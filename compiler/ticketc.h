@@ -207,6 +207,31 @@ void dsl_write(const Graph *g, const char *dir);
 void infer_shapes(Graph *g);
 void infer_node_shape(Graph *g, Node *n);
 
+/*
+ * The window of Conv, ConvTranspose, MaxPool and AveragePool. A 1-D op is
+ * taken as 2-D with a height of 1: index 0 is the height, 1 the width.
+ * Conv/pools: out = (in + pb + pe - ((k - 1) * d + 1)) / s + 1.
+ * ConvTranspose: out = s * (in - 1) + opad + (k - 1) * d + 1 - pb - pe.
+ */
+typedef struct {
+    int nd;            /* spatial dimensions in the model: 1 or 2 */
+    int64_t batch, c, m, group; /* input channels c, output channels m */
+    int64_t in[2], out[2], k[2], s[2], d[2], pb[2], pe[2];
+} Window;
+void conv_window(Graph *g, const Node *n, Window *w);
+
+/*
+ * Pad, Resize and Upsample read, for each output coordinate o of axis a,
+ * input coordinate i0[o] (-1: outside, the pad value), and for linear
+ * Resize also i1[o] with weight w[o]: y = (1 - w) * x[i0] + w * x[i1].
+ */
+typedef struct {
+    int64_t *i0, *i1;
+    double *w;         /* NULL unless linear */
+} AxisMap;
+/* One map per axis; returns the pad value (Pad) or 0. */
+float resample_maps(Graph *g, const Node *n, AxisMap *maps);
+
 /* ===== interp.c: the reference interpreter ===== */
 
 /* Evaluates n: vals[id] is the data (float * or int64_t *) of tensor id;
@@ -222,6 +247,11 @@ float interp_act(OpKind op, float alpha, float x);
 
 int fold_constants(Graph *g); /* returns the number of nodes folded */
 int fold_node(Graph *g, Node *n);
+
+/* ===== bnfold.c: batch-norm folding ===== */
+
+/* Folds BatchNormalization into the Conv or Gemm before it; returns the count. */
+int fold_batchnorm(Graph *g);
 
 /* ===== dce.c: dead-node removal ===== */
 
@@ -279,6 +309,10 @@ int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz);
 void plan_strategies(Graph *g, Strategy requested, int64_t budget);
 /* The strategy of a layer (planned, or by density), STRAT_AUTO if n is none. */
 Strategy node_strategy(const Graph *g, const Node *n, Strategy requested);
+/* The same for a Conv (emit_conv.c): its unrolled code is a loop body, so it pays longer.
+ * Conv has no loop strategy: loop asks for the smaller of unrolled and dense. */
+Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total);
+int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total);
 const char *strategy_name(Strategy s);
 /* Shortest decimal that reads back as exactly v, with an f suffix. */
 void emit_float(char *buf, size_t size, float v);

@@ -40,7 +40,7 @@ def save(name, m, args=None):
 W = numpy_helper.from_array(np.ones((3, 4), dtype=np.float32), "W")
 good = model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")], [fin("x", [1, 3])], [fin("y", [1, 4])], [W])
 
-save("unsupported_op", model([helper.make_node("Conv", ["x", "W"], ["y"], name="conv1")],
+save("unsupported_op", model([helper.make_node("NonMaxSuppression", ["x", "W"], ["y"], name="nms1")],
                              [fin("x", [1, 3])], [fin("y", None)], [W]))
 save("custom_domain", model([helper.make_node("Gelu", ["x"], ["y"], name="g", domain="com.microsoft")],
                             [fin("x", [1, 3])], [fin("y", None)]))
@@ -101,3 +101,28 @@ save("missing_output", model([helper.make_node("Relu", ["x"], ["y"], name="r")],
 big = numpy_helper.from_array(np.ones((3, 300), dtype=np.float32), "W")
 save("too_large", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")],
                         [fin("x", [1, 3])], [fin("y", None)], [big]), args="--max-bytes 2048")
+
+# spatial ops: bad attributes and shapes, unsupported values
+W4 = numpy_helper.from_array(np.ones((2, 2, 3, 3), dtype=np.float32), "W4")
+save("conv_bad_group", model([helper.make_node("Conv", ["x", "W4"], ["y"], name="conv1", group=3)],
+                             [fin("x", [1, 4, 5, 5])], [fin("y", None)], [W4]))
+save("conv_weight_channels", model([helper.make_node("Conv", ["x", "W4"], ["y"], name="conv1")],
+                                   [fin("x", [1, 3, 5, 5])], [fin("y", None)], [W4]))
+save("conv_3d", model([helper.make_node("Conv", ["x", "W5"], ["y"], name="conv3d")],
+                      [fin("x", [1, 2, 4, 4, 4])], [fin("y", None)],
+                      [numpy_helper.from_array(np.ones((1, 2, 2, 2, 2), dtype=np.float32), "W5")]))
+save("pool_bad_auto_pad", model([helper.make_node("MaxPool", ["x"], ["y"], name="pool1", kernel_shape=[2, 2],
+                                                  auto_pad="SAME")],
+                                [fin("x", [1, 1, 4, 4])], [fin("y", None)]))
+save("pool_window_too_big", model([helper.make_node("AveragePool", ["x"], ["y"], name="pool1", kernel_shape=[5, 2])],
+                                  [fin("x", [1, 1, 4, 4])], [fin("y", None)]))
+save("batchnorm_training", model([helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], name="bn1",
+                                                   training_mode=1)],
+                                 [fin("x", [1, 2, 3, 3])], [fin("y", None)],
+                                 [numpy_helper.from_array(np.ones(2, dtype=np.float32), k) for k in "sbmv"], opset=15))
+save("resize_cubic", model([helper.make_node("Resize", ["x", "", "sc"], ["y"], name="up", mode="cubic")],
+                           [fin("x", [1, 1, 4, 4])], [fin("y", None)],
+                           [numpy_helper.from_array(np.array([1, 1, 2, 2], dtype=np.float32), "sc")]))
+save("pad_wrap", model([helper.make_node("Pad", ["x", "p"], ["y"], name="pad1", mode="wrap")],
+                       [fin("x", [1, 4])], [fin("y", None)],
+                       [numpy_helper.from_array(np.array([0, 1, 0, 1], dtype=np.int64), "p")]))

@@ -222,3 +222,360 @@ save("dim_pinned",
      [helper.make_node("MatMul", ["x", "W"], ["y"])],
      [("x", (1, "rows", 4))], ["y"], {"W": Wd}, samples([(1, 3, 4)], 2),
      lambda x: [x @ Wd], args="--dim rows=3")
+
+
+# ---- spatial ops: plain numpy references, written for these tests ----
+
+def conv2d(x, W, b=None, s=(1, 1), p=(0, 0, 0, 0), d=(1, 1), g=1):
+    """x [N,C,H,W], W [M,C/g,KH,KW], p = (top, left, bottom, right); sums in float64."""
+    N, C, H, Wd = x.shape
+    M, Cg, KH, KW = W.shape
+    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (p[0], p[2]), (p[1], p[3])))
+    OH = (H + p[0] + p[2] - (KH - 1) * d[0] - 1) // s[0] + 1
+    OW = (Wd + p[1] + p[3] - (KW - 1) * d[1] - 1) // s[1] + 1
+    y = np.zeros((N, M, OH, OW))
+    for m in range(M):
+        c0 = m // (M // g) * Cg
+        for c in range(Cg):
+            for kh in range(KH):
+                for kw in range(KW):
+                    h0, w0 = kh * d[0], kw * d[1]
+                    y[:, m] += W[m, c, kh, kw] * xp[:, c0 + c, h0:h0 + s[0] * (OH - 1) + 1:s[0], w0:w0 + s[1] * (OW - 1) + 1:s[1]]
+        if b is not None:
+            y[:, m] += b[m]
+    return y
+
+
+def conv1d(x, W, b=None, s=1, p=(0, 0), d=1, g=1):
+    return conv2d(x[:, :, None, :], W[:, :, None, :], b, (1, s), (0, p[0], 0, p[1]), (1, d), g)[:, :, 0, :]
+
+
+def same_pads(n, k, s, d, upper):
+    out = -(-n // s)
+    total = max(0, (out - 1) * s + (k - 1) * d + 1 - n)
+    small = total // 2
+    return (small, total - small) if upper else (total - small, small)
+
+
+def pool2d(x, k, s=(1, 1), p=(0, 0, 0, 0), d=(1, 1), avg=False, ceil=False, incl=False):
+    N, C, H, Wd = x.shape
+    outs, extra = [], []
+    for a, n in enumerate((H, Wd)):
+        span = (k[a] - 1) * d[a] + 1
+        tot = n + p[a] + p[a + 2] - span
+        o = tot // s[a] + 1
+        if ceil and tot % s[a] and o * s[a] < n + p[a]:
+            o += 1
+        outs.append(o)
+        extra.append(max(0, (o - 1) * s[a] + span - (n + p[a] + p[a + 2])))
+    pw = ((0, 0), (0, 0), (p[0], p[2] + extra[0]), (p[1], p[3] + extra[1]))
+    xv = np.pad(x.astype(np.float64), pw, constant_values=np.nan)
+    cnt_region = np.pad(np.ones((H, Wd)), ((p[0], p[2]), (p[1], p[3])), constant_values=1.0 if incl else 0.0)
+    cnt_region = np.pad(cnt_region, ((0, extra[0]), (0, extra[1])))
+    OH, OW = outs
+    best = np.full((N, C, OH, OW), -np.inf)
+    tot = np.zeros((N, C, OH, OW))
+    cnt = np.zeros((OH, OW))
+    for kh in range(k[0]):
+        for kw in range(k[1]):
+            h0, w0 = kh * d[0], kw * d[1]
+            sl = (slice(h0, h0 + s[0] * (OH - 1) + 1, s[0]), slice(w0, w0 + s[1] * (OW - 1) + 1, s[1]))
+            patch = xv[:, :, sl[0], sl[1]]
+            best = np.fmax(best, patch)
+            tot += np.nan_to_num(patch)
+            cnt += cnt_region[sl[0], sl[1]]
+    return tot / cnt if avg else best
+
+
+x_img = [(1, 3, 9, 8)]
+
+# 14. Conv: 3x3, pads 1, bias, fused Relu; about half the weights kept.
+Wc1, bc1 = sparse((4, 3, 3, 3), 0.5), f32(rng.standard_normal(4) * 0.1)
+save("conv_basic",
+     [helper.make_node("Conv", ["x", "W", "b"], ["c"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], name="conv1"),
+      helper.make_node("Relu", ["c"], ["y"])],
+     [("x", x_img[0])], ["y"], {"W": Wc1, "b": bc1}, samples(x_img, 3),
+     lambda x: [relu(conv2d(x, Wc1, bc1, p=(1, 1, 1, 1)))])
+
+# 15. Conv: strides, dilations, asymmetric pads, no bias, batch of 2.
+Wc2 = sparse((5, 3, 3, 2), 0.6)
+save("conv_stride_dilation",
+     [helper.make_node("Conv", ["x", "W"], ["y"], strides=[2, 1], dilations=[2, 2], pads=[1, 0, 2, 1], name="c")],
+     [("x", (2, 3, 11, 9))], ["y"], {"W": Wc2}, samples([(2, 3, 11, 9)], 2),
+     lambda x: [conv2d(x, Wc2, None, (2, 1), (1, 0, 2, 1), (2, 2))])
+
+# 16. Grouped and depthwise Conv.
+Wg2, bg2 = sparse((6, 2, 3, 2), 0.7), f32(rng.standard_normal(6))
+Wdw, bdw = sparse((5, 1, 3, 3), 0.8), f32(rng.standard_normal(5))
+save("conv_groups",
+     [helper.make_node("Conv", ["x", "W", "b"], ["g"], group=2, pads=[1, 0, 1, 1], name="grouped"),
+      helper.make_node("Conv", ["x5", "Wd", "bd"], ["dw"], group=5, strides=[2, 2], pads=[1, 1, 1, 1], name="depthwise")],
+     [("x", (1, 4, 7, 6)), ("x5", (1, 5, 8, 7))], ["g", "dw"], {"W": Wg2, "b": bg2, "Wd": Wdw, "bd": bdw},
+     samples([(1, 4, 7, 6), (1, 5, 8, 7)], 2),
+     lambda x, x5: [conv2d(x, Wg2, bg2, p=(1, 0, 1, 1), g=2), conv2d(x5, Wdw, bdw, (2, 2), (1, 1, 1, 1), g=5)])
+
+# 17. 1-D Conv and auto_pad: SAME_UPPER, SAME_LOWER (strided), VALID.
+W1d, b1d = sparse((4, 3, 5), 0.6), f32(rng.standard_normal(4))
+W2s = sparse((2, 3, 4, 3), 0.7)
+pu, pl = same_pads(9, 4, 2, 1, True), same_pads(8, 3, 2, 1, False)
+save("conv_1d_autopad",
+     [helper.make_node("Conv", ["x1", "W1", "b1"], ["a"], strides=[2], pads=[2, 1], name="c1d"),
+      helper.make_node("Conv", ["x1", "W1", "b1"], ["b"], auto_pad="SAME_UPPER", name="c1d_same"),
+      helper.make_node("Conv", ["x", "W2"], ["c"], auto_pad="SAME_UPPER", strides=[2, 2], name="same_upper"),
+      helper.make_node("Conv", ["x", "W2"], ["d"], auto_pad="SAME_LOWER", strides=[2, 2], name="same_lower"),
+      helper.make_node("Conv", ["x", "W2"], ["e"], auto_pad="VALID", name="valid")],
+     [("x1", (1, 3, 20)), ("x", (1, 3, 9, 8))], ["a", "b", "c", "d", "e"], {"W1": W1d, "b1": b1d, "W2": W2s},
+     samples([(1, 3, 20), (1, 3, 9, 8)], 2),
+     lambda x1, x: [conv1d(x1, W1d, b1d, 2, (2, 1)), conv1d(x1, W1d, b1d, 1, (2, 2)),
+                    conv2d(x, W2s, None, (2, 2), (same_pads(9, 4, 2, 1, True)[0], same_pads(8, 3, 2, 1, True)[0],
+                                                  same_pads(9, 4, 2, 1, True)[1], same_pads(8, 3, 2, 1, True)[1])),
+                    conv2d(x, W2s, None, (2, 2), (same_pads(9, 4, 2, 1, False)[0], same_pads(8, 3, 2, 1, False)[0],
+                                                  same_pads(9, 4, 2, 1, False)[1], same_pads(8, 3, 2, 1, False)[1])),
+                    conv2d(x, W2s)])
+
+# 18. A sparse Conv ticket: 16 -> 16 channels, 3x3, about 10% of the weights, one channel empty.
+Wsp, bsp = sparse((16, 16, 3, 3), 0.1), f32(rng.standard_normal(16) * 0.1)
+Wsp[3] = 0
+save("conv_sparse",
+     [helper.make_node("Conv", ["x", "W", "b"], ["y"], pads=[1, 1, 1, 1], name="sparse")],
+     [("x", (2, 16, 12, 12))], ["y"], {"W": Wsp, "b": bsp}, samples([(2, 16, 12, 12)], 2),
+     lambda x: [conv2d(x, Wsp, bsp, p=(1, 1, 1, 1))])
+
+# 19. Conv with run-time weights and bias (dense loops only).
+save("conv_runtime_weights",
+     [helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[0, 1, 1, 0], strides=[1, 2], name="c")],
+     [("x", (1, 2, 6, 7)), ("w", (3, 2, 2, 3)), ("b", (3,))], ["y"], {},
+     samples([(1, 2, 6, 7), (3, 2, 2, 3), (3,)], 2),
+     lambda x, w, b: [conv2d(x, w, b, (1, 2), (0, 1, 1, 0))])
+
+# 20. Pools: MaxPool (pads, strides, ceil_mode, dilations, 1-D), AveragePool (count_include_pad), global pools.
+save("pools",
+     [helper.make_node("MaxPool", ["x"], ["m1"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+      helper.make_node("MaxPool", ["x"], ["m2"], kernel_shape=[2, 3], strides=[2, 2], ceil_mode=1),
+      helper.make_node("MaxPool", ["x"], ["m3"], kernel_shape=[2, 2], dilations=[2, 2], pads=[0, 1, 1, 0]),
+      helper.make_node("AveragePool", ["x"], ["a1"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+      helper.make_node("AveragePool", ["x"], ["a2"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1],
+                       count_include_pad=1, ceil_mode=1),
+      helper.make_node("AveragePool", ["x"], ["a3"], kernel_shape=[2, 2], auto_pad="SAME_UPPER", strides=[2, 2]),
+      helper.make_node("MaxPool", ["x1"], ["m1d"], kernel_shape=[3], strides=[2], pads=[1, 0]),
+      helper.make_node("GlobalAveragePool", ["x"], ["ga"]),
+      helper.make_node("GlobalMaxPool", ["x"], ["gm"])],
+     [("x", (2, 3, 9, 8)), ("x1", (1, 2, 10))], ["m1", "m2", "m3", "a1", "a2", "a3", "m1d", "ga", "gm"], {},
+     samples([(2, 3, 9, 8), (1, 2, 10)], 2),
+     lambda x, x1: [pool2d(x, (3, 3), (2, 2), (1, 1, 1, 1)), pool2d(x, (2, 3), (2, 2), ceil=True),
+                    pool2d(x, (2, 2), (1, 1), (0, 1, 1, 0), (2, 2)),
+                    pool2d(x, (3, 3), (2, 2), (1, 1, 1, 1), avg=True),
+                    pool2d(x, (3, 3), (2, 2), (1, 1, 1, 1), avg=True, ceil=True, incl=True),
+                    pool2d(x, (2, 2), (2, 2), (0, 0, 1, 0), avg=True),
+                    pool2d(x1[:, :, None, :], (1, 3), (1, 2), (0, 1, 0, 0))[:, :, 0, :],
+                    x.mean(axis=(2, 3), keepdims=True), x.max(axis=(2, 3), keepdims=True)])
+
+
+def bn(z, gamma, beta, mean, var, eps=1e-5):
+    sh = (1, -1) + (1,) * (z.ndim - 2)
+    return gamma.reshape(sh) * (z - mean.reshape(sh)) / np.sqrt(var.reshape(sh).astype(np.float64) + eps) + beta.reshape(sh)
+
+
+def bn_params(c):
+    return (f32(rng.uniform(0.5, 1.5, c)), f32(rng.standard_normal(c) * 0.1), f32(rng.standard_normal(c) * 0.1),
+            f32(rng.uniform(0.5, 2.0, c)))
+
+
+# 21. A small CNN ticket: conv -> bn -> relu -> maxpool -> conv -> bn -> relu -> flatten -> gemm -> bn.
+#     Every BN folds into the layer before it; the weights stay sparse.
+Wn1, bn1 = sparse((6, 1, 5, 5), 0.3), f32(rng.standard_normal(6) * 0.1)
+Wn2 = sparse((8, 6, 3, 3), 0.1)
+Wn3, bn3 = sparse((10, 8 * 4 * 4), 0.1), f32(rng.standard_normal(10) * 0.1)
+P1, P2, P3 = bn_params(6), bn_params(8), bn_params(10)
+inits = {"W1": Wn1, "b1": bn1, "W2": Wn2, "W3": Wn3, "b3": bn3}
+for k, P in (("1", P1), ("2", P2), ("3", P3)):
+    for nm, v in zip(("g", "be", "mu", "var"), P):
+        inits[nm + k] = v
+
+
+def cnn(x):
+    h = relu(bn(conv2d(x, Wn1, bn1, p=(2, 2, 2, 2)), *P1))
+    h = pool2d(h, (2, 2), (2, 2))
+    h = relu(bn(conv2d(h, Wn2, None, (2, 2), (1, 1, 1, 1)), *P2, eps=1e-3))
+    return [bn(h.reshape(1, -1) @ Wn3.T + bn3, *P3)]
+
+
+save("cnn_bn_folded",
+     [helper.make_node("Conv", ["x", "W1", "b1"], ["c1"], pads=[2, 2, 2, 2], name="conv1"),
+      helper.make_node("BatchNormalization", ["c1", "g1", "be1", "mu1", "var1"], ["n1"], name="bn1"),
+      helper.make_node("Relu", ["n1"], ["r1"]),
+      helper.make_node("MaxPool", ["r1"], ["p1"], kernel_shape=[2, 2], strides=[2, 2]),
+      helper.make_node("Conv", ["p1", "W2"], ["c2"], strides=[2, 2], pads=[1, 1, 1, 1], name="conv2"),
+      helper.make_node("BatchNormalization", ["c2", "g2", "be2", "mu2", "var2"], ["n2"], epsilon=1e-3, name="bn2"),
+      helper.make_node("Relu", ["n2"], ["r2"]),
+      helper.make_node("Flatten", ["r2"], ["f"]),
+      helper.make_node("Gemm", ["f", "W3", "b3"], ["g"], transB=1, name="fc"),
+      helper.make_node("BatchNormalization", ["g", "g3", "be3", "mu3", "var3"], ["y"], name="bn3")],
+     [("x", (1, 1, 14, 14))], ["y"], inits, samples([(1, 1, 14, 14)], 3), cnn)
+
+# 22. Normalizations left standing: BatchNormalization of a graph input, InstanceNormalization, LayerNormalization.
+PB = bn_params(3)
+isc, ibi = f32(rng.uniform(0.5, 1.5, 3)), f32(rng.standard_normal(3))
+lsc, lbi = f32(rng.uniform(0.5, 1.5, (9, 8))), f32(rng.standard_normal((9, 8)))
+lsc1 = f32(rng.uniform(0.5, 1.5, 8))
+
+
+def inorm(x, s, b, eps=1e-5, axes=(2, 3)):
+    x = x.astype(np.float64)
+    mu = x.mean(axis=axes, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=axes, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * s + b
+
+
+save("normalizations",
+     [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["bn"], epsilon=1e-4, name="bn"),
+      helper.make_node("InstanceNormalization", ["x", "is", "ib"], ["in"], epsilon=1e-3, name="inorm"),
+      helper.make_node("LayerNormalization", ["x", "ls", "lb"], ["ln"], axis=2, name="ln2"),
+      helper.make_node("LayerNormalization", ["x", "ls1"], ["ln1"], name="ln_last")],
+     [("x", (2, 3, 9, 8))], ["bn", "in", "ln", "ln1"],
+     {"s": PB[0], "b": PB[1], "m": PB[2], "v": PB[3], "is": isc, "ib": ibi, "ls": lsc, "lb": lbi, "ls1": lsc1},
+     samples([(2, 3, 9, 8)], 2, scale=3.0),
+     lambda x: [bn(x, *PB, eps=1e-4), inorm(x, isc.reshape(1, 3, 1, 1), ibi.reshape(1, 3, 1, 1), 1e-3),
+                inorm(x, lsc, lbi, 1e-5, (2, 3)), inorm(x, lsc1, 0.0, 1e-5, (3,))], opset=17)
+
+# 23. ConvTranspose: strides, pads, output_padding, dilations, groups, bias.
+Wt, bt = sparse((4, 3, 3, 2), 0.7), f32(rng.standard_normal(6))
+
+
+def convT(x, W, b, s, p, op, d, g):
+    N, C, H, Wd = x.shape
+    _, Mg, KH, KW = W.shape
+    full = np.zeros((N, Mg * g, s[0] * (H - 1) + (KH - 1) * d[0] + 1 + op[0], s[1] * (Wd - 1) + (KW - 1) * d[1] + 1 + op[1]))
+    Cg = C // g
+    for c in range(C):
+        for mo in range(Mg):
+            m = c // Cg * Mg + mo
+            for kh in range(KH):
+                for kw in range(KW):
+                    full[:, m, kh * d[0]:kh * d[0] + s[0] * (H - 1) + 1:s[0], kw * d[1]:kw * d[1] + s[1] * (Wd - 1) + 1:s[1]] += \
+                        W[c, mo, kh, kw] * x[:, c].astype(np.float64)
+    y = full[:, :, p[0]:full.shape[2] - p[2], p[1]:full.shape[3] - p[3]]
+    return y + b.reshape(1, -1, 1, 1)
+
+
+save("convtranspose",
+     [helper.make_node("ConvTranspose", ["x", "W", "b"], ["y"], strides=[2, 3], pads=[1, 0, 0, 1], output_padding=[1, 0],
+                       dilations=[1, 2], group=2, name="up")],
+     [("x", (1, 4, 4, 5))], ["y"], {"W": Wt, "b": bt}, samples([(1, 4, 4, 5)], 2),
+     lambda x: [convT(x, Wt, bt, (2, 3), (1, 0, 0, 1), (1, 0), (1, 2), 2)])
+
+# 24. Pad: constant (with a value, and cropping), reflect, edge; opset 13 inputs and opset 2 attributes.
+save("pad_modes",
+     [helper.make_node("Pad", ["x", "p1", "v"], ["a"], mode="constant"),
+      helper.make_node("Pad", ["x", "p2"], ["b"], mode="reflect"),
+      helper.make_node("Pad", ["x", "p3"], ["c"], mode="edge")],
+     [("x", (1, 2, 4, 5))], ["a", "b", "c"],
+     {"p1": np.array([0, 1, 2, -1, 0, 0, 1, 2], dtype=np.int64), "v": f32(1.5),
+      "p2": np.array([0, 0, 3, 1, 0, 0, 2, 4], dtype=np.int64), "p3": np.array([0, 0, 2, 3, 1, 0, 0, 1], dtype=np.int64)},
+     samples([(1, 2, 4, 5)], 2),
+     lambda x: [np.pad(x, ((0, 0), (1, 0), (2, 1), (0, 2)), constant_values=1.5)[:, :, :, 1:],
+                np.pad(x, ((0, 0), (0, 0), (3, 2), (1, 4)), mode="reflect"),
+                np.pad(x, ((0, 1), (0, 0), (2, 0), (3, 1)), mode="edge")])
+save("pad_opset2",
+     [helper.make_node("Pad", ["x"], ["y"], pads=[0, 0, 1, 2, 0, 0, 3, 0], value=-2.0)],
+     [("x", (1, 1, 3, 3))], ["y"], {}, samples([(1, 1, 3, 3)], 2),
+     lambda x: [np.pad(x, ((0, 0), (0, 0), (1, 3), (2, 0)), constant_values=-2.0)], opset=2)
+
+
+def resize_axis(n_in, n_out, scale, coord, nearest=None):
+    """per output coordinate: (i0, i1, w) along one axis"""
+    res = []
+    for o in range(n_out):
+        if coord == "half_pixel":
+            xo = (o + 0.5) / scale - 0.5
+        elif coord == "asymmetric":
+            xo = o / scale
+        elif coord == "align_corners":
+            xo = o * (n_in - 1) / (n_in * scale - 1) if n_in * scale > 1 else 0.0
+        else:  # pytorch_half_pixel
+            xo = (o + 0.5) / scale - 0.5 if n_out > 1 else 0.0
+        if nearest is not None:
+            f = np.floor(xo)
+            i = {"floor": f, "ceil": np.ceil(xo), "round_prefer_floor": np.ceil(xo - 0.5),
+                 "round_prefer_ceil": np.floor(xo + 0.5)}[nearest]
+            i = int(min(max(i, 0), n_in - 1))
+            res.append((i, i, 0.0))
+        else:
+            xo = min(max(xo, 0.0), n_in - 1)
+            i0 = int(np.floor(xo))
+            res.append((i0, min(i0 + 1, n_in - 1), xo - i0))
+    return res
+
+
+def resize2d(x, oh, ow, sh, sw, coord, nearest=None):
+    H, W = x.shape[2:]
+    ah, aw = resize_axis(H, oh, sh, coord, nearest), resize_axis(W, ow, sw, coord, nearest)
+    y = np.zeros(x.shape[:2] + (oh, ow))
+    for i, (h0, h1, wh) in enumerate(ah):
+        for j, (w0, w1, ww) in enumerate(aw):
+            y[:, :, i, j] = ((1 - wh) * ((1 - ww) * x[:, :, h0, w0] + ww * x[:, :, h0, w1]) +
+                             wh * ((1 - ww) * x[:, :, h1, w0] + ww * x[:, :, h1, w1]))
+    return y
+
+
+empty = np.zeros(0, dtype=np.float32)
+save("resize_modes",
+     [helper.make_node("Resize", ["x", "", "s2"], ["a"], mode="nearest", coordinate_transformation_mode="asymmetric",
+                       nearest_mode="floor"),
+      helper.make_node("Resize", ["x", "", "s3"], ["b"], mode="linear"),
+      helper.make_node("Resize", ["x", "", "", "sz"], ["c"], mode="linear", coordinate_transformation_mode="align_corners"),
+      helper.make_node("Resize", ["x", "", "", "sz2"], ["d"], mode="nearest", nearest_mode="round_prefer_ceil"),
+      helper.make_node("Resize", ["x", "", "", "sz2"], ["e"], mode="linear", coordinate_transformation_mode="pytorch_half_pixel")],
+     [("x", (1, 2, 4, 5))], ["a", "b", "c", "d", "e"],
+     {"s2": f32([1, 1, 2, 2]), "s3": f32([1, 1, 1.5, 0.6]), "sz": np.array([1, 2, 7, 3], dtype=np.int64),
+      "sz2": np.array([1, 2, 3, 8], dtype=np.int64)},
+     samples([(1, 2, 4, 5)], 2),
+     lambda x: [resize2d(x, 8, 10, 2, 2, "asymmetric", "floor"), resize2d(x, 6, 3, 1.5, 0.6, "half_pixel"),
+                resize2d(x, 7, 3, 7 / 4, 3 / 5, "align_corners"),
+                resize2d(x, 3, 8, 3 / 4, 8 / 5, "half_pixel", "round_prefer_ceil"),
+                resize2d(x, 3, 8, 3 / 4, 8 / 5, "pytorch_half_pixel")], opset=13)
+save("upsample9",
+     [helper.make_node("Upsample", ["x", "s"], ["y"], mode="nearest")],
+     [("x", (1, 2, 3, 2))], ["y"], {"s": f32([1, 1, 2, 3])}, samples([(1, 2, 3, 2)], 2),
+     lambda x: [x.repeat(2, axis=2).repeat(3, axis=3)], opset=9)
+
+
+def d2s(x, b, crd):
+    N, C, H, W = x.shape
+    if crd:
+        t = x.reshape(N, C // (b * b), b, b, H, W).transpose(0, 1, 4, 2, 5, 3)
+    else:
+        t = x.reshape(N, b, b, C // (b * b), H, W).transpose(0, 3, 4, 1, 5, 2)
+    return t.reshape(N, C // (b * b), H * b, W * b)
+
+
+def s2d(x, b):
+    N, C, H, W = x.shape
+    return x.reshape(N, C, H // b, b, W // b, b).transpose(0, 3, 5, 1, 2, 4).reshape(N, C * b * b, H // b, W // b)
+
+
+save("depth_space",
+     [helper.make_node("DepthToSpace", ["x"], ["a"], blocksize=2),
+      helper.make_node("DepthToSpace", ["x"], ["b"], blocksize=2, mode="CRD"),
+      helper.make_node("SpaceToDepth", ["z"], ["c"], blocksize=3)],
+     [("x", (2, 8, 3, 2)), ("z", (1, 2, 6, 3))], ["a", "b", "c"], {}, samples([(2, 8, 3, 2), (1, 2, 6, 3)], 2),
+     lambda x, z: [d2s(x, 2, False), d2s(x, 2, True), s2d(z, 3)])
+
+# 25. BatchNormalization with run-time parameters (scale and shift computed at run time).
+save("batchnorm_runtime",
+     [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], epsilon=1e-3, name="bn")],
+     [("x", (2, 3, 4)), ("s", (3,)), ("b", (3,)), ("m", (3,)), ("v", (3,))], ["y"], {},
+     [[rng.standard_normal((2, 3, 4)), rng.standard_normal(3), rng.standard_normal(3), rng.standard_normal(3),
+       rng.uniform(0.5, 2.0, 3)] for _ in range(2)],
+     lambda x, s, b, m, v: [bn(x, s, b, m, v, eps=1e-3)])
+
+# 26. A pruned CNN exported by torch.onnx with PyTorch's own outputs (tests/run/torch_cnn,
+#     made by its gen_torch_cnn.py): copied as it is.
+src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_cnn")
+d = os.path.join(OUT, "torch_cnn")
+os.makedirs(d, exist_ok=True)
+for f in ("model.onnx", "in.f32", "expect.f32"):
+    with open(os.path.join(src, f), "rb") as fi, open(os.path.join(d, f), "wb") as fo:
+        fo.write(fi.read())
+with open(os.path.join(d, "args"), "w") as fa:
+    fa.write("\n")
