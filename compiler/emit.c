@@ -870,9 +870,10 @@ static void emit_softmax(Emit *e, const Node *n)
     } else {
         line(e, "for (k = 0; k < %lld; k++)", (long long)len);
         line(e, "    s += tc_expf(xp[k * %lld] - m);", (long long)inner);
-        line(e, "s = m + tc_logf(s);");
+        /* (x - m) - log(s), not x - (m + log(s)): m may dwarf log(s) */
+        line(e, "s = tc_logf(s);");
         line(e, "for (k = 0; k < %lld; k++)", (long long)len);
-        line(e, "    yp[k * %lld] = xp[k * %lld] - s;", (long long)inner, (long long)inner);
+        line(e, "    yp[k * %lld] = (xp[k * %lld] - m) - s;", (long long)inner, (long long)inner);
     }
     e->indent = 1;
     line(e, "}");
@@ -883,6 +884,7 @@ static void emit_softmax(Emit *e, const Node *n)
 static void emit_view(Emit *e, const Node *n)
 {
     const Tensor *y = &e->g->t[n->out[0]];
+    int i;
     if (y->alias != TC_NONE) {
         e->out = &e->run;
         e->indent = 1;
@@ -893,6 +895,9 @@ static void emit_view(Emit *e, const Node *n)
     begin_fn(e, n, "", " -- copy into the graph output");
     line(e, "int i;");
     blank(e);
+    for (i = 1; i < n->n_in; i++) /* Dropout's ratio and training_mode */
+        if (n->in[i] != TC_NONE && !is_const(e, n->in[i]))
+            line(e, "(void)x%d;", i);
     line(e, "for (i = 0; i < %lld; i++)", (long long)ir_numel(y));
     line(e, "    y[i] = %s[i];", operand(e, n, 0));
     end_fn(e);
