@@ -140,8 +140,11 @@ static const char *lit(Emit *e, const Node *n, float v)
 
 /* ---- runtime math ---- */
 
-static const char *const math_names[] = {"tc_expf", "tc_logf", "tc_tanhf", "tc_sigmoidf"};
-enum { M_EXP, M_LOG, M_TANH, M_SIGMOID, M_COUNT };
+static const char *const math_names[] = {"tc_expf", "tc_logf", "tc_tanhf", "tc_sigmoidf",
+    "tc_sqrtf", "tc_fabsf", "tc_floorf", "tc_ceilf", "tc_nearbyintf", "tc_erff", "tc_sinf", "tc_cosf",
+    "tc_expm1f", "tc_softplusf", "tc_powf"};
+enum { M_EXP, M_LOG, M_TANH, M_SIGMOID,
+    M_SQRT, M_FABS, M_FLOOR, M_CEIL, M_NEARBYINT, M_ERF, M_SIN, M_COS, M_EXPM1, M_SOFTPLUS, M_POW, M_COUNT };
 
 /* Finds block 'name' in the embedded runtime; sets *len. */
 static const char *math_block(const char *name, size_t *len)
@@ -313,6 +316,8 @@ static void begin_fn(Emit *e, const Node *n, const char *suffix, const char *wha
         if (n->in[i] != TC_NONE && !is_const(e, n->in[i]))
             buf_printf(&params, "%sconst float *x%d", k++ ? ", " : "", i);
     buf_printf(&params, "%sfloat *y", k ? ", " : "");
+    for (i = 1; n->op == OP_SPLIT && i < n->n_out; i++)
+        buf_printf(&params, ", float *y%d", i);
     line(e, "static void %s%s(%s)", fn_name(e, n), suffix, params.p);
     line(e, "{");
     e->indent = 1;
@@ -335,6 +340,8 @@ static void call_fn(Emit *e, const Node *n)
         if (n->in[i] != TC_NONE && !is_const(e, n->in[i]))
             buf_printf(&args, "%s%s", k++ ? ", " : "", storage(e, n, n->in[i]));
     buf_printf(&args, "%s%s", k ? ", " : "", storage(e, n, n->out[0]));
+    for (i = 1; n->op == OP_SPLIT && i < n->n_out; i++)
+        buf_printf(&args, ", %s", storage(e, n, n->out[i]));
     e->out = &e->run;
     e->indent = 1;
     line(e, "%s(%s);", fn_name(e, n), args.p);
@@ -928,13 +935,423 @@ static void emit_concat(Emit *e, const Node *n)
     end_fn(e);
 }
 
+/* ===== element-wise math, Max/Min/Sum/Mean/Pow/PRelu, Clip, reductions,
+ * Hardmax, data movement, Split, Size, ConstantOfShape ===== */
+
+static const char *use_math(Emit *e, int which, const char *fmt, const char *v)
+{
+    e->need_math[which] = 1;
+    return arena_printf(e->g->a, fmt, v, v);
+}
+
+/* The float formula of an element-wise math op on the C variable v (see math_op in interp.c). */
+static const char *math_expr(Emit *e, const Node *n)
+{
+    Arena *a = e->g->a;
+    float al;
+    switch (n->op) {
+    case OP_EXP: return use_math(e, M_EXP, "tc_expf(%s)", "v");
+    case OP_LOG: return use_math(e, M_LOG, "tc_logf(%s)", "v");
+    case OP_SQRT: return use_math(e, M_SQRT, "tc_sqrtf(%s)", "v");
+    case OP_ABS: return use_math(e, M_FABS, "tc_fabsf(%s)", "v");
+    case OP_NEG: return "-v";
+    case OP_RECIPROCAL: return "1.0f / v";
+    case OP_FLOOR: return use_math(e, M_FLOOR, "tc_floorf(%s)", "v");
+    case OP_CEIL: return use_math(e, M_CEIL, "tc_ceilf(%s)", "v");
+    case OP_ROUND: return use_math(e, M_NEARBYINT, "tc_nearbyintf(%s)", "v"); /* halves to even */
+    case OP_SIGN: return "v > 0.0f ? 1.0f : v < 0.0f ? -1.0f : v";
+    case OP_ERF: return use_math(e, M_ERF, "tc_erff(%s)", "v");
+    case OP_SIN: return use_math(e, M_SIN, "tc_sinf(%s)", "v");
+    case OP_COS: return use_math(e, M_COS, "tc_cosf(%s)", "v");
+    case OP_TAN: e->need_math[M_SIN] = e->need_math[M_COS] = 1; return "tc_sinf(v) / tc_cosf(v)";
+    /* sinh x = (e^x - e^-x) / 2 through expm1, exact near 0; cosh x = (e^x + e^-x) / 2 */
+    case OP_SINH: return use_math(e, M_EXPM1, "0.5f * (tc_expm1f(%s) - tc_expm1f(-%s))", "v");
+    case OP_COSH: return use_math(e, M_EXP, "0.5f * (tc_expf(%s) + tc_expf(-%s))", "v");
+    case OP_ELU:
+        e->need_math[M_EXPM1] = 1;
+        return arena_printf(a, "v > 0.0f ? v : %s * tc_expm1f(v)", lit(e, n, attr_float(n, "alpha", 1.0f)));
+    case OP_SELU:
+        e->need_math[M_EXPM1] = 1;
+        return arena_printf(a, "%s * (v > 0.0f ? v : %s * tc_expm1f(v))",
+                            lit(e, n, attr_float(n, "gamma", 1.05070102214813232421875f)),
+                            lit(e, n, attr_float(n, "alpha", 1.67326319217681884765625f)));
+    case OP_CELU: /* with alpha > 0 the two terms never overlap */
+        al = attr_float(n, "alpha", 1.0f);
+        e->need_math[M_EXPM1] = 1;
+        return arena_printf(a, "v > 0.0f ? v : %s * tc_expm1f(v / %s)", lit(e, n, al), lit(e, n, al));
+    case OP_HARDSIGMOID:
+        return arena_printf(a, "%s * v + %s", lit(e, n, attr_float(n, "alpha", 0.2f)), lit(e, n, attr_float(n, "beta", 0.5f)));
+    case OP_HARDSWISH: return "v / 6.0f + 0.5f";
+    case OP_SOFTPLUS: return use_math(e, M_SOFTPLUS, "tc_softplusf(%s)", "v");
+    case OP_SOFTSIGN: return use_math(e, M_FABS, "%s / (1.0f + tc_fabsf(%s))", "v");
+    case OP_THRESHRELU: return arena_printf(a, "v > %s ? v : 0.0f", lit(e, n, attr_float(n, "alpha", 1.0f)));
+    case OP_SHRINK: {
+        float l = attr_float(n, "lambd", 0.5f), b = attr_float(n, "bias", 0.0f);
+        return arena_printf(a, "v < %s ? v + %s : v > %s ? v - %s : 0.0f", lit(e, n, -l), lit(e, n, b), lit(e, n, l),
+                            lit(e, n, b));
+    }
+    case OP_GELU: {
+        const Attr *ap = attr_get(n, "approximate");
+        if (ap && ap->kind == AT_STRING && strcmp(ap->s, "tanh") == 0)
+            return use_math(e, M_TANH, "0.5f * %s * (1.0f + tc_tanhf(0.797884561f * (v + 0.044715f * v * v * v)))", "v");
+        return use_math(e, M_ERF, "0.5f * %s * (1.0f + tc_erff(%s * 0.707106781f))", "v");
+    }
+    default: BUG("not a math op");
+    }
+}
+
+static void emit_elem(Emit *e, const Node *n)
+{
+    const char *x = operand(e, n, 0);
+    const char *f = math_expr(e, n);
+    begin_fn(e, n, "", "");
+    line(e, "int i;");
+    blank(e);
+    line(e, "for (i = 0; i < %lld; i++) {", (long long)ir_numel(&e->g->t[n->out[0]]));
+    line(e, "    const float v = %s[i];", x);
+    if (n->op == OP_HARDSIGMOID || n->op == OP_HARDSWISH) {
+        /* t clamped to [0, 1]: HardSigmoid is t, HardSwish v * t */
+        line(e, "    const float t = %s;", f);
+        blank(e);
+        line(e, "    y[i] = %s(t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t);", n->op == OP_HARDSWISH ? "v * " : "");
+    } else {
+        blank(e);
+        line(e, "    y[i] = %s;", f);
+    }
+    line(e, "}");
+    end_fn(e);
+}
+
+/* Nested loops over y's dimensions with o counting outputs; the body at indent depth. */
+static void open_loops(Emit *e, const Tensor *y)
+{
+    int i;
+    for (i = 0; i < y->rank; i++)
+        line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)%s", 4 * i, "", i, i, (long long)y->dims[i], i,
+             i == y->rank - 1 ? " {" : "");
+    if (!y->rank)
+        line(e, "{");
+}
+
+static void loop_decls(Emit *e, const Tensor *y, const char *more)
+{
+    Buf decl = {0};
+    int i;
+    for (i = 0; i < y->rank; i++)
+        buf_printf(&decl, "i%d, ", i);
+    line(e, "int %so = 0;", decl.p ? decl.p : "");
+    if (more)
+        line(e, "%s", more);
+    blank(e);
+    buf_free(&decl);
+}
+
+/* The value of input i at the current output position. */
+static const char *nary_operand(Emit *e, const Node *n, int i)
+{
+    const Tensor *x = &e->g->t[n->in[i]], *y = &e->g->t[n->out[0]];
+    if (x->f && ir_numel(x) == 1)
+        return lit(e, n, x->f[0]);
+    return arena_printf(e->g->a, "%s[%s]", operand(e, n, i), bcast_expr(e, x, y));
+}
+
+/*
+ * Max/Min: v = u > v ? u : v, one input after the other; Sum adds, Mean adds
+ * then divides by the count; Pow: v^u; PRelu: v < 0 ? u * v : v.
+ */
+static void emit_nary(Emit *e, const Node *n)
+{
+    const Tensor *y = &e->g->t[n->out[0]];
+    int k, d = 4 * y->rank;
+    const char **ops = arena_array(e->g->a, (size_t)n->n_in, sizeof *ops);
+    for (k = 0; k < n->n_in; k++)
+        ops[k] = nary_operand(e, n, k);
+    if (n->op == OP_POW)
+        e->need_math[M_POW] = 1;
+    begin_fn(e, n, "", "");
+    loop_decls(e, y, n->n_in > 1 && (n->op == OP_MAX || n->op == OP_MIN) ? "float v, u;" : "float v;");
+    open_loops(e, y);
+    line(e, "%*sv = %s;", d, "", ops[0]);
+    for (k = 1; k < n->n_in; k++)
+        switch (n->op) {
+        case OP_MAX: case OP_MIN:
+            line(e, "%*su = %s;", d, "", ops[k]);
+            line(e, "%*sv = u %c v ? u : v;", d, "", n->op == OP_MAX ? '>' : '<');
+            break;
+        case OP_SUM: case OP_MEAN: line(e, "%*sv += %s;", d, "", ops[k]); break;
+        case OP_POW: line(e, "%*sv = tc_powf(v, %s);", d, "", ops[k]); break;
+        case OP_PRELU: line(e, "%*sv = v < 0.0f ? %s * v : v;", d, "", ops[k]); break;
+        default: BUG("not a variadic op");
+        }
+    if (n->op == OP_MEAN && n->n_in > 1)
+        line(e, "%*sv /= %d.0f;", d, "", n->n_in);
+    line(e, "%*sy[o++] = v;", d, "");
+    line(e, "%*s}", y->rank ? 4 * (y->rank - 1) : 0, "");
+    end_fn(e);
+}
+
+static void emit_clip(Emit *e, const Node *n)
+{
+    float lo = 0, hi = 0;
+    int has = clip_bounds(e->g, n, &lo, &hi);
+    /* an infinite bound is no bound */
+    if ((has & 1) && lo < -3.4028235e38f)
+        has &= ~1;
+    if ((has & 2) && hi > 3.4028235e38f)
+        has &= ~2;
+    begin_fn(e, n, "", "");
+    line(e, "int i;");
+    blank(e);
+    line(e, "for (i = 0; i < %lld; i++) {", (long long)ir_numel(&e->g->t[n->out[0]]));
+    line(e, "    float v = %s[i];", operand(e, n, 0));
+    blank(e);
+    if (has & 1)
+        line(e, "    v = v < %s ? %s : v;", lit(e, n, lo), lit(e, n, lo));
+    if (has & 2)
+        line(e, "    v = v > %s ? %s : v;", lit(e, n, hi), lit(e, n, hi));
+    line(e, "    y[i] = v;");
+    line(e, "}");
+    end_fn(e);
+}
+
+/*
+ * Reductions: loops over the kept axes outside, the reduced axes inside;
+ * x[...] is read at kept + reduced offsets. Max/Min start from the first
+ * element; LogSumExp = m + log(sum e^(x - m)) with m the maximum.
+ */
+static void emit_reduce(Emit *e, const Node *n)
+{
+    const Tensor *x = &e->g->t[n->in[0]];
+    OpKind op = n->op;
+    int reduced[TC_MAX_RANK], d, depth = 0, nred = 0;
+    int64_t stride[TC_MAX_RANK], s = 1, count = 1;
+    Buf kept = {0}, red = {0}, decl = {0};
+    const char *xn = operand(e, n, 0), *xv, *xk, *res = "acc";
+    reduce_axes(e->g, n, reduced);
+    for (d = x->rank - 1; d >= 0; d--) {
+        stride[d] = s;
+        s *= x->dims[d];
+    }
+    for (d = 0; d < x->rank; d++) {
+        Buf *b = reduced[d] ? &red : &kept;
+        if (x->dims[d] == 1)
+            continue;
+        buf_printf(&decl, "i%d, ", d);
+        if (stride[d] == 1)
+            buf_printf(b, "%si%d", b->len ? " + " : "", d);
+        else
+            buf_printf(b, "%si%d * %lld", b->len ? " + " : "", d, (long long)stride[d]);
+        if (reduced[d])
+            count *= x->dims[d], nred++;
+    }
+    xk = arena_printf(e->g->a, "%s[%s]", xn, kept.p ? kept.p : "0");
+    xv = arena_printf(e->g->a, "%s[%s%s%s]", xn, kept.p ? kept.p : "", kept.p && red.p ? " + " : "", red.p ? red.p : (kept.p ? "" : "0"));
+    begin_fn(e, n, "", "");
+    line(e, "int %so = 0;", decl.p ? decl.p : "");
+    line(e, "float acc%s;", op == OP_REDUCELOGSUMEXP ? ", m" : "");
+    blank(e);
+    for (d = 0; d < x->rank; d++)
+        if (!reduced[d] && x->dims[d] != 1) {
+            line(e, "for (i%d = 0; i%d < %lld; i%d++)", d, d, (long long)x->dims[d], d);
+            e->indent++, depth++;
+        }
+    line(e, "{");
+    e->indent++;
+    /* one pass over the reduced elements, whose loops open at 'for' and close after 'stmt' */
+#define REDUCE_PASS(init, stmt)                                                               \
+    do {                                                                                      \
+        line(e, "%s", init);                                                                  \
+        for (d = 0; d < x->rank; d++)                                                         \
+            if (reduced[d] && x->dims[d] != 1) {                                              \
+                line(e, "for (i%d = 0; i%d < %lld; i%d++)", d, d, (long long)x->dims[d], d); \
+                e->indent++;                                                                  \
+            }                                                                                 \
+        line(e, "%s", stmt);                                                                  \
+        e->indent -= nred;                                                                    \
+    } while (0)
+    switch (op) {
+    case OP_REDUCEMAX: case OP_REDUCEMIN:
+        REDUCE_PASS(arena_printf(e->g->a, "acc = %s;", xk),
+                    arena_printf(e->g->a, "acc = %s %c acc ? %s : acc;", xv, op == OP_REDUCEMAX ? '>' : '<', xv));
+        break;
+    case OP_REDUCEPROD: REDUCE_PASS("acc = 1.0f;", arena_printf(e->g->a, "acc *= %s;", xv)); break;
+    case OP_REDUCEL1:
+        e->need_math[M_FABS] = 1;
+        REDUCE_PASS("acc = 0.0f;", arena_printf(e->g->a, "acc += tc_fabsf(%s);", xv));
+        break;
+    case OP_REDUCEL2: case OP_REDUCESUMSQUARE:
+        REDUCE_PASS("acc = 0.0f;", arena_printf(e->g->a, "acc += %s * %s;", xv, xv));
+        if (op == OP_REDUCEL2)
+            e->need_math[M_SQRT] = 1, res = "tc_sqrtf(acc)";
+        break;
+    case OP_REDUCELOGSUMEXP:
+        REDUCE_PASS(arena_printf(e->g->a, "m = %s;", xk), arena_printf(e->g->a, "m = %s > m ? %s : m;", xv, xv));
+        REDUCE_PASS("acc = 0.0f;", arena_printf(e->g->a, "acc += tc_expf(%s - m);", xv));
+        e->need_math[M_EXP] = e->need_math[M_LOG] = 1;
+        res = "m + tc_logf(acc)";
+        break;
+    default: /* Sum, Mean, LogSum */
+        REDUCE_PASS("acc = 0.0f;", arena_printf(e->g->a, "acc += %s;", xv));
+        if (op == OP_REDUCEMEAN)
+            res = arena_printf(e->g->a, "acc / %lld.0f", (long long)count);
+        else if (op == OP_REDUCELOGSUM)
+            e->need_math[M_LOG] = 1, res = "tc_logf(acc)";
+        break;
+    }
+#undef REDUCE_PASS
+    line(e, "y[o++] = %s;", res);
+    e->indent--;
+    line(e, "}");
+    e->indent -= depth;
+    end_fn(e);
+    buf_free(&kept);
+    buf_free(&red);
+    buf_free(&decl);
+}
+
+static void emit_hardmax(Emit *e, const Node *n)
+{
+    int64_t outer, len, inner;
+    const char *x = operand(e, n, 0);
+    softmax_extent(e->g, n, &e->g->t[n->in[0]], &outer, &len, &inner);
+    begin_fn(e, n, "", "");
+    line(e, "int o, j, k, b;");
+    blank(e);
+    line(e, "for (o = 0; o < %lld; o++)", (long long)outer);
+    line(e, "    for (j = 0; j < %lld; j++) {", (long long)inner);
+    e->indent = 2;
+    line(e, "const float *xp = %s + o * %lld + j;", x, (long long)(len * inner));
+    line(e, "float *yp = y + o * %lld + j;", (long long)(len * inner));
+    blank(e);
+    line(e, "/* 1 at the first maximum */");
+    line(e, "for (k = 1, b = 0; k < %lld; k++)", (long long)len);
+    line(e, "    b = xp[k * %lld] > xp[b * %lld] ? k : b;", (long long)inner, (long long)inner);
+    line(e, "for (k = 0; k < %lld; k++)", (long long)len);
+    line(e, "    yp[k * %lld] = k == b ? 1.0f : 0.0f;", (long long)inner);
+    e->indent = 1;
+    line(e, "}");
+    end_fn(e);
+}
+
+/*
+ * Transpose, Slice, Expand, Tile: y[o++] = x[base + sum i_k * stride_k] over
+ * the map's axes, after dropping axes of length 1 and merging axes that are
+ * contiguous in x.
+ */
+static void emit_copy(Emit *e, const Node *n)
+{
+    CopyMap m;
+    int64_t dims[2 * TC_MAX_RANK], stride[2 * TC_MAX_RANK];
+    int r = 0, k;
+    Buf idx = {0}, decl = {0};
+    const char *x = operand(e, n, 0);
+    copy_map(e->g, n, &m);
+    for (k = 0; k < m.rank; k++) {
+        if (m.dims[k] == 1)
+            continue;
+        if (r > 0 && stride[r - 1] == m.stride[k] * m.dims[k]) {
+            dims[r - 1] *= m.dims[k];
+            stride[r - 1] = m.stride[k];
+            continue;
+        }
+        dims[r] = m.dims[k];
+        stride[r++] = m.stride[k];
+    }
+    begin_fn(e, n, "", "");
+    if (ir_numel(&e->g->t[n->out[0]]) == 0) {
+        line(e, "(void)y;");
+        if (!is_const(e, n->in[0]))
+            line(e, "(void)x0;");
+        end_fn(e);
+        return;
+    }
+    buf_printf(&idx, "%lld", (long long)m.base);
+    for (k = 0; k < r; k++) {
+        buf_printf(&decl, "i%d, ", k);
+        if (stride[k] == 1)
+            buf_printf(&idx, " + i%d", k);
+        else if (stride[k] != 0)
+            buf_printf(&idx, " %c i%d * %lld", stride[k] < 0 ? '-' : '+', k,
+                       (long long)(stride[k] < 0 ? -stride[k] : stride[k]));
+    }
+    line(e, "int %so = 0;", decl.p ? decl.p : "");
+    blank(e);
+    for (k = 0; k < r; k++)
+        line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)", 4 * k, "", k, k, (long long)dims[k], k);
+    line(e, "%*sy[o++] = %s[%s];", 4 * r, "", x, idx.p);
+    end_fn(e);
+    buf_free(&idx);
+    buf_free(&decl);
+}
+
+/* Split: output j takes its slab of every outer block of x; outputs are y, y1, y2, ... */
+static void emit_split(Emit *e, const Node *n)
+{
+    const Tensor *x = &e->g->t[n->in[0]];
+    int axis = (int)attr_int(n, "axis", 0), i, j;
+    int64_t outer = 1, inner = 1, pos = 0;
+    const char *xn = operand(e, n, 0);
+    if (axis < 0)
+        axis += x->rank;
+    for (i = 0; i < axis; i++)
+        outer *= x->dims[i];
+    for (i = axis + 1; i < x->rank; i++)
+        inner *= x->dims[i];
+    begin_fn(e, n, "", "");
+    line(e, "int o, i;");
+    blank(e);
+    for (j = 0; j < n->n_out; j++) {
+        int64_t len = e->g->t[n->out[j]].dims[axis] * inner;
+        const char *y = j ? arena_printf(e->g->a, "y%d", j) : "y";
+        if (len == 0) {
+            line(e, "(void)%s;", y);
+            continue;
+        }
+        line(e, "for (o = 0; o < %lld; o++)", (long long)outer);
+        line(e, "    for (i = 0; i < %lld; i++)", (long long)len);
+        line(e, "        %s[o * %lld + i] = %s[o * %lld + %lld + i];", y, (long long)len, xn,
+             (long long)(x->dims[axis] * inner), (long long)pos);
+        pos += len;
+    }
+    end_fn(e);
+}
+
+/* ConstantOfShape reaches the emitter only as a graph output. */
+static void emit_constofshape(Emit *e, const Node *n)
+{
+    const Attr *at = attr_get(n, "value");
+    const Tensor *y = &e->g->t[n->out[0]];
+    if (y->dtype != DT_FLOAT)
+        node_error(e->g, n, "integer tensors at run time are not supported");
+    begin_fn(e, n, "", "");
+    line(e, "int i;");
+    blank(e);
+    line(e, "for (i = 0; i < %lld; i++)", (long long)ir_numel(y));
+    line(e, "    y[i] = %s;", lit(e, n, at ? at->t->f[0] : 0.0f));
+    end_fn(e);
+}
+
+/* Cast at run time: float to float only, a copy. */
+static void emit_cast(Emit *e, const Node *n)
+{
+    const Tensor *y = &e->g->t[n->out[0]];
+    if (y->dtype != DT_FLOAT || e->g->t[n->in[0]].dtype != DT_FLOAT)
+        node_error(e->g, n, "casts between float and integer tensors are supported only at compile time");
+    begin_fn(e, n, "", " -- float to float, a copy");
+    line(e, "int i;");
+    blank(e);
+    line(e, "for (i = 0; i < %lld; i++)", (long long)ir_numel(y));
+    line(e, "    y[i] = %s[i];", operand(e, n, 0));
+    end_fn(e);
+}
+
 static void emit_only_const(Emit *e, const Node *n)
 {
     node_error(e->g, n, "supported only when its inputs are constants (it is folded at compile time)");
 }
 #define emit_shapeof emit_only_const
 #define emit_gather emit_only_const
-#define emit_cast emit_only_const
+#define emit_size emit_only_const
 
 typedef void (*EmitFn)(Emit *, const Node *);
 static const EmitFn emit_fns[] = {

@@ -79,7 +79,7 @@ typedef enum {
 
 typedef enum { DT_FLOAT = 1, DT_INT64 = 7 } DType;
 
-typedef struct {
+typedef struct Tensor {
     char *name;
     DType dtype;
     int rank;           /* -1 while unknown */
@@ -107,6 +107,7 @@ typedef struct {
     float *floats;
     int64_t *ints;
     size_t n;           /* length of floats / ints */
+    struct Tensor *t;   /* AT_TENSOR: the value */
 } Attr;
 
 typedef struct {
@@ -195,6 +196,21 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
  * Reshape target built by Shape/Gather/Concat) are known downstream. */
 void infer_shapes(Graph *g);
 void infer_node_shape(Graph *g, Node *n);
+
+/* Data movement (Transpose, Slice, Expand, Tile) as an affine map: output
+ * position (i_0, ..., i_{rank-1}) in row-major order reads input element
+ * base + sum_k i_k * stride[k]. Tile splits each output axis in two. */
+typedef struct {
+    int rank;
+    int64_t dims[2 * TC_MAX_RANK], stride[2 * TC_MAX_RANK], base;
+    int y_rank;         /* the output's shape */
+    int64_t y_dims[TC_MAX_RANK];
+} CopyMap;
+void copy_map(Graph *g, const Node *n, CopyMap *m);
+/* Reduced axes of a Reduce* node (flags per input axis); 0 when none is reduced. */
+int reduce_axes(Graph *g, const Node *n, int *reduced);
+/* Clip's bounds: bit 1 when *lo is set, bit 2 when *hi is. */
+int clip_bounds(Graph *g, const Node *n, float *lo, float *hi);
 
 /* ===== interp.c: the reference interpreter ===== */
 
