@@ -1107,8 +1107,12 @@ static void emit_clip(Emit *e, const Node *n)
     blank(e);
     if (has & 1)
         line(e, "    v = v < %s ? %s : v;", lit(e, n, lo), lit(e, n, lo));
+    if (has & 4)
+        line(e, "    v = v < x1[0] ? x1[0] : v;");
     if (has & 2)
         line(e, "    v = v > %s ? %s : v;", lit(e, n, hi), lit(e, n, hi));
+    if (has & 8)
+        line(e, "    v = v > x2[0] ? x2[0] : v;");
     line(e, "    y[i] = v;");
     line(e, "}");
     end_fn(e);

@@ -342,9 +342,21 @@ static double math_op(const Node *n, double x)
 static void eval_elem(Ctx *c)
 {
     int64_t i, n = ir_numel(Y(c, 0));
-    float *out = new_out(c, 0);
-    for (i = 0; i < n; i++)
-        out[i] = (float)math_op(c->n, F(c, 0)[i]);
+    if (Y(c, 0)->dtype == DT_INT64) { /* Neg, Abs, Sign of shape arithmetic */
+        int64_t *out = new_out(c, 0);
+        for (i = 0; i < n; i++) {
+            int64_t v = I(c, 0)[i];
+            uint64_t neg = 0 - (uint64_t)v;
+            out[i] = c->n->op == OP_SIGN ? (v > 0) - (v < 0)
+                     : c->n->op == OP_NEG || v < 0 ? (int64_t)neg : v;
+        }
+        return;
+    }
+    {
+        float *out = new_out(c, 0);
+        for (i = 0; i < n; i++)
+            out[i] = (float)math_op(c->n, F(c, 0)[i]);
+    }
 }
 
 static void eval_nary(Ctx *c)
@@ -375,6 +387,10 @@ static void eval_clip(Ctx *c)
     int64_t i, n = ir_numel(Y(c, 0));
     float lo = 0, hi = 0, *out = new_out(c, 0);
     int has = clip_bounds(c->g, c->n, &lo, &hi);
+    if (has & 4)
+        lo = F(c, 1)[0], has |= 1;
+    if (has & 8)
+        hi = F(c, 2)[0], has |= 2;
     for (i = 0; i < n; i++) {
         float v = F(c, 0)[i];
         if ((has & 1) && v < lo)

@@ -403,12 +403,14 @@ static void shape_elem(Graph *g, Node *n)
     const Attr *ap = attr_get(n, "approximate");
     need_inputs(g, n, 1, 1);
     x = in(g, n, 0);
-    if (x->dtype != DT_FLOAT)
+    /* integer Neg/Abs/Sign occur in shape computations (folded at compile time) */
+    if (x->dtype != DT_FLOAT && n->op != OP_NEG && n->op != OP_ABS && n->op != OP_SIGN)
         node_error(g, n, "input must be float");
+    out(g, n, 0)->dtype = x->dtype;
     if (n->op == OP_GELU && ap && (ap->kind != AT_STRING || (strcmp(ap->s, "none") != 0 && strcmp(ap->s, "tanh") != 0)))
         node_error(g, n, "attribute 'approximate' must be \"none\" or \"tanh\"");
-    if (n->op == OP_CELU && attr_float(n, "alpha", 1.0f) == 0.0f)
-        node_error(g, n, "attribute 'alpha' must not be 0");
+    if (n->op == OP_CELU && !(attr_float(n, "alpha", 1.0f) > 0.0f))
+        node_error(g, n, "attribute 'alpha' must be positive, found %g", (double)attr_float(n, "alpha", 1.0f));
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
 
@@ -424,6 +426,19 @@ static void shape_nary(Graph *g, Node *n)
     for (i = 0; i < n->n_in; i++)
         if (in(g, n, i)->dtype != DT_FLOAT)
             node_error(g, n, "input %d must be float (integer tensors are supported only in shape computations)", i);
+    /* PRelu before opset 7: a 1-D slope of length C is per channel (axis 1) */
+    if (n->op == OP_PRELU && g->opset < 7 && in(g, n, 1)->rank == 1 && in(g, n, 0)->rank > 2 &&
+        in(g, n, 1)->dims[0] == in(g, n, 0)->dims[1] && in(g, n, 1)->f) {
+        TensorId id = ir_new_tensor(g, g->t[n->in[1]].name);
+        Tensor *s = &g->t[id], *x0 = in(g, n, 0);
+        int64_t d[TC_MAX_RANK];
+        for (i = 0; i < x0->rank - 1; i++)
+            d[i] = i ? 1 : x0->dims[1];
+        ir_set_dims(s, x0->rank - 1, d);
+        s->f = g->t[n->in[1]].f;
+        n->in[1] = id;
+        y = out(g, n, 0);
+    }
     ir_set_dims(y, in(g, n, 0)->rank, in(g, n, 0)->dims);
     for (i = 1; i < n->n_in; i++)
         broadcast(g, n, y, in(g, n, i), y);
@@ -449,11 +464,11 @@ int clip_bounds(Graph *g, const Node *n, float *lo, float *hi)
         if (n->in[i] == TC_NONE)
             continue;
         b = &g->t[n->in[i]];
-        if (!b->f || ir_numel(b) != 1)
-            node_error(g, n, "'%s' must be a constant float scalar; bounds computed at run time are not supported",
-                       i == 1 ? "min" : "max");
-        *(i == 1 ? lo : hi) = b->f[0];
-        has |= i;
+        if (b->dtype != DT_FLOAT || ir_numel(b) != 1)
+            node_error(g, n, "'%s' must be a float scalar, found %s", i == 1 ? "min" : "max", ir_shape_str(g->a, b));
+        if (b->f)
+            *(i == 1 ? lo : hi) = b->f[0];
+        has |= b->f ? i : 4 * i; /* 4, 8: read at run time */
     }
     return has;
 }

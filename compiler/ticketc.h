@@ -209,7 +209,8 @@ typedef struct {
 void copy_map(Graph *g, const Node *n, CopyMap *m);
 /* Reduced axes of a Reduce* node (flags per input axis); 0 when none is reduced. */
 int reduce_axes(Graph *g, const Node *n, int *reduced);
-/* Clip's bounds: bit 1 when *lo is set, bit 2 when *hi is. */
+/* Clip's bounds: bit 1 when *lo is set, bit 2 when *hi is; bits 4 and 8
+ * when min or max is a run-time input (the node's input 1 or 2). */
 int clip_bounds(Graph *g, const Node *n, float *lo, float *hi);
 
 /* ===== interp.c: the reference interpreter ===== */
