@@ -407,8 +407,11 @@ static void shape_elem(Graph *g, Node *n)
     if (x->dtype != DT_FLOAT && n->op != OP_NEG && n->op != OP_ABS && n->op != OP_SIGN)
         node_error(g, n, "input must be float");
     out(g, n, 0)->dtype = x->dtype;
-    if (n->op == OP_GELU && ap && (ap->kind != AT_STRING || (strcmp(ap->s, "none") != 0 && strcmp(ap->s, "tanh") != 0)))
-        node_error(g, n, "attribute 'approximate' must be \"none\" or \"tanh\"");
+    if (n->op == OP_GELU && ap && (ap->kind != AT_STRING || (strcmp(ap->s, "none") != 0 && strcmp(ap->s, "tanh") != 0))) {
+        char found[40];
+        sanitize_comment(found, sizeof found, ap->kind == AT_STRING ? ap->s : "");
+        node_error(g, n, "attribute 'approximate' is \"%s\"; expected \"none\" or \"tanh\"", found);
+    }
     if (n->op == OP_CELU && !(attr_float(n, "alpha", 1.0f) > 0.0f))
         node_error(g, n, "attribute 'alpha' must be positive, found %g", (double)attr_float(n, "alpha", 1.0f));
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
@@ -664,7 +667,7 @@ void copy_map(Graph *g, const Node *n, CopyMap *m)
             if (seen[a]++)
                 node_error(g, n, "axis %lld is repeated", (long long)a);
             if (step == 0)
-                node_error(g, n, "a step is 0");
+                node_error(g, n, "steps[%lld] is 0; steps must be nonzero", (long long)k);
             if (step < -((int64_t)1 << 40) || step > ((int64_t)1 << 40))
                 node_error(g, n, "step %lld is out of range", (long long)step);
             slice_axis(x->dims[a], st[k], en[k], step, &first, &count);

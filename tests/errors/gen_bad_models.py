@@ -101,3 +101,16 @@ save("missing_output", model([helper.make_node("Relu", ["x"], ["y"], name="r")],
 big = numpy_helper.from_array(np.ones((3, 300), dtype=np.float32), "W")
 save("too_large", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")],
                         [fin("x", [1, 3])], [fin("y", None)], [big]), args="--max-bytes 2048")
+save("gelu_approximate", model([helper.make_node("Gelu", ["x"], ["y"], name="gelu1", approximate="fast")],
+                               [fin("x", [1, 3])], [fin("y", None)], opset=20))
+save("reduce_keepdims", model([helper.make_node("ReduceMean", ["x"], ["y"], name="mean1", axes=[1], keepdims=2)],
+                              [fin("x", [1, 3])], [fin("y", None)]))
+save("slice_zero_step", model([helper.make_node("Slice", ["x", "s", "e", "a", "st"], ["y"], name="sl")],
+                              [fin("x", [1, 6])], [fin("y", None)],
+                              [numpy_helper.from_array(np.array([v], dtype=np.int64), k)
+                               for k, v in [("s", 0), ("e", 6), ("a", 1), ("st", 0)]]))
+save("split_uneven", model([helper.make_node("Split", ["x"], ["a", "b"], name="halves", axis=1)],
+                           [fin("x", [1, 5])], [fin("a", None), fin("b", None)]))
+save("clip_bound_shape", model([helper.make_node("Clip", ["x", "lo"], ["y"], name="clamp")],
+                               [fin("x", [1, 3])], [fin("y", None)],
+                               [numpy_helper.from_array(np.zeros(3, dtype=np.float32), "lo")]))

@@ -43,6 +43,7 @@ def save(name, nodes, inputs, outputs, inits, samples, expect, opset=13, args=""
     onnx.save(m, os.path.join(d, "model.onnx"))
     with open(os.path.join(d, "in.f32"), "wb") as fi, open(os.path.join(d, "expect.f32"), "wb") as fe:
         for s in samples:
+            s = [f32(a) for a in s]  # numpy sees exactly the floats ticketc reads
             for a in s:
                 fi.write(f32(a).tobytes())
             for a in expect(*s):
@@ -222,3 +223,124 @@ save("dim_pinned",
      [helper.make_node("MatMul", ["x", "W"], ["y"])],
      [("x", (1, "rows", 4))], ["y"], {"W": Wd}, samples([(1, 3, 4)], 2),
      lambda x: [x @ Wd], args="--dim rows=3")
+
+# 14. Element-wise math, each op from the same inputs: x anywhere, p > 0.
+import math  # noqa: E402
+erf = np.vectorize(math.erf)
+x64 = lambda a: a.astype(np.float64)  # noqa: E731
+MATH = [  # (op, attributes, input, numpy formula in double)
+    ("Exp", {}, "x", np.exp), ("Log", {}, "p", np.log), ("Sqrt", {}, "p", np.sqrt),
+    ("Abs", {}, "x", np.abs), ("Neg", {}, "x", np.negative), ("Reciprocal", {}, "p", lambda v: 1 / v),
+    ("Floor", {}, "x", np.floor), ("Ceil", {}, "x", np.ceil), ("Round", {}, "h", np.round),
+    ("Sign", {}, "h", np.sign), ("Erf", {}, "x", erf), ("Sin", {}, "x", np.sin), ("Cos", {}, "x", np.cos),
+    ("Tan", {}, "x", np.tan), ("Sinh", {}, "x", np.sinh), ("Cosh", {}, "x", np.cosh),
+    ("Elu", {"alpha": 0.7}, "x", lambda v: np.where(v > 0, v, 0.7 * np.expm1(v))),
+    ("Selu", {}, "x", lambda v: 1.0507009873554805 * np.where(v > 0, v, 1.6732632423543772 * np.expm1(v))),
+    ("Celu", {"alpha": 2.0}, "x", lambda v: np.maximum(v, 0) + np.minimum(0, 2.0 * np.expm1(v / 2.0))),
+    ("HardSigmoid", {"alpha": 0.3, "beta": 0.4}, "x", lambda v: np.clip(0.3 * v + 0.4, 0, 1)),
+    ("HardSwish", {}, "x", lambda v: v * np.clip(v / 6 + 0.5, 0, 1)),
+    ("Softplus", {}, "x", lambda v: np.log1p(np.exp(v))), ("Softsign", {}, "x", lambda v: v / (1 + np.abs(v))),
+    ("ThresholdedRelu", {"alpha": 0.5}, "x", lambda v: np.where(v > 0.5, v, 0)),
+    ("Shrink", {"lambd": 0.8, "bias": 0.3}, "x", lambda v: np.where(v < -0.8, v + 0.3, np.where(v > 0.8, v - 0.3, 0))),
+    ("Gelu", {}, "x", lambda v: 0.5 * v * (1 + erf(v / math.sqrt(2)))),
+    ("Gelu", {"approximate": "tanh"}, "x",
+     lambda v: 0.5 * v * (1 + np.tanh(math.sqrt(2 / math.pi) * (v + 0.044715 * v ** 3)))),
+]
+save("elementwise_math",
+     [helper.make_node(op, [src], ["y%d" % i], name="%s_%d" % (op.lower(), i), **attrs)
+      for i, (op, attrs, src, _) in enumerate(MATH)],
+     [("x", (3, 16)), ("p", (3, 16)), ("h", (3, 16))], ["y%d" % i for i in range(len(MATH))], {},
+     [[rng.uniform(-4, 4, (3, 16)), rng.uniform(0.05, 30, (3, 16)),
+       rng.integers(-8, 8, (3, 16)) * 0.5] for _ in range(3)],
+     lambda x, p, h: [f(x64({"x": x, "p": p, "h": h}[src])) for _, _, src, f in MATH])
+
+# 15. Variadic and broadcasting ops: Max, Min, Sum, Mean over three shapes; Pow; PRelu; Clip.
+slope = f32(rng.uniform(0, 0.5, (3, 1)))
+save("variadic",
+     [helper.make_node("Max", ["a", "b", "c"], ["mx"]),
+      helper.make_node("Min", ["a", "b", "c"], ["mn"]),
+      helper.make_node("Sum", ["a", "b", "c"], ["sm"]),
+      helper.make_node("Mean", ["a", "b", "c"], ["me"]),
+      helper.make_node("Max", ["a"], ["one"]),
+      helper.make_node("Abs", ["a"], ["aa"]),
+      helper.make_node("Pow", ["aa", "b"], ["pw"]),
+      helper.make_node("Pow", ["aa", "two"], ["sq"]),
+      helper.make_node("PRelu", ["a", "slope"], ["pr"]),
+      helper.make_node("Clip", ["a", "lo", "hi"], ["cl"]),
+      helper.make_node("Clip", ["a", "", "hi"], ["ch"]),
+      helper.make_node("Clip", ["a", "s"], ["cr"])],
+     [("a", (2, 3, 4)), ("b", (3, 1)), ("c", (4,)), ("s", ())], ["mx", "mn", "sm", "me", "one", "pw", "sq", "pr", "cl", "ch", "cr"],
+     {"slope": slope, "two": f32(2.0), "lo": f32(-0.5), "hi": f32(0.75)},
+     [[rng.standard_normal((2, 3, 4)), rng.standard_normal((3, 1)), rng.standard_normal(4), rng.standard_normal(())]
+      for _ in range(3)],
+     lambda a, b, c, s: [np.maximum(np.maximum(a, b), c), np.minimum(np.minimum(a, b), c), x64(a) + b + c,
+                      (x64(a) + b + c) / 3, a, np.abs(x64(a)) ** b, np.abs(x64(a)) ** 2,
+                      np.where(a < 0, slope * a, a), np.clip(a, -0.5, 0.75), np.minimum(a, 0.75),
+                      np.maximum(a, s)])
+
+# 16. Clip with attributes (opset 6) and PRelu's per-channel slope of that time.
+chs = f32(rng.uniform(0, 0.5, 3))
+save("clip_opset6",
+     [helper.make_node("Clip", ["a"], ["cl"], min=-0.25, max=0.5),
+      helper.make_node("PRelu", ["a", "chs"], ["pr"])],
+     [("a", (2, 3, 4))], ["cl", "pr"], {"chs": chs}, samples([(2, 3, 4)], 2),
+     lambda a: [np.clip(a, -0.25, 0.5), np.where(a < 0, chs.reshape(3, 1) * a, a)], opset=6)
+
+# 17. Reductions: every kind, axes as attribute (opset 13) and as input (ReduceSum), keepdims both ways.
+RED = [("ReduceSum", np.sum), ("ReduceMean", np.mean), ("ReduceMax", np.max), ("ReduceMin", np.min),
+       ("ReduceProd", np.prod), ("ReduceL1", lambda v, axis, keepdims: np.sum(np.abs(v), axis=axis, keepdims=keepdims)),
+       ("ReduceL2", lambda v, axis, keepdims: np.sqrt(np.sum(v * v, axis=axis, keepdims=keepdims))),
+       ("ReduceLogSum", lambda v, axis, keepdims: np.log(np.sum(v, axis=axis, keepdims=keepdims))),
+       ("ReduceLogSumExp", lambda v, axis, keepdims: np.log(np.sum(np.exp(v), axis=axis, keepdims=keepdims))),
+       ("ReduceSumSquare", lambda v, axis, keepdims: np.sum(v * v, axis=axis, keepdims=keepdims))]
+red_nodes, red_refs = [], []
+for i, (op, f) in enumerate(RED):
+    for j, (axes, keep) in enumerate([((1,), 1), ((0, -1), 0), (None, 1)]):
+        name = "r%d_%d" % (i, j)
+        if op == "ReduceSum" and axes is not None:
+            red_nodes.append(helper.make_node(op, ["p", "ax%d" % j], [name], keepdims=keep))
+        elif axes is not None:
+            red_nodes.append(helper.make_node(op, ["p"], [name], axes=list(axes), keepdims=keep))
+        else:
+            red_nodes.append(helper.make_node(op, ["p"], [name], keepdims=keep))
+        red_refs.append((name, f, axes, keep))
+red_nodes.append(helper.make_node("ReduceSum", ["p", "empty"], ["noop"], noop_with_empty_axes=1))
+save("reduce",
+     red_nodes, [("p", (2, 3, 4))], [r[0] for r in red_refs] + ["noop"],
+     {"ax0": np.array([1], dtype=np.int64), "ax1": np.array([0, -1], dtype=np.int64),
+      "empty": np.array([], dtype=np.int64)},
+     [[rng.uniform(0.2, 1.5, (2, 3, 4))] for _ in range(3)],
+     lambda p: [f(x64(p), axis=axes, keepdims=bool(keep)) for _, f, axes, keep in red_refs] + [p])
+
+
+# 18. Data movement: Transpose, Slice (negative steps), Expand, Tile, Split, Concat of run-time tensors, Hardmax.
+def hardmax(v, axis):
+    out = np.zeros_like(v)
+    idx = np.expand_dims(np.argmax(v, axis=axis), axis)
+    np.put_along_axis(out, idx, 1.0, axis=axis)
+    return out
+
+
+i64 = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
+save("movement",
+     [helper.make_node("Transpose", ["x"], ["tr"], perm=[2, 0, 1]),
+      helper.make_node("Transpose", ["x"], ["trd"]),
+      helper.make_node("Slice", ["x", "st", "en", "ax", "sp"], ["sl"]),
+      helper.make_node("Slice", ["x", "st2", "en2"], ["sl2"]),
+      helper.make_node("Expand", ["v", "eshape"], ["ex"]),
+      helper.make_node("Tile", ["x", "reps"], ["ti"]),
+      helper.make_node("Split", ["x", "parts"], ["s0", "s1", "s2"], axis=2),
+      helper.make_node("Split", ["x"], ["h0", "h1"], axis=0),
+      helper.make_node("Concat", ["s2", "s0", "v4"], ["cc"], axis=2),
+      helper.make_node("Hardmax", ["x"], ["hm"], axis=1)],
+     [("x", (2, 3, 5)), ("v", (3, 1)), ("v4", (2, 3, 1))],
+     ["tr", "trd", "sl", "sl2", "ex", "ti", "s0", "s1", "s2", "h0", "h1", "cc", "hm"],
+     {"st": i64([-1, 4]), "en": i64([-100, 0]), "ax": i64([1, -1]), "sp": i64([-2, -1]),
+      "st2": i64([1, 1]), "en2": i64([2, 1 << 62]), "eshape": i64([2, 1, 4]), "reps": i64([1, 2, 2]),
+      "parts": i64([1, 3, 1])},
+     [[rng.standard_normal((2, 3, 5)), rng.standard_normal((3, 1)), rng.standard_normal((2, 3, 1))]
+      for _ in range(3)],
+     lambda x, v, v4: [x.transpose(2, 0, 1), x.transpose(2, 1, 0), x[:, -1:-100:-2, 4:0:-1], x[1:2, 1:],
+                       np.broadcast_to(v, (2, 3, 4)), np.tile(x, (1, 2, 2)), x[:, :, :1], x[:, :, 1:4],
+                       x[:, :, 4:], x[:1], x[1:], np.concatenate([x[:, :, 4:], x[:, :, :1], v4], axis=2),
+                       hardmax(x, 1)])
