@@ -316,7 +316,7 @@ static void begin_fn(Emit *e, const Node *n, const char *suffix, const char *wha
         if (n->in[i] != TC_NONE && !is_const(e, n->in[i]))
             buf_printf(&params, "%sconst float *x%d", k++ ? ", " : "", i);
     buf_printf(&params, "%sfloat *y", k ? ", " : "");
-    for (i = 1; n->op == OP_SPLIT && i < n->n_out; i++)
+    for (i = 1; ir_multi_output(n->op) && i < n->n_out; i++)
         buf_printf(&params, ", float *y%d", i);
     line(e, "static void %s%s(%s)", fn_name(e, n), suffix, params.p);
     line(e, "{");
@@ -340,7 +340,7 @@ static void call_fn(Emit *e, const Node *n)
         if (n->in[i] != TC_NONE && !is_const(e, n->in[i]))
             buf_printf(&args, "%s%s", k++ ? ", " : "", storage(e, n, n->in[i]));
     buf_printf(&args, "%s%s", k ? ", " : "", storage(e, n, n->out[0]));
-    for (i = 1; n->op == OP_SPLIT && i < n->n_out; i++)
+    for (i = 1; ir_multi_output(n->op) && i < n->n_out; i++)
         buf_printf(&args, ", %s", storage(e, n, n->out[i]));
     e->out = &e->run;
     e->indent = 1;
@@ -1346,6 +1346,145 @@ static void emit_cast(Emit *e, const Node *n)
     blank(e);
     line(e, "for (i = 0; i < %lld; i++)", (long long)ir_numel(y));
     line(e, "    y[i] = %s[i];", operand(e, n, 0));
+    end_fn(e);
+}
+
+/* RNN, GRU, LSTM: the recurrences of eval_rnn in interp.c, in float, as loops. */
+static void emit_rnn(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    const Tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
+    int layout = (int)attr_int(n, "layout", 0), lbr = (int)attr_int(n, "linear_before_reset", 0);
+    const Attr *dir = attr_get(n, "direction");
+    int64_t G = rnn_gates(n->op), Tn = x->dims[layout ? 1 : 0], Bn = x->dims[layout ? 0 : 1], I = x->dims[2];
+    int64_t D = y->dims[layout ? 2 : 1], H = y->dims[3], GH = G * H;
+    int has_b = n->n_in > 3 && n->in[3] != TC_NONE, has_h0 = n->n_in > 5 && n->in[5] != TC_NONE;
+    int has_c0 = n->op == OP_LSTM && n->n_in > 6 && n->in[6] != TC_NONE;
+    int has_p = n->op == OP_LSTM && n->n_in > 7 && n->in[7] != TC_NONE;
+    const char *X = operand(e, n, 0), *W = operand(e, n, 1), *R = operand(e, n, 2);
+    const char *Bs = has_b ? operand(e, n, 3) : NULL, *P = has_p ? operand(e, n, 7) : NULL;
+    const char *clip_lo = NULL, *clip_hi = NULL;
+    const char *hi = arena_printf(g->a, "(d * %lld + b) * %lld", (long long)Bn, (long long)H);
+    /* Y and Y_h/Y_c positions of (t, d, b) and (d, b) */
+    const char *yo = layout ? arena_printf(g->a, "((b * %lld + t) * %lld + d) * %lld", (long long)Tn, (long long)D, (long long)H)
+                            : arena_printf(g->a, "((t * %lld + d) * %lld + b) * %lld", (long long)D, (long long)Bn, (long long)H);
+    const char *ho = layout ? arena_printf(g->a, "(b * %lld + d) * %lld", (long long)D, (long long)H) : hi;
+    if (attr_get(n, "clip")) {
+        clip_hi = lit(e, n, attr_float(n, "clip", 0.0f));
+        clip_lo = lit(e, n, -attr_float(n, "clip", 0.0f));
+    }
+    e->need_math[M_TANH] = 1;
+    if (n->op != OP_RNN)
+        e->need_math[M_SIGMOID] = 1;
+#define CL(v) (clip_lo ? arena_printf(g->a, "tc_clip(%s, %s, %s)", v, clip_lo, clip_hi) : (v))
+    begin_fn(e, n, "", "");
+    line(e, "static float h[%lld], ga[%lld];", (long long)(D * Bn * H), (long long)(GH + H));
+    if (n->op == OP_LSTM)
+        line(e, "static float cs[%lld];", (long long)(D * Bn * H));
+    line(e, "int d, s, t, b, j, k;");
+    blank(e);
+    if (attr_get(n, "clip")) {
+        e->indent = 0;
+        /* a macro, so models without clip do not get an unused function */
+        line(e, "#define tc_clip(v, lo, hi) ((v) < (lo) ? (lo) : (v) > (hi) ? (hi) : (v))");
+        e->indent = 1;
+    }
+    /* initial states are [D,B,H], or [B,D,H] with layout 1 */
+    line(e, "for (d = 0; d < %lld; d++)", (long long)D);
+    line(e, "    for (b = 0; b < %lld; b++)", (long long)Bn);
+    line(e, "        for (j = 0; j < %lld; j++) {", (long long)H);
+    line(e, "            h[%s + j] = %s;", hi, has_h0 ? arena_printf(g->a, "%s[%s + j]", operand(e, n, 5), ho) : "0.0f");
+    if (n->op == OP_LSTM)
+        line(e, "            cs[%s + j] = %s;", hi, has_c0 ? arena_printf(g->a, "%s[%s + j]", operand(e, n, 6), ho) : "0.0f");
+    line(e, "        }");
+    line(e, "for (d = 0; d < %lld; d++)", (long long)D);
+    line(e, "    for (s = 0; s < %lld; s++) {", (long long)Tn);
+    e->indent = 2;
+    if (D == 2)
+        line(e, "t = d == 1 ? %lld - s : s;", (long long)(Tn - 1));
+    else if (dir && dir->kind == AT_STRING && strcmp(dir->s, "reverse") == 0)
+        line(e, "t = %lld - s;", (long long)(Tn - 1));
+    else
+        line(e, "t = s;");
+    line(e, "for (b = 0; b < %lld; b++) {", (long long)Bn);
+    e->indent = 3;
+    line(e, "const float *xt = %s + %s * %lld;", X, layout ? arena_printf(g->a, "(b * %lld + t)", (long long)Tn)
+                                                        : arena_printf(g->a, "(t * %lld + b)", (long long)Bn), (long long)I);
+    if (n->op == OP_LSTM)
+        line(e, "float *hp = h + %s, *cp = cs + %s;", hi, hi);
+    else
+        line(e, "float *hp = h + %s;", hi);
+    blank(e);
+    line(e, "/* gate inputs: x W^T + Wb, plus h R^T + Rb%s */", n->op == OP_GRU ? " for z and r" : "");
+    line(e, "for (j = 0; j < %lld; j++) {", (long long)GH);
+    line(e, "    float a = %s;", has_b ? arena_printf(g->a, "%s[d * %lld + j]", Bs, (long long)(2 * GH)) : "0.0f");
+    blank(e);
+    line(e, "    for (k = 0; k < %lld; k++)", (long long)I);
+    line(e, "        a += xt[k] * %s[(d * %lld + j) * %lld + k];", W, (long long)GH, (long long)I);
+    line(e, "    %s{", n->op == OP_GRU ? arena_printf(g->a, "if (j < %lld) ", (long long)(2 * H)) : "");
+    if (has_b)
+        line(e, "        a += %s[d * %lld + %lld + j];", Bs, (long long)(2 * GH), (long long)GH);
+    line(e, "        for (k = 0; k < %lld; k++)", (long long)H);
+    line(e, "            a += hp[k] * %s[(d * %lld + j) * %lld + k];", R, (long long)GH, (long long)H);
+    line(e, "    }");
+    line(e, "    ga[j] = a;");
+    line(e, "}");
+    if (n->op == OP_GRU) {
+        line(e, "for (j = 0; j < %lld; j++) /* r */", (long long)H);
+        line(e, "    ga[%lld + j] = tc_sigmoidf(%s);", (long long)H, CL(arena_printf(g->a, "ga[%lld + j]", (long long)H)));
+    }
+    line(e, "for (j = 0; j < %lld; j++) {", (long long)H);
+    e->indent = 4;
+    if (n->op == OP_RNN) {
+        line(e, "ga[%lld + j] = tc_tanhf(%s);", (long long)GH, CL("ga[j]"));
+    } else if (n->op == OP_GRU) {
+        line(e, "const float z = tc_sigmoidf(%s);", CL("ga[j]"));
+        line(e, "float hr = %s;", has_b ? arena_printf(g->a, "%s[d * %lld + %lld + j]", Bs, (long long)(2 * GH), (long long)(GH + 2 * H)) : "0.0f");
+        blank(e);
+        line(e, "for (k = 0; k < %lld; k++)", (long long)H);
+        line(e, "    hr += %s * %s[(d * %lld + %lld + j) * %lld + k];", lbr ? "hp[k]" : arena_printf(g->a, "ga[%lld + k] * hp[k]", (long long)H),
+             R, (long long)GH, (long long)(2 * H), (long long)H);
+        if (lbr)
+            line(e, "hr *= ga[%lld + j];", (long long)H);
+        line(e, "ga[%lld + j] = (1.0f - z) * tc_tanhf(%s) + z * hp[j];", (long long)GH,
+             CL(arena_printf(g->a, "ga[%lld + j] + hr", (long long)(2 * H))));
+    } else {
+        /* peephole terms P[d][gate] * C; i and f see the old C, o the new one */
+        const char *pi = has_p ? arena_printf(g->a, " + %s[d * %lld + j] * cp[j]", P, (long long)(3 * H)) : "";
+        const char *po = has_p ? arena_printf(g->a, " + %s[d * %lld + %lld + j] * cp[j]", P, (long long)(3 * H), (long long)H) : "";
+        const char *pf = has_p ? arena_printf(g->a, " + %s[d * %lld + %lld + j] * cp[j]", P, (long long)(3 * H), (long long)(2 * H)) : "";
+        line(e, "const float ig = tc_sigmoidf(%s);", CL(arena_printf(g->a, "ga[j]%s", pi)));
+        line(e, "const float fg = tc_sigmoidf(%s);", CL(arena_printf(g->a, "ga[%lld + j]%s", (long long)(2 * H), pf)));
+        line(e, "const float cc = tc_tanhf(%s);", CL(arena_printf(g->a, "ga[%lld + j]", (long long)(3 * H))));
+        blank(e);
+        line(e, "cp[j] = fg * cp[j] + ig * cc;");
+        line(e, "ga[%lld + j] = tc_sigmoidf(%s) * tc_tanhf(cp[j]);", (long long)GH,
+             CL(arena_printf(g->a, "ga[%lld + j]%s", (long long)H, po)));
+    }
+    e->indent = 3;
+    line(e, "}");
+    line(e, "for (j = 0; j < %lld; j++) {", (long long)H);
+    line(e, "    hp[j] = ga[%lld + j];", (long long)GH);
+    line(e, "    y[%s + j] = hp[j];", yo);
+    line(e, "}");
+    e->indent = 2;
+    line(e, "}");
+    e->indent = 1;
+    line(e, "}");
+    if (n->n_out > 1) {
+        line(e, "for (d = 0; d < %lld; d++)", (long long)D);
+        line(e, "    for (b = 0; b < %lld; b++)", (long long)Bn);
+        line(e, "        for (j = 0; j < %lld; j++) {", (long long)H);
+        line(e, "            y1[%s + j] = h[%s + j];", ho, hi);
+        if (n->n_out > 2)
+            line(e, "            y2[%s + j] = cs[%s + j];", ho, hi);
+        line(e, "        }");
+    }
+    if (attr_get(n, "clip")) {
+        e->indent = 0;
+        line(e, "#undef tc_clip");
+    }
+#undef CL
     end_fn(e);
 }
 

@@ -548,6 +548,107 @@ static void eval_constofshape(Ctx *c)
             ((int64_t *)out)[i] = at->t->i[0];
 }
 
+/*
+ * RNN: H = tanh(x W^T + h R^T + Wb + Rb).
+ * GRU (gates z, r, h): z = s(x Wz^T + h Rz^T + b), r likewise,
+ *   n = tanh(x Wh^T + Wbh + (r * h) Rh^T + Rbh)        (linear_before_reset 0)
+ *   n = tanh(x Wh^T + Wbh + r * (h Rh^T + Rbh))        (linear_before_reset 1)
+ *   H = (1 - z) * n + z * h.
+ * LSTM (gates i, o, f, c): i = s(x Wi^T + h Ri^T + Pi * C + b), f likewise
+ *   with Pf, c~ = tanh(x Wc^T + h Rc^T + b), C' = f * C + i * c~,
+ *   o = s(x Wo^T + h Ro^T + Po * C' + b), H = o * tanh(C').
+ * s is the logistic sigmoid; with clip, every gate input is clamped first.
+ */
+static double rnn_clip(const Node *n, double v)
+{
+    const Attr *c = attr_get(n, "clip");
+    double k = c ? attr_float(n, "clip", 0.0f) : 0;
+    return !c ? v : v < -k ? -k : v > k ? k : v;
+}
+
+static double sigm(double v) { return 1.0 / (1.0 + exp(-v)); }
+
+static void eval_rnn(Ctx *c)
+{
+    const Node *n = c->n;
+    const Tensor *x = T(c, 0), *y = Y(c, 0);
+    int layout = (int)attr_int(n, "layout", 0), lbr = (int)attr_int(n, "linear_before_reset", 0);
+    const Attr *dir = attr_get(n, "direction");
+    int64_t G = rnn_gates(n->op), Tn = x->dims[layout ? 1 : 0], Bn = x->dims[layout ? 0 : 1], I = x->dims[2];
+    int64_t D = y->dims[layout ? 2 : 1], H = y->dims[3], GH = G * H, d, s, b, j, k;
+    const float *W = F(c, 1), *R = F(c, 2), *Bs = has_in(c, 3) ? F(c, 3) : NULL;
+    const float *H0 = has_in(c, 5) ? F(c, 5) : NULL, *C0 = n->op == OP_LSTM && has_in(c, 6) ? F(c, 6) : NULL;
+    const float *P = n->op == OP_LSTM && has_in(c, 7) ? F(c, 7) : NULL;
+    double *h = arena_array(c->g->a, (size_t)(D * Bn * H) + 1, sizeof(double));
+    double *cs = arena_array(c->g->a, (size_t)(D * Bn * H) + 1, sizeof(double));
+    double *ga = arena_array(c->g->a, (size_t)(GH + H) + 1, sizeof(double));
+    float *Y0 = new_out(c, 0), *Y1 = c->n->n_out > 1 ? new_out(c, 1) : NULL, *Y2 = c->n->n_out > 2 ? new_out(c, 2) : NULL;
+    /* initial states are [D,B,H], or [B,D,H] with layout 1 */
+    for (d = 0; d < D; d++)
+        for (b = 0; b < Bn; b++)
+            for (j = 0; j < H; j++) {
+                int64_t from = (layout ? b * D + d : d * Bn + b) * H + j, to = (d * Bn + b) * H + j;
+                h[to] = H0 ? H0[from] : 0.0;
+                cs[to] = C0 ? C0[from] : 0.0;
+            }
+    for (d = 0; d < D; d++)
+        for (s = 0; s < Tn; s++) {
+            int64_t t = d == 1 || (dir && strcmp(dir->s, "reverse") == 0) ? Tn - 1 - s : s;
+            for (b = 0; b < Bn; b++) {
+                const float *xt = F(c, 0) + (layout ? b * Tn + t : t * Bn + b) * I;
+                double *hp = h + (d * Bn + b) * H, *cp = cs + (d * Bn + b) * H;
+                /* gates: x W^T + Wb, plus h R^T + Rb except GRU's third gate */
+                for (j = 0; j < GH; j++) {
+                    double a = Bs ? (double)Bs[d * 2 * GH + j] : 0.0, rb = Bs ? (double)Bs[d * 2 * GH + GH + j] : 0.0;
+                    for (k = 0; k < I; k++)
+                        a += (double)xt[k] * W[(d * GH + j) * I + k];
+                    if (n->op != OP_GRU || j < 2 * H) {
+                        a += rb;
+                        for (k = 0; k < H; k++)
+                            a += hp[k] * R[(d * GH + j) * H + k];
+                    }
+                    ga[j] = a;
+                }
+                for (j = 0; j < H; j++) {
+                    if (n->op == OP_RNN) {
+                        ga[GH + j] = tanh(rnn_clip(n, ga[j]));
+                    } else if (n->op == OP_GRU) {
+                        double z = sigm(rnn_clip(n, ga[j])), rb = Bs ? (double)Bs[d * 2 * GH + GH + 2 * H + j] : 0.0, hr = rb;
+                        for (k = 0; k < H; k++) {
+                            double r = sigm(rnn_clip(n, ga[H + k]));
+                            hr += (lbr ? hp[k] : r * hp[k]) * R[(d * GH + 2 * H + j) * H + k];
+                        }
+                        if (lbr)
+                            hr *= sigm(rnn_clip(n, ga[H + j]));
+                        ga[GH + j] = (1.0 - z) * tanh(rnn_clip(n, ga[2 * H + j] + hr)) + z * hp[j];
+                    } else {
+                        double pi = P ? P[d * 3 * H + j] : 0, po = P ? P[d * 3 * H + H + j] : 0, pf = P ? P[d * 3 * H + 2 * H + j] : 0;
+                        double ig = sigm(rnn_clip(n, ga[j] + pi * cp[j]));
+                        double fg = sigm(rnn_clip(n, ga[2 * H + j] + pf * cp[j]));
+                        double cc = tanh(rnn_clip(n, ga[3 * H + j]));
+                        double og;
+                        cp[j] = fg * cp[j] + ig * cc;
+                        og = sigm(rnn_clip(n, ga[H + j] + po * cp[j]));
+                        ga[GH + j] = og * tanh(cp[j]);
+                    }
+                }
+                for (j = 0; j < H; j++) {
+                    hp[j] = ga[GH + j];
+                    Y0[(layout ? (b * Tn + t) * D + d : (t * D + d) * Bn + b) * H + j] = (float)hp[j];
+                }
+            }
+        }
+    for (d = 0; d < D; d++)
+        for (b = 0; b < Bn; b++)
+            for (j = 0; j < H; j++) {
+                int64_t o = (layout ? b * D + d : d * Bn + b) * H + j;
+                if (Y1)
+                    Y1[o] = (float)h[(d * Bn + b) * H + j];
+                if (Y2)
+                    Y2[o] = (float)cs[(d * Bn + b) * H + j];
+            }
+}
+
 typedef void (*EvalFn)(Ctx *);
 static const EvalFn eval_fns[] = {
 #define OP(id, name, cls) eval_##cls,

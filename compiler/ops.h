@@ -85,4 +85,8 @@
     OP(OP_TILE,        "Tile",          copy)            \
     OP(OP_SPLIT,       "Split",         split)           \
     OP(OP_SIZE,        "Size",          size)            \
-    OP(OP_CONSTOFSHAPE, "ConstantOfShape", constofshape)
+    OP(OP_CONSTOFSHAPE, "ConstantOfShape", constofshape) \
+    /* recurrent layers, several outputs */              \
+    OP(OP_RNN,         "RNN",           rnn)             \
+    OP(OP_GRU,         "GRU",           rnn)             \
+    OP(OP_LSTM,        "LSTM",          rnn)

@@ -804,6 +804,89 @@ static void shape_constofshape(Graph *g, Node *n)
     ir_set_dims(y, (int)k, v);
 }
 
+/*
+ * RNN, GRU, LSTM: X [T,B,I] (layout 0) or [B,T,I] (layout 1); W [D,G*H,I],
+ * R [D,G*H,H], B [D,2*G*H], initial_h [D,B,H] (LSTM: initial_c, P [D,3H])
+ * with G = 1, 3, 4 gates. Outputs Y [T,D,B,H] (or [B,T,D,H]), Y_h and Y_c
+ * [D,B,H] (or [B,D,H]). Default activations only; clip is supported.
+ */
+int rnn_gates(OpKind op) { return op == OP_RNN ? 1 : op == OP_GRU ? 3 : 4; }
+
+int ir_multi_output(OpKind op) { return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM; }
+
+static void shape_rnn(Graph *g, Node *n)
+{
+    Tensor *x, *w, *r;
+    const Attr *dir = attr_get(n, "direction");
+    int64_t G = rnn_gates(n->op), H = attr_int(n, "hidden_size", -1), T, Bn, I, D, d[4];
+    int layout = (int)attr_int(n, "layout", 0), i;
+    static const char *const unsupported[] = {"activations", "activation_alpha", "activation_beta"};
+    need_inputs(g, n, 3, n->op == OP_LSTM ? 8 : 6);
+    for (i = 0; i < 3; i++)
+        if (attr_get(n, unsupported[i]))
+            node_error(g, n, "attribute '%s' is not supported (only the default activations are)", unsupported[i]);
+    if (n->op == OP_LSTM && attr_int(n, "input_forget", 0))
+        node_error(g, n, "attribute 'input_forget' = %lld is not supported", (long long)attr_int(n, "input_forget", 0));
+    if (layout != 0 && layout != 1)
+        node_error(g, n, "attribute 'layout' must be 0 or 1, found %d", layout);
+    if (dir && (dir->kind != AT_STRING ||
+                (strcmp(dir->s, "forward") && strcmp(dir->s, "reverse") && strcmp(dir->s, "bidirectional"))))
+        node_error(g, n, "attribute 'direction' must be \"forward\", \"reverse\" or \"bidirectional\"");
+    D = dir && strcmp(dir->s, "bidirectional") == 0 ? 2 : 1;
+    x = in(g, n, 0);
+    w = in(g, n, 1);
+    r = in(g, n, 2);
+    if (x->rank != 3 || w->rank != 3 || r->rank != 3)
+        node_error(g, n, "X, W and R must have rank 3, found %s, %s and %s", ir_shape_str(g->a, x), ir_shape_str(g->a, w),
+                   ir_shape_str(g->a, r));
+    T = x->dims[layout ? 1 : 0];
+    Bn = x->dims[layout ? 0 : 1];
+    I = x->dims[2];
+    if (H <= 0)
+        H = w->dims[1] / G;
+    if (w->dims[0] != D || w->dims[1] != G * H || w->dims[2] != I)
+        node_error(g, n, "W is %s, expected [%lld,%lld,%lld]", ir_shape_str(g->a, w), (long long)D, (long long)(G * H), (long long)I);
+    if (r->dims[0] != D || r->dims[1] != G * H || r->dims[2] != H)
+        node_error(g, n, "R is %s, expected [%lld,%lld,%lld]", ir_shape_str(g->a, r), (long long)D, (long long)(G * H), (long long)H);
+    if (n->n_in > 3 && n->in[3] != TC_NONE &&
+        (in(g, n, 3)->rank != 2 || in(g, n, 3)->dims[0] != D || in(g, n, 3)->dims[1] != 2 * G * H))
+        node_error(g, n, "B is %s, expected [%lld,%lld]", ir_shape_str(g->a, in(g, n, 3)), (long long)D, (long long)(2 * G * H));
+    if (n->n_in > 4 && n->in[4] != TC_NONE) {
+        Tensor *sl = in(g, n, 4);
+        int64_t k;
+        if (!sl->i)
+            node_error(g, n, "sequence_lens must be a constant; lengths known only at run time are not supported");
+        for (k = 0; k < ir_numel(sl); k++)
+            if (sl->i[k] != T)
+                node_error(g, n, "sequence_lens[%lld] is %lld; only full sequences (%lld) are supported", (long long)k,
+                           (long long)sl->i[k], (long long)T);
+    }
+    for (i = 5; i < n->n_in && i < 7; i++)
+        if (n->in[i] != TC_NONE && ir_numel(in(g, n, i)) != D * Bn * H)
+            node_error(g, n, "input %d is %s, expected [%lld,%lld,%lld]", i, ir_shape_str(g->a, in(g, n, i)), (long long)D,
+                       (long long)Bn, (long long)H);
+    if (n->n_in > 7 && n->in[7] != TC_NONE && ir_numel(in(g, n, 7)) != D * 3 * H)
+        node_error(g, n, "P is %s, expected [%lld,%lld]", ir_shape_str(g->a, in(g, n, 7)), (long long)D, (long long)(3 * H));
+    for (i = 0; i < n->n_in; i++)
+        if (i != 4 && n->in[i] != TC_NONE && in(g, n, i)->dtype != DT_FLOAT)
+            node_error(g, n, "input %d must be float", i);
+    if (n->n_out > (n->op == OP_LSTM ? 3 : 2))
+        node_error(g, n, "has %d outputs, expected at most %d", n->n_out, n->op == OP_LSTM ? 3 : 2);
+    if (layout)
+        d[0] = Bn, d[1] = T, d[2] = D, d[3] = H;
+    else
+        d[0] = T, d[1] = D, d[2] = Bn, d[3] = H;
+    ir_set_dims(out(g, n, 0), 4, d);
+    for (i = 1; i < n->n_out; i++) {
+        if (layout)
+            d[0] = Bn, d[1] = D, d[2] = H;
+        else
+            d[0] = D, d[1] = Bn, d[2] = H;
+        out(g, n, i)->dtype = DT_FLOAT;
+        ir_set_dims(out(g, n, i), 3, d);
+    }
+}
+
 typedef void (*ShapeFn)(Graph *, Node *);
 static const ShapeFn shape_fns[] = {
 #define OP(id, name, cls) shape_##cls,
@@ -819,7 +902,7 @@ void infer_node_shape(Graph *g, Node *n)
     for (i = 0; i < n->n_in; i++)
         if (n->in[i] != TC_NONE && g->t[n->in[i]].rank < 0)
             node_error(g, n, "input %d has no known shape", i);
-    if (n->n_out > 1 && n->op != OP_DROPOUT && n->op != OP_SPLIT)
+    if (n->n_out > 1 && n->op != OP_DROPOUT && !ir_multi_output(n->op))
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])
                 node_error(g, n, "only one output is supported");

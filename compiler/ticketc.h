@@ -212,6 +212,10 @@ int reduce_axes(Graph *g, const Node *n, int *reduced);
 /* Clip's bounds: bit 1 when *lo is set, bit 2 when *hi is; bits 4 and 8
  * when min or max is a run-time input (the node's input 1 or 2). */
 int clip_bounds(Graph *g, const Node *n, float *lo, float *hi);
+/* Gates of a recurrent layer: RNN 1, GRU 3, LSTM 4. */
+int rnn_gates(OpKind op);
+/* Nodes whose every output is computed (Split, RNN, GRU, LSTM); others compute output 0 only. */
+int ir_multi_output(OpKind op);
 
 /* ===== interp.c: the reference interpreter ===== */
 

@@ -15,8 +15,10 @@ The generated C is built with `cc -std=c99 -Wall -Wextra -Werror -pedantic -O1`
 (no -lm) and fed raw float32 inputs through its --main driver, one data set per
 run. Symbolic input dimensions are pinned with --dim from the data's shapes.
 
-usage: run.py [-j N] [--ticketc PATH] [--filter REGEX] [--write-passing FILE]
-              [--check PASSING] [--verbose]
+usage: run.py [-j N] [--ticketc PATH] [--sanitize] [--filter REGEX]
+              [--write-passing FILE] [--check PASSING] [--verbose]
+  --ticketc build/asan/ticketc --sanitize  runs ticketc and the generated code
+                   under ASan+UBSan (a report is a fail)
   --check PASSING  the short mode: fails when a test listed in PASSING no
                    longer passes or when any all-float32 test is a fail
 Results go to build/conformance/results.tsv (test, status, detail).
@@ -84,7 +86,7 @@ def close(got, exp):
     return bool(ok.all()), (float(diff.flat[i]) if diff.size else 0.0), i
 
 
-def run_test(name, ticketc, cc):
+def run_test(name, ticketc, cc, extra_cflags=()):
     """Returns (status, detail)."""
     tdir = os.path.join(DATA, name)
     w = os.path.join(WORK, name)
@@ -128,10 +130,11 @@ def run_test(name, ticketc, cc):
             return "unsupported", first
         return "fail", "ticketc exit %d: %s" % (r.returncode, (msg.splitlines() or [""])[-1][:200])
     exe = os.path.join(w, "model")
-    r = subprocess.run([cc] + CFLAGS + [c, "-o", exe], capture_output=True, text=True, errors="replace",
+    r = subprocess.run([cc] + CFLAGS + list(extra_cflags) + [c, "-o", exe], capture_output=True, text=True, errors="replace",
                        timeout=300)
     if r.returncode != 0:
-        return "fail", "the C does not build: %s" % (r.stderr.strip().splitlines() or [""])[0][:200]
+        errs = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.strip().splitlines() or [""]
+        return "fail", "the C does not build: %s" % errs[0][:200]
     for si, (xs, ys) in enumerate(samples):
         stdin = b"".join(np.ascontiguousarray(x, dtype="<f4").tobytes() for x in xs)
         try:
@@ -161,6 +164,7 @@ def main():
     ap.add_argument("--ticketc", default="build/ticketc")
     ap.add_argument("--cc", default=os.environ.get("CC_CONF", "cc"))
     ap.add_argument("--filter", default="")
+    ap.add_argument("--sanitize", action="store_true")
     ap.add_argument("--write-passing")
     ap.add_argument("--check")
     ap.add_argument("--verbose", "-v", action="store_true")
@@ -176,7 +180,8 @@ def main():
     start = time.time()
     results = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=o.j) as ex:
-        futs = {ex.submit(run_test, t, ticketc, o.cc): t for t in tests}
+        san = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"] if o.sanitize else []
+        futs = {ex.submit(run_test, t, ticketc, o.cc, san): t for t in tests}
         for fu in concurrent.futures.as_completed(futs):
             t = futs[fu]
             try:

@@ -114,3 +114,8 @@ save("split_uneven", model([helper.make_node("Split", ["x"], ["a", "b"], name="h
 save("clip_bound_shape", model([helper.make_node("Clip", ["x", "lo"], ["y"], name="clamp")],
                                [fin("x", [1, 3])], [fin("y", None)],
                                [numpy_helper.from_array(np.zeros(3, dtype=np.float32), "lo")]))
+save("rnn_activations", model([helper.make_node("RNN", ["x", "W", "R"], ["", "h"], name="rnn1", hidden_size=2,
+                                                activations=["Relu"])],
+                              [fin("x", [1, 1, 3])], [fin("h", None)],
+                              [numpy_helper.from_array(np.ones((1, 2, 3), dtype=np.float32), "W"),
+                               numpy_helper.from_array(np.ones((1, 2, 2), dtype=np.float32), "R")], opset=14))

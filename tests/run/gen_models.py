@@ -344,3 +344,82 @@ save("movement",
                        np.broadcast_to(v, (2, 3, 4)), np.tile(x, (1, 2, 2)), x[:, :, :1], x[:, :, 1:4],
                        x[:, :, 4:], x[:1], x[1:], np.concatenate([x[:, :, 4:], x[:, :, :1], v4], axis=2),
                        hardmax(x, 1)])
+
+
+# 19. Recurrent layers against a numpy recurrence: bidirectional LSTM with peepholes, initial
+#     states and clip; reverse GRU with linear_before_reset; batch-first bidirectional RNN.
+def np_sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def np_rnn(kind, x, W, R, B, h0, c0=None, P=None, clip=None, directions=("forward",), layout=0, lbr=0):
+    x = x.astype(np.float64)
+    if layout:
+        x = x.transpose(1, 0, 2)
+    T, Bn, _ = x.shape
+    H = R.shape[2]
+    cl = (lambda v: np.clip(v, -clip, clip)) if clip is not None else (lambda v: v)
+    Y = np.zeros((T, len(directions), Bn, H))
+    Yh = np.zeros((len(directions), Bn, H))
+    Yc = np.zeros((len(directions), Bn, H))
+    for d, direction in enumerate(directions):
+        h = h0[d].astype(np.float64)
+        c = c0[d].astype(np.float64) if c0 is not None else np.zeros((Bn, H))
+        Wb, Rb = np.split(B[d].astype(np.float64), 2)
+        steps = range(T - 1, -1, -1) if direction == "reverse" else range(T)
+        for t in steps:
+            xw = x[t] @ W[d].T + Wb
+            if kind == "RNN":
+                h = np.tanh(cl(xw + h @ R[d].T + Rb))
+            elif kind == "GRU":
+                Rz, Rr, Rh = np.split(R[d], 3)
+                z = np_sigmoid(cl(xw[:, :H] + h @ Rz.T + Rb[:H]))
+                r = np_sigmoid(cl(xw[:, H:2 * H] + h @ Rr.T + Rb[H:2 * H]))
+                if lbr:
+                    n = np.tanh(cl(xw[:, 2 * H:] + r * (h @ Rh.T + Rb[2 * H:])))
+                else:
+                    n = np.tanh(cl(xw[:, 2 * H:] + (r * h) @ Rh.T + Rb[2 * H:]))
+                h = (1 - z) * n + z * h
+            else:
+                g = xw + h @ R[d].T + Rb
+                Pi, Po, Pf = np.split(P[d], 3)
+                i = np_sigmoid(cl(g[:, :H] + Pi * c))
+                f = np_sigmoid(cl(g[:, 2 * H:3 * H] + Pf * c))
+                c = f * c + i * np.tanh(cl(g[:, 3 * H:]))
+                o = np_sigmoid(cl(g[:, H:2 * H] + Po * c))
+                h = o * np.tanh(c)
+            Y[t, d] = h
+        Yh[d], Yc[d] = h, c
+    if layout:
+        return Y.transpose(2, 0, 1, 3), Yh.transpose(1, 0, 2), Yc.transpose(1, 0, 2)
+    return Y, Yh, Yc
+
+
+Tq, Bq, Iq, Hq = 4, 2, 3, 5
+for kind, G, D, extra in [("LSTM", 4, 2, {"clip": 2.5, "direction": "bidirectional"}),
+                          ("GRU", 3, 1, {"linear_before_reset": 1, "direction": "reverse"}),
+                          ("GRU", 3, 1, {}),
+                          ("RNN", 1, 2, {"layout": 1, "direction": "bidirectional"})]:
+    Wq = f32(rng.standard_normal((D, G * Hq, Iq)) * 0.6)
+    Rq = f32(rng.standard_normal((D, G * Hq, Hq)) * 0.6)
+    Bqq = f32(rng.standard_normal((D, 2 * G * Hq)) * 0.3)
+    Pq = f32(rng.standard_normal((D, 3 * Hq)) * 0.3)
+    layout = extra.get("layout", 0)
+    xs = (Bq, Tq, Iq) if layout else (Tq, Bq, Iq)
+    hs = (Bq, D, Hq) if layout else (D, Bq, Hq)
+    ins = ["x", "W", "R", "B", "", "h0"] + (["c0", "P"] if kind == "LSTM" else [])
+    outs = ["Y", "Yh"] + (["Yc"] if kind == "LSTM" else [])
+    graph_ins = [("x", xs), ("h0", hs)] + ([("c0", hs)] if kind == "LSTM" else [])
+
+    def ref(x, h0, c0=None, kind=kind, Wq=Wq, Rq=Rq, Bqq=Bqq, Pq=Pq, extra=extra, layout=layout, D=D):
+        if layout:
+            h0 = h0.transpose(1, 0, 2)
+            c0 = c0.transpose(1, 0, 2) if c0 is not None else None
+        dirs = {"bidirectional": ("forward", "reverse"), "reverse": ("reverse",)}.get(extra.get("direction"), ("forward",))
+        Y, Yh, Yc = np_rnn(kind, x, Wq, Rq, Bqq, h0, c0, Pq, extra.get("clip"), dirs, layout,
+                           extra.get("linear_before_reset", 0))
+        return [Y, Yh] + ([Yc] if kind == "LSTM" else [])
+    save("%s_%s" % (kind.lower(), extra.get("direction", "forward") + ("_lbr" if "linear_before_reset" in extra else "")),
+         [helper.make_node(kind, ins, outs, hidden_size=Hq, name=kind.lower(), **extra)],
+         graph_ins, outs, {"W": Wq, "R": Rq, "B": Bqq, "P": Pq} if kind == "LSTM" else {"W": Wq, "R": Rq, "B": Bqq},
+         [[rng.standard_normal(s) for _, s in graph_ins] for _ in range(3)], ref, opset=14)
