@@ -142,9 +142,11 @@ static const char *lit(Emit *e, const Node *n, float v)
 
 static const char *const math_names[] = {"tc_expf", "tc_logf", "tc_tanhf", "tc_sigmoidf",
     "tc_sqrtf", "tc_fabsf", "tc_floorf", "tc_ceilf", "tc_nearbyintf", "tc_erff", "tc_sinf", "tc_cosf",
-    "tc_expm1f", "tc_softplusf", "tc_powf"};
+    "tc_expm1f", "tc_softplusf", "tc_powf", "tc_asinf", "tc_acosf", "tc_atanf", "tc_asinhf", "tc_acoshf",
+    "tc_atanhf"};
 enum { M_EXP, M_LOG, M_TANH, M_SIGMOID,
-    M_SQRT, M_FABS, M_FLOOR, M_CEIL, M_NEARBYINT, M_ERF, M_SIN, M_COS, M_EXPM1, M_SOFTPLUS, M_POW, M_COUNT };
+    M_SQRT, M_FABS, M_FLOOR, M_CEIL, M_NEARBYINT, M_ERF, M_SIN, M_COS, M_EXPM1, M_SOFTPLUS, M_POW,
+    M_ASIN, M_ACOS, M_ATAN, M_ASINH, M_ACOSH, M_ATANH, M_COUNT };
 
 /* Finds block 'name' in the embedded runtime; sets *len. */
 static const char *math_block(const char *name, size_t *len)
@@ -967,6 +969,12 @@ static const char *math_expr(Emit *e, const Node *n)
     /* sinh x = (e^x - e^-x) / 2 through expm1, exact near 0; cosh x = (e^x + e^-x) / 2 */
     case OP_SINH: return use_math(e, M_EXPM1, "0.5f * (tc_expm1f(%s) - tc_expm1f(-%s))", "v");
     case OP_COSH: return use_math(e, M_EXP, "0.5f * (tc_expf(%s) + tc_expf(-%s))", "v");
+    case OP_ASIN: return use_math(e, M_ASIN, "tc_asinf(%s)", "v");
+    case OP_ACOS: return use_math(e, M_ACOS, "tc_acosf(%s)", "v");
+    case OP_ATAN: return use_math(e, M_ATAN, "tc_atanf(%s)", "v");
+    case OP_ASINH: return use_math(e, M_ASINH, "tc_asinhf(%s)", "v");
+    case OP_ACOSH: return use_math(e, M_ACOSH, "tc_acoshf(%s)", "v");
+    case OP_ATANH: return use_math(e, M_ATANH, "tc_atanhf(%s)", "v");
     case OP_ELU:
         e->need_math[M_EXPM1] = 1;
         return arena_printf(a, "v > 0.0f ? v : %s * tc_expm1f(v)", lit(e, n, attr_float(n, "alpha", 1.0f)));

@@ -306,6 +306,12 @@ static double math_op(const Node *n, double x)
     case OP_TAN: return tan(x);
     case OP_SINH: return sinh(x);
     case OP_COSH: return cosh(x);
+    case OP_ASIN: return asin(x);
+    case OP_ACOS: return acos(x);
+    case OP_ATAN: return atan(x);
+    case OP_ASINH: return asinh(x);
+    case OP_ACOSH: return acosh(x);
+    case OP_ATANH: return atanh(x);
     /* y = x for x > 0, alpha * (e^x - 1) otherwise */
     case OP_ELU: return x > 0 ? x : attr_float(n, "alpha", 1.0f) * expm1(x);
     /* y = gamma * (x for x > 0, alpha * (e^x - 1) otherwise) */

@@ -48,6 +48,12 @@
     OP(OP_TAN,         "Tan",           elem)            \
     OP(OP_SINH,        "Sinh",          elem)            \
     OP(OP_COSH,        "Cosh",          elem)            \
+    OP(OP_ASIN,        "Asin",          elem)            \
+    OP(OP_ACOS,        "Acos",          elem)            \
+    OP(OP_ATAN,        "Atan",          elem)            \
+    OP(OP_ASINH,       "Asinh",         elem)            \
+    OP(OP_ACOSH,       "Acosh",         elem)            \
+    OP(OP_ATANH,       "Atanh",         elem)            \
     OP(OP_ELU,         "Elu",           elem)            \
     OP(OP_SELU,        "Selu",          elem)            \
     OP(OP_CELU,        "Celu",          elem)            \

@@ -234,6 +234,8 @@ MATH = [  # (op, attributes, input, numpy formula in double)
     ("Floor", {}, "x", np.floor), ("Ceil", {}, "x", np.ceil), ("Round", {}, "h", np.round),
     ("Sign", {}, "h", np.sign), ("Erf", {}, "x", erf), ("Sin", {}, "x", np.sin), ("Cos", {}, "x", np.cos),
     ("Tan", {}, "x", np.tan), ("Sinh", {}, "x", np.sinh), ("Cosh", {}, "x", np.cosh),
+    ("Asin", {}, "u", np.arcsin), ("Acos", {}, "u", np.arccos), ("Atan", {}, "x", np.arctan),
+    ("Asinh", {}, "x", np.arcsinh), ("Acosh", {}, "q", np.arccosh), ("Atanh", {}, "u", np.arctanh),
     ("Elu", {"alpha": 0.7}, "x", lambda v: np.where(v > 0, v, 0.7 * np.expm1(v))),
     ("Selu", {}, "x", lambda v: 1.0507009873554805 * np.where(v > 0, v, 1.6732632423543772 * np.expm1(v))),
     ("Celu", {"alpha": 2.0}, "x", lambda v: np.maximum(v, 0) + np.minimum(0, 2.0 * np.expm1(v / 2.0))),
@@ -249,10 +251,11 @@ MATH = [  # (op, attributes, input, numpy formula in double)
 save("elementwise_math",
      [helper.make_node(op, [src], ["y%d" % i], name="%s_%d" % (op.lower(), i), **attrs)
       for i, (op, attrs, src, _) in enumerate(MATH)],
-     [("x", (3, 16)), ("p", (3, 16)), ("h", (3, 16))], ["y%d" % i for i in range(len(MATH))], {},
-     [[rng.uniform(-4, 4, (3, 16)), rng.uniform(0.05, 30, (3, 16)),
-       rng.integers(-8, 8, (3, 16)) * 0.5] for _ in range(3)],
-     lambda x, p, h: [f(x64({"x": x, "p": p, "h": h}[src])) for _, _, src, f in MATH])
+     [("x", (3, 16)), ("p", (3, 16)), ("h", (3, 16)), ("u", (3, 16)), ("q", (3, 16))],
+     ["y%d" % i for i in range(len(MATH))], {},
+     [[rng.uniform(-4, 4, (3, 16)), rng.uniform(0.05, 30, (3, 16)), rng.integers(-8, 8, (3, 16)) * 0.5,
+       rng.uniform(-0.999, 0.999, (3, 16)), rng.uniform(1, 50, (3, 16))] for _ in range(3)],
+     lambda x, p, h, u, q: [f(x64({"x": x, "p": p, "h": h, "u": u, "q": q}[src])) for _, _, src, f in MATH])
 
 # 15. Variadic and broadcasting ops: Max, Min, Sum, Mean over three shapes; Pow; PRelu; Clip.
 slope = f32(rng.uniform(0, 0.5, (3, 1)))
