@@ -143,10 +143,10 @@ static const char *lit(Emit *e, const Node *n, float v)
 static const char *const math_names[] = {"tc_expf", "tc_logf", "tc_tanhf", "tc_sigmoidf",
     "tc_sqrtf", "tc_fabsf", "tc_floorf", "tc_ceilf", "tc_nearbyintf", "tc_erff", "tc_sinf", "tc_cosf",
     "tc_expm1f", "tc_softplusf", "tc_powf", "tc_asinf", "tc_acosf", "tc_atanf", "tc_asinhf", "tc_acoshf",
-    "tc_atanhf"};
+    "tc_atanhf", "tc_fmodf"};
 enum { M_EXP, M_LOG, M_TANH, M_SIGMOID,
     M_SQRT, M_FABS, M_FLOOR, M_CEIL, M_NEARBYINT, M_ERF, M_SIN, M_COS, M_EXPM1, M_SOFTPLUS, M_POW,
-    M_ASIN, M_ACOS, M_ATAN, M_ASINH, M_ACOSH, M_ATANH, M_COUNT };
+    M_ASIN, M_ACOS, M_ATAN, M_ASINH, M_ACOSH, M_ATANH, M_FMOD, M_COUNT };
 
 /* Finds block 'name' in the embedded runtime; sets *len. */
 static const char *math_block(const char *name, size_t *len)
@@ -1076,6 +1076,8 @@ static void emit_nary(Emit *e, const Node *n)
         ops[k] = nary_operand(e, n, k);
     if (n->op == OP_POW)
         e->need_math[M_POW] = 1;
+    if (n->op == OP_MOD)
+        e->need_math[M_FMOD] = 1;
     begin_fn(e, n, "", "");
     loop_decls(e, y, n->n_in > 1 && (n->op == OP_MAX || n->op == OP_MIN) ? "float v, u;" : "float v;");
     open_loops(e, y);
@@ -1089,6 +1091,7 @@ static void emit_nary(Emit *e, const Node *n)
         case OP_SUM: case OP_MEAN: line(e, "%*sv += %s;", d, "", ops[k]); break;
         case OP_POW: line(e, "%*sv = tc_powf(v, %s);", d, "", ops[k]); break;
         case OP_PRELU: line(e, "%*sv = v < 0.0f ? %s * v : v;", d, "", ops[k]); break;
+        case OP_MOD: line(e, "%*sv = tc_fmodf(v, %s);", d, "", ops[k]); break;
         default: BUG("not a variadic op");
         }
     if (n->op == OP_MEAN && n->n_in > 1)
@@ -1494,6 +1497,97 @@ static void emit_rnn(Emit *e, const Node *n)
     }
 #undef CL
     end_fn(e);
+}
+
+/* LRN: see eval_lrn; tc_powf for the exponent. */
+static void emit_lrn(Emit *e, const Node *n)
+{
+    const Tensor *x = &e->g->t[n->in[0]];
+    int64_t size = attr_int(n, "size", 1), C = x->dims[1], S = 1;
+    int i;
+    for (i = 2; i < x->rank; i++)
+        S *= x->dims[i];
+    e->need_math[M_POW] = 1;
+    begin_fn(e, n, "", "");
+    line(e, "int b, c, s, k;");
+    blank(e);
+    line(e, "for (b = 0; b < %lld; b++)", (long long)x->dims[0]);
+    line(e, "    for (c = 0; c < %lld; c++)", (long long)C);
+    line(e, "        for (s = 0; s < %lld; s++) {", (long long)S);
+    e->indent = 3;
+    line(e, "const int lo = c - %lld < 0 ? 0 : c - %lld, hi = c + %lld > %lld ? %lld : c + %lld;", (long long)((size - 1) / 2),
+         (long long)((size - 1) / 2), (long long)(size / 2), (long long)(C - 1), (long long)(C - 1), (long long)(size / 2));
+    line(e, "const float *xp = %s + b * %lld + s;", operand(e, n, 0), (long long)(C * S));
+    line(e, "float sum = 0.0f;");
+    blank(e);
+    line(e, "for (k = lo; k <= hi; k++)");
+    line(e, "    sum += xp[k * %lld] * xp[k * %lld];", (long long)S, (long long)S);
+    line(e, "y[(b * %lld + c) * %lld + s] = xp[c * %lld] / tc_powf(%s + %s * sum, %s);", (long long)C, (long long)S,
+         (long long)S, lit(e, n, attr_float(n, "bias", 1.0f)), lit(e, n, attr_float(n, "alpha", 1e-4f) / (float)size),
+         lit(e, n, attr_float(n, "beta", 0.75f)));
+    e->indent = 1;
+    line(e, "}");
+    end_fn(e);
+}
+
+/* MeanVarianceNormalization: per group of the kept axes, sums of x and x^2, then y. */
+static void emit_mvn(Emit *e, const Node *n)
+{
+    const Tensor *x = &e->g->t[n->in[0]];
+    int reduced[TC_MAX_RANK], d, depth = 0, nred = 0;
+    int64_t stride[TC_MAX_RANK], s = 1, count = 1;
+    Buf idx = {0}, decl = {0};
+    const char *xn = operand(e, n, 0);
+    mvn_axes(e->g, n, reduced);
+    for (d = x->rank - 1; d >= 0; d--) {
+        stride[d] = s;
+        s *= x->dims[d];
+    }
+    for (d = 0; d < x->rank; d++) {
+        if (x->dims[d] == 1)
+            continue;
+        buf_printf(&decl, "i%d, ", d);
+        buf_printf(&idx, "%si%d * %lld", idx.len ? " + " : "", d, (long long)stride[d]);
+        if (reduced[d])
+            count *= x->dims[d], nred++;
+    }
+    begin_fn(e, n, "", "");
+    e->need_math[M_SQRT] = 1;
+    line(e, "int %sk = 0;", decl.p ? decl.p : "");
+    line(e, "float sum, sq, m, sd;");
+    blank(e);
+    line(e, "(void)k;");
+    for (d = 0; d < x->rank; d++)
+        if (!reduced[d] && x->dims[d] != 1) {
+            line(e, "for (i%d = 0; i%d < %lld; i%d++)", d, d, (long long)x->dims[d], d);
+            e->indent++, depth++;
+        }
+    line(e, "{");
+    e->indent++;
+#define MVN_PASS(stmt)                                                                        \
+    do {                                                                                      \
+        for (d = 0; d < x->rank; d++)                                                         \
+            if (reduced[d] && x->dims[d] != 1) {                                              \
+                line(e, "for (i%d = 0; i%d < %lld; i%d++)", d, d, (long long)x->dims[d], d); \
+                e->indent++;                                                                  \
+            }                                                                                 \
+        line(e, "%s", stmt);                                                                  \
+        e->indent -= nred;                                                                    \
+    } while (0)
+    line(e, "sum = sq = 0.0f;");
+    MVN_PASS(arena_printf(e->g->a, "sum += %s[%s], sq += %s[%s] * %s[%s];", xn, idx.p ? idx.p : "0", xn, idx.p ? idx.p : "0",
+                          xn, idx.p ? idx.p : "0"));
+    line(e, "m = sum / %lld.0f;", (long long)count);
+    line(e, "/* y = (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9) */");
+    line(e, "sd = tc_sqrtf(sq / %lld.0f - m * m) + 1e-9f;", (long long)count);
+    MVN_PASS(arena_printf(e->g->a, "y[%s] = (%s[%s] - m) / sd;", idx.p ? idx.p : "0", xn, idx.p ? idx.p : "0"));
+#undef MVN_PASS
+    e->indent--;
+    line(e, "}");
+    e->indent -= depth;
+    end_fn(e);
+    buf_free(&idx);
+    buf_free(&decl);
 }
 
 static void emit_only_const(Emit *e, const Node *n)

@@ -381,6 +381,7 @@ static void eval_nary(Ctx *c)
             case OP_SUM: case OP_MEAN: v += u; break;
             case OP_POW: v = pow(v, u); break;
             case OP_PRELU: v = v < 0 ? u * v : v; break;
+            case OP_MOD: v = fmod(v, u); break;
             default: BUG("not a variadic op");
             }
         }
@@ -653,6 +654,67 @@ static void eval_rnn(Ctx *c)
                 if (Y2)
                     Y2[o] = (float)cs[(d * Bn + b) * H + j];
             }
+}
+
+/* y = x / (bias + alpha/size * sum of x^2 over the channel window)^beta;
+ * the window of channel c is [c - floor((size-1)/2), c + ceil((size-1)/2)]. */
+static void eval_lrn(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    int64_t size = attr_int(c->n, "size", 1), C = x->dims[1], S = 1, N = x->dims[0], b, ch, s, k;
+    double alpha = attr_float(c->n, "alpha", 1e-4f), beta = attr_float(c->n, "beta", 0.75f);
+    double bias = attr_float(c->n, "bias", 1.0f);
+    int i;
+    for (i = 2; i < x->rank; i++)
+        S *= x->dims[i];
+    for (b = 0; b < N; b++)
+        for (ch = 0; ch < C; ch++)
+            for (s = 0; s < S; s++) {
+                double sum = 0;
+                for (k = ch - (size - 1) / 2; k <= ch + size / 2; k++)
+                    if (k >= 0 && k < C)
+                        sum += (double)X[(b * C + k) * S + s] * X[(b * C + k) * S + s];
+                out[(b * C + ch) * S + s] = (float)(X[(b * C + ch) * S + s] / pow(bias + alpha / (double)size * sum, beta));
+            }
+}
+
+/* MeanVarianceNormalization: y = (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9) over the axes. */
+static void eval_mvn(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    int reduced[TC_MAX_RANK], d;
+    int64_t n = ir_numel(x), i, groups = 1, cnt;
+    int64_t *gi = arena_array(c->g->a, (size_t)n + 1, sizeof(int64_t));
+    double *s, *q;
+    mvn_axes(c->g, c->n, reduced);
+    for (d = 0; d < x->rank; d++)
+        if (!reduced[d])
+            groups *= x->dims[d];
+    cnt = n / (groups ? groups : 1);
+    s = arena_array(c->g->a, (size_t)groups + 1, sizeof(double));
+    q = arena_array(c->g->a, (size_t)groups + 1, sizeof(double));
+    for (i = 0; i < n; i++) {
+        int64_t o = i, idx = 0, stride = 1;
+        for (d = x->rank - 1; d >= 0; d--) {
+            int64_t coord = o % x->dims[d];
+            o /= x->dims[d];
+            if (!reduced[d]) {
+                idx += coord * stride;
+                stride *= x->dims[d];
+            }
+        }
+        gi[i] = idx;
+        s[idx] += X[i];
+        q[idx] += (double)X[i] * X[i];
+    }
+    for (i = 0; i < n; i++) {
+        double m = s[gi[i]] / (double)cnt, var = q[gi[i]] / (double)cnt - m * m;
+        out[i] = (float)((X[i] - m) / (sqrt(var > 0 ? var : 0) + 1e-9));
+    }
 }
 
 typedef void (*EvalFn)(Ctx *);

@@ -71,6 +71,7 @@
     OP(OP_MEAN,        "Mean",          nary)            \
     OP(OP_POW,         "Pow",           nary)            \
     OP(OP_PRELU,       "PRelu",         nary)            \
+    OP(OP_MOD,         "Mod",           nary)            \
     OP(OP_CLIP,        "Clip",          clip)            \
     /* reductions over axes */                           \
     OP(OP_REDUCESUM,   "ReduceSum",     reduce)          \
@@ -84,6 +85,8 @@
     OP(OP_REDUCELOGSUMEXP, "ReduceLogSumExp", reduce)    \
     OP(OP_REDUCESUMSQUARE, "ReduceSumSquare", reduce)    \
     OP(OP_HARDMAX,     "Hardmax",       hardmax)         \
+    OP(OP_LRN,         "LRN",           lrn)             \
+    OP(OP_MVN,         "MeanVarianceNormalization", mvn) \
     /* data movement: an affine map from output to input positions */ \
     OP(OP_TRANSPOSE,   "Transpose",     copy)            \
     OP(OP_SLICE,       "Slice",         copy)            \

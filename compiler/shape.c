@@ -422,8 +422,11 @@ static void shape_nary(Graph *g, Node *n)
 {
     Tensor *y = out(g, n, 0);
     int i;
-    if (n->op == OP_POW || n->op == OP_PRELU)
+    if (n->op == OP_POW || n->op == OP_PRELU || n->op == OP_MOD)
         need_inputs(g, n, 2, 2);
+    if (n->op == OP_MOD && attr_int(n, "fmod", 0) != 1)
+        node_error(g, n, "attribute 'fmod' is %lld; on float tensors only fmod = 1 (C's fmod) is defined",
+                   (long long)attr_int(n, "fmod", 0));
     else
         need_inputs(g, n, 1, 64);
     for (i = 0; i < n->n_in; i++)
@@ -885,6 +888,46 @@ static void shape_rnn(Graph *g, Node *n)
         out(g, n, i)->dtype = DT_FLOAT;
         ir_set_dims(out(g, n, i), 3, d);
     }
+}
+
+/* LRN over channels (axis 1): N x C x D1 ... */
+static void shape_lrn(Graph *g, Node *n)
+{
+    Tensor *x;
+    const Attr *sz = attr_get(n, "size");
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT || x->rank < 2)
+        node_error(g, n, "input must be a float tensor of rank 2 or more, found %s", ir_shape_str(g->a, x));
+    if (!sz || sz->kind != AT_INT || sz->i < 1)
+        node_error(g, n, "attribute 'size' must be a positive integer");
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* MeanVarianceNormalization: axes default to [0,2,3] (rank 4 only). */
+int mvn_axes(Graph *g, const Node *n, int *reduced)
+{
+    const Tensor *x = &g->t[n->in[0]];
+    int i;
+    if (attr_get(n, "axes"))
+        return reduce_axes(g, n, reduced);
+    if (x->rank != 4)
+        node_error(g, n, "the default axes [0,2,3] need a rank-4 input, found %s", ir_shape_str(g->a, x));
+    for (i = 0; i < 4; i++)
+        reduced[i] = i != 1;
+    return 1;
+}
+
+static void shape_mvn(Graph *g, Node *n)
+{
+    Tensor *x;
+    int reduced[TC_MAX_RANK];
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    mvn_axes(g, n, reduced);
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
 
 typedef void (*ShapeFn)(Graph *, Node *);

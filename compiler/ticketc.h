@@ -212,6 +212,8 @@ int reduce_axes(Graph *g, const Node *n, int *reduced);
 /* Clip's bounds: bit 1 when *lo is set, bit 2 when *hi is; bits 4 and 8
  * when min or max is a run-time input (the node's input 1 or 2). */
 int clip_bounds(Graph *g, const Node *n, float *lo, float *hi);
+/* MeanVarianceNormalization's axes (default [0,2,3]), as reduce_axes. */
+int mvn_axes(Graph *g, const Node *n, int *reduced);
 /* Gates of a recurrent layer: RNN 1, GRU 3, LSTM 4. */
 int rnn_gates(OpKind op);
 /* Nodes whose every output is computed (Split, RNN, GRU, LSTM); others compute output 0 only. */

@@ -426,3 +426,32 @@ for kind, G, D, extra in [("LSTM", 4, 2, {"clip": 2.5, "direction": "bidirection
          [helper.make_node(kind, ins, outs, hidden_size=Hq, name=kind.lower(), **extra)],
          graph_ins, outs, {"W": Wq, "R": Rq, "B": Bqq, "P": Pq} if kind == "LSTM" else {"W": Wq, "R": Rq, "B": Bqq},
          [[rng.standard_normal(s) for _, s in graph_ins] for _ in range(3)], ref, opset=14)
+
+
+# 20. LRN (even and odd window), MeanVarianceNormalization (default and custom axes), Mod (fmod=1).
+def np_lrn(x, size, alpha=1e-4, beta=0.75, bias=1.0):
+    x = x.astype(np.float64)
+    C = x.shape[1]
+    sq = np.zeros_like(x)
+    for c in range(C):
+        lo, hi = max(0, c - (size - 1) // 2), min(C - 1, c + size // 2)
+        sq[:, c] = np.sum(x[:, lo:hi + 1] ** 2, axis=1)
+    return x / (bias + alpha / size * sq) ** beta
+
+
+def np_mvn(x, axes):
+    x = x.astype(np.float64)
+    m = x.mean(axis=axes, keepdims=True)
+    return (x - m) / (np.sqrt((x * x).mean(axis=axes, keepdims=True) - m * m) + 1e-9)
+
+
+save("norm_misc",
+     [helper.make_node("LRN", ["x"], ["l3"], size=3),
+      helper.make_node("LRN", ["x"], ["l4"], size=4, alpha=0.01, beta=0.6, bias=2.0),
+      helper.make_node("MeanVarianceNormalization", ["x"], ["mv"]),
+      helper.make_node("MeanVarianceNormalization", ["x"], ["mv1"], axes=[1, 3]),
+      helper.make_node("Mod", ["x", "m"], ["md"], fmod=1)],
+     [("x", (2, 5, 3, 4)), ("m", (4,))], ["l3", "l4", "mv", "mv1", "md"], {},
+     [[rng.standard_normal((2, 5, 3, 4)) * 3, rng.choice([-1.5, 1.25, 0.7, -2.0], 4)] for _ in range(3)],
+     lambda x, m: [np_lrn(x, 3), np_lrn(x, 4, 0.01, 0.6, 2.0), np_mvn(x, (0, 2, 3)), np_mvn(x, (1, 3)),
+                   np.fmod(x, m)])
