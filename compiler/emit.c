@@ -1590,6 +1590,46 @@ static void emit_mvn(Emit *e, const Node *n)
     buf_free(&decl);
 }
 
+/* Det: eval_det's elimination in float, one matrix at a time. */
+static void emit_det(Emit *e, const Node *n)
+{
+    const Tensor *x = &e->g->t[n->in[0]];
+    int64_t M = x->dims[x->rank - 1];
+    begin_fn(e, n, "", "");
+    line(e, "float a[%lld], det, t, f;", (long long)(M * M));
+    line(e, "int q, i, j, k, p;");
+    blank(e);
+    line(e, "for (q = 0; q < %lld; q++) {", (long long)ir_numel(&e->g->t[n->out[0]]));
+    e->indent = 2;
+    line(e, "for (i = 0; i < %lld; i++)", (long long)(M * M));
+    line(e, "    a[i] = %s[q * %lld + i];", operand(e, n, 0), (long long)(M * M));
+    line(e, "det = 1.0f;");
+    line(e, "for (k = 0; k < %lld && det != 0.0f; k++) {", (long long)M);
+    line(e, "    /* partial pivoting: the largest |a[i][k]| for i >= k */");
+    line(e, "    for (p = k, i = k + 1; i < %lld; i++)", (long long)M);
+    line(e, "        p = (a[i * %lld + k] < 0.0f ? -a[i * %lld + k] : a[i * %lld + k]) >", (long long)M, (long long)M, (long long)M);
+    line(e, "            (a[p * %lld + k] < 0.0f ? -a[p * %lld + k] : a[p * %lld + k]) ? i : p;", (long long)M, (long long)M, (long long)M);
+    line(e, "    if (p != k) {");
+    line(e, "        for (j = 0; j < %lld; j++) {", (long long)M);
+    line(e, "            t = a[k * %lld + j];", (long long)M);
+    line(e, "            a[k * %lld + j] = a[p * %lld + j];", (long long)M, (long long)M);
+    line(e, "            a[p * %lld + j] = t;", (long long)M);
+    line(e, "        }");
+    line(e, "        det = -det;");
+    line(e, "    }");
+    line(e, "    det *= a[k * %lld + k];", (long long)M);
+    line(e, "    for (i = k + 1; i < %lld && det != 0.0f; i++) {", (long long)M);
+    line(e, "        f = a[i * %lld + k] / a[k * %lld + k];", (long long)M, (long long)M);
+    line(e, "        for (j = k + 1; j < %lld; j++)", (long long)M);
+    line(e, "            a[i * %lld + j] -= f * a[k * %lld + j];", (long long)M, (long long)M);
+    line(e, "    }");
+    line(e, "}");
+    line(e, "y[q] = det;");
+    e->indent = 1;
+    line(e, "}");
+    end_fn(e);
+}
+
 static void emit_only_const(Emit *e, const Node *n)
 {
     node_error(e->g, n, "supported only when its inputs are constants (it is folded at compile time)");

@@ -717,6 +717,41 @@ static void eval_mvn(Ctx *c)
     }
 }
 
+/* Det by Gaussian elimination with partial pivoting: det = sign * prod of pivots. */
+static void eval_det(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int64_t M = x->dims[x->rank - 1], batch = ir_numel(Y(c, 0)), q, i, j, k;
+    double *a = arena_array(c->g->a, (size_t)(M * M) + 1, sizeof(double));
+    float *out = new_out(c, 0);
+    for (q = 0; q < batch; q++) {
+        double det = 1;
+        for (i = 0; i < M * M; i++)
+            a[i] = F(c, 0)[q * M * M + i];
+        for (k = 0; k < M && det != 0; k++) {
+            int64_t p = k;
+            for (i = k + 1; i < M; i++)
+                if (fabs(a[i * M + k]) > fabs(a[p * M + k]))
+                    p = i;
+            if (p != k) {
+                for (j = 0; j < M; j++) {
+                    double t = a[k * M + j];
+                    a[k * M + j] = a[p * M + j];
+                    a[p * M + j] = t;
+                }
+                det = -det;
+            }
+            det *= a[k * M + k];
+            for (i = k + 1; i < M && det != 0; i++) {
+                double f = a[i * M + k] / a[k * M + k];
+                for (j = k + 1; j < M; j++)
+                    a[i * M + j] -= f * a[k * M + j];
+            }
+        }
+        out[q] = (float)det;
+    }
+}
+
 typedef void (*EvalFn)(Ctx *);
 static const EvalFn eval_fns[] = {
 #define OP(id, name, cls) eval_##cls,

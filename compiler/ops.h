@@ -87,6 +87,7 @@
     OP(OP_HARDMAX,     "Hardmax",       hardmax)         \
     OP(OP_LRN,         "LRN",           lrn)             \
     OP(OP_MVN,         "MeanVarianceNormalization", mvn) \
+    OP(OP_DET,         "Det",           det)             \
     /* data movement: an affine map from output to input positions */ \
     OP(OP_TRANSPOSE,   "Transpose",     copy)            \
     OP(OP_SLICE,       "Slice",         copy)            \

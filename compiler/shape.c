@@ -930,6 +930,17 @@ static void shape_mvn(Graph *g, Node *n)
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
 
+/* Det: [..., M, M] -> [...]. */
+static void shape_det(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT || x->rank < 2 || x->dims[x->rank - 1] != x->dims[x->rank - 2])
+        node_error(g, n, "input must be float square matrices [..., M, M], found %s", ir_shape_str(g->a, x));
+    ir_set_dims(out(g, n, 0), x->rank - 2, x->dims);
+}
+
 typedef void (*ShapeFn)(Graph *, Node *);
 static const ShapeFn shape_fns[] = {
 #define OP(id, name, cls) shape_##cls,

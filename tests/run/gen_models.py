@@ -455,3 +455,10 @@ save("norm_misc",
      [[rng.standard_normal((2, 5, 3, 4)) * 3, rng.choice([-1.5, 1.25, 0.7, -2.0], 4)] for _ in range(3)],
      lambda x, m: [np_lrn(x, 3), np_lrn(x, 4, 0.01, 0.6, 2.0), np_mvn(x, (0, 2, 3)), np_mvn(x, (1, 3)),
                    np.fmod(x, m)])
+
+# 21. Det of a batch of matrices, one of them singular.
+save("det",
+     [helper.make_node("Det", ["x"], ["d"]), helper.make_node("Det", ["s"], ["ds"])],
+     [("x", (2, 3, 4, 4)), ("s", (3, 3))], ["d", "ds"], {},
+     [[rng.standard_normal((2, 3, 4, 4)), np.array([[1, 2, 3], [2, 4, 6], [0, 1, 5]])] for _ in range(2)],
+     lambda x, s: [np.linalg.det(x64(x)), np.linalg.det(x64(s))])
