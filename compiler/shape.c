@@ -752,6 +752,9 @@ static void shape_split(Graph *g, Node *n)
     x = in(g, n, 0);
     axis = norm_axis(g, n, attr_int(n, "axis", 0), x->rank);
     k = const_ints(g, n, 1, "split", &v);
+    if (attr_get(n, "num_outputs") && attr_int(n, "num_outputs", -1) != n->n_out)
+        node_error(g, n, "attribute 'num_outputs' is %lld but the node has %d outputs",
+                   (long long)attr_int(n, "num_outputs", -1), n->n_out);
     if (k >= 0 && k != n->n_out)
         node_error(g, n, "split has %lld entries for %d outputs", (long long)k, n->n_out);
     for (j = 0; j < n->n_out; j++) {
@@ -926,6 +929,8 @@ static void shape_mvn(Graph *g, Node *n)
     x = in(g, n, 0);
     if (x->dtype != DT_FLOAT)
         node_error(g, n, "input must be float");
+    if (attr_get(n, "across_channels") || attr_get(n, "normalize_variance"))
+        node_error(g, n, "the opset-1 attributes 'across_channels' and 'normalize_variance' are not supported");
     mvn_axes(g, n, reduced);
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
