@@ -1283,8 +1283,8 @@ static void emit_copy(Emit *e, const Node *n)
     buf_printf(&idx, "%lld", (long long)m.base);
     for (k = 0; k < r; k++) {
         buf_printf(&decl, "i%d, ", k);
-        if (stride[k] == 1)
-            buf_printf(&idx, " + i%d", k);
+        if (stride[k] == 1 || stride[k] == -1)
+            buf_printf(&idx, " %c i%d", stride[k] < 0 ? '-' : '+', k);
         else if (stride[k] != 0)
             buf_printf(&idx, " %c i%d * %lld", stride[k] < 0 ? '-' : '+', k,
                        (long long)(stride[k] < 0 ? -stride[k] : stride[k]));
