@@ -1553,10 +1553,10 @@ static void emit_mvn(Emit *e, const Node *n)
     }
     begin_fn(e, n, "", "");
     e->need_math[M_SQRT] = 1;
-    line(e, "int %sk = 0;", decl.p ? decl.p : "");
+    if (decl.len)
+        line(e, "int %.*s;", (int)decl.len - 2, decl.p);
     line(e, "float sum, sq, m, sd;");
     blank(e);
-    line(e, "(void)k;");
     for (d = 0; d < x->rank; d++)
         if (!reduced[d] && x->dims[d] != 1) {
             line(e, "for (i%d = 0; i%d < %lld; i%d++)", d, d, (long long)x->dims[d], d);
