@@ -1387,19 +1387,22 @@ static void emit_rnn(Emit *e, const Node *n)
     e->need_math[M_TANH] = 1;
     if (n->op != OP_RNN)
         e->need_math[M_SIGMOID] = 1;
-#define CL(v) (clip_lo ? arena_printf(g->a, "tc_clip(%s, %s, %s)", v, clip_lo, clip_hi) : (v))
+#define CL(v) (clip_lo ? arena_printf(g->a, "%s_clip(%s)", fn_name(e, n), v) : (v))
+    if (clip_lo) { /* gate inputs clamped to [-clip, clip] */
+        e->out = &e->fns;
+        e->indent = 0;
+        line(e, "static float %s_clip(float v)", fn_name(e, n));
+        line(e, "{");
+        line(e, "    return v < %s ? %s : v > %s ? %s : v;", clip_lo, clip_lo, clip_hi, clip_hi);
+        line(e, "}");
+        blank(e);
+    }
     begin_fn(e, n, "", "");
     line(e, "static float h[%lld], ga[%lld];", (long long)(D * Bn * H), (long long)(GH + H));
     if (n->op == OP_LSTM)
         line(e, "static float cs[%lld];", (long long)(D * Bn * H));
     line(e, "int d, s, t, b, j, k;");
     blank(e);
-    if (attr_get(n, "clip")) {
-        e->indent = 0;
-        /* a macro, so models without clip do not get an unused function */
-        line(e, "#define tc_clip(v, lo, hi) ((v) < (lo) ? (lo) : (v) > (hi) ? (hi) : (v))");
-        e->indent = 1;
-    }
     /* initial states are [D,B,H], or [B,D,H] with layout 1 */
     line(e, "for (d = 0; d < %lld; d++)", (long long)D);
     line(e, "    for (b = 0; b < %lld; b++)", (long long)Bn);
@@ -1490,10 +1493,6 @@ static void emit_rnn(Emit *e, const Node *n)
         if (n->n_out > 2)
             line(e, "            y2[%s + j] = cs[%s + j];", ho, hi);
         line(e, "        }");
-    }
-    if (attr_get(n, "clip")) {
-        e->indent = 0;
-        line(e, "#undef tc_clip");
     }
 #undef CL
     end_fn(e);
