@@ -18,7 +18,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check)
 
 BUILD_PKGS := gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libonnx-dev lemon
 TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx dataset-fashion-mnist gzip \
-              gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev chromium python3-pil
+              gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev chromium python3-pil libonnx-testdata
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
 SRCS := arena diag ir onnx dsl dsl_write mask npy shape interp fold bnfold dce fuse plan emit emit_conv summary report sha256
@@ -27,7 +27,7 @@ ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_mat
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT := ir shape fold plan emit math bnfold mask dsl
 
-PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short
+PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short conformance conformance-check regen-conformance
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests dsl-tests asan-tests clean regen-errors regen-dsl-errors
 .SECONDARY:
 
@@ -116,6 +116,17 @@ asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNI
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp SANITIZED=1 tests/report/run.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/dsl/run.sh
 
+# ONNX conformance (libonnx-testdata): every test, a table per folder, details in
+# build/conformance/results.tsv; fails if any all-float32 test is neither a pass
+# nor a clean refusal. conformance-check (in make test) also fails when a test in
+# tests/conformance/passing.txt stops passing; regen-conformance rewrites that list.
+conformance: test-deps $(B)/ticketc
+	@$(PY) tests/conformance/run.py -j2
+conformance-check: test-deps $(B)/ticketc
+	@$(PY) tests/conformance/run.py -j2 --check tests/conformance/passing.txt
+regen-conformance: test-deps $(B)/ticketc
+	@$(PY) tests/conformance/run.py -j2 --write-passing tests/conformance/passing.txt
+
 demo: demo-deps $(B)/ticketc
 	@examples/lenet-ticket/demo.sh
 demo-deps:
@@ -135,6 +146,7 @@ test: test-deps
 	$(MAKE) unit
 	$(MAKE) run-tests
 	$(MAKE) asan-tests
+	$(MAKE) conformance-check
 	$(MAKE) fuzz-short
 	@echo "make test: all tests passed"
 

@@ -23,8 +23,8 @@ int fold_node(Graph *g, Node *n)
     /* a graph output keeps its node: the output is written at run time */
     if (n->dead || g->t[n->out[0]].output_index >= 0)
         return 0;
-    /* Shape needs only the (static) shape of its input */
-    if (!all_inputs_const(g, n) && n->op != OP_SHAPE)
+    /* Shape and Size need only the (static) shape of their input */
+    if (!all_inputs_const(g, n) && n->op != OP_SHAPE && n->op != OP_SIZE)
         return 0;
     vals = arena_array(g->a, g->nt, sizeof(void *));
     for (i = 0; i < n->n_in; i++)

@@ -548,6 +548,476 @@ static void eval_depthspace(Ctx *c)
                         }
 }
 
+/* ===== element-wise math, Max/Min/Sum/Mean/Pow/PRelu, Clip, reductions,
+ * Hardmax, data movement, Split, Size, ConstantOfShape ===== */
+
+/* The formula of each element-wise math op, in double. */
+static double math_op(const Node *n, double x)
+{
+    double a;
+    switch (n->op) {
+    case OP_EXP: return exp(x);
+    case OP_LOG: return log(x);
+    case OP_SQRT: return sqrt(x);
+    case OP_ABS: return fabs(x);
+    case OP_NEG: return -x;
+    case OP_RECIPROCAL: return 1.0 / x;
+    case OP_FLOOR: return floor(x);
+    case OP_CEIL: return ceil(x);
+    case OP_ROUND: return x - floor(x) == 0.5 ? 2.0 * floor(x / 2.0 + 0.5) : floor(x + 0.5); /* halves to even */
+    case OP_SIGN: return x > 0 ? 1.0 : x < 0 ? -1.0 : x;
+    case OP_ERF: return erf(x);
+    case OP_SIN: return sin(x);
+    case OP_COS: return cos(x);
+    case OP_TAN: return tan(x);
+    case OP_SINH: return sinh(x);
+    case OP_COSH: return cosh(x);
+    case OP_ASIN: return asin(x);
+    case OP_ACOS: return acos(x);
+    case OP_ATAN: return atan(x);
+    case OP_ASINH: return asinh(x);
+    case OP_ACOSH: return acosh(x);
+    case OP_ATANH: return atanh(x);
+    /* y = x for x > 0, alpha * (e^x - 1) otherwise */
+    case OP_ELU: return x > 0 ? x : attr_float(n, "alpha", 1.0f) * expm1(x);
+    /* y = gamma * (x for x > 0, alpha * (e^x - 1) otherwise) */
+    case OP_SELU:
+        return attr_float(n, "gamma", 1.05070102214813232421875f) *
+               (x > 0 ? x : attr_float(n, "alpha", 1.67326319217681884765625f) * expm1(x));
+    /* y = max(0, x) + min(0, alpha * (e^(x/alpha) - 1)) */
+    case OP_CELU:
+        a = attr_float(n, "alpha", 1.0f);
+        return (x > 0 ? x : 0) + fmin(0.0, a * expm1(x / a));
+    /* y = max(0, min(1, alpha * x + beta)) */
+    case OP_HARDSIGMOID:
+        return fmax(0.0, fmin(1.0, (double)attr_float(n, "alpha", 0.2f) * x + attr_float(n, "beta", 0.5f)));
+    /* y = x * max(0, min(1, x / 6 + 1/2)) */
+    case OP_HARDSWISH: return x * fmax(0.0, fmin(1.0, x / 6.0 + 0.5));
+    case OP_SOFTPLUS: return x > 30 ? x : log1p(exp(x));
+    case OP_SOFTSIGN: return x / (1.0 + fabs(x));
+    case OP_THRESHRELU: return x > attr_float(n, "alpha", 1.0f) ? x : 0.0;
+    /* y = x + bias for x < -lambd, x - bias for x > lambd, else 0 */
+    case OP_SHRINK:
+        a = attr_float(n, "lambd", 0.5f);
+        return x < -a ? x + attr_float(n, "bias", 0.0f) : x > a ? x - attr_float(n, "bias", 0.0f) : 0.0;
+    /* y = x/2 (1 + erf(x / sqrt 2)), or with tanh(sqrt(2/pi) (x + 0.044715 x^3)) */
+    case OP_GELU: {
+        const Attr *ap = attr_get(n, "approximate");
+        if (ap && ap->kind == AT_STRING && strcmp(ap->s, "tanh") == 0)
+            return 0.5 * x * (1.0 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+        return 0.5 * x * (1.0 + erf(x / 1.4142135623730951));
+    }
+    default: BUG("not a math op");
+    }
+}
+
+static void eval_elem(Ctx *c)
+{
+    int64_t i, n = ir_numel(Y(c, 0));
+    if (Y(c, 0)->dtype == DT_INT64) { /* Neg, Abs, Sign of shape arithmetic */
+        int64_t *out = new_out(c, 0);
+        for (i = 0; i < n; i++) {
+            int64_t v = I(c, 0)[i];
+            uint64_t neg = 0 - (uint64_t)v;
+            out[i] = c->n->op == OP_SIGN ? (v > 0) - (v < 0)
+                     : c->n->op == OP_NEG || v < 0 ? (int64_t)neg : v;
+        }
+        return;
+    }
+    {
+        float *out = new_out(c, 0);
+        for (i = 0; i < n; i++)
+            out[i] = (float)math_op(c->n, F(c, 0)[i]);
+    }
+}
+
+static void eval_nary(Ctx *c)
+{
+    const Tensor *y = Y(c, 0);
+    int64_t i, n = ir_numel(y);
+    int k, m = c->n->n_in;
+    float *out = new_out(c, 0);
+    for (i = 0; i < n; i++) {
+        double v = F(c, 0)[bcast_index(T(c, 0), y, i)];
+        for (k = 1; k < m; k++) {
+            double u = F(c, k)[bcast_index(T(c, k), y, i)];
+            switch (c->n->op) {
+            case OP_MAX: v = v != v || v >= u ? v : u; break;  /* NaN wins */
+            case OP_MIN: v = v != v || v <= u ? v : u; break;
+            case OP_SUM: case OP_MEAN: v += u; break;
+            case OP_POW: v = pow(v, u); break;
+            case OP_PRELU: v = v < 0 ? u * v : v; break;
+            case OP_MOD: v = fmod(v, u); break;
+            default: BUG("not a variadic op");
+            }
+        }
+        out[i] = (float)(c->n->op == OP_MEAN ? v / m : v);
+    }
+}
+
+static void eval_clip(Ctx *c)
+{
+    int64_t i, n = ir_numel(Y(c, 0));
+    float lo = 0, hi = 0, *out = new_out(c, 0);
+    int has = clip_bounds(c->g, c->n, &lo, &hi);
+    if (has & 4)
+        lo = F(c, 1)[0], has |= 1;
+    if (has & 8)
+        hi = F(c, 2)[0], has |= 2;
+    for (i = 0; i < n; i++) {
+        float v = F(c, 0)[i];
+        if ((has & 1) && v < lo)
+            v = lo;
+        if ((has & 2) && v > hi)
+            v = hi;
+        out[i] = v;
+    }
+}
+
+/*
+ * Reductions: each input element goes to the output element with the
+ * reduced coordinates dropped. Sum-like ones accumulate in double;
+ * LogSumExp takes the maximum first: log(sum e^x) = m + log(sum e^(x-m)).
+ */
+static void eval_reduce(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    const float *X = F(c, 0);
+    OpKind op = c->n->op;
+    int reduced[TC_MAX_RANK], d;
+    int64_t n = ir_numel(x), ny = ir_numel(Y(c, 0)), i, j;
+    double *acc = arena_array(c->g->a, (size_t)ny + 1, sizeof(double));
+    double *mx = arena_array(c->g->a, (size_t)ny + 1, sizeof(double));
+    int64_t *yi = arena_array(c->g->a, (size_t)n + 1, sizeof(int64_t));
+    char *seen = arena_alloc(c->g->a, (size_t)ny + 1), *seen2 = arena_alloc(c->g->a, (size_t)ny + 1);
+    float *out = new_out(c, 0);
+    reduce_axes(c->g, c->n, reduced);
+    for (i = 0; i < n; i++) { /* output index of each input element */
+        int64_t o = i, idx = 0, stride = 1;
+        for (d = x->rank - 1; d >= 0; d--) {
+            int64_t coord = o % x->dims[d];
+            o /= x->dims[d];
+            if (!reduced[d]) {
+                idx += coord * stride;
+                stride *= x->dims[d];
+            }
+        }
+        yi[i] = idx;
+    }
+    for (i = 0; i < n; i++) {
+        j = yi[i];
+        if (!seen[j] || X[i] > mx[j])
+            mx[j] = X[i];
+        seen[j] = 1;
+    }
+    for (j = 0; j < ny; j++)
+        acc[j] = op == OP_REDUCEPROD ? 1.0 : op == OP_REDUCEMIN || op == OP_REDUCEMAX ? X[0] : 0.0;
+    for (i = 0; i < n; i++) {
+        double v = X[i];
+        j = yi[i];
+        switch (op) {
+        case OP_REDUCESUM: case OP_REDUCEMEAN: case OP_REDUCELOGSUM: acc[j] += v; break;
+        case OP_REDUCEPROD: acc[j] *= v; break;
+        case OP_REDUCEL1: acc[j] += fabs(v); break;
+        case OP_REDUCEL2: case OP_REDUCESUMSQUARE: acc[j] += v * v; break;
+        case OP_REDUCELOGSUMEXP: acc[j] += exp(v - mx[j]); break;
+        case OP_REDUCEMAX: acc[j] = !seen2[j] || v > acc[j] ? v : acc[j]; break;
+        case OP_REDUCEMIN: acc[j] = !seen2[j] || v < acc[j] ? v : acc[j]; break;
+        default: BUG("not a reduction");
+        }
+        seen2[j] = 1;
+    }
+    for (j = 0; j < ny; j++) {
+        double v = acc[j];
+        switch (op) {
+        case OP_REDUCEMEAN: v /= (double)(n / (ny ? ny : 1)); break;
+        case OP_REDUCEL2: v = sqrt(v); break;
+        case OP_REDUCELOGSUM: v = log(v); break;
+        case OP_REDUCELOGSUMEXP: v = mx[j] + log(v); break;
+        default: break;
+        }
+        out[j] = (float)v;
+    }
+}
+
+/* Hardmax: 1 at the first maximum along the axis, 0 elsewhere. */
+static void eval_hardmax(Ctx *c)
+{
+    int64_t outer, len, inner, o, k, j;
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    softmax_extent(c->g, c->n, T(c, 0), &outer, &len, &inner);
+    for (o = 0; o < outer; o++)
+        for (j = 0; j < inner; j++) {
+            int64_t base = o * len * inner + j, best = 0;
+            for (k = 0; k < len; k++) {
+                out[base + k * inner] = 0.0f;
+                if (X[base + k * inner] > X[base + best * inner])
+                    best = k;
+            }
+            if (len)
+                out[base + best * inner] = 1.0f;
+        }
+}
+
+/* Transpose, Slice, Expand, Tile: walk the output, read through the affine map. */
+static void eval_copy(Ctx *c)
+{
+    CopyMap m;
+    int64_t i, n = ir_numel(Y(c, 0));
+    size_t es = Y(c, 0)->dtype == DT_FLOAT ? sizeof(float) : sizeof(int64_t);
+    char *out = new_out(c, 0);
+    const char *X = c->vals[c->n->in[0]];
+    int d;
+    copy_map(c->g, c->n, &m);
+    for (i = 0; i < n; i++) {
+        int64_t o = i, idx = m.base;
+        for (d = m.rank - 1; d >= 0; d--) {
+            idx += (o % m.dims[d]) * m.stride[d];
+            o /= m.dims[d];
+        }
+        memcpy(out + (size_t)i * es, X + (size_t)idx * es, es);
+    }
+}
+
+static void eval_split(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int axis = (int)attr_int(c->n, "axis", 0), i, j;
+    int64_t outer = 1, inner = 1, o, pos = 0;
+    size_t es = x->dtype == DT_FLOAT ? sizeof(float) : sizeof(int64_t);
+    const char *X = c->vals[c->n->in[0]];
+    if (axis < 0)
+        axis += x->rank;
+    for (i = 0; i < axis; i++)
+        outer *= x->dims[i];
+    for (i = axis + 1; i < x->rank; i++)
+        inner *= x->dims[i];
+    for (j = 0; j < c->n->n_out; j++) {
+        int64_t len = Y(c, j)->dims[axis];
+        char *out = new_out(c, j);
+        for (o = 0; o < outer; o++)
+            memcpy(out + (size_t)(o * len * inner) * es, X + (size_t)((o * x->dims[axis] + pos) * inner) * es,
+                   (size_t)(len * inner) * es);
+        pos += len;
+    }
+}
+
+static void eval_size(Ctx *c)
+{
+    int64_t *out = new_out(c, 0);
+    out[0] = ir_numel(T(c, 0));
+}
+
+static void eval_constofshape(Ctx *c)
+{
+    const Attr *at = attr_get(c->n, "value");
+    int64_t i, n = ir_numel(Y(c, 0));
+    void *out = new_out(c, 0);
+    for (i = 0; i < n; i++)
+        if (Y(c, 0)->dtype == DT_FLOAT)
+            ((float *)out)[i] = at ? at->t->f[0] : 0.0f;
+        else
+            ((int64_t *)out)[i] = at->t->i[0];
+}
+
+/*
+ * RNN: H = tanh(x W^T + h R^T + Wb + Rb).
+ * GRU (gates z, r, h): z = s(x Wz^T + h Rz^T + b), r likewise,
+ *   n = tanh(x Wh^T + Wbh + (r * h) Rh^T + Rbh)        (linear_before_reset 0)
+ *   n = tanh(x Wh^T + Wbh + r * (h Rh^T + Rbh))        (linear_before_reset 1)
+ *   H = (1 - z) * n + z * h.
+ * LSTM (gates i, o, f, c): i = s(x Wi^T + h Ri^T + Pi * C + b), f likewise
+ *   with Pf, c~ = tanh(x Wc^T + h Rc^T + b), C' = f * C + i * c~,
+ *   o = s(x Wo^T + h Ro^T + Po * C' + b), H = o * tanh(C').
+ * s is the logistic sigmoid; with clip, every gate input is clamped first.
+ */
+static double rnn_clip(const Node *n, double v)
+{
+    const Attr *c = attr_get(n, "clip");
+    double k = c ? attr_float(n, "clip", 0.0f) : 0;
+    return !c ? v : v < -k ? -k : v > k ? k : v;
+}
+
+static double sigm(double v) { return 1.0 / (1.0 + exp(-v)); }
+
+static void eval_rnn(Ctx *c)
+{
+    const Node *n = c->n;
+    const Tensor *x = T(c, 0), *y = Y(c, 0);
+    int layout = (int)attr_int(n, "layout", 0), lbr = (int)attr_int(n, "linear_before_reset", 0);
+    const Attr *dir = attr_get(n, "direction");
+    int64_t G = rnn_gates(n->op), Tn = x->dims[layout ? 1 : 0], Bn = x->dims[layout ? 0 : 1], I = x->dims[2];
+    int64_t D = y->dims[layout ? 2 : 1], H = y->dims[3], GH = G * H, d, s, b, j, k;
+    const float *W = F(c, 1), *R = F(c, 2), *Bs = has_in(c, 3) ? F(c, 3) : NULL;
+    const float *H0 = has_in(c, 5) ? F(c, 5) : NULL, *C0 = n->op == OP_LSTM && has_in(c, 6) ? F(c, 6) : NULL;
+    const float *P = n->op == OP_LSTM && has_in(c, 7) ? F(c, 7) : NULL;
+    double *h = arena_array(c->g->a, (size_t)(D * Bn * H) + 1, sizeof(double));
+    double *cs = arena_array(c->g->a, (size_t)(D * Bn * H) + 1, sizeof(double));
+    double *ga = arena_array(c->g->a, (size_t)(GH + H) + 1, sizeof(double));
+    float *Y0 = new_out(c, 0), *Y1 = c->n->n_out > 1 ? new_out(c, 1) : NULL, *Y2 = c->n->n_out > 2 ? new_out(c, 2) : NULL;
+    /* initial states are [D,B,H], or [B,D,H] with layout 1 */
+    for (d = 0; d < D; d++)
+        for (b = 0; b < Bn; b++)
+            for (j = 0; j < H; j++) {
+                int64_t from = (layout ? b * D + d : d * Bn + b) * H + j, to = (d * Bn + b) * H + j;
+                h[to] = H0 ? H0[from] : 0.0;
+                cs[to] = C0 ? C0[from] : 0.0;
+            }
+    for (d = 0; d < D; d++)
+        for (s = 0; s < Tn; s++) {
+            int64_t t = d == 1 || (dir && strcmp(dir->s, "reverse") == 0) ? Tn - 1 - s : s;
+            for (b = 0; b < Bn; b++) {
+                const float *xt = F(c, 0) + (layout ? b * Tn + t : t * Bn + b) * I;
+                double *hp = h + (d * Bn + b) * H, *cp = cs + (d * Bn + b) * H;
+                /* gates: x W^T + Wb, plus h R^T + Rb except GRU's third gate */
+                for (j = 0; j < GH; j++) {
+                    double a = Bs ? (double)Bs[d * 2 * GH + j] : 0.0, rb = Bs ? (double)Bs[d * 2 * GH + GH + j] : 0.0;
+                    for (k = 0; k < I; k++)
+                        a += (double)xt[k] * W[(d * GH + j) * I + k];
+                    if (n->op != OP_GRU || j < 2 * H) {
+                        a += rb;
+                        for (k = 0; k < H; k++)
+                            a += hp[k] * R[(d * GH + j) * H + k];
+                    }
+                    ga[j] = a;
+                }
+                for (j = 0; j < H; j++) {
+                    if (n->op == OP_RNN) {
+                        ga[GH + j] = tanh(rnn_clip(n, ga[j]));
+                    } else if (n->op == OP_GRU) {
+                        double z = sigm(rnn_clip(n, ga[j])), rb = Bs ? (double)Bs[d * 2 * GH + GH + 2 * H + j] : 0.0, hr = rb;
+                        for (k = 0; k < H; k++) {
+                            double r = sigm(rnn_clip(n, ga[H + k]));
+                            hr += (lbr ? hp[k] : r * hp[k]) * R[(d * GH + 2 * H + j) * H + k];
+                        }
+                        if (lbr)
+                            hr *= sigm(rnn_clip(n, ga[H + j]));
+                        ga[GH + j] = (1.0 - z) * tanh(rnn_clip(n, ga[2 * H + j] + hr)) + z * hp[j];
+                    } else {
+                        double pi = P ? P[d * 3 * H + j] : 0, po = P ? P[d * 3 * H + H + j] : 0, pf = P ? P[d * 3 * H + 2 * H + j] : 0;
+                        double ig = sigm(rnn_clip(n, ga[j] + pi * cp[j]));
+                        double fg = sigm(rnn_clip(n, ga[2 * H + j] + pf * cp[j]));
+                        double cc = tanh(rnn_clip(n, ga[3 * H + j]));
+                        double og;
+                        cp[j] = fg * cp[j] + ig * cc;
+                        og = sigm(rnn_clip(n, ga[H + j] + po * cp[j]));
+                        ga[GH + j] = og * tanh(cp[j]);
+                    }
+                }
+                for (j = 0; j < H; j++) {
+                    hp[j] = ga[GH + j];
+                    Y0[(layout ? (b * Tn + t) * D + d : (t * D + d) * Bn + b) * H + j] = (float)hp[j];
+                }
+            }
+        }
+    for (d = 0; d < D; d++)
+        for (b = 0; b < Bn; b++)
+            for (j = 0; j < H; j++) {
+                int64_t o = (layout ? b * D + d : d * Bn + b) * H + j;
+                if (Y1)
+                    Y1[o] = (float)h[(d * Bn + b) * H + j];
+                if (Y2)
+                    Y2[o] = (float)cs[(d * Bn + b) * H + j];
+            }
+}
+
+/* y = x / (bias + alpha/size * sum of x^2 over the channel window)^beta;
+ * the window of channel c is [c - floor((size-1)/2), c + ceil((size-1)/2)]. */
+static void eval_lrn(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    int64_t size = attr_int(c->n, "size", 1), C = x->dims[1], S = 1, N = x->dims[0], b, ch, s, k;
+    double alpha = attr_float(c->n, "alpha", 1e-4f), beta = attr_float(c->n, "beta", 0.75f);
+    double bias = attr_float(c->n, "bias", 1.0f);
+    int i;
+    for (i = 2; i < x->rank; i++)
+        S *= x->dims[i];
+    for (b = 0; b < N; b++)
+        for (ch = 0; ch < C; ch++)
+            for (s = 0; s < S; s++) {
+                double sum = 0;
+                for (k = ch - (size - 1) / 2; k <= ch + size / 2; k++)
+                    if (k >= 0 && k < C)
+                        sum += (double)X[(b * C + k) * S + s] * X[(b * C + k) * S + s];
+                out[(b * C + ch) * S + s] = (float)(X[(b * C + ch) * S + s] / pow(bias + alpha / (double)size * sum, beta));
+            }
+}
+
+/* MeanVarianceNormalization: y = (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9) over the axes. */
+static void eval_mvn(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    int reduced[TC_MAX_RANK], d;
+    int64_t n = ir_numel(x), i, groups = 1, cnt;
+    int64_t *gi = arena_array(c->g->a, (size_t)n + 1, sizeof(int64_t));
+    double *s, *q;
+    mvn_axes(c->g, c->n, reduced);
+    for (d = 0; d < x->rank; d++)
+        if (!reduced[d])
+            groups *= x->dims[d];
+    cnt = n / (groups ? groups : 1);
+    s = arena_array(c->g->a, (size_t)groups + 1, sizeof(double));
+    q = arena_array(c->g->a, (size_t)groups + 1, sizeof(double));
+    for (i = 0; i < n; i++) {
+        int64_t o = i, idx = 0, stride = 1;
+        for (d = x->rank - 1; d >= 0; d--) {
+            int64_t coord = o % x->dims[d];
+            o /= x->dims[d];
+            if (!reduced[d]) {
+                idx += coord * stride;
+                stride *= x->dims[d];
+            }
+        }
+        gi[i] = idx;
+        s[idx] += X[i];
+        q[idx] += (double)X[i] * X[i];
+    }
+    for (i = 0; i < n; i++) {
+        double m = s[gi[i]] / (double)cnt, var = q[gi[i]] / (double)cnt - m * m;
+        out[i] = (float)((X[i] - m) / (sqrt(var > 0 ? var : 0) + 1e-9));
+    }
+}
+
+/* Det by Gaussian elimination with partial pivoting: det = sign * prod of pivots. */
+static void eval_det(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int64_t M = x->dims[x->rank - 1], batch = ir_numel(Y(c, 0)), q, i, j, k;
+    double *a = arena_array(c->g->a, (size_t)(M * M) + 1, sizeof(double));
+    float *out = new_out(c, 0);
+    for (q = 0; q < batch; q++) {
+        double det = 1;
+        for (i = 0; i < M * M; i++)
+            a[i] = F(c, 0)[q * M * M + i];
+        for (k = 0; k < M && det != 0; k++) {
+            int64_t p = k;
+            for (i = k + 1; i < M; i++)
+                if (fabs(a[i * M + k]) > fabs(a[p * M + k]))
+                    p = i;
+            if (p != k) {
+                for (j = 0; j < M; j++) {
+                    double t = a[k * M + j];
+                    a[k * M + j] = a[p * M + j];
+                    a[p * M + j] = t;
+                }
+                det = -det;
+            }
+            det *= a[k * M + k];
+            for (i = k + 1; i < M && det != 0; i++) {
+                double f = a[i * M + k] / a[k * M + k];
+                for (j = k + 1; j < M; j++)
+                    a[i * M + j] -= f * a[k * M + j];
+            }
+        }
+        out[q] = (float)det;
+    }
+}
+
 typedef void (*EvalFn)(Ctx *);
 static const EvalFn eval_fns[] = {
 #define OP(id, name, cls) eval_##cls,
@@ -563,7 +1033,7 @@ void interp_node(Graph *g, const Node *n, void **vals)
     c.n = n;
     c.vals = vals;
     for (i = 0; i < n->n_in; i++)
-        if (n->in[i] != TC_NONE && !vals[n->in[i]] && n->op != OP_SHAPE)
+        if (n->in[i] != TC_NONE && !vals[n->in[i]] && n->op != OP_SHAPE && n->op != OP_SIZE)
             BUG("interp_node: input without data");
     eval_fns[n->op](&c);
     for (i = 1; i < n->n_out; i++)

@@ -267,9 +267,21 @@ static void load_attr(Loader *L, Node *n, Attr *at, const Onnx__AttributeProto *
         for (i = 0; i < ap->n_ints; i++)
             at->ints[i] = ap->ints[i];
         break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR:
+        if (!ap->t) {
+            at->kind = AT_OTHER;
+            break;
+        }
+        at->kind = AT_TENSOR;
+        at->t = arena_alloc(g->a, sizeof *at->t);
+        at->t->dtype = DT_FLOAT;
+        at->t->producer = at->t->input_index = at->t->output_index = -1;
+        at->t->alias = TC_NONE;
+        at->t->offset = -1;
+        load_tensor(L, at->t, ap->t, arena_printf(g->a, "%s: attribute '%s'", ir_where(g, n), safe(g->a, at->name)));
+        break;
     default:
         at->kind = AT_OTHER;
-        (void)n;
         break;
     }
 }

@@ -45,4 +45,73 @@
     OP(OP_RESIZE,      "Resize",        resize)          \
     OP(OP_UPSAMPLE,    "Upsample",      resize)          \
     OP(OP_DEPTHTOSPACE, "DepthToSpace", depthspace)      \
-    OP(OP_SPACETODEPTH, "SpaceToDepth", depthspace)
+    OP(OP_SPACETODEPTH, "SpaceToDepth", depthspace)      \
+    /* element-wise math: one input, one output of the same shape */ \
+    OP(OP_EXP,         "Exp",           elem)            \
+    OP(OP_LOG,         "Log",           elem)            \
+    OP(OP_SQRT,        "Sqrt",          elem)            \
+    OP(OP_ABS,         "Abs",           elem)            \
+    OP(OP_NEG,         "Neg",           elem)            \
+    OP(OP_RECIPROCAL,  "Reciprocal",    elem)            \
+    OP(OP_FLOOR,       "Floor",         elem)            \
+    OP(OP_CEIL,        "Ceil",          elem)            \
+    OP(OP_ROUND,       "Round",         elem)            \
+    OP(OP_SIGN,        "Sign",          elem)            \
+    OP(OP_ERF,         "Erf",           elem)            \
+    OP(OP_SIN,         "Sin",           elem)            \
+    OP(OP_COS,         "Cos",           elem)            \
+    OP(OP_TAN,         "Tan",           elem)            \
+    OP(OP_SINH,        "Sinh",          elem)            \
+    OP(OP_COSH,        "Cosh",          elem)            \
+    OP(OP_ASIN,        "Asin",          elem)            \
+    OP(OP_ACOS,        "Acos",          elem)            \
+    OP(OP_ATAN,        "Atan",          elem)            \
+    OP(OP_ASINH,       "Asinh",         elem)            \
+    OP(OP_ACOSH,       "Acosh",         elem)            \
+    OP(OP_ATANH,       "Atanh",         elem)            \
+    OP(OP_ELU,         "Elu",           elem)            \
+    OP(OP_SELU,        "Selu",          elem)            \
+    OP(OP_CELU,        "Celu",          elem)            \
+    OP(OP_HARDSIGMOID, "HardSigmoid",   elem)            \
+    OP(OP_HARDSWISH,   "HardSwish",     elem)            \
+    OP(OP_SOFTPLUS,    "Softplus",      elem)            \
+    OP(OP_SOFTSIGN,    "Softsign",      elem)            \
+    OP(OP_THRESHRELU,  "ThresholdedRelu", elem)          \
+    OP(OP_SHRINK,      "Shrink",        elem)            \
+    OP(OP_GELU,        "Gelu",          elem)            \
+    /* element-wise over broadcast inputs */             \
+    OP(OP_MAX,         "Max",           nary)            \
+    OP(OP_MIN,         "Min",           nary)            \
+    OP(OP_SUM,         "Sum",           nary)            \
+    OP(OP_MEAN,        "Mean",          nary)            \
+    OP(OP_POW,         "Pow",           nary)            \
+    OP(OP_PRELU,       "PRelu",         nary)            \
+    OP(OP_MOD,         "Mod",           nary)            \
+    OP(OP_CLIP,        "Clip",          clip)            \
+    /* reductions over axes */                           \
+    OP(OP_REDUCESUM,   "ReduceSum",     reduce)          \
+    OP(OP_REDUCEMEAN,  "ReduceMean",    reduce)          \
+    OP(OP_REDUCEMAX,   "ReduceMax",     reduce)          \
+    OP(OP_REDUCEMIN,   "ReduceMin",     reduce)          \
+    OP(OP_REDUCEPROD,  "ReduceProd",    reduce)          \
+    OP(OP_REDUCEL1,    "ReduceL1",      reduce)          \
+    OP(OP_REDUCEL2,    "ReduceL2",      reduce)          \
+    OP(OP_REDUCELOGSUM, "ReduceLogSum", reduce)          \
+    OP(OP_REDUCELOGSUMEXP, "ReduceLogSumExp", reduce)    \
+    OP(OP_REDUCESUMSQUARE, "ReduceSumSquare", reduce)    \
+    OP(OP_HARDMAX,     "Hardmax",       hardmax)         \
+    OP(OP_LRN,         "LRN",           lrn)             \
+    OP(OP_MVN,         "MeanVarianceNormalization", mvn) \
+    OP(OP_DET,         "Det",           det)             \
+    /* data movement: an affine map from output to input positions */ \
+    OP(OP_TRANSPOSE,   "Transpose",     copy)            \
+    OP(OP_SLICE,       "Slice",         copy)            \
+    OP(OP_EXPAND,      "Expand",        copy)            \
+    OP(OP_TILE,        "Tile",          copy)            \
+    OP(OP_SPLIT,       "Split",         split)           \
+    OP(OP_SIZE,        "Size",          size)            \
+    OP(OP_CONSTOFSHAPE, "ConstantOfShape", constofshape) \
+    /* recurrent layers, several outputs */              \
+    OP(OP_RNN,         "RNN",           rnn)             \
+    OP(OP_GRU,         "GRU",           rnn)             \
+    OP(OP_LSTM,        "LSTM",          rnn)

@@ -1009,6 +1009,558 @@ static void shape_depthspace(Graph *g, Node *n)
     ir_set_dims(out(g, n, 0), 4, d);
 }
 
+/* ===== element-wise math, Max/Min/Sum/Mean/Pow/PRelu, Clip, reductions,
+ * Hardmax, data movement, Split, Size, ConstantOfShape ===== */
+
+static void shape_elem(Graph *g, Node *n)
+{
+    Tensor *x;
+    const Attr *ap = attr_get(n, "approximate");
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    /* integer Neg/Abs/Sign occur in shape computations (folded at compile time) */
+    if (x->dtype != DT_FLOAT && n->op != OP_NEG && n->op != OP_ABS && n->op != OP_SIGN)
+        node_error(g, n, "input must be float");
+    out(g, n, 0)->dtype = x->dtype;
+    if (n->op == OP_GELU && ap && (ap->kind != AT_STRING || (strcmp(ap->s, "none") != 0 && strcmp(ap->s, "tanh") != 0))) {
+        char found[40];
+        sanitize_comment(found, sizeof found, ap->kind == AT_STRING ? ap->s : "");
+        node_error(g, n, "attribute 'approximate' is \"%s\"; expected \"none\" or \"tanh\"", found);
+    }
+    if (n->op == OP_CELU && !(attr_float(n, "alpha", 1.0f) > 0.0f))
+        node_error(g, n, "attribute 'alpha' must be positive, found %g", (double)attr_float(n, "alpha", 1.0f));
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* Max, Min, Sum, Mean: any number of inputs; Pow, PRelu: two. All broadcast. */
+static void shape_nary(Graph *g, Node *n)
+{
+    Tensor *y = out(g, n, 0);
+    int i;
+    if (n->op == OP_POW || n->op == OP_PRELU || n->op == OP_MOD)
+        need_inputs(g, n, 2, 2);
+    if (n->op == OP_MOD && attr_int(n, "fmod", 0) != 1)
+        node_error(g, n, "attribute 'fmod' is %lld; on float tensors only fmod = 1 (C's fmod) is defined",
+                   (long long)attr_int(n, "fmod", 0));
+    else
+        need_inputs(g, n, 1, 64);
+    for (i = 0; i < n->n_in; i++)
+        if (in(g, n, i)->dtype != DT_FLOAT)
+            node_error(g, n, "input %d must be float (integer tensors are supported only in shape computations)", i);
+    /* PRelu before opset 7: a 1-D slope of length C is per channel (axis 1) */
+    if (n->op == OP_PRELU && g->opset < 7 && in(g, n, 1)->rank == 1 && in(g, n, 0)->rank > 2 &&
+        in(g, n, 1)->dims[0] == in(g, n, 0)->dims[1] && in(g, n, 1)->f) {
+        TensorId id = ir_new_tensor(g, g->t[n->in[1]].name);
+        Tensor *s = &g->t[id], *x0 = in(g, n, 0);
+        int64_t d[TC_MAX_RANK];
+        for (i = 0; i < x0->rank - 1; i++)
+            d[i] = i ? 1 : x0->dims[1];
+        ir_set_dims(s, x0->rank - 1, d);
+        s->f = g->t[n->in[1]].f;
+        n->in[1] = id;
+        y = out(g, n, 0);
+    }
+    ir_set_dims(y, in(g, n, 0)->rank, in(g, n, 0)->dims);
+    for (i = 1; i < n->n_in; i++)
+        broadcast(g, n, y, in(g, n, i), y);
+    /* PRelu: the slope broadcasts to X, never the other way */
+    if (n->op == OP_PRELU && !ir_same_shape(y, in(g, n, 0)))
+        node_error(g, n, "slope %s does not broadcast to X %s", ir_shape_str(g->a, in(g, n, 1)),
+                   ir_shape_str(g->a, in(g, n, 0)));
+}
+
+/* min and max: attributes before opset 11, optional constant inputs after. */
+int clip_bounds(Graph *g, const Node *n, float *lo, float *hi)
+{
+    int has = 0, i;
+    if (g->opset < 11) {
+        if (attr_get(n, "min"))
+            *lo = attr_float(n, "min", 0.0f), has |= 1;
+        if (attr_get(n, "max"))
+            *hi = attr_float(n, "max", 0.0f), has |= 2;
+        return has;
+    }
+    for (i = 1; i < 3 && i < n->n_in; i++) {
+        const Tensor *b;
+        if (n->in[i] == TC_NONE)
+            continue;
+        b = &g->t[n->in[i]];
+        if (b->dtype != DT_FLOAT || ir_numel(b) != 1)
+            node_error(g, n, "'%s' must be a float scalar, found %s", i == 1 ? "min" : "max", ir_shape_str(g->a, b));
+        if (b->f)
+            *(i == 1 ? lo : hi) = b->f[0];
+        has |= b->f ? i : 4 * i; /* 4, 8: read at run time */
+    }
+    return has;
+}
+
+static void shape_clip(Graph *g, Node *n)
+{
+    Tensor *x;
+    float lo, hi;
+    need_inputs(g, n, 1, 3);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    clip_bounds(g, n, &lo, &hi);
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/*
+ * The axes: an attribute, or (ReduceSum from opset 13, the others from 18)
+ * a constant input. No axes means all of them, unless noop_with_empty_axes
+ * asks for no reduction at all.
+ */
+int reduce_axes(Graph *g, const Node *n, int *reduced)
+{
+    const Tensor *x = &g->t[n->in[0]];
+    const Attr *at = attr_get(n, "axes");
+    const int64_t *ax = NULL;
+    int64_t k = 0, i;
+    int any = 0;
+    if (n->n_in >= 2 && n->in[1] != TC_NONE) {
+        const Tensor *t = &g->t[n->in[1]];
+        if (!t->i || t->rank != 1)
+            node_error(g, n, "axes must be a constant 1-D int64 tensor");
+        ax = t->i;
+        k = t->dims[0];
+    } else if (at) {
+        if (at->kind != AT_INTS)
+            node_error(g, n, "attribute 'axes' must be a list of ints");
+        ax = at->ints;
+        k = (int64_t)at->n;
+    }
+    for (i = 0; i < x->rank; i++)
+        reduced[i] = k == 0 && !attr_int(n, "noop_with_empty_axes", 0);
+    for (i = 0; i < k; i++) {
+        int a;
+        if (ax[i] < -x->rank || ax[i] >= x->rank)
+            node_error(g, n, "axis %lld is out of range for rank %d", (long long)ax[i], x->rank);
+        a = (int)(ax[i] < 0 ? ax[i] + x->rank : ax[i]);
+        if (reduced[a])
+            node_error(g, n, "axis %lld is repeated", (long long)ax[i]);
+        reduced[a] = 1;
+    }
+    for (i = 0; i < x->rank; i++)
+        any |= reduced[i];
+    return any;
+}
+
+static void shape_reduce(Graph *g, Node *n)
+{
+    Tensor *x;
+    int reduced[TC_MAX_RANK], i, r = 0;
+    int64_t d[TC_MAX_RANK], keep = attr_int(n, "keepdims", 1), count = 1;
+    need_inputs(g, n, 1, 2);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    if (keep != 0 && keep != 1)
+        node_error(g, n, "attribute 'keepdims' must be 0 or 1, found %lld", (long long)keep);
+    reduce_axes(g, n, reduced);
+    for (i = 0; i < x->rank; i++) {
+        if (reduced[i])
+            count *= x->dims[i];
+        if (!reduced[i])
+            d[r++] = x->dims[i];
+        else if (keep)
+            d[r++] = 1;
+    }
+    if (count == 0)
+        node_error(g, n, "reduces over an empty set of elements");
+    ir_set_dims(out(g, n, 0), r, d);
+}
+
+static void shape_hardmax(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    norm_axis(g, n, attr_int(n, "axis", g->opset >= 13 ? -1 : 1), x->rank);
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* A constant 1-D int64 input, or an ints attribute (older opsets); its length, -1 when absent. */
+static int64_t const_int_list(Graph *g, const Node *n, int input, const char *attr, const int64_t **v)
+{
+    const Attr *at = attr ? attr_get(n, attr) : NULL;
+    if (input < n->n_in && n->in[input] != TC_NONE) {
+        const Tensor *t = &g->t[n->in[input]];
+        if (!t->i || t->rank != 1)
+            node_error(g, n, "input %d must be a constant 1-D integer tensor; values computed at run time are not supported",
+                       input);
+        *v = t->i;
+        return t->dims[0];
+    }
+    if (at) {
+        if (at->kind != AT_INTS)
+            node_error(g, n, "attribute '%s' must be a list of ints", attr);
+        *v = at->ints;
+        return (int64_t)at->n;
+    }
+    *v = NULL;
+    return -1;
+}
+
+/*
+ * Slice along one axis, ONNX rules: negative start/end count from the end;
+ * then start is clamped to [0, dim] (step > 0) or [0, dim-1] (step < 0), end to
+ * [0, dim] or [-1, dim-1]; the count is ceil((end - start) / step), at least 0.
+ */
+static void slice_axis(int64_t dim, int64_t start, int64_t end, int64_t step, int64_t *first, int64_t *count)
+{
+    if (start < 0)
+        start += dim;
+    if (end < 0)
+        end += dim;
+    if (step > 0) {
+        start = start < 0 ? 0 : start > dim ? dim : start;
+        end = end < 0 ? 0 : end > dim ? dim : end;
+        *count = end > start ? (end - start + step - 1) / step : 0;
+    } else {
+        start = start < 0 ? 0 : start > dim - 1 ? dim - 1 : start;
+        end = end < -1 ? -1 : end > dim - 1 ? dim - 1 : end;
+        *count = start > end ? (start - end + (-step) - 1) / (-step) : 0;
+    }
+    *first = start;
+}
+
+void copy_map(Graph *g, const Node *n, CopyMap *m)
+{
+    const Tensor *x = &g->t[n->in[0]];
+    int64_t xs[TC_MAX_RANK], s = 1;
+    const int64_t *v;
+    int64_t k, i;
+    for (i = x->rank - 1; i >= 0; i--) {
+        xs[i] = s;
+        s *= x->dims[i];
+    }
+    memset(m, 0, sizeof *m);
+    switch (n->op) {
+    case OP_TRANSPOSE: {
+        int used[TC_MAX_RANK] = {0};
+        k = const_int_list(g, n, 99, "perm", &v);
+        if (k >= 0 && k != x->rank)
+            node_error(g, n, "perm has %lld entries, the input has rank %d", (long long)k, x->rank);
+        for (i = 0; i < x->rank; i++) {
+            int64_t p = k < 0 ? x->rank - 1 - i : v[i];
+            if (p < 0 || p >= x->rank || used[p])
+                node_error(g, n, "perm is not a permutation of 0..%d", x->rank - 1);
+            used[p] = 1;
+            m->dims[i] = x->dims[p];
+            m->stride[i] = xs[p];
+        }
+        m->rank = x->rank;
+        break;
+    }
+    case OP_SLICE: {
+        const int64_t *st, *en, *ax = NULL, *sp = NULL;
+        int64_t ns, ne, na, nsp;
+        int seen[TC_MAX_RANK] = {0};
+        if (g->opset < 10) {
+            ns = const_int_list(g, n, 99, "starts", &st);
+            ne = const_int_list(g, n, 99, "ends", &en);
+            na = const_int_list(g, n, 99, "axes", &ax);
+            nsp = -1;
+        } else {
+            ns = const_int_list(g, n, 1, NULL, &st);
+            ne = const_int_list(g, n, 2, NULL, &en);
+            na = const_int_list(g, n, 3, NULL, &ax);
+            nsp = const_int_list(g, n, 4, NULL, &sp);
+        }
+        if (ns < 0 || ne < 0 || ns != ne || (na >= 0 && na != ns) || (nsp >= 0 && nsp != ns))
+            node_error(g, n, "starts, ends, axes and steps must be given and have the same length");
+        for (i = 0; i < x->rank; i++) {
+            m->dims[i] = x->dims[i];
+            m->stride[i] = xs[i];
+        }
+        m->rank = x->rank;
+        for (k = 0; k < ns; k++) {
+            int64_t a = na >= 0 ? ax[k] : k, step = nsp >= 0 ? sp[k] : 1, first, count;
+            if (a < -x->rank || a >= x->rank)
+                node_error(g, n, "axis %lld is out of range for rank %d", (long long)a, x->rank);
+            a = a < 0 ? a + x->rank : a;
+            if (seen[a]++)
+                node_error(g, n, "axis %lld is repeated", (long long)a);
+            if (step == 0)
+                node_error(g, n, "steps[%lld] is 0; steps must be nonzero", (long long)k);
+            if (step < -((int64_t)1 << 40) || step > ((int64_t)1 << 40))
+                node_error(g, n, "step %lld is out of range", (long long)step);
+            slice_axis(x->dims[a], st[k], en[k], step, &first, &count);
+            m->base += first * xs[a];
+            m->dims[a] = count;
+            m->stride[a] = step * xs[a];
+        }
+        break;
+    }
+    case OP_EXPAND: {
+        Tensor t;
+        int r;
+        k = const_int_list(g, n, 1, NULL, &v);
+        if (k < 0 || k > TC_MAX_RANK)
+            node_error(g, n, "the shape must be a constant 1-D tensor of at most %d entries", TC_MAX_RANK);
+        memset(&t, 0, sizeof t);
+        t.rank = (int)k;
+        for (i = 0; i < k; i++) {
+            if (v[i] < 0 || v[i] > ((int64_t)1 << 31))
+                node_error(g, n, "shape entry %lld is %lld", (long long)i, (long long)v[i]);
+            t.dims[i] = v[i];
+        }
+        broadcast(g, (Node *)n, x, &t, &t);
+        r = t.rank;
+        for (i = 0; i < r; i++) {
+            int64_t xi = i - (r - x->rank);
+            m->dims[i] = t.dims[i];
+            m->stride[i] = xi >= 0 && x->dims[xi] != 1 ? xs[xi] : 0;
+        }
+        m->rank = r;
+        break;
+    }
+    case OP_TILE:
+        k = const_int_list(g, n, 1, NULL, &v);
+        if (k != x->rank)
+            node_error(g, n, "repeats must be a constant 1-D tensor with one entry per input axis (%d)", x->rank);
+        for (i = 0; i < x->rank; i++) {
+            if (v[i] < 0 || v[i] > ((int64_t)1 << 31))
+                node_error(g, n, "repeat %lld is %lld", (long long)i, (long long)v[i]);
+            m->dims[2 * i] = v[i];
+            m->stride[2 * i] = 0;
+            m->dims[2 * i + 1] = x->dims[i];
+            m->stride[2 * i + 1] = xs[i];
+            m->y_dims[i] = v[i] * x->dims[i];
+        }
+        m->rank = 2 * x->rank;
+        m->y_rank = x->rank;
+        return;
+    default:
+        BUG("not a copy op");
+    }
+    m->y_rank = m->rank;
+    for (i = 0; i < m->rank; i++)
+        m->y_dims[i] = m->dims[i];
+}
+
+static void shape_copy(Graph *g, Node *n)
+{
+    CopyMap m;
+    if (n->op == OP_TRANSPOSE)
+        need_inputs(g, n, 1, 1);
+    else if (n->op == OP_SLICE)
+        need_inputs(g, n, g->opset < 10 ? 1 : 3, g->opset < 10 ? 1 : 5);
+    else
+        need_inputs(g, n, 2, 2);
+    copy_map(g, n, &m);
+    out(g, n, 0)->dtype = in(g, n, 0)->dtype;
+    ir_set_dims(out(g, n, 0), m.y_rank, m.y_dims);
+}
+
+/* Split: sizes from the input (opset 13+) or attribute 'split', else equal parts. */
+static void shape_split(Graph *g, Node *n)
+{
+    Tensor *x;
+    const int64_t *v;
+    int64_t k, total = 0, d[TC_MAX_RANK];
+    int axis, j;
+    need_inputs(g, n, 1, 2);
+    x = in(g, n, 0);
+    axis = norm_axis(g, n, attr_int(n, "axis", 0), x->rank);
+    k = const_int_list(g, n, 1, "split", &v);
+    if (attr_get(n, "num_outputs") && attr_int(n, "num_outputs", -1) != n->n_out)
+        node_error(g, n, "attribute 'num_outputs' is %lld but the node has %d outputs",
+                   (long long)attr_int(n, "num_outputs", -1), n->n_out);
+    if (k >= 0 && k != n->n_out)
+        node_error(g, n, "split has %lld entries for %d outputs", (long long)k, n->n_out);
+    for (j = 0; j < n->n_out; j++) {
+        Tensor *y = out(g, n, j);
+        int64_t len;
+        if (k >= 0) {
+            len = v[j];
+        } else {
+            int64_t part = (x->dims[axis] + n->n_out - 1) / n->n_out;
+            if (x->dims[axis] % n->n_out && g->opset < 18)
+                node_error(g, n, "dimension %lld of axis %d does not split into %d equal parts",
+                           (long long)x->dims[axis], axis, n->n_out);
+            len = total + part <= x->dims[axis] ? part : x->dims[axis] - total;
+        }
+        if (len < 0)
+            node_error(g, n, "split size %lld is negative", (long long)len);
+        if (!y->name[0])
+            node_error(g, n, "output %d has no name; every output of Split must be used or named", j);
+        memcpy(d, x->dims, sizeof d);
+        d[axis] = len;
+        y->dtype = x->dtype;
+        ir_set_dims(y, x->rank, d);
+        total += len;
+    }
+    if (total != x->dims[axis])
+        node_error(g, n, "the parts add up to %lld, axis %d has %lld", (long long)total, axis, (long long)x->dims[axis]);
+}
+
+static void shape_size(Graph *g, Node *n)
+{
+    need_inputs(g, n, 1, 1);
+    (void)in(g, n, 0);
+    out(g, n, 0)->dtype = DT_INT64;
+    ir_set_dims(out(g, n, 0), 0, NULL);
+}
+
+static void shape_constofshape(Graph *g, Node *n)
+{
+    const Attr *at = attr_get(n, "value");
+    const int64_t *v;
+    int64_t k, i;
+    Tensor *y = out(g, n, 0);
+    need_inputs(g, n, 1, 1);
+    k = const_int_list(g, n, 0, NULL, &v);
+    if (k > TC_MAX_RANK)
+        node_error(g, n, "the shape has %lld entries, more than the maximum rank %d", (long long)k, TC_MAX_RANK);
+    if (at && (at->kind != AT_TENSOR || ir_numel(at->t) != 1))
+        node_error(g, n, "attribute 'value' must be a tensor of one element");
+    y->dtype = at ? at->t->dtype : DT_FLOAT;
+    for (i = 0; i < k; i++)
+        if (v[i] < 0)
+            node_error(g, n, "shape entry %lld is %lld", (long long)i, (long long)v[i]);
+    ir_set_dims(y, (int)k, v);
+}
+
+/*
+ * RNN, GRU, LSTM: X [T,B,I] (layout 0) or [B,T,I] (layout 1); W [D,G*H,I],
+ * R [D,G*H,H], B [D,2*G*H], initial_h [D,B,H] (LSTM: initial_c, P [D,3H])
+ * with G = 1, 3, 4 gates. Outputs Y [T,D,B,H] (or [B,T,D,H]), Y_h and Y_c
+ * [D,B,H] (or [B,D,H]). Default activations only; clip is supported.
+ */
+int rnn_gates(OpKind op) { return op == OP_RNN ? 1 : op == OP_GRU ? 3 : 4; }
+
+int ir_multi_output(OpKind op) { return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM; }
+
+static void shape_rnn(Graph *g, Node *n)
+{
+    Tensor *x, *w, *r;
+    const Attr *dir = attr_get(n, "direction");
+    int64_t G = rnn_gates(n->op), H = attr_int(n, "hidden_size", -1), T, Bn, I, D, d[4];
+    int layout = (int)attr_int(n, "layout", 0), i;
+    static const char *const unsupported[] = {"activations", "activation_alpha", "activation_beta"};
+    need_inputs(g, n, 3, n->op == OP_LSTM ? 8 : 6);
+    for (i = 0; i < 3; i++)
+        if (attr_get(n, unsupported[i]))
+            node_error(g, n, "attribute '%s' is not supported (only the default activations are)", unsupported[i]);
+    if (n->op == OP_LSTM && attr_int(n, "input_forget", 0))
+        node_error(g, n, "attribute 'input_forget' = %lld is not supported", (long long)attr_int(n, "input_forget", 0));
+    if (layout != 0 && layout != 1)
+        node_error(g, n, "attribute 'layout' must be 0 or 1, found %d", layout);
+    if (dir && (dir->kind != AT_STRING ||
+                (strcmp(dir->s, "forward") && strcmp(dir->s, "reverse") && strcmp(dir->s, "bidirectional"))))
+        node_error(g, n, "attribute 'direction' must be \"forward\", \"reverse\" or \"bidirectional\"");
+    D = dir && strcmp(dir->s, "bidirectional") == 0 ? 2 : 1;
+    x = in(g, n, 0);
+    w = in(g, n, 1);
+    r = in(g, n, 2);
+    if (x->rank != 3 || w->rank != 3 || r->rank != 3)
+        node_error(g, n, "X, W and R must have rank 3, found %s, %s and %s", ir_shape_str(g->a, x), ir_shape_str(g->a, w),
+                   ir_shape_str(g->a, r));
+    T = x->dims[layout ? 1 : 0];
+    Bn = x->dims[layout ? 0 : 1];
+    I = x->dims[2];
+    if (H <= 0)
+        H = w->dims[1] / G;
+    if (w->dims[0] != D || w->dims[1] != G * H || w->dims[2] != I)
+        node_error(g, n, "W is %s, expected [%lld,%lld,%lld]", ir_shape_str(g->a, w), (long long)D, (long long)(G * H), (long long)I);
+    if (r->dims[0] != D || r->dims[1] != G * H || r->dims[2] != H)
+        node_error(g, n, "R is %s, expected [%lld,%lld,%lld]", ir_shape_str(g->a, r), (long long)D, (long long)(G * H), (long long)H);
+    if (n->n_in > 3 && n->in[3] != TC_NONE &&
+        (in(g, n, 3)->rank != 2 || in(g, n, 3)->dims[0] != D || in(g, n, 3)->dims[1] != 2 * G * H))
+        node_error(g, n, "B is %s, expected [%lld,%lld]", ir_shape_str(g->a, in(g, n, 3)), (long long)D, (long long)(2 * G * H));
+    if (n->n_in > 4 && n->in[4] != TC_NONE) {
+        Tensor *sl = in(g, n, 4);
+        int64_t k;
+        if (!sl->i)
+            node_error(g, n, "sequence_lens must be a constant; lengths known only at run time are not supported");
+        for (k = 0; k < ir_numel(sl); k++)
+            if (sl->i[k] != T)
+                node_error(g, n, "sequence_lens[%lld] is %lld; only full sequences (%lld) are supported", (long long)k,
+                           (long long)sl->i[k], (long long)T);
+    }
+    for (i = 5; i < n->n_in && i < 7; i++)
+        if (n->in[i] != TC_NONE && ir_numel(in(g, n, i)) != D * Bn * H)
+            node_error(g, n, "input %d is %s, expected [%lld,%lld,%lld]", i, ir_shape_str(g->a, in(g, n, i)), (long long)D,
+                       (long long)Bn, (long long)H);
+    if (n->n_in > 7 && n->in[7] != TC_NONE && ir_numel(in(g, n, 7)) != D * 3 * H)
+        node_error(g, n, "P is %s, expected [%lld,%lld]", ir_shape_str(g->a, in(g, n, 7)), (long long)D, (long long)(3 * H));
+    for (i = 0; i < n->n_in; i++)
+        if (i != 4 && n->in[i] != TC_NONE && in(g, n, i)->dtype != DT_FLOAT)
+            node_error(g, n, "input %d must be float", i);
+    if (n->n_out > (n->op == OP_LSTM ? 3 : 2))
+        node_error(g, n, "has %d outputs, expected at most %d", n->n_out, n->op == OP_LSTM ? 3 : 2);
+    if (layout)
+        d[0] = Bn, d[1] = T, d[2] = D, d[3] = H;
+    else
+        d[0] = T, d[1] = D, d[2] = Bn, d[3] = H;
+    ir_set_dims(out(g, n, 0), 4, d);
+    for (i = 1; i < n->n_out; i++) {
+        if (layout)
+            d[0] = Bn, d[1] = D, d[2] = H;
+        else
+            d[0] = D, d[1] = Bn, d[2] = H;
+        out(g, n, i)->dtype = DT_FLOAT;
+        ir_set_dims(out(g, n, i), 3, d);
+    }
+}
+
+/* LRN over channels (axis 1): N x C x D1 ... */
+static void shape_lrn(Graph *g, Node *n)
+{
+    Tensor *x;
+    const Attr *sz = attr_get(n, "size");
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT || x->rank < 2)
+        node_error(g, n, "input must be a float tensor of rank 2 or more, found %s", ir_shape_str(g->a, x));
+    if (!sz || sz->kind != AT_INT || sz->i < 1)
+        node_error(g, n, "attribute 'size' must be a positive integer");
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* MeanVarianceNormalization: axes default to [0,2,3] (rank 4 only). */
+int mvn_axes(Graph *g, const Node *n, int *reduced)
+{
+    const Tensor *x = &g->t[n->in[0]];
+    int i;
+    if (attr_get(n, "axes"))
+        return reduce_axes(g, n, reduced);
+    if (x->rank != 4)
+        node_error(g, n, "the default axes [0,2,3] need a rank-4 input, found %s", ir_shape_str(g->a, x));
+    for (i = 0; i < 4; i++)
+        reduced[i] = i != 1;
+    return 1;
+}
+
+static void shape_mvn(Graph *g, Node *n)
+{
+    Tensor *x;
+    int reduced[TC_MAX_RANK];
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    if (attr_get(n, "across_channels") || attr_get(n, "normalize_variance"))
+        node_error(g, n, "the opset-1 attributes 'across_channels' and 'normalize_variance' are not supported");
+    mvn_axes(g, n, reduced);
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* Det: [..., M, M] -> [...]. */
+static void shape_det(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT || x->rank < 2 || x->dims[x->rank - 1] != x->dims[x->rank - 2])
+        node_error(g, n, "input must be float square matrices [..., M, M], found %s", ir_shape_str(g->a, x));
+    ir_set_dims(out(g, n, 0), x->rank - 2, x->dims);
+}
+
 typedef void (*ShapeFn)(Graph *, Node *);
 static const ShapeFn shape_fns[] = {
 #define OP(id, name, cls) shape_##cls,
@@ -1024,7 +1576,7 @@ void infer_node_shape(Graph *g, Node *n)
     for (i = 0; i < n->n_in; i++)
         if (n->in[i] != TC_NONE && g->t[n->in[i]].rank < 0)
             node_error(g, n, "input %d has no known shape", i);
-    if (n->n_out > 1 && n->op != OP_DROPOUT)
+    if (n->n_out > 1 && n->op != OP_DROPOUT && !ir_multi_output(n->op))
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])
                 node_error(g, n, "only one output is supported");

@@ -79,7 +79,7 @@ typedef enum {
 
 typedef enum { DT_FLOAT = 1, DT_INT64 = 7 } DType;
 
-typedef struct {
+typedef struct Tensor {
     char *name;
     DType dtype;
     int rank;           /* -1 while unknown */
@@ -107,6 +107,7 @@ typedef struct {
     float *floats;
     int64_t *ints;
     size_t n;           /* length of floats / ints */
+    struct Tensor *t;   /* AT_TENSOR: the value */
 } Attr;
 
 typedef struct {
@@ -231,6 +232,27 @@ typedef struct {
 } AxisMap;
 /* One map per axis; returns the pad value (Pad) or 0. */
 float resample_maps(Graph *g, const Node *n, AxisMap *maps);
+/* Data movement (Transpose, Slice, Expand, Tile) as an affine map: output
+ * position (i_0, ..., i_{rank-1}) in row-major order reads input element
+ * base + sum_k i_k * stride[k]. Tile splits each output axis in two. */
+typedef struct {
+    int rank;
+    int64_t dims[2 * TC_MAX_RANK], stride[2 * TC_MAX_RANK], base;
+    int y_rank;         /* the output's shape */
+    int64_t y_dims[TC_MAX_RANK];
+} CopyMap;
+void copy_map(Graph *g, const Node *n, CopyMap *m);
+/* Reduced axes of a Reduce* node (flags per input axis); 0 when none is reduced. */
+int reduce_axes(Graph *g, const Node *n, int *reduced);
+/* Clip's bounds: bit 1 when *lo is set, bit 2 when *hi is; bits 4 and 8
+ * when min or max is a run-time input (the node's input 1 or 2). */
+int clip_bounds(Graph *g, const Node *n, float *lo, float *hi);
+/* MeanVarianceNormalization's axes (default [0,2,3]), as reduce_axes. */
+int mvn_axes(Graph *g, const Node *n, int *reduced);
+/* Gates of a recurrent layer: RNN 1, GRU 3, LSTM 4. */
+int rnn_gates(OpKind op);
+/* Nodes whose every output is computed (Split, RNN, GRU, LSTM); others compute output 0 only. */
+int ir_multi_output(OpKind op);
 
 /* ===== interp.c: the reference interpreter ===== */
 

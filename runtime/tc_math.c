@@ -801,3 +801,119 @@ static float tc_cosf(float x)
     return y;
 }
 /* TC_END */
+
+/* TC_FUNC tc_atanf USES tc_bits */
+/* atan(x) = -atan(-x).  For a = |x|: atan(a) = pi/2 + atan(-1/a) when
+ * a > tan(3pi/8), pi/4 + atan((a-1)/(a+1)) when a > tan(pi/8), so the kernel
+ * sees |t| <= tan(pi/8) and computes atan(t) = t + t^3 * P(t^2), P a degree-4
+ * least-squares fit (weighted for relative error) made for ticketc with
+ * numpy.  pi/2 and pi/4 are added as hi + lo.
+ * Max error: 2 ulp (against glibc on every 7th float). */
+static float tc_atanf(float x)
+{
+    unsigned int u = tc_to_bits(x);
+    float a = tc_from_bits(u & 0x7fffffffu), t, z, r, hi = 0.0f, lo = 0.0f;
+
+    if ((u & 0x7fffffffu) > 0x7f800000u)
+        return x + x;                           /* nan */
+    if (a < 0x1p-12f)
+        return x;                               /* atan(x) = x - x^3/3 rounds to x; keeps -0 */
+    if (a > 0x1p26f) {
+        t = 0.0f;                               /* atan(a) = pi/2 - 1/a, 1/a below half an ulp */
+        hi = 0x1.921fb6p+0f;
+        lo = -0x1.777a5cp-25f;
+    } else if (a > 2.41421356f) {
+        t = -1.0f / a;
+        hi = 0x1.921fb6p+0f;
+        lo = -0x1.777a5cp-25f;
+    } else if (a > 0.41421356f) {
+        t = (a - 1.0f) / (a + 1.0f);
+        hi = 0x1.921fb6p-1f;
+        lo = -0x1.777a5cp-26f;
+    } else {
+        t = a;
+    }
+    z = t * t;
+    r = t + t * z * (-0x1.555548p-2f + z * (0x1.99916ep-3f + z * (-0x1.23b2aap-3f
+            + z * (0x1.b1cc1ep-4f + z * -0x1.f15b74p-5f))));
+    r = hi + (lo + r);
+    return u >> 31 ? -r : r;
+}
+/* TC_END */
+
+/* TC_FUNC tc_asinf USES tc_atanf tc_sqrtf */
+/* asin(x) = atan(x / sqrt((1-x)(1+x))); (1-x)(1+x) instead of 1-x^2 keeps
+ * the relative error small near |x| = 1, where 1-x is exact.  |x| = 1 gives
+ * x/0 = ±inf and atan(±inf) = ±pi/2; |x| > 1 gives sqrt(negative) = nan.
+ * Max error: 3 ulp (against glibc on every 7th float). */
+static float tc_asinf(float x)
+{
+    if (x == 0.0f)
+        return x;                               /* keeps -0 */
+    return tc_atanf(x / tc_sqrtf((1.0f - x) * (1.0f + x)));
+}
+/* TC_END */
+
+/* TC_FUNC tc_acosf USES tc_atanf tc_sqrtf */
+/* acos(x) = 2 atan(sqrt((1-x)/(1+x))), in [0, pi]: x = -1 gives
+ * 2 atan(inf) = pi; |x| > 1 gives sqrt(negative) = nan.
+ * Max error: 3 ulp (against glibc on every 7th float). */
+static float tc_acosf(float x)
+{
+    return 2.0f * tc_atanf(tc_sqrtf((1.0f - x) / (1.0f + x)));
+}
+/* TC_END */
+
+/* TC_FUNC tc_asinhf USES tc_logf tc_log1pf tc_sqrtf tc_bits */
+/* asinh(x) = sign(x) log(a + sqrt(a^2 + 1)), a = |x|, computed as
+ * log1p(a + a^2 / (1 + sqrt(1 + a^2))) (no cancellation for small a), and
+ * as log(a) + log 2 once a^2 + 1 rounds to a^2.
+ * Max error: 2 ulp (against glibc on every 7th float). */
+static float tc_asinhf(float x)
+{
+    unsigned int u = tc_to_bits(x);
+    float a = tc_from_bits(u & 0x7fffffffu), r;
+
+    if (a < 0x1p-12f || a != a)
+        return x + x * 0.0f;                    /* x, nan; keeps -0 */
+    if (a > 0x1p12f)
+        r = tc_logf(a) + 0x1.62e43p-1f;
+    else
+        r = tc_log1pf(a + a * a / (1.0f + tc_sqrtf(1.0f + a * a)));
+    return u >> 31 ? -r : r;
+}
+/* TC_END */
+
+/* TC_FUNC tc_acoshf USES tc_logf tc_log1pf tc_sqrtf */
+/* acosh(x) = log(x + sqrt(x^2 - 1)) for x >= 1, computed with t = x - 1
+ * (exact for x <= 2) as log1p(t + sqrt(2t + t^2)), and as log(x) + log 2
+ * once x^2 - 1 rounds to x^2.  x < 1 gives nan.
+ * Max error: 2 ulp (against glibc on every 7th float). */
+static float tc_acoshf(float x)
+{
+    float t = x - 1.0f;
+
+    if (!(x >= 1.0f))
+        return x < 1.0f ? tc_sqrtf(-1.0f) : x + x;   /* nan for x < 1 and for nan */
+    if (x > 0x1p12f)
+        return tc_logf(x) + 0x1.62e43p-1f;
+    return tc_log1pf(t + tc_sqrtf(t * (2.0f + t)));
+}
+/* TC_END */
+
+/* TC_FUNC tc_atanhf USES tc_log1pf tc_bits */
+/* atanh(x) = sign(x) log1p(2a / (1-a)) / 2 with a = |x| (odd: log1p near -1
+ * would amplify rounding); 1-a is exact near 1, a = 1 gives inf, a > 1
+ * gives log1p(< -1) = nan.
+ * Max error: 2 ulp (against glibc on every 7th float). */
+static float tc_atanhf(float x)
+{
+    unsigned int u = tc_to_bits(x);
+    float a = tc_from_bits(u & 0x7fffffffu), r;
+
+    if (x == 0.0f)
+        return x;                               /* keeps -0 */
+    r = 0.5f * tc_log1pf(2.0f * a / (1.0f - a));
+    return u >> 31 ? -r : r;
+}
+/* TC_END */

@@ -126,3 +126,21 @@ save("resize_cubic", model([helper.make_node("Resize", ["x", "", "sc"], ["y"], n
 save("pad_wrap", model([helper.make_node("Pad", ["x", "p"], ["y"], name="pad1", mode="wrap")],
                        [fin("x", [1, 4])], [fin("y", None)],
                        [numpy_helper.from_array(np.array([0, 1, 0, 1], dtype=np.int64), "p")]))
+save("gelu_approximate", model([helper.make_node("Gelu", ["x"], ["y"], name="gelu1", approximate="fast")],
+                               [fin("x", [1, 3])], [fin("y", None)], opset=20))
+save("reduce_keepdims", model([helper.make_node("ReduceMean", ["x"], ["y"], name="mean1", axes=[1], keepdims=2)],
+                              [fin("x", [1, 3])], [fin("y", None)]))
+save("slice_zero_step", model([helper.make_node("Slice", ["x", "s", "e", "a", "st"], ["y"], name="sl")],
+                              [fin("x", [1, 6])], [fin("y", None)],
+                              [numpy_helper.from_array(np.array([v], dtype=np.int64), k)
+                               for k, v in [("s", 0), ("e", 6), ("a", 1), ("st", 0)]]))
+save("split_uneven", model([helper.make_node("Split", ["x"], ["a", "b"], name="halves", axis=1)],
+                           [fin("x", [1, 5])], [fin("a", None), fin("b", None)]))
+save("clip_bound_shape", model([helper.make_node("Clip", ["x", "lo"], ["y"], name="clamp")],
+                               [fin("x", [1, 3])], [fin("y", None)],
+                               [numpy_helper.from_array(np.zeros(3, dtype=np.float32), "lo")]))
+save("rnn_activations", model([helper.make_node("RNN", ["x", "W", "R"], ["", "h"], name="rnn1", hidden_size=2,
+                                                activations=["Relu"])],
+                              [fin("x", [1, 1, 3])], [fin("h", None)],
+                              [numpy_helper.from_array(np.ones((1, 2, 3), dtype=np.float32), "W"),
+                               numpy_helper.from_array(np.ones((1, 2, 2), dtype=np.float32), "R")], opset=14))

@@ -357,6 +357,31 @@ START_TEST(nearbyintf_exact)
 }
 END_TEST
 
+/* Inverse trigonometric and hyperbolic functions (issue 4's Atan ... Atanh). */
+START_TEST(atanf_within_2ulp)
+{
+    Range r[] = { R(-3.0f, 3.0f, 1000000), R(0.35f, 0.45f, 200000) };
+    check_fn1("atanf", tc_atanf, atanf, 2, r, 2);
+}
+END_TEST
+
+START_TEST(asinf_acosf_within_3ulp)
+{
+    Range r[] = { R(-1.0f, 1.0f, 1000000), R(0.99f, 1.0f, 200000) };
+    check_fn1("asinf", tc_asinf, asinf, 3, r, 2);
+    check_fn1("acosf", tc_acosf, acosf, 3, r, 2);
+}
+END_TEST
+
+START_TEST(asinhf_acoshf_atanhf_within_2ulp)
+{
+    Range r[] = { R(-5000.0f, 5000.0f, 1000000), R(1.0f, 1.1f, 200000) }, t[] = { R(-1.0f, 1.0f, 1000000) };
+    check_fn1("asinhf", tc_asinhf, asinhf, 2, r, 2);
+    check_fn1("acoshf", tc_acoshf, acoshf, 2, r, 2);
+    check_fn1("atanhf", tc_atanhf, atanhf, 2, t, 1);
+}
+END_TEST
+
 START_TEST(fabsf_exact)
 {
     check_fn1("fabsf", tc_fabsf, fabsf, 0, rounding_ranges, 1);
@@ -458,6 +483,9 @@ static Suite *suite(void)
     tcase_add_test(tc, fabsf_exact);
     tcase_add_test(tc, powf_within_2ulp);
     tcase_add_test(tc, fmodf_exact);
+    tcase_add_test(tc, atanf_within_2ulp);
+    tcase_add_test(tc, asinf_acosf_within_3ulp);
+    tcase_add_test(tc, asinhf_acoshf_atanhf_within_2ulp);
     suite_add_tcase(s, tc);
     return s;
 }

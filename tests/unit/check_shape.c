@@ -5,6 +5,66 @@ UNIT_FIXTURE
 
 static const Tensor *out_of(Node *n) { return &g->t[n->out[0]]; }
 
+static TensorId ints(const char *name, int n, const int64_t *v)
+{
+    int64_t d = n;
+    TensorId id = ir_new_tensor(g, name);
+    ir_set_dims(&g->t[id], 1, &d);
+    g->t[id].dtype = DT_INT64;
+    g->t[id].i = arena_array(g->a, (size_t)n + 1, sizeof(int64_t));
+    memcpy(g->t[id].i, v, (size_t)n * sizeof(int64_t));
+    return id;
+}
+
+/* x[:, -1:-100:-2, 4:0:-1] of a [2,3,5]: clamped starts and ends, negative strides. */
+START_TEST(slice_negative_steps_map)
+{
+    int64_t dx[3] = {2, 3, 5}, st[2] = {-1, 4}, en[2] = {-100, 0}, ax[2] = {1, -1}, sp[2] = {-2, -1};
+    TensorId in[5];
+    CopyMap m;
+    Node *n;
+    g->opset = 13;
+    in[0] = u_input(g, "x", 3, dx);
+    in[1] = ints("st", 2, st);
+    in[2] = ints("en", 2, en);
+    in[3] = ints("ax", 2, ax);
+    in[4] = ints("sp", 2, sp);
+    n = u_node(g, OP_SLICE, in, 5, "y");
+    infer_node_shape(g, n);
+    ck_assert_int_eq(out_of(n)->rank, 3);
+    ck_assert_int_eq(out_of(n)->dims[0], 2);
+    ck_assert_int_eq(out_of(n)->dims[1], 2); /* rows 2, 0 */
+    ck_assert_int_eq(out_of(n)->dims[2], 4); /* columns 4, 3, 2, 1 */
+    copy_map(g, n, &m);
+    ck_assert_int_eq(m.base, 2 * 5 + 4);
+    ck_assert_int_eq(m.stride[0], 15);
+    ck_assert_int_eq(m.stride[1], -10);
+    ck_assert_int_eq(m.stride[2], -1);
+}
+END_TEST
+
+/* Tile [2,3] by [2,1]: four axes (repeat, length) with strides (0, 3), (0, 1). */
+START_TEST(tile_splits_axes)
+{
+    int64_t dx[2] = {2, 3}, reps[2] = {2, 1};
+    TensorId in[2];
+    CopyMap m;
+    Node *n;
+    in[0] = u_input(g, "x", 2, dx);
+    in[1] = ints("reps", 2, reps);
+    n = u_node(g, OP_TILE, in, 2, "y");
+    infer_node_shape(g, n);
+    ck_assert_int_eq(out_of(n)->dims[0], 4);
+    ck_assert_int_eq(out_of(n)->dims[1], 3);
+    copy_map(g, n, &m);
+    ck_assert_int_eq(m.rank, 4);
+    ck_assert_int_eq(m.stride[0], 0);
+    ck_assert_int_eq(m.stride[1], 3);
+    ck_assert_int_eq(m.stride[2], 0);
+    ck_assert_int_eq(m.stride[3], 1);
+}
+END_TEST
+
 START_TEST(gemm_with_transposes)
 {
     int64_t da[2] = {7, 3}, db[2] = {5, 7};
@@ -114,6 +174,8 @@ static Suite *suite(void)
     tcase_add_test(tc, matmul_broadcasts_batch_and_vectors);
     tcase_add_test(tc, binary_broadcasts_numpy_style);
     tcase_add_test(tc, flatten_and_reshape);
+    tcase_add_test(tc, slice_negative_steps_map);
+    tcase_add_test(tc, tile_splits_axes);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_add_exit_test(tc, gemm_inner_mismatch_exits_1, 1);

@@ -1,0 +1,238 @@
+#!/usr/bin/python3
+"""ONNX conformance runner: every test of Debian's libonnx-testdata.
+
+For each test directory (model.onnx, test_data_set_N/{input,output}_K.pb):
+  skipped      some graph input or output is not a float32 tensor
+  unsupported  ticketc refused it cleanly (exit 1, one message, no sanitizer report)
+  fail         anything else that is not a pass: ticketc crashed or exited
+               otherwise, the generated C does not build, the program crashed,
+               or an output differs from the shipped one
+  pass         every output of every data set matches:
+               |got - expected| <= ABS + REL * |expected|, NaN matches NaN,
+               an infinity matches the same infinity.
+
+The generated C is built with `cc -std=c99 -Wall -Wextra -Werror -pedantic -O1`
+(no -lm) and fed raw float32 inputs through its --main driver, one data set per
+run. Symbolic input dimensions are pinned with --dim from the data's shapes.
+
+usage: run.py [-j N] [--ticketc PATH] [--sanitize] [--filter REGEX]
+              [--write-passing FILE] [--check PASSING] [--verbose]
+  --ticketc build/asan/ticketc --sanitize  runs ticketc and the generated code
+                   under ASan+UBSan (a report is a fail)
+  --check PASSING  the short mode: fails when a test listed in PASSING no
+                   longer passes or when any all-float32 test is a fail
+Results go to build/conformance/results.tsv (test, status, detail).
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+DATA = "/usr/share/libonnx-testdata/data"
+FOLDERS = ["node", "pytorch-converted", "pytorch-operator", "simple"]
+ABS, REL = 1e-5, 1e-5
+CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1"]
+WORK = "build/conformance"
+
+
+def graph_io(model):
+    """(inputs, outputs) as ValueInfoProtos; initializers are not inputs."""
+    inits = {t.name for t in model.graph.initializer}
+    ins = [v for v in model.graph.input if v.name not in inits]
+    return ins, list(model.graph.output)
+
+
+def is_float_tensor(vi):
+    return vi.type.HasField("tensor_type") and vi.type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+
+
+def load_pb(path):
+    t = onnx.TensorProto()
+    with open(path, "rb") as f:
+        t.ParseFromString(f.read())
+    return numpy_helper.to_array(t)
+
+
+def data_sets(tdir):
+    sets = sorted((d for d in os.listdir(tdir) if d.startswith("test_data_set_")),
+                  key=lambda d: int(d.rsplit("_", 1)[1]))
+    return [os.path.join(tdir, d) for d in sets]
+
+
+def pb_list(sdir, kind):
+    files = [f for f in os.listdir(sdir) if re.fullmatch(kind + r"_\d+\.pb", f)]
+    return [os.path.join(sdir, f) for f in sorted(files, key=lambda f: int(f[len(kind) + 1:-3]))]
+
+
+def close(got, exp):
+    """(ok, worst |diff|, its index) under ABS + REL * |exp|."""
+    got = got.astype(np.float64)
+    exp = exp.astype(np.float64)
+    both_nan = np.isnan(got) & np.isnan(exp)
+    same_inf = np.isinf(exp) & (got == exp)
+    with np.errstate(invalid="ignore"):
+        diff = np.abs(got - exp)
+        ok = (diff <= ABS + REL * np.abs(exp)) | both_nan | same_inf
+    worst = np.where(ok, 0, np.nan_to_num(diff, nan=np.inf))
+    i = int(np.argmax(worst)) if worst.size else 0
+    return bool(ok.all()), (float(diff.flat[i]) if diff.size else 0.0), i
+
+
+def run_test(name, ticketc, cc, extra_cflags=()):
+    """Returns (status, detail)."""
+    tdir = os.path.join(DATA, name)
+    w = os.path.join(WORK, name)
+    shutil.rmtree(w, ignore_errors=True)
+    os.makedirs(w)
+    try:
+        model = onnx.load(os.path.join(tdir, "model.onnx"))
+    except Exception as ex:  # noqa: BLE001 - a model onnx itself cannot read
+        return "skipped", "onnx cannot load the model: %s" % str(ex).splitlines()[0][:80]
+    ins, outs = graph_io(model)
+    if not all(is_float_tensor(v) for v in ins + outs):
+        return "skipped", "not all inputs and outputs are float32 tensors"
+    sets = data_sets(tdir)
+    if not sets:
+        return "skipped", "no data sets"
+    # the data: one input file per set; the expected outputs
+    samples = []
+    for s in sets:
+        xs = [load_pb(p) for p in pb_list(s, "input")]
+        ys = [load_pb(p) for p in pb_list(s, "output")]
+        if len(xs) != len(ins) or len(ys) != len(outs):
+            return "skipped", "data set %s has %d inputs/%d outputs, the graph %d/%d" % (
+                os.path.basename(s), len(xs), len(ys), len(ins), len(outs))
+        samples.append((xs, ys))
+    # pin symbolic dimensions from the first data set
+    args = []
+    for vi, x in zip(ins, samples[0][0]):
+        dims = vi.type.tensor_type.shape.dim
+        for k, d in enumerate(dims):
+            if d.HasField("dim_param") and d.dim_param and k < x.ndim:
+                a = "%s=%d" % (d.dim_param, x.shape[k])
+                if a not in args:
+                    args += ["--dim", a]
+    c = os.path.join(w, "model.c")
+    r = subprocess.run([ticketc, os.path.join(tdir, "model.onnx"), "-o", c, "--main", "--prefix", "model"] + args,
+                       capture_output=True, text=True, errors="replace", timeout=120)
+    msg = r.stderr.strip()
+    if r.returncode != 0:
+        first = msg.splitlines()[0] if msg else ""
+        if r.returncode == 1 and msg and "Sanitizer" not in msg and "runtime error" not in msg:
+            return "unsupported", first
+        return "fail", "ticketc exit %d: %s" % (r.returncode, (msg.splitlines() or [""])[-1][:200])
+    exe = os.path.join(w, "model")
+    r = subprocess.run([cc] + CFLAGS + list(extra_cflags) + [c, "-o", exe], capture_output=True, text=True, errors="replace",
+                       timeout=300)
+    if r.returncode != 0:
+        errs = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.strip().splitlines() or [""]
+        return "fail", "the C does not build: %s" % errs[0][:200]
+    for si, (xs, ys) in enumerate(samples):
+        stdin = b"".join(np.ascontiguousarray(x, dtype="<f4").tobytes() for x in xs)
+        try:
+            r = subprocess.run([exe], input=stdin, capture_output=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            return "fail", "set %d: the program timed out" % si
+        if r.returncode != 0:
+            return "fail", "set %d: the program exited %d: %s" % (si, r.returncode, r.stderr[:200])
+        got = np.frombuffer(r.stdout, dtype="<f4")
+        want = sum(y.size for y in ys)
+        if got.size != want:
+            return "fail", "set %d: %d output floats, expected %d" % (si, got.size, want)
+        pos = 0
+        for k, y in enumerate(ys):
+            g = got[pos:pos + y.size]
+            pos += y.size
+            ok, worst, i = close(g, y.reshape(-1))
+            if not ok:
+                return "fail", "set %d output %d: at %d got %r expected %r (|diff| %.3g)" % (
+                    si, k, i, float(g[i]), float(y.reshape(-1)[i]), worst)
+    return "pass", ""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-j", type=int, default=2)
+    ap.add_argument("--ticketc", default="build/ticketc")
+    ap.add_argument("--cc", default=os.environ.get("CC_CONF", "cc"))
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--sanitize", action="store_true")
+    ap.add_argument("--write-passing")
+    ap.add_argument("--check")
+    ap.add_argument("--verbose", "-v", action="store_true")
+    o = ap.parse_args()
+    ticketc = os.path.abspath(o.ticketc)
+    tests = []
+    for f in FOLDERS:
+        for t in sorted(os.listdir(os.path.join(DATA, f))):
+            name = f + "/" + t
+            if re.search(o.filter, name) and os.path.exists(os.path.join(DATA, name, "model.onnx")):
+                tests.append(name)
+    os.makedirs(WORK, exist_ok=True)
+    start = time.time()
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=o.j) as ex:
+        san = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"] if o.sanitize else []
+        futs = {ex.submit(run_test, t, ticketc, o.cc, san): t for t in tests}
+        for fu in concurrent.futures.as_completed(futs):
+            t = futs[fu]
+            try:
+                results[t] = fu.result()
+            except Exception as e:  # noqa: BLE001 - the runner's own trouble is a fail too
+                results[t] = ("fail", "runner: %s" % e)
+            if o.verbose or results[t][0] == "fail":
+                print("%-11s %s %s" % (results[t][0], t, results[t][1]), flush=True)
+    with open(os.path.join(WORK, "results.tsv"), "w") as f:
+        for t in tests:
+            f.write("%s\t%s\t%s\n" % (t, results[t][0], results[t][1].replace("\t", " ").replace("\n", " ")))
+    # the table
+    kinds = ["pass", "fail", "unsupported", "skipped"]
+    print("%-20s %6s %6s %12s %8s" % ("folder", *kinds))
+    tot = dict.fromkeys(kinds, 0)
+    for f in FOLDERS:
+        cnt = dict.fromkeys(kinds, 0)
+        for t in tests:
+            if t.startswith(f + "/"):
+                cnt[results[t][0]] += 1
+        for k in kinds:
+            tot[k] += cnt[k]
+        print("%-20s %6d %6d %12d %8d" % (f, *(cnt[k] for k in kinds)))
+    print("%-20s %6d %6d %12d %8d" % ("total", *(tot[k] for k in kinds)))
+    print("tolerance: |got - expected| <= %g + %g * |expected|; %.0f s with -j%d; details in %s/results.tsv"
+          % (ABS, REL, time.time() - start, o.j, WORK))
+    passing = sorted(t for t in tests if results[t][0] == "pass")
+    if o.write_passing:
+        with open(o.write_passing, "w") as f:
+            f.write("".join(t + "\n" for t in passing))
+        print("wrote %s (%d tests)" % (o.write_passing, len(passing)))
+    bad = tot["fail"] > 0
+    if o.check:
+        with open(o.check) as f:
+            expected = [ln.strip() for ln in f if ln.strip() and not ln.startswith("#")]
+        lost = [t for t in expected if t in results and results[t][0] != "pass"]
+        for t in lost:
+            print("REGRESSION: %s is %s: %s" % (t, *results[t]))
+        missing = [t for t in expected if t not in results and not o.filter]
+        for t in missing:
+            print("REGRESSION: %s is listed in %s but does not exist" % (t, o.check))
+        new = [t for t in passing if t not in expected]
+        if new:
+            print("%d tests pass that %s does not list (make regen-conformance adds them)" % (len(new), o.check))
+        bad = bad or lost or missing
+    if bad:
+        print("conformance: FAILED (%d fails%s)" % (tot["fail"], ", regressions" if o.check and (lost or missing) else ""))
+        return 1
+    print("conformance: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
