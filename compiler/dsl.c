@@ -194,7 +194,13 @@ static void lex_number(Dsl *p, Token *t)
     buf[n] = 0;
     t->num = strtod(buf, &end);
     t->fnum = strtof(buf, &end);
-    if (t->fnum - t->fnum != 0.0f || (t->is_int && (t->num > 9007199254740992.0 || t->num < -9007199254740992.0)))
+    t->inum = 0;
+    if (t->is_int) {
+        errno = 0;
+        t->inum = strtoll(buf, &end, 10);
+        if (errno)
+            error_at(p, t, "number %s is out of range", buf);
+    } else if (t->fnum - t->fnum != 0.0f)
         error_at(p, t, "number %s is out of range", buf);
 }
 
@@ -471,7 +477,7 @@ static void fill(Dsl *p, const Value *v, const Data *d, int depth, int64_t *k, i
         if (d->f)
             d->f[*k] = v->tok.fnum;
         if (d->i)
-            d->i[*k] = (int64_t)v->tok.num;
+            d->i[*k] = v->tok.inum;
         ++*k;
         return;
     }
@@ -846,10 +852,10 @@ static const char *sub_name(Dsl *p, const Call *c, const char *what)
 
 static int64_t int_value(Dsl *p, const Value *v, int64_t lo, int64_t hi, const char *what)
 {
-    if (v->kind != V_NUM || !v->tok.is_int || v->tok.num < (double)lo || v->tok.num > (double)hi)
+    if (v->kind != V_NUM || !v->tok.is_int || v->tok.inum < lo || v->tok.inum > hi)
         error_at(p, &v->tok, "%s expects an integer from %lld to %lld, found %s", what, (long long)lo, (long long)hi,
                  v->kind == V_LIST ? "a list" : found(p, &v->tok));
-    return (int64_t)v->tok.num;
+    return v->tok.inum;
 }
 
 static float float_value(Dsl *p, const Value *v, const char *what)
@@ -1221,7 +1227,7 @@ static void generic_attrs(Dsl *p, Call *c)
         switch (v->kind) {
         case V_NUM:
             if (v->tok.is_int)
-                attr_i(p, c, a->key.str, (int64_t)v->tok.num);
+                attr_i(p, c, a->key.str, v->tok.inum);
             else
                 attr_f(p, c, a->key.str, v->tok.fnum);
             break;
@@ -1243,7 +1249,7 @@ static void generic_attrs(Dsl *p, Call *c)
                 at->floats = arena_array(p->a, (size_t)v->n + 1, sizeof(float));
             for (e = v->items; e; e = e->next, k++)
                 if (all_int)
-                    at->ints[k] = (int64_t)e->tok.num;
+                    at->ints[k] = e->tok.inum;
                 else
                     at->floats[k] = e->tok.fnum;
             break;
@@ -1457,7 +1463,7 @@ static void build_const(Dsl *p, const Stmt *s)
         if (want_int) {
             d.i = arena_array(p->a, (size_t)n + 1, sizeof(int64_t));
             for (k = 0; k < n; k++)
-                d.i[k] = (int64_t)s->value->tok.num;
+                d.i[k] = s->value->tok.inum;
         } else {
             d.f = arena_array(p->a, (size_t)n + 1, sizeof(float));
             for (k = 0; k < n; k++)

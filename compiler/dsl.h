@@ -22,6 +22,7 @@ typedef struct {
     double num;         /* TK_NUMBER */
     float fnum;         /* TK_NUMBER, read directly as a float (no double rounding) */
     int is_int;         /* TK_NUMBER written without '.' or exponent */
+    int64_t inum;       /* TK_NUMBER with is_int: its exact value */
 } Token;
 
 /* A value on the right of '=' or in a call: number, name, [list], f(list). */
