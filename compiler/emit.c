@@ -223,6 +223,10 @@ static void emit_math(Emit *e)
 
 static int is_const(Emit *e, TensorId id) { return ir_is_const(&e->g->t[id]); }
 
+/* Placement of weight tables: TC_WEIGHTS, defined in the file's preamble,
+ * when --weights-section names an ELF section for them. */
+static const char *weights_attr(Emit *e) { return e->opt->weights_section ? "TC_WEIGHTS " : ""; }
+
 /* Writes a constant table once; returns its C name. */
 static const char *const_table(Emit *e, const Node *n, TensorId id)
 {
@@ -240,7 +244,7 @@ static const char *const_table(Emit *e, const Node *n, TensorId id)
     e->out = &e->consts;
     e->indent = 0;
     line(e, "/* '%s' %s */", comment(e, t->name), ir_shape_str(e->g->a, t));
-    line(e, "static const float %s[%lld] = {", name, (long long)(count ? count : 1));
+    line(e, "static const float %s%s[%lld] = {", weights_attr(e), name, (long long)(count ? count : 1));
     e->indent = 1;
     for (i = 0; i < count; i += 8) {
         Buf row = {0};
@@ -591,7 +595,7 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     e->indent = 0;
     line(e, "/* node %d: weights of '%s', transposed to [%lld][%lld] */", n->index, comment(e, n->name),
          (long long)L->K, (long long)L->N);
-    line(e, "static const float %s_w[%lld][%lld] = {", name, (long long)L->K, (long long)L->N);
+    line(e, "static const float %s%s_w[%lld][%lld] = {", weights_attr(e), name, (long long)L->K, (long long)L->N);
     for (k = 0; k < L->K; k++) {
         Buf row = {0};
         for (j = 0; j < L->N; j++)
@@ -600,7 +604,7 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
         buf_free(&row);
     }
     line(e, "};");
-    line(e, "static const float %s_b[%lld] = {", name, (long long)L->N);
+    line(e, "static const float %s%s_b[%lld] = {", weights_attr(e), name, (long long)L->N);
     for (j = 0; j < L->N; j += 8) {
         Buf row = {0};
         int64_t q;
@@ -620,9 +624,14 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     line(e, "const float *xr = x0 + r * %lld;", (long long)L->K);
     line(e, "float *yr = y + r * %lld;", (long long)L->N);
     blank(e);
+    /* k = 0 goes with the bias: a plain copy loop would become a call to
+     * memcpy, and the generated code calls no library function */
     line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
-    line(e, "    yr[j] = %s_b[j];", name);
-    line(e, "for (k = 0; k < %lld; k++) {", (long long)L->K);
+    if (L->K > 0)
+        line(e, "    yr[j] = %s_b[j] + xr[0] * %s_w[0][j];", name, name);
+    else
+        line(e, "    yr[j] = %s_b[j];", name);
+    line(e, "for (k = 1; k < %lld; k++) {", (long long)L->K);
     line(e, "    const float xk = xr[k];");
     blank(e);
     line(e, "    for (j = 0; j < %lld; j++)", (long long)L->N);
@@ -1140,6 +1149,17 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     line(&e, "#define TC_BARRIER() ((void)0)");
     line(&e, "#endif");
     blank(&e);
+    if (opt->weights_section) {
+        /* the name was checked by main.c: letters, digits, '_' and '.' only */
+        line(&e, "/* Weight tables go to section %s (--weights-section), for the linker script. */",
+             opt->weights_section);
+        line(&e, "#if defined(__GNUC__)");
+        line(&e, "#define TC_WEIGHTS __attribute__((section(\"%s\")))", opt->weights_section);
+        line(&e, "#else");
+        line(&e, "#define TC_WEIGHTS");
+        line(&e, "#endif");
+        blank(&e);
+    }
     emit_signature(&e, &sig, ";");
     line(&e, "%s", sig.p);
     blank(&e);

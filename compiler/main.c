@@ -32,13 +32,16 @@ static const char usage[] =
     "  --partial-sums N    accumulators per neuron in unrolled code, 1-4 (4)\n"
     "  --max-bytes N       refuse models or tensor data larger than N bytes\n"
     "                      (default 1 GiB)\n"
+    "  --weights-section NAME\n"
+    "                      put weight tables in ELF section NAME (letters,\n"
+    "                      digits, '_', '.'), for linker scripts (GCC, clang)\n"
     "  --dump-ir           print the IR after the passes to stderr\n"
     "  --help, --version\n"
     "\n"
     "Exit status: 0 success, 1 bad input, 2 bad usage.\n";
 
 typedef struct {
-    const char *model, *out, *prefix;
+    const char *model, *out, *prefix, *weights_section;
     Strategy strategy;
     int with_main, summary, interpret, dump, max_terms, partial_sums;
     LoadOptions load;
@@ -111,6 +114,12 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         } else if (strcmp(s, "--max-bytes") == 0) {
             NEEDS_VALUE();
             o->load.max_bytes = (size_t)parse_long(s, v, 1024, 0x7fffffffL);
+        } else if (strcmp(s, "--weights-section") == 0) {
+            NEEDS_VALUE();
+            if (!*v || strlen(v) > 64 || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.") != strlen(v))
+                usage_error("--weights-section expects a section name of 1 to 64 letters, digits, '_' or '.', "
+                            "found '%s'", v);
+            o->weights_section = v;
         } else if (strcmp(s, "--dim") == 0) {
             const char *eq;
             DimBinding *d = &o->load.dims[o->load.n_dims++];
@@ -273,6 +282,7 @@ int main(int argc, char **argv)
         eo.with_main = opt.with_main;
         eo.max_terms = opt.max_terms;
         eo.partial_sums = opt.partial_sums;
+        eo.weights_section = opt.weights_section;
         emit_c(g, &eo, &c, &h);
         write_outputs(opt.out, &c, &h, a);
     }

@@ -236,6 +236,7 @@ typedef struct {
     int with_main;
     int max_terms;            /* terms per generated function */
     int partial_sums;         /* accumulators per neuron */
+    const char *weights_section; /* --weights-section: ELF section of weight tables, or NULL */
 } EmitOptions;
 
 void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
