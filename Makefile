@@ -18,7 +18,9 @@ CHECK_LIBS   = $(shell pkg-config --libs check)
 
 BUILD_PKGS := gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libonnx-dev
 TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx dataset-fashion-mnist gzip \
-              gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev
+              gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev \
+              gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross \
+              qemu-user qemu-system-arm
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
 SRCS := arena diag ir onnx shape interp fold dce fuse plan emit summary sha256 $(if $(wildcard compiler/mask.c),mask) $(if $(wildcard compiler/npy.c),npy)
@@ -28,7 +30,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_mask.c),mask)
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short
-.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests asan-tests clean regen-errors
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests asan-tests arm-test clean regen-errors
 .SECONDARY:
 
 all: deps $(B)/ticketc
@@ -91,6 +93,11 @@ asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNI
 	@for t in $(UNIT); do $(B)/asan-tests/check_$$t || exit 1; done
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/run/run.sh
 
+# ARM: aarch64 and armhf under qemu-user, Cortex-M4 under qemu-system-arm,
+# outputs bitwise equal to the host's (tests/arm/run.sh says why)
+arm-test: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
+	@TICKETC=$(B)/ticketc PY=$(PY) tests/arm/run.sh
+
 demo: demo-deps $(B)/ticketc
 	@examples/lenet-ticket/demo.sh
 demo-deps:
@@ -108,6 +115,7 @@ tickets: test-deps
 test: test-deps
 	$(MAKE) unit
 	$(MAKE) run-tests
+	$(MAKE) arm-test
 	$(MAKE) asan-tests
 	$(MAKE) fuzz-short
 	@echo "make test: all tests passed"
