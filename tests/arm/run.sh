@@ -112,7 +112,7 @@ for d in "$W"/models/*/; do
     args=$(cat "$d/args")
     prev=""
     for strat in auto unrolled dense; do
-        if ! "$TICKETC" "$d/model.onnx" -o "$d/$strat.c" --main --strategy $strat $args 2> "$d/$strat.err" ||
+        if ! "$TICKETC" "$d/model.onnx" -o "$d/$strat.c" --prefix model --main --strategy $strat $args 2> "$d/$strat.err" ||
             ! "$TICKETC" "$d/model.onnx" -o "$d/lib-$strat.c" --strategy $strat $args 2>> "$d/$strat.err"; then
             fail "$model/$strat: ticketc"; cat "$d/$strat.err"; continue
         fi
