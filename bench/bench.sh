@@ -64,3 +64,6 @@ for m in $MODELS; do
             "$(echo "scale=4; $best_dense / $(cat $B/$id.median)" | bc)"
     done
 done
+
+# Cortex-M4: instructions per inference (QEMU, measured), estimated cycles, flash per nonzero weight
+MODELS="$MODELS" bench/bench_m4.sh
