@@ -30,7 +30,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_mask.c),mask)
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short
-.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests asan-tests arm-test clean regen-errors
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests asan-tests arm-test arm-size clean regen-errors
 .SECONDARY:
 
 all: deps $(B)/ticketc
@@ -98,13 +98,17 @@ asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNI
 arm-test: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/arm/run.sh
 
+# flash and RAM of the example tickets on a Cortex-M4 (-Os) against --summary's estimate
+arm-size: test-deps $(B)/ticketc
+	@bench/arm_size.sh
+
 demo: demo-deps $(B)/ticketc
 	@examples/lenet-ticket/demo.sh
 demo-deps:
 	@tools/deps.sh $(DEMO_PKGS)
 
 # Speed and size per strategy on the example models (minutes; not part of make test).
-bench: demo-deps $(B)/ticketc
+bench: test-deps $(B)/ticketc $(B)/tools/idx2f32
 	@bench/bench.sh
 
 # Retrains the example tickets (about 15 minutes on 2 cores; not part of make test).
