@@ -30,7 +30,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 UNIT := ir shape fold plan emit $(if $(wildcard tests/unit/check_math.c),math) $(if $(wildcard tests/unit/check_mask.c),mask)
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short
-.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests asan-tests arm-test arm-size clean regen-errors
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests asan-tests arm-test arm-size arm-example clean regen-errors
 .SECONDARY:
 
 all: deps $(B)/ticketc
@@ -101,6 +101,10 @@ arm-test: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 # flash and RAM of the example tickets on a Cortex-M4 (-Os) against --summary's estimate
 arm-size: test-deps $(B)/ticketc
 	@bench/arm_size.sh
+
+# examples/arm: the ticket as Cortex-M4 firmware on a few embedded test images (QEMU)
+arm-example: test-deps $(B)/ticketc
+	@examples/arm/run.sh
 
 demo: demo-deps $(B)/ticketc
 	@examples/lenet-ticket/demo.sh
