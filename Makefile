@@ -18,7 +18,9 @@ CHECK_LIBS   = $(shell pkg-config --libs check)
 
 BUILD_PKGS := gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libonnx-dev lemon
 TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx dataset-fashion-mnist gzip \
-              gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev chromium python3-pil libonnx-testdata
+              gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev chromium python3-pil libonnx-testdata \
+              gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross \
+              qemu-user qemu-system-arm
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
 SRCS := arena diag ir onnx dsl dsl_write mask npy shape interp fold bnfold dce fuse plan emit emit_conv summary report sha256
@@ -28,7 +30,8 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 UNIT := ir shape fold plan emit math bnfold mask dsl
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short conformance conformance-check regen-conformance
-.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests dsl-tests asan-tests clean regen-errors regen-dsl-errors
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests dsl-tests asan-tests arm-test arm-size arm-example \
+        clean regen-errors regen-dsl-errors
 .SECONDARY:
 
 all: deps $(B)/ticketc
@@ -127,14 +130,26 @@ conformance-check: test-deps $(B)/ticketc
 regen-conformance: test-deps $(B)/ticketc
 	@$(PY) tests/conformance/run.py -j2 --write-passing tests/conformance/passing.txt
 
+# ARM: aarch64 and armhf under qemu-user, Cortex-M4 under qemu-system-arm,
+# outputs bitwise equal to the host's (tests/arm/run.sh says why)
+arm-test: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
+	@TICKETC=$(B)/ticketc PY=$(PY) tests/arm/run.sh
+
+# flash and RAM of the example tickets on a Cortex-M4 (-Os) against --summary's estimate
+arm-size: test-deps $(B)/ticketc
+	@bench/arm_size.sh
+
+# examples/arm: the ticket as Cortex-M4 firmware on a few embedded test images (QEMU)
+arm-example: test-deps $(B)/ticketc
+	@examples/arm/run.sh
+
 demo: demo-deps $(B)/ticketc
 	@examples/lenet-ticket/demo.sh
 demo-deps:
 	@tools/deps.sh $(DEMO_PKGS)
 
 # Speed and size per strategy on the example models (minutes; not part of make test).
-bench: $(B)/ticketc
-	@tools/deps.sh $(DEMO_PKGS) valgrind
+bench: test-deps $(B)/ticketc $(B)/tools/idx2f32
 	@bench/bench.sh
 
 # Retrains the example tickets (about 15 minutes on 2 cores; not part of make test).
@@ -145,6 +160,7 @@ tickets: test-deps
 test: test-deps
 	$(MAKE) unit
 	$(MAKE) run-tests
+	$(MAKE) arm-test
 	$(MAKE) asan-tests
 	$(MAKE) conformance-check
 	$(MAKE) fuzz-short

@@ -117,14 +117,17 @@ for m in $MODELS; do
         fi
         printf '%-11s %-11s %-31s %9.2f %10d %7.1f %10.3f %7.2fx %12s %8s  %s\n' "$m" "$strat" "$(flagsof "${b#*:}")" \
             "$(cat $B/$id.ctime)" "$(cat $B/$id.size)" "$(echo "scale=2; $(cat $B/$id.size) / $nnz" | bc)" \
-            "$(cat $B/$id.median)" "$(echo "scale=4; $best_dense / $(cat $B/$id.median)" | bc)" "$ipi" "$ipn" \
+            "$(cat $B/$id.median)" "$(echo "scale=4; ${best_dense:-0} / $(cat $B/$id.median)" | bc)" "$ipi" "$ipn" \
             "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $B/$id.out)"
     done
     if [ $ort_ok = 1 ]; then
         v=$(median $B/$m-ort.times)
         printf '%-11s %-11s %-31s %9s %10s %7s %10.3f %7.2fx %12s %8s  %s\n' "$m" "onnxruntime" "node, 1 thread" "-" "-" "-" \
-            "$v" "$(echo "scale=4; $best_dense / $v" | bc)" "-" "-" "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $B/$m-ort.out)"
+            "$v" "$(echo "scale=4; ${best_dense:-0} / $v" | bc)" "-" "-" "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $B/$m-ort.out)"
     fi
 done
 echo "(nz: the model's kept weights; correct: of the 10,000 test images; vs dense: the fastest dense build's"
 echo " time over this row's, above 1 is faster; instructions by valgrind callgrind)"
+
+# Cortex-M4: instructions per inference (QEMU, measured), estimated cycles, flash per nonzero weight
+MODELS="$MODELS" bench/bench_m4.sh

@@ -229,6 +229,11 @@ static void emit_math(Emit *e)
 
 static int is_const(Emit *e, TensorId id) { return ir_is_const(&e->g->t[id]); }
 
+/* Placement of weight tables: TC_WEIGHTS, defined in the file's preamble,
+ * when --weights-section names an ELF section for them. */
+static const char *weights_attr(Emit *e) { return e->opt->weights_section ? "TC_WEIGHTS " : ""; }
+const char *emit_weights_attr(Emit *e) { return weights_attr(e); }
+
 /* Writes a constant table once; returns its C name. */
 static const char *const_table(Emit *e, const Node *n, TensorId id)
 {
@@ -246,7 +251,7 @@ static const char *const_table(Emit *e, const Node *n, TensorId id)
     e->out = &e->consts;
     e->indent = 0;
     line(e, "/* '%s' %s */", comment(e, t->name), ir_shape_str(e->g->a, t));
-    line(e, "static const float %s[%lld] = {", name, (long long)(count ? count : 1));
+    line(e, "static const float %s%s[%lld] = {", weights_attr(e), name, (long long)(count ? count : 1));
     e->indent = 1;
     for (i = 0; i < count; i += 8) {
         Buf row = {0};
@@ -321,7 +326,7 @@ static void begin_fn(Emit *e, const Node *n, const char *suffix, const char *wha
     buf_printf(&params, "%sfloat *y", k ? ", " : "");
     for (i = 1; ir_multi_output(n->op) && i < n->n_out; i++)
         buf_printf(&params, ", float *y%d", i);
-    line(e, "static void %s%s(%s)", fn_name(e, n), suffix, params.p);
+    line(e, "static TC_NOLIB void %s%s(%s)", fn_name(e, n), suffix, params.p);
     line(e, "{");
     e->indent = 1;
     buf_free(&params);
@@ -697,7 +702,7 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
         e->indent = 0;
         line(e, "/* node %d: %s '%s', outputs %lld to %lld */", n->index, op_name(n->op), comment(e, n->name),
              (long long)j0, (long long)(j - 1));
-        line(e, "static void %s_p%d(const float *x, float *y)", name, part);
+        line(e, "static TC_NOLIB void %s_p%d(const float *x, float *y)", name, part);
         line(e, "{");
         if (used) {
             Buf decl = {0};
@@ -749,7 +754,7 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     e->indent = 0;
     line(e, "/* node %d: weights of '%s', transposed to [%lld][%lld] */", n->index, comment(e, n->name),
          (long long)L->K, (long long)L->N);
-    line(e, "static const float %s_w[%lld][%lld] = {", name, (long long)L->K, (long long)L->N);
+    line(e, "static const float %s%s_w[%lld][%lld] = {", weights_attr(e), name, (long long)L->K, (long long)L->N);
     /* -0 is a pruned weight too (PyTorch's weight_orig * weight_mask makes it
      * under the mask): it adds nothing, so it is written 0.0f, as the
      * unrolled code skips it */
@@ -763,7 +768,7 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
         buf_free(&row);
     }
     line(e, "};");
-    line(e, "static const float %s_b[%lld] = {", name, (long long)L->N);
+    line(e, "static const float %s%s_b[%lld] = {", weights_attr(e), name, (long long)L->N);
     for (j = 0; j < L->N; j += 8) {
         Buf row = {0};
         int64_t q;
@@ -783,9 +788,17 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     line(e, "const float *xr = x0 + r * %lld;", (long long)L->K);
     line(e, "float *yr = y + r * %lld;", (long long)L->N);
     blank(e);
+    /* k = 0 goes with the bias: a plain copy loop would become a call to
+     * memcpy, and the generated code calls no library function */
     line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
-    line(e, "    yr[j] = %s_b[j];", name);
-    line(e, "for (k = 0; k < %lld; k++) {", (long long)L->K);
+    if (L->K > 0 && !e->opt->no_fma) {
+        e->used_fma = 1;
+        line(e, "    yr[j] = TC_FMA(xr[0], %s_w[0][j], %s_b[j]);", name, name);
+    } else if (L->K > 0)
+        line(e, "    yr[j] = %s_b[j] + xr[0] * %s_w[0][j];", name, name);
+    else
+        line(e, "    yr[j] = %s_b[j];", name);
+    line(e, "for (k = 1; k < %lld; k++) {", (long long)L->K);
     line(e, "    const float xk = xr[k];");
     blank(e);
     line(e, "    for (j = 0; j < %lld; j++)", (long long)L->N);
@@ -835,9 +848,9 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
     line(e, "/* node %d: the %s kept weights of '%s', neuron by neuron, with their inputs */", n->index, num(e, L->nnz),
          comment(e, n->name));
     if (L->nnz == 0)
-        line(e, "static const float %s_v[1] = {0.0f};", name);
+        line(e, "static const float %s%s_v[1] = {0.0f};", weights_attr(e), name);
     else
-        line(e, "static const float %s_v[%lld] = {", name, (long long)L->nnz);
+        line(e, "static const float %s%s_v[%lld] = {", weights_attr(e), name, (long long)L->nnz);
     for (j = 0; j < L->N && L->nnz; j++)
         for (k = 0; k < L->K; k++) {
             float w = L->w[j * L->K + k];
@@ -857,9 +870,9 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
     row.len = 0;
     cols = 0;
     if (L->nnz == 0)
-        line(e, "static const %s %s_k[1] = {0};", index_type(L->K - 1), name);
+        line(e, "static const %s %s%s_k[1] = {0};", index_type(L->K - 1), weights_attr(e), name);
     else
-        line(e, "static const %s %s_k[%lld] = {", index_type(L->K - 1), name, (long long)L->nnz);
+        line(e, "static const %s %s%s_k[%lld] = {", index_type(L->K - 1), weights_attr(e), name, (long long)L->nnz);
     for (j = 0; j < L->N && L->nnz; j++)
         for (k = 0; k < L->K; k++) {
             if (L->w[j * L->K + k] == 0.0f)
@@ -877,7 +890,7 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
         line(e, "};");
     row.len = 0;
     cols = 0;
-    line(e, "static const %s %s_start[%lld] = {", index_type(L->nnz), name, (long long)L->N + 1);
+    line(e, "static const %s %s%s_start[%lld] = {", index_type(L->nnz), weights_attr(e), name, (long long)L->N + 1);
     for (j = 0; j <= L->N; j++) {
         buf_printf(&row, "%s%lld,", cols ? " " : "", (long long)p);
         if (j < L->N)
@@ -890,7 +903,7 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
         }
     }
     line(e, "};");
-    line(e, "static const float %s_b[%lld] = {", name, (long long)L->N);
+    line(e, "static const float %s%s_b[%lld] = {", weights_attr(e), name, (long long)L->N);
     for (j = 0; j < L->N; j++) {
         buf_printf(&row, "%s%s,", cols ? " " : "", lit(e, n, L->b[j]));
         if (++cols == 8 || j == L->N - 1) {
@@ -2120,6 +2133,16 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     }
     blank(&e);
     emit_math(&e);
+    line(&e, "/* The model calls no library function: compilers must not turn its loops");
+    line(&e, " * into calls of memset, memcpy or memmove. */");
+    line(&e, "#if defined(__clang__)");
+    line(&e, "#define TC_NOLIB __attribute__((no_builtin))");
+    line(&e, "#elif defined(__GNUC__)");
+    line(&e, "#define TC_NOLIB __attribute__((optimize(\"no-tree-loop-distribute-patterns\")))");
+    line(&e, "#else");
+    line(&e, "#define TC_NOLIB");
+    line(&e, "#endif");
+    blank(&e);
     line(&e, "/* Keeps the compiler from interleaving neurons (bounds its time and registers). */");
     line(&e, "#if defined(__GNUC__)");
     line(&e, "#define TC_BARRIER() __asm__ volatile(\"\" ::: \"memory\")");
@@ -2135,6 +2158,17 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         line(&e, "#define TC_FMA(a, b, c) __builtin_fmaf((a), (b), (c))");
         line(&e, "#else");
         line(&e, "#define TC_FMA(a, b, c) ((a) * (b) + (c))");
+        line(&e, "#endif");
+        blank(&e);
+    }
+    if (opt->weights_section) {
+        /* the name was checked by main.c: letters, digits, '_' and '.' only */
+        line(&e, "/* Weight tables go to section %s (--weights-section), for the linker script. */",
+             opt->weights_section);
+        line(&e, "#if defined(__GNUC__)");
+        line(&e, "#define TC_WEIGHTS __attribute__((section(\"%s\")))", opt->weights_section);
+        line(&e, "#else");
+        line(&e, "#define TC_WEIGHTS");
         line(&e, "#endif");
         blank(&e);
     }

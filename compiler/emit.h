@@ -30,6 +30,8 @@ void emit_end_fn(Emit *e);
 const char *emit_operand(Emit *e, const Node *n, int i);
 /* The node's fused activation applied to C expression v (v itself when none). */
 const char *emit_act(Emit *e, const Node *n, const char *v);
+/* "TC_WEIGHTS " when weight tables go to a named section (--weights-section), else "". */
+const char *emit_weights_attr(Emit *e);
 /* Copies runtime/tc_math.c's function name (tc_sqrtf, ...) into the output. */
 void emit_need_math(Emit *e, const char *name);
 

@@ -38,7 +38,7 @@ static void int_table(Emit *e, const char *name, const int64_t *v, int64_t count
 {
     int64_t i;
     emit_to_consts(e);
-    L(e, "static const int %s[%lld] = {", name, (long long)(count ? count : 1));
+    L(e, "static const int %s%s[%lld] = {", emit_weights_attr(e), name, (long long)(count ? count : 1));
     for (i = 0; i < count; i += 16) {
         Buf row = {0};
         int64_t j;
@@ -56,7 +56,7 @@ static void float_table(Emit *e, const Node *n, const char *name, const float *v
 {
     int64_t i;
     emit_to_consts(e);
-    L(e, "static const float %s[%lld] = {", name, (long long)(count ? count : 1));
+    L(e, "static const float %s%s[%lld] = {", emit_weights_attr(e), name, (long long)(count ? count : 1));
     for (i = 0; i < count; i += 8) {
         Buf row = {0};
         int64_t j;
@@ -165,7 +165,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         emit_to_consts(e);
         L(e, "/* node %d: nonzero taps of '%s' for border positions: input channel, dh, dw, weight */", n->index,
           emit_comment(e, n->name));
-        L(e, "static const struct { int c, dh, dw; float w; } %s_taps[%lld] = {", name, (long long)(ci->nnz ? ci->nnz : 1));
+        L(e, "static const struct { int c, dh, dw; float w; } %s%s_taps[%lld] = {", emit_weights_attr(e), name, (long long)(ci->nnz ? ci->nnz : 1));
         start = arena_array(g->a, (size_t)w->m + 2, sizeof(int64_t));
         t = 0;
         for (m = 0; m < w->m; m++) {
@@ -191,7 +191,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         emit_blank(e);
         emit_to_fns(e);
         L(e, "/* node %d: one border output of channel m, bounds checked, activation applied */", n->index);
-        L(e, "static float %s_border(const float *x, int m, int oh, int ow)", name);
+        L(e, "static TC_NOLIB float %s_border(const float *x, int m, int oh, int ow)", name);
         L(e, "{");
         L(e, "    const int ih = oh * %lld - %lld, iw = ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
           (long long)w->s[1], (long long)w->pb[1]);
@@ -219,7 +219,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         emit_to_fns(e);
         L(e, "/* node %d: %s '%s', output channels from %lld */", n->index, op_name(n->op), emit_comment(e, n->name),
           (long long)m0);
-        L(e, "static void %s_p%d(const float *x, float *y)", name, part);
+        L(e, "static TC_NOLIB void %s_p%d(const float *x, float *y)", name, part);
         L(e, "{");
         emit_indent(e, 1);
         L(e, "int oh, ow;");

@@ -52,6 +52,9 @@ static const char usage[] =
     "  --partial-sums N    accumulators per neuron in unrolled code, 1-4 (4)\n"
     "  --max-bytes N       refuse models or tensor data larger than N bytes\n"
     "                      (default 1 GiB)\n"
+    "  --weights-section NAME\n"
+    "                      put weight tables in ELF section NAME (letters,\n"
+    "                      digits, '_', '.'), for linker scripts (GCC, clang)\n"
     "  --dump-ir           print the IR after the passes to stderr\n"
     "  --emit-dsl DIR      write the loaded model as DIR/model.tc in ticketc's\n"
     "                      model language, weights in DIR/*.npy\n"
@@ -60,7 +63,7 @@ static const char usage[] =
     "Exit status: 0 success, 1 bad input, 2 bad usage.\n";
 
 typedef struct {
-    const char *model, *out, *prefix, *masks, *report, *emit_dsl;
+    const char *model, *out, *prefix, *masks, *report, *emit_dsl, *weights_section;
     Strategy strategy;
     int check_masks;
     double prune;
@@ -164,6 +167,12 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
             o->prune = strtod(v, &end);
             if (errno || end == v || *end || !(o->prune >= 0.0 && o->prune < 1.0))
                 usage_error("--prune-magnitude expects a fraction from 0 to below 1, found '%s'", v);
+        } else if (strcmp(s, "--weights-section") == 0) {
+            NEEDS_VALUE();
+            if (!*v || strlen(v) > 64 || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.") != strlen(v))
+                usage_error("--weights-section expects a section name of 1 to 64 letters, digits, '_' or '.', "
+                            "found '%s'", v);
+            o->weights_section = v;
         } else if (strcmp(s, "--dim") == 0) {
             const char *eq;
             DimBinding *d = &o->load.dims[o->load.n_dims++];
@@ -347,6 +356,7 @@ int main(int argc, char **argv)
     eo.partial_sums = opt.partial_sums;
     eo.annotate = opt.annotate;
     eo.no_fma = opt.no_fma;
+    eo.weights_section = opt.weights_section;
     if (opt.out)
         emit_c(g, &eo, &c, &h);
     if (opt.report)

@@ -301,6 +301,7 @@ typedef struct {
     int partial_sums;         /* accumulators per neuron */
     int annotate;             /* comment each term with the weight it comes from */
     int no_fma;               /* never TC_FMA: a multiply and an add everywhere */
+    const char *weights_section; /* --weights-section: ELF section of weight tables, or NULL */
 } EmitOptions;
 
 void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);

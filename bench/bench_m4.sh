@@ -1,0 +1,86 @@
+#!/bin/sh
+# The Cortex-M4 rows of make bench (called by bench.sh; also alone:
+# MODELS="ticket-r15" bench/bench_m4.sh). Per model and strategy, built with
+# arm-none-eabi-gcc -Os for a Cortex-M4F:
+#   instr/inf  executed instructions per inference, MEASURED: QEMU mps2-an386
+#              with -icount shift=0 advances SysTick one tick per 40
+#              instructions; runtime/arm/cm4_bench.c times 10 images
+#   est cycles an ESTIMATE, not a measurement: instr/inf times the mean cost
+#              of the model object's instructions (static mix from objdump)
+#              with Cortex-M4 timings from ARM's TRM: LDR/STR/VLDR/VSTR 2,
+#              VMLA/VMLS/VFMA 3, VDIV/VSQRT 14, taken branch 2, others 1; no
+#              flash wait states, no pipelining of loads
+#   flash      text + rodata of the model object (-Os)
+#   B/nonzero  flash bytes per nonzero weight
+set -eu
+cd "$(dirname "$0")/.."
+EX=examples/lenet-ticket
+B=build/bench-m4
+T=build/ticketc
+RT=runtime/arm
+M4="-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard"
+mkdir -p $B
+gunzip -c /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz > $B/t10k-images
+build/tools/idx2f32 $B/t10k-images 10 > $B/in.f32
+rm -f $B/t10k-images
+
+MODELS=${MODELS:-$(ls $EX/models/*.onnx | xargs -n1 basename | sed 's/\.onnx$//')}
+
+# mean cycles per instruction of an object's code, by the timings above
+cpi() {
+    arm-none-eabi-objdump -d --no-show-raw-insn "$1" | awk -F'\t' 'NF >= 2 && $1 ~ /^ *[0-9a-f]+:$/ {
+        op = $2; sub(/\..*/, "", op); sub(/ .*/, "", op)
+        c = 1
+        if (op ~ /^(ldr|str|vldr|vstr|ldrb|strb|ldrh|strh|ldrd|strd)/) c = 2
+        else if (op ~ /^(vmla|vmls|vfma|vfms|vnmla|vnmls)/) c = 3
+        else if (op ~ /^(vdiv|vsqrt)/) c = 14
+        else if (op ~ /^(vldm|vstm|vpush|vpop|ldm|stm|push|pop)/) c = 1 + 1 + gsub(/,/, ",", $3)
+        else if (op ~ /^(b|bl|blx|bx|cbz|cbnz)$/) c = 2
+        n++; s += c
+    } END { printf "%.3f\n", n ? s / n : 1 }'
+}
+
+printf '\nCortex-M4 (arm-none-eabi-gcc -Os; QEMU mps2-an386 -icount shift=0; est cycles is an estimate)\n'
+printf '%-12s %-9s %-9s %12s %12s %10s %10s %10s\n' model strategy resolved instr/inf "est cycles" "flash B" nonzero B/nonzero
+for m in $MODELS; do
+    nnz=$($T $EX/models/$m.onnx --summary | sed -n 's/^total: \([0-9]*\) of.*/\1/p')
+    for strat in unrolled dense auto; do
+        id=$(echo "${m}_$strat" | tr -c 'A-Za-z0-9_\n' _)
+        $T $EX/models/$m.onnx -o $B/$id.c --strategy $strat --prefix bench
+        resolved=$strat reuse=""
+        if [ $strat = auto ]; then
+            resolved=per-layer
+            # auto is one of the other two: reuse its build
+            for s in unrolled dense; do
+                o=$(echo "${m}_$s" | tr -c 'A-Za-z0-9_\n' _)
+                if [ "$(sed '1,/^ \*\//d' $B/$o.c | cksum)" = "$(sed '1,/^ \*\//d' $B/$id.c | cksum)" ]; then
+                    resolved=$s reuse=$o
+                fi
+            done
+        fi
+        if [ -z "$reuse" ]; then
+            arm-none-eabi-gcc -std=c99 -Os $M4 -c $B/$id.c -o $B/$id.o
+            # a program whose code exceeds the board's 4 MiB (the dense model unrolled) gets no row
+            if arm-none-eabi-gcc -std=c99 -Os $M4 --specs=rdimon.specs -I$RT -T $RT/cm4.ld -DPREFIX=bench \
+                $B/$id.o $RT/cm4_start.c $RT/cm4_bench.c -o $B/$id.elf 2> $B/$id.ld.err; then
+                (cd $B && qemu-system-arm -M mps2-an386 -nographic -semihosting -icount shift=0 -kernel $id.elf < /dev/null) > $B/$id.out
+            else
+                rm -f $B/$id.out
+            fi
+            o=$id
+        else
+            o=$reuse
+        fi
+        if [ ! -s $B/$o.out ]; then
+            printf '%-12s %-9s %-9s %12s %12s %10d  (does not fit the 4 MiB of code memory)\n' "$m" "$strat" "$resolved" - - \
+                "$(arm-none-eabi-size -A $B/$o.o | awk '$1 ~ /^\.(text|rodata)/ { s += $2 } END { print s }')"
+            continue
+        fi
+        ticks=$(sed -n 's/^inferences \([0-9]*\) ticks \([0-9]*\).*/\2 \1/p' $B/$o.out)
+        instr=$(echo "$ticks" | awk '{ printf "%d", $1 * 40 / $2 }')
+        est=$(awk -v i="$instr" -v c="$(cpi $B/$o.o)" 'BEGIN { printf "%d", i * c }')
+        flash=$(arm-none-eabi-size -A $B/$o.o | awk '$1 ~ /^\.(text|rodata)/ { s += $2 } END { print s }')
+        printf '%-12s %-9s %-9s %12d %12d %10d %10d %10.2f\n' "$m" "$strat" "$resolved" "$instr" "$est" "$flash" "$nnz" \
+            "$(echo "scale=4; $flash / $nnz" | bc)"
+    done
+done
