@@ -188,9 +188,9 @@ static void shape_reshape(Graph *g, Node *n, Tensor *x, Tensor *y)
         } else if (d[i] < 0) {
             node_error(g, n, "invalid target dimension %lld", (long long)d[i]);
         } else {
-            known *= d[i];
-            if (known > ((int64_t)1 << 40))
+            if (d[i] > ((int64_t)1 << 40) || (known && d[i] > (((int64_t)1 << 40) / known)))
                 node_error(g, n, "target shape too large");
+            known *= d[i];
         }
     }
     if (infer >= 0) {

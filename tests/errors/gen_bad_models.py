@@ -144,3 +144,8 @@ save("rnn_activations", model([helper.make_node("RNN", ["x", "W", "R"], ["", "h"
                               [fin("x", [1, 1, 3])], [fin("h", None)],
                               [numpy_helper.from_array(np.ones((1, 2, 3), dtype=np.float32), "W"),
                                numpy_helper.from_array(np.ones((1, 2, 2), dtype=np.float32), "R")], opset=14))
+
+# found by fuzz_onnx: the product of the target dimensions overflowed before the size check
+save("reshape_overflow", model([helper.make_node("Reshape", ["x", "s"], ["y"], name="rs")],
+                               [fin("x", [1, 4])], [fin("y", None)],
+                               [numpy_helper.from_array(np.array([422875168768, 1152921504606846977], dtype=np.int64), "s")]))
