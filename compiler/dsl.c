@@ -1550,6 +1550,8 @@ Graph *dsl_load_buffer(const void *data, size_t len, const char *path, const Loa
     p->len = len;
     p->line = p->col = 1;
     p->g = ir_new(a);
+    if (opt && opt->max_bytes)
+        p->g->max_bytes = opt->max_bytes;
     p->g->source = arena_strdup(a, path);
     p->g->producer = "ticketc DSL";
     p->g->opset = 13;

@@ -33,6 +33,7 @@ Graph *ir_new(Arena *a)
     g->opset = 1;
     g->producer = "";
     g->source = "";
+    g->max_bytes = (size_t)1 << 30;
     return g;
 }
 

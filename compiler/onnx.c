@@ -413,6 +413,7 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
     if (len > opt->max_bytes)
         fatal("the model is larger than the limit of %zu bytes (--max-bytes)", opt->max_bytes);
     g = ir_new(a);
+    g->max_bytes = opt->max_bytes;
     g->source = arena_strdup(a, path);
     sha256_hex(data, len, g->sha256);
 

@@ -41,6 +41,9 @@ static void check_numel(Graph *g, Node *n, const Tensor *t)
         if (k > ((int64_t)1 << 32))
             node_error(g, n, "the result %s has too many elements", ir_shape_str(g->a, t));
     }
+    if ((uint64_t)k > g->max_bytes / 4)
+        node_error(g, n, "the result %s needs %lld bytes, more than the limit of %zu (--max-bytes)",
+                   ir_shape_str(g->a, t), (long long)k * 4, g->max_bytes);
 }
 
 /* ---- Gemm: Y = alpha * A' * B' + beta * C, A' [M,K], B' [K,N] ---- */

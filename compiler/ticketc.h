@@ -146,6 +146,7 @@ typedef struct {
     uint32_t hash_cap;
     int64_t arena_floats; /* set by plan_memory */
     int64_t arena_lower_bound;
+    size_t max_bytes;   /* --max-bytes: also bounds every computed tensor */
 } Graph;
 
 Graph *ir_new(Arena *a);

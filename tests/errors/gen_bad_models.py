@@ -149,3 +149,9 @@ save("rnn_activations", model([helper.make_node("RNN", ["x", "W", "R"], ["", "h"
 save("reshape_overflow", model([helper.make_node("Reshape", ["x", "s"], ["y"], name="rs")],
                                [fin("x", [1, 4])], [fin("y", None)],
                                [numpy_helper.from_array(np.array([422875168768, 1152921504606846977], dtype=np.int64), "s")]))
+
+# found by fuzz_onnx (a 10 s timeout): a Pad whose result alone is gigabytes; every computed
+# tensor is now held to --max-bytes like the constants
+save("pad_huge", model([helper.make_node("Pad", ["x", "p"], ["y"], name="pad1")],
+                       [fin("x", [1, 100, 4])], [fin("y", None)],
+                       [numpy_helper.from_array(np.array([0, 0, 0, 0, 0, 10000000], dtype=np.int64), "p")]))
