@@ -144,7 +144,7 @@ arm-example: test-deps $(B)/ticketc
 	@examples/arm/run.sh
 
 demo: demo-deps $(B)/ticketc
-	@examples/lenet-ticket/demo.sh
+	@examples/demo.sh
 demo-deps:
 	@tools/deps.sh $(DEMO_PKGS)
 

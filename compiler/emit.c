@@ -617,6 +617,25 @@ static const char *bias_note(Emit *e, const Linear *L, int64_t j)
 }
 
 /*
+ * Input windows. A Cortex-M load (vldr) reaches 1020 bytes past its base
+ * register, and gcc, which sees that x is the static arena, otherwise
+ * materialises the address of every input beyond that, or keeps them on the
+ * stack. So x is made opaque (TC_BASE) and inputs 256 and up are read
+ * through x256 = x + 256, x512, ...: one register per window, every term a
+ * plain load at an immediate offset. Narrow layers set the windows up once
+ * per function; wide ones per neuron, only those the neuron reads.
+ */
+enum { WIN = 256, WIN_FN_MAX = 6 };
+
+static const char *xref(Emit *e, int64_t k, char *used)
+{
+    if (k < WIN)
+        return arena_printf(e->g->a, "x[%lld]", (long long)k);
+    used[k / WIN] = 1;
+    return arena_printf(e->g->a, "x%lld[%lld]", (long long)(k / WIN * WIN), (long long)(k % WIN));
+}
+
+/*
  * Unrolled: for each neuron j, y[j] = act(b[j] + sum over k with W[j][k] != 0
  * of x[k] * W[j][k]), the terms dealt round-robin to P partial sums so the
  * additions do not wait on each other. Neurons are grouped into functions
@@ -626,8 +645,11 @@ static const char *bias_note(Emit *e, const Linear *L, int64_t j)
 static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
 {
     int P = e->opt->partial_sums, part = 0, i;
-    int64_t j = 0, k;
+    int64_t j = 0, k, nwin = (L->K + WIN - 1) / WIN, wdx;
+    int per_neuron = nwin > WIN_FN_MAX;
     const char *name = fn_name(e, n);
+    char *fn_win = arena_alloc(e->g->a, (size_t)nwin + 1);
+    char *nr_win = arena_alloc(e->g->a, (size_t)nwin + 1);
 
     while (j < L->N) {
         Buf body = {0};
@@ -635,6 +657,7 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
         int used = 0;
         e->out = &body;
         e->indent = 1;
+        memset(fn_win, 0, (size_t)nwin + 1);
         do {
             int64_t cnt = 0, t = 0;
             const char *sum;
@@ -652,25 +675,36 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                 continue;
             }
             line(e, "/* y[%lld]: %lld weights */", (long long)j, (long long)cnt);
+            if (per_neuron) {
+                memset(nr_win, 0, (size_t)nwin + 1);
+                for (k = WIN; k < L->K; k++)
+                    if (L->w[j * L->K + k] != 0.0f)
+                        nr_win[k / WIN] = fn_win[k / WIN] = 1;
+                for (wdx = 1; wdx < nwin; wdx++)
+                    if (nr_win[wdx])
+                        line(e, "x%lld = x + %lld; TC_BASE(x%lld);", (long long)(wdx * WIN),
+                             (long long)(wdx * WIN), (long long)(wdx * WIN));
+            }
             for (k = 0; k < L->K; k++) {
                 float w = L->w[j * L->K + k];
                 int s = (int)(t % P);
-                const char *note = "";
+                const char *note = "", *xk;
                 if (w == 0.0f)
                     continue;
                 if (e->opt->annotate)
                     note = weight_note(e, L, j, k);
+                xk = xref(e, k, fn_win);
                 if (w == 1.0f)
-                    line(e, t < P ? "s%d = x[%lld];%s" : "s%d += x[%lld];%s", s, (long long)k, note);
+                    line(e, t < P ? "s%d = %s;%s" : "s%d += %s;%s", s, xk, note);
                 else if (w == -1.0f)
-                    line(e, t < P ? "s%d = -x[%lld];%s" : "s%d -= x[%lld];%s", s, (long long)k, note);
+                    line(e, t < P ? "s%d = -%s;%s" : "s%d -= %s;%s", s, xk, note);
                 else if (t < P)
-                    line(e, "s%d = x[%lld] * %s;%s", s, (long long)k, lit(e, n, w), note);
+                    line(e, "s%d = %s * %s;%s", s, xk, lit(e, n, w), note);
                 else if (!e->opt->no_fma) {
                     e->used_fma = 1;
-                    line(e, "s%d = TC_FMA(x[%lld], %s, s%d);%s", s, (long long)k, lit(e, n, w), s, note);
+                    line(e, "s%d = TC_FMA(%s, %s, s%d);%s", s, xk, lit(e, n, w), s, note);
                 } else
-                    line(e, "s%d += x[%lld] * %s;%s", s, (long long)k, lit(e, n, w), note);
+                    line(e, "s%d += %s * %s;%s", s, xk, lit(e, n, w), note);
                 t++;
             }
             if (t > used)
@@ -710,8 +744,25 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                 buf_printf(&decl, "%ss%d", i ? ", " : "", i);
             e->indent = 1;
             line(e, "float %s;", decl.p);
-            blank(e);
             buf_free(&decl);
+            memset(&decl, 0, sizeof decl);
+            for (wdx = 1; wdx < nwin; wdx++)
+                if (fn_win[wdx]) {
+                    if (per_neuron)
+                        buf_printf(&decl, "%s*x%lld", decl.len ? ", " : "", (long long)(wdx * WIN));
+                    else
+                        buf_printf(&decl, "%s*x%lld = x + %lld", decl.len ? ", " : "", (long long)(wdx * WIN),
+                                   (long long)(wdx * WIN));
+                }
+            if (decl.len)
+                line(e, "const float %s;", decl.p);
+            buf_free(&decl);
+            line(e, "TC_BASE(x);");
+            if (!per_neuron)
+                for (wdx = 1; wdx < nwin; wdx++)
+                    if (fn_win[wdx])
+                        line(e, "TC_BASE(x%lld);", (long long)(wdx * WIN));
+            blank(e);
         } else {
             e->indent = 1;
             line(e, "(void)x;");
@@ -2148,6 +2199,14 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     line(&e, "#define TC_BARRIER() __asm__ volatile(\"\" ::: \"memory\")");
     line(&e, "#else");
     line(&e, "#define TC_BARRIER() ((void)0)");
+    line(&e, "#endif");
+    blank(&e);
+    line(&e, "/* Hides where p points, so the compiler reads inputs at small offsets from p");
+    line(&e, " * (x, x256 = x + 256, ...) instead of building each input's address. */");
+    line(&e, "#if defined(__GNUC__)");
+    line(&e, "#define TC_BASE(p) __asm__ volatile(\"\" : \"+r\"(p))");
+    line(&e, "#else");
+    line(&e, "#define TC_BASE(p) ((void)(p))");
     line(&e, "#endif");
     blank(&e);
     if (e.used_fma) {

@@ -24,23 +24,35 @@ for n in model.graph.node:
     elif n.op_type == "MatMul":
         transB[n.input[1]] = 0
 
-term = re.compile(r"^\s*s\d+ (=|\+=|-=) (-?)x\[(\d+)\](?: \* (\S+)f)?; /\* (?:alpha (\S+) \* )?([A-Za-z0-9_./:-]+)\[(\d+)\]\[(\d+)\] \*/$")
-fma = re.compile(r"^\s*(s\d+) = TC_FMA\(x\[(\d+)\], (\S+)f, (s\d+)\); /\* (?:alpha (\S+) \* )?([A-Za-z0-9_./:-]+)\[(\d+)\]\[(\d+)\] \*/$")
+# inputs are x[k] or, from 256 on, x256[k - 256], x512[k - 512], ... (xN = x + N)
+X = r"x(\d*)\[(\d+)\]"
+term = re.compile(r"^\s*s\d+ (=|\+=|-=) (-?)" + X + r"(?: \* (\S+)f)?; /\* (?:alpha (\S+) \* )?([A-Za-z0-9_./:-]+)\[(\d+)\]\[(\d+)\] \*/$")
+fma = re.compile(r"^\s*(s\d+) = TC_FMA\(" + X + r", (\S+)f, (s\d+)\); /\* (?:alpha (\S+) \* )?([A-Za-z0-9_./:-]+)\[(\d+)\]\[(\d+)\] \*/$")
 bias = re.compile(r"^\s*s0 = .* ([+-]) (\S+)f; /\* (?:beta (\S+) \* )?([A-Za-z0-9_./:-]+)\[(\d+)\] \*/$")
 seen = {}
 errors = 0
 n_terms = n_bias = 0
+window = re.compile(r"\bx(\d+) = x \+ (\d+)\b")
+windows = set()
 for lineno, line in enumerate(open(sys.argv[2]), 1):
+    if line.startswith("static "):
+        windows = set()
+    for a, b in window.findall(line):
+        if a == b:
+            windows.add(a)
     m = term.match(line)
     f = fma.match(line)
-    if f and f.group(1) == f.group(4):  # s = TC_FMA(x[k], w, s) is s += x[k] * w
+    if f and f.group(1) == f.group(5):  # s = TC_FMA(x[k], w, s) is s += x[k] * w
         m = f
-        _, k, lit, _, alpha, name, r, c = f.groups()
+        _, base, k, lit, _, alpha, name, r, c = f.groups()
         op, neg = "+=", ""
     elif m:
-        op, neg, k, lit, alpha, name, r, c = m.groups()
+        op, neg, base, k, lit, alpha, name, r, c = m.groups()
     if m:
-        r, c, k = int(r), int(c), int(k)
+        if base and (int(base) % 256 or int(k) >= 256 or base not in windows):
+            print(f"line {lineno}: {line.strip()}: x{base} is not a window x + {base} of this function")
+            errors += 1
+        r, c, k = int(r), int(c), int(base or 0) + int(k)
         if name not in W:  # a weight computed by folding (prune format): not in the file as such
             continue
         value = np.float32(lit) if lit is not None else np.float32(1)

@@ -819,3 +819,18 @@ save("det",
      [("x", (2, 3, 4, 4)), ("s", (3, 3))], ["d", "ds"], {},
      [[rng.standard_normal((2, 3, 4, 4)), np.array([[1, 2, 3], [2, 4, 6], [0, 1, 5]])] for _ in range(2)],
      lambda x, s: [np.linalg.det(x64(x)), np.linalg.det(x64(s))])
+
+# 35. A wide sparse layer (2,000 inputs): unrolled code reads inputs through
+#     windows x256, x512, ... set up per neuron (more than 6 windows), with a
+#     neuron whose weights all lie past input 1,800 and one with a weight at the last input.
+Ww, bw = sparse((12, 2000), 0.03), f32(rng.standard_normal(12) * 0.1)
+Ww[3, :1800] = 0
+Ww[4, 1999] = 0.75
+Wn, bn_ = sparse((3, 12), 0.5), f32(rng.standard_normal(3) * 0.1)
+save("wide_sparse",
+     [helper.make_node("Gemm", ["x", "W", "b"], ["h"], transB=1, name="wide"),
+      helper.make_node("Relu", ["h"], ["a"]),
+      helper.make_node("Gemm", ["a", "Wn", "bn"], ["y"], transB=1, name="out")],
+     [("x", (1, 2000))], ["y"], {"W": Ww, "b": bw, "Wn": Wn, "bn": bn_},
+     samples([(1, 2000)], 4),
+     lambda x: [relu(x @ Ww.T + bw) @ Wn.T + bn_])

@@ -1,7 +1,7 @@
 /* check_emit.c - the C back end: zero-skipping, strategies, determinism. */
 #include "unit.h"
 
-static Graph *g;
+static Graph *g, *fixture; /* the graph emit() compiles; the one setup() builds */
 static Arena *a;
 
 /* y = relu(x W^T + b), W 3x4 with pruned entries; neuron 1 keeps nothing. */
@@ -29,6 +29,7 @@ static void setup(void)
     remove_dead(g);
     fuse_activations(g);
     plan_memory(g);
+    fixture = g;
 }
 
 static void teardown(void) { arena_free(a); }
@@ -47,7 +48,7 @@ static char *emit(Strategy s, int with_main)
     o.partial_sums = 4;
     emit_c(g, &o, &c, &h);
     ck_assert_ptr_nonnull(strstr(h.p, "#define NET_H"));
-    ck_assert_ptr_nonnull(strstr(h.p, "#define NET_H_IN0_SIZE 4"));
+    ck_assert_ptr_nonnull(strstr(h.p, g == fixture ? "#define NET_H_IN0_SIZE 4" : "#define NET_H_IN0_SIZE "));
     ck_assert_ptr_nonnull(strstr(h.p, "void net_run(const float *in0, float *out0);"));
     text = arena_strdup(a, c.p);
     buf_free(&c);
@@ -139,6 +140,53 @@ START_TEST(hostile_names_are_neutralised)
 }
 END_TEST
 
+/* y = x W^T for a 1 x K input and two neurons: weights at x[0], x[300] and
+ * x[K - 1]; returns the unrolled C */
+static char *emit_wide(int64_t K)
+{
+    int64_t dx[2] = {1, K}, dw[2] = {2, K};
+    float *w = arena_array(a, (size_t)(2 * K), sizeof(float));
+    TensorId in[2];
+    Node *gemm;
+    Graph *saved = g, *wide = ir_new(a);
+    char *c;
+    w[0] = 0.5f;
+    w[300] = 0.25f;
+    w[K + K - 1] = 2.0f;
+    wide->opset = 13;
+    in[0] = u_input(wide, "x", 2, dx);
+    in[1] = u_tensor(wide, "fc.weight", 2, dw, w);
+    gemm = u_node(wide, OP_GEMM, in, 2, "fc");
+    u_attr_int(wide, gemm, "transB", 1);
+    u_output(wide, gemm->out[0]);
+    infer_shapes(wide);
+    remove_dead(wide);
+    plan_memory(wide);
+    g = wide;
+    c = emit(STRAT_UNROLLED, 0);
+    g = saved;
+    return c;
+}
+
+START_TEST(unrolled_reads_far_inputs_through_windows)
+{
+    /* 600 inputs: windows x256 and x512 set up once per function */
+    char *c = emit_wide(600);
+    ck_assert_ptr_nonnull(strstr(c, "const float *x256 = x + 256, *x512 = x + 512;"));
+    ck_assert_ptr_nonnull(strstr(c, "TC_BASE(x);\n    TC_BASE(x256);\n    TC_BASE(x512);"));
+    ck_assert_ptr_nonnull(strstr(c, "s0 = x[0] * 0.5f;"));
+    ck_assert_ptr_nonnull(strstr(c, "s1 = x256[44] * 0.25f;"));
+    ck_assert_ptr_nonnull(strstr(c, "s0 = x512[87] * 2.0f;"));
+    ck_assert_ptr_null(strstr(c, "x[300]"));
+    /* 2,000 inputs (8 windows): each neuron sets up only the windows it reads */
+    c = emit_wide(2000);
+    ck_assert_ptr_nonnull(strstr(c, "const float *x256, *x1792;"));
+    ck_assert_ptr_nonnull(strstr(c, "x256 = x + 256; TC_BASE(x256);\n    s0 = x[0] * 0.5f;"));
+    ck_assert_ptr_nonnull(strstr(c, "x1792 = x + 1792; TC_BASE(x1792);\n    s0 = x1792[207] * 2.0f;"));
+    ck_assert_ptr_null(strstr(c, "x512"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("emit");
@@ -151,6 +199,7 @@ static Suite *suite(void)
     tcase_add_test(tc, auto_picks_by_density);
     tcase_add_test(tc, output_is_deterministic);
     tcase_add_test(tc, hostile_names_are_neutralised);
+    tcase_add_test(tc, unrolled_reads_far_inputs_through_windows);
     suite_add_tcase(s, tc);
     return s;
 }
