@@ -1,6 +1,6 @@
 #!/bin/sh
 # make arm-size: flash and RAM of the example tickets as built for a
-# Cortex-M4F with arm-none-eabi-gcc -Os (strategy auto), next to ticketc's
+# Cortex-M4F with arm-none-eabi-gcc -Os (auto, --target cortex-m), next to ticketc's
 # own estimate from --summary:
 #   flash = text + rodata of the model object
 #   RAM   = data + bss (the arena) + the worst stack depth of <prefix>_run,
@@ -33,12 +33,12 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", 100 * (b - a) / a }';
 within() { awk -v a="$1" -v b="$2" 'BEGIN { d = (b - a) / a; exit !(d <= 0.10 && d >= -0.10) }'; }
 
 bad=0
-printf 'Cortex-M4F, arm-none-eabi-gcc -Os, strategy auto: measured vs ticketc --summary\n'
+printf 'Cortex-M4F, arm-none-eabi-gcc -Os, ticketc --target cortex-m: measured vs ticketc --summary\n'
 printf '%-12s %10s %10s %8s   %8s %8s %8s %8s %8s %8s\n' model "flash" "estimate" "diff" "data" "bss" "stack" "RAM" "estimate" "diff"
 for m in $MODELS; do
     p=$(echo $m | tr - _)
-    $T $EX/models/$m.onnx -o $B/$p.c > /dev/null
-    $T $EX/models/$m.onnx --summary > $B/$p.summary
+    $T $EX/models/$m.onnx --target cortex-m -o $B/$p.c > /dev/null
+    $T $EX/models/$m.onnx --target cortex-m --summary > $B/$p.summary
     (cd $B && arm-none-eabi-gcc -std=c99 -Wall -Wextra -Werror -pedantic -Os $M4 -fcallgraph-info=su -c $p.c -o $p.o)
     eval "$(arm-none-eabi-size -A $B/$p.o | awk '
         $1 ~ /^\.(text|rodata)/ { f += $2 } $1 ~ /^\.data/ { d += $2 } $1 ~ /^\.bss/ { b += $2 }

@@ -12,10 +12,10 @@
 # Numbers depend on the machine; only ratios taken in one run mean anything.
 # -march=native builds leave out AVX-512 (-mno-avx512f): valgrind 3.19 cannot
 # run it, and the timed and the counted binary must be the same.
-#   REPEATS=5 MODELS="ticket-r15 dense" CALLGRIND=1 ORT=1 bench/bench.sh
+#   REPEATS=5 MODELS="lenet-ticket/ticket-r15 conv-ticket/dense" CALLGRIND=1 ORT=1 bench/bench.sh
+# (a model is EXAMPLE/NAME: examples/EXAMPLE/models/NAME.onnx)
 set -eu
 cd "$(dirname "$0")/.."
-EX=examples/lenet-ticket
 B=build/bench
 T=build/ticketc
 DATA=/usr/share/datasets/fashion-mnist
@@ -30,9 +30,9 @@ done
 IMAGES=$B/t10k-images-idx3-ubyte
 LABELS=$B/t10k-labels-idx1-ubyte
 
-MODELS=${MODELS:-$(ls $EX/models/*.onnx | xargs -n1 basename | sed 's/\.onnx$//')}
+MODELS=${MODELS:-$(cd examples && ls lenet-ticket/models/*.onnx conv-ticket/models/*.onnx | sed 's|/models/|/|; s/\.onnx$//')}
 NATIVE="-O3_-march=native_-mno-avx512f"
-SPARSE_BUILDS=${SPARSE_BUILDS:-"unrolled:-O2 unrolled:$NATIVE loop:-O2 loop:$NATIVE dense:-O2 dense:$NATIVE"}
+SPARSE_BUILDS=${SPARSE_BUILDS:-"unrolled:-O2 unrolled:$NATIVE loop:-O2 loop:$NATIVE dense:-O2 dense:$NATIVE auto:$NATIVE"}
 # the dense model: only dense code makes sense (unrolled, its 266k terms take minutes to compile)
 DENSE_BUILDS=${DENSE_BUILDS:-"dense:-O2 dense:$NATIVE"}
 
@@ -54,12 +54,12 @@ idof() { echo "$1_$2_$3" | tr -c 'A-Za-z0-9_\n' _; }
 flagsof() { echo "$1" | tr _ ' '; }
 nnz_of() { $T "$1" --summary | sed -n 's/^total: \([0-9]*\) of .*/\1/p'; }
 
-printf '%-11s %-11s %-31s %9s %10s %7s %10s %8s %12s %8s  %s\n' model strategy flags "compile s" "obj bytes" "B/nz" \
+printf '%-24s %-11s %-31s %9s %10s %7s %10s %8s %12s %8s  %s\n' model strategy flags "compile s" "obj bytes" "B/nz" \
     "us/infer" "vs dense" "instr/infer" "instr/nz" "correct"
 for m in $MODELS; do
-    onnx=$EX/models/$m.onnx
+    onnx=examples/${m%/*}/models/${m#*/}.onnx
     nnz=$(nnz_of $onnx)
-    case $m in dense) builds=$DENSE_BUILDS ;; *) builds=$SPARSE_BUILDS ;; esac
+    case $m in */dense) builds=$DENSE_BUILDS ;; *) builds=$SPARSE_BUILDS ;; esac
     ids=""
     for b in $builds; do
         strat=${b%%:*}
@@ -71,7 +71,7 @@ for m in $MODELS; do
         t1=$(now)
         echo "$t1 - $t0" | bc > $B/$id.ctime
         size $B/$id.o | awk 'NR == 2 { print $1 + $2 }' > $B/$id.size
-        $CC -std=c99 -O2 -DPREFIX=bench $EX/demo_main.c $B/$id.o -o $B/$id.exe
+        $CC -std=c99 -O2 -DPREFIX=bench examples/lenet-ticket/demo_main.c $B/$id.o -o $B/$id.exe
         : > $B/$id.times
         ids="$ids $id"
     done
@@ -115,14 +115,14 @@ for m in $MODELS; do
                 ipn=$(echo "scale=2; $ir / 20000 / $nnz" | bc)
             fi
         fi
-        printf '%-11s %-11s %-31s %9.2f %10d %7.1f %10.3f %7.2fx %12s %8s  %s\n' "$m" "$strat" "$(flagsof "${b#*:}")" \
+        printf '%-24s %-11s %-31s %9.2f %10d %7.1f %10.3f %7.2fx %12s %8s  %s\n' "$m" "$strat" "$(flagsof "${b#*:}")" \
             "$(cat $B/$id.ctime)" "$(cat $B/$id.size)" "$(echo "scale=2; $(cat $B/$id.size) / $nnz" | bc)" \
             "$(cat $B/$id.median)" "$(echo "scale=4; ${best_dense:-0} / $(cat $B/$id.median)" | bc)" "$ipi" "$ipn" \
             "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $B/$id.out)"
     done
     if [ $ort_ok = 1 ]; then
         v=$(median $B/$m-ort.times)
-        printf '%-11s %-11s %-31s %9s %10s %7s %10.3f %7.2fx %12s %8s  %s\n' "$m" "onnxruntime" "node, 1 thread" "-" "-" "-" \
+        printf '%-24s %-11s %-31s %9s %10s %7s %10.3f %7.2fx %12s %8s  %s\n' "$m" "onnxruntime" "node, 1 thread" "-" "-" "-" \
             "$v" "$(echo "scale=4; ${best_dense:-0} / $v" | bc)" "-" "-" "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $B/$m-ort.out)"
     fi
 done

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The Cortex-M4 rows of make bench (called by bench.sh; also alone:
-# MODELS="ticket-r15" bench/bench_m4.sh). Per model and strategy, built with
+# MODELS="lenet-ticket/ticket-r15" bench/bench_m4.sh). Per model and strategy, built with
 # arm-none-eabi-gcc -Os for a Cortex-M4F:
 #   instr/inf  executed instructions per inference, MEASURED: QEMU mps2-an386
 #              with -icount shift=0 advances SysTick one tick per 40
@@ -14,7 +14,6 @@
 #   B/nonzero  flash bytes per nonzero weight
 set -eu
 cd "$(dirname "$0")/.."
-EX=examples/lenet-ticket
 B=build/bench-m4
 T=build/ticketc
 RT=runtime/arm
@@ -24,7 +23,7 @@ gunzip -c /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz > $B/t10k-
 build/tools/idx2f32 $B/t10k-images 10 > $B/in.f32
 rm -f $B/t10k-images
 
-MODELS=${MODELS:-$(ls $EX/models/*.onnx | xargs -n1 basename | sed 's/\.onnx$//')}
+MODELS=${MODELS:-$(cd examples && ls lenet-ticket/models/*.onnx conv-ticket/models/*.onnx | sed 's|/models/|/|; s/\.onnx$//')}
 
 # mean cycles per instruction of an object's code, by the timings above
 cpi() {
@@ -40,13 +39,15 @@ cpi() {
     } END { printf "%.3f\n", n ? s / n : 1 }'
 }
 
-printf '\nCortex-M4 (arm-none-eabi-gcc -Os; QEMU mps2-an386 -icount shift=0; est cycles is an estimate)\n'
-printf '%-12s %-9s %-9s %12s %12s %10s %10s %10s\n' model strategy resolved instr/inf "est cycles" "flash B" nonzero B/nonzero
+printf '\nCortex-M4 (arm-none-eabi-gcc -Os; auto is ticketc --target cortex-m; QEMU mps2-an386 -icount shift=0; est cycles is an estimate)\n'
+printf '%-24s %-9s %-9s %12s %12s %10s %10s %10s\n' model strategy resolved instr/inf "est cycles" "flash B" nonzero B/nonzero
 for m in $MODELS; do
-    nnz=$($T $EX/models/$m.onnx --summary | sed -n 's/^total: \([0-9]*\) of.*/\1/p')
+    onnx=examples/${m%/*}/models/${m#*/}.onnx
+    nnz=$($T $onnx --summary | sed -n 's/^total: \([0-9]*\) of.*/\1/p')
     for strat in unrolled dense auto; do
         id=$(echo "${m}_$strat" | tr -c 'A-Za-z0-9_\n' _)
-        $T $EX/models/$m.onnx -o $B/$id.c --strategy $strat --prefix bench
+        tgt=""; [ $strat = auto ] && tgt="--target cortex-m"
+        $T $onnx -o $B/$id.c --strategy $strat $tgt --prefix bench
         resolved=$strat reuse=""
         if [ $strat = auto ]; then
             resolved=per-layer
@@ -72,7 +73,7 @@ for m in $MODELS; do
             o=$reuse
         fi
         if [ ! -s $B/$o.out ]; then
-            printf '%-12s %-9s %-9s %12s %12s %10d  (does not fit the 4 MiB of code memory)\n' "$m" "$strat" "$resolved" - - \
+            printf '%-24s %-9s %-9s %12s %12s %10d  (does not fit the 4 MiB of code memory)\n' "$m" "$strat" "$resolved" - - \
                 "$(arm-none-eabi-size -A $B/$o.o | awk '$1 ~ /^\.(text|rodata)/ { s += $2 } END { print s }')"
             continue
         fi
@@ -80,7 +81,7 @@ for m in $MODELS; do
         instr=$(echo "$ticks" | awk '{ printf "%d", $1 * 40 / $2 }')
         est=$(awk -v i="$instr" -v c="$(cpi $B/$o.o)" 'BEGIN { printf "%d", i * c }')
         flash=$(arm-none-eabi-size -A $B/$o.o | awk '$1 ~ /^\.(text|rodata)/ { s += $2 } END { print s }')
-        printf '%-12s %-9s %-9s %12d %12d %10d %10d %10.2f\n' "$m" "$strat" "$resolved" "$instr" "$est" "$flash" "$nnz" \
+        printf '%-24s %-9s %-9s %12d %12d %10d %10d %10.2f\n' "$m" "$strat" "$resolved" "$instr" "$est" "$flash" "$nnz" \
             "$(echo "scale=4; $flash / $nnz" | bc)"
     done
 done

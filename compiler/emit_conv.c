@@ -122,6 +122,21 @@ int emit_conv_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *tota
     return 1;
 }
 
+int conv_layer_weights(const Graph *g, const Node *n, LayerWeights *L)
+{
+    ConvInfo ci;
+    if (n->op != OP_CONV || !g->t[n->in[1]].f)
+        return 0;
+    conv_info((Graph *)g, n, &ci);
+    L->rows = ci.w.batch * ci.w.out[0] * ci.w.out[1];
+    L->N = ci.w.m;
+    L->K = ci.w.m ? ci.total / ci.w.m : 0;
+    L->nnz = ci.nnz;
+    L->w = ci.wt;
+    L->wname = g->t[n->in[1]].name;
+    return 1;
+}
+
 /* Output positions whose whole window lies inside the input along axis a: [lo, hi). */
 static void interior(const Window *w, int a, int64_t *lo, int64_t *hi)
 {
@@ -156,6 +171,9 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
     int64_t h0, h1, w0, w1, m, c, kh, kw, H = w->in[0], W = w->in[1], OH = w->out[0], OW = w->out[1];
     int64_t plane = H * W, t, *start;
     int border, part = 0, i, P = emit_options(e)->max_terms;
+    /* --annotate names the weight tensor's own entries: [m][c][kh][kw], or [m][c][k] for Conv 1-D */
+    const char *wname = emit_comment(e, g->t[n->in[1]].name);
+    int rank1d = g->t[n->in[1]].rank == 3;
 
     interior(w, 0, &h0, &h1);
     interior(w, 1, &w0, &w1);
@@ -284,7 +302,13 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                             int64_t off = c * plane + kh * w->d[0] * W + kw * w->d[1];
                             if (v == 0.0f)
                                 continue;
-                            L(e, "    s += p[%lld] * %s;", (long long)off, emit_lit(e, n, v));
+                            L(e, "    s += p[%lld] * %s;%s", (long long)off, emit_lit(e, n, v),
+                              emit_options(e)->annotate
+                                  ? (rank1d ? fmt(e, " /* %s[%lld][%lld][%lld] */", wname, (long long)m,
+                                                  (long long)c, (long long)kw)
+                                            : fmt(e, " /* %s[%lld][%lld][%lld][%lld] */", wname, (long long)m,
+                                                  (long long)c, (long long)kh, (long long)kw))
+                                  : "");
                         }
                 L(e, "    yr[ow] = %s;", emit_act(e, n, "s"));
                 L(e, "}");
@@ -419,7 +443,8 @@ void emit_conv(Emit *e, const Node *n)
     ConvInfo ci;
     conv_info(g, n, &ci);
     if (ci.wt && (!ci.has_bias || ci.bias) &&
-        emit_choose_conv(emit_options(e)->strategy, ci.nnz, ci.total) == STRAT_UNROLLED)
+        (n->strategy != STRAT_AUTO ? (Strategy)n->strategy
+                                   : emit_choose_conv(emit_options(e)->strategy, ci.nnz, ci.total)) == STRAT_UNROLLED)
         emit_conv_unrolled(e, n, &ci);
     else
         emit_conv_dense(e, n, &ci);

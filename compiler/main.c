@@ -23,6 +23,9 @@ static const char usage[] =
     "                      compact sparse loop, dense the baseline to compare with\n"
     "  --code-budget BYTES with auto: layers whose fastest code would not fit\n"
     "                      BYTES in all (estimated) get the compact loop instead\n"
+    "  --target T          what auto optimises for: host (default; caches and\n"
+    "                      vector units: unrolled up to 10% density) or\n"
+    "                      cortex-m (unrolled wherever it is no larger than dense)\n"
     "  --main              add a main() that reads raw float32 samples from stdin\n"
     "                      and writes raw float32 outputs to stdout (-r N repeats)\n"
     "  --annotate          comment each term of unrolled code with the weight it\n"
@@ -65,6 +68,7 @@ static const char usage[] =
 typedef struct {
     const char *model, *out, *prefix, *masks, *report, *emit_dsl, *weights_section;
     Strategy strategy;
+    Target target;
     int check_masks;
     double prune;
     long code_budget;
@@ -127,6 +131,14 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         } else if (strcmp(s, "--code-budget") == 0) {
             NEEDS_VALUE();
             o->code_budget = parse_long(s, v, 1, 0x7fffffffL);
+        } else if (strcmp(s, "--target") == 0) {
+            NEEDS_VALUE();
+            if (strcmp(v, "host") == 0)
+                o->target = TARGET_HOST;
+            else if (strcmp(v, "cortex-m") == 0)
+                o->target = TARGET_CORTEX_M;
+            else
+                usage_error("unknown target '%s' (expected host or cortex-m)", v);
         } else if (strcmp(s, "--main") == 0) {
             o->with_main = 1;
         } else if (strcmp(s, "--report") == 0) {
@@ -336,7 +348,7 @@ int main(int argc, char **argv)
     remove_dead(g);
     fuse_activations(g);
     plan_memory(g);
-    plan_strategies(g, opt.strategy, opt.code_budget);
+    plan_strategies(g, opt.strategy, opt.code_budget, opt.target);
 
     if (opt.dump)
         dump_ir(g, stderr);

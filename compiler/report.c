@@ -255,9 +255,10 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html)
         buf_printf(html, "</td><td>");
         shape(html, out);
         buf_printf(html, "</td>");
-        if (layer_weights(g, n, &L)) {
+        if (layer_weights(g, n, &L) || conv_layer_weights(g, n, &L)) {
             Strategy st = node_strategy(g, n, eo->strategy);
-            int64_t bytes = strategy_bytes(st, L.N, L.K, L.nnz);
+            int64_t bytes = n->op == OP_CONV ? conv_strategy_bytes(st, L.nnz, L.N * L.K)
+                                             : strategy_bytes(st, L.N, L.K, L.nnz);
             buf_printf(html, "<td class=\"n\">");
             num(html, L.nnz);
             buf_printf(html, " of ");
@@ -314,7 +315,7 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html)
     for (k = 0; k < g->nn; k++) {
         const Node *n = &g->n[k];
         LayerWeights L;
-        if (n->dead || !layer_weights(g, n, &L))
+        if (n->dead || !(layer_weights(g, n, &L) || conv_layer_weights(g, n, &L)))
             continue;
         buf_printf(html, "<figure>\n");
         mask_image(html, &L, g->a);
@@ -322,7 +323,11 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html)
         esc(html, n->name);
         buf_printf(html, "</code>, weights <code>");
         esc(html, L.wname);
-        buf_printf(html, "</code>: %lld outputs &times; %lld inputs, ", (long long)L.N, (long long)L.K);
+        if (n->op == OP_CONV)
+            buf_printf(html, "</code>: %lld output channels &times; %lld taps (input channels &times; kernel), ",
+                       (long long)L.N, (long long)L.K);
+        else
+            buf_printf(html, "</code>: %lld outputs &times; %lld inputs, ", (long long)L.N, (long long)L.K);
         num(html, L.nnz);
         buf_printf(html, " kept</figcaption>\n</figure>\n");
     }

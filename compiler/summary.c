@@ -56,7 +56,7 @@ void print_summary(const Graph *g, Strategy s, FILE *f)
         shape(g, n->out[0], out, sizeof out);
         sanitize_comment(name, sizeof name, n->name);
         if (layer_weights(g, n, &L) || (n->op == OP_CONV && emit_layer_weights(g, n, &nnz, &total, &rows))) {
-            Strategy st = n->op == OP_CONV ? emit_choose_conv(s, nnz, total) : node_strategy(g, n, s);
+            Strategy st = node_strategy(g, n, s);
             int64_t bytes = n->op == OP_CONV ? conv_strategy_bytes(st, nnz, total) : strategy_bytes(st, L.N, L.K, L.nnz);
             if (n->op != OP_CONV) {
                 nnz = L.nnz;

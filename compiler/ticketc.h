@@ -291,6 +291,9 @@ void plan_memory(Graph *g);
 /* ===== emit.c: the C back end ===== */
 
 typedef enum { STRAT_AUTO, STRAT_UNROLLED, STRAT_LOOP, STRAT_DENSE } Strategy;
+/* What auto optimises for (--target): a processor with caches and vector
+ * units, or a Cortex-M microcontroller (no cache, flash-bound). */
+typedef enum { TARGET_HOST, TARGET_CORTEX_M } Target;
 
 typedef struct {
     const char *prefix;
@@ -323,20 +326,25 @@ int64_t emit_index_bytes(int64_t max);
 void write_report(Graph *g, const EmitOptions *eo, Buf *html);
 /* Weights of a layer with constant weights (Gemm/MatMul), or 0 when n is not one. */
 int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows);
-/* The strategy for a layer of that density, as emit_c will choose it. */
-Strategy emit_choose(Strategy requested, int64_t nnz, int64_t total);
+/* The strategy for an N x K layer with nnz kept weights, as auto chooses it for target. */
+Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Target target);
 /* Estimated bytes of code and constants of an N x K layer with nnz kept weights. */
 int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz);
-/* Per layer with constant weights, the strategy emit_c will use (n->strategy):
- * the requested one, or with auto the fastest by density, then the smallest
- * where the estimated total must fit budget bytes (0: no budget). */
-void plan_strategies(Graph *g, Strategy requested, int64_t budget);
+/* Per layer with constant weights (Gemm, MatMul, Conv), the strategy emit_c
+ * will use (n->strategy): the requested one, or with auto the fastest for the
+ * target, then the smallest where the estimated total must fit budget bytes
+ * (0: no budget). */
+void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target);
 /* The strategy of a layer (planned, or by density), STRAT_AUTO if n is none. */
 Strategy node_strategy(const Graph *g, const Node *n, Strategy requested);
 /* The same for a Conv (emit_conv.c): its unrolled code is a loop body, so it pays longer.
  * Conv has no loop strategy: loop asks for the smaller of unrolled and dense. */
 Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total);
 int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total);
+/* A Conv with constant weights as a layer: N output channels, K = taps per
+ * output channel (input channels per group x kernel), rows = output
+ * positions, w the weight tensor [N][K] (its own name, unsanitised). */
+int conv_layer_weights(const Graph *g, const Node *n, LayerWeights *L);
 const char *strategy_name(Strategy s);
 /* Shortest decimal that reads back as exactly v, with an f suffix. */
 void emit_float(char *buf, size_t size, float v);

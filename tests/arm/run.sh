@@ -153,6 +153,16 @@ for case in ticket-r15:auto ticket-r15:dense ticket-r07:auto; do
     nolib "lenet $m/$strat" "$L/lib-$c"
 done
 
+# --target cortex-m: auto unrolls r07's fc1 and fc2 (21%), where the host's auto takes dense
+c=ticket_r07_cortexm.c
+if "$TICKETC" "$EX/ticket-r07.onnx" --target cortex-m --summary > "$L/r07m.sum" 2> "$L/$c.err" &&
+    awk '$2 == "Gemm" { s = s $NF " " } END { exit s != "unrolled unrolled dense " }' "$L/r07m.sum" &&
+    "$TICKETC" "$EX/ticket-r07.onnx" --target cortex-m -o "$L/$c" --no-fma --main 2>> "$L/$c.err"; then
+    check "lenet ticket-r07 --target cortex-m (fc1, fc2 unrolled, fc3 dense)" "$L" "$c" images100.f32 m4
+else
+    fail "ticket-r07 --target cortex-m: ticketc, or not the strategies expected"; cat "$L/$c.err" "$L/r07m.sum"
+fi
+
 # The default output: TC_FMA is the target's fused multiply-add where it has one.
 if "$TICKETC" "$EX/ticket-r15.onnx" -o "$L/fma.c" --main 2> "$L/fma.err" && grep -q TC_FMA "$L/fma.c"; then
     for t in a64 m4; do

@@ -51,16 +51,20 @@ if sha not in html:
     errors.append(f"the page does not name the model's SHA-256 {sha}")
 
 figs = re.findall(r'<figure>\s*<img class="mask" width="(\d+)" height="(\d+)" alt="mask" src="data:image/png;base64,([A-Za-z0-9+/=]+)">\s*'
-                  r'<figcaption>node \d+ (\w+) <code>.*?</code>, weights <code>(.*?)</code>: (\d+) outputs &times; (\d+) inputs', html, re.S)
+                  r'<figcaption>node \d+ (\w+) <code>.*?</code>, weights <code>(.*?)</code>: '
+                  r'(\d+) (outputs|output channels) &times; (\d+) (?:inputs|taps)', html, re.S)
 checked = 0
-for width, height, b64, op, name, N, K in figs:
+for width, height, b64, op, name, N, what, K in figs:
     img = Image.open(io.BytesIO(base64.b64decode(b64)))
     img.load()
     px = np.asarray(img.convert("L"))
     N, K = int(N), int(K)
     if name not in W:
         continue  # a name rewritten for the page, or a weight computed by folding
-    w = W[name] if transB.get(name, 0) else W[name].T
+    if op == "Conv":  # [M][C/group][kh][kw]: a row per output channel, its taps across
+        w = W[name].reshape(W[name].shape[0], -1)
+    else:
+        w = W[name] if transB.get(name, 0) else W[name].T
     if w.shape != (N, K):
         errors.append(f"{name}: caption says {N}x{K}, the model has {w.shape}")
         continue

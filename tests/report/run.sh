@@ -27,6 +27,7 @@ rm -rf "$W" && mkdir -p "$W"
 "$PY" tests/report/gen_hostile.py "$W" || { echo "FAIL: gen_hostile.py"; exit 1; }
 cd "$W" || exit 1
 cp "$ROOT/examples/lenet-ticket/models/ticket-r15.onnx" ticket.onnx
+cp "$ROOT/examples/conv-ticket/models/ticket-r10.onnx" convticket.onnx
 
 # ---- the hostile model's C ----
 if ! "$TICKETC" hostile.onnx -o hostile.c --main --annotate 2> hostile.err; then
@@ -56,7 +57,7 @@ else
 fi
 
 # ---- reports ----
-for m in ticket hostile; do
+for m in ticket convticket hostile; do
     if ! "$TICKETC" $m.onnx --report $m.html 2> $m.report.err; then
         fail "--report $m"; cat $m.report.err; continue
     fi

@@ -3,6 +3,7 @@
 unrolled code must hold exactly the weight its comment names, read from the
 ONNX file by onnx itself, and read x at the right index; every bias comment
 likewise; and each weight tensor named must appear once per nonzero entry.
+Conv terms (s += p[off] * w; /* W[m][c][kh][kw] */) likewise, per output channel.
 
 usage: check_annotate.py MODEL.onnx OUT.c [MIN_TERMS]
        (OUT.c compiled with --strategy unrolled --annotate)
@@ -32,14 +33,35 @@ bias = re.compile(r"^\s*s0 = .* ([+-]) (\S+)f; /\* (?:beta (\S+) \* )?([A-Za-z0-
 seen = {}
 errors = 0
 n_terms = n_bias = 0
+conv = re.compile(r"^\s*s \+= p\[(\d+)\] \* (\S+)f; /\* ([A-Za-z0-9_./:-]+)((?:\[\d+\]){3,4}) \*/$")
+conv_seen = {}
+n_conv = 0
 window = re.compile(r"\bx(\d+) = x \+ (\d+)\b")
 windows = set()
+node = None
 for lineno, line in enumerate(open(sys.argv[2]), 1):
     if line.startswith("static "):
         windows = set()
+        fn = re.match(r"static .*\bvoid (n\d+)_", line)
+        node = fn.group(1) if fn else None
     for a, b in window.findall(line):
         if a == b:
             windows.add(a)
+    cv = conv.match(line)
+    if cv:
+        off, lit, name, idx = cv.groups()
+        ix = tuple(int(i) for i in re.findall(r"\d+", idx))
+        if name in W:
+            w = W[name][ix] if len(ix) == W[name].ndim else None
+            if w is None or np.float32(lit) != w:
+                print(f"line {lineno}: {line.strip()}: the model has {w!r} at {name}{list(ix)}")
+                errors += 1
+            if (node, name, ix) in conv_seen:  # (a weight may serve several Conv nodes)
+                print(f"line {lineno}: {name}{list(ix)} annotated twice for node {node}")
+                errors += 1
+            conv_seen[(node, name, ix)] = 1
+            n_conv += 1
+        continue
     m = term.match(line)
     f = fma.match(line)
     if f and f.group(1) == f.group(5):  # s = TC_FMA(x[k], w, s) is s += x[k] * w
@@ -94,9 +116,18 @@ for name in names:
         print(f"{name}: {len(got)} entries annotated, the model has {len(nz)} nonzero; "
               f"missing e.g. {sorted(nz - got)[:3]}, extra e.g. {sorted(got - nz)[:3]}")
         errors += 1
+# Conv: each channel's interior loop holds each of its nonzero taps once
+for node, name in sorted({(node, name) for node, name, _ in conv_seen}):
+    nz = {tuple(int(i) for i in ix) for ix in np.argwhere(W[name] != 0)}
+    got = {ix for nd, nm, ix in conv_seen if nm == name and nd == node}
+    if nz != got:
+        print(f"{node} {name}: {len(got)} taps annotated, the model has {len(nz)} nonzero; "
+              f"missing e.g. {sorted(nz - got)[:3]}, extra e.g. {sorted(got - nz)[:3]}")
+        errors += 1
+n_terms += n_conv
 if len(sys.argv) > 3 and n_terms < int(sys.argv[3]):
     print(f"only {n_terms} annotated terms, expected at least {sys.argv[3]}")
     errors += 1
 if errors:
     sys.exit(1)
-print(f"{n_terms} terms and {n_bias} biases annotated, each equal to the model's value")
+print(f"{n_terms} terms ({n_conv} of them Conv taps) and {n_bias} biases annotated, each equal to the model's value")

@@ -100,10 +100,10 @@ END_TEST
 START_TEST(code_budget_moves_layers_to_loop)
 {
     /* 4 of 12 kept is dense by density; a budget below its estimate makes it a loop */
-    plan_strategies(g, STRAT_AUTO, 0);
+    plan_strategies(g, STRAT_AUTO, 0, TARGET_HOST);
     ck_assert_int_eq(node_strategy(g, &g->n[0], STRAT_AUTO), STRAT_DENSE);
     ck_assert_int_lt(strategy_bytes(STRAT_LOOP, 3, 4, 4), strategy_bytes(STRAT_DENSE, 3, 4, 4));
-    plan_strategies(g, STRAT_AUTO, strategy_bytes(STRAT_DENSE, 3, 4, 4) - 1);
+    plan_strategies(g, STRAT_AUTO, strategy_bytes(STRAT_DENSE, 3, 4, 4) - 1, TARGET_HOST);
     ck_assert_int_eq(node_strategy(g, &g->n[0], STRAT_AUTO), STRAT_LOOP);
     ck_assert_ptr_nonnull(strstr(emit(STRAT_AUTO, 0), "weights kept, loop"));
 }
@@ -111,9 +111,18 @@ END_TEST
 
 START_TEST(auto_picks_by_density)
 {
-    ck_assert_int_eq(emit_choose(STRAT_AUTO, 5, 100), STRAT_UNROLLED);
-    ck_assert_int_eq(emit_choose(STRAT_AUTO, 90, 100), STRAT_DENSE);
-    ck_assert_int_eq(emit_choose(STRAT_DENSE, 5, 100), STRAT_DENSE);
+    /* host: unrolled up to 10% density */
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 10, 10, 5, TARGET_HOST), STRAT_UNROLLED);
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 100, 300, 3000, TARGET_HOST), STRAT_UNROLLED);
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 100, 300, 3001, TARGET_HOST), STRAT_DENSE);
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 10, 10, 90, TARGET_HOST), STRAT_DENSE);
+    ck_assert_int_eq(emit_choose(STRAT_DENSE, 10, 10, 5, TARGET_HOST), STRAT_DENSE);
+    /* Cortex-M: unrolled while 16 B per kept weight + 45 per neuron <= 4 B per weight + bias:
+     * 300 x 784 at 21% stays unrolled; at 25% it goes dense */
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 300, 784, 49392, TARGET_CORTEX_M), STRAT_UNROLLED);
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 300, 784, 49392, TARGET_HOST), STRAT_DENSE);
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 300, 784, 58800, TARGET_CORTEX_M), STRAT_DENSE);
+    ck_assert_int_eq(emit_choose(STRAT_LOOP, 300, 784, 100, TARGET_CORTEX_M), STRAT_LOOP);
 }
 END_TEST
 
