@@ -152,10 +152,11 @@ demo-deps:
 bench: test-deps $(B)/ticketc $(B)/tools/idx2f32
 	@bench/bench.sh
 
-# Retrains the example tickets (about 15 minutes on 2 cores; not part of make test).
+# Retrains the example tickets (about 15 minutes each on 2 cores; not part of make test).
 tickets: test-deps
 	@tools/deps.sh python3-torch
 	$(PY) examples/lenet-ticket/train.py --epochs 1
+	$(PY) examples/conv-ticket/train.py --epochs 1
 
 test: test-deps
 	$(MAKE) unit

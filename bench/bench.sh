@@ -29,6 +29,12 @@ for f in t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
 done
 IMAGES=$B/t10k-images-idx3-ubyte
 LABELS=$B/t10k-labels-idx1-ubyte
+# callgrind runs the first 200 images only (IDX files with the count patched):
+# the driver then calls the model 200 + 5 x 200 times
+CG_N=200
+CG_CALLS=$((CG_N * 6))
+{ printf '\000\000\010\003\000\000\000\310'; dd if=$IMAGES bs=1 skip=8 count=$((8 + 784 * CG_N)) 2> /dev/null; } > $B/cg-images
+{ printf '\000\000\010\001\000\000\000\310'; dd if=$LABELS bs=1 skip=8 count=$CG_N 2> /dev/null; } > $B/cg-labels
 
 MODELS=${MODELS:-$(cd examples && ls lenet-ticket/models/*.onnx conv-ticket/models/*.onnx | sed 's|/models/|/|; s/\.onnx$//')}
 NATIVE="-O3_-march=native_-mno-avx512f"
@@ -106,13 +112,13 @@ for m in $MODELS; do
         ipi="-"
         ipn="-"
         if [ "$CALLGRIND" = 1 ] && command -v valgrind > /dev/null; then
-            # every call of bench_run: 10,000 for accuracy + 5 x 2,000 timed = 20,000
+            # every call of bench_run on the 200-image files: 200 for accuracy + 5 x 200 timed
             valgrind --tool=callgrind --callgrind-out-file=$B/$id.cg --toggle-collect=bench_run \
-                $B/$id.exe $IMAGES $LABELS > /dev/null 2> $B/$id.vg
+                $B/$id.exe $B/cg-images $B/cg-labels > /dev/null 2> $B/$id.vg
             ir=$(callgrind_annotate $B/$id.cg 2> /dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }')
             if [ -n "$ir" ]; then
-                ipi=$(echo "$ir / 20000" | bc)
-                ipn=$(echo "scale=2; $ir / 20000 / $nnz" | bc)
+                ipi=$(echo "$ir / $CG_CALLS" | bc)
+                ipn=$(echo "scale=2; $ir / $CG_CALLS / $nnz" | bc)
             fi
         fi
         printf '%-24s %-11s %-31s %9.2f %10d %7.1f %10.3f %7.2fx %12s %8s  %s\n' "$m" "$strat" "$(flagsof "${b#*:}")" \

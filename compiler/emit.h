@@ -34,6 +34,8 @@ const char *emit_act(Emit *e, const Node *n, const char *v);
 const char *emit_weights_attr(Emit *e);
 /* Copies runtime/tc_math.c's function name (tc_sqrtf, ...) into the output. */
 void emit_need_math(Emit *e, const char *name);
+/* The output uses the vector types tc_vf/tc_vfu (TC_VEC, TC_VW): defines them. */
+void emit_need_vec(Emit *e);
 
 /* emit_conv.c: one function per op class of the spatial ops */
 void emit_conv(Emit *e, const Node *n);

@@ -153,6 +153,17 @@ for case in ticket-r15:auto ticket-r15:dense ticket-r07:auto; do
     nolib "lenet $m/$strat" "$L/lib-$c"
 done
 
+# the convolutional ticket (round 10): convs unrolled, fully connected layers dense
+CX=$ROOT/examples/conv-ticket/models
+c=conv_ticket_r10.c
+if "$TICKETC" "$CX/ticket-r10.onnx" -o "$L/$c" --no-fma --main 2> "$L/$c.err" &&
+    "$TICKETC" "$CX/ticket-r10.onnx" -o "$L/lib-$c" --no-fma 2>> "$L/$c.err"; then
+    check "conv ticket-r10/auto" "$L" "$c" images100.f32
+    nolib "conv ticket-r10/auto" "$L/lib-$c"
+else
+    fail "conv ticket-r10: ticketc"; cat "$L/$c.err"
+fi
+
 # --target cortex-m: auto unrolls r07's fc1 and fc2 (21%), where the host's auto takes dense
 c=ticket_r07_cortexm.c
 if "$TICKETC" "$EX/ticket-r07.onnx" --target cortex-m --summary > "$L/r07m.sum" 2> "$L/$c.err" &&

@@ -33,7 +33,9 @@ bias = re.compile(r"^\s*s0 = .* ([+-]) (\S+)f; /\* (?:beta (\S+) \* )?([A-Za-z0-
 seen = {}
 errors = 0
 n_terms = n_bias = 0
-conv = re.compile(r"^\s*s \+= p\[(\d+)\] \* (\S+)f; /\* ([A-Za-z0-9_./:-]+)((?:\[\d+\]){3,4}) \*/$")
+# a Conv tap, in the plain loop (p[off]) or the TC_VEC one (*(const tc_vfu *)(p + off))
+conv = re.compile(r"^\s*s \+= (?:p\[(\d+)\]|\*\(const tc_vfu \*\)\(p \+ (\d+)\)) \* (\S+)f; "
+                  r"/\* ([A-Za-z0-9_./:-]+)((?:\[\d+\]){3,4}) \*/$")
 conv_seen = {}
 n_conv = 0
 window = re.compile(r"\bx(\d+) = x \+ (\d+)\b")
@@ -49,17 +51,18 @@ for lineno, line in enumerate(open(sys.argv[2]), 1):
             windows.add(a)
     cv = conv.match(line)
     if cv:
-        off, lit, name, idx = cv.groups()
+        off, voff, lit, name, idx = cv.groups()
+        kind = "vector" if voff else "scalar"
         ix = tuple(int(i) for i in re.findall(r"\d+", idx))
         if name in W:
             w = W[name][ix] if len(ix) == W[name].ndim else None
             if w is None or np.float32(lit) != w:
                 print(f"line {lineno}: {line.strip()}: the model has {w!r} at {name}{list(ix)}")
                 errors += 1
-            if (node, name, ix) in conv_seen:  # (a weight may serve several Conv nodes)
-                print(f"line {lineno}: {name}{list(ix)} annotated twice for node {node}")
+            if (node, kind, name, ix) in conv_seen:  # (a weight may serve several Conv nodes)
+                print(f"line {lineno}: {name}{list(ix)} annotated twice in the {kind} code of node {node}")
                 errors += 1
-            conv_seen[(node, name, ix)] = 1
+            conv_seen[(node, kind, name, ix)] = 1
             n_conv += 1
         continue
     m = term.match(line)
@@ -117,17 +120,19 @@ for name in names:
               f"missing e.g. {sorted(nz - got)[:3]}, extra e.g. {sorted(got - nz)[:3]}")
         errors += 1
 # Conv: each channel's interior loop holds each of its nonzero taps once
-for node, name in sorted({(node, name) for node, name, _ in conv_seen}):
+# (in each of the plain and the vector loop, where there is one)
+for node, kind, name in sorted({(node, kind, name) for node, kind, name, _ in conv_seen}):
     nz = {tuple(int(i) for i in ix) for ix in np.argwhere(W[name] != 0)}
-    got = {ix for nd, nm, ix in conv_seen if nm == name and nd == node}
+    got = {ix for nd, k, nm, ix in conv_seen if nm == name and nd == node and k == kind}
     if nz != got:
-        print(f"{node} {name}: {len(got)} taps annotated, the model has {len(nz)} nonzero; "
+        print(f"{node} {name} ({kind} loop): {len(got)} taps annotated, the model has {len(nz)} nonzero; "
               f"missing e.g. {sorted(nz - got)[:3]}, extra e.g. {sorted(got - nz)[:3]}")
         errors += 1
 n_terms += n_conv
+n_vec = sum(1 for key in conv_seen if key[1] == "vector")
 if len(sys.argv) > 3 and n_terms < int(sys.argv[3]):
     print(f"only {n_terms} annotated terms, expected at least {sys.argv[3]}")
     errors += 1
 if errors:
     sys.exit(1)
-print(f"{n_terms} terms ({n_conv} of them Conv taps) and {n_bias} biases annotated, each equal to the model's value")
+print(f"{n_terms} terms ({n_conv} of them Conv taps, {n_vec} in vector loops) and {n_bias} biases annotated, each equal to the model's value")

@@ -90,28 +90,27 @@ for exp in tests/errors/*.err; do
     fi
 done
 
-# PyTorch's own logits: the example LeNet-300-100 models on real Fashion-MNIST
-# test images, within 1e-4 and with the same argmax.
-EX=examples/lenet-ticket/models
-if ls $EX/*.logits100.f32 > /dev/null 2>&1; then
-    gunzip -c /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz > "$W/t10k-images"
-    "$ROOT/build/tools/idx2f32" "$W/t10k-images" 100 > "$W/images100.f32"
-    for ref in $EX/*.logits100.f32; do
-        m=$(basename "$ref" .logits100.f32)
-        # under the sanitizers, the smallest ticket only: big unrolled files compile slowly there
-        [ -n "${SANITIZED:-}" ] && [ "$m" != ticket-r15 ] && continue
-        c="$W/lenet_$m.c"
-        flags="$STRICT"
-        [ -n "${SANITIZED:-}" ] && flags="$flags -fsanitize=address,undefined -fno-sanitize-recover=all"
-        if "$TICKETC" "$EX/$m.onnx" -o "$c" --main 2> "$c.err" && gcc $flags "$c" -o "$W/lenet_$m" 2>> "$c.err" &&
-            "$W/lenet_$m" < "$W/images100.f32" > "$W/lenet_$m.f32" &&
-            "$FCMP" --rel 1e-4 --abs 1e-4 --argmax 10 "$W/lenet_$m.f32" "$ref" > "$W/lenet_$m.cmp" 2>&1; then
-            passes=$((passes + 1)); echo "ok   pytorch logits: $m ($(cat "$W/lenet_$m.cmp"))"
-        else
-            fail "pytorch logits: $m"; cat "$c.err" "$W/lenet_$m.cmp" 2>/dev/null
-        fi
-    done
-fi
+# PyTorch's own logits: the example models (LeNet-300-100 and the convolutional
+# net) on real Fashion-MNIST test images, within 1e-4 and with the same argmax.
+gunzip -c /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz > "$W/t10k-images"
+"$ROOT/build/tools/idx2f32" "$W/t10k-images" 100 > "$W/images100.f32"
+for ref in examples/lenet-ticket/models/*.logits100.f32 examples/conv-ticket/models/*.logits100.f32; do
+    EX=$(dirname "$ref")
+    ex=$(basename "$(dirname "$EX")" | sed 's/-ticket$//')
+    m=$(basename "$ref" .logits100.f32)
+    # under the sanitizers, the smallest tickets only: big unrolled files compile slowly there
+    [ -n "${SANITIZED:-}" ] && [ "$ex/$m" != lenet/ticket-r15 ] && [ "$ex/$m" != conv/ticket-r10 ] && continue
+    c="$W/${ex}_$m.c"
+    flags="$STRICT"
+    [ -n "${SANITIZED:-}" ] && flags="$flags -fsanitize=address,undefined -fno-sanitize-recover=all"
+    if "$TICKETC" "$EX/$m.onnx" -o "$c" --main 2> "$c.err" && gcc $flags "$c" -o "$W/${ex}_$m" 2>> "$c.err" &&
+        "$W/${ex}_$m" < "$W/images100.f32" > "$W/${ex}_$m.f32" &&
+        "$FCMP" --rel 1e-4 --abs 1e-4 --argmax 10 "$W/${ex}_$m.f32" "$ref" > "$W/${ex}_$m.cmp" 2>&1; then
+        passes=$((passes + 1)); echo "ok   pytorch logits: $ex $m ($(cat "$W/${ex}_$m.cmp"))"
+    else
+        fail "pytorch logits: $ex $m"; cat "$c.err" "$W/${ex}_$m.cmp" 2>/dev/null
+    fi
+done
 
 # --code-budget: auto trades the biggest unrolled layers for the compact loop until the
 # estimate fits, and the result still reproduces PyTorch's logits; built with the
@@ -133,9 +132,9 @@ if [ -e "$EXM/ticket-r15.onnx" ] && [ -e "$W/images100.f32" ]; then
 fi
 
 # --annotate: every commented term holds exactly the weight its comment names
-for d in "$W"/models/*/ "$ROOT/examples/lenet-ticket/models/ticket-r15.onnx"; do
+for d in "$W"/models/*/ "$ROOT/examples/lenet-ticket/models/ticket-r15.onnx" "$ROOT/examples/conv-ticket/models/ticket-r10.onnx"; do
     case $d in
-    *.onnx) model=$d; name=lenet-ticket-r15; args=""; min=1 ;;
+    *.onnx) model=$d; name=$(basename "$(dirname "$(dirname "$d")")")-$(basename "$d" .onnx); args=""; min=1 ;;
     *) model=$d/model.onnx; name=$(basename "$d"); args=$(cat "$d/args"); min=0 ;;
     esac
     c="$W/annotate-$name.c"

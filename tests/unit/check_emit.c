@@ -111,10 +111,10 @@ END_TEST
 
 START_TEST(auto_picks_by_density)
 {
-    /* host: unrolled up to 10% density */
+    /* host: unrolled up to 12% density */
     ck_assert_int_eq(emit_choose(STRAT_AUTO, 10, 10, 5, TARGET_HOST), STRAT_UNROLLED);
-    ck_assert_int_eq(emit_choose(STRAT_AUTO, 100, 300, 3000, TARGET_HOST), STRAT_UNROLLED);
-    ck_assert_int_eq(emit_choose(STRAT_AUTO, 100, 300, 3001, TARGET_HOST), STRAT_DENSE);
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 100, 300, 3600, TARGET_HOST), STRAT_UNROLLED);
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 100, 300, 3601, TARGET_HOST), STRAT_DENSE);
     ck_assert_int_eq(emit_choose(STRAT_AUTO, 10, 10, 90, TARGET_HOST), STRAT_DENSE);
     ck_assert_int_eq(emit_choose(STRAT_DENSE, 10, 10, 5, TARGET_HOST), STRAT_DENSE);
     /* Cortex-M: unrolled while 16 B per kept weight + 45 per neuron <= 4 B per weight + bias:
