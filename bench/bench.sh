@@ -65,6 +65,7 @@ printf '%-24s %-11s %-31s %9s %10s %7s %10s %8s %12s %8s  %s\n' model strategy f
 for m in $MODELS; do
     onnx=examples/${m%/*}/models/${m#*/}.onnx
     nnz=$(nnz_of $onnx)
+    ort=$B/$(echo "$m" | tr / _)-ort
     case $m in */dense) builds=$DENSE_BUILDS ;; *) builds=$SPARSE_BUILDS ;; esac
     ids=""
     for b in $builds; do
@@ -82,7 +83,7 @@ for m in $MODELS; do
         ids="$ids $id"
     done
     if [ $ort_ok = 1 ]; then
-        : > $B/$m-ort.times
+        : > $ort.times
     fi
     # interleaved repeats: every build once per round
     r=0
@@ -92,8 +93,8 @@ for m in $MODELS; do
             sed -n 's/.*; \([0-9.]*\) us per inference/\1/p' $B/$id.out >> $B/$id.times
         done
         if [ $ort_ok = 1 ]; then
-            NODE_PATH=$B/ort/node_modules node bench/ort/ort_bench.js $onnx $IMAGES $LABELS > $B/$m-ort.out
-            sed -n 's/.*; \([0-9.]*\) us per inference/\1/p' $B/$m-ort.out >> $B/$m-ort.times
+            NODE_PATH=$B/ort/node_modules node bench/ort/ort_bench.js $onnx $IMAGES $LABELS > $ort.out
+            sed -n 's/.*; \([0-9.]*\) us per inference/\1/p' $ort.out >> $ort.times
         fi
         r=$((r + 1))
     done
@@ -127,9 +128,9 @@ for m in $MODELS; do
             "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $B/$id.out)"
     done
     if [ $ort_ok = 1 ]; then
-        v=$(median $B/$m-ort.times)
+        v=$(median $ort.times)
         printf '%-24s %-11s %-31s %9s %10s %7s %10.3f %7.2fx %12s %8s  %s\n' "$m" "onnxruntime" "node, 1 thread" "-" "-" "-" \
-            "$v" "$(echo "scale=4; ${best_dense:-0} / $v" | bc)" "-" "-" "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $B/$m-ort.out)"
+            "$v" "$(echo "scale=4; ${best_dense:-0} / $v" | bc)" "-" "-" "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $ort.out)"
     fi
 done
 echo "(nz: the model's kept weights; correct: of the 10,000 test images; vs dense: the fastest dense build's"

@@ -27,12 +27,9 @@ the survivors to theta0 (torch.manual_seed(0)) and retrain with the mask.
 Adam, lr 1.2e-3, batch 60, as for the LeNet example (whose helpers this
 script uses).
 """
-import argparse
 import sys
-import time
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -43,7 +40,6 @@ import train as lth  # noqa: E402  (the LeNet example: data, masks, training)
 
 PRUNE_RATE = {"conv1.weight": 0.10, "conv2.weight": 0.10,
               "fc1.weight": 0.20, "fc2.weight": 0.10}
-WEIGHTS = list(PRUNE_RATE)
 EXPORT = {0: "dense", 8: "ticket-r08", 10: "ticket-r10", 12: "ticket-r12"}
 GRAPH = ["Conv", "Relu", "MaxPool", "Conv", "Relu", "MaxPool", "Flatten",
          "Gemm", "Relu", "Gemm"]
@@ -72,89 +68,8 @@ def check_graph(g, path):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--epochs", type=int, default=1, help="epochs per round")
-    ap.add_argument("--rounds", type=int, default=12, help="last round")
-    ap.add_argument("--out", type=Path, default=HERE, help="output directory")
-    ap.add_argument("--limit", type=int, default=0,
-                    help="train on the first N images only (a smoke test)")
-    args = ap.parse_args()
-
-    torch.set_num_threads(2)
-    t_start = time.time()
-    out = args.out
-    (out / "models").mkdir(parents=True, exist_ok=True)
-    (out / "masks").mkdir(parents=True, exist_ok=True)
-
-    xtr, ytr = lth.load("train")
-    xte, yte = lth.load("t10k")
-    if args.limit:
-        xtr, ytr = xtr[:args.limit], ytr[:args.limit]
-    print(f"train {tuple(xtr.shape)}  test {tuple(xte.shape)}  "
-          f"epochs/round {args.epochs}  rounds 0..{args.rounds}", flush=True)
-
-    torch.manual_seed(lth.SEED)
-    model = Conv2()
-    theta0 = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    masks = {k: torch.ones_like(lth.params(model)[k], dtype=torch.bool) for k in WEIGHTS}
-    total = sum(m.numel() for m in masks.values())
-
-    rows, index = [], []
-    for rnd in range(args.rounds + 1):
-        t0 = time.time()
-        if rnd > 0:
-            masks = lth.prune(model, masks, PRUNE_RATE)
-            model.load_state_dict(theta0)
-        lth.apply_masks(model, masks)
-        lth.train_round(model, masks, xtr, ytr, args.epochs, rnd)
-        lth.apply_masks(model, masks)
-        correct = lth.evaluate(model, xte, yte)
-        kept = sum(int(m.sum()) for m in masks.values())
-        nz = sum(int((lth.params(model)[k] != 0).sum()) for k in WEIGHTS)
-        per = {k: int(m.sum()) for k, m in masks.items()}
-        dt = time.time() - t0
-        rows.append((rnd, kept, total, 100.0 * kept / total, correct, per, dt))
-        print(f"round {rnd:2d}  kept {kept:6d}/{total} ({100.0 * kept / total:6.2f}%)  "
-              f"{[per[k] for k in WEIGHTS]}  "
-              f"test {correct}/10000 ({correct / 100.0:.2f}%)  {dt:.1f}s", flush=True)
-
-        if rnd in EXPORT:
-            name = EXPORT[rnd]
-            if nz != kept:
-                raise RuntimeError(f"round {rnd}: {nz} nonzero but {kept} kept")
-            path = out / "models" / f"{name}.onnx"
-            lth.export_onnx(model, path, check_graph)
-            model.eval()
-            with torch.no_grad():
-                ref = model(xte[:lth.N_REF]).numpy().astype("<f4")
-            ref.tofile(out / "models" / f"{name}.logits100.f32")
-            if rnd > 0:
-                mdir = out / "masks" / name
-                mdir.mkdir(parents=True, exist_ok=True)
-                for k, m in masks.items():
-                    np.save(mdir / f"{k}.npy", m.numpy().astype(np.uint8))
-            index.append((f"{name}.onnx", rnd, nz, total, 100.0 * nz / total,
-                          correct, correct / 100.0))
-            print(f"  exported {path.relative_to(out)}", flush=True)
-
-    with open(out / "models" / "index.tsv", "w") as f:
-        f.write("file\tround\tnonzero_weights\ttotal_weights\tpercent_kept"
-                "\ttest_correct\ttest_accuracy\n")
-        for r in index:
-            f.write(f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]:.2f}\t{r[5]}\t{r[6]:.2f}\n")
-    elapsed = time.time() - t_start
-    with open(out / "rounds.tsv", "w") as f:
-        f.write(f"# epochs_per_round={args.epochs} lr={lth.LR} batch={lth.BATCH} "
-                f"seed={lth.SEED} torch={torch.__version__} "
-                f"threads={torch.get_num_threads()} total_seconds={elapsed:.0f}\n")
-        f.write("round\tkept\ttotal\tpercent_kept\t"
-                + "\t".join(k.split(".")[0] + "_kept" for k in WEIGHTS)
-                + "\ttest_correct\ttest_accuracy\tseconds\n")
-        for r in rows:
-            f.write(f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]:.2f}\t"
-                    + "\t".join(str(r[5][k]) for k in WEIGHTS)
-                    + f"\t{r[4]}\t{r[4] / 100.0:.2f}\t{r[6]:.1f}\n")
-    print(f"done in {elapsed:.0f}s", flush=True)
+    args = lth.parse_args(__doc__, epochs=1, rounds=12, out=HERE)
+    lth.run_imp(Conv2, PRUNE_RATE, EXPORT, check_graph, args)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ optimizer step). Adam, lr 1.2e-3, batch 60, fresh optimizer per round.
 """
 import argparse
 import gzip
-import os
 import sys
 import time
 from pathlib import Path
@@ -41,7 +40,6 @@ SEED = 0
 LR = 1.2e-3
 BATCH = 60
 PRUNE_RATE = {"fc1.weight": 0.20, "fc2.weight": 0.20, "fc3.weight": 0.10}
-WEIGHTS = ["fc1.weight", "fc2.weight", "fc3.weight"]
 EXPORT = {0: "dense", 7: "ticket-r07", 12: "ticket-r12", 15: "ticket-r15"}
 N_REF = 100  # test images whose logits are saved as reference
 
@@ -219,14 +217,21 @@ def check_onnx(g, sd, path, check_graph):
         raise RuntimeError(f"{path}: external data")
 
 
-# ---------------------------------------------------------------- main ----
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--epochs", type=int, default=4, help="epochs per round")
-    ap.add_argument("--rounds", type=int, default=15, help="last round")
-    ap.add_argument("--out", type=Path, default=HERE, help="output directory")
-    args = ap.parse_args()
+# ----------------------------------------------------------------- IMP ----
+def parse_args(doc, epochs, rounds, out):
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--epochs", type=int, default=epochs, help="epochs per round")
+    ap.add_argument("--rounds", type=int, default=rounds, help="last round")
+    ap.add_argument("--out", type=Path, default=out, help="output directory")
+    ap.add_argument("--limit", type=int, default=0,
+                    help="train on the first N images only (a smoke test)")
+    return ap.parse_args()
 
+
+def run_imp(make_model, rates, export, check_graph, args):
+    """Iterative magnitude pruning with reset: rounds 0..args.rounds of
+    train / prune rates[layer] of each layer's survivors / reset to theta0.
+    Exports the rounds in export ({round: name}) and writes the tables."""
     torch.set_num_threads(2)
     t_start = time.time()
     out = args.out
@@ -235,41 +240,42 @@ def main():
 
     xtr, ytr = load("train")
     xte, yte = load("t10k")
+    if args.limit:
+        xtr, ytr = xtr[:args.limit], ytr[:args.limit]
     print(f"train {tuple(xtr.shape)}  test {tuple(xte.shape)}  "
           f"epochs/round {args.epochs}  rounds 0..{args.rounds}", flush=True)
 
     torch.manual_seed(SEED)
-    model = LeNet300100()
+    model = make_model()
     theta0 = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    masks = {k: torch.ones_like(params(model)[k], dtype=torch.bool) for k in WEIGHTS}
+    layers = list(rates)
+    masks = {k: torch.ones_like(params(model)[k], dtype=torch.bool) for k in layers}
     total = sum(m.numel() for m in masks.values())
 
     rows, index = [], []
     for rnd in range(args.rounds + 1):
         t0 = time.time()
         if rnd > 0:
-            masks = prune(model, masks)
+            masks = prune(model, masks, rates)
             model.load_state_dict(theta0)  # reset to the original init
         apply_masks(model, masks)
         train_round(model, masks, xtr, ytr, args.epochs, rnd)
         apply_masks(model, masks)
         correct = evaluate(model, xte, yte)
         kept = sum(int(m.sum()) for m in masks.values())
-        nz = sum(int((params(model)[k] != 0).sum()) for k in WEIGHTS)
-        per = {k: int(m.sum()) for k, m in masks.items()}
+        nz = sum(int((params(model)[k] != 0).sum()) for k in layers)
+        per = [int(masks[k].sum()) for k in layers]
         dt = time.time() - t0
-        rows.append((rnd, kept, total, 100.0 * kept / total, correct,
-                     correct / 100.0, per, dt))
+        rows.append((rnd, kept, 100.0 * kept / total, per, correct, dt))
         print(f"round {rnd:2d}  kept {kept:6d}/{total} ({100.0 * kept / total:6.2f}%)  "
-              f"[{per['fc1.weight']} {per['fc2.weight']} {per['fc3.weight']}]  "
-              f"test {correct}/10000 ({correct / 100.0:.2f}%)  {dt:.1f}s", flush=True)
+              f"{per}  test {correct}/10000 ({correct / 100.0:.2f}%)  {dt:.1f}s", flush=True)
 
-        if rnd in EXPORT:
-            name = EXPORT[rnd]
+        if rnd in export:
+            name = export[rnd]
             if nz != kept:
                 raise RuntimeError(f"round {rnd}: {nz} nonzero but {kept} kept")
             path = out / "models" / f"{name}.onnx"
-            renamed = export_onnx(model, path)
+            renamed = export_onnx(model, path, check_graph)
             model.eval()
             with torch.no_grad():
                 ref = model(xte[:N_REF]).numpy().astype("<f4")
@@ -295,13 +301,20 @@ def main():
         f.write(f"# epochs_per_round={args.epochs} lr={LR} batch={BATCH} seed={SEED} "
                 f"torch={torch.__version__} threads={torch.get_num_threads()} "
                 f"total_seconds={elapsed:.0f}\n")
-        f.write("round\tkept\ttotal\tpercent_kept\tfc1_kept\tfc2_kept\tfc3_kept"
-                "\ttest_correct\ttest_accuracy\tseconds\n")
-        for r in rows:
-            f.write(f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]:.2f}\t{r[6]['fc1.weight']}"
-                    f"\t{r[6]['fc2.weight']}\t{r[6]['fc3.weight']}\t{r[4]}"
-                    f"\t{r[5]:.2f}\t{r[7]:.1f}\n")
+        f.write("round\tkept\ttotal\tpercent_kept\t"
+                + "".join(k.split(".")[0] + "_kept\t" for k in layers)
+                + "test_correct\ttest_accuracy\tseconds\n")
+        for rnd, kept, pct, per, correct, dt in rows:
+            f.write(f"{rnd}\t{kept}\t{total}\t{pct:.2f}\t"
+                    + "".join(f"{p}\t" for p in per)
+                    + f"{correct}\t{correct / 100.0:.2f}\t{dt:.1f}\n")
     print(f"done in {elapsed:.0f}s", flush=True)
+
+
+# ---------------------------------------------------------------- main ----
+def main():
+    args = parse_args(__doc__, epochs=4, rounds=15, out=HERE)
+    run_imp(LeNet300100, PRUNE_RATE, EXPORT, check_lenet, args)
 
 
 if __name__ == "__main__":
