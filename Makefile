@@ -162,6 +162,8 @@ test: test-deps
 	$(MAKE) unit
 	$(MAKE) run-tests
 	$(MAKE) arm-test
+	$(MAKE) arm-size
+	$(MAKE) arm-example
 	$(MAKE) asan-tests
 	$(MAKE) conformance-check
 	$(MAKE) fuzz-short

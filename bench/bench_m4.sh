@@ -12,6 +12,11 @@
 #              flash wait states, no pipelining of loads
 #   flash      text + rodata of the model object (-Os)
 #   B/nonzero  flash bytes per nonzero weight
+#   spills     loads and stores at [sp] in the model object (0: every value
+#              stays in registers; push/pop of saved registers not counted)
+# Strategies: unrolled (weights as literals), stream (unrolled for --target
+# cortex-m: weights in tables read 8 at a time by vldmia), loop, dense, and
+# auto (--target cortex-m).
 set -eu
 cd "$(dirname "$0")/.."
 B=build/bench-m4
@@ -40,19 +45,24 @@ cpi() {
 }
 
 printf '\nCortex-M4 (arm-none-eabi-gcc -Os; auto is ticketc --target cortex-m; QEMU mps2-an386 -icount shift=0; est cycles is an estimate)\n'
-printf '%-24s %-9s %-9s %12s %12s %10s %10s %10s\n' model strategy resolved instr/inf "est cycles" "flash B" nonzero B/nonzero
+printf '%-24s %-9s %-9s %12s %8s %12s %10s %10s %10s %7s\n' model strategy resolved instr/inf "instr/nz" "est cycles" "flash B" nonzero B/nonzero spills
 for m in $MODELS; do
     onnx=examples/${m%/*}/models/${m#*/}.onnx
     nnz=$($T $onnx --summary | sed -n 's/^total: \([0-9]*\) of.*/\1/p')
-    for strat in unrolled dense auto; do
+    for strat in unrolled stream loop dense auto; do
         id=$(echo "${m}_$strat" | tr -c 'A-Za-z0-9_\n' _)
-        tgt=""; [ $strat = auto ] && tgt="--target cortex-m"
-        $T $onnx -o $B/$id.c --strategy $strat $tgt --prefix bench
+        case $strat in
+        stream) sargs="--strategy unrolled --target cortex-m" ;;
+        auto) sargs="--target cortex-m" ;;
+        *) sargs="--strategy $strat" ;;
+        esac
+        case $m in */dense) [ $strat = dense ] || [ $strat = auto ] || continue ;; esac
+        $T $onnx -o $B/$id.c $sargs --prefix bench
         resolved=$strat reuse=""
         if [ $strat = auto ]; then
             resolved=per-layer
-            # auto is one of the other two: reuse its build
-            for s in unrolled dense; do
+            # auto is often one of the others: reuse its build
+            for s in unrolled stream loop dense; do
                 o=$(echo "${m}_$s" | tr -c 'A-Za-z0-9_\n' _)
                 if [ "$(sed '1,/^ \*\//d' $B/$o.c | cksum)" = "$(sed '1,/^ \*\//d' $B/$id.c | cksum)" ]; then
                     resolved=$s reuse=$o
@@ -73,7 +83,7 @@ for m in $MODELS; do
             o=$reuse
         fi
         if [ ! -s $B/$o.out ]; then
-            printf '%-24s %-9s %-9s %12s %12s %10d  (does not fit the 4 MiB of code memory)\n' "$m" "$strat" "$resolved" - - \
+            printf '%-24s %-9s %-9s %12s %8s %12s %10d  (does not fit the 4 MiB of code memory)\n' "$m" "$strat" "$resolved" - - - \
                 "$(arm-none-eabi-size -A $B/$o.o | awk '$1 ~ /^\.(text|rodata)/ { s += $2 } END { print s }')"
             continue
         fi
@@ -81,7 +91,8 @@ for m in $MODELS; do
         instr=$(echo "$ticks" | awk '{ printf "%d", $1 * 40 / $2 }')
         est=$(awk -v i="$instr" -v c="$(cpi $B/$o.o)" 'BEGIN { printf "%d", i * c }')
         flash=$(arm-none-eabi-size -A $B/$o.o | awk '$1 ~ /^\.(text|rodata)/ { s += $2 } END { print s }')
-        printf '%-24s %-9s %-9s %12d %12d %10d %10d %10.2f\n' "$m" "$strat" "$resolved" "$instr" "$est" "$flash" "$nnz" \
-            "$(echo "scale=4; $flash / $nnz" | bc)"
+        spills=$(arm-none-eabi-objdump -d --no-show-raw-insn $B/$o.o | grep -c '\[sp' || true)
+        printf '%-24s %-9s %-9s %12d %8.2f %12d %10d %10d %10.2f %7d\n' "$m" "$strat" "$resolved" "$instr" \
+            "$(echo "scale=4; $instr / $nnz" | bc)" "$est" "$flash" "$nnz" "$(echo "scale=4; $flash / $nnz" | bc)" "$spills"
     done
 done

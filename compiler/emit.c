@@ -32,6 +32,7 @@ struct Emit {
     int need_math[32];   /* runtime blocks by index into math_names */
     int used_fma;        /* TC_FMA appears in the code */
     int used_vec;        /* TC_VEC blocks appear in the code */
+    int used_ld;         /* bit n-1: TC_LD<n> appears in the code (weight streams) */
 };
 
 /* ---- text helpers ---- */
@@ -446,9 +447,6 @@ static int as_linear(Emit *e, const Node *n, Linear *L)
     return 1;
 }
 
-/* Cortex-M4 -Os flash of an unrolled layer (summary.c's fit to the example tickets) */
-static int64_t m4_unrolled_bytes(int64_t N, int64_t nnz) { return 16 * nnz + 45 * N; }
-
 Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Target target)
 {
     int64_t total = N * K;
@@ -460,11 +458,11 @@ Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Targ
      * instructions unrolled against about seven per weight, kept or not, in
      * the dense loop (make bench: 37.5k vs 1.87M instructions on the 3.6%
      * ticket), so unrolled is the faster at every density. Auto takes it
-     * wherever it is also no larger than the dense table (16 bytes per kept
-     * weight against 4 per weight: up to about a quarter of the weights).
+     * wherever it is also no larger than the dense table (12.5 bytes per
+     * kept weight, streamed, against 4 per weight: up to about a third).
      */
     if (target == TARGET_CORTEX_M)
-        return m4_unrolled_bytes(N, nnz) <= 4 * N * K + 4 * N ? STRAT_UNROLLED : STRAT_DENSE;
+        return m4_unrolled_flash(N, nnz, target) <= 4 * N * K + 4 * N ? STRAT_UNROLLED : STRAT_DENSE;
     /*
      * Straight-line code stops paying once it no longer fits the instruction
      * caches: measured on LeNet-300-100 tickets it beats vectorised dense loops
@@ -678,11 +676,86 @@ static const char *xref(Emit *e, int64_t k, char *used)
  * of at most max_terms terms to keep the C compiler's time near-linear;
  * an empty asm barrier between neurons stops it from interleaving them.
  */
+/* Kept weights of neuron j; with cnt, those that are not +-1 (which need a value). */
+static int64_t row_kept(const Linear *L, int64_t j, int64_t *valued)
+{
+    int64_t k, cnt = 0, v = 0;
+    for (k = 0; k < L->K; k++) {
+        float w = L->w[j * L->K + k];
+        cnt += w != 0.0f;
+        v += w != 0.0f && w != 1.0f && w != -1.0f;
+    }
+    if (valued)
+        *valued = v;
+    return cnt;
+}
+
+/*
+ * Weight streams (--target cortex-m). A literal costs a Cortex-M4 a
+ * PC-relative load besides its 4 bytes: 16 bytes a term. Streamed, the
+ * function's weights and biases lie in one table in the order the code
+ * reads them, and TC_LD<n> loads the next n (up to 8) into w0..w7 with one
+ * multi-register load (vldmia, 4 bytes): 12.5 bytes a term, 2.1
+ * instructions. The values and the order of every sum are those of the
+ * literal form, so the results are the same bit for bit. w0..w7 live in
+ * s8..s15, which a function call clobbers: where the activation may be a
+ * call (sigmoid, tanh), each neuron loads its own values.
+ */
+typedef struct {
+    float *v;        /* the values, in reading order */
+    int64_t n, at;   /* how many; the next to hand out */
+    int64_t end;     /* a load never reaches past this value (see emit_unrolled) */
+    int ready, r;    /* values loaded and not yet used; the register of the next */
+    int regs;        /* the most values one load took: w0..w<regs-1> are used */
+} Stream;
+
+/* The C name of the next streamed value, loading the next group when due. */
+static const char *stream_next(Emit *e, Stream *s, float v)
+{
+    ASSERT(s->at < s->end && s->end <= s->n);
+    if (s->ready == 0) {
+        int64_t left = s->end - s->at;
+        s->ready = (int)(left < 8 ? left : 8);
+        s->r = 0;
+        if (s->ready > s->regs)
+            s->regs = s->ready;
+        e->used_ld |= 1 << (s->ready - 1);
+        line(e, "TC_LD%d(w);", s->ready);
+    }
+    s->v[s->at++] = v;
+    s->ready--;
+    return arena_printf(e->g->a, "w%d", s->r++);
+}
+
+/* The stream table of function part of node n, in e->consts. */
+static void emit_stream_table(Emit *e, const Node *n, const Stream *s, int part, int64_t j0, int64_t j1)
+{
+    Buf *save = e->out;
+    int64_t i;
+    e->out = &e->consts;
+    e->indent = 0;
+    line(e, "/* node %d: '%s', outputs %lld to %lld: %s weights and biases in the order the code reads them */",
+         n->index, comment(e, n->name), (long long)j0, (long long)j1, num(e, s->n));
+    line(e, "static const float %s%s_w%d[%lld] = {", weights_attr(e), fn_name(e, n), part, (long long)s->n);
+    for (i = 0; i < s->n; i += 8) {
+        Buf row = {0};
+        int64_t m;
+        for (m = i; m < s->n && m < i + 8; m++)
+            buf_printf(&row, "%s%s,", m > i ? " " : "", lit(e, n, s->v[m]));
+        line(e, "    %s", row.p);
+        buf_free(&row);
+    }
+    line(e, "};");
+    blank(e);
+    e->out = save;
+}
+
 static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
 {
     int P = e->opt->partial_sums, part = 0, i;
     int64_t j = 0, k, nwin = (L->K + WIN - 1) / WIN, wdx;
-    int per_neuron = nwin > WIN_FN_MAX;
+    int per_neuron = nwin > WIN_FN_MAX, streamed = e->opt->target == TARGET_CORTEX_M;
+    int calls = n->act != OP_COUNT && n->act != OP_RELU && n->act != OP_LEAKYRELU; /* activation may be a call */
     const char *name = fn_name(e, n);
     char *fn_win = arena_alloc(e->g->a, (size_t)nwin + 1);
     char *nr_win = arena_alloc(e->g->a, (size_t)nwin + 1);
@@ -691,14 +764,25 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
         Buf body = {0};
         int64_t terms = 0, j0 = j;
         int used = 0;
+        Stream st = {0};
+        if (streamed) {
+            /* this function's neurons (as the loop below takes them) and their values */
+            int64_t j1 = j, tt = 0, valued;
+            do {
+                int64_t cnt = row_kept(L, j1, &valued);
+                st.n += cnt ? valued + (L->b[j1] != 0.0f) : 0;
+                tt += cnt;
+                j1++;
+            } while (j1 < L->N && tt < e->opt->max_terms);
+            st.v = arena_alloc(e->g->a, (size_t)(st.n + 1) * sizeof(float));
+            st.end = st.n;
+        }
         e->out = &body;
         e->indent = 1;
         memset(fn_win, 0, (size_t)nwin + 1);
         do {
-            int64_t cnt = 0, t = 0;
+            int64_t cnt = row_kept(L, j, NULL), t = 0;
             const char *sum;
-            for (k = 0; k < L->K; k++)
-                cnt += L->w[j * L->K + k] != 0.0f;
             if (j > j0)
                 line(e, "TC_BARRIER();");
             if (cnt == 0) {
@@ -711,6 +795,13 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                 continue;
             }
             line(e, "/* y[%lld]: %lld weights */", (long long)j, (long long)cnt);
+            if (streamed && calls) {
+                /* a call clobbers s8..s15: no loaded value may wait across the activation */
+                int64_t valued;
+                row_kept(L, j, &valued);
+                st.end = st.at + valued + (L->b[j] != 0.0f);
+                st.ready = 0;
+            }
             if (per_neuron) {
                 memset(nr_win, 0, (size_t)nwin + 1);
                 for (k = WIN; k < L->K; k++)
@@ -734,19 +825,22 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                     line(e, t < P ? "s%d = %s;%s" : "s%d += %s;%s", s, xk, note);
                 else if (w == -1.0f)
                     line(e, t < P ? "s%d = -%s;%s" : "s%d -= %s;%s", s, xk, note);
-                else if (t < P)
-                    line(e, "s%d = %s * %s;%s", s, xk, lit(e, n, w), note);
-                else if (!e->opt->no_fma) {
-                    e->used_fma = 1;
-                    line(e, "s%d = TC_FMA(%s, %s, s%d);%s", s, xk, lit(e, n, w), s, note);
-                } else
-                    line(e, "s%d += %s * %s;%s", s, xk, lit(e, n, w), note);
+                else {
+                    const char *wv = streamed ? stream_next(e, &st, w) : lit(e, n, w);
+                    if (t < P)
+                        line(e, "s%d = %s * %s;%s", s, xk, wv, note);
+                    else if (!e->opt->no_fma) {
+                        e->used_fma = 1;
+                        line(e, "s%d = TC_FMA(%s, %s, s%d);%s", s, xk, wv, s, note);
+                    } else
+                        line(e, "s%d += %s * %s;%s", s, xk, wv, note);
+                }
                 t++;
             }
             if (t > used)
                 used = (int)(t < P ? t : P);
             /* pairwise: ((s0 + s1) + (s2 + s3)) */
-            if (t == 1)
+            if (t == 1 || P == 1)
                 sum = "s0";
             else if (t == 2 || P == 2)
                 sum = "s0 + s1";
@@ -754,7 +848,11 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                 sum = "(s0 + s1) + s2";
             else
                 sum = "(s0 + s1) + (s2 + s3)";
-            if (L->b[j] != 0.0f) {
+            if (L->b[j] != 0.0f && streamed) {
+                const char *bv = stream_next(e, &st, L->b[j]);
+                line(e, "s0 = %s + %s;%s", sum, bv, e->opt->annotate ? bias_note(e, L, j) : "");
+                sum = "s0";
+            } else if (L->b[j] != 0.0f) {
                 float b = L->b[j];
                 line(e, "s0 = %s %c %s;%s", sum, b < 0.0f ? '-' : '+', lit(e, n, b < 0.0f ? -b : b),
                      e->opt->annotate ? bias_note(e, L, j) : "");
@@ -768,6 +866,9 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
             j++;
         } while (j < L->N && terms < e->opt->max_terms);
 
+        ASSERT(st.at == st.n);
+        if (st.n)
+            emit_stream_table(e, n, &st, part, j0, j - 1);
         e->out = &e->fns;
         e->indent = 0;
         line(e, "/* node %d: %s '%s', outputs %lld to %lld */", n->index, op_name(n->op), comment(e, n->name),
@@ -780,6 +881,13 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                 buf_printf(&decl, "%ss%d", i ? ", " : "", i);
             e->indent = 1;
             line(e, "float %s;", decl.p);
+            if (st.n) {
+                decl.len = 0;
+                for (i = 0; i < st.regs; i++)
+                    buf_printf(&decl, "%sTC_WREG(w%d, s%d);", i ? " " : "", i, 8 + i);
+                line(e, "const float *w = %s_w%d;", name, part);
+                line(e, "%s", decl.p);
+            }
             buf_free(&decl);
             memset(&decl, 0, sizeof decl);
             for (wdx = 1; wdx < nwin; wdx++)
@@ -2027,6 +2135,46 @@ static const EmitFn emit_fns[] = {
 
 /* ---- the file ---- */
 
+/* TC_WREG and the TC_LD<n> the code uses (see stream_next). */
+static void emit_stream_macros(Emit *e)
+{
+    int cnt, i;
+    Buf b = {0};
+    line(e, "/* Weight streams: TC_LD<n>(w) sets w0.. w<n-1> to the next n values of table w and");
+    line(e, " * advances w. On 32-bit ARM with a VFP that is one multi-register load (vldmia) into");
+    line(e, " * s8..s15, where TC_WREG keeps w0..w7; elsewhere plain C, with the same values. */");
+    line(e, "#if defined(__GNUC__) && !defined(__clang__) && defined(__arm__) && defined(__ARM_FP) && (__ARM_FP & 4)");
+    line(e, "#define TC_WREG(v, r) register float v __asm__(#r)");
+    for (cnt = 1; cnt <= 8; cnt++) {
+        if (!(e->used_ld & 1 << (cnt - 1)))
+            continue;
+        b.len = 0;
+        buf_printf(&b, "#define TC_LD%d(p) __asm__(\"vldmia %%%d!, {s8", cnt, cnt);
+        if (cnt > 1)
+            buf_printf(&b, "-s%d", 7 + cnt);
+        buf_printf(&b, "}\" : ");
+        for (i = 0; i < cnt; i++)
+            buf_printf(&b, "\"=t\"(w%d), ", i);
+        buf_printf(&b, "\"+r\"(p) : \"m\"(*(const float(*)[%d])(p)))", cnt);
+        line(e, "%s", b.p);
+    }
+    line(e, "#else");
+    line(e, "#define TC_WREG(v, r) float v");
+    for (cnt = 1; cnt <= 8; cnt++) {
+        if (!(e->used_ld & 1 << (cnt - 1)))
+            continue;
+        b.len = 0;
+        buf_printf(&b, "#define TC_LD%d(p) (", cnt);
+        for (i = 0; i < cnt; i++)
+            buf_printf(&b, "w%d = (p)[%d], ", i, i);
+        buf_printf(&b, "(p) += %d)", cnt);
+        line(e, "%s", b.p);
+    }
+    line(e, "#endif");
+    blank(e);
+    buf_free(&b);
+}
+
 static void emit_header_comment(Emit *e)
 {
     Graph *g = e->g;
@@ -2275,6 +2423,8 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         line(&e, "#endif");
         blank(&e);
     }
+    if (e.used_ld)
+        emit_stream_macros(&e);
     if (opt->weights_section) {
         /* the name was checked by main.c: letters, digits, '_' and '.' only */
         line(&e, "/* Weight tables go to section %s (--weights-section), for the linker script. */",

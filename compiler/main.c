@@ -26,7 +26,9 @@ static const char usage[] =
     "                      (a Conv: its dense form)\n"
     "  --target T          what auto optimises for: host (default; caches and\n"
     "                      vector units: unrolled up to 12% density) or\n"
-    "                      cortex-m (unrolled wherever it is no larger than dense)\n"
+    "                      cortex-m (unrolled wherever it is no larger than\n"
+    "                      dense, its weights streamed from tables by\n"
+    "                      multi-register loads: 12.5 bytes a weight on a M4)\n"
     "  --main              add a main() that reads raw float32 samples from stdin\n"
     "                      and writes raw float32 outputs to stdout (-r N repeats)\n"
     "  --annotate          comment each term of unrolled code with the weight it\n"
@@ -53,7 +55,8 @@ static const char usage[] =
     "  --interpret         run the model in the reference interpreter on raw\n"
     "                      float32 samples from stdin instead of writing C\n"
     "  --max-terms N       terms per generated function in unrolled code (1024)\n"
-    "  --partial-sums N    accumulators per neuron in unrolled code, 1-4 (4)\n"
+    "  --partial-sums N    accumulators per neuron in unrolled code, 1-4 (4;\n"
+    "                      1 with --target cortex-m)\n"
     "  --max-bytes N       refuse models, tensor data or computed tensors larger\n"
     "                      than N bytes (default 1 GiB)\n"
     "  --weights-section NAME\n"
@@ -97,7 +100,7 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
     memset(o, 0, sizeof *o);
     o->strategy = STRAT_AUTO;
     o->max_terms = 1024;
-    o->partial_sums = 4;
+    o->partial_sums = 0; /* by target, below */
     o->load.max_bytes = (size_t)1 << 30;
     o->load.dims = arena_array(a, (size_t)argc + 1, sizeof(DimBinding));
     for (i = 1; i < argc; i++) {
@@ -210,6 +213,10 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
     }
     if (!o->model)
         usage_error("no model given");
+    /* Out-of-order cores overlap four independent sums; a Cortex-M4 forwards
+     * one accumulator from multiply-add to multiply-add, and one is smaller. */
+    if (!o->partial_sums)
+        o->partial_sums = o->target == TARGET_CORTEX_M ? 1 : 4;
     if (o->check_masks && !o->masks)
         usage_error("--check-masks needs the masks to check (--masks PATH)");
     if (!o->out && !o->summary && !o->interpret && !o->dump && !o->check_masks && !o->report && !o->emit_dsl)
@@ -359,7 +366,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (opt.summary)
-        print_summary(g, opt.strategy, stdout);
+        print_summary(g, opt.strategy, opt.target, stdout);
     memset(&eo, 0, sizeof eo);
     eo.prefix = make_prefix(&opt, a);
     eo.options = options.p ? options.p : "";
@@ -370,6 +377,7 @@ int main(int argc, char **argv)
     eo.annotate = opt.annotate;
     eo.no_fma = opt.no_fma;
     eo.weights_section = opt.weights_section;
+    eo.target = opt.target;
     if (opt.out)
         emit_c(g, &eo, &c, &h);
     if (opt.report)

@@ -19,26 +19,38 @@ static void shape(const Graph *g, TensorId id, char *buf, size_t size)
 /*
  * Cortex-M4F, arm-none-eabi-gcc 12 -Os: bytes of flash, fitted to the
  * example tickets (make arm-size compares this with the real object).
- * Unrolled: per kept weight a VLDR of x (at an immediate offset from its
- * input window), a literal-pool load of the weight and a VFMA/VMUL, plus its
- * 4-byte literal: 16 bytes; per neuron the sum, bias, activation and store. Dense: the weight and bias tables plus a loop nest.
+ * Unrolled with literals: per kept weight a VLDR of x (at an immediate
+ * offset from its input window), a literal-pool load of the weight and a
+ * VFMA/VMUL, plus its 4-byte literal: 16 bytes. Streamed (--target
+ * cortex-m): the VLDR of x, the VFMA and the weight in its table, with one
+ * VLDMIA per 8 weights: 12.5. Per neuron the sum, bias, activation and
+ * store. Dense: the weight and bias tables plus a loop nest.
  */
 enum {
     M4_BYTES_PER_TERM = 16,
     M4_BYTES_PER_NEURON = 45,
+    M4_BYTES_PER_STREAMED_TERM_X2 = 25, /* 12.5 */
+    M4_BYTES_PER_STREAMED_NEURON = 40,
     M4_BYTES_DENSE_LOOP = 96,
     M4_BYTES_OTHER_NODE = 64, /* an elementwise or softmax loop */
     M4_STACK_BYTES = 64       /* <prefix>_run and one node function */
 };
 
-static int64_t m4_flash(Strategy st, int64_t nnz, int64_t total, int64_t neurons)
+int64_t m4_unrolled_flash(int64_t N, int64_t nnz, Target target)
+{
+    if (target == TARGET_CORTEX_M)
+        return M4_BYTES_PER_STREAMED_TERM_X2 * nnz / 2 + M4_BYTES_PER_STREAMED_NEURON * N;
+    return M4_BYTES_PER_TERM * nnz + M4_BYTES_PER_NEURON * N;
+}
+
+static int64_t m4_flash(Strategy st, int64_t nnz, int64_t total, int64_t neurons, Target target)
 {
     if (st == STRAT_DENSE)
         return 4 * (total + neurons) + M4_BYTES_DENSE_LOOP;
-    return M4_BYTES_PER_TERM * nnz + M4_BYTES_PER_NEURON * neurons;
+    return m4_unrolled_flash(neurons, nnz, target);
 }
 
-void print_summary(const Graph *g, Strategy s, FILE *f)
+void print_summary(const Graph *g, Strategy s, Target target, FILE *f)
 {
     int64_t flash = 0;
     int64_t tot_nnz = 0, tot_w = 0, tot_mac = 0, tot_skip = 0, tot_bytes = 0;
@@ -72,7 +84,7 @@ void print_summary(const Graph *g, Strategy s, FILE *f)
             tot_mac += rows * nnz;
             tot_skip += rows * (total - nnz);
             tot_bytes += bytes;
-            flash += m4_flash(st, nnz, total, ir_numel(&g->t[n->out[0]]) / (rows ? rows : 1));
+            flash += m4_flash(st, nnz, total, ir_numel(&g->t[n->out[0]]) / (rows ? rows : 1), target);
         } else {
             if (!ir_is_view(n->op))
                 flash += M4_BYTES_OTHER_NODE;

@@ -306,6 +306,7 @@ typedef struct {
     int annotate;             /* comment each term with the weight it comes from */
     int no_fma;               /* never TC_FMA: a multiply and an add everywhere */
     const char *weights_section; /* --weights-section: ELF section of weight tables, or NULL */
+    Target target;            /* cortex-m: unrolled layers stream their weights */
 } EmitOptions;
 
 void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
@@ -353,7 +354,10 @@ void sanitize_comment(char *dst, size_t size, const char *src);
 
 /* ===== summary.c: per-layer report ===== */
 
-void print_summary(const Graph *g, Strategy s, FILE *f);
+void print_summary(const Graph *g, Strategy s, Target target, FILE *f);
+/* Estimated Cortex-M4 -Os flash of an unrolled layer of N neurons and nnz
+ * kept weights: literals, or (target cortex-m) streamed weights. */
+int64_t m4_unrolled_flash(int64_t N, int64_t nnz, Target target);
 
 /* ===== sha256.c ===== */
 

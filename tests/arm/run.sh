@@ -113,9 +113,12 @@ for d in "$W"/models/*/; do
     model=$(basename "$d")
     args=$(cat "$d/args")
     prev=""
-    for strat in auto unrolled dense; do
-        if ! "$TICKETC" "$d/model.onnx" -o "$d/$strat.c" --no-fma --prefix model --main --strategy $strat $args 2> "$d/$strat.err" ||
-            ! "$TICKETC" "$d/model.onnx" -o "$d/lib-$strat.c" --no-fma --strategy $strat $args 2>> "$d/$strat.err"; then
+    # stream: unrolled for --target cortex-m, the weights read from tables with vldmia
+    for strat in auto unrolled dense stream; do
+        sargs="--strategy $strat"
+        [ $strat = stream ] && sargs="--strategy unrolled --target cortex-m"
+        if ! "$TICKETC" "$d/model.onnx" -o "$d/$strat.c" --no-fma --prefix model --main $sargs $args 2> "$d/$strat.err" ||
+            ! "$TICKETC" "$d/model.onnx" -o "$d/lib-$strat.c" --no-fma $sargs $args 2>> "$d/$strat.err"; then
             fail "$model/$strat: ticketc"; cat "$d/$strat.err"; continue
         fi
         # the same code but for the header comment (which records the options): built once
@@ -162,6 +165,25 @@ if "$TICKETC" "$CX/ticket-r10.onnx" -o "$L/$c" --no-fma --main 2> "$L/$c.err" &&
     nolib "conv ticket-r10/auto" "$L/lib-$c"
 else
     fail "conv ticket-r10: ticketc"; cat "$L/$c.err"
+fi
+
+# --target cortex-m streams the weights of unrolled layers (TC_LD<n>: vldmia on ARM with a
+# VFP) and keeps one accumulator per neuron: the same values and sums as the literals with
+# --partial-sums 1, so the same bits as those on the host
+c=ticket_r15_stream.c
+if "$TICKETC" "$EX/ticket-r15.onnx" -o "$L/$c" --no-fma --main --strategy unrolled --target cortex-m 2> "$L/$c.err" &&
+    grep -q 'TC_LD8(w);' "$L/$c" &&
+    "$TICKETC" "$EX/ticket-r15.onnx" -o "$L/r15_literals.c" --no-fma --main --strategy unrolled --partial-sums 1 2>> "$L/$c.err" &&
+    build host "$L/r15_literals.c" "$L/r15_literals" 2>> "$L/$c.err" &&
+    run host "$L/r15_literals" "$L" images100.f32 r15_literals.f32 2>> "$L/$c.err"; then
+    check "lenet ticket-r15 --target cortex-m (weights streamed)" "$L" "$c" images100.f32
+    if cmp -s "$L/ticket_r15_stream-host.f32" "$L/r15_literals.f32"; then
+        passes=$((passes + 1)); echo "ok   lenet ticket-r15: streamed weights give the literals' output bit for bit"
+    else
+        fail "lenet ticket-r15: streamed weights and literals differ on the host"
+    fi
+else
+    fail "ticket-r15 --target cortex-m: ticketc, or no weight stream"; cat "$L/$c.err"
 fi
 
 # --target cortex-m: auto unrolls r07's fc1 and fc2 (21%), where the host's auto takes dense

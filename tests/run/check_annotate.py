@@ -5,6 +5,10 @@ ONNX file by onnx itself, and read x at the right index; every bias comment
 likewise; and each weight tensor named must appear once per nonzero entry.
 Conv terms (s += p[off] * w; /* W[m][c][kh][kw] */) likewise, per output channel.
 
+With weight streams (--target cortex-m: `TC_LD8(w);` loads the next values
+of the function's table into w0..w7), each term's wN is resolved through
+the table and the loads, as the generated code reads it, then checked alike.
+
 usage: check_annotate.py MODEL.onnx OUT.c [MIN_TERMS]
        (OUT.c compiled with --strategy unrolled --annotate)
 """
@@ -41,7 +45,26 @@ n_conv = 0
 window = re.compile(r"\bx(\d+) = x \+ (\d+)\b")
 windows = set()
 node = None
-for lineno, line in enumerate(open(sys.argv[2]), 1):
+text = open(sys.argv[2]).read()
+# weight streams: the tables, then per function the values each TC_LD<n> hands out
+tables = {name: [float(np.float32(v)) for v in re.findall(r"(-?[0-9][0-9.e+-]*)f", body)]
+          for name, body in re.findall(r"static const float (?:TC_WEIGHTS )?(n\d+_\w+_w\d+)\[\d+\] = \{(.*?)\};",
+                                       text, re.S)}
+stream, regs, n_streamed = [], [], 0
+for lineno, line in enumerate(text.splitlines(True), 1):
+    st = re.match(r"\s*const float \*w = (\w+);", line)
+    if st:
+        stream = list(tables[st.group(1)])
+        continue
+    ld = re.match(r"\s*TC_LD(\d)\(w\);", line)
+    if ld:
+        regs, stream = stream[:int(ld.group(1))], stream[int(ld.group(1)):]
+        continue
+    if regs and "/*" in line and re.search(r"\bw\d\b", line):
+        # s0 = TC_FMA(x[3], w5, s0); /* ... */ -> the same with w5's value as a literal
+        line = re.sub(r"\bw(\d)\b", lambda r: repr(regs[int(r.group(1))]) + "f", line)
+        line = re.sub(r" \+ (-)(\S+f;)", r" - \2", line)  # a bias: s0 = ... + -0.5f
+        n_streamed += 1
     if line.startswith("static "):
         windows = set()
         fn = re.match(r"static .*\bvoid (n\d+)_", line)
@@ -135,4 +158,5 @@ if len(sys.argv) > 3 and n_terms < int(sys.argv[3]):
     errors += 1
 if errors:
     sys.exit(1)
-print(f"{n_terms} terms ({n_conv} of them Conv taps, {n_vec} in vector loops) and {n_bias} biases annotated, each equal to the model's value")
+print(f"{n_terms} terms ({n_conv} of them Conv taps, {n_vec} in vector loops) and {n_bias} biases annotated"
+      f"{f' ({n_streamed} read from weight streams)' if n_streamed else ''}, each equal to the model's value")

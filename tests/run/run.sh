@@ -31,9 +31,12 @@ for d in "$W"/models/*/; do
     elif ! "$FCMP" --rel 1e-5 --abs 1e-5 "$d/interp.f32" "$d/expect.f32" > /dev/null; then
         fail "$name: interpreter differs from numpy"; "$FCMP" --rel 1e-5 --abs 1e-5 "$d/interp.f32" "$d/expect.f32"; ok=0
     fi
-    for strat in auto unrolled loop dense; do
+    # stream: unrolled for a Cortex-M (weights read from tables, one accumulator per neuron)
+    for strat in auto unrolled loop dense stream; do
         c="$d/$strat.c"
-        if ! "$TICKETC" "$d/model.onnx" -o "$c" --main --strategy $strat $args 2> "$d/$strat.err"; then
+        sargs="--strategy $strat"
+        [ $strat = stream ] && sargs="--strategy unrolled --target cortex-m"
+        if ! "$TICKETC" "$d/model.onnx" -o "$c" --main $sargs $args 2> "$d/$strat.err"; then
             fail "$name/$strat: ticketc"; cat "$d/$strat.err"; ok=0; continue
         fi
         ccs="gcc"
@@ -137,14 +140,16 @@ for d in "$W"/models/*/ "$ROOT/examples/lenet-ticket/models/ticket-r15.onnx" "$R
     *.onnx) model=$d; name=$(basename "$(dirname "$(dirname "$d")")")-$(basename "$d" .onnx); args=""; min=1 ;;
     *) model=$d/model.onnx; name=$(basename "$d"); args=$(cat "$d/args"); min=0 ;;
     esac
-    c="$W/annotate-$name.c"
-    if ! "$TICKETC" "$model" --annotate --strategy unrolled $args -o "$c" 2> "$c.err"; then
-        fail "$name --annotate: ticketc"; cat "$c.err"
-    elif ! "$PY" "$ROOT/tests/run/check_annotate.py" "$model" "$c" $min > "$c.check" 2>&1; then
-        fail "$name --annotate: comments do not match the model"; head -5 "$c.check"
-    else
-        passes=$((passes + 1)); echo "ok   --annotate $name: $(cat "$c.check")"
-    fi
+    for target in host cortex-m; do
+        c="$W/annotate-$name-$target.c"
+        if ! "$TICKETC" "$model" --annotate --strategy unrolled --target $target $args -o "$c" 2> "$c.err"; then
+            fail "$name --annotate --target $target: ticketc"; cat "$c.err"
+        elif ! "$PY" "$ROOT/tests/run/check_annotate.py" "$model" "$c" $min > "$c.check" 2>&1; then
+            fail "$name --annotate --target $target: comments do not match the model"; head -5 "$c.check"
+        else
+            passes=$((passes + 1)); echo "ok   --annotate $name --target $target: $(cat "$c.check")"
+        fi
+    done
 done
 
 echo "run tests: $passes passed, $fails failed${SANITIZED:+ (ticketc and generated code under ASan+UBSan)}"

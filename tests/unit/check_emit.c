@@ -34,6 +34,9 @@ static void setup(void)
 
 static void teardown(void) { arena_free(a); }
 
+static Target target = TARGET_HOST; /* a test may set these two for emit() */
+static int partial_sums = 4;
+
 static char *emit(Strategy s, int with_main)
 {
     EmitOptions o;
@@ -45,7 +48,8 @@ static char *emit(Strategy s, int with_main)
     o.strategy = s;
     o.with_main = with_main;
     o.max_terms = 1024;
-    o.partial_sums = 4;
+    o.partial_sums = partial_sums;
+    o.target = target;
     emit_c(g, &o, &c, &h);
     ck_assert_ptr_nonnull(strstr(h.p, "#define NET_H"));
     ck_assert_ptr_nonnull(strstr(h.p, g == fixture ? "#define NET_H_IN0_SIZE 4" : "#define NET_H_IN0_SIZE "));
@@ -72,6 +76,30 @@ START_TEST(unrolled_skips_pruned_weights)
     /* the model code includes nothing and needs no libm */
     ck_assert_ptr_null(strstr(c, "#include"));
     ck_assert_ptr_null(strstr(c, "expf"));
+}
+END_TEST
+
+/* --target cortex-m: the values in one table in reading order, 4 loaded at once */
+START_TEST(cortex_m_streams_weights)
+{
+    char *c;
+    target = TARGET_CORTEX_M;
+    partial_sums = 1;
+    c = emit(STRAT_UNROLLED, 0);
+    target = TARGET_HOST;
+    partial_sums = 4;
+    /* neuron 0's two weights, neuron 2's 0.125 and its bias; 1.0 and the pruned need nothing */
+    ck_assert_ptr_nonnull(strstr(c, "static const float n0_fc_w0[4] = {\n    0.5f, -0.25f, 0.125f, 2.0f,\n};"));
+    ck_assert_ptr_nonnull(strstr(c, "const float *w = n0_fc_w0;"));
+    ck_assert_ptr_nonnull(strstr(c, "TC_WREG(w0, s8); TC_WREG(w1, s9); TC_WREG(w2, s10); TC_WREG(w3, s11);"));
+    ck_assert_ptr_nonnull(strstr(c, "    TC_LD4(w);\n    s0 = x[0] * w0;\n    s0 = TC_FMA(x[3], w1, s0);\n"));
+    ck_assert_ptr_nonnull(strstr(c, "    s0 = x[1];\n    s0 = TC_FMA(x[3], w2, s0);\n    s0 = s0 + w3;\n"));
+    ck_assert_ptr_nonnull(strstr(c, "y[1] = 0.0f; /* no weights kept */"));
+    /* one load for the function, and only the macro it uses */
+    ck_assert_ptr_null(strstr(strstr(c, "TC_LD4(w);") + 1, "TC_LD4(w);"));
+    ck_assert_ptr_nonnull(strstr(c, "#define TC_LD4(p) __asm__(\"vldmia %4!, {s8-s11}\""));
+    ck_assert_ptr_null(strstr(c, "TC_LD8"));
+    ck_assert_ptr_null(strstr(c, "0.5f;"));
 }
 END_TEST
 
@@ -117,11 +145,12 @@ START_TEST(auto_picks_by_density)
     ck_assert_int_eq(emit_choose(STRAT_AUTO, 100, 300, 3601, TARGET_HOST), STRAT_DENSE);
     ck_assert_int_eq(emit_choose(STRAT_AUTO, 10, 10, 90, TARGET_HOST), STRAT_DENSE);
     ck_assert_int_eq(emit_choose(STRAT_DENSE, 10, 10, 5, TARGET_HOST), STRAT_DENSE);
-    /* Cortex-M: unrolled while 16 B per kept weight + 45 per neuron <= 4 B per weight + bias:
-     * 300 x 784 at 21% stays unrolled; at 25% it goes dense */
+    /* Cortex-M: unrolled while 12.5 B per kept weight (streamed) + 40 per neuron <= 4 B per
+     * weight + bias: 300 x 784 stays unrolled up to 74,400 weights (31.6%), then goes dense */
     ck_assert_int_eq(emit_choose(STRAT_AUTO, 300, 784, 49392, TARGET_CORTEX_M), STRAT_UNROLLED);
     ck_assert_int_eq(emit_choose(STRAT_AUTO, 300, 784, 49392, TARGET_HOST), STRAT_DENSE);
-    ck_assert_int_eq(emit_choose(STRAT_AUTO, 300, 784, 58800, TARGET_CORTEX_M), STRAT_DENSE);
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 300, 784, 74400, TARGET_CORTEX_M), STRAT_UNROLLED);
+    ck_assert_int_eq(emit_choose(STRAT_AUTO, 300, 784, 74401, TARGET_CORTEX_M), STRAT_DENSE);
     ck_assert_int_eq(emit_choose(STRAT_LOOP, 300, 784, 100, TARGET_CORTEX_M), STRAT_LOOP);
 }
 END_TEST
@@ -202,6 +231,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, unrolled_skips_pruned_weights);
+    tcase_add_test(tc, cortex_m_streams_weights);
     tcase_add_test(tc, dense_keeps_a_transposed_table);
     tcase_add_test(tc, loop_keeps_values_and_narrow_indices);
     tcase_add_test(tc, code_budget_moves_layers_to_loop);
