@@ -30,7 +30,7 @@ enum {
     M4_BYTES_PER_TERM = 16,
     M4_BYTES_PER_NEURON = 45,
     M4_BYTES_PER_STREAMED_TERM_X2 = 25, /* 12.5 */
-    M4_BYTES_PER_STREAMED_NEURON = 40,
+    M4_BYTES_PER_STREAMED_NEURON = 32,
     M4_BYTES_DENSE_LOOP = 96,
     M4_BYTES_OTHER_NODE = 64, /* an elementwise or softmax loop */
     M4_STACK_BYTES = 64       /* <prefix>_run and one node function */
