@@ -2407,6 +2407,7 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         line(&e, "#endif");
         line(&e, "typedef float tc_vf __attribute__((vector_size(TC_VW * 4)));");
         line(&e, "typedef float tc_vfu __attribute__((vector_size(TC_VW * 4), aligned(4), may_alias));");
+        line(&e, "typedef int tc_vi __attribute__((vector_size(TC_VW * 4)));");
         line(&e, "#else");
         line(&e, "#define TC_VEC 0");
         line(&e, "#endif");

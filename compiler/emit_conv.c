@@ -163,13 +163,20 @@ static int64_t widx(const ConvInfo *ci, int64_t m, int64_t c, int64_t kh, int64_
  * Border positions call <fn>_border, the same sum over a tap table with
  * bounds checks, in the same order.
  */
-/* The interior sum of output channel m at position ow: p, then one term per nonzero tap
- * (vec: p[off] as TC_VW consecutive floats) */
+/*
+ * The interior sum of output channel m at position ow: p, then one term per
+ * nonzero tap (vec: p[off] as TC_VW consecutive floats), dealt round-robin
+ * to P partial sums s0..s3 so that the additions do not wait on each other
+ * (one chain of 92 dependent vector adds made conv2 of the example ticket
+ * latency-bound), then s = ((s0 + s1) + (s2 + s3)) + b. The vector and the
+ * plain loop print the same terms in the same order: the same results.
+ */
 static void conv_taps(Emit *e, const Node *n, const ConvInfo *ci, int64_t m, int64_t c0, int64_t W, int64_t plane,
-                      const char *wname, int rank1d, int vec)
+                      const char *wname, int rank1d, int vec, int P, float b)
 {
     const Window *w = &ci->w;
-    int64_t c, kh, kw, base = c0 * plane - w->pb[0] * W - w->pb[1];
+    int64_t c, kh, kw, t = 0, base = c0 * plane - w->pb[0] * W - w->pb[1];
+    const char *sum;
     L(e, "p = x + (oh * %lld + ow * %lld %c %lld);", (long long)(w->s[0] * W), (long long)w->s[1], base < 0 ? '-' : '+',
       (long long)llabs(base));
     for (c = 0; c < ci->cg; c++)
@@ -177,7 +184,8 @@ static void conv_taps(Emit *e, const Node *n, const ConvInfo *ci, int64_t m, int
             for (kw = 0; kw < w->k[1]; kw++) {
                 float v = ci->wt[widx(ci, m, c, kh, kw)];
                 int64_t off = c * plane + kh * w->d[0] * W + kw * w->d[1];
-                const char *note = "";
+                const char *note = "", *op = t < P ? "=" : "+=";
+                int s = (int)(t % P);
                 if (v == 0.0f)
                     continue;
                 if (emit_options(e)->annotate)
@@ -186,10 +194,25 @@ static void conv_taps(Emit *e, const Node *n, const ConvInfo *ci, int64_t m, int
                                   : fmt(e, " /* %s[%lld][%lld][%lld][%lld] */", wname, (long long)m, (long long)c,
                                         (long long)kh, (long long)kw);
                 if (vec)
-                    L(e, "s += *(const tc_vfu *)(p + %lld) * %s;%s", (long long)off, emit_lit(e, n, v), note);
+                    L(e, "s%d %s *(const tc_vfu *)(p + %lld) * %s;%s", s, op, (long long)off, emit_lit(e, n, v), note);
                 else
-                    L(e, "s += p[%lld] * %s;%s", (long long)off, emit_lit(e, n, v), note);
+                    L(e, "s%d %s p[%lld] * %s;%s", s, op, (long long)off, emit_lit(e, n, v), note);
+                t++;
             }
+    ASSERT(t > 0);
+    sum = t == 1 || P == 1 ? "s0" : t == 2 || P == 2 ? "s0 + s1" : t == 3 || P == 3 ? "(s0 + s1) + s2"
+                                                                                     : "(s0 + s1) + (s2 + s3)";
+    if (b == 0.0f)
+        L(e, "s = %s;", sum);
+    else
+        L(e, "s = %s%s%s + %s;", t > 1 ? "(" : "", sum, t > 1 ? ")" : "", emit_lit(e, n, b));
+}
+
+/* "s, s0, s1": the sum and the partial sums of a channel with cnt taps */
+static const char *conv_sums(int64_t cnt, int P)
+{
+    static const char *const decl[] = {"s, s0", "s, s0, s1", "s, s0, s1, s2", "s, s0, s1, s2, s3"};
+    return decl[(cnt < P ? cnt : P) - 1];
 }
 
 static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
@@ -199,11 +222,13 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
     const char *name = emit_fn_name(e, n);
     int64_t h0, h1, w0, w1, m, c, kh, kw, H = w->in[0], W = w->in[1], OH = w->out[0], OW = w->out[1];
     int64_t plane = H * W, t, *start;
-    int border, part = 0, i, P = emit_options(e)->max_terms;
+    int border, part = 0, i, max_terms = emit_options(e)->max_terms, P = emit_options(e)->partial_sums;
     /* --annotate names the weight tensor's own entries: [m][c][kh][kw], or [m][c][k] for Conv 1-D */
     const char *wname = emit_comment(e, g->t[n->in[1]].name);
     int rank1d = g->t[n->in[1]].rank == 3;
 
+    if (P < 1 || P > 4)
+        P = 4;
     interior(w, 0, &h0, &h1);
     interior(w, 1, &w0, &w1);
     border = h0 > 0 || h1 < OH || w0 > 0 || w1 < OW;
@@ -270,7 +295,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         L(e, "{");
         emit_indent(e, 1);
         L(e, "int oh, ow;");
-        if (n->act != OP_COUNT && w->s[1] == 1 && w1 - w0 >= 8 && h0 < h1) {
+        if (n->act != OP_COUNT && n->act != OP_RELU && w->s[1] == 1 && w1 - w0 >= 8 && h0 < h1) {
             L(e, "#if TC_VEC");
             L(e, "int i;");
             L(e, "(void)i;");
@@ -339,15 +364,21 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                     L(e, "for (ow = %lld; ow < %lld; ow += TC_VW) {", (long long)w0, (long long)w1);
                     emit_indent(e, 1);
                     L(e, "const float *p;");
-                    L(e, "tc_vf s = (tc_vf){0} + %s;", b == 0.0f ? "0.0f" : emit_lit(e, n, b));
+                    L(e, "tc_vf %s;", conv_sums(cnt, P));
                     emit_blank(e);
                     L(e, "if (ow > %lld - TC_VW)", (long long)w1);
                     L(e, "    ow = %lld - TC_VW;", (long long)w1);
-                    conv_taps(e, n, ci, m, c0, W, plane, wname, rank1d, 1);
-                    L(e, "*(tc_vfu *)(yr + ow) = s;");
-                    if (n->act != OP_COUNT) {
-                        L(e, "for (i = 0; i < TC_VW; i++)");
-                        L(e, "    yr[ow + i] = %s;", emit_act(e, n, "yr[ow + i]"));
+                    conv_taps(e, n, ci, m, c0, W, plane, wname, rank1d, 1, P, b);
+                    if (n->act == OP_RELU) {
+                        /* s < 0 ? 0 : s on every lane, by its mask: keeps -0 and NaN as the plain loop does */
+                        L(e, "s = (tc_vf)((tc_vi)s & ~(tc_vi)(s < (tc_vf){0}));");
+                        L(e, "*(tc_vfu *)(yr + ow) = s;");
+                    } else {
+                        L(e, "*(tc_vfu *)(yr + ow) = s;");
+                        if (n->act != OP_COUNT) {
+                            L(e, "for (i = 0; i < TC_VW; i++)");
+                            L(e, "    yr[ow + i] = %s;", emit_act(e, n, "yr[ow + i]"));
+                        }
                     }
                     emit_indent(e, -1);
                     L(e, "}");
@@ -356,9 +387,9 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                 L(e, "for (ow = %lld; ow < %lld; ow++) {", (long long)w0, (long long)w1);
                 emit_indent(e, 1);
                 L(e, "const float *p;");
-                L(e, "float s = %s;", b == 0.0f ? "0.0f" : emit_lit(e, n, b));
+                L(e, "float %s;", conv_sums(cnt, P));
                 emit_blank(e);
-                conv_taps(e, n, ci, m, c0, W, plane, wname, rank1d, 0);
+                conv_taps(e, n, ci, m, c0, W, plane, wname, rank1d, 0, P, b);
                 L(e, "yr[ow] = %s;", emit_act(e, n, "s"));
                 emit_indent(e, -1);
                 L(e, "}");
@@ -369,7 +400,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
             L(e, "}");
             terms += cnt;
             m++;
-        } while (m < w->m && terms < P);
+        } while (m < w->m && terms < max_terms);
         emit_indent(e, -1);
         L(e, "}");
         emit_blank(e);

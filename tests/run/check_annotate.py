@@ -3,7 +3,7 @@
 unrolled code must hold exactly the weight its comment names, read from the
 ONNX file by onnx itself, and read x at the right index; every bias comment
 likewise; and each weight tensor named must appear once per nonzero entry.
-Conv terms (s += p[off] * w; /* W[m][c][kh][kw] */) likewise, per output channel.
+Conv terms (s1 += p[off] * w; /* W[m][c][kh][kw] */) likewise, per output channel.
 
 With weight streams (--target cortex-m: `TC_LD8(w);` loads the next values
 of the function's table into w0..w7), each term's wN is resolved through
@@ -38,7 +38,7 @@ seen = {}
 errors = 0
 n_terms = n_bias = 0
 # a Conv tap, in the plain loop (p[off]) or the TC_VEC one (*(const tc_vfu *)(p + off))
-conv = re.compile(r"^\s*s \+= (?:p\[(\d+)\]|\*\(const tc_vfu \*\)\(p \+ (\d+)\)) \* (\S+)f; "
+conv = re.compile(r"^\s*s\d (?:\+=|=) (?:p\[(\d+)\]|\*\(const tc_vfu \*\)\(p \+ (\d+)\)) \* (\S+)f; "
                   r"/\* ([A-Za-z0-9_./:-]+)((?:\[\d+\]){3,4}) \*/$")
 conv_seen = {}
 n_conv = 0
