@@ -236,12 +236,27 @@ static int is_const(Emit *e, TensorId id) { return ir_is_const(&e->g->t[id]); }
 static const char *weights_attr(Emit *e) { return e->opt->weights_section ? "TC_WEIGHTS " : ""; }
 const char *emit_weights_attr(Emit *e) { return weights_attr(e); }
 
+/* The values of a table, 8 literals a line, one level deeper than the current indent. */
+static void lit_rows(Emit *e, const Node *n, const float *v, int64_t count)
+{
+    int64_t i, j;
+    e->indent++;
+    for (i = 0; i < count; i += 8) {
+        Buf row = {0};
+        for (j = i; j < count && j < i + 8; j++)
+            buf_printf(&row, "%s%s,", j > i ? " " : "", lit(e, n, v[j]));
+        line(e, "%s", row.p);
+        buf_free(&row);
+    }
+    e->indent--;
+}
+
 /* Writes a constant table once; returns its C name. */
 static const char *const_table(Emit *e, const Node *n, TensorId id)
 {
     Tensor *t = &e->g->t[id];
     const char *name = arena_printf(e->g->a, "c%u_%s", id, cname(e, t->name));
-    int64_t i, count = ir_numel(t);
+    int64_t count = ir_numel(t);
     Buf *save = e->out;
     int ind = e->indent;
     if (t->dtype != DT_FLOAT)
@@ -254,18 +269,9 @@ static const char *const_table(Emit *e, const Node *n, TensorId id)
     e->indent = 0;
     line(e, "/* '%s' %s */", comment(e, t->name), ir_shape_str(e->g->a, t));
     line(e, "static const float %s%s[%lld] = {", weights_attr(e), name, (long long)(count ? count : 1));
-    e->indent = 1;
-    for (i = 0; i < count; i += 8) {
-        Buf row = {0};
-        int64_t j;
-        for (j = i; j < count && j < i + 8; j++)
-            buf_printf(&row, "%s%s,", j > i ? " " : "", lit(e, n, t->f[j]));
-        line(e, "%s", row.p);
-        buf_free(&row);
-    }
+    lit_rows(e, n, t->f, count);
     if (!count)
-        line(e, "0.0f");
-    e->indent = 0;
+        line(e, "    0.0f");
     line(e, "};");
     blank(e);
     e->out = save;
@@ -731,20 +737,12 @@ static const char *stream_next(Emit *e, Stream *s, float v)
 static void emit_stream_table(Emit *e, const Node *n, const Stream *s, int part, int64_t j0, int64_t j1)
 {
     Buf *save = e->out;
-    int64_t i;
     e->out = &e->consts;
     e->indent = 0;
     line(e, "/* node %d: '%s', outputs %lld to %lld: %s weights and biases in the order the code reads them */",
          n->index, comment(e, n->name), (long long)j0, (long long)j1, num(e, s->n));
     line(e, "static const float %s%s_w%d[%lld] = {", weights_attr(e), fn_name(e, n), part, (long long)s->n);
-    for (i = 0; i < s->n; i += 8) {
-        Buf row = {0};
-        int64_t m;
-        for (m = i; m < s->n && m < i + 8; m++)
-            buf_printf(&row, "%s%s,", m > i ? " " : "", lit(e, n, s->v[m]));
-        line(e, "    %s", row.p);
-        buf_free(&row);
-    }
+    lit_rows(e, n, s->v, s->n);
     line(e, "};");
     blank(e);
     e->out = save;
@@ -964,14 +962,7 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     }
     line(e, "};");
     line(e, "static const float %s%s_b[%lld] = {", weights_attr(e), name, (long long)L->N);
-    for (j = 0; j < L->N; j += 8) {
-        Buf row = {0};
-        int64_t q;
-        for (q = j; q < L->N && q < j + 8; q++)
-            buf_printf(&row, "%s%s,", q > j ? " " : "", lit(e, n, L->b[q]));
-        line(e, "    %s", row.p);
-        buf_free(&row);
-    }
+    lit_rows(e, n, L->b, L->N);
     line(e, "};");
     blank(e);
 
