@@ -64,6 +64,7 @@ for m in $MODELS; do
             # auto is often one of the others: reuse its build
             for s in unrolled stream loop dense; do
                 o=$(echo "${m}_$s" | tr -c 'A-Za-z0-9_\n' _)
+                [ -f $B/$o.c ] || continue # (not built for a dense model)
                 if [ "$(sed '1,/^ \*\//d' $B/$o.c | cksum)" = "$(sed '1,/^ \*\//d' $B/$id.c | cksum)" ]; then
                     resolved=$s reuse=$o
                 fi

@@ -164,6 +164,11 @@ static int64_t widx(const ConvInfo *ci, int64_t m, int64_t c, int64_t kh, int64_
  * bounds checks, in the same order.
  */
 /*
+ * In the plain loop, p is opaque to the compiler (TC_BASE) and taps from 256
+ * floats on are read through one window q = p + 256, p + 512, ..., moved as
+ * the offsets grow: a Cortex-M load reaches 1020 bytes past its base, and
+ * otherwise gcc builds (and spills) a base address for nearly every tap.
+ *
  * The interior sum of output channel m at position ow: p, then one term per
  * nonzero tap (vec: p[off] as TC_VW consecutive floats), dealt round-robin
  * to P partial sums s0..s3 so that the additions do not wait on each other
@@ -175,10 +180,12 @@ static void conv_taps(Emit *e, const Node *n, const ConvInfo *ci, int64_t m, int
                       const char *wname, int rank1d, int vec, int P, float b)
 {
     const Window *w = &ci->w;
-    int64_t c, kh, kw, t = 0, base = c0 * plane - w->pb[0] * W - w->pb[1];
+    int64_t c, kh, kw, t = 0, win = 0, base = c0 * plane - w->pb[0] * W - w->pb[1];
     const char *sum;
     L(e, "p = x + (oh * %lld + ow * %lld %c %lld);", (long long)(w->s[0] * W), (long long)w->s[1], base < 0 ? '-' : '+',
       (long long)llabs(base));
+    if (!vec)
+        L(e, "TC_BASE(p);");
     for (c = 0; c < ci->cg; c++)
         for (kh = 0; kh < w->k[0]; kh++)
             for (kw = 0; kw < w->k[1]; kw++) {
@@ -195,8 +202,16 @@ static void conv_taps(Emit *e, const Node *n, const ConvInfo *ci, int64_t m, int
                                         (long long)kh, (long long)kw);
                 if (vec)
                     L(e, "s%d %s *(const tc_vfu *)(p + %lld) * %s;%s", s, op, (long long)off, emit_lit(e, n, v), note);
-                else
+                else if (off < 256)
                     L(e, "s%d %s p[%lld] * %s;%s", s, op, (long long)off, emit_lit(e, n, v), note);
+                else {
+                    if (off / 256 != win) {
+                        L(e, "%sq = p + %lld;", win ? "" : "const float *", (long long)(off / 256 * 256));
+                        win = off / 256;
+                        L(e, "TC_BASE(q);");
+                    }
+                    L(e, "s%d %s q[%lld] * %s;%s", s, op, (long long)(off % 256), emit_lit(e, n, v), note);
+                }
                 t++;
             }
     ASSERT(t > 0);

@@ -38,7 +38,7 @@ seen = {}
 errors = 0
 n_terms = n_bias = 0
 # a Conv tap, in the plain loop (p[off]) or the TC_VEC one (*(const tc_vfu *)(p + off))
-conv = re.compile(r"^\s*s\d (?:\+=|=) (?:p\[(\d+)\]|\*\(const tc_vfu \*\)\(p \+ (\d+)\)) \* (\S+)f; "
+conv = re.compile(r"^\s*s\d (?:\+=|=) (?:([pq])\[(\d+)\]|\*\(const tc_vfu \*\)\(p \+ (\d+)\)) \* (\S+)f; "
                   r"/\* ([A-Za-z0-9_./:-]+)((?:\[\d+\]){3,4}) \*/$")
 conv_seen = {}
 n_conv = 0
@@ -74,7 +74,7 @@ for lineno, line in enumerate(text.splitlines(True), 1):
             windows.add(a)
     cv = conv.match(line)
     if cv:
-        off, voff, lit, name, idx = cv.groups()
+        pbase, off, voff, lit, name, idx = cv.groups()  # (q[14] is a tap in the window q = p + 256k; offsets are not checked)
         kind = "vector" if voff else "scalar"
         ix = tuple(int(i) for i in re.findall(r"\d+", idx))
         if name in W:
