@@ -302,6 +302,9 @@ static const char *fn_name(Emit *e, const Node *n)
     return arena_printf(e->g->a, "n%d_%s", n->index, nm);
 }
 
+/* Whether act_expr writes the activation as a function call (tc_sigmoidf, ...). */
+static int act_is_call(OpKind act) { return act == OP_SIGMOID || act == OP_TANH; }
+
 /* The formula of an activation applied to C expression v. */
 static const char *act_expr(Emit *e, const Node *n, OpKind act, float alpha, const char *v)
 {
@@ -675,13 +678,15 @@ static const char *xref(Emit *e, int64_t k, char *used)
     return arena_printf(e->g->a, "x%lld[%lld]", (long long)(k / WIN * WIN), (long long)(k % WIN));
 }
 
-/*
- * Unrolled: for each neuron j, y[j] = act(b[j] + sum over k with W[j][k] != 0
- * of x[k] * W[j][k]), the terms dealt round-robin to P partial sums so the
- * additions do not wait on each other. Neurons are grouped into functions
- * of at most max_terms terms to keep the C compiler's time near-linear;
- * an empty asm barrier between neurons stops it from interleaving them.
- */
+/* The sum of the partial sums s0..s3 that t terms dealt round-robin to P of them filled,
+ * pairwise: s0, s0 + s1, (s0 + s1) + s2, (s0 + s1) + (s2 + s3) */
+const char *emit_partials_sum(int64_t t, int P)
+{
+    static const char *const sums[] = {"s0", "s0 + s1", "(s0 + s1) + s2", "(s0 + s1) + (s2 + s3)"};
+    ASSERT(t > 0 && P >= 1 && P <= 4);
+    return sums[(t < P ? t : P) - 1];
+}
+
 /* Kept weights of neuron j; with cnt, those that are not +-1 (which need a value). */
 static int64_t row_kept(const Linear *L, int64_t j, int64_t *valued)
 {
@@ -748,38 +753,42 @@ static void emit_stream_table(Emit *e, const Node *n, const Stream *s, int part,
     e->out = save;
 }
 
+/*
+ * Unrolled: for each neuron j, y[j] = act(b[j] + sum over k with W[j][k] != 0
+ * of x[k] * W[j][k]), the terms dealt round-robin to P partial sums so the
+ * additions do not wait on each other. Neurons are grouped into functions
+ * of at most max_terms terms to keep the C compiler's time near-linear;
+ * an empty asm barrier between neurons stops it from interleaving them.
+ */
 static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
 {
     int P = e->opt->partial_sums, part = 0, i;
     int64_t j = 0, k, nwin = (L->K + WIN - 1) / WIN, wdx;
     int per_neuron = nwin > WIN_FN_MAX, streamed = e->opt->target == TARGET_CORTEX_M;
-    int calls = n->act != OP_COUNT && n->act != OP_RELU && n->act != OP_LEAKYRELU; /* activation may be a call */
+    int calls = act_is_call(n->act);
     const char *name = fn_name(e, n);
     char *fn_win = arena_alloc(e->g->a, (size_t)nwin + 1);
     char *nr_win = arena_alloc(e->g->a, (size_t)nwin + 1);
 
     while (j < L->N) {
         Buf body = {0};
-        int64_t terms = 0, j0 = j;
+        int64_t terms = 0, j0 = j, j1 = j, valued;
         int used = 0;
         Stream st = {0};
-        if (streamed) {
-            /* this function's neurons (as the loop below takes them) and their values */
-            int64_t j1 = j, tt = 0, valued;
-            do {
-                int64_t cnt = row_kept(L, j1, &valued);
-                st.n += cnt ? valued + (L->b[j1] != 0.0f) : 0;
-                tt += cnt;
-                j1++;
-            } while (j1 < L->N && tt < e->opt->max_terms);
-            st.v = arena_alloc(e->g->a, (size_t)(st.n + 1) * sizeof(float));
-            st.end = st.n;
-        }
+        /* this function's neurons j0..j1-1: up to max_terms terms; the values they stream */
+        do {
+            int64_t cnt = row_kept(L, j1, &valued);
+            st.n += streamed && cnt ? valued + (L->b[j1] != 0.0f) : 0;
+            terms += cnt;
+            j1++;
+        } while (j1 < L->N && terms < e->opt->max_terms);
+        st.v = arena_alloc(e->g->a, (size_t)(st.n + 1) * sizeof(float));
+        st.end = st.n;
         e->out = &body;
         e->indent = 1;
         memset(fn_win, 0, (size_t)nwin + 1);
         do {
-            int64_t cnt = row_kept(L, j, NULL), t = 0;
+            int64_t cnt = row_kept(L, j, &valued), t = 0;
             const char *sum;
             if (j > j0)
                 line(e, "TC_BARRIER();");
@@ -795,8 +804,6 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
             line(e, "/* y[%lld]: %lld weights */", (long long)j, (long long)cnt);
             if (streamed && calls) {
                 /* a call clobbers s8..s15: no loaded value may wait across the activation */
-                int64_t valued;
-                row_kept(L, j, &valued);
                 st.end = st.at + valued + (L->b[j] != 0.0f);
                 st.ready = 0;
             }
@@ -837,15 +844,7 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
             }
             if (t > used)
                 used = (int)(t < P ? t : P);
-            /* pairwise: ((s0 + s1) + (s2 + s3)) */
-            if (t == 1 || P == 1)
-                sum = "s0";
-            else if (t == 2 || P == 2)
-                sum = "s0 + s1";
-            else if (t == 3 || P == 3)
-                sum = "(s0 + s1) + s2";
-            else
-                sum = "(s0 + s1) + (s2 + s3)";
+            sum = emit_partials_sum(t, P);
             if (L->b[j] != 0.0f && streamed) {
                 const char *bv = stream_next(e, &st, L->b[j]);
                 line(e, "s0 = %s + %s;%s", sum, bv, e->opt->annotate ? bias_note(e, L, j) : "");
@@ -860,9 +859,8 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                 sum = "s0";
             }
             line(e, "y[%lld] = %s;", (long long)j, act_expr(e, n, n->act, n->act_alpha, sum));
-            terms += cnt;
             j++;
-        } while (j < L->N && terms < e->opt->max_terms);
+        } while (j < j1);
 
         ASSERT(st.at == st.n);
         if (st.n)

@@ -34,6 +34,9 @@ const char *emit_act(Emit *e, const Node *n, const char *v);
 const char *emit_weights_attr(Emit *e);
 /* Copies runtime/tc_math.c's function name (tc_sqrtf, ...) into the output. */
 void emit_need_math(Emit *e, const char *name);
+/* "(s0 + s1) + s2": the pairwise sum of the partial sums that t terms dealt round-robin
+ * to P (1-4) of them filled. */
+const char *emit_partials_sum(int64_t t, int P);
 /* The output uses the vector types tc_vf/tc_vfu (TC_VEC, TC_VW): defines them. */
 void emit_need_vec(Emit *e);
 

@@ -214,9 +214,7 @@ static void conv_taps(Emit *e, const Node *n, const ConvInfo *ci, int64_t m, int
                 }
                 t++;
             }
-    ASSERT(t > 0);
-    sum = t == 1 || P == 1 ? "s0" : t == 2 || P == 2 ? "s0 + s1" : t == 3 || P == 3 ? "(s0 + s1) + s2"
-                                                                                     : "(s0 + s1) + (s2 + s3)";
+    sum = emit_partials_sum(t, P);
     if (b == 0.0f)
         L(e, "s = %s;", sum);
     else
