@@ -1,7 +1,8 @@
 # ticketc - out-of-tree build into build/.
 #   make          build build/ticketc
 #   make demo     the main job on the shipped example
-#   make test     unit tests, run tests, the same under ASan+UBSan
+#   make test     unit tests, golden tests, run tests, the same under ASan+UBSan
+#   make golden   the generated C and error messages against tests/golden (seconds)
 # Each target first installs missing Debian packages (tools/deps.sh).
 
 CC      ?= cc
@@ -30,8 +31,8 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 UNIT := ir shape fold plan emit math bnfold mask dsl
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short conformance conformance-check regen-conformance
-.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit run-tests dsl-tests asan-tests arm-test arm-size arm-example \
-        clean regen-errors regen-dsl-errors
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests dsl-tests asan-tests arm-test arm-size arm-example \
+        clean regen-golden
 .SECONDARY:
 
 all: deps $(B)/ticketc
@@ -102,6 +103,11 @@ $(B)/tools/%: tests/tools/%.c
 unit: test-deps $(UNIT:%=$(B)/tests/check_%)
 	@for t in $(UNIT); do CK_FORK=yes $(B)/tests/check_$$t || exit 1; done
 
+# golden tests: tests/golden/NN_name.{onnx,tc} must give exactly NN_name.c + .h or
+# NN_name.err (and tests/dsl/bad/*.tc their .err); one case: tests/golden/run.sh NN_name
+golden: deps $(B)/ticketc
+	@TICKETC=$(B)/ticketc tests/golden/run.sh
+
 run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/run/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/masks/run.sh
@@ -114,6 +120,7 @@ dsl-tests: test-deps $(B)/ticketc $(B)/tools/fcmp
 
 asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNIT:%=$(B)/asan-tests/check_%)
 	@for t in $(UNIT); do $(B)/asan-tests/check_$$t || exit 1; done
+	@TICKETC=$(B)/asan/ticketc SANITIZED=1 tests/golden/run.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/run/run.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp SANITIZED=1 tests/masks/run.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp SANITIZED=1 tests/report/run.sh
@@ -160,6 +167,7 @@ tickets: test-deps
 
 test: test-deps
 	$(MAKE) unit
+	$(MAKE) golden
 	$(MAKE) run-tests
 	$(MAKE) arm-test
 	$(MAKE) arm-size
@@ -172,19 +180,12 @@ test: test-deps
 clean:
 	rm -rf $(B)
 
-# Rewrites the golden error messages from the current ticketc: review the diff!
-regen-errors: $(B)/ticketc regen-dsl-errors
-	@mkdir -p $(B)/regen && $(PY) tests/errors/gen_bad_models.py $(B)/regen
-	@for m in $(B)/regen/*.onnx $(B)/regen/*.npy-dir; do [ -e "$$m" ] || continue; n=$$(basename $$m); n=$${n%.*}; \
-	  a=""; [ -f $(B)/regen/$$n.args ] && a=$$(cat $(B)/regen/$$n.args); \
-	  (cd $(B)/regen && ../ticketc $$(basename $$m) -o out.c $$a) 2> tests/errors/$$n.err; \
-	  echo "tests/errors/$$n.err: $$(cat tests/errors/$$n.err)"; done
-
-regen-dsl-errors: $(B)/ticketc
-	@mkdir -p $(B)/regen
-	@for t in tests/dsl/bad/*.tc; do n=$$(basename $$t .tc); \
-	  (cd tests/dsl/bad && ../../../$(B)/ticketc $$n.tc -o ../../../$(B)/regen/$$n.c) 2> tests/dsl/bad/$$n.err; \
-	  echo "tests/dsl/bad/$$n.err: $$(cat tests/dsl/bad/$$n.err)"; done
+# Rewrites the expected files of the golden tests (tests/golden/*.c, *.h, *.err and
+# tests/dsl/bad/*.err) from the current ticketc, on purpose: review the diff!
+# A new case NN_name.onnx or .tc gets .c + .h if it compiles, .err if it is refused.
+regen-golden: deps $(B)/ticketc
+	@REGEN=1 TICKETC=$(B)/ticketc tests/golden/run.sh
+	@git status --short tests/golden tests/dsl/bad
 
 # ---- fuzzing: libFuzzer harnesses (clang), seeded from tests/fuzz/corpus ----
 FUZZ_SECONDS ?= 600

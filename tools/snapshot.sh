@@ -26,7 +26,6 @@ CONF=${CONF:-/usr/share/libonnx-testdata/data}
 rm -rf "$OUT" && mkdir -p "$OUT/.inputs"
 I=$OUT/.inputs
 "$PY" tests/run/gen_models.py "$I/models" > /dev/null || exit 1
-"$PY" tests/errors/gen_bad_models.py "$I/bad" > /dev/null || exit 1
 "$PY" tests/masks/gen_mask_cases.py "$I/masks" > /dev/null || exit 1
 
 # one case per line: NAME<TAB>DIR-TO-RUN-IN<TAB>ARGS (MODEL first; output is model.c)
@@ -62,11 +61,11 @@ for t in "$ROOT"/examples/dsl/*.tc "$ROOT"/tests/dsl/bad/*.tc "$ROOT"/tests/fuzz
     [ -e "$t" ] || continue
     case_ "dsl/$(basename "$(dirname "$t")")-$(basename "$t" .tc)" "$(dirname "$t")" "$(basename "$t") --main --summary"
 done
-for m in "$I"/bad/*.onnx "$I"/bad/*.npy-dir; do
+for m in "$ROOT"/tests/golden/*.onnx "$ROOT"/tests/golden/*.tc; do
     [ -e "$m" ] || continue
     n=$(basename "$m"); n=${n%.*}
-    a=""; [ -f "$I/bad/$n.args" ] && a=$(cat "$I/bad/$n.args")
-    case_ "err/$n" "$I/bad" "$(basename "$m") $a"
+    a=""; [ -f "$ROOT/tests/golden/$n.opts" ] && a=$(head -n 1 "$ROOT/tests/golden/$n.opts")
+    case_ "golden/$n" "$ROOT/tests/golden" "$(basename "$m") $a"
 done
 for m in "$I"/masks/*; do
     [ -d "$m" ] || [ -f "$m" ] || continue

@@ -34,7 +34,7 @@ for tc in tests/dsl/bad/*.tc; do
     elif [ -e "$out" ] || ls "$out".tmp* > /dev/null 2>&1; then
         fail "dsl error $name: left an output file behind"
     elif ! diff -u "tests/dsl/bad/$name.err" "$W/bad/$name.got"; then
-        fail "dsl error $name: message differs (make regen-errors rewrites the golden files)"
+        fail "dsl error $name: message differs (make regen-golden rewrites the golden files)"
     else
         pass "dsl error: $name"
     fi

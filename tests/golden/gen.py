@@ -1,0 +1,234 @@
+#!/usr/bin/python3
+"""Writes the ONNX models of the golden tests into tests/golden/ (fixed seeds).
+
+The models are committed: `make golden` never runs this. Run it by hand
+(Debian's python3-onnx and numpy) only to add or change a case, then
+`make regen-golden` and review the diff.
+
+Numbering: 01-29 emitted C (.c + .h expected), 30-99 ONNX error messages
+(.err expected). DSL cases (.tc) are written by hand beside these; the
+DSL error cases stay in tests/dsl/bad/, which the golden runner covers too.
+
+usage: tests/golden/gen.py [DIR]   (default: the directory of this script)
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+
+
+def model(nodes, inputs, outputs, inits=(), opset=13, name="golden"):
+    g = helper.make_graph(nodes, name, inputs, outputs, list(inits))
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="gen.py")
+    m.ir_version = 8
+    return m
+
+
+def fin(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def save(name, m, opts=None):
+    path = os.path.join(OUT, name + ".onnx")
+    with open(path, "wb") as f:
+        f.write(m if isinstance(m, bytes) else m.SerializeToString())
+    if opts:
+        with open(os.path.join(OUT, name + ".opts"), "w") as f:
+            f.write(opts + "\n")
+
+
+def sparse(rng, shape, density):
+    """Weights in steps of 1/8 (short literals), about density of them kept."""
+    w = np.round(rng.uniform(-2, 2, shape) * 8) / 8
+    w[w == 0] = 0.125
+    w[rng.random(shape) >= density] = 0
+    return w.astype(np.float32)
+
+
+# ---- 01-29: emitted C ----
+
+# the small sparse MLP 8 -> 6 -> 3 (about 30% of the weights kept), every strategy and option
+rng = np.random.default_rng(15)
+w1, b1 = sparse(rng, (6, 8), 0.3), (np.round(rng.uniform(-1, 1, 6) * 8) / 8).astype(np.float32)
+w2, b2 = sparse(rng, (3, 6), 0.3), (np.round(rng.uniform(-1, 1, 3) * 8) / 8).astype(np.float32)
+mlp = model([helper.make_node("Gemm", ["x", "fc1.weight", "fc1.bias"], ["h"], name="fc1", transB=1),
+             helper.make_node("Relu", ["h"], ["a"], name="relu1"),
+             helper.make_node("Gemm", ["a", "fc2.weight", "fc2.bias"], ["y"], name="fc2", transB=1)],
+            [fin("x", [1, 8])], [fin("y", [1, 3])],
+            [numpy_helper.from_array(w1, "fc1.weight"), numpy_helper.from_array(b1, "fc1.bias"),
+             numpy_helper.from_array(w2, "fc2.weight"), numpy_helper.from_array(b2, "fc2.bias")])
+save("01_mlp_auto", mlp)
+save("02_mlp_unrolled", mlp, "--strategy unrolled")
+save("03_mlp_loop", mlp, "--strategy loop")
+save("04_mlp_dense", mlp, "--strategy dense")
+save("05_mlp_cortex_m", mlp, "--target cortex-m")
+save("06_mlp_annotate", mlp, "--annotate --strategy unrolled")
+save("07_mlp_main", mlp, "--main")
+save("08_mlp_split", mlp, "--strategy unrolled --max-terms 4 --partial-sums 2 --no-fma")
+save("09_mlp_section", mlp, "--target cortex-m --strategy unrolled --weights-section .tc_weights --prefix net")
+
+# Conv, unrolled: a row of 8 interior positions at unit stride takes the vector
+# path (#if TC_VEC); stride 2 along the row takes the plain loop only
+rng = np.random.default_rng(10)
+wc, bc = sparse(rng, (2, 1, 3, 3), 0.5), np.array([0.25, -0.5], dtype=np.float32)
+conv = [numpy_helper.from_array(wc, "conv.weight"), numpy_helper.from_array(bc, "conv.bias")]
+save("10_conv_vec", model([helper.make_node("Conv", ["x", "conv.weight", "conv.bias"], ["c"], name="conv1",
+                                            kernel_shape=[3, 3]),
+                           helper.make_node("Relu", ["c"], ["y"], name="relu1")],
+                          [fin("x", [1, 1, 10, 10])], [fin("y", [1, 2, 8, 8])], conv), "--strategy unrolled")
+save("11_conv_plain", model([helper.make_node("Conv", ["x", "conv.weight", "conv.bias"], ["y"], name="conv1",
+                                              kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])],
+                            [fin("x", [1, 1, 6, 6])], [fin("y", [1, 2, 3, 3])], conv), "--strategy unrolled")
+save("12_conv_dense", model([helper.make_node("Conv", ["x", "conv.weight", "conv.bias"], ["y"], name="conv1",
+                                              kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
+                            [fin("x", [1, 1, 4, 4])], [fin("y", [1, 2, 4, 4])], conv), "--strategy dense")
+
+# hostile names: comment closers, newlines, quotes, backslashes, unicode, escape
+# bytes, leading digits, C keywords, names equal after sanitising ('a.b', 'a_b';
+# '2.weight', '2_weight'), an empty name; plain and annotated unrolled code
+rng = np.random.default_rng(13)
+hostile = model(
+    [helper.make_node("MatMul", ["in\"put*/\n", "int"], ["a.b"], name="*/ #include <stdio.h> /*"),
+     helper.make_node("Relu", ["a.b"], ["a_b"], name="r\u00e9lu\n\x1b[31m\\"),
+     helper.make_node("MatMul", ["a_b", "2.weight"], ["a-b"], name="a.b"),
+     helper.make_node("MatMul", ["a-b", "2_weight"], ["while"], name="a_b"),
+     helper.make_node("Sigmoid", ["while"], ["return"], name="\u7f51\u7edc"),
+     helper.make_node("Tanh", ["return"], ["\"quoted\" 'out'"], name="")],
+    [fin("in\"put*/\n", [1, 3])], [fin("\"quoted\" 'out'", [1, 3])],
+    [numpy_helper.from_array(sparse(rng, (3, 2), 0.7), "int"),
+     numpy_helper.from_array(sparse(rng, (2, 3), 0.7), "2.weight"),
+     numpy_helper.from_array(sparse(rng, (3, 3), 0.5), "2_weight")], name="*/ evil \\")
+save("13_hostile_names", hostile)
+save("14_hostile_annotate", hostile, "--strategy unrolled --annotate")
+
+# ---- 30-99: ONNX error messages (were tests/errors/gen_bad_models.py) ----
+
+W = numpy_helper.from_array(np.ones((3, 4), dtype=np.float32), "W")
+good = model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")], [fin("x", [1, 3])], [fin("y", [1, 4])], [W])
+
+
+def err(name, m, opts=None):
+    save(name, m, opts)
+
+
+err("30_unsupported_op", model([helper.make_node("NonMaxSuppression", ["x", "W"], ["y"], name="nms1")],
+                               [fin("x", [1, 3])], [fin("y", None)], [W]))
+err("31_custom_domain", model([helper.make_node("Gelu", ["x"], ["y"], name="g", domain="com.microsoft")],
+                              [fin("x", [1, 3])], [fin("y", None)]))
+data = good.SerializeToString()
+err("32_truncated", data[: len(data) // 2])
+err("33_garbage", bytes((i * 97 + 13) % 256 for i in range(300)))
+err("34_empty", b"")
+
+t = numpy_helper.from_array(np.ones((3, 4), dtype=np.float32), "W")
+t.raw_data = t.raw_data[:-4]
+err("35_raw_size_mismatch", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")],
+                                  [fin("x", [1, 3])], [fin("y", None)], [t]))
+t = helper.make_tensor("W", TensorProto.FLOAT, [3, 4], [1.0] * 12)
+del t.float_data[-1]
+err("36_float_count_mismatch", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")],
+                                     [fin("x", [1, 3])], [fin("y", None)], [t]))
+t = helper.make_tensor("W", TensorProto.FLOAT, [3, 4], [1.0] * 12)
+del t.float_data[:]
+t.data_location = TensorProto.EXTERNAL
+t.external_data.add(key="location", value="weights.bin")
+err("37_external_data", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")],
+                              [fin("x", [1, 3])], [fin("y", None)], [t]))
+t = helper.make_tensor("W", TensorProto.FLOAT, [1], [1.0])
+t.dims[:] = [1 << 20, 1 << 20]
+err("38_absurd_dims", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")],
+                            [fin("x", [1, 3])], [fin("y", None)], [t]))
+t = helper.make_tensor("W", TensorProto.STRING, [1], [b"hello"])
+err("39_string_tensor", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")],
+                              [fin("x", [1, 3])], [fin("y", None)], [t]))
+err("40_dangling_input", model([helper.make_node("MatMul", ["x", "nowhere"], ["y"], name="mm")],
+                               [fin("x", [1, 3])], [fin("y", None)], [W]))
+err("41_cycle", model([helper.make_node("Relu", ["b"], ["a"], name="r1"),
+                       helper.make_node("Relu", ["a"], ["b"], name="r2")],
+                      [fin("x", [1, 3])], [fin("b", None)]))
+err("42_duplicate_output", model([helper.make_node("Relu", ["x"], ["a"], name="r1"),
+                                  helper.make_node("Relu", ["x"], ["a"], name="r2")],
+                                 [fin("x", [1, 3])], [fin("a", None)]))
+err("43_symbolic_dim", model([helper.make_node("Relu", ["x"], ["y"], name="r")],
+                             [fin("x", ["N", "features"])], [fin("y", None)]))
+err("44_int_input", model([helper.make_node("Relu", ["x"], ["y"], name="r")],
+                          [helper.make_tensor_value_info("x", TensorProto.INT64, [1, 3])], [fin("y", None)]))
+err("45_gemm_inner_mismatch", model([helper.make_node("Gemm", ["x", "W"], ["y"], name="fc2", transB=1)],
+                                    [fin("x", [1, 3])], [fin("y", None)], [W]))
+err("46_bad_reshape", model([helper.make_node("Reshape", ["x", "s"], ["y"], name="rs")],
+                            [fin("x", [1, 6])], [fin("y", None)],
+                            [numpy_helper.from_array(np.array([4, -1], dtype=np.int64), "s")]))
+err("47_runtime_shape", model([helper.make_node("Reshape", ["x", "s"], ["y"], name="rs")],
+                              [fin("x", [1, 6]), helper.make_tensor_value_info("s", TensorProto.INT64, [2])],
+                              [fin("y", None)]))
+nanw = numpy_helper.from_array(np.array([[1.0, np.nan, 0, 0]] * 3, dtype=np.float32), "W")
+err("48_nan_weight", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")],
+                           [fin("x", [1, 3])], [fin("y", None)], [nanw]))
+err("49_dropout_training", model([helper.make_node("Dropout", ["x", "", "t"], ["y"], name="drop")],
+                                 [fin("x", [1, 3])], [fin("y", None)],
+                                 [numpy_helper.from_array(np.array(True), "t")]))
+err("50_missing_output", model([helper.make_node("Relu", ["x"], ["y"], name="r")],
+                               [fin("x", [1, 3])], [fin("z", None)]))
+big = numpy_helper.from_array(np.ones((3, 300), dtype=np.float32), "W")
+err("51_too_large", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")],
+                          [fin("x", [1, 3])], [fin("y", None)], [big]), "--max-bytes 2048")
+
+# spatial ops: bad attributes and shapes, unsupported values
+W4 = numpy_helper.from_array(np.ones((2, 2, 3, 3), dtype=np.float32), "W4")
+err("52_conv_bad_group", model([helper.make_node("Conv", ["x", "W4"], ["y"], name="conv1", group=3)],
+                               [fin("x", [1, 4, 5, 5])], [fin("y", None)], [W4]))
+err("53_conv_weight_channels", model([helper.make_node("Conv", ["x", "W4"], ["y"], name="conv1")],
+                                     [fin("x", [1, 3, 5, 5])], [fin("y", None)], [W4]))
+err("54_conv_3d", model([helper.make_node("Conv", ["x", "W5"], ["y"], name="conv3d")],
+                        [fin("x", [1, 2, 4, 4, 4])], [fin("y", None)],
+                        [numpy_helper.from_array(np.ones((1, 2, 2, 2, 2), dtype=np.float32), "W5")]))
+err("55_pool_bad_auto_pad", model([helper.make_node("MaxPool", ["x"], ["y"], name="pool1", kernel_shape=[2, 2],
+                                                    auto_pad="SAME")],
+                                  [fin("x", [1, 1, 4, 4])], [fin("y", None)]))
+err("56_pool_window_too_big", model([helper.make_node("AveragePool", ["x"], ["y"], name="pool1",
+                                                      kernel_shape=[5, 2])],
+                                    [fin("x", [1, 1, 4, 4])], [fin("y", None)]))
+err("57_batchnorm_training", model([helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"],
+                                                     name="bn1", training_mode=1)],
+                                   [fin("x", [1, 2, 3, 3])], [fin("y", None)],
+                                   [numpy_helper.from_array(np.ones(2, dtype=np.float32), k) for k in "sbmv"],
+                                   opset=15))
+err("58_resize_cubic", model([helper.make_node("Resize", ["x", "", "sc"], ["y"], name="up", mode="cubic")],
+                             [fin("x", [1, 1, 4, 4])], [fin("y", None)],
+                             [numpy_helper.from_array(np.array([1, 1, 2, 2], dtype=np.float32), "sc")]))
+err("59_pad_wrap", model([helper.make_node("Pad", ["x", "p"], ["y"], name="pad1", mode="wrap")],
+                         [fin("x", [1, 4])], [fin("y", None)],
+                         [numpy_helper.from_array(np.array([0, 1, 0, 1], dtype=np.int64), "p")]))
+err("60_gelu_approximate", model([helper.make_node("Gelu", ["x"], ["y"], name="gelu1", approximate="fast")],
+                                 [fin("x", [1, 3])], [fin("y", None)], opset=20))
+err("61_reduce_keepdims", model([helper.make_node("ReduceMean", ["x"], ["y"], name="mean1", axes=[1],
+                                                  keepdims=2)],
+                                [fin("x", [1, 3])], [fin("y", None)]))
+err("62_slice_zero_step", model([helper.make_node("Slice", ["x", "s", "e", "a", "st"], ["y"], name="sl")],
+                                [fin("x", [1, 6])], [fin("y", None)],
+                                [numpy_helper.from_array(np.array([v], dtype=np.int64), k)
+                                 for k, v in [("s", 0), ("e", 6), ("a", 1), ("st", 0)]]))
+err("63_split_uneven", model([helper.make_node("Split", ["x"], ["a", "b"], name="halves", axis=1)],
+                             [fin("x", [1, 5])], [fin("a", None), fin("b", None)]))
+err("64_clip_bound_shape", model([helper.make_node("Clip", ["x", "lo"], ["y"], name="clamp")],
+                                 [fin("x", [1, 3])], [fin("y", None)],
+                                 [numpy_helper.from_array(np.zeros(3, dtype=np.float32), "lo")]))
+err("65_rnn_activations", model([helper.make_node("RNN", ["x", "W", "R"], ["", "h"], name="rnn1", hidden_size=2,
+                                                  activations=["Relu"])],
+                                [fin("x", [1, 1, 3])], [fin("h", None)],
+                                [numpy_helper.from_array(np.ones((1, 2, 3), dtype=np.float32), "W"),
+                                 numpy_helper.from_array(np.ones((1, 2, 2), dtype=np.float32), "R")], opset=14))
+# found by fuzz_onnx: the product of the target dimensions overflowed before the size check
+err("66_reshape_overflow", model([helper.make_node("Reshape", ["x", "s"], ["y"], name="rs")],
+                                 [fin("x", [1, 4])], [fin("y", None)],
+                                 [numpy_helper.from_array(np.array([422875168768, 1152921504606846977],
+                                                                   dtype=np.int64), "s")]))
+# found by fuzz_onnx (a 10 s timeout): a Pad whose result alone is gigabytes; every computed
+# tensor is held to --max-bytes like the constants
+err("67_pad_huge", model([helper.make_node("Pad", ["x", "p"], ["y"], name="pad1")],
+                         [fin("x", [1, 100, 4])], [fin("y", None)],
+                         [numpy_helper.from_array(np.array([0, 0, 0, 0, 0, 10000000], dtype=np.int64), "p")]))
