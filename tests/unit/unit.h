@@ -51,16 +51,51 @@ static inline Node *u_node(Graph *g, OpKind op, const TensorId *in, int n_in, co
     return n;
 }
 
-static inline void u_attr_int(Graph *g, Node *n, const char *name, int64_t v)
+/* A new attribute of n (the others kept), filled in by the caller. */
+static inline Attr *u_attr(Graph *g, Node *n, const char *name, AttrKind kind)
 {
     Attr *at = arena_array(g->a, (size_t)n->n_attrs + 1, sizeof(Attr));
     if (n->n_attrs)
         memcpy(at, n->attrs, (size_t)n->n_attrs * sizeof(Attr));
     at[n->n_attrs].name = arena_strdup(g->a, name);
-    at[n->n_attrs].kind = AT_INT;
-    at[n->n_attrs].i = v;
+    at[n->n_attrs].kind = kind;
     n->attrs = at;
-    n->n_attrs++;
+    return &at[n->n_attrs++];
+}
+
+static inline void u_attr_int(Graph *g, Node *n, const char *name, int64_t v)
+{
+    u_attr(g, n, name, AT_INT)->i = v;
+}
+
+static inline void u_attr_float(Graph *g, Node *n, const char *name, float v)
+{
+    u_attr(g, n, name, AT_FLOAT)->f = v;
+}
+
+static inline void u_attr_string(Graph *g, Node *n, const char *name, const char *v)
+{
+    u_attr(g, n, name, AT_STRING)->s = arena_strdup(g->a, v);
+}
+
+static inline void u_attr_ints(Graph *g, Node *n, const char *name, int count, const int64_t *v)
+{
+    Attr *at = u_attr(g, n, name, AT_INTS);
+    at->n = (size_t)count;
+    at->ints = arena_array(g->a, (size_t)count + 1, sizeof(int64_t));
+    memcpy(at->ints, v, (size_t)count * sizeof(int64_t));
+}
+
+/* A constant int64 tensor (shapes, axes, indices). */
+static inline TensorId u_tensor_i64(Graph *g, const char *name, int rank, const int64_t *dims, const int64_t *data)
+{
+    TensorId id = ir_new_tensor(g, name);
+    Tensor *t = &g->t[id];
+    ir_set_dims(t, rank, dims);
+    t->dtype = DT_INT64;
+    t->i = arena_array(g->a, (size_t)ir_numel(t) + 1, sizeof(int64_t));
+    memcpy(t->i, data, (size_t)ir_numel(t) * sizeof(int64_t));
+    return id;
 }
 
 /* A fresh graph g (opset 13) in arena a for every test: setup/teardown. */
