@@ -65,11 +65,12 @@ save("01_mlp_auto", mlp)
 save("02_mlp_unrolled", mlp, "--strategy unrolled")
 save("03_mlp_loop", mlp, "--strategy loop")
 save("04_mlp_dense", mlp, "--strategy dense")
-save("05_mlp_cortex_m", mlp, "--target cortex-m")
+save("05_mlp_stream", mlp, "--target cortex-m --strategy unrolled")
 save("06_mlp_annotate", mlp, "--annotate --strategy unrolled")
 save("07_mlp_main", mlp, "--main")
 save("08_mlp_split", mlp, "--strategy unrolled --max-terms 4 --partial-sums 2 --no-fma")
 save("09_mlp_section", mlp, "--target cortex-m --strategy unrolled --weights-section .tc_weights --prefix net")
+save("15_mlp_cortex_m_auto", mlp, "--target cortex-m")
 
 # Conv, unrolled: a row of 8 interior positions at unit stride takes the vector
 # path (#if TC_VEC); stride 2 along the row takes the plain loop only
