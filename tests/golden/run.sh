@@ -3,7 +3,9 @@
 # NN_name.tc, compiled with the options on the first line of NN_name.opts,
 # must give exactly NN_name.c and NN_name.h (exit 0), or, when NN_name.err
 # exists, exactly that message on stderr (exit 1, no output file left).
-# The DSL error cases in tests/dsl/bad/ (name.tc beside name.err) run too.
+# Numbering: 01-29 emitted C, 30-99 ONNX errors (the models were written once by
+# gen.py and are committed). The DSL error cases in tests/dsl/bad/ (name.tc
+# beside name.err) run too.
 #   TICKETC=build/ticketc [SANITIZED=1] tests/golden/run.sh [NAME...]
 #   REGEN=1 ... rewrites the expected files from the current ticketc:
 #   review the diff before committing it!
