@@ -691,10 +691,222 @@ START_TEST(fused_activation_applies)
 }
 END_TEST
 
+/* ---- the other classes: transposed conv, pad, resize, depth/space, split, hardmax,
+ * expand/tile, det, shape/cast ---- */
+
+/* ConvTranspose of [1,2] with W [1,10]: each input spreads its kernel: 1, 1*10 + 2, 2*10 */
+START_TEST(convtranspose)
+{
+    int64_t dx[4] = {1, 1, 1, 2}, dw[4] = {1, 1, 1, 2}, dy[4] = {1, 1, 1, 3};
+    float x_[2] = {1, 2}, w_[2] = {1, 10}, want[3] = {1, 12, 20}, *in[1] = {x_};
+    TensorId t[2];
+    Node *n;
+    t[0] = u_input(g, "x", 4, dx);
+    t[1] = u_tensor(g, "w", 4, dw, w_);
+    n = one(OP_CONVTRANSPOSE, t, 2);
+    run(in);
+    expect_dims(n->out[0], 4, dy);
+    expect(want, 3);
+}
+END_TEST
+
+/* [1,2,3] padded 2 before and 1 after: constant 9: 9,9,1,2,3,9; reflect: 3,2,1,2,3,2;
+ * edge: 1,1,1,2,3,3 */
+static void pad(const char *mode, int with_value, const float *want)
+{
+    int64_t dx[2] = {1, 3}, dp[1] = {4}, pads[4] = {0, 2, 0, 1}, dy[2] = {1, 6};
+    float x_[3] = {1, 2, 3}, nine = 9, *in[1] = {x_};
+    TensorId t[3];
+    Node *n;
+    t[0] = u_input(g, "x", 2, dx);
+    t[1] = u_tensor_i64(g, "pads", 1, dp, pads);
+    t[2] = u_tensor(g, "v", 0, dx, &nine);
+    n = one(OP_PAD, t, with_value ? 3 : 2);
+    u_attr_string(g, n, "mode", mode);
+    run(in);
+    expect_dims(n->out[0], 2, dy);
+    expect(want, 6);
+    teardown();
+    setup();
+}
+
+START_TEST(pad_modes)
+{
+    float c[6] = {9, 9, 1, 2, 3, 9}, r[6] = {3, 2, 1, 2, 3, 2}, e[6] = {1, 1, 1, 2, 3, 3};
+    pad("constant", 1, c);
+    pad("reflect", 0, r);
+    pad("edge", 0, e);
+}
+END_TEST
+
+/* [0,4] resized x2 along the last axis, half_pixel: sources -.25, .25, .75, 1.25:
+ * nearest (round_prefer_floor, clamped) 0,0,4,4; linear (clamped ends) 0, 1, 3, 4 */
+static void resize(const char *mode, const float *want)
+{
+    int64_t dx[4] = {1, 1, 1, 2}, ds[1] = {4}, dy[4] = {1, 1, 1, 4};
+    float x_[2] = {0, 4}, sc[4] = {1, 1, 1, 2}, *in[1] = {x_};
+    TensorId t[3];
+    Node *n;
+    t[0] = u_input(g, "x", 4, dx);
+    t[1] = TC_NONE;
+    t[2] = u_tensor(g, "scales", 1, ds, sc);
+    n = one(OP_RESIZE, t, 3);
+    u_attr_string(g, n, "mode", mode);
+    run(in);
+    expect_dims(n->out[0], 4, dy);
+    expect(want, 4);
+    teardown();
+    setup();
+}
+
+START_TEST(resize_modes)
+{
+    float nearest[4] = {0, 0, 4, 4}, linear[4] = {0, 1, 3, 4};
+    resize("nearest", nearest);
+    resize("linear", linear);
+}
+END_TEST
+
+/* x [1,8,1,1] = 0..7, blocksize 2 -> [1,2,2,2]: DCR takes channel (i*2+j)*2 + c:
+ * 0,2,4,6, 1,3,5,7; CRD takes c*4 + i*2+j: 0..7 in order; SpaceToDepth undoes DCR */
+START_TEST(depth_to_space_modes)
+{
+    int64_t dx[4] = {1, 8, 1, 1}, dy[4] = {1, 2, 2, 2};
+    float x_[8] = {0, 1, 2, 3, 4, 5, 6, 7}, dcr[8] = {0, 2, 4, 6, 1, 3, 5, 7}, *in[1] = {x_};
+    TensorId x = u_input(g, "x", 4, dx);
+    Node *n = one(OP_DEPTHTOSPACE, &x, 1);
+    u_attr_int(g, n, "blocksize", 2);
+    run(in);
+    expect_dims(n->out[0], 4, dy);
+    expect(dcr, 8);
+    teardown();
+    setup();
+    x = u_input(g, "x", 4, dx);
+    n = one(OP_DEPTHTOSPACE, &x, 1);
+    u_attr_int(g, n, "blocksize", 2);
+    u_attr_string(g, n, "mode", "CRD");
+    run(in);
+    expect(x_, 8);
+    teardown();
+    setup();
+    {
+        float *in2[1] = {dcr};
+        x = u_input(g, "x", 4, dy);
+        n = one(OP_SPACETODEPTH, &x, 1);
+        u_attr_int(g, n, "blocksize", 2);
+        run(in2);
+        expect_dims(n->out[0], 4, dx);
+        expect(x_, 8);
+    }
+}
+END_TEST
+
+/* [1,4] = 0..3 split [1,3] along axis 1: [0] and [1,2,3], both graph outputs */
+START_TEST(split_two_outputs)
+{
+    int64_t dx[2] = {1, 4}, ds[1] = {2}, sp[2] = {1, 3};
+    float x_[4] = {0, 1, 2, 3}, a_[1], b_[3], *in[1] = {x_}, *outs[2] = {a_, b_};
+    Node *n = ir_node(g, OP_SPLIT, "sp", 2, 2);
+    int i;
+    n->in[0] = u_input(g, "x", 2, dx);
+    n->in[1] = u_tensor_i64(g, "split", 1, ds, sp);
+    for (i = 0; i < 2; i++) {
+        n->out[i] = ir_new_tensor(g, i ? "b" : "a");
+        g->t[n->out[i]].producer = (int)(n - g->n);
+        u_output(g, n->out[i]);
+    }
+    u_attr_int(g, n, "axis", 1);
+    infer_shapes(g);
+    remove_dead(g);
+    interp_run(g, in, outs);
+    ck_assert_int_eq(g->t[n->out[1]].dims[1], 3);
+    ck_assert(a_[0] == 0.0f);
+    ck_assert(b_[0] == 1.0f && b_[1] == 2.0f && b_[2] == 3.0f);
+}
+END_TEST
+
+/* Hardmax of [1,3,3,-1]: 1 at the first maximum */
+START_TEST(hardmax_first_maximum)
+{
+    int64_t dx[2] = {1, 4};
+    float x_[4] = {1, 3, 3, -1}, want[4] = {0, 1, 0, 0}, *in[1] = {x_};
+    TensorId x = u_input(g, "x", 2, dx);
+    one(OP_HARDMAX, &x, 1);
+    run(in);
+    expect(want, 4);
+}
+END_TEST
+
+/* Expand [3,1] = 1,2,3 to [2,3,2]: each value twice, the block twice;
+ * Tile [1,2] = 1,2 by [2,2]: [[1,2,1,2],[1,2,1,2]] */
+START_TEST(expand_and_tile)
+{
+    int64_t dx[2] = {3, 1}, ds[1] = {3}, shape[3] = {2, 3, 2}, dy[3] = {2, 3, 2};
+    float x_[3] = {1, 2, 3}, want[12] = {1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3}, *in[1] = {x_};
+    int64_t dt[2] = {1, 2}, dr[1] = {2}, reps[2] = {2, 2}, dty[2] = {2, 4};
+    float t_[2] = {1, 2}, tw[8] = {1, 2, 1, 2, 1, 2, 1, 2}, *tin[1] = {t_};
+    TensorId t[2];
+    Node *n;
+    t[0] = u_input(g, "x", 2, dx);
+    t[1] = u_tensor_i64(g, "shape", 1, ds, shape);
+    n = one(OP_EXPAND, t, 2);
+    run(in);
+    expect_dims(n->out[0], 3, dy);
+    expect(want, 12);
+    teardown();
+    setup();
+    t[0] = u_input(g, "x", 2, dt);
+    t[1] = u_tensor_i64(g, "reps", 1, dr, reps);
+    n = one(OP_TILE, t, 2);
+    run(tin);
+    expect_dims(n->out[0], 2, dty);
+    expect(tw, 8);
+}
+END_TEST
+
+/* det [[1,2],[3,4]] = -2; det of [[2,0,0],[0,3,0],[1,1,4]] = 24 */
+START_TEST(determinant)
+{
+    int64_t d2[2] = {2, 2}, d3[2] = {3, 3};
+    float a_[4] = {1, 2, 3, 4}, b_[9] = {2, 0, 0, 0, 3, 0, 1, 1, 4}, wa[1] = {-2}, wb[1] = {24};
+    float *ina[1] = {a_}, *inb[1] = {b_};
+    TensorId x = u_input(g, "x", 2, d2);
+    one(OP_DET, &x, 1);
+    run(ina);
+    expect(wa, 1);
+    teardown();
+    setup();
+    x = u_input(g, "x", 2, d3);
+    one(OP_DET, &x, 1);
+    run(inb);
+    expect(wb, 1);
+}
+END_TEST
+
+/* Shape of x [2,5,3] cast to float: 2, 5, 3 (folded at shape time: x's shape is static) */
+START_TEST(shape_then_cast)
+{
+    int64_t dx[3] = {2, 5, 3};
+    float x_[30], want[3] = {2, 5, 3}, *in[1] = {x_};
+    TensorId x;
+    Node *sh, *n;
+    memset(x_, 0, sizeof x_);
+    x = u_input(g, "x", 3, dx);
+    sh = u_node(g, OP_SHAPE, &x, 1, "s");
+    n = one(OP_CAST, &sh->out[0], 1);
+    u_attr_int(g, n, "to", 1);
+    run(in);
+    ck_assert_int_eq(g->t[sh->out[0]].dtype, DT_INT64);
+    ck_assert_int_eq(g->t[n->out[0]].dtype, DT_FLOAT);
+    expect(want, 3);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("interp");
     TCase *tc = tcase_create("ops");
+    TCase *more = tcase_create("more");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, gemm_transb_alpha_beta);
     tcase_add_test(tc, gemm_transa);
@@ -729,6 +941,17 @@ static Suite *suite(void)
     tcase_add_test(tc, layernorm);
     tcase_add_test(tc, fused_activation_applies);
     suite_add_tcase(s, tc);
+    tcase_add_checked_fixture(more, setup, teardown);
+    tcase_add_test(more, convtranspose);
+    tcase_add_test(more, pad_modes);
+    tcase_add_test(more, resize_modes);
+    tcase_add_test(more, depth_to_space_modes);
+    tcase_add_test(more, split_two_outputs);
+    tcase_add_test(more, hardmax_first_maximum);
+    tcase_add_test(more, expand_and_tile);
+    tcase_add_test(more, determinant);
+    tcase_add_test(more, shape_then_cast);
+    suite_add_tcase(s, more);
     return s;
 }
 
