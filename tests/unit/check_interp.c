@@ -209,6 +209,30 @@ START_TEST(averagepool_with_padding)
 }
 END_TEST
 
+/* ceil_mode on [1..5], kernel 2, stride 2: windows {1,2}, {3,4}, {5} (the last one
+ * partial): averages 1.5, 3.5, 5 (over the positions inside x); maxima 2, 4, 5 */
+START_TEST(pools_ceil_mode)
+{
+    int64_t dx[4] = {1, 1, 1, 5}, k[2] = {1, 2}, st[2] = {1, 2}, dy[4] = {1, 1, 1, 3};
+    float x_[5] = {1, 2, 3, 4, 5}, avg[3] = {1.5f, 3.5f, 5}, mx[3] = {2, 4, 5}, *in[1] = {x_};
+    static const OpKind ops[2] = {OP_AVERAGEPOOL, OP_MAXPOOL};
+    const float *wants[2] = {avg, mx};
+    int i;
+    for (i = 0; i < 2; i++) {
+        TensorId x = u_input(g, "x", 4, dx);
+        Node *n = one(ops[i], &x, 1);
+        u_attr_ints(g, n, "kernel_shape", 2, k);
+        u_attr_ints(g, n, "strides", 2, st);
+        u_attr_int(g, n, "ceil_mode", 1);
+        run(in);
+        expect_dims(n->out[0], 4, dy);
+        expect(wants[i], 3);
+        teardown();
+        setup();
+    }
+}
+END_TEST
+
 /* x [1,2,2,2] = [1,2,3,4], [-1,-8,0,5]: averages 2.5, -1; maxima 4, 5 */
 START_TEST(global_pools)
 {
@@ -917,6 +941,7 @@ static Suite *suite(void)
     tcase_add_test(tc, maxpool);
     tcase_add_test(tc, averagepool_without_padding);
     tcase_add_test(tc, averagepool_with_padding);
+    tcase_add_test(tc, pools_ceil_mode);
     tcase_add_test(tc, global_pools);
     tcase_add_test(tc, binary_broadcast_row);
     tcase_add_test(tc, binary_broadcast_both);
