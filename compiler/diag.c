@@ -6,6 +6,7 @@
  */
 #include <setjmp.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ticketc.h"
 
@@ -22,14 +23,61 @@ void diag_catch(jmp_buf *jb, int be_quiet)
 void diag_set_file(const char *path) { cur_file = path; }
 const char *diag_file(void) { return cur_file; }
 
+/*
+ * Text from a file, as a message shows it: printable ASCII stays, a quote
+ * or backslash gets a backslash, any other byte becomes \xNN, so no byte
+ * of a model can drive the terminal. Longer than max bytes: cut, with "...".
+ */
+static void escape_into(Buf *b, const char *s, size_t len, size_t max, int quotes)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t k;
+    for (k = 0; k < len && k < max; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (c >= 32 && c < 127 && !(quotes && (c == '\'' || c == '\\'))) {
+            buf_add(b, &s[k], 1);
+        } else if (c == '\'' || c == '\\') {
+            char e[2] = {'\\', (char)c};
+            buf_add(b, e, 2);
+        } else {
+            char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+            buf_add(b, e, 4);
+        }
+    }
+    if (k < len)
+        buf_add(b, "...", 3);
+}
+
+char *diag_escape_n(Arena *a, const char *s, size_t len)
+{
+    Buf b = {0};
+    char *r;
+    escape_into(&b, s ? s : "", s ? len : 0, DIAG_SHOWN_MAX, 1);
+    buf_add(&b, "", 1);
+    r = arena_strdup(a, b.p);
+    buf_free(&b);
+    return r;
+}
+
+char *diag_escape(Arena *a, const char *s)
+{
+    return diag_escape_n(a, s, s ? strlen(s) : 0);
+}
+
+/* The last line of defence: whatever reaches stderr is printable ASCII. */
 static void vreport(const char *kind, const char *fmt, va_list ap)
 {
+    Buf msg = {0}, out = {0};
     if (quiet)
         return;
     fflush(stdout);
-    fprintf(stderr, "%s: %s: ", cur_file, kind);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    buf_printf(&msg, "%s: %s: ", cur_file, kind);
+    buf_vprintf(&msg, fmt, ap);
+    escape_into(&out, msg.p, msg.len, (size_t)-1, 0);
+    buf_add(&out, "\n", 1);
+    fwrite(out.p, 1, out.len, stderr);
+    buf_free(&msg);
+    buf_free(&out);
 }
 
 void fatal(const char *fmt, ...)

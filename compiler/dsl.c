@@ -59,9 +59,7 @@ static void error_at(Dsl *p, const Token *t, const char *fmt, ...)
 /* A name from the file, safe to print. */
 static const char *shown(Dsl *p, const char *s)
 {
-    char buf[120];
-    sanitize_comment(buf, sizeof buf, s);
-    return arena_strdup(p->a, buf);
+    return diag_escape(p->a, s);
 }
 
 /* How a token reads in "expected X, found Y". */
@@ -706,11 +704,14 @@ static void fit(Dsl *p, const Token *at, Data *d, int rank, int64_t *want, const
     if (rank < 0)
         return;
     if (d->flat && !(d->rank == rank && rank == 1 && want[0] < 0)) {
+        int64_t known[TC_MAX_RANK] = {0};
+        int nk = 0;
         for (k = 0; k < rank; k++)
             if (want[k] < 0)
                 free_dims++, fk = k;
             else
-                prod *= want[k];
+                known[nk++] = want[k];
+        prod = ir_dims_product(nk, known);
         if (free_dims > 1)
             error_at(p, at, "%s is a flat list of %lld numbers; its shape %s cannot be deduced (give the sizes, or nest the list)",
                      what, (long long)d->n, shape_str(p, rank, want));
@@ -1427,8 +1428,8 @@ static void build_input(Dsl *p, const Stmt *s)
     for (e = s->shape->items; e; e = e->next)
         t->dims[t->rank++] = int_value(p, e, 1, (int64_t)1 << 31, "a dimension");
     if (ir_numel(t) > (int64_t)(p->opt->max_bytes / 4))
-        error_at(p, &s->shape->tok, "input '%s' has %lld elements, more than the tensor size limit", shown(p, t->name),
-                 (long long)ir_numel(t));
+        error_at(p, &s->shape->tok, "input '%s' has shape %s, more elements than the tensor size limit (--max-bytes %zu)",
+                 shown(p, t->name), ir_shape_str(p->a, t), p->opt->max_bytes);
     t->input_index = g->n_inputs;
     g->inputs[g->n_inputs++] = id;
 }
@@ -1455,9 +1456,7 @@ static void build_const(Dsl *p, const Stmt *s)
         want[rank++] = int_value(p, e, 0, (int64_t)1 << 31, "a dimension");
     if (s->value->kind == V_NUM && !(rank == 0)) {
         /* one number fills the shape */
-        int64_t k, n = 1;
-        for (k = 0; k < rank; k++)
-            n *= want[k];
+        int64_t k, n = ir_dims_product(rank, want);
         inline_data(p, s->value, &d, want_int);
         charge(p, &s->value->tok, n);
         if (want_int) {

@@ -138,13 +138,29 @@ Node *ir_node(Graph *g, OpKind op, const char *name, int n_in, int n_out)
     return n;
 }
 
-int64_t ir_numel(const Tensor *t)
+/*
+ * The product of dims, checked: INT64_MAX when it would overflow (or a
+ * dimension is negative), so a comparison with any size limit refuses it.
+ * Every element count of every front end and pass is computed here.
+ */
+int64_t ir_dims_product(int rank, const int64_t *dims)
 {
     int64_t n = 1;
     int i;
-    for (i = 0; i < t->rank; i++)
-        n *= t->dims[i];
+    for (i = 0; i < rank; i++)
+        if (dims[i] == 0)
+            return 0;
+    for (i = 0; i < rank; i++) {
+        if (dims[i] < 0 || dims[i] > INT64_MAX / n)
+            return INT64_MAX;
+        n *= dims[i];
+    }
     return n;
+}
+
+int64_t ir_numel(const Tensor *t)
+{
+    return ir_dims_product(t->rank < 0 ? 0 : t->rank, t->dims);
 }
 
 int ir_is_const(const Tensor *t)
@@ -188,9 +204,7 @@ char *ir_shape_str(Arena *a, const Tensor *t)
 
 const char *ir_where(const Graph *g, const Node *n)
 {
-    char name[96];
-    sanitize_comment(name, sizeof name, n->name);
-    return arena_printf(g->a, "node %d '%s' (%s)", n->index, name, op_name(n->op));
+    return arena_printf(g->a, "node %d '%s' (%s)", n->index, diag_escape(g->a, n->name), op_name(n->op));
 }
 
 void node_error(const Graph *g, const Node *n, const char *fmt, ...)

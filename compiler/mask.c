@@ -30,9 +30,7 @@ typedef struct {
 
 static const char *safe(Arena *a, const char *s)
 {
-    char buf[200];
-    sanitize_comment(buf, sizeof buf, s);
-    return arena_strdup(a, buf);
+    return diag_escape(a, s);
 }
 
 static char *arr_shape(Arena *a, const NpyArray *arr)

@@ -419,10 +419,7 @@ static void zip64_extra(const uint8_t *x, size_t xlen, uint64_t *usize, uint64_t
 
 static char *safe_name(Arena *a, const uint8_t *s, size_t n)
 {
-    char *raw = arena_alloc(a, n + 1), buf[200];
-    memcpy(raw, s, n);
-    sanitize_comment(buf, sizeof buf, raw);
-    return arena_strdup(a, buf);
+    return diag_escape_n(a, (const char *)s, n);
 }
 
 int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a)

@@ -177,9 +177,7 @@ static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const
 
 static const char *safe(Arena *a, const char *s)
 {
-    char buf[200];
-    sanitize_comment(buf, sizeof buf, s ? s : "");
-    return arena_strdup(a, buf);
+    return diag_escape(a, s);
 }
 
 /* A graph input: float tensor with static shape after pinning symbolic dims. */
@@ -234,7 +232,8 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
         t->dims[i] = v;
     }
     if (ir_numel(t) > (int64_t)(L->opt->max_bytes / 4))
-        fatal("graph input '%s' has %lld elements, more than the tensor size limit", sname, (long long)ir_numel(t));
+        fatal("graph input '%s' has shape %s, more elements than the tensor size limit (--max-bytes %zu)", sname,
+              ir_shape_str(g->a, t), L->opt->max_bytes);
     t->input_index = g->n_inputs;
     g->inputs[g->n_inputs++] = id;
 }

@@ -60,6 +60,12 @@ void fatal(const char *fmt, ...) TC_PRINTF(1, 2) TC_NORETURN;
 void usage_error(const char *fmt, ...) TC_PRINTF(1, 2) TC_NORETURN;
 void warning(const char *fmt, ...) TC_PRINTF(1, 2);
 void diag_bug(const char *file, int line, const char *msg) TC_NORETURN;
+/* A string from a file, safe to print in a message: printable ASCII, ' and \
+ * escaped with a backslash, other bytes as \xNN, cut at DIAG_SHOWN_MAX bytes.
+ * Every name or string that comes from an input goes through it. */
+#define DIAG_SHOWN_MAX 200
+char *diag_escape(Arena *a, const char *s);
+char *diag_escape_n(Arena *a, const char *s, size_t len);
 #define BUG(msg) diag_bug(__FILE__, __LINE__, (msg))
 #define ASSERT(c) ((c) ? (void)0 : diag_bug(__FILE__, __LINE__, #c))
 
@@ -157,6 +163,8 @@ Node *ir_node(Graph *g, OpKind op, const char *name, int n_in, int n_out);
 const char *op_name(OpKind op);
 int op_lookup(const char *onnx_name); /* OpKind or -1 */
 
+/* Products of dimensions, saturated: INT64_MAX when the product overflows. */
+int64_t ir_dims_product(int rank, const int64_t *dims);
 int64_t ir_numel(const Tensor *t);
 int ir_is_const(const Tensor *t);
 int ir_same_shape(const Tensor *a, const Tensor *b);
