@@ -247,9 +247,9 @@ static void lex_string(Dsl *p, Token *t)
                 error_at(p, t, "a string cannot hold \\x00");
             }
         }
-        if (b.len > 4096) {
+        if (b.len >= TC_MAX_NAME) {
             buf_free(&b);
-            error_at(p, t, "string longer than 4096 bytes");
+            error_at(p, t, "string longer than %d bytes", TC_MAX_NAME);
         }
         {
             char ch = (char)c;
@@ -283,8 +283,8 @@ static void lex(Dsl *p, Token *t)
         size_t start = p->pos;
         while (is_ident(peek(p, 0)))
             advance(p);
-        if (p->pos - start > 4096)
-            error_at(p, t, "name longer than 4096 bytes");
+        if (p->pos - start > TC_MAX_NAME)
+            error_at(p, t, "name longer than %d bytes", TC_MAX_NAME);
         t->len = (int)(p->pos - start);
         t->str = arena_printf(p->a, "%.*s", t->len, t->s);
         t->type = TK_IDENT;
@@ -1517,7 +1517,7 @@ static void build(Dsl *p, const Token *eof)
                 error_at(p, &s->at, "opset is given twice");
             if (g->nn)
                 error_at(p, &s->at, "opset must come before the first layer");
-            g->opset = int_value(p, s->value, 1, 1000, "opset");
+            g->opset = int_value(p, s->value, 1, TC_MAX_OPSET, "opset");
             break;
         case S_INPUT: build_input(p, s); break;
         case S_CONST: build_const(p, s); break;

@@ -226,10 +226,23 @@ const Attr *attr_get(const Node *n, const char *name)
     return NULL;
 }
 
+static const char *const attr_kinds[] = {"a float", "an integer", "a string", "floats", "integers", "a tensor",
+                                          "of another type"};
+
+/* An attribute given with the wrong type is refused, never taken as its default. */
+static TC_NORETURN void attr_type_error(const Node *n, const Attr *at, const char *want)
+{
+    Arena *a = arena_new(); /* the message is the last thing this compilation does */
+    fatal("node %d '%s' (%s): attribute '%s' must be %s, found %s", n->index, diag_escape(a, n->name), op_name(n->op),
+          diag_escape(a, at->name), want, attr_kinds[at->kind]);
+}
+
 int64_t attr_int(const Node *n, const char *name, int64_t def)
 {
     const Attr *at = attr_get(n, name);
-    return at && at->kind == AT_INT ? at->i : def;
+    if (at && at->kind != AT_INT)
+        attr_type_error(n, at, "an integer");
+    return at ? at->i : def;
 }
 
 float attr_float(const Node *n, const char *name, float def)
@@ -239,6 +252,8 @@ float attr_float(const Node *n, const char *name, float def)
         return at->f;
     if (at && at->kind == AT_INT)
         return (float)at->i;
+    if (at)
+        attr_type_error(n, at, "a number");
     return def;
 }
 

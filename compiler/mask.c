@@ -141,7 +141,7 @@ static void load_dir(MaskSet *S, const char *dir)
 static void load_npz(MaskSet *S, const char *path, const void *data, size_t len)
 {
     NpyArray *arr;
-    int n = npz_parse(data, len, path, &arr, S->a), i;
+    int n = npz_parse(data, len, path, &arr, S->a, S->max_bytes - S->bytes), i;
     if (!n)
         fatal("the archive holds no arrays, so no masks");
     for (i = 0; i < n; i++)
@@ -252,8 +252,10 @@ static void onnx_mask(MaskSet *S, const Onnx__TensorProto *tp, const char *path,
 
 static void load_onnx(MaskSet *S, const char *path, const void *data, size_t len)
 {
-    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, data);
+    Onnx__ModelProto *m = NULL;
     size_t i;
+    if (onnx_prescan(data, len, S->max_bytes, S->a) == 0)
+        m = onnx__model_proto__unpack(NULL, len, data);
     if (!m)
         fatal("not a directory of .npy files, an .npz archive or an ONNX file of masks "
               "(it does not parse as ONNX either)");

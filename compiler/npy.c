@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ticketc.h"
@@ -254,7 +255,8 @@ static char *shape_str(Arena *a, int rank, const int64_t *dims)
     return s;
 }
 
-void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Arena *a)
+/* left: bytes the decoded floats may still take (NULL: no limit); charged before decoding */
+static void parse_npy(const void *data, size_t len, const char *what, NpyArray *out, Arena *a, size_t *left)
 {
     const uint8_t *p = data;
     const char *saved = diag_file();
@@ -302,12 +304,23 @@ void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Ar
         fatal("%s data: %zu bytes after the header, shape %s of '%s' needs %llu", numel * size > avail ? "truncated" : "too much",
               avail, shape_str(a, h.rank, h.dims), h.descr, (unsigned long long)(numel * size));
 
+    if (left) {
+        if (numel > *left / sizeof(float))
+            fatal("shape %s takes %llu bytes as floats, more than the %zu bytes left of the limit on mask data (--max-bytes)",
+                  shape_str(a, h.rank, h.dims), (unsigned long long)numel * sizeof(float), *left);
+        *left -= (size_t)numel * sizeof(float);
+    }
     memset(out, 0, sizeof *out);
     out->rank = h.rank;
     memcpy(out->dims, h.dims, sizeof h.dims);
     out->v = arena_array(a, (size_t)numel + 1, sizeof(float));
     npy_decode(p + hstart + hlen, (size_t)numel, kind, size, out->v);
     diag_set_file(saved);
+}
+
+void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Arena *a)
+{
+    parse_npy(data, len, what, out, a, NULL);
 }
 
 /* ================= .npz: a ZIP archive ================= */
@@ -422,16 +435,54 @@ static char *safe_name(Arena *a, const uint8_t *s, size_t n)
     return diag_escape_n(a, (const char *)s, n);
 }
 
-int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a)
+/* A member's data in the archive. */
+typedef struct {
+    uint64_t off, size;
+    uint32_t crc;
+    char *name, *shown;
+} Member;
+
+static int cmp_members(const void *x, const void *y)
+{
+    const Member *p = *(Member *const *)x, *q = *(Member *const *)y;
+    if (p->off != q->off)
+        return p->off < q->off ? -1 : 1;
+    return p < q ? -1 : p > q;
+}
+
+/* FNV-1a of a member name, for the table that finds names listed twice */
+static uint32_t name_hash(const uint8_t *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    while (n--)
+        h = (h ^ *s++) * 16777619u;
+    return h;
+}
+
+/*
+ * A central directory can list one stored member under many names (or the
+ * same name many times): every listing would decode the same bytes again.
+ * So a name may appear once, members may not share bytes, and each
+ * member's floats are charged to max_bytes before they are decoded.
+ */
+int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a, size_t max_bytes)
 {
     const uint8_t *p = data;
     const char *saved = diag_file();
     uint64_t cd_off, cd_size, count, k, pos;
+    const uint8_t **seen;
+    size_t left = max_bytes, cap = 16;
+    Member *m, **by_off;
     NpyArray *arr;
 
     diag_set_file(what);
     find_central(p, len, &cd_off, &cd_size, &count);
     arr = arena_array(a, (size_t)count + 1, sizeof *arr);
+    while (cap < 2 * count)
+        cap *= 2;
+    seen = arena_array(a, cap, sizeof *seen); /* central directory entries by name */
+    m = arena_array(a, (size_t)count + 1, sizeof *m);
+    by_off = arena_array(a, (size_t)count + 1, sizeof *by_off);
     pos = cd_off;
     for (k = 0; k < count; k++) {
         const uint8_t *c = p + pos, *l;
@@ -453,6 +504,13 @@ int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Ar
         if (memchr(c + 46, 0, (size_t)nlen))
             fatal("corrupt .npz archive: a member name contains a NUL byte");
         shown = safe_name(a, c + 46, (size_t)nlen);
+        {
+            size_t h = name_hash(c + 46, (size_t)nlen) & (cap - 1);
+            for (; seen[h]; h = (h + 1) & (cap - 1))
+                if (le(seen[h] + 28, 2) == nlen && memcmp(seen[h] + 46, c + 46, (size_t)nlen) == 0)
+                    fatal("corrupt .npz archive: member '%s' is listed twice", shown);
+            seen[h] = c;
+        }
         zip64_extra(c + 46 + nlen, (size_t)xlen, &usize, &csize, &off, shown);
         pos += 46 + nlen + xlen + clen;
 
@@ -478,33 +536,27 @@ int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Ar
         if (!inside(data_off, csize, len))
             fatal("corrupt .npz archive: the data of member '%s' (%llu bytes) runs past the end of the file", shown,
                   (unsigned long long)csize);
-        if (crc32(p + data_off, (size_t)csize) != crc)
-            fatal("corrupt .npz archive: member '%s' fails its CRC-32 check", shown);
-
         name = arena_alloc(a, (size_t)nlen - 3);
         memcpy(name, c + 46, (size_t)nlen - 4);
-        npy_parse(p + data_off, (size_t)csize, arena_printf(a, "%s(%s)", what, shown), &arr[k], a);
-        arr[k].name = name;
+        m[k].off = data_off;
+        m[k].size = csize;
+        m[k].crc = (uint32_t)crc;
+        m[k].name = name;
+        m[k].shown = shown;
+        by_off[k] = &m[k];
+    }
+    /* members never share bytes in a real archive: no listing decodes the same bytes twice */
+    qsort(by_off, (size_t)count, sizeof *by_off, cmp_members);
+    for (k = 0; k + 1 < count; k++)
+        if (by_off[k]->off + by_off[k]->size > by_off[k + 1]->off)
+            fatal("corrupt .npz archive: members '%s' and '%s' share their data", by_off[k]->shown, by_off[k + 1]->shown);
+    for (k = 0; k < count; k++) {
+        if (crc32(p + m[k].off, (size_t)m[k].size) != m[k].crc)
+            fatal("corrupt .npz archive: member '%s' fails its CRC-32 check", m[k].shown);
+        parse_npy(p + m[k].off, (size_t)m[k].size, arena_printf(a, "%s(%s)", what, m[k].shown), &arr[k], a, &left);
+        arr[k].name = m[k].name;
     }
     diag_set_file(saved);
     *out = arr;
     return (int)count;
-}
-
-int npz_read(const char *path, NpyArray **out, Arena *a, size_t max_bytes)
-{
-    Buf file = {0};
-    const char *saved = diag_file();
-    int n, r = buf_read_file(&file, path, max_bytes);
-    diag_set_file(path);
-    if (r == -1)
-        fatal("cannot read: %s", strerror(errno));
-    if (r == -2) {
-        buf_free(&file);
-        fatal("the archive is larger than the limit of %zu bytes (--max-bytes)", max_bytes);
-    }
-    n = npz_parse(file.p, file.len, path, out, a);
-    buf_free(&file);
-    diag_set_file(saved);
-    return n;
 }

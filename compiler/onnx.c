@@ -10,6 +10,142 @@
 #include "onnx.pb-c.h"
 #include "ticketc.h"
 
+/* ---- the wire-format pre-scan ---- */
+
+/*
+ * protobuf_c_message_unpack recurses once per nested message and allocates
+ * what the file asks for: a TypeProto nested 10,000 deep overflows the
+ * stack, and 10 M empty initializers (2 bytes each) take 2.6 GB. So the
+ * bytes are walked first, guided by the same descriptors unpack uses, and
+ * the file is refused before unpacking when it nests deeper than
+ * ONNX_MAX_DEPTH or when what unpack would allocate exceeds --max-bytes.
+ * The walk also refuses strings with a NUL byte (C strings would be cut
+ * there: "W\0evil" would answer to "W") and names longer than TC_MAX_NAME.
+ */
+#define WIRE_OVERHEAD 64 /* per field occurrence: unpack's scan record and malloc's header */
+
+typedef struct {
+    size_t bytes;       /* estimated allocation of protobuf_c_message_unpack */
+    size_t limit;
+    const char *what;   /* the problem found, for the message */
+    const char *msg, *field; /* where: message type and field */
+    int depth;          /* deepest level reached */
+} Wire;
+
+static int wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    int shift;
+    *v = 0;
+    for (shift = 0; shift < 70 && *p < end; shift += 7) {
+        uint8_t b = *(*p)++;
+        if (shift < 64)
+            *v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return 0;
+    }
+    return -1;
+}
+
+static void wire_charge(Wire *W, size_t n)
+{
+    W->bytes = W->bytes + n < W->bytes ? (size_t)-1 : W->bytes + n;
+}
+
+/* 0 ok, -1 malformed, -2 refused (W->what says why) */
+static int wire_message(Wire *W, const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len, int depth)
+{
+    const uint8_t *end = p + len;
+    if (depth > W->depth)
+        W->depth = depth;
+    if (depth > ONNX_MAX_DEPTH) {
+        W->what = "nests";
+        return -2;
+    }
+    wire_charge(W, d->sizeof_message + WIRE_OVERHEAD);
+    while (p < end) {
+        uint64_t key, v, n = 0;
+        const ProtobufCFieldDescriptor *f;
+        int wt, repeated;
+        if (wire_varint(&p, end, &key) || (key >> 3) == 0 || (key >> 3) > 0x1fffffff)
+            return -1;
+        wt = (int)(key & 7);
+        f = protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3));
+        repeated = f && f->label == PROTOBUF_C_LABEL_REPEATED;
+        switch (wt) {
+        case 0:
+            if (wire_varint(&p, end, &v))
+                return -1;
+            n = 8;
+            break;
+        case 1:
+        case 5:
+            n = wt == 1 ? 8 : 4;
+            if ((size_t)(end - p) < n)
+                return -1;
+            p += n;
+            n = 8;
+            break;
+        case 2:
+            if (wire_varint(&p, end, &v) || v > (uint64_t)(end - p))
+                return -1;
+            n = v;
+            if (!f) {
+                /* an unknown field: kept, copied */
+            } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+                int r = wire_message(W, f->descriptor, p, (size_t)v, depth + 1);
+                if (r)
+                    return r;
+                n = 0;
+            } else if (f->type == PROTOBUF_C_TYPE_STRING) {
+                if (memchr(p, 0, (size_t)v)) {
+                    W->msg = d->short_name, W->field = f->name;
+                    return -3;
+                }
+                if (v > TC_MAX_NAME && strcmp(f->name, "doc_string") != 0) {
+                    W->msg = d->short_name, W->field = f->name;
+                    return -4;
+                }
+                n = v + 1;
+            } else if (f->type != PROTOBUF_C_TYPE_BYTES) {
+                /* packed scalars: at most one element per byte, 8 bytes each */
+                n = v * 8;
+            }
+            p += v;
+            break;
+        default:
+            return -1; /* groups: protobuf-c refuses them too */
+        }
+        wire_charge(W, (size_t)n + WIRE_OVERHEAD + (repeated ? sizeof(void *) : 0));
+        if (W->bytes > W->limit) {
+            W->what = "memory";
+            return -2;
+        }
+    }
+    return 0;
+}
+
+int onnx_prescan(const void *data, size_t len, size_t max_bytes, Arena *a)
+{
+    Wire W;
+    int r;
+    memset(&W, 0, sizeof W);
+    W.limit = max_bytes;
+    r = wire_message(&W, &onnx__model_proto__descriptor, data, len, 1);
+    if (r == -2 && strcmp(W.what, "nests") == 0)
+        fatal("the file's protobuf messages nest more than %d deep (a fixed limit; no ONNX model needs that many "
+              "levels of subgraphs or types)", ONNX_MAX_DEPTH);
+    if (r == -2)
+        fatal("the file would take more than %zu bytes of memory once decoded (--max-bytes); its %zu bytes hold "
+              "that many fields", max_bytes, len);
+    if (r == -3)
+        fatal("a string (%s) contains a NUL byte, which would cut it short; names must not contain \\0",
+              arena_printf(a, "%s.%s", W.msg, W.field));
+    if (r == -4)
+        fatal("a name (%s) is longer than %d bytes, the limit on names (the DSL's too)",
+              arena_printf(a, "%s.%s", W.msg, W.field), TC_MAX_NAME);
+    return r;
+}
+
 typedef struct {
     Graph *g;
     const LoadOptions *opt;
@@ -248,6 +384,9 @@ static void load_attr(Loader *L, Node *n, Attr *at, const Onnx__AttributeProto *
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT: at->kind = AT_INT; at->i = ap->i; break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING:
         at->kind = AT_STRING;
+        if (memchr(ap->s.data, 0, ap->s.len) || ap->s.len > TC_MAX_NAME)
+            node_error(g, n, "attribute '%s': a string of %zu bytes%s; strings are at most %d bytes, without NUL",
+                       safe(g->a, at->name), ap->s.len, ap->s.len > TC_MAX_NAME ? "" : " with a NUL byte", TC_MAX_NAME);
         at->s = arena_alloc(g->a, ap->s.len + 1);
         if (ap->s.len)
             memcpy(at->s, ap->s.data, ap->s.len);
@@ -416,6 +555,8 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
     g->source = arena_strdup(a, path);
     sha256_hex(data, len, g->sha256);
 
+    if (onnx_prescan(data, len, opt->max_bytes, a) < 0)
+        fatal("not a valid ONNX model (the protobuf data is truncated or malformed)");
     m = onnx__model_proto__unpack(NULL, len, (const uint8_t *)data);
     if (!m)
         fatal("not a valid ONNX model (the protobuf data is truncated or malformed)");
@@ -437,6 +578,9 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
     }
     if (g->opset <= 0)
         fatal("the model imports no version of the default ONNX operator set");
+    if (g->opset > TC_MAX_OPSET)
+        fatal("the model imports version %lld of the default ONNX operator set; ticketc knows versions 1 to %d",
+              (long long)g->opset, TC_MAX_OPSET);
 
     /* initializers first: inputs that are also initializers are constants */
     for (i = 0; i < gp->n_initializer; i++) {
@@ -457,7 +601,8 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
     g->inputs = arena_array(a, gp->n_input + 1, sizeof(TensorId));
     for (i = 0; i < gp->n_input; i++) {
         const Onnx__ValueInfoProto *vi = gp->input[i];
-        if (vi->name && ir_find(g, vi->name) != TC_NONE)
+        TensorId id = vi->name ? ir_find(g, vi->name) : TC_NONE;
+        if (id != TC_NONE && g->t[id].input_index < 0)
             continue; /* an initializer: a constant, not an input */
         load_input(&L, vi, (int)i);
     }

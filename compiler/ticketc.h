@@ -195,7 +195,18 @@ typedef struct {
     size_t max_bytes;  /* limit on the model file and on tensor data */
 } LoadOptions;
 
+/* Limits of the ONNX reader: message nesting (fixed), and names (both front ends). */
+#define ONNX_MAX_DEPTH 64
+#define TC_MAX_NAME 4096
+/* The newest default-domain opset whose operators ticketc implements (ONNX 1.12). */
+#define TC_MAX_OPSET 17
+
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
+/* Walks an ONNX image's wire format before protobuf-c unpacks it: fatal when
+ * it nests deeper than ONNX_MAX_DEPTH, would make unpack allocate more than
+ * max_bytes, or holds a string with a NUL byte or a name over TC_MAX_NAME
+ * bytes; -1 when it is not well-formed protobuf, 0 when it may be unpacked. */
+int onnx_prescan(const void *data, size_t len, size_t max_bytes, Arena *a);
 /* The same from a model image in memory; path only names it. */
 Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a);
 
@@ -387,10 +398,10 @@ typedef struct {
 
 /* Parses one .npy image held in memory; 'what' names it in messages (fatal on any malformation). */
 void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Arena *a);
-/* Reads every member "<name>.npy" of an .npz file; returns count, *out allocated in a. */
-int npz_read(const char *path, NpyArray **out, Arena *a, size_t max_bytes);
-/* The same from an .npz image in memory; 'what' names it in messages. */
-int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a);
+/* Parses every member "<name>.npy" of an .npz image held in memory; returns the count, *out
+ * allocated in a; 'what' names it in messages. Fatal when a name is listed twice or the
+ * members' floats would take more than max_bytes. */
+int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a, size_t max_bytes);
 /* Converts count little-endian elements of numpy kind 'f' (size 2, 4, 8), 'i', 'u' (1, 2, 4, 8)
  * or 'b' (1; nonzero is 1) to float. */
 void npy_decode(const void *src, size_t count, char kind, size_t size, float *dst);
