@@ -7,10 +7,15 @@
  * found through the same op_lookup, so an operator this ticketc lacks is
  * refused the same way. Errors name the user's location, file:line:col.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <fcntl.h>
 #include <float.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dsl.h"
 #include "dsl_parse.h"
@@ -658,27 +663,75 @@ static void parse_npy(Dsl *p, const Token *at, const char *file, const uint8_t *
     }
 }
 
-/* npy("file"): relative paths are relative to the .tc file's directory. */
+/*
+ * npy("file"): a path relative to the .tc file's directory, which it may not
+ * leave (absolute paths, "..", symbolic links) unless --allow-paths: a model
+ * from a stranger must not embed the numbers of the reader's other files.
+ * One message for a file outside, whether or not it exists, and for a file
+ * missing inside. Only regular files are read (a FIFO would block, a device
+ * never end), within --max-bytes.
+ */
+static void read_npy_file(Dsl *p, const Token *at, const char *name, Buf *b)
+{
+    const char *file = shown(p, name), *path;
+    char dir[PATH_MAX], real[PATH_MAX];
+    size_t dl;
+    struct stat st;
+    int fd;
+    path = name[0] == '/' ? name : arena_printf(p->a, "%s%s", p->dir, name);
+    if (!p->opt->allow_paths) {
+        const char *outside = "no such file in the directory of the .tc file (paths may not leave it; --allow-paths allows that)";
+        if (name[0] == '/' || !realpath(p->dir[0] ? p->dir : ".", dir) || !realpath(path, real))
+            error_at(p, at, "cannot read '%s': %s", file, outside);
+        dl = strlen(dir);
+        if (strncmp(real, dir, dl) != 0 || (real[dl] != '/' && !(dl == 1 && dir[0] == '/')))
+            error_at(p, at, "cannot read '%s': %s", file, outside);
+        path = real;
+    }
+    fd = open(path, O_RDONLY | O_NONBLOCK | (p->opt->allow_paths ? 0 : O_NOFOLLOW));
+    if (fd < 0)
+        error_at(p, at, "cannot read '%s': %s", file, strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        error_at(p, at, "cannot read '%s': not a regular file", file);
+    }
+    if ((uint64_t)st.st_size > (uint64_t)p->opt->max_bytes + 65536) {
+        close(fd);
+        error_at(p, at, "'%s' is larger than the limit of %zu bytes (--max-bytes)", file, p->opt->max_bytes);
+    }
+    for (;;) {
+        char tmp[65536];
+        ssize_t n = read(fd, tmp, sizeof tmp);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            buf_free(b);
+            error_at(p, at, "cannot read '%s': %s", file, strerror(e));
+        }
+        if (n == 0)
+            break;
+        if (b->len + (size_t)n > p->opt->max_bytes + 65536) {
+            close(fd);
+            buf_free(b);
+            error_at(p, at, "'%s' is larger than the limit of %zu bytes (--max-bytes)", file, p->opt->max_bytes);
+        }
+        buf_add(b, tmp, (size_t)n);
+    }
+    close(fd);
+}
+
 static void npy_data(Dsl *p, const Value *call, Data *d, int want_int)
 {
     const Value *arg = call->items;
-    const char *file, *path;
     Buf b = {0};
-    int r;
     if (call->n != 1 || arg->kind != V_NAME)
         error_at(p, &call->tok, "npy expects one file name in quotes: npy(\"weights.npy\")");
-    file = shown(p, arg->tok.str);
-    path = arg->tok.str[0] == '/' ? arg->tok.str : arena_printf(p->a, "%s%s", p->dir, arg->tok.str);
     if (!allow_files)
-        error_at(p, &arg->tok, "cannot read '%s': files are disabled here", file);
-    r = buf_read_file(&b, path, p->opt->max_bytes + 65536);
-    if (r == -1)
-        error_at(p, &arg->tok, "cannot read '%s': %s", file, strerror(errno));
-    if (r == -2) {
-        buf_free(&b);
-        error_at(p, &arg->tok, "'%s' is larger than the limit of %zu bytes (--max-bytes)", file, p->opt->max_bytes);
-    }
-    parse_npy(p, &arg->tok, file, (const uint8_t *)b.p, b.len, d, want_int);
+        error_at(p, &arg->tok, "cannot read '%s': files are disabled here", shown(p, arg->tok.str));
+    read_npy_file(p, &arg->tok, arg->tok.str, &b);
+    parse_npy(p, &arg->tok, shown(p, arg->tok.str), (const uint8_t *)b.p, b.len, d, want_int);
     buf_free(&b);
 }
 

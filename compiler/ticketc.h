@@ -193,6 +193,7 @@ typedef struct {
     DimBinding *dims;  /* --dim NAME=SIZE */
     int n_dims;
     size_t max_bytes;  /* limit on the model file and on tensor data */
+    int allow_paths;   /* --allow-paths: npy("...") in a .tc may leave the .tc's directory */
 } LoadOptions;
 
 /* Limits of the ONNX reader: message nesting (fixed), and names (both front ends). */
