@@ -139,7 +139,7 @@ def write(d, name, data):
 def small(d):
     write(d, "deep_typeproto.onnx", deep_typeproto(100))
     write(d, "deep_if.onnx", deep_if(70))
-    write(d, "deep_masks.onnx", relu_model())                    # with --masks deep_typeproto.onnx
+    write(d, "relu.onnx", relu_model())                          # the model of the --masks cases
     write(d, "input_overflow.onnx", huge_input_slice())
     write(d, "transb_string.onnx", gemm_model(attr_str("transB", "yes")))
     write(d, "duplicate_input.onnx", gemm_model(dup_input=True))
@@ -156,6 +156,9 @@ def small(d):
     write(d, "npz_duplicate.npz", npz_listing(npy_bytes(4), ["W.npy", "W.npy"]))
 
 def big(d):
+    """Made at test time: too big to commit, or names git should not hold."""
+    os.makedirs(os.path.join(d, "escdir"), exist_ok=True)
+    write(os.path.join(d, "escdir"), "\x1b]0;owned\x07\x1b[2J.npy", npy_bytes(4))
     write(d, "deep_typeproto_10000.onnx", deep_typeproto(10000))
     write(d, "deep_if_3000.onnx", deep_if(3000))
     write(d, "many_initializers.onnx", many_initializers(10_000_000))
