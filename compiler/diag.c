@@ -11,6 +11,7 @@
 #include "ticketc.h"
 
 static const char *cur_file = "ticketc";
+static const char *cur_context; /* what inside the file, before the message */
 static jmp_buf *fatal_jump; /* fuzzers catch fatal() here instead of exiting */
 static int quiet;
 
@@ -21,6 +22,7 @@ void diag_catch(jmp_buf *jb, int be_quiet)
 }
 
 void diag_set_file(const char *path) { cur_file = path; }
+void diag_set_context(const char *what) { cur_context = what; }
 const char *diag_file(void) { return cur_file; }
 
 /*
@@ -72,6 +74,8 @@ static void vreport(const char *kind, const char *fmt, va_list ap)
         return;
     fflush(stdout);
     buf_printf(&msg, "%s: %s: ", cur_file, kind);
+    if (cur_context)
+        buf_printf(&msg, "%s: ", cur_context);
     buf_vprintf(&msg, fmt, ap);
     escape_into(&out, msg.p, msg.len, (size_t)-1, 0);
     buf_add(&out, "\n", 1);
@@ -86,6 +90,7 @@ void fatal(const char *fmt, ...)
     va_start(ap, fmt);
     vreport("error", fmt, ap);
     va_end(ap);
+    cur_context = NULL;
     if (fatal_jump)
         longjmp(*fatal_jump, 1);
     exit(EXIT_INPUT);

@@ -541,125 +541,47 @@ static const char *shape_str(Dsl *p, int rank, const int64_t *dims)
 }
 
 /*
- * ---- .npy: a minimal reader (format versions 1-3, little-endian, C order) ----
- * The mask loader's npy_parse (compiler/npy.c, being finished on main) can
- * take its place once merged: parse_npy is its only caller's hook.
+ * ---- .npy: npy.c reads the header; integer arrays stay exact as int64 ----
+ * Its messages are located at the npy("...") call: "m.tc:3:9: error: 'w.npy': ...".
  */
-
-/* The text after 'key': in the header dict, or NULL. */
-static const char *npy_field(const char *h, const char *key)
-{
-    const char *s = strstr(h, key);
-    if (!s)
-        return NULL;
-    s += strlen(key);
-    while (*s == ' ' || *s == ':')
-        s++;
-    return s;
-}
-
 static void parse_npy(Dsl *p, const Token *at, const char *file, const uint8_t *b, size_t len, Data *d, int want_int)
 {
-    size_t hlen, off, es, k;
-    char *h;
-    const char *s;
-    char code = 0;
-    int64_t n = 1;
+    const char *saved = diag_file();
+    NpyHeader h;
+    size_t k;
     memset(d, 0, sizeof *d);
-    if (len < 10 || memcmp(b, "\x93NUMPY", 6) != 0)
-        error_at(p, at, "'%s' is not a .npy file (no \\x93NUMPY magic)", file);
-    if (b[6] == 1) {
-        hlen = (size_t)b[8] | (size_t)b[9] << 8;
-        off = 10;
-    } else if ((b[6] == 2 || b[6] == 3) && len >= 12) {
-        hlen = (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
-        off = 12;
-    } else {
-        error_at(p, at, "'%s': .npy format version %d is not supported", file, b[6]);
-    }
-    if (hlen > len - off || hlen > 65536)
-        error_at(p, at, "'%s': the .npy header is truncated", file);
-    h = arena_printf(p->a, "%.*s", (int)hlen, (const char *)b + off);
-    if (strlen(h) != hlen)
-        error_at(p, at, "'%s': the .npy header holds a NUL byte", file);
-    off += hlen;
-    s = npy_field(h, "'descr'");
-    if (!s || s[0] != '\'' || !s[1] || !s[2] || !s[3])
-        error_at(p, at, "'%s': the .npy header has no 'descr'", file);
-    if (s[1] == '<' || s[1] == '|')
-        code = s[2];
-    es = (size_t)(s[3] - '0');
-    if (!((code == 'f' && (es == 4 || es == 8)) || ((code == 'i' || code == 'u') && (es == 1 || es == 2 || es == 4 || es == 8)) ||
-          (code == 'b' && es == 1)) || s[4] != '\'')
-        error_at(p, at, "'%s': element type %.5s is not supported (little-endian float32/64, integers or bool are)", file,
-                 shown(p, arena_printf(p->a, "%.8s", s)));
+    diag_set_file(arena_printf(p->a, "%s:%d:%d", p->path, at->line, at->col));
+    diag_set_context(arena_printf(p->a, "'%s'", file));
+    npy_header(b, len, &h, p->a);
+    diag_set_context(NULL);
+    diag_set_file(saved);
     if (want_int < 0) /* as stored: integers and booleans as int64 */
-        want_int = code != 'f';
-    if (want_int && code == 'f')
+        want_int = h.kind != 'f';
+    if (want_int && h.kind == 'f')
         error_at(p, at, "'%s' holds floats, expected integers", file);
-    s = npy_field(h, "'fortran_order'");
-    if (!s || strncmp(s, "False", 5) != 0)
-        error_at(p, at, "'%s' is stored in Fortran order; save it in C order", file);
-    s = npy_field(h, "'shape'");
-    if (!s || *s != '(')
-        error_at(p, at, "'%s': the .npy header has no 'shape'", file);
-    for (s++;;) {
-        char *end;
-        long long v;
-        while (*s == ' ' || *s == ',')
-            s++;
-        if (*s == ')')
-            break;
-        errno = 0;
-        v = strtoll(s, &end, 10);
-        if (end == s || errno || v < 0 || v > ((int64_t)1 << 31))
-            error_at(p, at, "'%s': the .npy shape is malformed", file);
-        if (d->rank == TC_MAX_RANK)
-            error_at(p, at, "'%s': rank exceeds the maximum of %d", file, TC_MAX_RANK);
-        d->dims[d->rank++] = v;
-        n *= v;
-        if (n > (int64_t)(p->opt->max_bytes / 4))
-            error_at(p, at, "'%s': %lld elements exceed the tensor size limit (--max-bytes)", file, (long long)n);
-        s = end;
+    d->rank = h.rank;
+    memcpy(d->dims, h.dims, sizeof d->dims);
+    if (h.numel > p->opt->max_bytes / 4)
+        error_at(p, at, "'%s': %zu elements exceed the tensor size limit (--max-bytes)", file, h.numel);
+    d->n = (int64_t)h.numel;
+    charge(p, at, d->n);
+    if (want_int) {
+        d->i = arena_array(p->a, h.numel + 1, sizeof(int64_t));
+        for (k = 0; k < h.numel; k++)
+            d->i[k] = npy_int(&h, k);
+        return;
     }
-    if ((len - off) != (size_t)n * es)
-        error_at(p, at, "'%s' holds %zu bytes of data, its shape %s needs %lld", file, len - off,
-                 shape_str(p, d->rank, d->dims), (long long)n * (long long)es);
-    charge(p, at, n);
-    d->n = n;
-    if (want_int)
-        d->i = arena_array(p->a, (size_t)n + 1, sizeof(int64_t));
-    else
-        d->f = arena_array(p->a, (size_t)n + 1, sizeof(float));
-    for (k = 0; k < (size_t)n; k++) {
-        const uint8_t *q = b + off + k * es;
-        uint64_t u = 0;
-        size_t j;
+    d->f = arena_array(p->a, h.numel + 1, sizeof(float));
+    npy_decode(h.data, h.numel, h.kind, h.size, d->f);
+    for (k = 0; h.kind == 'f' && h.size == 8 && k < h.numel; k++) {
         double v;
-        for (j = es; j-- > 0;)
-            u = (u << 8) | q[j];
-        if (code == 'f' && es == 4) {
-            uint32_t w = (uint32_t)u;
-            float f;
-            memcpy(&f, &w, 4);
-            v = f;
-        } else if (code == 'f') {
-            memcpy(&v, &u, 8);
-            if (v - v == 0.0 && (v > FLT_MAX || v < -FLT_MAX))
-                error_at(p, at, "'%s': element %zu (%g) is out of the float32 range", file, k, v);
-        } else if (code == 'i') {
-            /* sign-extend from es bytes */
-            int64_t sv = es == 8 ? (int64_t)u : (int64_t)(u ^ ((uint64_t)1 << (8 * es - 1))) - ((int64_t)1 << (8 * es - 1));
-            v = (double)sv;
-            if (d->i)
-                d->i[k] = sv;
-        } else {
-            v = (double)u;
-            if (d->i)
-                d->i[k] = (int64_t)u;
-        }
-        if (d->f)
-            d->f[k] = (float)v;
+        uint64_t u = 0;
+        int j;
+        for (j = 7; j >= 0; j--)
+            u = u << 8 | h.data[8 * k + (size_t)j];
+        memcpy(&v, &u, 8);
+        if (v - v == 0.0 && (v > FLT_MAX || v < -FLT_MAX))
+            error_at(p, at, "'%s': element %zu (%g) is out of the float32 range", file, k, v);
     }
 }
 
@@ -977,16 +899,7 @@ static Tensor *input_tensor(Dsl *p, Call *c, int k)
     return t;
 }
 
-/* mask=: [0/1 ...], npy("..."), a tensor's name, or prune(fraction) by magnitude. */
-static int cmp_mag(const void *x, const void *y)
-{
-    const float *a = *(float *const *)x, *b = *(float *const *)y;
-    float fa = *a < 0 ? -*a : *a, fb = *b < 0 ? -*b : *b;
-    if (fa != fb)
-        return fa < fb ? -1 : 1;
-    return a < b ? -1 : a > b; /* ties: the earlier weight goes first */
-}
-
+/* mask=: [0/1 ...], npy("..."), a tensor's name, or prune(fraction) by magnitude (mask.c). */
 static void apply_mask(Dsl *p, Call *c, TensorId wid, const Value *v)
 {
     Tensor *w = &p->g->t[wid];
@@ -996,21 +909,13 @@ static void apply_mask(Dsl *p, Call *c, TensorId wid, const Value *v)
     if (v->kind == V_CALL && strcmp(v->tok.str, "prune") == 0) {
         /* prune(f): zero the round(f * n) weights of smallest magnitude */
         double f;
-        int64_t drop;
-        float **order;
         if (v->n != 1)
             error_at(p, &v->tok, "prune expects one fraction: prune(0.9)");
         float_value(p, v->items, "prune");
         f = v->items->tok.num;
         if (!(f >= 0.0 && f <= 1.0))
             error_at(p, &v->items->tok, "prune expects a fraction from 0 to 1, found %s", found(p, &v->items->tok));
-        drop = (int64_t)(f * (double)n + 0.5);
-        order = arena_array(p->a, (size_t)n + 1, sizeof *order);
-        for (k = 0; k < n; k++)
-            order[k] = &w->f[k];
-        qsort(order, (size_t)n, sizeof *order, cmp_mag);
-        for (k = 0; k < drop; k++)
-            *order[k] = 0.0f;
+        prune_weights(w->f, n, f, p->a);
         return;
     }
     {
@@ -1624,16 +1529,5 @@ Graph *dsl_load_buffer(const void *data, size_t len, const char *path, const Loa
 
 Graph *dsl_load(const char *path, const LoadOptions *opt, Arena *a)
 {
-    Buf file = {0};
-    Graph *g;
-    int r = buf_read_file(&file, path, opt->max_bytes);
-    if (r == -1)
-        fatal("cannot read the model: %s", strerror(errno));
-    if (r == -2) {
-        buf_free(&file);
-        fatal("the model is larger than the limit of %zu bytes (--max-bytes)", opt->max_bytes);
-    }
-    g = dsl_load_buffer(file.p, file.len, path, opt, a);
-    buf_free(&file);
-    return g;
+    return ir_load_file(path, opt, a, dsl_load_buffer);
 }

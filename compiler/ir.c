@@ -2,6 +2,7 @@
  * ir.c - the graph: tensors and nodes referred to by index, a name table,
  * attribute lookup, and the op table from ops.h.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "ticketc.h"
@@ -24,6 +25,23 @@ int op_lookup(const char *onnx_name)
         if (strcmp(op_names[i], onnx_name) == 0)
             return i;
     return -1;
+}
+
+/* The body both front ends share: the file into memory, then the parser. */
+Graph *ir_load_file(const char *path, const LoadOptions *opt, Arena *a, LoadBufferFn *parse)
+{
+    Buf file = {0};
+    Graph *g;
+    int r = buf_read_file(&file, path, opt->max_bytes);
+    if (r == -1)
+        fatal("cannot read the model: %s", strerror(errno));
+    if (r == -2) {
+        buf_free(&file);
+        fatal("the model is larger than the limit of %zu bytes (--max-bytes)", opt->max_bytes);
+    }
+    g = parse(file.p, file.len, path, opt, a);
+    buf_free(&file);
+    return g;
 }
 
 Graph *ir_new(Arena *a)

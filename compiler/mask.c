@@ -214,17 +214,7 @@ static void onnx_mask(MaskSet *S, const Onnx__TensorProto *tp, const char *path,
                   (unsigned long long)(numel * es));
         npy_decode(tp->raw_data.data, (size_t)numel, kind, es, arr.v);
     } else {
-        /* typed fields: which one holds the data depends on the type */
-        if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
-            n = tp->n_float_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
-            n = tp->n_double_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
-            n = tp->n_int64_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT64 || dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT32)
-            n = tp->n_uint64_data;
-        else
-            n = tp->n_int32_data;
+        n = onnx_typed_count(tp);
         if (n != numel)
             fatal("mask '%s' holds %zu values, its shape needs %llu", nm, n, (unsigned long long)numel);
         for (i = 0; i < n; i++) {
@@ -392,7 +382,6 @@ void apply_masks(Graph *g, const char *path, int check_only, size_t max_bytes)
         for (i = 0; i < n; i++)
             if (m[i] == 0.0f)
                 t[k]->f[i] = 0.0f;
-        t[k]->mask = S.m[k].arr.v;
     }
     if (bad)
         fatal("%lld weight%s nonzero where the mask says pruned (in %d of %d masked initializers): "
@@ -416,10 +405,28 @@ static int cmp_entries(const void *x, const void *y)
 }
 
 /*
- * Per layer: with n weights, the k = round(fraction * n) of smallest
- * magnitude become zero (weights that already were count among them), so
- * each layer ends with at least that fraction of zeros.
+ * Of n weights, the k = round(fraction * n) of smallest magnitude become
+ * zero (weights that already were count among them; NaN is the largest
+ * magnitude; ties go by index). Returns how many were nonzero.
  */
+int64_t prune_weights(float *w, int64_t n, double fraction, Arena *a)
+{
+    Entry *e = arena_array(a, (size_t)n + 1, sizeof *e);
+    int64_t i, zeroed = 0, keep_from;
+    for (i = 0; i < n; i++) {
+        e[i].mag = w[i] != w[i] ? INFINITY : fabsf(w[i]);
+        e[i].index = i;
+    }
+    qsort(e, (size_t)n, sizeof *e, cmp_entries);
+    keep_from = (int64_t)floor(fraction * (double)n + 0.5);
+    for (i = 0; i < keep_from; i++) {
+        zeroed += w[e[i].index] != 0.0f;
+        w[e[i].index] = 0.0f;
+    }
+    return zeroed;
+}
+
+/* Per layer, prune_weights: each layer ends with at least that fraction of zeros. */
 int64_t prune_magnitude(Graph *g, double fraction)
 {
     char *done = arena_alloc(g->a, g->nt + 1);
@@ -430,8 +437,7 @@ int64_t prune_magnitude(Graph *g, double fraction)
     for (k = 0; k < g->nn; k++) {
         const Node *nd = &g->n[k];
         Tensor *w;
-        Entry *e;
-        int64_t n, i, keep_from;
+        int64_t n;
         if (nd->dead || (nd->op != OP_GEMM && nd->op != OP_MATMUL) || nd->n_in < 2 || nd->in[1] == TC_NONE)
             continue;
         w = &g->t[nd->in[1]];
@@ -439,17 +445,7 @@ int64_t prune_magnitude(Graph *g, double fraction)
             continue;
         done[nd->in[1]] = 1;
         n = ir_numel(w);
-        e = arena_array(g->a, (size_t)n + 1, sizeof *e);
-        for (i = 0; i < n; i++) {
-            e[i].mag = w->f[i] != w->f[i] ? INFINITY : fabsf(w->f[i]);
-            e[i].index = i;
-        }
-        qsort(e, (size_t)n, sizeof *e, cmp_entries);
-        keep_from = (int64_t)floor(fraction * (double)n + 0.5);
-        for (i = 0; i < keep_from; i++) {
-            zeroed += w->f[e[i].index] != 0.0f;
-            w->f[e[i].index] = 0.0f;
-        }
+        zeroed += prune_weights(w->f, n, fraction, g->a);
         total += n;
         layers++;
     }

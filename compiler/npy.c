@@ -255,18 +255,15 @@ static char *shape_str(Arena *a, int rank, const int64_t *dims)
     return s;
 }
 
-/* left: bytes the decoded floats may still take (NULL: no limit); charged before decoding */
-static void parse_npy(const void *data, size_t len, const char *what, NpyArray *out, Arena *a, size_t *left)
+void npy_header(const void *data, size_t len, NpyHeader *out, Arena *a)
 {
     const uint8_t *p = data;
-    const char *saved = diag_file();
     size_t hlen, hstart, size, avail;
     uint64_t numel = 1, cap;
     int too_big = 0, d;
     Header h;
     char kind;
 
-    diag_set_file(what);
     if (len < 8 || memcmp(p, "\x93NUMPY", 6) != 0)
         fatal("not a .npy file (it does not start with \\x93NUMPY)");
     if (p[6] < 1 || p[6] > 3)
@@ -303,7 +300,35 @@ static void parse_npy(const void *data, size_t len, const char *what, NpyArray *
     if (numel * size != avail)
         fatal("%s data: %zu bytes after the header, shape %s of '%s' needs %llu", numel * size > avail ? "truncated" : "too much",
               avail, shape_str(a, h.rank, h.dims), h.descr, (unsigned long long)(numel * size));
+    memset(out, 0, sizeof *out);
+    out->kind = kind;
+    out->size = size;
+    out->rank = h.rank;
+    memcpy(out->dims, h.dims, sizeof h.dims);
+    out->numel = (size_t)numel;
+    out->data = p + hstart + hlen;
+}
 
+int64_t npy_int(const NpyHeader *h, size_t i)
+{
+    uint64_t u = le(h->data + i * h->size, h->size);
+    if (h->kind == 'b')
+        return u != 0;
+    if (h->kind == 'i' && h->size < 8 && (u >> (8 * h->size - 1)) & 1)
+        return (int64_t)(u | ~(uint64_t)0 << (8 * h->size)); /* sign-extended */
+    return (int64_t)u;
+}
+
+/* left: bytes the decoded floats may still take (NULL: no limit); charged before decoding */
+static void parse_npy(const void *data, size_t len, const char *what, NpyArray *out, Arena *a, size_t *left)
+{
+    const char *saved = diag_file();
+    NpyHeader h;
+    uint64_t numel;
+
+    diag_set_file(what);
+    npy_header(data, len, &h, a);
+    numel = h.numel;
     if (left) {
         if (numel > *left / sizeof(float))
             fatal("shape %s takes %llu bytes as floats, more than the %zu bytes left of the limit on mask data (--max-bytes)",
@@ -314,7 +339,7 @@ static void parse_npy(const void *data, size_t len, const char *what, NpyArray *
     out->rank = h.rank;
     memcpy(out->dims, h.dims, sizeof h.dims);
     out->v = arena_array(a, (size_t)numel + 1, sizeof(float));
-    npy_decode(p + hstart + hlen, (size_t)numel, kind, size, out->v);
+    npy_decode(h.data, (size_t)numel, h.kind, h.size, out->v);
     diag_set_file(saved);
 }
 

@@ -222,6 +222,22 @@ static int64_t raw_int(const uint8_t *p, int dt)
     }
 }
 
+/* Typed fields: which one holds the values depends on the type (float16,
+ * bool and the narrow integers live in int32_data). */
+size_t onnx_typed_count(const Onnx__TensorProto *tp)
+{
+    int dt = tp->has_data_type ? tp->data_type : 0;
+    if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
+        return tp->n_float_data;
+    if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
+        return tp->n_double_data;
+    if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
+        return tp->n_int64_data;
+    if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT64 || dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT32)
+        return tp->n_uint64_data;
+    return tp->n_int32_data;
+}
+
 /* Fills tensor t (already named) from a TensorProto; 'what' names it in messages. */
 static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const char *what)
 {
@@ -269,19 +285,8 @@ static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const
         return;
     }
 
-    /* Typed fields: which one holds the data depends on the type. */
     {
-        size_t n;
-        if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
-            n = tp->n_float_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
-            n = tp->n_double_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
-            n = tp->n_int64_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT64 || dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT32)
-            n = tp->n_uint64_data;
-        else
-            n = tp->n_int32_data;
+        size_t n = onnx_typed_count(tp);
         if (n != (size_t)numel)
             fatal("%s: holds %zu values, %s%s needs %lld", what, n, dtype_name(dt), ir_shape_str(g->a, t), (long long)numel);
         if (is_float_type(dt)) {
@@ -524,18 +529,7 @@ static void load_node(Loader *L, const Onnx__NodeProto *np, int index)
 
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a)
 {
-    Buf file = {0};
-    Graph *g;
-    int r = buf_read_file(&file, path, opt->max_bytes);
-    if (r == -1)
-        fatal("cannot read the model: %s", strerror(errno));
-    if (r == -2) {
-        buf_free(&file);
-        fatal("the model is larger than the limit of %zu bytes (--max-bytes)", opt->max_bytes);
-    }
-    g = onnx_load_buffer(file.p, file.len, path, opt, a);
-    buf_free(&file);
-    return g;
+    return ir_load_file(path, opt, a, onnx_load_buffer);
 }
 
 Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a)

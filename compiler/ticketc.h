@@ -53,6 +53,8 @@ int buf_read_file(Buf *b, const char *path, size_t limit); /* 0 ok, -1 errno, -2
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 void diag_set_file(const char *path);
+/* What inside the file a message is about ("'w.npy'"), printed after "error: "; NULL for none. */
+void diag_set_context(const char *what);
 /* With jb set, fatal() longjmps to it instead of exiting (fuzzers). */
 void diag_catch(jmp_buf *jb, int quiet);
 const char *diag_file(void);
@@ -92,7 +94,6 @@ typedef struct Tensor {
     int64_t dims[TC_MAX_RANK];
     float *f;           /* constant data when dtype == DT_FLOAT */
     int64_t *i;         /* constant data when dtype == DT_INT64 */
-    float *mask;        /* pruning mask, applied by apply_masks */
     int producer;       /* node index or -1 */
     int consumers;      /* uses by live nodes, counted by remove_dead */
     int input_index;    /* position among graph inputs, or -1 */
@@ -196,11 +197,18 @@ typedef struct {
     int allow_paths;   /* --allow-paths: npy("...") in a .tc may leave the .tc's directory */
 } LoadOptions;
 
+/* A front end's parser of a model image in memory; path only names it. */
+typedef Graph *LoadBufferFn(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a);
+/* ir.c: reads the model file at path (at most opt->max_bytes) and parses it with parse. */
+Graph *ir_load_file(const char *path, const LoadOptions *opt, Arena *a, LoadBufferFn *parse);
+
 /* Limits of the ONNX reader: message nesting (fixed), and names (both front ends). */
 #define ONNX_MAX_DEPTH 64
 #define TC_MAX_NAME 4096
-/* The newest default-domain opset whose operators ticketc implements (ONNX 1.12). */
-#define TC_MAX_OPSET 17
+/* The newest default-domain opset ticketc knows: shape.c follows the changes up to
+ * opset 20 (Reduce axes as an input, Split's num_outputs, pool dilations, Gelu);
+ * opset 21 changed only element types, which the front ends check themselves. */
+#define TC_MAX_OPSET 21
 
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
 /* Walks an ONNX image's wire format before protobuf-c unpacks it: fatal when
@@ -208,6 +216,9 @@ Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
  * max_bytes, or holds a string with a NUL byte or a name over TC_MAX_NAME
  * bytes; -1 when it is not well-formed protobuf, 0 when it may be unpacked. */
 int onnx_prescan(const void *data, size_t len, size_t max_bytes, Arena *a);
+/* Values of a TensorProto without raw_data: the length of the typed field its type uses. */
+struct Onnx__TensorProto;
+size_t onnx_typed_count(const struct Onnx__TensorProto *tp);
 /* The same from a model image in memory; path only names it. */
 Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a);
 
@@ -397,6 +408,19 @@ typedef struct {
     float *v;           /* values converted to float */
 } NpyArray;
 
+/* The header of one .npy image, checked against its length (fatal on any malformation,
+ * messages at the current diag file): element kind 'f', 'i', 'u' or 'b', item size, shape. */
+typedef struct {
+    char kind;
+    size_t size;
+    int rank;
+    int64_t dims[TC_MAX_RANK];
+    size_t numel;
+    const uint8_t *data; /* numel little-endian items */
+} NpyHeader;
+void npy_header(const void *data, size_t len, NpyHeader *h, Arena *a);
+/* Item i of an integer or bool array, exactly. */
+int64_t npy_int(const NpyHeader *h, size_t i);
 /* Parses one .npy image held in memory; 'what' names it in messages (fatal on any malformation). */
 void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Arena *a);
 /* Parses every member "<name>.npy" of an .npz image held in memory; returns the count, *out
@@ -418,5 +442,8 @@ void apply_masks(Graph *g, const char *path, int check_only, size_t max_bytes);
  * that accuracy was not retrained. Run after constant folding (so prune-format weights are
  * constants by then). Returns the number of weights zeroed. */
 int64_t prune_magnitude(Graph *g, double fraction);
+/* One tensor's share of it: zeroes the round(fraction * n) of smallest magnitude of w[0..n)
+ * (NaN the largest, ties by index); returns how many of them were nonzero. The DSL's prune(). */
+int64_t prune_weights(float *w, int64_t n, double fraction, Arena *a);
 
 #endif
