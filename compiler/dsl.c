@@ -593,6 +593,12 @@ static void parse_npy(Dsl *p, const Token *at, const char *file, const uint8_t *
  * missing inside. Only regular files are read (a FIFO would block, a device
  * never end), within --max-bytes.
  */
+/* Whether the resolved path real lies inside the resolved directory dir (dl bytes). */
+static int inside_dir(const char *real, const char *dir, size_t dl)
+{
+    return strncmp(real, dir, dl) == 0 && (real[dl] == '/' || (dl == 1 && dir[0] == '/') || real[dl] == 0);
+}
+
 static void read_npy_file(Dsl *p, const Token *at, const char *name, Buf *b)
 {
     const char *file = shown(p, name), *path;
@@ -603,10 +609,19 @@ static void read_npy_file(Dsl *p, const Token *at, const char *name, Buf *b)
     path = name[0] == '/' ? name : arena_printf(p->a, "%s%s", p->dir, name);
     if (!p->opt->allow_paths) {
         const char *outside = "no such file in the directory of the .tc file (paths may not leave it; --allow-paths allows that)";
-        if (name[0] == '/' || !realpath(p->dir[0] ? p->dir : ".", dir) || !realpath(path, real))
+        if (name[0] == '/' || !realpath(p->dir[0] ? p->dir : ".", dir))
             error_at(p, at, "cannot read '%s': %s", file, outside);
         dl = strlen(dir);
-        if (strncmp(real, dir, dl) != 0 || (real[dl] != '/' && !(dl == 1 && dir[0] == '/')))
+        if (!realpath(path, real)) {
+            /* missing: said so only when its directory is inside and the name itself is no link */
+            const char *slash = strrchr(path, '/');
+            const char *parent = slash ? arena_printf(p->a, "%.*s", (int)(slash - path + 1), path) : ".";
+            if (errno == ENOENT && realpath(parent, real) && inside_dir(real, dir, dl) && lstat(path, &st) != 0 &&
+                errno == ENOENT)
+                error_at(p, at, "cannot read '%s': no such file", file);
+            error_at(p, at, "cannot read '%s': %s", file, outside);
+        }
+        if (!inside_dir(real, dir, dl))
             error_at(p, at, "cannot read '%s': %s", file, outside);
         path = real;
     }
