@@ -61,6 +61,18 @@ char *diag_escape_n(Arena *a, const char *s, size_t len)
     return r;
 }
 
+void diag_escape_buf(char *dst, size_t size, const char *s)
+{
+    Buf b = {0};
+    size_t n;
+    escape_into(&b, s ? s : "", s ? strlen(s) : 0, DIAG_SHOWN_MAX, 1);
+    n = b.len < size ? b.len : size - 1;
+    if (n)
+        memcpy(dst, b.p, n);
+    dst[n] = 0;
+    buf_free(&b);
+}
+
 char *diag_escape(Arena *a, const char *s)
 {
     return diag_escape_n(a, s, s ? strlen(s) : 0);

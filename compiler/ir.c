@@ -250,9 +250,11 @@ static const char *const attr_kinds[] = {"a float", "an integer", "a string", "f
 /* An attribute given with the wrong type is refused, never taken as its default. */
 static TC_NORETURN void attr_type_error(const Node *n, const Attr *at, const char *want)
 {
-    Arena *a = arena_new(); /* the message is the last thing this compilation does */
-    fatal("node %d '%s' (%s): attribute '%s' must be %s, found %s", n->index, diag_escape(a, n->name), op_name(n->op),
-          diag_escape(a, at->name), want, attr_kinds[at->kind]);
+    char node[DIAG_ESCAPED_MAX], name[DIAG_ESCAPED_MAX];
+    diag_escape_buf(node, sizeof node, n->name);
+    diag_escape_buf(name, sizeof name, at->name);
+    fatal("node %d '%s' (%s): attribute '%s' must be %s, found %s", n->index, node, op_name(n->op), name, want,
+          attr_kinds[at->kind]);
 }
 
 int64_t attr_int(const Node *n, const char *name, int64_t def)

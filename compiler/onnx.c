@@ -46,6 +46,28 @@ static int wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
     return -1;
 }
 
+/* What a packed repeated scalar field of len bytes at p unpacks to. */
+static size_t packed_bytes(ProtobufCType type, const uint8_t *p, size_t len)
+{
+    size_t i, count = 0;
+    switch (type) {
+    case PROTOBUF_C_TYPE_FLOAT:
+    case PROTOBUF_C_TYPE_FIXED32:
+    case PROTOBUF_C_TYPE_SFIXED32:
+    case PROTOBUF_C_TYPE_DOUBLE:
+    case PROTOBUF_C_TYPE_FIXED64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+        return len; /* as many bytes in memory as on the wire */
+    default:
+        break;
+    }
+    for (i = 0; i < len; i++)
+        count += !(p[i] & 0x80); /* one varint ends at each byte without the high bit */
+    if (type == PROTOBUF_C_TYPE_INT64 || type == PROTOBUF_C_TYPE_SINT64 || type == PROTOBUF_C_TYPE_UINT64)
+        return count * 8;
+    return count * 4;
+}
+
 static void wire_charge(Wire *W, size_t n)
 {
     W->bytes = W->bytes + n < W->bytes ? (size_t)-1 : W->bytes + n;
@@ -107,8 +129,7 @@ static int wire_message(Wire *W, const ProtobufCMessageDescriptor *d, const uint
                 }
                 n = v + 1;
             } else if (f->type != PROTOBUF_C_TYPE_BYTES) {
-                /* packed scalars: at most one element per byte, 8 bytes each */
-                n = v * 8;
+                n = packed_bytes(f->type, p, (size_t)v);
             }
             p += v;
             break;

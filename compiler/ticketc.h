@@ -68,6 +68,9 @@ void diag_bug(const char *file, int line, const char *msg) TC_NORETURN;
 #define DIAG_SHOWN_MAX 200
 char *diag_escape(Arena *a, const char *s);
 char *diag_escape_n(Arena *a, const char *s, size_t len);
+/* The same into dst (size bytes; DIAG_ESCAPED_MAX always fits), where no arena is at hand. */
+#define DIAG_ESCAPED_MAX (4 * DIAG_SHOWN_MAX + 4)
+void diag_escape_buf(char *dst, size_t size, const char *s);
 #define BUG(msg) diag_bug(__FILE__, __LINE__, (msg))
 #define ASSERT(c) ((c) ? (void)0 : diag_bug(__FILE__, __LINE__, #c))
 
