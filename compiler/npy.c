@@ -259,8 +259,8 @@ void npy_header(const void *data, size_t len, NpyHeader *out, Arena *a)
 {
     const uint8_t *p = data;
     size_t hlen, hstart, size, avail;
-    uint64_t numel = 1, cap;
-    int too_big = 0, d;
+    uint64_t numel;
+    int64_t prod;
     Header h;
     char kind;
 
@@ -280,21 +280,11 @@ void npy_header(const void *data, size_t len, NpyHeader *out, Arena *a)
         fatal("Fortran-order arrays are not supported (shape %s); save np.ascontiguousarray(a) instead",
               shape_str(a, h.rank, h.dims));
 
-    /* data length: exactly product(shape) * itemsize; a product above
-     * cap = avail / size + 1 is too big whatever it is, so stop there */
+    /* data length: exactly product(shape) * itemsize (the product saturates) */
     avail = len - hstart - hlen;
-    cap = avail / size + 1;
-    for (d = 0; d < h.rank; d++)
-        if (h.dims[d] == 0)
-            numel = 0;
-    for (d = 0; d < h.rank && numel; d++) {
-        if ((uint64_t)h.dims[d] > cap / numel) {
-            too_big = 1;
-            break;
-        }
-        numel *= (uint64_t)h.dims[d];
-    }
-    if (too_big)
+    prod = ir_dims_product(h.rank, h.dims);
+    numel = (uint64_t)prod;
+    if (prod > INT64_MAX / (int64_t)size)
         fatal("truncated data: shape %s of '%s' needs far more than the %zu bytes after the header",
               shape_str(a, h.rank, h.dims), h.descr, avail);
     if (numel * size != avail)
