@@ -46,6 +46,18 @@ static int wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
     return -1;
 }
 
+/* Strings ticketc uses as names, or prints: doc strings and metadata may be long and hold anything. */
+static int is_name_field(const char *field)
+{
+    static const char *const names[] = {"name", "input", "output", "op_type", "domain", "dim_param",
+                                        "ref_attr_name", "producer_name", "producer_version"};
+    size_t i;
+    for (i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(field, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* What a packed repeated scalar field of len bytes at p unpacks to. */
 static size_t packed_bytes(ProtobufCType type, const uint8_t *p, size_t len)
 {
@@ -119,11 +131,11 @@ static int wire_message(Wire *W, const ProtobufCMessageDescriptor *d, const uint
                     return r;
                 n = 0;
             } else if (f->type == PROTOBUF_C_TYPE_STRING) {
-                if (memchr(p, 0, (size_t)v)) {
+                if (memchr(p, 0, (size_t)v) && is_name_field(f->name)) {
                     W->msg = d->short_name, W->field = f->name;
                     return -3;
                 }
-                if (v > TC_MAX_NAME && strcmp(f->name, "doc_string") != 0) {
+                if (v > TC_MAX_NAME && is_name_field(f->name)) {
                     W->msg = d->short_name, W->field = f->name;
                     return -4;
                 }
