@@ -24,12 +24,13 @@
  */
 #define WIRE_OVERHEAD 64 /* per field occurrence: unpack's scan record and malloc's header */
 
+/* What the walk found: well-formed (0), not protobuf (-1), or a reason to refuse. */
+enum { WIRE_OK = 0, WIRE_MALFORMED = -1, WIRE_DEEP = -2, WIRE_BIG = -3, WIRE_NUL = -4, WIRE_LONG = -5 };
+
 typedef struct {
     size_t bytes;       /* estimated allocation of protobuf_c_message_unpack */
     size_t limit;
-    const char *what;   /* the problem found, for the message */
-    const char *msg, *field; /* where: message type and field */
-    int depth;          /* deepest level reached */
+    const char *msg, *field; /* the string refused: message type and field */
 } Wire;
 
 static int wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
@@ -85,43 +86,39 @@ static void wire_charge(Wire *W, size_t n)
     W->bytes = W->bytes + n < W->bytes ? (size_t)-1 : W->bytes + n;
 }
 
-/* 0 ok, -1 malformed, -2 refused (W->what says why) */
+/* One message of type d in [p, p + len), at nesting level depth: WIRE_*. */
 static int wire_message(Wire *W, const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len, int depth)
 {
     const uint8_t *end = p + len;
-    if (depth > W->depth)
-        W->depth = depth;
-    if (depth > ONNX_MAX_DEPTH) {
-        W->what = "nests";
-        return -2;
-    }
+    if (depth > ONNX_MAX_DEPTH)
+        return WIRE_DEEP;
     wire_charge(W, d->sizeof_message + WIRE_OVERHEAD);
     while (p < end) {
         uint64_t key, v, n = 0;
         const ProtobufCFieldDescriptor *f;
         int wt, repeated;
         if (wire_varint(&p, end, &key) || (key >> 3) == 0 || (key >> 3) > 0x1fffffff)
-            return -1;
+            return WIRE_MALFORMED;
         wt = (int)(key & 7);
         f = protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3));
         repeated = f && f->label == PROTOBUF_C_LABEL_REPEATED;
         switch (wt) {
         case 0:
             if (wire_varint(&p, end, &v))
-                return -1;
+                return WIRE_MALFORMED;
             n = 8;
             break;
         case 1:
         case 5:
             n = wt == 1 ? 8 : 4;
             if ((size_t)(end - p) < n)
-                return -1;
+                return WIRE_MALFORMED;
             p += n;
             n = 8;
             break;
         case 2:
             if (wire_varint(&p, end, &v) || v > (uint64_t)(end - p))
-                return -1;
+                return WIRE_MALFORMED;
             n = v;
             if (!f) {
                 /* an unknown field: kept, copied */
@@ -133,11 +130,11 @@ static int wire_message(Wire *W, const ProtobufCMessageDescriptor *d, const uint
             } else if (f->type == PROTOBUF_C_TYPE_STRING) {
                 if (memchr(p, 0, (size_t)v) && is_name_field(f->name)) {
                     W->msg = d->short_name, W->field = f->name;
-                    return -3;
+                    return WIRE_NUL;
                 }
                 if (v > TC_MAX_NAME && is_name_field(f->name)) {
                     W->msg = d->short_name, W->field = f->name;
-                    return -4;
+                    return WIRE_LONG;
                 }
                 n = v + 1;
             } else if (f->type != PROTOBUF_C_TYPE_BYTES) {
@@ -146,15 +143,13 @@ static int wire_message(Wire *W, const ProtobufCMessageDescriptor *d, const uint
             p += v;
             break;
         default:
-            return -1; /* groups: protobuf-c refuses them too */
+            return WIRE_MALFORMED; /* groups: protobuf-c refuses them too */
         }
         wire_charge(W, (size_t)n + WIRE_OVERHEAD + (repeated ? sizeof(void *) : 0));
-        if (W->bytes > W->limit) {
-            W->what = "memory";
-            return -2;
-        }
+        if (W->bytes > W->limit)
+            return WIRE_BIG;
     }
-    return 0;
+    return WIRE_OK;
 }
 
 int onnx_prescan(const void *data, size_t len, size_t max_bytes, Arena *a)
@@ -164,16 +159,16 @@ int onnx_prescan(const void *data, size_t len, size_t max_bytes, Arena *a)
     memset(&W, 0, sizeof W);
     W.limit = max_bytes;
     r = wire_message(&W, &onnx__model_proto__descriptor, data, len, 1);
-    if (r == -2 && strcmp(W.what, "nests") == 0)
+    if (r == WIRE_DEEP)
         fatal("the file's protobuf messages nest more than %d deep (a fixed limit; no ONNX model needs that many "
               "levels of subgraphs or types)", ONNX_MAX_DEPTH);
-    if (r == -2)
+    if (r == WIRE_BIG)
         fatal("the file would take more than %zu bytes of memory once decoded (--max-bytes); its %zu bytes hold "
               "that many fields", max_bytes, len);
-    if (r == -3)
+    if (r == WIRE_NUL)
         fatal("a string (%s) contains a NUL byte, which would cut it short; names must not contain \\0",
               arena_printf(a, "%s.%s", W.msg, W.field));
-    if (r == -4)
+    if (r == WIRE_LONG)
         fatal("a name (%s) is longer than %d bytes, the limit on names (the DSL's too)",
               arena_printf(a, "%s.%s", W.msg, W.field), TC_MAX_NAME);
     return r;
