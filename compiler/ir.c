@@ -265,6 +265,14 @@ int64_t attr_int(const Node *n, const char *name, int64_t def)
     return at ? at->i : def;
 }
 
+const char *attr_string(const Node *n, const char *name, const char *def)
+{
+    const Attr *at = attr_get(n, name);
+    if (at && at->kind != AT_STRING)
+        attr_type_error(n, at, "a string");
+    return at ? at->s : def;
+}
+
 float attr_float(const Node *n, const char *name, float def)
 {
     const Attr *at = attr_get(n, name);

@@ -416,8 +416,7 @@ static void window_ints(Graph *g, const Node *n, const char *name, int64_t *dst,
 
 static const char *attr_str(const Node *n, const char *name, const char *def)
 {
-    const Attr *at = attr_get(n, name);
-    return at && at->kind == AT_STRING ? at->s : def;
+    return attr_string(n, name, def);
 }
 
 void conv_window(Graph *g, const Node *n, Window *w)

@@ -179,6 +179,8 @@ void node_error(const Graph *g, const Node *n, const char *fmt, ...) TC_PRINTF(3
 const Attr *attr_get(const Node *n, const char *name);
 int64_t attr_int(const Node *n, const char *name, int64_t def);
 float attr_float(const Node *n, const char *name, float def);
+/* The getters refuse an attribute of another type (fatal, naming the node) rather than use def. */
+const char *attr_string(const Node *n, const char *name, const char *def);
 void ir_set_dims(Tensor *t, int rank, const int64_t *dims);
 TensorId ir_root(const Graph *g, TensorId id); /* follows alias */
 /* Softmax extent: outer x len (the reduced axis) x inner, by opset rules. */

@@ -151,6 +151,10 @@ def small(d):
         [node("MaxPool", ["x"], ["y"], "p", ld(5, ld(1, "kernel_shape") + vi(20, 7) + vi(8, 2) + vi(8, 2)) +
               attr_str("auto_pad", "\x1b]0;owned\x07\x1b[2J"))],
         inputs=[value_info("x", tensor_type([1, 1, 4, 4]))], outputs=[value_info("y", tensor_type([1, 1, 2, 2]))])))
+    write(d, "auto_pad_int.onnx", model(graph(
+        [node("MaxPool", ["x"], ["y"], "p", ld(5, ld(1, "kernel_shape") + vi(20, 7) + vi(8, 2) + vi(8, 2)) +
+              attr_int("auto_pad", 1))],
+        inputs=[value_info("x", tensor_type([1, 1, 4, 4]))], outputs=[value_info("y", tensor_type([1, 1, 2, 2]))])))
     write(d, "escape_op.onnx", model(graph([node("Evil\x1b[2J", ["x"], ["y"], "n\x1b]0;t\x07")],
         inputs=[value_info("x", tensor_type([1]))], outputs=[value_info("y", tensor_type([1]))])))
     write(d, "npz_duplicate.npz", npz_listing(npy_bytes(4), ["W.npy", "W.npy"]))
