@@ -6,10 +6,12 @@
  */
 #include <setjmp.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ticketc.h"
 
 static const char *cur_file = "ticketc";
+static const char *cur_context; /* what inside the file, before the message */
 static jmp_buf *fatal_jump; /* fuzzers catch fatal() here instead of exiting */
 static int quiet;
 
@@ -20,16 +22,78 @@ void diag_catch(jmp_buf *jb, int be_quiet)
 }
 
 void diag_set_file(const char *path) { cur_file = path; }
+void diag_set_context(const char *what) { cur_context = what; }
 const char *diag_file(void) { return cur_file; }
 
+/*
+ * Text from a file, as a message shows it: printable ASCII stays, a quote
+ * or backslash gets a backslash, any other byte becomes \xNN, so no byte
+ * of a model can drive the terminal. Longer than max bytes: cut, with "...".
+ */
+static void escape_into(Buf *b, const char *s, size_t len, size_t max, int quotes)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t k;
+    for (k = 0; k < len && k < max; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (c >= 32 && c < 127 && !(quotes && (c == '\'' || c == '\\'))) {
+            buf_add(b, &s[k], 1);
+        } else if (c == '\'' || c == '\\') {
+            char e[2] = {'\\', (char)c};
+            buf_add(b, e, 2);
+        } else {
+            char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+            buf_add(b, e, 4);
+        }
+    }
+    if (k < len)
+        buf_add(b, "...", 3);
+}
+
+char *diag_escape_n(Arena *a, const char *s, size_t len)
+{
+    Buf b = {0};
+    char *r;
+    escape_into(&b, s ? s : "", s ? len : 0, DIAG_SHOWN_MAX, 1);
+    buf_add(&b, "", 1);
+    r = arena_strdup(a, b.p);
+    buf_free(&b);
+    return r;
+}
+
+void diag_escape_buf(char *dst, size_t size, const char *s)
+{
+    Buf b = {0};
+    size_t n;
+    escape_into(&b, s ? s : "", s ? strlen(s) : 0, DIAG_SHOWN_MAX, 1);
+    n = b.len < size ? b.len : size - 1;
+    if (n)
+        memcpy(dst, b.p, n);
+    dst[n] = 0;
+    buf_free(&b);
+}
+
+char *diag_escape(Arena *a, const char *s)
+{
+    return diag_escape_n(a, s, s ? strlen(s) : 0);
+}
+
+/* The last line of defence: whatever reaches stderr is printable ASCII. */
 static void vreport(const char *kind, const char *fmt, va_list ap)
 {
+    Buf msg = {0}, out = {0};
     if (quiet)
         return;
     fflush(stdout);
-    fprintf(stderr, "%s: %s: ", cur_file, kind);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    buf_printf(&msg, "%s: %s: ", cur_file, kind);
+    if (cur_context)
+        buf_printf(&msg, "%s: ", cur_context);
+    buf_vprintf(&msg, fmt, ap);
+    escape_into(&out, msg.p, msg.len, (size_t)-1, 0);
+    buf_add(&out, "\n", 1);
+    fwrite(out.p, 1, out.len, stderr);
+    buf_free(&msg);
+    buf_free(&out);
 }
 
 void fatal(const char *fmt, ...)
@@ -38,6 +102,7 @@ void fatal(const char *fmt, ...)
     va_start(ap, fmt);
     vreport("error", fmt, ap);
     va_end(ap);
+    cur_context = NULL;
     if (fatal_jump)
         longjmp(*fatal_jump, 1);
     exit(EXIT_INPUT);

@@ -7,10 +7,15 @@
  * found through the same op_lookup, so an operator this ticketc lacks is
  * refused the same way. Errors name the user's location, file:line:col.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <fcntl.h>
 #include <float.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dsl.h"
 #include "dsl_parse.h"
@@ -59,9 +64,7 @@ static void error_at(Dsl *p, const Token *t, const char *fmt, ...)
 /* A name from the file, safe to print. */
 static const char *shown(Dsl *p, const char *s)
 {
-    char buf[120];
-    sanitize_comment(buf, sizeof buf, s);
-    return arena_strdup(p->a, buf);
+    return diag_escape(p->a, s);
 }
 
 /* How a token reads in "expected X, found Y". */
@@ -249,9 +252,9 @@ static void lex_string(Dsl *p, Token *t)
                 error_at(p, t, "a string cannot hold \\x00");
             }
         }
-        if (b.len > 4096) {
+        if (b.len >= TC_MAX_NAME) {
             buf_free(&b);
-            error_at(p, t, "string longer than 4096 bytes");
+            error_at(p, t, "string longer than %d bytes", TC_MAX_NAME);
         }
         {
             char ch = (char)c;
@@ -285,8 +288,8 @@ static void lex(Dsl *p, Token *t)
         size_t start = p->pos;
         while (is_ident(peek(p, 0)))
             advance(p);
-        if (p->pos - start > 4096)
-            error_at(p, t, "name longer than 4096 bytes");
+        if (p->pos - start > TC_MAX_NAME)
+            error_at(p, t, "name longer than %d bytes", TC_MAX_NAME);
         t->len = (int)(p->pos - start);
         t->str = arena_printf(p->a, "%.*s", t->len, t->s);
         t->type = TK_IDENT;
@@ -538,149 +541,134 @@ static const char *shape_str(Dsl *p, int rank, const int64_t *dims)
 }
 
 /*
- * ---- .npy: a minimal reader (format versions 1-3, little-endian, C order) ----
- * The mask loader's npy_parse (compiler/npy.c, being finished on main) can
- * take its place once merged: parse_npy is its only caller's hook.
+ * ---- .npy: npy.c reads the header; integer arrays stay exact as int64 ----
+ * Its messages are located at the npy("...") call: "m.tc:3:9: error: 'w.npy': ...".
  */
-
-/* The text after 'key': in the header dict, or NULL. */
-static const char *npy_field(const char *h, const char *key)
-{
-    const char *s = strstr(h, key);
-    if (!s)
-        return NULL;
-    s += strlen(key);
-    while (*s == ' ' || *s == ':')
-        s++;
-    return s;
-}
-
 static void parse_npy(Dsl *p, const Token *at, const char *file, const uint8_t *b, size_t len, Data *d, int want_int)
 {
-    size_t hlen, off, es, k;
-    char *h;
-    const char *s;
-    char code = 0;
-    int64_t n = 1;
+    const char *saved = diag_file();
+    NpyHeader h;
+    size_t k;
     memset(d, 0, sizeof *d);
-    if (len < 10 || memcmp(b, "\x93NUMPY", 6) != 0)
-        error_at(p, at, "'%s' is not a .npy file (no \\x93NUMPY magic)", file);
-    if (b[6] == 1) {
-        hlen = (size_t)b[8] | (size_t)b[9] << 8;
-        off = 10;
-    } else if ((b[6] == 2 || b[6] == 3) && len >= 12) {
-        hlen = (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
-        off = 12;
-    } else {
-        error_at(p, at, "'%s': .npy format version %d is not supported", file, b[6]);
-    }
-    if (hlen > len - off || hlen > 65536)
-        error_at(p, at, "'%s': the .npy header is truncated", file);
-    h = arena_printf(p->a, "%.*s", (int)hlen, (const char *)b + off);
-    if (strlen(h) != hlen)
-        error_at(p, at, "'%s': the .npy header holds a NUL byte", file);
-    off += hlen;
-    s = npy_field(h, "'descr'");
-    if (!s || s[0] != '\'' || !s[1] || !s[2] || !s[3])
-        error_at(p, at, "'%s': the .npy header has no 'descr'", file);
-    if (s[1] == '<' || s[1] == '|')
-        code = s[2];
-    es = (size_t)(s[3] - '0');
-    if (!((code == 'f' && (es == 4 || es == 8)) || ((code == 'i' || code == 'u') && (es == 1 || es == 2 || es == 4 || es == 8)) ||
-          (code == 'b' && es == 1)) || s[4] != '\'')
-        error_at(p, at, "'%s': element type %.5s is not supported (little-endian float32/64, integers or bool are)", file,
-                 shown(p, arena_printf(p->a, "%.8s", s)));
+    diag_set_file(arena_printf(p->a, "%s:%d:%d", p->path, at->line, at->col));
+    diag_set_context(arena_printf(p->a, "'%s'", file));
+    npy_header(b, len, &h, p->a);
+    diag_set_context(NULL);
+    diag_set_file(saved);
     if (want_int < 0) /* as stored: integers and booleans as int64 */
-        want_int = code != 'f';
-    if (want_int && code == 'f')
+        want_int = h.kind != 'f';
+    if (want_int && h.kind == 'f')
         error_at(p, at, "'%s' holds floats, expected integers", file);
-    s = npy_field(h, "'fortran_order'");
-    if (!s || strncmp(s, "False", 5) != 0)
-        error_at(p, at, "'%s' is stored in Fortran order; save it in C order", file);
-    s = npy_field(h, "'shape'");
-    if (!s || *s != '(')
-        error_at(p, at, "'%s': the .npy header has no 'shape'", file);
-    for (s++;;) {
-        char *end;
-        long long v;
-        while (*s == ' ' || *s == ',')
-            s++;
-        if (*s == ')')
-            break;
-        errno = 0;
-        v = strtoll(s, &end, 10);
-        if (end == s || errno || v < 0 || v > ((int64_t)1 << 31))
-            error_at(p, at, "'%s': the .npy shape is malformed", file);
-        if (d->rank == TC_MAX_RANK)
-            error_at(p, at, "'%s': rank exceeds the maximum of %d", file, TC_MAX_RANK);
-        d->dims[d->rank++] = v;
-        n *= v;
-        if (n > (int64_t)(p->opt->max_bytes / 4))
-            error_at(p, at, "'%s': %lld elements exceed the tensor size limit (--max-bytes)", file, (long long)n);
-        s = end;
+    d->rank = h.rank;
+    memcpy(d->dims, h.dims, sizeof d->dims);
+    if (h.numel > p->opt->max_bytes / 4)
+        error_at(p, at, "'%s': %zu elements exceed the tensor size limit (--max-bytes)", file, h.numel);
+    d->n = (int64_t)h.numel;
+    charge(p, at, d->n);
+    if (want_int) {
+        d->i = arena_array(p->a, h.numel + 1, sizeof(int64_t));
+        for (k = 0; k < h.numel; k++)
+            d->i[k] = npy_int(&h, k);
+        return;
     }
-    if ((len - off) != (size_t)n * es)
-        error_at(p, at, "'%s' holds %zu bytes of data, its shape %s needs %lld", file, len - off,
-                 shape_str(p, d->rank, d->dims), (long long)n * (long long)es);
-    charge(p, at, n);
-    d->n = n;
-    if (want_int)
-        d->i = arena_array(p->a, (size_t)n + 1, sizeof(int64_t));
-    else
-        d->f = arena_array(p->a, (size_t)n + 1, sizeof(float));
-    for (k = 0; k < (size_t)n; k++) {
-        const uint8_t *q = b + off + k * es;
-        uint64_t u = 0;
-        size_t j;
+    d->f = arena_array(p->a, h.numel + 1, sizeof(float));
+    npy_decode(h.data, h.numel, h.kind, h.size, d->f);
+    for (k = 0; h.kind == 'f' && h.size == 8 && k < h.numel; k++) {
         double v;
-        for (j = es; j-- > 0;)
-            u = (u << 8) | q[j];
-        if (code == 'f' && es == 4) {
-            uint32_t w = (uint32_t)u;
-            float f;
-            memcpy(&f, &w, 4);
-            v = f;
-        } else if (code == 'f') {
-            memcpy(&v, &u, 8);
-            if (v - v == 0.0 && (v > FLT_MAX || v < -FLT_MAX))
-                error_at(p, at, "'%s': element %zu (%g) is out of the float32 range", file, k, v);
-        } else if (code == 'i') {
-            /* sign-extend from es bytes */
-            int64_t sv = es == 8 ? (int64_t)u : (int64_t)(u ^ ((uint64_t)1 << (8 * es - 1))) - ((int64_t)1 << (8 * es - 1));
-            v = (double)sv;
-            if (d->i)
-                d->i[k] = sv;
-        } else {
-            v = (double)u;
-            if (d->i)
-                d->i[k] = (int64_t)u;
-        }
-        if (d->f)
-            d->f[k] = (float)v;
+        uint64_t u = 0;
+        int j;
+        for (j = 7; j >= 0; j--)
+            u = u << 8 | h.data[8 * k + (size_t)j];
+        memcpy(&v, &u, 8);
+        if (v - v == 0.0 && (v > FLT_MAX || v < -FLT_MAX))
+            error_at(p, at, "'%s': element %zu (%g) is out of the float32 range", file, k, v);
     }
 }
 
-/* npy("file"): relative paths are relative to the .tc file's directory. */
+/*
+ * npy("file"): a path relative to the .tc file's directory, which it may not
+ * leave (absolute paths, "..", symbolic links) unless --allow-paths: a model
+ * from a stranger must not embed the numbers of the reader's other files.
+ * One message for a file outside, whether or not it exists, and for a file
+ * missing inside. Only regular files are read (a FIFO would block, a device
+ * never end), within --max-bytes.
+ */
+/* Whether the resolved path real lies inside the resolved directory dir (dl bytes). */
+static int inside_dir(const char *real, const char *dir, size_t dl)
+{
+    return strncmp(real, dir, dl) == 0 && (real[dl] == '/' || (dl == 1 && dir[0] == '/') || real[dl] == 0);
+}
+
+static void read_npy_file(Dsl *p, const Token *at, const char *name, Buf *b)
+{
+    const char *file = shown(p, name), *path;
+    char dir[PATH_MAX], real[PATH_MAX];
+    size_t dl;
+    struct stat st;
+    int fd;
+    path = name[0] == '/' ? name : arena_printf(p->a, "%s%s", p->dir, name);
+    if (!p->opt->allow_paths) {
+        const char *outside = "no such file in the directory of the .tc file (paths may not leave it; --allow-paths allows that)";
+        if (name[0] == '/' || !realpath(p->dir[0] ? p->dir : ".", dir))
+            error_at(p, at, "cannot read '%s': %s", file, outside);
+        dl = strlen(dir);
+        if (!realpath(path, real)) {
+            /* missing: said so only when its directory is inside and the name itself is no link */
+            const char *slash = strrchr(path, '/');
+            const char *parent = slash ? arena_printf(p->a, "%.*s", (int)(slash - path + 1), path) : ".";
+            if (errno == ENOENT && realpath(parent, real) && inside_dir(real, dir, dl) && lstat(path, &st) != 0 &&
+                errno == ENOENT)
+                error_at(p, at, "cannot read '%s': no such file", file);
+            error_at(p, at, "cannot read '%s': %s", file, outside);
+        }
+        if (!inside_dir(real, dir, dl))
+            error_at(p, at, "cannot read '%s': %s", file, outside);
+        path = real;
+    }
+    fd = open(path, O_RDONLY | O_NONBLOCK | (p->opt->allow_paths ? 0 : O_NOFOLLOW));
+    if (fd < 0)
+        error_at(p, at, "cannot read '%s': %s", file, strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        error_at(p, at, "cannot read '%s': not a regular file", file);
+    }
+    if ((uint64_t)st.st_size > (uint64_t)p->opt->max_bytes + 65536) {
+        close(fd);
+        error_at(p, at, "'%s' is larger than the limit of %zu bytes (--max-bytes)", file, p->opt->max_bytes);
+    }
+    for (;;) {
+        char tmp[65536];
+        ssize_t n = read(fd, tmp, sizeof tmp);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            buf_free(b);
+            error_at(p, at, "cannot read '%s': %s", file, strerror(e));
+        }
+        if (n == 0)
+            break;
+        if (b->len + (size_t)n > p->opt->max_bytes + 65536) {
+            close(fd);
+            buf_free(b);
+            error_at(p, at, "'%s' is larger than the limit of %zu bytes (--max-bytes)", file, p->opt->max_bytes);
+        }
+        buf_add(b, tmp, (size_t)n);
+    }
+    close(fd);
+}
+
 static void npy_data(Dsl *p, const Value *call, Data *d, int want_int)
 {
     const Value *arg = call->items;
-    const char *file, *path;
     Buf b = {0};
-    int r;
     if (call->n != 1 || arg->kind != V_NAME)
         error_at(p, &call->tok, "npy expects one file name in quotes: npy(\"weights.npy\")");
-    file = shown(p, arg->tok.str);
-    path = arg->tok.str[0] == '/' ? arg->tok.str : arena_printf(p->a, "%s%s", p->dir, arg->tok.str);
     if (!allow_files)
-        error_at(p, &arg->tok, "cannot read '%s': files are disabled here", file);
-    r = buf_read_file(&b, path, p->opt->max_bytes + 65536);
-    if (r == -1)
-        error_at(p, &arg->tok, "cannot read '%s': %s", file, strerror(errno));
-    if (r == -2) {
-        buf_free(&b);
-        error_at(p, &arg->tok, "'%s' is larger than the limit of %zu bytes (--max-bytes)", file, p->opt->max_bytes);
-    }
-    parse_npy(p, &arg->tok, file, (const uint8_t *)b.p, b.len, d, want_int);
+        error_at(p, &arg->tok, "cannot read '%s': files are disabled here", shown(p, arg->tok.str));
+    read_npy_file(p, &arg->tok, arg->tok.str, &b);
+    parse_npy(p, &arg->tok, shown(p, arg->tok.str), (const uint8_t *)b.p, b.len, d, want_int);
     buf_free(&b);
 }
 
@@ -706,11 +694,14 @@ static void fit(Dsl *p, const Token *at, Data *d, int rank, int64_t *want, const
     if (rank < 0)
         return;
     if (d->flat && !(d->rank == rank && rank == 1 && want[0] < 0)) {
+        int64_t known[TC_MAX_RANK] = {0};
+        int nk = 0;
         for (k = 0; k < rank; k++)
             if (want[k] < 0)
                 free_dims++, fk = k;
             else
-                prod *= want[k];
+                known[nk++] = want[k];
+        prod = ir_dims_product(nk, known);
         if (free_dims > 1)
             error_at(p, at, "%s is a flat list of %lld numbers; its shape %s cannot be deduced (give the sizes, or nest the list)",
                      what, (long long)d->n, shape_str(p, rank, want));
@@ -923,16 +914,7 @@ static Tensor *input_tensor(Dsl *p, Call *c, int k)
     return t;
 }
 
-/* mask=: [0/1 ...], npy("..."), a tensor's name, or prune(fraction) by magnitude. */
-static int cmp_mag(const void *x, const void *y)
-{
-    const float *a = *(float *const *)x, *b = *(float *const *)y;
-    float fa = *a < 0 ? -*a : *a, fb = *b < 0 ? -*b : *b;
-    if (fa != fb)
-        return fa < fb ? -1 : 1;
-    return a < b ? -1 : a > b; /* ties: the earlier weight goes first */
-}
-
+/* mask=: [0/1 ...], npy("..."), a tensor's name, or prune(fraction) by magnitude (mask.c). */
 static void apply_mask(Dsl *p, Call *c, TensorId wid, const Value *v)
 {
     Tensor *w = &p->g->t[wid];
@@ -942,21 +924,13 @@ static void apply_mask(Dsl *p, Call *c, TensorId wid, const Value *v)
     if (v->kind == V_CALL && strcmp(v->tok.str, "prune") == 0) {
         /* prune(f): zero the round(f * n) weights of smallest magnitude */
         double f;
-        int64_t drop;
-        float **order;
         if (v->n != 1)
             error_at(p, &v->tok, "prune expects one fraction: prune(0.9)");
         float_value(p, v->items, "prune");
         f = v->items->tok.num;
         if (!(f >= 0.0 && f <= 1.0))
             error_at(p, &v->items->tok, "prune expects a fraction from 0 to 1, found %s", found(p, &v->items->tok));
-        drop = (int64_t)(f * (double)n + 0.5);
-        order = arena_array(p->a, (size_t)n + 1, sizeof *order);
-        for (k = 0; k < n; k++)
-            order[k] = &w->f[k];
-        qsort(order, (size_t)n, sizeof *order, cmp_mag);
-        for (k = 0; k < drop; k++)
-            *order[k] = 0.0f;
+        prune_weights(w->f, n, f, p->a);
         return;
     }
     {
@@ -1427,8 +1401,8 @@ static void build_input(Dsl *p, const Stmt *s)
     for (e = s->shape->items; e; e = e->next)
         t->dims[t->rank++] = int_value(p, e, 1, (int64_t)1 << 31, "a dimension");
     if (ir_numel(t) > (int64_t)(p->opt->max_bytes / 4))
-        error_at(p, &s->shape->tok, "input '%s' has %lld elements, more than the tensor size limit", shown(p, t->name),
-                 (long long)ir_numel(t));
+        error_at(p, &s->shape->tok, "input '%s' has shape %s, more elements than the tensor size limit (--max-bytes %zu)",
+                 shown(p, t->name), ir_shape_str(p->a, t), p->opt->max_bytes);
     t->input_index = g->n_inputs;
     g->inputs[g->n_inputs++] = id;
 }
@@ -1455,9 +1429,7 @@ static void build_const(Dsl *p, const Stmt *s)
         want[rank++] = int_value(p, e, 0, (int64_t)1 << 31, "a dimension");
     if (s->value->kind == V_NUM && !(rank == 0)) {
         /* one number fills the shape */
-        int64_t k, n = 1;
-        for (k = 0; k < rank; k++)
-            n *= want[k];
+        int64_t k, n = ir_dims_product(rank, want);
         inline_data(p, s->value, &d, want_int);
         charge(p, &s->value->tok, n);
         if (want_int) {
@@ -1518,7 +1490,7 @@ static void build(Dsl *p, const Token *eof)
                 error_at(p, &s->at, "opset is given twice");
             if (g->nn)
                 error_at(p, &s->at, "opset must come before the first layer");
-            g->opset = int_value(p, s->value, 1, 1000, "opset");
+            g->opset = int_value(p, s->value, 1, TC_MAX_OPSET, "opset");
             break;
         case S_INPUT: build_input(p, s); break;
         case S_CONST: build_const(p, s); break;
@@ -1572,16 +1544,5 @@ Graph *dsl_load_buffer(const void *data, size_t len, const char *path, const Loa
 
 Graph *dsl_load(const char *path, const LoadOptions *opt, Arena *a)
 {
-    Buf file = {0};
-    Graph *g;
-    int r = buf_read_file(&file, path, opt->max_bytes);
-    if (r == -1)
-        fatal("cannot read the model: %s", strerror(errno));
-    if (r == -2) {
-        buf_free(&file);
-        fatal("the model is larger than the limit of %zu bytes (--max-bytes)", opt->max_bytes);
-    }
-    g = dsl_load_buffer(file.p, file.len, path, opt, a);
-    buf_free(&file);
-    return g;
+    return ir_load_file(path, opt, a, dsl_load_buffer);
 }

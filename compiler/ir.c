@@ -2,6 +2,7 @@
  * ir.c - the graph: tensors and nodes referred to by index, a name table,
  * attribute lookup, and the op table from ops.h.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "ticketc.h"
@@ -24,6 +25,23 @@ int op_lookup(const char *onnx_name)
         if (strcmp(op_names[i], onnx_name) == 0)
             return i;
     return -1;
+}
+
+/* The body both front ends share: the file into memory, then the parser. */
+Graph *ir_load_file(const char *path, const LoadOptions *opt, Arena *a, LoadBufferFn *parse)
+{
+    Buf file = {0};
+    Graph *g;
+    int r = buf_read_file(&file, path, opt->max_bytes);
+    if (r == -1)
+        fatal("cannot read the model: %s", strerror(errno));
+    if (r == -2) {
+        buf_free(&file);
+        fatal("the model is larger than the limit of %zu bytes (--max-bytes)", opt->max_bytes);
+    }
+    g = parse(file.p, file.len, path, opt, a);
+    buf_free(&file);
+    return g;
 }
 
 Graph *ir_new(Arena *a)
@@ -138,13 +156,29 @@ Node *ir_node(Graph *g, OpKind op, const char *name, int n_in, int n_out)
     return n;
 }
 
-int64_t ir_numel(const Tensor *t)
+/*
+ * The product of dims, checked: INT64_MAX when it would overflow (or a
+ * dimension is negative), so a comparison with any size limit refuses it.
+ * Every element count of every front end and pass is computed here.
+ */
+int64_t ir_dims_product(int rank, const int64_t *dims)
 {
     int64_t n = 1;
     int i;
-    for (i = 0; i < t->rank; i++)
-        n *= t->dims[i];
+    for (i = 0; i < rank; i++)
+        if (dims[i] == 0)
+            return 0;
+    for (i = 0; i < rank; i++) {
+        if (dims[i] < 0 || dims[i] > INT64_MAX / n)
+            return INT64_MAX;
+        n *= dims[i];
+    }
     return n;
+}
+
+int64_t ir_numel(const Tensor *t)
+{
+    return ir_dims_product(t->rank < 0 ? 0 : t->rank, t->dims);
 }
 
 int ir_is_const(const Tensor *t)
@@ -188,9 +222,7 @@ char *ir_shape_str(Arena *a, const Tensor *t)
 
 const char *ir_where(const Graph *g, const Node *n)
 {
-    char name[96];
-    sanitize_comment(name, sizeof name, n->name);
-    return arena_printf(g->a, "node %d '%s' (%s)", n->index, name, op_name(n->op));
+    return arena_printf(g->a, "node %d '%s' (%s)", n->index, diag_escape(g->a, n->name), op_name(n->op));
 }
 
 void node_error(const Graph *g, const Node *n, const char *fmt, ...)
@@ -212,10 +244,33 @@ const Attr *attr_get(const Node *n, const char *name)
     return NULL;
 }
 
+static const char *const attr_kinds[] = {"a float", "an integer", "a string", "floats", "integers", "a tensor",
+                                          "of another type"};
+
+/* An attribute given with the wrong type is refused, never taken as its default. */
+static TC_NORETURN void attr_type_error(const Node *n, const Attr *at, const char *want)
+{
+    char node[DIAG_ESCAPED_MAX], name[DIAG_ESCAPED_MAX];
+    diag_escape_buf(node, sizeof node, n->name);
+    diag_escape_buf(name, sizeof name, at->name);
+    fatal("node %d '%s' (%s): attribute '%s' must be %s, found %s", n->index, node, op_name(n->op), name, want,
+          attr_kinds[at->kind]);
+}
+
 int64_t attr_int(const Node *n, const char *name, int64_t def)
 {
     const Attr *at = attr_get(n, name);
-    return at && at->kind == AT_INT ? at->i : def;
+    if (at && at->kind != AT_INT)
+        attr_type_error(n, at, "an integer");
+    return at ? at->i : def;
+}
+
+const char *attr_string(const Node *n, const char *name, const char *def)
+{
+    const Attr *at = attr_get(n, name);
+    if (at && at->kind != AT_STRING)
+        attr_type_error(n, at, "a string");
+    return at ? at->s : def;
 }
 
 float attr_float(const Node *n, const char *name, float def)
@@ -225,6 +280,8 @@ float attr_float(const Node *n, const char *name, float def)
         return at->f;
     if (at && at->kind == AT_INT)
         return (float)at->i;
+    if (at)
+        attr_type_error(n, at, "a number");
     return def;
 }
 

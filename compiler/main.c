@@ -66,6 +66,8 @@ static const char usage[] =
     "  --dump-ir           print the IR after the passes to stderr\n"
     "  --emit-dsl DIR      write the loaded model as DIR/model.tc in ticketc's\n"
     "                      model language, weights in DIR/*.npy\n"
+    "  --allow-paths       let npy(\"...\") in a .tc read files outside the .tc's\n"
+    "                      directory (absolute paths, .., symbolic links)\n"
     "  --help, --version\n"
     "\n"
     "Exit status: 0 success, 1 bad input, 2 bad usage.\n";
@@ -175,6 +177,8 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         } else if (strcmp(s, "--masks") == 0) {
             NEEDS_VALUE();
             o->masks = v;
+        } else if (strcmp(s, "--allow-paths") == 0) {
+            o->load.allow_paths = 1;
         } else if (strcmp(s, "--check-masks") == 0) {
             o->check_masks = 1;
         } else if (strcmp(s, "--prune-magnitude") == 0) {

@@ -30,9 +30,7 @@ typedef struct {
 
 static const char *safe(Arena *a, const char *s)
 {
-    char buf[200];
-    sanitize_comment(buf, sizeof buf, s);
-    return arena_strdup(a, buf);
+    return diag_escape(a, s);
 }
 
 static char *arr_shape(Arena *a, const NpyArray *arr)
@@ -143,7 +141,7 @@ static void load_dir(MaskSet *S, const char *dir)
 static void load_npz(MaskSet *S, const char *path, const void *data, size_t len)
 {
     NpyArray *arr;
-    int n = npz_parse(data, len, path, &arr, S->a), i;
+    int n = npz_parse(data, len, path, &arr, S->a, S->max_bytes - S->bytes), i;
     if (!n)
         fatal("the archive holds no arrays, so no masks");
     for (i = 0; i < n; i++)
@@ -216,17 +214,7 @@ static void onnx_mask(MaskSet *S, const Onnx__TensorProto *tp, const char *path,
                   (unsigned long long)(numel * es));
         npy_decode(tp->raw_data.data, (size_t)numel, kind, es, arr.v);
     } else {
-        /* typed fields: which one holds the data depends on the type */
-        if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
-            n = tp->n_float_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
-            n = tp->n_double_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
-            n = tp->n_int64_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT64 || dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT32)
-            n = tp->n_uint64_data;
-        else
-            n = tp->n_int32_data;
+        n = onnx_typed_count(tp);
         if (n != numel)
             fatal("mask '%s' holds %zu values, its shape needs %llu", nm, n, (unsigned long long)numel);
         for (i = 0; i < n; i++) {
@@ -254,8 +242,10 @@ static void onnx_mask(MaskSet *S, const Onnx__TensorProto *tp, const char *path,
 
 static void load_onnx(MaskSet *S, const char *path, const void *data, size_t len)
 {
-    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, data);
+    Onnx__ModelProto *m = NULL;
     size_t i;
+    if (onnx_prescan(data, len, S->max_bytes, S->a) == 0)
+        m = onnx__model_proto__unpack(NULL, len, data);
     if (!m)
         fatal("not a directory of .npy files, an .npz archive or an ONNX file of masks "
               "(it does not parse as ONNX either)");
@@ -392,7 +382,6 @@ void apply_masks(Graph *g, const char *path, int check_only, size_t max_bytes)
         for (i = 0; i < n; i++)
             if (m[i] == 0.0f)
                 t[k]->f[i] = 0.0f;
-        t[k]->mask = S.m[k].arr.v;
     }
     if (bad)
         fatal("%lld weight%s nonzero where the mask says pruned (in %d of %d masked initializers): "
@@ -416,10 +405,28 @@ static int cmp_entries(const void *x, const void *y)
 }
 
 /*
- * Per layer: with n weights, the k = round(fraction * n) of smallest
- * magnitude become zero (weights that already were count among them), so
- * each layer ends with at least that fraction of zeros.
+ * Of n weights, the k = round(fraction * n) of smallest magnitude become
+ * zero (weights that already were count among them; NaN is the largest
+ * magnitude; ties go by index). Returns how many were nonzero.
  */
+int64_t prune_weights(float *w, int64_t n, double fraction, Arena *a)
+{
+    Entry *e = arena_array(a, (size_t)n + 1, sizeof *e);
+    int64_t i, zeroed = 0, keep_from;
+    for (i = 0; i < n; i++) {
+        e[i].mag = w[i] != w[i] ? INFINITY : fabsf(w[i]);
+        e[i].index = i;
+    }
+    qsort(e, (size_t)n, sizeof *e, cmp_entries);
+    keep_from = (int64_t)floor(fraction * (double)n + 0.5);
+    for (i = 0; i < keep_from; i++) {
+        zeroed += w[e[i].index] != 0.0f;
+        w[e[i].index] = 0.0f;
+    }
+    return zeroed;
+}
+
+/* Per layer, prune_weights: each layer ends with at least that fraction of zeros. */
 int64_t prune_magnitude(Graph *g, double fraction)
 {
     char *done = arena_alloc(g->a, g->nt + 1);
@@ -430,8 +437,7 @@ int64_t prune_magnitude(Graph *g, double fraction)
     for (k = 0; k < g->nn; k++) {
         const Node *nd = &g->n[k];
         Tensor *w;
-        Entry *e;
-        int64_t n, i, keep_from;
+        int64_t n;
         if (nd->dead || (nd->op != OP_GEMM && nd->op != OP_MATMUL) || nd->n_in < 2 || nd->in[1] == TC_NONE)
             continue;
         w = &g->t[nd->in[1]];
@@ -439,17 +445,7 @@ int64_t prune_magnitude(Graph *g, double fraction)
             continue;
         done[nd->in[1]] = 1;
         n = ir_numel(w);
-        e = arena_array(g->a, (size_t)n + 1, sizeof *e);
-        for (i = 0; i < n; i++) {
-            e[i].mag = w->f[i] != w->f[i] ? INFINITY : fabsf(w->f[i]);
-            e[i].index = i;
-        }
-        qsort(e, (size_t)n, sizeof *e, cmp_entries);
-        keep_from = (int64_t)floor(fraction * (double)n + 0.5);
-        for (i = 0; i < keep_from; i++) {
-            zeroed += w->f[e[i].index] != 0.0f;
-            w->f[e[i].index] = 0.0f;
-        }
+        zeroed += prune_weights(w->f, n, fraction, g->a);
         total += n;
         layers++;
     }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ticketc.h"
@@ -254,17 +255,15 @@ static char *shape_str(Arena *a, int rank, const int64_t *dims)
     return s;
 }
 
-void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Arena *a)
+void npy_header(const void *data, size_t len, NpyHeader *out, Arena *a)
 {
     const uint8_t *p = data;
-    const char *saved = diag_file();
     size_t hlen, hstart, size, avail;
-    uint64_t numel = 1, cap;
-    int too_big = 0, d;
+    uint64_t numel;
+    int64_t prod;
     Header h;
     char kind;
 
-    diag_set_file(what);
     if (len < 8 || memcmp(p, "\x93NUMPY", 6) != 0)
         fatal("not a .npy file (it does not start with \\x93NUMPY)");
     if (p[6] < 1 || p[6] > 3)
@@ -281,33 +280,62 @@ void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Ar
         fatal("Fortran-order arrays are not supported (shape %s); save np.ascontiguousarray(a) instead",
               shape_str(a, h.rank, h.dims));
 
-    /* data length: exactly product(shape) * itemsize; a product above
-     * cap = avail / size + 1 is too big whatever it is, so stop there */
+    /* data length: exactly product(shape) * itemsize (the product saturates) */
     avail = len - hstart - hlen;
-    cap = avail / size + 1;
-    for (d = 0; d < h.rank; d++)
-        if (h.dims[d] == 0)
-            numel = 0;
-    for (d = 0; d < h.rank && numel; d++) {
-        if ((uint64_t)h.dims[d] > cap / numel) {
-            too_big = 1;
-            break;
-        }
-        numel *= (uint64_t)h.dims[d];
-    }
-    if (too_big)
+    prod = ir_dims_product(h.rank, h.dims);
+    numel = (uint64_t)prod;
+    if (prod > INT64_MAX / (int64_t)size)
         fatal("truncated data: shape %s of '%s' needs far more than the %zu bytes after the header",
               shape_str(a, h.rank, h.dims), h.descr, avail);
     if (numel * size != avail)
         fatal("%s data: %zu bytes after the header, shape %s of '%s' needs %llu", numel * size > avail ? "truncated" : "too much",
               avail, shape_str(a, h.rank, h.dims), h.descr, (unsigned long long)(numel * size));
+    memset(out, 0, sizeof *out);
+    out->kind = kind;
+    out->size = size;
+    out->rank = h.rank;
+    memcpy(out->dims, h.dims, sizeof h.dims);
+    out->numel = (size_t)numel;
+    out->data = p + hstart + hlen;
+}
 
+int64_t npy_int(const NpyHeader *h, size_t i)
+{
+    uint64_t u = le(h->data + i * h->size, h->size);
+    if (h->kind == 'b')
+        return u != 0;
+    if (h->kind == 'i' && h->size < 8 && (u >> (8 * h->size - 1)) & 1)
+        return (int64_t)(u | ~(uint64_t)0 << (8 * h->size)); /* sign-extended */
+    return (int64_t)u;
+}
+
+/* left: bytes the decoded floats may still take (NULL: no limit); charged before decoding */
+static void parse_npy(const void *data, size_t len, const char *what, NpyArray *out, Arena *a, size_t *left)
+{
+    const char *saved = diag_file();
+    NpyHeader h;
+    uint64_t numel;
+
+    diag_set_file(what);
+    npy_header(data, len, &h, a);
+    numel = h.numel;
+    if (left) {
+        if (numel > *left / sizeof(float))
+            fatal("shape %s takes %llu bytes as floats, more than the %zu bytes left of the limit on mask data (--max-bytes)",
+                  shape_str(a, h.rank, h.dims), (unsigned long long)numel * sizeof(float), *left);
+        *left -= (size_t)numel * sizeof(float);
+    }
     memset(out, 0, sizeof *out);
     out->rank = h.rank;
     memcpy(out->dims, h.dims, sizeof h.dims);
     out->v = arena_array(a, (size_t)numel + 1, sizeof(float));
-    npy_decode(p + hstart + hlen, (size_t)numel, kind, size, out->v);
+    npy_decode(h.data, (size_t)numel, h.kind, h.size, out->v);
     diag_set_file(saved);
+}
+
+void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Arena *a)
+{
+    parse_npy(data, len, what, out, a, NULL);
 }
 
 /* ================= .npz: a ZIP archive ================= */
@@ -419,22 +447,57 @@ static void zip64_extra(const uint8_t *x, size_t xlen, uint64_t *usize, uint64_t
 
 static char *safe_name(Arena *a, const uint8_t *s, size_t n)
 {
-    char *raw = arena_alloc(a, n + 1), buf[200];
-    memcpy(raw, s, n);
-    sanitize_comment(buf, sizeof buf, raw);
-    return arena_strdup(a, buf);
+    return diag_escape_n(a, (const char *)s, n);
 }
 
-int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a)
+/* A member's data in the archive. */
+typedef struct {
+    uint64_t off, size;
+    uint32_t crc;
+    char *name, *shown;
+} Member;
+
+static int cmp_members(const void *x, const void *y)
+{
+    const Member *p = *(Member *const *)x, *q = *(Member *const *)y;
+    if (p->off != q->off)
+        return p->off < q->off ? -1 : 1;
+    return p < q ? -1 : p > q;
+}
+
+/* FNV-1a of a member name, for the table that finds names listed twice */
+static uint32_t name_hash(const uint8_t *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    while (n--)
+        h = (h ^ *s++) * 16777619u;
+    return h;
+}
+
+/*
+ * A central directory can list one stored member under many names (or the
+ * same name many times): every listing would decode the same bytes again.
+ * So a name may appear once, members may not share bytes, and each
+ * member's floats are charged to max_bytes before they are decoded.
+ */
+int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a, size_t max_bytes)
 {
     const uint8_t *p = data;
     const char *saved = diag_file();
     uint64_t cd_off, cd_size, count, k, pos;
+    const uint8_t **seen;
+    size_t left = max_bytes, cap = 16;
+    Member *m, **by_off;
     NpyArray *arr;
 
     diag_set_file(what);
     find_central(p, len, &cd_off, &cd_size, &count);
     arr = arena_array(a, (size_t)count + 1, sizeof *arr);
+    while (cap < 2 * count)
+        cap *= 2;
+    seen = arena_array(a, cap, sizeof *seen); /* central directory entries by name */
+    m = arena_array(a, (size_t)count + 1, sizeof *m);
+    by_off = arena_array(a, (size_t)count + 1, sizeof *by_off);
     pos = cd_off;
     for (k = 0; k < count; k++) {
         const uint8_t *c = p + pos, *l;
@@ -456,6 +519,13 @@ int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Ar
         if (memchr(c + 46, 0, (size_t)nlen))
             fatal("corrupt .npz archive: a member name contains a NUL byte");
         shown = safe_name(a, c + 46, (size_t)nlen);
+        {
+            size_t h = name_hash(c + 46, (size_t)nlen) & (cap - 1);
+            for (; seen[h]; h = (h + 1) & (cap - 1))
+                if (le(seen[h] + 28, 2) == nlen && memcmp(seen[h] + 46, c + 46, (size_t)nlen) == 0)
+                    fatal("corrupt .npz archive: member '%s' is listed twice", shown);
+            seen[h] = c;
+        }
         zip64_extra(c + 46 + nlen, (size_t)xlen, &usize, &csize, &off, shown);
         pos += 46 + nlen + xlen + clen;
 
@@ -481,33 +551,27 @@ int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Ar
         if (!inside(data_off, csize, len))
             fatal("corrupt .npz archive: the data of member '%s' (%llu bytes) runs past the end of the file", shown,
                   (unsigned long long)csize);
-        if (crc32(p + data_off, (size_t)csize) != crc)
-            fatal("corrupt .npz archive: member '%s' fails its CRC-32 check", shown);
-
         name = arena_alloc(a, (size_t)nlen - 3);
         memcpy(name, c + 46, (size_t)nlen - 4);
-        npy_parse(p + data_off, (size_t)csize, arena_printf(a, "%s(%s)", what, shown), &arr[k], a);
-        arr[k].name = name;
+        m[k].off = data_off;
+        m[k].size = csize;
+        m[k].crc = (uint32_t)crc;
+        m[k].name = name;
+        m[k].shown = shown;
+        by_off[k] = &m[k];
+    }
+    /* members never share bytes in a real archive: no listing decodes the same bytes twice */
+    qsort(by_off, (size_t)count, sizeof *by_off, cmp_members);
+    for (k = 0; k + 1 < count; k++)
+        if (by_off[k]->off + by_off[k]->size > by_off[k + 1]->off)
+            fatal("corrupt .npz archive: members '%s' and '%s' share their data", by_off[k]->shown, by_off[k + 1]->shown);
+    for (k = 0; k < count; k++) {
+        if (crc32(p + m[k].off, (size_t)m[k].size) != m[k].crc)
+            fatal("corrupt .npz archive: member '%s' fails its CRC-32 check", m[k].shown);
+        parse_npy(p + m[k].off, (size_t)m[k].size, arena_printf(a, "%s(%s)", what, m[k].shown), &arr[k], a, &left);
+        arr[k].name = m[k].name;
     }
     diag_set_file(saved);
     *out = arr;
     return (int)count;
-}
-
-int npz_read(const char *path, NpyArray **out, Arena *a, size_t max_bytes)
-{
-    Buf file = {0};
-    const char *saved = diag_file();
-    int n, r = buf_read_file(&file, path, max_bytes);
-    diag_set_file(path);
-    if (r == -1)
-        fatal("cannot read: %s", strerror(errno));
-    if (r == -2) {
-        buf_free(&file);
-        fatal("the archive is larger than the limit of %zu bytes (--max-bytes)", max_bytes);
-    }
-    n = npz_parse(file.p, file.len, path, out, a);
-    buf_free(&file);
-    diag_set_file(saved);
-    return n;
 }

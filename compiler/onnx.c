@@ -10,6 +10,170 @@
 #include "onnx.pb-c.h"
 #include "ticketc.h"
 
+/* ---- the wire-format pre-scan ---- */
+
+/*
+ * protobuf_c_message_unpack recurses once per nested message and allocates
+ * what the file asks for: a TypeProto nested 10,000 deep overflows the
+ * stack, and 10 M empty initializers (2 bytes each) take 2.6 GB. So the
+ * bytes are walked first, guided by the same descriptors unpack uses, and
+ * the file is refused before unpacking when it nests deeper than
+ * ONNX_MAX_DEPTH or when what unpack would allocate exceeds --max-bytes.
+ * The walk also refuses strings with a NUL byte (C strings would be cut
+ * there: "W\0evil" would answer to "W") and names longer than TC_MAX_NAME.
+ */
+#define WIRE_OVERHEAD 64 /* per field occurrence: unpack's scan record and malloc's header */
+
+/* What the walk found: well-formed (0), not protobuf (-1), or a reason to refuse. */
+enum { WIRE_OK = 0, WIRE_MALFORMED = -1, WIRE_DEEP = -2, WIRE_BIG = -3, WIRE_NUL = -4, WIRE_LONG = -5 };
+
+typedef struct {
+    size_t bytes;       /* estimated allocation of protobuf_c_message_unpack */
+    size_t limit;
+    const char *msg, *field; /* the string refused: message type and field */
+} Wire;
+
+static int wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    int shift;
+    *v = 0;
+    for (shift = 0; shift < 70 && *p < end; shift += 7) {
+        uint8_t b = *(*p)++;
+        if (shift < 64)
+            *v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return 0;
+    }
+    return -1;
+}
+
+/* Strings ticketc uses as names, or prints: doc strings and metadata may be long and hold anything. */
+static int is_name_field(const char *field)
+{
+    static const char *const names[] = {"name", "input", "output", "op_type", "domain", "dim_param",
+                                        "ref_attr_name", "producer_name", "producer_version"};
+    size_t i;
+    for (i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(field, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* What a packed repeated scalar field of len bytes at p unpacks to. */
+static size_t packed_bytes(ProtobufCType type, const uint8_t *p, size_t len)
+{
+    size_t i, count = 0;
+    switch (type) {
+    case PROTOBUF_C_TYPE_FLOAT:
+    case PROTOBUF_C_TYPE_FIXED32:
+    case PROTOBUF_C_TYPE_SFIXED32:
+    case PROTOBUF_C_TYPE_DOUBLE:
+    case PROTOBUF_C_TYPE_FIXED64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+        return len; /* as many bytes in memory as on the wire */
+    default:
+        break;
+    }
+    for (i = 0; i < len; i++)
+        count += !(p[i] & 0x80); /* one varint ends at each byte without the high bit */
+    if (type == PROTOBUF_C_TYPE_INT64 || type == PROTOBUF_C_TYPE_SINT64 || type == PROTOBUF_C_TYPE_UINT64)
+        return count * 8;
+    return count * 4;
+}
+
+static void wire_charge(Wire *W, size_t n)
+{
+    W->bytes = W->bytes + n < W->bytes ? (size_t)-1 : W->bytes + n;
+}
+
+/* One message of type d in [p, p + len), at nesting level depth: WIRE_*. */
+static int wire_message(Wire *W, const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len, int depth)
+{
+    const uint8_t *end = p + len;
+    if (depth > ONNX_MAX_DEPTH)
+        return WIRE_DEEP;
+    wire_charge(W, d->sizeof_message + WIRE_OVERHEAD);
+    while (p < end) {
+        uint64_t key, v, n = 0;
+        const ProtobufCFieldDescriptor *f;
+        int wt, repeated;
+        if (wire_varint(&p, end, &key) || (key >> 3) == 0 || (key >> 3) > 0x1fffffff)
+            return WIRE_MALFORMED;
+        wt = (int)(key & 7);
+        f = protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3));
+        repeated = f && f->label == PROTOBUF_C_LABEL_REPEATED;
+        switch (wt) {
+        case 0:
+            if (wire_varint(&p, end, &v))
+                return WIRE_MALFORMED;
+            n = 8;
+            break;
+        case 1:
+        case 5:
+            n = wt == 1 ? 8 : 4;
+            if ((size_t)(end - p) < n)
+                return WIRE_MALFORMED;
+            p += n;
+            n = 8;
+            break;
+        case 2:
+            if (wire_varint(&p, end, &v) || v > (uint64_t)(end - p))
+                return WIRE_MALFORMED;
+            n = v;
+            if (!f) {
+                /* an unknown field: kept, copied */
+            } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+                int r = wire_message(W, f->descriptor, p, (size_t)v, depth + 1);
+                if (r)
+                    return r;
+                n = 0;
+            } else if (f->type == PROTOBUF_C_TYPE_STRING) {
+                if (memchr(p, 0, (size_t)v) && is_name_field(f->name)) {
+                    W->msg = d->short_name, W->field = f->name;
+                    return WIRE_NUL;
+                }
+                if (v > TC_MAX_NAME && is_name_field(f->name)) {
+                    W->msg = d->short_name, W->field = f->name;
+                    return WIRE_LONG;
+                }
+                n = v + 1;
+            } else if (f->type != PROTOBUF_C_TYPE_BYTES) {
+                n = packed_bytes(f->type, p, (size_t)v);
+            }
+            p += v;
+            break;
+        default:
+            return WIRE_MALFORMED; /* groups: protobuf-c refuses them too */
+        }
+        wire_charge(W, (size_t)n + WIRE_OVERHEAD + (repeated ? sizeof(void *) : 0));
+        if (W->bytes > W->limit)
+            return WIRE_BIG;
+    }
+    return WIRE_OK;
+}
+
+int onnx_prescan(const void *data, size_t len, size_t max_bytes, Arena *a)
+{
+    Wire W;
+    int r;
+    memset(&W, 0, sizeof W);
+    W.limit = max_bytes;
+    r = wire_message(&W, &onnx__model_proto__descriptor, data, len, 1);
+    if (r == WIRE_DEEP)
+        fatal("the file's protobuf messages nest more than %d deep (a fixed limit; no ONNX model needs that many "
+              "levels of subgraphs or types)", ONNX_MAX_DEPTH);
+    if (r == WIRE_BIG)
+        fatal("the file would take more than %zu bytes of memory once decoded (--max-bytes); its %zu bytes hold "
+              "that many fields", max_bytes, len);
+    if (r == WIRE_NUL)
+        fatal("a string (%s) contains a NUL byte, which would cut it short; names must not contain \\0",
+              arena_printf(a, "%s.%s", W.msg, W.field));
+    if (r == WIRE_LONG)
+        fatal("a name (%s) is longer than %d bytes, the limit on names (the DSL's too)",
+              arena_printf(a, "%s.%s", W.msg, W.field), TC_MAX_NAME);
+    return r;
+}
+
 typedef struct {
     Graph *g;
     const LoadOptions *opt;
@@ -86,6 +250,22 @@ static int64_t raw_int(const uint8_t *p, int dt)
     }
 }
 
+/* Typed fields: which one holds the values depends on the type (float16,
+ * bool and the narrow integers live in int32_data). */
+size_t onnx_typed_count(const Onnx__TensorProto *tp)
+{
+    int dt = tp->has_data_type ? tp->data_type : 0;
+    if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
+        return tp->n_float_data;
+    if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
+        return tp->n_double_data;
+    if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
+        return tp->n_int64_data;
+    if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT64 || dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT32)
+        return tp->n_uint64_data;
+    return tp->n_int32_data;
+}
+
 /* Fills tensor t (already named) from a TensorProto; 'what' names it in messages. */
 static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const char *what)
 {
@@ -133,19 +313,8 @@ static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const
         return;
     }
 
-    /* Typed fields: which one holds the data depends on the type. */
     {
-        size_t n;
-        if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
-            n = tp->n_float_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
-            n = tp->n_double_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
-            n = tp->n_int64_data;
-        else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT64 || dt == ONNX__TENSOR_PROTO__DATA_TYPE__UINT32)
-            n = tp->n_uint64_data;
-        else
-            n = tp->n_int32_data;
+        size_t n = onnx_typed_count(tp);
         if (n != (size_t)numel)
             fatal("%s: holds %zu values, %s%s needs %lld", what, n, dtype_name(dt), ir_shape_str(g->a, t), (long long)numel);
         if (is_float_type(dt)) {
@@ -177,9 +346,7 @@ static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const
 
 static const char *safe(Arena *a, const char *s)
 {
-    char buf[200];
-    sanitize_comment(buf, sizeof buf, s ? s : "");
-    return arena_strdup(a, buf);
+    return diag_escape(a, s);
 }
 
 /* A graph input: float tensor with static shape after pinning symbolic dims. */
@@ -234,7 +401,8 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
         t->dims[i] = v;
     }
     if (ir_numel(t) > (int64_t)(L->opt->max_bytes / 4))
-        fatal("graph input '%s' has %lld elements, more than the tensor size limit", sname, (long long)ir_numel(t));
+        fatal("graph input '%s' has shape %s, more elements than the tensor size limit (--max-bytes %zu)", sname,
+              ir_shape_str(g->a, t), L->opt->max_bytes);
     t->input_index = g->n_inputs;
     g->inputs[g->n_inputs++] = id;
 }
@@ -249,6 +417,9 @@ static void load_attr(Loader *L, Node *n, Attr *at, const Onnx__AttributeProto *
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT: at->kind = AT_INT; at->i = ap->i; break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING:
         at->kind = AT_STRING;
+        if (memchr(ap->s.data, 0, ap->s.len) || ap->s.len > TC_MAX_NAME)
+            node_error(g, n, "attribute '%s': a string of %zu bytes%s; strings are at most %d bytes, without NUL",
+                       safe(g->a, at->name), ap->s.len, ap->s.len > TC_MAX_NAME ? "" : " with a NUL byte", TC_MAX_NAME);
         at->s = arena_alloc(g->a, ap->s.len + 1);
         if (ap->s.len)
             memcpy(at->s, ap->s.data, ap->s.len);
@@ -386,18 +557,7 @@ static void load_node(Loader *L, const Onnx__NodeProto *np, int index)
 
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a)
 {
-    Buf file = {0};
-    Graph *g;
-    int r = buf_read_file(&file, path, opt->max_bytes);
-    if (r == -1)
-        fatal("cannot read the model: %s", strerror(errno));
-    if (r == -2) {
-        buf_free(&file);
-        fatal("the model is larger than the limit of %zu bytes (--max-bytes)", opt->max_bytes);
-    }
-    g = onnx_load_buffer(file.p, file.len, path, opt, a);
-    buf_free(&file);
-    return g;
+    return ir_load_file(path, opt, a, onnx_load_buffer);
 }
 
 Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a)
@@ -417,6 +577,8 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
     g->source = arena_strdup(a, path);
     sha256_hex(data, len, g->sha256);
 
+    if (onnx_prescan(data, len, opt->max_bytes, a) < 0)
+        fatal("not a valid ONNX model (the protobuf data is truncated or malformed)");
     m = onnx__model_proto__unpack(NULL, len, (const uint8_t *)data);
     if (!m)
         fatal("not a valid ONNX model (the protobuf data is truncated or malformed)");
@@ -438,6 +600,9 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
     }
     if (g->opset <= 0)
         fatal("the model imports no version of the default ONNX operator set");
+    if (g->opset > TC_MAX_OPSET)
+        fatal("the model imports version %lld of the default ONNX operator set; ticketc knows versions 1 to %d",
+              (long long)g->opset, TC_MAX_OPSET);
 
     /* initializers first: inputs that are also initializers are constants */
     for (i = 0; i < gp->n_initializer; i++) {
@@ -458,7 +623,8 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
     g->inputs = arena_array(a, gp->n_input + 1, sizeof(TensorId));
     for (i = 0; i < gp->n_input; i++) {
         const Onnx__ValueInfoProto *vi = gp->input[i];
-        if (vi->name && ir_find(g, vi->name) != TC_NONE)
+        TensorId id = vi->name ? ir_find(g, vi->name) : TC_NONE;
+        if (id != TC_NONE && g->t[id].input_index < 0)
             continue; /* an initializer: a constant, not an input */
         load_input(&L, vi, (int)i);
     }

@@ -416,8 +416,7 @@ static void window_ints(Graph *g, const Node *n, const char *name, int64_t *dst,
 
 static const char *attr_str(const Node *n, const char *name, const char *def)
 {
-    const Attr *at = attr_get(n, name);
-    return at && at->kind == AT_STRING ? at->s : def;
+    return attr_string(n, name, def);
 }
 
 void conv_window(Graph *g, const Node *n, Window *w)
@@ -530,7 +529,7 @@ void conv_window(Graph *g, const Node *n, Window *w)
                 if (strcmp(ap, "VALID") == 0)
                     w->pb[j] = w->pe[j] = 0;
                 else if (strcmp(ap, "NOTSET") != 0)
-                    node_error(g, n, "attribute 'auto_pad' value '%s' is not supported", ap);
+                    node_error(g, n, "attribute 'auto_pad' value '%s' is not supported", diag_escape(g->a, ap));
                 w->out[j] = s[i] * (in - 1) + opad[i] + span - w->pb[j] - w->pe[j];
             }
             /* out = s(in-1) + opad + span - pb - pe must hold: the difference goes to pe
@@ -551,7 +550,7 @@ void conv_window(Graph *g, const Node *n, Window *w)
         } else if (strcmp(ap, "VALID") == 0) {
             w->pb[j] = w->pe[j] = 0;
         } else if (strcmp(ap, "NOTSET") != 0) {
-            node_error(g, n, "attribute 'auto_pad' value '%s' is not supported", ap);
+            node_error(g, n, "attribute 'auto_pad' value '%s' is not supported", diag_escape(g->a, ap));
         }
         total = in + w->pb[j] + w->pe[j] - span;
         if (total < 0)
@@ -752,7 +751,7 @@ static void pad_params(Graph *g, const Node *n, int64_t *pads, float *value, int
     else if (strcmp(m, "edge") == 0)
         *mode = 2;
     else
-        node_error(g, n, "attribute 'mode' value '%s' is not supported (constant, reflect, edge are)", m);
+        node_error(g, n, "attribute 'mode' value '%s' is not supported (constant, reflect, edge are)", diag_escape(g->a, m));
     for (i = 0; i < 2 * r; i++)
         if (pads[i] > ((int64_t)1 << 24) || pads[i] < -((int64_t)1 << 24))
             node_error(g, n, "pad %lld is too large", (long long)pads[i]);
@@ -802,7 +801,7 @@ static void resize_params(Graph *g, const Node *n, ResizeParams *p)
     if (strcmp(mode, "linear") == 0 || strcmp(mode, "bilinear") == 0)
         p->linear = 1;
     else if (strcmp(mode, "nearest") != 0)
-        node_error(g, n, "attribute 'mode' value '%s' is not supported (nearest, linear are)", mode);
+        node_error(g, n, "attribute 'mode' value '%s' is not supported (nearest, linear are)", diag_escape(g->a, mode));
     if (n->op == OP_UPSAMPLE || g->opset < 11) {
         /* Upsample and Resize-10: x_original = x_resized / scale, nearest rounds down */
         const Attr *at = attr_get(n, "scales");
@@ -834,9 +833,9 @@ static void resize_params(Graph *g, const Node *n, ResizeParams *p)
             if (strcmp(nm, nms[i]) == 0)
                 p->nearest = i;
         if (p->coord < 0)
-            node_error(g, n, "attribute 'coordinate_transformation_mode' value '%s' is not supported", ct);
+            node_error(g, n, "attribute 'coordinate_transformation_mode' value '%s' is not supported", diag_escape(g->a, ct));
         if (p->nearest < 0)
-            node_error(g, n, "attribute 'nearest_mode' value '%s' is not supported", nm);
+            node_error(g, n, "attribute 'nearest_mode' value '%s' is not supported", diag_escape(g->a, nm));
         if (attr_int(n, "antialias", 0) != 0)
             node_error(g, n, "attribute 'antialias' = 1 is not supported");
         if (attr_get(n, "axes"))
@@ -994,7 +993,7 @@ static void shape_depthspace(Graph *g, Node *n)
     if (b < 1 || b > 4096)
         node_error(g, n, "attribute 'blocksize' must be from 1 to 4096, found %lld", (long long)b);
     if (n->op == OP_DEPTHTOSPACE && strcmp(mode, "DCR") != 0 && strcmp(mode, "CRD") != 0)
-        node_error(g, n, "attribute 'mode' value '%s' is not supported (DCR, CRD are)", mode);
+        node_error(g, n, "attribute 'mode' value '%s' is not supported (DCR, CRD are)", diag_escape(g->a, mode));
     d[0] = x->dims[0];
     if (n->op == OP_DEPTHTOSPACE) {
         if (x->dims[1] % (b * b))

@@ -53,6 +53,8 @@ int buf_read_file(Buf *b, const char *path, size_t limit); /* 0 ok, -1 errno, -2
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 void diag_set_file(const char *path);
+/* What inside the file a message is about ("'w.npy'"), printed after "error: "; NULL for none. */
+void diag_set_context(const char *what);
 /* With jb set, fatal() longjmps to it instead of exiting (fuzzers). */
 void diag_catch(jmp_buf *jb, int quiet);
 const char *diag_file(void);
@@ -60,6 +62,15 @@ void fatal(const char *fmt, ...) TC_PRINTF(1, 2) TC_NORETURN;
 void usage_error(const char *fmt, ...) TC_PRINTF(1, 2) TC_NORETURN;
 void warning(const char *fmt, ...) TC_PRINTF(1, 2);
 void diag_bug(const char *file, int line, const char *msg) TC_NORETURN;
+/* A string from a file, safe to print in a message: printable ASCII, ' and \
+ * escaped with a backslash, other bytes as \xNN, cut at DIAG_SHOWN_MAX bytes.
+ * Every name or string that comes from an input goes through it. */
+#define DIAG_SHOWN_MAX 200
+char *diag_escape(Arena *a, const char *s);
+char *diag_escape_n(Arena *a, const char *s, size_t len);
+/* The same into dst (size bytes; DIAG_ESCAPED_MAX always fits), where no arena is at hand. */
+#define DIAG_ESCAPED_MAX (4 * DIAG_SHOWN_MAX + 4)
+void diag_escape_buf(char *dst, size_t size, const char *s);
 #define BUG(msg) diag_bug(__FILE__, __LINE__, (msg))
 #define ASSERT(c) ((c) ? (void)0 : diag_bug(__FILE__, __LINE__, #c))
 
@@ -86,7 +97,6 @@ typedef struct Tensor {
     int64_t dims[TC_MAX_RANK];
     float *f;           /* constant data when dtype == DT_FLOAT */
     int64_t *i;         /* constant data when dtype == DT_INT64 */
-    float *mask;        /* pruning mask, applied by apply_masks */
     int producer;       /* node index or -1 */
     int consumers;      /* uses by live nodes, counted by remove_dead */
     int input_index;    /* position among graph inputs, or -1 */
@@ -157,6 +167,8 @@ Node *ir_node(Graph *g, OpKind op, const char *name, int n_in, int n_out);
 const char *op_name(OpKind op);
 int op_lookup(const char *onnx_name); /* OpKind or -1 */
 
+/* Products of dimensions, saturated: INT64_MAX when the product overflows. */
+int64_t ir_dims_product(int rank, const int64_t *dims);
 int64_t ir_numel(const Tensor *t);
 int ir_is_const(const Tensor *t);
 int ir_same_shape(const Tensor *a, const Tensor *b);
@@ -167,6 +179,8 @@ void node_error(const Graph *g, const Node *n, const char *fmt, ...) TC_PRINTF(3
 const Attr *attr_get(const Node *n, const char *name);
 int64_t attr_int(const Node *n, const char *name, int64_t def);
 float attr_float(const Node *n, const char *name, float def);
+/* The getters refuse an attribute of another type (fatal, naming the node) rather than use def. */
+const char *attr_string(const Node *n, const char *name, const char *def);
 void ir_set_dims(Tensor *t, int rank, const int64_t *dims);
 TensorId ir_root(const Graph *g, TensorId id); /* follows alias */
 /* Softmax extent: outer x len (the reduced axis) x inner, by opset rules. */
@@ -185,9 +199,31 @@ typedef struct {
     DimBinding *dims;  /* --dim NAME=SIZE */
     int n_dims;
     size_t max_bytes;  /* limit on the model file and on tensor data */
+    int allow_paths;   /* --allow-paths: npy("...") in a .tc may leave the .tc's directory */
 } LoadOptions;
 
+/* A front end's parser of a model image in memory; path only names it. */
+typedef Graph *LoadBufferFn(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a);
+/* ir.c: reads the model file at path (at most opt->max_bytes) and parses it with parse. */
+Graph *ir_load_file(const char *path, const LoadOptions *opt, Arena *a, LoadBufferFn *parse);
+
+/* Limits of the ONNX reader: message nesting (fixed), and names (both front ends). */
+#define ONNX_MAX_DEPTH 64
+#define TC_MAX_NAME 4096
+/* The newest default-domain opset ticketc knows: shape.c follows the changes up to
+ * opset 20 (Reduce axes as an input, Split's num_outputs, pool dilations, Gelu);
+ * opset 21 changed only element types, which the front ends check themselves. */
+#define TC_MAX_OPSET 21
+
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
+/* Walks an ONNX image's wire format before protobuf-c unpacks it: fatal when
+ * it nests deeper than ONNX_MAX_DEPTH, would make unpack allocate more than
+ * max_bytes, or holds a string with a NUL byte or a name over TC_MAX_NAME
+ * bytes; -1 when it is not well-formed protobuf, 0 when it may be unpacked. */
+int onnx_prescan(const void *data, size_t len, size_t max_bytes, Arena *a);
+/* Values of a TensorProto without raw_data: the length of the typed field its type uses. */
+struct Onnx__TensorProto;
+size_t onnx_typed_count(const struct Onnx__TensorProto *tp);
 /* The same from a model image in memory; path only names it. */
 Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a);
 
@@ -377,12 +413,25 @@ typedef struct {
     float *v;           /* values converted to float */
 } NpyArray;
 
+/* The header of one .npy image, checked against its length (fatal on any malformation,
+ * messages at the current diag file): element kind 'f', 'i', 'u' or 'b', item size, shape. */
+typedef struct {
+    char kind;
+    size_t size;
+    int rank;
+    int64_t dims[TC_MAX_RANK];
+    size_t numel;
+    const uint8_t *data; /* numel little-endian items */
+} NpyHeader;
+void npy_header(const void *data, size_t len, NpyHeader *h, Arena *a);
+/* Item i of an integer or bool array, exactly. */
+int64_t npy_int(const NpyHeader *h, size_t i);
 /* Parses one .npy image held in memory; 'what' names it in messages (fatal on any malformation). */
 void npy_parse(const void *data, size_t len, const char *what, NpyArray *out, Arena *a);
-/* Reads every member "<name>.npy" of an .npz file; returns count, *out allocated in a. */
-int npz_read(const char *path, NpyArray **out, Arena *a, size_t max_bytes);
-/* The same from an .npz image in memory; 'what' names it in messages. */
-int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a);
+/* Parses every member "<name>.npy" of an .npz image held in memory; returns the count, *out
+ * allocated in a; 'what' names it in messages. Fatal when a name is listed twice or the
+ * members' floats would take more than max_bytes. */
+int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Arena *a, size_t max_bytes);
 /* Converts count little-endian elements of numpy kind 'f' (size 2, 4, 8), 'i', 'u' (1, 2, 4, 8)
  * or 'b' (1; nonzero is 1) to float. */
 void npy_decode(const void *src, size_t count, char kind, size_t size, float *dst);
@@ -398,5 +447,8 @@ void apply_masks(Graph *g, const char *path, int check_only, size_t max_bytes);
  * that accuracy was not retrained. Run after constant folding (so prune-format weights are
  * constants by then). Returns the number of weights zeroed. */
 int64_t prune_magnitude(Graph *g, double fraction);
+/* One tensor's share of it: zeroes the round(fraction * n) of smallest magnitude of w[0..n)
+ * (NaN the largest, ties by index); returns how many of them were nonzero. The DSL's prune(). */
+int64_t prune_weights(float *w, int64_t n, double fraction, Arena *a);
 
 #endif

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             touch(&arr);
         } else {
             NpyArray *arr;
-            int n = npz_parse(data + 1, size - 1, "fuzz.npz", &arr, a), i;
+            int n = npz_parse(data + 1, size - 1, "fuzz.npz", &arr, a, (size_t)1 << 26), i;
             for (i = 0; i < n; i++)
                 touch(&arr[i]);
         }

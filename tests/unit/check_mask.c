@@ -417,7 +417,7 @@ START_TEST(npz_stored_members)
     m[1] = (Member){"sub/fc2.weight.npy", n2, l2, 0};
     for (zip64 = 0; zip64 <= 1; zip64++) {
         size_t len = zip_image(m, 2, zip64);
-        n = npz_parse(zip, len, "m.npz", &arr, a);
+        n = npz_parse(zip, len, "m.npz", &arr, a, (size_t)1 << 30);
         ck_assert_int_eq(n, 2);
         ck_assert_str_eq(arr[0].name, "fc1.weight");
         ck_assert_str_eq(arr[1].name, "sub/fc2.weight");
@@ -441,7 +441,7 @@ static size_t one_member_zip(int method)
 START_TEST(npz_compressed_refused)
 {
     NpyArray *arr;
-    npz_parse(zip, one_member_zip(8), "c.npz", &arr, a);
+    npz_parse(zip, one_member_zip(8), "c.npz", &arr, a, (size_t)1 << 30);
 }
 END_TEST
 
@@ -450,7 +450,7 @@ START_TEST(npz_bad_crc)
     NpyArray *arr;
     size_t len = one_member_zip(0);
     zip[30 + 5 + 70] ^= 1; /* a byte of the member's data */
-    npz_parse(zip, len, "c.npz", &arr, a);
+    npz_parse(zip, len, "c.npz", &arr, a, (size_t)1 << 30);
 }
 END_TEST
 
@@ -459,7 +459,7 @@ START_TEST(npz_offset_out_of_bounds)
     NpyArray *arr;
     size_t len = one_member_zip(0);
     put(len - 6, 0x7fffffff, 4); /* central directory offset */
-    npz_parse(zip, len, "c.npz", &arr, a);
+    npz_parse(zip, len, "c.npz", &arr, a, (size_t)1 << 30);
 }
 END_TEST
 
@@ -467,7 +467,7 @@ START_TEST(npz_not_npy_member)
 {
     NpyArray *arr;
     Member m = {"readme.txt", (const uint8_t *)"hi", 2, 0};
-    npz_parse(zip, zip_image(&m, 1, 0), "c.npz", &arr, a);
+    npz_parse(zip, zip_image(&m, 1, 0), "c.npz", &arr, a, (size_t)1 << 30);
 }
 END_TEST
 
@@ -475,7 +475,7 @@ START_TEST(npz_no_end_record)
 {
     NpyArray *arr;
     size_t len = one_member_zip(0);
-    npz_parse(zip, len - 1, "c.npz", &arr, a);
+    npz_parse(zip, len - 1, "c.npz", &arr, a, (size_t)1 << 30);
 }
 END_TEST
 
@@ -491,7 +491,7 @@ START_TEST(npz_every_truncation_is_caught)
             NpyArray *arr;
             exact = malloc(cut ? cut : 1); /* exactly cut bytes: ASan sees overreads */
             memcpy(exact, zip, cut);
-            npz_parse(exact, cut, "cut.npz", &arr, a);
+            npz_parse(exact, cut, "cut.npz", &arr, a, (size_t)1 << 30);
             ck_abort_msg("a prefix of %zu bytes parsed", (size_t)cut);
         }
         free(exact);
@@ -555,8 +555,6 @@ START_TEST(masks_from_directory_multiply)
     apply_masks(g, d, 0, 1 << 20);
     for (i = 0; i < 6; i++)
         ck_assert(g->t[w_id].f[i] == want[i]);
-    ck_assert_ptr_nonnull(g->t[w_id].mask);
-    ck_assert(g->t[w_id].mask[1] == 0 && g->t[w_id].mask[2] == 1);
     /* the pipeline runs on as usual */
     infer_shapes(g);
     ck_assert_int_eq(g->t[h_id].dims[1], 2);
@@ -606,7 +604,6 @@ START_TEST(check_masks_passes_and_changes_nothing)
     write_npy(d, "W", "<f4", "(2, 3)", m, sizeof m);
     apply_masks(g, d, 1, 1 << 20);
     ck_assert(g->t[w_id].f[0] == 1 && g->t[w_id].f[5] == 6);
-    ck_assert_ptr_null(g->t[w_id].mask);
 }
 END_TEST
 
