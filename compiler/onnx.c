@@ -549,10 +549,19 @@ static void load_node(Loader *L, const Onnx__NodeProto *np, int index)
         }
         g->t[n->out[i]].producer = (int)(n - g->n);
     }
+    /* no op ticketc knows has more than a dozen attributes; the bound keeps the
+     * duplicate check below small whatever the file holds */
+    if (np->n_attribute > TC_MAX_ATTRS)
+        node_error(g, n, "%zu attributes; at most %d are read", np->n_attribute, TC_MAX_ATTRS);
     n->n_attrs = (int)np->n_attribute;
     n->attrs = arena_array(g->a, np->n_attribute + 1, sizeof(Attr));
-    for (i = 0; i < n->n_attrs; i++)
+    for (i = 0; i < n->n_attrs; i++) {
+        int j;
         load_attr(L, n, &n->attrs[i], np->attribute[i]);
+        for (j = 0; j < i; j++)
+            if (strcmp(n->attrs[j].name, n->attrs[i].name) == 0)
+                node_error(g, n, "attribute '%s' is given twice", safe(g->a, n->attrs[i].name));
+    }
 }
 
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a)

@@ -16,10 +16,18 @@ static Tensor *in(Graph *g, Node *n, int i)
 
 static Tensor *out(Graph *g, Node *n, int i) { return &g->t[n->out[i]]; }
 
+/* lo to hi inputs, the first lo of them (ONNX's required ones) present */
 static void need_inputs(Graph *g, Node *n, int lo, int hi)
 {
-    if (n->n_in < lo || n->n_in > hi)
+    int i;
+    if (n->n_in < lo || n->n_in > hi) {
+        if (lo == hi)
+            node_error(g, n, "expected %d input%s, found %d", lo, lo == 1 ? "" : "s", n->n_in);
         node_error(g, n, "expected %d to %d inputs, found %d", lo, hi, n->n_in);
+    }
+    for (i = 0; i < lo; i++)
+        if (n->in[i] == TC_NONE)
+            node_error(g, n, "input %d is required but absent ('')", i);
 }
 
 /* Normalises an axis in [-rank, rank) to [0, rank). */
@@ -243,6 +251,7 @@ static void shape_view(Graph *g, Node *n)
     case OP_FLATTEN: {
         int axis = (int)attr_int(n, "axis", 1);
         int64_t lo = 1, hi = 1;
+        need_inputs(g, n, 1, 1);
         if (axis < 0)
             axis += x->rank;
         if (axis < 0 || axis > x->rank)
@@ -278,6 +287,7 @@ static void shape_view(Graph *g, Node *n)
         }
         break;
     case OP_UNSQUEEZE:
+        need_inputs(g, n, 1, 2);
         k = get_axes(g, n, axes);
         if (k < 0)
             node_error(g, n, "axes are missing");
@@ -301,6 +311,7 @@ static void shape_view(Graph *g, Node *n)
         break;
     case OP_SQUEEZE: {
         int drop[TC_MAX_RANK] = {0};
+        need_inputs(g, n, 1, 2);
         k = get_axes(g, n, axes);
         for (i = 0; i < x->rank; i++)
             drop[i] = k < 0 && x->dims[i] == 1;
@@ -323,8 +334,12 @@ static void shape_view(Graph *g, Node *n)
 
 static void shape_shapeof(Graph *g, Node *n)
 {
-    Tensor *x = in(g, n, 0), *y = out(g, n, 0);
-    int64_t start = attr_int(n, "start", 0), end = attr_int(n, "end", x->rank), d;
+    Tensor *x, *y = out(g, n, 0);
+    int64_t start, end, d;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    start = attr_int(n, "start", 0);
+    end = attr_int(n, "end", x->rank);
     if (start < 0) start += x->rank;
     if (end < 0) end += x->rank;
     if (start < 0) start = 0;
@@ -362,11 +377,12 @@ static void shape_gather(Graph *g, Node *n)
 
 static void shape_concat(Graph *g, Node *n)
 {
-    Tensor *x0 = in(g, n, 0), *y = out(g, n, 0);
+    Tensor *x0, *y = out(g, n, 0);
     int64_t d[TC_MAX_RANK];
     int axis, i, j;
     if (n->n_in < 1)
         node_error(g, n, "expected at least one input");
+    x0 = in(g, n, 0);
     axis = norm_axis(g, n, attr_int(n, "axis", 0), x0->rank);
     for (i = 0; i < x0->rank; i++)
         d[i] = x0->dims[i];
@@ -386,8 +402,10 @@ static void shape_concat(Graph *g, Node *n)
 
 static void shape_cast(Graph *g, Node *n)
 {
-    Tensor *x = in(g, n, 0), *y = out(g, n, 0);
+    Tensor *x, *y = out(g, n, 0);
     int64_t to = attr_int(n, "to", 0);
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
     if (to == 1 || to == 11)
         y->dtype = DT_FLOAT;
     else if (to == 2 || to == 3 || to == 4 || to == 5 || to == 6 || to == 7 || to == 9 || to == 12 || to == 13)

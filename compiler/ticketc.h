@@ -210,6 +210,7 @@ Graph *ir_load_file(const char *path, const LoadOptions *opt, Arena *a, LoadBuff
 /* Limits of the ONNX reader: message nesting (fixed), and names (both front ends). */
 #define ONNX_MAX_DEPTH 64
 #define TC_MAX_NAME 4096
+#define TC_MAX_ATTRS 64 /* attributes of one node */
 /* The newest default-domain opset ticketc knows: shape.c follows the changes up to
  * opset 20 (Reduce axes as an input, Split's num_outputs, pool dilations, Gelu);
  * opset 21 changed only element types, which the front ends check themselves. */
