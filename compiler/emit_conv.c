@@ -1,7 +1,7 @@
 /*
  * emit_conv.c - the C back end of the spatial ops: Conv, ConvTranspose,
  * the pools, the normalizations, Pad, Resize/Upsample, DepthToSpace and
- * SpaceToDepth. Uses emit.c's helpers through emit.h.
+ * SpaceToDepth. Writes through emit_frame.c (emit.h).
  *
  * A Conv with constant weights is emitted like a linear layer: either
  * unrolled (per output channel, a straight-line sum over its nonzero taps
@@ -17,7 +17,7 @@
 
 #include "emit.h"
 
-#define L emit_line
+#define L emit_line_legacy
 
 static const char *fmt(Emit *e, const char *f, ...) TC_PRINTF(2, 3);
 static const char *fmt(Emit *e, const char *f, ...)
@@ -28,7 +28,7 @@ static const char *fmt(Emit *e, const char *f, ...)
     va_start(ap, f);
     buf_vprintf(&b, f, ap);
     va_end(ap);
-    s = arena_strdup(emit_graph(e)->a, b.p ? b.p : "");
+    s = arena_strdup(e->g->a, b.p ? b.p : "");
     buf_free(&b);
     return s;
 }
@@ -195,7 +195,7 @@ static void conv_taps(Emit *e, const Node *n, const ConvInfo *ci, int64_t m, int
                 int s = (int)(t % P);
                 if (v == 0.0f)
                     continue;
-                if (emit_options(e)->annotate)
+                if (e->opt->annotate)
                     note = rank1d ? fmt(e, " /* %s[%lld][%lld][%lld] */", wname, (long long)m, (long long)c,
                                         (long long)kw)
                                   : fmt(e, " /* %s[%lld][%lld][%lld][%lld] */", wname, (long long)m, (long long)c,
@@ -230,14 +230,14 @@ static const char *conv_sums(int64_t cnt, int P)
 
 static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const Window *w = &ci->w;
     const char *name = emit_fn_name(e, n);
     int64_t h0, h1, w0, w1, m, c, kh, kw, H = w->in[0], W = w->in[1], OH = w->out[0], OW = w->out[1];
     int64_t plane = H * W, t, *start;
-    int border, part = 0, i, max_terms = emit_options(e)->max_terms, P = emit_options(e)->partial_sums;
+    int border, part = 0, i, max_terms = e->opt->max_terms, P = e->opt->partial_sums;
     /* --annotate names the weight tensor's own entries: [m][c][kh][kw], or [m][c][k] for Conv 1-D */
-    const char *wname = emit_comment(e, g->t[n->in[1]].name);
+    const char *wname = text_comment(e->g->a, g->t[n->in[1]].name);
     int rank1d = g->t[n->in[1]].rank == 3;
 
     if (P < 1 || P > 4)
@@ -249,7 +249,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         /* the taps of every channel, for the checked path */
         emit_to_consts(e);
         L(e, "/* node %d: nonzero taps of '%s' for border positions: input channel, dh, dw, weight */", n->index,
-          emit_comment(e, n->name));
+          text_comment(e->g->a, n->name));
         L(e, "static const struct { int c, dh, dw; float w; } %s%s_taps[%lld] = {", emit_weights_attr(e), name, (long long)(ci->nnz ? ci->nnz : 1));
         start = arena_array(g->a, (size_t)w->m + 2, sizeof(int64_t));
         t = 0;
@@ -290,7 +290,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         L(e, "            s += x[%s_taps[t].c * %lld + h * %lld + v] * %s_taps[t].w;", name, (long long)plane, (long long)W,
           name);
         L(e, "    }");
-        L(e, "    return %s;", emit_act(e, n, "s"));
+        L(e, "    return %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
         L(e, "}");
         emit_blank(e);
     }
@@ -302,11 +302,11 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         Buf body = {0};
         (void)body;
         emit_to_fns(e);
-        L(e, "/* node %d: %s '%s', output channels from %lld */", n->index, op_name(n->op), emit_comment(e, n->name),
+        L(e, "/* node %d: %s '%s', output channels from %lld */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
           (long long)m0);
         L(e, "static TC_NOLIB void %s_p%d(const float *x, float *y)", name, part);
         L(e, "{");
-        emit_indent(e, 1);
+        e->indent++;
         L(e, "int oh, ow;");
         if (n->act != OP_COUNT && n->act != OP_RELU && w->s[1] == 1 && w1 - w0 >= 8 && h0 < h1) {
             L(e, "#if TC_VEC");
@@ -337,7 +337,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
             L(e, "/* channel %lld: %lld of %lld weights */", (long long)m, (long long)cnt,
               (long long)(ci->cg * w->k[0] * w->k[1]));
             L(e, "for (oh = 0; oh < %lld; oh++) {", (long long)OH);
-            emit_indent(e, 1);
+            e->indent++;
             L(e, "float *yr = y + %lld + oh * %lld;", (long long)(m * OH * OW), (long long)OW);
             emit_blank(e);
             if (border) {
@@ -372,10 +372,10 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                  */
                 int vec = w->s[1] == 1 && w1 - w0 >= 8;
                 if (vec) {
-                    emit_need_vec(e);
+                    e->used_vec = 1;
                     L(e, "#if TC_VEC");
                     L(e, "for (ow = %lld; ow < %lld; ow += TC_VW) {", (long long)w0, (long long)w1);
-                    emit_indent(e, 1);
+                    e->indent++;
                     L(e, "const float *p;");
                     L(e, "tc_vf %s;", conv_sums(cnt, P));
                     emit_blank(e);
@@ -390,37 +390,37 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                         L(e, "*(tc_vfu *)(yr + ow) = s;");
                         if (n->act != OP_COUNT) {
                             L(e, "for (i = 0; i < TC_VW; i++)");
-                            L(e, "    yr[ow + i] = %s;", emit_act(e, n, "yr[ow + i]"));
+                            L(e, "    yr[ow + i] = %s;", emit_act(e, n, n->act, n->act_alpha, "yr[ow + i]"));
                         }
                     }
-                    emit_indent(e, -1);
+                    e->indent--;
                     L(e, "}");
                     L(e, "#else");
                 }
                 L(e, "for (ow = %lld; ow < %lld; ow++) {", (long long)w0, (long long)w1);
-                emit_indent(e, 1);
+                e->indent++;
                 L(e, "const float *p;");
                 L(e, "float %s;", conv_sums(cnt, P));
                 emit_blank(e);
                 conv_taps(e, n, ci, m, c0, W, plane, wname, rank1d, 0, P, b);
-                L(e, "yr[ow] = %s;", emit_act(e, n, "s"));
-                emit_indent(e, -1);
+                L(e, "yr[ow] = %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
+                e->indent--;
                 L(e, "}");
                 if (vec)
                     L(e, "#endif");
             }
-            emit_indent(e, -1);
+            e->indent--;
             L(e, "}");
             terms += cnt;
             m++;
         } while (m < w->m && terms < max_terms);
-        emit_indent(e, -1);
+        e->indent--;
         L(e, "}");
         emit_blank(e);
         part++;
     }
 
-    emit_begin_fn(e, n, "", fmt(e, " -- %s of %s weights kept, unrolled", emit_num(e, ci->nnz), emit_num(e, ci->total)));
+    emit_begin_fn(e, n, "", fmt(e, " -- %s of %s weights kept, unrolled", text_num(e->g->a, ci->nnz), text_num(e->g->a, ci->total)));
     L(e, "int b;");
     emit_blank(e);
     L(e, "for (b = 0; b < %lld; b++) {", (long long)w->batch);
@@ -455,7 +455,7 @@ static void tap_ranges(const Window *w, int a, int64_t *lo, int64_t *hi)
  */
 static void emit_conv_dense(Emit *e, const Node *n, const ConvInfo *ci)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const Window *w = &ci->w;
     const char *name = emit_fn_name(e, n);
     int64_t H = w->in[0], W = w->in[1], OH = w->out[0], OW = w->out[1];
@@ -470,13 +470,13 @@ static void emit_conv_dense(Emit *e, const Node *n, const ConvInfo *ci)
     int_table(e, fmt(e, "%s_wlo", name), lo + 2 * w->k[0], w->k[1]);
     int_table(e, fmt(e, "%s_whi", name), lo + 2 * w->k[0] + w->k[1], w->k[1]);
     emit_blank(e);
-    emit_begin_fn(e, n, "", ci->wt ? fmt(e, " -- %s of %s weights kept, dense", emit_num(e, ci->nnz), emit_num(e, ci->total))
+    emit_begin_fn(e, n, "", ci->wt ? fmt(e, " -- %s of %s weights kept, dense", text_num(e->g->a, ci->nnz), text_num(e->g->a, ci->total))
                                    : " -- run-time weights, dense");
     L(e, "int b, m, c, kh, kw, oh, ow;");
     emit_blank(e);
     L(e, "for (b = 0; b < %lld; b++)", (long long)w->batch);
     L(e, "    for (m = 0; m < %lld; m++) {", (long long)w->m);
-    emit_indent(e, 2);
+    e->indent += 2;
     L(e, "const float *xb = %s + (b * %lld + m / %lld * %lld) * %lld;", emit_operand(e, n, 0), (long long)w->c, (long long)ci->mg,
       (long long)ci->cg, (long long)(H * W));
     L(e, "float *ym = y + (b * %lld + m) * %lld;", (long long)w->m, (long long)(OH * OW));
@@ -486,7 +486,7 @@ static void emit_conv_dense(Emit *e, const Node *n, const ConvInfo *ci)
     L(e, "for (c = 0; c < %lld; c++)", (long long)ci->cg);
     L(e, "    for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
     L(e, "        for (kw = 0; kw < %lld; kw++) {", (long long)w->k[1]);
-    emit_indent(e, 3);
+    e->indent += 3;
     L(e, "const float wv = %s[((m * %lld + c) * %lld + kh) * %lld + kw];", wt, (long long)ci->cg, (long long)w->k[0],
       (long long)w->k[1]);
     emit_blank(e);
@@ -497,52 +497,25 @@ static void emit_conv_dense(Emit *e, const Node *n, const ConvInfo *ci)
     L(e, "    for (ow = %s_wlo[kw]; ow < %s_whi[kw]; ow++)", name, name);
     L(e, "        ym[oh * %lld + ow] += wv * xb[r + ow * %lld];", (long long)OW, (long long)w->s[1]);
     L(e, "}");
-    emit_indent(e, -3);
+    e->indent -= 3;
     L(e, "        }");
     if (n->act != OP_COUNT) {
         L(e, "for (oh = 0; oh < %lld; oh++)", (long long)(OH * OW));
-        L(e, "    ym[oh] = %s;", emit_act(e, n, "ym[oh]"));
+        L(e, "    ym[oh] = %s;", emit_act(e, n, n->act, n->act_alpha, "ym[oh]"));
     }
-    emit_indent(e, -2);
+    e->indent -= 2;
     L(e, "    }");
     emit_end_fn(e);
 }
 
-/* Unrolled: a term per kept weight in the code (about 20 bytes) and in the
- * border taps' table (16); dense: the weight table. Plus biases and loops. */
-int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total)
-{
-    return s == STRAT_UNROLLED ? 36 * nnz + 256 : 4 * total + 256;
-}
-
-Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total)
-{
-    if (requested == STRAT_LOOP)
-        return conv_strategy_bytes(STRAT_UNROLLED, nnz, total) < conv_strategy_bytes(STRAT_DENSE, nnz, total)
-                   ? STRAT_UNROLLED : STRAT_DENSE;
-    if (requested != STRAT_AUTO)
-        return requested;
-    /*
-     * The unrolled sum of a channel is the body of a loop over its output
-     * positions, so it stays in the instruction cache far longer than a
-     * linear layer's. Measured on a 3x3 32->32 conv over 28x28 (gcc -O2,
-     * x86-64): unrolled runs 8x faster than dense at 10% density, 2.5x at
-     * 30%, even at 50%, and 1.4x slower at 100%; it compiles in 1 s at
-     * 10%, 2 s at 30%, 4 s at 50%. On the convolutional example ticket
-     * (round 8: both convs at 43%) the whole network ran 1.7x faster with
-     * them unrolled. Unrolled up to 50%, dense beyond.
-     */
-    return (double)nnz <= 0.50 * (double)(total ? total : 1) ? STRAT_UNROLLED : STRAT_DENSE;
-}
-
 void emit_conv(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     ConvInfo ci;
     conv_info(g, n, &ci);
     if (ci.wt && (!ci.has_bias || ci.bias) &&
         (n->strategy != STRAT_AUTO ? (Strategy)n->strategy
-                                   : emit_choose_conv(emit_options(e)->strategy, ci.nnz, ci.total)) == STRAT_UNROLLED)
+                                   : emit_choose_conv(e->opt->strategy, ci.nnz, ci.total)) == STRAT_UNROLLED)
         emit_conv_unrolled(e, n, &ci);
     else
         emit_conv_dense(e, n, &ci);
@@ -554,7 +527,7 @@ void emit_conv(Emit *e, const Node *n)
  */
 void emit_convtranspose(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     Window w;
     int64_t cg, mg, plane;
     const char *wt, *bias;
@@ -580,7 +553,7 @@ void emit_convtranspose(Emit *e, const Node *n)
     L(e, "    for (c = 0; c < %lld; c++)", (long long)w.c);
     L(e, "        for (ih = 0; ih < %lld; ih++)", (long long)w.in[0]);
     L(e, "            for (iw = 0; iw < %lld; iw++) {", (long long)w.in[1]);
-    emit_indent(e, 4);
+    e->indent += 4;
     L(e, "const float xv = %s[((b * %lld + c) * %lld + ih) * %lld + iw];", emit_operand(e, n, 0), (long long)w.c, (long long)w.in[0],
       (long long)w.in[1]);
     emit_blank(e);
@@ -600,7 +573,7 @@ void emit_convtranspose(Emit *e, const Node *n)
       (long long)w.k[1]);
     L(e, "        }");
     L(e, "    }");
-    emit_indent(e, -4);
+    e->indent -= 4;
     L(e, "            }");
     emit_end_fn(e);
 }
@@ -627,7 +600,7 @@ static void pool_counts(const Window *w, int a, int incl, int64_t *cnt)
  */
 void emit_pool(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     Window w;
     const char *name = emit_fn_name(e, n);
     int avg = n->op == OP_AVERAGEPOOL;
@@ -649,7 +622,7 @@ void emit_pool(Emit *e, const Node *n)
     L(e, "for (i = 0; i < %lld; i++)", (long long)(w.batch * w.c));
     L(e, "    for (oh = 0; oh < %lld; oh++)", (long long)w.out[0]);
     L(e, "        for (ow = 0; ow < %lld; ow++) {", (long long)w.out[1]);
-    emit_indent(e, 3);
+    e->indent += 3;
     L(e, "const float *xc = %s + i * %lld;", emit_operand(e, n, 0), (long long)(w.in[0] * w.in[1]));
     L(e, "float s = 0.0f;");
     L(e, "int any = 0;");
@@ -680,14 +653,14 @@ void emit_pool(Emit *e, const Node *n)
         L(e, "y[(i * %lld + oh) * %lld + ow] = s;", (long long)w.out[0], (long long)w.out[1]);
     if (avg)
         L(e, "(void)any;");
-    emit_indent(e, -3);
+    e->indent -= 3;
     L(e, "        }");
     emit_end_fn(e);
 }
 
 void emit_globalpool(Emit *e, const Node *n)
 {
-    const Tensor *x = &emit_graph(e)->t[n->in[0]];
+    const Tensor *x = &e->g->t[n->in[0]];
     int64_t bc = x->dims[0] * x->dims[1], plane = ir_numel(x) / (bc ? bc : 1);
     int mx = n->op == OP_GLOBALMAXPOOL;
     emit_begin_fn(e, n, "", "");
@@ -710,7 +683,7 @@ void emit_globalpool(Emit *e, const Node *n)
  * a = scale / sqrt(var + epsilon), s = B - mean * a, computed here in double. */
 void emit_batchnorm(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const Tensor *x = &g->t[n->in[0]];
     int64_t C = x->dims[1], plane = ir_numel(x) / (x->dims[0] * (C ? C : 1)), c;
     double eps = attr_float(n, "epsilon", 1e-5f);
@@ -720,7 +693,7 @@ void emit_batchnorm(Emit *e, const Node *n)
     for (i = 1; i <= 4; i++)
         if (!g->t[n->in[i]].f) {
             /* run-time parameters: a and s per channel at run time */
-            emit_need_math(e, "tc_sqrtf");
+            e->need_math[M_SQRT] = 1;
             emit_begin_fn(e, n, "", " -- run-time parameters");
             L(e, "int b, c, i;");
             emit_blank(e);
@@ -733,7 +706,7 @@ void emit_batchnorm(Emit *e, const Node *n)
             L(e, "        for (i = 0; i < %lld; i++) {", (long long)plane);
             L(e, "            const int o = (b * %lld + c) * %lld + i;", (long long)C, (long long)plane);
             emit_blank(e);
-            L(e, "            y[o] = %s;", emit_act(e, n, fmt(e, "%s[o] * a + s", emit_operand(e, n, 0))));
+            L(e, "            y[o] = %s;", emit_act(e, n, n->act, n->act_alpha, fmt(e, "%s[o] * a + s", emit_operand(e, n, 0))));
             L(e, "        }");
             L(e, "}");
             emit_end_fn(e);
@@ -745,7 +718,7 @@ void emit_batchnorm(Emit *e, const Node *n)
         s[c] = (float)((double)g->t[n->in[2]].f[c] - (double)g->t[n->in[3]].f[c] * v);
     }
     emit_to_consts(e);
-    L(e, "/* node %d: '%s' as y = x * a + s per channel */", n->index, emit_comment(e, n->name));
+    L(e, "/* node %d: '%s' as y = x * a + s per channel */", n->index, text_comment(e->g->a, n->name));
     float_table(e, n, fmt(e, "%s_a", name), a, C);
     float_table(e, n, fmt(e, "%s_s", name), s, C);
     emit_blank(e);
@@ -757,7 +730,7 @@ void emit_batchnorm(Emit *e, const Node *n)
     L(e, "        for (i = 0; i < %lld; i++) {", (long long)plane);
     L(e, "            const int o = (b * %lld + c) * %lld + i;", (long long)C, (long long)plane);
     emit_blank(e);
-    L(e, "            y[o] = %s;", emit_act(e, n, fmt(e, "%s[o] * %s_a[c] + %s_s[c]", emit_operand(e, n, 0), name, name)));
+    L(e, "            y[o] = %s;", emit_act(e, n, n->act, n->act_alpha, fmt(e, "%s[o] * %s_a[c] + %s_s[c]", emit_operand(e, n, 0), name, name)));
     L(e, "        }");
     emit_end_fn(e);
 }
@@ -771,9 +744,9 @@ static void emit_normalize(Emit *e, const Node *n, int64_t groups, int64_t len, 
     const char *x = emit_operand(e, n, 0), *sc = emit_operand(e, n, 1);
     int has_b = n->n_in >= 3 && n->in[2] != TC_NONE;
     const char *bb = has_b ? emit_operand(e, n, 2) : NULL;
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const char *si, *bi;
-    emit_need_math(e, "tc_sqrtf");
+    e->need_math[M_SQRT] = 1;
     if (channels) {
         si = bi = fmt(e, "[gi %% %lld]", (long long)channels);
     } else {
@@ -784,7 +757,7 @@ static void emit_normalize(Emit *e, const Node *n, int64_t groups, int64_t len, 
     L(e, "int gi, i;");
     emit_blank(e);
     L(e, "for (gi = 0; gi < %lld; gi++) {", (long long)groups);
-    emit_indent(e, 1);
+    e->indent++;
     L(e, "const float *xg = %s + gi * %lld;", x, (long long)len);
     L(e, "float *yg = y + gi * %lld;", (long long)len);
     L(e, "float mean = 0.0f, var = 0.0f, inv;");
@@ -800,21 +773,21 @@ static void emit_normalize(Emit *e, const Node *n, int64_t groups, int64_t len, 
         L(e, "    yg[i] = (xg[i] - mean) * inv * %s%s + %s%s;", sc, si, bb, bi);
     else
         L(e, "    yg[i] = (xg[i] - mean) * inv * %s%s;", sc, si);
-    emit_indent(e, -1);
+    e->indent--;
     L(e, "}");
     emit_end_fn(e);
 }
 
 void emit_instancenorm(Emit *e, const Node *n)
 {
-    const Tensor *x = &emit_graph(e)->t[n->in[0]];
+    const Tensor *x = &e->g->t[n->in[0]];
     int64_t bc = x->dims[0] * x->dims[1];
     emit_normalize(e, n, bc, bc ? ir_numel(x) / bc : 0, x->dims[1]);
 }
 
 void emit_layernorm(Emit *e, const Node *n)
 {
-    const Tensor *x = &emit_graph(e)->t[n->in[0]];
+    const Tensor *x = &e->g->t[n->in[0]];
     int64_t axis = attr_int(n, "axis", -1), inner = 1;
     int i;
     if (axis < 0)
@@ -834,7 +807,7 @@ void emit_layernorm(Emit *e, const Node *n)
  */
 static void emit_resample(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const Tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
     AxisMap maps[TC_MAX_RANK];
     float v = resample_maps(g, n, maps);
@@ -924,7 +897,7 @@ void emit_resize(Emit *e, const Node *n) { emit_resample(e, n); }
  */
 void emit_depthspace(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const Tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
     const Attr *md = attr_get(n, "mode");
     int d2s = n->op == OP_DEPTHTOSPACE;

@@ -47,6 +47,20 @@ void buf_vprintf(Buf *b, const char *fmt, va_list ap);
 void buf_free(Buf *b);
 int buf_read_file(Buf *b, const char *path, size_t limit); /* 0 ok, -1 errno, -2 too big */
 
+/* ===== text.c: safe names and comment text, numbers as text ===== */
+
+/* Shortest decimal that reads back as exactly v, with an f suffix. */
+void emit_float(char *buf, size_t size, float v);
+/* Identifiers: [A-Za-z0-9_] only, never empty, at most size-1 chars. */
+void sanitize_ident(char *dst, size_t size, const char *src);
+/* Comment text that can neither close the comment nor start a directive. */
+void sanitize_comment(char *dst, size_t size, const char *src);
+/* The same, copied into a: an identifier of up to 47 characters, comment text up to 119. */
+const char *text_ident(Arena *a, const char *s);
+const char *text_comment(Arena *a, const char *s);
+/* 235200 -> "235,200" */
+const char *text_num(Arena *a, int64_t v);
+
 /* ===== diag.c: diagnostics ===== */
 
 /* Exit codes: 1 bad input, 2 bad usage; internal bugs abort. */
@@ -347,10 +361,6 @@ int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total);
  * positions, w the weight tensor [N][K] (its own name, unsanitised). */
 int conv_layer_weights(const Graph *g, const Node *n, LayerWeights *L);
 const char *strategy_name(Strategy s);
-/* Shortest decimal that reads back as exactly v, with an f suffix. */
-void emit_float(char *buf, size_t size, float v);
-void sanitize_ident(char *dst, size_t size, const char *src);
-void sanitize_comment(char *dst, size_t size, const char *src);
 
 /* ===== summary.c: per-layer report ===== */
 
@@ -366,6 +376,7 @@ void sha256_hex(const void *data, size_t len, char out[65]);
 /* ===== runtime_src (generated from runtime/tc_math.c) ===== */
 
 extern const char tc_runtime_math[];
+extern const char tc_runtime_preamble[]; /* generated from runtime/tc_preamble.c */
 
 /* ===== mask.c / npy.c: pruning masks ===== */
 
