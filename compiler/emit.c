@@ -220,7 +220,7 @@ static void emit_main(Emit *e)
     emit_line(e, "    if (got == 0 && first && feof(stdin))");
     emit_line(e, "        return 0;");
     emit_line(e, "    fprintf(stderr, \"%s: short read: expected %%lu floats, got %%lu\\n\", (unsigned long)n, (unsigned long)got);",
-         e->opt->prefix);
+              e->opt->prefix);
     emit_line(e, "    exit(1);");
     emit_line(e, "}");
     emit_blank(e);
@@ -253,7 +253,7 @@ static void emit_main(Emit *e)
     }
     for (k = 0; k < g->n_outputs; k++) {
         emit_line(e, "        if (fwrite(out%d, sizeof(float), %lld, stdout) != %lld)", k,
-             (long long)ir_numel(&g->t[g->outputs[k]]), (long long)ir_numel(&g->t[g->outputs[k]]));
+                  (long long)ir_numel(&g->t[g->outputs[k]]), (long long)ir_numel(&g->t[g->outputs[k]]));
         emit_line(e, "            return 1;");
     }
     emit_line(e, "    }");
@@ -392,7 +392,7 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     if (opt->weights_section) {
         /* the name was checked by main.c: letters, digits, '_' and '.' only */
         emit_line(&e, "/* Weight tables go to section %s (--weights-section), for the linker script. */",
-             opt->weights_section);
+                  opt->weights_section);
         emit_line(&e, "#if defined(__GNUC__)");
         emit_line(&e, "#define TC_WEIGHTS __attribute__((section(\"%s\")))", opt->weights_section);
         emit_line(&e, "#else");

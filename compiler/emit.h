@@ -52,7 +52,6 @@ typedef struct Emit {
 
 /* A line at the current nesting level (4 spaces a level); preprocessor lines at the margin. */
 void emit_line(Emit *e, const char *fmt, ...) TC_PRINTF(2, 3);
-void emit_line_legacy(Emit *e, const char *fmt, ...) TC_PRINTF(2, 3);
 void emit_blank(Emit *e);
 /* Where emit_line writes: constant tables, node functions, the body of <prefix>_run. */
 void emit_to_consts(Emit *e);

@@ -25,20 +25,6 @@ void emit_line(Emit *e, const char *fmt, ...)
 
 void emit_blank(Emit *e) { buf_add(e->out, "\n", 1); }
 
-/* The line printer emit_conv.c used until now: it indents preprocessor lines too. */
-void emit_line_legacy(Emit *e, const char *fmt, ...)
-{
-    va_list ap;
-    int i;
-    if (fmt[0])
-        for (i = 0; i < e->indent; i++)
-            buf_add(e->out, "    ", 4);
-    va_start(ap, fmt);
-    buf_vprintf(e->out, fmt, ap);
-    va_end(ap);
-    buf_add(e->out, "\n", 1);
-}
-
 void emit_to_consts(Emit *e) { e->out = &e->consts; e->indent = 0; }
 void emit_to_fns(Emit *e) { e->out = &e->fns; e->indent = 0; }
 void emit_to_run(Emit *e) { e->out = &e->run; e->indent = 1; }

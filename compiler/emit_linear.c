@@ -244,7 +244,7 @@ static void emit_stream_table(Emit *e, const Node *n, const Stream *s, int part,
     e->out = &e->consts;
     e->indent = 0;
     emit_line(e, "/* node %d: '%s', outputs %lld to %lld: %s weights and biases in the order the code reads them */",
-         n->index, text_comment(e->g->a, n->name), (long long)j0, (long long)j1, text_num(e->g->a, s->n));
+              n->index, text_comment(e->g->a, n->name), (long long)j0, (long long)j1, text_num(e->g->a, s->n));
     emit_line(e, "static const float %s%s_w%d[%lld] = {", emit_weights_attr(e), emit_fn_name(e, n), part, (long long)s->n);
     emit_lit_rows(e, n, s->v, s->n);
     emit_line(e, "};");
@@ -314,7 +314,7 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                 for (wdx = 1; wdx < nwin; wdx++)
                     if (nr_win[wdx])
                         emit_line(e, "x%lld = x + %lld; TC_BASE(x%lld);", (long long)(wdx * WIN),
-                             (long long)(wdx * WIN), (long long)(wdx * WIN));
+                                  (long long)(wdx * WIN), (long long)(wdx * WIN));
             }
             for (k = 0; k < L->K; k++) {
                 float w = L->w[j * L->K + k];
@@ -351,7 +351,7 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
             } else if (L->b[j] != 0.0f) {
                 float b = L->b[j];
                 emit_line(e, "s0 = %s %c %s;%s", sum, b < 0.0f ? '-' : '+', emit_lit(e, n, b < 0.0f ? -b : b),
-                     e->opt->annotate ? bias_note(e, L, j) : "");
+                          e->opt->annotate ? bias_note(e, L, j) : "");
                 sum = "s0";
             } else if (t > 1 && n->act != OP_COUNT) {
                 emit_line(e, "s0 = %s;", sum);
@@ -367,7 +367,7 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
         e->out = &e->fns;
         e->indent = 0;
         emit_line(e, "/* node %d: %s '%s', outputs %lld to %lld */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
-             (long long)j0, (long long)(j - 1));
+                  (long long)j0, (long long)(j - 1));
         emit_line(e, "static TC_NOLIB void %s_p%d(const float *x, float *y)", name, part);
         emit_line(e, "{");
         if (used) {
@@ -443,7 +443,7 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     e->out = &e->consts;
     e->indent = 0;
     emit_line(e, "/* node %d: weights of '%s', transposed to [%lld][%lld] */", n->index, text_comment(e->g->a, n->name),
-         (long long)L->K, (long long)L->N);
+              (long long)L->K, (long long)L->N);
     emit_line(e, "static const float %s%s_w[%lld][%lld] = {", emit_weights_attr(e), name, (long long)L->K, (long long)L->N);
     /* -0 is a pruned weight too (PyTorch's weight_orig * weight_mask makes it
      * under the mask): it adds nothing, so it is written 0.0f, as the
@@ -524,7 +524,7 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
     e->out = &e->consts;
     e->indent = 0;
     emit_line(e, "/* node %d: the %s kept weights of '%s', neuron by neuron, with their inputs */", n->index, text_num(e->g->a, L->nnz),
-         text_comment(e->g->a, n->name));
+              text_comment(e->g->a, n->name));
     if (L->nnz == 0)
         emit_line(e, "static const float %s%s_v[1] = {0.0f};", emit_weights_attr(e), name);
     else
@@ -660,7 +660,7 @@ void emit_gemm(Emit *e, const Node *n)
     emit_blank(e);
     emit_line(e, "        for (k = 0; k < %lld; k++)", (long long)K);
     emit_line(e, "            s += %s[%s] * %s[%s];", emit_operand(e, n, 0), ta ? arena_printf(e->g->a, "k * %lld + m", (long long)M) : arena_printf(e->g->a, "m * %lld + k", (long long)K),
-         emit_operand(e, n, 1), tb ? arena_printf(e->g->a, "j * %lld + k", (long long)K) : arena_printf(e->g->a, "k * %lld + j", (long long)N));
+              emit_operand(e, n, 1), tb ? arena_printf(e->g->a, "j * %lld + k", (long long)K) : arena_printf(e->g->a, "k * %lld + j", (long long)N));
     if (has_c) {
         const Tensor *c = &e->g->t[n->in[2]];
         const char *ci = c->rank == 0 ? "0"
@@ -668,7 +668,7 @@ void emit_gemm(Emit *e, const Node *n)
                          : arena_printf(e->g->a, "%s%s", c->dims[0] == 1 ? "" : arena_printf(e->g->a, "m * %lld", (long long)c->dims[1]),
                                         c->dims[1] == 1 ? (c->dims[0] == 1 ? "0" : "") : (c->dims[0] == 1 ? "j" : " + j"));
         emit_line(e, "        y[m * %lld + j] = %s * s + %s * %s[%s];", (long long)N, emit_lit(e, n, attr_float(n, "alpha", 1.0f)),
-             emit_lit(e, n, attr_float(n, "beta", 1.0f)), emit_operand(e, n, 2), ci);
+                  emit_lit(e, n, attr_float(n, "beta", 1.0f)), emit_operand(e, n, 2), ci);
     } else {
         emit_line(e, "        y[m * %lld + j] = %s * s;", (long long)N, emit_lit(e, n, attr_float(n, "alpha", 1.0f)));
     }
@@ -721,7 +721,7 @@ void emit_matmul(Emit *e, const Node *n)
     emit_blank(e);
     emit_line(e, "            for (k = 0; k < %lld; k++)", (long long)K);
     emit_line(e, "                s += %s[off[q][0] + m * %lld + k] * %s[off[q][1] + k * %lld + j];", emit_operand(e, n, 0),
-         (long long)K, emit_operand(e, n, 1), (long long)N);
+              (long long)K, emit_operand(e, n, 1), (long long)N);
     emit_line(e, "            y[(q * %lld + m) * %lld + j] = s;", (long long)M, (long long)N);
     emit_line(e, "        }");
     emit_fused_act(e, n, ir_numel(y));

@@ -76,7 +76,7 @@ void emit_binary(Emit *e, const Node *n)
         buf_free(&decl);
         for (i = 0; i < y->rank; i++)
             emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)%s", 4 * i, "", i, i, (long long)y->dims[i], i,
-                 i == y->rank - 1 ? " {" : "");
+                      i == y->rank - 1 ? " {" : "");
         emit_line(e, "%*sconst float v = %s;", 4 * y->rank, "", v);
         emit_blank(e);
         emit_line(e, "%*sy[o++] = %s;", 4 * y->rank, "", emit_act(e, n, n->act, n->act_alpha, "v"));
@@ -150,7 +150,7 @@ void emit_view(Emit *e, const Node *n)
         e->out = &e->run;
         e->indent = 1;
         emit_line(e, "/* node %d: %s '%s' shares the storage of its input */", n->index, op_name(n->op),
-             text_comment(e->g->a, n->name));
+                  text_comment(e->g->a, n->name));
         return;
     }
     emit_begin_fn(e, n, "", " -- copy into the graph output");
@@ -183,7 +183,7 @@ void emit_concat(Emit *e, const Node *n)
         emit_line(e, "for (o = 0; o < %lld; o++)", (long long)outer);
         emit_line(e, "    for (i = 0; i < %lld; i++)", (long long)len);
         emit_line(e, "        y[o * %lld + %lld + i] = %s[o * %lld + i];", (long long)(y->dims[axis] * inner),
-             (long long)pos, emit_operand(e, n, j), (long long)len);
+                  (long long)pos, emit_operand(e, n, j), (long long)len);
         pos += len;
     }
     emit_end_fn(e);
@@ -288,7 +288,7 @@ static void open_loops(Emit *e, const Tensor *y)
     int i;
     for (i = 0; i < y->rank; i++)
         emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)%s", 4 * i, "", i, i, (long long)y->dims[i], i,
-             i == y->rank - 1 ? " {" : "");
+                  i == y->rank - 1 ? " {" : "");
     if (!y->rank)
         emit_line(e, "{");
 }
@@ -577,7 +577,7 @@ void emit_split(Emit *e, const Node *n)
         emit_line(e, "for (o = 0; o < %lld; o++)", (long long)outer);
         emit_line(e, "    for (i = 0; i < %lld; i++)", (long long)len);
         emit_line(e, "        %s[o * %lld + i] = %s[o * %lld + %lld + i];", y, (long long)len, xn,
-             (long long)(x->dims[axis] * inner), (long long)pos);
+                  (long long)(x->dims[axis] * inner), (long long)pos);
         pos += len;
     }
     emit_end_fn(e);
@@ -675,7 +675,7 @@ void emit_rnn(Emit *e, const Node *n)
     emit_line(e, "for (b = 0; b < %lld; b++) {", (long long)Bn);
     e->indent = 3;
     emit_line(e, "const float *xt = %s + %s * %lld;", X, layout ? arena_printf(g->a, "(b * %lld + t)", (long long)Tn)
-                                                        : arena_printf(g->a, "(t * %lld + b)", (long long)Bn), (long long)I);
+              : arena_printf(g->a, "(t * %lld + b)", (long long)Bn), (long long)I);
     if (n->op == OP_LSTM)
         emit_line(e, "float *hp = h + %s, *cp = cs + %s;", hi, hi);
     else
@@ -709,11 +709,11 @@ void emit_rnn(Emit *e, const Node *n)
         emit_blank(e);
         emit_line(e, "for (k = 0; k < %lld; k++)", (long long)H);
         emit_line(e, "    hr += %s * %s[(d * %lld + %lld + j) * %lld + k];", lbr ? "hp[k]" : arena_printf(g->a, "ga[%lld + k] * hp[k]", (long long)H),
-             R, (long long)GH, (long long)(2 * H), (long long)H);
+                  R, (long long)GH, (long long)(2 * H), (long long)H);
         if (lbr)
             emit_line(e, "hr *= ga[%lld + j];", (long long)H);
         emit_line(e, "ga[%lld + j] = (1.0f - z) * tc_tanhf(%s) + z * hp[j];", (long long)GH,
-             CL(arena_printf(g->a, "ga[%lld + j] + hr", (long long)(2 * H))));
+                  CL(arena_printf(g->a, "ga[%lld + j] + hr", (long long)(2 * H))));
     } else {
         /* peephole terms P[d][gate] * C; i and f see the old C, o the new one */
         const char *pi = has_p ? arena_printf(g->a, " + %s[d * %lld + j] * cp[j]", P, (long long)(3 * H)) : "";
@@ -725,7 +725,7 @@ void emit_rnn(Emit *e, const Node *n)
         emit_blank(e);
         emit_line(e, "cp[j] = fg * cp[j] + ig * cc;");
         emit_line(e, "ga[%lld + j] = tc_sigmoidf(%s) * tc_tanhf(cp[j]);", (long long)GH,
-             CL(arena_printf(g->a, "ga[%lld + j]%s", (long long)H, po)));
+                  CL(arena_printf(g->a, "ga[%lld + j]%s", (long long)H, po)));
     }
     e->indent = 3;
     emit_line(e, "}");
@@ -767,15 +767,15 @@ void emit_lrn(Emit *e, const Node *n)
     emit_line(e, "        for (s = 0; s < %lld; s++) {", (long long)S);
     e->indent = 3;
     emit_line(e, "const int lo = c - %lld < 0 ? 0 : c - %lld, hi = c + %lld > %lld ? %lld : c + %lld;", (long long)((size - 1) / 2),
-         (long long)((size - 1) / 2), (long long)(size / 2), (long long)(C - 1), (long long)(C - 1), (long long)(size / 2));
+              (long long)((size - 1) / 2), (long long)(size / 2), (long long)(C - 1), (long long)(C - 1), (long long)(size / 2));
     emit_line(e, "const float *xp = %s + b * %lld + s;", emit_operand(e, n, 0), (long long)(C * S));
     emit_line(e, "float sum = 0.0f;");
     emit_blank(e);
     emit_line(e, "for (k = lo; k <= hi; k++)");
     emit_line(e, "    sum += xp[k * %lld] * xp[k * %lld];", (long long)S, (long long)S);
     emit_line(e, "y[(b * %lld + c) * %lld + s] = xp[c * %lld] / tc_powf(%s + %s * sum, %s);", (long long)C, (long long)S,
-         (long long)S, emit_lit(e, n, attr_float(n, "bias", 1.0f)), emit_lit(e, n, attr_float(n, "alpha", 1e-4f) / (float)size),
-         emit_lit(e, n, attr_float(n, "beta", 0.75f)));
+              (long long)S, emit_lit(e, n, attr_float(n, "bias", 1.0f)), emit_lit(e, n, attr_float(n, "alpha", 1e-4f) / (float)size),
+              emit_lit(e, n, attr_float(n, "beta", 0.75f)));
     e->indent = 1;
     emit_line(e, "}");
     emit_end_fn(e);
