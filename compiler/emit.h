@@ -92,7 +92,4 @@ void emit_only_const(Emit *e, const Node *n);
 OPS(OP)
 #undef OP
 
-/* emit_conv.c: weights of a Conv with constant weights, like emit_layer_weights. */
-int emit_conv_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows);
-
 #endif

@@ -108,47 +108,6 @@ static void conv_info(Graph *g, const Node *n, ConvInfo *ci)
         ci->bias = g->t[n->in[2]].f;
 }
 
-int emit_conv_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows)
-{
-    ConvInfo ci;
-    if (n->op != OP_CONV || !g->t[n->in[1]].f)
-        return 0;
-    conv_info((Graph *)g, n, &ci);
-    *nnz = ci.nnz;
-    *total = ci.total;
-    *rows = ci.w.batch * ci.w.out[0] * ci.w.out[1];
-    return 1;
-}
-
-int conv_layer_weights(const Graph *g, const Node *n, LayerWeights *L)
-{
-    ConvInfo ci;
-    if (n->op != OP_CONV || !g->t[n->in[1]].f)
-        return 0;
-    conv_info((Graph *)g, n, &ci);
-    L->rows = ci.w.batch * ci.w.out[0] * ci.w.out[1];
-    L->N = ci.w.m;
-    L->K = ci.w.m ? ci.total / ci.w.m : 0;
-    L->nnz = ci.nnz;
-    L->w = ci.wt;
-    L->wname = g->t[n->in[1]].name;
-    return 1;
-}
-
-/* Output positions whose whole window lies inside the input along axis a: [lo, hi). */
-static void interior(const Window *w, int a, int64_t *lo, int64_t *hi)
-{
-    int64_t last = w->in[a] - 1 + w->pb[a] - (w->k[a] - 1) * w->d[a];
-    *lo = (w->pb[a] + w->s[a] - 1) / w->s[a];
-    *hi = last < 0 ? 0 : last / w->s[a] + 1;
-    if (*hi > w->out[a])
-        *hi = w->out[a];
-    if (*lo > w->out[a])
-        *lo = w->out[a];
-    if (*hi < *lo)
-        *hi = *lo;
-}
-
 static int64_t widx(const ConvInfo *ci, int64_t m, int64_t c, int64_t kh, int64_t kw)
 {
     return ((m * ci->cg + c) * ci->w.k[0] + kh) * ci->w.k[1] + kw;
@@ -240,8 +199,8 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
 
     if (P < 1 || P > 4)
         P = 4;
-    interior(w, 0, &h0, &h1);
-    interior(w, 1, &w0, &w1);
+    conv_interior(w, 0, &h0, &h1);
+    conv_interior(w, 1, &w0, &w1);
     border = h0 > 0 || h1 < OH || w0 > 0 || w1 < OW;
     if (border) {
         /* the taps of every channel, for the checked path */
@@ -511,9 +470,7 @@ void emit_conv(Emit *e, const Node *n)
     Graph *g = e->g;
     ConvInfo ci;
     conv_info(g, n, &ci);
-    if (ci.wt && (!ci.has_bias || ci.bias) &&
-        (n->strategy != STRAT_AUTO ? (Strategy)n->strategy
-                                   : emit_choose_conv(e->opt->strategy, ci.nnz, ci.total)) == STRAT_UNROLLED)
+    if (ci.wt && (!ci.has_bias || ci.bias) && node_strategy(g, n, e->opt->strategy) == STRAT_UNROLLED)
         emit_conv_unrolled(e, n, &ci);
     else
         emit_conv_dense(e, n, &ci);

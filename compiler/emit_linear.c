@@ -13,129 +13,6 @@
 
 /* ---- Gemm and MatMul with constant weights: the sparse core ---- */
 
-typedef struct {
-    int64_t rows, K, N;  /* y[rows][N] = x[rows][K] * W^T + b */
-    float *w;            /* N x K, neuron-major, alpha folded in */
-    float *b;            /* N, beta * C folded in (zeros when no C) */
-    int64_t nnz;
-    /* where the numbers come from, for --annotate */
-    const char *wname, *bname; /* sanitised tensor names (bname NULL when no C) */
-    int tb, b_bcast;           /* B stored [N][K] (transB); C broadcast over outputs */
-    float alpha, beta;
-} Linear;
-
-/*
- * Gemm: Y = alpha * A' * B' + beta * C. With B constant, A not transposed
- * (or a single row) and C constant and the same for every row, this is a
- * linear layer y[r] = W x[r] + b with W[j][k] = alpha * B'[k][j].
- * MatMul with a constant matrix B is the same with alpha 1 and no bias.
- */
-static int as_linear(Emit *e, const Node *n, Linear *L)
-{
-    Graph *g = e->g;
-    const Tensor *a = &g->t[n->in[0]], *b = &g->t[n->in[1]];
-    int ta = 0, tb = 0;
-    float alpha = 1.0f, beta = 1.0f;
-    int64_t j, k;
-    if (ir_is_const(&e->g->t[n->in[0]]) || !b->f)
-        return 0;
-    for (k = 0; k < ir_numel(b); k++)
-        if (b->f[k] != b->f[k] || b->f[k] - b->f[k] != 0.0f)
-            node_error(g, n, "weight '%s' holds NaN or infinity (at flat index %lld)", text_comment(e->g->a, b->name), (long long)k);
-    if (n->op == OP_GEMM) {
-        ta = (int)attr_int(n, "transA", 0);
-        tb = (int)attr_int(n, "transB", 0);
-        alpha = attr_float(n, "alpha", 1.0f);
-        beta = attr_float(n, "beta", 1.0f);
-        L->rows = g->t[n->out[0]].dims[0];
-        if (ta && L->rows != 1)
-            return 0;
-        L->K = ta ? a->dims[0] : a->dims[1];
-        L->N = g->t[n->out[0]].dims[1];
-        if (n->n_in == 3 && n->in[2] != TC_NONE) {
-            const Tensor *c = &g->t[n->in[2]];
-            if (!c->f || (c->rank == 2 && c->dims[0] != 1 && L->rows != 1))
-                return 0;
-        }
-    } else {
-        if (b->rank > 2)
-            return 0;
-        L->K = a->dims[a->rank - 1];
-        L->N = b->rank == 2 ? b->dims[1] : 1;
-        L->rows = ir_numel(a) / L->K;
-    }
-    L->wname = text_comment(e->g->a, b->name);
-    L->bname = NULL;
-    L->tb = tb;
-    L->alpha = alpha;
-    L->beta = beta;
-    L->b_bcast = 0;
-    L->w = arena_array(g->a, (size_t)(L->N * L->K) + 1, sizeof(float));
-    L->b = arena_array(g->a, (size_t)L->N + 1, sizeof(float));
-    L->nnz = 0;
-    for (j = 0; j < L->N; j++)
-        for (k = 0; k < L->K; k++) {
-            float w = tb ? b->f[j * L->K + k] : b->f[k * L->N + j];
-            float v = alpha == 1.0f ? w : alpha * w;
-            L->w[j * L->K + k] = v;
-            L->nnz += v != 0.0f;
-        }
-    if (n->op == OP_GEMM && n->n_in == 3 && n->in[2] != TC_NONE) {
-        const Tensor *c = &g->t[n->in[2]];
-        L->bname = text_comment(e->g->a, c->name);
-        L->b_bcast = c->rank == 0 || c->dims[c->rank - 1] == 1;
-        for (j = 0; j < L->N; j++) {
-            float v = c->f[c->rank == 0 || c->dims[c->rank - 1] == 1 ? 0 : j];
-            L->b[j] = beta == 1.0f ? v : beta * v;
-        }
-    }
-    return 1;
-}
-
-static Strategy choose(Emit *e, const Node *n, const Linear *L)
-{
-    if (n->strategy != STRAT_AUTO)
-        return (Strategy)n->strategy; /* planned by plan_strategies */
-    return emit_choose(e->opt->strategy, L->N, L->K, L->nnz, TARGET_HOST);
-}
-
-int layer_weights(const Graph *g, const Node *n, LayerWeights *out)
-{
-    Emit e;
-    Linear L;
-    if (n->op != OP_GEMM && n->op != OP_MATMUL)
-        return 0;
-    memset(&e, 0, sizeof e);
-    e.g = (Graph *)g;
-    if (!as_linear(&e, n, &L))
-        return 0;
-    out->rows = L.rows;
-    out->K = L.K;
-    out->N = L.N;
-    out->nnz = L.nnz;
-    out->w = L.w;
-    out->wname = L.wname;
-    return 1;
-}
-
-int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows)
-{
-    Emit e;
-    Linear L;
-    if (n->op == OP_CONV)
-        return emit_conv_weights(g, n, nnz, total, rows);
-    if (n->op != OP_GEMM && n->op != OP_MATMUL)
-        return 0;
-    memset(&e, 0, sizeof e);
-    e.g = (Graph *)g;
-    if (!as_linear(&e, n, &L))
-        return 0;
-    *nnz = L.nnz;
-    *total = L.N * L.K;
-    *rows = L.rows;
-    return 1;
-}
-
 static const char *kept(Emit *e, const Linear *L, const char *how)
 {
     return arena_printf(e->g->a, " -- %s of %s weights kept, %s", text_num(e->g->a, L->nnz), text_num(e->g->a, L->N * L->K), how);
@@ -263,7 +140,7 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
 {
     int P = e->opt->partial_sums, part = 0, i;
     int64_t j = 0, k, nwin = (L->K + WIN - 1) / WIN, wdx;
-    int per_neuron = nwin > WIN_FN_MAX, streamed = e->opt->target == TARGET_CORTEX_M;
+    int per_neuron = nwin > WIN_FN_MAX, streamed = e->g->target == TARGET_CORTEX_M;
     int calls = emit_act_is_call(n->act);
     const char *name = emit_fn_name(e, n);
     char *fn_win = arena_alloc(e->g->a, (size_t)nwin + 1);
@@ -622,9 +499,9 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
 static int emit_linear(Emit *e, const Node *n)
 {
     Linear L;
-    if (!as_linear(e, n, &L))
+    if (!linear_layer(e->g, n, &L))
         return 0;
-    switch (choose(e, n, &L)) {
+    switch (node_strategy(e->g, n, e->opt->strategy)) {
     case STRAT_UNROLLED: emit_unrolled(e, n, &L); break;
     case STRAT_LOOP: emit_loop(e, n, &L); break;
     default: emit_dense(e, n, &L); break;

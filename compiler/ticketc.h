@@ -124,6 +124,12 @@ typedef struct {
     struct Tensor *t;   /* AT_TENSOR: the value */
 } Attr;
 
+/* A layer's code form (strategy.c chooses it), and what auto optimises for
+ * (--target): a processor with caches and vector units, or a Cortex-M
+ * microcontroller (no cache, flash-bound). */
+typedef enum { STRAT_AUTO, STRAT_UNROLLED, STRAT_LOOP, STRAT_DENSE } Strategy;
+typedef enum { TARGET_HOST, TARGET_CORTEX_M } Target;
+
 typedef struct {
     OpKind op;
     char *name;         /* as in the model (may be empty) */
@@ -139,7 +145,7 @@ typedef struct {
     OpKind act;         /* OP_COUNT when none */
     float act_alpha;
     int act_node;       /* index of the fused node, for comments */
-    int strategy;       /* Strategy planned for a layer (plan_strategies), 0 = auto */
+    Strategy strategy;  /* planned for a layer with constant weights (plan_strategies), else auto */
 } Node;
 
 typedef struct {
@@ -161,6 +167,7 @@ typedef struct {
     int64_t arena_floats; /* set by plan_memory */
     int64_t arena_lower_bound;
     size_t max_bytes;   /* --max-bytes: also bounds every computed tensor */
+    Target target;      /* set once, by plan_strategies: what the emitter and its views target */
 } Graph;
 
 Graph *ir_new(Arena *a);
@@ -302,72 +309,90 @@ int fuse_activations(Graph *g);
 
 void plan_memory(Graph *g);
 
-/* ===== emit.c: the C back end ===== */
+/* ===== strategy.c: the code form of each layer, and the cost models ===== */
 
-typedef enum { STRAT_AUTO, STRAT_UNROLLED, STRAT_LOOP, STRAT_DENSE } Strategy;
-/* What auto optimises for (--target): a processor with caches and vector
- * units, or a Cortex-M microcontroller (no cache, flash-bound). */
-typedef enum { TARGET_HOST, TARGET_CORTEX_M } Target;
+/* A layer with constant weights (Gemm, MatMul, Conv) as a matrix: y[rows][N] =
+ * x[rows][K] W^T + b. A Conv's N are its output channels, K the taps of one
+ * (input channels per group x kernel), rows its output positions. */
+typedef struct {
+    int64_t rows, K, N, nnz;
+    const float *w;     /* N x K, neuron-major (Gemm's alpha folded in) */
+    const char *wname;  /* the weight tensor's name: sanitised (Gemm, MatMul), as in the model (Conv) */
+    int64_t kept_rows;  /* rows of W with a weight kept */
+    int border;         /* Conv: some output positions read padding */
+} LayerWeights;
+/* Fills L for a node with constant weights; 0 for any other node. */
+int layer_weights(const Graph *g, const Node *n, LayerWeights *L);
+
+/* A Gemm/MatMul with constant weights as the emitter writes it. */
+typedef struct {
+    int64_t rows, K, N;  /* y[rows][N] = x[rows][K] * W^T + b */
+    float *w;            /* N x K, neuron-major, alpha folded in */
+    float *b;            /* N, beta * C folded in (zeros when no C) */
+    int64_t nnz;
+    /* where the numbers come from, for --annotate */
+    const char *wname, *bname; /* sanitised tensor names (bname NULL when no C) */
+    int tb, b_bcast;           /* B stored [N][K] (transB); C broadcast over outputs */
+    float alpha, beta;
+} Linear;
+int linear_layer(const Graph *g, const Node *n, Linear *L);
+
+/* Conv output positions whose window lies inside the input along axis a: [lo, hi). */
+void conv_interior(const Window *w, int a, int64_t *lo, int64_t *hi);
+
+/* Per layer with constant weights, the strategy emit_c will use: the requested
+ * one, or with auto the fastest for the target, then the smallest where the
+ * estimated total must fit budget bytes (0: no budget). Sets g->target. */
+void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target);
+/* The strategy of a layer: planned, or (before planning) what auto would
+ * choose for g->target; STRAT_AUTO if n has no constant weights. */
+Strategy node_strategy(const Graph *g, const Node *n, Strategy requested);
+/* The rules plan_strategies applies to an N x K layer with nnz kept weights. */
+Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Target target);
+Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total);
+/* Estimated bytes of code and constants of an N x K layer with nnz kept weights (host). */
+int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz);
+const char *strategy_name(Strategy s);
+
+/* What --summary and --report show of one node. */
+typedef struct {
+    LayerWeights L;
+    int64_t total;       /* N * K */
+    int64_t macs, skipped; /* multiply-adds per inference run and skipped */
+    Strategy strategy;
+    int64_t bytes;       /* estimated bytes of code and constants, for g->target */
+    int64_t m4_flash;    /* estimated Cortex-M4 -Os flash, what make arm-size measures */
+} LayerStats;
+/* Fills s for any live node; returns 1 when it has constant weights (then every field is set). */
+int layer_stats(const Graph *g, const Node *n, LayerStats *s);
+/* Estimated Cortex-M4 RAM: the arena and the stack of <prefix>_run. */
+int64_t m4_ram(const Graph *g);
+
+/* ===== emit.c and emit_*.c: the C back end ===== */
 
 typedef struct {
     const char *prefix;
     const char *header_name;  /* file name of the .h, for the comment */
     const char *options;      /* command line as given, for the header */
-    Strategy strategy;
+    Strategy strategy;        /* as requested; plan_strategies has chosen per layer */
     int with_main;
     int max_terms;            /* terms per generated function */
     int partial_sums;         /* accumulators per neuron */
     int annotate;             /* comment each term with the weight it comes from */
     int no_fma;               /* never TC_FMA: a multiply and an add everywhere */
     const char *weights_section; /* --weights-section: ELF section of weight tables, or NULL */
-    Target target;            /* cortex-m: unrolled layers stream their weights */
 } EmitOptions;
 
+/* The C file and its header; on g->target cortex-m, unrolled layers stream their weights. */
 void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
-
-/* A layer with constant weights as the emitter sees it: y[rows][N] = x[rows][K] W^T + b. */
-typedef struct {
-    int64_t rows, K, N, nnz;
-    const float *w;     /* N x K, neuron-major (alpha folded in) */
-    const char *wname;  /* the weight tensor's name, sanitised */
-} LayerWeights;
-/* Fills L for a Gemm/MatMul with constant weights; 0 for any other node. */
-int layer_weights(const Graph *g, const Node *n, LayerWeights *L);
-/* Bytes of the narrowest unsigned type that holds max (1, 2 or 4). */
-int64_t emit_index_bytes(int64_t max);
 
 /* ===== report.c: --report, one self-contained HTML page ===== */
 
 void write_report(Graph *g, const EmitOptions *eo, Buf *html);
-/* Weights of a layer with constant weights (Gemm/MatMul), or 0 when n is not one. */
-int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows);
-/* The strategy for an N x K layer with nnz kept weights, as auto chooses it for target. */
-Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Target target);
-/* Estimated bytes of code and constants of an N x K layer with nnz kept weights. */
-int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz);
-/* Per layer with constant weights (Gemm, MatMul, Conv), the strategy emit_c
- * will use (n->strategy): the requested one, or with auto the fastest for the
- * target, then the smallest where the estimated total must fit budget bytes
- * (0: no budget). */
-void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target);
-/* The strategy of a layer (planned, or by density), STRAT_AUTO if n is none. */
-Strategy node_strategy(const Graph *g, const Node *n, Strategy requested);
-/* The same for a Conv (emit_conv.c): its unrolled code is a loop body, so it pays longer.
- * Conv has no loop strategy: loop asks for the smaller of unrolled and dense. */
-Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total);
-int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total);
-/* A Conv with constant weights as a layer: N output channels, K = taps per
- * output channel (input channels per group x kernel), rows = output
- * positions, w the weight tensor [N][K] (its own name, unsanitised). */
-int conv_layer_weights(const Graph *g, const Node *n, LayerWeights *L);
-const char *strategy_name(Strategy s);
 
 /* ===== summary.c: per-layer report ===== */
 
-void print_summary(const Graph *g, Strategy s, Target target, FILE *f);
-/* Estimated Cortex-M4 -Os flash of an unrolled layer of N neurons and nnz
- * kept weights: literals, or (target cortex-m) streamed weights. */
-int64_t m4_unrolled_flash(int64_t N, int64_t nnz, Target target);
+void print_summary(const Graph *g, FILE *f);
 
 /* ===== sha256.c ===== */
 
