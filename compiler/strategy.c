@@ -185,13 +185,14 @@ static int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total)
 
 /*
  * Cortex-M4F, arm-none-eabi-gcc 12 -Os: bytes of flash, fitted to the
- * example tickets (make arm-size compares this with the real object).
- * Unrolled with literals: per kept weight a VLDR of x (at an immediate
- * offset from its input window), a literal-pool load of the weight and a
- * VFMA/VMUL, plus its 4-byte literal: 16 bytes. Streamed (--target
- * cortex-m): the VLDR of x, the VFMA and the weight in its table, with one
- * VLDMIA per 8 weights: 12.5. Per neuron the sum, bias, activation and
- * store. Dense: the weight and bias tables plus a loop nest.
+ * example tickets (make arm-size compares the total with the real object,
+ * bench/arm_layers.sh each layer). Unrolled linear layer with literals: per
+ * kept weight a VLDR of x (at an immediate offset from its input window), a
+ * literal-pool load of the weight and a VFMA/VMUL, plus its 4-byte literal:
+ * 16 bytes. Streamed (--target cortex-m): the VLDR of x, the VFMA and the
+ * weight in its table, with one VLDMIA per 8 weights: 12.5. Per neuron the
+ * sum, bias, activation and store. Dense: the weight and bias tables plus a
+ * loop nest. Loop: its tables, as on the host.
  */
 enum {
     M4_BYTES_PER_TERM = 16,
@@ -203,6 +204,27 @@ enum {
     M4_STACK_BYTES = 64       /* <prefix>_run and one node function */
 };
 
+/*
+ * A Conv on Cortex-M4 (no vector unit: the plain C loop of emit_conv.c),
+ * measured with bench/arm_layers.sh on the conv tickets and the run tests'
+ * Conv models. Unrolled: per kept tap a VLDR of p[off], a literal load and a
+ * VFMA plus the literal, 17 bytes; per output channel its row and position
+ * loops, the sum and the store, 64 bytes (24 for a channel without weights:
+ * one constant loop). With border positions, besides: the tap table (16
+ * bytes a tap: c, dh, dw, w), start and bias tables, the checked function,
+ * and per channel the loops that call it. Dense: the weight and bias tables,
+ * the tap ranges and the loop nest.
+ */
+enum {
+    M4_CONV_BYTES_PER_TAP = 17,
+    M4_CONV_BYTES_PER_CHANNEL = 64,
+    M4_CONV_BYTES_PER_EMPTY_CHANNEL = 24,
+    M4_CONV_BORDER_BYTES_PER_TAP = 16,
+    M4_CONV_BORDER_BYTES_PER_CHANNEL = 98, /* 90 of loops, 8 of tables */
+    M4_CONV_BORDER_FN = 150,
+    M4_CONV_DENSE_CODE = 340
+};
+
 static int64_t m4_unrolled_flash(int64_t N, int64_t nnz, Target target)
 {
     if (target == TARGET_CORTEX_M)
@@ -210,9 +232,29 @@ static int64_t m4_unrolled_flash(int64_t N, int64_t nnz, Target target)
     return M4_BYTES_PER_TERM * nnz + M4_BYTES_PER_NEURON * N;
 }
 
-/* Cortex-M4 flash of a layer of the given shape under strategy st. */
-static int64_t m4_layer_flash(const LayerWeights *L, Strategy st, Target target)
+static int64_t m4_conv_flash(const LayerWeights *L, Strategy st)
 {
+    int64_t b;
+    if (st != STRAT_UNROLLED)
+        return 4 * (L->N * L->K + L->N) + M4_CONV_DENSE_CODE;
+    b = M4_CONV_BYTES_PER_TAP * L->nnz + M4_CONV_BYTES_PER_CHANNEL * L->kept_rows +
+        M4_CONV_BYTES_PER_EMPTY_CHANNEL * (L->N - L->kept_rows);
+    if (L->border)
+        b += M4_CONV_BORDER_BYTES_PER_TAP * L->nnz + M4_CONV_BORDER_BYTES_PER_CHANNEL * L->kept_rows + M4_CONV_BORDER_FN;
+    return b;
+}
+
+/*
+ * Cortex-M4 flash of layer n under strategy st, for code made for target.
+ * For the host target this stays the estimate --summary has always printed
+ * (a Conv taken as a linear layer, a loop as unrolled).
+ */
+static int64_t m4_layer_flash(const Node *n, const LayerWeights *L, Strategy st, Target target)
+{
+    if (target == TARGET_CORTEX_M && n->op == OP_CONV)
+        return m4_conv_flash(L, st);
+    if (target == TARGET_CORTEX_M && st == STRAT_LOOP)
+        return strategy_bytes(STRAT_LOOP, L->N, L->K, L->nnz);
     if (st == STRAT_DENSE)
         return 4 * (L->N * L->K + L->N) + M4_BYTES_DENSE_LOOP;
     return m4_unrolled_flash(L->N, L->nnz, target);
@@ -223,10 +265,13 @@ int64_t m4_ram(const Graph *g)
     return g->arena_floats * 4 + M4_STACK_BYTES;
 }
 
-/* A layer's estimated bytes under strategy s, by the model of g->target. */
+/* A layer's estimated bytes under strategy s, by the model of g->target:
+ * host bytes, or on Cortex-M its flash, so that --summary's rows add up to
+ * its flash line. */
 static int64_t layer_bytes(const Graph *g, const Node *n, const LayerWeights *L, Strategy s)
 {
-    (void)g;
+    if (g->target == TARGET_CORTEX_M)
+        return m4_layer_flash(n, L, s, g->target);
     return n->op == OP_CONV ? conv_strategy_bytes(s, L->nnz, L->N * L->K) : strategy_bytes(s, L->N, L->K, L->nnz);
 }
 
@@ -256,6 +301,19 @@ Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Targ
      * it was still a little faster than dense and 40% of its size.
      */
     return density <= 0.12 ? STRAT_UNROLLED : STRAT_DENSE;
+}
+
+/*
+ * Conv has no loop strategy: loop asks for the smaller of unrolled and
+ * dense. On Cortex-M, auto takes unrolled (the faster: no cache to miss)
+ * only where it is no larger than dense: flash is the budget there.
+ */
+static Strategy choose_conv(Strategy requested, const LayerWeights *L, Target target)
+{
+    int64_t total = L->N * L->K;
+    if (target == TARGET_CORTEX_M && (requested == STRAT_AUTO || requested == STRAT_LOOP))
+        return m4_conv_flash(L, STRAT_UNROLLED) <= m4_conv_flash(L, STRAT_DENSE) ? STRAT_UNROLLED : STRAT_DENSE;
+    return emit_choose_conv(requested, L->nnz, total);
 }
 
 /* Conv has no loop strategy: loop asks for the smaller of unrolled and dense. */
@@ -288,7 +346,7 @@ const char *strategy_name(Strategy s)
 static Strategy choose(const Node *n, const LayerWeights *L, Strategy requested, Target target)
 {
     if (n->op == OP_CONV)
-        return emit_choose_conv(requested, L->nnz, L->N * L->K);
+        return choose_conv(requested, L, target);
     return emit_choose(requested, L->N, L->K, L->nnz, target);
 }
 
@@ -371,6 +429,6 @@ int layer_stats(const Graph *g, const Node *n, LayerStats *s)
     s->skipped = s->L.rows * (s->total - s->L.nnz);
     s->strategy = node_strategy(g, n, STRAT_AUTO);
     s->bytes = layer_bytes(g, n, &s->L, s->strategy);
-    s->m4_flash = m4_layer_flash(&s->L, s->strategy, g->target);
+    s->m4_flash = m4_layer_flash(n, &s->L, s->strategy, g->target);
     return 1;
 }

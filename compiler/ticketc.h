@@ -2,8 +2,15 @@
  * ticketc.h - the IR and the API of every stage, one section per .c file.
  *
  * The pipeline (see main.c):
- *   onnx_load -> apply_masks -> infer_shapes -> fold_constants
- *   -> remove_dead -> fuse_activations -> plan_memory -> emit_c
+ *   onnx_load | dsl_load -> apply_masks -> infer_shapes -> fold_constants
+ *   -> fold_batchnorm -> [prune_magnitude] -> remove_dead -> fuse_activations
+ *   -> plan_memory -> plan_strategies -> emit_c | print_summary | write_report
+ * The back end: plan_strategies (strategy.c) chooses each layer's code form
+ * and sets the target; emit_c (emit.c) hands each node to its op's
+ * emit_<class> in emit_linear.c, emit_conv.c or emit_ops.c, which print
+ * through emit_frame.c (emit.h is their internal header); summary.c and
+ * report.c read the same choice through layer_stats. text.c makes names and
+ * numbers safe to print for every file.
  */
 #ifndef TICKETC_H
 #define TICKETC_H
