@@ -213,32 +213,44 @@ static void emit_main(Emit *e)
     emit_line(e, " */");
     emit_line(e, "static int tc_read(float *p, size_t n, int first)");
     emit_line(e, "{");
-    emit_line(e, "    size_t got = fread(p, sizeof *p, n, stdin);");
+    e->indent++;
+    emit_line(e, "size_t got = fread(p, sizeof *p, n, stdin);");
     emit_blank(e);
-    emit_line(e, "    if (got == n)");
-    emit_line(e, "        return 1;");
-    emit_line(e, "    if (got == 0 && first && feof(stdin))");
-    emit_line(e, "        return 0;");
-    emit_line(e, "    fprintf(stderr, \"%s: short read: expected %%lu floats, got %%lu\\n\", (unsigned long)n, (unsigned long)got);",
+    emit_line(e, "if (got == n)");
+    e->indent++;
+    emit_line(e, "return 1;");
+    e->indent--;
+    emit_line(e, "if (got == 0 && first && feof(stdin))");
+    e->indent++;
+    emit_line(e, "return 0;");
+    e->indent--;
+    emit_line(e, "fprintf(stderr, \"%s: short read: expected %%lu floats, got %%lu\\n\", (unsigned long)n, (unsigned long)got);",
               e->opt->prefix);
-    emit_line(e, "    exit(1);");
+    emit_line(e, "exit(1);");
+    e->indent--;
     emit_line(e, "}");
     emit_blank(e);
     emit_line(e, "int main(int argc, char **argv)");
     emit_line(e, "{");
+    e->indent++;
     for (k = 0; k < g->n_inputs; k++)
-        emit_line(e, "    static float in%d[%lld];", k, (long long)ir_numel(&g->t[g->inputs[k]]));
+        emit_line(e, "static float in%d[%lld];", k, (long long)ir_numel(&g->t[g->inputs[k]]));
     for (k = 0; k < g->n_outputs; k++)
-        emit_line(e, "    static float out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
-    emit_line(e, "    long reps = 1, r;");
+        emit_line(e, "static float out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
+    emit_line(e, "long reps = 1, r;");
     emit_blank(e);
-    emit_line(e, "    if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
-    emit_line(e, "        reps = strtol(argv[2], NULL, 10);");
-    emit_line(e, "    if (reps < 1 || (argc != 1 && argc != 3)) {");
-    emit_line(e, "        fprintf(stderr, \"usage: %%s [-r REPEATS] < inputs.f32 > outputs.f32\\n\", argv[0]);");
-    emit_line(e, "        return 2;");
-    emit_line(e, "    }");
-    emit_line(e, "    while (tc_read(in0, %lld, 1)) {", (long long)ir_numel(&g->t[g->inputs[0]]));
+    emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
+    e->indent++;
+    emit_line(e, "reps = strtol(argv[2], NULL, 10);");
+    e->indent--;
+    emit_line(e, "if (reps < 1 || (argc != 1 && argc != 3)) {");
+    e->indent++;
+    emit_line(e, "fprintf(stderr, \"usage: %%s [-r REPEATS] < inputs.f32 > outputs.f32\\n\", argv[0]);");
+    emit_line(e, "return 2;");
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "while (tc_read(in0, %lld, 1)) {", (long long)ir_numel(&g->t[g->inputs[0]]));
+    e->indent--;
     for (k = 1; k < g->n_inputs; k++)
         emit_line(e, "        tc_read(in%d, %lld, 0);", k, (long long)ir_numel(&g->t[g->inputs[k]]));
     {
@@ -247,17 +259,25 @@ static void emit_main(Emit *e)
             buf_printf(&args, "%sin%d", k ? ", " : "", k);
         for (k = 0; k < g->n_outputs; k++)
             buf_printf(&args, ", out%d", k);
-        emit_line(e, "        for (r = 0; r < reps; r++)");
-        emit_line(e, "            %s_run(%s);", e->opt->prefix, args.p);
+        e->indent += 2;
+        emit_line(e, "for (r = 0; r < reps; r++)");
+        e->indent++;
+        emit_line(e, "%s_run(%s);", e->opt->prefix, args.p);
+        e->indent -= 3;
         buf_free(&args);
     }
     for (k = 0; k < g->n_outputs; k++) {
-        emit_line(e, "        if (fwrite(out%d, sizeof(float), %lld, stdout) != %lld)", k,
+        e->indent += 2;
+        emit_line(e, "if (fwrite(out%d, sizeof(float), %lld, stdout) != %lld)", k,
                   (long long)ir_numel(&g->t[g->outputs[k]]), (long long)ir_numel(&g->t[g->outputs[k]]));
-        emit_line(e, "            return 1;");
+        e->indent++;
+        emit_line(e, "return 1;");
+        e->indent -= 3;
     }
-    emit_line(e, "    }");
-    emit_line(e, "    return fflush(stdout) == 0 ? 0 : 1;");
+    e->indent++;
+    emit_line(e, "}");
+    emit_line(e, "return fflush(stdout) == 0 ? 0 : 1;");
+    e->indent--;
     emit_line(e, "}");
 }
 
@@ -350,16 +370,22 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
             e.out = &e.run;
             e.indent = 1;
             emit_line(&e, "{");
-            emit_line(&e, "    int i;");
+            e.indent++;
+            emit_line(&e, "int i;");
             emit_blank(&e);
-            emit_line(&e, "    for (i = 0; i < %lld; i++) /* '%s' */", (long long)ir_numel(t), text_comment(g->a, t->name));
+            emit_line(&e, "for (i = 0; i < %lld; i++) /* '%s' */", (long long)ir_numel(t), text_comment(g->a, t->name));
+            e.indent--;
             if (ir_is_const(t)) {
                 Node fake;
                 memset(&fake, 0, sizeof fake);
                 fake.name = t->name;
-                emit_line(&e, "        out%d[i] = %s[i];", k, emit_const_table(&e, &fake, g->outputs[k]));
+                e.indent += 2;
+                emit_line(&e, "out%d[i] = %s[i];", k, emit_const_table(&e, &fake, g->outputs[k]));
+                e.indent -= 2;
             } else {
-                emit_line(&e, "        out%d[i] = in%d[i];", k, t->input_index);
+                e.indent += 2;
+                emit_line(&e, "out%d[i] = in%d[i];", k, t->input_index);
+                e.indent -= 2;
             }
             emit_line(&e, "}");
         } else if (t->dtype != DT_FLOAT) {

@@ -42,7 +42,9 @@ static void int_table(Emit *e, const char *name, const int64_t *v, int64_t count
         int64_t j;
         for (j = i; j < count && j < i + 16; j++)
             buf_printf(&row, "%s%lld,", j > i ? " " : "", (long long)v[j]);
-        emit_line(e, "    %s", row.p);
+        e->indent++;
+        emit_line(e, "%s", row.p);
+        e->indent--;
         buf_free(&row);
     }
     if (!count)
@@ -60,7 +62,9 @@ static void float_table(Emit *e, const Node *n, const char *name, const float *v
         int64_t j;
         for (j = i; j < count && j < i + 8; j++)
             buf_printf(&row, "%s%s,", j > i ? " " : "", emit_lit(e, n, v[j]));
-        emit_line(e, "    %s", row.p);
+        e->indent++;
+        emit_line(e, "%s", row.p);
+        e->indent--;
         buf_free(&row);
     }
     if (!count)
@@ -218,8 +222,10 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                         float v = ci->wt[widx(ci, m, c, kh, kw)];
                         if (v == 0.0f)
                             continue;
-                        emit_line(e, "    {%lld, %lld, %lld, %s},", (long long)(m / ci->mg * ci->cg + c), (long long)(kh * w->d[0]),
+                        e->indent++;
+                        emit_line(e, "{%lld, %lld, %lld, %s},", (long long)(m / ci->mg * ci->cg + c), (long long)(kh * w->d[0]),
                                   (long long)(kw * w->d[1]), emit_lit(e, n, v));
+                        e->indent--;
                         t++;
                     }
         }
@@ -235,19 +241,24 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         emit_line(e, "/* node %d: one border output of channel m, bounds checked, activation applied */", n->index);
         emit_line(e, "static TC_NOLIB float %s_border(const float *x, int m, int oh, int ow)", name);
         emit_line(e, "{");
-        emit_line(e, "    const int ih = oh * %lld - %lld, iw = ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
+        e->indent++;
+        emit_line(e, "const int ih = oh * %lld - %lld, iw = ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
                   (long long)w->s[1], (long long)w->pb[1]);
-        emit_line(e, "    float s = %s;", ci->bias ? fmt(e, "%s_b[m]", name) : "0.0f");
-        emit_line(e, "    int t;");
+        emit_line(e, "float s = %s;", ci->bias ? fmt(e, "%s_b[m]", name) : "0.0f");
+        emit_line(e, "int t;");
         emit_blank(e);
-        emit_line(e, "    for (t = %s_start[m]; t < %s_start[m + 1]; t++) {", name, name);
-        emit_line(e, "        const int h = ih + %s_taps[t].dh, v = iw + %s_taps[t].dw;", name, name);
+        emit_line(e, "for (t = %s_start[m]; t < %s_start[m + 1]; t++) {", name, name);
+        e->indent++;
+        emit_line(e, "const int h = ih + %s_taps[t].dh, v = iw + %s_taps[t].dw;", name, name);
         emit_blank(e);
-        emit_line(e, "        if (h >= 0 && h < %lld && v >= 0 && v < %lld)", (long long)H, (long long)W);
-        emit_line(e, "            s += x[%s_taps[t].c * %lld + h * %lld + v] * %s_taps[t].w;", name, (long long)plane, (long long)W,
+        emit_line(e, "if (h >= 0 && h < %lld && v >= 0 && v < %lld)", (long long)H, (long long)W);
+        e->indent++;
+        emit_line(e, "s += x[%s_taps[t].c * %lld + h * %lld + v] * %s_taps[t].w;", name, (long long)plane, (long long)W,
                   name);
-        emit_line(e, "    }");
-        emit_line(e, "    return %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
+        e->indent -= 2;
+        emit_line(e, "}");
+        emit_line(e, "return %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
+        e->indent--;
         emit_line(e, "}");
         emit_blank(e);
     }
@@ -285,7 +296,9 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                 float v = n->act != OP_COUNT ? interp_act(n->act, n->act_alpha, b) : b;
                 emit_line(e, "/* channel %lld: no weights kept */", (long long)m);
                 emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)(OH * OW));
-                emit_line(e, "    y[%lld + ow] = %s;", (long long)(m * OH * OW), emit_lit(e, n, v));
+                e->indent++;
+                emit_line(e, "y[%lld + ow] = %s;", (long long)(m * OH * OW), emit_lit(e, n, v));
+                e->indent--;
                 emit_line(e, "(void)oh;");
                 emit_line(e, "(void)x;");
                 m++;
@@ -300,22 +313,32 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
             if (border) {
                 if (h0 < h1) {
                     emit_line(e, "if (oh < %lld || oh >= %lld) {", (long long)h0, (long long)h1);
-                    emit_line(e, "    for (ow = 0; ow < %lld; ow++)", (long long)OW);
-                    emit_line(e, "        yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
-                    emit_line(e, "    continue;");
+                    e->indent++;
+                    emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)OW);
+                    e->indent++;
+                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    e->indent--;
+                    emit_line(e, "continue;");
+                    e->indent--;
                     emit_line(e, "}");
                 } else {
                     emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)OW);
-                    emit_line(e, "    yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    e->indent++;
+                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    e->indent--;
                     emit_line(e, "continue;");
                 }
                 if (w0 > 0) {
                     emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)w0);
-                    emit_line(e, "    yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    e->indent++;
+                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    e->indent--;
                 }
                 if (w1 < OW) {
                     emit_line(e, "for (ow = %lld; ow < %lld; ow++)", (long long)w1, (long long)OW);
-                    emit_line(e, "    yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    e->indent++;
+                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    e->indent--;
                 }
             }
             if (h0 < h1 && w0 < w1) {
@@ -337,7 +360,9 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                     emit_line(e, "tc_vf %s;", conv_sums(cnt, P));
                     emit_blank(e);
                     emit_line(e, "if (ow > %lld - TC_VW)", (long long)w1);
-                    emit_line(e, "    ow = %lld - TC_VW;", (long long)w1);
+                    e->indent++;
+                    emit_line(e, "ow = %lld - TC_VW;", (long long)w1);
+                    e->indent--;
                     conv_taps(e, n, ci, m, c0, W, plane, wname, rank1d, 1, P, b);
                     if (n->act == OP_RELU) {
                         /* s < 0 ? 0 : s on every lane, by its mask: keeps -0 and NaN as the plain loop does */
@@ -347,7 +372,9 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                         emit_line(e, "*(tc_vfu *)(yr + ow) = s;");
                         if (n->act != OP_COUNT) {
                             emit_line(e, "for (i = 0; i < TC_VW; i++)");
-                            emit_line(e, "    yr[ow + i] = %s;", emit_act(e, n, n->act, n->act_alpha, "yr[ow + i]"));
+                            e->indent++;
+                            emit_line(e, "yr[ow + i] = %s;", emit_act(e, n, n->act, n->act_alpha, "yr[ow + i]"));
+                            e->indent--;
                         }
                     }
                     e->indent--;
@@ -432,36 +459,48 @@ static void emit_conv_dense(Emit *e, const Node *n, const ConvInfo *ci)
     emit_line(e, "int b, m, c, kh, kw, oh, ow;");
     emit_blank(e);
     emit_line(e, "for (b = 0; b < %lld; b++)", (long long)w->batch);
-    emit_line(e, "    for (m = 0; m < %lld; m++) {", (long long)w->m);
-    e->indent += 2;
+    e->indent++;
+    emit_line(e, "for (m = 0; m < %lld; m++) {", (long long)w->m);
+    e->indent++;
     emit_line(e, "const float *xb = %s + (b * %lld + m / %lld * %lld) * %lld;", emit_operand(e, n, 0), (long long)w->c, (long long)ci->mg,
               (long long)ci->cg, (long long)(H * W));
     emit_line(e, "float *ym = y + (b * %lld + m) * %lld;", (long long)w->m, (long long)(OH * OW));
     emit_blank(e);
     emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)(OH * OW));
-    emit_line(e, "    ym[oh] = %s;", bias);
+    e->indent++;
+    emit_line(e, "ym[oh] = %s;", bias);
+    e->indent--;
     emit_line(e, "for (c = 0; c < %lld; c++)", (long long)ci->cg);
-    emit_line(e, "    for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
-    emit_line(e, "        for (kw = 0; kw < %lld; kw++) {", (long long)w->k[1]);
-    e->indent += 3;
+    e->indent++;
+    emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
+    e->indent++;
+    emit_line(e, "for (kw = 0; kw < %lld; kw++) {", (long long)w->k[1]);
+    e->indent++;
     emit_line(e, "const float wv = %s[((m * %lld + c) * %lld + kh) * %lld + kw];", wt, (long long)ci->cg, (long long)w->k[0],
               (long long)w->k[1]);
     emit_blank(e);
     emit_line(e, "for (oh = %s_hlo[kh]; oh < %s_hhi[kh]; oh++) {", name, name);
-    emit_line(e, "    const int r = c * %lld + (oh * %lld - %lld + kh * %lld) * %lld - %lld + kw * %lld;", (long long)(H * W),
+    e->indent++;
+    emit_line(e, "const int r = c * %lld + (oh * %lld - %lld + kh * %lld) * %lld - %lld + kw * %lld;", (long long)(H * W),
               (long long)w->s[0], (long long)w->pb[0], (long long)w->d[0], (long long)W, (long long)w->pb[1], (long long)w->d[1]);
     emit_blank(e);
-    emit_line(e, "    for (ow = %s_wlo[kw]; ow < %s_whi[kw]; ow++)", name, name);
-    emit_line(e, "        ym[oh * %lld + ow] += wv * xb[r + ow * %lld];", (long long)OW, (long long)w->s[1]);
+    emit_line(e, "for (ow = %s_wlo[kw]; ow < %s_whi[kw]; ow++)", name, name);
+    e->indent++;
+    emit_line(e, "ym[oh * %lld + ow] += wv * xb[r + ow * %lld];", (long long)OW, (long long)w->s[1]);
+    e->indent -= 2;
     emit_line(e, "}");
-    e->indent -= 3;
-    emit_line(e, "        }");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
     if (n->act != OP_COUNT) {
         emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)(OH * OW));
-        emit_line(e, "    ym[oh] = %s;", emit_act(e, n, n->act, n->act_alpha, "ym[oh]"));
+        e->indent++;
+        emit_line(e, "ym[oh] = %s;", emit_act(e, n, n->act, n->act_alpha, "ym[oh]"));
+        e->indent--;
     }
-    e->indent -= 2;
-    emit_line(e, "    }");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
     emit_end_fn(e);
 }
 
@@ -501,35 +540,52 @@ void emit_convtranspose(Emit *e, const Node *n)
     emit_line(e, "int b, m, c, ih, iw, mo, kh, kw, i;");
     emit_blank(e);
     emit_line(e, "for (b = 0; b < %lld; b++)", (long long)w.batch);
-    emit_line(e, "    for (m = 0; m < %lld; m++)", (long long)w.m);
-    emit_line(e, "        for (i = 0; i < %lld; i++)", (long long)plane);
-    emit_line(e, "            y[(b * %lld + m) * %lld + i] = %s;", (long long)w.m, (long long)plane, bias);
+    e->indent++;
+    emit_line(e, "for (m = 0; m < %lld; m++)", (long long)w.m);
+    e->indent++;
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)plane);
+    e->indent++;
+    emit_line(e, "y[(b * %lld + m) * %lld + i] = %s;", (long long)w.m, (long long)plane, bias);
+    e->indent -= 3;
     emit_line(e, "for (b = 0; b < %lld; b++)", (long long)w.batch);
-    emit_line(e, "    for (c = 0; c < %lld; c++)", (long long)w.c);
-    emit_line(e, "        for (ih = 0; ih < %lld; ih++)", (long long)w.in[0]);
-    emit_line(e, "            for (iw = 0; iw < %lld; iw++) {", (long long)w.in[1]);
-    e->indent += 4;
+    e->indent++;
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)w.c);
+    e->indent++;
+    emit_line(e, "for (ih = 0; ih < %lld; ih++)", (long long)w.in[0]);
+    e->indent++;
+    emit_line(e, "for (iw = 0; iw < %lld; iw++) {", (long long)w.in[1]);
+    e->indent++;
     emit_line(e, "const float xv = %s[((b * %lld + c) * %lld + ih) * %lld + iw];", emit_operand(e, n, 0), (long long)w.c, (long long)w.in[0],
               (long long)w.in[1]);
     emit_blank(e);
     emit_line(e, "for (mo = 0; mo < %lld; mo++)", (long long)mg);
-    emit_line(e, "    for (kh = 0; kh < %lld; kh++) {", (long long)w.k[0]);
-    emit_line(e, "        const int oh = %s;", win(e, "ih", w.s[0], w.pb[0], "kh", w.d[0]));
+    e->indent++;
+    emit_line(e, "for (kh = 0; kh < %lld; kh++) {", (long long)w.k[0]);
+    e->indent++;
+    emit_line(e, "const int oh = %s;", win(e, "ih", w.s[0], w.pb[0], "kh", w.d[0]));
     emit_blank(e);
-    emit_line(e, "        if (oh < 0 || oh >= %lld)", (long long)w.out[0]);
-    emit_line(e, "            continue;");
-    emit_line(e, "        for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
-    emit_line(e, "            const int ow = %s;", win(e, "iw", w.s[1], w.pb[1], "kw", w.d[1]));
+    emit_line(e, "if (oh < 0 || oh >= %lld)", (long long)w.out[0]);
+    e->indent++;
+    emit_line(e, "continue;");
+    e->indent--;
+    emit_line(e, "for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
+    e->indent++;
+    emit_line(e, "const int ow = %s;", win(e, "iw", w.s[1], w.pb[1], "kw", w.d[1]));
     emit_blank(e);
-    emit_line(e, "            if (ow >= 0 && ow < %lld)", (long long)w.out[1]);
-    emit_line(e, "                y[((b * %lld + c / %lld * %lld + mo) * %lld + oh) * %lld + ow] +=", (long long)w.m, (long long)cg,
+    emit_line(e, "if (ow >= 0 && ow < %lld)", (long long)w.out[1]);
+    e->indent++;
+    emit_line(e, "y[((b * %lld + c / %lld * %lld + mo) * %lld + oh) * %lld + ow] +=", (long long)w.m, (long long)cg,
               (long long)mg, (long long)w.out[0], (long long)w.out[1]);
-    emit_line(e, "                    xv * %s[((c * %lld + mo) * %lld + kh) * %lld + kw];", wt, (long long)mg, (long long)w.k[0],
+    e->indent++;
+    emit_line(e, "xv * %s[((c * %lld + mo) * %lld + kh) * %lld + kw];", wt, (long long)mg, (long long)w.k[0],
               (long long)w.k[1]);
-    emit_line(e, "        }");
-    emit_line(e, "    }");
-    e->indent -= 4;
-    emit_line(e, "            }");
+    e->indent -= 3;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
+    emit_line(e, "}");
+    e->indent -= 3;
     emit_end_fn(e);
 }
 
@@ -575,31 +631,41 @@ void emit_pool(Emit *e, const Node *n)
     emit_line(e, "int i, oh, ow, kh, kw;");
     emit_blank(e);
     emit_line(e, "for (i = 0; i < %lld; i++)", (long long)(w.batch * w.c));
-    emit_line(e, "    for (oh = 0; oh < %lld; oh++)", (long long)w.out[0]);
-    emit_line(e, "        for (ow = 0; ow < %lld; ow++) {", (long long)w.out[1]);
-    e->indent += 3;
+    e->indent++;
+    emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)w.out[0]);
+    e->indent++;
+    emit_line(e, "for (ow = 0; ow < %lld; ow++) {", (long long)w.out[1]);
+    e->indent++;
     emit_line(e, "const float *xc = %s + i * %lld;", emit_operand(e, n, 0), (long long)(w.in[0] * w.in[1]));
     emit_line(e, "float s = 0.0f;");
     emit_line(e, "int any = 0;");
     emit_blank(e);
     emit_line(e, "for (kh = 0; kh < %lld; kh++) {", (long long)w.k[0]);
-    emit_line(e, "    const int ih = %s;", win(e, "oh", w.s[0], w.pb[0], "kh", w.d[0]));
+    e->indent++;
+    emit_line(e, "const int ih = %s;", win(e, "oh", w.s[0], w.pb[0], "kh", w.d[0]));
     emit_blank(e);
-    emit_line(e, "    if (ih < 0 || ih >= %lld)", (long long)w.in[0]);
-    emit_line(e, "        continue;");
-    emit_line(e, "    for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
-    emit_line(e, "        const int iw = %s;", win(e, "ow", w.s[1], w.pb[1], "kw", w.d[1]));
+    emit_line(e, "if (ih < 0 || ih >= %lld)", (long long)w.in[0]);
+    e->indent++;
+    emit_line(e, "continue;");
+    e->indent--;
+    emit_line(e, "for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
+    e->indent++;
+    emit_line(e, "const int iw = %s;", win(e, "ow", w.s[1], w.pb[1], "kw", w.d[1]));
     emit_blank(e);
-    emit_line(e, "        if (iw >= 0 && iw < %lld) {", (long long)w.in[1]);
-    emit_line(e, "            const float v = xc[ih * %lld + iw];", (long long)w.in[1]);
+    emit_line(e, "if (iw >= 0 && iw < %lld) {", (long long)w.in[1]);
+    e->indent++;
+    emit_line(e, "const float v = xc[ih * %lld + iw];", (long long)w.in[1]);
     emit_blank(e);
     if (avg)
-        emit_line(e, "            s += v;");
+        emit_line(e, "s += v;");
     else
-        emit_line(e, "            s = !any || v > s ? v : s;");
-    emit_line(e, "            any = 1;");
-    emit_line(e, "        }");
-    emit_line(e, "    }");
+        emit_line(e, "s = !any || v > s ? v : s;");
+    emit_line(e, "any = 1;");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
     emit_line(e, "}");
     if (avg)
         emit_line(e, "y[(i * %lld + oh) * %lld + ow] = s / (float)(%s_hcnt[oh] * %s_wcnt[ow]);", (long long)w.out[0],
@@ -608,8 +674,9 @@ void emit_pool(Emit *e, const Node *n)
         emit_line(e, "y[(i * %lld + oh) * %lld + ow] = s;", (long long)w.out[0], (long long)w.out[1]);
     if (avg)
         emit_line(e, "(void)any;");
-    e->indent -= 3;
-    emit_line(e, "        }");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
     emit_end_fn(e);
 }
 
@@ -622,10 +689,12 @@ void emit_globalpool(Emit *e, const Node *n)
     emit_line(e, "int i, j;");
     emit_blank(e);
     emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)bc);
-    emit_line(e, "    const float *xc = %s + i * %lld;", emit_operand(e, n, 0), (long long)plane);
-    emit_line(e, "    float s = xc[0];");
+    e->indent++;
+    emit_line(e, "const float *xc = %s + i * %lld;", emit_operand(e, n, 0), (long long)plane);
+    emit_line(e, "float s = xc[0];");
     emit_blank(e);
-    emit_line(e, "    for (j = 1; j < %lld; j++)", (long long)plane);
+    emit_line(e, "for (j = 1; j < %lld; j++)", (long long)plane);
+    e->indent--;
     emit_line(e, mx ? "        s = xc[j] > s ? xc[j] : s;" : "        s += xc[j];");
     emit_line(e, mx ? "    y[i] = s;" : "    y[i] = s / %s;", emit_lit(e, n, (float)plane));
     emit_line(e, "}");
@@ -653,16 +722,21 @@ void emit_batchnorm(Emit *e, const Node *n)
             emit_line(e, "int b, c, i;");
             emit_blank(e);
             emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)C);
-            emit_line(e, "    const float a = %s[c] / tc_sqrtf(%s[c] + %s);", emit_operand(e, n, 1), emit_operand(e, n, 4),
+            e->indent++;
+            emit_line(e, "const float a = %s[c] / tc_sqrtf(%s[c] + %s);", emit_operand(e, n, 1), emit_operand(e, n, 4),
                       emit_lit(e, n, (float)eps));
-            emit_line(e, "    const float s = %s[c] - %s[c] * a;", emit_operand(e, n, 2), emit_operand(e, n, 3));
+            emit_line(e, "const float s = %s[c] - %s[c] * a;", emit_operand(e, n, 2), emit_operand(e, n, 3));
             emit_blank(e);
-            emit_line(e, "    for (b = 0; b < %lld; b++)", (long long)x->dims[0]);
-            emit_line(e, "        for (i = 0; i < %lld; i++) {", (long long)plane);
-            emit_line(e, "            const int o = (b * %lld + c) * %lld + i;", (long long)C, (long long)plane);
+            emit_line(e, "for (b = 0; b < %lld; b++)", (long long)x->dims[0]);
+            e->indent++;
+            emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)plane);
+            e->indent++;
+            emit_line(e, "const int o = (b * %lld + c) * %lld + i;", (long long)C, (long long)plane);
             emit_blank(e);
-            emit_line(e, "            y[o] = %s;", emit_act(e, n, n->act, n->act_alpha, fmt(e, "%s[o] * a + s", emit_operand(e, n, 0))));
-            emit_line(e, "        }");
+            emit_line(e, "y[o] = %s;", emit_act(e, n, n->act, n->act_alpha, fmt(e, "%s[o] * a + s", emit_operand(e, n, 0))));
+            e->indent--;
+            emit_line(e, "}");
+            e->indent -= 2;
             emit_line(e, "}");
             emit_end_fn(e);
             return;
@@ -681,12 +755,17 @@ void emit_batchnorm(Emit *e, const Node *n)
     emit_line(e, "int b, c, i;");
     emit_blank(e);
     emit_line(e, "for (b = 0; b < %lld; b++)", (long long)x->dims[0]);
-    emit_line(e, "    for (c = 0; c < %lld; c++)", (long long)C);
-    emit_line(e, "        for (i = 0; i < %lld; i++) {", (long long)plane);
-    emit_line(e, "            const int o = (b * %lld + c) * %lld + i;", (long long)C, (long long)plane);
+    e->indent++;
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)C);
+    e->indent++;
+    emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)plane);
+    e->indent++;
+    emit_line(e, "const int o = (b * %lld + c) * %lld + i;", (long long)C, (long long)plane);
     emit_blank(e);
-    emit_line(e, "            y[o] = %s;", emit_act(e, n, n->act, n->act_alpha, fmt(e, "%s[o] * %s_a[c] + %s_s[c]", emit_operand(e, n, 0), name, name)));
-    emit_line(e, "        }");
+    emit_line(e, "y[o] = %s;", emit_act(e, n, n->act, n->act_alpha, fmt(e, "%s[o] * %s_a[c] + %s_s[c]", emit_operand(e, n, 0), name, name)));
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
     emit_end_fn(e);
 }
 
@@ -718,10 +797,14 @@ static void emit_normalize(Emit *e, const Node *n, int64_t groups, int64_t len, 
     emit_line(e, "float mean = 0.0f, var = 0.0f, inv;");
     emit_blank(e);
     emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
-    emit_line(e, "    mean += xg[i];");
+    e->indent++;
+    emit_line(e, "mean += xg[i];");
+    e->indent--;
     emit_line(e, "mean /= %s;", emit_lit(e, n, (float)len));
     emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
-    emit_line(e, "    var += (xg[i] - mean) * (xg[i] - mean);");
+    e->indent++;
+    emit_line(e, "var += (xg[i] - mean) * (xg[i] - mean);");
+    e->indent--;
     emit_line(e, "inv = 1.0f / tc_sqrtf(var / %s + %s);", emit_lit(e, n, (float)len), emit_lit(e, n, attr_float(n, "epsilon", 1e-5f)));
     emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
     if (has_b)
@@ -869,11 +952,18 @@ void emit_depthspace(Emit *e, const Node *n)
     emit_line(e, "int b, c, h, i, w, j;");
     emit_blank(e);
     emit_line(e, "for (b = 0; b < %lld; b++)", (long long)big->dims[0]);
-    emit_line(e, "    for (c = 0; c < %lld; c++)", (long long)C);
-    emit_line(e, "        for (h = 0; h < %lld; h++)", (long long)H);
-    emit_line(e, "            for (i = 0; i < %lld; i++)", (long long)bs);
-    emit_line(e, "                for (w = 0; w < %lld; w++)", (long long)W);
-    emit_line(e, "                    for (j = 0; j < %lld; j++)", (long long)bs);
-    emit_line(e, "                        y[%s] = %s[%s];", d2s ? si : di, emit_operand(e, n, 0), d2s ? di : si);
+    e->indent++;
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)C);
+    e->indent++;
+    emit_line(e, "for (h = 0; h < %lld; h++)", (long long)H);
+    e->indent++;
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)bs);
+    e->indent++;
+    emit_line(e, "for (w = 0; w < %lld; w++)", (long long)W);
+    e->indent++;
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)bs);
+    e->indent++;
+    emit_line(e, "y[%s] = %s[%s];", d2s ? si : di, emit_operand(e, n, 0), d2s ? di : si);
+    e->indent -= 6;
     emit_end_fn(e);
 }

@@ -331,7 +331,9 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
             float w = L->w[j * L->K + k];
             buf_printf(&row, "%s%s", j ? ", " : "", w == 0.0f ? "0.0f" : emit_lit(e, n, w));
         }
-        emit_line(e, "    {%s},", row.p);
+        e->indent++;
+        emit_line(e, "{%s},", row.p);
+        e->indent--;
         buf_free(&row);
     }
     emit_line(e, "};");
@@ -353,24 +355,32 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     emit_line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
     if (L->K > 0 && !e->opt->no_fma) {
         e->used_fma = 1;
-        emit_line(e, "    yr[j] = TC_FMA(xr[0], %s_w[0][j], %s_b[j]);", name, name);
+        e->indent++;
+        emit_line(e, "yr[j] = TC_FMA(xr[0], %s_w[0][j], %s_b[j]);", name, name);
+        e->indent--;
     } else if (L->K > 0)
         emit_line(e, "    yr[j] = %s_b[j] + xr[0] * %s_w[0][j];", name, name);
     else
         emit_line(e, "    yr[j] = %s_b[j];", name);
     emit_line(e, "for (k = 1; k < %lld; k++) {", (long long)L->K);
-    emit_line(e, "    const float xk = xr[k];");
+    e->indent++;
+    emit_line(e, "const float xk = xr[k];");
     emit_blank(e);
-    emit_line(e, "    for (j = 0; j < %lld; j++)", (long long)L->N);
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
+    e->indent--;
     if (!e->opt->no_fma) {
         e->used_fma = 1;
-        emit_line(e, "        yr[j] = TC_FMA(xk, %s_w[k][j], yr[j]);", name);
+        e->indent += 2;
+        emit_line(e, "yr[j] = TC_FMA(xk, %s_w[k][j], yr[j]);", name);
+        e->indent -= 2;
     } else
         emit_line(e, "        yr[j] += xk * %s_w[k][j];", name);
     emit_line(e, "}");
     if (n->act != OP_COUNT) {
         emit_line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
-        emit_line(e, "    yr[j] = %s;", emit_act(e, n, n->act, n->act_alpha, "yr[j]"));
+        e->indent++;
+        emit_line(e, "yr[j] = %s;", emit_act(e, n, n->act, n->act_alpha, "yr[j]"));
+        e->indent--;
     }
     e->indent--;
     emit_line(e, "}");
@@ -413,7 +423,9 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
                 continue;
             buf_printf(&row, "%s%s,", cols ? " " : "", emit_lit(e, n, w));
             if (++cols == 8) {
-                emit_line(e, "    %s", row.p);
+                e->indent++;
+                emit_line(e, "%s", row.p);
+                e->indent--;
                 row.len = 0;
                 cols = 0;
             }
@@ -434,7 +446,9 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
                 continue;
             buf_printf(&row, "%s%lld,", cols ? " " : "", (long long)k);
             if (++cols == 16) {
-                emit_line(e, "    %s", row.p);
+                e->indent++;
+                emit_line(e, "%s", row.p);
+                e->indent--;
                 row.len = 0;
                 cols = 0;
             }
@@ -452,7 +466,9 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
             for (k = 0; k < L->K; k++)
                 p += L->w[j * L->K + k] != 0.0f;
         if (++cols == 16 || j == L->N) {
-            emit_line(e, "    %s", row.p);
+            e->indent++;
+            emit_line(e, "%s", row.p);
+            e->indent--;
             row.len = 0;
             cols = 0;
         }
@@ -462,7 +478,9 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
     for (j = 0; j < L->N; j++) {
         buf_printf(&row, "%s%s,", cols ? " " : "", emit_lit(e, n, L->b[j]));
         if (++cols == 8 || j == L->N - 1) {
-            emit_line(e, "    %s", row.p);
+            e->indent++;
+            emit_line(e, "%s", row.p);
+            e->indent--;
             row.len = 0;
             cols = 0;
         }
@@ -480,15 +498,21 @@ static void emit_loop(Emit *e, const Node *n, const Linear *L)
     emit_line(e, "float *yr = y + r * %lld;", (long long)L->N);
     emit_blank(e);
     emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)L->N);
-    emit_line(e, "    float s = %s_b[j];", name);
+    e->indent++;
+    emit_line(e, "float s = %s_b[j];", name);
     emit_blank(e);
-    emit_line(e, "    for (p = %s_start[j]; p < %s_start[j + 1]; p++)", name, name);
+    emit_line(e, "for (p = %s_start[j]; p < %s_start[j + 1]; p++)", name, name);
+    e->indent--;
     if (!e->opt->no_fma) {
         e->used_fma = 1;
-        emit_line(e, "        s = TC_FMA(xr[%s_k[p]], %s_v[p], s);", name, name);
+        e->indent += 2;
+        emit_line(e, "s = TC_FMA(xr[%s_k[p]], %s_v[p], s);", name, name);
+        e->indent -= 2;
+    e->indent++;
     } else
-        emit_line(e, "        s += xr[%s_k[p]] * %s_v[p];", name, name);
-    emit_line(e, "    yr[j] = %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
+        emit_line(e, "    s += xr[%s_k[p]] * %s_v[p];", name, name);
+    emit_line(e, "yr[j] = %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
+    e->indent--;
     emit_line(e, "}");
     e->indent--;
     emit_line(e, "}");
@@ -515,7 +539,9 @@ static void emit_fused_act(Emit *e, const Node *n, int64_t count)
     if (n->act == OP_COUNT)
         return;
     emit_line(e, "for (i = 0; i < %lld; i++)", (long long)count);
-    emit_line(e, "    y[i] = %s;", emit_act(e, n, n->act, n->act_alpha, "y[i]"));
+    e->indent++;
+    emit_line(e, "y[i] = %s;", emit_act(e, n, n->act, n->act_alpha, "y[i]"));
+    e->indent--;
 }
 
 /* General Gemm: all operands may be run-time tensors. */
@@ -532,24 +558,34 @@ void emit_gemm(Emit *e, const Node *n)
     emit_line(e, "int m, j, k%s;", n->act != OP_COUNT ? ", i" : "");
     emit_blank(e);
     emit_line(e, "for (m = 0; m < %lld; m++)", (long long)M);
-    emit_line(e, "    for (j = 0; j < %lld; j++) {", (long long)N);
-    emit_line(e, "        float s = 0.0f;");
+    e->indent++;
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)N);
+    e->indent++;
+    emit_line(e, "float s = 0.0f;");
     emit_blank(e);
-    emit_line(e, "        for (k = 0; k < %lld; k++)", (long long)K);
-    emit_line(e, "            s += %s[%s] * %s[%s];", emit_operand(e, n, 0), ta ? arena_printf(e->g->a, "k * %lld + m", (long long)M) : arena_printf(e->g->a, "m * %lld + k", (long long)K),
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)K);
+    e->indent++;
+    emit_line(e, "s += %s[%s] * %s[%s];", emit_operand(e, n, 0), ta ? arena_printf(e->g->a, "k * %lld + m", (long long)M) : arena_printf(e->g->a, "m * %lld + k", (long long)K),
               emit_operand(e, n, 1), tb ? arena_printf(e->g->a, "j * %lld + k", (long long)K) : arena_printf(e->g->a, "k * %lld + j", (long long)N));
+    e->indent -= 3;
     if (has_c) {
         const Tensor *c = &e->g->t[n->in[2]];
         const char *ci = c->rank == 0 ? "0"
                          : c->rank == 1 ? (c->dims[0] == 1 ? "0" : "j")
                          : arena_printf(e->g->a, "%s%s", c->dims[0] == 1 ? "" : arena_printf(e->g->a, "m * %lld", (long long)c->dims[1]),
                                         c->dims[1] == 1 ? (c->dims[0] == 1 ? "0" : "") : (c->dims[0] == 1 ? "j" : " + j"));
-        emit_line(e, "        y[m * %lld + j] = %s * s + %s * %s[%s];", (long long)N, emit_lit(e, n, attr_float(n, "alpha", 1.0f)),
+        e->indent += 2;
+        emit_line(e, "y[m * %lld + j] = %s * s + %s * %s[%s];", (long long)N, emit_lit(e, n, attr_float(n, "alpha", 1.0f)),
                   emit_lit(e, n, attr_float(n, "beta", 1.0f)), emit_operand(e, n, 2), ci);
+        e->indent -= 2;
     } else {
-        emit_line(e, "        y[m * %lld + j] = %s * s;", (long long)N, emit_lit(e, n, attr_float(n, "alpha", 1.0f)));
+        e->indent += 2;
+        emit_line(e, "y[m * %lld + j] = %s * s;", (long long)N, emit_lit(e, n, attr_float(n, "alpha", 1.0f)));
+        e->indent -= 2;
     }
-    emit_line(e, "    }");
+    e->indent++;
+    emit_line(e, "}");
+    e->indent--;
     emit_fused_act(e, n, M * N);
     emit_end_fn(e);
 }
@@ -592,15 +628,22 @@ void emit_matmul(Emit *e, const Node *n)
     emit_line(e, "int q, m, j, k%s;", n->act != OP_COUNT ? ", i" : "");
     emit_blank(e);
     emit_line(e, "for (q = 0; q < %lld; q++)", (long long)batch);
-    emit_line(e, "    for (m = 0; m < %lld; m++)", (long long)M);
-    emit_line(e, "        for (j = 0; j < %lld; j++) {", (long long)N);
-    emit_line(e, "            float s = 0.0f;");
+    e->indent++;
+    emit_line(e, "for (m = 0; m < %lld; m++)", (long long)M);
+    e->indent++;
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)N);
+    e->indent++;
+    emit_line(e, "float s = 0.0f;");
     emit_blank(e);
-    emit_line(e, "            for (k = 0; k < %lld; k++)", (long long)K);
-    emit_line(e, "                s += %s[off[q][0] + m * %lld + k] * %s[off[q][1] + k * %lld + j];", emit_operand(e, n, 0),
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)K);
+    e->indent++;
+    emit_line(e, "s += %s[off[q][0] + m * %lld + k] * %s[off[q][1] + k * %lld + j];", emit_operand(e, n, 0),
               (long long)K, emit_operand(e, n, 1), (long long)N);
-    emit_line(e, "            y[(q * %lld + m) * %lld + j] = s;", (long long)M, (long long)N);
-    emit_line(e, "        }");
+    e->indent--;
+    emit_line(e, "y[(q * %lld + m) * %lld + j] = s;", (long long)M, (long long)N);
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
     emit_fused_act(e, n, ir_numel(y));
     emit_end_fn(e);
     buf_free(&offs);

@@ -63,9 +63,11 @@ void emit_binary(Emit *e, const Node *n)
         emit_line(e, "int o;");
         emit_blank(e);
         emit_line(e, "for (o = 0; o < %lld; o++) {", (long long)ir_numel(y));
-        emit_line(e, "    const float v = %s;", v);
+        e->indent++;
+        emit_line(e, "const float v = %s;", v);
         emit_blank(e);
-        emit_line(e, "    y[o] = %s;", emit_act(e, n, n->act, n->act_alpha, "v"));
+        emit_line(e, "y[o] = %s;", emit_act(e, n, n->act, n->act_alpha, "v"));
+        e->indent--;
         emit_line(e, "}");
     } else {
         Buf decl = {0};
@@ -92,7 +94,9 @@ void emit_unary(Emit *e, const Node *n)
     emit_line(e, "int i;");
     emit_blank(e);
     emit_line(e, "for (i = 0; i < %lld; i++)", (long long)ir_numel(&e->g->t[n->out[0]]));
-    emit_line(e, "    y[i] = %s;", emit_act(e, n, n->op, alpha, arena_printf(e->g->a, "%s[i]", emit_operand(e, n, 0))));
+    e->indent++;
+    emit_line(e, "y[i] = %s;", emit_act(e, n, n->op, alpha, arena_printf(e->g->a, "%s[i]", emit_operand(e, n, 0))));
+    e->indent--;
     emit_end_fn(e);
 }
 
@@ -112,29 +116,40 @@ void emit_softmax(Emit *e, const Node *n)
     emit_line(e, "int o, j, k;");
     emit_blank(e);
     emit_line(e, "for (o = 0; o < %lld; o++)", (long long)outer);
-    emit_line(e, "    for (j = 0; j < %lld; j++) {", (long long)inner);
+    e->indent++;
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)inner);
     e->indent = 2;
     emit_line(e, "const float *xp = %s + o * %lld + j;", x, (long long)(len * inner));
     emit_line(e, "float *yp = y + o * %lld + j;", (long long)(len * inner));
     emit_line(e, "float m = xp[0], s = 0.0f;");
     emit_blank(e);
     emit_line(e, "for (k = 1; k < %lld; k++)", (long long)len);
-    emit_line(e, "    m = xp[k * %lld] > m ? xp[k * %lld] : m;", (long long)inner, (long long)inner);
+    e->indent++;
+    emit_line(e, "m = xp[k * %lld] > m ? xp[k * %lld] : m;", (long long)inner, (long long)inner);
+    e->indent--;
     if (n->op == OP_SOFTMAX) {
         emit_line(e, "for (k = 0; k < %lld; k++) {", (long long)len);
-        emit_line(e, "    yp[k * %lld] = tc_expf(xp[k * %lld] - m);", (long long)inner, (long long)inner);
-        emit_line(e, "    s += yp[k * %lld];", (long long)inner);
+        e->indent++;
+        emit_line(e, "yp[k * %lld] = tc_expf(xp[k * %lld] - m);", (long long)inner, (long long)inner);
+        emit_line(e, "s += yp[k * %lld];", (long long)inner);
+        e->indent--;
         emit_line(e, "}");
         emit_line(e, "s = 1.0f / s;");
         emit_line(e, "for (k = 0; k < %lld; k++)", (long long)len);
-        emit_line(e, "    yp[k * %lld] *= s;", (long long)inner);
+        e->indent++;
+        emit_line(e, "yp[k * %lld] *= s;", (long long)inner);
+        e->indent--;
     } else {
         emit_line(e, "for (k = 0; k < %lld; k++)", (long long)len);
-        emit_line(e, "    s += tc_expf(xp[k * %lld] - m);", (long long)inner);
+        e->indent++;
+        emit_line(e, "s += tc_expf(xp[k * %lld] - m);", (long long)inner);
+        e->indent--;
         /* (x - m) - log(s), not x - (m + log(s)): m may dwarf log(s) */
         emit_line(e, "s = tc_logf(s);");
         emit_line(e, "for (k = 0; k < %lld; k++)", (long long)len);
-        emit_line(e, "    yp[k * %lld] = (xp[k * %lld] - m) - s;", (long long)inner, (long long)inner);
+        e->indent++;
+        emit_line(e, "yp[k * %lld] = (xp[k * %lld] - m) - s;", (long long)inner, (long long)inner);
+        e->indent--;
     }
     e->indent = 1;
     emit_line(e, "}");
@@ -160,7 +175,9 @@ void emit_view(Emit *e, const Node *n)
         if (n->in[i] != TC_NONE && !ir_is_const(&e->g->t[n->in[i]]))
             emit_line(e, "(void)x%d;", i);
     emit_line(e, "for (i = 0; i < %lld; i++)", (long long)ir_numel(y));
-    emit_line(e, "    y[i] = %s[i];", emit_operand(e, n, 0));
+    e->indent++;
+    emit_line(e, "y[i] = %s[i];", emit_operand(e, n, 0));
+    e->indent--;
     emit_end_fn(e);
 }
 
@@ -181,9 +198,12 @@ void emit_concat(Emit *e, const Node *n)
     for (j = 0; j < n->n_in; j++) {
         int64_t len = e->g->t[n->in[j]].dims[axis] * inner;
         emit_line(e, "for (o = 0; o < %lld; o++)", (long long)outer);
-        emit_line(e, "    for (i = 0; i < %lld; i++)", (long long)len);
-        emit_line(e, "        y[o * %lld + %lld + i] = %s[o * %lld + i];", (long long)(y->dims[axis] * inner),
+        e->indent++;
+        emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
+        e->indent++;
+        emit_line(e, "y[o * %lld + %lld + i] = %s[o * %lld + i];", (long long)(y->dims[axis] * inner),
                   (long long)pos, emit_operand(e, n, j), (long long)len);
+        e->indent -= 2;
         pos += len;
     }
     emit_end_fn(e);
@@ -268,15 +288,21 @@ void emit_elem(Emit *e, const Node *n)
     emit_line(e, "int i;");
     emit_blank(e);
     emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)ir_numel(&e->g->t[n->out[0]]));
-    emit_line(e, "    const float v = %s[i];", x);
+    e->indent++;
+    emit_line(e, "const float v = %s[i];", x);
+    e->indent--;
     if (n->op == OP_HARDSIGMOID || n->op == OP_HARDSWISH) {
         /* t clamped to [0, 1]: HardSigmoid is t, HardSwish v * t */
-        emit_line(e, "    const float t = %s;", f);
+        e->indent++;
+        emit_line(e, "const float t = %s;", f);
         emit_blank(e);
-        emit_line(e, "    y[i] = %s(t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t);", n->op == OP_HARDSWISH ? "v * " : "");
+        emit_line(e, "y[i] = %s(t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t);", n->op == OP_HARDSWISH ? "v * " : "");
+        e->indent--;
     } else {
         emit_blank(e);
-        emit_line(e, "    y[i] = %s;", f);
+        e->indent++;
+        emit_line(e, "y[i] = %s;", f);
+        e->indent--;
     }
     emit_line(e, "}");
     emit_end_fn(e);
@@ -366,17 +392,19 @@ void emit_clip(Emit *e, const Node *n)
     emit_line(e, "int i;");
     emit_blank(e);
     emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)ir_numel(&e->g->t[n->out[0]]));
-    emit_line(e, "    float v = %s[i];", emit_operand(e, n, 0));
+    e->indent++;
+    emit_line(e, "float v = %s[i];", emit_operand(e, n, 0));
     emit_blank(e);
     if (has & 1)
-        emit_line(e, "    v = v < %s ? %s : v;", emit_lit(e, n, lo), emit_lit(e, n, lo));
+        emit_line(e, "v = v < %s ? %s : v;", emit_lit(e, n, lo), emit_lit(e, n, lo));
     if (has & 4)
-        emit_line(e, "    v = v < x1[0] ? x1[0] : v;");
+        emit_line(e, "v = v < x1[0] ? x1[0] : v;");
     if (has & 2)
-        emit_line(e, "    v = v > %s ? %s : v;", emit_lit(e, n, hi), emit_lit(e, n, hi));
+        emit_line(e, "v = v > %s ? %s : v;", emit_lit(e, n, hi), emit_lit(e, n, hi));
     if (has & 8)
-        emit_line(e, "    v = v > x2[0] ? x2[0] : v;");
-    emit_line(e, "    y[i] = v;");
+        emit_line(e, "v = v > x2[0] ? x2[0] : v;");
+    emit_line(e, "y[i] = v;");
+    e->indent--;
     emit_line(e, "}");
     emit_end_fn(e);
 }
@@ -485,16 +513,20 @@ void emit_hardmax(Emit *e, const Node *n)
     emit_line(e, "int o, j, k, b;");
     emit_blank(e);
     emit_line(e, "for (o = 0; o < %lld; o++)", (long long)outer);
-    emit_line(e, "    for (j = 0; j < %lld; j++) {", (long long)inner);
+    e->indent++;
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)inner);
     e->indent = 2;
     emit_line(e, "const float *xp = %s + o * %lld + j;", x, (long long)(len * inner));
     emit_line(e, "float *yp = y + o * %lld + j;", (long long)(len * inner));
     emit_blank(e);
     emit_line(e, "/* 1 at the first maximum */");
     emit_line(e, "for (k = 1, b = 0; k < %lld; k++)", (long long)len);
-    emit_line(e, "    b = xp[k * %lld] > xp[b * %lld] ? k : b;", (long long)inner, (long long)inner);
+    e->indent++;
+    emit_line(e, "b = xp[k * %lld] > xp[b * %lld] ? k : b;", (long long)inner, (long long)inner);
+    e->indent--;
     emit_line(e, "for (k = 0; k < %lld; k++)", (long long)len);
-    emit_line(e, "    yp[k * %lld] = k == b ? 1.0f : 0.0f;", (long long)inner);
+    e->indent++;
+    emit_line(e, "yp[k * %lld] = k == b ? 1.0f : 0.0f;", (long long)inner);
     e->indent = 1;
     emit_line(e, "}");
     emit_end_fn(e);
@@ -575,9 +607,12 @@ void emit_split(Emit *e, const Node *n)
             continue;
         }
         emit_line(e, "for (o = 0; o < %lld; o++)", (long long)outer);
-        emit_line(e, "    for (i = 0; i < %lld; i++)", (long long)len);
-        emit_line(e, "        %s[o * %lld + i] = %s[o * %lld + %lld + i];", y, (long long)len, xn,
+        e->indent++;
+        emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
+        e->indent++;
+        emit_line(e, "%s[o * %lld + i] = %s[o * %lld + %lld + i];", y, (long long)len, xn,
                   (long long)(x->dims[axis] * inner), (long long)pos);
+        e->indent -= 2;
         pos += len;
     }
     emit_end_fn(e);
@@ -594,7 +629,9 @@ void emit_constofshape(Emit *e, const Node *n)
     emit_line(e, "int i;");
     emit_blank(e);
     emit_line(e, "for (i = 0; i < %lld; i++)", (long long)ir_numel(y));
-    emit_line(e, "    y[i] = %s;", emit_lit(e, n, at ? at->t->f[0] : 0.0f));
+    e->indent++;
+    emit_line(e, "y[i] = %s;", emit_lit(e, n, at ? at->t->f[0] : 0.0f));
+    e->indent--;
     emit_end_fn(e);
 }
 
@@ -608,7 +645,9 @@ void emit_cast(Emit *e, const Node *n)
     emit_line(e, "int i;");
     emit_blank(e);
     emit_line(e, "for (i = 0; i < %lld; i++)", (long long)ir_numel(y));
-    emit_line(e, "    y[i] = %s[i];", emit_operand(e, n, 0));
+    e->indent++;
+    emit_line(e, "y[i] = %s[i];", emit_operand(e, n, 0));
+    e->indent--;
     emit_end_fn(e);
 }
 
@@ -645,7 +684,9 @@ void emit_rnn(Emit *e, const Node *n)
         e->indent = 0;
         emit_line(e, "static float %s_clip(float v)", emit_fn_name(e, n));
         emit_line(e, "{");
-        emit_line(e, "    return v < %s ? %s : v > %s ? %s : v;", clip_lo, clip_lo, clip_hi, clip_hi);
+        e->indent++;
+        emit_line(e, "return v < %s ? %s : v > %s ? %s : v;", clip_lo, clip_lo, clip_hi, clip_hi);
+        e->indent--;
         emit_line(e, "}");
         emit_blank(e);
     }
@@ -657,14 +698,20 @@ void emit_rnn(Emit *e, const Node *n)
     emit_blank(e);
     /* initial states are [D,B,H], or [B,D,H] with layout 1 */
     emit_line(e, "for (d = 0; d < %lld; d++)", (long long)D);
-    emit_line(e, "    for (b = 0; b < %lld; b++)", (long long)Bn);
-    emit_line(e, "        for (j = 0; j < %lld; j++) {", (long long)H);
-    emit_line(e, "            h[%s + j] = %s;", hi, has_h0 ? arena_printf(g->a, "%s[%s + j]", emit_operand(e, n, 5), ho) : "0.0f");
+    e->indent++;
+    emit_line(e, "for (b = 0; b < %lld; b++)", (long long)Bn);
+    e->indent++;
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)H);
+    e->indent++;
+    emit_line(e, "h[%s + j] = %s;", hi, has_h0 ? arena_printf(g->a, "%s[%s + j]", emit_operand(e, n, 5), ho) : "0.0f");
     if (n->op == OP_LSTM)
-        emit_line(e, "            cs[%s + j] = %s;", hi, has_c0 ? arena_printf(g->a, "%s[%s + j]", emit_operand(e, n, 6), ho) : "0.0f");
-    emit_line(e, "        }");
+        emit_line(e, "cs[%s + j] = %s;", hi, has_c0 ? arena_printf(g->a, "%s[%s + j]", emit_operand(e, n, 6), ho) : "0.0f");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
     emit_line(e, "for (d = 0; d < %lld; d++)", (long long)D);
-    emit_line(e, "    for (s = 0; s < %lld; s++) {", (long long)Tn);
+    e->indent++;
+    emit_line(e, "for (s = 0; s < %lld; s++) {", (long long)Tn);
     e->indent = 2;
     if (D == 2)
         emit_line(e, "t = d == 1 ? %lld - s : s;", (long long)(Tn - 1));
@@ -683,21 +730,30 @@ void emit_rnn(Emit *e, const Node *n)
     emit_blank(e);
     emit_line(e, "/* gate inputs: x W^T + Wb, plus h R^T + Rb%s */", n->op == OP_GRU ? " for z and r" : "");
     emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)GH);
-    emit_line(e, "    float a = %s;", has_b ? arena_printf(g->a, "%s[d * %lld + j]", Bs, (long long)(2 * GH)) : "0.0f");
+    e->indent++;
+    emit_line(e, "float a = %s;", has_b ? arena_printf(g->a, "%s[d * %lld + j]", Bs, (long long)(2 * GH)) : "0.0f");
     emit_blank(e);
-    emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)I);
-    emit_line(e, "        a += xt[k] * %s[(d * %lld + j) * %lld + k];", W, (long long)GH, (long long)I);
-    emit_line(e, "    %s{", n->op == OP_GRU ? arena_printf(g->a, "if (j < %lld) ", (long long)(2 * H)) : "");
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)I);
+    e->indent++;
+    emit_line(e, "a += xt[k] * %s[(d * %lld + j) * %lld + k];", W, (long long)GH, (long long)I);
+    e->indent--;
+    emit_line(e, "%s{", n->op == OP_GRU ? arena_printf(g->a, "if (j < %lld) ", (long long)(2 * H)) : "");
     if (has_b)
-        emit_line(e, "        a += %s[d * %lld + %lld + j];", Bs, (long long)(2 * GH), (long long)GH);
-    emit_line(e, "        for (k = 0; k < %lld; k++)", (long long)H);
-    emit_line(e, "            a += hp[k] * %s[(d * %lld + j) * %lld + k];", R, (long long)GH, (long long)H);
-    emit_line(e, "    }");
-    emit_line(e, "    ga[j] = a;");
+        emit_line(e, "    a += %s[d * %lld + %lld + j];", Bs, (long long)(2 * GH), (long long)GH);
+    e->indent++;
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)H);
+    e->indent++;
+    emit_line(e, "a += hp[k] * %s[(d * %lld + j) * %lld + k];", R, (long long)GH, (long long)H);
+    e->indent -= 2;
+    emit_line(e, "}");
+    emit_line(e, "ga[j] = a;");
+    e->indent--;
     emit_line(e, "}");
     if (n->op == OP_GRU) {
         emit_line(e, "for (j = 0; j < %lld; j++) /* r */", (long long)H);
-        emit_line(e, "    ga[%lld + j] = tc_sigmoidf(%s);", (long long)H, CL(arena_printf(g->a, "ga[%lld + j]", (long long)H)));
+        e->indent++;
+        emit_line(e, "ga[%lld + j] = tc_sigmoidf(%s);", (long long)H, CL(arena_printf(g->a, "ga[%lld + j]", (long long)H)));
+        e->indent--;
     }
     emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)H);
     e->indent = 4;
@@ -708,8 +764,10 @@ void emit_rnn(Emit *e, const Node *n)
         emit_line(e, "float hr = %s;", has_b ? arena_printf(g->a, "%s[d * %lld + %lld + j]", Bs, (long long)(2 * GH), (long long)(GH + 2 * H)) : "0.0f");
         emit_blank(e);
         emit_line(e, "for (k = 0; k < %lld; k++)", (long long)H);
-        emit_line(e, "    hr += %s * %s[(d * %lld + %lld + j) * %lld + k];", lbr ? "hp[k]" : arena_printf(g->a, "ga[%lld + k] * hp[k]", (long long)H),
+        e->indent++;
+        emit_line(e, "hr += %s * %s[(d * %lld + %lld + j) * %lld + k];", lbr ? "hp[k]" : arena_printf(g->a, "ga[%lld + k] * hp[k]", (long long)H),
                   R, (long long)GH, (long long)(2 * H), (long long)H);
+        e->indent--;
         if (lbr)
             emit_line(e, "hr *= ga[%lld + j];", (long long)H);
         emit_line(e, "ga[%lld + j] = (1.0f - z) * tc_tanhf(%s) + z * hp[j];", (long long)GH,
@@ -730,8 +788,10 @@ void emit_rnn(Emit *e, const Node *n)
     e->indent = 3;
     emit_line(e, "}");
     emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)H);
-    emit_line(e, "    hp[j] = ga[%lld + j];", (long long)GH);
-    emit_line(e, "    y[%s + j] = hp[j];", yo);
+    e->indent++;
+    emit_line(e, "hp[j] = ga[%lld + j];", (long long)GH);
+    emit_line(e, "y[%s + j] = hp[j];", yo);
+    e->indent--;
     emit_line(e, "}");
     e->indent = 2;
     emit_line(e, "}");
@@ -739,12 +799,17 @@ void emit_rnn(Emit *e, const Node *n)
     emit_line(e, "}");
     if (n->n_out > 1) {
         emit_line(e, "for (d = 0; d < %lld; d++)", (long long)D);
-        emit_line(e, "    for (b = 0; b < %lld; b++)", (long long)Bn);
-        emit_line(e, "        for (j = 0; j < %lld; j++) {", (long long)H);
-        emit_line(e, "            y1[%s + j] = h[%s + j];", ho, hi);
+        e->indent++;
+        emit_line(e, "for (b = 0; b < %lld; b++)", (long long)Bn);
+        e->indent++;
+        emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)H);
+        e->indent++;
+        emit_line(e, "y1[%s + j] = h[%s + j];", ho, hi);
         if (n->n_out > 2)
-            emit_line(e, "            y2[%s + j] = cs[%s + j];", ho, hi);
-        emit_line(e, "        }");
+            emit_line(e, "y2[%s + j] = cs[%s + j];", ho, hi);
+        e->indent--;
+        emit_line(e, "}");
+        e->indent -= 2;
     }
 #undef CL
     emit_end_fn(e);
@@ -763,8 +828,10 @@ void emit_lrn(Emit *e, const Node *n)
     emit_line(e, "int b, c, s, k;");
     emit_blank(e);
     emit_line(e, "for (b = 0; b < %lld; b++)", (long long)x->dims[0]);
-    emit_line(e, "    for (c = 0; c < %lld; c++)", (long long)C);
-    emit_line(e, "        for (s = 0; s < %lld; s++) {", (long long)S);
+    e->indent++;
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)C);
+    e->indent++;
+    emit_line(e, "for (s = 0; s < %lld; s++) {", (long long)S);
     e->indent = 3;
     emit_line(e, "const int lo = c - %lld < 0 ? 0 : c - %lld, hi = c + %lld > %lld ? %lld : c + %lld;", (long long)((size - 1) / 2),
               (long long)((size - 1) / 2), (long long)(size / 2), (long long)(C - 1), (long long)(C - 1), (long long)(size / 2));
@@ -772,7 +839,9 @@ void emit_lrn(Emit *e, const Node *n)
     emit_line(e, "float sum = 0.0f;");
     emit_blank(e);
     emit_line(e, "for (k = lo; k <= hi; k++)");
-    emit_line(e, "    sum += xp[k * %lld] * xp[k * %lld];", (long long)S, (long long)S);
+    e->indent++;
+    emit_line(e, "sum += xp[k * %lld] * xp[k * %lld];", (long long)S, (long long)S);
+    e->indent--;
     emit_line(e, "y[(b * %lld + c) * %lld + s] = xp[c * %lld] / tc_powf(%s + %s * sum, %s);", (long long)C, (long long)S,
               (long long)S, emit_lit(e, n, attr_float(n, "bias", 1.0f)), emit_lit(e, n, attr_float(n, "alpha", 1e-4f) / (float)size),
               emit_lit(e, n, attr_float(n, "beta", 0.75f)));
@@ -853,27 +922,41 @@ void emit_det(Emit *e, const Node *n)
     emit_line(e, "for (q = 0; q < %lld; q++) {", (long long)ir_numel(&e->g->t[n->out[0]]));
     e->indent = 2;
     emit_line(e, "for (i = 0; i < %lld; i++)", (long long)(M * M));
-    emit_line(e, "    a[i] = %s[q * %lld + i];", emit_operand(e, n, 0), (long long)(M * M));
+    e->indent++;
+    emit_line(e, "a[i] = %s[q * %lld + i];", emit_operand(e, n, 0), (long long)(M * M));
+    e->indent--;
     emit_line(e, "det = 1.0f;");
     emit_line(e, "for (k = 0; k < %lld && det != 0.0f; k++) {", (long long)M);
-    emit_line(e, "    /* partial pivoting: the largest |a[i][k]| for i >= k */");
-    emit_line(e, "    for (p = k, i = k + 1; i < %lld; i++)", (long long)M);
-    emit_line(e, "        p = (a[i * %lld + k] < 0.0f ? -a[i * %lld + k] : a[i * %lld + k]) >", (long long)M, (long long)M, (long long)M);
-    emit_line(e, "            (a[p * %lld + k] < 0.0f ? -a[p * %lld + k] : a[p * %lld + k]) ? i : p;", (long long)M, (long long)M, (long long)M);
-    emit_line(e, "    if (p != k) {");
-    emit_line(e, "        for (j = 0; j < %lld; j++) {", (long long)M);
-    emit_line(e, "            t = a[k * %lld + j];", (long long)M);
-    emit_line(e, "            a[k * %lld + j] = a[p * %lld + j];", (long long)M, (long long)M);
-    emit_line(e, "            a[p * %lld + j] = t;", (long long)M);
-    emit_line(e, "        }");
-    emit_line(e, "        det = -det;");
-    emit_line(e, "    }");
-    emit_line(e, "    det *= a[k * %lld + k];", (long long)M);
-    emit_line(e, "    for (i = k + 1; i < %lld && det != 0.0f; i++) {", (long long)M);
-    emit_line(e, "        f = a[i * %lld + k] / a[k * %lld + k];", (long long)M, (long long)M);
-    emit_line(e, "        for (j = k + 1; j < %lld; j++)", (long long)M);
-    emit_line(e, "            a[i * %lld + j] -= f * a[k * %lld + j];", (long long)M, (long long)M);
-    emit_line(e, "    }");
+    e->indent++;
+    emit_line(e, "/* partial pivoting: the largest |a[i][k]| for i >= k */");
+    emit_line(e, "for (p = k, i = k + 1; i < %lld; i++)", (long long)M);
+    e->indent++;
+    emit_line(e, "p = (a[i * %lld + k] < 0.0f ? -a[i * %lld + k] : a[i * %lld + k]) >", (long long)M, (long long)M, (long long)M);
+    e->indent++;
+    emit_line(e, "(a[p * %lld + k] < 0.0f ? -a[p * %lld + k] : a[p * %lld + k]) ? i : p;", (long long)M, (long long)M, (long long)M);
+    e->indent -= 2;
+    emit_line(e, "if (p != k) {");
+    e->indent++;
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)M);
+    e->indent++;
+    emit_line(e, "t = a[k * %lld + j];", (long long)M);
+    emit_line(e, "a[k * %lld + j] = a[p * %lld + j];", (long long)M, (long long)M);
+    emit_line(e, "a[p * %lld + j] = t;", (long long)M);
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "det = -det;");
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "det *= a[k * %lld + k];", (long long)M);
+    emit_line(e, "for (i = k + 1; i < %lld && det != 0.0f; i++) {", (long long)M);
+    e->indent++;
+    emit_line(e, "f = a[i * %lld + k] / a[k * %lld + k];", (long long)M, (long long)M);
+    emit_line(e, "for (j = k + 1; j < %lld; j++)", (long long)M);
+    e->indent++;
+    emit_line(e, "a[i * %lld + j] -= f * a[k * %lld + j];", (long long)M, (long long)M);
+    e->indent -= 2;
+    emit_line(e, "}");
+    e->indent--;
     emit_line(e, "}");
     emit_line(e, "y[q] = det;");
     e->indent = 1;
