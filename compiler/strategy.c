@@ -303,21 +303,8 @@ Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Targ
     return density <= 0.12 ? STRAT_UNROLLED : STRAT_DENSE;
 }
 
-/*
- * Conv has no loop strategy: loop asks for the smaller of unrolled and
- * dense. On Cortex-M, auto takes unrolled (the faster: no cache to miss)
- * only where it is no larger than dense: flash is the budget there.
- */
-static Strategy choose_conv(Strategy requested, const LayerWeights *L, Target target)
-{
-    int64_t total = L->N * L->K;
-    if (target == TARGET_CORTEX_M && (requested == STRAT_AUTO || requested == STRAT_LOOP))
-        return m4_conv_flash(L, STRAT_UNROLLED) <= m4_conv_flash(L, STRAT_DENSE) ? STRAT_UNROLLED : STRAT_DENSE;
-    return emit_choose_conv(requested, L->nnz, total);
-}
-
-/* Conv has no loop strategy: loop asks for the smaller of unrolled and dense. */
-Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total)
+/* The host's rule for a Conv with nnz of total weights kept (loop: the smaller form). */
+static Strategy conv_rule(Strategy requested, int64_t nnz, int64_t total)
 {
     if (requested == STRAT_LOOP)
         return conv_strategy_bytes(STRAT_UNROLLED, nnz, total) < conv_strategy_bytes(STRAT_DENSE, nnz, total)
@@ -335,6 +322,19 @@ Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total)
      * them unrolled. Unrolled up to 50%, dense beyond.
      */
     return (double)nnz <= 0.50 * (double)(total ? total : 1) ? STRAT_UNROLLED : STRAT_DENSE;
+}
+
+/*
+ * Conv has no loop strategy: loop asks for the smaller of unrolled and
+ * dense. On Cortex-M, auto takes unrolled (the faster: no cache to miss)
+ * only where it is no larger than dense: flash is the budget there.
+ */
+static Strategy choose_conv(Strategy requested, const LayerWeights *L, Target target)
+{
+    int64_t total = L->N * L->K;
+    if (target == TARGET_CORTEX_M && (requested == STRAT_AUTO || requested == STRAT_LOOP))
+        return m4_conv_flash(L, STRAT_UNROLLED) <= m4_conv_flash(L, STRAT_DENSE) ? STRAT_UNROLLED : STRAT_DENSE;
+    return conv_rule(requested, L->nnz, total);
 }
 
 const char *strategy_name(Strategy s)
@@ -362,7 +362,7 @@ Strategy node_strategy(const Graph *g, const Node *n, Strategy requested)
 
 /*
  * Per layer, the strategy for it: the requested one, or with auto the
- * fastest for the target (emit_choose, emit_choose_conv); then, while the
+ * fastest for the target (emit_choose, choose_conv); then, while the
  * estimated total is over the code budget, the layer whose change to a
  * smaller strategy saves the most bytes changes (a linear layer to loop, a
  * Conv from unrolled to dense). Deterministic: ties go to the earlier node.

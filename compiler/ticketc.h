@@ -354,9 +354,8 @@ void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target
 /* The strategy of a layer: planned, or (before planning) what auto would
  * choose for g->target; STRAT_AUTO if n has no constant weights. */
 Strategy node_strategy(const Graph *g, const Node *n, Strategy requested);
-/* The rules plan_strategies applies to an N x K layer with nnz kept weights. */
+/* The rule plan_strategies applies to an N x K Gemm/MatMul with nnz kept weights. */
 Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Target target);
-Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total);
 /* Estimated bytes of code and constants of an N x K layer with nnz kept weights (host). */
 int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz);
 const char *strategy_name(Strategy s);
