@@ -5,7 +5,8 @@
 #   flash = text + rodata of the model object
 #   RAM   = data + bss (the arena) + the worst stack depth of <prefix>_run,
 #           from GCC's -fcallgraph-info=su (frame sizes on the call graph)
-# Fails when an estimate is more than 10% off.
+# and, per layer, the same against --summary's bytes (bench/arm_layers.sh).
+# Fails when an estimate, of a model or of a layer, is more than 10% off.
 set -eu
 cd "$(dirname "$0")/.."
 EX=examples/lenet-ticket
@@ -51,5 +52,10 @@ for m in $MODELS; do
         $data $bss $stack $ram "${eram:-0}" "$(pct $ram "${eram:-0}")"
     within $flash "${eflash:-0}" || { echo "arm-size: $m: the flash estimate is more than 10% off" >&2; bad=1; }
     within $ram "${eram:-0}" || { echo "arm-size: $m: the RAM estimate is more than 10% off" >&2; bad=1; }
+done
+for m in $MODELS; do
+    p=$(echo $m | tr - _)
+    printf '\n%s, per layer:\n' $m
+    bench/arm_layers.sh --built $B/$p.c $B/$p.o $B/$p.summary || bad=1
 done
 exit $bad

@@ -1,57 +1,95 @@
 /*
- * emit.h - what the C back end's helpers in emit.c offer the back ends of
- * other files (emit_conv.c: the spatial ops). Internal to the emitter.
+ * emit.h - the internal header of the C back end, shared by its files:
+ *   emit.c         file assembly: preamble, runtime, tables, node functions, <prefix>_run, main
+ *   emit_frame.c   the Emit state's printer and node framing, used by every emit_<family>.c
+ *   emit_linear.c  Gemm and MatMul (unrolled, weight streams, loop, dense; general products)
+ *   emit_conv.c    Conv and the other spatial ops
+ *   emit_ops.c     every other op
+ * Nothing outside the back end includes it: the rest of ticketc sees emit_c()
+ * and the strategy.c, text.c sections of ticketc.h.
  */
 #ifndef EMIT_H
 #define EMIT_H
 
 #include "ticketc.h"
 
-typedef struct Emit Emit;
+/*
+ * The runtime's math functions (runtime/tc_math.c), one row each: the index
+ * the emitter marks when a model needs one, and the block's name.
+ */
+#define TC_MATH_FNS(X)                                                                     \
+    X(M_EXP, "tc_expf") X(M_LOG, "tc_logf") X(M_TANH, "tc_tanhf") X(M_SIGMOID, "tc_sigmoidf") \
+    X(M_SQRT, "tc_sqrtf") X(M_FABS, "tc_fabsf") X(M_FLOOR, "tc_floorf") X(M_CEIL, "tc_ceilf")  \
+    X(M_NEARBYINT, "tc_nearbyintf") X(M_ERF, "tc_erff") X(M_SIN, "tc_sinf") X(M_COS, "tc_cosf") \
+    X(M_EXPM1, "tc_expm1f") X(M_SOFTPLUS, "tc_softplusf") X(M_POW, "tc_powf")                \
+    X(M_ASIN, "tc_asinf") X(M_ACOS, "tc_acosf") X(M_ATAN, "tc_atanf") X(M_ASINH, "tc_asinhf") \
+    X(M_ACOSH, "tc_acoshf") X(M_ATANH, "tc_atanhf") X(M_FMOD, "tc_fmodf")
 
-/* Text: a line at the current indentation; an empty line. */
+typedef enum {
+#define X(id, name) id,
+    TC_MATH_FNS(X)
+#undef X
+    M_COUNT
+} MathFn;
+
+/* The state of one emit_c: where lines go and what the file's preamble must define. */
+typedef struct Emit {
+    Graph *g;
+    const EmitOptions *opt;
+    Buf *out;      /* where emit_line writes */
+    int indent;    /* nesting level of the next line */
+    Buf consts;    /* static const tables */
+    Buf fns;       /* node functions */
+    Buf run;       /* body of <prefix>_run */
+    char *emitted_const; /* per tensor: table already written */
+    int need_math[M_COUNT]; /* runtime blocks, by MathFn */
+    int used_fma;        /* TC_FMA appears in the code */
+    int used_vec;        /* TC_VEC blocks appear in the code */
+    int used_ld;         /* bit n-1: TC_LD<n> appears in the code (weight streams) */
+} Emit;
+
+/* ===== emit_frame.c: the printer and node framing ===== */
+
+/* A line at the current nesting level (4 spaces a level); preprocessor lines at the margin. */
 void emit_line(Emit *e, const char *fmt, ...) TC_PRINTF(2, 3);
 void emit_blank(Emit *e);
-void emit_indent(Emit *e, int delta);
-/* Where emit_line writes: node functions (the default in a node) or constant tables. */
+/* Where emit_line writes: constant tables, node functions, the body of <prefix>_run. */
 void emit_to_consts(Emit *e);
 void emit_to_fns(Emit *e);
-Graph *emit_graph(Emit *e);
-const EmitOptions *emit_options(Emit *e);
+void emit_to_run(Emit *e);
 /* A float literal that reads back exactly; refuses NaN and infinity. */
 const char *emit_lit(Emit *e, const Node *n, float v);
-const char *emit_comment(Emit *e, const char *s);
-const char *emit_num(Emit *e, int64_t v);
+/* The values of a table, 8 literals a line, one level deeper than the current one. */
+void emit_lit_rows(Emit *e, const Node *n, const float *v, int64_t count);
+/* "TC_WEIGHTS " when weight tables go to a named section (--weights-section), else "". */
+const char *emit_weights_attr(Emit *e);
+/* Writes constant tensor id as a table once; returns its C name. */
+const char *emit_const_table(Emit *e, const Node *n, TensorId id);
+/* The C expression of a tensor's storage inside <prefix>_run. */
+const char *emit_storage(Emit *e, const Node *n, TensorId id);
+/* n<index>_<name>: the node function's name. */
 const char *emit_fn_name(Emit *e, const Node *n);
 /* The node function: parameters x<i> for run-time inputs, then y. */
 void emit_begin_fn(Emit *e, const Node *n, const char *suffix, const char *what);
 void emit_end_fn(Emit *e);
 /* An input inside a node function: x<i>, or the name of its constant table. */
 const char *emit_operand(Emit *e, const Node *n, int i);
-/* The node's fused activation applied to C expression v (v itself when none). */
-const char *emit_act(Emit *e, const Node *n, const char *v);
-/* "TC_WEIGHTS " when weight tables go to a named section (--weights-section), else "". */
-const char *emit_weights_attr(Emit *e);
-/* Copies runtime/tc_math.c's function name (tc_sqrtf, ...) into the output. */
-void emit_need_math(Emit *e, const char *name);
+/* Activation act (OP_COUNT: none) applied to C expression v. */
+const char *emit_act(Emit *e, const Node *n, OpKind act, float alpha, const char *v);
+/* Whether emit_act writes act as a function call (tc_sigmoidf, ...). */
+int emit_act_is_call(OpKind act);
 /* "(s0 + s1) + s2": the pairwise sum of the partial sums that t terms dealt round-robin
  * to P (1-4) of them filled. */
 const char *emit_partials_sum(int64_t t, int P);
-/* The output uses the vector types tc_vf/tc_vfu (TC_VEC, TC_VW): defines them. */
-void emit_need_vec(Emit *e);
 
-/* emit_conv.c: one function per op class of the spatial ops */
-void emit_conv(Emit *e, const Node *n);
-void emit_convtranspose(Emit *e, const Node *n);
-void emit_pool(Emit *e, const Node *n);
-void emit_globalpool(Emit *e, const Node *n);
-void emit_batchnorm(Emit *e, const Node *n);
-void emit_instancenorm(Emit *e, const Node *n);
-void emit_layernorm(Emit *e, const Node *n);
-void emit_pad(Emit *e, const Node *n);
-void emit_resize(Emit *e, const Node *n);
-void emit_depthspace(Emit *e, const Node *n);
-/* Weights of a Conv with constant weights, like emit_layer_weights. */
-int emit_conv_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows);
+/* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
+
+void emit_only_const(Emit *e, const Node *n);
+#define emit_shapeof emit_only_const
+#define emit_gather emit_only_const
+#define emit_size emit_only_const
+#define OP(id, name, cls) void emit_##cls(Emit *e, const Node *n);
+OPS(OP)
+#undef OP
 
 #endif

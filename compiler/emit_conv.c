@@ -1,7 +1,7 @@
 /*
  * emit_conv.c - the C back end of the spatial ops: Conv, ConvTranspose,
  * the pools, the normalizations, Pad, Resize/Upsample, DepthToSpace and
- * SpaceToDepth. Uses emit.c's helpers through emit.h.
+ * SpaceToDepth. Writes through emit_frame.c (emit.h).
  *
  * A Conv with constant weights is emitted like a linear layer: either
  * unrolled (per output channel, a straight-line sum over its nonzero taps
@@ -17,8 +17,6 @@
 
 #include "emit.h"
 
-#define L emit_line
-
 static const char *fmt(Emit *e, const char *f, ...) TC_PRINTF(2, 3);
 static const char *fmt(Emit *e, const char *f, ...)
 {
@@ -28,7 +26,7 @@ static const char *fmt(Emit *e, const char *f, ...)
     va_start(ap, f);
     buf_vprintf(&b, f, ap);
     va_end(ap);
-    s = arena_strdup(emit_graph(e)->a, b.p ? b.p : "");
+    s = arena_strdup(e->g->a, b.p ? b.p : "");
     buf_free(&b);
     return s;
 }
@@ -38,36 +36,40 @@ static void int_table(Emit *e, const char *name, const int64_t *v, int64_t count
 {
     int64_t i;
     emit_to_consts(e);
-    L(e, "static const int %s%s[%lld] = {", emit_weights_attr(e), name, (long long)(count ? count : 1));
+    emit_line(e, "static const int %s%s[%lld] = {", emit_weights_attr(e), name, (long long)(count ? count : 1));
     for (i = 0; i < count; i += 16) {
         Buf row = {0};
         int64_t j;
         for (j = i; j < count && j < i + 16; j++)
             buf_printf(&row, "%s%lld,", j > i ? " " : "", (long long)v[j]);
-        L(e, "    %s", row.p);
+        e->indent++;
+        emit_line(e, "%s", row.p);
+        e->indent--;
         buf_free(&row);
     }
     if (!count)
-        L(e, "    0");
-    L(e, "};");
+        emit_line(e, "    0");
+    emit_line(e, "};");
 }
 
 static void float_table(Emit *e, const Node *n, const char *name, const float *v, int64_t count)
 {
     int64_t i;
     emit_to_consts(e);
-    L(e, "static const float %s%s[%lld] = {", emit_weights_attr(e), name, (long long)(count ? count : 1));
+    emit_line(e, "static const float %s%s[%lld] = {", emit_weights_attr(e), name, (long long)(count ? count : 1));
     for (i = 0; i < count; i += 8) {
         Buf row = {0};
         int64_t j;
         for (j = i; j < count && j < i + 8; j++)
             buf_printf(&row, "%s%s,", j > i ? " " : "", emit_lit(e, n, v[j]));
-        L(e, "    %s", row.p);
+        e->indent++;
+        emit_line(e, "%s", row.p);
+        e->indent--;
         buf_free(&row);
     }
     if (!count)
-        L(e, "    0.0f");
-    L(e, "};");
+        emit_line(e, "    0.0f");
+    emit_line(e, "};");
 }
 
 /* "o * s - p + k * d", the input coordinate of tap k at output o, without the trivial parts. */
@@ -110,47 +112,6 @@ static void conv_info(Graph *g, const Node *n, ConvInfo *ci)
         ci->bias = g->t[n->in[2]].f;
 }
 
-int emit_conv_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows)
-{
-    ConvInfo ci;
-    if (n->op != OP_CONV || !g->t[n->in[1]].f)
-        return 0;
-    conv_info((Graph *)g, n, &ci);
-    *nnz = ci.nnz;
-    *total = ci.total;
-    *rows = ci.w.batch * ci.w.out[0] * ci.w.out[1];
-    return 1;
-}
-
-int conv_layer_weights(const Graph *g, const Node *n, LayerWeights *L)
-{
-    ConvInfo ci;
-    if (n->op != OP_CONV || !g->t[n->in[1]].f)
-        return 0;
-    conv_info((Graph *)g, n, &ci);
-    L->rows = ci.w.batch * ci.w.out[0] * ci.w.out[1];
-    L->N = ci.w.m;
-    L->K = ci.w.m ? ci.total / ci.w.m : 0;
-    L->nnz = ci.nnz;
-    L->w = ci.wt;
-    L->wname = g->t[n->in[1]].name;
-    return 1;
-}
-
-/* Output positions whose whole window lies inside the input along axis a: [lo, hi). */
-static void interior(const Window *w, int a, int64_t *lo, int64_t *hi)
-{
-    int64_t last = w->in[a] - 1 + w->pb[a] - (w->k[a] - 1) * w->d[a];
-    *lo = (w->pb[a] + w->s[a] - 1) / w->s[a];
-    *hi = last < 0 ? 0 : last / w->s[a] + 1;
-    if (*hi > w->out[a])
-        *hi = w->out[a];
-    if (*lo > w->out[a])
-        *lo = w->out[a];
-    if (*hi < *lo)
-        *hi = *lo;
-}
-
 static int64_t widx(const ConvInfo *ci, int64_t m, int64_t c, int64_t kh, int64_t kw)
 {
     return ((m * ci->cg + c) * ci->w.k[0] + kh) * ci->w.k[1] + kw;
@@ -182,10 +143,10 @@ static void conv_taps(Emit *e, const Node *n, const ConvInfo *ci, int64_t m, int
     const Window *w = &ci->w;
     int64_t c, kh, kw, t = 0, win = 0, base = c0 * plane - w->pb[0] * W - w->pb[1];
     const char *sum;
-    L(e, "p = x + (oh * %lld + ow * %lld %c %lld);", (long long)(w->s[0] * W), (long long)w->s[1], base < 0 ? '-' : '+',
-      (long long)llabs(base));
+    emit_line(e, "p = x + (oh * %lld + ow * %lld %c %lld);", (long long)(w->s[0] * W), (long long)w->s[1], base < 0 ? '-' : '+',
+              (long long)llabs(base));
     if (!vec)
-        L(e, "TC_BASE(p);");
+        emit_line(e, "TC_BASE(p);");
     for (c = 0; c < ci->cg; c++)
         for (kh = 0; kh < w->k[0]; kh++)
             for (kw = 0; kw < w->k[1]; kw++) {
@@ -195,30 +156,30 @@ static void conv_taps(Emit *e, const Node *n, const ConvInfo *ci, int64_t m, int
                 int s = (int)(t % P);
                 if (v == 0.0f)
                     continue;
-                if (emit_options(e)->annotate)
+                if (e->opt->annotate)
                     note = rank1d ? fmt(e, " /* %s[%lld][%lld][%lld] */", wname, (long long)m, (long long)c,
                                         (long long)kw)
                                   : fmt(e, " /* %s[%lld][%lld][%lld][%lld] */", wname, (long long)m, (long long)c,
                                         (long long)kh, (long long)kw);
                 if (vec)
-                    L(e, "s%d %s *(const tc_vfu *)(p + %lld) * %s;%s", s, op, (long long)off, emit_lit(e, n, v), note);
+                    emit_line(e, "s%d %s *(const tc_vfu *)(p + %lld) * %s;%s", s, op, (long long)off, emit_lit(e, n, v), note);
                 else if (off < 256)
-                    L(e, "s%d %s p[%lld] * %s;%s", s, op, (long long)off, emit_lit(e, n, v), note);
+                    emit_line(e, "s%d %s p[%lld] * %s;%s", s, op, (long long)off, emit_lit(e, n, v), note);
                 else {
                     if (off / 256 != win) {
-                        L(e, "%sq = p + %lld;", win ? "" : "const float *", (long long)(off / 256 * 256));
+                        emit_line(e, "%sq = p + %lld;", win ? "" : "const float *", (long long)(off / 256 * 256));
                         win = off / 256;
-                        L(e, "TC_BASE(q);");
+                        emit_line(e, "TC_BASE(q);");
                     }
-                    L(e, "s%d %s q[%lld] * %s;%s", s, op, (long long)(off % 256), emit_lit(e, n, v), note);
+                    emit_line(e, "s%d %s q[%lld] * %s;%s", s, op, (long long)(off % 256), emit_lit(e, n, v), note);
                 }
                 t++;
             }
     sum = emit_partials_sum(t, P);
     if (b == 0.0f)
-        L(e, "s = %s;", sum);
+        emit_line(e, "s = %s;", sum);
     else
-        L(e, "s = %s%s%s + %s;", t > 1 ? "(" : "", sum, t > 1 ? ")" : "", emit_lit(e, n, b));
+        emit_line(e, "s = %s%s%s + %s;", t > 1 ? "(" : "", sum, t > 1 ? ")" : "", emit_lit(e, n, b));
 }
 
 /* "s, s0, s1": the sum and the partial sums of a channel with cnt taps */
@@ -230,27 +191,27 @@ static const char *conv_sums(int64_t cnt, int P)
 
 static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const Window *w = &ci->w;
     const char *name = emit_fn_name(e, n);
     int64_t h0, h1, w0, w1, m, c, kh, kw, H = w->in[0], W = w->in[1], OH = w->out[0], OW = w->out[1];
     int64_t plane = H * W, t, *start;
-    int border, part = 0, i, max_terms = emit_options(e)->max_terms, P = emit_options(e)->partial_sums;
+    int border, part = 0, i, max_terms = e->opt->max_terms, P = e->opt->partial_sums;
     /* --annotate names the weight tensor's own entries: [m][c][kh][kw], or [m][c][k] for Conv 1-D */
-    const char *wname = emit_comment(e, g->t[n->in[1]].name);
+    const char *wname = text_comment(e->g->a, g->t[n->in[1]].name);
     int rank1d = g->t[n->in[1]].rank == 3;
 
     if (P < 1 || P > 4)
         P = 4;
-    interior(w, 0, &h0, &h1);
-    interior(w, 1, &w0, &w1);
+    conv_interior(w, 0, &h0, &h1);
+    conv_interior(w, 1, &w0, &w1);
     border = h0 > 0 || h1 < OH || w0 > 0 || w1 < OW;
     if (border) {
         /* the taps of every channel, for the checked path */
         emit_to_consts(e);
-        L(e, "/* node %d: nonzero taps of '%s' for border positions: input channel, dh, dw, weight */", n->index,
-          emit_comment(e, n->name));
-        L(e, "static const struct { int c, dh, dw; float w; } %s%s_taps[%lld] = {", emit_weights_attr(e), name, (long long)(ci->nnz ? ci->nnz : 1));
+        emit_line(e, "/* node %d: nonzero taps of '%s' for border positions: input channel, dh, dw, weight */", n->index,
+                  text_comment(e->g->a, n->name));
+        emit_line(e, "static const struct { int c, dh, dw; float w; } %s%s_taps[%lld] = {", emit_weights_attr(e), name, (long long)(ci->nnz ? ci->nnz : 1));
         start = arena_array(g->a, (size_t)w->m + 2, sizeof(int64_t));
         t = 0;
         for (m = 0; m < w->m; m++) {
@@ -261,37 +222,44 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                         float v = ci->wt[widx(ci, m, c, kh, kw)];
                         if (v == 0.0f)
                             continue;
-                        L(e, "    {%lld, %lld, %lld, %s},", (long long)(m / ci->mg * ci->cg + c), (long long)(kh * w->d[0]),
-                          (long long)(kw * w->d[1]), emit_lit(e, n, v));
+                        e->indent++;
+                        emit_line(e, "{%lld, %lld, %lld, %s},", (long long)(m / ci->mg * ci->cg + c), (long long)(kh * w->d[0]),
+                                  (long long)(kw * w->d[1]), emit_lit(e, n, v));
+                        e->indent--;
                         t++;
                     }
         }
         start[w->m] = t;
         if (!ci->nnz)
-            L(e, "    {0, 0, 0, 0.0f}");
-        L(e, "};");
+            emit_line(e, "    {0, 0, 0, 0.0f}");
+        emit_line(e, "};");
         int_table(e, fmt(e, "%s_start", name), start, w->m + 1);
         if (ci->bias)
             float_table(e, n, fmt(e, "%s_b", name), ci->bias, w->m);
         emit_blank(e);
         emit_to_fns(e);
-        L(e, "/* node %d: one border output of channel m, bounds checked, activation applied */", n->index);
-        L(e, "static TC_NOLIB float %s_border(const float *x, int m, int oh, int ow)", name);
-        L(e, "{");
-        L(e, "    const int ih = oh * %lld - %lld, iw = ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
-          (long long)w->s[1], (long long)w->pb[1]);
-        L(e, "    float s = %s;", ci->bias ? fmt(e, "%s_b[m]", name) : "0.0f");
-        L(e, "    int t;");
+        emit_line(e, "/* node %d: one border output of channel m, bounds checked, activation applied */", n->index);
+        emit_line(e, "static TC_NOLIB float %s_border(const float *x, int m, int oh, int ow)", name);
+        emit_line(e, "{");
+        e->indent++;
+        emit_line(e, "const int ih = oh * %lld - %lld, iw = ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
+                  (long long)w->s[1], (long long)w->pb[1]);
+        emit_line(e, "float s = %s;", ci->bias ? fmt(e, "%s_b[m]", name) : "0.0f");
+        emit_line(e, "int t;");
         emit_blank(e);
-        L(e, "    for (t = %s_start[m]; t < %s_start[m + 1]; t++) {", name, name);
-        L(e, "        const int h = ih + %s_taps[t].dh, v = iw + %s_taps[t].dw;", name, name);
+        emit_line(e, "for (t = %s_start[m]; t < %s_start[m + 1]; t++) {", name, name);
+        e->indent++;
+        emit_line(e, "const int h = ih + %s_taps[t].dh, v = iw + %s_taps[t].dw;", name, name);
         emit_blank(e);
-        L(e, "        if (h >= 0 && h < %lld && v >= 0 && v < %lld)", (long long)H, (long long)W);
-        L(e, "            s += x[%s_taps[t].c * %lld + h * %lld + v] * %s_taps[t].w;", name, (long long)plane, (long long)W,
-          name);
-        L(e, "    }");
-        L(e, "    return %s;", emit_act(e, n, "s"));
-        L(e, "}");
+        emit_line(e, "if (h >= 0 && h < %lld && v >= 0 && v < %lld)", (long long)H, (long long)W);
+        e->indent++;
+        emit_line(e, "s += x[%s_taps[t].c * %lld + h * %lld + v] * %s_taps[t].w;", name, (long long)plane, (long long)W,
+                  name);
+        e->indent -= 2;
+        emit_line(e, "}");
+        emit_line(e, "return %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
+        e->indent--;
+        emit_line(e, "}");
         emit_blank(e);
     }
 
@@ -302,17 +270,17 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         Buf body = {0};
         (void)body;
         emit_to_fns(e);
-        L(e, "/* node %d: %s '%s', output channels from %lld */", n->index, op_name(n->op), emit_comment(e, n->name),
-          (long long)m0);
-        L(e, "static TC_NOLIB void %s_p%d(const float *x, float *y)", name, part);
-        L(e, "{");
-        emit_indent(e, 1);
-        L(e, "int oh, ow;");
+        emit_line(e, "/* node %d: %s '%s', output channels from %lld */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
+                  (long long)m0);
+        emit_line(e, "static TC_NOLIB void %s_p%d(const float *x, float *y)", name, part);
+        emit_line(e, "{");
+        e->indent++;
+        emit_line(e, "int oh, ow;");
         if (n->act != OP_COUNT && n->act != OP_RELU && w->s[1] == 1 && w1 - w0 >= 8 && h0 < h1) {
-            L(e, "#if TC_VEC");
-            L(e, "int i;");
-            L(e, "(void)i;");
-            L(e, "#endif");
+            emit_line(e, "#if TC_VEC");
+            emit_line(e, "int i;");
+            emit_line(e, "(void)i;");
+            emit_line(e, "#endif");
         }
         do {
             int64_t cnt = 0, c0 = m / ci->mg * ci->cg;
@@ -323,42 +291,54 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                         cnt += ci->wt[widx(ci, m, c, kh, kw)] != 0.0f;
             emit_blank(e);
             if (m > m0)
-                L(e, "TC_BARRIER();");
+                emit_line(e, "TC_BARRIER();");
             if (cnt == 0) {
                 float v = n->act != OP_COUNT ? interp_act(n->act, n->act_alpha, b) : b;
-                L(e, "/* channel %lld: no weights kept */", (long long)m);
-                L(e, "for (ow = 0; ow < %lld; ow++)", (long long)(OH * OW));
-                L(e, "    y[%lld + ow] = %s;", (long long)(m * OH * OW), emit_lit(e, n, v));
-                L(e, "(void)oh;");
-                L(e, "(void)x;");
+                emit_line(e, "/* channel %lld: no weights kept */", (long long)m);
+                emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)(OH * OW));
+                e->indent++;
+                emit_line(e, "y[%lld + ow] = %s;", (long long)(m * OH * OW), emit_lit(e, n, v));
+                e->indent--;
+                emit_line(e, "(void)oh;");
+                emit_line(e, "(void)x;");
                 m++;
                 continue;
             }
-            L(e, "/* channel %lld: %lld of %lld weights */", (long long)m, (long long)cnt,
-              (long long)(ci->cg * w->k[0] * w->k[1]));
-            L(e, "for (oh = 0; oh < %lld; oh++) {", (long long)OH);
-            emit_indent(e, 1);
-            L(e, "float *yr = y + %lld + oh * %lld;", (long long)(m * OH * OW), (long long)OW);
+            emit_line(e, "/* channel %lld: %lld of %lld weights */", (long long)m, (long long)cnt,
+                      (long long)(ci->cg * w->k[0] * w->k[1]));
+            emit_line(e, "for (oh = 0; oh < %lld; oh++) {", (long long)OH);
+            e->indent++;
+            emit_line(e, "float *yr = y + %lld + oh * %lld;", (long long)(m * OH * OW), (long long)OW);
             emit_blank(e);
             if (border) {
                 if (h0 < h1) {
-                    L(e, "if (oh < %lld || oh >= %lld) {", (long long)h0, (long long)h1);
-                    L(e, "    for (ow = 0; ow < %lld; ow++)", (long long)OW);
-                    L(e, "        yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
-                    L(e, "    continue;");
-                    L(e, "}");
+                    emit_line(e, "if (oh < %lld || oh >= %lld) {", (long long)h0, (long long)h1);
+                    e->indent++;
+                    emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)OW);
+                    e->indent++;
+                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    e->indent--;
+                    emit_line(e, "continue;");
+                    e->indent--;
+                    emit_line(e, "}");
                 } else {
-                    L(e, "for (ow = 0; ow < %lld; ow++)", (long long)OW);
-                    L(e, "    yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
-                    L(e, "continue;");
+                    emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)OW);
+                    e->indent++;
+                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    e->indent--;
+                    emit_line(e, "continue;");
                 }
                 if (w0 > 0) {
-                    L(e, "for (ow = 0; ow < %lld; ow++)", (long long)w0);
-                    L(e, "    yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)w0);
+                    e->indent++;
+                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    e->indent--;
                 }
                 if (w1 < OW) {
-                    L(e, "for (ow = %lld; ow < %lld; ow++)", (long long)w1, (long long)OW);
-                    L(e, "    yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    emit_line(e, "for (ow = %lld; ow < %lld; ow++)", (long long)w1, (long long)OW);
+                    e->indent++;
+                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
+                    e->indent--;
                 }
             }
             if (h0 < h1 && w0 < w1) {
@@ -372,62 +352,66 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
                  */
                 int vec = w->s[1] == 1 && w1 - w0 >= 8;
                 if (vec) {
-                    emit_need_vec(e);
-                    L(e, "#if TC_VEC");
-                    L(e, "for (ow = %lld; ow < %lld; ow += TC_VW) {", (long long)w0, (long long)w1);
-                    emit_indent(e, 1);
-                    L(e, "const float *p;");
-                    L(e, "tc_vf %s;", conv_sums(cnt, P));
+                    e->used_vec = 1;
+                    emit_line(e, "#if TC_VEC");
+                    emit_line(e, "for (ow = %lld; ow < %lld; ow += TC_VW) {", (long long)w0, (long long)w1);
+                    e->indent++;
+                    emit_line(e, "const float *p;");
+                    emit_line(e, "tc_vf %s;", conv_sums(cnt, P));
                     emit_blank(e);
-                    L(e, "if (ow > %lld - TC_VW)", (long long)w1);
-                    L(e, "    ow = %lld - TC_VW;", (long long)w1);
+                    emit_line(e, "if (ow > %lld - TC_VW)", (long long)w1);
+                    e->indent++;
+                    emit_line(e, "ow = %lld - TC_VW;", (long long)w1);
+                    e->indent--;
                     conv_taps(e, n, ci, m, c0, W, plane, wname, rank1d, 1, P, b);
                     if (n->act == OP_RELU) {
                         /* s < 0 ? 0 : s on every lane, by its mask: keeps -0 and NaN as the plain loop does */
-                        L(e, "s = (tc_vf)((tc_vi)s & ~(tc_vi)(s < (tc_vf){0}));");
-                        L(e, "*(tc_vfu *)(yr + ow) = s;");
+                        emit_line(e, "s = (tc_vf)((tc_vi)s & ~(tc_vi)(s < (tc_vf){0}));");
+                        emit_line(e, "*(tc_vfu *)(yr + ow) = s;");
                     } else {
-                        L(e, "*(tc_vfu *)(yr + ow) = s;");
+                        emit_line(e, "*(tc_vfu *)(yr + ow) = s;");
                         if (n->act != OP_COUNT) {
-                            L(e, "for (i = 0; i < TC_VW; i++)");
-                            L(e, "    yr[ow + i] = %s;", emit_act(e, n, "yr[ow + i]"));
+                            emit_line(e, "for (i = 0; i < TC_VW; i++)");
+                            e->indent++;
+                            emit_line(e, "yr[ow + i] = %s;", emit_act(e, n, n->act, n->act_alpha, "yr[ow + i]"));
+                            e->indent--;
                         }
                     }
-                    emit_indent(e, -1);
-                    L(e, "}");
-                    L(e, "#else");
+                    e->indent--;
+                    emit_line(e, "}");
+                    emit_line(e, "#else");
                 }
-                L(e, "for (ow = %lld; ow < %lld; ow++) {", (long long)w0, (long long)w1);
-                emit_indent(e, 1);
-                L(e, "const float *p;");
-                L(e, "float %s;", conv_sums(cnt, P));
+                emit_line(e, "for (ow = %lld; ow < %lld; ow++) {", (long long)w0, (long long)w1);
+                e->indent++;
+                emit_line(e, "const float *p;");
+                emit_line(e, "float %s;", conv_sums(cnt, P));
                 emit_blank(e);
                 conv_taps(e, n, ci, m, c0, W, plane, wname, rank1d, 0, P, b);
-                L(e, "yr[ow] = %s;", emit_act(e, n, "s"));
-                emit_indent(e, -1);
-                L(e, "}");
+                emit_line(e, "yr[ow] = %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
+                e->indent--;
+                emit_line(e, "}");
                 if (vec)
-                    L(e, "#endif");
+                    emit_line(e, "#endif");
             }
-            emit_indent(e, -1);
-            L(e, "}");
+            e->indent--;
+            emit_line(e, "}");
             terms += cnt;
             m++;
         } while (m < w->m && terms < max_terms);
-        emit_indent(e, -1);
-        L(e, "}");
+        e->indent--;
+        emit_line(e, "}");
         emit_blank(e);
         part++;
     }
 
-    emit_begin_fn(e, n, "", fmt(e, " -- %s of %s weights kept, unrolled", emit_num(e, ci->nnz), emit_num(e, ci->total)));
-    L(e, "int b;");
+    emit_begin_fn(e, n, "", fmt(e, " -- %s of %s weights kept, unrolled", text_num(e->g->a, ci->nnz), text_num(e->g->a, ci->total)));
+    emit_line(e, "int b;");
     emit_blank(e);
-    L(e, "for (b = 0; b < %lld; b++) {", (long long)w->batch);
+    emit_line(e, "for (b = 0; b < %lld; b++) {", (long long)w->batch);
     for (i = 0; i < part; i++)
-        L(e, "    %s_p%d(%s + b * %lld, y + b * %lld);", name, i, emit_operand(e, n, 0), (long long)(w->c * plane),
-          (long long)(w->m * OH * OW));
-    L(e, "}");
+        emit_line(e, "    %s_p%d(%s + b * %lld, y + b * %lld);", name, i, emit_operand(e, n, 0), (long long)(w->c * plane),
+                  (long long)(w->m * OH * OW));
+    emit_line(e, "}");
     emit_end_fn(e);
 }
 
@@ -455,7 +439,7 @@ static void tap_ranges(const Window *w, int a, int64_t *lo, int64_t *hi)
  */
 static void emit_conv_dense(Emit *e, const Node *n, const ConvInfo *ci)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const Window *w = &ci->w;
     const char *name = emit_fn_name(e, n);
     int64_t H = w->in[0], W = w->in[1], OH = w->out[0], OW = w->out[1];
@@ -470,79 +454,62 @@ static void emit_conv_dense(Emit *e, const Node *n, const ConvInfo *ci)
     int_table(e, fmt(e, "%s_wlo", name), lo + 2 * w->k[0], w->k[1]);
     int_table(e, fmt(e, "%s_whi", name), lo + 2 * w->k[0] + w->k[1], w->k[1]);
     emit_blank(e);
-    emit_begin_fn(e, n, "", ci->wt ? fmt(e, " -- %s of %s weights kept, dense", emit_num(e, ci->nnz), emit_num(e, ci->total))
-                                   : " -- run-time weights, dense");
-    L(e, "int b, m, c, kh, kw, oh, ow;");
+    emit_begin_fn(e, n, "", ci->wt ? fmt(e, " -- %s of %s weights kept, dense", text_num(e->g->a, ci->nnz), text_num(e->g->a, ci->total))
+                  : " -- run-time weights, dense");
+    emit_line(e, "int b, m, c, kh, kw, oh, ow;");
     emit_blank(e);
-    L(e, "for (b = 0; b < %lld; b++)", (long long)w->batch);
-    L(e, "    for (m = 0; m < %lld; m++) {", (long long)w->m);
-    emit_indent(e, 2);
-    L(e, "const float *xb = %s + (b * %lld + m / %lld * %lld) * %lld;", emit_operand(e, n, 0), (long long)w->c, (long long)ci->mg,
-      (long long)ci->cg, (long long)(H * W));
-    L(e, "float *ym = y + (b * %lld + m) * %lld;", (long long)w->m, (long long)(OH * OW));
+    emit_line(e, "for (b = 0; b < %lld; b++)", (long long)w->batch);
+    e->indent++;
+    emit_line(e, "for (m = 0; m < %lld; m++) {", (long long)w->m);
+    e->indent++;
+    emit_line(e, "const float *xb = %s + (b * %lld + m / %lld * %lld) * %lld;", emit_operand(e, n, 0), (long long)w->c, (long long)ci->mg,
+              (long long)ci->cg, (long long)(H * W));
+    emit_line(e, "float *ym = y + (b * %lld + m) * %lld;", (long long)w->m, (long long)(OH * OW));
     emit_blank(e);
-    L(e, "for (oh = 0; oh < %lld; oh++)", (long long)(OH * OW));
-    L(e, "    ym[oh] = %s;", bias);
-    L(e, "for (c = 0; c < %lld; c++)", (long long)ci->cg);
-    L(e, "    for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
-    L(e, "        for (kw = 0; kw < %lld; kw++) {", (long long)w->k[1]);
-    emit_indent(e, 3);
-    L(e, "const float wv = %s[((m * %lld + c) * %lld + kh) * %lld + kw];", wt, (long long)ci->cg, (long long)w->k[0],
-      (long long)w->k[1]);
+    emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)(OH * OW));
+    e->indent++;
+    emit_line(e, "ym[oh] = %s;", bias);
+    e->indent--;
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)ci->cg);
+    e->indent++;
+    emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
+    e->indent++;
+    emit_line(e, "for (kw = 0; kw < %lld; kw++) {", (long long)w->k[1]);
+    e->indent++;
+    emit_line(e, "const float wv = %s[((m * %lld + c) * %lld + kh) * %lld + kw];", wt, (long long)ci->cg, (long long)w->k[0],
+              (long long)w->k[1]);
     emit_blank(e);
-    L(e, "for (oh = %s_hlo[kh]; oh < %s_hhi[kh]; oh++) {", name, name);
-    L(e, "    const int r = c * %lld + (oh * %lld - %lld + kh * %lld) * %lld - %lld + kw * %lld;", (long long)(H * W),
-      (long long)w->s[0], (long long)w->pb[0], (long long)w->d[0], (long long)W, (long long)w->pb[1], (long long)w->d[1]);
+    emit_line(e, "for (oh = %s_hlo[kh]; oh < %s_hhi[kh]; oh++) {", name, name);
+    e->indent++;
+    emit_line(e, "const int r = c * %lld + (oh * %lld - %lld + kh * %lld) * %lld - %lld + kw * %lld;", (long long)(H * W),
+              (long long)w->s[0], (long long)w->pb[0], (long long)w->d[0], (long long)W, (long long)w->pb[1], (long long)w->d[1]);
     emit_blank(e);
-    L(e, "    for (ow = %s_wlo[kw]; ow < %s_whi[kw]; ow++)", name, name);
-    L(e, "        ym[oh * %lld + ow] += wv * xb[r + ow * %lld];", (long long)OW, (long long)w->s[1]);
-    L(e, "}");
-    emit_indent(e, -3);
-    L(e, "        }");
+    emit_line(e, "for (ow = %s_wlo[kw]; ow < %s_whi[kw]; ow++)", name, name);
+    e->indent++;
+    emit_line(e, "ym[oh * %lld + ow] += wv * xb[r + ow * %lld];", (long long)OW, (long long)w->s[1]);
+    e->indent -= 2;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
     if (n->act != OP_COUNT) {
-        L(e, "for (oh = 0; oh < %lld; oh++)", (long long)(OH * OW));
-        L(e, "    ym[oh] = %s;", emit_act(e, n, "ym[oh]"));
+        emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)(OH * OW));
+        e->indent++;
+        emit_line(e, "ym[oh] = %s;", emit_act(e, n, n->act, n->act_alpha, "ym[oh]"));
+        e->indent--;
     }
-    emit_indent(e, -2);
-    L(e, "    }");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
     emit_end_fn(e);
-}
-
-/* Unrolled: a term per kept weight in the code (about 20 bytes) and in the
- * border taps' table (16); dense: the weight table. Plus biases and loops. */
-int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total)
-{
-    return s == STRAT_UNROLLED ? 36 * nnz + 256 : 4 * total + 256;
-}
-
-Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total)
-{
-    if (requested == STRAT_LOOP)
-        return conv_strategy_bytes(STRAT_UNROLLED, nnz, total) < conv_strategy_bytes(STRAT_DENSE, nnz, total)
-                   ? STRAT_UNROLLED : STRAT_DENSE;
-    if (requested != STRAT_AUTO)
-        return requested;
-    /*
-     * The unrolled sum of a channel is the body of a loop over its output
-     * positions, so it stays in the instruction cache far longer than a
-     * linear layer's. Measured on a 3x3 32->32 conv over 28x28 (gcc -O2,
-     * x86-64): unrolled runs 8x faster than dense at 10% density, 2.5x at
-     * 30%, even at 50%, and 1.4x slower at 100%; it compiles in 1 s at
-     * 10%, 2 s at 30%, 4 s at 50%. On the convolutional example ticket
-     * (round 8: both convs at 43%) the whole network ran 1.7x faster with
-     * them unrolled. Unrolled up to 50%, dense beyond.
-     */
-    return (double)nnz <= 0.50 * (double)(total ? total : 1) ? STRAT_UNROLLED : STRAT_DENSE;
 }
 
 void emit_conv(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     ConvInfo ci;
     conv_info(g, n, &ci);
-    if (ci.wt && (!ci.has_bias || ci.bias) &&
-        (n->strategy != STRAT_AUTO ? (Strategy)n->strategy
-                                   : emit_choose_conv(emit_options(e)->strategy, ci.nnz, ci.total)) == STRAT_UNROLLED)
+    if (ci.wt && (!ci.has_bias || ci.bias) && node_strategy(g, n, e->opt->strategy) == STRAT_UNROLLED)
         emit_conv_unrolled(e, n, &ci);
     else
         emit_conv_dense(e, n, &ci);
@@ -554,7 +521,7 @@ void emit_conv(Emit *e, const Node *n)
  */
 void emit_convtranspose(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     Window w;
     int64_t cg, mg, plane;
     const char *wt, *bias;
@@ -570,38 +537,55 @@ void emit_convtranspose(Emit *e, const Node *n)
             emit_lit(e, n, g->t[n->in[1]].f[i]); /* refuses NaN */
     }
     emit_begin_fn(e, n, "", " -- scatter loops");
-    L(e, "int b, m, c, ih, iw, mo, kh, kw, i;");
+    emit_line(e, "int b, m, c, ih, iw, mo, kh, kw, i;");
     emit_blank(e);
-    L(e, "for (b = 0; b < %lld; b++)", (long long)w.batch);
-    L(e, "    for (m = 0; m < %lld; m++)", (long long)w.m);
-    L(e, "        for (i = 0; i < %lld; i++)", (long long)plane);
-    L(e, "            y[(b * %lld + m) * %lld + i] = %s;", (long long)w.m, (long long)plane, bias);
-    L(e, "for (b = 0; b < %lld; b++)", (long long)w.batch);
-    L(e, "    for (c = 0; c < %lld; c++)", (long long)w.c);
-    L(e, "        for (ih = 0; ih < %lld; ih++)", (long long)w.in[0]);
-    L(e, "            for (iw = 0; iw < %lld; iw++) {", (long long)w.in[1]);
-    emit_indent(e, 4);
-    L(e, "const float xv = %s[((b * %lld + c) * %lld + ih) * %lld + iw];", emit_operand(e, n, 0), (long long)w.c, (long long)w.in[0],
-      (long long)w.in[1]);
+    emit_line(e, "for (b = 0; b < %lld; b++)", (long long)w.batch);
+    e->indent++;
+    emit_line(e, "for (m = 0; m < %lld; m++)", (long long)w.m);
+    e->indent++;
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)plane);
+    e->indent++;
+    emit_line(e, "y[(b * %lld + m) * %lld + i] = %s;", (long long)w.m, (long long)plane, bias);
+    e->indent -= 3;
+    emit_line(e, "for (b = 0; b < %lld; b++)", (long long)w.batch);
+    e->indent++;
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)w.c);
+    e->indent++;
+    emit_line(e, "for (ih = 0; ih < %lld; ih++)", (long long)w.in[0]);
+    e->indent++;
+    emit_line(e, "for (iw = 0; iw < %lld; iw++) {", (long long)w.in[1]);
+    e->indent++;
+    emit_line(e, "const float xv = %s[((b * %lld + c) * %lld + ih) * %lld + iw];", emit_operand(e, n, 0), (long long)w.c, (long long)w.in[0],
+              (long long)w.in[1]);
     emit_blank(e);
-    L(e, "for (mo = 0; mo < %lld; mo++)", (long long)mg);
-    L(e, "    for (kh = 0; kh < %lld; kh++) {", (long long)w.k[0]);
-    L(e, "        const int oh = %s;", win(e, "ih", w.s[0], w.pb[0], "kh", w.d[0]));
+    emit_line(e, "for (mo = 0; mo < %lld; mo++)", (long long)mg);
+    e->indent++;
+    emit_line(e, "for (kh = 0; kh < %lld; kh++) {", (long long)w.k[0]);
+    e->indent++;
+    emit_line(e, "const int oh = %s;", win(e, "ih", w.s[0], w.pb[0], "kh", w.d[0]));
     emit_blank(e);
-    L(e, "        if (oh < 0 || oh >= %lld)", (long long)w.out[0]);
-    L(e, "            continue;");
-    L(e, "        for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
-    L(e, "            const int ow = %s;", win(e, "iw", w.s[1], w.pb[1], "kw", w.d[1]));
+    emit_line(e, "if (oh < 0 || oh >= %lld)", (long long)w.out[0]);
+    e->indent++;
+    emit_line(e, "continue;");
+    e->indent--;
+    emit_line(e, "for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
+    e->indent++;
+    emit_line(e, "const int ow = %s;", win(e, "iw", w.s[1], w.pb[1], "kw", w.d[1]));
     emit_blank(e);
-    L(e, "            if (ow >= 0 && ow < %lld)", (long long)w.out[1]);
-    L(e, "                y[((b * %lld + c / %lld * %lld + mo) * %lld + oh) * %lld + ow] +=", (long long)w.m, (long long)cg,
-      (long long)mg, (long long)w.out[0], (long long)w.out[1]);
-    L(e, "                    xv * %s[((c * %lld + mo) * %lld + kh) * %lld + kw];", wt, (long long)mg, (long long)w.k[0],
-      (long long)w.k[1]);
-    L(e, "        }");
-    L(e, "    }");
-    emit_indent(e, -4);
-    L(e, "            }");
+    emit_line(e, "if (ow >= 0 && ow < %lld)", (long long)w.out[1]);
+    e->indent++;
+    emit_line(e, "y[((b * %lld + c / %lld * %lld + mo) * %lld + oh) * %lld + ow] +=", (long long)w.m, (long long)cg,
+              (long long)mg, (long long)w.out[0], (long long)w.out[1]);
+    e->indent++;
+    emit_line(e, "xv * %s[((c * %lld + mo) * %lld + kh) * %lld + kw];", wt, (long long)mg, (long long)w.k[0],
+              (long long)w.k[1]);
+    e->indent -= 3;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
+    emit_line(e, "}");
+    e->indent -= 3;
     emit_end_fn(e);
 }
 
@@ -627,7 +611,7 @@ static void pool_counts(const Window *w, int a, int incl, int64_t *cnt)
  */
 void emit_pool(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     Window w;
     const char *name = emit_fn_name(e, n);
     int avg = n->op == OP_AVERAGEPOOL;
@@ -644,63 +628,76 @@ void emit_pool(Emit *e, const Node *n)
         emit_blank(e);
     }
     emit_begin_fn(e, n, "", "");
-    L(e, "int i, oh, ow, kh, kw;");
+    emit_line(e, "int i, oh, ow, kh, kw;");
     emit_blank(e);
-    L(e, "for (i = 0; i < %lld; i++)", (long long)(w.batch * w.c));
-    L(e, "    for (oh = 0; oh < %lld; oh++)", (long long)w.out[0]);
-    L(e, "        for (ow = 0; ow < %lld; ow++) {", (long long)w.out[1]);
-    emit_indent(e, 3);
-    L(e, "const float *xc = %s + i * %lld;", emit_operand(e, n, 0), (long long)(w.in[0] * w.in[1]));
-    L(e, "float s = 0.0f;");
-    L(e, "int any = 0;");
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)(w.batch * w.c));
+    e->indent++;
+    emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)w.out[0]);
+    e->indent++;
+    emit_line(e, "for (ow = 0; ow < %lld; ow++) {", (long long)w.out[1]);
+    e->indent++;
+    emit_line(e, "const float *xc = %s + i * %lld;", emit_operand(e, n, 0), (long long)(w.in[0] * w.in[1]));
+    emit_line(e, "float s = 0.0f;");
+    emit_line(e, "int any = 0;");
     emit_blank(e);
-    L(e, "for (kh = 0; kh < %lld; kh++) {", (long long)w.k[0]);
-    L(e, "    const int ih = %s;", win(e, "oh", w.s[0], w.pb[0], "kh", w.d[0]));
+    emit_line(e, "for (kh = 0; kh < %lld; kh++) {", (long long)w.k[0]);
+    e->indent++;
+    emit_line(e, "const int ih = %s;", win(e, "oh", w.s[0], w.pb[0], "kh", w.d[0]));
     emit_blank(e);
-    L(e, "    if (ih < 0 || ih >= %lld)", (long long)w.in[0]);
-    L(e, "        continue;");
-    L(e, "    for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
-    L(e, "        const int iw = %s;", win(e, "ow", w.s[1], w.pb[1], "kw", w.d[1]));
+    emit_line(e, "if (ih < 0 || ih >= %lld)", (long long)w.in[0]);
+    e->indent++;
+    emit_line(e, "continue;");
+    e->indent--;
+    emit_line(e, "for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
+    e->indent++;
+    emit_line(e, "const int iw = %s;", win(e, "ow", w.s[1], w.pb[1], "kw", w.d[1]));
     emit_blank(e);
-    L(e, "        if (iw >= 0 && iw < %lld) {", (long long)w.in[1]);
-    L(e, "            const float v = xc[ih * %lld + iw];", (long long)w.in[1]);
+    emit_line(e, "if (iw >= 0 && iw < %lld) {", (long long)w.in[1]);
+    e->indent++;
+    emit_line(e, "const float v = xc[ih * %lld + iw];", (long long)w.in[1]);
     emit_blank(e);
     if (avg)
-        L(e, "            s += v;");
+        emit_line(e, "s += v;");
     else
-        L(e, "            s = !any || v > s ? v : s;");
-    L(e, "            any = 1;");
-    L(e, "        }");
-    L(e, "    }");
-    L(e, "}");
+        emit_line(e, "s = !any || v > s ? v : s;");
+    emit_line(e, "any = 1;");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
     if (avg)
-        L(e, "y[(i * %lld + oh) * %lld + ow] = s / (float)(%s_hcnt[oh] * %s_wcnt[ow]);", (long long)w.out[0],
-          (long long)w.out[1], name, name);
+        emit_line(e, "y[(i * %lld + oh) * %lld + ow] = s / (float)(%s_hcnt[oh] * %s_wcnt[ow]);", (long long)w.out[0],
+                  (long long)w.out[1], name, name);
     else
-        L(e, "y[(i * %lld + oh) * %lld + ow] = s;", (long long)w.out[0], (long long)w.out[1]);
+        emit_line(e, "y[(i * %lld + oh) * %lld + ow] = s;", (long long)w.out[0], (long long)w.out[1]);
     if (avg)
-        L(e, "(void)any;");
-    emit_indent(e, -3);
-    L(e, "        }");
+        emit_line(e, "(void)any;");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
     emit_end_fn(e);
 }
 
 void emit_globalpool(Emit *e, const Node *n)
 {
-    const Tensor *x = &emit_graph(e)->t[n->in[0]];
+    const Tensor *x = &e->g->t[n->in[0]];
     int64_t bc = x->dims[0] * x->dims[1], plane = ir_numel(x) / (bc ? bc : 1);
     int mx = n->op == OP_GLOBALMAXPOOL;
     emit_begin_fn(e, n, "", "");
-    L(e, "int i, j;");
+    emit_line(e, "int i, j;");
     emit_blank(e);
-    L(e, "for (i = 0; i < %lld; i++) {", (long long)bc);
-    L(e, "    const float *xc = %s + i * %lld;", emit_operand(e, n, 0), (long long)plane);
-    L(e, "    float s = xc[0];");
+    emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)bc);
+    e->indent++;
+    emit_line(e, "const float *xc = %s + i * %lld;", emit_operand(e, n, 0), (long long)plane);
+    emit_line(e, "float s = xc[0];");
     emit_blank(e);
-    L(e, "    for (j = 1; j < %lld; j++)", (long long)plane);
-    L(e, mx ? "        s = xc[j] > s ? xc[j] : s;" : "        s += xc[j];");
-    L(e, mx ? "    y[i] = s;" : "    y[i] = s / %s;", emit_lit(e, n, (float)plane));
-    L(e, "}");
+    emit_line(e, "for (j = 1; j < %lld; j++)", (long long)plane);
+    e->indent--;
+    emit_line(e, mx ? "        s = xc[j] > s ? xc[j] : s;" : "        s += xc[j];");
+    emit_line(e, mx ? "    y[i] = s;" : "    y[i] = s / %s;", emit_lit(e, n, (float)plane));
+    emit_line(e, "}");
     emit_end_fn(e);
 }
 
@@ -710,7 +707,7 @@ void emit_globalpool(Emit *e, const Node *n)
  * a = scale / sqrt(var + epsilon), s = B - mean * a, computed here in double. */
 void emit_batchnorm(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const Tensor *x = &g->t[n->in[0]];
     int64_t C = x->dims[1], plane = ir_numel(x) / (x->dims[0] * (C ? C : 1)), c;
     double eps = attr_float(n, "epsilon", 1e-5f);
@@ -720,22 +717,27 @@ void emit_batchnorm(Emit *e, const Node *n)
     for (i = 1; i <= 4; i++)
         if (!g->t[n->in[i]].f) {
             /* run-time parameters: a and s per channel at run time */
-            emit_need_math(e, "tc_sqrtf");
+            e->need_math[M_SQRT] = 1;
             emit_begin_fn(e, n, "", " -- run-time parameters");
-            L(e, "int b, c, i;");
+            emit_line(e, "int b, c, i;");
             emit_blank(e);
-            L(e, "for (c = 0; c < %lld; c++) {", (long long)C);
-            L(e, "    const float a = %s[c] / tc_sqrtf(%s[c] + %s);", emit_operand(e, n, 1), emit_operand(e, n, 4),
-              emit_lit(e, n, (float)eps));
-            L(e, "    const float s = %s[c] - %s[c] * a;", emit_operand(e, n, 2), emit_operand(e, n, 3));
+            emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)C);
+            e->indent++;
+            emit_line(e, "const float a = %s[c] / tc_sqrtf(%s[c] + %s);", emit_operand(e, n, 1), emit_operand(e, n, 4),
+                      emit_lit(e, n, (float)eps));
+            emit_line(e, "const float s = %s[c] - %s[c] * a;", emit_operand(e, n, 2), emit_operand(e, n, 3));
             emit_blank(e);
-            L(e, "    for (b = 0; b < %lld; b++)", (long long)x->dims[0]);
-            L(e, "        for (i = 0; i < %lld; i++) {", (long long)plane);
-            L(e, "            const int o = (b * %lld + c) * %lld + i;", (long long)C, (long long)plane);
+            emit_line(e, "for (b = 0; b < %lld; b++)", (long long)x->dims[0]);
+            e->indent++;
+            emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)plane);
+            e->indent++;
+            emit_line(e, "const int o = (b * %lld + c) * %lld + i;", (long long)C, (long long)plane);
             emit_blank(e);
-            L(e, "            y[o] = %s;", emit_act(e, n, fmt(e, "%s[o] * a + s", emit_operand(e, n, 0))));
-            L(e, "        }");
-            L(e, "}");
+            emit_line(e, "y[o] = %s;", emit_act(e, n, n->act, n->act_alpha, fmt(e, "%s[o] * a + s", emit_operand(e, n, 0))));
+            e->indent--;
+            emit_line(e, "}");
+            e->indent -= 2;
+            emit_line(e, "}");
             emit_end_fn(e);
             return;
         }
@@ -745,20 +747,25 @@ void emit_batchnorm(Emit *e, const Node *n)
         s[c] = (float)((double)g->t[n->in[2]].f[c] - (double)g->t[n->in[3]].f[c] * v);
     }
     emit_to_consts(e);
-    L(e, "/* node %d: '%s' as y = x * a + s per channel */", n->index, emit_comment(e, n->name));
+    emit_line(e, "/* node %d: '%s' as y = x * a + s per channel */", n->index, text_comment(e->g->a, n->name));
     float_table(e, n, fmt(e, "%s_a", name), a, C);
     float_table(e, n, fmt(e, "%s_s", name), s, C);
     emit_blank(e);
     emit_begin_fn(e, n, "", " -- per-channel scale and shift");
-    L(e, "int b, c, i;");
+    emit_line(e, "int b, c, i;");
     emit_blank(e);
-    L(e, "for (b = 0; b < %lld; b++)", (long long)x->dims[0]);
-    L(e, "    for (c = 0; c < %lld; c++)", (long long)C);
-    L(e, "        for (i = 0; i < %lld; i++) {", (long long)plane);
-    L(e, "            const int o = (b * %lld + c) * %lld + i;", (long long)C, (long long)plane);
+    emit_line(e, "for (b = 0; b < %lld; b++)", (long long)x->dims[0]);
+    e->indent++;
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)C);
+    e->indent++;
+    emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)plane);
+    e->indent++;
+    emit_line(e, "const int o = (b * %lld + c) * %lld + i;", (long long)C, (long long)plane);
     emit_blank(e);
-    L(e, "            y[o] = %s;", emit_act(e, n, fmt(e, "%s[o] * %s_a[c] + %s_s[c]", emit_operand(e, n, 0), name, name)));
-    L(e, "        }");
+    emit_line(e, "y[o] = %s;", emit_act(e, n, n->act, n->act_alpha, fmt(e, "%s[o] * %s_a[c] + %s_s[c]", emit_operand(e, n, 0), name, name)));
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
     emit_end_fn(e);
 }
 
@@ -771,9 +778,9 @@ static void emit_normalize(Emit *e, const Node *n, int64_t groups, int64_t len, 
     const char *x = emit_operand(e, n, 0), *sc = emit_operand(e, n, 1);
     int has_b = n->n_in >= 3 && n->in[2] != TC_NONE;
     const char *bb = has_b ? emit_operand(e, n, 2) : NULL;
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const char *si, *bi;
-    emit_need_math(e, "tc_sqrtf");
+    e->need_math[M_SQRT] = 1;
     if (channels) {
         si = bi = fmt(e, "[gi %% %lld]", (long long)channels);
     } else {
@@ -781,40 +788,44 @@ static void emit_normalize(Emit *e, const Node *n, int64_t groups, int64_t len, 
         bi = has_b && ir_numel(&g->t[n->in[2]]) == 1 ? "[0]" : "[i]";
     }
     emit_begin_fn(e, n, "", "");
-    L(e, "int gi, i;");
+    emit_line(e, "int gi, i;");
     emit_blank(e);
-    L(e, "for (gi = 0; gi < %lld; gi++) {", (long long)groups);
-    emit_indent(e, 1);
-    L(e, "const float *xg = %s + gi * %lld;", x, (long long)len);
-    L(e, "float *yg = y + gi * %lld;", (long long)len);
-    L(e, "float mean = 0.0f, var = 0.0f, inv;");
+    emit_line(e, "for (gi = 0; gi < %lld; gi++) {", (long long)groups);
+    e->indent++;
+    emit_line(e, "const float *xg = %s + gi * %lld;", x, (long long)len);
+    emit_line(e, "float *yg = y + gi * %lld;", (long long)len);
+    emit_line(e, "float mean = 0.0f, var = 0.0f, inv;");
     emit_blank(e);
-    L(e, "for (i = 0; i < %lld; i++)", (long long)len);
-    L(e, "    mean += xg[i];");
-    L(e, "mean /= %s;", emit_lit(e, n, (float)len));
-    L(e, "for (i = 0; i < %lld; i++)", (long long)len);
-    L(e, "    var += (xg[i] - mean) * (xg[i] - mean);");
-    L(e, "inv = 1.0f / tc_sqrtf(var / %s + %s);", emit_lit(e, n, (float)len), emit_lit(e, n, attr_float(n, "epsilon", 1e-5f)));
-    L(e, "for (i = 0; i < %lld; i++)", (long long)len);
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
+    e->indent++;
+    emit_line(e, "mean += xg[i];");
+    e->indent--;
+    emit_line(e, "mean /= %s;", emit_lit(e, n, (float)len));
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
+    e->indent++;
+    emit_line(e, "var += (xg[i] - mean) * (xg[i] - mean);");
+    e->indent--;
+    emit_line(e, "inv = 1.0f / tc_sqrtf(var / %s + %s);", emit_lit(e, n, (float)len), emit_lit(e, n, attr_float(n, "epsilon", 1e-5f)));
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
     if (has_b)
-        L(e, "    yg[i] = (xg[i] - mean) * inv * %s%s + %s%s;", sc, si, bb, bi);
+        emit_line(e, "    yg[i] = (xg[i] - mean) * inv * %s%s + %s%s;", sc, si, bb, bi);
     else
-        L(e, "    yg[i] = (xg[i] - mean) * inv * %s%s;", sc, si);
-    emit_indent(e, -1);
-    L(e, "}");
+        emit_line(e, "    yg[i] = (xg[i] - mean) * inv * %s%s;", sc, si);
+    e->indent--;
+    emit_line(e, "}");
     emit_end_fn(e);
 }
 
 void emit_instancenorm(Emit *e, const Node *n)
 {
-    const Tensor *x = &emit_graph(e)->t[n->in[0]];
+    const Tensor *x = &e->g->t[n->in[0]];
     int64_t bc = x->dims[0] * x->dims[1];
     emit_normalize(e, n, bc, bc ? ir_numel(x) / bc : 0, x->dims[1]);
 }
 
 void emit_layernorm(Emit *e, const Node *n)
 {
-    const Tensor *x = &emit_graph(e)->t[n->in[0]];
+    const Tensor *x = &e->g->t[n->in[0]];
     int64_t axis = attr_int(n, "axis", -1), inner = 1;
     int i;
     if (axis < 0)
@@ -834,7 +845,7 @@ void emit_layernorm(Emit *e, const Node *n)
  */
 static void emit_resample(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const Tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
     AxisMap maps[TC_MAX_RANK];
     float v = resample_maps(g, n, maps);
@@ -900,16 +911,16 @@ static void emit_resample(Emit *e, const Node *n)
         Buf decl = {0};
         for (i = 0; i < r; i++)
             buf_printf(&decl, "i%d, ", i);
-        L(e, "int %so = 0;", decl.p ? decl.p : "");
+        emit_line(e, "int %so = 0;", decl.p ? decl.p : "");
         buf_free(&decl);
     }
     emit_blank(e);
     for (i = 0; i < r; i++)
-        L(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)", 4 * i, "", i, i, (long long)y->dims[i], i);
+        emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)", 4 * i, "", i, i, (long long)y->dims[i], i);
     if (any_out)
-        L(e, "%*sy[o++] = %s ? %s : %s;", 4 * r, "", cond.p, emit_lit(e, n, v), val.p);
+        emit_line(e, "%*sy[o++] = %s ? %s : %s;", 4 * r, "", cond.p, emit_lit(e, n, v), val.p);
     else
-        L(e, "%*sy[o++] = %s;", 4 * r, "", val.p);
+        emit_line(e, "%*sy[o++] = %s;", 4 * r, "", val.p);
     emit_end_fn(e);
     buf_free(&cond);
     buf_free(&val);
@@ -924,7 +935,7 @@ void emit_resize(Emit *e, const Node *n) { emit_resample(e, n); }
  */
 void emit_depthspace(Emit *e, const Node *n)
 {
-    Graph *g = emit_graph(e);
+    Graph *g = e->g;
     const Tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
     const Attr *md = attr_get(n, "mode");
     int d2s = n->op == OP_DEPTHTOSPACE;
@@ -938,14 +949,21 @@ void emit_depthspace(Emit *e, const Node *n)
     const char *si = fmt(e, "((b * %lld + c) * %lld + h * %lld + i) * %lld + w * %lld + j", (long long)C, (long long)(H * bs),
                          (long long)bs, (long long)(W * bs), (long long)bs);
     emit_begin_fn(e, n, "", "");
-    L(e, "int b, c, h, i, w, j;");
+    emit_line(e, "int b, c, h, i, w, j;");
     emit_blank(e);
-    L(e, "for (b = 0; b < %lld; b++)", (long long)big->dims[0]);
-    L(e, "    for (c = 0; c < %lld; c++)", (long long)C);
-    L(e, "        for (h = 0; h < %lld; h++)", (long long)H);
-    L(e, "            for (i = 0; i < %lld; i++)", (long long)bs);
-    L(e, "                for (w = 0; w < %lld; w++)", (long long)W);
-    L(e, "                    for (j = 0; j < %lld; j++)", (long long)bs);
-    L(e, "                        y[%s] = %s[%s];", d2s ? si : di, emit_operand(e, n, 0), d2s ? di : si);
+    emit_line(e, "for (b = 0; b < %lld; b++)", (long long)big->dims[0]);
+    e->indent++;
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)C);
+    e->indent++;
+    emit_line(e, "for (h = 0; h < %lld; h++)", (long long)H);
+    e->indent++;
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)bs);
+    e->indent++;
+    emit_line(e, "for (w = 0; w < %lld; w++)", (long long)W);
+    e->indent++;
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)bs);
+    e->indent++;
+    emit_line(e, "y[%s] = %s[%s];", d2s ? si : di, emit_operand(e, n, 0), d2s ? di : si);
+    e->indent -= 6;
     emit_end_fn(e);
 }

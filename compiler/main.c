@@ -371,7 +371,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (opt.summary)
-        print_summary(g, opt.strategy, opt.target, stdout);
+        print_summary(g, stdout);
     memset(&eo, 0, sizeof eo);
     eo.prefix = make_prefix(&opt, a);
     eo.options = options.p ? options.p : "";
@@ -382,7 +382,6 @@ int main(int argc, char **argv)
     eo.annotate = opt.annotate;
     eo.no_fma = opt.no_fma;
     eo.weights_section = opt.weights_section;
-    eo.target = opt.target;
     if (opt.out)
         emit_c(g, &eo, &c, &h);
     if (opt.report)

@@ -242,7 +242,8 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html)
     for (k = 0; k < g->nn; k++) {
         const Node *n = &g->n[k];
         const Tensor *out = &g->t[n->out[0]];
-        LayerWeights L;
+        LayerStats st;
+        const LayerWeights *L = &st.L;
         if (n->dead)
             continue;
         buf_printf(html, "<tr><td class=\"n\">%d</td><td>%s", n->index, op_name(n->op));
@@ -255,27 +256,24 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html)
         buf_printf(html, "</td><td>");
         shape(html, out);
         buf_printf(html, "</td>");
-        if (layer_weights(g, n, &L) || conv_layer_weights(g, n, &L)) {
-            Strategy st = node_strategy(g, n, eo->strategy);
-            int64_t bytes = n->op == OP_CONV ? conv_strategy_bytes(st, L.nnz, L.N * L.K)
-                                             : strategy_bytes(st, L.N, L.K, L.nnz);
+        if (layer_stats(g, n, &st)) {
             buf_printf(html, "<td class=\"n\">");
-            num(html, L.nnz);
+            num(html, L->nnz);
             buf_printf(html, " of ");
-            num(html, L.N * L.K);
+            num(html, st.total);
             buf_printf(html, "</td><td class=\"n\">%.2f%%</td><td class=\"n\">",
-                       100.0 * (double)L.nnz / (double)(L.N * L.K > 0 ? L.N * L.K : 1));
-            num(html, L.rows * L.nnz);
+                       100.0 * (double)L->nnz / (double)(st.total > 0 ? st.total : 1));
+            num(html, st.macs);
             buf_printf(html, "</td><td class=\"n\">");
-            num(html, L.rows * (L.N * L.K - L.nnz));
-            buf_printf(html, "</td><td>%s</td><td class=\"n\">", strategy_name(st));
-            num(html, bytes);
+            num(html, st.skipped);
+            buf_printf(html, "</td><td>%s</td><td class=\"n\">", strategy_name(st.strategy));
+            num(html, st.bytes);
             buf_printf(html, "</td>");
-            tot_nnz += L.nnz;
-            tot_w += L.N * L.K;
-            tot_mac += L.rows * L.nnz;
-            tot_skip += L.rows * (L.N * L.K - L.nnz);
-            tot_bytes += bytes;
+            tot_nnz += L->nnz;
+            tot_w += st.total;
+            tot_mac += st.macs;
+            tot_skip += st.skipped;
+            tot_bytes += st.bytes;
         } else {
             buf_printf(html, "<td>-</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td>");
         }
@@ -315,7 +313,7 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html)
     for (k = 0; k < g->nn; k++) {
         const Node *n = &g->n[k];
         LayerWeights L;
-        if (n->dead || !(layer_weights(g, n, &L) || conv_layer_weights(g, n, &L)))
+        if (n->dead || !layer_weights(g, n, &L))
             continue;
         buf_printf(html, "<figure>\n");
         mask_image(html, &L, g->a);

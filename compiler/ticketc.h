@@ -2,8 +2,15 @@
  * ticketc.h - the IR and the API of every stage, one section per .c file.
  *
  * The pipeline (see main.c):
- *   onnx_load -> apply_masks -> infer_shapes -> fold_constants
- *   -> remove_dead -> fuse_activations -> plan_memory -> emit_c
+ *   onnx_load | dsl_load -> apply_masks -> infer_shapes -> fold_constants
+ *   -> fold_batchnorm -> [prune_magnitude] -> remove_dead -> fuse_activations
+ *   -> plan_memory -> plan_strategies -> emit_c | print_summary | write_report
+ * The back end: plan_strategies (strategy.c) chooses each layer's code form
+ * and sets the target; emit_c (emit.c) hands each node to its op's
+ * emit_<class> in emit_linear.c, emit_conv.c or emit_ops.c, which print
+ * through emit_frame.c (emit.h is their internal header); summary.c and
+ * report.c read the same choice through layer_stats. text.c makes names and
+ * numbers safe to print for every file.
  */
 #ifndef TICKETC_H
 #define TICKETC_H
@@ -46,6 +53,20 @@ void buf_printf(Buf *b, const char *fmt, ...) TC_PRINTF(2, 3);
 void buf_vprintf(Buf *b, const char *fmt, va_list ap);
 void buf_free(Buf *b);
 int buf_read_file(Buf *b, const char *path, size_t limit); /* 0 ok, -1 errno, -2 too big */
+
+/* ===== text.c: safe names and comment text, numbers as text ===== */
+
+/* Shortest decimal that reads back as exactly v, with an f suffix. */
+void emit_float(char *buf, size_t size, float v);
+/* Identifiers: [A-Za-z0-9_] only, never empty, at most size-1 chars. */
+void sanitize_ident(char *dst, size_t size, const char *src);
+/* Comment text that can neither close the comment nor start a directive. */
+void sanitize_comment(char *dst, size_t size, const char *src);
+/* The same, copied into a: an identifier of up to 47 characters, comment text up to 119. */
+const char *text_ident(Arena *a, const char *s);
+const char *text_comment(Arena *a, const char *s);
+/* 235200 -> "235,200" */
+const char *text_num(Arena *a, int64_t v);
 
 /* ===== diag.c: diagnostics ===== */
 
@@ -120,6 +141,12 @@ typedef struct {
     struct Tensor *t;   /* AT_TENSOR: the value */
 } Attr;
 
+/* A layer's code form (strategy.c chooses it), and what auto optimises for
+ * (--target): a processor with caches and vector units, or a Cortex-M
+ * microcontroller (no cache, flash-bound). */
+typedef enum { STRAT_AUTO, STRAT_UNROLLED, STRAT_LOOP, STRAT_DENSE } Strategy;
+typedef enum { TARGET_HOST, TARGET_CORTEX_M } Target;
+
 typedef struct {
     OpKind op;
     char *name;         /* as in the model (may be empty) */
@@ -135,7 +162,7 @@ typedef struct {
     OpKind act;         /* OP_COUNT when none */
     float act_alpha;
     int act_node;       /* index of the fused node, for comments */
-    int strategy;       /* Strategy planned for a layer (plan_strategies), 0 = auto */
+    Strategy strategy;  /* planned for a layer with constant weights (plan_strategies), else auto */
 } Node;
 
 typedef struct {
@@ -157,6 +184,7 @@ typedef struct {
     int64_t arena_floats; /* set by plan_memory */
     int64_t arena_lower_bound;
     size_t max_bytes;   /* --max-bytes: also bounds every computed tensor */
+    Target target;      /* set once, by plan_strategies: what the emitter and its views target */
 } Graph;
 
 Graph *ir_new(Arena *a);
@@ -325,76 +353,89 @@ int fuse_activations(Graph *g);
 
 void plan_memory(Graph *g);
 
-/* ===== emit.c: the C back end ===== */
+/* ===== strategy.c: the code form of each layer, and the cost models ===== */
 
-typedef enum { STRAT_AUTO, STRAT_UNROLLED, STRAT_LOOP, STRAT_DENSE } Strategy;
-/* What auto optimises for (--target): a processor with caches and vector
- * units, or a Cortex-M microcontroller (no cache, flash-bound). */
-typedef enum { TARGET_HOST, TARGET_CORTEX_M } Target;
+/* A layer with constant weights (Gemm, MatMul, Conv) as a matrix: y[rows][N] =
+ * x[rows][K] W^T + b. A Conv's N are its output channels, K the taps of one
+ * (input channels per group x kernel), rows its output positions. */
+typedef struct {
+    int64_t rows, K, N, nnz;
+    const float *w;     /* N x K, neuron-major (Gemm's alpha folded in) */
+    const char *wname;  /* the weight tensor's name: sanitised (Gemm, MatMul), as in the model (Conv) */
+    int64_t kept_rows;  /* rows of W with a weight kept */
+    int border;         /* Conv: some output positions read padding */
+} LayerWeights;
+/* Fills L for a node with constant weights; 0 for any other node. */
+int layer_weights(const Graph *g, const Node *n, LayerWeights *L);
+
+/* A Gemm/MatMul with constant weights as the emitter writes it. */
+typedef struct {
+    int64_t rows, K, N;  /* y[rows][N] = x[rows][K] * W^T + b */
+    float *w;            /* N x K, neuron-major, alpha folded in */
+    float *b;            /* N, beta * C folded in (zeros when no C) */
+    int64_t nnz;
+    /* where the numbers come from, for --annotate */
+    const char *wname, *bname; /* sanitised tensor names (bname NULL when no C) */
+    int tb, b_bcast;           /* B stored [N][K] (transB); C broadcast over outputs */
+    float alpha, beta;
+} Linear;
+int linear_layer(const Graph *g, const Node *n, Linear *L);
+
+/* Conv output positions whose window lies inside the input along axis a: [lo, hi). */
+void conv_interior(const Window *w, int a, int64_t *lo, int64_t *hi);
+
+/* Per layer with constant weights, the strategy emit_c will use: the requested
+ * one, or with auto the fastest for the target, then the smallest where the
+ * estimated total must fit budget bytes (0: no budget). Sets g->target. */
+void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target);
+/* The strategy of a layer: planned, or (before planning) what auto would
+ * choose for g->target; STRAT_AUTO if n has no constant weights. */
+Strategy node_strategy(const Graph *g, const Node *n, Strategy requested);
+/* The rule plan_strategies applies to an N x K Gemm/MatMul with nnz kept weights. */
+Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Target target);
+/* Estimated bytes of code and constants of an N x K layer with nnz kept weights (host). */
+int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz);
+const char *strategy_name(Strategy s);
+
+/* What --summary and --report show of one node. */
+typedef struct {
+    LayerWeights L;
+    int64_t total;       /* N * K */
+    int64_t macs, skipped; /* multiply-adds per inference run and skipped */
+    Strategy strategy;
+    int64_t bytes;       /* estimated bytes of code and constants, for g->target */
+    int64_t m4_flash;    /* estimated Cortex-M4 -Os flash, what make arm-size measures */
+} LayerStats;
+/* Fills s for any live node; returns 1 when it has constant weights (then every field is set). */
+int layer_stats(const Graph *g, const Node *n, LayerStats *s);
+/* Estimated Cortex-M4 RAM: the arena and the stack of <prefix>_run. */
+int64_t m4_ram(const Graph *g);
+
+/* ===== emit.c and emit_*.c: the C back end ===== */
 
 typedef struct {
     const char *prefix;
     const char *header_name;  /* file name of the .h, for the comment */
     const char *options;      /* command line as given, for the header */
-    Strategy strategy;
+    Strategy strategy;        /* as requested; plan_strategies has chosen per layer */
     int with_main;
     int max_terms;            /* terms per generated function */
     int partial_sums;         /* accumulators per neuron */
     int annotate;             /* comment each term with the weight it comes from */
     int no_fma;               /* never TC_FMA: a multiply and an add everywhere */
     const char *weights_section; /* --weights-section: ELF section of weight tables, or NULL */
-    Target target;            /* cortex-m: unrolled layers stream their weights */
 } EmitOptions;
 
+/* The C file and its header; on g->target cortex-m, unrolled layers stream their weights. */
 void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
-
-/* A layer with constant weights as the emitter sees it: y[rows][N] = x[rows][K] W^T + b. */
-typedef struct {
-    int64_t rows, K, N, nnz;
-    const float *w;     /* N x K, neuron-major (alpha folded in) */
-    const char *wname;  /* the weight tensor's name, sanitised */
-} LayerWeights;
-/* Fills L for a Gemm/MatMul with constant weights; 0 for any other node. */
-int layer_weights(const Graph *g, const Node *n, LayerWeights *L);
-/* Bytes of the narrowest unsigned type that holds max (1, 2 or 4). */
-int64_t emit_index_bytes(int64_t max);
 
 /* ===== report.c: --report, one self-contained HTML page ===== */
 
 void write_report(Graph *g, const EmitOptions *eo, Buf *html);
-/* Weights of a layer with constant weights (Gemm/MatMul), or 0 when n is not one. */
-int emit_layer_weights(const Graph *g, const Node *n, int64_t *nnz, int64_t *total, int64_t *rows);
-/* The strategy for an N x K layer with nnz kept weights, as auto chooses it for target. */
-Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Target target);
-/* Estimated bytes of code and constants of an N x K layer with nnz kept weights. */
-int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz);
-/* Per layer with constant weights (Gemm, MatMul, Conv), the strategy emit_c
- * will use (n->strategy): the requested one, or with auto the fastest for the
- * target, then the smallest where the estimated total must fit budget bytes
- * (0: no budget). */
-void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target);
-/* The strategy of a layer (planned, or by density), STRAT_AUTO if n is none. */
-Strategy node_strategy(const Graph *g, const Node *n, Strategy requested);
-/* The same for a Conv (emit_conv.c): its unrolled code is a loop body, so it pays longer.
- * Conv has no loop strategy: loop asks for the smaller of unrolled and dense. */
-Strategy emit_choose_conv(Strategy requested, int64_t nnz, int64_t total);
-int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total);
-/* A Conv with constant weights as a layer: N output channels, K = taps per
- * output channel (input channels per group x kernel), rows = output
- * positions, w the weight tensor [N][K] (its own name, unsanitised). */
-int conv_layer_weights(const Graph *g, const Node *n, LayerWeights *L);
-const char *strategy_name(Strategy s);
-/* Shortest decimal that reads back as exactly v, with an f suffix. */
-void emit_float(char *buf, size_t size, float v);
-void sanitize_ident(char *dst, size_t size, const char *src);
-void sanitize_comment(char *dst, size_t size, const char *src);
 
 /* ===== summary.c: per-layer report ===== */
 
-void print_summary(const Graph *g, Strategy s, Target target, FILE *f);
-/* Estimated Cortex-M4 -Os flash of an unrolled layer of N neurons and nnz
- * kept weights: literals, or (target cortex-m) streamed weights. */
-int64_t m4_unrolled_flash(int64_t N, int64_t nnz, Target target);
+void print_summary(const Graph *g, FILE *f);
 
 /* ===== sha256.c ===== */
 
@@ -403,6 +444,7 @@ void sha256_hex(const void *data, size_t len, char out[65]);
 /* ===== runtime_src (generated from runtime/tc_math.c) ===== */
 
 extern const char tc_runtime_math[];
+extern const char tc_runtime_preamble[]; /* generated from runtime/tc_preamble.c */
 
 /* ===== mask.c / npy.c: pruning masks ===== */
 

@@ -49,7 +49,7 @@ static char *emit(Strategy s, int with_main)
     o.with_main = with_main;
     o.max_terms = 1024;
     o.partial_sums = partial_sums;
-    o.target = target;
+    g->target = target;
     emit_c(g, &o, &c, &h);
     ck_assert_ptr_nonnull(strstr(h.p, "#define NET_H"));
     ck_assert_ptr_nonnull(strstr(h.p, g == fixture ? "#define NET_H_IN0_SIZE 4" : "#define NET_H_IN0_SIZE "));

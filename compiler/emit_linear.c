@@ -1,0 +1,650 @@
+/*
+ * emit_linear.c - Gemm and MatMul. With constant weights such a node is a
+ * linear layer y[r] = W x[r] + b, emitted in the strategy planned for it
+ * (strategy.c): unrolled (each output neuron a straight-line sum over its
+ * nonzero weights only, the weights as literals or, on Cortex-M, a weight
+ * stream), loop (compressed sparse rows) or dense (a loop nest over a
+ * weight table in an order compilers vectorise). Otherwise a general
+ * matrix product.
+ */
+#include <string.h>
+
+#include "emit.h"
+
+/* ---- Gemm and MatMul with constant weights: the sparse core ---- */
+
+static const char *kept(Emit *e, const Linear *L, const char *how)
+{
+    return arena_printf(e->g->a, " -- %s of %s weights kept, %s", text_num(e->g->a, L->nnz), text_num(e->g->a, L->N * L->K), how);
+}
+
+/* --annotate: the weight's place in the model's own tensor, as in
+ * "fc1.weight[12][340]", with any factor Gemm folded into it */
+static const char *weight_note(Emit *e, const Linear *L, int64_t j, int64_t k)
+{
+    int64_t r = L->tb ? j : k, c = L->tb ? k : j;
+    char f[48];
+    if (L->alpha != 1.0f) {
+        emit_float(f, sizeof f, L->alpha);
+        return arena_printf(e->g->a, " /* alpha %s * %s[%lld][%lld] */", f, L->wname, (long long)r, (long long)c);
+    }
+    return arena_printf(e->g->a, " /* %s[%lld][%lld] */", L->wname, (long long)r, (long long)c);
+}
+
+static const char *bias_note(Emit *e, const Linear *L, int64_t j)
+{
+    const char *idx = L->b_bcast ? "[0]" : arena_printf(e->g->a, "[%lld]", (long long)j);
+    char f[48];
+    if (!L->bname)
+        return "";
+    if (L->beta != 1.0f) {
+        emit_float(f, sizeof f, L->beta);
+        return arena_printf(e->g->a, " /* beta %s * %s%s */", f, L->bname, idx);
+    }
+    return arena_printf(e->g->a, " /* %s%s */", L->bname, idx);
+}
+
+/*
+ * Input windows. A Cortex-M load (vldr) reaches 1020 bytes past its base
+ * register, and gcc, which sees that x is the static arena, otherwise
+ * materialises the address of every input beyond that, or keeps them on the
+ * stack. So x is made opaque (TC_BASE) and inputs 256 and up are read
+ * through x256 = x + 256, x512, ...: one register per window, every term a
+ * plain load at an immediate offset. Narrow layers set the windows up once
+ * per function; wide ones per neuron, only those the neuron reads.
+ */
+enum { WIN = 256, WIN_FN_MAX = 6 };
+
+static const char *xref(Emit *e, int64_t k, char *used)
+{
+    if (k < WIN)
+        return arena_printf(e->g->a, "x[%lld]", (long long)k);
+    used[k / WIN] = 1;
+    return arena_printf(e->g->a, "x%lld[%lld]", (long long)(k / WIN * WIN), (long long)(k % WIN));
+}
+
+/* Kept weights of neuron j; with cnt, those that are not +-1 (which need a value). */
+static int64_t row_kept(const Linear *L, int64_t j, int64_t *valued)
+{
+    int64_t k, cnt = 0, v = 0;
+    for (k = 0; k < L->K; k++) {
+        float w = L->w[j * L->K + k];
+        cnt += w != 0.0f;
+        v += w != 0.0f && w != 1.0f && w != -1.0f;
+    }
+    if (valued)
+        *valued = v;
+    return cnt;
+}
+
+/*
+ * Weight streams (--target cortex-m). A literal costs a Cortex-M4 a
+ * PC-relative load besides its 4 bytes: 16 bytes a term. Streamed, the
+ * function's weights and biases lie in one table in the order the code
+ * reads them, and TC_LD<n> loads the next n (up to 8) into w0..w7 with one
+ * multi-register load (vldmia, 4 bytes): 12.5 bytes a term, 2.1
+ * instructions. The values and the order of every sum are those of the
+ * literal form, so the results are the same bit for bit. w0..w7 live in
+ * s8..s15, which a function call clobbers: where the activation may be a
+ * call (sigmoid, tanh), each neuron loads its own values.
+ */
+typedef struct {
+    float *v;        /* the values, in reading order */
+    int64_t n, at;   /* how many; the next to hand out */
+    int64_t end;     /* a load never reaches past this value (see emit_unrolled) */
+    int ready, r;    /* values loaded and not yet used; the register of the next */
+    int regs;        /* the most values one load took: w0..w<regs-1> are used */
+} Stream;
+
+/* The C name of the next streamed value, loading the next group when due. */
+static const char *stream_next(Emit *e, Stream *s, float v)
+{
+    ASSERT(s->at < s->end && s->end <= s->n);
+    if (s->ready == 0) {
+        int64_t left = s->end - s->at;
+        s->ready = (int)(left < 8 ? left : 8);
+        s->r = 0;
+        if (s->ready > s->regs)
+            s->regs = s->ready;
+        e->used_ld |= 1 << (s->ready - 1);
+        emit_line(e, "TC_LD%d(w);", s->ready);
+    }
+    s->v[s->at++] = v;
+    s->ready--;
+    return arena_printf(e->g->a, "w%d", s->r++);
+}
+
+/* The stream table of function part of node n, in e->consts. */
+static void emit_stream_table(Emit *e, const Node *n, const Stream *s, int part, int64_t j0, int64_t j1)
+{
+    Buf *save = e->out;
+    e->out = &e->consts;
+    e->indent = 0;
+    emit_line(e, "/* node %d: '%s', outputs %lld to %lld: %s weights and biases in the order the code reads them */",
+              n->index, text_comment(e->g->a, n->name), (long long)j0, (long long)j1, text_num(e->g->a, s->n));
+    emit_line(e, "static const float %s%s_w%d[%lld] = {", emit_weights_attr(e), emit_fn_name(e, n), part, (long long)s->n);
+    emit_lit_rows(e, n, s->v, s->n);
+    emit_line(e, "};");
+    emit_blank(e);
+    e->out = save;
+}
+
+/*
+ * Unrolled: for each neuron j, y[j] = act(b[j] + sum over k with W[j][k] != 0
+ * of x[k] * W[j][k]), the terms dealt round-robin to P partial sums so the
+ * additions do not wait on each other. Neurons are grouped into functions
+ * of at most max_terms terms to keep the C compiler's time near-linear;
+ * an empty asm barrier between neurons stops it from interleaving them.
+ */
+static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
+{
+    int P = e->opt->partial_sums, part = 0, i;
+    int64_t j = 0, k, nwin = (L->K + WIN - 1) / WIN, wdx;
+    int per_neuron = nwin > WIN_FN_MAX, streamed = e->g->target == TARGET_CORTEX_M;
+    int calls = emit_act_is_call(n->act);
+    const char *name = emit_fn_name(e, n);
+    char *fn_win = arena_alloc(e->g->a, (size_t)nwin + 1);
+    char *nr_win = arena_alloc(e->g->a, (size_t)nwin + 1);
+
+    while (j < L->N) {
+        Buf body = {0};
+        int64_t terms = 0, j0 = j, j1 = j, valued;
+        int used = 0;
+        Stream st = {0};
+        /* this function's neurons j0..j1-1: up to max_terms terms; the values they stream */
+        do {
+            int64_t cnt = row_kept(L, j1, &valued);
+            st.n += streamed && cnt ? valued + (L->b[j1] != 0.0f) : 0;
+            terms += cnt;
+            j1++;
+        } while (j1 < L->N && terms < e->opt->max_terms);
+        st.v = arena_alloc(e->g->a, (size_t)(st.n + 1) * sizeof(float));
+        st.end = st.n;
+        e->out = &body;
+        e->indent = 1;
+        memset(fn_win, 0, (size_t)nwin + 1);
+        do {
+            int64_t cnt = row_kept(L, j, &valued), t = 0;
+            const char *sum;
+            if (j > j0)
+                emit_line(e, "TC_BARRIER();");
+            if (cnt == 0) {
+                /* no weight survived: the neuron is a constant */
+                float v = L->b[j];
+                if (n->act != OP_COUNT)
+                    v = interp_act(n->act, n->act_alpha, v);
+                emit_line(e, "y[%lld] = %s; /* no weights kept */", (long long)j, emit_lit(e, n, v));
+                j++;
+                continue;
+            }
+            emit_line(e, "/* y[%lld]: %lld weights */", (long long)j, (long long)cnt);
+            if (streamed && calls) {
+                /* a call clobbers s8..s15: no loaded value may wait across the activation */
+                st.end = st.at + valued + (L->b[j] != 0.0f);
+                st.ready = 0;
+            }
+            if (per_neuron) {
+                memset(nr_win, 0, (size_t)nwin + 1);
+                for (k = WIN; k < L->K; k++)
+                    if (L->w[j * L->K + k] != 0.0f)
+                        nr_win[k / WIN] = fn_win[k / WIN] = 1;
+                for (wdx = 1; wdx < nwin; wdx++)
+                    if (nr_win[wdx])
+                        emit_line(e, "x%lld = x + %lld; TC_BASE(x%lld);", (long long)(wdx * WIN),
+                                  (long long)(wdx * WIN), (long long)(wdx * WIN));
+            }
+            for (k = 0; k < L->K; k++) {
+                float w = L->w[j * L->K + k];
+                int s = (int)(t % P);
+                const char *note = "", *xk;
+                if (w == 0.0f)
+                    continue;
+                if (e->opt->annotate)
+                    note = weight_note(e, L, j, k);
+                xk = xref(e, k, fn_win);
+                if (w == 1.0f)
+                    emit_line(e, t < P ? "s%d = %s;%s" : "s%d += %s;%s", s, xk, note);
+                else if (w == -1.0f)
+                    emit_line(e, t < P ? "s%d = -%s;%s" : "s%d -= %s;%s", s, xk, note);
+                else {
+                    const char *wv = streamed ? stream_next(e, &st, w) : emit_lit(e, n, w);
+                    if (t < P)
+                        emit_line(e, "s%d = %s * %s;%s", s, xk, wv, note);
+                    else if (!e->opt->no_fma) {
+                        e->used_fma = 1;
+                        emit_line(e, "s%d = TC_FMA(%s, %s, s%d);%s", s, xk, wv, s, note);
+                    } else
+                        emit_line(e, "s%d += %s * %s;%s", s, xk, wv, note);
+                }
+                t++;
+            }
+            if (t > used)
+                used = (int)(t < P ? t : P);
+            sum = emit_partials_sum(t, P);
+            if (L->b[j] != 0.0f && streamed) {
+                const char *bv = stream_next(e, &st, L->b[j]);
+                emit_line(e, "s0 = %s + %s;%s", sum, bv, e->opt->annotate ? bias_note(e, L, j) : "");
+                sum = "s0";
+            } else if (L->b[j] != 0.0f) {
+                float b = L->b[j];
+                emit_line(e, "s0 = %s %c %s;%s", sum, b < 0.0f ? '-' : '+', emit_lit(e, n, b < 0.0f ? -b : b),
+                          e->opt->annotate ? bias_note(e, L, j) : "");
+                sum = "s0";
+            } else if (t > 1 && n->act != OP_COUNT) {
+                emit_line(e, "s0 = %s;", sum);
+                sum = "s0";
+            }
+            emit_line(e, "y[%lld] = %s;", (long long)j, emit_act(e, n, n->act, n->act_alpha, sum));
+            j++;
+        } while (j < j1);
+
+        ASSERT(st.at == st.n);
+        if (st.n)
+            emit_stream_table(e, n, &st, part, j0, j - 1);
+        e->out = &e->fns;
+        e->indent = 0;
+        emit_line(e, "/* node %d: %s '%s', outputs %lld to %lld */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
+                  (long long)j0, (long long)(j - 1));
+        emit_line(e, "static TC_NOLIB void %s_p%d(const float *x, float *y)", name, part);
+        emit_line(e, "{");
+        if (used) {
+            Buf decl = {0};
+            for (i = 0; i < used; i++)
+                buf_printf(&decl, "%ss%d", i ? ", " : "", i);
+            e->indent = 1;
+            emit_line(e, "float %s;", decl.p);
+            if (st.n) {
+                decl.len = 0;
+                for (i = 0; i < st.regs; i++)
+                    buf_printf(&decl, "%sTC_WREG(w%d, s%d);", i ? " " : "", i, 8 + i);
+                emit_line(e, "const float *w = %s_w%d;", name, part);
+                emit_line(e, "%s", decl.p);
+            }
+            buf_free(&decl);
+            memset(&decl, 0, sizeof decl);
+            for (wdx = 1; wdx < nwin; wdx++)
+                if (fn_win[wdx]) {
+                    if (per_neuron)
+                        buf_printf(&decl, "%s*x%lld", decl.len ? ", " : "", (long long)(wdx * WIN));
+                    else
+                        buf_printf(&decl, "%s*x%lld = x + %lld", decl.len ? ", " : "", (long long)(wdx * WIN),
+                                   (long long)(wdx * WIN));
+                }
+            if (decl.len)
+                emit_line(e, "const float %s;", decl.p);
+            buf_free(&decl);
+            emit_line(e, "TC_BASE(x);");
+            if (!per_neuron)
+                for (wdx = 1; wdx < nwin; wdx++)
+                    if (fn_win[wdx])
+                        emit_line(e, "TC_BASE(x%lld);", (long long)(wdx * WIN));
+            emit_blank(e);
+        } else {
+            e->indent = 1;
+            emit_line(e, "(void)x;");
+        }
+        buf_add(e->out, body.p ? body.p : "", body.len);
+        buf_free(&body);
+        emit_end_fn(e);
+        part++;
+    }
+
+    emit_begin_fn(e, n, "", kept(e, L, "unrolled"));
+    if (L->rows == 1) {
+        for (i = 0; i < part; i++)
+            emit_line(e, "%s_p%d(x0, y);", name, i);
+    } else {
+        emit_line(e, "int r;");
+        emit_blank(e);
+        emit_line(e, "for (r = 0; r < %lld; r++) {", (long long)L->rows);
+        e->indent++;
+        for (i = 0; i < part; i++)
+            emit_line(e, "%s_p%d(x0 + r * %lld, y + r * %lld);", name, i, (long long)L->K, (long long)L->N);
+        e->indent--;
+        emit_line(e, "}");
+    }
+    emit_end_fn(e);
+}
+
+/*
+ * Dense: y[r][:] = b; for each k: y[r][:] += x[r][k] * Wt[k][:]. The inner
+ * loop runs over contiguous outputs, which compilers vectorise without
+ * -ffast-math because no sum is reassociated.
+ */
+static void emit_dense(Emit *e, const Node *n, const Linear *L)
+{
+    Graph *g = e->g;
+    const char *name = emit_fn_name(e, n);
+    int64_t j, k;
+
+    e->out = &e->consts;
+    e->indent = 0;
+    emit_line(e, "/* node %d: weights of '%s', transposed to [%lld][%lld] */", n->index, text_comment(e->g->a, n->name),
+              (long long)L->K, (long long)L->N);
+    emit_line(e, "static const float %s%s_w[%lld][%lld] = {", emit_weights_attr(e), name, (long long)L->K, (long long)L->N);
+    /* -0 is a pruned weight too (PyTorch's weight_orig * weight_mask makes it
+     * under the mask): it adds nothing, so it is written 0.0f, as the
+     * unrolled code skips it */
+    for (k = 0; k < L->K; k++) {
+        Buf row = {0};
+        for (j = 0; j < L->N; j++) {
+            float w = L->w[j * L->K + k];
+            buf_printf(&row, "%s%s", j ? ", " : "", w == 0.0f ? "0.0f" : emit_lit(e, n, w));
+        }
+        e->indent++;
+        emit_line(e, "{%s},", row.p);
+        e->indent--;
+        buf_free(&row);
+    }
+    emit_line(e, "};");
+    emit_line(e, "static const float %s%s_b[%lld] = {", emit_weights_attr(e), name, (long long)L->N);
+    emit_lit_rows(e, n, L->b, L->N);
+    emit_line(e, "};");
+    emit_blank(e);
+
+    emit_begin_fn(e, n, "", kept(e, L, "dense"));
+    emit_line(e, "int r, k, j;");
+    emit_blank(e);
+    emit_line(e, "for (r = 0; r < %lld; r++) {", (long long)L->rows);
+    e->indent++;
+    emit_line(e, "const float *xr = x0 + r * %lld;", (long long)L->K);
+    emit_line(e, "float *yr = y + r * %lld;", (long long)L->N);
+    emit_blank(e);
+    /* k = 0 goes with the bias: a plain copy loop would become a call to
+     * memcpy, and the generated code calls no library function */
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
+    if (L->K > 0 && !e->opt->no_fma) {
+        e->used_fma = 1;
+        e->indent++;
+        emit_line(e, "yr[j] = TC_FMA(xr[0], %s_w[0][j], %s_b[j]);", name, name);
+        e->indent--;
+    } else if (L->K > 0)
+        emit_line(e, "    yr[j] = %s_b[j] + xr[0] * %s_w[0][j];", name, name);
+    else
+        emit_line(e, "    yr[j] = %s_b[j];", name);
+    emit_line(e, "for (k = 1; k < %lld; k++) {", (long long)L->K);
+    e->indent++;
+    emit_line(e, "const float xk = xr[k];");
+    emit_blank(e);
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
+    e->indent--;
+    if (!e->opt->no_fma) {
+        e->used_fma = 1;
+        e->indent += 2;
+        emit_line(e, "yr[j] = TC_FMA(xk, %s_w[k][j], yr[j]);", name);
+        e->indent -= 2;
+    } else
+        emit_line(e, "        yr[j] += xk * %s_w[k][j];", name);
+    emit_line(e, "}");
+    if (n->act != OP_COUNT) {
+        emit_line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
+        e->indent++;
+        emit_line(e, "yr[j] = %s;", emit_act(e, n, n->act, n->act_alpha, "yr[j]"));
+        e->indent--;
+    }
+    e->indent--;
+    emit_line(e, "}");
+    emit_end_fn(e);
+    (void)g;
+}
+
+/* The narrowest unsigned C type that holds every value up to max. */
+static const char *index_type(int64_t max)
+{
+    return max <= 255 ? "unsigned char" : max <= 65535 ? "unsigned short" : "unsigned long";
+}
+
+/*
+ * Loop: compressed sparse rows. The kept weights in neuron order, each with
+ * the index of its input in the narrowest type that holds it, and where
+ * each neuron's weights start: y[j] = act(b[j] + sum over its weights of
+ * x[k[p]] * v[p]). The smallest code that still skips every pruned weight:
+ * about 4 bytes of value plus 1-2 of index per weight, and one short loop.
+ */
+static void emit_loop(Emit *e, const Node *n, const Linear *L)
+{
+    const char *name = emit_fn_name(e, n);
+    int64_t j, k, p = 0;
+    Buf row = {0};
+    int cols = 0;
+
+    e->out = &e->consts;
+    e->indent = 0;
+    emit_line(e, "/* node %d: the %s kept weights of '%s', neuron by neuron, with their inputs */", n->index, text_num(e->g->a, L->nnz),
+              text_comment(e->g->a, n->name));
+    if (L->nnz == 0)
+        emit_line(e, "static const float %s%s_v[1] = {0.0f};", emit_weights_attr(e), name);
+    else
+        emit_line(e, "static const float %s%s_v[%lld] = {", emit_weights_attr(e), name, (long long)L->nnz);
+    for (j = 0; j < L->N && L->nnz; j++)
+        for (k = 0; k < L->K; k++) {
+            float w = L->w[j * L->K + k];
+            if (w == 0.0f)
+                continue;
+            buf_printf(&row, "%s%s,", cols ? " " : "", emit_lit(e, n, w));
+            if (++cols == 8) {
+                e->indent++;
+                emit_line(e, "%s", row.p);
+                e->indent--;
+                row.len = 0;
+                cols = 0;
+            }
+        }
+    if (cols)
+        emit_line(e, "    %s", row.p);
+    if (L->nnz)
+        emit_line(e, "};");
+    row.len = 0;
+    cols = 0;
+    if (L->nnz == 0)
+        emit_line(e, "static const %s %s%s_k[1] = {0};", index_type(L->K - 1), emit_weights_attr(e), name);
+    else
+        emit_line(e, "static const %s %s%s_k[%lld] = {", index_type(L->K - 1), emit_weights_attr(e), name, (long long)L->nnz);
+    for (j = 0; j < L->N && L->nnz; j++)
+        for (k = 0; k < L->K; k++) {
+            if (L->w[j * L->K + k] == 0.0f)
+                continue;
+            buf_printf(&row, "%s%lld,", cols ? " " : "", (long long)k);
+            if (++cols == 16) {
+                e->indent++;
+                emit_line(e, "%s", row.p);
+                e->indent--;
+                row.len = 0;
+                cols = 0;
+            }
+        }
+    if (cols)
+        emit_line(e, "    %s", row.p);
+    if (L->nnz)
+        emit_line(e, "};");
+    row.len = 0;
+    cols = 0;
+    emit_line(e, "static const %s %s%s_start[%lld] = {", index_type(L->nnz), emit_weights_attr(e), name, (long long)L->N + 1);
+    for (j = 0; j <= L->N; j++) {
+        buf_printf(&row, "%s%lld,", cols ? " " : "", (long long)p);
+        if (j < L->N)
+            for (k = 0; k < L->K; k++)
+                p += L->w[j * L->K + k] != 0.0f;
+        if (++cols == 16 || j == L->N) {
+            e->indent++;
+            emit_line(e, "%s", row.p);
+            e->indent--;
+            row.len = 0;
+            cols = 0;
+        }
+    }
+    emit_line(e, "};");
+    emit_line(e, "static const float %s%s_b[%lld] = {", emit_weights_attr(e), name, (long long)L->N);
+    for (j = 0; j < L->N; j++) {
+        buf_printf(&row, "%s%s,", cols ? " " : "", emit_lit(e, n, L->b[j]));
+        if (++cols == 8 || j == L->N - 1) {
+            e->indent++;
+            emit_line(e, "%s", row.p);
+            e->indent--;
+            row.len = 0;
+            cols = 0;
+        }
+    }
+    emit_line(e, "};");
+    emit_blank(e);
+    buf_free(&row);
+
+    emit_begin_fn(e, n, "", kept(e, L, "loop"));
+    emit_line(e, "int r, j, p;");
+    emit_blank(e);
+    emit_line(e, "for (r = 0; r < %lld; r++) {", (long long)L->rows);
+    e->indent++;
+    emit_line(e, "const float *xr = x0 + r * %lld;", (long long)L->K);
+    emit_line(e, "float *yr = y + r * %lld;", (long long)L->N);
+    emit_blank(e);
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)L->N);
+    e->indent++;
+    emit_line(e, "float s = %s_b[j];", name);
+    emit_blank(e);
+    emit_line(e, "for (p = %s_start[j]; p < %s_start[j + 1]; p++)", name, name);
+    e->indent--;
+    if (!e->opt->no_fma) {
+        e->used_fma = 1;
+        e->indent += 2;
+        emit_line(e, "s = TC_FMA(xr[%s_k[p]], %s_v[p], s);", name, name);
+        e->indent -= 2;
+    e->indent++;
+    } else
+        emit_line(e, "    s += xr[%s_k[p]] * %s_v[p];", name, name);
+    emit_line(e, "yr[j] = %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    emit_end_fn(e);
+}
+
+/* A Gemm/MatMul with constant weights, in the strategy chosen for it; 0 if n is not one. */
+static int emit_linear(Emit *e, const Node *n)
+{
+    Linear L;
+    if (!linear_layer(e->g, n, &L))
+        return 0;
+    switch (node_strategy(e->g, n, e->opt->strategy)) {
+    case STRAT_UNROLLED: emit_unrolled(e, n, &L); break;
+    case STRAT_LOOP: emit_loop(e, n, &L); break;
+    default: emit_dense(e, n, &L); break;
+    }
+    return 1;
+}
+
+/* Applies the node's fused activation to y[0..count) in place. */
+static void emit_fused_act(Emit *e, const Node *n, int64_t count)
+{
+    if (n->act == OP_COUNT)
+        return;
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)count);
+    e->indent++;
+    emit_line(e, "y[i] = %s;", emit_act(e, n, n->act, n->act_alpha, "y[i]"));
+    e->indent--;
+}
+
+/* General Gemm: all operands may be run-time tensors. */
+void emit_gemm(Emit *e, const Node *n)
+{
+    const Tensor *a = &e->g->t[n->in[0]], *y = &e->g->t[n->out[0]];
+    int ta = (int)attr_int(n, "transA", 0), tb = (int)attr_int(n, "transB", 0);
+    int64_t M = y->dims[0], N = y->dims[1], K = ta ? a->dims[0] : a->dims[1];
+    int has_c = n->n_in == 3 && n->in[2] != TC_NONE;
+
+    if (emit_linear(e, n))
+        return;
+    emit_begin_fn(e, n, "", " -- general matrix product");
+    emit_line(e, "int m, j, k%s;", n->act != OP_COUNT ? ", i" : "");
+    emit_blank(e);
+    emit_line(e, "for (m = 0; m < %lld; m++)", (long long)M);
+    e->indent++;
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)N);
+    e->indent++;
+    emit_line(e, "float s = 0.0f;");
+    emit_blank(e);
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)K);
+    e->indent++;
+    emit_line(e, "s += %s[%s] * %s[%s];", emit_operand(e, n, 0), ta ? arena_printf(e->g->a, "k * %lld + m", (long long)M) : arena_printf(e->g->a, "m * %lld + k", (long long)K),
+              emit_operand(e, n, 1), tb ? arena_printf(e->g->a, "j * %lld + k", (long long)K) : arena_printf(e->g->a, "k * %lld + j", (long long)N));
+    e->indent -= 3;
+    if (has_c) {
+        const Tensor *c = &e->g->t[n->in[2]];
+        const char *ci = c->rank == 0 ? "0"
+                         : c->rank == 1 ? (c->dims[0] == 1 ? "0" : "j")
+                         : arena_printf(e->g->a, "%s%s", c->dims[0] == 1 ? "" : arena_printf(e->g->a, "m * %lld", (long long)c->dims[1]),
+                                        c->dims[1] == 1 ? (c->dims[0] == 1 ? "0" : "") : (c->dims[0] == 1 ? "j" : " + j"));
+        e->indent += 2;
+        emit_line(e, "y[m * %lld + j] = %s * s + %s * %s[%s];", (long long)N, emit_lit(e, n, attr_float(n, "alpha", 1.0f)),
+                  emit_lit(e, n, attr_float(n, "beta", 1.0f)), emit_operand(e, n, 2), ci);
+        e->indent -= 2;
+    } else {
+        e->indent += 2;
+        emit_line(e, "y[m * %lld + j] = %s * s;", (long long)N, emit_lit(e, n, attr_float(n, "alpha", 1.0f)));
+        e->indent -= 2;
+    }
+    e->indent++;
+    emit_line(e, "}");
+    e->indent--;
+    emit_fused_act(e, n, M * N);
+    emit_end_fn(e);
+}
+
+/* General MatMul with broadcast batch dimensions. */
+void emit_matmul(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    const Tensor *a = &g->t[n->in[0]], *b = &g->t[n->in[1]], *y = &g->t[n->out[0]];
+    int64_t M = a->rank >= 2 ? a->dims[a->rank - 2] : 1, K = a->dims[a->rank - 1];
+    int64_t N = b->rank >= 2 ? b->dims[b->rank - 1] : 1, batch = ir_numel(y) / (M * N != 0 ? M * N : 1), bi;
+    Buf offs = {0};
+
+    if (emit_linear(e, n))
+        return;
+    /* batch offsets, computed here: batch index -> start of A and B */
+    for (bi = 0; bi < batch; bi++) {
+        int64_t o = bi, ia = 0, ib = 0, sa = 1, sb = 1;
+        int ba = a->rank > 2 ? a->rank - 2 : 0, bb = b->rank > 2 ? b->rank - 2 : 0;
+        int nb = ba > bb ? ba : bb, d;
+        for (d = nb - 1; d >= 0; d--) {
+            int da = d - (nb - (a->rank - 2)), db = d - (nb - (b->rank - 2));
+            int64_t dim = y->dims[d], coord = o % dim;
+            o /= dim;
+            if (a->rank > 2 && da >= 0) {
+                if (a->dims[da] != 1)
+                    ia += coord * sa;
+                sa *= a->dims[da];
+            }
+            if (b->rank > 2 && db >= 0) {
+                if (b->dims[db] != 1)
+                    ib += coord * sb;
+                sb *= b->dims[db];
+            }
+        }
+        buf_printf(&offs, "%s{%lld, %lld}", bi ? ", " : "", (long long)(ia * M * K), (long long)(ib * K * N));
+    }
+    emit_begin_fn(e, n, "", " -- general matrix product");
+    emit_line(e, "static const long off[%lld][2] = {%s};", (long long)batch, offs.p);
+    emit_line(e, "int q, m, j, k%s;", n->act != OP_COUNT ? ", i" : "");
+    emit_blank(e);
+    emit_line(e, "for (q = 0; q < %lld; q++)", (long long)batch);
+    e->indent++;
+    emit_line(e, "for (m = 0; m < %lld; m++)", (long long)M);
+    e->indent++;
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)N);
+    e->indent++;
+    emit_line(e, "float s = 0.0f;");
+    emit_blank(e);
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)K);
+    e->indent++;
+    emit_line(e, "s += %s[off[q][0] + m * %lld + k] * %s[off[q][1] + k * %lld + j];", emit_operand(e, n, 0),
+              (long long)K, emit_operand(e, n, 1), (long long)N);
+    e->indent--;
+    emit_line(e, "y[(q * %lld + m) * %lld + j] = s;", (long long)M, (long long)N);
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
+    emit_fused_act(e, n, ir_numel(y));
+    emit_end_fn(e);
+    buf_free(&offs);
+}

@@ -1,0 +1,434 @@
+/*
+ * strategy.c - the only place a layer's code form is chosen: per layer with
+ * constant weights (Gemm, MatMul, Conv) the requested strategy, or with
+ * auto the fastest for the target within the code budget, with every cost
+ * model the choice rests on (host bytes, Cortex-M4 flash). All of it is
+ * computed from the Graph alone. The emitter, --summary and --report read
+ * the choice from Node.strategy and the numbers from layer_stats.
+ */
+#include <string.h>
+
+#include "ticketc.h"
+
+/* ---- layers as the cost models see them ---- */
+
+/*
+ * Gemm: Y = alpha * A' * B' + beta * C. With B constant, A not transposed
+ * (or a single row) and C constant and the same for every row, this is a
+ * linear layer y[r] = W x[r] + b with W[j][k] = alpha * B'[k][j].
+ * MatMul with a constant matrix B is the same with alpha 1 and no bias.
+ */
+int linear_layer(const Graph *g, const Node *n, Linear *L)
+{
+    const Tensor *a, *b;
+    int ta = 0, tb = 0;
+    float alpha = 1.0f, beta = 1.0f;
+    int64_t j, k;
+    if (n->op != OP_GEMM && n->op != OP_MATMUL)
+        return 0;
+    a = &g->t[n->in[0]];
+    b = &g->t[n->in[1]];
+    if (ir_is_const(a) || !b->f)
+        return 0;
+    for (k = 0; k < ir_numel(b); k++)
+        if (b->f[k] != b->f[k] || b->f[k] - b->f[k] != 0.0f)
+            node_error(g, n, "weight '%s' holds NaN or infinity (at flat index %lld)", text_comment(g->a, b->name),
+                       (long long)k);
+    if (n->op == OP_GEMM) {
+        ta = (int)attr_int(n, "transA", 0);
+        tb = (int)attr_int(n, "transB", 0);
+        alpha = attr_float(n, "alpha", 1.0f);
+        beta = attr_float(n, "beta", 1.0f);
+        L->rows = g->t[n->out[0]].dims[0];
+        if (ta && L->rows != 1)
+            return 0;
+        L->K = ta ? a->dims[0] : a->dims[1];
+        L->N = g->t[n->out[0]].dims[1];
+        if (n->n_in == 3 && n->in[2] != TC_NONE) {
+            const Tensor *c = &g->t[n->in[2]];
+            if (!c->f || (c->rank == 2 && c->dims[0] != 1 && L->rows != 1))
+                return 0;
+        }
+    } else {
+        if (b->rank > 2)
+            return 0;
+        L->K = a->dims[a->rank - 1];
+        L->N = b->rank == 2 ? b->dims[1] : 1;
+        L->rows = ir_numel(a) / L->K;
+    }
+    L->wname = text_comment(g->a, b->name);
+    L->bname = NULL;
+    L->tb = tb;
+    L->alpha = alpha;
+    L->beta = beta;
+    L->b_bcast = 0;
+    L->w = arena_array(g->a, (size_t)(L->N * L->K) + 1, sizeof(float));
+    L->b = arena_array(g->a, (size_t)L->N + 1, sizeof(float));
+    L->nnz = 0;
+    for (j = 0; j < L->N; j++)
+        for (k = 0; k < L->K; k++) {
+            float w = tb ? b->f[j * L->K + k] : b->f[k * L->N + j];
+            float v = alpha == 1.0f ? w : alpha * w;
+            L->w[j * L->K + k] = v;
+            L->nnz += v != 0.0f;
+        }
+    if (n->op == OP_GEMM && n->n_in == 3 && n->in[2] != TC_NONE) {
+        const Tensor *c = &g->t[n->in[2]];
+        L->bname = text_comment(g->a, c->name);
+        L->b_bcast = c->rank == 0 || c->dims[c->rank - 1] == 1;
+        for (j = 0; j < L->N; j++) {
+            float v = c->f[c->rank == 0 || c->dims[c->rank - 1] == 1 ? 0 : j];
+            L->b[j] = beta == 1.0f ? v : beta * v;
+        }
+    }
+    return 1;
+}
+
+void conv_interior(const Window *w, int a, int64_t *lo, int64_t *hi)
+{
+    int64_t last = w->in[a] - 1 + w->pb[a] - (w->k[a] - 1) * w->d[a];
+    *lo = (w->pb[a] + w->s[a] - 1) / w->s[a];
+    *hi = last < 0 ? 0 : last / w->s[a] + 1;
+    if (*hi > w->out[a])
+        *hi = w->out[a];
+    if (*lo > w->out[a])
+        *lo = w->out[a];
+    if (*hi < *lo)
+        *hi = *lo;
+}
+
+/* A Conv with constant weights W[m][c][kh][kw] as the matrix W[m][c*kh*kw]. */
+static int conv_layer(const Graph *g, const Node *n, LayerWeights *L)
+{
+    const Tensor *wt;
+    Window w;
+    int64_t i, total, h0, h1, w0, w1;
+    if (n->op != OP_CONV || !g->t[n->in[1]].f)
+        return 0;
+    wt = &g->t[n->in[1]];
+    conv_window((Graph *)g, n, &w);
+    total = ir_numel(wt);
+    L->nnz = 0;
+    for (i = 0; i < total; i++) {
+        if (wt->f[i] != wt->f[i] || wt->f[i] - wt->f[i] != 0.0f)
+            node_error(g, n, "weight holds NaN or infinity (at flat index %lld)", (long long)i);
+        L->nnz += wt->f[i] != 0.0f;
+    }
+    L->rows = w.batch * w.out[0] * w.out[1];
+    L->N = w.m;
+    L->K = w.m ? total / w.m : 0;
+    L->w = wt->f;
+    L->wname = wt->name;
+    conv_interior(&w, 0, &h0, &h1);
+    conv_interior(&w, 1, &w0, &w1);
+    L->border = h0 > 0 || h1 < w.out[0] || w0 > 0 || w1 < w.out[1];
+    return 1;
+}
+
+int layer_weights(const Graph *g, const Node *n, LayerWeights *out)
+{
+    Linear L;
+    int64_t j, k;
+    memset(out, 0, sizeof *out);
+    if (n->op == OP_CONV) {
+        if (!conv_layer(g, n, out))
+            return 0;
+    } else {
+        if (!linear_layer(g, n, &L))
+            return 0;
+        out->rows = L.rows;
+        out->K = L.K;
+        out->N = L.N;
+        out->nnz = L.nnz;
+        out->w = L.w;
+        out->wname = L.wname;
+    }
+    for (j = 0; j < out->N; j++)
+        for (k = 0; k < out->K; k++)
+            if (out->w[j * out->K + k] != 0.0f) {
+                out->kept_rows++;
+                break;
+            }
+    return 1;
+}
+
+/* ---- cost models ---- */
+
+/* Bytes of the narrowest unsigned type that holds max (1, 2 or 4). */
+static int64_t index_bytes(int64_t max)
+{
+    return max <= 255 ? 1 : max <= 65535 ? 2 : 4;
+}
+
+/*
+ * Estimated bytes of a layer's code and constant data. Unrolled: a term is
+ * an input load, a literal and a multiply-add (16-25 bytes measured on
+ * Cortex-M4 -Os and x86-64 -O2), plus the sum and store per neuron. Loop:
+ * the value and its input index per weight, a start index per neuron, the
+ * biases, one short loop. Dense: the whole table and the biases.
+ */
+int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz)
+{
+    switch (s) {
+    case STRAT_UNROLLED: return 20 * nnz + 12 * N + 64;
+    case STRAT_LOOP: return (4 + index_bytes(K - 1)) * nnz + index_bytes(nnz) * (N + 1) + 4 * N + 96;
+    default: return 4 * N * K + 4 * N + 128;
+    }
+}
+
+/* Unrolled: a term per kept weight in the code (about 20 bytes) and in the
+ * border taps' table (16); dense: the weight table. Plus biases and loops. */
+static int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total)
+{
+    return s == STRAT_UNROLLED ? 36 * nnz + 256 : 4 * total + 256;
+}
+
+/*
+ * Cortex-M4F, arm-none-eabi-gcc 12 -Os: bytes of flash, fitted to the
+ * example tickets (make arm-size compares the total with the real object,
+ * bench/arm_layers.sh each layer). Unrolled linear layer with literals: per
+ * kept weight a VLDR of x (at an immediate offset from its input window), a
+ * literal-pool load of the weight and a VFMA/VMUL, plus its 4-byte literal:
+ * 16 bytes. Streamed (--target cortex-m): the VLDR of x, the VFMA and the
+ * weight in its table, with one VLDMIA per 8 weights: 12.5. Per neuron the
+ * sum, bias, activation and store. Dense: the weight and bias tables plus a
+ * loop nest. Loop: its tables, as on the host.
+ */
+enum {
+    M4_BYTES_PER_TERM = 16,
+    M4_BYTES_PER_NEURON = 45,
+    M4_BYTES_PER_STREAMED_TERM_X2 = 25, /* 12.5 */
+    M4_BYTES_PER_STREAMED_NEURON = 32,
+    M4_BYTES_DENSE_LOOP = 96,
+    M4_BYTES_OTHER_NODE = 64, /* an elementwise or softmax loop */
+    M4_STACK_BYTES = 64       /* <prefix>_run and one node function */
+};
+
+/*
+ * A Conv on Cortex-M4 (no vector unit: the plain C loop of emit_conv.c),
+ * measured with bench/arm_layers.sh on the conv tickets and the run tests'
+ * Conv models. Unrolled: per kept tap a VLDR of p[off], a literal load and a
+ * VFMA plus the literal, 17 bytes; per output channel its row and position
+ * loops, the sum and the store, 64 bytes (24 for a channel without weights:
+ * one constant loop). With border positions, besides: the tap table (16
+ * bytes a tap: c, dh, dw, w), start and bias tables, the checked function,
+ * and per channel the loops that call it. Dense: the weight and bias tables,
+ * the tap ranges and the loop nest.
+ */
+enum {
+    M4_CONV_BYTES_PER_TAP = 17,
+    M4_CONV_BYTES_PER_CHANNEL = 64,
+    M4_CONV_BYTES_PER_EMPTY_CHANNEL = 24,
+    M4_CONV_BORDER_BYTES_PER_TAP = 16,
+    M4_CONV_BORDER_BYTES_PER_CHANNEL = 98, /* 90 of loops, 8 of tables */
+    M4_CONV_BORDER_FN = 150,
+    M4_CONV_DENSE_CODE = 340
+};
+
+static int64_t m4_unrolled_flash(int64_t N, int64_t nnz, Target target)
+{
+    if (target == TARGET_CORTEX_M)
+        return M4_BYTES_PER_STREAMED_TERM_X2 * nnz / 2 + M4_BYTES_PER_STREAMED_NEURON * N;
+    return M4_BYTES_PER_TERM * nnz + M4_BYTES_PER_NEURON * N;
+}
+
+static int64_t m4_conv_flash(const LayerWeights *L, Strategy st)
+{
+    int64_t b;
+    if (st != STRAT_UNROLLED)
+        return 4 * (L->N * L->K + L->N) + M4_CONV_DENSE_CODE;
+    b = M4_CONV_BYTES_PER_TAP * L->nnz + M4_CONV_BYTES_PER_CHANNEL * L->kept_rows +
+        M4_CONV_BYTES_PER_EMPTY_CHANNEL * (L->N - L->kept_rows);
+    if (L->border)
+        b += M4_CONV_BORDER_BYTES_PER_TAP * L->nnz + M4_CONV_BORDER_BYTES_PER_CHANNEL * L->kept_rows + M4_CONV_BORDER_FN;
+    return b;
+}
+
+/*
+ * Cortex-M4 flash of layer n under strategy st, for code made for target.
+ * For the host target this stays the estimate --summary has always printed
+ * (a Conv taken as a linear layer, a loop as unrolled).
+ */
+static int64_t m4_layer_flash(const Node *n, const LayerWeights *L, Strategy st, Target target)
+{
+    if (target == TARGET_CORTEX_M && n->op == OP_CONV)
+        return m4_conv_flash(L, st);
+    if (target == TARGET_CORTEX_M && st == STRAT_LOOP)
+        return strategy_bytes(STRAT_LOOP, L->N, L->K, L->nnz);
+    if (st == STRAT_DENSE)
+        return 4 * (L->N * L->K + L->N) + M4_BYTES_DENSE_LOOP;
+    return m4_unrolled_flash(L->N, L->nnz, target);
+}
+
+int64_t m4_ram(const Graph *g)
+{
+    return g->arena_floats * 4 + M4_STACK_BYTES;
+}
+
+/* A layer's estimated bytes under strategy s, by the model of g->target:
+ * host bytes, or on Cortex-M its flash, so that --summary's rows add up to
+ * its flash line. */
+static int64_t layer_bytes(const Graph *g, const Node *n, const LayerWeights *L, Strategy s)
+{
+    if (g->target == TARGET_CORTEX_M)
+        return m4_layer_flash(n, L, s, g->target);
+    return n->op == OP_CONV ? conv_strategy_bytes(s, L->nnz, L->N * L->K) : strategy_bytes(s, L->N, L->K, L->nnz);
+}
+
+/* ---- the choice ---- */
+
+Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Target target)
+{
+    int64_t total = N * K;
+    double density = (double)nnz / (double)(total > 0 ? total : 1);
+    if (requested != STRAT_AUTO)
+        return requested;
+    /*
+     * Cortex-M has no cache and no vector unit: a kept weight costs three
+     * instructions unrolled against about seven per weight, kept or not, in
+     * the dense loop (make bench: 37.5k vs 1.87M instructions on the 3.6%
+     * ticket), so unrolled is the faster at every density. Auto takes it
+     * wherever it is also no larger than the dense table (12.5 bytes per
+     * kept weight, streamed, against 4 per weight: up to about a third).
+     */
+    if (target == TARGET_CORTEX_M)
+        return m4_unrolled_flash(N, nnz, target) <= 4 * N * K + 4 * N ? STRAT_UNROLLED : STRAT_DENSE;
+    /*
+     * Straight-line code stops paying once it no longer fits the instruction
+     * caches: measured on LeNet-300-100 tickets it beats vectorised dense loops
+     * up to about 10-12% density and loses at 21% (issue 10's measurements);
+     * on the convolutional example's fc1 at 10.7% (22k of 205k weights kept)
+     * it was still a little faster than dense and 40% of its size.
+     */
+    return density <= 0.12 ? STRAT_UNROLLED : STRAT_DENSE;
+}
+
+/* The host's rule for a Conv with nnz of total weights kept (loop: the smaller form). */
+static Strategy conv_rule(Strategy requested, int64_t nnz, int64_t total)
+{
+    if (requested == STRAT_LOOP)
+        return conv_strategy_bytes(STRAT_UNROLLED, nnz, total) < conv_strategy_bytes(STRAT_DENSE, nnz, total)
+                   ? STRAT_UNROLLED : STRAT_DENSE;
+    if (requested != STRAT_AUTO)
+        return requested;
+    /*
+     * The unrolled sum of a channel is the body of a loop over its output
+     * positions, so it stays in the instruction cache far longer than a
+     * linear layer's. Measured on a 3x3 32->32 conv over 28x28 (gcc -O2,
+     * x86-64): unrolled runs 8x faster than dense at 10% density, 2.5x at
+     * 30%, even at 50%, and 1.4x slower at 100%; it compiles in 1 s at
+     * 10%, 2 s at 30%, 4 s at 50%. On the convolutional example ticket
+     * (round 8: both convs at 43%) the whole network ran 1.7x faster with
+     * them unrolled. Unrolled up to 50%, dense beyond.
+     */
+    return (double)nnz <= 0.50 * (double)(total ? total : 1) ? STRAT_UNROLLED : STRAT_DENSE;
+}
+
+/*
+ * Conv has no loop strategy: loop asks for the smaller of unrolled and
+ * dense. On Cortex-M, auto takes unrolled (the faster: no cache to miss)
+ * only where it is no larger than dense: flash is the budget there.
+ */
+static Strategy choose_conv(Strategy requested, const LayerWeights *L, Target target)
+{
+    int64_t total = L->N * L->K;
+    if (target == TARGET_CORTEX_M && (requested == STRAT_AUTO || requested == STRAT_LOOP))
+        return m4_conv_flash(L, STRAT_UNROLLED) <= m4_conv_flash(L, STRAT_DENSE) ? STRAT_UNROLLED : STRAT_DENSE;
+    return conv_rule(requested, L->nnz, total);
+}
+
+const char *strategy_name(Strategy s)
+{
+    return s == STRAT_UNROLLED ? "unrolled" : s == STRAT_DENSE ? "dense" : s == STRAT_LOOP ? "loop" : "auto";
+}
+
+/* The strategy of layer L by the rules above, for target. */
+static Strategy choose(const Node *n, const LayerWeights *L, Strategy requested, Target target)
+{
+    if (n->op == OP_CONV)
+        return choose_conv(requested, L, target);
+    return emit_choose(requested, L->N, L->K, L->nnz, target);
+}
+
+Strategy node_strategy(const Graph *g, const Node *n, Strategy requested)
+{
+    LayerWeights L;
+    if (n->strategy != STRAT_AUTO)
+        return n->strategy;
+    if (!layer_weights(g, n, &L))
+        return STRAT_AUTO;
+    return choose(n, &L, requested, g->target);
+}
+
+/*
+ * Per layer, the strategy for it: the requested one, or with auto the
+ * fastest for the target (emit_choose, choose_conv); then, while the
+ * estimated total is over the code budget, the layer whose change to a
+ * smaller strategy saves the most bytes changes (a linear layer to loop, a
+ * Conv from unrolled to dense). Deterministic: ties go to the earlier node.
+ */
+void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target)
+{
+    int64_t total = 0;
+    LayerWeights *L = arena_array(g->a, (size_t)g->nn + 1, sizeof *L);
+    int k;
+    g->target = target;
+    for (k = 0; k < g->nn; k++) {
+        Node *n = &g->n[k];
+        n->strategy = STRAT_AUTO;
+        if (n->dead || !layer_weights(g, n, &L[k]))
+            continue;
+        n->strategy = choose(n, &L[k], requested, target);
+        total += layer_bytes(g, n, &L[k], n->strategy);
+    }
+    if (budget <= 0 || total <= budget)
+        return;
+    if (requested != STRAT_AUTO) {
+        warning("the layers need about %lld bytes with --strategy %s, over --code-budget %lld; "
+                "--strategy auto would fit them to it", (long long)total, strategy_name(requested), (long long)budget);
+        return;
+    }
+    while (total > budget) {
+        int64_t best_save = 0;
+        Node *best = NULL;
+        Strategy best_to = STRAT_LOOP;
+        for (k = 0; k < g->nn; k++) {
+            Node *n = &g->n[k];
+            Strategy to = n->op == OP_CONV ? STRAT_DENSE : STRAT_LOOP;
+            int64_t save;
+            if (n->dead || n->strategy == STRAT_AUTO || n->strategy == to)
+                continue;
+            save = layer_bytes(g, n, &L[k], n->strategy) - layer_bytes(g, n, &L[k], to);
+            if (save > best_save) {
+                best_save = save;
+                best = n;
+                best_to = to;
+            }
+        }
+        if (!best) {
+            warning("the smallest code ticketc can make for this model is about %lld bytes, over --code-budget %lld",
+                    (long long)total, (long long)budget);
+            return;
+        }
+        best->strategy = best_to;
+        total -= best_save;
+    }
+}
+
+/* ---- what --summary and --report show ---- */
+
+int layer_stats(const Graph *g, const Node *n, LayerStats *s)
+{
+    memset(s, 0, sizeof *s);
+    if (!layer_weights(g, n, &s->L)) {
+        s->m4_flash = ir_is_view(n->op) ? 0 : M4_BYTES_OTHER_NODE;
+        return 0;
+    }
+    s->total = s->L.N * s->L.K;
+    s->macs = s->L.rows * s->L.nnz;
+    s->skipped = s->L.rows * (s->total - s->L.nnz);
+    s->strategy = node_strategy(g, n, STRAT_AUTO);
+    s->bytes = layer_bytes(g, n, &s->L, s->strategy);
+    s->m4_flash = m4_layer_flash(n, &s->L, s->strategy, g->target);
+    return 1;
+}

@@ -1,0 +1,68 @@
+/*
+ * tc_preamble.c: the fixed macros that generated files define before their
+ * code, copied by ticketc block by block (as runtime/tc_math.c is): 'base'
+ * into every file, 'vec' where Conv rows are computed a vector at a time,
+ * 'fma' where a multiply-add appears. A block is the text between its
+ * TC_BLOCK marker line and the TC_END marker, written as it stands.
+ */
+
+/* TC_BLOCK base */
+/* The model calls no library function: compilers must not turn its loops
+ * into calls of memset, memcpy or memmove. */
+#if defined(__clang__)
+#define TC_NOLIB __attribute__((no_builtin))
+#elif defined(__GNUC__)
+#define TC_NOLIB __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define TC_NOLIB
+#endif
+
+/* Keeps the compiler from interleaving neurons (bounds its time and registers). */
+#if defined(__GNUC__)
+#define TC_BARRIER() __asm__ volatile("" ::: "memory")
+#else
+#define TC_BARRIER() ((void)0)
+#endif
+
+/* Hides where p points, so the compiler reads inputs at small offsets from p
+ * (x, x256 = x + 256, ...) instead of building each input's address. */
+#if defined(__GNUC__)
+#define TC_BASE(p) __asm__ volatile("" : "+r"(p))
+#else
+#define TC_BASE(p) ((void)(p))
+#endif
+
+/* TC_END */
+
+/* TC_BLOCK vec */
+/* Conv rows, TC_VW output positions at a time, on targets with a vector unit (GNU C
+ * vector extensions): each position gets the same products and sums in the same order
+ * as the plain C loop that other targets (and -DTC_NO_VEC) compile. */
+#if defined(__GNUC__) && !defined(TC_NO_VEC) && \
+    (defined(__SSE2__) || defined(__ARM_NEON) || defined(__aarch64__))
+#define TC_VEC 1
+#if defined(__AVX__)
+#define TC_VW 8
+#else
+#define TC_VW 4
+#endif
+typedef float tc_vf __attribute__((vector_size(TC_VW * 4)));
+typedef float tc_vfu __attribute__((vector_size(TC_VW * 4), aligned(4), may_alias));
+typedef int tc_vi __attribute__((vector_size(TC_VW * 4)));
+#else
+#define TC_VEC 0
+#endif
+
+/* TC_END */
+
+/* TC_BLOCK fma */
+/* a * b + c, rounded once where the target has a fused multiply-add instruction
+ * (x86-64 with FMA, ARMv8, Cortex-M4F): one instruction per kept weight; else a
+ * multiply and an add (ticketc --no-fma writes that everywhere). */
+#if defined(__GNUC__) && (defined(__FMA__) || defined(__ARM_FEATURE_FMA))
+#define TC_FMA(a, b, c) __builtin_fmaf((a), (b), (c))
+#else
+#define TC_FMA(a, b, c) ((a) * (b) + (c))
+#endif
+
+/* TC_END */
