@@ -60,7 +60,7 @@ static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
     for (oh = 0; oh < 8; oh++) {
         float *yr = y + 0 + oh * 8;
 
-        #if TC_VEC
+#if TC_VEC
         for (ow = 0; ow < 8; ow += TC_VW) {
             const float *p;
             tc_vf s, s0, s1, s2, s3;
@@ -77,7 +77,7 @@ static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
             s = (tc_vf)((tc_vi)s & ~(tc_vi)(s < (tc_vf){0}));
             *(tc_vfu *)(yr + ow) = s;
         }
-        #else
+#else
         for (ow = 0; ow < 8; ow++) {
             const float *p;
             float s, s0, s1, s2, s3;
@@ -92,7 +92,7 @@ static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
             s = ((s0 + s1) + (s2 + s3)) + 0.25f;
             yr[ow] = (s < 0.0f ? 0.0f : s);
         }
-        #endif
+#endif
     }
 
     TC_BARRIER();
@@ -100,7 +100,7 @@ static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
     for (oh = 0; oh < 8; oh++) {
         float *yr = y + 64 + oh * 8;
 
-        #if TC_VEC
+#if TC_VEC
         for (ow = 0; ow < 8; ow += TC_VW) {
             const float *p;
             tc_vf s, s0, s1, s2, s3;
@@ -117,7 +117,7 @@ static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
             s = (tc_vf)((tc_vi)s & ~(tc_vi)(s < (tc_vf){0}));
             *(tc_vfu *)(yr + ow) = s;
         }
-        #else
+#else
         for (ow = 0; ow < 8; ow++) {
             const float *p;
             float s, s0, s1, s2, s3;
@@ -132,7 +132,7 @@ static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
             s = ((s0 + s1) + (s2 + s3)) + -0.5f;
             yr[ow] = (s < 0.0f ? 0.0f : s);
         }
-        #endif
+#endif
     }
 }
 
