@@ -185,6 +185,7 @@ typedef struct {
     int64_t arena_lower_bound;
     size_t max_bytes;   /* --max-bytes: also bounds every computed tensor */
     Target target;      /* set once, by plan_strategies: what the emitter and its views target */
+    int64_t code_budget; /* --code-budget (0: none), set with target by plan_strategies */
 } Graph;
 
 Graph *ir_new(Arena *a);
