@@ -186,7 +186,7 @@ static void collect_tensor(Pool *p, Onnx__TensorProto *t)
         PUSH(p->ints, p->n_ints, p->c_ints, &t->int64_data[k]);
     /* int64 raw data (shape tensors): 8-byte aligned in the bump allocator? copy to be safe */
     if (t->has_data_type && t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64 && t->has_raw_data &&
-        t->raw_data.len % 8 == 0 && t->raw_data.len <= 128 && t->n_int64_data == 0) {
+        t->raw_data.len % 8 == 0 && t->raw_data.len > 0 && t->raw_data.len <= 128 && t->n_int64_data == 0) {
         size_t n = t->raw_data.len / 8;
         t->int64_data = ma(n * sizeof(int64_t));
         memcpy(t->int64_data, t->raw_data.data, t->raw_data.len);
@@ -262,11 +262,13 @@ static char *variant(const char *s)
         if (n && r[n - 1] != '_' && !rnd(3))
             r[rnd((uint32_t)n)] = '/';
         return r;
-    case 2: /* what a renamer appends */
+    case 2: { /* what a renamer appends */
+        const char *e = PICK(((const char *const[]){"_t2", "_1", "_0", "_", "/x", "_t"}));
         r = ma(n + 8);
         memcpy(r, s, n);
-        memcpy(r + n, PICK(((const char *const[]){"_t2", "_1", "_0", "_", "/x", "_t"})), 3);
+        memcpy(r + n, e, strlen(e));
         return r;
+    }
     case 3: {
         const char *e = PICK(attr_strings);
         r = ma(n + strlen(e) + 1);
@@ -318,7 +320,7 @@ static void mutate_int(Pool *p)
     if (!p->n_ints)
         return;
     slot = p->ints[rnd((uint32_t)p->n_ints)];
-    *slot = rnd(4) ? some_int() : *slot + (int64_t)rnd(5) - 2;
+    *slot = rnd(4) ? some_int() : (int64_t)((uint64_t)*slot + rnd(5) - 2);
 }
 
 static Onnx__TypeProto *tensor_type(int rank)
@@ -573,8 +575,10 @@ static void mutate_op(Onnx__GraphProto *g)
     n = g->node[rnd((uint32_t)g->n_node)];
     s = PICK(op_types);
     n->op_type = mstr(s, strlen(s));
-    if (!rnd(8))
-        n->domain = mstr(rnd(2) ? "ai.onnx" : "com.microsoft", rnd(2) ? 7 : 13);
+    if (!rnd(8)) {
+        const char *d = rnd(2) ? "ai.onnx" : "com.microsoft";
+        n->domain = mstr(d, strlen(d));
+    }
 }
 
 /* A node's inputs: one more (an existing name or ""), one fewer. */
@@ -613,7 +617,7 @@ static void mutate_opset(Onnx__ModelProto *m)
         onnx__operator_set_id_proto__init(o);
         if (m->n_opset_import)
             memcpy(no, m->opset_import, m->n_opset_import * sizeof *no);
-        o->domain = mstr(rnd(2) ? "" : "ai.onnx", rnd(2) ? 0 : 7);
+        o->domain = rnd(2) ? mstr("", 0) : mstr("ai.onnx", 7);
         no[m->n_opset_import++] = o;
         m->opset_import = no;
     }
@@ -661,7 +665,7 @@ static void mutate_data(Onnx__GraphProto *g)
             t->dims[rnd((uint32_t)t->n_dims)] = 0;
         break;
     default: /* raw data <-> float_data */
-        if (t->has_raw_data && t->raw_data.len % 4 == 0 && t->raw_data.len <= 4096 &&
+        if (t->has_raw_data && t->raw_data.len % 4 == 0 && t->raw_data.len > 0 && t->raw_data.len <= 4096 &&
             (!t->has_data_type || t->data_type == 1)) {
             t->n_float_data = t->raw_data.len / 4;
             t->float_data = ma(t->raw_data.len + 1);
