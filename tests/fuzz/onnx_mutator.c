@@ -660,10 +660,31 @@ static void mutate_data(Onnx__GraphProto *g)
         }
         break;
     }
-    case 3: /* an empty tensor: a dim of 0 */
-        if (t->n_dims)
-            t->dims[rnd((uint32_t)t->n_dims)] = 0;
+    case 3: { /* new dims with data to match: often an empty tensor */
+        size_t k, n = 1;
+        if (!t->n_dims)
+            break;
+        t->dims[rnd((uint32_t)t->n_dims)] = PICK(((const int64_t[]){0, 0, 1, 2, 3, 5, 17}));
+        for (k = 0; k < t->n_dims; k++)
+            n = t->dims[k] < 0 || t->dims[k] > 4096 || n * (size_t)t->dims[k] > 4096 ? 4097 : n * (size_t)t->dims[k];
+        if (n > 4096)
+            break;
+        t->has_raw_data = 0;
+        t->raw_data.len = 0;
+        t->n_float_data = t->n_int64_data = t->n_double_data = t->n_int32_data = 0;
+        if (t->has_data_type && t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64) {
+            t->int64_data = ma(n * sizeof(int64_t) + 1);
+            t->n_int64_data = n;
+            for (k = 0; k < n; k++)
+                t->int64_data[k] = (int64_t)rnd(7) - 1;
+        } else {
+            t->float_data = ma(n * sizeof(float) + 1);
+            t->n_float_data = n;
+            for (k = 0; k < n; k++)
+                t->float_data[k] = rnd(3) ? ((float)rnd(2001) - 1000.0f) / 500.0f : 0.0f;
+        }
         break;
+    }
     default: /* raw data <-> float_data */
         if (t->has_raw_data && t->raw_data.len % 4 == 0 && t->raw_data.len > 0 && t->raw_data.len <= 4096 &&
             (!t->has_data_type || t->data_type == 1)) {
