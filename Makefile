@@ -230,7 +230,7 @@ fuzz: test-deps $(FUZZERS:%=$(B)/fuzz/fuzz_%)
 	    corpus-$$f > fuzz_$$f.log 2>&1 || true); \
 	  grep -E "ERROR|SUMMARY|^==[0-9]+== |^fuzz_" $(B)/fuzz/fuzz_$$f.log | head -5; \
 	  awk '/stat::number_of_executed_units/ {n=$$2} /stat::average_exec_per_sec/ {r=$$2} \
-	    / (DONE|pulse|NEW|REDUCE) +cov:/ {for (i = 1; i < NF; i++) {if ($$i == "cov:") c=$$(i+1); if ($$i == "ft:") t=$$(i+1)}} \
+	    /(INITED|DONE|pulse|NEW|REDUCE) +cov:/ {for (i = 1; i < NF; i++) {if ($$i == "cov:") c=$$(i+1); if ($$i == "ft:") t=$$(i+1)}} \
 	    END {printf "fuzz_%s: %s executions, %s per second, cov: %s ft: %s\n", "'$$f'", n, r, c, t}' $(B)/fuzz/fuzz_$$f.log; \
 	  if ls $(B)/fuzz/crash-* $(B)/fuzz/timeout-* $(B)/fuzz/oom-* > /dev/null 2>&1; then \
 	    echo "fuzz_$$f: found a failing input (build/fuzz/, log build/fuzz/fuzz_$$f.log); add it to tests/fuzz/found/$$f/"; exit 1; fi; \
