@@ -30,7 +30,7 @@
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 
-#define DECODE_DEPTH 150
+#define DECODE_DEPTH 1000
 
 /* ---- a bump allocator: everything of one mutation is freed at once ---- */
 
@@ -348,9 +348,12 @@ static Onnx__TypeProto *tensor_type(int rank)
     return t;
 }
 
+/* Messages of nesting to add: protobuf-c's decoder overflows the stack
+ * somewhere between 8,000 and 16,000 (issue 17, case 1); about 4 bytes a
+ * message, so the deepest still fit in -max_len=65536. */
 static uint32_t depth_choice(void)
 {
-    return PICK(((const uint32_t[]){1, 1, 2, 3, 8, 40, 120, 400, 1500, 4000}));
+    return PICK(((const uint32_t[]){1, 2, 3, 6, 8, 40, 120, 400, 1500, 4500, 9000, 13500, 15000}));
 }
 
 /* A TypeProto inside depth sequence types. */
@@ -358,7 +361,7 @@ static void nest_type(Pool *p)
 {
     Onnx__ValueInfoProto *v;
     Onnx__TypeProto *t;
-    uint32_t k, depth = depth_choice();
+    uint32_t k, depth = depth_choice() / 2 + 1; /* 2 messages a level */
     if (!p->n_vis)
         return;
     v = p->vis[rnd((uint32_t)p->n_vis)];
@@ -397,22 +400,22 @@ static void add_attr(Onnx__NodeProto *n, Onnx__AttributeProto *a)
 static void nest_graph(Onnx__GraphProto *g)
 {
     Onnx__GraphProto *inner = NULL;
-    uint32_t k, depth = depth_choice();
+    uint32_t k, depth = depth_choice() / 3 + 1;
     if (!g->n_node)
         return;
-    for (k = 0; k < depth; k++) {
+    for (k = 0; k < depth; k++) { /* 3 messages a level, no names: as deep as fits */
         Onnx__GraphProto *sg = ma(sizeof *sg);
         Onnx__NodeProto *n = ma(sizeof *n);
         onnx__graph_proto__init(sg);
         onnx__node_proto__init(n);
-        n->op_type = mstr("If", 2);
         if (inner) {
-            Onnx__AttributeProto *a = new_attr(k & 1 ? "then_branch" : "else_branch");
-            a->has_type = 1;
-            a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH;
+            Onnx__AttributeProto *a = ma(sizeof *a);
+            onnx__attribute_proto__init(a);
             a->g = inner;
             add_attr(n, a);
         }
+        if (k + 1 == depth)
+            n->op_type = mstr("If", 2);
         sg->n_node = 1;
         sg->node = ma(sizeof *sg->node);
         sg->node[0] = n;
