@@ -212,19 +212,18 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/onnx_mutator.h compiler/ticketc
 	  -Icompiler -I$(B)/gen -Itests/fuzz $< $(FUZZ_OBJS) $(B)/fuzz/obj/onnx_mutator.o -o $@ $(PBC_LIBS) -lm
 
 # make fuzz: each harness (tests/fuzz/fuzz_NAME.c, seeds in tests/fuzz/corpus/NAME,
-# dictionary tests/fuzz/NAME.dict or FUZZ_DICT_NAME) for FUZZ_SECONDS; prints
+# dictionary onnx.dict, dsl.dict or both for fuzz_pipeline) for FUZZ_SECONDS; prints
 # the executions, executions per second and the coverage (cov: edges, ft:
 # features) of the run; crashes land in build/fuzz/ (crash-*)
 FUZZERS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_DICT_onnx := tests/fuzz/onnx.dict
-FUZZ_DICT_pipeline := tests/fuzz/onnx.dict
-FUZZ_DICT_dsl := tests/fuzz/dsl.dict
 FUZZ_FLAGS = -max_len=65536 -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 -print_final_stats=1
 fuzz: test-deps $(FUZZERS:%=$(B)/fuzz/fuzz_%)
 	@set -e; for f in $(FUZZERS); do \
 	  mkdir -p $(B)/fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* $(B)/fuzz/corpus-$$f/; \
 	  rm -f $(B)/fuzz/crash-* $(B)/fuzz/timeout-* $(B)/fuzz/oom-* $(B)/fuzz/leak-*; \
-	  d=""; case $$f in onnx|pipeline) d=-dict=../../tests/fuzz/onnx.dict;; dsl) d=-dict=../../tests/fuzz/dsl.dict;; esac; \
+	  cat tests/fuzz/onnx.dict tests/fuzz/dsl.dict > $(B)/fuzz/pipeline.dict; \
+	  d=""; case $$f in onnx) d=-dict=../../tests/fuzz/onnx.dict;; dsl) d=-dict=../../tests/fuzz/dsl.dict;; \
+	    pipeline) d=-dict=pipeline.dict;; esac; \
 	  echo "fuzz_$$f for $(FUZZ_SECONDS) s $$d"; \
 	  (cd $(B)/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz_$$f -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) $$d \
 	    corpus-$$f > fuzz_$$f.log 2>&1 || true); \
