@@ -118,6 +118,42 @@ static void prepare(Graph *g)
 }
 
 static FILE *devnull;
+static FILE *err; /* the harness's own messages: stderr as it was */
+
+#ifdef FUZZ_SKIP_KNOWN
+#define QUIET 1
+#else
+#define QUIET 0
+/* ticketc's messages go to a memory stream while an input runs (sanitizers
+ * and libFuzzer write to file descriptor 2 or their own copy of stderr). */
+static char *msgs;
+static size_t msgs_len;
+
+static void capture(void)
+{
+    msgs = NULL;
+    msgs_len = 0;
+    stderr = open_memstream(&msgs, &msgs_len);
+    if (!stderr)
+        abort();
+}
+
+static void check_messages(void)
+{
+    size_t k;
+    fclose(stderr);
+    stderr = err;
+    for (k = 0; k < msgs_len; k++) {
+        unsigned char ch = (unsigned char)msgs[k];
+        if ((ch < 0x20 && ch != '\n') || ch == 0x7f) {
+            fprintf(err, "fuzz_pipeline: a message holds the control byte 0x%02x:\n", ch);
+            fwrite(msgs, 1, msgs_len, err);
+            abort();
+        }
+    }
+    free(msgs);
+}
+#endif
 static int trace = -1; /* FUZZ_TRACE=1 in the environment: say how far each input got */
 
 static void say(const char *what)
@@ -125,7 +161,7 @@ static void say(const char *what)
     if (trace < 0)
         trace = getenv("FUZZ_TRACE") != NULL;
     if (trace)
-        fprintf(stderr, "fuzz_pipeline: %s\n", what);
+        fprintf(err, "fuzz_pipeline: %s\n", what);
 }
 
 static void rest_of_pipeline(Graph *g, const Choice *c, Buf *cb, Buf *hb, Buf *rb)
@@ -203,7 +239,7 @@ static float **run(Graph *g)
         if (n < 0 || n > (1 << 22))
             return NULL;
     }
-    diag_catch(&jb, 1);
+    diag_catch(&jb, QUIET);
     if (setjmp(jb) == 0) {
         float **in = arena_array(g->a, (size_t)g->n_inputs + 1, sizeof(float *));
         float **o = arena_array(g->a, (size_t)g->n_outputs + 1, sizeof(float *));
@@ -243,6 +279,7 @@ static int round_trip(Graph *g)
     Graph *volatile h = NULL;
     float **og, **oh;
     volatile int stage = 0;
+    const char *was = diag_file();
     uint32_t nt = g->nt;
     int k, nn = g->nn;
 
@@ -251,7 +288,7 @@ static int round_trip(Graph *g)
         return -1;
     }
     clean();
-    diag_catch(&jb, 1);
+    diag_catch(&jb, QUIET);
     if (setjmp(jb) == 0) {
         emit_dsl(g, dir);
         stage = 1;
@@ -259,13 +296,14 @@ static int round_trip(Graph *g)
         stage = 2;
     }
     dsl_allow_files(0);
+    diag_set_file(was); /* not a name in b, freed before the messages of what follows */
     if (stage == 0) { /* dsl_write refused the model: nothing to compare */
         arena_free(b);
         return -1;
     }
     {
         volatile int ok = 0;
-        diag_catch(&jb, 1);
+        diag_catch(&jb, QUIET);
         if (setjmp(jb) == 0) {
             prepare(g);
             ok = 1;
@@ -276,42 +314,44 @@ static int round_trip(Graph *g)
         }
     }
     if (stage == 1) {
-        fprintf(stderr, "fuzz_pipeline: what --emit-dsl wrote does not load again (%s/model.tc)\n", dir);
+        fprintf(err, "fuzz_pipeline: what --emit-dsl wrote does not load again (%s/model.tc)\n", dir);
         abort();
     }
     if (h->nt != nt || h->nn != nn || h->n_inputs != g->n_inputs || h->n_outputs != g->n_outputs) {
-        fprintf(stderr, "fuzz_pipeline: the written model reads back with %u tensors and %d nodes, not %u and %d\n",
+        fprintf(err, "fuzz_pipeline: the written model reads back with %u tensors and %d nodes, not %u and %d\n",
                 h->nt, h->nn, nt, nn);
         abort();
     }
     stage = 3;
-    diag_catch(&jb, 1);
+    diag_catch(&jb, QUIET);
     if (setjmp(jb) == 0) {
         prepare(h);
         stage = 4;
     }
+    diag_set_file(was);
     if (stage == 3) {
-        fprintf(stderr, "fuzz_pipeline: the model passes shape inference and folding, the written one not "
+        fprintf(err, "fuzz_pipeline: the model passes shape inference and folding, the written one not "
                         "(%s/model.tc)\n", dir);
         abort();
     }
     og = run(g);
     oh = og ? run(h) : NULL;
+    diag_set_file(was);
     if (og && !oh) {
-        fprintf(stderr, "fuzz_pipeline: the interpreter runs the model, not the written one (%s/model.tc)\n", dir);
+        fprintf(err, "fuzz_pipeline: the interpreter runs the model, not the written one (%s/model.tc)\n", dir);
         abort();
     }
     for (k = 0; og && k < g->n_outputs; k++) {
         const Tensor *x = &g->t[g->outputs[k]], *y = &h->t[h->outputs[k]];
         int64_t i, n = ir_numel(x);
         if (!ir_same_shape(x, y)) {
-            fprintf(stderr, "fuzz_pipeline: output %d has shape %s, read back %s\n", k, ir_shape_str(b, x),
+            fprintf(err, "fuzz_pipeline: output %d has shape %s, read back %s\n", k, ir_shape_str(b, x),
                     ir_shape_str(b, y));
             abort();
         }
         for (i = 0; i < n; i++)
             if (!same(og[k][i], oh[k][i])) {
-                fprintf(stderr, "fuzz_pipeline: output %d [%lld] is %.9g, read back %.9g (%s/model.tc)\n", k,
+                fprintf(err, "fuzz_pipeline: output %d [%lld] is %.9g, read back %.9g (%s/model.tc)\n", k,
                         (long long)i, og[k][i], oh[k][i], dir);
                 abort();
             }
@@ -341,23 +381,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #endif
     if (!devnull)
         devnull = fopen("/dev/null", "w");
+    if (!err)
+        err = stderr;
+#ifndef FUZZ_SKIP_KNOWN
+    capture();
+#endif
     if (dir[sizeof dir - 2] == 'X') {
         if (!mkdtemp(dir))
             abort();
         atexit(remove_dir);
     }
-    diag_catch(&jb, 1);
+    diag_catch(&jb, QUIET);
     if (setjmp(jb) == 0) {
-        Graph *g = load(&c, data + HEADER, size - HEADER, a);
+        Graph *g;
         int r;
+        diag_set_file(c.dsl ? "fuzz.tc" : "fuzz.onnx"); /* as main.c does */
+        g = load(&c, data + HEADER, size - HEADER, a);
         say("loaded");
         r = round_trip(g);
-        diag_catch(&jb, 1);
+        diag_catch(&jb, QUIET);
         if (r < 0)
             prepare(g);
         if (r != 0 && const_elements(g) <= (1 << 18)) /* generated C stays below some MB */
             rest_of_pipeline(g, &c, &cb, &hb, &rb);
     }
+    diag_set_file("fuzz"); /* the front ends leave names in a, freed below */
+#ifndef FUZZ_SKIP_KNOWN
+    check_messages();
+#endif
     buf_free(&cb);
     buf_free(&hb);
     buf_free(&rb);
