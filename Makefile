@@ -190,9 +190,10 @@ regen-dsl-errors: $(B)/ticketc
 # The compiler is built once into build/fuzz/obj (coverage-instrumented), each
 # harness tests/fuzz/fuzz_NAME.c is linked against it and the ONNX mutator
 # (tests/fuzz/onnx_mutator.c, not instrumented for coverage).
-# FUZZ_DEFS=-DFUZZ_SKIP_KNOWN skips inputs of issue 17's known crashes that
-# a harness can recognise cheaply (ONNX nesting deeper than 100); set
-# FUZZ_DEFS= once the front ends refuse them.
+# FUZZ_DEFS=-DFUZZ_SKIP_KNOWN leaves out two of issue 17's known failures
+# that would stop every run: ONNX nesting deeper than 1,000 messages is skipped,
+# fuzz_pipeline does not check its messages for control bytes. Set FUZZ_DEFS=
+# (and rm -rf build/fuzz) once both are fixed; tests/fuzz/README.md.
 FUZZ_SECONDS ?= 600
 FUZZ_DEFS ?= -DFUZZ_SKIP_KNOWN
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
