@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "onnx_mutator.h"
+#include "mutators.h"
 #include "ticketc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -36,7 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "onnx_mutator.h"
+#include "mutators.h"
 #include "ticketc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -416,10 +416,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-/* ONNX models are mutated as models, the header and .tc text as bytes. */
+/* ONNX models are mutated as models (onnx_mutator.c), .tc text by lines and
+ * tokens (dsl_mutator.c), the header by bits; now and then all as bytes. */
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
 {
-    if (size < HEADER || max_size <= HEADER || (data[0] & 1) || seed % 8 == 0)
+    if (size < HEADER || max_size <= HEADER || seed % 16 == 0)
         return LLVMFuzzerMutate(data, size, max_size);
+    if (seed % 16 == 1) { /* other options: a bit of the header, never the front end */
+        unsigned bit = (seed >> 4) % (8 * HEADER - 1) + 1;
+        data[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        return size;
+    }
+    if (data[0] & 1)
+        return HEADER + dsl_mutate(data + HEADER, size - HEADER, max_size - HEADER, seed);
     return HEADER + onnx_mutate(data + HEADER, size - HEADER, max_size - HEADER, seed);
 }

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "onnx.pb-c.h"
-#include "onnx_mutator.h"
+#include "mutators.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 
@@ -104,12 +104,22 @@ static uint32_t rnd(uint32_t n)
 
 #define PICK(arr) ((arr)[rnd(sizeof(arr) / sizeof((arr)[0]))])
 
+#ifdef FUZZ_SKIP_KNOWN
+/* Leaves out what issue 17's known cases need (until they are fixed, so that
+ * short runs pass): no dims whose product overflows (cases 2, 3), no empty
+ * tensors (7, 14), no names over 4,096 bytes (16), no renames onto what
+ * collides after sanitising (8), nesting within what the harnesses pass (1). */
+#define SKIP_KNOWN 1
+static const int64_t interesting[] = {-1, 1, 2, 3, 7, 255};
+#else
+#define SKIP_KNOWN 0
 static const int64_t interesting[] = {0, -1, 1, 2, 3, 7, 255, 4096, 65537, 1 << 20, 2147483647LL, 2147483648LL,
                                       4294967297LL, 1LL << 40, 1LL << 62, INT64_MAX, INT64_MIN, -2147483648LL};
+#endif
 
 static int64_t some_int(void)
 {
-    return rnd(3) ? PICK(interesting) : (int64_t)rnd(64) - 8;
+    return rnd(3) ? PICK(interesting) : (int64_t)rnd(64) - (SKIP_KNOWN ? 0 : 8);
 }
 
 #define OP(id, name, cls) name,
@@ -250,7 +260,7 @@ static char *variant(const char *s)
 {
     size_t n = strlen(s), k;
     char *r;
-    switch (rnd(8)) {
+    switch (SKIP_KNOWN ? PICK(((const uint32_t[]){3, 4, 6, 7})) : rnd(8)) {
     case 0: /* '_' <-> '/', '.', '-', ':' */
     case 1:
         r = mstr(s, n);
@@ -353,7 +363,11 @@ static Onnx__TypeProto *tensor_type(int rank)
  * message, so the deepest still fit in -max_len=65536. */
 static uint32_t depth_choice(void)
 {
+#if SKIP_KNOWN
+    return PICK(((const uint32_t[]){1, 2, 3, 6, 8, 40, 120, 400}));
+#else
     return PICK(((const uint32_t[]){1, 2, 3, 6, 8, 40, 120, 400, 1500, 4500, 9000, 13500, 15000}));
+#endif
 }
 
 /* A TypeProto inside depth sequence types. */
@@ -667,7 +681,7 @@ static void mutate_data(Onnx__GraphProto *g)
         size_t k, n = 1;
         if (!t->n_dims)
             break;
-        t->dims[rnd((uint32_t)t->n_dims)] = PICK(((const int64_t[]){0, 0, 1, 2, 3, 5, 17}));
+        t->dims[rnd((uint32_t)t->n_dims)] = PICK(((const int64_t[]){0, 0, 1, 2, 3, 5, 17})) + (SKIP_KNOWN ? 1 : 0);
         for (k = 0; k < t->n_dims; k++)
             n = t->dims[k] < 0 || t->dims[k] > 4096 || n * (size_t)t->dims[k] > 4096 ? 4097 : n * (size_t)t->dims[k];
         if (n > 4096)

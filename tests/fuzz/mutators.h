@@ -1,9 +1,10 @@
 /*
- * onnx_mutator.h - structure-aware mutation of ONNX model images for the
- * libFuzzer harnesses (tests/fuzz/onnx_mutator.c). Not part of ticketc.
+ * mutators.h - structure-aware mutation for the libFuzzer harnesses:
+ * ONNX model images (onnx_mutator.c) and .tc text (dsl_mutator.c).
+ * Not part of ticketc.
  */
-#ifndef ONNX_MUTATOR_H
-#define ONNX_MUTATOR_H
+#ifndef FUZZ_MUTATORS_H
+#define FUZZ_MUTATORS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -18,5 +19,9 @@ size_t onnx_mutate(uint8_t *data, size_t size, size_t max_size, unsigned int see
  * scan guided by the schema, no unpacking); stops counting above limit and
  * returns limit + 1 then. */
 int onnx_nesting_depth(const uint8_t *data, size_t size, int limit);
+
+/* Mutates .tc text in place: numbers, names, lines, added statements
+ * (dsl_mutator.c); LLVMFuzzerMutate for the rest. Returns the new size. */
+size_t dsl_mutate(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
 
 #endif
