@@ -109,7 +109,8 @@ static uint32_t rnd(uint32_t n)
  * short runs pass): no dims whose product overflows (cases 2, 3), no empty
  * tensors (7, 14), no names over 4,096 bytes (16), no renames onto what
  * collides after sanitising (8), nesting within what the harnesses pass (1),
- * no second attribute of the same name (the wrong-type attributes). */
+ * no second attribute of the same name (the wrong-type attributes), no
+ * opsets out of range. */
 #define SKIP_KNOWN 1
 static const int64_t interesting[] = {-1, 1, 2, 3, 7, 255};
 #else
@@ -628,7 +629,11 @@ static void mutate_edges(Pool *p, Onnx__GraphProto *g)
 
 static void mutate_opset(Onnx__ModelProto *m)
 {
+#if SKIP_KNOWN /* 17, "opset 99 and 2^63-1 are accepted" (the DSL reader refuses them) */
+    static const int64_t versions[] = {1, 5, 6, 7, 9, 10, 11, 12, 13, 17, 18, 21, 22};
+#else
     static const int64_t versions[] = {1, 5, 6, 7, 9, 10, 11, 12, 13, 17, 18, 21, 22, 99, 0, -1, INT64_MAX, INT64_MIN};
+#endif
     if (rnd(4) == 0) {
         m->has_ir_version = 1;
         m->ir_version = rnd(2) ? PICK(versions) : 3 + rnd(8);
