@@ -4,6 +4,9 @@
  * must end in fatal() (caught here by diag_catch), never in a crash, a hang
  * or a sanitizer report. npy("...") in the input is refused.
  *
+ * Inputs are mutated by tokens and lines (dsl_mutator.c) and as bytes,
+ * with tests/fuzz/dsl.dict.
+ *
  * Property checked on every input that loads: what --emit-dsl writes for
  * it (dsl_write into a private temporary directory) loads again, with as
  * many tensors and nodes; anything else aborts, which libFuzzer reports.
@@ -18,9 +21,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mutators.h"
 #include "ticketc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
+
+/* Numbers, names and lines of the text (dsl_mutator.c), or bytes. */
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+    return dsl_mutate(data, size, max_size, seed);
+}
 
 static char dir[] = "/tmp/fuzz_dsl_XXXXXX";
 
