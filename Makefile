@@ -107,6 +107,7 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/masks/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/report/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/dsl/run.sh
+	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/pipeline.sh
 
 # the DSL's tests alone: golden errors, .tc against ONNX and numpy, examples, round trips
 dsl-tests: test-deps $(B)/ticketc $(B)/tools/fcmp
@@ -118,6 +119,7 @@ asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNI
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp SANITIZED=1 tests/masks/run.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp SANITIZED=1 tests/report/run.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/dsl/run.sh
+	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/errors/pipeline.sh
 
 # ONNX conformance (libonnx-testdata): every test, a table per folder, details in
 # build/conformance/results.tsv; fails if any all-float32 test is neither a pass
