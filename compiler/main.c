@@ -59,6 +59,8 @@ static const char usage[] =
     "                      1 with --target cortex-m)\n"
     "  --max-bytes N       refuse models, tensor data or computed tensors larger\n"
     "                      than N bytes (default 1 GiB)\n"
+    "  --max-nodes N       refuse models of more than N nodes (default 250,000;\n"
+    "                      every pass takes time in proportion to the nodes)\n"
     "  --max-c-bytes N     refuse to generate a C file (or report) larger than N\n"
     "                      bytes (default 64 MiB; the largest example, LeNet\n"
     "                      unrolled with --annotate, is about 20 MB)\n"
@@ -107,6 +109,7 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
     o->partial_sums = 0; /* by target, below */
     o->load.max_bytes = (size_t)1 << 30;
     o->max_c_bytes = (size_t)64 << 20;
+    o->load.max_nodes = 250000;
     o->load.dims = arena_array(a, (size_t)argc + 1, sizeof(DimBinding));
     for (i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -173,6 +176,9 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         } else if (strcmp(s, "--max-bytes") == 0) {
             NEEDS_VALUE();
             o->load.max_bytes = (size_t)parse_long(s, v, 1024, 0x7fffffffL);
+        } else if (strcmp(s, "--max-nodes") == 0) {
+            NEEDS_VALUE();
+            o->load.max_nodes = parse_long(s, v, 1, 0x7fffffffL);
         } else if (strcmp(s, "--max-c-bytes") == 0) {
             NEEDS_VALUE();
             o->max_c_bytes = (size_t)parse_long(s, v, 4096, 0x7fffffffL);
@@ -413,6 +419,8 @@ int main(int argc, char **argv)
     check_outputs(&opt);
 
     g = load_model(opt.model, &opt.load, a);
+    if (opt.load.max_nodes && g->nn > opt.load.max_nodes)
+        fatal("the model has %d nodes, more than the limit of %lld (--max-nodes)", g->nn, (long long)opt.load.max_nodes);
     if (opt.masks)
         apply_masks(g, opt.masks, opt.check_masks, opt.load.max_bytes);
     /* the model as loaded, after the masks so that it shows them; written at the end */

@@ -55,6 +55,8 @@ save("resize_huge", model([helper.make_node("Resize", ["x", "", "", "sz"], ["y"]
 # item 15 counted as written: 40 Relu nodes make more than 4 KB of C (the early estimate sees no tables)
 relus = [helper.make_node("Relu", ["x" if k == 0 else "r%d" % (k - 1)], ["r%d" % k], name="r%d" % k) for k in range(40)]
 save("max_c_bytes", model(relus, [fin("x", [1, 4])], [fin("r39", None)]), "-o out.c --max-c-bytes 4096 --emit-dsl D")
+# item 6: the node limit, checked right after loading
+save("max_nodes", model(relus, [fin("x", [1, 4])], [fin("r39", None)]), "-o out.c --max-nodes 10")
 # item 11: a model that loads (so --emit-dsl could write it) and fails in shape inference
 save("fails_after_load", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")],
                                [fin("x", [1, 5])], [fin("y", None)],
