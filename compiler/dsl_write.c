@@ -10,6 +10,9 @@
  * relu, flatten, ...) use it; every other node is written as onnx.<Op>(...)
  * with its attributes as they are.
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* strcasecmp */
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -6,6 +6,9 @@
  * On any failure, or an exit before the end, every file this run created is
  * removed again, and a directory it created too.
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* mkstemp, fchmod, lstat (also where the Makefile's flags are not used) */
+#endif
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -18,7 +18,7 @@
 #include "ticketc.h"
 
 #define ALIGN 4 /* floats */
-#define PLAN_MAX_PAIRS ((int64_t)1 << 23)
+#define PLAN_MAX_PAIRS ((int64_t)1 << 21)
 
 typedef struct {
     TensorId id;
