@@ -82,6 +82,7 @@ typedef struct {
     double prune;
     long code_budget;
     size_t max_c_bytes;
+    long max_nodes;
     int with_main, summary, interpret, dump, max_terms, partial_sums, annotate, no_fma;
     LoadOptions load;
 } Options;
@@ -109,7 +110,7 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
     o->partial_sums = 0; /* by target, below */
     o->load.max_bytes = (size_t)1 << 30;
     o->max_c_bytes = (size_t)64 << 20;
-    o->load.max_nodes = 250000;
+    o->max_nodes = 250000;
     o->load.dims = arena_array(a, (size_t)argc + 1, sizeof(DimBinding));
     for (i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -178,7 +179,7 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
             o->load.max_bytes = (size_t)parse_long(s, v, 1024, 0x7fffffffL);
         } else if (strcmp(s, "--max-nodes") == 0) {
             NEEDS_VALUE();
-            o->load.max_nodes = parse_long(s, v, 1, 0x7fffffffL);
+            o->max_nodes = parse_long(s, v, 1, 0x7fffffffL);
         } else if (strcmp(s, "--max-c-bytes") == 0) {
             NEEDS_VALUE();
             o->max_c_bytes = (size_t)parse_long(s, v, 4096, 0x7fffffffL);
@@ -419,8 +420,10 @@ int main(int argc, char **argv)
     check_outputs(&opt);
 
     g = load_model(opt.model, &opt.load, a);
-    if (opt.load.max_nodes && g->nn > opt.load.max_nodes)
-        fatal("the model has %d nodes, more than the limit of %lld (--max-nodes)", g->nn, (long long)opt.load.max_nodes);
+    /* every pass is linear in nodes, but the C and the time are too (a front
+     * end that counts nodes before building them could refuse sooner) */
+    if (g->nn > opt.max_nodes)
+        fatal("the model has %d nodes, more than the limit of %ld (--max-nodes)", g->nn, opt.max_nodes);
     if (opt.masks)
         apply_masks(g, opt.masks, opt.check_masks, opt.load.max_bytes);
     /* the model as loaded, after the masks so that it shows them; written at the end */

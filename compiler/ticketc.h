@@ -208,8 +208,6 @@ typedef struct {
     DimBinding *dims;  /* --dim NAME=SIZE */
     int n_dims;
     size_t max_bytes;  /* limit on the model file and on tensor data */
-    int64_t max_nodes; /* --max-nodes: main.c refuses bigger graphs right after loading;
-                          0 is none (a front end may refuse them sooner) */
 } LoadOptions;
 
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
