@@ -10,15 +10,18 @@
  * The pairs of intersecting ranges are found by one sweep over the nodes,
  * so the plan costs O(nodes + pairs log pairs): a chain of a million nodes
  * has about a million pairs. A graph with more than PLAN_MAX_PAIRS pairs
- * (a hostile one: a million tensors all live at once) gets separate
- * storage for every tensor instead, and a warning.
+ * gets the same plan by a scan that needs no table (O(n^2) for n tensors);
+ * beyond PLAN_MAX_SCAN tensors too (a hostile graph: a million tensors all
+ * live at once), separate storage for every tensor, and a warning.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ticketc.h"
 
 #define ALIGN 4 /* floats */
 #define PLAN_MAX_PAIRS ((int64_t)1 << 21)
+#define PLAN_MAX_SCAN 20000 /* tensors: place_by_scan's n^2 steps stay under a second */
 
 typedef struct {
     TensorId id;
@@ -179,6 +182,46 @@ static void place_all(Graph *g, Live *lv, int n, int64_t n_pairs, const int *pa,
     sort_off = NULL;
 }
 
+/*
+ * The same first fit without the table of pairs, for graphs with too many
+ * of them (thousands of tensors all live at once): the placed blocks are
+ * kept sorted by offset, and each new one sweeps them all, skipping those
+ * that live at other times. O(n^2) steps and O(n) memory.
+ */
+static void place_by_scan(Graph *g, Live *lv, int n, int64_t *top)
+{
+    int *order = arena_array(g->a, (size_t)n + 1, sizeof(int));
+    int64_t *off = arena_array(g->a, (size_t)n + 1, sizeof(int64_t));
+    int i, k, placed = 0, lo, hi;
+    for (i = 0; i < n; i++) {
+        int64_t cur = 0;
+        for (k = 0; k < placed; k++) {
+            const Live *o = &lv[order[k]];
+            if (o->last < lv[i].def || lv[i].last < o->def)
+                continue;
+            if (off[order[k]] >= cur + lv[i].size)
+                break;
+            if (off[order[k]] + o->size > cur)
+                cur = off[order[k]] + o->size;
+        }
+        off[i] = cur;
+        g->t[lv[i].id].offset = cur;
+        if (cur + lv[i].size > *top)
+            *top = cur + lv[i].size;
+        /* insert i after every block at an offset not above its own */
+        for (lo = 0, hi = placed; lo < hi;) {
+            int mid = lo + (hi - lo) / 2;
+            if (off[order[mid]] <= cur)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memmove(order + lo + 1, order + lo, (size_t)(placed - lo) * sizeof *order);
+        order[lo] = i;
+        placed++;
+    }
+}
+
 void plan_memory(Graph *g)
 {
     Live *lv;
@@ -227,6 +270,8 @@ void plan_memory(Graph *g)
         int *pb = arena_array(g->a, (size_t)n_pairs + 1, sizeof(int));
         overlapping_pairs(g, lv, n, 0, pa, pb);
         place_all(g, lv, n, n_pairs, pa, pb, &top);
+    } else if (n <= PLAN_MAX_SCAN) {
+        place_by_scan(g, lv, n, &top);
     } else {
         warning("%lld pairs of intermediate tensors live at the same time, too many to share memory: "
                 "each gets its own", (long long)n_pairs);
