@@ -95,5 +95,15 @@ for ext in onnx tc; do
     fi
 done
 
+# 5,000 tensors all live at once (25 million pairs): planned as tightly as
+# before (5,000 x 16 bytes and one more), in well under a second
+m=$W/wide5000.onnx
+if "$PY" "$D/gen_chain.py" 5000 "$m" wide && ($LIMIT && exec timeout 60 "$TICKETC" "$m" -o "$W/wide.c") 2> "$W/wide.err" &&
+    grep -q "ARENA_BYTES 80016$" "$W/wide.h"; then
+    pass "5,000 tensors live at once: arena of 80,016 bytes"
+else
+    fail "5,000 tensors live at once"; head -3 "$W/wide.err"; grep ARENA_BYTES "$W/wide.h"
+fi
+
 echo "pipeline error tests: $passes passed, $fails failed${SANITIZED:+ (under ASan+UBSan)}"
 [ $fails -eq 0 ]

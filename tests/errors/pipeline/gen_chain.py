@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Writes a chain of N Relu nodes, x -> Relu -> ... -> y, as ONNX (.onnx)
-or as ticketc's model language (.tc), for the pipeline's time tests.
+or as ticketc's model language (.tc), for the pipeline's time tests; with
+"wide", N Relu of x all live until a chain of Adds sums them (N^2 pairs of
+tensors live at the same time, for the memory plan).
 
-usage: gen_chain.py N OUT.onnx|OUT.tc
+usage: gen_chain.py N OUT.onnx|OUT.tc [wide]
 """
 import sys
 
@@ -29,5 +31,23 @@ def write_onnx(n, path):
         f.write(m.SerializeToString())
 
 
+def write_wide(n, path):
+    from onnx import TensorProto, helper
+    nodes = [helper.make_node("Relu", ["x"], ["r%d" % k]) for k in range(n)]
+    prev = "r0"
+    for k in range(1, n):
+        nodes.append(helper.make_node("Add", [prev, "r%d" % k], ["a%d" % k]))
+        prev = "a%d" % k
+    g = helper.make_graph(nodes, "wide", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                          [helper.make_tensor_value_info(prev, TensorProto.FLOAT, [1, 4])])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="gen_chain.py")
+    m.ir_version = 8
+    with open(path, "wb") as f:
+        f.write(m.SerializeToString())
+
+
 n, path = int(sys.argv[1]), sys.argv[2]
-(write_tc if path.endswith(".tc") else write_onnx)(n, path)
+if sys.argv[3:] == ["wide"]:
+    write_wide(n, path)
+else:
+    (write_tc if path.endswith(".tc") else write_onnx)(n, path)
