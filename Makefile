@@ -24,7 +24,7 @@ TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx datas
               qemu-user qemu-system-arm
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena diag ir onnx dsl dsl_write mask npy shape interp fold bnfold dce fuse plan text strategy emit emit_frame emit_linear emit_conv emit_ops summary report sha256
+SRCS := arena output diag ir onnx dsl dsl_write mask npy shape interp fold bnfold dce fuse plan text strategy emit emit_frame emit_linear emit_conv emit_ops summary report sha256
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o $(B)/obj/runtime_preamble.o $(B)/obj/dsl_parse.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o $(B)/asan/runtime_preamble.o $(B)/asan/dsl_parse.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -115,6 +115,7 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/report/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/dsl/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/hostile.sh
+	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/pipeline.sh
 
 # the DSL's tests alone: golden errors, .tc against ONNX and numpy, examples, round trips
 dsl-tests: test-deps $(B)/ticketc $(B)/tools/fcmp
@@ -128,6 +129,7 @@ asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNI
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp SANITIZED=1 tests/report/run.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/dsl/run.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/errors/hostile.sh
+	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/errors/pipeline.sh
 
 # ONNX conformance (libonnx-testdata): every test, a table per folder, details in
 # build/conformance/results.tsv; fails if any all-float32 test is neither a pass

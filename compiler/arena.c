@@ -30,6 +30,17 @@ static void *xmalloc(size_t n)
     return p;
 }
 
+/* Chunks come zeroed from calloc, and no byte of a chunk is handed out
+ * twice, so arena_alloc never clears memory itself: the pages of a large
+ * block that is never filled (a table grown by doubling) are never touched. */
+static void *xcalloc(size_t n)
+{
+    void *p = calloc(1, n ? n : 1);
+    if (!p)
+        fatal("out of memory (%zu bytes)", n);
+    return p;
+}
+
 Arena *arena_new(void)
 {
     Arena *a = xmalloc(sizeof *a);
@@ -47,7 +58,7 @@ void *arena_alloc(Arena *a, size_t n)
         size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
         if (size > (size_t)-1 - CHUNK_HDR)
             fatal("out of memory (%zu bytes)", n);
-        c = xmalloc(CHUNK_HDR + size);
+        c = xcalloc(CHUNK_HDR + size);
         c->used = 0;
         c->size = size;
         /* Big blocks go behind the current chunk so it keeps filling. */
@@ -62,8 +73,7 @@ void *arena_alloc(Arena *a, size_t n)
     {
         char *p = (char *)c + CHUNK_HDR + c->used;
         c->used += n;
-        memset(p, 0, n);
-        return p;
+        return p; /* zero: see xcalloc */
     }
 }
 
@@ -107,11 +117,26 @@ void arena_free(Arena *a)
 
 /* ---- Buf ---- */
 
+static size_t default_limit;
+static const char *default_what, *default_option;
+
+void buf_default_limit(size_t limit, const char *what, const char *option)
+{
+    default_limit = limit;
+    default_what = what;
+    default_option = option;
+}
+
 static void buf_reserve(Buf *b, size_t extra)
 {
     size_t need;
     if (extra > (size_t)-1 - b->len - 1)
         fatal("out of memory");
+    /* counted as it is written: the text stops growing at the limit */
+    if (b->limit && b->len + extra > b->limit)
+        fatal("%s would be larger than %zu bytes, the limit of %s", b->limit_what, b->limit, b->limit_option);
+    if (!b->limit && default_limit && b->len + extra > default_limit)
+        fatal("%s would be larger than %zu bytes, the limit of %s", default_what, default_limit, default_option);
     need = b->len + extra + 1;
     if (need > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
@@ -158,7 +183,7 @@ void buf_free(Buf *b)
 {
     free(b->p);
     b->p = NULL;
-    b->len = b->cap = 0;
+    b->len = b->cap = 0; /* the limit stays */
 }
 
 /* Reads a whole file; refuses files larger than limit bytes. */

@@ -10,20 +10,22 @@
  * relu, flatten, ...) use it; every other node is written as onnx.<Op>(...)
  * with its attributes as they are.
  */
-#include <errno.h>
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* strcasecmp */
+#endif
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <strings.h>
 
 #include "ticketc.h"
 
 typedef struct {
     const Graph *g;
-    const char *dir;
     Buf out;
-    char **files;       /* .npy names used so far */
+    DslFile *files;     /* files[0] is model.tc, then the .npy files */
     int n_files;
+    const char **used;  /* file names taken, a hash set without case */
+    uint32_t used_cap;
 } Writer;
 
 /* ---- names, numbers, files ---- */
@@ -91,25 +93,55 @@ static void put_shape(Writer *w, const Tensor *t)
     buf_add(&w->out, "]", 1);
 }
 
-/* Writes path through a temporary name, so a failure leaves no partial file. */
-static void save(Writer *w, const char *name, const void *data, size_t len)
+/* Keeps data as file name of the output (main.c writes the files at the end). */
+static void save(Writer *w, const char *name, Buf *data)
 {
-    Arena *a = w->g->a;
-    const char *path = arena_printf(a, "%s/%s", w->dir, name);
-    const char *tmp = arena_printf(a, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0 || rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        diag_set_file(path);
-        fatal("cannot write: %s", strerror(e));
-    }
+    DslFile *f = &w->files[w->n_files++];
+    f->name = name;
+    f->data = *data;
+    memset(data, 0, sizeof *data);
 }
 
-/* A file name for tensor t's weights: its name in [A-Za-z0-9_.-], unique. */
+/*
+ * The set of file names taken. Compared without case, since the directory
+ * may be on a file system that does not tell "W.npy" from "w.npy".
+ */
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        h = (h ^ (c >= 'A' && c <= 'Z' ? c + 32 : c)) * 16777619u;
+    }
+    return h;
+}
+
+static int name_taken(const Writer *w, const char *s)
+{
+    uint32_t m = w->used_cap - 1, i;
+    for (i = name_hash(s) & m; w->used[i]; i = (i + 1) & m)
+        if (strcasecmp(w->used[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static void take_name(Writer *w, const char *s)
+{
+    uint32_t m = w->used_cap - 1, i;
+    for (i = name_hash(s) & m; w->used[i]; i = (i + 1) & m)
+        ;
+    w->used[i] = s;
+}
+
+/*
+ * A file name for tensor id's weights: its name in [A-Za-z0-9_.-], else
+ * that with _t<id>, else with _t<id>_2, _3, ...: every candidate is
+ * checked against every name taken so far (a/b sanitises to a_b, and a_b_t2
+ * may be another tensor's own name).
+ */
 static const char *npy_name(Writer *w, TensorId id)
 {
-    const char *s = w->g->t[id].name;
+    const char *s = w->g->t[id].name, *file;
     char buf[100];
     size_t n = 0;
     int k;
@@ -123,13 +155,14 @@ static const char *npy_name(Writer *w, TensorId id)
     buf[n] = 0;
     if (!n)
         snprintf(buf, sizeof buf, "t%u", id);
-    for (k = 0; k < w->n_files; k++)
-        if (strcmp(w->files[k], buf) == 0) {
-            snprintf(buf + (n > 80 ? 80 : n), sizeof buf - (n > 80 ? 80 : n), "_t%u", id);
-            break;
-        }
-    w->files[w->n_files++] = arena_strdup(w->g->a, buf);
-    return arena_printf(w->g->a, "%s.npy", buf);
+    if (n > 80)
+        n = 80;
+    file = arena_printf(w->g->a, "%s.npy", buf);
+    for (k = 1; name_taken(w, file); k++)
+        file = k == 1 ? arena_printf(w->g->a, "%.*s_t%u.npy", (int)n, buf, id)
+                      : arena_printf(w->g->a, "%.*s_t%u_%d.npy", (int)n, buf, id, k);
+    take_name(w, file);
+    return file;
 }
 
 /* .npy version 1.0: magic, header dict padded to 64 bytes, little-endian data. */
@@ -168,9 +201,8 @@ static void save_npy(Writer *w, const char *name, const Tensor *t)
             le[j] = (unsigned char)(u >> (8 * j));
         buf_add(&b, le, (size_t)size);
     }
-    save(w, name, b.p, b.len);
+    save(w, name, &b);
     buf_free(&h);
-    buf_free(&b);
 }
 
 /* 235200 -> "235,200" */
@@ -416,7 +448,7 @@ static void mark_constant_nodes(const Graph *g, char *as_node)
         as_node[pending[--n_pending]] = 1;
 }
 
-void dsl_write(const Graph *g, const char *dir)
+int dsl_render(const Graph *g, DslFile **files)
 {
     Writer w;
     char src[200], prod[200];
@@ -426,12 +458,12 @@ void dsl_write(const Graph *g, const char *dir)
 
     memset(&w, 0, sizeof w);
     w.g = g;
-    w.dir = dir;
-    w.files = arena_array(g->a, g->nt + 1, sizeof(char *));
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        diag_set_file(dir);
-        fatal("cannot create the directory: %s", strerror(errno));
-    }
+    w.files = arena_array(g->a, (size_t)g->nt + 1, sizeof *w.files);
+    w.n_files = 1; /* model.tc, last */
+    for (w.used_cap = 16; w.used_cap < 2 * (g->nt + 1); w.used_cap *= 2)
+        ;
+    w.used = arena_array(g->a, w.used_cap, sizeof *w.used);
+    take_name(&w, "model.tc");
     sanitize_comment(src, sizeof src, g->source);
     sanitize_comment(prod, sizeof prod, g->producer);
     buf_printf(&w.out, "# %s in ticketc's model language (docs/dsl.md), written by ticketc %s --emit-dsl\n", src,
@@ -460,6 +492,22 @@ void dsl_write(const Graph *g, const char *dir)
         put_name(&w, g->t[g->outputs[k]].name);
     }
     buf_add(&w.out, "\n", 1);
-    save(&w, "model.tc", w.out.p, w.out.len);
-    buf_free(&w.out);
+    w.files[0].name = "model.tc";
+    w.files[0].data = w.out;
+    *files = w.files;
+    return w.n_files;
+}
+
+/* Renders g and writes DIR/model.tc and its .npy files (tests and fuzzers;
+ * the command line queues the files with its other outputs instead). */
+void dsl_write(const Graph *g, const char *dir)
+{
+    DslFile *f;
+    int n = dsl_render(g, &f), k;
+    out_dir(dir);
+    for (k = 0; k < n; k++)
+        out_add(arena_printf(g->a, "%s/%s", dir, f[k].name), &f[k].data);
+    out_commit();
+    for (k = 0; k < n; k++)
+        buf_free(&f[k].data);
 }

@@ -15,6 +15,23 @@ static int all_inputs_const(const Graph *g, const Node *n)
     return 1;
 }
 
+/*
+ * The value table interp_node reads and fills, indexed by tensor id. One
+ * per graph, grown with it: a fresh table per folded node would make a
+ * chain of N foldable nodes cost N^2 (20,000 took 1.6 GB). Only the
+ * node's inputs and outputs are set, and they are cleared after.
+ */
+static void **fold_table(Graph *g)
+{
+    if (g->fold_vals_cap < g->nt) {
+        uint32_t cap = g->nt < 1024 ? 1024 : g->nt;
+        cap = cap > UINT32_MAX / 2 ? cap : cap * 2;
+        g->fold_vals = arena_array(g->a, cap, sizeof(void *));
+        g->fold_vals_cap = cap;
+    }
+    return g->fold_vals;
+}
+
 /* Folds n if it can be; returns 1 when it did. Shapes must be known. */
 int fold_node(Graph *g, Node *n)
 {
@@ -26,7 +43,7 @@ int fold_node(Graph *g, Node *n)
     /* Shape and Size need only the (static) shape of their input */
     if (!all_inputs_const(g, n) && n->op != OP_SHAPE && n->op != OP_SIZE)
         return 0;
-    vals = arena_array(g->a, g->nt, sizeof(void *));
+    vals = fold_table(g);
     for (i = 0; i < n->n_in; i++)
         if (n->in[i] != TC_NONE && ir_is_const(&g->t[n->in[i]]))
             vals[n->in[i]] = g->t[n->in[i]].f ? (void *)g->t[n->in[i]].f : (void *)g->t[n->in[i]].i;
@@ -38,7 +55,11 @@ int fold_node(Graph *g, Node *n)
         else
             t->i = vals[n->out[i]];
         t->producer = -1;
+        vals[n->out[i]] = NULL;
     }
+    for (i = 0; i < n->n_in; i++)
+        if (n->in[i] != TC_NONE)
+            vals[n->in[i]] = NULL;
     n->dead = 1;
     return 1;
 }

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ticketc.h"
 
@@ -62,6 +61,11 @@ static const char usage[] =
     "                      1 with --target cortex-m)\n"
     "  --max-bytes N       refuse models, tensor data or computed tensors larger\n"
     "                      than N bytes (default 1 GiB)\n"
+    "  --max-nodes N       refuse models of more than N nodes (default 250,000;\n"
+    "                      every pass takes time in proportion to the nodes)\n"
+    "  --max-c-bytes N     refuse to generate a C file (or report) larger than N\n"
+    "                      bytes (default 64 MiB; the largest example, LeNet\n"
+    "                      unrolled with --annotate, is about 20 MB)\n"
     "  --weights-section NAME\n"
     "                      put weight tables in ELF section NAME (letters,\n"
     "                      digits, '_', '.'), for linker scripts (GCC, clang)\n"
@@ -75,12 +79,14 @@ static const char usage[] =
     "Exit status: 0 success, 1 bad input, 2 bad usage.\n";
 
 typedef struct {
-    const char *model, *out, *prefix, *masks, *report, *emit_dsl, *weights_section;
+    const char *model, *out, *header, *prefix, *masks, *report, *emit_dsl, *weights_section;
     Strategy strategy;
     Target target;
     int check_masks;
     double prune;
     long code_budget;
+    size_t max_c_bytes;
+    long max_nodes;
     int with_main, summary, interpret, dump, max_terms, partial_sums, annotate, no_fma;
     LoadOptions load;
 } Options;
@@ -107,6 +113,8 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
     o->max_terms = 1024;
     o->partial_sums = 0; /* by target, below */
     o->load.max_bytes = (size_t)1 << 30;
+    o->max_c_bytes = (size_t)64 << 20;
+    o->max_nodes = 250000;
     o->load.dims = arena_array(a, (size_t)argc + 1, sizeof(DimBinding));
     for (i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -173,6 +181,12 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         } else if (strcmp(s, "--max-bytes") == 0) {
             NEEDS_VALUE();
             o->load.max_bytes = (size_t)parse_long(s, v, 1024, 0x7fffffffL);
+        } else if (strcmp(s, "--max-nodes") == 0) {
+            NEEDS_VALUE();
+            o->max_nodes = parse_long(s, v, 1, 0x7fffffffL);
+        } else if (strcmp(s, "--max-c-bytes") == 0) {
+            NEEDS_VALUE();
+            o->max_c_bytes = (size_t)parse_long(s, v, 4096, 0x7fffffffL);
         } else if (strcmp(s, "--emit-dsl") == 0) {
             NEEDS_VALUE();
             o->emit_dsl = v;
@@ -228,6 +242,28 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         usage_error("--check-masks needs the masks to check (--masks PATH)");
     if (!o->out && !o->summary && !o->interpret && !o->dump && !o->check_masks && !o->report && !o->emit_dsl)
         usage_error("no output file given (-o OUT.c)");
+    if (o->out) {
+        /* OUT.h beside OUT.c (else OUT + .h) */
+        size_t n = strlen(o->out);
+        o->header = n > 2 && strcmp(o->out + n - 2, ".c") == 0 ? arena_printf(a, "%.*s.h", (int)(n - 2), o->out)
+                                                                : arena_printf(a, "%s.h", o->out);
+        if (o->report && (strcmp(o->report, o->out) == 0 || strcmp(o->report, o->header) == 0))
+            usage_error("--report and -o name the same file '%s'", o->report);
+    }
+}
+
+/* Every output path can be written, checked before any work is done. */
+static void check_outputs(const Options *o)
+{
+    if (o->out && !o->interpret) {
+        out_check_path(o->out);
+        out_check_path(o->header);
+    }
+    if (o->report && !o->interpret)
+        out_check_path(o->report);
+    if (o->emit_dsl)
+        out_check_dir(o->emit_dsl);
+    diag_set_file(o->model);
 }
 
 /* The API prefix: --prefix, else the output's base name, as an identifier. */
@@ -250,33 +286,70 @@ static const char *make_prefix(const Options *o, Arena *a)
     return arena_strdup(a, buf);
 }
 
-/* Writes path atomically: a temporary file beside it, then rename. */
-static void write_tmp(const char *tmp, const Buf *b)
+/* --emit-dsl DIR: the files rendered right after loading, queued into DIR. */
+static void queue_dsl(const char *dir, DslFile *f, int n, Arena *a)
 {
-    FILE *f = fopen(tmp, "wb");
-    if (!f || fwrite(b->p, 1, b->len, f) != b->len || fclose(f) != 0) {
-        int e = errno;
-        remove(tmp);
-        diag_set_file(tmp);
-        fatal("cannot write: %s", strerror(e));
-    }
+    int k;
+    out_dir(dir);
+    for (k = 0; k < n; k++)
+        out_add(arena_printf(a, "%s/%s", dir, f[k].name), &f[k].data);
 }
 
-static void write_outputs(const char *out, const Buf *c, const Buf *h, Arena *a)
+/*
+ * Refuses, before any C is generated, a model whose C would be hopelessly
+ * larger than --max-c-bytes: what the emitter must write at the least.
+ * Every nonzero of a constant a live node reads is at least a literal and a
+ * comma (3 bytes); Pad, Resize and Upsample write a table of input indices
+ * for every output coordinate of a resized axis (a value, a comma and a
+ * space: the mean digits of indices below the input's size, plus 2), and
+ * linear Resize a second one and a table of weights (5 bytes at the least).
+ */
+static double mean_digits(int64_t size) /* of 0 .. size - 1 */
 {
-    size_t n = strlen(out);
-    const char *hpath = n > 2 && strcmp(out + n - 2, ".c") == 0 ? arena_printf(a, "%.*s.h", (int)(n - 2), out)
-                                                                 : arena_printf(a, "%s.h", out);
-    const char *tc = arena_printf(a, "%s.tmp%ld", out, (long)getpid());
-    const char *th = arena_printf(a, "%s.tmp%ld", hpath, (long)getpid());
-    write_tmp(tc, c);
-    write_tmp(th, h);
-    if (rename(th, hpath) != 0 || rename(tc, out) != 0) {
-        int e = errno;
-        remove(tc);
-        remove(th);
-        diag_set_file(out);
-        fatal("cannot write: %s", strerror(e));
+    double sum = 0.0;
+    int64_t lo = 0, hi = 10;
+    int d = 1;
+    while (lo < size) {
+        sum += (double)((hi < size ? hi : size) - lo) * d;
+        lo = hi;
+        hi = hi > INT64_MAX / 10 ? INT64_MAX : hi * 10;
+        d++;
+    }
+    return size > 0 ? sum / (double)size : 1.0;
+}
+
+static void check_c_size(Graph *g, size_t limit)
+{
+    char *seen = arena_alloc(g->a, (size_t)g->nt + 1);
+    double total = 0.0;
+    int k, i;
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        double bytes = 0.0;
+        if (n->dead)
+            continue;
+        for (i = 0; i < n->n_in; i++) {
+            const Tensor *t = n->in[i] != TC_NONE ? &g->t[n->in[i]] : NULL;
+            int64_t j, m;
+            if (!t || !t->f || seen[n->in[i]])
+                continue;
+            seen[n->in[i]] = 1;
+            for (j = 0, m = ir_numel(t); j < m; j++)
+                bytes += t->f[j] != 0.0f ? 3.0 : 0.0;
+        }
+        if ((n->op == OP_PAD || n->op == OP_RESIZE || n->op == OP_UPSAMPLE) && n->n_in > 0) {
+            const Tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
+            const Attr *mode = attr_get(n, "mode");
+            int linear = n->op != OP_PAD && mode && mode->kind == AT_STRING && strcmp(mode->s, "linear") == 0;
+            for (i = 0; i < y->rank && i < x->rank; i++)
+                if (y->dims[i] != x->dims[i])
+                    bytes += (double)y->dims[i] * (linear ? 2.0 * (mean_digits(x->dims[i]) + 2.0) + 5.0
+                                                          : mean_digits(x->dims[i]) + 2.0);
+        }
+        total += bytes;
+        if (total > (double)limit)
+            node_error(g, n, "the generated C would be larger than %zu bytes, the limit of --max-c-bytes "
+                       "(this node alone needs at least %.0f)", limit, bytes);
     }
 }
 
@@ -345,16 +418,23 @@ int main(int argc, char **argv)
     EmitOptions eo;
     Graph *g;
     Buf c = {0}, h = {0}, r = {0};
+    DslFile *dsl = NULL;
+    int n_dsl = 0, k;
 
     parse_args(argc, argv, &opt, a);
     diag_set_file(opt.model);
+    check_outputs(&opt);
 
     g = load_model(opt.model, &opt.load, a);
+    /* every pass is linear in nodes, but the C and the time are too (a front
+     * end that counts nodes before building them could refuse sooner) */
+    if (g->nn > opt.max_nodes)
+        fatal("the model has %d nodes, more than the limit of %ld (--max-nodes)", g->nn, opt.max_nodes);
     if (opt.masks)
         apply_masks(g, opt.masks, opt.check_masks, opt.load.max_bytes);
-    /* after the masks, so that the written model shows them */
+    /* the model as loaded, after the masks so that it shows them; written at the end */
     if (opt.emit_dsl)
-        dsl_write(g, opt.emit_dsl);
+        n_dsl = dsl_render(g, &dsl);
     infer_shapes(g);
     fold_constants(g);
     fold_batchnorm(g);
@@ -368,6 +448,11 @@ int main(int argc, char **argv)
     if (opt.dump)
         dump_ir(g, stderr);
     if (opt.interpret) {
+        /* the pipeline has succeeded: the model's files, then the samples */
+        if (opt.emit_dsl) {
+            queue_dsl(opt.emit_dsl, dsl, n_dsl, a);
+            out_commit();
+        }
         run_interpreter(g);
         arena_free(a);
         return 0;
@@ -384,23 +469,35 @@ int main(int argc, char **argv)
     eo.annotate = opt.annotate;
     eo.no_fma = opt.no_fma;
     eo.weights_section = opt.weights_section;
-    if (opt.out)
+    /* --max-c-bytes, counted as the C is written, in every buffer the emitter fills */
+    if (opt.out) {
+        check_c_size(g, opt.max_c_bytes);
+        c.limit = h.limit = opt.max_c_bytes;
+        c.limit_what = h.limit_what = "the generated C";
+        c.limit_option = h.limit_option = "--max-c-bytes";
+        buf_default_limit(opt.max_c_bytes, "the generated C", "--max-c-bytes");
         emit_c(g, &eo, &c, &h);
-    if (opt.report)
-        write_report(g, &eo, &r);
-    /* nothing is written before everything has been generated */
-    if (opt.out)
-        write_outputs(opt.out, &c, &h, a);
-    if (opt.report) {
-        const char *tmp = arena_printf(a, "%s.tmp%ld", opt.report, (long)getpid());
-        write_tmp(tmp, &r);
-        if (rename(tmp, opt.report) != 0) {
-            int e = errno;
-            remove(tmp);
-            diag_set_file(opt.report);
-            fatal("cannot write: %s", strerror(e));
-        }
     }
+    if (opt.report) {
+        r.limit = opt.max_c_bytes;
+        r.limit_what = "the report";
+        r.limit_option = "--max-c-bytes";
+        buf_default_limit(opt.max_c_bytes, "the report", "--max-c-bytes");
+        write_report(g, &eo, &r);
+    }
+    buf_default_limit(0, NULL, NULL);
+    /* nothing is written before everything has been generated */
+    if (opt.out) {
+        out_add(opt.out, &c);
+        out_add(opt.header, &h);
+    }
+    if (opt.report)
+        out_add(opt.report, &r);
+    if (opt.emit_dsl)
+        queue_dsl(opt.emit_dsl, dsl, n_dsl, a);
+    out_commit();
+    for (k = 0; k < n_dsl; k++)
+        buf_free(&dsl[k].data);
     buf_free(&c);
     buf_free(&h);
     buf_free(&r);

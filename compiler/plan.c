@@ -7,12 +7,21 @@
  *
  * Placement: largest first, each at the lowest offset (aligned to 16 bytes)
  * that does not overlap a placed tensor whose range intersects its own.
+ * The pairs of intersecting ranges are found by one sweep over the nodes,
+ * so the plan costs O(nodes + pairs log pairs): a chain of a million nodes
+ * has about a million pairs. A graph with more than PLAN_MAX_PAIRS pairs
+ * gets the same plan by a scan that needs no table (O(n^2) for n tensors);
+ * beyond PLAN_MAX_SCAN tensors too (a hostile graph: a million tensors all
+ * live at once), separate storage for every tensor, and a warning.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ticketc.h"
 
 #define ALIGN 4 /* floats */
+#define PLAN_MAX_PAIRS ((int64_t)1 << 21)
+#define PLAN_MAX_SCAN 20000 /* tensors: place_by_scan's n^2 steps stay under a second */
 
 typedef struct {
     TensorId id;
@@ -25,10 +34,15 @@ static int needs_storage(const Graph *g, TensorId id)
     return t->alias == TC_NONE && t->input_index < 0 && t->output_index < 0 && !ir_is_const(t);
 }
 
-/* A view can share its input's storage unless it must land in a graph output. */
+/*
+ * A view can share its input's storage unless it must land in a graph
+ * output. Each alias then points straight at the storage root, so that
+ * ir_root is one step even at the end of a long chain of views.
+ */
 static void make_aliases(Graph *g)
 {
     int k;
+    uint32_t t;
     for (k = 0; k < g->nn; k++) {
         Node *n = &g->n[k];
         Tensor *x, *y;
@@ -40,6 +54,14 @@ static void make_aliases(Graph *g)
             continue;
         y->alias = n->in[0];
     }
+    for (t = 0; t < g->nt; t++) {
+        TensorId r = ir_root(g, t), p = t, next;
+        while (g->t[p].alias != TC_NONE) { /* path compression: linear in all */
+            next = g->t[p].alias;
+            g->t[p].alias = r;
+            p = next;
+        }
+    }
 }
 
 static int by_size(const void *a, const void *b)
@@ -50,11 +72,161 @@ static int by_size(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* placed neighbours, by offset */
+static const int64_t *sort_off;
+static int by_offset(const void *a, const void *b)
+{
+    int64_t x = sort_off[*(const int *)a], y = sort_off[*(const int *)b];
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Calls pair(i, j) for every two entries of lv whose live ranges meet:
+ * walking the nodes in order, an entry meets every entry still live when
+ * it is defined. Returns the number of pairs; with count_only, only counts.
+ */
+static int64_t overlapping_pairs(Graph *g, const Live *lv, int n, int count_only, int *pa, int *pb)
+{
+    int *first_def = arena_array(g->a, (size_t)g->nn + 1, sizeof(int));
+    int *next_def = arena_array(g->a, (size_t)n + 1, sizeof(int));
+    int *first_end = arena_array(g->a, (size_t)g->nn + 1, sizeof(int));
+    int *next_end = arena_array(g->a, (size_t)n + 1, sizeof(int));
+    int *prev = arena_array(g->a, (size_t)n + 1, sizeof(int));
+    int *next = arena_array(g->a, (size_t)n + 1, sizeof(int));
+    int head = -1, i, j, active = 0;
+    int64_t step, pairs = 0;
+    for (step = 0; step < g->nn; step++)
+        first_def[step] = first_end[step] = -1;
+    /* lists by step, in lv order */
+    for (i = n - 1; i >= 0; i--) {
+        next_def[i] = first_def[lv[i].def];
+        first_def[lv[i].def] = i;
+        next_end[i] = first_end[lv[i].last];
+        first_end[lv[i].last] = i;
+    }
+    for (step = 0; step < g->nn; step++) {
+        for (i = first_def[step]; i >= 0; i = next_def[i]) {
+            if (count_only)
+                pairs += active;
+            else
+                for (j = head; j >= 0; j = next[j]) {
+                    pa[pairs] = i;
+                    pb[pairs] = j;
+                    pairs++;
+                }
+            /* i joins the live set */
+            prev[i] = -1;
+            next[i] = head;
+            if (head >= 0)
+                prev[head] = i;
+            head = i;
+            active++;
+        }
+        for (i = first_end[step]; i >= 0; i = next_end[i]) {
+            if (prev[i] >= 0)
+                next[prev[i]] = next[i];
+            else
+                head = next[i];
+            if (next[i] >= 0)
+                prev[next[i]] = prev[i];
+            active--;
+        }
+    }
+    return pairs;
+}
+
+/*
+ * First fit: the lowest offset whose block [off, off + size) meets none of
+ * the placed blocks that live at the same time. With those blocks sorted by
+ * offset, one sweep finds the first gap that is large enough.
+ */
+static void place_all(Graph *g, Live *lv, int n, int64_t n_pairs, const int *pa, const int *pb, int64_t *top)
+{
+    int *start = arena_array(g->a, (size_t)n + 2, sizeof(int));
+    int *adj = arena_array(g->a, (size_t)(2 * n_pairs) + 1, sizeof(int));
+    int *fill = arena_array(g->a, (size_t)n + 1, sizeof(int));
+    int *cand = arena_array(g->a, (size_t)n + 1, sizeof(int));
+    int64_t *off = arena_array(g->a, (size_t)n + 1, sizeof(int64_t));
+    int64_t p;
+    int i, k;
+    for (p = 0; p < n_pairs; p++) {
+        start[pa[p] + 1]++;
+        start[pb[p] + 1]++;
+    }
+    for (i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    for (p = 0; p < n_pairs; p++) {
+        adj[start[pa[p]] + fill[pa[p]]++] = pb[p];
+        adj[start[pb[p]] + fill[pb[p]]++] = pa[p];
+    }
+    sort_off = off;
+    for (i = 0; i < n; i++) {
+        int nc = 0;
+        int64_t cur = 0;
+        for (k = start[i]; k < start[i + 1]; k++)
+            if (adj[k] < i) /* placed before i */
+                cand[nc++] = adj[k];
+        qsort(cand, (size_t)nc, sizeof *cand, by_offset);
+        for (k = 0; k < nc; k++) {
+            int64_t o = off[cand[k]];
+            if (o >= cur + lv[i].size)
+                break;
+            if (o + lv[cand[k]].size > cur)
+                cur = o + lv[cand[k]].size;
+        }
+        off[i] = cur;
+        g->t[lv[i].id].offset = cur;
+        if (cur + lv[i].size > *top)
+            *top = cur + lv[i].size;
+    }
+    sort_off = NULL;
+}
+
+/*
+ * The same first fit without the table of pairs, for graphs with too many
+ * of them (thousands of tensors all live at once): the placed blocks are
+ * kept sorted by offset, and each new one sweeps them all, skipping those
+ * that live at other times. O(n^2) steps and O(n) memory.
+ */
+static void place_by_scan(Graph *g, Live *lv, int n, int64_t *top)
+{
+    int *order = arena_array(g->a, (size_t)n + 1, sizeof(int));
+    int64_t *off = arena_array(g->a, (size_t)n + 1, sizeof(int64_t));
+    int i, k, placed = 0, lo, hi;
+    for (i = 0; i < n; i++) {
+        int64_t cur = 0;
+        for (k = 0; k < placed; k++) {
+            const Live *o = &lv[order[k]];
+            if (o->last < lv[i].def || lv[i].last < o->def)
+                continue;
+            if (off[order[k]] >= cur + lv[i].size)
+                break;
+            if (off[order[k]] + o->size > cur)
+                cur = off[order[k]] + o->size;
+        }
+        off[i] = cur;
+        g->t[lv[i].id].offset = cur;
+        if (cur + lv[i].size > *top)
+            *top = cur + lv[i].size;
+        /* insert i after every block at an offset not above its own */
+        for (lo = 0, hi = placed; lo < hi;) {
+            int mid = lo + (hi - lo) / 2;
+            if (off[order[mid]] <= cur)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memmove(order + lo + 1, order + lo, (size_t)(placed - lo) * sizeof *order);
+        order[lo] = i;
+        placed++;
+    }
+}
+
 void plan_memory(Graph *g)
 {
     Live *lv;
-    int64_t *def, *last, top = 0, step;
-    int k, i, n = 0, j;
+    int64_t *def, *last, *delta, top = 0, step, sum, n_pairs;
+    int k, i, n = 0;
     uint32_t t;
 
     make_aliases(g);
@@ -92,35 +264,32 @@ void plan_memory(Graph *g)
         n++;
     }
     qsort(lv, (size_t)n, sizeof *lv, by_size);
-    for (i = 0; i < n; i++) {
-        int64_t off = 0;
-        int moved = 1;
-        /* first fit: bump past every conflicting placed block until none overlaps */
-        while (moved) {
-            moved = 0;
-            for (j = 0; j < i; j++) {
-                const Live *o = &lv[j];
-                int64_t ooff = g->t[o->id].offset;
-                if (o->last < lv[i].def || lv[i].last < o->def)
-                    continue;
-                if (off < ooff + o->size && ooff < off + lv[i].size) {
-                    off = ooff + o->size;
-                    moved = 1;
-                }
-            }
+    n_pairs = overlapping_pairs(g, lv, n, 1, NULL, NULL);
+    if (n_pairs <= PLAN_MAX_PAIRS) {
+        int *pa = arena_array(g->a, (size_t)n_pairs + 1, sizeof(int));
+        int *pb = arena_array(g->a, (size_t)n_pairs + 1, sizeof(int));
+        overlapping_pairs(g, lv, n, 0, pa, pb);
+        place_all(g, lv, n, n_pairs, pa, pb, &top);
+    } else if (n <= PLAN_MAX_SCAN) {
+        place_by_scan(g, lv, n, &top);
+    } else {
+        warning("%lld pairs of intermediate tensors live at the same time, too many to share memory: "
+                "each gets its own", (long long)n_pairs);
+        for (i = 0; i < n; i++) {
+            g->t[lv[i].id].offset = top;
+            top += lv[i].size;
         }
-        g->t[lv[i].id].offset = off;
-        if (off + lv[i].size > top)
-            top = off + lv[i].size;
     }
     g->arena_floats = top;
-    /* lower bound: the most floats live at any one node */
+    /* lower bound: the most floats live at any one node (a running sum of starts and ends) */
+    delta = arena_array(g->a, (size_t)g->nn + 2, sizeof *delta);
+    for (i = 0; i < n; i++) {
+        delta[lv[i].def] += lv[i].size;
+        delta[lv[i].last + 1] -= lv[i].size;
+    }
     g->arena_lower_bound = 0;
-    for (step = 0; step < g->nn; step++) {
-        int64_t sum = 0;
-        for (i = 0; i < n; i++)
-            if (lv[i].def <= step && step <= lv[i].last)
-                sum += lv[i].size;
+    for (step = 0, sum = 0; step < g->nn; step++) {
+        sum += delta[step];
         if (sum > g->arena_lower_bound)
             g->arena_lower_bound = sum;
     }

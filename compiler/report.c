@@ -174,8 +174,9 @@ static void base64(Buf *b, const uint8_t *p, size_t n)
  */
 static void mask_image(Buf *html, const LayerWeights *L, Arena *a)
 {
-    int64_t N = L->N, K = L->K, sx = (K + 1023) / 1024, sy = (N + 1023) / 1024;
-    uint32_t w = (uint32_t)((K + sx - 1) / sx), h = (uint32_t)((N + sy - 1) / sy), x, y;
+    /* an empty matrix (refused by shape inference, but not here) is one white pixel */
+    int64_t N = L->N, K = L->K, sx = K > 0 ? (K + 1023) / 1024 : 1, sy = N > 0 ? (N + 1023) / 1024 : 1;
+    uint32_t w = K > 0 ? (uint32_t)((K + sx - 1) / sx) : 1, h = N > 0 ? (uint32_t)((N + sy - 1) / sy) : 1, x, y;
     uint8_t *px = arena_alloc(a, (size_t)w * h + 1);
     Buf png = {0};
     uint32_t zoom;

@@ -1605,12 +1605,36 @@ void infer_node_shape(Graph *g, Node *n)
     check_numel(g, n, &g->t[n->out[0]]);
 }
 
+/*
+ * C has no arrays of no elements: a tensor computed at run time must have
+ * some (an empty constant, a shape computation's [0], folds away). Refused
+ * rather than written as code that does not compile.
+ */
+static void refuse_empty(Graph *g, Node *n)
+{
+    int i;
+    for (i = 0; i < n->n_out; i++) {
+        const Tensor *t = &g->t[n->out[i]];
+        if ((i == 0 || ir_multi_output(n->op)) && t->rank >= 0 && ir_numel(t) == 0)
+            node_error(g, n, "output %s has no elements", ir_shape_str(g->a, t));
+    }
+}
+
 void infer_shapes(Graph *g)
 {
     int i;
+    for (i = 0; i < g->n_inputs; i++) {
+        const Tensor *t = &g->t[g->inputs[i]];
+        if (t->rank >= 0 && ir_numel(t) == 0) {
+            char name[96];
+            sanitize_comment(name, sizeof name, t->name);
+            fatal("graph input '%s' %s has no elements", name, ir_shape_str(g->a, t));
+        }
+    }
     for (i = 0; i < g->nn; i++)
         if (!g->n[i].dead) {
             infer_node_shape(g, &g->n[i]);
-            fold_node(g, &g->n[i]);
+            if (!fold_node(g, &g->n[i]))
+                refuse_empty(g, &g->n[i]);
         }
 }

@@ -46,6 +46,8 @@ void arena_free(Arena *a);
 typedef struct {
     char *p;
     size_t len, cap;
+    size_t limit;       /* 0: none; else growing past limit bytes is fatal: */
+    const char *limit_what, *limit_option; /* "<what> would be larger than N bytes, the limit of <option>" */
 } Buf;
 
 void buf_add(Buf *b, const void *p, size_t n);
@@ -53,6 +55,25 @@ void buf_printf(Buf *b, const char *fmt, ...) TC_PRINTF(2, 3);
 void buf_vprintf(Buf *b, const char *fmt, va_list ap);
 void buf_free(Buf *b);
 int buf_read_file(Buf *b, const char *path, size_t limit); /* 0 ok, -1 errno, -2 too big */
+/* While limit > 0, every Buf without a limit of its own gets this one: it
+ * bounds text made in Bufs the caller cannot see (the emitter's sections). */
+void buf_default_limit(size_t limit, const char *what, const char *option);
+
+/* ===== output.c: the files a run writes, all or nothing ===== */
+
+/* Fatal unless path could be written: not a directory or a device, in a
+ * directory we may write. Called before any work, for every output. */
+void out_check_path(const char *path);
+/* The same for a directory that out_commit may create. */
+void out_check_dir(const char *dir);
+/* Queues a file (data must live until out_commit); out_dir names a
+ * directory to create first if it does not exist. */
+void out_add(const char *path, const Buf *data);
+void out_dir(const char *dir);
+/* Writes every queued file: temporary files created exclusively (mode
+ * 0666 & ~umask), then renamed into place. On failure, or if the process
+ * exits before that, every file and directory this run created is removed. */
+void out_commit(void);
 
 /* ===== text.c: safe names and comment text, numbers as text ===== */
 
@@ -186,6 +207,8 @@ typedef struct {
     size_t max_bytes;   /* --max-bytes: also bounds every computed tensor */
     Target target;      /* set once, by plan_strategies: what the emitter and its views target */
     int64_t code_budget; /* --code-budget (0: none), set with target by plan_strategies */
+    void **fold_vals;   /* fold_node's scratch, one slot per tensor, all NULL between calls */
+    uint32_t fold_vals_cap;
 } Graph;
 
 Graph *ir_new(Arena *a);
@@ -265,6 +288,14 @@ void dsl_allow_files(int allow); /* 0: npy("...") is refused (fuzzers) */
 
 /* ===== dsl_write.c: --emit-dsl: any loaded graph as DIR/model.tc and .npy files ===== */
 
+typedef struct {
+    const char *name;   /* in the output directory: model.tc, <unique>.npy */
+    Buf data;
+} DslFile;
+/* Renders g in memory: files[0] is model.tc, then the .npy files it names
+ * (distinct names, also without case); returns the count. */
+int dsl_render(const Graph *g, DslFile **files);
+/* Renders g and writes the files into dir (created if missing). */
 void dsl_write(const Graph *g, const char *dir);
 
 /* ===== shape.c: shape inference ===== */
