@@ -230,7 +230,9 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
                 emit_line(e, "s0 = %s %c %s;%s", sum, b < 0.0f ? '-' : '+', emit_lit(e, n, b < 0.0f ? -b : b),
                           e->opt->annotate ? bias_note(e, L, j) : "");
                 sum = "s0";
-            } else if (t > 1 && n->act != OP_COUNT) {
+            } else if (t > 1 && n->act != OP_COUNT && strcmp(sum, "s0") != 0) {
+                /* the partial sums into one, so the activation reads it once
+                 * (with one accumulator, --partial-sums 1, s0 already is it) */
                 emit_line(e, "s0 = %s;", sum);
                 sum = "s0";
             }

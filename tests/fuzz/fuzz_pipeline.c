@@ -60,6 +60,7 @@ typedef struct {
     int64_t budget;
     double prune;
     int plan_mask; /* strategies to plan and summarise first */
+    Target target;
 } Choice;
 
 static void choose(const uint8_t *h, Choice *c)
@@ -73,7 +74,7 @@ static void choose(const uint8_t *h, Choice *c)
     c->eo.options = "--fuzz";
     c->eo.annotate = (h[0] >> 1) & 1;
     c->eo.with_main = (h[0] >> 2) & 1;
-    c->eo.target = (h[0] >> 3) & 1 ? TARGET_CORTEX_M : TARGET_HOST;
+    c->target = (h[0] >> 3) & 1 ? TARGET_CORTEX_M : TARGET_HOST;
     c->eo.weights_section = (h[0] >> 4) & 1 ? ".rodata.tc_weights" : NULL;
     c->eo.no_fma = (h[0] >> 5) & 1;
     c->eo.strategy = (Strategy)((h[0] >> 6) & 3);
@@ -184,12 +185,12 @@ static void rest_of_pipeline(Graph *g, const Choice *c, Buf *cb, Buf *hb, Buf *r
     for (s = 0; s < 4; s++)
         if (c->plan_mask & (1 << s)) {
             plan_strategies(g, (Strategy)s, c->budget, TARGET_HOST);
-            print_summary(g, (Strategy)s, TARGET_HOST, devnull);
+            print_summary(g, devnull);
             plan_strategies(g, (Strategy)s, c->budget, TARGET_CORTEX_M);
-            print_summary(g, (Strategy)s, TARGET_CORTEX_M, devnull);
+            print_summary(g, devnull);
         }
-    plan_strategies(g, c->eo.strategy, c->budget, c->eo.target);
-    print_summary(g, c->eo.strategy, c->eo.target, devnull);
+    plan_strategies(g, c->eo.strategy, c->budget, c->target);
+    print_summary(g, devnull);
     emit_c(g, &c->eo, cb, hb);
     write_report(g, &c->eo, rb);
     say("emitted C and the report");

@@ -98,7 +98,6 @@ static TC_NOLIB void n0_fc1_p0(const float *x, float *y)
     s0 = x[0] * w2;
     s0 = TC_FMA(x[2], w3, s0);
     s0 = TC_FMA(x[4], w4, s0);
-    s0 = s0;
     y[2] = (s0 < 0.0f ? 0.0f : s0);
     TC_BARRIER();
     /* y[3]: 5 weights */

@@ -19,6 +19,14 @@ passes=0
 rm -rf "$W" && mkdir -p "$W"
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
+# the generated C compiles with gcc and clang under the strictest flags ticketc promises
+strict() {
+    for cc in gcc clang; do
+        command -v $cc > /dev/null || continue
+        $cc -std=c99 -Wall -Wextra -Werror -pedantic -O1 -c "$1" -o "$1.$cc.o" 2> "$1.$cc.err" || { head -5 "$1.$cc.err"; return 1; }
+    done
+}
+
 # compare expected file $1 with got file $2 (REGEN: copy $2 over $1)
 check() {
     if [ -n "${REGEN:-}" ]; then cp "$2" "$1"; return 0; fi
@@ -55,6 +63,8 @@ for model in tests/golden/[0-9]*.onnx tests/golden/[0-9]*.tc tests/dsl/bad/*.tc;
         fail "$model: generated C differs (make regen-golden rewrites it)"
     elif [ -s "$W/$name.stderr" ] && [ -z "${REGEN:-}" ]; then
         fail "$model: unexpected messages"; cat "$W/$name.stderr"
+    elif ! strict "$out"; then
+        fail "$model: the generated C does not compile strictly"
     else
         passes=$((passes + 1))
     fi
