@@ -417,7 +417,7 @@ static void load_attr(Loader *L, Node *n, Attr *at, const Onnx__AttributeProto *
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT: at->kind = AT_INT; at->i = ap->i; break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING:
         at->kind = AT_STRING;
-        if (memchr(ap->s.data, 0, ap->s.len) || ap->s.len > TC_MAX_NAME)
+        if ((ap->s.len && memchr(ap->s.data, 0, ap->s.len)) || ap->s.len > TC_MAX_NAME)
             node_error(g, n, "attribute '%s': a string of %zu bytes%s; strings are at most %d bytes, without NUL",
                        safe(g->a, at->name), ap->s.len, ap->s.len > TC_MAX_NAME ? "" : " with a NUL byte", TC_MAX_NAME);
         at->s = arena_alloc(g->a, ap->s.len + 1);

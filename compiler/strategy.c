@@ -8,6 +8,8 @@
  */
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "ticketc.h"
 
 /* ---- layers as the cost models see them ---- */
@@ -366,6 +368,54 @@ Strategy node_strategy(const Graph *g, const Node *n, Strategy requested)
     return choose(n, &L, requested, g->target, g->code_budget);
 }
 
+/* A layer that can shrink, and the bytes its smaller form saves. */
+typedef struct {
+    int k;
+    int64_t save;
+} Demotion;
+
+/* By save, largest first; ties to the earlier node (deterministic). */
+static int by_save(const void *pa, const void *pb)
+{
+    const Demotion *a = pa, *b = pb;
+    if (a->save != b->save)
+        return a->save > b->save ? -1 : 1;
+    return a->k - b->k;
+}
+
+/*
+ * Greedy fit: while the total is over the budget, the layer whose smaller
+ * form (a linear layer's loop, a Conv's dense form) saves the most bytes
+ * takes it. A layer's saving does not depend on the others, so the greedy
+ * order is the layers sorted by saving: one sort, not a scan per layer.
+ */
+static void demote_to_fit(Graph *g, const LayerWeights *L, int64_t total, int64_t budget)
+{
+    Demotion *d = arena_array(g->a, (size_t)g->nn + 1, sizeof *d);
+    int k, m = 0, i;
+    for (k = 0; k < g->nn; k++) {
+        Node *n = &g->n[k];
+        Strategy to = n->op == OP_CONV ? STRAT_DENSE : STRAT_LOOP;
+        int64_t save;
+        if (n->dead || n->strategy == STRAT_AUTO || n->strategy == to)
+            continue;
+        save = layer_bytes(g, n, &L[k], n->strategy) - layer_bytes(g, n, &L[k], to);
+        if (save > 0) {
+            d[m].k = k;
+            d[m++].save = save;
+        }
+    }
+    qsort(d, (size_t)m, sizeof *d, by_save);
+    for (i = 0; i < m && total > budget; i++) {
+        Node *n = &g->n[d[i].k];
+        n->strategy = n->op == OP_CONV ? STRAT_DENSE : STRAT_LOOP;
+        total -= d[i].save;
+    }
+    if (total > budget)
+        warning("the smallest code ticketc can make for this model is about %lld bytes, over --code-budget %lld",
+                (long long)total, (long long)budget);
+}
+
 /*
  * Per layer, the strategy for it: the requested one, or with auto the
  * fastest for the target (emit_choose, choose_conv); then, while the
@@ -395,31 +445,7 @@ void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target
                 "--strategy auto would fit them to it", (long long)total, strategy_name(requested), (long long)budget);
         return;
     }
-    while (total > budget) {
-        int64_t best_save = 0;
-        Node *best = NULL;
-        Strategy best_to = STRAT_LOOP;
-        for (k = 0; k < g->nn; k++) {
-            Node *n = &g->n[k];
-            Strategy to = n->op == OP_CONV ? STRAT_DENSE : STRAT_LOOP;
-            int64_t save;
-            if (n->dead || n->strategy == STRAT_AUTO || n->strategy == to)
-                continue;
-            save = layer_bytes(g, n, &L[k], n->strategy) - layer_bytes(g, n, &L[k], to);
-            if (save > best_save) {
-                best_save = save;
-                best = n;
-                best_to = to;
-            }
-        }
-        if (!best) {
-            warning("the smallest code ticketc can make for this model is about %lld bytes, over --code-budget %lld",
-                    (long long)total, (long long)budget);
-            return;
-        }
-        best->strategy = best_to;
-        total -= best_save;
-    }
+    demote_to_fit(g, L, total, budget);
 }
 
 /* ---- what --summary and --report show ---- */
