@@ -820,6 +820,8 @@ void emit_lrn(Emit *e, const Node *n)
 {
     const Tensor *x = &e->g->t[n->in[0]];
     int64_t size = attr_int(n, "size", 1), C = x->dims[1], S = 1;
+    /* window reach below and above c, at most the channels there are */
+    int64_t below = (size - 1) / 2 < C ? (size - 1) / 2 : C, above = size / 2 < C ? size / 2 : C;
     int i;
     for (i = 2; i < x->rank; i++)
         S *= x->dims[i];
@@ -833,8 +835,8 @@ void emit_lrn(Emit *e, const Node *n)
     e->indent++;
     emit_line(e, "for (s = 0; s < %lld; s++) {", (long long)S);
     e->indent = 3;
-    emit_line(e, "const int lo = c - %lld < 0 ? 0 : c - %lld, hi = c + %lld > %lld ? %lld : c + %lld;", (long long)((size - 1) / 2),
-              (long long)((size - 1) / 2), (long long)(size / 2), (long long)(C - 1), (long long)(C - 1), (long long)(size / 2));
+    emit_line(e, "const int lo = c - %lld < 0 ? 0 : c - %lld, hi = c + %lld > %lld ? %lld : c + %lld;", (long long)below,
+              (long long)below, (long long)above, (long long)(C - 1), (long long)(C - 1), (long long)above);
     emit_line(e, "const float *xp = %s + b * %lld + s;", emit_operand(e, n, 0), (long long)(C * S));
     emit_line(e, "float sum = 0.0f;");
     emit_blank(e);

@@ -939,9 +939,11 @@ static void eval_lrn(Ctx *c)
         for (ch = 0; ch < C; ch++)
             for (s = 0; s < S; s++) {
                 double sum = 0;
-                for (k = ch - (size - 1) / 2; k <= ch + size / 2; k++)
-                    if (k >= 0 && k < C)
-                        sum += (double)X[(b * C + k) * S + s] * X[(b * C + k) * S + s];
+                /* the window clipped to the channels there are (size may be huge) */
+                int64_t lo = ch - (size - 1) / 2 < 0 ? 0 : ch - (size - 1) / 2;
+                int64_t hi = size / 2 > C - 1 - ch ? C - 1 : ch + size / 2;
+                for (k = lo; k <= hi; k++)
+                    sum += (double)X[(b * C + k) * S + s] * X[(b * C + k) * S + s];
                 out[(b * C + ch) * S + s] = (float)(X[(b * C + ch) * S + s] / pow(bias + alpha / (double)size * sum, beta));
             }
 }
