@@ -15,8 +15,9 @@
 #   spills     loads and stores at [sp] in the model object (0: every value
 #              stays in registers; push/pop of saved registers not counted)
 # Strategies: unrolled (weights as literals), stream (unrolled for --target
-# cortex-m: weights in tables read 8 at a time by vldmia), loop, dense, and
-# auto (--target cortex-m).
+# cortex-m: weights in tables read 8 at a time by vldmia), loop, dense,
+# auto (--target cortex-m: no layer larger than its dense form) and budget
+# (auto given --code-budget 1048576, a 1 MiB flash part: the fastest forms that fit).
 set -eu
 cd "$(dirname "$0")/.."
 B=build/bench-m4
@@ -49,17 +50,18 @@ printf '%-24s %-9s %-9s %12s %8s %12s %10s %10s %10s %7s\n' model strategy resol
 for m in $MODELS; do
     onnx=examples/${m%/*}/models/${m#*/}.onnx
     nnz=$($T $onnx --summary | sed -n 's/^total: \([0-9]*\) of.*/\1/p')
-    for strat in unrolled stream loop dense auto; do
+    for strat in unrolled stream loop dense auto budget; do
         id=$(echo "${m}_$strat" | tr -c 'A-Za-z0-9_\n' _)
         case $strat in
         stream) sargs="--strategy unrolled --target cortex-m" ;;
         auto) sargs="--target cortex-m" ;;
+        budget) sargs="--target cortex-m --code-budget 1048576" ;;
         *) sargs="--strategy $strat" ;;
         esac
         case $m in */dense) [ $strat = dense ] || [ $strat = auto ] || continue ;; esac
         $T $onnx -o $B/$id.c $sargs --prefix bench
         resolved=$strat reuse=""
-        if [ $strat = auto ]; then
+        if [ $strat = auto ] || [ $strat = budget ]; then
             resolved=per-layer
             # auto is often one of the others: reuse its build
             for s in unrolled stream loop dense; do

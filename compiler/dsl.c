@@ -529,16 +529,7 @@ static void inline_data(Dsl *p, const Value *v, Data *d, int want_int)
 
 static const char *shape_str(Dsl *p, int rank, const int64_t *dims)
 {
-    Buf b = {0};
-    const char *s;
-    int k;
-    buf_add(&b, "[", 1);
-    for (k = 0; k < rank; k++)
-        buf_printf(&b, dims[k] < 0 ? "%s?" : "%s%lld", k ? "," : "", (long long)dims[k]);
-    buf_add(&b, "]", 1);
-    s = arena_strdup(p->a, b.p);
-    buf_free(&b);
-    return s;
+    return text_dims(p->a, rank, dims, ",");
 }
 
 /*

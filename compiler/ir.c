@@ -206,18 +206,9 @@ void ir_set_dims(Tensor *t, int rank, const int64_t *dims)
         t->dims[i] = dims[i];
 }
 
-char *ir_shape_str(Arena *a, const Tensor *t)
+const char *ir_shape_str(Arena *a, const Tensor *t)
 {
-    Buf b = {0};
-    char *s;
-    int i;
-    buf_add(&b, "[", 1);
-    for (i = 0; i < t->rank; i++)
-        buf_printf(&b, i ? ",%lld" : "%lld", (long long)t->dims[i]);
-    buf_add(&b, "]", 1);
-    s = arena_strdup(a, b.p);
-    buf_free(&b);
-    return s;
+    return text_dims(a, t->rank, t->dims, ",");
 }
 
 const char *ir_where(const Graph *g, const Node *n)

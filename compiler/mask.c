@@ -33,11 +33,9 @@ static const char *safe(Arena *a, const char *s)
     return diag_escape(a, s);
 }
 
-static char *arr_shape(Arena *a, const NpyArray *arr)
+static const char *arr_shape(Arena *a, const NpyArray *arr)
 {
-    Tensor t;
-    ir_set_dims(&t, arr->rank, arr->dims);
-    return ir_shape_str(a, &t);
+    return text_dims(a, arr->rank, arr->dims, ",");
 }
 
 static void add_mask(MaskSet *S, const NpyArray *arr, const char *where)
@@ -289,16 +287,15 @@ static void load_masks(MaskSet *S, const char *path)
 /* ---- checking a mask against the model ---- */
 
 /* Flat index i of t as "[row,col]" */
-static char *index_str(Arena *a, const Tensor *t, int64_t i)
+static const char *index_str(Arena *a, const Tensor *t, int64_t i)
 {
-    Tensor at;
+    int64_t at[TC_MAX_RANK];
     int d;
-    at.rank = t->rank;
     for (d = t->rank - 1; d >= 0; d--) {
-        at.dims[d] = t->dims[d] ? i % t->dims[d] : 0;
+        at[d] = t->dims[d] ? i % t->dims[d] : 0;
         i = t->dims[d] ? i / t->dims[d] : 0;
     }
-    return ir_shape_str(a, &at);
+    return text_dims(a, t->rank, at, ",");
 }
 
 /* The constant float weight mask m names; fatal, naming both sides, otherwise. */

@@ -241,18 +241,9 @@ void npy_decode(const void *src, size_t count, char kind, size_t size, float *ds
         dst[i] = element(p + i * size, kind, size);
 }
 
-static char *shape_str(Arena *a, int rank, const int64_t *dims)
+static const char *shape_str(Arena *a, int rank, const int64_t *dims)
 {
-    Buf b = {0};
-    char *s;
-    int i;
-    buf_add(&b, "[", 1);
-    for (i = 0; i < rank; i++)
-        buf_printf(&b, i ? ",%lld" : "%lld", (long long)dims[i]);
-    buf_add(&b, "]", 1);
-    s = arena_strdup(a, b.p);
-    buf_free(&b);
-    return s;
+    return text_dims(a, rank, dims, ",");
 }
 
 void npy_header(const void *data, size_t len, NpyHeader *out, Arena *a)

@@ -48,13 +48,9 @@ static void num(Buf *b, int64_t v) /* 235200 -> "235,200" */
     }
 }
 
-static void shape(Buf *b, const Tensor *t)
+static void shape(Buf *b, Arena *a, const Tensor *t)
 {
-    int i;
-    buf_printf(b, "[");
-    for (i = 0; i < t->rank; i++)
-        buf_printf(b, i ? "&times;%lld" : "%lld", (long long)t->dims[i]);
-    buf_printf(b, "]");
+    buf_printf(b, "%s", text_dims(a, t->rank, t->dims, "&times;"));
 }
 
 /* ---- PNG, grey 8-bit, stored (uncompressed) deflate ---- */
@@ -253,9 +249,9 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html)
         buf_printf(html, "</td><td><code>");
         esc(html, n->name);
         buf_printf(html, "</code></td><td>");
-        shape(html, &g->t[n->in[0]]);
+        shape(html, g->a, &g->t[n->in[0]]);
         buf_printf(html, "</td><td>");
-        shape(html, out);
+        shape(html, g->a, out);
         buf_printf(html, "</td>");
         if (layer_stats(g, n, &st)) {
             buf_printf(html, "<td class=\"n\">");

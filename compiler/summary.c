@@ -5,17 +5,6 @@
  */
 #include "ticketc.h"
 
-static void shape(const Graph *g, TensorId id, char *buf, size_t size)
-{
-    const Tensor *t = &g->t[id];
-    size_t n = 0;
-    int i;
-    n += (size_t)snprintf(buf, size, "[");
-    for (i = 0; i < t->rank && n < size; i++)
-        n += (size_t)snprintf(buf + n, size - n, i ? ",%lld" : "%lld", (long long)t->dims[i]);
-    if (n < size)
-        snprintf(buf + n, size - n, "]");
-}
 
 void print_summary(const Graph *g, FILE *f)
 {
@@ -26,13 +15,14 @@ void print_summary(const Graph *g, FILE *f)
             "nonzero/total", "kept", "MACs run", "MACs skipped", "est bytes", "strategy");
     for (k = 0; k < g->nn; k++) {
         const Node *n = &g->n[k];
-        char in[40], out[40], name[17], ratio[40];
+        const char *in, *out;
+        char name[17], ratio[40];
         LayerStats st;
         int weighted;
         if (n->dead)
             continue;
-        shape(g, n->in[0], in, sizeof in);
-        shape(g, n->out[0], out, sizeof out);
+        in = ir_shape_str(g->a, &g->t[n->in[0]]);
+        out = ir_shape_str(g->a, &g->t[n->out[0]]);
         sanitize_comment(name, sizeof name, n->name);
         weighted = layer_stats(g, n, &st);
         flash += st.m4_flash;

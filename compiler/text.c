@@ -91,3 +91,26 @@ const char *text_num(Arena *a, int64_t v)
     out[j] = 0;
     return arena_strdup(a, out);
 }
+
+/* The one shape printer: "[1,784]" with sep between dimensions ("," in
+ * messages and tables, "&times;" in the report); an unknown (negative)
+ * dimension prints as "?". */
+const char *text_dims(Arena *a, int rank, const int64_t *dims, const char *sep)
+{
+    Buf b = {0};
+    const char *s;
+    int i;
+    buf_add(&b, "[", 1);
+    for (i = 0; i < rank; i++) {
+        if (i)
+            buf_printf(&b, "%s", sep);
+        if (dims[i] < 0)
+            buf_add(&b, "?", 1);
+        else
+            buf_printf(&b, "%lld", (long long)dims[i]);
+    }
+    buf_add(&b, "]", 1);
+    s = arena_strdup(a, b.p);
+    buf_free(&b);
+    return s;
+}

@@ -81,6 +81,8 @@ void out_commit(void);
 void emit_float(char *buf, size_t size, float v);
 /* Identifiers: [A-Za-z0-9_] only, never empty, at most size-1 chars. */
 void sanitize_ident(char *dst, size_t size, const char *src);
+/* The one shape printer: "[1,784]", sep between dimensions, "?" for unknown. */
+const char *text_dims(Arena *a, int rank, const int64_t *dims, const char *sep);
 /* Comment text that can neither close the comment nor start a directive. */
 void sanitize_comment(char *dst, size_t size, const char *src);
 /* The same, copied into a: an identifier of up to 47 characters, comment text up to 119. */
@@ -224,7 +226,7 @@ int64_t ir_dims_product(int rank, const int64_t *dims);
 int64_t ir_numel(const Tensor *t);
 int ir_is_const(const Tensor *t);
 int ir_same_shape(const Tensor *a, const Tensor *b);
-char *ir_shape_str(Arena *a, const Tensor *t);      /* "[1,784]" */
+const char *ir_shape_str(Arena *a, const Tensor *t);      /* "[1,784]" */
 const char *ir_where(const Graph *g, const Node *n); /* "node 3 'fc2' (Gemm)" */
 void node_error(const Graph *g, const Node *n, const char *fmt, ...) TC_PRINTF(3, 4) TC_NORETURN;
 
