@@ -15,8 +15,17 @@ typedef struct Chunk {
     /* followed by the data, 16-byte aligned */
 } Chunk;
 
+/* Something to release with the arena (a protobuf-c message that a fatal()
+ * caught by diag_catch jumped over), unless its owner released it first. */
+typedef struct Cleanup {
+    struct Cleanup *next;
+    void (*fn)(void *);
+    void *p;
+} Cleanup;
+
 struct Arena {
     Chunk *head;
+    Cleanup *cleanups;
 };
 
 #define CHUNK_HDR ((sizeof(Chunk) + 15) & ~(size_t)15)
@@ -45,6 +54,7 @@ Arena *arena_new(void)
 {
     Arena *a = xmalloc(sizeof *a);
     a->head = NULL;
+    a->cleanups = NULL;
     return a;
 }
 
@@ -103,11 +113,25 @@ char *arena_printf(Arena *a, const char *fmt, ...)
     return s;
 }
 
+void **arena_on_free(Arena *a, void (*fn)(void *), void *p)
+{
+    Cleanup *k = arena_alloc(a, sizeof *k);
+    k->fn = fn;
+    k->p = p;
+    k->next = a->cleanups;
+    a->cleanups = k;
+    return &k->p;
+}
+
 void arena_free(Arena *a)
 {
     Chunk *c, *next;
+    Cleanup *k;
     if (!a)
         return;
+    for (k = a->cleanups; k; k = k->next)
+        if (k->p)
+            k->fn(k->p);
     for (c = a->head; c; c = next) {
         next = c->next;
         free(c);

@@ -242,22 +242,21 @@ static void load_onnx(MaskSet *S, const char *path, const void *data, size_t len
 {
     Onnx__ModelProto *m = NULL;
     size_t i;
+    void **guard;
     if (onnx_prescan(data, len, S->max_bytes, S->a) == 0)
         m = onnx__model_proto__unpack(NULL, len, data);
     if (!m)
         fatal("not a directory of .npy files, an .npz archive or an ONNX file of masks "
               "(it does not parse as ONNX either)");
-    if (!m->graph || !m->graph->n_initializer) {
-        onnx__model_proto__free_unpacked(m, NULL);
+    guard = arena_on_free(S->a, onnx_free_model, m);
+    if (!m->graph || !m->graph->n_initializer)
         fatal("the ONNX file holds no initializers, so no masks");
-    }
-    if (m->graph->n_sparse_initializer) {
-        onnx__model_proto__free_unpacked(m, NULL);
+    if (m->graph->n_sparse_initializer)
         fatal("sparse initializers are not supported as masks; store them dense");
-    }
     for (i = 0; i < m->graph->n_initializer; i++)
         onnx_mask(S, m->graph->initializer[i], path, len);
     onnx__model_proto__free_unpacked(m, NULL);
+    *guard = NULL;
 }
 
 /* A directory, or a file told apart by its first bytes. */

@@ -569,9 +569,15 @@ Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a)
     return ir_load_file(path, opt, a, onnx_load_buffer);
 }
 
+void onnx_free_model(void *model)
+{
+    onnx__model_proto__free_unpacked(model, NULL);
+}
+
 Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a)
 {
     Onnx__ModelProto *m;
+    void **guard;
     Onnx__GraphProto *gp;
     Loader L;
     Graph *g;
@@ -591,6 +597,7 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
     m = onnx__model_proto__unpack(NULL, len, (const uint8_t *)data);
     if (!m)
         fatal("not a valid ONNX model (the protobuf data is truncated or malformed)");
+    guard = arena_on_free(a, onnx_free_model, m);
     gp = m->graph;
     if (!gp)
         fatal("the model has no graph");
@@ -656,6 +663,7 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
         g->t[id].output_index = g->n_outputs;
         g->outputs[g->n_outputs++] = id;
     }
-    onnx__model_proto__free_unpacked(m, NULL);
+    onnx__model_proto__free_unpacked(m, NULL); /* right after import, not with the arena */
+    *guard = NULL;
     return g;
 }

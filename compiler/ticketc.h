@@ -41,6 +41,9 @@ void *arena_array(Arena *a, size_t count, size_t size); /* checks overflow */
 char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...) TC_PRINTF(2, 3);
 void arena_free(Arena *a);
+/* fn(p) runs when a is freed unless the caller clears *handle first (it freed p
+ * itself): for what a fatal() caught by diag_catch would otherwise leak. */
+void **arena_on_free(Arena *a, void (*fn)(void *), void *p);
 
 /* A growable byte buffer (generated text, files read into memory). */
 typedef struct {
@@ -276,6 +279,8 @@ Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
  * max_bytes, or holds a string with a NUL byte or a name over TC_MAX_NAME
  * bytes; -1 when it is not well-formed protobuf, 0 when it may be unpacked. */
 int onnx_prescan(const void *data, size_t len, size_t max_bytes, Arena *a);
+/* protobuf-c's free of an unpacked ModelProto, for arena_on_free */
+void onnx_free_model(void *model);
 /* Values of a TensorProto without raw_data: the length of the typed field its type uses. */
 struct Onnx__TensorProto;
 size_t onnx_typed_count(const struct Onnx__TensorProto *tp);
