@@ -180,6 +180,7 @@ test: test-deps
 	$(MAKE) asan-tests
 	$(MAKE) conformance-check
 	$(MAKE) fuzz-short
+	$(MAKE) fuzz-found
 	@echo "make test: all tests passed"
 
 clean:
