@@ -61,6 +61,7 @@ void emit_to_run(Emit *e);
 const char *emit_lit(Emit *e, const Node *n, float v);
 /* The values of a table, 8 literals a line, one level deeper than the current one. */
 void emit_lit_rows(Emit *e, const Node *n, const float *v, int64_t count);
+void emit_int_rows(Emit *e, const int64_t *v, int64_t count);
 /* "TC_WEIGHTS " when weight tables go to a named section (--weights-section), else "". */
 const char *emit_weights_attr(Emit *e);
 /* Writes constant tensor id as a table once; returns its C name. */

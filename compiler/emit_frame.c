@@ -59,6 +59,21 @@ void emit_lit_rows(Emit *e, const Node *n, const float *v, int64_t count)
     e->indent--;
 }
 
+/* Integers of an index table, 16 a line, one level deeper than the current indent. */
+void emit_int_rows(Emit *e, const int64_t *v, int64_t count)
+{
+    int64_t i, j;
+    e->indent++;
+    for (i = 0; i < count; i += 16) {
+        Buf row = {0};
+        for (j = i; j < count && j < i + 16; j++)
+            buf_printf(&row, "%s%lld,", j > i ? " " : "", (long long)v[j]);
+        emit_line(e, "%s", row.p);
+        buf_free(&row);
+    }
+    e->indent--;
+}
+
 /* Writes a constant table once; returns its C name. */
 const char *emit_const_table(Emit *e, const Node *n, TensorId id)
 {

@@ -406,90 +406,44 @@ static const char *index_type(int64_t max)
 static void emit_loop(Emit *e, const Node *n, const Linear *L)
 {
     const char *name = emit_fn_name(e, n);
+    float *v = arena_array(e->g->a, (size_t)L->nnz + 1, sizeof *v);
+    int64_t *col = arena_array(e->g->a, (size_t)L->nnz + 1, sizeof *col);
+    int64_t *start = arena_array(e->g->a, (size_t)L->N + 1, sizeof *start);
     int64_t j, k, p = 0;
-    Buf row = {0};
-    int cols = 0;
+
+    /* compressed sparse rows: values, their inputs, where each neuron starts */
+    for (j = 0; j < L->N; j++) {
+        start[j] = p;
+        for (k = 0; k < L->K; k++)
+            if (L->w[j * L->K + k] != 0.0f) {
+                v[p] = L->w[j * L->K + k];
+                col[p++] = k;
+            }
+    }
+    start[L->N] = p;
 
     e->out = &e->consts;
     e->indent = 0;
     emit_line(e, "/* node %d: the %s kept weights of '%s', neuron by neuron, with their inputs */", n->index, text_num(e->g->a, L->nnz),
               text_comment(e->g->a, n->name));
-    if (L->nnz == 0)
+    if (L->nnz == 0) {
         emit_line(e, "static const float %s%s_v[1] = {0.0f};", emit_weights_attr(e), name);
-    else
-        emit_line(e, "static const float %s%s_v[%lld] = {", emit_weights_attr(e), name, (long long)L->nnz);
-    for (j = 0; j < L->N && L->nnz; j++)
-        for (k = 0; k < L->K; k++) {
-            float w = L->w[j * L->K + k];
-            if (w == 0.0f)
-                continue;
-            buf_printf(&row, "%s%s,", cols ? " " : "", emit_lit(e, n, w));
-            if (++cols == 8) {
-                e->indent++;
-                emit_line(e, "%s", row.p);
-                e->indent--;
-                row.len = 0;
-                cols = 0;
-            }
-        }
-    if (cols)
-        emit_line(e, "    %s", row.p);
-    if (L->nnz)
-        emit_line(e, "};");
-    row.len = 0;
-    cols = 0;
-    if (L->nnz == 0)
         emit_line(e, "static const %s %s%s_k[1] = {0};", index_type(L->K - 1), emit_weights_attr(e), name);
-    else
-        emit_line(e, "static const %s %s%s_k[%lld] = {", index_type(L->K - 1), emit_weights_attr(e), name, (long long)L->nnz);
-    for (j = 0; j < L->N && L->nnz; j++)
-        for (k = 0; k < L->K; k++) {
-            if (L->w[j * L->K + k] == 0.0f)
-                continue;
-            buf_printf(&row, "%s%lld,", cols ? " " : "", (long long)k);
-            if (++cols == 16) {
-                e->indent++;
-                emit_line(e, "%s", row.p);
-                e->indent--;
-                row.len = 0;
-                cols = 0;
-            }
-        }
-    if (cols)
-        emit_line(e, "    %s", row.p);
-    if (L->nnz)
+    } else {
+        emit_line(e, "static const float %s%s_v[%lld] = {", emit_weights_attr(e), name, (long long)L->nnz);
+        emit_lit_rows(e, n, v, L->nnz);
         emit_line(e, "};");
-    row.len = 0;
-    cols = 0;
-    emit_line(e, "static const %s %s%s_start[%lld] = {", index_type(L->nnz), emit_weights_attr(e), name, (long long)L->N + 1);
-    for (j = 0; j <= L->N; j++) {
-        buf_printf(&row, "%s%lld,", cols ? " " : "", (long long)p);
-        if (j < L->N)
-            for (k = 0; k < L->K; k++)
-                p += L->w[j * L->K + k] != 0.0f;
-        if (++cols == 16 || j == L->N) {
-            e->indent++;
-            emit_line(e, "%s", row.p);
-            e->indent--;
-            row.len = 0;
-            cols = 0;
-        }
+        emit_line(e, "static const %s %s%s_k[%lld] = {", index_type(L->K - 1), emit_weights_attr(e), name, (long long)L->nnz);
+        emit_int_rows(e, col, L->nnz);
+        emit_line(e, "};");
     }
+    emit_line(e, "static const %s %s%s_start[%lld] = {", index_type(L->nnz), emit_weights_attr(e), name, (long long)L->N + 1);
+    emit_int_rows(e, start, L->N + 1);
     emit_line(e, "};");
     emit_line(e, "static const float %s%s_b[%lld] = {", emit_weights_attr(e), name, (long long)L->N);
-    for (j = 0; j < L->N; j++) {
-        buf_printf(&row, "%s%s,", cols ? " " : "", emit_lit(e, n, L->b[j]));
-        if (++cols == 8 || j == L->N - 1) {
-            e->indent++;
-            emit_line(e, "%s", row.p);
-            e->indent--;
-            row.len = 0;
-            cols = 0;
-        }
-    }
+    emit_lit_rows(e, n, L->b, L->N);
     emit_line(e, "};");
     emit_blank(e);
-    buf_free(&row);
 
     emit_begin_fn(e, n, "", kept(e, L, "loop"));
     emit_line(e, "int r, j, p;");
