@@ -1365,6 +1365,8 @@ static void build_layer(Dsl *p, const Stmt *s)
     nm = kw(c, "name");
     if (nm && nm->kind != V_NAME)
         error_at(p, &nm->tok, "name expects a name, found %s", found(p, &nm->tok));
+    if (p->opt && p->opt->max_nodes > 0 && g->nn >= p->opt->max_nodes)
+        error_at(p, &s->name, "the model has more than %ld nodes, the limit (--max-nodes)", p->opt->max_nodes);
     n = ir_node(g, c->op, nm ? nm->tok.str : c->out, c->n_in, s->names->n);
     memcpy(n->in, c->in, (size_t)c->n_in * sizeof *c->in);
     n->attrs = arena_array(p->a, (size_t)c->n_attrs + 1, sizeof(Attr));

@@ -115,6 +115,7 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
     o->load.max_bytes = (size_t)1 << 30;
     o->max_c_bytes = (size_t)64 << 20;
     o->max_nodes = 250000;
+    o->load.max_nodes = o->max_nodes;
     o->load.dims = arena_array(a, (size_t)argc + 1, sizeof(DimBinding));
     for (i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -183,7 +184,7 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
             o->load.max_bytes = (size_t)parse_long(s, v, 1024, 0x7fffffffL);
         } else if (strcmp(s, "--max-nodes") == 0) {
             NEEDS_VALUE();
-            o->max_nodes = parse_long(s, v, 1, 0x7fffffffL);
+            o->max_nodes = o->load.max_nodes = parse_long(s, v, 1, 0x7fffffffL);
         } else if (strcmp(s, "--max-c-bytes") == 0) {
             NEEDS_VALUE();
             o->max_c_bytes = (size_t)parse_long(s, v, 4096, 0x7fffffffL);

@@ -243,7 +243,7 @@ static void load_onnx(MaskSet *S, const char *path, const void *data, size_t len
     Onnx__ModelProto *m = NULL;
     size_t i;
     void **guard;
-    if (onnx_prescan(data, len, S->max_bytes, S->a) == 0)
+    if (onnx_prescan(data, len, S->max_bytes, 0, S->a) == 0)
         m = onnx__model_proto__unpack(NULL, len, data);
     if (!m)
         fatal("not a directory of .npy files, an .npz archive or an ONNX file of masks "

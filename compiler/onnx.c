@@ -25,11 +25,12 @@
 #define WIRE_OVERHEAD 64 /* per field occurrence: unpack's scan record and malloc's header */
 
 /* What the walk found: well-formed (0), not protobuf (-1), or a reason to refuse. */
-enum { WIRE_OK = 0, WIRE_MALFORMED = -1, WIRE_DEEP = -2, WIRE_BIG = -3, WIRE_NUL = -4, WIRE_LONG = -5 };
+enum { WIRE_OK = 0, WIRE_MALFORMED = -1, WIRE_DEEP = -2, WIRE_BIG = -3, WIRE_NUL = -4, WIRE_LONG = -5, WIRE_NODES = -6 };
 
 typedef struct {
     size_t bytes;       /* estimated allocation of protobuf_c_message_unpack */
     size_t limit;
+    long nodes, max_nodes; /* NodeProto messages at any depth, and --max-nodes (0: none) */
     const char *msg, *field; /* the string refused: message type and field */
 } Wire;
 
@@ -92,6 +93,8 @@ static int wire_message(Wire *W, const ProtobufCMessageDescriptor *d, const uint
     const uint8_t *end = p + len;
     if (depth > ONNX_MAX_DEPTH)
         return WIRE_DEEP;
+    if (d == &onnx__node_proto__descriptor)
+        W->nodes++;
     wire_charge(W, d->sizeof_message + WIRE_OVERHEAD);
     while (p < end) {
         uint64_t key, v, n = 0;
@@ -152,19 +155,24 @@ static int wire_message(Wire *W, const ProtobufCMessageDescriptor *d, const uint
     return WIRE_OK;
 }
 
-int onnx_prescan(const void *data, size_t len, size_t max_bytes, Arena *a)
+int onnx_prescan(const void *data, size_t len, size_t max_bytes, long max_nodes, Arena *a)
 {
     Wire W;
     int r;
     memset(&W, 0, sizeof W);
     W.limit = max_bytes;
+    W.max_nodes = max_nodes;
     r = wire_message(&W, &onnx__model_proto__descriptor, data, len, 1);
+    if (r == WIRE_OK && max_nodes > 0 && W.nodes > max_nodes)
+        r = WIRE_NODES;
     if (r == WIRE_DEEP)
         fatal("the file's protobuf messages nest more than %d deep (a fixed limit; no ONNX model needs that many "
               "levels of subgraphs or types)", ONNX_MAX_DEPTH);
     if (r == WIRE_BIG)
         fatal("the file would take more than %zu bytes of memory once decoded (--max-bytes); its %zu bytes hold "
               "that many fields", max_bytes, len);
+    if (r == WIRE_NODES)
+        fatal("the model has %ld nodes, more than the limit of %ld (--max-nodes)", W.nodes, max_nodes);
     if (r == WIRE_NUL)
         fatal("a string (%s) contains a NUL byte, which would cut it short; names must not contain \\0",
               arena_printf(a, "%s.%s", W.msg, W.field));
@@ -592,7 +600,7 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
     g->source = arena_strdup(a, path);
     sha256_hex(data, len, g->sha256);
 
-    if (onnx_prescan(data, len, opt->max_bytes, a) < 0)
+    if (onnx_prescan(data, len, opt->max_bytes, opt->max_nodes, a) < 0)
         fatal("not a valid ONNX model (the protobuf data is truncated or malformed)");
     m = onnx__model_proto__unpack(NULL, len, (const uint8_t *)data);
     if (!m)

@@ -257,6 +257,7 @@ typedef struct {
     int n_dims;
     size_t max_bytes;  /* limit on the model file and on tensor data */
     int allow_paths;   /* --allow-paths: npy("...") in a .tc may leave the .tc's directory */
+    long max_nodes;    /* --max-nodes, counted before an ONNX file is unpacked (0: none) */
 } LoadOptions;
 
 /* A front end's parser of a model image in memory; path only names it. */
@@ -278,7 +279,7 @@ Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
  * it nests deeper than ONNX_MAX_DEPTH, would make unpack allocate more than
  * max_bytes, or holds a string with a NUL byte or a name over TC_MAX_NAME
  * bytes; -1 when it is not well-formed protobuf, 0 when it may be unpacked. */
-int onnx_prescan(const void *data, size_t len, size_t max_bytes, Arena *a);
+int onnx_prescan(const void *data, size_t len, size_t max_bytes, long max_nodes, Arena *a);
 /* protobuf-c's free of an unpacked ModelProto, for arena_on_free */
 void onnx_free_model(void *model);
 /* Values of a TensorProto without raw_data: the length of the typed field its type uses. */

@@ -6,7 +6,7 @@
 
 UNIT_FIXTURE
 
-static LoadOptions lo = {NULL, 0, (size_t)1 << 24, 0};
+static LoadOptions lo = {NULL, 0, (size_t)1 << 24, 0, 0};
 
 static Graph *load(const char *text)
 {

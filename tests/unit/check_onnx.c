@@ -513,14 +513,14 @@ static void loud(void)
 
 START_TEST(refuses_empty_buffer)
 {
-    onnx_load_buffer("", 0, "empty.onnx", &(LoadOptions){NULL, 0, 1 << 20, 0}, a);
+    onnx_load_buffer("", 0, "empty.onnx", &(LoadOptions){NULL, 0, 1 << 20, 0, 0}, a);
 }
 END_TEST
 
 START_TEST(refuses_garbage)
 {
     static const uint8_t junk[8] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    onnx_load_buffer(junk, sizeof junk, "junk.onnx", &(LoadOptions){NULL, 0, 1 << 20, 0}, a);
+    onnx_load_buffer(junk, sizeof junk, "junk.onnx", &(LoadOptions){NULL, 0, 1 << 20, 0, 0}, a);
 }
 END_TEST
 
@@ -636,7 +636,7 @@ START_TEST(fatal_is_caught)
     loaded = caught = 0;
     diag_catch(&jb, 1);
     if (setjmp(jb) == 0) {
-        onnx_load_buffer("", 0, "empty.onnx", &(LoadOptions){NULL, 0, 1 << 20, 0}, a);
+        onnx_load_buffer("", 0, "empty.onnx", &(LoadOptions){NULL, 0, 1 << 20, 0, 0}, a);
         loaded = 1;
     } else {
         caught = 1;
