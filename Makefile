@@ -24,14 +24,14 @@ TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx datas
               qemu-user qemu-system-arm
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena output diag ir onnx dsl dsl_write mask npy shape interp fold bnfold dce fuse plan text strategy emit emit_frame emit_linear emit_conv emit_ops summary report sha256
+SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp fold bnfold dce fuse plan text strategy emit emit_frame emit_linear emit_conv emit_ops summary report sha256
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o $(B)/obj/runtime_preamble.o $(B)/obj/dsl_parse.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o $(B)/asan/runtime_preamble.o $(B)/asan/dsl_parse.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse dce
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
-.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests dsl-tests asan-tests arm-test arm-size arm-example \
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
         clean regen-golden
 .SECONDARY:
 
@@ -109,8 +109,13 @@ unit: test-deps $(UNIT:%=$(B)/tests/check_%)
 golden: deps $(B)/ticketc
 	@TICKETC=$(B)/ticketc tests/golden/run.sh
 
+# the attribute table (compiler/attrs.c) against python3-onnx's op schemas
+attrs-check: $(B)/ticketc
+	@/usr/bin/python3 tests/attrs_check.py $(B)/ticketc
+
 run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/run/run.sh
+	@/usr/bin/python3 tests/attrs_check.py $(B)/ticketc
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/masks/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/report/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/dsl/run.sh

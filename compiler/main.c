@@ -124,6 +124,9 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
             fputs(usage, stdout);
             exit(0);
+        } else if (strcmp(s, "--list-attrs") == 0) {
+            attrs_list(stdout); /* hidden: the attribute table, for tests/attrs_check.py */
+            exit(0);
         } else if (strcmp(s, "--version") == 0) {
             printf("ticketc %s\n", TICKETC_VERSION);
             exit(0);
@@ -431,6 +434,7 @@ int main(int argc, char **argv)
      * end that counts nodes before building them could refuse sooner) */
     if (g->nn > opt.max_nodes)
         fatal("the model has %d nodes, more than the limit of %ld (--max-nodes)", g->nn, opt.max_nodes);
+    check_attrs(g);
     if (opt.masks)
         apply_masks(g, opt.masks, opt.check_masks, opt.load.max_bytes);
     /* the model as loaded, after the masks so that it shows them; written at the end */

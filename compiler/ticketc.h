@@ -306,6 +306,11 @@ int dsl_render(const Graph *g, DslFile **files);
 /* Renders g and writes the files into dir (created if missing). */
 void dsl_write(const Graph *g, const char *dir);
 
+/* ===== attrs.c: every attribute of every op implemented or refused ===== */
+
+void check_attrs(const Graph *g); /* fatal at the first attribute ticketc would not honour */
+void attrs_list(FILE *f);         /* --list-attrs: the table, one attribute a line */
+
 /* ===== shape.c: shape inference ===== */
 
 /* Infers shapes in node order; a node whose inputs are all constant is
