@@ -150,6 +150,16 @@ static const char *const rows[OP_COUNT] = {
     [OP_LSTM] = RNN " input_forget=0",
 };
 
+/* Why an attribute is refused, where the table alone does not say it. */
+static const char *why(const Node *n, const char *name)
+{
+    if (n->op == OP_BATCHNORM && strcmp(name, "training_mode") == 0)
+        return "; ticketc compiles inference only";
+    if ((n->op == OP_RNN || n->op == OP_GRU || n->op == OP_LSTM) && strncmp(name, "activation", 10) == 0)
+        return " (only the default activations are)";
+    return "";
+}
+
 /* The entry of row for attribute name: its start and length in *len, or NULL. */
 static const char *find_entry(const char *row, const char *name, size_t *len)
 {
@@ -219,13 +229,14 @@ static void check_node(const Graph *g, const Node *n)
             node_error(g, n, "attribute '%s' is not supported (%s's attributes that ticketc supports: %s)",
                        diag_escape(g->a, at->name), op_name(n->op), accepted(g->a, row));
         if (len > nl && e[nl] == '!')
-            node_error(g, n, "attribute '%s' is not supported", diag_escape(g->a, at->name));
+            node_error(g, n, "attribute '%s' is not supported%s", diag_escape(g->a, at->name), why(n, at->name));
         if (len > nl && e[nl] == '=') {
             const char *dv = arena_printf(g->a, "%.*s", (int)(len - nl - 1), e + nl + 1);
             const char *v = attr_text(g->a, at);
             if (!is_default(at, dv))
-                node_error(g, n, "attribute '%s'%s%s is not supported (only %s)", diag_escape(g->a, at->name),
-                           v ? " = " : "", v ? v : "", at->kind == AT_STRING ? arena_printf(g->a, "\"%s\"", dv) : dv);
+                node_error(g, n, "attribute '%s'%s%s is not supported (only %s)%s", diag_escape(g->a, at->name),
+                           v ? " = " : "", v ? v : "", at->kind == AT_STRING ? arena_printf(g->a, "\"%s\"", dv) : dv,
+                           why(n, at->name));
         }
     }
 }
