@@ -241,6 +241,20 @@ static int get_axes(Graph *g, Node *n, int64_t *axes)
     return (int)at->n;
 }
 
+/* Is t a graph output or an input of a live node? */
+static int tensor_is_read(const Graph *g, TensorId t)
+{
+    int k, i;
+    if (g->t[t].output_index >= 0)
+        return 1;
+    for (k = 0; k < g->nn; k++)
+        if (!g->n[k].dead)
+            for (i = 0; i < g->n[k].n_in; i++)
+                if (g->n[k].in[i] == t)
+                    return 1;
+    return 0;
+}
+
 static void shape_view(Graph *g, Node *n)
 {
     Tensor *x = in(g, n, 0), *y = out(g, n, 0);
@@ -278,7 +292,8 @@ static void shape_view(Graph *g, Node *n)
             if (!tm->i || tm->i[0] != 0)
                 node_error(g, n, "training_mode must be a constant false; ticketc compiles inference only");
         }
-        if (n->n_out > 1 && g->t[n->out[1]].name[0])
+        /* a mask nothing reads (AlexNet, VGG-19 ... declare one) is never computed */
+        if (n->n_out > 1 && tensor_is_read(g, n->out[1]))
             node_error(g, n, "the mask output is not supported (inference only)");
         ir_set_dims(y, x->rank, x->dims);
         if (n->n_out > 1) {
@@ -748,19 +763,40 @@ static void pad_params(Graph *g, const Node *n, int64_t *pads, float *value, int
             node_error(g, n, "attribute 'pads' is missing");
         *value = attr_float(n, "value", 0.0f);
     } else {
-        const int64_t *p = const_ints(g, n, 1, "pads", 2 * r);
+        /* Pad-18 'axes': pads lists begins then ends of these axes only */
+        int ax[TC_MAX_RANK], na = r, j;
+        const int64_t *p;
+        for (i = 0; i < r; i++)
+            ax[i] = i;
+        if (n->n_in >= 4 && n->in[3] != TC_NONE) {
+            const Tensor *at = &g->t[n->in[3]];
+            if (!at->i || at->rank != 1 || at->dims[0] < 1 || at->dims[0] > r)
+                node_error(g, n, "axes must be a constant int64 tensor of 1 to %d values", r);
+            na = (int)at->dims[0];
+            for (i = 0; i < na; i++) {
+                if (at->i[i] < -r || at->i[i] >= r)
+                    node_error(g, n, "axis %lld is out of range for rank %d", (long long)at->i[i], r);
+                ax[i] = (int)(at->i[i] < 0 ? at->i[i] + r : at->i[i]);
+                for (j = 0; j < i; j++)
+                    if (ax[j] == ax[i])
+                        node_error(g, n, "axis %d is listed twice in axes", ax[i]);
+            }
+        }
+        p = const_ints(g, n, 1, na == r ? "pads" : arena_printf(g->a, "pads (for %d axes)", na), 2 * na);
         if (!p)
             node_error(g, n, "input 'pads' is missing");
         for (i = 0; i < 2 * r; i++)
-            pads[i] = p[i];
+            pads[i] = 0;
+        for (i = 0; i < na; i++) {
+            pads[ax[i]] = p[i];
+            pads[ax[i] + r] = p[i + na];
+        }
         if (n->n_in >= 3 && n->in[2] != TC_NONE) {
             const Tensor *v = &g->t[n->in[2]];
             if (!v->f || ir_numel(v) != 1)
                 node_error(g, n, "constant_value must be a constant float scalar");
             *value = v->f[0];
         }
-        if (n->n_in >= 4 && n->in[3] != TC_NONE)
-            node_error(g, n, "input 'axes' is not supported");
     }
     if (strcmp(m, "constant") == 0)
         *mode = 0;
@@ -808,6 +844,60 @@ typedef struct {
     int nearest;      /* 0 round_prefer_floor, 1 round_prefer_ceil, 2 floor, 3 ceil */
 } ResizeParams;
 
+/* Resize-18 'axes': the axes that scales and sizes list (the others keep
+ * their length); all of them, in order, without it. Returns their count. */
+static int resize_axes(Graph *g, const Node *n, int *ax)
+{
+    const Attr *at = attr_get(n, "axes");
+    int r = g->t[n->in[0]].rank, i, j;
+    if (!at) {
+        for (i = 0; i < r; i++)
+            ax[i] = i;
+        return r;
+    }
+    if (at->kind != AT_INTS || at->n < 1 || (int)at->n > r)
+        node_error(g, n, "attribute 'axes' must be a list of 1 to %d ints", r);
+    for (i = 0; i < (int)at->n; i++) {
+        if (at->ints[i] < -r || at->ints[i] >= r)
+            node_error(g, n, "axis %lld is out of range for rank %d", (long long)at->ints[i], r);
+        ax[i] = (int)(at->ints[i] < 0 ? at->ints[i] + r : at->ints[i]);
+        for (j = 0; j < i; j++)
+            if (ax[j] == ax[i])
+                node_error(g, n, "axis %d is listed twice in 'axes'", ax[i]);
+    }
+    return (int)at->n;
+}
+
+/*
+ * Resize-18 keep_aspect_ratio_policy, on sizes over the listed axes:
+ *   not_larger:  s = min_i sizes[i] / in[i],  not_smaller: s = max_i ...
+ *   out[i] = round_int(s * in[i])  (halfway cases rounded up)
+ * stretch (the default) keeps sizes as given.
+ */
+static void keep_aspect_ratio(Graph *g, const Node *n, const int *ax, int na, int64_t *sizes)
+{
+    const Tensor *x = &g->t[n->in[0]];
+    const char *kp = attr_string(n, "keep_aspect_ratio_policy", "stretch");
+    int larger = strcmp(kp, "not_smaller") == 0, i;
+    double s = 0.0;
+    if (strcmp(kp, "stretch") == 0)
+        return;
+    if (!larger && strcmp(kp, "not_larger") != 0)
+        node_error(g, n, "attribute 'keep_aspect_ratio_policy' value '%s' is not supported (stretch, not_larger, "
+                         "not_smaller are)", diag_escape(g->a, kp));
+    for (i = 0; i < na; i++) {
+        double q;
+        if (x->dims[ax[i]] < 1 || sizes[ax[i]] < 1)
+            node_error(g, n, "keep_aspect_ratio_policy needs positive lengths, axis %d has %lld for %lld", ax[i],
+                       (long long)sizes[ax[i]], (long long)x->dims[ax[i]]);
+        q = (double)sizes[ax[i]] / (double)x->dims[ax[i]];
+        if (i == 0 || (larger ? q > s : q < s))
+            s = q;
+    }
+    for (i = 0; i < na; i++)
+        sizes[ax[i]] = (int64_t)(s * (double)x->dims[ax[i]] + 0.5); /* >= 0: truncation is floor */
+}
+
 static void resize_params(Graph *g, const Node *n, ResizeParams *p)
 {
     const Tensor *x = &g->t[n->in[0]];
@@ -815,6 +905,9 @@ static void resize_params(Graph *g, const Node *n, ResizeParams *p)
     int r = x->rank, i;
     const float *sc = NULL;
     const int64_t *sizes = NULL;
+    float fsc[TC_MAX_RANK];
+    int64_t fsz[TC_MAX_RANK];
+    int ax[TC_MAX_RANK], na = r;
     memset(p, 0, sizeof *p);
     if (strcmp(mode, "linear") == 0 || strcmp(mode, "bilinear") == 0)
         p->linear = 1;
@@ -854,19 +947,28 @@ static void resize_params(Graph *g, const Node *n, ResizeParams *p)
             node_error(g, n, "attribute 'coordinate_transformation_mode' value '%s' is not supported", diag_escape(g->a, ct));
         if (p->nearest < 0)
             node_error(g, n, "attribute 'nearest_mode' value '%s' is not supported", diag_escape(g->a, nm));
-        if (attr_int(n, "antialias", 0) != 0)
-            node_error(g, n, "attribute 'antialias' = 1 is not supported");
-        if (attr_get(n, "axes"))
-            node_error(g, n, "attribute 'axes' is not supported");
-        if (n->n_in >= 4 && n->in[3] != TC_NONE && ir_numel(&g->t[n->in[3]]) > 0)
-            sizes = const_ints(g, n, 3, "sizes", r);
+        /* antialias is refused by check_attrs (attrs.c) */
+        na = resize_axes(g, n, ax);
+        if (n->n_in >= 4 && n->in[3] != TC_NONE && ir_numel(&g->t[n->in[3]]) > 0) {
+            const int64_t *sz = const_ints(g, n, 3, "sizes", na);
+            for (i = 0; i < r; i++)
+                fsz[i] = x->dims[i];
+            for (i = 0; i < na; i++)
+                fsz[ax[i]] = sz[i];
+            keep_aspect_ratio(g, n, ax, na, fsz);
+            sizes = fsz;
+        }
         if (n->n_in >= 3 && n->in[2] != TC_NONE && ir_numel(&g->t[n->in[2]]) > 0) {
             const Tensor *t = &g->t[n->in[2]];
-            if (!t->f || ir_numel(t) != r)
-                node_error(g, n, "scales must be a constant float tensor of %d values", r);
+            if (!t->f || ir_numel(t) != na)
+                node_error(g, n, "scales must be a constant float tensor of %d values", na);
             if (sizes)
                 node_error(g, n, "both scales and sizes are given");
-            sc = t->f;
+            for (i = 0; i < r; i++)
+                fsc[i] = 1.0f;
+            for (i = 0; i < na; i++)
+                fsc[ax[i]] = t->f[i];
+            sc = fsc;
         }
         if (!sc && !sizes)
             node_error(g, n, "neither scales nor sizes are given");
