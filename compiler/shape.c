@@ -840,7 +840,8 @@ typedef struct {
     double scale[TC_MAX_RANK];
     int64_t out[TC_MAX_RANK];
     int linear;       /* else nearest */
-    int coord;        /* 0 half_pixel, 1 asymmetric, 2 align_corners, 3 pytorch_half_pixel, 4 tf_half_pixel_for_nn */
+    int coord;        /* 0 half_pixel, 1 asymmetric, 2 align_corners, 3 pytorch_half_pixel, 4 tf_half_pixel_for_nn,
+                       * 5 half_pixel_symmetric */
     int nearest;      /* 0 round_prefer_floor, 1 round_prefer_ceil, 2 floor, 3 ceil */
 } ResizeParams;
 
@@ -934,10 +935,10 @@ static void resize_params(Graph *g, const Node *n, ResizeParams *p)
         const char *ct = attr_str(n, "coordinate_transformation_mode", "half_pixel");
         const char *nm = attr_str(n, "nearest_mode", "round_prefer_floor");
         static const char *const cts[] = {"half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel",
-                                          "tf_half_pixel_for_nn"};
+                                          "tf_half_pixel_for_nn", "half_pixel_symmetric"};
         static const char *const nms[] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
         p->coord = p->nearest = -1;
-        for (i = 0; i < 5; i++)
+        for (i = 0; i < 6; i++)
             if (strcmp(ct, cts[i]) == 0)
                 p->coord = i;
         for (i = 0; i < 4; i++)
@@ -1016,6 +1017,10 @@ static double resize_coord(const ResizeParams *p, int axis, int64_t o, int64_t i
     case 2: /* the resized length is in * scale, not rounded (as the ONNX reference has it) */
         return (double)in * s > 1.0 ? (double)o * (double)(in - 1) / ((double)in * s - 1.0) : 0.0;
     case 3: return p->out[axis] > 1 ? ((double)o + 0.5) / s - 0.5 : 0.0;
+    case 5: { /* half_pixel about the centre: adj = out / (in * s), x = in / 2 * (1 - adj) + (o + 0.5) / s - 0.5 */
+        double adj = (double)p->out[axis] / ((double)in * s);
+        return (double)in / 2.0 * (1.0 - adj) + ((double)o + 0.5) / s - 0.5;
+    }
     default: return ((double)o + 0.5) / s;
     }
 }

@@ -493,6 +493,9 @@ def resize_axis(n_in, n_out, scale, coord, nearest=None):
             xo = o / scale
         elif coord == "align_corners":
             xo = o * (n_in - 1) / (n_in * scale - 1) if n_in * scale > 1 else 0.0
+        elif coord == "half_pixel_symmetric":
+            adj = n_out / (n_in * scale)
+            xo = n_in / 2 * (1 - adj) + (o + 0.5) / scale - 0.5
         else:  # pytorch_half_pixel
             xo = (o + 0.5) / scale - 0.5 if n_out > 1 else 0.0
         if nearest is not None:
@@ -547,13 +550,20 @@ save("resize18_aspect",
       helper.make_node("Resize", ["x", "", "", "sz2"], ["b"], mode="linear", axes=[2, 3],
                        keep_aspect_ratio_policy="not_smaller"),
       helper.make_node("Resize", ["x", "", "s1"], ["c"], axes=[-1], coordinate_transformation_mode="asymmetric",
-                       nearest_mode="floor")],
-     [("x", (1, 1, 4, 4))], ["a", "b", "c"],
-     {"sz": np.array([1, 1, 3, 4], dtype=np.int64), "sz2": np.array([3, 2], dtype=np.int64), "s1": f32([2.0])},
+                       nearest_mode="floor"),
+      helper.make_node("Resize", ["x", "", "s2"], ["d"], mode="linear",
+                       coordinate_transformation_mode="half_pixel_symmetric"),
+      helper.make_node("Resize", ["x", "", "s3"], ["e"], mode="linear",
+                       coordinate_transformation_mode="half_pixel_symmetric")],
+     [("x", (1, 1, 4, 4))], ["a", "b", "c", "d", "e"],
+     {"sz": np.array([1, 1, 3, 4], dtype=np.int64), "sz2": np.array([3, 2], dtype=np.int64), "s1": f32([2.0]),
+      "s2": f32([1, 1, 0.6, 0.6]), "s3": f32([1, 1, 2.3, 2.94])},
      samples([(1, 1, 4, 4)], 2),
      lambda x: [resize2d(x, 3, 3, 3 / 4, 3 / 4, "half_pixel", "round_prefer_floor"),
                 resize2d(x, 3, 3, 3 / 4, 3 / 4, "half_pixel"),
-                resize2d(x, 4, 8, 1, 2, "asymmetric", "floor")], opset=18)
+                resize2d(x, 4, 8, 1, 2, "asymmetric", "floor"),
+                resize2d(x, 2, 2, f32(0.6), f32(0.6), "half_pixel_symmetric"),
+                resize2d(x, 9, 11, f32(2.3), f32(2.94), "half_pixel_symmetric")], opset=19)
 # Pad-18: pads for the listed axes only
 save("pad18_axes",
      [helper.make_node("Pad", ["x", "p", "", "ax"], ["y"], mode="edge")],
