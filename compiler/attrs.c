@@ -157,6 +157,9 @@ static const char *why(const Node *n, const char *name)
         return "; ticketc compiles inference only";
     if ((n->op == OP_RNN || n->op == OP_GRU || n->op == OP_LSTM) && strncmp(name, "activation", 10) == 0)
         return " (only the default activations are)";
+    if (strcmp(name, "axis") == 0 && (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL || n->op == OP_DIV ||
+                                      n->op == OP_POW))
+        return " (opset < 7 broadcasting along an axis; without it, broadcast = 1 is numpy's rule)";
     return "";
 }
 

@@ -782,7 +782,7 @@ static void pad_params(Graph *g, const Node *n, int64_t *pads, float *value, int
                         node_error(g, n, "axis %d is listed twice in axes", ax[i]);
             }
         }
-        p = const_ints(g, n, 1, na == r ? "pads" : arena_printf(g->a, "pads (for %d axes)", na), 2 * na);
+        p = const_ints(g, n, 1, na == r ? "pads" : arena_printf(g->a, "pads (for %d ax%s)", na, na == 1 ? "is" : "es"), 2 * na);
         if (!p)
             node_error(g, n, "input 'pads' is missing");
         for (i = 0; i < 2 * r; i++)

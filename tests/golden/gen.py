@@ -233,3 +233,31 @@ err("66_reshape_overflow", model([helper.make_node("Reshape", ["x", "s"], ["y"],
 err("67_pad_huge", model([helper.make_node("Pad", ["x", "p"], ["y"], name="pad1")],
                          [fin("x", [1, 100, 4])], [fin("y", None)],
                          [numpy_helper.from_array(np.array([0, 0, 0, 0, 0, 10000000], dtype=np.int64), "p")]))
+# no attribute is silently ignored (compiler/attrs.c): one case per refusal class
+err("77_resize_antialias", model([helper.make_node("Resize", ["x", "", "sc"], ["y"], name="r", mode="linear",
+                                                   antialias=1)],
+                                 [fin("x", [1, 1, 4, 4])], [fin("y", None)],
+                                 [numpy_helper.from_array(np.array([1, 1, 0.5, 0.5], dtype=np.float32), "sc")],
+                                 opset=18))
+err("78_unknown_attribute", model([helper.make_node("Conv", ["x", "w"], ["y"], name="c1", padding=[1, 1, 1, 1])],
+                                  [fin("x", [1, 1, 4, 4])], [fin("y", None)],
+                                  [numpy_helper.from_array(np.ones((1, 1, 3, 3), dtype=np.float32), "w")]))
+err("79_add_broadcast_axis", model([helper.make_node("Add", ["x", "b"], ["y"], name="add1", broadcast=1, axis=1)],
+                                   [fin("x", [2, 3, 4])], [fin("y", None)],
+                                   [numpy_helper.from_array(np.ones(3, dtype=np.float32), "b")], opset=6))
+err("80_resize_aspect_policy", model([helper.make_node("Resize", ["x", "", "", "sz"], ["y"], name="r",
+                                                       keep_aspect_ratio_policy="fit")],
+                                     [fin("x", [1, 1, 4, 4])], [fin("y", None)],
+                                     [numpy_helper.from_array(np.array([1, 1, 3, 4], dtype=np.int64), "sz")],
+                                     opset=18))
+err("81_pad_axes_count", model([helper.make_node("Pad", ["x", "p", "", "ax"], ["y"], name="pad1")],
+                               [fin("x", [1, 2, 3])], [fin("y", None)],
+                               [numpy_helper.from_array(np.array([1, 1, 1, 1], dtype=np.int64), "p"),
+                                numpy_helper.from_array(np.array([2], dtype=np.int64), "ax")], opset=18))
+err("82_dropout_mask_used", model([helper.make_node("Dropout", ["x"], ["d", "m"], name="drop1"),
+                                   helper.make_node("Cast", ["m"], ["y"], name="cast1", to=1)],
+                                  [fin("x", [1, 3])], [fin("y", None)], opset=12))
+err("83_resize_exclude_outside", model([helper.make_node("Resize", ["x", "", "sc"], ["y"], name="r", mode="linear",
+                                                         exclude_outside=1)],
+                                       [fin("x", [1, 1, 4, 4])], [fin("y", None)],
+                                       [numpy_helper.from_array(np.array([1, 1, 2, 2], dtype=np.float32), "sc")]))
