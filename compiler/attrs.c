@@ -67,7 +67,7 @@ static const char *const rows[OP_COUNT] = {
     [OP_CONV] = "auto_pad dilations group kernel_shape pads strides",
     [OP_CONVTRANSPOSE] = "auto_pad dilations group kernel_shape pads strides output_padding output_shape",
     /* storage_order orders the indices output, which is refused */
-    [OP_MAXPOOL] = POOL " storage_order=0",
+    [OP_MAXPOOL] = POOL " storage_order~",
     [OP_AVERAGEPOOL] = POOL " count_include_pad",
     [OP_GLOBALAVERAGEPOOL] = "",
     [OP_GLOBALMAXPOOL] = "",
@@ -76,9 +76,11 @@ static const char *const rows[OP_COUNT] = {
     [OP_LAYERNORM] = "axis epsilon stash_type=1",
     /* opset 1 named the pads 'paddings': never read */
     [OP_PAD] = "mode pads value paddings!",
-    /* cubic (cubic_coeff_a) and tf_crop_and_resize (extrapolation_value) are refused modes */
+    /* cubic (cubic_coeff_a, exclude_outside) and tf_crop_and_resize (extrapolation_value)
+     * are refused modes; exclude_outside only zeroes the weights of samples that nearest
+     * and linear (without antialias) clamp to the edge, to the same result */
     [OP_RESIZE] = "mode coordinate_transformation_mode nearest_mode cubic_coeff_a~ extrapolation_value~ "
-                  "exclude_outside=0 antialias=0 axes keep_aspect_ratio_policy",
+                  "exclude_outside~ antialias=0 axes keep_aspect_ratio_policy",
     /* opset 1 Upsample's height_scale and width_scale: never read */
     [OP_UPSAMPLE] = "mode scales height_scale! width_scale!",
     [OP_DEPTHTOSPACE] = "blocksize mode",

@@ -257,7 +257,7 @@ err("81_pad_axes_count", model([helper.make_node("Pad", ["x", "p", "", "ax"], ["
 err("82_dropout_mask_used", model([helper.make_node("Dropout", ["x"], ["d", "m"], name="drop1"),
                                    helper.make_node("Cast", ["m"], ["y"], name="cast1", to=1)],
                                   [fin("x", [1, 3])], [fin("y", None)], opset=12))
-err("83_resize_exclude_outside", model([helper.make_node("Resize", ["x", "", "sc"], ["y"], name="r", mode="linear",
-                                                         exclude_outside=1)],
-                                       [fin("x", [1, 1, 4, 4])], [fin("y", None)],
-                                       [numpy_helper.from_array(np.array([1, 1, 2, 2], dtype=np.float32), "sc")]))
+err("83_layernorm_stash_type", model([helper.make_node("LayerNormalization", ["x", "s"], ["y"], name="ln1",
+                                                       stash_type=16)],
+                                     [fin("x", [1, 4])], [fin("y", None)],
+                                     [numpy_helper.from_array(np.ones(4, dtype=np.float32), "s")], opset=17))
