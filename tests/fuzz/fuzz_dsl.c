@@ -111,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         round_trip(g);
         diag_catch(&jb, 1);
+        check_attrs(g);
         infer_shapes(g);
         fold_constants(g);
         remove_dead(g);

@@ -42,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (setjmp(jb) == 0) {
         EmitOptions eo;
         Graph *g = onnx_load_buffer(data, size, "fuzz.onnx", &lo, a);
+        check_attrs(g);
         infer_shapes(g);
         fold_constants(g);
         remove_dead(g);

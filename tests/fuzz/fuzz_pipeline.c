@@ -122,6 +122,7 @@ static Graph *reload(const char *dir, Arena *a)
 /* What the interpreter needs: shapes, and folding as main.c does it. */
 static void prepare(Graph *g)
 {
+    check_attrs(g);
     infer_shapes(g);
     fold_constants(g);
 }
