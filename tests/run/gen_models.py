@@ -543,37 +543,6 @@ save("upsample9",
      [("x", (1, 2, 3, 2))], ["y"], {"s": f32([1, 1, 2, 3])}, samples([(1, 2, 3, 2)], 2),
      lambda x: [x.repeat(2, axis=2).repeat(3, axis=3)], opset=9)
 
-# Resize-18: keep_aspect_ratio_policy (the case: not_larger of [1,1,3,4] on 4x4 is 3x3,
-# the N and C axes count), axes listing the resized axes only
-save("resize18_aspect",
-     [helper.make_node("Resize", ["x", "", "", "sz"], ["a"], keep_aspect_ratio_policy="not_larger"),
-      helper.make_node("Resize", ["x", "", "", "sz2"], ["b"], mode="linear", axes=[2, 3],
-                       keep_aspect_ratio_policy="not_smaller"),
-      helper.make_node("Resize", ["x", "", "s1"], ["c"], axes=[-1], coordinate_transformation_mode="asymmetric",
-                       nearest_mode="floor"),
-      helper.make_node("Resize", ["x", "", "s2"], ["d"], mode="linear",
-                       coordinate_transformation_mode="half_pixel_symmetric"),
-      helper.make_node("Resize", ["x", "", "s3"], ["e"], mode="linear",
-                       coordinate_transformation_mode="half_pixel_symmetric")],
-     [("x", (1, 1, 4, 4))], ["a", "b", "c", "d", "e"],
-     {"sz": np.array([1, 1, 3, 4], dtype=np.int64), "sz2": np.array([3, 2], dtype=np.int64), "s1": f32([2.0]),
-      "s2": f32([1, 1, 0.6, 0.6]), "s3": f32([1, 1, 2.3, 2.94])},
-     samples([(1, 1, 4, 4)], 2),
-     lambda x: [resize2d(x, 3, 3, 3 / 4, 3 / 4, "half_pixel", "round_prefer_floor"),
-                resize2d(x, 3, 3, 3 / 4, 3 / 4, "half_pixel"),
-                resize2d(x, 4, 8, 1, 2, "asymmetric", "floor"),
-                resize2d(x, 2, 2, f32(0.6), f32(0.6), "half_pixel_symmetric"),
-                resize2d(x, 9, 11, f32(2.3), f32(2.94), "half_pixel_symmetric")], opset=19)
-# Pad-18: pads for the listed axes only
-save("pad18_axes",
-     [helper.make_node("Pad", ["x", "p", "", "ax"], ["y"], mode="edge")],
-     [("x", (1, 2, 3))], ["y"], {"p": np.array([1, 2], dtype=np.int64), "ax": np.array([-1], dtype=np.int64)},
-     samples([(1, 2, 3)], 2), lambda x: [np.pad(x, ((0, 0), (0, 0), (1, 2)), mode="edge")], opset=18)
-# Dropout declaring its mask output, which nothing reads (AlexNet, VGG-19 of the model zoo)
-save("dropout_mask_unused",
-     [helper.make_node("Dropout", ["x"], ["d", "mask"], ratio=0.5), helper.make_node("Relu", ["d"], ["y"])],
-     [("x", (1, 6))], ["y"], {}, samples([(1, 6)], 2), lambda x: [relu(x)], opset=13)
-
 
 def d2s(x, b, crd):
     N, C, H, W = x.shape
@@ -868,3 +837,36 @@ save("wide_sparse",
      [("x", (1, 2000))], ["y"], {"W": Ww, "b": bw, "Wn": Wn, "bn": bn_},
      samples([(1, 2000)], 4),
      lambda x: [relu(x @ Ww.T + bw) @ Wn.T + bn_])
+
+
+# (new cases go last: each draws from rng, and the earlier cases keep their data)
+# Resize-18: keep_aspect_ratio_policy (the case: not_larger of [1,1,3,4] on 4x4 is 3x3,
+# the N and C axes count), axes listing the resized axes only
+save("resize18_aspect",
+     [helper.make_node("Resize", ["x", "", "", "sz"], ["a"], keep_aspect_ratio_policy="not_larger"),
+      helper.make_node("Resize", ["x", "", "", "sz2"], ["b"], mode="linear", axes=[2, 3],
+                       keep_aspect_ratio_policy="not_smaller"),
+      helper.make_node("Resize", ["x", "", "s1"], ["c"], axes=[-1], coordinate_transformation_mode="asymmetric",
+                       nearest_mode="floor"),
+      helper.make_node("Resize", ["x", "", "s2"], ["d"], mode="linear",
+                       coordinate_transformation_mode="half_pixel_symmetric"),
+      helper.make_node("Resize", ["x", "", "s3"], ["e"], mode="linear",
+                       coordinate_transformation_mode="half_pixel_symmetric")],
+     [("x", (1, 1, 4, 4))], ["a", "b", "c", "d", "e"],
+     {"sz": np.array([1, 1, 3, 4], dtype=np.int64), "sz2": np.array([3, 2], dtype=np.int64), "s1": f32([2.0]),
+      "s2": f32([1, 1, 0.6, 0.6]), "s3": f32([1, 1, 2.3, 2.94])},
+     samples([(1, 1, 4, 4)], 2),
+     lambda x: [resize2d(x, 3, 3, 3 / 4, 3 / 4, "half_pixel", "round_prefer_floor"),
+                resize2d(x, 3, 3, 3 / 4, 3 / 4, "half_pixel"),
+                resize2d(x, 4, 8, 1, 2, "asymmetric", "floor"),
+                resize2d(x, 2, 2, f32(0.6), f32(0.6), "half_pixel_symmetric"),
+                resize2d(x, 9, 11, f32(2.3), f32(2.94), "half_pixel_symmetric")], opset=19)
+# Pad-18: pads for the listed axes only
+save("pad18_axes",
+     [helper.make_node("Pad", ["x", "p", "", "ax"], ["y"], mode="edge")],
+     [("x", (1, 2, 3))], ["y"], {"p": np.array([1, 2], dtype=np.int64), "ax": np.array([-1], dtype=np.int64)},
+     samples([(1, 2, 3)], 2), lambda x: [np.pad(x, ((0, 0), (0, 0), (1, 2)), mode="edge")], opset=18)
+# Dropout declaring its mask output, which nothing reads (AlexNet, VGG-19 of the model zoo)
+save("dropout_mask_unused",
+     [helper.make_node("Dropout", ["x"], ["d", "mask"], ratio=0.5), helper.make_node("Relu", ["d"], ["y"])],
+     [("x", (1, 6))], ["y"], {}, samples([(1, 6)], 2), lambda x: [relu(x)], opset=13)
