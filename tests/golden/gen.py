@@ -88,6 +88,14 @@ save("12_conv_dense", model([helper.make_node("Conv", ["x", "conv.weight", "conv
                                               kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
                             [fin("x", [1, 1, 4, 4])], [fin("y", [1, 2, 4, 4])], conv), "--strategy dense")
 
+# a padded Conv with every weight pruned: each channel is its bias, and no
+# border function or tap table may be left unused (-Wall -Werror, issue 19)
+zero = [numpy_helper.from_array(np.zeros((2, 2, 3, 3), dtype=np.float32), "conv.weight"),
+        numpy_helper.from_array(np.array([0.25, -0.5], dtype=np.float32), "conv.bias")]
+save("21_conv_pruned", model([helper.make_node("Conv", ["x", "conv.weight", "conv.bias"], ["y"], name="conv1",
+                                               kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
+                             [fin("x", [1, 2, 4, 4])], [fin("y", [1, 2, 4, 4])], zero))
+
 # hostile names: comment closers, newlines, quotes, backslashes, unicode, escape
 # bytes, leading digits, C keywords, names equal after sanitising ('a.b', 'a_b';
 # '2.weight', '2_weight'), an empty name; plain and annotated unrolled code
