@@ -342,17 +342,54 @@ static const char *nary_operand(Emit *e, const Node *n, int i)
 }
 
 /*
+ * Pow by a constant scalar exponent c, without tc_powf where plain arithmetic
+ * gives pow's value, special cases included (C99 F.9.4.4); NULL otherwise.
+ *   c = 0: 1 (even for NaN); 1: v; -1: 1 / v (1/±0 = ±inf, 1/-inf = -0);
+ *   2: v*v, one rounding: exactly powf's correctly rounded result, as the
+ *      interpreter's double pow rounded to float;
+ *   3: v*v*v, 4: (v*v)*(v*v): two roundings, within 2 ulp (tc_powf: 1 ulp);
+ *      no intermediate over- or underflow where the result is finite and
+ *      normal (|v| < 1: the partial powers are larger, |v| > 1: smaller);
+ *      pow(-0, 3) = -0 and pow(-inf, 3) = -inf come out of the products;
+ *   0.5: sqrt, correctly rounded, but pow(-0, 0.5) = +0 where sqrt gives -0
+ *      (v + 0.0f is +0 for -0), and pow(-inf, 0.5) = +inf where sqrt gives NaN.
+ * Other negative integers stay with tc_powf: 1 / (v*v) overflows to 0 for
+ * |v| > 2^64 where powf is a subnormal, and loses bits where v*v is subnormal.
+ */
+static const char *pow_by_const(Emit *e, float c)
+{
+    if (c == 0.0f)
+        return "1.0f";
+    if (c == 1.0f)
+        return "v";
+    if (c == -1.0f)
+        return "1.0f / v";
+    if (c == 2.0f)
+        return "v * v";
+    if (c == 3.0f)
+        return "v * v * v";
+    if (c == 4.0f)
+        return "(v * v) * (v * v)";
+    if (c == 0.5f)
+        return use_math(e, M_SQRT, "v < -3.40282347e+38f ? -v : tc_sqrtf(%s + 0.0f)", "v");
+    return NULL;
+}
+
+/*
  * Max/Min: v = u > v ? u : v, one input after the other; Sum adds, Mean adds
- * then divides by the count; Pow: v^u; PRelu: v < 0 ? u * v : v.
+ * then divides by the count; Pow: v^u (by a constant: pow_by_const); PRelu:
+ * v < 0 ? u * v : v.
  */
 void emit_nary(Emit *e, const Node *n)
 {
     const Tensor *y = &e->g->t[n->out[0]];
     int k, d = 4 * y->rank;
     const char **ops = arena_array(e->g->a, (size_t)n->n_in, sizeof *ops);
+    const Tensor *u = n->op == OP_POW ? &e->g->t[n->in[1]] : NULL;
+    const char *pc = u && u->dtype == DT_FLOAT && u->f && ir_numel(u) == 1 ? pow_by_const(e, u->f[0]) : NULL;
     for (k = 0; k < n->n_in; k++)
         ops[k] = nary_operand(e, n, k);
-    if (n->op == OP_POW)
+    if (n->op == OP_POW && !pc)
         e->need_math[M_POW] = 1;
     if (n->op == OP_MOD)
         e->need_math[M_FMOD] = 1;
@@ -367,7 +404,12 @@ void emit_nary(Emit *e, const Node *n)
             emit_line(e, "%*sv = u %c v ? u : v;", d, "", n->op == OP_MAX ? '>' : '<');
             break;
         case OP_SUM: case OP_MEAN: emit_line(e, "%*sv += %s;", d, "", ops[k]); break;
-        case OP_POW: emit_line(e, "%*sv = tc_powf(v, %s);", d, "", ops[k]); break;
+        case OP_POW:
+            if (pc && strcmp(pc, "v") != 0)
+                emit_line(e, "%*sv = %s;", d, "", pc);
+            else if (!pc)
+                emit_line(e, "%*sv = tc_powf(v, %s);", d, "", ops[k]);
+            break;
         case OP_PRELU: emit_line(e, "%*sv = v < 0.0f ? %s * v : v;", d, "", ops[k]); break;
         case OP_MOD: emit_line(e, "%*sv = tc_fmodf(v, %s);", d, "", ops[k]); break;
         default: BUG("not a variadic op");

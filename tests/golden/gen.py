@@ -88,6 +88,27 @@ save("12_conv_dense", model([helper.make_node("Conv", ["x", "conv.weight", "conv
                                               kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
                             [fin("x", [1, 1, 4, 4])], [fin("y", [1, 2, 4, 4])], conv), "--strategy dense")
 
+# a padded Conv with every weight pruned: each channel is its bias, and no
+# border function or tap table may be left unused (-Wall -Werror, issue 19)
+zero = [numpy_helper.from_array(np.zeros((2, 2, 3, 3), dtype=np.float32), "conv.weight"),
+        numpy_helper.from_array(np.array([0.25, -0.5], dtype=np.float32), "conv.bias")]
+save("21_conv_pruned", model([helper.make_node("Conv", ["x", "conv.weight", "conv.bias"], ["y"], name="conv1",
+                                               kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
+                             [fin("x", [1, 2, 4, 4])], [fin("y", [1, 2, 4, 4])], zero))
+
+# dense layers skip inputs that are 0 at run time where they pay (issue 19):
+# fc1 (32 outputs) reads the model input; fc2 (3 outputs) is too narrow
+rng = np.random.default_rng(22)
+w1, b1 = sparse(rng, (32, 4), 0.5), (np.round(rng.uniform(-1, 1, 32) * 8) / 8).astype(np.float32)
+w2, b2 = sparse(rng, (3, 32), 0.5), (np.round(rng.uniform(-1, 1, 3) * 8) / 8).astype(np.float32)
+save("22_dense_zero_skip",
+     model([helper.make_node("Gemm", ["x", "fc1.weight", "fc1.bias"], ["h"], name="fc1", transB=1),
+            helper.make_node("Relu", ["h"], ["a"], name="relu1"),
+            helper.make_node("Gemm", ["a", "fc2.weight", "fc2.bias"], ["y"], name="fc2", transB=1)],
+           [fin("x", [1, 4])], [fin("y", [1, 3])],
+           [numpy_helper.from_array(w1, "fc1.weight"), numpy_helper.from_array(b1, "fc1.bias"),
+            numpy_helper.from_array(w2, "fc2.weight"), numpy_helper.from_array(b2, "fc2.bias")]), "--strategy dense")
+
 # hostile names: comment closers, newlines, quotes, backslashes, unicode, escape
 # bytes, leading digits, C keywords, names equal after sanitising ('a.b', 'a_b';
 # '2.weight', '2_weight'), an empty name; plain and annotated unrolled code

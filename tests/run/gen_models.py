@@ -870,3 +870,26 @@ save("pad18_axes",
 save("dropout_mask_unused",
      [helper.make_node("Dropout", ["x"], ["d", "mask"], ratio=0.5), helper.make_node("Relu", ["d"], ["y"])],
      [("x", (1, 6))], ["y"], {}, samples([(1, 6)], 2), lambda x: [relu(x)], opset=13)
+# 36. Pow by constant exponents (multiplications, a division, a square root
+#     instead of tc_powf: issue 19) and by 2.5 and -2 (tc_powf still), and a
+#     LayerNorm exported as primitives (PyTorch opset 14: Pow(d, 2)).
+pw_c = {"c0": 0.0, "c1": 1.0, "cm1": -1.0, "c2": 2.0, "c3": 3.0, "c4": 4.0, "ch": 0.5, "c25": 2.5, "cm2": -2.0}
+lng, lnb = f32(rng.standard_normal(16)), f32(rng.standard_normal(16))
+save("pow_const",
+     [helper.make_node("Pow", ["a", "c0"], ["p0"]), helper.make_node("Pow", ["a", "c1"], ["p1"]),
+      helper.make_node("Pow", ["a", "cm1"], ["pm1"]), helper.make_node("Pow", ["a", "c2"], ["p2"]),
+      helper.make_node("Pow", ["a", "c3"], ["p3"]), helper.make_node("Pow", ["a", "c4"], ["p4"]),
+      helper.make_node("Abs", ["a"], ["aa"]), helper.make_node("Pow", ["aa", "ch"], ["ph"]),
+      helper.make_node("Pow", ["aa", "c25"], ["p25"]), helper.make_node("Pow", ["a", "cm2"], ["pm2"]),
+      helper.make_node("ReduceMean", ["a"], ["m"], axes=[-1], keepdims=1),
+      helper.make_node("Sub", ["a", "m"], ["d"]), helper.make_node("Pow", ["d", "c2"], ["d2"]),
+      helper.make_node("ReduceMean", ["d2"], ["v"], axes=[-1], keepdims=1),
+      helper.make_node("Add", ["v", "eps"], ["ve"]), helper.make_node("Sqrt", ["ve"], ["s"]),
+      helper.make_node("Div", ["d", "s"], ["n"]), helper.make_node("Mul", ["n", "lng"], ["ng"]),
+      helper.make_node("Add", ["ng", "lnb"], ["ln"])],
+     [("a", (3, 16))], ["p0", "p1", "pm1", "p2", "p3", "p4", "ph", "p25", "pm2", "ln"],
+     dict({k: f32(v) for k, v in pw_c.items()}, eps=f32(1e-5), lng=lng, lnb=lnb),
+     samples([(3, 16)], 3),
+     lambda a: [x64(a) ** 0, x64(a), 1 / x64(a), x64(a) ** 2, x64(a) ** 3, x64(a) ** 4, np.abs(x64(a)) ** 0.5,
+                np.abs(x64(a)) ** 2.5, x64(a) ** -2.0,
+                (x64(a) - x64(a).mean(-1, keepdims=True)) / np.sqrt(((x64(a) - x64(a).mean(-1, keepdims=True)) ** 2).mean(-1, keepdims=True) + 1e-5) * lng + lnb])
