@@ -237,6 +237,8 @@ static void emit_main(Emit *e)
         emit_line(e, "static float in%d[%lld];", k, (long long)ir_numel(&g->t[g->inputs[k]]));
     for (k = 0; k < g->n_outputs; k++)
         emit_line(e, "static float out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
+    if (e->opt->arena_caller) /* --arena caller: the driver owns the arena */
+        emit_line(e, "static float arena[%lld];", (long long)(g->arena_floats ? g->arena_floats : 1));
     emit_line(e, "long reps = 1, r;");
     emit_blank(e);
     emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
@@ -259,6 +261,8 @@ static void emit_main(Emit *e)
             buf_printf(&args, "%sin%d", k ? ", " : "", k);
         for (k = 0; k < g->n_outputs; k++)
             buf_printf(&args, ", out%d", k);
+        if (e->opt->arena_caller)
+            buf_printf(&args, ", arena");
         e->indent += 2;
         emit_line(e, "for (r = 0; r < reps; r++)");
         e->indent++;
@@ -290,6 +294,8 @@ static void emit_signature(Emit *e, Buf *b, const char *end)
         buf_printf(b, "%sconst float *in%d", k ? ", " : "", k);
     for (k = 0; k < g->n_outputs; k++)
         buf_printf(b, ", float *out%d", k);
+    if (e->opt->arena_caller)
+        buf_printf(b, ", void *arena");
     buf_printf(b, ")%s", end);
 }
 
@@ -305,6 +311,14 @@ static void emit_io_comment(Emit *e)
         const Tensor *t = &g->t[g->outputs[k]];
         emit_line(e, " *   out%d: '%s' %s, %lld floats", k, text_comment(e->g->a, t->name), ir_shape_str(g->a, t), (long long)ir_numel(t));
     }
+}
+
+/* --arena caller: the alignment the arena needs (the code reads it as floats only). */
+static void emit_arena_h(Emit *e, const char *guard)
+{
+    emit_line(e, "#define %s_ARENA_ALIGN 4 /* bytes: the alignment of float */", guard);
+    emit_line(e, "/* (%s_ARENA_BYTES is 0 when the model needs no arena: any pointer, even NULL, will do) */",
+              guard);
 }
 
 static void emit_h(Emit *e, Buf *h)
@@ -329,10 +343,18 @@ static void emit_h(Emit *e, Buf *h)
     for (k = 0; k < g->n_outputs; k++)
         emit_line(e, "#define %s_OUT%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->outputs[k]]));
     emit_line(e, "#define %s_ARENA_BYTES %lld", guard, (long long)(g->arena_floats * 4));
+    if (e->opt->arena_caller)
+        emit_arena_h(e, guard);
     emit_blank(e);
     emit_line(e, "/*");
-    emit_line(e, " * Runs the model once. Not reentrant: intermediate results live in one");
-    emit_line(e, " * static arena of %s_ARENA_BYTES bytes.", guard);
+    if (e->opt->arena_caller) {
+        emit_line(e, " * Runs the model once on the caller's arena: %s_ARENA_BYTES bytes aligned", guard);
+        emit_line(e, " * to %s_ARENA_ALIGN, used for nothing else during the call. Reentrant:", guard);
+        emit_line(e, " * calls on separate arenas may run at the same time (threads, RTOS tasks).");
+    } else {
+        emit_line(e, " * Runs the model once. Not reentrant: intermediate results live in one");
+        emit_line(e, " * static arena of %s_ARENA_BYTES bytes.", guard);
+    }
     emit_io_comment(e);
     emit_line(e, " */");
     emit_signature(e, &sig, ";");
@@ -431,9 +453,20 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     emit_blank(&e);
     if (e.consts.len)
         buf_add(c, e.consts.p, e.consts.len);
-    if (g->arena_floats) {
+    if (g->arena_floats && !opt->arena_caller) {
         emit_line(&e, "/* intermediate results: %lld bytes, planned by liveness */", (long long)(g->arena_floats * 4));
-        emit_line(&e, "static float tc_arena[%lld];", (long long)g->arena_floats);
+        if (opt->arena_section) {
+            /* the name was checked by main.c, as --weights-section's */
+            emit_line(&e, "/* in section %s (--arena-section), for the linker script */", opt->arena_section);
+            emit_line(&e, "#if defined(__GNUC__)");
+            emit_line(&e, "static float tc_arena[%lld] __attribute__((section(\"%s\")));", (long long)g->arena_floats,
+                      opt->arena_section);
+            emit_line(&e, "#else");
+            emit_line(&e, "static float tc_arena[%lld];", (long long)g->arena_floats);
+            emit_line(&e, "#endif");
+        } else {
+            emit_line(&e, "static float tc_arena[%lld];", (long long)g->arena_floats);
+        }
         emit_blank(&e);
     }
     if (e.fns.len)
@@ -446,6 +479,14 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     emit_signature(&e, &sig, "");
     emit_line(&e, "%s", sig.p);
     emit_line(&e, "{");
+    if (opt->arena_caller) {
+        e.indent = 1;
+        if (g->arena_floats)
+            emit_line(&e, "float *tc_arena = (float *)arena; /* --arena caller */");
+        else
+            emit_line(&e, "(void)arena; /* the model needs no arena */");
+        e.indent = 0;
+    }
     if (e.run.len)
         buf_add(c, e.run.p, e.run.len);
     emit_line(&e, "}");

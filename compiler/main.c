@@ -69,6 +69,21 @@ static const char usage[] =
     "  --weights-section NAME\n"
     "                      put weight tables in ELF section NAME (letters,\n"
     "                      digits, '_', '.'), for linker scripts (GCC, clang)\n"
+    "  --arena static|caller\n"
+    "                      where intermediate results live: one static array\n"
+    "                      in the C file (default), or memory the caller passes\n"
+    "                      as the last argument of PREFIX_run (PREFIX_H_ARENA_BYTES\n"
+    "                      bytes, aligned to PREFIX_H_ARENA_ALIGN; reentrant)\n"
+    "  --arena-section NAME\n"
+    "                      put the static arena in ELF section NAME, for linker\n"
+    "                      scripts (GCC, clang)\n"
+    "  --verify [SAMPLES.f32]\n"
+    "                      compile the C with $CC (default cc), run it on the\n"
+    "                      raw float32 samples (default: 16 pseudo-random ones)\n"
+    "                      and the reference interpreter, print the largest\n"
+    "                      differences per output; exit 1 beyond --tolerance\n"
+    "  --tolerance T       with --verify: the largest accepted difference,\n"
+    "                      |c - ref| <= T * (1 + |ref|) (default 1e-4)\n"
     "  --dump-ir           print the IR after the passes to stderr\n"
     "  --emit-dsl DIR      write the loaded model as DIR/model.tc in ticketc's\n"
     "                      model language, weights in DIR/*.npy\n"
@@ -80,6 +95,9 @@ static const char usage[] =
 
 typedef struct {
     const char *model, *out, *header, *prefix, *masks, *report, *emit_dsl, *weights_section;
+    const char *arena_section, *verify_samples;
+    int arena_caller, verify;
+    double tolerance;
     Strategy strategy;
     Target target;
     int check_masks;
@@ -105,6 +123,12 @@ static long parse_long(const char *opt, const char *s, long lo, long hi)
     return v;
 }
 
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
 static void parse_args(int argc, char **argv, Options *o, Arena *a)
 {
     int i;
@@ -115,6 +139,7 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
     o->load.max_bytes = (size_t)1 << 30;
     o->max_c_bytes = (size_t)64 << 20;
     o->max_nodes = 250000;
+    o->tolerance = -1.0; /* not given */
     o->load.max_nodes = o->max_nodes;
     o->load.dims = arena_array(a, (size_t)argc + 1, sizeof(DimBinding));
     for (i = 1; i < argc; i++) {
@@ -214,6 +239,36 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
                 usage_error("--weights-section expects a section name of 1 to 64 letters, digits, '_' or '.', "
                             "found '%s'", v);
             o->weights_section = v;
+        } else if (strcmp(s, "--arena") == 0) {
+            NEEDS_VALUE();
+            if (strcmp(v, "caller") == 0)
+                o->arena_caller = 1;
+            else if (strcmp(v, "static") == 0)
+                o->arena_caller = 0;
+            else
+                usage_error("unknown arena '%s' (expected static or caller)", v);
+        } else if (strcmp(s, "--arena-section") == 0) {
+            NEEDS_VALUE();
+            if (!*v || strlen(v) > 64 || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.") != strlen(v))
+                usage_error("--arena-section expects a section name of 1 to 64 letters, digits, '_' or '.', "
+                            "found '%s'", v);
+            o->arena_section = v;
+        } else if (strcmp(s, "--verify") == 0) {
+            o->verify = 1;
+            /* an optional samples file: the next argument unless it is an option or a model */
+            if (v && v[0] != '-' && !has_suffix(v, ".onnx") && !has_suffix(v, ".tc")) {
+                o->verify_samples = v;
+                i++;
+            }
+            continue; /* checks the C; changes nothing in it */
+        } else if (strcmp(s, "--tolerance") == 0) {
+            char *end;
+            NEEDS_VALUE();
+            errno = 0;
+            o->tolerance = strtod(v, &end);
+            if (errno || end == v || *end || !(o->tolerance >= 0.0 && o->tolerance <= 1e6))
+                usage_error("--tolerance expects a number from 0 to 1e6, found '%s'", v);
+            continue;
         } else if (strcmp(s, "--dim") == 0) {
             const char *eq;
             DimBinding *d = &o->load.dims[o->load.n_dims++];
@@ -242,9 +297,17 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
      * smaller (the r15 ticket at -Os: 131,960 bytes against 135,696 with four). */
     if (!o->partial_sums)
         o->partial_sums = o->target == TARGET_CORTEX_M ? 1 : 4;
+    if (o->arena_caller && o->arena_section)
+        usage_error("--arena-section places the static arena; with --arena caller the caller places it");
+    if (o->tolerance >= 0.0 && !o->verify)
+        usage_error("--tolerance needs --verify");
+    if (o->verify && (o->interpret || o->with_main))
+        usage_error("--verify adds its own driver; it cannot be combined with %s", o->interpret ? "--interpret" : "--main");
+    if (o->tolerance < 0.0)
+        o->tolerance = 1e-4;
     if (o->check_masks && !o->masks)
         usage_error("--check-masks needs the masks to check (--masks PATH)");
-    if (!o->out && !o->summary && !o->interpret && !o->dump && !o->check_masks && !o->report && !o->emit_dsl)
+    if (!o->out && !o->summary && !o->interpret && !o->verify && !o->dump && !o->check_masks && !o->report && !o->emit_dsl)
         usage_error("no output file given (-o OUT.c)");
     if (o->out) {
         /* OUT.h beside OUT.c (else OUT + .h) */
@@ -474,6 +537,8 @@ int main(int argc, char **argv)
     eo.annotate = opt.annotate;
     eo.no_fma = opt.no_fma;
     eo.weights_section = opt.weights_section;
+    eo.arena_caller = opt.arena_caller;
+    eo.arena_section = opt.arena_section;
     /* --max-c-bytes, counted as the C is written, in every buffer the emitter fills */
     if (opt.out) {
         check_c_size(g, opt.max_c_bytes);
@@ -489,6 +554,26 @@ int main(int argc, char **argv)
         r.limit_option = "--max-c-bytes";
         buf_default_limit(opt.max_c_bytes, "the report", "--max-c-bytes");
         write_report(g, &eo, &r);
+    }
+    if (opt.verify) {
+        /* the same C with the --main driver, compiled and run beside the interpreter */
+        Buf vc = {0}, vh = {0};
+        EmitOptions vo = eo;
+        int rc;
+        vo.with_main = 1;
+        vc.limit = vh.limit = opt.max_c_bytes;
+        vc.limit_what = vh.limit_what = "the generated C";
+        vc.limit_option = vh.limit_option = "--max-c-bytes";
+        buf_default_limit(opt.max_c_bytes, "the generated C", "--max-c-bytes");
+        if (!opt.out)
+            check_c_size(g, opt.max_c_bytes);
+        emit_c(g, &vo, &vc, &vh);
+        buf_default_limit(0, NULL, NULL);
+        rc = verify_c(g, &vc, opt.verify_samples, opt.tolerance, opt.load.max_bytes);
+        buf_free(&vc);
+        buf_free(&vh);
+        if (rc)
+            exit(1); /* the files asked for are not written */
     }
     buf_default_limit(0, NULL, NULL);
     /* nothing is written before everything has been generated */

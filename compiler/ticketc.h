@@ -469,10 +469,19 @@ typedef struct {
     int annotate;             /* comment each term with the weight it comes from */
     int no_fma;               /* never TC_FMA: a multiply and an add everywhere */
     const char *weights_section; /* --weights-section: ELF section of weight tables, or NULL */
+    int arena_caller;         /* --arena caller: <prefix>_run takes the arena as its last argument */
+    const char *arena_section; /* --arena-section: ELF section of the static arena, or NULL */
 } EmitOptions;
 
 /* The C file and its header; on g->target cortex-m, unrolled layers stream their weights. */
 void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
+
+/* ===== verify.c: --verify ===== */
+
+/* Compiles c (a file with the --main driver) with $CC, runs it on the raw float32 samples
+ * (NULL: a fixed pseudo-random set) and the interpreter, prints the differences; 1 if any
+ * value is beyond tol. */
+int verify_c(Graph *g, const Buf *c, const char *samples, double tol, size_t max_bytes);
 
 /* ===== report.c: --report, one self-contained HTML page ===== */
 
