@@ -215,7 +215,7 @@ int verify_c(Graph *g, const Buf *c, const char *samples, double tol, size_t max
                         max_abs[k] = d;
                     if (d > 0.0 && d / (fabs(r) > 1e-30 ? fabs(r) : 1e-30) > max_rel[k])
                         max_rel[k] = d / (fabs(r) > 1e-30 ? fabs(r) : 1e-30);
-                    if (!(d <= tol * (1.0 + fabs(r))))
+                    if (d > 0.0 && !(d <= tol * (1.0 + fabs(r))))
                         bad[k]++;
                     if (co[j] > co[am_c])
                         am_c = j;
