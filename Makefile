@@ -21,7 +21,7 @@ BUILD_PKGS := gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libonnx-
 TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx dataset-fashion-mnist gzip \
               gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev chromium python3-pil libonnx-testdata \
               gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross \
-              qemu-user qemu-system-arm
+              qemu-user qemu-system-arm groff-base man-db
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
 SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp fold bnfold dce fuse plan text strategy emit emit_frame emit_linear emit_conv emit_ops summary report sha256 verify
@@ -32,7 +32,7 @@ UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse dce
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
-        clean regen-golden
+        clean regen-golden install uninstall install-test arena-test verify-test eco-tests
 .SECONDARY:
 
 all: deps $(B)/ticketc
@@ -175,10 +175,47 @@ tickets: test-deps
 	$(PY) examples/lenet-ticket/train.py --epochs 1
 	$(PY) examples/conv-ticket/train.py --epochs 1
 
+# ---- install: the binary, the man page, the CMake and Make integration ----
+# GNU and Debian conventions: PREFIX (default /usr/local) and DESTDIR (a staging root)
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/ticketc
+CMAKEDIR ?= $(PREFIX)/lib/cmake/ticketc
+INSTALL ?= install
+install: $(B)/ticketc
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 755 $(B)/ticketc $(DESTDIR)$(BINDIR)/ticketc
+	$(INSTALL) -m 644 man/ticketc.1 $(DESTDIR)$(MANDIR)/man1/ticketc.1
+	@if [ -f cmake/TicketC.cmake ]; then \
+	  $(INSTALL) -d $(DESTDIR)$(CMAKEDIR) && \
+	  $(INSTALL) -m 644 cmake/TicketC.cmake cmake/ticketc-config.cmake $(DESTDIR)$(CMAKEDIR)/ && \
+	  echo "installed $(DESTDIR)$(CMAKEDIR)/"; fi
+	@if [ -f make/ticketc.mk ]; then \
+	  $(INSTALL) -d $(DESTDIR)$(DATADIR) && \
+	  $(INSTALL) -m 644 make/ticketc.mk $(DESTDIR)$(DATADIR)/ticketc.mk && \
+	  echo "installed $(DESTDIR)$(DATADIR)/ticketc.mk"; fi
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ticketc $(DESTDIR)$(MANDIR)/man1/ticketc.1
+	rm -f $(DESTDIR)$(CMAKEDIR)/TicketC.cmake $(DESTDIR)$(CMAKEDIR)/ticketc-config.cmake $(DESTDIR)$(DATADIR)/ticketc.mk
+	-rmdir $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# make install into a temporary DESTDIR, the installed binary and man page, uninstall
+install-test: $(B)/ticketc
+	@tests/eco/install.sh
+# several models in one program, --arena caller (threads), --arena-section
+arena-test: $(B)/ticketc
+	@TICKETC=$(B)/ticketc tests/eco/arena.sh
+# --verify on the shipped tickets, and where it must fail
+verify-test: $(B)/ticketc $(B)/tools/idx2f32
+	@TICKETC=$(B)/ticketc tests/eco/verify.sh
+eco-tests: install-test arena-test verify-test
+
 test: test-deps
 	$(MAKE) unit
 	$(MAKE) golden
 	$(MAKE) run-tests
+	$(MAKE) eco-tests
 	$(MAKE) arm-test
 	$(MAKE) arm-size
 	$(MAKE) arm-example

@@ -1,0 +1,49 @@
+#!/bin/sh
+# make install-test: make install into a temporary DESTDIR with a PREFIX, run the
+# installed binary, check the installed files (exactly the expected list), the man
+# page (groff -ww without a warning, man -l renders, every option of --help is in
+# it), then make uninstall leaves no file behind.
+set -u
+D=$(pwd)/build/eco-install
+PREFIX=/opt/tc
+fails=0
+passes=0
+ok() { echo "ok    $*"; passes=$((passes + 1)); }
+fail() { echo "FAIL  $*"; fails=$((fails + 1)); }
+rm -rf "$D" && mkdir -p "$D"
+MAKE=${MAKE:-make}
+if $MAKE -s install DESTDIR="$D" PREFIX=$PREFIX > "$D.log" 2>&1; then ok "make install DESTDIR PREFIX=$PREFIX"
+else fail "make install"; cat "$D.log"; fi
+(cd "$D" && find . -type f | sort) > "$D.files"
+{
+    echo ./opt/tc/bin/ticketc
+    [ -f cmake/TicketC.cmake ] && echo ./opt/tc/lib/cmake/ticketc/TicketC.cmake
+    [ -f cmake/TicketC.cmake ] && echo ./opt/tc/lib/cmake/ticketc/ticketc-config.cmake
+    [ -f make/ticketc.mk ] && echo ./opt/tc/share/ticketc/ticketc.mk
+    echo ./opt/tc/share/man/man1/ticketc.1
+    [ -d python/ticketc_torch ] && (cd python && find ticketc_torch -name '*.py' | sed 's|^|./opt/tc/lib/python3/dist-packages/|')
+} | sort > "$D.want"
+cmp -s "$D.files" "$D.want" && ok "installed files: $(wc -l < "$D.files")" || { fail "installed files differ:"; diff "$D.want" "$D.files"; }
+# the installed binary works on its own
+BIN=$D$PREFIX/bin/ticketc
+"$BIN" --version | grep -q '^ticketc ' && ok "installed binary: $("$BIN" --version)" || fail "installed binary --version"
+"$BIN" examples/dsl/xor.tc -o "$D.xor.c" --main && cc -std=c99 -Wall -Wextra -Werror -pedantic "$D.xor.c" -o "$D.xor" &&
+    printf '\000\000\200\077\000\000\000\000' | "$D.xor" | od -An -tf4 | awk '{exit !($1 > 0.99)}' &&
+    ok "installed binary compiles xor.tc: xor(1, 0) > 0.99" || fail "installed binary on xor.tc"
+# the man page
+MANPAGE=$D$PREFIX/share/man/man1/ticketc.1
+w=$(groff -ww -z -man "$MANPAGE" 2>&1)
+[ -z "$w" ] && ok "groff -ww -z -man: no warning" || fail "groff warnings: $w"
+MANWIDTH=80 man -l "$MANPAGE" > "$D.man" 2> "$D.man.err" && [ ! -s "$D.man.err" ] && grep -q 'ticketc - compile a pruned' "$D.man" &&
+    ok "man -l renders $(wc -l < "$D.man") lines" || { fail "man -l"; cat "$D.man.err"; }
+missing=
+for o in $("$BIN" --help | grep -oE '^  (-o|--[a-z-]+)' | tr -d ' '); do
+    grep -q -- "$o" "$D.man" || missing="$missing $o"
+done
+[ -z "$missing" ] && ok "every option of --help is in the man page" || fail "options not in the man page:$missing"
+# uninstall
+$MAKE -s uninstall DESTDIR="$D" PREFIX=$PREFIX > "$D.log" 2>&1 || { fail "make uninstall"; cat "$D.log"; }
+left=$(cd "$D" && find . -type f | wc -l)
+[ "$left" = 0 ] && ok "make uninstall leaves no file" || { fail "make uninstall left $left files:"; (cd "$D" && find . -type f); }
+echo "install-test: $passes passed, $fails failed"
+[ $fails = 0 ]
