@@ -21,7 +21,7 @@ BUILD_PKGS := gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libonnx-
 TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx dataset-fashion-mnist gzip \
               gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev chromium python3-pil libonnx-testdata \
               gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross \
-              qemu-user qemu-system-arm groff-base man-db
+              qemu-user qemu-system-arm groff-base man-db cmake
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
 SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp fold bnfold dce fuse plan text strategy emit emit_frame emit_linear emit_conv emit_ops summary report sha256 verify
@@ -32,7 +32,7 @@ UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse dce
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
-        clean regen-golden install uninstall install-test arena-test verify-test eco-tests
+        clean regen-golden install uninstall install-test arena-test verify-test build-test eco-tests
 .SECONDARY:
 
 all: deps $(B)/ticketc
@@ -209,7 +209,10 @@ arena-test: $(B)/ticketc
 # --verify on the shipped tickets, and where it must fail
 verify-test: $(B)/ticketc $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc tests/eco/verify.sh
-eco-tests: install-test arena-test verify-test
+# ticketc in a user's build: CMake (examples/arm, Cortex-M4 and host) and make/ticketc.mk
+build-test: $(B)/ticketc
+	@TICKETC=$(B)/ticketc tests/eco/build.sh
+eco-tests: install-test arena-test verify-test build-test
 
 test: test-deps
 	$(MAKE) unit
