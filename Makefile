@@ -32,7 +32,7 @@ UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse dce
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
-        clean regen-golden install uninstall install-test arena-test verify-test build-test eco-tests
+        clean regen-golden install uninstall install-test arena-test verify-test build-test torch-test eco-tests
 .SECONDARY:
 
 all: deps $(B)/ticketc
@@ -182,6 +182,11 @@ BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/ticketc
 CMAKEDIR ?= $(PREFIX)/lib/cmake/ticketc
+# where Debian's /usr/bin/python3 looks: /usr/lib/python3/dist-packages for PREFIX=/usr,
+# else PREFIX/lib/python3.X/dist-packages (/usr/local/lib/python3.11/dist-packages)
+PYVER    = $(shell $(PY) -c 'import sys; print("python%d.%d" % sys.version_info[:2])')
+PYDIR   ?= $(if $(filter /usr,$(PREFIX)),$(PREFIX)/lib/python3/dist-packages,$(PREFIX)/lib/$(PYVER)/dist-packages)
+PY_MODS := $(wildcard python/ticketc_torch/*.py)
 INSTALL ?= install
 install: $(B)/ticketc
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -195,9 +200,14 @@ install: $(B)/ticketc
 	  $(INSTALL) -d $(DESTDIR)$(DATADIR) && \
 	  $(INSTALL) -m 644 make/ticketc.mk $(DESTDIR)$(DATADIR)/ticketc.mk && \
 	  echo "installed $(DESTDIR)$(DATADIR)/ticketc.mk"; fi
+	@if [ -n "$(PY_MODS)" ]; then \
+	  $(INSTALL) -d $(DESTDIR)$(PYDIR)/ticketc_torch && \
+	  $(INSTALL) -m 644 $(PY_MODS) $(DESTDIR)$(PYDIR)/ticketc_torch/ && \
+	  echo "installed $(DESTDIR)$(PYDIR)/ticketc_torch/"; fi
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ticketc $(DESTDIR)$(MANDIR)/man1/ticketc.1
 	rm -f $(DESTDIR)$(CMAKEDIR)/TicketC.cmake $(DESTDIR)$(CMAKEDIR)/ticketc-config.cmake $(DESTDIR)$(DATADIR)/ticketc.mk
+	rm -rf $(DESTDIR)$(PYDIR)/ticketc_torch
 	-rmdir $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DATADIR) 2>/dev/null
 
 # make install into a temporary DESTDIR, the installed binary and man page, uninstall
@@ -212,7 +222,11 @@ verify-test: $(B)/ticketc $(B)/tools/idx2f32
 # ticketc in a user's build: CMake (examples/arm, Cortex-M4 and host) and make/ticketc.mk
 build-test: $(B)/ticketc
 	@TICKETC=$(B)/ticketc tests/eco/build.sh
-eco-tests: install-test arena-test verify-test build-test
+# python/ticketc_torch on the shipped LeNet ticket (export -> ticketc -> C = PyTorch)
+torch-test: $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
+	@tools/deps.sh python3-torch
+	@TICKETC=$(B)/ticketc PY=$(PY) tests/eco/torch.sh
+eco-tests: install-test arena-test verify-test build-test torch-test
 
 test: test-deps
 	$(MAKE) unit

@@ -6,6 +6,7 @@
 set -u
 D=$(pwd)/build/eco-install
 PREFIX=/opt/tc
+PYVER=$(/usr/bin/python3 -c 'import sys; print("python%d.%d" % sys.version_info[:2])')
 fails=0
 passes=0
 ok() { echo "ok    $*"; passes=$((passes + 1)); }
@@ -21,7 +22,7 @@ else fail "make install"; cat "$D.log"; fi
     [ -f cmake/TicketC.cmake ] && echo ./opt/tc/lib/cmake/ticketc/ticketc-config.cmake
     [ -f make/ticketc.mk ] && echo ./opt/tc/share/ticketc/ticketc.mk
     echo ./opt/tc/share/man/man1/ticketc.1
-    [ -d python/ticketc_torch ] && (cd python && find ticketc_torch -name '*.py' | sed 's|^|./opt/tc/lib/python3/dist-packages/|')
+    [ -d python/ticketc_torch ] && (cd python && find ticketc_torch -name '*.py' | sed "s|^|./opt/tc/lib/$PYVER/dist-packages/|")
 } | sort > "$D.want"
 cmp -s "$D.files" "$D.want" && ok "installed files: $(wc -l < "$D.files")" || { fail "installed files differ:"; diff "$D.want" "$D.files"; }
 # the installed binary works on its own
@@ -30,6 +31,11 @@ BIN=$D$PREFIX/bin/ticketc
 "$BIN" examples/dsl/xor.tc -o "$D.xor.c" --main && cc -std=c99 -Wall -Wextra -Werror -pedantic "$D.xor.c" -o "$D.xor" &&
     printf '\000\000\200\077\000\000\000\000' | "$D.xor" | od -An -tf4 | awk '{exit !($1 > 0.99)}' &&
     ok "installed binary compiles xor.tc: xor(1, 0) > 0.99" || fail "installed binary on xor.tc"
+# the PyTorch helper: importable from the installed path (torch itself is imported lazily)
+PYTHONPATH=$D$PREFIX/lib/$PYVER/dist-packages /usr/bin/python3 -c 'import ticketc_torch; ticketc_torch.export' &&
+    /usr/bin/python3 -c "import sys; sys.exit('/usr/local/lib/$PYVER/dist-packages' not in sys.path)" &&
+    ok "ticketc_torch imports from lib/$PYVER/dist-packages (on Debian python3's path for PREFIX=/usr/local)" ||
+    fail "ticketc_torch not importable from the installed path"
 # the man page
 MANPAGE=$D$PREFIX/share/man/man1/ticketc.1
 w=$(groff -ww -z -man "$MANPAGE" 2>&1)

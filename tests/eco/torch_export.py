@@ -24,8 +24,8 @@ torch.manual_seed(1)
 model = LeNet300100()
 with torch.no_grad():
     for fc in ("fc1", "fc2", "fc3"):
-        getattr(model, fc).weight.copy_(torch.from_numpy(init[fc + ".weight"]))
-        getattr(model, fc).bias.copy_(torch.from_numpy(init[fc + ".bias"]))
+        getattr(model, fc).weight.copy_(torch.from_numpy(init[fc + ".weight"].copy()))
+        getattr(model, fc).bias.copy_(torch.from_numpy(init[fc + ".bias"].copy()))
 for fc in ("fc1", "fc2", "fc3"):
     mask = np.load("%s/masks/ticket-r15/%s.weight.npy" % (ex, fc))
     prune.custom_from_mask(getattr(model, fc), "weight", torch.from_numpy(mask.astype(np.float32)))
