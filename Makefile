@@ -14,10 +14,11 @@ WARN    := -std=c99 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
 OPT     ?= -O2 -g
 PBC_CFLAGS := $(shell pkg-config --cflags libprotobuf-c 2>/dev/null)
 PBC_LIBS   := $(shell pkg-config --libs libprotobuf-c 2>/dev/null || echo -lprotobuf-c)
+PBC_LIBS   += -lz # zlib: numpy.savez_compressed archives (npy.c)
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
-BUILD_PKGS := gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libonnx-dev lemon
+BUILD_PKGS := gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libonnx-dev lemon zlib1g-dev
 TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx dataset-fashion-mnist gzip \
               gcc-arm-none-eabi libnewlib-arm-none-eabi libclang-rt-14-dev chromium python3-pil libonnx-testdata \
               gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross \

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "ticketc.h"
 
 /* Little-endian decoding, independent of the host. */
@@ -347,19 +349,17 @@ enum {
 };
 
 /* CRC-32 (IEEE, reflected, polynomial 0xedb88320), as ZIP stores it. */
-static uint32_t crc32(const uint8_t *p, size_t n)
+/* zlib's CRC-32 over any length (its length argument is an unsigned int) */
+static uint32_t npz_crc32(const uint8_t *p, size_t n)
 {
-    uint32_t table[256], c = 0xffffffffu;
-    uint32_t i, k;
-    for (i = 0; i < 256; i++) {
-        uint32_t r = i;
-        for (k = 0; k < 8; k++)
-            r = r & 1 ? 0xedb88320u ^ (r >> 1) : r >> 1;
-        table[i] = r;
+    uLong c = crc32(0L, Z_NULL, 0);
+    while (n) {
+        uInt k = n > 0x40000000u ? 0x40000000u : (uInt)n;
+        c = crc32(c, p, k);
+        p += k;
+        n -= k;
     }
-    while (n--)
-        c = table[(c ^ *p++) & 0xff] ^ (c >> 8);
-    return c ^ 0xffffffffu;
+    return (uint32_t)c;
 }
 
 /* Bounds: [off, off + n) inside a buffer of len bytes. */
@@ -443,10 +443,47 @@ static char *safe_name(Arena *a, const uint8_t *s, size_t n)
 
 /* A member's data in the archive. */
 typedef struct {
-    uint64_t off, size;
+    uint64_t off, size;  /* the member's bytes in the archive */
+    uint64_t usize;      /* its size uncompressed */
+    int deflated;        /* method 8 (numpy.savez_compressed), else stored */
     uint32_t crc;
     char *name, *shown;
 } Member;
+
+/*
+ * A deflated member, inflated by zlib into exactly the usize bytes the directory
+ * declares; usize was charged to *left first (a bomb is refused before any
+ * memory is given to it), and more or fewer bytes than declared are refused.
+ */
+static const uint8_t *inflate_member(const uint8_t *src, const Member *m, Arena *a)
+{
+    z_stream z;
+    uint8_t *dst = arena_alloc(a, (size_t)m->usize + 1);
+    const uint8_t *in = src;
+    uint64_t in_left = m->size;
+    int rc;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, -MAX_WBITS) != Z_OK) /* raw deflate, as ZIP stores it */
+        fatal("cannot start zlib to inflate member '%s'", m->shown);
+    z.next_out = dst;
+    z.avail_out = (uInt)m->usize + 1; /* one byte more: finds a member longer than declared */
+    do {
+        uInt k = in_left > 0x40000000u ? 0x40000000u : (uInt)in_left;
+        z.next_in = (Bytef *)(uintptr_t)in;
+        z.avail_in = k;
+        rc = inflate(&z, Z_NO_FLUSH);
+        in += k - z.avail_in;
+        in_left -= k - z.avail_in;
+    } while (rc == Z_OK && in_left && z.avail_out);
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END && rc != Z_OK)
+        fatal("corrupt .npz archive: member '%s' cannot be inflated (zlib: %s)", m->shown,
+              z.msg ? z.msg : "data error");
+    if (z.total_out != m->usize || rc != Z_STREAM_END)
+        fatal("corrupt .npz archive: member '%s' does not inflate to the %llu bytes its directory entry says",
+              m->shown, (unsigned long long)m->usize);
+    return dst;
+}
 
 static int cmp_members(const void *x, const void *y)
 {
@@ -477,7 +514,7 @@ int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Ar
     const char *saved = diag_file();
     uint64_t cd_off, cd_size, count, k, pos;
     const uint8_t **seen;
-    size_t left = max_bytes, cap = 16;
+    size_t left = max_bytes, inflated_left = max_bytes, cap = 16;
     Member *m, **by_off;
     NpyArray *arr;
 
@@ -522,13 +559,10 @@ int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Ar
 
         if (flags & 1)
             fatal("member '%s' is encrypted", shown);
-        if (method == 8)
-            fatal("compressed .npz archives (numpy.savez_compressed) are not supported; "
-                  "save with numpy.savez or as a directory of .npy files");
-        if (method != 0)
-            fatal("member '%s' uses ZIP compression method %llu; only stored (uncompressed) members are supported, "
-                  "as numpy.savez writes them", shown, (unsigned long long)method);
-        if (csize != usize)
+        if (method != 0 && method != 8)
+            fatal("member '%s' uses ZIP compression method %llu; only stored and deflated members are supported, "
+                  "as numpy.savez and numpy.savez_compressed write them", shown, (unsigned long long)method);
+        if (method == 0 && csize != usize)
             fatal("corrupt .npz archive: stored member '%s' has %llu bytes compressed but %llu uncompressed", shown,
                   (unsigned long long)csize, (unsigned long long)usize);
         if (nlen < 5 || memcmp(c + 46 + nlen - 4, ".npy", 4) != 0)
@@ -546,6 +580,8 @@ int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Ar
         memcpy(name, c + 46, (size_t)nlen - 4);
         m[k].off = data_off;
         m[k].size = csize;
+        m[k].usize = usize;
+        m[k].deflated = method == 8;
         m[k].crc = (uint32_t)crc;
         m[k].name = name;
         m[k].shown = shown;
@@ -557,9 +593,18 @@ int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Ar
         if (by_off[k]->off + by_off[k]->size > by_off[k + 1]->off)
             fatal("corrupt .npz archive: members '%s' and '%s' share their data", by_off[k]->shown, by_off[k + 1]->shown);
     for (k = 0; k < count; k++) {
-        if (crc32(p + m[k].off, (size_t)m[k].size) != m[k].crc)
+        const uint8_t *data = p + m[k].off;
+        if (m[k].deflated) {
+            /* the inflated bytes are charged like the floats they hold, before inflating */
+            if (m[k].usize > inflated_left)
+                fatal("member '%s' inflates to %llu bytes, more than the %zu left of --max-bytes", m[k].shown,
+                      (unsigned long long)m[k].usize, inflated_left);
+            inflated_left -= (size_t)m[k].usize;
+            data = inflate_member(data, &m[k], a);
+        }
+        if (npz_crc32(data, (size_t)m[k].usize) != m[k].crc)
             fatal("corrupt .npz archive: member '%s' fails its CRC-32 check", m[k].shown);
-        parse_npy(p + m[k].off, (size_t)m[k].size, arena_printf(a, "%s(%s)", what, m[k].shown), &arr[k], a, &left);
+        parse_npy(data, (size_t)m[k].usize, arena_printf(a, "%s(%s)", what, m[k].shown), &arr[k], a, &left);
         arr[k].name = m[k].name;
     }
     diag_set_file(saved);

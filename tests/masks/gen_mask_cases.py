@@ -13,6 +13,7 @@ with initializers fc1.weight, fc1.bias, fc2.weight, fc2.bias, and one ticket
                     garbage in weight_orig where the mask is 0
   good/npydir/      the masks as <name>.npy (bool and float32)
   good/masks.npz    the masks as numpy.savez writes them (float64 and uint8)
+  good/masks_z.npz  the same by numpy.savez_compressed (deflated: zlib)
   good/masks.onnx   the masks as the initializers of an ONNX file (BOOL and FLOAT)
   in.f32, expect.f32  random inputs and numpy's outputs of the masked model
   cases/<case>.args   for each error case, the arguments to ticketc but -o
@@ -22,6 +23,7 @@ tests/masks/run.sh runs ticketc on them from inside OUTDIR.
 """
 import os
 import sys
+import zipfile
 
 import numpy as np
 import onnx
@@ -85,6 +87,8 @@ np.save(out("good", "npydir", "fc1.weight.npy"), M["fc1.weight"])
 np.save(out("good", "npydir", "fc2.weight.npy"), M["fc2.weight"].astype(np.float32))
 np.savez(out("good", "masks.npz"), **{"fc1.weight": M["fc1.weight"].astype(np.float64),
                                       "fc2.weight": M["fc2.weight"].astype(np.uint8)})
+np.savez_compressed(out("good", "masks_z.npz"), **{"fc1.weight": M["fc1.weight"].astype(np.float64),
+                                                   "fc2.weight": M["fc2.weight"].astype(np.uint8)})
 mg = helper.make_graph([], "masks", [], [], [numpy_helper.from_array(M["fc1.weight"], "fc1.weight"),
                                              numpy_helper.from_array(M["fc2.weight"].astype(np.float32), "fc2.weight")])
 onnx.save(helper.make_model(mg, producer_name="gen_mask_cases.py"), out("good", "masks.onnx"))
@@ -130,8 +134,21 @@ with open(out(d, "fc1.weight.npy"), "r+b") as f:
 case("truncated", "--masks " + d)
 os.makedirs(out("bad", "empty_dir"), exist_ok=True)
 case("empty_dir", "--masks bad/empty_dir")
+# numpy.savez_compressed, its deflate data damaged in the middle (the CRC left as it was)
 np.savez_compressed(out("bad", "compressed.npz"), **{"fc1.weight": ones1})
+with zipfile.ZipFile(out("bad", "compressed.npz")) as z:
+    zi = z.infolist()[0]
+with open(out("bad", "compressed.npz"), "r+b") as f:
+    f.seek(zi.header_offset + 26)
+    lens = f.read(4)
+    f.seek(zi.header_offset + 30 + lens[0] + 256 * lens[1] + lens[2] + 256 * lens[3] + zi.compress_size // 2)
+    b = f.read(2)
+    f.seek(-2, 1)
+    f.write(bytes([b[0] ^ 0xFF, b[1] ^ 0xFF]))
 case("compressed_npz", "--masks bad/compressed.npz")
+# a compression bomb: 8 MiB of zeros in a few kilobytes, against --max-bytes 1 MiB
+np.savez_compressed(out("bad", "bomb.npz"), **{"fc1.weight": np.zeros(1 << 21, np.float32)})
+case("npz_bomb", "--masks bad/bomb.npz --max-bytes 1048576")
 np.savez(out("bad", "npz_shape.npz"), **{"fc1.weight": M["fc1.weight"], "fc2.weight": ones1})
 case("npz_shape", "--masks bad/npz_shape.npz")
 mg = helper.make_graph([], "masks", [], [], [numpy_helper.from_array(ones1, "fc1.weight"),

@@ -44,7 +44,7 @@ tc() {
     fi
 }
 
-MASKS="good/npydir good/masks.npz good/masks.onnx"
+MASKS="good/npydir good/masks.npz good/masks_z.npz good/masks.onnx"
 
 # ---- the same C from masks, from zeros in the weights, from the prune format ----
 for strat in auto unrolled dense; do
