@@ -24,7 +24,7 @@ expect() { # expect RC NAME ARGS...: runs ticketc, checks the exit status and th
     shift 2
     "$TICKETC" "$@" > "$W/out" 2> "$W/err"
     rc=$?
-    if [ $rc = "$want" ]; then ok "$name: exit $rc: $(cat "$W/out" "$W/err" | grep -E '^  out0|^ticketc' | head -1)"
+    if [ $rc = "$want" ]; then ok "$name: exit $rc: $(cat "$W/out" "$W/err" | grep -E '^  out0|^ticketc|error: ' | head -1)"
     else fail "$name: exit $rc, expected $want"; cat "$W/out" "$W/err"; fi
 }
 expect 0 "lenet r15, 20 test images" $LENET --verify "$W/images.f32"
@@ -51,8 +51,10 @@ chmod +x "$W/badcc" "$W/failcc"
 CC="$W/badcc" expect 1 "a corrupting \$CC" $LENET --verify "$W/images.f32" -o "$W/never.c"
 [ ! -e "$W/never.c" ] && ok "nothing written when verification fails" || fail "-o written despite the failure"
 CC="$W/failcc" expect 1 "a failing \$CC" $LENET --verify
+grep -q 'error: --verify: the C compiler failed' "$W/err" || fail "a failing \$CC: no message"
 head -c 100 "$W/images.f32" > "$W/short.f32"
 expect 1 "a samples file of 100 bytes" $LENET --verify "$W/short.f32"
+grep -q 'not a whole number of samples' "$W/err" || fail "a samples file of 100 bytes: no message"
 expect 2 "--verify with --main" $LENET --verify --main
 after=$(ls -d /tmp/ticketc-verify-* 2>/dev/null | wc -l)
 [ "$after" = "$before" ] && ok "no temporary directory left" || fail "temporary directories left in /tmp"
