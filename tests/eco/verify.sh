@@ -31,7 +31,7 @@ expect 0 "lenet r15, 20 test images" $LENET --verify "$W/images.f32"
 grep -q 'argmax agrees 20/20' "$W/out" || fail "lenet r15: argmax of the 20 images not all equal"
 expect 0 "lenet r15 --strategy loop, pseudo-random" $LENET --verify --strategy loop
 expect 0 "lenet r15 --arena caller" $LENET --verify "$W/images.f32" --arena caller
-expect 0 "conv r12 (CNN), 20 test images" examples/conv-ticket/models/ticket-r12.onnx --verify "$W/images.f32" --strategy loop
+expect 0 "conv r12 (CNN) --arena caller, 20 test images" examples/conv-ticket/models/ticket-r12.onnx --verify "$W/images.f32" --strategy loop --arena caller
 expect 0 "DSL mlp" examples/dsl/mlp.tc --verify
 expect 1 "tolerance 0" $LENET --verify "$W/images.f32" --tolerance 0
 grep -q 'beyond tolerance' "$W/out" && grep -q 'verify: FAILED' "$W/out" || fail "tolerance 0: no failure reported"
