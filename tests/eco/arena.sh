@@ -57,13 +57,13 @@ grep -q 'void lc_run(const float \*in0, float \*out0, void \*arena);' $W/lc.h &&
 
 # 3. the --main driver with the caller's arena
 head -c 31360 /dev/zero | tr '\0' '\100' > $W/in.f32 # 10 samples of 3.0f (0x40404040)
-$TICKETC $LENET -o $W/ms.c --main && $TICKETC $LENET -o $W/mc.c --main --arena caller &&
+$TICKETC $LENET -o $W/ms.c --main --strategy loop && $TICKETC $LENET -o $W/mc.c --main --arena caller --strategy loop &&
     $CC $STRICT $W/ms.c -o $W/ms && $CC $STRICT $W/mc.c -o $W/mc &&
     $W/ms < $W/in.f32 > $W/ms.f32 && $W/mc < $W/in.f32 > $W/mc.f32 && [ -s $W/ms.f32 ] && cmp -s $W/ms.f32 $W/mc.f32 &&
     ok "--arena caller --main: outputs equal the static arena's" || fail "--arena caller --main"
 
 # 4. --arena-section
-$TICKETC $LENET -o $W/sec.c --arena-section .tc_arena &&
+$TICKETC $LENET -o $W/sec.c --arena-section .tc_arena --strategy loop &&
     $CC $STRICT -c $W/sec.c -o $W/sec.o && bytes=$(sed -n 's/^#define SEC_H_ARENA_BYTES //p' $W/sec.h) &&
     size=$(objdump -h $W/sec.o | awk '$2 == ".tc_arena" {print $3}') && [ -n "$size" ] &&
     [ $((0x$size)) -eq "$bytes" ] && ok "--arena-section .tc_arena: a section of $bytes bytes" ||
