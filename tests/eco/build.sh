@@ -16,6 +16,7 @@ passes=0
 ok() { echo "ok    $*"; passes=$((passes + 1)); }
 fail() { echo "FAIL  $*"; fails=$((fails + 1)); }
 rm -rf "$W" && mkdir -p "$W"
+unset MAKEFLAGS MFLAGS MAKELEVEL # the inner makes print their commands, whatever ours was given
 cp examples/lenet-ticket/models/ticket-r15.onnx "$W/model.onnx"
 QEMU="timeout 60 qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel"
 
