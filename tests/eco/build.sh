@@ -55,6 +55,47 @@ $QEMU "$W/m4/firmware.elf" < /dev/null > "$W/m4b.txt" 2>&1
 grep -q 'of 4 correct' "$W/m4b.txt" && grep -q "$(sha256sum "$W/model.onnx" | cut -c1-64)" "$W/m4/ticketc/lenet/lenet.c" &&
     ok "the firmware runs the new model: $(tail -1 "$W/m4b.txt")" || fail "the rebuilt firmware"
 
+# 1b. CMake on the host: two models in one program, one with a MASKS directory; touching
+#     one mask reruns ticketc for that model only
+mkdir -p "$W/cm/masks"
+cp examples/lenet-ticket/masks/ticket-r15/*.npy "$W/cm/masks/"
+cp examples/lenet-ticket/models/dense.onnx examples/dsl/xor.tc "$W/cm/"
+cat > "$W/cm/CMakeLists.txt" <<CM
+cmake_minimum_required(VERSION 3.18)
+project(two_models C)
+list(APPEND CMAKE_MODULE_PATH "$ROOT/cmake")
+include(TicketC)
+ticketc_add_model(lenet MODEL dense.onnx MASKS masks OPTIONS --strategy loop)
+ticketc_add_model(xormodel MODEL xor.tc PREFIX xor)
+add_executable(prog main.c)
+target_link_libraries(prog PRIVATE lenet xormodel)
+CM
+cat > "$W/cm/main.c" <<'C'
+#include <stdio.h>
+#include "lenet.h"
+#include "xor.h"
+int main(void)
+{
+    static float img[LENET_H_IN0_SIZE], logits[LENET_H_OUT0_SIZE];
+    float x[2] = {0.0f, 1.0f}, y[1];
+    lenet_run(img, logits);
+    xor_run(x, y);
+    printf("lenet logit0 %.4f, xor(0, 1) %.3f\n", logits[0], y[0]);
+    return !(y[0] > 0.99f);
+}
+C
+if cmake -S "$W/cm" -B "$W/cm/b" -DTICKETC_EXECUTABLE="$TICKETC" > "$W/cm.log" 2>&1 &&
+   cmake --build "$W/cm/b" >> "$W/cm.log" 2>&1 && "$W/cm/b/prog" > "$W/cm.out"; then
+    ok "cmake: two models with MASKS in one host program: $(cat "$W/cm.out")"
+else
+    fail "cmake two-model build"; cat "$W/cm.log"
+fi
+sleep 1
+touch "$W/cm/masks/fc2.weight.npy"
+cmake --build "$W/cm/b" > "$W/cm2.log" 2>&1
+grep -q 'ticketc: dense.onnx' "$W/cm2.log" && ! grep -q 'ticketc: xor.tc' "$W/cm2.log" && ! grep -q 'xor\.c\.o' "$W/cm2.log" &&
+    ok "cmake: touching a mask reran ticketc for its model only" || { fail "cmake: after touching a mask:"; cat "$W/cm2.log"; }
+
 # 2. make/ticketc.mk
 mkdir -p "$W/mk"
 cp examples/dsl/xor.tc examples/dsl/mlp.tc "$W/mk/"
