@@ -11,7 +11,7 @@ fails=0
 passes=0
 ok() { echo "ok    $*"; passes=$((passes + 1)); }
 fail() { echo "FAIL  $*"; fails=$((fails + 1)); }
-rm -rf "$D" && mkdir -p "$D"
+rm -rf "$D" "$D.cm" && mkdir -p "$D"
 MAKE=${MAKE:-make}
 if $MAKE -s install DESTDIR="$D" PREFIX=$PREFIX > "$D.log" 2>&1; then ok "make install DESTDIR PREFIX=$PREFIX"
 else fail "make install"; cat "$D.log"; fi
@@ -31,6 +31,22 @@ BIN=$D$PREFIX/bin/ticketc
 "$BIN" examples/dsl/xor.tc -o "$D.xor.c" --main && cc -std=c99 -Wall -Wextra -Werror -pedantic "$D.xor.c" -o "$D.xor" &&
     printf '\000\000\200\077\000\000\000\000' | "$D.xor" | od -An -tf4 | awk '{exit !($1 > 0.99)}' &&
     ok "installed binary compiles xor.tc: xor(1, 0) > 0.99" || fail "installed binary on xor.tc"
+# the installed CMake package: find_package(ticketc) finds the module and the installed binary
+if command -v cmake > /dev/null; then
+    mkdir -p "$D.cm"
+    cp examples/dsl/xor.tc "$D.cm/"
+    printf 'cmake_minimum_required(VERSION 3.18)\nproject(p C)\nfind_package(ticketc REQUIRED)\n%s\n%s\n%s\n' \
+        'ticketc_add_model(xor MODEL xor.tc)' 'add_executable(prog main.c)' 'target_link_libraries(prog PRIVATE xor)' > "$D.cm/CMakeLists.txt"
+    printf '#include "xor.h"\nint main(void) { float x[2] = {1, 1}, y[1]; xor_run(x, y); return !(y[0] < 0.01f); }\n' > "$D.cm/main.c"
+    if (unset MAKEFLAGS MFLAGS MAKELEVEL; cmake -S "$D.cm" -B "$D.cm/b" -DCMAKE_PREFIX_PATH="$D$PREFIX" &&
+        cmake --build "$D.cm/b" && "$D.cm/b/prog") > "$D.cm.log" 2>&1 &&
+        grep -q "TICKETC_EXECUTABLE:FILEPATH=$D$PREFIX/bin/ticketc" "$D.cm/b/CMakeCache.txt"; then
+        ok "find_package(ticketc) from the installed tree: its ticketc, a program built"
+    else
+        fail "find_package(ticketc) from the installed tree"; cat "$D.cm.log"
+    fi
+    rm -rf "$D.cm"
+fi
 # the PyTorch helper: importable from the installed path (torch itself is imported lazily)
 PYTHONPATH=$D$PREFIX/lib/$PYVER/dist-packages /usr/bin/python3 -c 'import ticketc_torch; ticketc_torch.export' &&
     /usr/bin/python3 -c "import sys; sys.exit('/usr/local/lib/$PYVER/dist-packages' not in sys.path)" &&
