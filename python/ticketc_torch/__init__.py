@@ -11,7 +11,9 @@ export() writes an ONNX model whose initializers are named like the model's para
                the ONNX file and the mask as DIR/<name>.npy (uint8, 1 = kept), the way
                ticketc --masks expects them; ticketc multiplies them in;
   masks=None:  the masked weights (weight_orig * weight_mask, the zeros written into the
-               ONNX file), as torch.nn.utils.prune.remove would leave them.
+               ONNX file), as torch.nn.utils.prune.remove would leave them;
+  masks="prune": PyTorch's prune format kept in the graph: initializers <name>_orig and
+               <name>_mask and a Mul node, which ticketc folds into one sparse weight.
 The model itself is not changed (a copy is exported). Needs torch and onnx (Debian:
 python3-torch, python3-onnx).
 """
@@ -76,12 +78,18 @@ def _rename_initializers(onnx_model, state):
 
 def export(model, example_input, path, masks=None, opset=13, input_names=None, output_names=None):
     """Exports model (with torch.nn.utils.prune reparametrisations) to ONNX file path; with
-    masks=DIR, dense weights there and DIR/<param>.npy masks. Returns the masks' names."""
+    masks=DIR, dense weights there and DIR/<param>.npy masks; masks="prune", the prune
+    format in the graph. Returns the pruned parameters' names."""
     import numpy as np
     import onnx
     import torch
-    keep_dense = masks is not None
-    m, found = _dense_copy(model, keep_dense)
+    prune_format = masks == "prune"
+    keep_dense = masks is not None and not prune_format
+    if prune_format:
+        # the reparametrisation as it stands: weight_orig and weight_mask as initializers
+        m, found = copy.deepcopy(model), dict(pruned_parameters(model))
+    else:
+        m, found = _dense_copy(model, keep_dense)
     m.eval()
     args = example_input if isinstance(example_input, tuple) else (example_input,)
     kw = {}
@@ -90,13 +98,21 @@ def export(model, example_input, path, masks=None, opset=13, input_names=None, o
     if output_names:
         kw["output_names"] = list(output_names)
     with torch.no_grad():
-        torch.onnx.export(m, args, path, opset_version=opset, do_constant_folding=True, **kw)
+        # without constant folding the prune format's Mul stays in the graph
+        torch.onnx.export(m, args, path, opset_version=opset, do_constant_folding=not prune_format, **kw)
     om = onnx.load(path)
     state = {k: v.detach().cpu().numpy() for k, v in m.state_dict().items()}
     _rename_initializers(om, state)
     onnx.save(om, path)
+    if prune_format:
+        names = {i.name for i in om.graph.initializer}
+        missing = [k for k in found if k + "_orig" not in names or k + "_mask" not in names]
+        if missing:
+            raise RuntimeError("ticketc_torch: %s: the prune format of %s did not survive the export"
+                               % (path, ", ".join(missing)))
+        return sorted(found)
     if not keep_dense:
-        return []
+        return sorted(found)
     names = {i.name for i in om.graph.initializer}
     missing = [k for k in found if k not in names]
     if missing:

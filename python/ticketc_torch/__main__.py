@@ -17,6 +17,8 @@ def main(argv=None):
                     help="the example input's shape, e.g. 1,1,28,28 (several inputs: separated by ';')")
     ap.add_argument("--masks", help="write dense weights and the masks as DIR/<param>.npy "
                     "(ticketc --masks DIR); without it the masked weights are written")
+    ap.add_argument("--prune-format", action="store_true",
+                    help="keep PyTorch's prune format in the graph (<param>_orig * <param>_mask)")
     ap.add_argument("--opset", type=int, default=13)
     ap.add_argument("--path", action="append", default=[],
                     help="a directory to import the model's class from")
@@ -35,7 +37,10 @@ def main(argv=None):
         ap.error("%s holds a %s, not a whole model (save it with torch.save(model))"
                  % (a.model, type(model).__name__))
     ex = tuple(torch.zeros(*s) for s in shapes)
-    names = export(model, ex if len(ex) > 1 else ex[0], a.output, masks=a.masks, opset=a.opset)
+    if a.prune_format and a.masks:
+        ap.error("--prune-format and --masks are two different exports: choose one")
+    names = export(model, ex if len(ex) > 1 else ex[0], a.output, masks="prune" if a.prune_format else a.masks,
+                   opset=a.opset)
     print("ticketc_torch: wrote %s%s" % (a.output, ", masks %s in %s" % (", ".join(names), a.masks) if a.masks else ""))
     return 0
 

@@ -39,6 +39,9 @@ with torch.no_grad():
 names = ticketc_torch.export(model, torch.zeros(1, 1, 28, 28), os.path.join(out, "dense.onnx"),
                              masks=os.path.join(out, "masks"))
 ticketc_torch.export(model, torch.zeros(1, 1, 28, 28), os.path.join(out, "zeros.onnx"))
+ticketc_torch.export(model, torch.zeros(1, 1, 28, 28), os.path.join(out, "prune.onnx"), masks="prune")
+pnames = {i.name for i in onnx.load(os.path.join(out, "prune.onnx")).graph.initializer}
+assert {"fc1.weight_orig", "fc1.weight_mask"} <= pnames, sorted(pnames)
 assert names == ["fc1.weight", "fc2.weight", "fc3.weight"], names
 assert hasattr(model.fc1, "weight_orig"), "export changed the model"
 torch.save(model, os.path.join(out, "model.pt"))
