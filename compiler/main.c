@@ -69,6 +69,11 @@ static const char usage[] =
     "  --weights-section NAME\n"
     "                      put weight tables in ELF section NAME (letters,\n"
     "                      digits, '_', '.'), for linker scripts (GCC, clang)\n"
+    "  --quantize int8     integer-only code: weights int8 per output channel,\n"
+    "                      activations int8 per tensor from --calibrate; float\n"
+    "                      inputs quantised on entry, outputs dequantised on exit\n"
+    "  --calibrate FILE    raw float32 samples (as --main reads them) whose\n"
+    "                      activation ranges set the int8 scales\n"
     "  --dump-ir           print the IR after the passes to stderr\n"
     "  --emit-dsl DIR      write the loaded model as DIR/model.tc in ticketc's\n"
     "                      model language, weights in DIR/*.npy\n"
@@ -80,6 +85,7 @@ static const char usage[] =
 
 typedef struct {
     const char *model, *out, *header, *prefix, *masks, *report, *emit_dsl, *weights_section;
+    const char *quantize, *calibrate; /* --quantize int8 --calibrate FILE */
     Strategy strategy;
     Target target;
     int check_masks;
@@ -194,6 +200,14 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         } else if (strcmp(s, "--emit-dsl") == 0) {
             NEEDS_VALUE();
             o->emit_dsl = v;
+        } else if (strcmp(s, "--quantize") == 0) {
+            NEEDS_VALUE();
+            if (strcmp(v, "int8") != 0)
+                usage_error("unknown --quantize '%s' (expected int8)", v);
+            o->quantize = v;
+        } else if (strcmp(s, "--calibrate") == 0) {
+            NEEDS_VALUE();
+            o->calibrate = v;
         } else if (strcmp(s, "--masks") == 0) {
             NEEDS_VALUE();
             o->masks = v;
@@ -242,6 +256,12 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
      * smaller (the r15 ticket at -Os: 131,960 bytes against 135,696 with four). */
     if (!o->partial_sums)
         o->partial_sums = o->target == TARGET_CORTEX_M ? 1 : 4;
+    if (o->quantize && !o->calibrate)
+        usage_error("--quantize int8 needs calibration samples (--calibrate FILE of raw float32 inputs)");
+    if (o->calibrate && !o->quantize)
+        usage_error("--calibrate is for --quantize int8");
+    if (o->quantize && (o->report || o->emit_dsl || o->annotate || o->weights_section))
+        usage_error("--quantize int8 does not work with --report, --emit-dsl, --annotate or --weights-section yet");
     if (o->check_masks && !o->masks)
         usage_error("--check-masks needs the masks to check (--masks PATH)");
     if (!o->out && !o->summary && !o->interpret && !o->dump && !o->check_masks && !o->report && !o->emit_dsl)
@@ -385,7 +405,10 @@ static void run_interpreter(Graph *g)
             if (got != want)
                 fatal("short read on stdin: input %d needs %zu floats, got %zu", k, want, got);
         }
-        interp_run(g, in, out);
+        if (g->quant)
+            interp_int_run(g, in, out);
+        else
+            interp_run(g, in, out);
         for (k = 0; k < g->n_outputs; k++) {
             size_t want = (size_t)ir_numel(&g->t[g->outputs[k]]);
             if (fwrite(out[k], sizeof(float), want, stdout) != want)
@@ -449,6 +472,10 @@ int main(int argc, char **argv)
     fuse_activations(g);
     plan_memory(g);
     plan_strategies(g, opt.strategy, opt.code_budget, opt.target);
+    if (opt.quantize) {
+        quantize_graph(g, opt.calibrate, opt.load.max_bytes);
+        plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);
+    }
 
     if (opt.dump)
         dump_ir(g, stderr);
@@ -462,7 +489,9 @@ int main(int argc, char **argv)
         arena_free(a);
         return 0;
     }
-    if (opt.summary)
+    if (opt.summary && g->quant)
+        print_int_summary(g, stdout);
+    else if (opt.summary)
         print_summary(g, stdout);
     memset(&eo, 0, sizeof eo);
     eo.prefix = make_prefix(&opt, a);

@@ -1,0 +1,484 @@
+/*
+ * emit_int.c - the integer family of the back end (--quantize int8): the
+ * whole C file of a quantised graph. The float inputs are quantised on
+ * entry and the outputs dequantised on exit; everything between is int8
+ * values, int32 sums and the 32-bit requantisation below: no float, no
+ * division, no 64-bit arithmetic, no library call, so the same bits come
+ * out on every target (a Cortex-M0 included). Each Gemm/MatMul takes the
+ * form plan_int_strategies chose:
+ *   unrolled  one line per kept weight, the weight an integer literal
+ *   loop      per output channel a count, then (step, weight) byte pairs:
+ *             the input pointer advances by step, acc += weight * *p
+ *   dense     an N x K int8 table
+ * The values are those of interp_int.c, which the tests compare bit for bit.
+ */
+#include <string.h>
+
+#include "emit.h"
+
+/*
+ * The helpers every integer file carries. tc_rq is interp_int_requant
+ * (TFLite's MultiplyByQuantizedMultiplier, formula there) in 32-bit
+ * operations: the product |acc| * m (< 2^62) is built from 16-bit halves
+ * into hi:lo, the nudge added (2^30, or 2^30 - 1 for a negative acc, which
+ * is the truncating division of -(p) + 1 - 2^30), and bits 31..62 taken;
+ * the rounding shift uses only unsigned shifts (no implementation-defined
+ * shift of a negative number). tc_q8 is interp_int_quantize.
+ */
+static const char int_helpers[] =
+    "/* TFLite's MultiplyByQuantizedMultiplier(acc, m, s) with m in [2^30, 2^31) or 0:\n"
+    " *   SRDHM(a, m)  = (a * m + (a * m >= 0 ? 2^30 : 1 - 2^30)) / 2^31, truncated (64-bit product)\n"
+    " *   RDBPOT(x, e) = (x >> e) + ((x & (2^e - 1)) > ((2^e - 1) >> 1) + (x < 0))\n"
+    " *   result       = RDBPOT(SRDHM(sat32(acc * 2^max(s, 0)), m), max(-s, 0))\n"
+    " * computed with 32-bit operations only (no 64-bit multiply, no division). */\n"
+    "static int32_t tc_rq(int32_t acc, int32_t m, int s)\n"
+    "{\n"
+    "    uint32_t u, ul, uh, ml, mh, lo, hi, t, c, mask, rem, thr;\n"
+    "    int32_t a;\n"
+    "    int neg;\n"
+    "\n"
+    "    if (s > 0) {\n"
+    "        if (acc > (int32_t)(0x7fffffffu >> s))\n"
+    "            acc = 0x7fffffff;\n"
+    "        else if (acc < -(int32_t)(0x80000000u >> s))\n"
+    "            acc = -0x7fffffff - 1;\n"
+    "        else\n"
+    "            acc = (int32_t)((uint32_t)acc << s);\n"
+    "        s = 0;\n"
+    "    }\n"
+    "    neg = acc < 0;\n"
+    "    u = neg ? 0u - (uint32_t)acc : (uint32_t)acc;\n"
+    "    ul = u & 0xffffu;\n"
+    "    uh = u >> 16;\n"
+    "    ml = (uint32_t)m & 0xffffu;\n"
+    "    mh = (uint32_t)m >> 16;\n"
+    "    lo = ul * ml;\n"
+    "    hi = uh * mh;\n"
+    "    t = uh * ml + ul * mh;\n"
+    "    hi += t >> 16;\n"
+    "    t <<= 16;\n"
+    "    lo += t;\n"
+    "    hi += lo < t;\n"
+    "    c = neg ? 0x3fffffffu : 0x40000000u;\n"
+    "    lo += c;\n"
+    "    hi += lo < c;\n"
+    "    a = (int32_t)(hi << 1 | lo >> 31);\n"
+    "    if (neg)\n"
+    "        a = -a;\n"
+    "    if (s == 0)\n"
+    "        return a;\n"
+    "    s = -s;\n"
+    "    mask = (1u << s) - 1u;\n"
+    "    rem = (uint32_t)a & mask;\n"
+    "    thr = (mask >> 1) + (a < 0);\n"
+    "    a = a >= 0 ? (int32_t)((uint32_t)a >> s) : -1 - (int32_t)((uint32_t)(-1 - a) >> s);\n"
+    "    return a + (rem > thr);\n"
+    "}\n"
+    "\n"
+    "/* y = clamp(zp + rq(acc), lo, hi): lo is zp where a ReLU is fused */\n"
+    "static int8_t tc_out8(int32_t acc, int32_t m, int s, int32_t zp, int32_t lo, int32_t hi)\n"
+    "{\n"
+    "    int32_t v = tc_rq(acc, m, s);\n"
+    "\n"
+    "    v = v > 255 ? 255 : v < -255 ? -255 : v;\n"
+    "    v += zp;\n"
+    "    return (int8_t)(v < lo ? lo : v > hi ? hi : v);\n"
+    "}\n"
+    "\n"
+    "/* q = clamp(zp + round(x * inv), -128, 127), halves away from zero, NaN to -128: one float\n"
+    " * multiply, then only exact steps, so every compiler and target gives the same q. */\n"
+    "static int8_t tc_q8(float x, float inv, int32_t zp)\n"
+    "{\n"
+    "    float v = x * inv;\n"
+    "    int32_t r;\n"
+    "\n"
+    "    if (!(v > -300.0f))\n"
+    "        v = -300.0f;\n"
+    "    if (v > 300.0f)\n"
+    "        v = 300.0f;\n"
+    "    r = (int32_t)v;\n"
+    "    if (v >= 0.0f) {\n"
+    "        if (v >= (float)r + 0.5f)\n"
+    "            r++;\n"
+    "    } else if (v <= (float)r - 0.5f) {\n"
+    "        r--;\n"
+    "    }\n"
+    "    r += zp;\n"
+    "    return (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);\n"
+    "}\n"
+    "\n";
+
+typedef struct {
+    Emit e;
+    TensorId *root;     /* per tensor: the buffer it lives in (views share their input's) */
+    char *has_buf;      /* per root tensor: a static int8 buffer was declared */
+    int64_t ram;        /* bytes of int8 buffers */
+} IntEmit;
+
+static const char *buf_name(IntEmit *ie, TensorId id)
+{
+    return arena_printf(ie->e.g->a, "tc_q%u", ie->root[id]);
+}
+
+/* A table of count integers from v (element size sz, signed unless u). */
+static void int_table(Emit *e, const char *ctype, const char *name, const void *v, int sz, int u, int64_t count)
+{
+    int64_t *vals = arena_array(e->g->a, (size_t)count + 1, sizeof(int64_t)), i;
+    for (i = 0; i < count; i++) {
+        if (sz == 1)
+            vals[i] = u ? ((const uint8_t *)v)[i] : ((const int8_t *)v)[i];
+        else if (sz == 2)
+            vals[i] = ((const uint16_t *)v)[i];
+        else
+            vals[i] = ((const int32_t *)v)[i];
+    }
+    emit_to_consts(e);
+    emit_line(e, "static const %s %s[%lld] = {", ctype, name, (long long)(count ? count : 1));
+    if (count)
+        emit_int_rows(e, vals, count);
+    else
+        emit_line(e, "    0");
+    emit_line(e, "};");
+}
+
+/* The requantising parameters of every channel. */
+static void int_params(Emit *e, const QLayer *q, const char *fn)
+{
+    int_table(e, "int32_t", arena_printf(e->g->a, "%s_b", fn), q->b, 4, 0, q->N);
+    int_table(e, "int32_t", arena_printf(e->g->a, "%s_m", fn), q->mult, 4, 0, q->N);
+    int_table(e, "int8_t", arena_printf(e->g->a, "%s_s", fn), q->shift, 1, 0, q->N);
+    emit_blank(e);
+}
+
+static void int_out_line(Emit *e, const QLayer *q, const char *fn, const char *j)
+{
+    emit_line(e, "y[%s] = tc_out8(acc, %s_m[%s], %s_s[%s], %d, %d, %d);", j, fn, j, fn, j, (int)q->out.zp, (int)q->lo,
+              (int)q->hi);
+}
+
+static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
+{
+    Emit *e = &ie->e;
+    const char *fn = emit_fn_name(e, n);
+    int64_t j, k;
+    emit_to_consts(e);
+    emit_line(e, "/* node %d: %s '%s' (%s), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
+              n->index, op_name(n->op), text_comment(e->g->a, n->name), strategy_name(q->strategy), (long long)q->nnz,
+              (long long)(q->N * q->K), (double)q->in.scale, (int)q->in.zp, (double)q->out.scale, (int)q->out.zp,
+              n->act == OP_RELU ? ", ReLU in the bounds" : "");
+    int_params(e, q, fn);
+    if (q->strategy == STRAT_DENSE) {
+        int_table(e, "int8_t", arena_printf(e->g->a, "%s_w", fn), q->w, 1, 0, q->N * q->K);
+        emit_blank(e);
+    } else if (q->strategy == STRAT_LOOP) {
+        int64_t max_row, pairs = int_loop_pairs(q, &max_row), at = 0;
+        uint8_t *step = arena_array(e->g->a, (size_t)pairs + 1, 1);
+        int8_t *wv = arena_array(e->g->a, (size_t)pairs + 1, 1);
+        uint16_t *cnt = arena_array(e->g->a, (size_t)q->N + 1, 2);
+        uint8_t *cnt8 = arena_array(e->g->a, (size_t)q->N + 1, 1);
+        for (j = 0; j < q->N; j++) {
+            int64_t prev = 0, start = at;
+            for (k = 0; k < q->K; k++) {
+                if (!q->w[j * q->K + k])
+                    continue;
+                while (k - prev > 255) {
+                    step[at] = 255;
+                    wv[at++] = 0;
+                    prev += 255;
+                }
+                step[at] = (uint8_t)(k - prev);
+                wv[at++] = q->w[j * q->K + k];
+                prev = k;
+            }
+            cnt[j] = (uint16_t)(at - start);
+            cnt8[j] = (uint8_t)(at - start);
+        }
+        ASSERT(at == pairs && max_row <= 65535);
+        if (max_row > 255)
+            int_table(e, "uint16_t", arena_printf(e->g->a, "%s_n", fn), cnt, 2, 1, q->N);
+        else
+            int_table(e, "uint8_t", arena_printf(e->g->a, "%s_n", fn), cnt8, 1, 1, q->N);
+        int_table(e, "uint8_t", arena_printf(e->g->a, "%s_d", fn), step, 1, 1, pairs);
+        int_table(e, "int8_t", arena_printf(e->g->a, "%s_w", fn), wv, 1, 0, pairs);
+        emit_blank(e);
+    }
+
+    emit_to_fns(e);
+    e->indent = 0;
+    emit_line(e, "/* node %d: %s '%s', int8 %s */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
+              strategy_name(q->strategy));
+    emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", fn);
+    emit_line(e, "{");
+    e->indent = 1;
+    if (q->rows > 1) {
+        emit_line(e, "int r;");
+        emit_blank(e);
+        emit_line(e, "for (r = 0; r < %lld; r++, x += %lld, y += %lld) {", (long long)q->rows, (long long)q->K,
+                  (long long)q->N);
+        e->indent++;
+    }
+    if (q->strategy == STRAT_DENSE) {
+        emit_line(e, "int j, k;");
+        emit_blank(e);
+        emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)q->N);
+        e->indent++;
+        emit_line(e, "int32_t acc = %s_b[j];", fn);
+        emit_blank(e);
+        emit_line(e, "for (k = 0; k < %lld; k++)", (long long)q->K);
+        emit_line(e, "    acc += (int32_t)%s_w[j * %lld + k] * x[k];", fn, (long long)q->K);
+        int_out_line(e, q, fn, "j");
+        e->indent--;
+        emit_line(e, "}");
+    } else if (q->strategy == STRAT_LOOP) {
+        int64_t max_row;
+        int_loop_pairs(q, &max_row);
+        emit_line(e, "const uint8_t *d = %s_d;", fn);
+        emit_line(e, "const int8_t *w = %s_w;", fn);
+        emit_line(e, "int j;");
+        emit_blank(e);
+        emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)q->N);
+        e->indent++;
+        emit_line(e, "const int8_t *p = x;");
+        emit_line(e, "int32_t acc = %s_b[j];", fn);
+        emit_line(e, "unsigned c = %s_n[j];", fn);
+        emit_blank(e);
+        emit_line(e, "for (; c; c--) {");
+        emit_line(e, "    p += *d++;");
+        emit_line(e, "    acc += (int32_t)*w++ * *p;");
+        emit_line(e, "}");
+        int_out_line(e, q, fn, "j");
+        e->indent--;
+        emit_line(e, "}");
+    } else {
+        emit_line(e, "int32_t acc;");
+        emit_blank(e);
+        for (j = 0; j < q->N; j++) {
+            emit_line(e, "acc = %s_b[%lld];", fn, (long long)j);
+            for (k = 0; k < q->K; k++)
+                if (q->w[j * q->K + k])
+                    emit_line(e, "acc += %d * x[%lld];", (int)q->w[j * q->K + k], (long long)k);
+            int_out_line(e, q, fn, arena_printf(e->g->a, "%lld", (long long)j));
+        }
+    }
+    if (q->rows > 1) {
+        e->indent--;
+        emit_line(e, "}");
+    }
+    e->indent = 0;
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
+static void declare_buf(IntEmit *ie, TensorId id)
+{
+    TensorId r = ie->root[id];
+    Emit *e = &ie->e;
+    if (ie->has_buf[r])
+        return;
+    ie->has_buf[r] = 1;
+    ie->ram += ir_numel(&e->g->t[r]);
+    emit_to_consts(e);
+    emit_line(e, "static int8_t %s[%lld]; /* '%s' */", buf_name(ie, r), (long long)ir_numel(&e->g->t[r]),
+              text_comment(e->g->a, e->g->t[r].name));
+}
+
+static void int_header(IntEmit *ie, Buf *h)
+{
+    Emit *e = &ie->e;
+    Graph *g = e->g;
+    char guard[64];
+    size_t i;
+    int k;
+    snprintf(guard, sizeof guard, "%s_H", e->opt->prefix);
+    for (i = 0; guard[i]; i++)
+        if (guard[i] >= 'a' && guard[i] <= 'z')
+            guard[i] = (char)(guard[i] - 'a' + 'A');
+    e->out = h;
+    e->indent = 0;
+    emit_header_comment(e);
+    emit_line(e, "#ifndef %s", guard);
+    emit_line(e, "#define %s", guard);
+    emit_blank(e);
+    for (k = 0; k < g->n_inputs; k++)
+        emit_line(e, "#define %s_IN%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->inputs[k]]));
+    for (k = 0; k < g->n_outputs; k++)
+        emit_line(e, "#define %s_OUT%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->outputs[k]]));
+    emit_line(e, "#define %s_INT8_BYTES %lld", guard, (long long)ie->ram);
+    emit_blank(e);
+    emit_line(e, "/*");
+    emit_line(e, " * Runs the int8 model once: float inputs quantised on entry, integer layers,");
+    emit_line(e, " * outputs dequantised on exit. Not reentrant: %s_INT8_BYTES bytes of static", guard);
+    emit_line(e, " * int8 buffers.");
+    for (k = 0; k < g->n_inputs; k++) {
+        const Tensor *t = &g->t[g->inputs[k]];
+        emit_line(e, " *   in%d:  '%s' %s, %lld floats", k, text_comment(g->a, t->name), ir_shape_str(g->a, t),
+                  (long long)ir_numel(t));
+    }
+    for (k = 0; k < g->n_outputs; k++) {
+        const Tensor *t = &g->t[g->outputs[k]];
+        emit_line(e, " *   out%d: '%s' %s, %lld floats", k, text_comment(g->a, t->name), ir_shape_str(g->a, t),
+                  (long long)ir_numel(t));
+    }
+    emit_line(e, " */");
+    {
+        Buf sig = {0};
+        buf_printf(&sig, "void %s_run(", e->opt->prefix);
+        for (k = 0; k < g->n_inputs; k++)
+            buf_printf(&sig, "%sconst float *in%d", k ? ", " : "", k);
+        for (k = 0; k < g->n_outputs; k++)
+            buf_printf(&sig, ", float *out%d", k);
+        buf_printf(&sig, ");");
+        emit_line(e, "%s", sig.p);
+        buf_free(&sig);
+    }
+    emit_blank(e);
+    emit_line(e, "#endif");
+}
+
+void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
+{
+    IntEmit ie;
+    Emit *e = &ie.e;
+    const QuantPlan *p = g->quant;
+    Buf sig = {0};
+    int k;
+    uint32_t t;
+
+    memset(&ie, 0, sizeof ie);
+    e->g = g;
+    e->opt = opt;
+    e->emitted_const = arena_alloc(g->a, g->nt + 1);
+    ie.root = arena_array(g->a, g->nt + 1, sizeof(TensorId));
+    ie.has_buf = arena_alloc(g->a, g->nt + 1);
+    for (t = 0; t < g->nt; t++)
+        ie.root[t] = t;
+
+    /* entry: every float input to int8 */
+    for (k = 0; k < g->n_inputs; k++) {
+        TensorId id = g->inputs[k];
+        QParam q = p->t[id];
+        char lit[32];
+        declare_buf(&ie, id);
+        emit_float(lit, sizeof lit, (float)(1.0 / (double)q.scale));
+        emit_to_run(e);
+        e->indent = 1;
+        emit_line(e, "for (i = 0; i < %lld; i++) /* quantise '%s': scale %.9g, zero point %d */",
+                  (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
+        emit_line(e, "    %s[i] = tc_q8(in%d[i], %s, %d);", buf_name(&ie, id), k, lit, (int)q.zp);
+    }
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        TensorId x, y;
+        if (n->dead)
+            continue;
+        x = n->in[0];
+        y = n->out[0];
+        if (n->op == OP_FLATTEN || n->op == OP_RESHAPE) {
+            ie.root[y] = ie.root[x]; /* the same bytes */
+            continue;
+        }
+        declare_buf(&ie, y);
+        if (p->layer[k]) {
+            emit_int_layer(&ie, n, p->layer[k]);
+        } else if (n->op == OP_RELU) {
+            emit_to_fns(e);
+            e->indent = 0;
+            emit_line(e, "/* node %d: Relu '%s', int8: max(x, zero point) */", n->index, text_comment(g->a, n->name));
+            emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", emit_fn_name(e, n));
+            emit_line(e, "{");
+            emit_line(e, "    int i;");
+            emit_blank(e);
+            emit_line(e, "    for (i = 0; i < %lld; i++)", (long long)ir_numel(&g->t[y]));
+            emit_line(e, "        y[i] = x[i] > %d ? x[i] : %d;", (int)p->t[y].zp, (int)p->t[y].zp);
+            emit_line(e, "}");
+            emit_blank(e);
+        } else {
+            BUG("node not in the integer path");
+        }
+        emit_to_run(e);
+        e->indent = 1;
+        emit_line(e, "%s(%s, %s);", emit_fn_name(e, n), buf_name(&ie, x), buf_name(&ie, y));
+    }
+    /* exit: y = (q - zp) * scale */
+    for (k = 0; k < g->n_outputs; k++) {
+        TensorId id = g->outputs[k];
+        QParam q = p->t[id];
+        char lit[32];
+        emit_float(lit, sizeof lit, q.scale);
+        emit_to_run(e);
+        e->indent = 1;
+        emit_line(e, "for (i = 0; i < %lld; i++) /* dequantise '%s' */", (long long)ir_numel(&g->t[id]),
+                  text_comment(g->a, g->t[id].name));
+        emit_line(e, "    out%d[i] = (float)(%s[i] - %d) * %s;", k, buf_name(&ie, id), (int)q.zp, lit);
+    }
+
+    e->out = c;
+    e->indent = 0;
+    emit_header_comment(e);
+    if (opt->with_main) {
+        emit_line(e, "#include <stdio.h>");
+        emit_line(e, "#include <stdlib.h>");
+    }
+    emit_line(e, "#include <stdint.h>");
+    emit_blank(e);
+    emit_preamble(e, "base");
+    buf_printf(&sig, "void %s_run(", opt->prefix);
+    for (k = 0; k < g->n_inputs; k++)
+        buf_printf(&sig, "%sconst float *in%d", k ? ", " : "", k);
+    for (k = 0; k < g->n_outputs; k++)
+        buf_printf(&sig, ", float *out%d", k);
+    buf_printf(&sig, ")");
+    emit_line(e, "%s;", sig.p);
+    emit_blank(e);
+    buf_add(c, int_helpers, strlen(int_helpers));
+    emit_line(e, "/* int8 activations: %lld bytes */", (long long)ie.ram);
+    if (e->consts.len)
+        buf_add(c, e->consts.p, e->consts.len);
+    emit_blank(e);
+    if (e->fns.len)
+        buf_add(c, e->fns.p, e->fns.len);
+    emit_line(e, "/* Runs the int8 model once: quantise, integer layers, dequantise. */");
+    emit_line(e, "%s", sig.p);
+    emit_line(e, "{");
+    emit_line(e, "    int i;");
+    emit_blank(e);
+    if (e->run.len)
+        buf_add(c, e->run.p, e->run.len);
+    emit_line(e, "}");
+    if (opt->with_main)
+        emit_main(e);
+    buf_free(&sig);
+    buf_free(&e->consts);
+    buf_free(&e->fns);
+    buf_free(&e->run);
+    int_header(&ie, h);
+}
+
+/* --summary of a quantised graph: per integer layer its form, bytes and parameters. */
+void print_int_summary(const Graph *g, FILE *f)
+{
+    const QuantPlan *p = g->quant;
+    int64_t total = 0, kept = 0, zeroed = 0;
+    int k;
+    fprintf(f, "int8 (--quantize int8, calibrated on %lld samples)\n", (long long)p->samples);
+    fprintf(f, "node  op         name             nonzero/total    strategy  est M4 bytes  in scale/zp        out scale/zp       relu\n");
+    for (k = 0; k < g->nn; k++) {
+        const QLayer *q = p->layer[k];
+        const Node *n = &g->n[k];
+        int64_t b;
+        if (n->dead || !q)
+            continue;
+        b = int_layer_bytes(q, q->strategy);
+        total += b;
+        kept += q->nnz;
+        zeroed += q->zeroed;
+        fprintf(f, "%-5d %-10s %-16.16s %8lld/%-8lld %-9s %12lld  %-10.4g %-6d  %-10.4g %-6d  %s\n", n->index,
+                op_name(n->op), text_comment(g->a, n->name), (long long)q->nnz, (long long)(q->N * q->K),
+                strategy_name(q->strategy), (long long)b, (double)q->in.scale, (int)q->in.zp, (double)q->out.scale,
+                (int)q->out.zp, n->act == OP_RELU ? "fused" : "-");
+    }
+    fprintf(f, "total: %lld int8 weights nonzero (%lld kept weights rounded to 0), about %lld bytes of layer code "
+               "and constants on a Cortex-M4%s\n",
+            (long long)kept, (long long)zeroed, (long long)total,
+            g->code_budget > 0 ? arena_printf(g->a, " (--code-budget %lld)", (long long)g->code_budget) : "");
+}

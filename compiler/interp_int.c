@@ -1,0 +1,119 @@
+/*
+ * interp_int.c - the reference interpreter of the integer path: the oracle
+ * the generated integer code must match bit for bit. Plain and 64-bit where
+ * that is simplest; the generated code computes the same values in 32-bit
+ * arithmetic only (emit_int.c), and the tests compare the two.
+ */
+#include <string.h>
+
+#include "ticketc.h"
+
+/*
+ * TFLite's reference requantisation (MultiplyByQuantizedMultiplier):
+ *   left = max(shift, 0), right = max(-shift, 0)
+ *   SRDHM(a, M)   = (a * M + (a * M >= 0 ? 2^30 : 1 - 2^30)) / 2^31
+ *                   (64-bit product, division truncating toward zero;
+ *                   M > 0 here, so the INT32_MIN * INT32_MIN case never arises)
+ *   RDBPOT(x, e)  = (x >> e) + ((x & (2^e - 1)) > ((2^e - 1) >> 1) + (x < 0 ? 1 : 0))
+ *                   (arithmetic shift: rounds half away from zero)
+ *   result        = RDBPOT(SRDHM(sat32(acc * 2^left), M), right)
+ * sat32 saturates where TFLite's int32 multiply would overflow (undefined there).
+ */
+int32_t interp_int_requant(int32_t acc, int32_t mult, int shift)
+{
+    int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+    int64_t x = (int64_t)acc * ((int64_t)1 << left), ab, nudge;
+    int32_t a, mask, rem, thr;
+    if (x > INT32_MAX)
+        x = INT32_MAX;
+    if (x < INT32_MIN)
+        x = INT32_MIN;
+    ab = x * (int64_t)mult;
+    nudge = ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30);
+    a = (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+    mask = (int32_t)(((int64_t)1 << right) - 1);
+    rem = a & mask;
+    thr = (mask >> 1) + (a < 0 ? 1 : 0);
+    return (a >> right) + (rem > thr ? 1 : 0);
+}
+
+/*
+ * q = clamp(zp + round(v), -128, 127), v = x * inv, inv = (float)(1 / scale):
+ * one float multiply, then only exact steps (compare, truncate, +-0.5 on a
+ * small integer), so no compiler can contract or reorder it into other bits.
+ * Halves round away from zero; NaN becomes -128.
+ */
+int32_t interp_int_quantize(float x, QParam q)
+{
+    float inv = (float)(1.0 / (double)q.scale), v = x * inv;
+    int32_t r;
+    if (!(v > -300.0f))
+        v = -300.0f;
+    if (v > 300.0f)
+        v = 300.0f;
+    r = (int32_t)v;
+    if (v >= 0.0f) {
+        if (v >= (float)r + 0.5f)
+            r++;
+    } else if (v <= (float)r - 0.5f) {
+        r--;
+    }
+    r += q.zp;
+    return r < -128 ? -128 : r > 127 ? 127 : r;
+}
+
+static void int_layer(const QLayer *q, const int8_t *x, int8_t *y)
+{
+    int64_t r, j, k;
+    for (r = 0; r < q->rows; r++)
+        for (j = 0; j < q->N; j++) {
+            int64_t acc = q->b[j];
+            int32_t v;
+            for (k = 0; k < q->K; k++)
+                acc += (int64_t)q->w[j * q->K + k] * x[r * q->K + k];
+            ASSERT(acc >= INT32_MIN && acc <= INT32_MAX); /* quant_layer bounded it */
+            v = q->out.zp + interp_int_requant((int32_t)acc, q->mult[j], q->shift[j]);
+            y[r * q->N + j] = (int8_t)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);
+        }
+}
+
+void interp_int_run(Graph *g, float *const *inputs, float **outputs)
+{
+    const QuantPlan *p = g->quant;
+    int8_t **vals = arena_array(g->a, g->nt, sizeof(int8_t *));
+    int k;
+    int64_t i, m;
+    for (k = 0; k < g->n_inputs; k++) {
+        TensorId id = g->inputs[k];
+        m = ir_numel(&g->t[id]);
+        vals[id] = arena_array(g->a, (size_t)m + 1, 1);
+        for (i = 0; i < m; i++)
+            vals[id][i] = (int8_t)interp_int_quantize(inputs[k][i], p->t[id]);
+    }
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        TensorId x, y;
+        if (n->dead)
+            continue;
+        x = n->in[0];
+        y = n->out[0];
+        m = ir_numel(&g->t[y]);
+        vals[y] = arena_array(g->a, (size_t)m + 1, 1);
+        if (p->layer[k]) {
+            int_layer(p->layer[k], vals[x], vals[y]);
+        } else if (n->op == OP_RELU) {
+            for (i = 0; i < m; i++)
+                vals[y][i] = vals[x][i] > p->t[y].zp ? vals[x][i] : (int8_t)p->t[y].zp;
+        } else { /* Flatten, Reshape */
+            memcpy(vals[y], vals[x], (size_t)m);
+        }
+    }
+    /* y = (q - zp) * scale: an exact int-to-float conversion and one multiply */
+    for (k = 0; k < g->n_outputs; k++) {
+        TensorId id = g->outputs[k];
+        QParam q = p->t[id];
+        m = ir_numel(&g->t[id]);
+        for (i = 0; i < m; i++)
+            outputs[k][i] = (float)(vals[id][i] - q.zp) * q.scale;
+    }
+}
