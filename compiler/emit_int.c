@@ -23,7 +23,10 @@
  * into hi:lo, the nudge added (2^30, or 2^30 - 1 for a negative acc, which
  * is the truncating division of -(p) + 1 - 2^30), and bits 31..62 taken;
  * the rounding shift uses only unsigned shifts (no implementation-defined
- * shift of a negative number). tc_q8 is interp_int_quantize.
+ * shift of a negative number). tc_q8 is interp_int_quantize; tc_dq builds
+ * the bits of the IEEE product (float)d * scale that interp_int_run computes
+ * in float. So even the ends need no float arithmetic: on a Cortex-M0 the
+ * object calls no soft-float helper.
  */
 static const char int_helpers[] =
     "/* TFLite's MultiplyByQuantizedMultiplier(acc, m, s) with m in [2^30, 2^31) or 0:\n"
@@ -85,26 +88,65 @@ static const char int_helpers[] =
     "    return (int8_t)(v < lo ? lo : v > hi ? hi : v);\n"
     "}\n"
     "\n"
-    "/* q = clamp(zp + round(x * inv), -128, 127), halves away from zero, NaN to -128: one float\n"
-    " * multiply, then only exact steps, so every compiler and target gives the same q. */\n"
-    "static int8_t tc_q8(float x, float inv, int32_t zp)\n"
+    "/* Graph inputs to int8, on the bits of x = +-f * 2^(e - 150):\n"
+    " *   q = clamp(zp + rq(+-f, inv_m, e - 150 + inv_s), -128, 127), 1 / scale = inv_m * 2^(inv_s - 31)\n"
+    " * (shift capped at 30; below -31 |x / scale| < 2^-8); NaN and -inf give -128, +inf 127. */\n"
+    "static int8_t tc_q8(float x, int32_t inv_m, int inv_s, int32_t zp)\n"
     "{\n"
-    "    float v = x * inv;\n"
-    "    int32_t r;\n"
+    "    union { float f; uint32_t u; } b;\n"
+    "    uint32_t f;\n"
+    "    int e;\n"
     "\n"
-    "    if (!(v > -300.0f))\n"
-    "        v = -300.0f;\n"
-    "    if (v > 300.0f)\n"
-    "        v = 300.0f;\n"
-    "    r = (int32_t)v;\n"
-    "    if (v >= 0.0f) {\n"
-    "        if (v >= (float)r + 0.5f)\n"
-    "            r++;\n"
-    "    } else if (v <= (float)r - 0.5f) {\n"
-    "        r--;\n"
+    "    b.f = x;\n"
+    "    e = (int)(b.u >> 23 & 0xffu);\n"
+    "    f = b.u & 0x7fffffu;\n"
+    "    if (e == 255)\n"
+    "        return (int8_t)(f || b.u >> 31 ? -128 : 127);\n"
+    "    if (e)\n"
+    "        f |= 0x800000u;\n"
+    "    else\n"
+    "        e = 1;\n"
+    "    e = e - 150 + inv_s;\n"
+    "    if (e < -31)\n"
+    "        return (int8_t)zp;\n"
+    "    if (e > 30)\n"
+    "        e = 30;\n"
+    "    return tc_out8(b.u >> 31 ? -(int32_t)f : (int32_t)f, inv_m, e, zp, -128, 127);\n"
+    "}\n"
+    "\n"
+    "/* Outputs: y = (float)d * scale, d = q - zp, rounded to nearest even as an IEEE multiply\n"
+    " * rounds it, in integers: scale = ms * 2^(es - 150), ms in [2^23, 2^24). */\n"
+    "static float tc_dq(int32_t d, uint32_t ms, int es)\n"
+    "{\n"
+    "    union { float f; uint32_t u; } b;\n"
+    "    uint32_t p, sign = 0, rest, half;\n"
+    "    int t = 31, sh;\n"
+    "\n"
+    "    if (d == 0) {\n"
+    "        b.u = 0;\n"
+    "        return b.f;\n"
     "    }\n"
-    "    r += zp;\n"
-    "    return (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);\n"
+    "    if (d < 0) {\n"
+    "        sign = 0x80000000u;\n"
+    "        d = -d;\n"
+    "    }\n"
+    "    p = (uint32_t)d * ms;\n"
+    "    while (!(p >> t))\n"
+    "        t--;\n"
+    "    sh = t - 23;\n"
+    "    if (sh > 0) {\n"
+    "        rest = p & ((1u << sh) - 1u);\n"
+    "        half = 1u << (sh - 1);\n"
+    "        p >>= sh;\n"
+    "        if (rest > half || (rest == half && (p & 1u)))\n"
+    "            p++;\n"
+    "        if (p >> 24) {\n"
+    "            p >>= 1;\n"
+    "            sh++;\n"
+    "        }\n"
+    "    }\n"
+    "    b.u = sign | (uint32_t)(es + sh) << 23 | (p & 0x7fffffu);\n"
+    "    return b.f;\n"
     "}\n"
     "\n";
 
@@ -357,14 +399,12 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     for (k = 0; k < g->n_inputs; k++) {
         TensorId id = g->inputs[k];
         QParam q = p->t[id];
-        char lit[32];
         declare_buf(&ie, id);
-        emit_float(lit, sizeof lit, (float)(1.0 / (double)q.scale));
         emit_to_run(e);
         e->indent = 1;
         emit_line(e, "for (i = 0; i < %lld; i++) /* quantise '%s': scale %.9g, zero point %d */",
                   (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
-        emit_line(e, "    %s[i] = tc_q8(in%d[i], %s, %d);", buf_name(&ie, id), k, lit, (int)q.zp);
+        emit_line(e, "    %s[i] = tc_q8(in%d[i], %ld, %d, %d);", buf_name(&ie, id), k, (long)q.inv_m, q.inv_s, (int)q.zp);
     }
     for (k = 0; k < g->nn; k++) {
         const Node *n = &g->n[k];
@@ -403,13 +443,14 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     for (k = 0; k < g->n_outputs; k++) {
         TensorId id = g->outputs[k];
         QParam q = p->t[id];
-        char lit[32];
-        emit_float(lit, sizeof lit, q.scale);
+        uint32_t u;
+        memcpy(&u, &q.scale, 4); /* a normal float (quant.c): ms = 1.f, es = its exponent field */
         emit_to_run(e);
         e->indent = 1;
-        emit_line(e, "for (i = 0; i < %lld; i++) /* dequantise '%s' */", (long long)ir_numel(&g->t[id]),
-                  text_comment(g->a, g->t[id].name));
-        emit_line(e, "    out%d[i] = (float)(%s[i] - %d) * %s;", k, buf_name(&ie, id), (int)q.zp, lit);
+        emit_line(e, "for (i = 0; i < %lld; i++) /* dequantise '%s': scale %.9g, zero point %d */",
+                  (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
+        emit_line(e, "    out%d[i] = tc_dq(%s[i] - %d, 0x%lxu, %d);", k, buf_name(&ie, id), (int)q.zp,
+                  (unsigned long)((u & 0x7fffffu) | 0x800000u), (int)(u >> 23 & 0xff));
     }
 
     e->out = c;

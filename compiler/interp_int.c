@@ -37,29 +37,42 @@ int32_t interp_int_requant(int32_t acc, int32_t mult, int shift)
     return (a >> right) + (rem > thr ? 1 : 0);
 }
 
+/* clamp(zp + clamp(v, -255, 255), lo, hi): zp + v cannot overflow */
+static int32_t out8(int32_t v, int32_t zp, int32_t lo, int32_t hi)
+{
+    v = v > 255 ? 255 : v < -255 ? -255 : v;
+    v += zp;
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
 /*
- * q = clamp(zp + round(v), -128, 127), v = x * inv, inv = (float)(1 / scale):
- * one float multiply, then only exact steps (compare, truncate, +-0.5 on a
- * small integer), so no compiler can contract or reorder it into other bits.
- * Halves round away from zero; NaN becomes -128.
+ * Quantising a graph input in integers, on the bits of x: a finite x is
+ * f * 2^(e - 150) (f < 2^24; e the exponent field, 1 for subnormals), so
+ *   x / scale = f * inv_m * 2^(e - 150 + inv_s - 31)
+ *   q = clamp(zp + requant(+-f, inv_m, e - 150 + inv_s), -128, 127)
+ * with the shift capped at 30 (the result saturates anyway) and 0 below
+ * -31 (|x / scale| < 2^-8 there). NaN and -inf give -128, +inf 127.
  */
 int32_t interp_int_quantize(float x, QParam q)
 {
-    float inv = (float)(1.0 / (double)q.scale), v = x * inv;
-    int32_t r;
-    if (!(v > -300.0f))
-        v = -300.0f;
-    if (v > 300.0f)
-        v = 300.0f;
-    r = (int32_t)v;
-    if (v >= 0.0f) {
-        if (v >= (float)r + 0.5f)
-            r++;
-    } else if (v <= (float)r - 0.5f) {
-        r--;
-    }
-    r += q.zp;
-    return r < -128 ? -128 : r > 127 ? 127 : r;
+    uint32_t u, f;
+    int e, neg;
+    memcpy(&u, &x, 4);
+    neg = (int)(u >> 31);
+    e = (int)(u >> 23 & 0xff);
+    f = u & 0x7fffff;
+    if (e == 255)
+        return f || neg ? -128 : 127;
+    if (e)
+        f |= 0x800000;
+    else
+        e = 1;
+    e = e - 150 + q.inv_s;
+    if (e < -31)
+        return q.zp;
+    if (e > 30)
+        e = 30;
+    return out8(interp_int_requant(neg ? -(int32_t)f : (int32_t)f, q.inv_m, e), q.zp, -128, 127);
 }
 
 static void int_layer(const QLayer *q, const int8_t *x, int8_t *y)
@@ -72,8 +85,8 @@ static void int_layer(const QLayer *q, const int8_t *x, int8_t *y)
             for (k = 0; k < q->K; k++)
                 acc += (int64_t)q->w[j * q->K + k] * x[r * q->K + k];
             ASSERT(acc >= INT32_MIN && acc <= INT32_MAX); /* quant_layer bounded it */
-            v = q->out.zp + interp_int_requant((int32_t)acc, q->mult[j], q->shift[j]);
-            y[r * q->N + j] = (int8_t)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);
+            v = interp_int_requant((int32_t)acc, q->mult[j], q->shift[j]);
+            y[r * q->N + j] = (int8_t)out8(v, q->out.zp, q->lo, q->hi);
         }
 }
 
@@ -108,7 +121,8 @@ void interp_int_run(Graph *g, float *const *inputs, float **outputs)
             memcpy(vals[y], vals[x], (size_t)m);
         }
     }
-    /* y = (q - zp) * scale: an exact int-to-float conversion and one multiply */
+    /* y = (q - zp) * scale: an exact int-to-float conversion and one IEEE multiply
+     * (the generated code builds the same bits in integers) */
     for (k = 0; k < g->n_outputs; k++) {
         TensorId id = g->outputs[k];
         QParam q = p->t[id];

@@ -127,8 +127,11 @@ static int64_t calibrate(Graph *g, const char *path, size_t max_bytes, float *lo
     return samples;
 }
 
+static void quant_multiplier(const Graph *g, const Node *n, double m, int32_t *M, int *shift);
+
 /*
- * Asymmetric int8 from a range widened to hold 0 (so that 0 is exact):
+ * Asymmetric int8 from a range widened to hold 0 (so that 0 is exact) and
+ * to at least 255 * 2^-20:
  *   scale = (hi - lo) / 255,  zp = round(-128 - lo / scale), clamped to [-128, 127].
  */
 static QParam act_param(const Graph *g, const Tensor *x, float lo, float hi)
@@ -137,12 +140,17 @@ static QParam act_param(const Graph *g, const Tensor *x, float lo, float hi)
     double l = lo < 0.0f ? lo : 0.0, h = hi > 0.0f ? hi : 0.0, zp;
     if (!(l <= h)) /* never seen: no sample reached it */
         l = h = 0.0;
-    if (h - l < 1e-12)
-        h = l + 1e-12 * 255.0 + (h - l);
+    if (h - l < 255.0 * 0x1p-20) /* a (nearly) constant tensor: the smallest scale, 2^-20 */
+        h = l + 255.0 * 0x1p-20;
     q.scale = (float)((h - l) / 255.0);
     if (!(q.scale > 0.0f) || !isfinite(q.scale))
         fatal("--quantize int8: tensor '%s': scale %g is not a positive finite number", text_comment(g->a, x->name),
               (double)q.scale);
+    /* normal floats far from overflow, so that the integer (de)quantising is exact */
+    if (q.scale < 0x1p-100f || q.scale > 0x1p100f)
+        fatal("--quantize int8: tensor '%s': scale %g is outside 2^-100 .. 2^100", text_comment(g->a, x->name),
+              (double)q.scale);
+    quant_multiplier(g, NULL, 1.0 / (double)q.scale, &q.inv_m, &q.inv_s);
     zp = floor(-128.0 - l / q.scale + 0.5);
     q.zp = zp < -128.0 ? -128 : zp > 127.0 ? 127 : (int32_t)zp;
     return q;
@@ -157,6 +165,8 @@ static void quant_multiplier(const Graph *g, const Node *n, double m, int32_t *M
     int e = 0;
     double q;
     int64_t r;
+    if (!n && (!(m >= 0.0) || !isfinite(m) || m > 0x1p100))
+        fatal("--quantize int8: a scale's inverse %g is not a finite positive number", m);
     if (!(m >= 0.0) || !isfinite(m))
         node_error(g, n, "--quantize int8: requantising multiplier %g is not a finite non-negative number", m);
     *M = 0;
@@ -171,6 +181,8 @@ static void quant_multiplier(const Graph *g, const Node *n, double m, int32_t *M
     }
     if (e < -31)
         return;
+    if (e > 30 && !n)
+        fatal("--quantize int8: a scale's inverse %g is too large", m);
     if (e > 30)
         node_error(g, n, "--quantize int8: requantising multiplier %g is too large (the output range is "
                    "tiny next to the input's)", m);

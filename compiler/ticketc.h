@@ -481,6 +481,8 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
 typedef struct {
     float scale;
     int32_t zp;
+    int32_t inv_m;      /* 1 / scale = inv_m * 2^(inv_s - 31), for quantising graph inputs */
+    int inv_s;
 } QParam;
 
 /* One Gemm/MatMul in integers: y[r][n] = clamp(zp_out + rq_n(b[n] + sum_k w[n][k] x[r][k]), lo, hi),
@@ -511,7 +513,7 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes);
 void interp_int_run(Graph *g, float *const *inputs, float **outputs);
 /* TFLite's requantisation of an int32 accumulator (the formula in interp_int.c). */
 int32_t interp_int_requant(int32_t acc, int32_t mult, int shift);
-/* x -> clamp(zp + round_half_away(x * (1 / scale)), -128, 127), in float as the generated code does it. */
+/* x -> clamp(zp + round(x / scale), -128, 127) on the bits of x, in integers (formula in interp_int.c). */
 int32_t interp_int_quantize(float x, QParam q);
 /* strategy.c: the form of each integer layer (same rules of requested/auto/budget/target as float). */
 void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target target);
