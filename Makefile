@@ -31,7 +31,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse dce
 
 PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
-.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests int-tests attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
         clean regen-golden
 .SECONDARY:
 
@@ -121,6 +121,11 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/dsl/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/hostile.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/pipeline.sh
+	@$(MAKE) --no-print-directory int-tests
+
+# the integer path (--quantize int8): generated code bit for bit against the interpreter
+int-tests: test-deps $(B)/ticketc $(B)/tools/idx2f32
+	@TICKETC=$(B)/ticketc PY=$(PY) INT_OBJS="$(LIB_OBJS)" INT_LIBS="$(PBC_LIBS)" tests/int/run.sh
 
 # the DSL's tests alone: golden errors, .tc against ONNX and numpy, examples, round trips
 dsl-tests: test-deps $(B)/ticketc $(B)/tools/fcmp

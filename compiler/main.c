@@ -471,7 +471,8 @@ int main(int argc, char **argv)
     remove_dead(g);
     fuse_activations(g);
     plan_memory(g);
-    plan_strategies(g, opt.strategy, opt.code_budget, opt.target);
+    /* with --quantize the budget is the integer layers' (plan_int_strategies) */
+    plan_strategies(g, opt.strategy, opt.quantize ? 0 : opt.code_budget, opt.target);
     if (opt.quantize) {
         quantize_graph(g, opt.calibrate, opt.load.max_bytes);
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);

@@ -556,6 +556,8 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
     QuantPlan *p = g->quant;
     int64_t total = 0;
     int k;
+    g->target = target;
+    g->code_budget = budget;
     for (k = 0; k < g->nn; k++)
         if (p->layer[k]) {
             p->layer[k]->strategy = int_choose(p->layer[k], requested, target);
@@ -581,8 +583,11 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
                 best_s = s;
             }
         }
-        if (best < 0)
+        if (best < 0) {
+            warning("the smallest integer code ticketc can make for this model is about %lld bytes, over "
+                    "--code-budget %lld", (long long)total, (long long)budget);
             break;
+        }
         p->layer[best]->strategy = best_s;
         total -= best_save;
     }

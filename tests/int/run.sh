@@ -1,0 +1,111 @@
+#!/bin/sh
+# The integer path (--quantize int8, issue 16), in well under a minute:
+#  - rq_check: the generated requantising, quantising and dequantising helpers
+#    against the reference interpreter's (interp_int.c), bit for bit
+#  - generated code against ticketc --interpret (the integer oracle), bit for bit
+#    (cmp), on the LeNet r15 ticket (calibrated on 100 training images, 300 test
+#    images) under every strategy and Cortex-M auto within a budget (gcc -O2, clang
+#    -O0), and on a small MatMul/Reshape/Relu/Gemm model of 3 rows (gcc and clang,
+#    -O0 and -O2); always -std=c99 -Wall -Wextra -Werror -pedantic
+#  - a Cortex-M0+ object calls no library function (arm-none-eabi-nm -u empty)
+#  - bad input: one message, the exit status, nothing written
+#   TICKETC=build/ticketc INT_OBJS="..." INT_LIBS="..." tests/int/run.sh
+set -u
+ROOT=$(pwd)
+TICKETC=${TICKETC:-build/ticketc}
+case $TICKETC in /*) ;; *) TICKETC=$ROOT/$TICKETC ;; esac
+PY=${PY:-/usr/bin/python3}
+IDX2F32=${IDX2F32:-$ROOT/build/tools/idx2f32}
+DATA=/usr/share/datasets/fashion-mnist
+W=$ROOT/build/int-tests${SANITIZED:+-asan}
+CF="-std=c99 -Wall -Wextra -Werror -pedantic"
+fails=0
+passes=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+pass() { echo "ok   $*"; passes=$((passes + 1)); }
+rm -rf "$W" && mkdir -p "$W"
+OBJS=
+for o in ${INT_OBJS:-}; do case $o in /*) OBJS="$OBJS $o" ;; *) OBJS="$OBJS $ROOT/$o" ;; esac; done
+"$PY" tests/int/gen_int_models.py "$W" || exit 1
+gunzip -c $DATA/train-images-idx3-ubyte.gz > "$W/train.idx" && "$IDX2F32" "$W/train.idx" 100 > "$W/r15.calib.f32" || exit 1
+gunzip -c $DATA/t10k-images-idx3-ubyte.gz > "$W/test.idx" && "$IDX2F32" "$W/test.idx" 300 > "$W/r15.test.f32" || exit 1
+R15=$ROOT/examples/lenet-ticket/models/ticket-r15.onnx
+cp "$R15" "$W/r15.onnx"
+cd "$W" || exit 1
+
+# the helpers, as a generated file carries them, against interp_int.c
+"$TICKETC" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 -o helpers_src.c || exit 1
+sed -n '/^\/\* TFLite.s MultiplyByQuantizedMultiplier/,/^\/\* int8 activations/p' helpers_src.c | sed '$d' > helpers.c
+if ${CC:-cc} -std=c99 -O1 -I"$ROOT/compiler" -I. "$ROOT/tests/int/rq_check.c" $OBJS -o rq_check ${INT_LIBS:-} -lm &&
+    ./rq_check > rq_check.out; then
+    pass "$(cat rq_check.out)"
+else
+    fail "helpers differ from interp_int.c:"; cat rq_check.out
+fi
+
+# one model and option set: the C compiled several ways must give --interpret's bytes
+check() { # NAME MODEL CALIB TEST OPTIONS...
+    name=$1 model=$2 calib=$3 test=$4
+    shift 4
+    if ! "$TICKETC" "$model" --quantize int8 --calibrate "$calib" --main "$@" -o "$name.c"; then
+        fail "$name: ticketc $*"; return; fi
+    "$TICKETC" "$model" --quantize int8 --calibrate "$calib" "$@" --interpret < "$test" > "$name.want" ||
+        { fail "$name: --interpret"; return; }
+    for cco in ${BUILDS:-gcc:-O0 gcc:-O2 clang:-O0 clang:-O2}; do
+        cc=${cco%%:*} o=${cco#*:}
+        command -v $cc > /dev/null || continue
+        {
+            if ! $cc $CF $o "$name.c" -o "$name.$cc$o" 2> "$name.cc.err"; then
+                fail "$name: $cc $o"; cat "$name.cc.err"; continue; fi
+            ./"$name.$cc$o" < "$test" > "$name.got"
+            if cmp -s "$name.got" "$name.want"; then pass "$name ($cc $o): bit-identical to --interpret"
+            else fail "$name ($cc $o): differs from --interpret"; fi
+        }
+    done
+}
+for s in unrolled loop dense; do
+    BUILDS="gcc:-O2 clang:-O0" check r15_$s r15.onnx r15.calib.f32 r15.test.f32 --strategy $s
+    check mlp_batch_$s mlp_batch.onnx mlp_batch.calib.f32 mlp_batch.test.f32 --strategy $s
+done
+BUILDS="gcc:-Os" check r15_m_budget r15.onnx r15.calib.f32 r15.test.f32 --target cortex-m --code-budget 24576
+grep -q 'int8 loop' r15_m_budget.c && pass "r15 auto cortex-m in 24 KiB: loop forms" || fail "r15 budget: no loop form"
+
+# a Cortex-M0+ has no FPU and no divider: the integer model calls nothing
+if command -v arm-none-eabi-gcc > /dev/null; then
+    "$TICKETC" r15.onnx --quantize int8 --calibrate r15.calib.f32 --strategy loop -o m0lib.c &&
+        arm-none-eabi-gcc $CF -Os -mcpu=cortex-m0plus -mthumb -c m0lib.c -o m0lib.o &&
+        [ -z "$(arm-none-eabi-nm -u m0lib.o)" ] && pass "Cortex-M0+: arm-none-eabi-nm -u empty" ||
+        { fail "Cortex-M0+ object needs:"; arm-none-eabi-nm -u m0lib.o; }
+fi
+
+# bad input: status, one message, nothing written
+bad() { # STATUS 'EXPECTED MESSAGE PART' ARGS...
+    st=$1 msg=$2
+    shift 2
+    rm -f out.c out.h
+    "$TICKETC" "$@" -o out.c > /dev/null 2> bad.err
+    rc=$?
+    if [ $rc -ne "$st" ]; then fail "exit $rc (want $st): $*"; cat bad.err
+    elif ! head -1 bad.err | grep -qF -- "$msg" || [ "$(wc -l < bad.err)" -ne $((st == 2 ? 2 : 1)) ]; then
+        fail "message of: $*"; cat bad.err
+    elif [ -e out.c ] || [ -e out.h ]; then fail "wrote output: $*"
+    else pass "refused ($st): $(head -1 bad.err)"; fi
+}
+head -c 1000 mlp_batch.calib.f32 > short.f32
+"$PY" -c "import numpy as np; a=np.zeros((2,3,16),'<f4'); a[1,2,3]=np.nan; a.tofile('nan.f32')"
+"$PY" -c "import numpy as np; np.full((2,3,16),3e38,'<f4').tofile('huge.f32')"
+: > empty.f32
+bad 2 "needs calibration samples" mlp_batch.onnx --quantize int8
+bad 2 "unknown --quantize 'int4'" mlp_batch.onnx --quantize int4 --calibrate mlp_batch.calib.f32
+bad 2 "--calibrate is for --quantize int8" mlp_batch.onnx --calibrate mlp_batch.calib.f32
+bad 1 "not a whole number of samples" mlp_batch.onnx --quantize int8 --calibrate short.f32
+bad 1 "not a whole number of samples" mlp_batch.onnx --quantize int8 --calibrate empty.f32
+bad 1 "cannot read" mlp_batch.onnx --quantize int8 --calibrate missing.f32
+bad 1 "value 35 is not finite" mlp_batch.onnx --quantize int8 --calibrate nan.f32
+bad 1 "is not finite" mlp_batch.onnx --quantize int8 --calibrate huge.f32
+bad 1 "node 0 'conv1' (Conv): --quantize int8: the integer path has no Conv yet" conv.onnx --quantize int8 \
+    --calibrate conv.calib.f32
+bad 2 "does not work with --report" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --report r.html
+
+echo "int tests: $passes passed, $fails failed"
+[ $fails -eq 0 ]
