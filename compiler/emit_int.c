@@ -10,7 +10,8 @@
  *   loop      per output channel a count, then (step, weight) byte pairs:
  *             the input pointer advances by step, acc += weight * *p
  *   dense     an N x K int8 table
- * The values are those of interp_int.c, which the tests compare bit for bit.
+ * A Conv (group 1) has one form, a loop over its kept taps; MaxPool
+ * compares int8 values of one scale. The values are those of interp_int.c, which the tests compare bit for bit.
  */
 #include <string.h>
 
@@ -159,7 +160,7 @@ typedef struct {
 
 static const char *buf_name(IntEmit *ie, TensorId id)
 {
-    return arena_printf(ie->e.g->a, "tc_q%u", ie->root[id]);
+    return arena_printf(ie->e.g->a, "tc_a%u", ie->root[id]);
 }
 
 /* A table of count integers from v (element size sz, signed unless u). */
@@ -311,6 +312,145 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     emit_blank(e);
 }
 
+/*
+ * Conv (group 1), its one integer form: per output channel its kept taps as
+ * (weight, offset, row, column); for output (oy, ox) the window starts at
+ * (iy0, ix0) = (oy * s - pad, ox * s - pad), a tap reads
+ * x[offset + iy0 * W + ix0] (offset = c * H * W + row * W + column) where
+ * (iy0 + row, ix0 + column) lies inside the input, else zp_in (the real 0).
+ */
+static void emit_int_conv(IntEmit *ie, const Node *n, const QLayer *q)
+{
+    Emit *e = &ie->e;
+    const Window *w = &q->win;
+    const char *fn = emit_fn_name(e, n);
+    int64_t m, c, ky, kx, at = 0, maxoff = 0;
+    int8_t *tw = arena_array(e->g->a, (size_t)q->nnz + 1, 1);
+    uint32_t *off = arena_array(e->g->a, (size_t)q->nnz + 1, 4);
+    uint8_t *ty = arena_array(e->g->a, (size_t)q->nnz + 1, 1), *tx = arena_array(e->g->a, (size_t)q->nnz + 1, 1);
+    uint16_t *cnt = arena_array(e->g->a, (size_t)q->N + 1, 2);
+    int wide;
+    if ((w->k[0] - 1) * w->d[0] > 255 || (w->k[1] - 1) * w->d[1] > 255 || q->nnz > 65535 * q->N)
+        node_error(e->g, n, "--quantize int8: the integer Conv's window is too large");
+    for (m = 0; m < q->N; m++) {
+        int64_t start = at;
+        for (c = 0; c < w->c; c++)
+            for (ky = 0; ky < w->k[0]; ky++)
+                for (kx = 0; kx < w->k[1]; kx++) {
+                    int8_t v = q->w[m * q->K + (c * w->k[0] + ky) * w->k[1] + kx];
+                    if (!v)
+                        continue;
+                    tw[at] = v;
+                    ty[at] = (uint8_t)(ky * w->d[0]);
+                    tx[at] = (uint8_t)(kx * w->d[1]);
+                    off[at] = (uint32_t)((c * w->in[0] + ky * w->d[0]) * w->in[1] + kx * w->d[1]);
+                    if (off[at] > maxoff)
+                        maxoff = off[at];
+                    at++;
+                }
+        ASSERT(at - start <= 65535);
+        cnt[m] = (uint16_t)(at - start);
+    }
+    wide = maxoff > 65535;
+    emit_to_consts(e);
+    emit_line(e, "/* node %d: Conv '%s' (taps), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
+              n->index, text_comment(e->g->a, n->name), (long long)q->nnz, (long long)(q->N * q->K), (double)q->in.scale,
+              (int)q->in.zp, (double)q->out.scale, (int)q->out.zp, n->act == OP_RELU ? ", ReLU in the bounds" : "");
+    int_params(e, q, fn);
+    int_table(e, "uint16_t", arena_printf(e->g->a, "%s_n", fn), cnt, 2, 1, q->N);
+    int_table(e, "int8_t", arena_printf(e->g->a, "%s_w", fn), tw, 1, 0, at);
+    if (wide)
+        int_table(e, "int32_t", arena_printf(e->g->a, "%s_o", fn), off, 4, 0, at);
+    else {
+        uint16_t *o16 = arena_array(e->g->a, (size_t)at + 1, 2);
+        for (m = 0; m < at; m++)
+            o16[m] = (uint16_t)off[m];
+        int_table(e, "uint16_t", arena_printf(e->g->a, "%s_o", fn), o16, 2, 1, at);
+    }
+    int_table(e, "uint8_t", arena_printf(e->g->a, "%s_y", fn), ty, 1, 1, at);
+    int_table(e, "uint8_t", arena_printf(e->g->a, "%s_x", fn), tx, 1, 1, at);
+    emit_blank(e);
+
+    emit_to_fns(e);
+    e->indent = 0;
+    emit_line(e, "/* node %d: Conv '%s', int8 taps (stride %lldx%lld, pads %lld,%lld) */", n->index,
+              text_comment(e->g->a, n->name), (long long)w->s[0], (long long)w->s[1], (long long)w->pb[0],
+              (long long)w->pb[1]);
+    emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", fn);
+    emit_line(e, "{");
+    e->indent = 1;
+    emit_line(e, "const int8_t *w = %s_w;", fn);
+    emit_line(e, "const %s *o = %s_o;", wide ? "int32_t" : "uint16_t", fn);
+    emit_line(e, "const uint8_t *ty = %s_y, *tx = %s_x;", fn, fn);
+    emit_line(e, "int32_t m, oy, ox, t;");
+    emit_blank(e);
+    emit_line(e, "for (m = 0; m < %lld; m++) {", (long long)q->N);
+    emit_line(e, "    int32_t cnt = %s_n[m];", fn);
+    emit_blank(e);
+    emit_line(e, "    for (oy = 0; oy < %lld; oy++)", (long long)w->out[0]);
+    emit_line(e, "        for (ox = 0; ox < %lld; ox++) {", (long long)w->out[1]);
+    emit_line(e, "            int32_t iy0 = oy * %lld - %lld, ix0 = ox * %lld - %lld;", (long long)w->s[0],
+              (long long)w->pb[0], (long long)w->s[1], (long long)w->pb[1]);
+    emit_line(e, "            int32_t acc = %s_b[m];", fn);
+    emit_blank(e);
+    emit_line(e, "            for (t = 0; t < cnt; t++) {");
+    emit_line(e, "                int32_t iy = iy0 + ty[t], ix = ix0 + tx[t];");
+    emit_blank(e);
+    emit_line(e, "                acc += (int32_t)w[t] * (iy >= 0 && iy < %lld && ix >= 0 && ix < %lld",
+              (long long)w->in[0], (long long)w->in[1]);
+    emit_line(e, "                                        ? x[o[t] + iy0 * %lld + ix0] : %d);", (long long)w->in[1],
+              (int)q->in.zp);
+    emit_line(e, "            }");
+    emit_line(e, "            *y++ = tc_out8(acc, %s_m[m], %s_s[m], %d, %d, %d);", fn, fn, (int)q->out.zp, (int)q->lo,
+              (int)q->hi);
+    emit_line(e, "        }");
+    emit_line(e, "    w += cnt;");
+    emit_line(e, "    o += cnt;");
+    emit_line(e, "    ty += cnt;");
+    emit_line(e, "    tx += cnt;");
+    emit_line(e, "}");
+    e->indent = 0;
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
+/* MaxPool on int8 values of one scale: the same maximum; taps outside the input are skipped. */
+static void emit_int_maxpool(IntEmit *ie, const Node *n)
+{
+    Emit *e = &ie->e;
+    Window w;
+    conv_window(e->g, n, &w);
+    emit_to_fns(e);
+    e->indent = 0;
+    emit_line(e, "/* node %d: MaxPool '%s', int8 (kernel %lldx%lld, stride %lldx%lld) */", n->index,
+              text_comment(e->g->a, n->name), (long long)w.k[0], (long long)w.k[1], (long long)w.s[0], (long long)w.s[1]);
+    emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", emit_fn_name(e, n));
+    emit_line(e, "{");
+    e->indent = 1;
+    emit_line(e, "int32_t c, oy, ox, ky, kx;");
+    emit_blank(e);
+    emit_line(e, "for (c = 0; c < %lld; c++, x += %lld)", (long long)(w.batch * w.c), (long long)(w.in[0] * w.in[1]));
+    emit_line(e, "    for (oy = 0; oy < %lld; oy++)", (long long)w.out[0]);
+    emit_line(e, "        for (ox = 0; ox < %lld; ox++) {", (long long)w.out[1]);
+    emit_line(e, "            int32_t best = -128;");
+    emit_blank(e);
+    emit_line(e, "            for (ky = 0; ky < %lld; ky++)", (long long)w.k[0]);
+    emit_line(e, "                for (kx = 0; kx < %lld; kx++) {", (long long)w.k[1]);
+    emit_line(e, "                    int32_t iy = oy * %lld - %lld + ky * %lld, ix = ox * %lld - %lld + kx * %lld;",
+              (long long)w.s[0], (long long)w.pb[0], (long long)w.d[0], (long long)w.s[1], (long long)w.pb[1],
+              (long long)w.d[1]);
+    emit_blank(e);
+    emit_line(e, "                    if (iy >= 0 && iy < %lld && ix >= 0 && ix < %lld && x[iy * %lld + ix] > best)",
+              (long long)w.in[0], (long long)w.in[1], (long long)w.in[1]);
+    emit_line(e, "                        best = x[iy * %lld + ix];", (long long)w.in[1]);
+    emit_line(e, "                }");
+    emit_line(e, "            *y++ = (int8_t)best;");
+    emit_line(e, "        }");
+    e->indent = 0;
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
 static void declare_buf(IntEmit *ie, TensorId id)
 {
     TensorId r = ie->root[id];
@@ -418,8 +558,12 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
             continue;
         }
         declare_buf(&ie, y);
-        if (p->layer[k]) {
+        if (p->layer[k] && p->layer[k]->conv) {
+            emit_int_conv(&ie, n, p->layer[k]);
+        } else if (p->layer[k]) {
             emit_int_layer(&ie, n, p->layer[k]);
+        } else if (n->op == OP_MAXPOOL) {
+            emit_int_maxpool(&ie, n);
         } else if (n->op == OP_RELU) {
             emit_to_fns(e);
             e->indent = 0;

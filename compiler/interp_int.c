@@ -90,6 +90,53 @@ static void int_layer(const QLayer *q, const int8_t *x, int8_t *y)
         }
 }
 
+/* Conv, group 1: a tap outside the input reads zp_in, the real 0 (the bias holds -zp_in * sum w). */
+static void int_conv(const QLayer *q, const int8_t *x, int8_t *y)
+{
+    const Window *w = &q->win;
+    int64_t m, oy, ox, c, ky, kx;
+    for (m = 0; m < q->N; m++)
+        for (oy = 0; oy < w->out[0]; oy++)
+            for (ox = 0; ox < w->out[1]; ox++) {
+                int64_t acc = q->b[m];
+                const int8_t *wm = q->w + m * q->K;
+                for (c = 0; c < w->c; c++)
+                    for (ky = 0; ky < w->k[0]; ky++)
+                        for (kx = 0; kx < w->k[1]; kx++) {
+                            int64_t iy = oy * w->s[0] - w->pb[0] + ky * w->d[0];
+                            int64_t ix = ox * w->s[1] - w->pb[1] + kx * w->d[1];
+                            int32_t v = iy >= 0 && iy < w->in[0] && ix >= 0 && ix < w->in[1]
+                                            ? x[(c * w->in[0] + iy) * w->in[1] + ix] : q->in.zp;
+                            acc += (int64_t)wm[(c * w->k[0] + ky) * w->k[1] + kx] * v;
+                        }
+                ASSERT(acc >= INT32_MIN && acc <= INT32_MAX);
+                y[(m * w->out[0] + oy) * w->out[1] + ox] =
+                    (int8_t)out8(interp_int_requant((int32_t)acc, q->mult[m], q->shift[m]), q->out.zp, q->lo, q->hi);
+            }
+}
+
+/* MaxPool on int8 of one scale: the same maximum (taps outside the input are skipped). */
+static void int_maxpool(Graph *g, const Node *n, const int8_t *x, int8_t *y)
+{
+    Window w;
+    int64_t c, oy, ox, ky, kx;
+    conv_window(g, n, &w);
+    for (c = 0; c < w.batch * w.c; c++)
+        for (oy = 0; oy < w.out[0]; oy++)
+            for (ox = 0; ox < w.out[1]; ox++) {
+                int32_t best = -128;
+                for (ky = 0; ky < w.k[0]; ky++)
+                    for (kx = 0; kx < w.k[1]; kx++) {
+                        int64_t iy = oy * w.s[0] - w.pb[0] + ky * w.d[0];
+                        int64_t ix = ox * w.s[1] - w.pb[1] + kx * w.d[1];
+                        if (iy >= 0 && iy < w.in[0] && ix >= 0 && ix < w.in[1] &&
+                            x[(c * w.in[0] + iy) * w.in[1] + ix] > best)
+                            best = x[(c * w.in[0] + iy) * w.in[1] + ix];
+                    }
+                y[(c * w.out[0] + oy) * w.out[1] + ox] = (int8_t)best;
+            }
+}
+
 void interp_int_run(Graph *g, float *const *inputs, float **outputs)
 {
     const QuantPlan *p = g->quant;
@@ -112,8 +159,12 @@ void interp_int_run(Graph *g, float *const *inputs, float **outputs)
         y = n->out[0];
         m = ir_numel(&g->t[y]);
         vals[y] = arena_array(g->a, (size_t)m + 1, 1);
-        if (p->layer[k]) {
+        if (p->layer[k] && p->layer[k]->conv) {
+            int_conv(p->layer[k], vals[x], vals[y]);
+        } else if (p->layer[k]) {
             int_layer(p->layer[k], vals[x], vals[y]);
+        } else if (n->op == OP_MAXPOOL) {
+            int_maxpool(g, n, vals[x], vals[y]);
         } else if (n->op == OP_RELU) {
             for (i = 0; i < m; i++)
                 vals[y][i] = vals[x][i] > p->t[y].zp ? vals[x][i] : (int8_t)p->t[y].zp;

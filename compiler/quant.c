@@ -10,8 +10,9 @@
  *   biases       int32 at in_scale * w_scale[n], with -zp_in * sum_k q[n][k] folded in
  *   requantising per output channel, in_scale * w_scale[n] / out_scale as a
  *                32-bit multiplier M in [2^30, 2^31) and a shift (TFLite's form)
- * The integer path covers Gemm/MatMul with constant weights (ReLU fused or
- * not), Relu, Flatten and Reshape; any other node is refused by name.
+ * The integer path covers Gemm/MatMul/Conv (group 1) with constant weights
+ * (ReLU fused or not), Relu, MaxPool, Flatten and Reshape; any other node is
+ * refused by name.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +45,26 @@ static void check_supported(Graph *g)
             continue;
         if (quant_view(n->op) || n->op == OP_RELU)
             continue;
+        for (i = 1; i < n->n_out; i++)
+            if (n->out[i] != TC_NONE && g->t[n->out[i]].consumers)
+                node_error(g, n, "--quantize int8: the integer path computes output 0 only");
+        if (n->op == OP_MAXPOOL) {
+            if (n->n_out > 1 && n->out[1] != TC_NONE && g->t[n->out[1]].consumers)
+                node_error(g, n, "--quantize int8: the integer path has no MaxPool indices output");
+            continue;
+        }
+        if (n->op == OP_CONV) {
+            Window w;
+            conv_window(g, n, &w);
+            if (!g->t[n->in[1]].f || (n->n_in > 2 && n->in[2] != TC_NONE && !g->t[n->in[2]].f))
+                node_error(g, n, "--quantize int8: the integer path needs constant Conv weights and bias");
+            if (w.group != 1 || w.batch != 1)
+                node_error(g, n, "--quantize int8: the integer Conv has group 1 and batch 1 only (found group "
+                           "%lld, batch %lld)", (long long)w.group, (long long)w.batch);
+            if (n->act != OP_COUNT && n->act != OP_RELU)
+                node_error(g, n, "--quantize int8: the integer path fuses only Relu, not %s", op_name(n->act));
+            continue;
+        }
         if ((n->op == OP_GEMM || n->op == OP_MATMUL) && linear_layer(g, n, &L)) {
             if (n->act != OP_COUNT && n->act != OP_RELU)
                 node_error(g, n, "--quantize int8: the integer path fuses only Relu, not %s", op_name(n->act));
@@ -51,8 +72,8 @@ static void check_supported(Graph *g)
         }
         if (n->op == OP_GEMM || n->op == OP_MATMUL)
             node_error(g, n, "--quantize int8: the integer path needs constant weights (a linear layer)");
-        node_error(g, n, "--quantize int8: the integer path has no %s yet (it computes Gemm/MatMul with "
-                   "constant weights, Relu, Flatten and Reshape)", op_name(n->op));
+        node_error(g, n, "--quantize int8: the integer path has no %s yet (it computes Gemm/MatMul/Conv with "
+                   "constant weights, Relu, MaxPool, Flatten and Reshape)", op_name(n->op));
     }
     for (k = 0; k < g->nn; k++)
         for (i = 0; !g->n[k].dead && i < g->n[k].n_out; i++)
@@ -196,8 +217,20 @@ static QLayer *quant_layer(Graph *g, const Node *n, const QParam *qin, const QPa
     QLayer *q = arena_alloc(g->a, sizeof *q);
     Linear L;
     int64_t j, k;
-    if (!linear_layer(g, n, &L))
+    if (n->op == OP_CONV) { /* W [M][C][kh][kw] as N x K, group 1 */
+        const Tensor *wt = &g->t[n->in[1]];
+        q->conv = 1;
+        conv_window(g, n, &q->win);
+        L.N = q->win.m;
+        L.K = ir_numel(wt) / L.N;
+        L.rows = q->win.out[0] * q->win.out[1];
+        L.w = wt->f;
+        L.b = arena_array(g->a, (size_t)L.N + 1, sizeof(float));
+        if (n->n_in > 2 && n->in[2] != TC_NONE)
+            memcpy(L.b, g->t[n->in[2]].f, (size_t)L.N * sizeof(float));
+    } else if (!linear_layer(g, n, &L)) {
         BUG("not a linear layer");
+    }
     q->rows = L.rows;
     q->K = L.K;
     q->N = L.N;
@@ -275,8 +308,8 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
             continue;
         x = n->in[0];
         y = n->out[0];
-        if (quant_view(n->op) || n->op == OP_RELU) {
-            /* Flatten/Reshape move no value; Relu keeps its input's scale: max(q, zp) */
+        if (quant_view(n->op) || n->op == OP_RELU || n->op == OP_MAXPOOL) {
+            /* Flatten/Reshape move no value; Relu (max(q, zp)) and MaxPool keep their input's scale */
             p->t[y] = p->t[x];
         } else {
             p->t[y] = act_param(g, &g->t[y], lo[y], hi[y]);

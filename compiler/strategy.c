@@ -504,6 +504,8 @@ int64_t int_loop_pairs(const QLayer *q, int64_t *max_row)
 int64_t int_layer_bytes(const QLayer *q, Strategy s)
 {
     int64_t params = 9 * q->N, max_row, pairs;
+    if (q->conv) /* its one form: per kept tap an int8 weight, a 16-bit offset, two 8-bit rows/columns */
+        return params + 2 * q->N + 5 * q->nnz + 200;
     switch (s) {
     case STRAT_UNROLLED:
         return params + 10 * q->nnz + 16 * q->N + 40;
@@ -523,6 +525,8 @@ int64_t int_layer_bytes(const QLayer *q, Strategy s)
 static int64_t int_layer_cycles(const QLayer *q, Strategy s)
 {
     int64_t max_row;
+    if (q->conv)
+        return q->rows * 10 * q->nnz;
     switch (s) {
     case STRAT_UNROLLED: return q->rows * 3 * q->nnz;
     case STRAT_LOOP: return q->rows * 7 * int_loop_pairs(q, &max_row);
@@ -535,6 +539,8 @@ static Strategy int_choose(const QLayer *q, Strategy requested, Target target)
     static const Strategy forms[] = {STRAT_UNROLLED, STRAT_LOOP, STRAT_DENSE};
     Strategy best = STRAT_DENSE;
     int i;
+    if (q->conv)
+        return STRAT_LOOP; /* the integer Conv has one form: a tap loop */
     if (requested != STRAT_AUTO)
         return requested;
     for (i = 0; i < 3; i++) {
@@ -573,7 +579,7 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
             QLayer *q = p->layer[k];
             Strategy s;
             int64_t cur;
-            if (!q)
+            if (!q || q->conv)
                 continue;
             cur = int_layer_bytes(q, q->strategy);
             s = int_layer_bytes(q, STRAT_LOOP) <= int_layer_bytes(q, STRAT_DENSE) ? STRAT_LOOP : STRAT_DENSE;

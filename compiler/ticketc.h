@@ -498,6 +498,8 @@ typedef struct {
     int32_t lo, hi;          /* saturation bounds, ReLU fused */
     int64_t zeroed;          /* kept weights that rounded to 0 */
     Strategy strategy;       /* planned by plan_int_strategies */
+    int conv;                /* a Conv: rows are output positions, K = C x kh x kw (group 1) */
+    Window win;
 } QLayer;
 
 typedef struct QuantPlan {

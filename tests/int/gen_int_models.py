@@ -3,7 +3,7 @@
   gen_int_models.py OUTDIR
 mlp_batch: MatMul over 3 rows -> Reshape -> Relu (not fused) -> Reshape -> Gemm
 (transB, alpha 0.5, no bias) -> Gemm (bias, ReLU fused): rows > 1, views, a
-standalone Relu and both Gemm forms. conv: a Conv, which the integer path refuses.
+standalone Relu and both Gemm forms. conv: a grouped Conv, which the integer path refuses.
 """
 import sys
 import numpy as np
@@ -43,6 +43,9 @@ save("mlp_batch", [
 rng.standard_normal((40, 3, 16)).astype("<f4").tofile(f"{out}/mlp_batch.calib.f32")
 (2 * rng.standard_normal((60, 3, 16))).astype("<f4").tofile(f"{out}/mlp_batch.test.f32")
 
-save("conv", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv1")],
-     {"w": sparse((2, 1, 3, 3), 0.5)}, [1, 1, 5, 5], [1, 2, 3, 3])
-rng.standard_normal((4, 25)).astype("<f4").tofile(f"{out}/conv.calib.f32")
+save("sigmoid", [helper.make_node("Sigmoid", ["x"], ["y"], name="sig1")], {}, [1, 4], [1, 4])
+rng.standard_normal((4, 4)).astype("<f4").tofile(f"{out}/sigmoid.calib.f32")
+
+save("conv", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv1", group=2)],
+     {"w": sparse((2, 1, 3, 3), 0.5)}, [1, 2, 5, 5], [1, 2, 3, 3])
+rng.standard_normal((4, 50)).astype("<f4").tofile(f"{out}/conv.calib.f32")

@@ -6,7 +6,7 @@
 #    (cmp), on the LeNet r15 ticket (calibrated on 100 training images, 300 test
 #    images) under every strategy and Cortex-M auto within a budget (gcc -O2, clang
 #    -O0), and on a small MatMul/Reshape/Relu/Gemm model of 3 rows (gcc and clang,
-#    -O0 and -O2); always -std=c99 -Wall -Wextra -Werror -pedantic
+#    -O0 and -O2) and the CNN ticket r10 (Conv, MaxPool: 60 images); always -std=c99 -Wall -Wextra -Werror -pedantic
 #  - a Cortex-M0+ object calls no library function (arm-none-eabi-nm -u empty)
 #  - bad input: one message, the exit status, nothing written
 #   TICKETC=build/ticketc INT_OBJS="..." INT_LIBS="..." tests/int/run.sh
@@ -67,6 +67,8 @@ for s in unrolled loop dense; do
     BUILDS="gcc:-O2 clang:-O0" check r15_$s r15.onnx r15.calib.f32 r15.test.f32 --strategy $s
     check mlp_batch_$s mlp_batch.onnx mlp_batch.calib.f32 mlp_batch.test.f32 --strategy $s
 done
+head -c $((784 * 4 * 60)) r15.test.f32 > cnn.test.f32
+BUILDS="gcc:-O2" check cnn_r10 "$ROOT/examples/conv-ticket/models/ticket-r10.onnx" r15.calib.f32 cnn.test.f32 --strategy loop
 BUILDS="gcc:-Os" check r15_m_budget r15.onnx r15.calib.f32 r15.test.f32 --target cortex-m --code-budget 24576
 grep -q 'int8 loop' r15_m_budget.c && pass "r15 auto cortex-m in 24 KiB: loop forms" || fail "r15 budget: no loop form"
 
@@ -103,8 +105,10 @@ bad 1 "not a whole number of samples" mlp_batch.onnx --quantize int8 --calibrate
 bad 1 "cannot read" mlp_batch.onnx --quantize int8 --calibrate missing.f32
 bad 1 "value 35 is not finite" mlp_batch.onnx --quantize int8 --calibrate nan.f32
 bad 1 "is not finite" mlp_batch.onnx --quantize int8 --calibrate huge.f32
-bad 1 "node 0 'conv1' (Conv): --quantize int8: the integer path has no Conv yet" conv.onnx --quantize int8 \
-    --calibrate conv.calib.f32
+bad 1 "node 0 'conv1' (Conv): --quantize int8: the integer Conv has group 1 and batch 1 only (found group 2" \
+    conv.onnx --quantize int8 --calibrate conv.calib.f32
+bad 1 "node 0 'sig1' (Sigmoid): --quantize int8: the integer path has no Sigmoid yet" sigmoid.onnx --quantize int8 \
+    --calibrate sigmoid.calib.f32
 bad 2 "does not work with --report" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --report r.html
 
 echo "int tests: $passes passed, $fails failed"
