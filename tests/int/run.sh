@@ -7,6 +7,7 @@
 #    images) under every strategy and Cortex-M auto within a budget (gcc -O2, clang
 #    -O0), and on a small MatMul/Reshape/Relu/Gemm model of 3 rows (gcc and clang,
 #    -O0 and -O2) and the CNN ticket r10 (Conv, MaxPool: 60 images); always -std=c99 -Wall -Wextra -Werror -pedantic
+#  - the r15 loop form on aarch64, armhf and a Cortex-M4 (QEMU): the same bytes
 #  - a Cortex-M0+ object calls no library function (arm-none-eabi-nm -u empty)
 #  - bad input: one message, the exit status, nothing written
 #   TICKETC=build/ticketc INT_OBJS="..." INT_LIBS="..." tests/int/run.sh
@@ -71,6 +72,30 @@ head -c $((784 * 4 * 60)) r15.test.f32 > cnn.test.f32
 BUILDS="gcc:-O2" check cnn_r10 "$ROOT/examples/conv-ticket/models/ticket-r10.onnx" r15.calib.f32 cnn.test.f32 --strategy loop
 BUILDS="gcc:-Os" check r15_m_budget r15.onnx r15.calib.f32 r15.test.f32 --target cortex-m --code-budget 24576
 grep -q 'int8 loop' r15_m_budget.c && pass "r15 auto cortex-m in 24 KiB: loop forms" || fail "r15 budget: no loop form"
+
+# the same bytes on ARM: aarch64 and armhf (qemu-user), a Cortex-M4 (qemu-system-arm,
+# newlib + semihosting as tests/arm/run.sh), against --interpret's
+RT=$ROOT/runtime/arm
+M4="-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard"
+head -c $((784 * 4 * 40)) r15.test.f32 > in40.f32
+"$TICKETC" r15.onnx --quantize int8 --calibrate r15.calib.f32 --strategy loop --interpret < in40.f32 > arm.want
+for t in a64 a32 m4; do
+    case $t in
+    a64) command -v qemu-aarch64 > /dev/null && aarch64-linux-gnu-gcc $CF -O2 -static r15_loop.c -o r15_a64 &&
+             qemu-aarch64 ./r15_a64 < in40.f32 > arm.got ;;
+    a32) command -v qemu-arm > /dev/null && arm-linux-gnueabihf-gcc $CF -O2 -static r15_loop.c -o r15_a32 &&
+             qemu-arm ./r15_a32 < in40.f32 > arm.got ;;
+    m4) command -v qemu-system-arm > /dev/null && arm-none-eabi-gcc $CF -O2 $M4 --specs=rdimon.specs -I"$RT" \
+            -T "$RT/cm4.ld" r15_loop.c "$RT/cm4_start.c" "$RT/semihost_stdio.c" -o r15_m4.elf &&
+            mkdir -p m4 && cp in40.f32 m4/in.f32 && rm -f m4/out.f32 &&
+            (cd m4 && timeout 300 qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel ../r15_m4.elf \
+                < /dev/null > /dev/null) && mv m4/out.f32 arm.got ;;
+    esac
+    if [ $? -ne 0 ]; then fail "r15 loop on $t: build or run"
+    elif cmp -s arm.got arm.want; then pass "r15 loop on $t: bit-identical to --interpret"
+    else fail "r15 loop on $t: differs from --interpret"; fi
+    rm -f arm.got
+done
 
 # a Cortex-M0+ has no FPU and no divider: the integer model calls nothing
 if command -v arm-none-eabi-gcc > /dev/null; then
