@@ -89,6 +89,10 @@ static const char int_helpers[] =
     "    return (int8_t)(v < lo ? lo : v > hi ? hi : v);\n"
     "}\n"
     "\n"
+    "";
+
+/* Quantising float inputs and dequantising outputs: all but --io int8 without --main. */
+static const char int_io_helpers[] =
     "/* Graph inputs to int8, on the bits of x = +-f * 2^(e - 150):\n"
     " *   q = clamp(zp + rq(+-f, inv_m, e - 150 + inv_s), -128, 127), 1 / scale = inv_m * 2^(inv_s - 31)\n"
     " * (shift capped at 30; below -31 |x / scale| < 2^-8); NaN and -inf give -128, +inf 127. */\n"
@@ -155,11 +159,14 @@ typedef struct {
     Emit e;
     TensorId *root;     /* per tensor: the buffer it lives in (views share their input's) */
     char *has_buf;      /* per root tensor: a static int8 buffer was declared */
+    const char **bufname; /* per root tensor: its storage when not tc_a<id> (--io int8 inputs) */
     int64_t ram;        /* bytes of int8 buffers */
 } IntEmit;
 
 static const char *buf_name(IntEmit *ie, TensorId id)
 {
+    if (ie->bufname[ie->root[id]])
+        return ie->bufname[ie->root[id]];
     return arena_printf(ie->e.g->a, "tc_a%u", ie->root[id]);
 }
 
@@ -464,6 +471,90 @@ static void declare_buf(IntEmit *ie, TensorId id)
               text_comment(e->g->a, e->g->t[r].name));
 }
 
+/* void <prefix>_run(const float *in0, ..., float *out0, ...), int8_t with --io int8 */
+static void int_signature(IntEmit *ie, Buf *b)
+{
+    const Graph *g = ie->e.g;
+    const char *ty = ie->e.opt->io_int8 ? "int8_t" : "float";
+    int k;
+    buf_printf(b, "void %s_run(", ie->e.opt->prefix);
+    for (k = 0; k < g->n_inputs; k++)
+        buf_printf(b, "%sconst %s *in%d", k ? ", " : "", ty, k);
+    for (k = 0; k < g->n_outputs; k++)
+        buf_printf(b, ", %s *out%d", ty, k);
+    buf_printf(b, ")");
+}
+
+/*
+ * --io int8 --main: the test driver still reads and writes raw float32, quantising
+ * with tc_q8 and dequantising with tc_dq, so its bytes equal those of float I/O.
+ */
+static void int_main(IntEmit *ie)
+{
+    Emit *e = &ie->e;
+    Graph *g = e->g;
+    const QuantPlan *p = g->quant;
+    int k;
+    Buf args = {0};
+    emit_blank(e);
+    emit_line(e, "/* Test driver (--main): raw float32 samples on stdin, quantised for the int8 inputs;");
+    emit_line(e, " * the int8 outputs dequantised to raw float32 on stdout. -r N runs each sample N times. */");
+    emit_line(e, "int main(int argc, char **argv)");
+    emit_line(e, "{");
+    e->indent = 1;
+    for (k = 0; k < g->n_inputs; k++) {
+        emit_line(e, "static float in%d[%lld];", k, (long long)ir_numel(&g->t[g->inputs[k]]));
+        emit_line(e, "static int8_t q_in%d[%lld];", k, (long long)ir_numel(&g->t[g->inputs[k]]));
+        buf_printf(&args, "%sq_in%d", k ? ", " : "", k);
+    }
+    for (k = 0; k < g->n_outputs; k++) {
+        emit_line(e, "static float out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
+        emit_line(e, "static int8_t q_out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
+        buf_printf(&args, ", q_out%d", k);
+    }
+    emit_line(e, "long reps = 1, r, i;");
+    emit_blank(e);
+    emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
+    emit_line(e, "    reps = strtol(argv[2], NULL, 10);");
+    emit_line(e, "if (reps < 1 || (argc != 1 && argc != 3)) {");
+    emit_line(e, "    fprintf(stderr, \"usage: %%s [-r REPEATS] < inputs.f32 > outputs.f32\\n\", argv[0]);");
+    emit_line(e, "    return 2;");
+    emit_line(e, "}");
+    emit_line(e, "for (;;) {");
+    e->indent++;
+    for (k = 0; k < g->n_inputs; k++) {
+        long long m = (long long)ir_numel(&g->t[g->inputs[k]]);
+        QParam q = p->t[g->inputs[k]];
+        emit_line(e, "if (fread(in%d, sizeof(float), %lld, stdin) != %lld) {", k, m, m);
+        emit_line(e, "    if (%s && feof(stdin))", k ? "0" : "ferror(stdin) == 0");
+        emit_line(e, "        break;");
+        emit_line(e, "    fprintf(stderr, \"%s: short read\\n\");", e->opt->prefix);
+        emit_line(e, "    return 1;");
+        emit_line(e, "}");
+        emit_line(e, "for (i = 0; i < %lld; i++)", m);
+        emit_line(e, "    q_in%d[i] = tc_q8(in%d[i], %ld, %d, %d);", k, k, (long)q.inv_m, q.inv_s, (int)q.zp);
+    }
+    emit_line(e, "for (r = 0; r < reps; r++)");
+    emit_line(e, "    %s_run(%s);", e->opt->prefix, args.p);
+    for (k = 0; k < g->n_outputs; k++) {
+        long long m = (long long)ir_numel(&g->t[g->outputs[k]]);
+        QParam q = p->t[g->outputs[k]];
+        uint32_t u;
+        memcpy(&u, &q.scale, 4);
+        emit_line(e, "for (i = 0; i < %lld; i++)", m);
+        emit_line(e, "    out%d[i] = tc_dq(q_out%d[i] - %d, 0x%lxu, %d);", k, k, (int)q.zp,
+                  (unsigned long)((u & 0x7fffffu) | 0x800000u), (int)(u >> 23 & 0xff));
+        emit_line(e, "if (fwrite(out%d, sizeof(float), %lld, stdout) != %lld)", k, m, m);
+        emit_line(e, "    return 1;");
+    }
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "return fflush(stdout) == 0 ? 0 : 1;");
+    e->indent = 0;
+    emit_line(e, "}");
+    buf_free(&args);
+}
+
 static void int_header(IntEmit *ie, Buf *h)
 {
     Emit *e = &ie->e;
@@ -481,36 +572,53 @@ static void int_header(IntEmit *ie, Buf *h)
     emit_line(e, "#ifndef %s", guard);
     emit_line(e, "#define %s", guard);
     emit_blank(e);
+    if (e->opt->io_int8) {
+        emit_line(e, "#include <stdint.h>");
+        emit_blank(e);
+    }
     for (k = 0; k < g->n_inputs; k++)
         emit_line(e, "#define %s_IN%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->inputs[k]]));
     for (k = 0; k < g->n_outputs; k++)
         emit_line(e, "#define %s_OUT%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->outputs[k]]));
     emit_line(e, "#define %s_INT8_BYTES %lld", guard, (long long)ie->ram);
+    if (e->opt->io_int8) {
+        /* x = SCALE * (q - ZERO_POINT) */
+        for (k = 0; k < g->n_inputs; k++) {
+            QParam q = g->quant->t[g->inputs[k]];
+            emit_line(e, "#define %s_IN%d_SCALE %.9gf", guard, k, (double)q.scale);
+            emit_line(e, "#define %s_IN%d_ZERO_POINT %d", guard, k, (int)q.zp);
+        }
+        for (k = 0; k < g->n_outputs; k++) {
+            QParam q = g->quant->t[g->outputs[k]];
+            emit_line(e, "#define %s_OUT%d_SCALE %.9gf", guard, k, (double)q.scale);
+            emit_line(e, "#define %s_OUT%d_ZERO_POINT %d", guard, k, (int)q.zp);
+        }
+    }
     emit_blank(e);
     emit_line(e, "/*");
-    emit_line(e, " * Runs the int8 model once: float inputs quantised on entry, integer layers,");
-    emit_line(e, " * outputs dequantised on exit. Not reentrant: %s_INT8_BYTES bytes of static", guard);
-    emit_line(e, " * int8 buffers.");
+    if (e->opt->io_int8) {
+        emit_line(e, " * Runs the int8 model once on int8 inputs, x = SCALE * (q - ZERO_POINT), to int8");
+        emit_line(e, " * outputs. Not reentrant: %s_INT8_BYTES bytes of static int8 buffers.", guard);
+    } else {
+        emit_line(e, " * Runs the int8 model once: float inputs quantised on entry, integer layers,");
+        emit_line(e, " * outputs dequantised on exit. Not reentrant: %s_INT8_BYTES bytes of static", guard);
+        emit_line(e, " * int8 buffers.");
+    }
     for (k = 0; k < g->n_inputs; k++) {
         const Tensor *t = &g->t[g->inputs[k]];
-        emit_line(e, " *   in%d:  '%s' %s, %lld floats", k, text_comment(g->a, t->name), ir_shape_str(g->a, t),
-                  (long long)ir_numel(t));
+        emit_line(e, " *   in%d:  '%s' %s, %lld %s", k, text_comment(g->a, t->name), ir_shape_str(g->a, t),
+                  (long long)ir_numel(t), e->opt->io_int8 ? "int8" : "floats");
     }
     for (k = 0; k < g->n_outputs; k++) {
         const Tensor *t = &g->t[g->outputs[k]];
-        emit_line(e, " *   out%d: '%s' %s, %lld floats", k, text_comment(g->a, t->name), ir_shape_str(g->a, t),
-                  (long long)ir_numel(t));
+        emit_line(e, " *   out%d: '%s' %s, %lld %s", k, text_comment(g->a, t->name), ir_shape_str(g->a, t),
+                  (long long)ir_numel(t), e->opt->io_int8 ? "int8" : "floats");
     }
     emit_line(e, " */");
     {
         Buf sig = {0};
-        buf_printf(&sig, "void %s_run(", e->opt->prefix);
-        for (k = 0; k < g->n_inputs; k++)
-            buf_printf(&sig, "%sconst float *in%d", k ? ", " : "", k);
-        for (k = 0; k < g->n_outputs; k++)
-            buf_printf(&sig, ", float *out%d", k);
-        buf_printf(&sig, ");");
-        emit_line(e, "%s", sig.p);
+        int_signature(ie, &sig);
+        emit_line(e, "%s;", sig.p);
         buf_free(&sig);
     }
     emit_blank(e);
@@ -532,6 +640,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     e->emitted_const = arena_alloc(g->a, g->nt + 1);
     ie.root = arena_array(g->a, g->nt + 1, sizeof(TensorId));
     ie.has_buf = arena_alloc(g->a, g->nt + 1);
+    ie.bufname = arena_array(g->a, g->nt + 1, sizeof(char *));
     for (t = 0; t < g->nt; t++)
         ie.root[t] = t;
 
@@ -539,6 +648,11 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     for (k = 0; k < g->n_inputs; k++) {
         TensorId id = g->inputs[k];
         QParam q = p->t[id];
+        if (opt->io_int8) { /* the layers read the caller's int8 input */
+            ie.has_buf[id] = 1;
+            ie.bufname[id] = arena_printf(g->a, "in%d", k);
+            continue;
+        }
         declare_buf(&ie, id);
         emit_to_run(e);
         e->indent = 1;
@@ -591,6 +705,12 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         memcpy(&u, &q.scale, 4); /* a normal float (quant.c): ms = 1.f, es = its exponent field */
         emit_to_run(e);
         e->indent = 1;
+        if (opt->io_int8) {
+            emit_line(e, "for (i = 0; i < %lld; i++) /* '%s': scale %.9g, zero point %d */",
+                      (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
+            emit_line(e, "    out%d[i] = %s[i];", k, buf_name(&ie, id));
+            continue;
+        }
         emit_line(e, "for (i = 0; i < %lld; i++) /* dequantise '%s': scale %.9g, zero point %d */",
                   (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
         emit_line(e, "    out%d[i] = tc_dq(%s[i] - %d, 0x%lxu, %d);", k, buf_name(&ie, id), (int)q.zp,
@@ -607,15 +727,12 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     emit_line(e, "#include <stdint.h>");
     emit_blank(e);
     emit_preamble(e, "base");
-    buf_printf(&sig, "void %s_run(", opt->prefix);
-    for (k = 0; k < g->n_inputs; k++)
-        buf_printf(&sig, "%sconst float *in%d", k ? ", " : "", k);
-    for (k = 0; k < g->n_outputs; k++)
-        buf_printf(&sig, ", float *out%d", k);
-    buf_printf(&sig, ")");
+    int_signature(&ie, &sig);
     emit_line(e, "%s;", sig.p);
     emit_blank(e);
     buf_add(c, int_helpers, strlen(int_helpers));
+    if (!opt->io_int8 || opt->with_main)
+        buf_add(c, int_io_helpers, strlen(int_io_helpers));
     emit_line(e, "/* int8 activations: %lld bytes */", (long long)ie.ram);
     if (e->consts.len)
         buf_add(c, e->consts.p, e->consts.len);
@@ -630,7 +747,9 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     if (e->run.len)
         buf_add(c, e->run.p, e->run.len);
     emit_line(e, "}");
-    if (opt->with_main)
+    if (opt->with_main && opt->io_int8)
+        int_main(&ie);
+    else if (opt->with_main)
         emit_main(e);
     buf_free(&sig);
     buf_free(&e->consts);

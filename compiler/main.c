@@ -74,6 +74,8 @@ static const char usage[] =
     "                      inputs quantised on entry, outputs dequantised on exit\n"
     "  --calibrate FILE    raw float32 samples (as --main reads them) whose\n"
     "                      activation ranges set the int8 scales\n"
+    "  --io int8           with --quantize: <prefix>_run takes and returns int8,\n"
+    "                      scales and zero points as macros in the header\n"
     "  --dump-ir           print the IR after the passes to stderr\n"
     "  --emit-dsl DIR      write the loaded model as DIR/model.tc in ticketc's\n"
     "                      model language, weights in DIR/*.npy\n"
@@ -86,6 +88,7 @@ static const char usage[] =
 typedef struct {
     const char *model, *out, *header, *prefix, *masks, *report, *emit_dsl, *weights_section;
     const char *quantize, *calibrate; /* --quantize int8 --calibrate FILE */
+    int io_int8;                      /* --io int8 */
     Strategy strategy;
     Target target;
     int check_masks;
@@ -205,6 +208,11 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
             if (strcmp(v, "int8") != 0)
                 usage_error("unknown --quantize '%s' (expected int8)", v);
             o->quantize = v;
+        } else if (strcmp(s, "--io") == 0) {
+            NEEDS_VALUE();
+            if (strcmp(v, "int8") != 0 && strcmp(v, "float") != 0)
+                usage_error("unknown --io '%s' (expected float or int8)", v);
+            o->io_int8 = strcmp(v, "int8") == 0;
         } else if (strcmp(s, "--calibrate") == 0) {
             NEEDS_VALUE();
             o->calibrate = v;
@@ -258,6 +266,8 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         o->partial_sums = o->target == TARGET_CORTEX_M ? 1 : 4;
     if (o->quantize && !o->calibrate)
         usage_error("--quantize int8 needs calibration samples (--calibrate FILE of raw float32 inputs)");
+    if (o->io_int8 && !o->quantize)
+        usage_error("--io int8 is for --quantize int8");
     if (o->calibrate && !o->quantize)
         usage_error("--calibrate is for --quantize int8");
     if (o->quantize && (o->report || o->emit_dsl || o->annotate || o->weights_section))
@@ -504,6 +514,7 @@ int main(int argc, char **argv)
     eo.annotate = opt.annotate;
     eo.no_fma = opt.no_fma;
     eo.weights_section = opt.weights_section;
+    eo.io_int8 = opt.io_int8;
     /* --max-c-bytes, counted as the C is written, in every buffer the emitter fills */
     if (opt.out) {
         check_c_size(g, opt.max_c_bytes);

@@ -470,6 +470,7 @@ typedef struct {
     int annotate;             /* comment each term with the weight it comes from */
     int no_fma;               /* never TC_FMA: a multiply and an add everywhere */
     const char *weights_section; /* --weights-section: ELF section of weight tables, or NULL */
+    int io_int8;              /* --io int8: a quantised graph's inputs and outputs are int8 */
 } EmitOptions;
 
 /* The C file and its header; on g->target cortex-m, unrolled layers stream their weights. */

@@ -73,6 +73,14 @@ BUILDS="gcc:-O2" check cnn_r10 "$ROOT/examples/conv-ticket/models/ticket-r10.onn
 BUILDS="gcc:-Os" check r15_m_budget r15.onnx r15.calib.f32 r15.test.f32 --target cortex-m --code-budget 24576
 grep -q 'int8 loop' r15_m_budget.c && pass "r15 auto cortex-m in 24 KiB: loop forms" || fail "r15 budget: no loop form"
 
+# --io int8: the driver quantises and dequantises as the float-I/O model does (same bytes);
+# the header declares int8 I/O with scales and zero points, and compiles on its own
+BUILDS="gcc:-O2" check r15_io_int8 r15.onnx r15.calib.f32 r15.test.f32 --strategy loop --io int8
+"$TICKETC" r15.onnx --quantize int8 --calibrate r15.calib.f32 --io int8 -o io.c &&
+    printf '#include "io.h"\nint main(void) { static int8_t x[IO_H_IN0_SIZE], y[IO_H_OUT0_SIZE];\n  io_run(x, y);\n  return (IO_H_OUT0_ZERO_POINT + (int)(IO_H_IN0_SCALE * 0.0f) + y[0]) & 0; }\n' > io_main.c &&
+    cc $CF io_main.c io.c -o io_main && ./io_main && pass "--io int8: header and int8 API compile and run" ||
+    fail "--io int8 header or API"
+
 # the same bytes on ARM: aarch64 and armhf (qemu-user), a Cortex-M4 (qemu-system-arm,
 # newlib + semihosting as tests/arm/run.sh), against --interpret's
 RT=$ROOT/runtime/arm
@@ -134,6 +142,8 @@ bad 1 "node 0 'conv1' (Conv): --quantize int8: the integer Conv has group 1 and 
     conv.onnx --quantize int8 --calibrate conv.calib.f32
 bad 1 "node 0 'sig1' (Sigmoid): --quantize int8: the integer path has no Sigmoid yet" sigmoid.onnx --quantize int8 \
     --calibrate sigmoid.calib.f32
+bad 2 "--io int8 is for --quantize int8" mlp_batch.onnx --io int8
+bad 2 "unknown --io 'int16'" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --io int16
 bad 2 "does not work with --report" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --report r.html
 
 echo "int tests: $passes passed, $fails failed"
