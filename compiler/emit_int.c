@@ -19,10 +19,12 @@
 
 /*
  * The helpers every integer file carries. tc_rq is interp_int_requant
- * (TFLite's MultiplyByQuantizedMultiplier, formula there) in 32-bit
- * operations: the product |acc| * m (< 2^62) is built from 16-bit halves
- * into hi:lo, the nudge added (2^30, or 2^30 - 1 for a negative acc, which
- * is the truncating division of -(p) + 1 - 2^30), and bits 31..62 taken;
+ * (TFLite's MultiplyByQuantizedMultiplier, formula there); its product
+ * a * m is 64-bit where the target has a 32 x 32 -> 64 multiply, and on
+ * ARMv6-M/ARMv8-M baseline, which would call __aeabi_lmul for it, built in
+ * 32-bit operations: |acc| * m (< 2^62) from 16-bit halves into hi:lo, the
+ * nudge added (2^30, or 2^30 - 1 for a negative acc, which is the
+ * truncating division of -(p) + 1 - 2^30), and bits 31..62 taken;
  * the rounding shift uses only unsigned shifts (no implementation-defined
  * shift of a negative number). tc_q8 is interp_int_quantize; tc_dq builds
  * the bits of the IEEE product (float)d * scale that interp_int_run computes
@@ -34,23 +36,16 @@ static const char int_helpers[] =
     " *   SRDHM(a, m)  = (a * m + (a * m >= 0 ? 2^30 : 1 - 2^30)) / 2^31, truncated (64-bit product)\n"
     " *   RDBPOT(x, e) = (x >> e) + ((x & (2^e - 1)) > ((2^e - 1) >> 1) + (x < 0))\n"
     " *   result       = RDBPOT(SRDHM(sat32(acc * 2^max(s, 0)), m), max(-s, 0))\n"
-    " * computed with 32-bit operations only (no 64-bit multiply, no division). */\n"
-    "static int32_t tc_rq(int32_t acc, int32_t m, int s)\n"
+    " * SRDHM with a 64-bit product where the target multiplies 32 x 32 -> 64 itself; on a\n"
+    " * Cortex-M0/M0+/M23 (or with -DTC_RQ_32) in 32-bit operations only: |a| * m from 16-bit\n"
+    " * halves into hi:lo, plus 2^30 (2^30 - 1 for a negative a), bits 31..62. Same bits. */\n"
+    "#if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__) || defined(TC_RQ_32)\n"
+    "static int32_t tc_srdhm(int32_t acc, int32_t m)\n"
     "{\n"
-    "    uint32_t u, ul, uh, ml, mh, lo, hi, t, c, mask, rem, thr;\n"
+    "    uint32_t u, ul, uh, ml, mh, lo, hi, t, c;\n"
     "    int32_t a;\n"
-    "    int neg;\n"
+    "    int neg = acc < 0;\n"
     "\n"
-    "    if (s > 0) {\n"
-    "        if (acc > (int32_t)(0x7fffffffu >> s))\n"
-    "            acc = 0x7fffffff;\n"
-    "        else if (acc < -(int32_t)(0x80000000u >> s))\n"
-    "            acc = -0x7fffffff - 1;\n"
-    "        else\n"
-    "            acc = (int32_t)((uint32_t)acc << s);\n"
-    "        s = 0;\n"
-    "    }\n"
-    "    neg = acc < 0;\n"
     "    u = neg ? 0u - (uint32_t)acc : (uint32_t)acc;\n"
     "    ul = u & 0xffffu;\n"
     "    uh = u >> 16;\n"
@@ -67,8 +62,32 @@ static const char int_helpers[] =
     "    lo += c;\n"
     "    hi += lo < c;\n"
     "    a = (int32_t)(hi << 1 | lo >> 31);\n"
-    "    if (neg)\n"
-    "        a = -a;\n"
+    "    return neg ? -a : a;\n"
+    "}\n"
+    "#else\n"
+    "static int32_t tc_srdhm(int32_t acc, int32_t m)\n"
+    "{\n"
+    "    int64_t ab = (int64_t)acc * m;\n"
+    "\n"
+    "    return (int32_t)((ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30))) / ((int64_t)1 << 31));\n"
+    "}\n"
+    "#endif\n"
+    "\n"
+    "static int32_t tc_rq(int32_t acc, int32_t m, int s)\n"
+    "{\n"
+    "    uint32_t mask, rem, thr;\n"
+    "    int32_t a;\n"
+    "\n"
+    "    if (s > 0) {\n"
+    "        if (acc > (int32_t)(0x7fffffffu >> s))\n"
+    "            acc = 0x7fffffff;\n"
+    "        else if (acc < -(int32_t)(0x80000000u >> s))\n"
+    "            acc = -0x7fffffff - 1;\n"
+    "        else\n"
+    "            acc = (int32_t)((uint32_t)acc << s);\n"
+    "        s = 0;\n"
+    "    }\n"
+    "    a = tc_srdhm(acc, m);\n"
     "    if (s == 0)\n"
     "        return a;\n"
     "    s = -s;\n"

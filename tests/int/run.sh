@@ -37,12 +37,15 @@ cd "$W" || exit 1
 # the helpers, as a generated file carries them, against interp_int.c
 "$TICKETC" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 -o helpers_src.c || exit 1
 sed -n '/^\/\* TFLite.s MultiplyByQuantizedMultiplier/,/^\/\* int8 activations/p' helpers_src.c | sed '$d' > helpers.c
-if ${CC:-cc} -std=c99 -O1 -I"$ROOT/compiler" -I. "$ROOT/tests/int/rq_check.c" $OBJS -o rq_check ${INT_LIBS:-} -lm &&
-    ./rq_check > rq_check.out; then
-    pass "$(cat rq_check.out)"
-else
-    fail "helpers differ from interp_int.c:"; cat rq_check.out
-fi
+# (both products: 64-bit, and the 32-bit one of ARMv6-M, forced by -DTC_RQ_32)
+for def in -DTC_RQ_64 -DTC_RQ_32; do
+    if ${CC:-cc} -std=c99 -O1 $def -I"$ROOT/compiler" -I. "$ROOT/tests/int/rq_check.c" $OBJS -o rq_check ${INT_LIBS:-} -lm &&
+        ./rq_check > rq_check.out; then
+        pass "$(cat rq_check.out) ($def)"
+    else
+        fail "helpers ($def) differ from interp_int.c:"; cat rq_check.out
+    fi
+done
 
 # one model and option set: the C compiled several ways must give --interpret's bytes
 check() { # NAME MODEL CALIB TEST OPTIONS...
