@@ -532,6 +532,7 @@ static void int_main(IntEmit *ie)
         buf_printf(&args, ", q_out%d", k);
     }
     emit_line(e, "long reps = 1, r, i;");
+    emit_line(e, "size_t got;");
     emit_blank(e);
     emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
     emit_line(e, "    reps = strtol(argv[2], NULL, 10);");
@@ -544,10 +545,14 @@ static void int_main(IntEmit *ie)
     for (k = 0; k < g->n_inputs; k++) {
         long long m = (long long)ir_numel(&g->t[g->inputs[k]]);
         QParam q = p->t[g->inputs[k]];
-        emit_line(e, "if (fread(in%d, sizeof(float), %lld, stdin) != %lld) {", k, m, m);
-        emit_line(e, "    if (%s && feof(stdin))", k ? "0" : "ferror(stdin) == 0");
-        emit_line(e, "        break;");
-        emit_line(e, "    fprintf(stderr, \"%s: short read\\n\");", e->opt->prefix);
+        emit_line(e, "got = fread(in%d, sizeof(float), %lld, stdin);", k, m);
+        if (!k) {
+            emit_line(e, "if (got == 0 && feof(stdin))");
+            emit_line(e, "    break;");
+        }
+        emit_line(e, "if (got != %lld) {", m);
+        emit_line(e, "    fprintf(stderr, \"%s: short read: expected %lld floats, got %%lu\\n\", (unsigned long)got);",
+                  e->opt->prefix, m);
         emit_line(e, "    return 1;");
         emit_line(e, "}");
         emit_line(e, "for (i = 0; i < %lld; i++)", m);

@@ -111,7 +111,8 @@ static int64_t calibrate(Graph *g, const char *path, size_t max_bytes, float *lo
         const unsigned char *p = (const unsigned char *)file.p + (size_t)(s * per * 4);
         for (k = 0; k < g->n_inputs; k++) {
             int64_t m = ir_numel(&g->t[g->inputs[k]]), j;
-            in[k] = arena_array(g->a, (size_t)m + 1, sizeof(float));
+            if (!in[k])
+                in[k] = arena_array(g->a, (size_t)m + 1, sizeof(float));
             for (j = 0; j < m; j++, p += 4) {
                 uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
                 memcpy(&in[k][j], &u, 4);
