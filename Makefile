@@ -140,6 +140,7 @@ asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNI
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/dsl/run.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/errors/hostile.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/errors/pipeline.sh
+	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 BUILDS=gcc:-O0 INT_OBJS="$(LIB_OBJS)" INT_LIBS="$(PBC_LIBS)" tests/int/run.sh
 
 # ONNX conformance (libonnx-testdata): every test, a table per folder, details in
 # build/conformance/results.tsv; fails if any all-float32 test is neither a pass
