@@ -123,6 +123,9 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/pipeline.sh
 	@$(MAKE) --no-print-directory int-tests
 
+# (asan-tests runs them too: rq_check links the plain objects)
+asan-tests: $(LIB_OBJS) $(B)/tools/idx2f32
+
 # the integer path (--quantize int8): generated code bit for bit against the interpreter
 int-tests: test-deps $(B)/ticketc $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) INT_OBJS="$(LIB_OBJS)" INT_LIBS="$(PBC_LIBS)" tests/int/run.sh
