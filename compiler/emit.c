@@ -105,7 +105,7 @@ static void emit_math(Emit *e)
 /* ---- the preamble ---- */
 
 /* Copies block 'name' of runtime/tc_preamble.c: the text between its marker line and TC_END. */
-static void emit_preamble(Emit *e, const char *name)
+void emit_preamble(Emit *e, const char *name)
 {
     char marker[64];
     const char *p, *end;
@@ -189,7 +189,7 @@ static void emit_stream_macros(Emit *e)
     buf_free(&b);
 }
 
-static void emit_header_comment(Emit *e)
+void emit_header_comment(Emit *e)
 {
     Graph *g = e->g;
     emit_line(e, "/*");
@@ -201,7 +201,7 @@ static void emit_header_comment(Emit *e)
     emit_line(e, " */");
 }
 
-static void emit_main(Emit *e)
+void emit_main(Emit *e)
 {
     Graph *g = e->g;
     int k;
@@ -370,6 +370,10 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     Buf sig = {0};
     int k;
 
+    if (g->quant) { /* --quantize: the integer family writes the whole file */
+        emit_int_c(g, opt, c, h);
+        return;
+    }
     memset(&e, 0, sizeof e);
     e.g = g;
     e.opt = opt;

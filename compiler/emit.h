@@ -83,6 +83,13 @@ int emit_act_is_call(OpKind act);
  * to P (1-4) of them filled. */
 const char *emit_partials_sum(int64_t t, int P);
 
+/* ===== emit.c: pieces the integer family (emit_int.c) shares ===== */
+
+/* Block name of runtime/tc_preamble.c; the header comment; the --main test driver. */
+void emit_preamble(Emit *e, const char *name);
+void emit_header_comment(Emit *e);
+void emit_main(Emit *e);
+
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 
 void emit_only_const(Emit *e, const Node *n);

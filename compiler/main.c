@@ -84,6 +84,13 @@ static const char usage[] =
     "                      differences per output; exit 1 beyond --tolerance\n"
     "  --tolerance T       with --verify: the largest accepted difference,\n"
     "                      |c - ref| <= T * (1 + |ref|) (default 1e-4)\n"
+    "  --quantize int8     integer-only code: weights int8 per output channel,\n"
+    "                      activations int8 per tensor from --calibrate; float\n"
+    "                      inputs quantised on entry, outputs dequantised on exit\n"
+    "  --calibrate FILE    raw float32 samples (as --main reads them) whose\n"
+    "                      activation ranges set the int8 scales\n"
+    "  --io int8           with --quantize: <prefix>_run takes and returns int8,\n"
+    "                      scales and zero points as macros in the header\n"
     "  --dump-ir           print the IR after the passes to stderr\n"
     "  --emit-dsl DIR      write the loaded model as DIR/model.tc in ticketc's\n"
     "                      model language, weights in DIR/*.npy\n"
@@ -98,6 +105,8 @@ typedef struct {
     const char *arena_section, *verify_samples;
     int arena_caller, verify;
     double tolerance;
+    const char *quantize, *calibrate; /* --quantize int8 --calibrate FILE */
+    int io_int8;                      /* --io int8 */
     Strategy strategy;
     Target target;
     int check_masks;
@@ -219,6 +228,19 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         } else if (strcmp(s, "--emit-dsl") == 0) {
             NEEDS_VALUE();
             o->emit_dsl = v;
+        } else if (strcmp(s, "--quantize") == 0) {
+            NEEDS_VALUE();
+            if (strcmp(v, "int8") != 0)
+                usage_error("unknown --quantize '%s' (expected int8)", v);
+            o->quantize = v;
+        } else if (strcmp(s, "--io") == 0) {
+            NEEDS_VALUE();
+            if (strcmp(v, "int8") != 0 && strcmp(v, "float") != 0)
+                usage_error("unknown --io '%s' (expected float or int8)", v);
+            o->io_int8 = strcmp(v, "int8") == 0;
+        } else if (strcmp(s, "--calibrate") == 0) {
+            NEEDS_VALUE();
+            o->calibrate = v;
         } else if (strcmp(s, "--masks") == 0) {
             NEEDS_VALUE();
             o->masks = v;
@@ -305,6 +327,16 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         usage_error("--verify adds its own driver; it cannot be combined with %s", o->interpret ? "--interpret" : "--main");
     if (o->tolerance < 0.0)
         o->tolerance = 1e-4;
+    if (o->quantize && !o->calibrate)
+        usage_error("--quantize int8 needs calibration samples (--calibrate FILE of raw float32 inputs)");
+    if (o->io_int8 && !o->quantize)
+        usage_error("--io int8 is for --quantize int8");
+    if (o->calibrate && !o->quantize)
+        usage_error("--calibrate is for --quantize int8");
+    if (o->quantize && (o->report || o->emit_dsl || o->annotate || o->weights_section))
+        usage_error("--quantize int8 does not work with --report, --emit-dsl, --annotate or --weights-section yet");
+    if (o->quantize && (o->arena_caller || o->arena_section))
+        usage_error("--quantize int8 does not work with --arena caller or --arena-section yet");
     if (o->check_masks && !o->masks)
         usage_error("--check-masks needs the masks to check (--masks PATH)");
     if (!o->out && !o->summary && !o->interpret && !o->verify && !o->dump && !o->check_masks && !o->report && !o->emit_dsl)
@@ -448,7 +480,10 @@ static void run_interpreter(Graph *g)
             if (got != want)
                 fatal("short read on stdin: input %d needs %zu floats, got %zu", k, want, got);
         }
-        interp_run(g, in, out);
+        if (g->quant)
+            interp_int_run(g, in, out);
+        else
+            interp_run(g, in, out);
         for (k = 0; k < g->n_outputs; k++) {
             size_t want = (size_t)ir_numel(&g->t[g->outputs[k]]);
             if (fwrite(out[k], sizeof(float), want, stdout) != want)
@@ -511,7 +546,12 @@ int main(int argc, char **argv)
     remove_dead(g);
     fuse_activations(g);
     plan_memory(g);
-    plan_strategies(g, opt.strategy, opt.code_budget, opt.target);
+    /* with --quantize the budget is the integer layers' (plan_int_strategies) */
+    plan_strategies(g, opt.strategy, opt.quantize ? 0 : opt.code_budget, opt.target);
+    if (opt.quantize) {
+        quantize_graph(g, opt.calibrate, opt.load.max_bytes);
+        plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);
+    }
 
     if (opt.dump)
         dump_ir(g, stderr);
@@ -525,7 +565,9 @@ int main(int argc, char **argv)
         arena_free(a);
         return 0;
     }
-    if (opt.summary)
+    if (opt.summary && g->quant)
+        print_int_summary(g, stdout);
+    else if (opt.summary)
         print_summary(g, stdout);
     memset(&eo, 0, sizeof eo);
     eo.prefix = make_prefix(&opt, a);
@@ -539,6 +581,7 @@ int main(int argc, char **argv)
     eo.weights_section = opt.weights_section;
     eo.arena_caller = opt.arena_caller;
     eo.arena_section = opt.arena_section;
+    eo.io_int8 = opt.io_int8;
     /* --max-c-bytes, counted as the C is written, in every buffer the emitter fills */
     if (opt.out) {
         check_c_size(g, opt.max_c_bytes);

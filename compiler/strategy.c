@@ -465,3 +465,136 @@ int layer_stats(const Graph *g, const Node *n, LayerStats *s)
     s->m4_flash = m4_layer_flash(n, &s->L, s->strategy, g->target);
     return 1;
 }
+
+/* ---- integer layers (--quantize int8): forms and their Cortex-M4 -Os cost ---- */
+
+/*
+ * The loop form's table of one integer layer: per output channel the kept
+ * weights as (step, weight) byte pairs, step the distance from the previous
+ * kept input (the first from input 0); a gap over 255 inputs takes filler
+ * pairs (255, 0). Returns the pairs; *max_row the most pairs of one channel.
+ */
+int64_t int_loop_pairs(const QLayer *q, int64_t *max_row)
+{
+    int64_t j, k, pairs = 0;
+    *max_row = 0;
+    for (j = 0; j < q->N; j++) {
+        int64_t prev = 0, row = 0;
+        for (k = 0; k < q->K; k++)
+            if (q->w[j * q->K + k]) {
+                row += 1 + (k - prev > 0 ? (k - prev - 1) / 255 : 0);
+                prev = k;
+            }
+        pairs += row;
+        if (row > *max_row)
+            *max_row = row;
+    }
+    return pairs;
+}
+
+/*
+ * Bytes on a Cortex-M4 at -Os, measured on the LeNet r15 ticket with
+ * bench/arm_layers.sh and rounded up: every form keeps per channel an int32
+ * bias, an int32 multiplier and an int8 shift (9 bytes); then
+ *   unrolled  a load, a constant and a multiply-add per kept weight (10 bytes),
+ *             and the requantising call per channel (16 bytes)
+ *   loop      2 bytes a (step, weight) pair, 1 or 2 bytes a channel's count, 120 of code
+ *   dense     N x K bytes of int8 weights, 100 of code
+ */
+int64_t int_layer_bytes(const QLayer *q, Strategy s)
+{
+    int64_t params = 9 * q->N, max_row, pairs;
+    if (q->conv) /* its one form: per kept tap an int8 weight, a 16-bit offset, two 8-bit rows/columns */
+        return params + 2 * q->N + 5 * q->nnz + 200;
+    switch (s) {
+    case STRAT_UNROLLED:
+        return params + 10 * q->nnz + 16 * q->N + 40;
+    case STRAT_LOOP:
+        pairs = int_loop_pairs(q, &max_row);
+        return params + 2 * pairs + (max_row > 255 ? 2 : 1) * q->N + 120;
+    default:
+        return params + q->N * q->K + 100;
+    }
+}
+
+/*
+ * Speed per inference, in M4 cycles roughly: unrolled 3 a kept weight, loop
+ * 7 a pair, dense 4 a weight; the rule for auto is the fastest form, on a
+ * Cortex-M among those no larger than dense (as for float layers).
+ */
+static int64_t int_layer_cycles(const QLayer *q, Strategy s)
+{
+    int64_t max_row;
+    if (q->conv)
+        return q->rows * 10 * q->nnz;
+    switch (s) {
+    case STRAT_UNROLLED: return q->rows * 3 * q->nnz;
+    case STRAT_LOOP: return q->rows * 7 * int_loop_pairs(q, &max_row);
+    default: return q->rows * 4 * q->N * q->K;
+    }
+}
+
+static Strategy int_choose(const QLayer *q, Strategy requested, Target target)
+{
+    static const Strategy forms[] = {STRAT_UNROLLED, STRAT_LOOP, STRAT_DENSE};
+    Strategy best = STRAT_DENSE;
+    int i;
+    if (q->conv)
+        return STRAT_LOOP; /* the integer Conv has one form: a tap loop */
+    if (requested != STRAT_AUTO)
+        return requested;
+    for (i = 0; i < 3; i++) {
+        if (target == TARGET_CORTEX_M && int_layer_bytes(q, forms[i]) > int_layer_bytes(q, STRAT_DENSE))
+            continue;
+        if (int_layer_cycles(q, forms[i]) < int_layer_cycles(q, best))
+            best = forms[i];
+    }
+    return best;
+}
+
+/*
+ * Per integer layer the requested form, or with auto the fastest for the
+ * target; then, while the estimated total is over the budget, the layer
+ * whose change to its smallest form saves the most bytes takes it.
+ */
+void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target target)
+{
+    QuantPlan *p = g->quant;
+    int64_t total = 0;
+    int k;
+    g->target = target;
+    g->code_budget = budget;
+    for (k = 0; k < g->nn; k++)
+        if (p->layer[k]) {
+            p->layer[k]->strategy = int_choose(p->layer[k], requested, target);
+            total += int_layer_bytes(p->layer[k], p->layer[k]->strategy);
+        }
+    if (budget <= 0 || total <= budget || requested != STRAT_AUTO)
+        return;
+    while (total > budget) {
+        int best = -1;
+        int64_t best_save = 0;
+        Strategy best_s = STRAT_AUTO;
+        for (k = 0; k < g->nn; k++) {
+            QLayer *q = p->layer[k];
+            Strategy s;
+            int64_t cur;
+            if (!q || q->conv)
+                continue;
+            cur = int_layer_bytes(q, q->strategy);
+            s = int_layer_bytes(q, STRAT_LOOP) <= int_layer_bytes(q, STRAT_DENSE) ? STRAT_LOOP : STRAT_DENSE;
+            if (cur - int_layer_bytes(q, s) > best_save) {
+                best_save = cur - int_layer_bytes(q, s);
+                best = k;
+                best_s = s;
+            }
+        }
+        if (best < 0) {
+            warning("the smallest integer code ticketc can make for this model is about %lld bytes, over "
+                    "--code-budget %lld", (long long)total, (long long)budget);
+            break;
+        }
+        p->layer[best]->strategy = best_s;
+        total -= best_save;
+    }
+}

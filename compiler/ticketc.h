@@ -214,6 +214,7 @@ typedef struct {
     int64_t code_budget; /* --code-budget (0: none), set with target by plan_strategies */
     void **fold_vals;   /* fold_node's scratch, one slot per tensor, all NULL between calls */
     uint32_t fold_vals_cap;
+    struct QuantPlan *quant; /* --quantize int8: set by quantize_graph (quant.c), else NULL */
 } Graph;
 
 Graph *ir_new(Arena *a);
@@ -471,6 +472,7 @@ typedef struct {
     const char *weights_section; /* --weights-section: ELF section of weight tables, or NULL */
     int arena_caller;         /* --arena caller: <prefix>_run takes the arena as its last argument */
     const char *arena_section; /* --arena-section: ELF section of the static arena, or NULL */
+    int io_int8;              /* --io int8: a quantised graph's inputs and outputs are int8 */
 } EmitOptions;
 
 /* The C file and its header; on g->target cortex-m, unrolled layers stream their weights. */
@@ -482,6 +484,57 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
  * (NULL: a fixed pseudo-random set) and the interpreter, prints the differences; 1 if any
  * value is beyond tol. */
 int verify_c(Graph *g, const Buf *c, const char *samples, double tol, size_t max_bytes);
+/* ===== quant.c, interp_int.c, emit_int.c: int8 tickets (issue 16) ===== */
+
+/* An int8 activation: x = scale * (q - zp). */
+typedef struct {
+    float scale;
+    int32_t zp;
+    int32_t inv_m;      /* 1 / scale = inv_m * 2^(inv_s - 31), for quantising graph inputs */
+    int inv_s;
+} QParam;
+
+/* One Gemm/MatMul in integers: y[r][n] = clamp(zp_out + rq_n(b[n] + sum_k w[n][k] x[r][k]), lo, hi),
+ * rq_n the TFLite requantisation by mult[n], shift[n] (interp_int.c). */
+typedef struct {
+    int64_t rows, K, N, nnz; /* nnz: weights nonzero after rounding */
+    int8_t *w;               /* N x K */
+    int32_t *b;              /* N: the bias at in.scale * w_scale[n], -zp_in * sum_k w[n][k] folded in */
+    int32_t *mult;           /* N: in.scale * w_scale[n] / out.scale = mult * 2^(shift - 31) */
+    int8_t *shift;
+    float *w_scale;          /* N */
+    QParam in, out;
+    int32_t lo, hi;          /* saturation bounds, ReLU fused */
+    int64_t zeroed;          /* kept weights that rounded to 0 */
+    Strategy strategy;       /* planned by plan_int_strategies */
+    int conv;                /* a Conv: rows are output positions, K = C x kh x kw (group 1) */
+    Window win;
+} QLayer;
+
+typedef struct QuantPlan {
+    QParam *t;          /* per tensor: the int8 parameters of every computed float tensor */
+    QLayer **layer;     /* per node: its integer layer, or NULL */
+    int64_t samples;    /* calibration samples */
+} QuantPlan;
+
+/* Calibrates on the raw float32 samples in file calib (as --main reads them)
+ * and sets g->quant; fatal on a node the integer path does not compute. */
+void quantize_graph(Graph *g, const char *calib, size_t max_bytes);
+/* The integer model on float inputs: quantise, integer layers, dequantise (bit-exact oracle). */
+void interp_int_run(Graph *g, float *const *inputs, float **outputs);
+/* TFLite's requantisation of an int32 accumulator (the formula in interp_int.c). */
+int32_t interp_int_requant(int32_t acc, int32_t mult, int shift);
+/* x -> clamp(zp + round(x / scale), -128, 127) on the bits of x, in integers (formula in interp_int.c). */
+int32_t interp_int_quantize(float x, QParam q);
+/* strategy.c: the form of each integer layer (same rules of requested/auto/budget/target as float). */
+void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target target);
+/* The loop form's (step, weight) pairs of an integer layer; *max_row: most pairs of one channel. */
+int64_t int_loop_pairs(const QLayer *q, int64_t *max_row);
+/* Estimated Cortex-M4 -Os bytes of an integer layer in form s (code, weights, parameters). */
+int64_t int_layer_bytes(const QLayer *q, Strategy s);
+/* The C file and header of a quantised graph. */
+void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
+void print_int_summary(const Graph *g, FILE *f);
 
 /* ===== report.c: --report, one self-contained HTML page ===== */
 

@@ -202,7 +202,10 @@ int verify_c(Graph *g, const Buf *c, const char *samples, double tol, size_t max
                 in[k] = p;
                 p += ir_numel(&g->t[g->inputs[k]]);
             }
-            interp_run(g, in, out);
+            if (g->quant) /* --quantize: the integer oracle */
+                interp_int_run(g, in, out);
+            else
+                interp_run(g, in, out);
             for (k = 0; k < g->n_outputs; k++) {
                 int64_t n = ir_numel(&g->t[g->outputs[k]]), am_c = 0, am_r = 0;
                 for (j = 0; j < n; j++) {

@@ -1,0 +1,812 @@
+/*
+ * emit_int.c - the integer family of the back end (--quantize int8): the
+ * whole C file of a quantised graph. The float inputs are quantised on
+ * entry and the outputs dequantised on exit; everything between is int8
+ * values, int32 sums and the 32-bit requantisation below: no float, no
+ * division, no 64-bit arithmetic, no library call, so the same bits come
+ * out on every target (a Cortex-M0 included). Each Gemm/MatMul takes the
+ * form plan_int_strategies chose:
+ *   unrolled  one line per kept weight, the weight an integer literal
+ *   loop      per output channel a count, then (step, weight) byte pairs:
+ *             the input pointer advances by step, acc += weight * *p
+ *   dense     an N x K int8 table
+ * A Conv (group 1) has one form, a loop over its kept taps; MaxPool
+ * compares int8 values of one scale. The values are those of interp_int.c, which the tests compare bit for bit.
+ */
+#include <string.h>
+
+#include "emit.h"
+
+/*
+ * The helpers every integer file carries. tc_rq is interp_int_requant
+ * (TFLite's MultiplyByQuantizedMultiplier, formula there); its product
+ * a * m is 64-bit where the target has a 32 x 32 -> 64 multiply, and on
+ * ARMv6-M/ARMv8-M baseline, which would call __aeabi_lmul for it, built in
+ * 32-bit operations: |acc| * m (< 2^62) from 16-bit halves into hi:lo, the
+ * nudge added (2^30, or 2^30 - 1 for a negative acc, which is the
+ * truncating division of -(p) + 1 - 2^30), and bits 31..62 taken;
+ * the rounding shift uses only unsigned shifts (no implementation-defined
+ * shift of a negative number). tc_q8 is interp_int_quantize; tc_dq builds
+ * the bits of the IEEE product (float)d * scale that interp_int_run computes
+ * in float. So even the ends need no float arithmetic: on a Cortex-M0 the
+ * object calls no soft-float helper.
+ */
+static const char int_helpers[] =
+    "/* TFLite's MultiplyByQuantizedMultiplier(acc, m, s) with m in [2^30, 2^31) or 0:\n"
+    " *   SRDHM(a, m)  = (a * m + (a * m >= 0 ? 2^30 : 1 - 2^30)) / 2^31, truncated (64-bit product)\n"
+    " *   RDBPOT(x, e) = (x >> e) + ((x & (2^e - 1)) > ((2^e - 1) >> 1) + (x < 0))\n"
+    " *   result       = RDBPOT(SRDHM(sat32(acc * 2^max(s, 0)), m), max(-s, 0))\n"
+    " * SRDHM with a 64-bit product where the target multiplies 32 x 32 -> 64 itself; on a\n"
+    " * Cortex-M0/M0+/M23 (or with -DTC_RQ_32) in 32-bit operations only: |a| * m from 16-bit\n"
+    " * halves into hi:lo, plus 2^30 (2^30 - 1 for a negative a), bits 31..62. Same bits. */\n"
+    "#if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__) || defined(TC_RQ_32)\n"
+    "static int32_t tc_srdhm(int32_t acc, int32_t m)\n"
+    "{\n"
+    "    uint32_t u, ul, uh, ml, mh, lo, hi, t, c;\n"
+    "    int32_t a;\n"
+    "    int neg = acc < 0;\n"
+    "\n"
+    "    u = neg ? 0u - (uint32_t)acc : (uint32_t)acc;\n"
+    "    ul = u & 0xffffu;\n"
+    "    uh = u >> 16;\n"
+    "    ml = (uint32_t)m & 0xffffu;\n"
+    "    mh = (uint32_t)m >> 16;\n"
+    "    lo = ul * ml;\n"
+    "    hi = uh * mh;\n"
+    "    t = uh * ml + ul * mh;\n"
+    "    hi += t >> 16;\n"
+    "    t <<= 16;\n"
+    "    lo += t;\n"
+    "    hi += lo < t;\n"
+    "    c = neg ? 0x3fffffffu : 0x40000000u;\n"
+    "    lo += c;\n"
+    "    hi += lo < c;\n"
+    "    a = (int32_t)(hi << 1 | lo >> 31);\n"
+    "    return neg ? -a : a;\n"
+    "}\n"
+    "#else\n"
+    "static int32_t tc_srdhm(int32_t acc, int32_t m)\n"
+    "{\n"
+    "    int64_t ab = (int64_t)acc * m;\n"
+    "\n"
+    "    return (int32_t)((ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30))) / ((int64_t)1 << 31));\n"
+    "}\n"
+    "#endif\n"
+    "\n"
+    "static int32_t tc_rq(int32_t acc, int32_t m, int s)\n"
+    "{\n"
+    "    uint32_t mask, rem, thr;\n"
+    "    int32_t a;\n"
+    "\n"
+    "    if (s > 0) {\n"
+    "        if (acc > (int32_t)(0x7fffffffu >> s))\n"
+    "            acc = 0x7fffffff;\n"
+    "        else if (acc < -(int32_t)(0x80000000u >> s))\n"
+    "            acc = -0x7fffffff - 1;\n"
+    "        else\n"
+    "            acc = (int32_t)((uint32_t)acc << s);\n"
+    "        s = 0;\n"
+    "    }\n"
+    "    a = tc_srdhm(acc, m);\n"
+    "    if (s == 0)\n"
+    "        return a;\n"
+    "    s = -s;\n"
+    "    mask = (1u << s) - 1u;\n"
+    "    rem = (uint32_t)a & mask;\n"
+    "    thr = (mask >> 1) + (a < 0);\n"
+    "    a = a >= 0 ? (int32_t)((uint32_t)a >> s) : -1 - (int32_t)((uint32_t)(-1 - a) >> s);\n"
+    "    return a + (rem > thr);\n"
+    "}\n"
+    "\n"
+    "/* y = clamp(zp + rq(acc), lo, hi): lo is zp where a ReLU is fused */\n"
+    "static int8_t tc_out8(int32_t acc, int32_t m, int s, int32_t zp, int32_t lo, int32_t hi)\n"
+    "{\n"
+    "    int32_t v = tc_rq(acc, m, s);\n"
+    "\n"
+    "    v = v > 255 ? 255 : v < -255 ? -255 : v;\n"
+    "    v += zp;\n"
+    "    return (int8_t)(v < lo ? lo : v > hi ? hi : v);\n"
+    "}\n"
+    "\n"
+    "";
+
+/* Quantising float inputs and dequantising outputs: all but --io int8 without --main. */
+static const char int_io_helpers[] =
+    "/* Graph inputs to int8, on the bits of x = +-f * 2^(e - 150):\n"
+    " *   q = clamp(zp + rq(+-f, inv_m, e - 150 + inv_s), -128, 127), 1 / scale = inv_m * 2^(inv_s - 31)\n"
+    " * (shift capped at 30; below -31 |x / scale| < 2^-8); NaN and -inf give -128, +inf 127. */\n"
+    "static int8_t tc_q8(float x, int32_t inv_m, int inv_s, int32_t zp)\n"
+    "{\n"
+    "    union { float f; uint32_t u; } b;\n"
+    "    uint32_t f;\n"
+    "    int e;\n"
+    "\n"
+    "    b.f = x;\n"
+    "    e = (int)(b.u >> 23 & 0xffu);\n"
+    "    f = b.u & 0x7fffffu;\n"
+    "    if (e == 255)\n"
+    "        return (int8_t)(f || b.u >> 31 ? -128 : 127);\n"
+    "    if (e)\n"
+    "        f |= 0x800000u;\n"
+    "    else\n"
+    "        e = 1;\n"
+    "    e = e - 150 + inv_s;\n"
+    "    if (e < -31)\n"
+    "        return (int8_t)zp;\n"
+    "    if (e > 30)\n"
+    "        e = 30;\n"
+    "    return tc_out8(b.u >> 31 ? -(int32_t)f : (int32_t)f, inv_m, e, zp, -128, 127);\n"
+    "}\n"
+    "\n"
+    "/* Outputs: y = (float)d * scale, d = q - zp, rounded to nearest even as an IEEE multiply\n"
+    " * rounds it, in integers: scale = ms * 2^(es - 150), ms in [2^23, 2^24). */\n"
+    "static float tc_dq(int32_t d, uint32_t ms, int es)\n"
+    "{\n"
+    "    union { float f; uint32_t u; } b;\n"
+    "    uint32_t p, sign = 0, rest, half;\n"
+    "    int t = 31, sh;\n"
+    "\n"
+    "    if (d == 0) {\n"
+    "        b.u = 0;\n"
+    "        return b.f;\n"
+    "    }\n"
+    "    if (d < 0) {\n"
+    "        sign = 0x80000000u;\n"
+    "        d = -d;\n"
+    "    }\n"
+    "    p = (uint32_t)d * ms;\n"
+    "    while (!(p >> t))\n"
+    "        t--;\n"
+    "    sh = t - 23;\n"
+    "    if (sh > 0) {\n"
+    "        rest = p & ((1u << sh) - 1u);\n"
+    "        half = 1u << (sh - 1);\n"
+    "        p >>= sh;\n"
+    "        if (rest > half || (rest == half && (p & 1u)))\n"
+    "            p++;\n"
+    "        if (p >> 24) {\n"
+    "            p >>= 1;\n"
+    "            sh++;\n"
+    "        }\n"
+    "    }\n"
+    "    b.u = sign | (uint32_t)(es + sh) << 23 | (p & 0x7fffffu);\n"
+    "    return b.f;\n"
+    "}\n"
+    "\n";
+
+typedef struct {
+    Emit e;
+    TensorId *root;     /* per tensor: the buffer it lives in (views share their input's) */
+    char *has_buf;      /* per root tensor: a static int8 buffer was declared */
+    const char **bufname; /* per root tensor: its storage when not tc_a<id> (--io int8 inputs) */
+    int64_t ram;        /* bytes of int8 buffers */
+} IntEmit;
+
+static const char *buf_name(IntEmit *ie, TensorId id)
+{
+    if (ie->bufname[ie->root[id]])
+        return ie->bufname[ie->root[id]];
+    return arena_printf(ie->e.g->a, "tc_a%u", ie->root[id]);
+}
+
+/* A table of count integers from v (element size sz, signed unless u). */
+static void int_table(Emit *e, const char *ctype, const char *name, const void *v, int sz, int u, int64_t count)
+{
+    int64_t *vals = arena_array(e->g->a, (size_t)count + 1, sizeof(int64_t)), i;
+    for (i = 0; i < count; i++) {
+        if (sz == 1)
+            vals[i] = u ? ((const uint8_t *)v)[i] : ((const int8_t *)v)[i];
+        else if (sz == 2)
+            vals[i] = ((const uint16_t *)v)[i];
+        else
+            vals[i] = ((const int32_t *)v)[i];
+    }
+    emit_to_consts(e);
+    emit_line(e, "static const %s %s[%lld] = {", ctype, name, (long long)(count ? count : 1));
+    if (count)
+        emit_int_rows(e, vals, count);
+    else
+        emit_line(e, "    0");
+    emit_line(e, "};");
+}
+
+/* The requantising parameters of every channel. */
+static void int_params(Emit *e, const QLayer *q, const char *fn)
+{
+    int_table(e, "int32_t", arena_printf(e->g->a, "%s_b", fn), q->b, 4, 0, q->N);
+    int_table(e, "int32_t", arena_printf(e->g->a, "%s_m", fn), q->mult, 4, 0, q->N);
+    int_table(e, "int8_t", arena_printf(e->g->a, "%s_s", fn), q->shift, 1, 0, q->N);
+    emit_blank(e);
+}
+
+static void int_out_line(Emit *e, const QLayer *q, const char *fn, const char *j)
+{
+    emit_line(e, "y[%s] = tc_out8(acc, %s_m[%s], %s_s[%s], %d, %d, %d);", j, fn, j, fn, j, (int)q->out.zp, (int)q->lo,
+              (int)q->hi);
+}
+
+static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
+{
+    Emit *e = &ie->e;
+    const char *fn = emit_fn_name(e, n);
+    int64_t j, k;
+    emit_to_consts(e);
+    emit_line(e, "/* node %d: %s '%s' (%s), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
+              n->index, op_name(n->op), text_comment(e->g->a, n->name), strategy_name(q->strategy), (long long)q->nnz,
+              (long long)(q->N * q->K), (double)q->in.scale, (int)q->in.zp, (double)q->out.scale, (int)q->out.zp,
+              n->act == OP_RELU ? ", ReLU in the bounds" : "");
+    int_params(e, q, fn);
+    if (q->strategy == STRAT_DENSE) {
+        int_table(e, "int8_t", arena_printf(e->g->a, "%s_w", fn), q->w, 1, 0, q->N * q->K);
+        emit_blank(e);
+    } else if (q->strategy == STRAT_LOOP) {
+        int64_t max_row, pairs = int_loop_pairs(q, &max_row), at = 0;
+        uint8_t *step = arena_array(e->g->a, (size_t)pairs + 1, 1);
+        int8_t *wv = arena_array(e->g->a, (size_t)pairs + 1, 1);
+        uint16_t *cnt = arena_array(e->g->a, (size_t)q->N + 1, 2);
+        uint8_t *cnt8 = arena_array(e->g->a, (size_t)q->N + 1, 1);
+        for (j = 0; j < q->N; j++) {
+            int64_t prev = 0, start = at;
+            for (k = 0; k < q->K; k++) {
+                if (!q->w[j * q->K + k])
+                    continue;
+                while (k - prev > 255) {
+                    step[at] = 255;
+                    wv[at++] = 0;
+                    prev += 255;
+                }
+                step[at] = (uint8_t)(k - prev);
+                wv[at++] = q->w[j * q->K + k];
+                prev = k;
+            }
+            cnt[j] = (uint16_t)(at - start);
+            cnt8[j] = (uint8_t)(at - start);
+        }
+        ASSERT(at == pairs && max_row <= 65535);
+        if (max_row > 255)
+            int_table(e, "uint16_t", arena_printf(e->g->a, "%s_n", fn), cnt, 2, 1, q->N);
+        else
+            int_table(e, "uint8_t", arena_printf(e->g->a, "%s_n", fn), cnt8, 1, 1, q->N);
+        int_table(e, "uint8_t", arena_printf(e->g->a, "%s_d", fn), step, 1, 1, pairs);
+        int_table(e, "int8_t", arena_printf(e->g->a, "%s_w", fn), wv, 1, 0, pairs);
+        emit_blank(e);
+    }
+
+    emit_to_fns(e);
+    e->indent = 0;
+    emit_line(e, "/* node %d: %s '%s', int8 %s */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
+              strategy_name(q->strategy));
+    emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", fn);
+    emit_line(e, "{");
+    e->indent = 1;
+    if (q->rows > 1) {
+        emit_line(e, "int r;");
+        emit_blank(e);
+        emit_line(e, "for (r = 0; r < %lld; r++, x += %lld, y += %lld) {", (long long)q->rows, (long long)q->K,
+                  (long long)q->N);
+        e->indent++;
+    }
+    if (q->strategy == STRAT_DENSE) {
+        emit_line(e, "int j, k;");
+        emit_blank(e);
+        emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)q->N);
+        e->indent++;
+        emit_line(e, "int32_t acc = %s_b[j];", fn);
+        emit_blank(e);
+        emit_line(e, "for (k = 0; k < %lld; k++)", (long long)q->K);
+        emit_line(e, "    acc += (int32_t)%s_w[j * %lld + k] * x[k];", fn, (long long)q->K);
+        int_out_line(e, q, fn, "j");
+        e->indent--;
+        emit_line(e, "}");
+    } else if (q->strategy == STRAT_LOOP) {
+        int64_t max_row;
+        int_loop_pairs(q, &max_row);
+        emit_line(e, "const uint8_t *d = %s_d;", fn);
+        emit_line(e, "const int8_t *w = %s_w;", fn);
+        emit_line(e, "int j;");
+        emit_blank(e);
+        emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)q->N);
+        e->indent++;
+        emit_line(e, "const int8_t *p = x;");
+        emit_line(e, "int32_t acc = %s_b[j];", fn);
+        emit_line(e, "unsigned c = %s_n[j];", fn);
+        emit_blank(e);
+        emit_line(e, "for (; c; c--) {");
+        emit_line(e, "    p += *d++;");
+        emit_line(e, "    acc += (int32_t)*w++ * *p;");
+        emit_line(e, "}");
+        int_out_line(e, q, fn, "j");
+        e->indent--;
+        emit_line(e, "}");
+    } else {
+        emit_line(e, "int32_t acc;");
+        emit_blank(e);
+        for (j = 0; j < q->N; j++) {
+            emit_line(e, "acc = %s_b[%lld];", fn, (long long)j);
+            for (k = 0; k < q->K; k++)
+                if (q->w[j * q->K + k])
+                    emit_line(e, "acc += %d * x[%lld];", (int)q->w[j * q->K + k], (long long)k);
+            int_out_line(e, q, fn, arena_printf(e->g->a, "%lld", (long long)j));
+        }
+    }
+    if (q->rows > 1) {
+        e->indent--;
+        emit_line(e, "}");
+    }
+    e->indent = 0;
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
+/*
+ * Conv (group 1), its one integer form: per output channel its kept taps as
+ * (weight, offset, row, column); for output (oy, ox) the window starts at
+ * (iy0, ix0) = (oy * s - pad, ox * s - pad), a tap reads
+ * x[offset + iy0 * W + ix0] (offset = c * H * W + row * W + column) where
+ * (iy0 + row, ix0 + column) lies inside the input, else zp_in (the real 0).
+ */
+static void emit_int_conv(IntEmit *ie, const Node *n, const QLayer *q)
+{
+    Emit *e = &ie->e;
+    const Window *w = &q->win;
+    const char *fn = emit_fn_name(e, n);
+    int64_t m, c, ky, kx, at = 0, maxoff = 0;
+    int8_t *tw = arena_array(e->g->a, (size_t)q->nnz + 1, 1);
+    uint32_t *off = arena_array(e->g->a, (size_t)q->nnz + 1, 4);
+    uint8_t *ty = arena_array(e->g->a, (size_t)q->nnz + 1, 1), *tx = arena_array(e->g->a, (size_t)q->nnz + 1, 1);
+    uint16_t *cnt = arena_array(e->g->a, (size_t)q->N + 1, 2);
+    int wide;
+    if ((w->k[0] - 1) * w->d[0] > 255 || (w->k[1] - 1) * w->d[1] > 255 || q->nnz > 65535 * q->N)
+        node_error(e->g, n, "--quantize int8: the integer Conv's window is too large");
+    for (m = 0; m < q->N; m++) {
+        int64_t start = at;
+        for (c = 0; c < w->c; c++)
+            for (ky = 0; ky < w->k[0]; ky++)
+                for (kx = 0; kx < w->k[1]; kx++) {
+                    int8_t v = q->w[m * q->K + (c * w->k[0] + ky) * w->k[1] + kx];
+                    if (!v)
+                        continue;
+                    tw[at] = v;
+                    ty[at] = (uint8_t)(ky * w->d[0]);
+                    tx[at] = (uint8_t)(kx * w->d[1]);
+                    off[at] = (uint32_t)((c * w->in[0] + ky * w->d[0]) * w->in[1] + kx * w->d[1]);
+                    if (off[at] > maxoff)
+                        maxoff = off[at];
+                    at++;
+                }
+        ASSERT(at - start <= 65535);
+        cnt[m] = (uint16_t)(at - start);
+    }
+    wide = maxoff > 65535;
+    emit_to_consts(e);
+    emit_line(e, "/* node %d: Conv '%s' (taps), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
+              n->index, text_comment(e->g->a, n->name), (long long)q->nnz, (long long)(q->N * q->K), (double)q->in.scale,
+              (int)q->in.zp, (double)q->out.scale, (int)q->out.zp, n->act == OP_RELU ? ", ReLU in the bounds" : "");
+    int_params(e, q, fn);
+    int_table(e, "uint16_t", arena_printf(e->g->a, "%s_n", fn), cnt, 2, 1, q->N);
+    int_table(e, "int8_t", arena_printf(e->g->a, "%s_w", fn), tw, 1, 0, at);
+    if (wide)
+        int_table(e, "int32_t", arena_printf(e->g->a, "%s_o", fn), off, 4, 0, at);
+    else {
+        uint16_t *o16 = arena_array(e->g->a, (size_t)at + 1, 2);
+        for (m = 0; m < at; m++)
+            o16[m] = (uint16_t)off[m];
+        int_table(e, "uint16_t", arena_printf(e->g->a, "%s_o", fn), o16, 2, 1, at);
+    }
+    int_table(e, "uint8_t", arena_printf(e->g->a, "%s_y", fn), ty, 1, 1, at);
+    int_table(e, "uint8_t", arena_printf(e->g->a, "%s_x", fn), tx, 1, 1, at);
+    emit_blank(e);
+
+    emit_to_fns(e);
+    e->indent = 0;
+    emit_line(e, "/* node %d: Conv '%s', int8 taps (stride %lldx%lld, pads %lld,%lld) */", n->index,
+              text_comment(e->g->a, n->name), (long long)w->s[0], (long long)w->s[1], (long long)w->pb[0],
+              (long long)w->pb[1]);
+    emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", fn);
+    emit_line(e, "{");
+    e->indent = 1;
+    emit_line(e, "const int8_t *w = %s_w;", fn);
+    emit_line(e, "const %s *o = %s_o;", wide ? "int32_t" : "uint16_t", fn);
+    emit_line(e, "const uint8_t *ty = %s_y, *tx = %s_x;", fn, fn);
+    emit_line(e, "int32_t m, oy, ox, t;");
+    emit_blank(e);
+    emit_line(e, "for (m = 0; m < %lld; m++) {", (long long)q->N);
+    emit_line(e, "    int32_t cnt = %s_n[m];", fn);
+    emit_blank(e);
+    emit_line(e, "    for (oy = 0; oy < %lld; oy++)", (long long)w->out[0]);
+    emit_line(e, "        for (ox = 0; ox < %lld; ox++) {", (long long)w->out[1]);
+    emit_line(e, "            int32_t iy0 = oy * %lld - %lld, ix0 = ox * %lld - %lld;", (long long)w->s[0],
+              (long long)w->pb[0], (long long)w->s[1], (long long)w->pb[1]);
+    emit_line(e, "            int32_t acc = %s_b[m];", fn);
+    emit_blank(e);
+    emit_line(e, "            for (t = 0; t < cnt; t++) {");
+    emit_line(e, "                int32_t iy = iy0 + ty[t], ix = ix0 + tx[t];");
+    emit_blank(e);
+    emit_line(e, "                acc += (int32_t)w[t] * (iy >= 0 && iy < %lld && ix >= 0 && ix < %lld",
+              (long long)w->in[0], (long long)w->in[1]);
+    emit_line(e, "                                        ? x[o[t] + iy0 * %lld + ix0] : %d);", (long long)w->in[1],
+              (int)q->in.zp);
+    emit_line(e, "            }");
+    emit_line(e, "            *y++ = tc_out8(acc, %s_m[m], %s_s[m], %d, %d, %d);", fn, fn, (int)q->out.zp, (int)q->lo,
+              (int)q->hi);
+    emit_line(e, "        }");
+    emit_line(e, "    w += cnt;");
+    emit_line(e, "    o += cnt;");
+    emit_line(e, "    ty += cnt;");
+    emit_line(e, "    tx += cnt;");
+    emit_line(e, "}");
+    e->indent = 0;
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
+/* MaxPool on int8 values of one scale: the same maximum; taps outside the input are skipped. */
+static void emit_int_maxpool(IntEmit *ie, const Node *n)
+{
+    Emit *e = &ie->e;
+    Window w;
+    conv_window(e->g, n, &w);
+    emit_to_fns(e);
+    e->indent = 0;
+    emit_line(e, "/* node %d: MaxPool '%s', int8 (kernel %lldx%lld, stride %lldx%lld) */", n->index,
+              text_comment(e->g->a, n->name), (long long)w.k[0], (long long)w.k[1], (long long)w.s[0], (long long)w.s[1]);
+    emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", emit_fn_name(e, n));
+    emit_line(e, "{");
+    e->indent = 1;
+    emit_line(e, "int32_t c, oy, ox, ky, kx;");
+    emit_blank(e);
+    emit_line(e, "for (c = 0; c < %lld; c++, x += %lld)", (long long)(w.batch * w.c), (long long)(w.in[0] * w.in[1]));
+    emit_line(e, "    for (oy = 0; oy < %lld; oy++)", (long long)w.out[0]);
+    emit_line(e, "        for (ox = 0; ox < %lld; ox++) {", (long long)w.out[1]);
+    emit_line(e, "            int32_t best = -128;");
+    emit_blank(e);
+    emit_line(e, "            for (ky = 0; ky < %lld; ky++)", (long long)w.k[0]);
+    emit_line(e, "                for (kx = 0; kx < %lld; kx++) {", (long long)w.k[1]);
+    emit_line(e, "                    int32_t iy = oy * %lld - %lld + ky * %lld, ix = ox * %lld - %lld + kx * %lld;",
+              (long long)w.s[0], (long long)w.pb[0], (long long)w.d[0], (long long)w.s[1], (long long)w.pb[1],
+              (long long)w.d[1]);
+    emit_blank(e);
+    emit_line(e, "                    if (iy >= 0 && iy < %lld && ix >= 0 && ix < %lld && x[iy * %lld + ix] > best)",
+              (long long)w.in[0], (long long)w.in[1], (long long)w.in[1]);
+    emit_line(e, "                        best = x[iy * %lld + ix];", (long long)w.in[1]);
+    emit_line(e, "                }");
+    emit_line(e, "            *y++ = (int8_t)best;");
+    emit_line(e, "        }");
+    e->indent = 0;
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
+static void declare_buf(IntEmit *ie, TensorId id)
+{
+    TensorId r = ie->root[id];
+    Emit *e = &ie->e;
+    if (ie->has_buf[r])
+        return;
+    ie->has_buf[r] = 1;
+    ie->ram += ir_numel(&e->g->t[r]);
+    emit_to_consts(e);
+    emit_line(e, "static int8_t %s[%lld]; /* '%s' */", buf_name(ie, r), (long long)ir_numel(&e->g->t[r]),
+              text_comment(e->g->a, e->g->t[r].name));
+}
+
+/* void <prefix>_run(const float *in0, ..., float *out0, ...), int8_t with --io int8 */
+static void int_signature(IntEmit *ie, Buf *b)
+{
+    const Graph *g = ie->e.g;
+    const char *ty = ie->e.opt->io_int8 ? "int8_t" : "float";
+    int k;
+    buf_printf(b, "void %s_run(", ie->e.opt->prefix);
+    for (k = 0; k < g->n_inputs; k++)
+        buf_printf(b, "%sconst %s *in%d", k ? ", " : "", ty, k);
+    for (k = 0; k < g->n_outputs; k++)
+        buf_printf(b, ", %s *out%d", ty, k);
+    buf_printf(b, ")");
+}
+
+/*
+ * --io int8 --main: the test driver still reads and writes raw float32, quantising
+ * with tc_q8 and dequantising with tc_dq, so its bytes equal those of float I/O.
+ */
+static void int_main(IntEmit *ie)
+{
+    Emit *e = &ie->e;
+    Graph *g = e->g;
+    const QuantPlan *p = g->quant;
+    int k;
+    Buf args = {0};
+    emit_blank(e);
+    emit_line(e, "/* Test driver (--main): raw float32 samples on stdin, quantised for the int8 inputs;");
+    emit_line(e, " * the int8 outputs dequantised to raw float32 on stdout. -r N runs each sample N times. */");
+    emit_line(e, "int main(int argc, char **argv)");
+    emit_line(e, "{");
+    e->indent = 1;
+    for (k = 0; k < g->n_inputs; k++) {
+        emit_line(e, "static float in%d[%lld];", k, (long long)ir_numel(&g->t[g->inputs[k]]));
+        emit_line(e, "static int8_t q_in%d[%lld];", k, (long long)ir_numel(&g->t[g->inputs[k]]));
+        buf_printf(&args, "%sq_in%d", k ? ", " : "", k);
+    }
+    for (k = 0; k < g->n_outputs; k++) {
+        emit_line(e, "static float out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
+        emit_line(e, "static int8_t q_out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
+        buf_printf(&args, ", q_out%d", k);
+    }
+    emit_line(e, "long reps = 1, r, i;");
+    emit_line(e, "size_t got;");
+    emit_blank(e);
+    emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
+    emit_line(e, "    reps = strtol(argv[2], NULL, 10);");
+    emit_line(e, "if (reps < 1 || (argc != 1 && argc != 3)) {");
+    emit_line(e, "    fprintf(stderr, \"usage: %%s [-r REPEATS] < inputs.f32 > outputs.f32\\n\", argv[0]);");
+    emit_line(e, "    return 2;");
+    emit_line(e, "}");
+    emit_line(e, "for (;;) {");
+    e->indent++;
+    for (k = 0; k < g->n_inputs; k++) {
+        long long m = (long long)ir_numel(&g->t[g->inputs[k]]);
+        QParam q = p->t[g->inputs[k]];
+        emit_line(e, "got = fread(in%d, sizeof(float), %lld, stdin);", k, m);
+        if (!k) {
+            emit_line(e, "if (got == 0 && feof(stdin))");
+            emit_line(e, "    break;");
+        }
+        emit_line(e, "if (got != %lld) {", m);
+        emit_line(e, "    fprintf(stderr, \"%s: short read: expected %lld floats, got %%lu\\n\", (unsigned long)got);",
+                  e->opt->prefix, m);
+        emit_line(e, "    return 1;");
+        emit_line(e, "}");
+        emit_line(e, "for (i = 0; i < %lld; i++)", m);
+        emit_line(e, "    q_in%d[i] = tc_q8(in%d[i], %ld, %d, %d);", k, k, (long)q.inv_m, q.inv_s, (int)q.zp);
+    }
+    emit_line(e, "for (r = 0; r < reps; r++)");
+    emit_line(e, "    %s_run(%s);", e->opt->prefix, args.p);
+    for (k = 0; k < g->n_outputs; k++) {
+        long long m = (long long)ir_numel(&g->t[g->outputs[k]]);
+        QParam q = p->t[g->outputs[k]];
+        uint32_t u;
+        memcpy(&u, &q.scale, 4);
+        emit_line(e, "for (i = 0; i < %lld; i++)", m);
+        emit_line(e, "    out%d[i] = tc_dq(q_out%d[i] - %d, 0x%lxu, %d);", k, k, (int)q.zp,
+                  (unsigned long)((u & 0x7fffffu) | 0x800000u), (int)(u >> 23 & 0xff));
+        emit_line(e, "if (fwrite(out%d, sizeof(float), %lld, stdout) != %lld)", k, m, m);
+        emit_line(e, "    return 1;");
+    }
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "return fflush(stdout) == 0 ? 0 : 1;");
+    e->indent = 0;
+    emit_line(e, "}");
+    buf_free(&args);
+}
+
+static void int_header(IntEmit *ie, Buf *h)
+{
+    Emit *e = &ie->e;
+    Graph *g = e->g;
+    char guard[64];
+    size_t i;
+    int k;
+    snprintf(guard, sizeof guard, "%s_H", e->opt->prefix);
+    for (i = 0; guard[i]; i++)
+        if (guard[i] >= 'a' && guard[i] <= 'z')
+            guard[i] = (char)(guard[i] - 'a' + 'A');
+    e->out = h;
+    e->indent = 0;
+    emit_header_comment(e);
+    emit_line(e, "#ifndef %s", guard);
+    emit_line(e, "#define %s", guard);
+    emit_blank(e);
+    if (e->opt->io_int8) {
+        emit_line(e, "#include <stdint.h>");
+        emit_blank(e);
+    }
+    for (k = 0; k < g->n_inputs; k++)
+        emit_line(e, "#define %s_IN%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->inputs[k]]));
+    for (k = 0; k < g->n_outputs; k++)
+        emit_line(e, "#define %s_OUT%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->outputs[k]]));
+    emit_line(e, "#define %s_INT8_BYTES %lld", guard, (long long)ie->ram);
+    if (e->opt->io_int8) {
+        /* x = SCALE * (q - ZERO_POINT) */
+        for (k = 0; k < g->n_inputs; k++) {
+            QParam q = g->quant->t[g->inputs[k]];
+            emit_line(e, "#define %s_IN%d_SCALE %.9gf", guard, k, (double)q.scale);
+            emit_line(e, "#define %s_IN%d_ZERO_POINT %d", guard, k, (int)q.zp);
+        }
+        for (k = 0; k < g->n_outputs; k++) {
+            QParam q = g->quant->t[g->outputs[k]];
+            emit_line(e, "#define %s_OUT%d_SCALE %.9gf", guard, k, (double)q.scale);
+            emit_line(e, "#define %s_OUT%d_ZERO_POINT %d", guard, k, (int)q.zp);
+        }
+    }
+    emit_blank(e);
+    emit_line(e, "/*");
+    if (e->opt->io_int8) {
+        emit_line(e, " * Runs the int8 model once on int8 inputs, x = SCALE * (q - ZERO_POINT), to int8");
+        emit_line(e, " * outputs. Not reentrant: %s_INT8_BYTES bytes of static int8 buffers.", guard);
+    } else {
+        emit_line(e, " * Runs the int8 model once: float inputs quantised on entry, integer layers,");
+        emit_line(e, " * outputs dequantised on exit. Not reentrant: %s_INT8_BYTES bytes of static", guard);
+        emit_line(e, " * int8 buffers.");
+    }
+    for (k = 0; k < g->n_inputs; k++) {
+        const Tensor *t = &g->t[g->inputs[k]];
+        emit_line(e, " *   in%d:  '%s' %s, %lld %s", k, text_comment(g->a, t->name), ir_shape_str(g->a, t),
+                  (long long)ir_numel(t), e->opt->io_int8 ? "int8" : "floats");
+    }
+    for (k = 0; k < g->n_outputs; k++) {
+        const Tensor *t = &g->t[g->outputs[k]];
+        emit_line(e, " *   out%d: '%s' %s, %lld %s", k, text_comment(g->a, t->name), ir_shape_str(g->a, t),
+                  (long long)ir_numel(t), e->opt->io_int8 ? "int8" : "floats");
+    }
+    emit_line(e, " */");
+    {
+        Buf sig = {0};
+        int_signature(ie, &sig);
+        emit_line(e, "%s;", sig.p);
+        buf_free(&sig);
+    }
+    emit_blank(e);
+    emit_line(e, "#endif");
+}
+
+void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
+{
+    IntEmit ie;
+    Emit *e = &ie.e;
+    const QuantPlan *p = g->quant;
+    Buf sig = {0};
+    int k;
+    uint32_t t;
+
+    memset(&ie, 0, sizeof ie);
+    e->g = g;
+    e->opt = opt;
+    e->emitted_const = arena_alloc(g->a, g->nt + 1);
+    ie.root = arena_array(g->a, g->nt + 1, sizeof(TensorId));
+    ie.has_buf = arena_alloc(g->a, g->nt + 1);
+    ie.bufname = arena_array(g->a, g->nt + 1, sizeof(char *));
+    for (t = 0; t < g->nt; t++)
+        ie.root[t] = t;
+
+    /* entry: every float input to int8 */
+    for (k = 0; k < g->n_inputs; k++) {
+        TensorId id = g->inputs[k];
+        QParam q = p->t[id];
+        if (opt->io_int8) { /* the layers read the caller's int8 input */
+            ie.has_buf[id] = 1;
+            ie.bufname[id] = arena_printf(g->a, "in%d", k);
+            continue;
+        }
+        declare_buf(&ie, id);
+        emit_to_run(e);
+        e->indent = 1;
+        emit_line(e, "for (i = 0; i < %lld; i++) /* quantise '%s': scale %.9g, zero point %d */",
+                  (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
+        emit_line(e, "    %s[i] = tc_q8(in%d[i], %ld, %d, %d);", buf_name(&ie, id), k, (long)q.inv_m, q.inv_s, (int)q.zp);
+    }
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        TensorId x, y;
+        if (n->dead)
+            continue;
+        x = n->in[0];
+        y = n->out[0];
+        if (n->op == OP_FLATTEN || n->op == OP_RESHAPE) {
+            ie.root[y] = ie.root[x]; /* the same bytes */
+            continue;
+        }
+        declare_buf(&ie, y);
+        if (p->layer[k] && p->layer[k]->conv) {
+            emit_int_conv(&ie, n, p->layer[k]);
+        } else if (p->layer[k]) {
+            emit_int_layer(&ie, n, p->layer[k]);
+        } else if (n->op == OP_MAXPOOL) {
+            emit_int_maxpool(&ie, n);
+        } else if (n->op == OP_RELU) {
+            emit_to_fns(e);
+            e->indent = 0;
+            emit_line(e, "/* node %d: Relu '%s', int8: max(x, zero point) */", n->index, text_comment(g->a, n->name));
+            emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", emit_fn_name(e, n));
+            emit_line(e, "{");
+            emit_line(e, "    int i;");
+            emit_blank(e);
+            emit_line(e, "    for (i = 0; i < %lld; i++)", (long long)ir_numel(&g->t[y]));
+            emit_line(e, "        y[i] = x[i] > %d ? x[i] : %d;", (int)p->t[y].zp, (int)p->t[y].zp);
+            emit_line(e, "}");
+            emit_blank(e);
+        } else {
+            BUG("node not in the integer path");
+        }
+        emit_to_run(e);
+        e->indent = 1;
+        emit_line(e, "%s(%s, %s);", emit_fn_name(e, n), buf_name(&ie, x), buf_name(&ie, y));
+    }
+    /* exit: y = (q - zp) * scale */
+    for (k = 0; k < g->n_outputs; k++) {
+        TensorId id = g->outputs[k];
+        QParam q = p->t[id];
+        uint32_t u;
+        memcpy(&u, &q.scale, 4); /* a normal float (quant.c): ms = 1.f, es = its exponent field */
+        emit_to_run(e);
+        e->indent = 1;
+        if (opt->io_int8) {
+            emit_line(e, "for (i = 0; i < %lld; i++) /* '%s': scale %.9g, zero point %d */",
+                      (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
+            emit_line(e, "    out%d[i] = %s[i];", k, buf_name(&ie, id));
+            continue;
+        }
+        emit_line(e, "for (i = 0; i < %lld; i++) /* dequantise '%s': scale %.9g, zero point %d */",
+                  (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
+        emit_line(e, "    out%d[i] = tc_dq(%s[i] - %d, 0x%lxu, %d);", k, buf_name(&ie, id), (int)q.zp,
+                  (unsigned long)((u & 0x7fffffu) | 0x800000u), (int)(u >> 23 & 0xff));
+    }
+
+    e->out = c;
+    e->indent = 0;
+    emit_header_comment(e);
+    if (opt->with_main) {
+        emit_line(e, "#include <stdio.h>");
+        emit_line(e, "#include <stdlib.h>");
+    }
+    emit_line(e, "#include <stdint.h>");
+    emit_blank(e);
+    emit_preamble(e, "base");
+    int_signature(&ie, &sig);
+    emit_line(e, "%s;", sig.p);
+    emit_blank(e);
+    buf_add(c, int_helpers, strlen(int_helpers));
+    if (!opt->io_int8 || opt->with_main)
+        buf_add(c, int_io_helpers, strlen(int_io_helpers));
+    emit_line(e, "/* int8 activations: %lld bytes */", (long long)ie.ram);
+    if (e->consts.len)
+        buf_add(c, e->consts.p, e->consts.len);
+    emit_blank(e);
+    if (e->fns.len)
+        buf_add(c, e->fns.p, e->fns.len);
+    emit_line(e, "/* Runs the int8 model once: quantise, integer layers, dequantise. */");
+    emit_line(e, "%s", sig.p);
+    emit_line(e, "{");
+    emit_line(e, "    int i;");
+    emit_blank(e);
+    if (e->run.len)
+        buf_add(c, e->run.p, e->run.len);
+    emit_line(e, "}");
+    if (opt->with_main && opt->io_int8)
+        int_main(&ie);
+    else if (opt->with_main)
+        emit_main(e);
+    buf_free(&sig);
+    buf_free(&e->consts);
+    buf_free(&e->fns);
+    buf_free(&e->run);
+    int_header(&ie, h);
+}
+
+/* --summary of a quantised graph: per integer layer its form, bytes and parameters. */
+void print_int_summary(const Graph *g, FILE *f)
+{
+    const QuantPlan *p = g->quant;
+    int64_t total = 0, kept = 0, zeroed = 0;
+    int k;
+    fprintf(f, "int8 (--quantize int8, calibrated on %lld samples)\n", (long long)p->samples);
+    fprintf(f, "node  op         name             nonzero/total    strategy  est M4 bytes  in scale/zp        out scale/zp       relu\n");
+    for (k = 0; k < g->nn; k++) {
+        const QLayer *q = p->layer[k];
+        const Node *n = &g->n[k];
+        int64_t b;
+        if (n->dead || !q)
+            continue;
+        b = int_layer_bytes(q, q->strategy);
+        total += b;
+        kept += q->nnz;
+        zeroed += q->zeroed;
+        fprintf(f, "%-5d %-10s %-16.16s %8lld/%-8lld %-9s %12lld  %-10.4g %-6d  %-10.4g %-6d  %s\n", n->index,
+                op_name(n->op), text_comment(g->a, n->name), (long long)q->nnz, (long long)(q->N * q->K),
+                strategy_name(q->strategy), (long long)b, (double)q->in.scale, (int)q->in.zp, (double)q->out.scale,
+                (int)q->out.zp, n->act == OP_RELU ? "fused" : "-");
+    }
+    fprintf(f, "total: %lld int8 weights nonzero (%lld kept weights rounded to 0), about %lld bytes of layer code "
+               "and constants on a Cortex-M4%s\n",
+            (long long)kept, (long long)zeroed, (long long)total,
+            g->code_budget > 0 ? arena_printf(g->a, " (--code-budget %lld)", (long long)g->code_budget) : "");
+}

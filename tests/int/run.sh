@@ -1,0 +1,153 @@
+#!/bin/sh
+# The integer path (--quantize int8, issue 16), in well under a minute:
+#  - rq_check: the generated requantising, quantising and dequantising helpers
+#    against the reference interpreter's (interp_int.c), bit for bit
+#  - generated code against ticketc --interpret (the integer oracle), bit for bit
+#    (cmp), on the LeNet r15 ticket (calibrated on 100 training images, 300 test
+#    images) under every strategy and Cortex-M auto within a budget (gcc -O2, clang
+#    -O0), and on a small MatMul/Reshape/Relu/Gemm model of 3 rows (gcc and clang,
+#    -O0 and -O2) and the CNN ticket r10 (Conv, MaxPool: 60 images); always -std=c99 -Wall -Wextra -Werror -pedantic
+#  - the r15 loop form on aarch64, armhf and a Cortex-M4 (QEMU): the same bytes
+#  - a Cortex-M0+ object calls no library function (arm-none-eabi-nm -u empty)
+#  - bad input: one message, the exit status, nothing written
+#   TICKETC=build/ticketc INT_OBJS="..." INT_LIBS="..." tests/int/run.sh
+set -u
+ROOT=$(pwd)
+TICKETC=${TICKETC:-build/ticketc}
+case $TICKETC in /*) ;; *) TICKETC=$ROOT/$TICKETC ;; esac
+PY=${PY:-/usr/bin/python3}
+IDX2F32=${IDX2F32:-$ROOT/build/tools/idx2f32}
+DATA=/usr/share/datasets/fashion-mnist
+W=$ROOT/build/int-tests${SANITIZED:+-asan}
+CF="-std=c99 -Wall -Wextra -Werror -pedantic"
+fails=0
+passes=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+pass() { echo "ok   $*"; passes=$((passes + 1)); }
+rm -rf "$W" && mkdir -p "$W"
+OBJS=
+for o in ${INT_OBJS:-}; do case $o in /*) OBJS="$OBJS $o" ;; *) OBJS="$OBJS $ROOT/$o" ;; esac; done
+"$PY" tests/int/gen_int_models.py "$W" || exit 1
+gunzip -c $DATA/train-images-idx3-ubyte.gz > "$W/train.idx" && "$IDX2F32" "$W/train.idx" 100 > "$W/r15.calib.f32" || exit 1
+gunzip -c $DATA/t10k-images-idx3-ubyte.gz > "$W/test.idx" && "$IDX2F32" "$W/test.idx" 300 > "$W/r15.test.f32" || exit 1
+R15=$ROOT/examples/lenet-ticket/models/ticket-r15.onnx
+cp "$R15" "$W/r15.onnx"
+cd "$W" || exit 1
+
+# the helpers, as a generated file carries them, against interp_int.c
+"$TICKETC" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 -o helpers_src.c || exit 1
+sed -n '/^\/\* TFLite.s MultiplyByQuantizedMultiplier/,/^\/\* int8 activations/p' helpers_src.c | sed '$d' > helpers.c
+# (both products: 64-bit, and the 32-bit one of ARMv6-M, forced by -DTC_RQ_32)
+for def in -DTC_RQ_64 -DTC_RQ_32; do
+    if ${CC:-cc} -std=c99 -O1 $def -I"$ROOT/compiler" -I. "$ROOT/tests/int/rq_check.c" $OBJS -o rq_check ${INT_LIBS:-} -lm &&
+        ./rq_check > rq_check.out; then
+        pass "$(cat rq_check.out) ($def)"
+    else
+        fail "helpers ($def) differ from interp_int.c:"; cat rq_check.out
+    fi
+done
+
+# one model and option set: the C compiled several ways must give --interpret's bytes
+check() { # NAME MODEL CALIB TEST OPTIONS...
+    name=$1 model=$2 calib=$3 test=$4
+    shift 4
+    if ! "$TICKETC" "$model" --quantize int8 --calibrate "$calib" --main "$@" -o "$name.c"; then
+        fail "$name: ticketc $*"; return; fi
+    "$TICKETC" "$model" --quantize int8 --calibrate "$calib" "$@" --interpret < "$test" > "$name.want" ||
+        { fail "$name: --interpret"; return; }
+    for cco in ${BUILDS:-gcc:-O0 gcc:-O2 clang:-O0 clang:-O2}; do
+        cc=${cco%%:*} o=${cco#*:}
+        command -v $cc > /dev/null || continue
+        {
+            if ! $cc $CF $o "$name.c" -o "$name.$cc$o" 2> "$name.cc.err"; then
+                fail "$name: $cc $o"; cat "$name.cc.err"; continue; fi
+            ./"$name.$cc$o" < "$test" > "$name.got"
+            if cmp -s "$name.got" "$name.want"; then pass "$name ($cc $o): bit-identical to --interpret"
+            else fail "$name ($cc $o): differs from --interpret"; fi
+        }
+    done
+}
+for s in unrolled loop dense; do
+    BUILDS="gcc:-O2 clang:-O0" check r15_$s r15.onnx r15.calib.f32 r15.test.f32 --strategy $s
+    check mlp_batch_$s mlp_batch.onnx mlp_batch.calib.f32 mlp_batch.test.f32 --strategy $s
+done
+head -c $((784 * 4 * 60)) r15.test.f32 > cnn.test.f32
+BUILDS="gcc:-O2" check cnn_r10 "$ROOT/examples/conv-ticket/models/ticket-r10.onnx" r15.calib.f32 cnn.test.f32 --strategy loop
+BUILDS="gcc:-Os" check r15_m_budget r15.onnx r15.calib.f32 r15.test.f32 --target cortex-m --code-budget 24576
+grep -q 'int8 loop' r15_m_budget.c && pass "r15 auto cortex-m in 24 KiB: loop forms" || fail "r15 budget: no loop form"
+
+# --io int8: the driver quantises and dequantises as the float-I/O model does (same bytes);
+# the header declares int8 I/O with scales and zero points, and compiles on its own
+BUILDS="gcc:-O2" check r15_io_int8 r15.onnx r15.calib.f32 r15.test.f32 --strategy loop --io int8
+"$TICKETC" r15.onnx --quantize int8 --calibrate r15.calib.f32 --io int8 -o io.c &&
+    printf '#include "io.h"\nint main(void) { static int8_t x[IO_H_IN0_SIZE], y[IO_H_OUT0_SIZE];\n  io_run(x, y);\n  return (IO_H_OUT0_ZERO_POINT + (int)(IO_H_IN0_SCALE * 0.0f) + y[0]) & 0; }\n' > io_main.c &&
+    cc $CF io_main.c io.c -o io_main && ./io_main && pass "--io int8: header and int8 API compile and run" ||
+    fail "--io int8 header or API"
+
+# the same bytes on ARM: aarch64 and armhf (qemu-user), a Cortex-M4 (qemu-system-arm,
+# newlib + semihosting as tests/arm/run.sh), against --interpret's
+RT=$ROOT/runtime/arm
+M4="-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard"
+head -c $((784 * 4 * 40)) r15.test.f32 > in40.f32
+"$TICKETC" r15.onnx --quantize int8 --calibrate r15.calib.f32 --strategy loop --interpret < in40.f32 > arm.want
+for t in a64 a32 m4; do
+    case $t in
+    a64) command -v qemu-aarch64 > /dev/null && aarch64-linux-gnu-gcc $CF -O2 -static r15_loop.c -o r15_a64 &&
+             qemu-aarch64 ./r15_a64 < in40.f32 > arm.got ;;
+    a32) command -v qemu-arm > /dev/null && arm-linux-gnueabihf-gcc $CF -O2 -static r15_loop.c -o r15_a32 &&
+             qemu-arm ./r15_a32 < in40.f32 > arm.got ;;
+    m4) command -v qemu-system-arm > /dev/null && arm-none-eabi-gcc $CF -O2 $M4 --specs=rdimon.specs -I"$RT" \
+            -T "$RT/cm4.ld" r15_loop.c "$RT/cm4_start.c" "$RT/semihost_stdio.c" -o r15_m4.elf &&
+            mkdir -p m4 && cp in40.f32 m4/in.f32 && rm -f m4/out.f32 &&
+            (cd m4 && timeout 300 qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel ../r15_m4.elf \
+                < /dev/null > /dev/null) && mv m4/out.f32 arm.got ;;
+    esac
+    if [ $? -ne 0 ]; then fail "r15 loop on $t: build or run"
+    elif cmp -s arm.got arm.want; then pass "r15 loop on $t: bit-identical to --interpret"
+    else fail "r15 loop on $t: differs from --interpret"; fi
+    rm -f arm.got
+done
+
+# a Cortex-M0+ has no FPU and no divider: the integer model calls nothing
+if command -v arm-none-eabi-gcc > /dev/null; then
+    "$TICKETC" r15.onnx --quantize int8 --calibrate r15.calib.f32 --strategy loop -o m0lib.c &&
+        arm-none-eabi-gcc $CF -Os -mcpu=cortex-m0plus -mthumb -c m0lib.c -o m0lib.o &&
+        [ -z "$(arm-none-eabi-nm -u m0lib.o)" ] && pass "Cortex-M0+: arm-none-eabi-nm -u empty" ||
+        { fail "Cortex-M0+ object needs:"; arm-none-eabi-nm -u m0lib.o; }
+fi
+
+# bad input: status, one message, nothing written
+bad() { # STATUS 'EXPECTED MESSAGE PART' ARGS...
+    st=$1 msg=$2
+    shift 2
+    rm -f out.c out.h
+    "$TICKETC" "$@" -o out.c > /dev/null 2> bad.err
+    rc=$?
+    if [ $rc -ne "$st" ]; then fail "exit $rc (want $st): $*"; cat bad.err
+    elif ! head -1 bad.err | grep -qF -- "$msg" || [ "$(wc -l < bad.err)" -ne $((st == 2 ? 2 : 1)) ]; then
+        fail "message of: $*"; cat bad.err
+    elif [ -e out.c ] || [ -e out.h ]; then fail "wrote output: $*"
+    else pass "refused ($st): $(head -1 bad.err)"; fi
+}
+head -c 1000 mlp_batch.calib.f32 > short.f32
+"$PY" -c "import numpy as np; a=np.zeros((2,3,16),'<f4'); a[1,2,3]=np.nan; a.tofile('nan.f32')"
+"$PY" -c "import numpy as np; np.full((2,3,16),3e38,'<f4').tofile('huge.f32')"
+: > empty.f32
+bad 2 "needs calibration samples" mlp_batch.onnx --quantize int8
+bad 2 "unknown --quantize 'int4'" mlp_batch.onnx --quantize int4 --calibrate mlp_batch.calib.f32
+bad 2 "--calibrate is for --quantize int8" mlp_batch.onnx --calibrate mlp_batch.calib.f32
+bad 1 "not a whole number of samples" mlp_batch.onnx --quantize int8 --calibrate short.f32
+bad 1 "not a whole number of samples" mlp_batch.onnx --quantize int8 --calibrate empty.f32
+bad 1 "cannot read" mlp_batch.onnx --quantize int8 --calibrate missing.f32
+bad 1 "value 35 is not finite" mlp_batch.onnx --quantize int8 --calibrate nan.f32
+bad 1 "is not finite" mlp_batch.onnx --quantize int8 --calibrate huge.f32
+bad 1 "node 0 'conv1' (Conv): --quantize int8: the integer Conv has group 1 and batch 1 only (found group 2" \
+    conv.onnx --quantize int8 --calibrate conv.calib.f32
+bad 1 "node 0 'sig1' (Sigmoid): --quantize int8: the integer path has no Sigmoid yet" sigmoid.onnx --quantize int8 \
+    --calibrate sigmoid.calib.f32
+bad 2 "--io int8 is for --quantize int8" mlp_batch.onnx --io int8
+bad 2 "unknown --io 'int16'" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --io int16
+bad 2 "does not work with --report" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --report r.html
+
+echo "int tests: $passes passed, $fails failed"
+[ $fails -eq 0 ]
