@@ -33,6 +33,9 @@ static const char usage[] =
     "                      example tickets)\n"
     "  --main              add a main() that reads raw float32 samples from stdin\n"
     "                      and writes raw float32 outputs to stdout (-r N repeats)\n"
+    "  --profile           time each node in the generated code (clock_gettime,\n"
+    "                      else clock()); --main prints per node its op, us per\n"
+    "                      run and share of the total to stderr\n"
     "  --annotate          comment each term of unrolled code with the weight it\n"
     "                      comes from, e.g. /* fc1.weight[12][340] */\n"
     "  --report FILE.html  write a self-contained HTML page for reviewers:\n"
@@ -87,7 +90,7 @@ typedef struct {
     long code_budget;
     size_t max_c_bytes;
     long max_nodes;
-    int with_main, summary, interpret, dump, max_terms, partial_sums, annotate, no_fma;
+    int with_main, profile, summary, interpret, dump, max_terms, partial_sums, annotate, no_fma;
     LoadOptions load;
 } Options;
 
@@ -162,6 +165,8 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
                 usage_error("unknown target '%s' (expected host or cortex-m)", v);
         } else if (strcmp(s, "--main") == 0) {
             o->with_main = 1;
+        } else if (strcmp(s, "--profile") == 0) {
+            o->profile = 1;
         } else if (strcmp(s, "--report") == 0) {
             NEEDS_VALUE();
             o->report = v;
@@ -242,6 +247,10 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
      * smaller (the r15 ticket at -Os: 131,960 bytes against 135,696 with four). */
     if (!o->partial_sums)
         o->partial_sums = o->target == TARGET_CORTEX_M ? 1 : 4;
+    /* a microcontroller has no clock_gettime; its cycle counter (DWT) is not wired up yet */
+    if (o->profile && o->target == TARGET_CORTEX_M)
+        usage_error("--profile times nodes with a hosted clock (clock_gettime or clock()); "
+                    "not available with --target cortex-m");
     if (o->check_masks && !o->masks)
         usage_error("--check-masks needs the masks to check (--masks PATH)");
     if (!o->out && !o->summary && !o->interpret && !o->dump && !o->check_masks && !o->report && !o->emit_dsl)
@@ -469,6 +478,7 @@ int main(int argc, char **argv)
     eo.options = options.p ? options.p : "";
     eo.strategy = opt.strategy;
     eo.with_main = opt.with_main;
+    eo.profile = opt.profile;
     eo.max_terms = opt.max_terms;
     eo.partial_sums = opt.partial_sums;
     eo.annotate = opt.annotate;

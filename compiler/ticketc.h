@@ -464,6 +464,7 @@ typedef struct {
     const char *options;      /* command line as given, for the header */
     Strategy strategy;        /* as requested; plan_strategies has chosen per layer */
     int with_main;
+    int profile;              /* --profile: time each node (hosted clocks) */
     int max_terms;            /* terms per generated function */
     int partial_sums;         /* accumulators per neuron */
     int annotate;             /* comment each term with the weight it comes from */
