@@ -30,7 +30,7 @@ ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_mat
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse dce
 
-PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
+PHONY_EXTRA := demo-deps tickets bench bench-quick profile-test fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
         clean regen-golden
 .SECONDARY:
@@ -121,6 +121,11 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/dsl/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/hostile.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/pipeline.sh
+	@TICKETC=$(B)/ticketc tests/profile/run.sh
+
+# --profile alone: the timed build compiles strictly and prints one line per node
+profile-test: deps $(B)/ticketc
+	@TICKETC=$(B)/ticketc tests/profile/run.sh
 
 # the DSL's tests alone: golden errors, .tc against ONNX and numpy, examples, round trips
 dsl-tests: test-deps $(B)/ticketc $(B)/tools/fcmp
