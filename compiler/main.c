@@ -33,6 +33,10 @@ static const char usage[] =
     "                      example tickets)\n"
     "  --main              add a main() that reads raw float32 samples from stdin\n"
     "                      and writes raw float32 outputs to stdout (-r N repeats)\n"
+    "  --allow-slow-compile\n"
+    "                      write C that ticketc estimates would take more than\n"
+    "                      60 s or 2 GB to compile with cc -O2 (refused without:\n"
+    "                      a forced --strategy; auto picks cheaper forms)\n"
     "  --profile           time each node in the generated code (clock_gettime,\n"
     "                      else clock()); --main prints per node its op, us per\n"
     "                      run and share of the total to stderr\n"
@@ -90,7 +94,7 @@ typedef struct {
     long code_budget;
     size_t max_c_bytes;
     long max_nodes;
-    int with_main, profile, summary, interpret, dump, max_terms, partial_sums, annotate, no_fma;
+    int with_main, profile, allow_slow_compile, summary, interpret, dump, max_terms, partial_sums, annotate, no_fma;
     LoadOptions load;
 } Options;
 
@@ -167,6 +171,8 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
             o->with_main = 1;
         } else if (strcmp(s, "--profile") == 0) {
             o->profile = 1;
+        } else if (strcmp(s, "--allow-slow-compile") == 0) {
+            o->allow_slow_compile = 1;
         } else if (strcmp(s, "--report") == 0) {
             NEEDS_VALUE();
             o->report = v;
@@ -458,6 +464,7 @@ int main(int argc, char **argv)
     fuse_activations(g);
     plan_memory(g);
     plan_strategies(g, opt.strategy, opt.code_budget, opt.target);
+    plan_compile_cost(g, opt.strategy);
 
     if (opt.dump)
         dump_ir(g, stderr);
@@ -471,8 +478,12 @@ int main(int argc, char **argv)
         arena_free(a);
         return 0;
     }
-    if (opt.summary)
+    if (opt.summary) {
+        CompileCost cc = compile_estimate(g, NULL, NULL);
         print_summary(g, stdout);
+        printf("compile estimate: about %.1f s of cc -O2 CPU, %.0f MB (ticketc refuses a forced strategy over %.0f s or %.0f MB)\n",
+               cc.seconds, cc.mb, COMPILE_LIMIT_S, COMPILE_LIMIT_MB);
+    }
     memset(&eo, 0, sizeof eo);
     eo.prefix = make_prefix(&opt, a);
     eo.options = options.p ? options.p : "";
@@ -486,6 +497,7 @@ int main(int argc, char **argv)
     eo.weights_section = opt.weights_section;
     /* --max-c-bytes, counted as the C is written, in every buffer the emitter fills */
     if (opt.out) {
+        check_compile_cost(g, opt.strategy, opt.allow_slow_compile);
         check_c_size(g, opt.max_c_bytes);
         c.limit = h.limit = opt.max_c_bytes;
         c.limit_what = h.limit_what = "the generated C";
