@@ -122,6 +122,7 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/hostile.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/pipeline.sh
 	@TICKETC=$(B)/ticketc tests/profile/run.sh
+	@TICKETC=$(B)/ticketc tests/compile_cost/run.sh
 
 # --profile alone: the timed build compiles strictly and prints one line per node
 profile-test: deps $(B)/ticketc
