@@ -30,7 +30,7 @@ ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_mat
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse dce
 
-PHONY_EXTRA := demo-deps tickets bench bench-quick profile-test fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
+PHONY_EXTRA := demo-deps tickets bench bench-quick bench-compile profile-test fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
         clean regen-golden
 .SECONDARY:
@@ -174,6 +174,12 @@ demo-deps:
 # Speed and size per strategy on the example models (minutes; not part of make test).
 bench: test-deps $(B)/ticketc $(B)/tools/idx2f32
 	@bench/bench.sh
+# for iteration: the generated Conv-2 and ResNet-20 models only, auto -O2, one round
+bench-quick: test-deps $(B)/ticketc $(B)/tools/idx2f32
+	@QUICK=1 bench/bench_models.sh
+# cc -O2 time and memory against kept weights, and ticketc's estimate (minutes)
+bench-compile: test-deps $(B)/ticketc
+	@bench/compile_scaling.sh
 
 # Retrains the example tickets (about 15 minutes each on 2 cores; not part of make test).
 tickets: test-deps
