@@ -58,7 +58,6 @@ if [ "$ORT" = 1 ] && command -v node > /dev/null && command -v npm > /dev/null; 
     fi
 fi
 
-now() { date +%s.%N; }
 idof() { echo "$1_$2_$3" | tr -c 'A-Za-z0-9_\n' _; }
 flagsof() { echo "$1" | tr _ ' '; }
 nnz_of() { $T "$1" --summary | sed -n 's/^total: \([0-9]*\) of .*/\1/p'; }
