@@ -505,8 +505,8 @@ CompileCost compile_estimate(const Graph *g, const Node **worst, CompileCost *wo
  * compile-cheaper form (a linear layer's loop, a Conv's dense form) saves the
  * most compile time takes it: the same greedy order as demote_to_fit, by
  * seconds saved (memory follows the same weights). Run time is what this
- * gives up, on layers large enough to need it: on this machine about 240k
- * unrolled terms of a linear layer, or 75k taps of convolutions.
+ * gives up, on layers large enough to need it: on this machine about 200k
+ * unrolled terms of a linear layer, or 65k taps of convolutions.
  */
 static void fit_compile_cost(Graph *g)
 {
