@@ -72,6 +72,8 @@ for m in $MODELS; do
         /usr/bin/time -f '%U %S %M' -o $B/$id.cctime $CC -std=c99 $flags -c $B/$id.c -o $B/$id.o
         size $B/$id.o | awk 'NR == 2 { print $1 + $2 }' > $B/$id.size
         $CC -std=c99 -O2 -DPREFIX=bench -DIN_SIZE=$isize -DOUT_SIZE=10 bench/bench_main.c $B/$id.o -o $B/$id.exe
+        echo "$strat" > $B/$id.strat
+        echo "$flags" > $B/$id.flags
         : > $B/$id.times
         ids="$ids $id"
     done
@@ -100,12 +102,10 @@ for m in $MODELS; do
         ort_corr=$(echo "$ort_raw - $ort_id" | bc)
     fi
     for id in $ids; do
-        b=${id#$m-}
         us=$(median $B/$id.times)
         vs="-"
         [ -n "$ort_corr" ] && vs=$(printf '%.2fx' "$(echo "scale=4; $ort_corr / $us" | bc)")
-        printf '%-13s %-9s %-18s %8.2f %8d %8.1f %8d %10d %10.1f %9s  %s\n' "$m" "${b%%_*}" \
-            "$(echo "$b" | sed 's/^[a-z]*_//; s/_/ /g; s/^O/-O/; s/ march/ -march/')" \
+        printf '%-13s %-9s %-18s %8.2f %8d %8.1f %8d %10d %10.1f %9s  %s\n' "$m" "$(cat $B/$id.strat)" "$(cat $B/$id.flags)" \
             "$(awk '{ print $1 }' $B/$id.tctime)" "$(awk '{ print int($2 / 1024) }' $B/$id.tctime)" \
             "$(awk '{ print $1 + $2 }' $B/$id.cctime)" "$(awk '{ print int($3 / 1024) }' $B/$id.cctime)" \
             "$(cat $B/$id.size)" "$us" "$vs" "$kept kept"
