@@ -16,6 +16,7 @@
 # -march=native builds leave out AVX-512 (-mno-avx512f): valgrind 3.19 cannot
 # run it, and the timed and the counted binary must be the same.
 #   REPEATS=5 MODELS="lenet-ticket/ticket-r15 conv-ticket/dense" CALLGRIND=1 ORT=1 bench/bench.sh
+# (GEN_MODELS="conv2-r17" picks the generated models of bench/bench_models.sh)
 # (a model is EXAMPLE/NAME: examples/EXAMPLE/models/NAME.onnx)
 set -eu
 cd "$(dirname "$0")/.."
@@ -140,7 +141,7 @@ echo " time over this row's, above 1 is faster; instructions by valgrind callgri
 # the generated Conv-2 and ResNet-20 models: ticketc against ONNX Runtime
 # (its per-call overhead measured and subtracted), per-node profiles
 echo
-ORT=$ORT bench/bench_models.sh
+MODELS="${GEN_MODELS:-conv2-r17 conv2-dense resnet20-r10}" ORT=$ORT bench/bench_models.sh
 
 # Cortex-M4: instructions per inference (QEMU, measured), estimated cycles, flash per nonzero weight
 MODELS="$MODELS" bench/bench_m4.sh
