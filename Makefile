@@ -25,14 +25,15 @@ TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx datas
               qemu-user qemu-system-arm groff-base man-db cmake
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp fold bnfold dce fuse plan text strategy emit emit_frame emit_linear emit_conv emit_ops summary report sha256 quant interp_int emit_int verify
+SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp fold bnfold dce fuse plan text strategy compile_cost emit emit_frame emit_linear emit_conv emit_ops summary report sha256 quant interp_int emit_int verify
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o $(B)/obj/runtime_preamble.o $(B)/obj/dsl_parse.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o $(B)/asan/runtime_preamble.o $(B)/asan/dsl_parse.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse dce
 
-PHONY_EXTRA := demo-deps tickets bench fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
+PHONY_EXTRA := demo-deps tickets bench bench-quick bench-compile profile-test fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests int-tests bench-int8 attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
+        install uninstall install-test arena-test verify-test build-test torch-test eco-tests \
         clean regen-golden
 .SECONDARY:
 
@@ -122,6 +123,8 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/dsl/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/hostile.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/pipeline.sh
+	@TICKETC=$(B)/ticketc tests/profile/run.sh
+	@TICKETC=$(B)/ticketc tests/compile_cost/run.sh
 	@$(MAKE) --no-print-directory int-tests
 
 # (asan-tests runs them too: rq_check links the plain objects)
@@ -130,6 +133,10 @@ asan-tests: $(LIB_OBJS) $(B)/tools/idx2f32
 # the integer path (--quantize int8): generated code bit for bit against the interpreter
 int-tests: test-deps $(B)/ticketc $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) INT_OBJS="$(LIB_OBJS)" INT_LIBS="$(PBC_LIBS)" tests/int/run.sh
+
+# --profile alone: the timed build compiles strictly and prints one line per node
+profile-test: deps $(B)/ticketc
+	@TICKETC=$(B)/ticketc tests/profile/run.sh
 
 # the DSL's tests alone: golden errors, .tc against ONNX and numpy, examples, round trips
 dsl-tests: test-deps $(B)/ticketc $(B)/tools/fcmp
@@ -178,6 +185,12 @@ demo-deps:
 # Speed and size per strategy on the example models (minutes; not part of make test).
 bench: test-deps $(B)/ticketc $(B)/tools/idx2f32
 	@bench/bench.sh
+# for iteration: the generated Conv-2 and ResNet-20 models only, auto -O2, one round
+bench-quick: test-deps $(B)/ticketc $(B)/tools/idx2f32
+	@QUICK=1 bench/bench_models.sh
+# cc -O2 time and memory against kept weights, and ticketc's estimate (minutes)
+bench-compile: test-deps $(B)/ticketc
+	@bench/compile_scaling.sh
 
 # int8 tickets against float: accuracy on the 10,000 test images, Cortex-M4 flash (minutes).
 bench-int8: test-deps $(B)/ticketc $(B)/tools/idx2f32

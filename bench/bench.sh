@@ -8,11 +8,15 @@
 #  - instructions per inference: valgrind callgrind (deterministic), over
 #    all the driver's calls of the model's run function;
 #  - object bytes of the model alone (text + data), and per kept weight;
-#  - compile time of the generated file alone.
+#  - compile time (CPU seconds, user + system) and peak memory of the C
+#    compiler on the generated file alone (/usr/bin/time);
+# then the generated Conv-2 and ResNet-20 models with ONNX Runtime and per
+# node times (bench/bench_models.sh), and the Cortex-M4 rows.
 # Numbers depend on the machine; only ratios taken in one run mean anything.
 # -march=native builds leave out AVX-512 (-mno-avx512f): valgrind 3.19 cannot
 # run it, and the timed and the counted binary must be the same.
 #   REPEATS=5 MODELS="lenet-ticket/ticket-r15 conv-ticket/dense" CALLGRIND=1 ORT=1 bench/bench.sh
+# (GEN_MODELS="conv2-r17" picks the generated models of bench/bench_models.sh)
 # (a model is EXAMPLE/NAME: examples/EXAMPLE/models/NAME.onnx)
 set -eu
 cd "$(dirname "$0")/.."
@@ -55,12 +59,11 @@ if [ "$ORT" = 1 ] && command -v node > /dev/null && command -v npm > /dev/null; 
     fi
 fi
 
-now() { date +%s.%N; }
 idof() { echo "$1_$2_$3" | tr -c 'A-Za-z0-9_\n' _; }
 flagsof() { echo "$1" | tr _ ' '; }
 nnz_of() { $T "$1" --summary | sed -n 's/^total: \([0-9]*\) of .*/\1/p'; }
 
-printf '%-24s %-11s %-31s %9s %10s %7s %10s %8s %12s %8s  %s\n' model strategy flags "compile s" "obj bytes" "B/nz" \
+printf '%-24s %-11s %-31s %9s %6s %10s %7s %10s %8s %12s %8s  %s\n' model strategy flags "compile s" "cc MB" "obj bytes" "B/nz" \
     "us/infer" "vs dense" "instr/infer" "instr/nz" "correct"
 for m in $MODELS; do
     onnx=examples/${m%/*}/models/${m#*/}.onnx
@@ -73,10 +76,9 @@ for m in $MODELS; do
         flags=$(flagsof "${b#*:}")
         id=$(idof "$m" "$strat" "${b#*:}")
         $T $onnx -o $B/$id.c --strategy $strat --prefix bench
-        t0=$(now)
-        $CC -std=c99 $flags -c $B/$id.c -o $B/$id.o
-        t1=$(now)
-        echo "$t1 - $t0" | bc > $B/$id.ctime
+        /usr/bin/time -f '%U %S %M' -o $B/$id.cctime $CC -std=c99 $flags -c $B/$id.c -o $B/$id.o
+        awk '{ print $1 + $2 }' $B/$id.cctime > $B/$id.ctime
+        awk '{ print int($3 / 1024) }' $B/$id.cctime > $B/$id.cmem
         size $B/$id.o | awk 'NR == 2 { print $1 + $2 }' > $B/$id.size
         $CC -std=c99 -O2 -DPREFIX=bench examples/lenet-ticket/demo_main.c $B/$id.o -o $B/$id.exe
         : > $B/$id.times
@@ -122,19 +124,24 @@ for m in $MODELS; do
                 ipn=$(echo "scale=2; $ir / $CG_CALLS / $nnz" | bc)
             fi
         fi
-        printf '%-24s %-11s %-31s %9.2f %10d %7.1f %10.3f %7.2fx %12s %8s  %s\n' "$m" "$strat" "$(flagsof "${b#*:}")" \
-            "$(cat $B/$id.ctime)" "$(cat $B/$id.size)" "$(echo "scale=2; $(cat $B/$id.size) / $nnz" | bc)" \
+        printf '%-24s %-11s %-31s %9.2f %6d %10d %7.1f %10.3f %7.2fx %12s %8s  %s\n' "$m" "$strat" "$(flagsof "${b#*:}")" \
+            "$(cat $B/$id.ctime)" "$(cat $B/$id.cmem)" "$(cat $B/$id.size)" "$(echo "scale=2; $(cat $B/$id.size) / $nnz" | bc)" \
             "$(cat $B/$id.median)" "$(echo "scale=4; ${best_dense:-0} / $(cat $B/$id.median)" | bc)" "$ipi" "$ipn" \
             "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $B/$id.out)"
     done
     if [ $ort_ok = 1 ]; then
         v=$(median $ort.times)
-        printf '%-24s %-11s %-31s %9s %10s %7s %10.3f %7.2fx %12s %8s  %s\n' "$m" "onnxruntime" "node, 1 thread" "-" "-" "-" \
+        printf '%-24s %-11s %-31s %9s %6s %10s %7s %10.3f %7.2fx %12s %8s  %s\n' "$m" "onnxruntime" "node, 1 thread" "-" "-" "-" "-" \
             "$v" "$(echo "scale=4; ${best_dense:-0} / $v" | bc)" "-" "-" "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $ort.out)"
     fi
 done
 echo "(nz: the model's kept weights; correct: of the 10,000 test images; vs dense: the fastest dense build's"
-echo " time over this row's, above 1 is faster; instructions by valgrind callgrind)"
+echo " time over this row's, above 1 is faster; instructions by valgrind callgrind; compile s: CPU seconds)"
+
+# the generated Conv-2 and ResNet-20 models: ticketc against ONNX Runtime
+# (its per-call overhead measured and subtracted), per-node profiles
+echo
+MODELS="${GEN_MODELS:-conv2-r17 conv2-dense resnet20-r10}" ORT=$ORT bench/bench_models.sh
 
 # Cortex-M4: instructions per inference (QEMU, measured), estimated cycles, flash per nonzero weight
 MODELS="$MODELS" bench/bench_m4.sh

@@ -122,8 +122,25 @@ void emit_preamble(Emit *e, const char *name)
 
 /* ---- nodes ---- */
 
-/* The call in <prefix>_run. */
-static void call_fn(Emit *e, const Node *n)
+/* --profile: the nodes timed so far, in call order, as rows of the name and op tables. */
+typedef struct Profile {
+    int count;
+    Buf names, ops;
+} Profile;
+
+/* A node's name as the text of a C string: comment-safe text (no '\\', '?', '*',
+ * '#') without '"'. */
+static const char *prof_string(Emit *e, const char *s)
+{
+    char *t = arena_strdup(e->g->a, text_comment(e->g->a, s)), *p;
+    for (p = t; *p; p++)
+        if (*p == '"')
+            *p = '_';
+    return t;
+}
+
+/* The call in <prefix>_run; with --profile (prof) followed by the lap that charges its time. */
+static void call_fn(Emit *e, const Node *n, Profile *prof)
 {
     Buf args = {0};
     int i, k = 0;
@@ -137,6 +154,12 @@ static void call_fn(Emit *e, const Node *n)
     e->indent = 1;
     emit_line(e, "%s(%s);", emit_fn_name(e, n), args.p);
     buf_free(&args);
+    if (prof) {
+        emit_line(e, "tc_prof_lap(&t0, %d);", prof->count++);
+        buf_printf(&prof->names, "    \"%s\",\n", prof_string(e, n->name));
+        buf_printf(&prof->ops, "    \"%s%s%s\",\n", op_name(n->op), n->act != OP_COUNT ? "+" : "",
+                   n->act != OP_COUNT ? op_name(n->act) : "");
+    }
 }
 
 
@@ -201,7 +224,82 @@ void emit_header_comment(Emit *e)
     emit_line(e, " */");
 }
 
-void emit_main(Emit *e)
+/*
+ * --profile: the clock and the per-node totals. Hosted builds read
+ * clock_gettime(CLOCK_MONOTONIC) where <time.h> has it (POSIX), else C99's
+ * clock(); each node is charged from the end of the one before it to its
+ * own end, so the laps add up to the whole run.
+ */
+static void emit_profile(Emit *e, const Profile *prof)
+{
+    const char *p = e->opt->prefix;
+    int n = prof->count ? prof->count : 1;
+    emit_line(e, "/* ---- --profile: time per node, summed over every run ---- */");
+    emit_line(e, "const char *const %s_profile_name[%d] = {", p, n);
+    buf_add(e->out, prof->names.p ? prof->names.p : "    \"\",\n", prof->names.p ? prof->names.len : 7);
+    emit_line(e, "};");
+    emit_line(e, "const char *const %s_profile_op[%d] = {", p, n);
+    buf_add(e->out, prof->ops.p ? prof->ops.p : "    \"\",\n", prof->ops.p ? prof->ops.len : 7);
+    emit_line(e, "};");
+    emit_line(e, "unsigned long long %s_profile_ns[%d];", p, n);
+    emit_line(e, "unsigned long %s_profile_runs;", p);
+    emit_blank(e);
+    if (!prof->count) /* nothing to time: no clock, no unused function */
+        return;
+    emit_line(e, "#if defined(CLOCK_MONOTONIC)");
+    emit_line(e, "static unsigned long long tc_prof_now(void) /* nanoseconds */");
+    emit_line(e, "{");
+    e->indent++;
+    emit_line(e, "struct timespec t;");
+    emit_blank(e);
+    emit_line(e, "clock_gettime(CLOCK_MONOTONIC, &t);");
+    emit_line(e, "return (unsigned long long)t.tv_sec * 1000000000u + (unsigned long long)t.tv_nsec;");
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "#else");
+    emit_line(e, "static unsigned long long tc_prof_now(void) /* nanoseconds, from C99's processor clock */");
+    emit_line(e, "{");
+    e->indent++;
+    emit_line(e, "return (unsigned long long)((double)clock() * (1e9 / CLOCKS_PER_SEC));");
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "#endif");
+    emit_blank(e);
+    emit_line(e, "/* charges the time since *t0 to node k and restarts the lap */");
+    emit_line(e, "static void tc_prof_lap(unsigned long long *t0, int k)");
+    emit_line(e, "{");
+    e->indent++;
+    emit_line(e, "unsigned long long t = tc_prof_now();");
+    emit_blank(e);
+    emit_line(e, "%s_profile_ns[k] += t - *t0;", p);
+    emit_line(e, "*t0 = t;");
+    e->indent--;
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
+/* The driver's report (stderr: stdout carries the outputs): one line per node. */
+static void emit_main_profile(Emit *e, const Profile *prof)
+{
+    const char *p = e->opt->prefix;
+    emit_line(e, "if (%s_profile_runs) {", p);
+    e->indent++;
+    emit_line(e, "unsigned long long total = 0;");
+    emit_line(e, "int k;");
+    emit_blank(e);
+    emit_line(e, "for (k = 0; k < %d; k++)", prof->count);
+    emit_line(e, "    total += %s_profile_ns[k];", p);
+    emit_line(e, "fprintf(stderr, \"profile: %%lu runs, %%.3f us per run\\n\", %s_profile_runs, total / 1e3 / %s_profile_runs);", p, p);
+    emit_line(e, "fprintf(stderr, \"%%5s  %%-16s %%12s %%7s  %%s\\n\", \"node\", \"op\", \"us per run\", \"%%\", \"name\");");
+    emit_line(e, "for (k = 0; k < %d; k++)", prof->count);
+    e->indent++;
+    emit_line(e, "fprintf(stderr, \"%%5d  %%-16s %%12.3f %%6.1f%%%%  %%s\\n\", k, %s_profile_op[k], %s_profile_ns[k] / 1e3 / %s_profile_runs,", p, p, p);
+    emit_line(e, "        total ? 100.0 * %s_profile_ns[k] / total : 0.0, %s_profile_name[k]);", p, p);
+    e->indent -= 2;
+    emit_line(e, "}");
+}
+
+void emit_main(Emit *e, const Profile *prof)
 {
     Graph *g = e->g;
     int k;
@@ -280,6 +378,8 @@ void emit_main(Emit *e)
     }
     e->indent++;
     emit_line(e, "}");
+    if (prof)
+        emit_main_profile(e, prof);
     emit_line(e, "return fflush(stdout) == 0 ? 0 : 1;");
     e->indent--;
     emit_line(e, "}");
@@ -321,7 +421,7 @@ static void emit_arena_h(Emit *e, const char *guard)
               guard);
 }
 
-static void emit_h(Emit *e, Buf *h)
+static void emit_h(Emit *e, Buf *h, const Profile *prof)
 {
     Graph *g = e->g;
     char guard[64];
@@ -360,6 +460,20 @@ static void emit_h(Emit *e, Buf *h)
     emit_signature(e, &sig, ";");
     emit_line(e, "%s", sig.p);
     emit_blank(e);
+    if (prof) {
+        const char *p = e->opt->prefix;
+        int n = prof->count ? prof->count : 1;
+        emit_line(e, "/*");
+        emit_line(e, " * --profile: per node called by %s_run, in call order, its name, op and the", p);
+        emit_line(e, " * nanoseconds spent in it over the %s_profile_runs runs so far.", p);
+        emit_line(e, " */");
+        emit_line(e, "#define %s_PROFILE_NODES %d", guard, prof->count);
+        emit_line(e, "extern const char *const %s_profile_name[%d];", p, n);
+        emit_line(e, "extern const char *const %s_profile_op[%d];", p, n);
+        emit_line(e, "extern unsigned long long %s_profile_ns[%d];", p, n);
+        emit_line(e, "extern unsigned long %s_profile_runs;", p);
+        emit_blank(e);
+    }
     emit_line(e, "#endif");
     buf_free(&sig);
 }
@@ -368,6 +482,7 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
 {
     Emit e;
     Buf sig = {0};
+    Profile prof_state = {0}, *prof = opt->profile ? &prof_state : NULL;
     int k;
 
     if (g->quant) { /* --quantize: the integer family writes the whole file */
@@ -385,7 +500,7 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
             continue;
         emit_fns[n->op](&e, n);
         if (!(ir_is_view(n->op) && g->t[n->out[0]].alias != TC_NONE))
-            call_fn(&e, n);
+            call_fn(&e, n, prof);
     }
     /* graph outputs that are constants or graph inputs are copied */
     for (k = 0; k < g->n_outputs; k++) {
@@ -428,6 +543,13 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     e.out = c;
     e.indent = 0;
     emit_header_comment(&e);
+    if (prof) {
+        /* before any header: clock_gettime is POSIX, outside -std=c99 */
+        emit_line(&e, "#if !defined(_POSIX_C_SOURCE)");
+        emit_line(&e, "#define _POSIX_C_SOURCE 199309L");
+        emit_line(&e, "#endif");
+        emit_line(&e, "#include <time.h>");
+    }
     if (opt->with_main) {
         emit_line(&e, "#include <stdio.h>");
         emit_line(&e, "#include <stdlib.h>");
@@ -473,6 +595,8 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         }
         emit_blank(&e);
     }
+    if (prof)
+        emit_profile(&e, prof);
     if (e.fns.len)
         buf_add(c, e.fns.p, e.fns.len);
     emit_line(&e, "/*");
@@ -491,14 +615,22 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
             emit_line(&e, "(void)arena; /* the model needs no arena */");
         e.indent = 0;
     }
+    if (prof && prof->count) {
+        emit_line(&e, "    unsigned long long t0 = tc_prof_now();");
+        emit_blank(&e);
+    }
+    if (prof)
+        emit_line(&e, "    %s_profile_runs++;", opt->prefix);
     if (e.run.len)
         buf_add(c, e.run.p, e.run.len);
     emit_line(&e, "}");
     if (opt->with_main)
-        emit_main(&e);
+        emit_main(&e, prof);
     buf_free(&sig);
     buf_free(&e.consts);
     buf_free(&e.fns);
     buf_free(&e.run);
-    emit_h(&e, h);
+    emit_h(&e, h, prof);
+    buf_free(&prof_state.names);
+    buf_free(&prof_state.ops);
 }

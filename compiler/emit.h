@@ -88,7 +88,8 @@ const char *emit_partials_sum(int64_t t, int P);
 /* Block name of runtime/tc_preamble.c; the header comment; the --main test driver. */
 void emit_preamble(Emit *e, const char *name);
 void emit_header_comment(Emit *e);
-void emit_main(Emit *e);
+struct Profile; /* --profile's tables (emit.c) */
+void emit_main(Emit *e, const struct Profile *prof);
 
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 

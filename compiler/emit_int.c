@@ -774,7 +774,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     if (opt->with_main && opt->io_int8)
         int_main(&ie);
     else if (opt->with_main)
-        emit_main(e);
+        emit_main(e, NULL);
     buf_free(&sig);
     buf_free(&e->consts);
     buf_free(&e->fns);

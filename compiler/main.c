@@ -33,6 +33,13 @@ static const char usage[] =
     "                      example tickets)\n"
     "  --main              add a main() that reads raw float32 samples from stdin\n"
     "                      and writes raw float32 outputs to stdout (-r N repeats)\n"
+    "  --allow-slow-compile\n"
+    "                      write C that ticketc estimates would take more than\n"
+    "                      60 s or 2 GB to compile with cc -O2 (refused without:\n"
+    "                      a forced --strategy; auto picks cheaper forms)\n"
+    "  --profile           time each node in the generated code (clock_gettime,\n"
+    "                      else clock()); --main prints per node its op, us per\n"
+    "                      run and share of the total to stderr\n"
     "  --annotate          comment each term of unrolled code with the weight it\n"
     "                      comes from, e.g. /* fc1.weight[12][340] */\n"
     "  --report FILE.html  write a self-contained HTML page for reviewers:\n"
@@ -114,7 +121,7 @@ typedef struct {
     long code_budget;
     size_t max_c_bytes;
     long max_nodes;
-    int with_main, summary, interpret, dump, max_terms, partial_sums, annotate, no_fma;
+    int with_main, profile, allow_slow_compile, summary, interpret, dump, max_terms, partial_sums, annotate, no_fma;
     LoadOptions load;
 } Options;
 
@@ -196,6 +203,10 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
                 usage_error("unknown target '%s' (expected host or cortex-m)", v);
         } else if (strcmp(s, "--main") == 0) {
             o->with_main = 1;
+        } else if (strcmp(s, "--profile") == 0) {
+            o->profile = 1;
+        } else if (strcmp(s, "--allow-slow-compile") == 0) {
+            o->allow_slow_compile = 1;
         } else if (strcmp(s, "--report") == 0) {
             NEEDS_VALUE();
             o->report = v;
@@ -337,6 +348,12 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         usage_error("--quantize int8 does not work with --report, --emit-dsl, --annotate or --weights-section yet");
     if (o->quantize && (o->arena_caller || o->arena_section))
         usage_error("--quantize int8 does not work with --arena caller or --arena-section yet");
+    if (o->quantize && o->profile)
+        usage_error("--profile does not time the integer path (--quantize int8) yet");
+    /* a microcontroller has no clock_gettime; its cycle counter (DWT) is not wired up yet */
+    if (o->profile && o->target == TARGET_CORTEX_M)
+        usage_error("--profile times nodes with a hosted clock (clock_gettime or clock()); "
+                    "not available with --target cortex-m");
     if (o->check_masks && !o->masks)
         usage_error("--check-masks needs the masks to check (--masks PATH)");
     if (!o->out && !o->summary && !o->interpret && !o->verify && !o->dump && !o->check_masks && !o->report && !o->emit_dsl)
@@ -551,6 +568,8 @@ int main(int argc, char **argv)
     if (opt.quantize) {
         quantize_graph(g, opt.calibrate, opt.load.max_bytes);
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);
+    } else {
+        plan_compile_cost(g, opt.strategy); /* the float forms' cc time (compile_cost.c) */
     }
 
     if (opt.dump)
@@ -565,15 +584,20 @@ int main(int argc, char **argv)
         arena_free(a);
         return 0;
     }
-    if (opt.summary && g->quant)
+    if (opt.summary && g->quant) {
         print_int_summary(g, stdout);
-    else if (opt.summary)
+    } else if (opt.summary) {
+        CompileCost cc = compile_estimate(g, NULL, NULL);
         print_summary(g, stdout);
+        printf("compile estimate: about %.1f s of cc -O2 CPU, %.0f MB (ticketc refuses a forced strategy over %.0f s or %.0f MB)\n",
+               cc.seconds, cc.mb, COMPILE_LIMIT_S, COMPILE_LIMIT_MB);
+    }
     memset(&eo, 0, sizeof eo);
     eo.prefix = make_prefix(&opt, a);
     eo.options = options.p ? options.p : "";
     eo.strategy = opt.strategy;
     eo.with_main = opt.with_main;
+    eo.profile = opt.profile;
     eo.max_terms = opt.max_terms;
     eo.partial_sums = opt.partial_sums;
     eo.annotate = opt.annotate;
@@ -584,6 +608,7 @@ int main(int argc, char **argv)
     eo.io_int8 = opt.io_int8;
     /* --max-c-bytes, counted as the C is written, in every buffer the emitter fills */
     if (opt.out) {
+        check_compile_cost(g, opt.strategy, opt.allow_slow_compile);
         check_c_size(g, opt.max_c_bytes);
         c.limit = h.limit = opt.max_c_bytes;
         c.limit_what = h.limit_what = "the generated C";

@@ -598,3 +598,102 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
         total -= best_save;
     }
 }
+/* ---- compile cost: the file as planned, fitted under the limits ---- */
+
+/* The estimate of node n's code in its planned form (L: its weights, or NULL). */
+static CompileCost node_compile_cost(const Node *n, const LayerWeights *L)
+{
+    if (!L)
+        return ir_is_view(n->op) ? (CompileCost){0.0, 0.0} : compile_cost_node();
+    return compile_cost_layer(n->op == OP_CONV, L, n->strategy);
+}
+
+CompileCost compile_estimate(const Graph *g, const Node **worst, CompileCost *worst_cost)
+{
+    CompileCost total = compile_cost_base(), c;
+    LayerWeights L;
+    int k;
+    if (worst)
+        *worst = NULL;
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        int weighted;
+        if (n->dead)
+            continue;
+        weighted = n->strategy != STRAT_AUTO && layer_weights(g, n, &L);
+        c = node_compile_cost(n, weighted ? &L : NULL);
+        total.seconds += c.seconds;
+        total.mb += c.mb;
+        if (worst && weighted && (!*worst || c.seconds > worst_cost->seconds)) {
+            *worst = n;
+            *worst_cost = c;
+        }
+    }
+    return total;
+}
+
+/*
+ * auto: while the file's estimate is over a limit, the unrolled layer whose
+ * compile-cheaper form (a linear layer's loop, a Conv's dense form) saves the
+ * most compile time takes it: the same greedy order as demote_to_fit, by
+ * seconds saved (memory follows the same weights). Run time is what this
+ * gives up, on layers large enough to need it: on this machine about 200k
+ * unrolled terms of a linear layer, or 65k taps of convolutions.
+ */
+static void fit_compile_cost(Graph *g)
+{
+    CompileCost total = compile_estimate(g, NULL, NULL);
+    Demotion *d;
+    CompileCost *save;
+    int k, m = 0, i;
+    if (!compile_cost_over(total))
+        return;
+    d = arena_array(g->a, (size_t)g->nn + 1, sizeof *d);
+    save = arena_array(g->a, (size_t)g->nn + 1, sizeof *save);
+    for (k = 0; k < g->nn; k++) {
+        Node *n = &g->n[k];
+        LayerWeights L;
+        CompileCost from, to;
+        if (n->dead || n->strategy != STRAT_UNROLLED || !layer_weights(g, n, &L))
+            continue;
+        from = compile_cost_layer(n->op == OP_CONV, &L, STRAT_UNROLLED);
+        to = compile_cost_layer(n->op == OP_CONV, &L, n->op == OP_CONV ? STRAT_DENSE : STRAT_LOOP);
+        save[k].seconds = from.seconds - to.seconds;
+        save[k].mb = from.mb - to.mb;
+        d[m].k = k;
+        d[m++].save = (int64_t)(1e6 * save[k].seconds); /* microseconds: Demotion counts in integers */
+    }
+    qsort(d, (size_t)m, sizeof *d, by_save);
+    for (i = 0; i < m && compile_cost_over(total); i++) {
+        Node *n = &g->n[d[i].k];
+        n->strategy = n->op == OP_CONV ? STRAT_DENSE : STRAT_LOOP;
+        total.seconds -= save[d[i].k].seconds;
+        total.mb -= save[d[i].k].mb;
+    }
+}
+
+/* After plan_strategies: with auto, fits the planned forms under the compile limits. */
+void plan_compile_cost(Graph *g, Strategy requested)
+{
+    if (requested == STRAT_AUTO)
+        fit_compile_cost(g);
+}
+
+/*
+ * A file over the limits is refused before any C is written, with the
+ * estimate, the layer that costs the most and the options: auto (which fits
+ * the forms to the limits) or --allow-slow-compile.
+ */
+void check_compile_cost(const Graph *g, Strategy requested, int allow)
+{
+    const Node *worst;
+    CompileCost worst_cost = {0.0, 0.0}, total = compile_estimate(g, &worst, &worst_cost);
+    if (allow || !compile_cost_over(total))
+        return;
+    fatal("with --strategy %s the C file would take about %.0f s and %.0f MB to compile with cc -O2 (estimated; "
+          "limits %.0f s and %.0f MB)%s%s%s%s; --strategy auto picks forms that compile within them, "
+          "--allow-slow-compile writes it anyway",
+          strategy_name(requested), total.seconds, total.mb, COMPILE_LIMIT_S, COMPILE_LIMIT_MB,
+          worst ? ": most of it layer '" : "", worst ? text_comment(g->a, worst->name) : "",
+          worst ? "', " : "", worst ? arena_printf(g->a, "%s, about %.0f s", strategy_name(worst->strategy), worst_cost.seconds) : "");
+}

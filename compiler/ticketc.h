@@ -457,6 +457,31 @@ int layer_stats(const Graph *g, const Node *n, LayerStats *s);
 /* Estimated Cortex-M4 RAM: the arena and the stack of <prefix>_run. */
 int64_t m4_ram(const Graph *g);
 
+/* ===== compile_cost.c: what the generated C costs the C compiler ===== */
+
+/* cc -O2 CPU seconds and peak megabytes (estimated, on the high side). */
+typedef struct {
+    double seconds, mb;
+} CompileCost;
+/* The limits: above either, auto takes compile-cheaper forms and a forced
+ * strategy is refused unless --allow-slow-compile. */
+#define COMPILE_LIMIT_S 60.0
+#define COMPILE_LIMIT_MB 2048.0
+CompileCost compile_cost_base(void);  /* cc itself */
+CompileCost compile_cost_node(void);  /* a node without weights */
+/* A layer with weights L (a Conv when conv) written in form s. */
+CompileCost compile_cost_layer(int conv, const LayerWeights *L, Strategy s);
+int compile_cost_over(CompileCost c);
+
+/* strategy.c: the estimate of the whole file as planned; *worst (may be NULL)
+ * the node with weights that costs the most time, or NULL. */
+CompileCost compile_estimate(const Graph *g, const Node **worst, CompileCost *worst_cost);
+/* With auto, turns the unrolled layers that cost the most compile time into
+ * their compile-cheaper form (loop; a Conv: dense) until the file is within the limits. */
+void plan_compile_cost(Graph *g, Strategy requested);
+/* Refuses (fatal) a file over the limits unless allow (--allow-slow-compile). */
+void check_compile_cost(const Graph *g, Strategy requested, int allow);
+
 /* ===== emit.c and emit_*.c: the C back end ===== */
 
 typedef struct {
@@ -465,6 +490,7 @@ typedef struct {
     const char *options;      /* command line as given, for the header */
     Strategy strategy;        /* as requested; plan_strategies has chosen per layer */
     int with_main;
+    int profile;              /* --profile: time each node (hosted clocks) */
     int max_terms;            /* terms per generated function */
     int partial_sums;         /* accumulators per neuron */
     int annotate;             /* comment each term with the weight it comes from */
