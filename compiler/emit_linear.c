@@ -331,12 +331,18 @@ static int zero_often(const Graph *g, TensorId t)
     }
 }
 
+/* The narrowest unsigned C type that holds every value up to max. */
+static const char *index_type(int64_t max)
+{
+    return max <= 255 ? "unsigned char" : max <= 65535 ? "unsigned short" : "unsigned long";
+}
+
 /*
- * Dense: y[r][:] = b; for each k: y[r][:] += x[r][k] * Wt[k][:]. The inner
- * loop runs over contiguous outputs, which compilers vectorise without
- * -ffast-math because no sum is reassociated.
+ * Dense on Cortex-M (no vector unit): y[r][:] = b; for each k: y[r][:] +=
+ * x[r][k] * Wt[k][:]. The inner loop runs over contiguous outputs, which
+ * compilers vectorise without -ffast-math because no sum is reassociated.
  */
-static void emit_dense(Emit *e, const Node *n, const Linear *L)
+static void emit_dense_plain(Emit *e, const Node *n, const Linear *L)
 {
     Graph *g = e->g;
     const char *name = emit_fn_name(e, n);
@@ -421,10 +427,180 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     (void)g;
 }
 
-/* The narrowest unsigned C type that holds every value up to max. */
-static const char *index_type(int64_t max)
+/* Outputs per block of the dense kernel: DENSE_BLOCK vectors of TC_DVW. */
+enum { DENSE_BLOCK = 4, DENSE_PAD = 16 };
+
+/*
+ * The block of the dense kernel at output j, cnt vectors (a0..a<cnt-1>):
+ * a = b[j..]; then for each input k that is kept (all, or those not 0 at run
+ * time: nz[0..n)) a = x[k] * Wt[k][j..] + a; then the activation and the
+ * store, the last vector only up to N.
+ */
+static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, int skip, int64_t NP)
 {
-    return max <= 255 ? "unsigned char" : max <= 65535 ? "unsigned short" : "unsigned long";
+    const char *name = emit_fn_name(e, n);
+    int v;
+    Buf acc = {0};
+    for (v = 0; v < cnt; v++)
+        buf_printf(&acc, "%sa%d = *(const tc_dvfu *)(%s_b + j%s)", v ? ", " : "", v, name,
+                   v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
+    emit_line(e, "tc_dvf %s;", acc.p);
+    buf_free(&acc);
+    emit_blank(e);
+    if (skip)
+        emit_line(e, "for (i = 0; i < n; i++) {");
+    else
+        emit_line(e, "for (k = 0; k < %lld; k++) {", (long long)L->K);
+    e->indent++;
+    if (skip)
+        emit_line(e, "k = nz[i];");
+    emit_line(e, "const tc_dvf xk = TC_DSPLAT(xr[k]);");
+    emit_line(e, "const float *wk = %s_w + k * %lld + j;", name, (long long)NP);
+    emit_blank(e);
+    for (v = 0; v < cnt; v++) {
+        const char *wv = arena_printf(e->g->a, "*(const tc_dvfu *)(wk%s)", v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
+        if (!e->opt->no_fma)
+            emit_line(e, "a%d = TC_DFMA(xk, %s, a%d);", v, wv, v);
+        else
+            emit_line(e, "a%d += xk * %s;", v, wv);
+    }
+    e->indent--;
+    emit_line(e, "}");
+    for (v = 0; v < cnt; v++) {
+        const char *at = v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "";
+        if (n->act == OP_RELU)
+            /* (s < 0.0f ? 0.0f : s) a vector at a time */
+            emit_line(e, "a%d = (tc_dvf)((tc_dvi)a%d & ~(tc_dvi)(a%d < (tc_dvf){0}));", v, v, v);
+        if (cnt == 1 && L->N % DENSE_PAD != 0) {
+            /* the last vector may reach past N: its lanes one by one */
+            emit_line(e, "if (j + TC_DVW <= %lld) {", (long long)L->N);
+            e->indent++;
+            emit_line(e, "*(tc_dvfu *)(yr + j) = a0;");
+            e->indent--;
+            emit_line(e, "} else {");
+            e->indent++;
+            emit_line(e, "float t[TC_DVW];");
+            emit_blank(e);
+            emit_line(e, "*(tc_dvfu *)t = a0;");
+            emit_line(e, "for (k = 0; j + k < %lld; k++)", (long long)L->N);
+            emit_line(e, "    yr[j + k] = t[k];");
+            e->indent--;
+            emit_line(e, "}");
+        } else
+            emit_line(e, "*(tc_dvfu *)(yr + j%s) = a%d;", at, v);
+    }
+}
+
+/*
+ * Dense with a vector unit (the host): y[r][:] = b, then for each input k,
+ * y[r][:] += x[r][k] * Wt[k][:], a block of DENSE_BLOCK vectors of outputs
+ * held in registers over all of k, so each weight is loaded once and each
+ * output stored once. The table's rows are padded with zeros to a multiple
+ * of 16 outputs, so a vector never reads past them. Where the input is
+ * often 0 at run time (after a ReLU, or the model's input), the inputs that
+ * are not 0 are listed first and only they are read: an input that is 0
+ * adds w * 0 = +-0 to every output (the weights are finite), so skipping it
+ * changes at most the sign of a zero sum. Without TC_DVEC, the same sums in
+ * the same order, an output at a time.
+ */
+static void emit_dense(Emit *e, const Node *n, const Linear *L)
+{
+    const char *name = emit_fn_name(e, n);
+    int64_t NP = (L->N + DENSE_PAD - 1) / DENSE_PAD * DENSE_PAD, j, k;
+    int skip = zero_often(e->g, n->in[0]) && L->K <= 65536;
+    float *row = arena_array(e->g->a, (size_t)NP + 1, sizeof *row);
+
+    if (e->g->target == TARGET_CORTEX_M || L->K == 0 || L->N == 0) {
+        emit_dense_plain(e, n, L);
+        return;
+    }
+    e->used_dvec = 1;
+    e->out = &e->consts;
+    e->indent = 0;
+    emit_line(e, "/* node %d: weights of '%s', transposed to [%lld][%lld], rows padded with zeros to %lld */", n->index,
+              text_comment(e->g->a, n->name), (long long)L->K, (long long)L->N, (long long)NP);
+    emit_line(e, "static const float %s%s_w[%lld] = {", emit_weights_attr(e), name, (long long)(L->K * NP));
+    /* -0 is a pruned weight too (PyTorch's weight_orig * weight_mask makes it
+     * under the mask): it adds nothing, so it is written 0.0f, as the
+     * unrolled code skips it */
+    for (k = 0; k < L->K; k++) {
+        for (j = 0; j < NP; j++) {
+            float w = j < L->N ? L->w[j * L->K + k] : 0.0f;
+            row[j] = w == 0.0f ? 0.0f : w;
+        }
+        emit_lit_rows(e, n, row, NP);
+    }
+    emit_line(e, "};");
+    for (j = 0; j < NP; j++)
+        row[j] = j < L->N ? L->b[j] : 0.0f;
+    emit_line(e, "static const float %s%s_b[%lld] = {", emit_weights_attr(e), name, (long long)NP);
+    emit_lit_rows(e, n, row, NP);
+    emit_line(e, "};");
+    emit_blank(e);
+
+    emit_begin_fn(e, n, "", kept(e, L, "dense"));
+    if (skip)
+        emit_line(e, "%s nz[%lld]; /* the inputs that are not 0 */", index_type(L->K - 1), (long long)L->K);
+    emit_line(e, "int r, j, k%s;", skip ? ", i, n" : "");
+    emit_blank(e);
+    emit_line(e, "for (r = 0; r < %lld; r++) {", (long long)L->rows);
+    e->indent++;
+    emit_line(e, "const float *xr = x0 + r * %lld;", (long long)L->K);
+    emit_line(e, "float *yr = y + r * %lld;", (long long)L->N);
+    emit_blank(e);
+    if (skip) {
+        emit_line(e, "n = 0;");
+        emit_line(e, "for (k = 0; k < %lld; k++) {", (long long)L->K);
+        e->indent++;
+        emit_line(e, "nz[n] = (%s)k;", index_type(L->K - 1));
+        emit_line(e, "n += xr[k] != 0.0f;");
+        e->indent--;
+        emit_line(e, "}");
+    }
+    emit_line(e, "#if TC_DVEC");
+    emit_line(e, "for (j = 0; j + %d * TC_DVW <= %lld; j += %d * TC_DVW) {", DENSE_BLOCK, (long long)L->N, DENSE_BLOCK);
+    e->indent++;
+    emit_dense_block(e, n, L, DENSE_BLOCK, skip, NP);
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "for (; j < %lld; j += TC_DVW) {", (long long)L->N);
+    e->indent++;
+    emit_dense_block(e, n, L, 1, skip, NP);
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "#else");
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
+    emit_line(e, "    yr[j] = %s_b[j];", name);
+    if (skip)
+        emit_line(e, "for (i = 0; i < n; i++) {");
+    else
+        emit_line(e, "for (k = 0; k < %lld; k++) {", (long long)L->K);
+    e->indent++;
+    if (skip)
+        emit_line(e, "k = nz[i];");
+    emit_line(e, "const float xk = xr[k];");
+    emit_line(e, "const float *wk = %s_w + k * %lld;", name, (long long)NP);
+    emit_blank(e);
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
+    if (!e->opt->no_fma) {
+        e->used_fma = 1;
+        emit_line(e, "    yr[j] = TC_FMA(xk, wk[j], yr[j]);");
+    } else
+        emit_line(e, "    yr[j] += xk * wk[j];");
+    e->indent--;
+    emit_line(e, "}");
+    if (n->act == OP_RELU) {
+        emit_line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
+        emit_line(e, "    yr[j] = %s;", emit_act(e, n, n->act, n->act_alpha, "yr[j]"));
+    }
+    emit_line(e, "#endif");
+    if (n->act != OP_COUNT && n->act != OP_RELU) {
+        emit_line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
+        emit_line(e, "    yr[j] = %s;", emit_act(e, n, n->act, n->act_alpha, "yr[j]"));
+    }
+    e->indent--;
+    emit_line(e, "}");
+    emit_end_fn(e);
 }
 
 /*
