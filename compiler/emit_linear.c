@@ -427,8 +427,10 @@ static void emit_dense_plain(Emit *e, const Node *n, const Linear *L)
     (void)g;
 }
 
-/* Outputs per block of the dense kernel: DENSE_BLOCK vectors of TC_DVW. */
-enum { DENSE_BLOCK = 4, DENSE_PAD = 16 };
+/* Outputs per block of the dense kernel: DENSE_BLOCK vectors of TC_DVW, then
+ * one block of half that many, then a vector at a time. Measured on the dense
+ * LeNet (784 -> 300 -> 100 -> 10): 8 vectors at -O2 (SSE) 1.2x faster than 4. */
+enum { DENSE_BLOCK = 8, DENSE_PAD = 16 };
 
 /*
  * The block of the dense kernel at output j, cnt vectors (a0..a<cnt-1>):
@@ -561,6 +563,12 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     emit_line(e, "for (j = 0; j + %d * TC_DVW <= %lld; j += %d * TC_DVW) {", DENSE_BLOCK, (long long)L->N, DENSE_BLOCK);
     e->indent++;
     emit_dense_block(e, n, L, DENSE_BLOCK, skip, NP);
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "if (j + %d * TC_DVW <= %lld) {", DENSE_BLOCK / 2, (long long)L->N);
+    e->indent++;
+    emit_dense_block(e, n, L, DENSE_BLOCK / 2, skip, NP);
+    emit_line(e, "j += %d * TC_DVW;", DENSE_BLOCK / 2);
     e->indent--;
     emit_line(e, "}");
     emit_line(e, "for (; j < %lld; j += TC_DVW) {", (long long)L->N);
