@@ -130,6 +130,96 @@ static void emit_stream_table(Emit *e, const Node *n, const Stream *s, int part,
 }
 
 /*
+ * Unrolled by input (planned where the input is often 0 at run time, see
+ * strategy.c): y[j] = b[j]; then for each input k, if x[k] != 0, for each
+ * output j that keeps W[j][k]: y[j] += x[k] * W[j][k]; then the activation.
+ * Each output's sum is the bias, then the products in input order: one
+ * accumulator, in memory. A term costs the load and the store of y[j]
+ * besides the multiply-add, but an input that is 0 costs its test alone:
+ * an input that is 0 adds w * 0 = +-0 (the weights are finite), so
+ * skipping it changes at most the sign of a zero sum.
+ */
+static void emit_unrolled_by_input(Emit *e, const Node *n, const Linear *L)
+{
+    const char *name = emit_fn_name(e, n);
+    int64_t j, k = 0;
+    int part = 0, i;
+
+    while (k < L->K) {
+        int64_t terms = 0, k0 = k;
+        e->out = &e->fns;
+        e->indent = 0;
+        /* this function's inputs k0..k-1: up to max_terms terms */
+        for (; k < L->K && terms < e->opt->max_terms; k++)
+            for (j = 0; j < L->N; j++)
+                terms += L->w[j * L->K + k] != 0.0f;
+        emit_line(e, "/* node %d: %s '%s', inputs %lld to %lld */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
+                  (long long)k0, (long long)(k - 1));
+        emit_line(e, "static TC_NOLIB void %s_p%d(const float *x, float *y)", name, part);
+        emit_line(e, "{");
+        e->indent = 1;
+        if (terms == 0) {
+            emit_line(e, "(void)x;");
+            emit_line(e, "(void)y;");
+            emit_end_fn(e);
+            part++;
+            continue;
+        }
+        emit_line(e, "union { float f; unsigned u; } v; /* u: its bits, to test for +-0 in one instruction */");
+        emit_blank(e);
+        for (i = 0; k0 + i < k; i++) {
+            int64_t kk = k0 + i, cnt = 0;
+            for (j = 0; j < L->N; j++)
+                cnt += L->w[j * L->K + kk] != 0.0f;
+            if (cnt == 0)
+                continue;
+            emit_line(e, "v.f = x[%lld];", (long long)kk);
+            emit_line(e, "if (v.u & 0x7fffffffu) {");
+            e->indent++;
+            for (j = 0; j < L->N; j++) {
+                float w = L->w[j * L->K + kk];
+                const char *note = e->opt->annotate ? weight_note(e, L, j, kk) : "";
+                if (w == 0.0f)
+                    continue;
+                if (w == 1.0f)
+                    emit_line(e, "y[%lld] += v.f;%s", (long long)j, note);
+                else if (w == -1.0f)
+                    emit_line(e, "y[%lld] -= v.f;%s", (long long)j, note);
+                else if (!e->opt->no_fma) {
+                    e->used_fma = 1;
+                    emit_line(e, "y[%lld] = TC_FMA(v.f, %s, y[%lld]);%s", (long long)j, emit_lit(e, n, w), (long long)j, note);
+                } else
+                    emit_line(e, "y[%lld] += v.f * %s;%s", (long long)j, emit_lit(e, n, w), note);
+            }
+            e->indent--;
+            emit_line(e, "}");
+        }
+        emit_end_fn(e);
+        part++;
+    }
+
+    emit_begin_fn(e, n, "", kept(e, L, "unrolled by input"));
+    emit_line(e, "int r, j;");
+    emit_blank(e);
+    emit_line(e, "for (r = 0; r < %lld; r++) {", (long long)L->rows);
+    e->indent++;
+    emit_line(e, "float *yr = y + r * %lld;", (long long)L->N);
+    emit_blank(e);
+    for (j = 0; j < L->N; j++)
+        emit_line(e, "yr[%lld] = %s;%s", (long long)j, emit_lit(e, n, L->b[j]), e->opt->annotate ? bias_note(e, L, j) : "");
+    for (i = 0; i < part; i++)
+        emit_line(e, "%s_p%d(x0 + r * %lld, yr);", name, i, (long long)L->K);
+    if (n->act != OP_COUNT) {
+        emit_line(e, "for (j = 0; j < %lld; j++)", (long long)L->N);
+        emit_line(e, "    yr[j] = %s;", emit_act(e, n, n->act, n->act_alpha, "yr[j]"));
+    } else
+        emit_line(e, "(void)j;");
+    e->indent--;
+    emit_line(e, "}");
+    emit_end_fn(e);
+}
+
+/*
  * Unrolled: for each neuron j, y[j] = act(b[j] + sum over k with W[j][k] != 0
  * of x[k] * W[j][k]), the terms dealt round-robin to P partial sums so the
  * additions do not wait on each other. Neurons are grouped into functions
@@ -306,29 +396,6 @@ static void emit_unrolled(Emit *e, const Node *n, const Linear *L)
         emit_line(e, "}");
     }
     emit_end_fn(e);
-}
-
-/*
- * Whether the values of tensor t are often exactly zero at run time: it comes
- * from a ReLU (a node or fused into its producer), through max-pooling and
- * reshapes, or is a model input (images are mostly background).
- */
-static int zero_often(const Graph *g, TensorId t)
-{
-    for (;;) {
-        const Node *p;
-        if (g->t[t].input_index >= 0)
-            return 1;
-        if (g->t[t].producer < 0)
-            return 0;
-        p = &g->n[g->t[t].producer];
-        if (p->op == OP_RELU || p->act == OP_RELU)
-            return 1;
-        if (p->op != OP_MAXPOOL && p->op != OP_FLATTEN && p->op != OP_RESHAPE && p->op != OP_IDENTITY
-            && p->op != OP_SQUEEZE && p->op != OP_UNSQUEEZE)
-            return 0;
-        t = p->in[0];
-    }
 }
 
 /* The narrowest unsigned C type that holds every value up to max. */
@@ -697,7 +764,12 @@ static int emit_linear(Emit *e, const Node *n)
     if (!linear_layer(e->g, n, &L))
         return 0;
     switch (node_strategy(e->g, n, e->opt->strategy)) {
-    case STRAT_UNROLLED: emit_unrolled(e, n, &L); break;
+    case STRAT_UNROLLED:
+        if (n->input_major)
+            emit_unrolled_by_input(e, n, &L);
+        else
+            emit_unrolled(e, n, &L);
+        break;
     case STRAT_LOOP: emit_loop(e, n, &L); break;
     default: emit_dense(e, n, &L); break;
     }
