@@ -105,76 +105,43 @@ static const float n0_fc1_b[32] = {
     -0.375f, 0.375f, 1.0f, -0.125f, -0.375f, -0.0f, 0.75f, -0.625f,
 };
 
-/* node 2: weights of 'fc2', transposed to [32][3], rows padded with zeros to 16 */
-static const float n2_fc2_w[512] = {
-    0.875f, 0.75f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, -1.375f, 1.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.75f, -1.875f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    1.5f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, -1.125f, -1.125f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    1.5f, -1.125f, -1.5f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.5f, 0.75f, -1.5f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.25f, 0.875f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.75f, -1.5f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, -0.625f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    -1.25f, 0.5f, 1.375f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.5f, 0.625f, -1.875f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, -2.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    -1.625f, 0.0f, 1.25f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, -0.125f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    1.75f, 0.0f, 0.125f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    1.375f, 0.0f, 1.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.125f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.25f, 1.75f, -2.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, -1.875f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    -1.75f, -0.875f, -1.125f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.875f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.625f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, -1.25f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.125f, 0.0f, -1.5f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    1.25f, -0.75f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    -1.75f, 0.0f, -1.25f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    -2.0f, -0.125f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.5f, 1.375f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+/* node 2: weights of 'fc2', transposed to [32][3] */
+static const float n2_fc2_w[32][3] = {
+    {0.875f, 0.75f, 0.0f},
+    {0.0f, -1.375f, 1.0f},
+    {0.75f, -1.875f, 0.0f},
+    {1.5f, 0.0f, 0.0f},
+    {0.0f, -1.125f, -1.125f},
+    {1.5f, -1.125f, -1.5f},
+    {0.5f, 0.75f, -1.5f},
+    {0.0f, 0.25f, 0.875f},
+    {0.0f, 0.75f, -1.5f},
+    {0.0f, -0.625f, 0.0f},
+    {-1.25f, 0.5f, 1.375f},
+    {0.5f, 0.625f, -1.875f},
+    {0.0f, -2.0f, 0.0f},
+    {-1.625f, 0.0f, 1.25f},
+    {0.0f, -0.125f, 0.0f},
+    {1.75f, 0.0f, 0.125f},
+    {0.0f, 0.0f, 0.0f},
+    {0.0f, 0.0f, 0.0f},
+    {1.375f, 0.0f, 1.0f},
+    {0.125f, 0.0f, 0.0f},
+    {0.25f, 1.75f, -2.0f},
+    {0.0f, -1.875f, 0.0f},
+    {-1.75f, -0.875f, -1.125f},
+    {0.0f, 0.0f, 0.875f},
+    {0.0f, 0.625f, 0.0f},
+    {0.0f, -1.25f, 0.0f},
+    {0.125f, 0.0f, -1.5f},
+    {1.25f, -0.75f, 0.0f},
+    {0.0f, 0.0f, 0.0f},
+    {-1.75f, 0.0f, -1.25f},
+    {-2.0f, -0.125f, 0.0f},
+    {0.0f, 0.5f, 1.375f},
 };
-static const float n2_fc2_b[16] = {
-    0.875f, 0.125f, -0.25f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
-    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+static const float n2_fc2_b[3] = {
+    0.875f, 0.125f, -0.25f,
 };
 
 /* intermediate results: 128 bytes, planned by liveness */
@@ -286,96 +253,20 @@ static TC_NOLIB void n0_fc1(const float *x0, float *y)
 /* node 2: Gemm 'fc2' -- 55 of 96 weights kept, dense */
 static TC_NOLIB void n2_fc2(const float *x0, float *y)
 {
-    unsigned char nz[32]; /* the inputs that are not 0 */
-    int r, j, k, i, n;
+    int r, k, j;
 
     for (r = 0; r < 1; r++) {
         const float *xr = x0 + r * 32;
         float *yr = y + r * 3;
 
-        n = 0;
-        for (k = 0; k < 32; k++) {
-            nz[n] = (unsigned char)k;
-            n += xr[k] != 0.0f;
-        }
-#if TC_DVEC
-        for (j = 0; j + 8 * TC_DVW <= 3; j += 8 * TC_DVW) {
-            tc_dvf a0 = *(const tc_dvfu *)(n2_fc2_b + j), a1 = *(const tc_dvfu *)(n2_fc2_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n2_fc2_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n2_fc2_b + j + 3 * TC_DVW), a4 = *(const tc_dvfu *)(n2_fc2_b + j + 4 * TC_DVW), a5 = *(const tc_dvfu *)(n2_fc2_b + j + 5 * TC_DVW), a6 = *(const tc_dvfu *)(n2_fc2_b + j + 6 * TC_DVW), a7 = *(const tc_dvfu *)(n2_fc2_b + j + 7 * TC_DVW);
-
-            for (i = 0; i < n; i++) {
-                k = nz[i];
-                const tc_dvf xk = TC_DSPLAT(xr[k]);
-                const float *wk = n2_fc2_w + k * 16 + j;
-
-                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
-                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
-                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
-                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
-                a4 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 4 * TC_DVW), a4);
-                a5 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 5 * TC_DVW), a5);
-                a6 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 6 * TC_DVW), a6);
-                a7 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 7 * TC_DVW), a7);
-            }
-            *(tc_dvfu *)(yr + j) = a0;
-            *(tc_dvfu *)(yr + j + 1 * TC_DVW) = a1;
-            *(tc_dvfu *)(yr + j + 2 * TC_DVW) = a2;
-            *(tc_dvfu *)(yr + j + 3 * TC_DVW) = a3;
-            *(tc_dvfu *)(yr + j + 4 * TC_DVW) = a4;
-            *(tc_dvfu *)(yr + j + 5 * TC_DVW) = a5;
-            *(tc_dvfu *)(yr + j + 6 * TC_DVW) = a6;
-            *(tc_dvfu *)(yr + j + 7 * TC_DVW) = a7;
-        }
-        if (j + 4 * TC_DVW <= 3) {
-            tc_dvf a0 = *(const tc_dvfu *)(n2_fc2_b + j), a1 = *(const tc_dvfu *)(n2_fc2_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n2_fc2_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n2_fc2_b + j + 3 * TC_DVW);
-
-            for (i = 0; i < n; i++) {
-                k = nz[i];
-                const tc_dvf xk = TC_DSPLAT(xr[k]);
-                const float *wk = n2_fc2_w + k * 16 + j;
-
-                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
-                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
-                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
-                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
-            }
-            *(tc_dvfu *)(yr + j) = a0;
-            *(tc_dvfu *)(yr + j + 1 * TC_DVW) = a1;
-            *(tc_dvfu *)(yr + j + 2 * TC_DVW) = a2;
-            *(tc_dvfu *)(yr + j + 3 * TC_DVW) = a3;
-            j += 4 * TC_DVW;
-        }
-        for (; j < 3; j += TC_DVW) {
-            tc_dvf a0 = *(const tc_dvfu *)(n2_fc2_b + j);
-
-            for (i = 0; i < n; i++) {
-                k = nz[i];
-                const tc_dvf xk = TC_DSPLAT(xr[k]);
-                const float *wk = n2_fc2_w + k * 16 + j;
-
-                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
-            }
-            if (j + TC_DVW <= 3) {
-                *(tc_dvfu *)(yr + j) = a0;
-            } else {
-                float t[TC_DVW];
-
-                *(tc_dvfu *)t = a0;
-                for (k = 0; j + k < 3; k++)
-                    yr[j + k] = t[k];
-            }
-        }
-#else
         for (j = 0; j < 3; j++)
-            yr[j] = n2_fc2_b[j];
-        for (i = 0; i < n; i++) {
-            k = nz[i];
+            yr[j] = TC_FMA(xr[0], n2_fc2_w[0][j], n2_fc2_b[j]);
+        for (k = 1; k < 32; k++) {
             const float xk = xr[k];
-            const float *wk = n2_fc2_w + k * 16;
 
             for (j = 0; j < 3; j++)
-                yr[j] = TC_FMA(xk, wk[j], yr[j]);
+                yr[j] = TC_FMA(xk, n2_fc2_w[k][j], yr[j]);
         }
-#endif
     }
 }
 
