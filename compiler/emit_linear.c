@@ -501,19 +501,21 @@ static void emit_dense_plain(Emit *e, const Node *n, const Linear *L)
  * Layers with fewer than DENSE_MIN_N outputs keep the plain loop: on the r15
  * ticket's fc3 (100 -> 10) it runs 2,514 instructions against the kernel's
  * 2,686 (-O3 -march=native -mno-avx512f, callgrind). */
-enum { DENSE_BLOCK = 8, DENSE_PAD = 16, DENSE_MIN_N = 32 };
+enum { DENSE_BLOCK = 8, DENSE_PAD = 16, DENSE_MIN_N = 32, TAIL = DENSE_BLOCK * DENSE_PAD };
 
 /*
  * The block of the dense kernel at output j, cnt vectors (a0..a<cnt-1>):
  * a = b[j..]; then for each input k that is kept (all, or those not 0 at run
  * time: nz[0..n)) a = x[k] * Wt[k][j..] + a; then the activation and the
- * store, the last vector only up to N.
+ * store; the tail block (tail) through t, only the outputs up to N.
  */
-static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, int skip, int64_t NP)
+static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, int skip, int64_t NP, int tail)
 {
     const char *name = emit_fn_name(e, n);
     int v;
     Buf acc = {0};
+    if (tail)
+        emit_line(e, "float t[%d * TC_DVW];", cnt);
     for (v = 0; v < cnt; v++)
         buf_printf(&acc, "%sa%d = *(const tc_dvfu *)(%s_b + j%s)", v ? ", " : "", v, name,
                    v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
@@ -544,23 +546,14 @@ static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, i
         if (n->act == OP_RELU)
             /* (s < 0.0f ? 0.0f : s) a vector at a time */
             emit_line(e, "a%d = (tc_dvf)((tc_dvi)a%d & ~(tc_dvi)(a%d < (tc_dvf){0}));", v, v, v);
-        if (cnt == 1 && L->N % DENSE_PAD != 0) {
-            /* the last vector may reach past N: its lanes one by one */
-            emit_line(e, "if (j + TC_DVW <= %lld) {", (long long)L->N);
-            e->indent++;
-            emit_line(e, "*(tc_dvfu *)(yr + j) = a0;");
-            e->indent--;
-            emit_line(e, "} else {");
-            e->indent++;
-            emit_line(e, "float t[TC_DVW];");
-            emit_blank(e);
-            emit_line(e, "*(tc_dvfu *)t = a0;");
-            emit_line(e, "for (k = 0; j + k < %lld; k++)", (long long)L->N);
-            emit_line(e, "    yr[j + k] = t[k];");
-            e->indent--;
-            emit_line(e, "}");
-        } else
+        if (tail)
+            emit_line(e, "*(tc_dvfu *)(t%s) = a%d;", at, v);
+        else
             emit_line(e, "*(tc_dvfu *)(yr + j%s) = a%d;", at, v);
+    }
+    if (tail) {
+        emit_line(e, "for (k = 0; j + k < %lld; k++)", (long long)L->N);
+        emit_line(e, "    yr[j + k] = t[k];");
     }
 }
 
@@ -581,7 +574,7 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     const char *name = emit_fn_name(e, n);
     int64_t NP = (L->N + DENSE_PAD - 1) / DENSE_PAD * DENSE_PAD, j, k;
     int skip = zero_often(e->g, n->in[0]) && L->K <= 65536;
-    float *row = arena_array(e->g->a, (size_t)NP + 1, sizeof *row);
+    float *row = arena_array(e->g->a, (size_t)(NP + TAIL) + 1, sizeof *row);
 
     if (e->g->target == TARGET_CORTEX_M || L->K == 0 || L->N < DENSE_MIN_N) {
         emit_dense_plain(e, n, L);
@@ -592,7 +585,7 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     e->indent = 0;
     emit_line(e, "/* node %d: weights of '%s', transposed to [%lld][%lld], rows padded with zeros to %lld */", n->index,
               text_comment(e->g->a, n->name), (long long)L->K, (long long)L->N, (long long)NP);
-    emit_line(e, "static const float %s%s_w[%lld] = {", emit_weights_attr(e), name, (long long)(L->K * NP));
+    emit_line(e, "static const float %s%s_w[%lld] = {", emit_weights_attr(e), name, (long long)(L->K * NP + TAIL));
     /* -0 is a pruned weight too (PyTorch's weight_orig * weight_mask makes it
      * under the mask): it adds nothing, so it is written 0.0f, as the
      * unrolled code skips it */
@@ -603,11 +596,15 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
         }
         emit_lit_rows(e, n, row, NP);
     }
+    /* the tail block reads up to TAIL floats past the last row (and row k's
+     * into row k + 1): zeros, in outputs it does not store */
+    memset(row, 0, (size_t)TAIL * sizeof *row);
+    emit_lit_rows(e, n, row, TAIL);
     emit_line(e, "};");
-    for (j = 0; j < NP; j++)
+    for (j = 0; j < NP + TAIL; j++)
         row[j] = j < L->N ? L->b[j] : 0.0f;
-    emit_line(e, "static const float %s%s_b[%lld] = {", emit_weights_attr(e), name, (long long)NP);
-    emit_lit_rows(e, n, row, NP);
+    emit_line(e, "static const float %s%s_b[%lld] = {", emit_weights_attr(e), name, (long long)(NP + TAIL));
+    emit_lit_rows(e, n, row, NP + TAIL);
     emit_line(e, "};");
     emit_blank(e);
 
@@ -633,18 +630,18 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     emit_line(e, "#if TC_DVEC");
     emit_line(e, "for (j = 0; j + %d * TC_DVW <= %lld; j += %d * TC_DVW) {", DENSE_BLOCK, (long long)L->N, DENSE_BLOCK);
     e->indent++;
-    emit_dense_block(e, n, L, DENSE_BLOCK, skip, NP);
+    emit_dense_block(e, n, L, DENSE_BLOCK, skip, NP, 0);
     e->indent--;
     emit_line(e, "}");
-    emit_line(e, "if (j + %d * TC_DVW <= %lld) {", DENSE_BLOCK / 2, (long long)L->N);
+    /* the rest in one pass, as many independent sums as a full block: one
+     * vector at a time would wait on the latency of every multiply-add */
+    emit_line(e, "if (j < %lld && j + %d * TC_DVW >= %lld) {", (long long)L->N, DENSE_BLOCK / 2, (long long)L->N);
     e->indent++;
-    emit_dense_block(e, n, L, DENSE_BLOCK / 2, skip, NP);
-    emit_line(e, "j += %d * TC_DVW;", DENSE_BLOCK / 2);
+    emit_dense_block(e, n, L, DENSE_BLOCK / 2, skip, NP, 1);
     e->indent--;
-    emit_line(e, "}");
-    emit_line(e, "for (; j < %lld; j += TC_DVW) {", (long long)L->N);
+    emit_line(e, "} else if (j < %lld) {", (long long)L->N);
     e->indent++;
-    emit_dense_block(e, n, L, 1, skip, NP);
+    emit_dense_block(e, n, L, DENSE_BLOCK, skip, NP, 1);
     e->indent--;
     emit_line(e, "}");
     emit_line(e, "#else");
