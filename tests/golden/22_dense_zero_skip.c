@@ -80,7 +80,7 @@ typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
 void m_22_dense_zero_skip_run(const float *in0, float *out0);
 
 /* node 0: weights of 'fc1', transposed to [4][32], rows padded with zeros to 32 */
-static const float n0_fc1_w[128] = {
+static const float n0_fc1_w[256] = {
     -0.5f, -0.125f, -1.75f, 0.0f, 0.0f, -0.5f, 0.625f, 1.25f,
     0.0f, -0.375f, 0.625f, 0.875f, -1.125f, 0.0f, 0.0f, 0.0f,
     0.375f, 0.0f, -0.625f, 0.0f, 0.0f, 0.875f, -0.125f, -1.375f,
@@ -97,12 +97,44 @@ static const float n0_fc1_w[128] = {
     0.0f, 0.25f, 0.875f, 0.0f, 1.75f, 1.875f, 0.0f, 0.0f,
     -0.875f, 0.0f, 1.125f, 0.0f, 0.0f, 0.0f, -0.75f, 0.0f,
     1.375f, 0.0f, 0.0f, 0.0f, 0.0f, 1.25f, 0.0f, 0.25f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
 };
-static const float n0_fc1_b[32] = {
+static const float n0_fc1_b[160] = {
     0.625f, 0.375f, -0.5f, -1.0f, 0.25f, -0.125f, 0.5f, 0.5f,
     0.625f, -0.125f, 0.25f, 0.875f, -0.125f, -0.0f, -0.375f, 0.25f,
     0.125f, 0.5f, 0.5f, -0.75f, 0.75f, 0.5f, -0.75f, -0.25f,
     -0.375f, 0.375f, 1.0f, -0.125f, -0.375f, -0.0f, 0.75f, -0.625f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
 };
 
 /* node 2: weights of 'fc2', transposed to [32][3] */
@@ -197,7 +229,8 @@ static TC_NOLIB void n0_fc1(const float *x0, float *y)
             a7 = (tc_dvf)((tc_dvi)a7 & ~(tc_dvi)(a7 < (tc_dvf){0}));
             *(tc_dvfu *)(yr + j + 7 * TC_DVW) = a7;
         }
-        if (j + 4 * TC_DVW <= 32) {
+        if (j < 32 && j + 4 * TC_DVW >= 32) {
+            float t[4 * TC_DVW];
             tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j), a1 = *(const tc_dvfu *)(n0_fc1_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n0_fc1_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n0_fc1_b + j + 3 * TC_DVW);
 
             for (i = 0; i < n; i++) {
@@ -211,17 +244,18 @@ static TC_NOLIB void n0_fc1(const float *x0, float *y)
                 a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
             }
             a0 = (tc_dvf)((tc_dvi)a0 & ~(tc_dvi)(a0 < (tc_dvf){0}));
-            *(tc_dvfu *)(yr + j) = a0;
+            *(tc_dvfu *)(t) = a0;
             a1 = (tc_dvf)((tc_dvi)a1 & ~(tc_dvi)(a1 < (tc_dvf){0}));
-            *(tc_dvfu *)(yr + j + 1 * TC_DVW) = a1;
+            *(tc_dvfu *)(t + 1 * TC_DVW) = a1;
             a2 = (tc_dvf)((tc_dvi)a2 & ~(tc_dvi)(a2 < (tc_dvf){0}));
-            *(tc_dvfu *)(yr + j + 2 * TC_DVW) = a2;
+            *(tc_dvfu *)(t + 2 * TC_DVW) = a2;
             a3 = (tc_dvf)((tc_dvi)a3 & ~(tc_dvi)(a3 < (tc_dvf){0}));
-            *(tc_dvfu *)(yr + j + 3 * TC_DVW) = a3;
-            j += 4 * TC_DVW;
-        }
-        for (; j < 32; j += TC_DVW) {
-            tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j);
+            *(tc_dvfu *)(t + 3 * TC_DVW) = a3;
+            for (k = 0; j + k < 32; k++)
+                yr[j + k] = t[k];
+        } else if (j < 32) {
+            float t[8 * TC_DVW];
+            tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j), a1 = *(const tc_dvfu *)(n0_fc1_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n0_fc1_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n0_fc1_b + j + 3 * TC_DVW), a4 = *(const tc_dvfu *)(n0_fc1_b + j + 4 * TC_DVW), a5 = *(const tc_dvfu *)(n0_fc1_b + j + 5 * TC_DVW), a6 = *(const tc_dvfu *)(n0_fc1_b + j + 6 * TC_DVW), a7 = *(const tc_dvfu *)(n0_fc1_b + j + 7 * TC_DVW);
 
             for (i = 0; i < n; i++) {
                 k = nz[i];
@@ -229,9 +263,32 @@ static TC_NOLIB void n0_fc1(const float *x0, float *y)
                 const float *wk = n0_fc1_w + k * 32 + j;
 
                 a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
+                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
+                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
+                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
+                a4 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 4 * TC_DVW), a4);
+                a5 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 5 * TC_DVW), a5);
+                a6 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 6 * TC_DVW), a6);
+                a7 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 7 * TC_DVW), a7);
             }
             a0 = (tc_dvf)((tc_dvi)a0 & ~(tc_dvi)(a0 < (tc_dvf){0}));
-            *(tc_dvfu *)(yr + j) = a0;
+            *(tc_dvfu *)(t) = a0;
+            a1 = (tc_dvf)((tc_dvi)a1 & ~(tc_dvi)(a1 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 1 * TC_DVW) = a1;
+            a2 = (tc_dvf)((tc_dvi)a2 & ~(tc_dvi)(a2 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 2 * TC_DVW) = a2;
+            a3 = (tc_dvf)((tc_dvi)a3 & ~(tc_dvi)(a3 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 3 * TC_DVW) = a3;
+            a4 = (tc_dvf)((tc_dvi)a4 & ~(tc_dvi)(a4 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 4 * TC_DVW) = a4;
+            a5 = (tc_dvf)((tc_dvi)a5 & ~(tc_dvi)(a5 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 5 * TC_DVW) = a5;
+            a6 = (tc_dvf)((tc_dvi)a6 & ~(tc_dvi)(a6 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 6 * TC_DVW) = a6;
+            a7 = (tc_dvf)((tc_dvi)a7 & ~(tc_dvi)(a7 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 7 * TC_DVW) = a7;
+            for (k = 0; j + k < 32; k++)
+                yr[j + k] = t[k];
         }
 #else
         for (j = 0; j < 32; j++)
