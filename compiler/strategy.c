@@ -507,7 +507,8 @@ void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target
         if (n->dead || !layer_weights(g, n, &L[k]))
             continue;
         n->strategy = choose(n, &L[k], requested, target, budget);
-        n->input_major = n->strategy == STRAT_UNROLLED && by_input(g, n, &L[k]);
+        /* by input only where auto chose unrolled: --strategy unrolled is the row form */
+        n->input_major = requested == STRAT_AUTO && n->strategy == STRAT_UNROLLED && by_input(g, n, &L[k]);
         total += layer_bytes(g, n, &L[k], n->strategy);
     }
     if (budget <= 0 || total <= budget)

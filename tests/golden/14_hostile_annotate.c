@@ -158,50 +158,32 @@ static float tc_sigmoidf(float x)
 #define TC_BASE(p) ((void)(p))
 #endif
 
-/* a * b + c, rounded once where the target has a fused multiply-add instruction
- * (x86-64 with FMA, ARMv8, Cortex-M4F): one instruction per kept weight; else a
- * multiply and an add (ticketc --no-fma writes that everywhere). */
-#if defined(__GNUC__) && (defined(__FMA__) || defined(__ARM_FEATURE_FMA))
-#define TC_FMA(a, b, c) __builtin_fmaf((a), (b), (c))
-#else
-#define TC_FMA(a, b, c) ((a) * (b) + (c))
-#endif
-
 void m_14_hostile_annotate_run(const float *in0, float *out0);
 
 /* intermediate results: 32 bytes, planned by liveness */
 static float tc_arena[8];
 
-/* node 0: MatMul '_/ _include <stdio.h> /_', inputs 0 to 2 */
+/* node 0: MatMul '_/ _include <stdio.h> /_', outputs 0 to 1 */
 static TC_NOLIB void n0_include_stdio_h_p0(const float *x, float *y)
 {
-    union { float f; unsigned u; } v; /* u: its bits, to test for +-0 in one instruction */
+    float s0, s1;
+    TC_BASE(x);
 
-    v.f = x[0];
-    if (v.u & 0x7fffffffu) {
-        y[0] = TC_FMA(v.f, 1.5f, y[0]); /* int[0][0] */
-        y[1] = TC_FMA(v.f, 1.375f, y[1]); /* int[0][1] */
-    }
-    v.f = x[2];
-    if (v.u & 0x7fffffffu) {
-        y[0] = TC_FMA(v.f, -1.75f, y[0]); /* int[2][0] */
-    }
+    /* y[0]: 2 weights */
+    s0 = x[0] * 1.5f; /* int[0][0] */
+    s1 = x[2] * -1.75f; /* int[2][0] */
+    s0 = s0 + s1;
+    y[0] = (s0 < 0.0f ? 0.0f : s0);
+    TC_BARRIER();
+    /* y[1]: 1 weights */
+    s0 = x[0] * 1.375f; /* int[0][1] */
+    y[1] = (s0 < 0.0f ? 0.0f : s0);
 }
 
-/* node 0: MatMul '_/ _include <stdio.h> /_' -- 3 of 6 weights kept, unrolled by input */
+/* node 0: MatMul '_/ _include <stdio.h> /_' -- 3 of 6 weights kept, unrolled */
 static TC_NOLIB void n0_include_stdio_h(const float *x0, float *y)
 {
-    int r, j;
-
-    for (r = 0; r < 1; r++) {
-        float *yr = y + r * 2;
-
-        yr[0] = 0.0f;
-        yr[1] = 0.0f;
-        n0_include_stdio_h_p0(x0 + r * 3, yr);
-        for (j = 0; j < 2; j++)
-            yr[j] = (yr[j] < 0.0f ? 0.0f : yr[j]);
-    }
+    n0_include_stdio_h_p0(x0, y);
 }
 
 /* node 2: MatMul 'a.b', outputs 0 to 2 */
