@@ -189,6 +189,7 @@ typedef struct {
     float act_alpha;
     int act_node;       /* index of the fused node, for comments */
     Strategy strategy;  /* planned for a layer with constant weights (plan_strategies), else auto */
+    int input_major;    /* unrolled Gemm/MatMul by input, zero inputs skipped (plan_strategies) */
 } Node;
 
 typedef struct {
@@ -426,6 +427,9 @@ typedef struct {
     float alpha, beta;
 } Linear;
 int linear_layer(const Graph *g, const Node *n, Linear *L);
+/* Whether tensor t is often exactly 0 at run time (after a ReLU, through
+ * max-pooling and reshapes, or a model input). */
+int zero_often(const Graph *g, TensorId t);
 
 /* Conv output positions whose window lies inside the input along axis a: [lo, hi). */
 void conv_interior(const Window *w, int a, int64_t *lo, int64_t *hi);

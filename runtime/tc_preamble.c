@@ -66,3 +66,43 @@ typedef int tc_vi __attribute__((vector_size(TC_VW * 4)));
 #endif
 
 /* TC_END */
+
+/* TC_BLOCK dvec */
+/* Dense Gemm/MatMul, TC_DVW outputs a vector (GNU C vector extensions; 16 lanes
+ * with AVX-512, 8 with AVX, 4 with SSE and AArch64 NEON): each output gets the
+ * same products and sums in the same order as the plain C loop that other
+ * targets (and -DTC_NO_VEC) compile, fused where TC_FMA is fused. Not on 32-bit
+ * ARM: its NEON flushes subnormals to zero, unlike its scalar unit. */
+#if defined(__GNUC__) && !defined(TC_NO_VEC) && (defined(__SSE2__) || defined(__aarch64__))
+#define TC_DVEC 1
+#if defined(__AVX512F__)
+#define TC_DVW 16
+#elif defined(__AVX__)
+#define TC_DVW 8
+#else
+#define TC_DVW 4
+#endif
+typedef float tc_dvf __attribute__((vector_size(TC_DVW * 4)));
+typedef float tc_dvfu __attribute__((vector_size(TC_DVW * 4), aligned(4), may_alias));
+typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
+#define TC_DSPLAT(s) ((s) - (tc_dvf){0})
+#if (defined(__FMA__) || defined(__ARM_FEATURE_FMA)) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#if TC_DVW == 16
+#define TC_DFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
+#elif TC_DVW == 8
+#define TC_DFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#else
+#define TC_DFMA(a, b, c) _mm_fmadd_ps((a), (b), (c))
+#endif
+#elif defined(__ARM_FEATURE_FMA)
+#include <arm_neon.h>
+#define TC_DFMA(a, b, c) vfmaq_f32((c), (a), (b))
+#else
+#define TC_DFMA(a, b, c) ((a) * (b) + (c))
+#endif
+#else
+#define TC_DVEC 0
+#endif
+
+/* TC_END */

@@ -225,6 +225,57 @@ START_TEST(unrolled_reads_far_inputs_through_windows)
 }
 END_TEST
 
+/* y = x W^T, x [1,16] from the model input or a Sigmoid, W 8x16 with every
+ * kept weight on input 0 (6%): one input feeds eight neurons. Planned by
+ * auto for target. */
+static Graph *one_input_fans_out(int through_sigmoid, Target t)
+{
+    int64_t dx[2] = {1, 16}, dw[2] = {8, 16};
+    float *w = arena_array(a, 128, sizeof(float));
+    TensorId in[2];
+    Node *gemm;
+    Graph *fan = ir_new(a);
+    int j;
+    for (j = 0; j < 8; j++)
+        w[16 * j] = 0.5f + (float)j;
+    fan->opset = 13;
+    in[0] = u_input(fan, "x", 2, dx);
+    if (through_sigmoid)
+        in[0] = u_node(fan, OP_SIGMOID, in, 1, "s")->out[0];
+    in[1] = u_tensor(fan, "fc.weight", 2, dw, w);
+    gemm = u_node(fan, OP_GEMM, in, 2, "fc");
+    u_attr_int(fan, gemm, "transB", 1);
+    u_output(fan, gemm->out[0]);
+    infer_shapes(fan);
+    remove_dead(fan);
+    plan_memory(fan);
+    plan_strategies(fan, STRAT_AUTO, 0, t);
+    return fan;
+}
+
+START_TEST(unrolled_by_input_where_inputs_are_often_zero)
+{
+    Graph *saved = g;
+    char *c;
+    /* a model input (0.5 of it 0 by default): 3 + 3 * 0.5 * 8 + 3 * 8 by input
+     * against 2 * 8 + 6 * 8 by row */
+    g = one_input_fans_out(0, TARGET_HOST);
+    ck_assert_int_eq(g->n[0].input_major, 1);
+    c = emit(STRAT_UNROLLED, 0);
+    ck_assert_ptr_nonnull(strstr(c, "8 of 128 weights kept, unrolled by input"));
+    ck_assert_ptr_nonnull(strstr(c, "    v.f = x[0];\n    if (v.u & 0x7fffffffu) {\n        y[0] = TC_FMA(v.f, 0.5f, y[0]);\n"));
+    ck_assert_ptr_nonnull(strstr(c, "        y[7] = TC_FMA(v.f, 7.5f, y[7]);\n"));
+    ck_assert_ptr_null(strstr(c, "x[1]")); /* no weight kept */
+    /* the same layer after a Sigmoid (not often 0), or on Cortex-M: by row */
+    g = one_input_fans_out(1, TARGET_HOST);
+    ck_assert_int_eq(g->n[1].input_major, 0);
+    g = one_input_fans_out(0, TARGET_CORTEX_M);
+    ck_assert_int_eq(g->n[0].input_major, 0);
+    ck_assert_ptr_null(strstr(emit(STRAT_UNROLLED, 0), "by input"));
+    g = saved;
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("emit");
@@ -239,6 +290,7 @@ static Suite *suite(void)
     tcase_add_test(tc, output_is_deterministic);
     tcase_add_test(tc, hostile_names_are_neutralised);
     tcase_add_test(tc, unrolled_reads_far_inputs_through_windows);
+    tcase_add_test(tc, unrolled_by_input_where_inputs_are_often_zero);
     suite_add_tcase(s, tc);
     return s;
 }
