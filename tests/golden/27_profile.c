@@ -37,6 +37,43 @@
 #define TC_BASE(p) ((void)(p))
 #endif
 
+/* Dense Gemm/MatMul, TC_DVW outputs a vector (GNU C vector extensions; 16 lanes
+ * with AVX-512, 8 with AVX, 4 with SSE and AArch64 NEON): each output gets the
+ * same products and sums in the same order as the plain C loop that other
+ * targets (and -DTC_NO_VEC) compile, fused where TC_FMA is fused. Not on 32-bit
+ * ARM: its NEON flushes subnormals to zero, unlike its scalar unit. */
+#if defined(__GNUC__) && !defined(TC_NO_VEC) && (defined(__SSE2__) || defined(__aarch64__))
+#define TC_DVEC 1
+#if defined(__AVX512F__)
+#define TC_DVW 16
+#elif defined(__AVX__)
+#define TC_DVW 8
+#else
+#define TC_DVW 4
+#endif
+typedef float tc_dvf __attribute__((vector_size(TC_DVW * 4)));
+typedef float tc_dvfu __attribute__((vector_size(TC_DVW * 4), aligned(4), may_alias));
+typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
+#define TC_DSPLAT(s) ((s) - (tc_dvf){0})
+#if (defined(__FMA__) || defined(__ARM_FEATURE_FMA)) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#if TC_DVW == 16
+#define TC_DFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
+#elif TC_DVW == 8
+#define TC_DFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#else
+#define TC_DFMA(a, b, c) _mm_fmadd_ps((a), (b), (c))
+#endif
+#elif defined(__ARM_FEATURE_FMA)
+#include <arm_neon.h>
+#define TC_DFMA(a, b, c) vfmaq_f32((c), (a), (b))
+#else
+#define TC_DFMA(a, b, c) ((a) * (b) + (c))
+#endif
+#else
+#define TC_DVEC 0
+#endif
+
 /* a * b + c, rounded once where the target has a fused multiply-add instruction
  * (x86-64 with FMA, ARMv8, Cortex-M4F): one instruction per kept weight; else a
  * multiply and an add (ticketc --no-fma writes that everywhere). */
@@ -48,18 +85,62 @@
 
 void m_27_profile_run(const float *in0, float *out0);
 
-/* node 0: weights of 'fc1', transposed to [4][32] */
-static const float n0_fc1_w[4][32] = {
-    {-0.5f, -0.125f, -1.75f, 0.0f, 0.0f, -0.5f, 0.625f, 1.25f, 0.0f, -0.375f, 0.625f, 0.875f, -1.125f, 0.0f, 0.0f, 0.0f, 0.375f, 0.0f, -0.625f, 0.0f, 0.0f, 0.875f, -0.125f, -1.375f, 1.0f, -1.875f, -0.5f, 0.0f, 0.875f, -0.5f, 0.0f, -0.25f},
-    {-1.25f, 0.0f, 0.25f, -0.625f, 0.0f, -1.25f, 0.0f, 0.0f, 0.875f, 0.0f, 0.0f, 2.0f, 0.75f, 0.125f, 0.0f, 0.0f, 0.0f, 0.0f, 0.75f, 0.0f, 0.0f, 0.0f, 1.625f, 0.0f, 0.0f, 0.0f, 2.0f, -1.25f, 2.0f, 0.0f, -1.625f, -1.25f},
-    {0.0f, 1.375f, 0.0f, -1.125f, -0.5f, -1.75f, 0.0f, 0.375f, 0.0f, 0.0f, 1.75f, 0.5f, 0.0f, 1.375f, 0.375f, 0.0f, 0.0f, -1.375f, 0.75f, -0.75f, 1.125f, 1.875f, -1.5f, 1.125f, -0.625f, 0.125f, 0.0f, 0.0f, -1.0f, -1.75f, 0.0f, 0.75f},
-    {0.625f, 1.375f, -1.75f, 1.25f, 0.0f, 0.0f, 0.125f, 0.0f, 0.0f, 0.25f, 0.875f, 0.0f, 1.75f, 1.875f, 0.0f, 0.0f, -0.875f, 0.0f, 1.125f, 0.0f, 0.0f, 0.0f, -0.75f, 0.0f, 1.375f, 0.0f, 0.0f, 0.0f, 0.0f, 1.25f, 0.0f, 0.25f},
+/* node 0: weights of 'fc1', transposed to [4][32], rows padded with zeros to 32 */
+static const float n0_fc1_w[256] = {
+    -0.5f, -0.125f, -1.75f, 0.0f, 0.0f, -0.5f, 0.625f, 1.25f,
+    0.0f, -0.375f, 0.625f, 0.875f, -1.125f, 0.0f, 0.0f, 0.0f,
+    0.375f, 0.0f, -0.625f, 0.0f, 0.0f, 0.875f, -0.125f, -1.375f,
+    1.0f, -1.875f, -0.5f, 0.0f, 0.875f, -0.5f, 0.0f, -0.25f,
+    -1.25f, 0.0f, 0.25f, -0.625f, 0.0f, -1.25f, 0.0f, 0.0f,
+    0.875f, 0.0f, 0.0f, 2.0f, 0.75f, 0.125f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.75f, 0.0f, 0.0f, 0.0f, 1.625f, 0.0f,
+    0.0f, 0.0f, 2.0f, -1.25f, 2.0f, 0.0f, -1.625f, -1.25f,
+    0.0f, 1.375f, 0.0f, -1.125f, -0.5f, -1.75f, 0.0f, 0.375f,
+    0.0f, 0.0f, 1.75f, 0.5f, 0.0f, 1.375f, 0.375f, 0.0f,
+    0.0f, -1.375f, 0.75f, -0.75f, 1.125f, 1.875f, -1.5f, 1.125f,
+    -0.625f, 0.125f, 0.0f, 0.0f, -1.0f, -1.75f, 0.0f, 0.75f,
+    0.625f, 1.375f, -1.75f, 1.25f, 0.0f, 0.0f, 0.125f, 0.0f,
+    0.0f, 0.25f, 0.875f, 0.0f, 1.75f, 1.875f, 0.0f, 0.0f,
+    -0.875f, 0.0f, 1.125f, 0.0f, 0.0f, 0.0f, -0.75f, 0.0f,
+    1.375f, 0.0f, 0.0f, 0.0f, 0.0f, 1.25f, 0.0f, 0.25f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
 };
-static const float n0_fc1_b[32] = {
+static const float n0_fc1_b[160] = {
     0.625f, 0.375f, -0.5f, -1.0f, 0.25f, -0.125f, 0.5f, 0.5f,
     0.625f, -0.125f, 0.25f, 0.875f, -0.125f, -0.0f, -0.375f, 0.25f,
     0.125f, 0.5f, 0.5f, -0.75f, 0.75f, 0.5f, -0.75f, -0.25f,
     -0.375f, 0.375f, 1.0f, -0.125f, -0.375f, -0.0f, 0.75f, -0.625f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
 };
 
 /* node 2: weights of 'fc2', transposed to [32][3] */
@@ -143,24 +224,128 @@ static void tc_prof_lap(unsigned long long *t0, int k)
 /* node 0: Gemm 'fc1' -- 72 of 128 weights kept, dense */
 static TC_NOLIB void n0_fc1(const float *x0, float *y)
 {
-    int r, k, j;
+    unsigned char nz[4]; /* the inputs that are not 0 */
+    int r, j, k, i, n;
 
     for (r = 0; r < 1; r++) {
         const float *xr = x0 + r * 4;
         float *yr = y + r * 32;
 
-        for (j = 0; j < 32; j++)
-            yr[j] = TC_FMA(xr[0], n0_fc1_w[0][j], n0_fc1_b[j]);
-        for (k = 1; k < 4; k++) {
-            const float xk = xr[k];
+        n = 0;
+        for (k = 0; k < 4; k++) {
+            nz[n] = (unsigned char)k;
+            n += xr[k] != 0.0f;
+        }
+#if TC_DVEC
+        for (j = 0; j + 8 * TC_DVW <= 32; j += 8 * TC_DVW) {
+            tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j), a1 = *(const tc_dvfu *)(n0_fc1_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n0_fc1_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n0_fc1_b + j + 3 * TC_DVW), a4 = *(const tc_dvfu *)(n0_fc1_b + j + 4 * TC_DVW), a5 = *(const tc_dvfu *)(n0_fc1_b + j + 5 * TC_DVW), a6 = *(const tc_dvfu *)(n0_fc1_b + j + 6 * TC_DVW), a7 = *(const tc_dvfu *)(n0_fc1_b + j + 7 * TC_DVW);
 
-            if (xk == 0.0f)
-                continue;
+            for (i = 0; i < n; i++) {
+                k = nz[i];
+                const tc_dvf xk = TC_DSPLAT(xr[k]);
+                const float *wk = n0_fc1_w + k * 32 + j;
+
+                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
+                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
+                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
+                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
+                a4 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 4 * TC_DVW), a4);
+                a5 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 5 * TC_DVW), a5);
+                a6 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 6 * TC_DVW), a6);
+                a7 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 7 * TC_DVW), a7);
+            }
+            a0 = (tc_dvf)((tc_dvi)a0 & ~(tc_dvi)(a0 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j) = a0;
+            a1 = (tc_dvf)((tc_dvi)a1 & ~(tc_dvi)(a1 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 1 * TC_DVW) = a1;
+            a2 = (tc_dvf)((tc_dvi)a2 & ~(tc_dvi)(a2 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 2 * TC_DVW) = a2;
+            a3 = (tc_dvf)((tc_dvi)a3 & ~(tc_dvi)(a3 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 3 * TC_DVW) = a3;
+            a4 = (tc_dvf)((tc_dvi)a4 & ~(tc_dvi)(a4 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 4 * TC_DVW) = a4;
+            a5 = (tc_dvf)((tc_dvi)a5 & ~(tc_dvi)(a5 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 5 * TC_DVW) = a5;
+            a6 = (tc_dvf)((tc_dvi)a6 & ~(tc_dvi)(a6 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 6 * TC_DVW) = a6;
+            a7 = (tc_dvf)((tc_dvi)a7 & ~(tc_dvi)(a7 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 7 * TC_DVW) = a7;
+        }
+        if (j < 32 && j + 4 * TC_DVW >= 32) {
+            float t[4 * TC_DVW];
+            tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j), a1 = *(const tc_dvfu *)(n0_fc1_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n0_fc1_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n0_fc1_b + j + 3 * TC_DVW);
+
+            for (i = 0; i < n; i++) {
+                k = nz[i];
+                const tc_dvf xk = TC_DSPLAT(xr[k]);
+                const float *wk = n0_fc1_w + k * 32 + j;
+
+                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
+                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
+                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
+                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
+            }
+            a0 = (tc_dvf)((tc_dvi)a0 & ~(tc_dvi)(a0 < (tc_dvf){0}));
+            *(tc_dvfu *)(t) = a0;
+            a1 = (tc_dvf)((tc_dvi)a1 & ~(tc_dvi)(a1 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 1 * TC_DVW) = a1;
+            a2 = (tc_dvf)((tc_dvi)a2 & ~(tc_dvi)(a2 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 2 * TC_DVW) = a2;
+            a3 = (tc_dvf)((tc_dvi)a3 & ~(tc_dvi)(a3 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 3 * TC_DVW) = a3;
+            for (k = 0; j + k < 32; k++)
+                yr[j + k] = t[k];
+        } else if (j < 32) {
+            float t[8 * TC_DVW];
+            tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j), a1 = *(const tc_dvfu *)(n0_fc1_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n0_fc1_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n0_fc1_b + j + 3 * TC_DVW), a4 = *(const tc_dvfu *)(n0_fc1_b + j + 4 * TC_DVW), a5 = *(const tc_dvfu *)(n0_fc1_b + j + 5 * TC_DVW), a6 = *(const tc_dvfu *)(n0_fc1_b + j + 6 * TC_DVW), a7 = *(const tc_dvfu *)(n0_fc1_b + j + 7 * TC_DVW);
+
+            for (i = 0; i < n; i++) {
+                k = nz[i];
+                const tc_dvf xk = TC_DSPLAT(xr[k]);
+                const float *wk = n0_fc1_w + k * 32 + j;
+
+                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
+                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
+                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
+                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
+                a4 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 4 * TC_DVW), a4);
+                a5 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 5 * TC_DVW), a5);
+                a6 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 6 * TC_DVW), a6);
+                a7 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 7 * TC_DVW), a7);
+            }
+            a0 = (tc_dvf)((tc_dvi)a0 & ~(tc_dvi)(a0 < (tc_dvf){0}));
+            *(tc_dvfu *)(t) = a0;
+            a1 = (tc_dvf)((tc_dvi)a1 & ~(tc_dvi)(a1 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 1 * TC_DVW) = a1;
+            a2 = (tc_dvf)((tc_dvi)a2 & ~(tc_dvi)(a2 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 2 * TC_DVW) = a2;
+            a3 = (tc_dvf)((tc_dvi)a3 & ~(tc_dvi)(a3 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 3 * TC_DVW) = a3;
+            a4 = (tc_dvf)((tc_dvi)a4 & ~(tc_dvi)(a4 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 4 * TC_DVW) = a4;
+            a5 = (tc_dvf)((tc_dvi)a5 & ~(tc_dvi)(a5 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 5 * TC_DVW) = a5;
+            a6 = (tc_dvf)((tc_dvi)a6 & ~(tc_dvi)(a6 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 6 * TC_DVW) = a6;
+            a7 = (tc_dvf)((tc_dvi)a7 & ~(tc_dvi)(a7 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 7 * TC_DVW) = a7;
+            for (k = 0; j + k < 32; k++)
+                yr[j + k] = t[k];
+        }
+#else
+        for (j = 0; j < 32; j++)
+            yr[j] = n0_fc1_b[j];
+        for (i = 0; i < n; i++) {
+            k = nz[i];
+            const float xk = xr[k];
+            const float *wk = n0_fc1_w + k * 32;
+
             for (j = 0; j < 32; j++)
-                yr[j] = TC_FMA(xk, n0_fc1_w[k][j], yr[j]);
+                yr[j] = TC_FMA(xk, wk[j], yr[j]);
         }
         for (j = 0; j < 32; j++)
             yr[j] = (yr[j] < 0.0f ? 0.0f : yr[j]);
+#endif
     }
 }
 
