@@ -45,6 +45,7 @@ typedef struct Emit {
     int need_math[M_COUNT]; /* runtime blocks, by MathFn */
     int used_fma;        /* TC_FMA appears in the code */
     int used_vec;        /* TC_VEC blocks appear in the code */
+    int used_vecx;       /* TC_VECX blocks (register-blocked Conv) appear in the code */
     int used_ld;         /* bit n-1: TC_LD<n> appears in the code (weight streams) */
 } Emit;
 
