@@ -572,9 +572,10 @@ static void emit_conv_blocked(Emit *e, const Node *n, const ConvInfo *ci)
         if (vec && kept)
             emit_line(e, "TC_EXACT_BODY");
         emit_line(e, "int oh, ow;");
+        if (kept)
+            e->used_vecx = 1; /* TC_SFMA */
         if (vec && kept) {
             /* the widest of the target's 16, 8 or 4 lanes that fits the row */
-            e->used_vecx = 1;
             emit_line(e, "#if TC_VECX");
             emit_line(e, "#if TC_VWX <= %lld", (long long)R);
             emit_line(e, "#define tc_vw TC_VWX");
