@@ -481,6 +481,8 @@ static void conv_block_terms(Emit *e, const Node *n, const ConvInfo *ci, const C
                                             (long long)kh, (long long)kw);
                     if (first[j])
                         emit_line(e, "a%lld = v * %s;%s", (long long)j, emit_lit(e, n, wv), note);
+                    else if (e->opt->no_fma) /* --no-fma: a multiply and an add, as TC_FMA there */
+                        emit_line(e, "a%lld = a%lld + v * %s;%s", (long long)j, (long long)j, emit_lit(e, n, wv), note);
                     else
                         emit_line(e, "a%lld = %s(v, %s, a%lld);%s", (long long)j, vec ? "tc_vfma" : "TC_SFMA", emit_lit(e, n, wv),
                                   (long long)j, note);

@@ -43,7 +43,7 @@ conv = re.compile(r"^\s*s\d (?:\+=|=) (?:([pq])\[(\d+)\]|\*\(const tc_vfu \*\)\(
 # the register-blocked form: v = p[off]; or v = *(const tc_vu *)(p + off); then per channel
 # a<j> = v * w; (its first tap) or a<j> = TC_SFMA(v, w, a<j>); / tc_vfma(v, w, a<j>);
 vload = re.compile(r"^\s*v = (?:p\[(\d+)\]|\*\(const tc_vu \*\)\(p \+ (\d+)\));$")
-bterm = re.compile(r"^\s*a(\d+) = (?:v \* (\S+)f|(TC_SFMA|tc_vfma)\(v, (\S+)f, a(\d+)\)); "
+bterm = re.compile(r"^\s*a(\d+) = (?:(?:a\d+ \+ )?v \* (\S+)f|(TC_SFMA|tc_vfma)\(v, (\S+)f, a(\d+)\)); "
                    r"/\* ([A-Za-z0-9_./:-]+)((?:\[\d+\]){3,4}) \*/$")
 vkind = None
 conv_seen = {}
