@@ -561,6 +561,8 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         emit_preamble(&e, "vec");
     if (e.used_dvec)
         emit_preamble(&e, "dvec");
+    if (e.used_vecx)
+        emit_preamble(&e, "vecx");
     if (e.used_fma)
         emit_preamble(&e, "fma");
     if (e.used_ld)

@@ -46,6 +46,7 @@ typedef struct Emit {
     int used_fma;        /* TC_FMA appears in the code */
     int used_vec;        /* TC_VEC blocks appear in the code */
     int used_dvec;       /* TC_DVEC blocks (dense Gemm/MatMul) appear in the code */
+    int used_vecx;       /* TC_VECX blocks (register-blocked Conv) appear in the code */
     int used_ld;         /* bit n-1: TC_LD<n> appears in the code (weight streams) */
 } Emit;
 

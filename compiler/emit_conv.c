@@ -189,13 +189,80 @@ static const char *conv_sums(int64_t cnt, int P)
     return decl[(cnt < P ? cnt : P) - 1];
 }
 
+/*
+ * The border path of an unrolled Conv: every channel's nonzero taps in a
+ * table {c, dh, dw, w}, and <fn>_border(x, m, oh, ow), one output of channel
+ * m with bounds checks, activation applied.
+ */
+static void emit_conv_border_fn(Emit *e, const Node *n, const ConvInfo *ci, const char *name)
+{
+    Graph *g = e->g;
+    const Window *w = &ci->w;
+    int64_t m, c, kh, kw, t, *start, H = w->in[0], W = w->in[1], plane = H * W;
+
+    /* the taps of every channel, for the checked path */
+    emit_to_consts(e);
+    emit_line(e, "/* node %d: nonzero taps of '%s' for border positions: input channel, dh, dw, weight */", n->index,
+              text_comment(e->g->a, n->name));
+    emit_line(e, "static const struct { int c, dh, dw; float w; } %s%s_taps[%lld] = {", emit_weights_attr(e), name, (long long)(ci->nnz ? ci->nnz : 1));
+    start = arena_array(g->a, (size_t)w->m + 2, sizeof(int64_t));
+    t = 0;
+    for (m = 0; m < w->m; m++) {
+        start[m] = t;
+        for (c = 0; c < ci->cg; c++)
+            for (kh = 0; kh < w->k[0]; kh++)
+                for (kw = 0; kw < w->k[1]; kw++) {
+                    float v = ci->wt[widx(ci, m, c, kh, kw)];
+                    if (v == 0.0f)
+                        continue;
+                    e->indent++;
+                    emit_line(e, "{%lld, %lld, %lld, %s},", (long long)(m / ci->mg * ci->cg + c), (long long)(kh * w->d[0]),
+                              (long long)(kw * w->d[1]), emit_lit(e, n, v));
+                    e->indent--;
+                    t++;
+                }
+    }
+    start[w->m] = t;
+    if (!ci->nnz)
+        emit_line(e, "    {0, 0, 0, 0.0f}");
+    emit_line(e, "};");
+    int_table(e, fmt(e, "%s_start", name), start, w->m + 1);
+    if (ci->bias)
+        float_table(e, n, fmt(e, "%s_b", name), ci->bias, w->m);
+    emit_blank(e);
+    emit_to_fns(e);
+    emit_line(e, "/* node %d: one border output of channel m, bounds checked, activation applied */", n->index);
+    emit_line(e, "static TC_NOLIB float %s_border(const float *x, int m, int oh, int ow)", name);
+    emit_line(e, "{");
+    e->indent++;
+    emit_line(e, "const int ih = oh * %lld - %lld, iw = ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
+              (long long)w->s[1], (long long)w->pb[1]);
+    emit_line(e, "float s = %s;", ci->bias ? fmt(e, "%s_b[m]", name) : "0.0f");
+    emit_line(e, "int t;");
+    emit_blank(e);
+    emit_line(e, "for (t = %s_start[m]; t < %s_start[m + 1]; t++) {", name, name);
+    e->indent++;
+    emit_line(e, "const int h = ih + %s_taps[t].dh, v = iw + %s_taps[t].dw;", name, name);
+    emit_blank(e);
+    emit_line(e, "if (h >= 0 && h < %lld && v >= 0 && v < %lld)", (long long)H, (long long)W);
+    e->indent++;
+    emit_line(e, "s += x[%s_taps[t].c * %lld + h * %lld + v] * %s_taps[t].w;", name, (long long)plane, (long long)W,
+              name);
+    e->indent -= 2;
+    emit_line(e, "}");
+    emit_line(e, "return %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
+    e->indent--;
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
 static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
 {
     Graph *g = e->g;
     const Window *w = &ci->w;
     const char *name = emit_fn_name(e, n);
     int64_t h0, h1, w0, w1, m, c, kh, kw, H = w->in[0], W = w->in[1], OH = w->out[0], OW = w->out[1];
-    int64_t plane = H * W, t, *start;
+    int64_t plane = H * W;
     int border, part = 0, i, max_terms = e->opt->max_terms, P = e->opt->partial_sums;
     /* --annotate names the weight tensor's own entries: [m][c][kh][kw], or [m][c][k] for Conv 1-D */
     const char *wname = text_comment(e->g->a, g->t[n->in[1]].name);
@@ -207,62 +274,8 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
     conv_interior(w, 1, &w0, &w1);
     /* with no weights kept every channel is its bias (below): no border path to call */
     border = ci->nnz > 0 && (h0 > 0 || h1 < OH || w0 > 0 || w1 < OW);
-    if (border) {
-        /* the taps of every channel, for the checked path */
-        emit_to_consts(e);
-        emit_line(e, "/* node %d: nonzero taps of '%s' for border positions: input channel, dh, dw, weight */", n->index,
-                  text_comment(e->g->a, n->name));
-        emit_line(e, "static const struct { int c, dh, dw; float w; } %s%s_taps[%lld] = {", emit_weights_attr(e), name, (long long)(ci->nnz ? ci->nnz : 1));
-        start = arena_array(g->a, (size_t)w->m + 2, sizeof(int64_t));
-        t = 0;
-        for (m = 0; m < w->m; m++) {
-            start[m] = t;
-            for (c = 0; c < ci->cg; c++)
-                for (kh = 0; kh < w->k[0]; kh++)
-                    for (kw = 0; kw < w->k[1]; kw++) {
-                        float v = ci->wt[widx(ci, m, c, kh, kw)];
-                        if (v == 0.0f)
-                            continue;
-                        e->indent++;
-                        emit_line(e, "{%lld, %lld, %lld, %s},", (long long)(m / ci->mg * ci->cg + c), (long long)(kh * w->d[0]),
-                                  (long long)(kw * w->d[1]), emit_lit(e, n, v));
-                        e->indent--;
-                        t++;
-                    }
-        }
-        start[w->m] = t;
-        if (!ci->nnz)
-            emit_line(e, "    {0, 0, 0, 0.0f}");
-        emit_line(e, "};");
-        int_table(e, fmt(e, "%s_start", name), start, w->m + 1);
-        if (ci->bias)
-            float_table(e, n, fmt(e, "%s_b", name), ci->bias, w->m);
-        emit_blank(e);
-        emit_to_fns(e);
-        emit_line(e, "/* node %d: one border output of channel m, bounds checked, activation applied */", n->index);
-        emit_line(e, "static TC_NOLIB float %s_border(const float *x, int m, int oh, int ow)", name);
-        emit_line(e, "{");
-        e->indent++;
-        emit_line(e, "const int ih = oh * %lld - %lld, iw = ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
-                  (long long)w->s[1], (long long)w->pb[1]);
-        emit_line(e, "float s = %s;", ci->bias ? fmt(e, "%s_b[m]", name) : "0.0f");
-        emit_line(e, "int t;");
-        emit_blank(e);
-        emit_line(e, "for (t = %s_start[m]; t < %s_start[m + 1]; t++) {", name, name);
-        e->indent++;
-        emit_line(e, "const int h = ih + %s_taps[t].dh, v = iw + %s_taps[t].dw;", name, name);
-        emit_blank(e);
-        emit_line(e, "if (h >= 0 && h < %lld && v >= 0 && v < %lld)", (long long)H, (long long)W);
-        e->indent++;
-        emit_line(e, "s += x[%s_taps[t].c * %lld + h * %lld + v] * %s_taps[t].w;", name, (long long)plane, (long long)W,
-                  name);
-        e->indent -= 2;
-        emit_line(e, "}");
-        emit_line(e, "return %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
-        e->indent--;
-        emit_line(e, "}");
-        emit_blank(e);
-    }
+    if (border)
+        emit_conv_border_fn(e, n, ci, name);
 
     /* channels grouped into functions of about max_terms taps */
     m = 0;
@@ -416,6 +429,305 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
     emit_end_fn(e);
 }
 
+/*
+ * Register-blocked unrolled Conv (host targets): output channels in blocks
+ * of up to CONV_MB (within a group); for one block of output positions
+ * (TC_VWX consecutive ones in a row, or one in the plain loop) every tap
+ * (c, kh, kw) that some channel of the block keeps is loaded once, into v,
+ * and multiplied into the accumulator a<j> of each such channel:
+ *   a<j> = v * w (its first tap), a<j> += v * w (the others), y = a<j> + b.
+ * The vector and the plain loop print the same terms in the same order per
+ * output: the same results. One load per tap of the block instead of one
+ * per kept weight, and CONV_MB independent sums (no partial sums needed).
+ * Border positions call <fn>_border as the per-channel form does.
+ */
+enum { CONV_MB = 8 };
+
+/* A run of channels [m0, m0 + nb) of one group and its kept channels ms[0..nk). */
+typedef struct {
+    int64_t m0, nb, nk, terms;
+    int64_t ms[CONV_MB];
+} ConvBlock;
+
+static void conv_block_terms(Emit *e, const Node *n, const ConvInfo *ci, const ConvBlock *bk, int64_t W, int64_t plane, int vec,
+                             const char *wname, int rank1d)
+{
+    const Window *w = &ci->w;
+    int64_t c, kh, kw, j;
+    char first[CONV_MB];
+    memset(first, 1, sizeof first);
+    for (c = 0; c < ci->cg; c++)
+        for (kh = 0; kh < w->k[0]; kh++)
+            for (kw = 0; kw < w->k[1]; kw++) {
+                int64_t off = c * plane + kh * w->d[0] * W + kw * w->d[1];
+                int any = 0;
+                for (j = 0; j < bk->nk; j++)
+                    any |= ci->wt[widx(ci, bk->ms[j], c, kh, kw)] != 0.0f;
+                if (!any)
+                    continue;
+                if (vec)
+                    emit_line(e, "v = *(const tc_vu *)(p + %lld);", (long long)off);
+                else
+                    emit_line(e, "v = p[%lld];", (long long)off);
+                for (j = 0; j < bk->nk; j++) {
+                    int64_t m = bk->ms[j];
+                    float wv = ci->wt[widx(ci, m, c, kh, kw)];
+                    const char *note = "";
+                    if (wv == 0.0f)
+                        continue;
+                    if (e->opt->annotate)
+                        note = rank1d ? fmt(e, " /* %s[%lld][%lld][%lld] */", wname, (long long)m, (long long)c, (long long)kw)
+                                      : fmt(e, " /* %s[%lld][%lld][%lld][%lld] */", wname, (long long)m, (long long)c,
+                                            (long long)kh, (long long)kw);
+                    if (first[j])
+                        emit_line(e, "a%lld = v * %s;%s", (long long)j, emit_lit(e, n, wv), note);
+                    else if (e->opt->no_fma) /* --no-fma: a multiply and an add, as TC_FMA there */
+                        emit_line(e, "a%lld = a%lld + v * %s;%s", (long long)j, (long long)j, emit_lit(e, n, wv), note);
+                    else
+                        emit_line(e, "a%lld = %s(v, %s, a%lld);%s", (long long)j, vec ? "tc_vfma" : "TC_SFMA", emit_lit(e, n, wv),
+                                  (long long)j, note);
+                    first[j] = 0;
+                }
+            }
+}
+
+/* "a0, a1, a2": the accumulators of a block with nk kept channels */
+static const char *conv_accs(Emit *e, int64_t nk)
+{
+    Buf b = {0};
+    const char *s;
+    int64_t j;
+    for (j = 0; j < nk; j++)
+        buf_printf(&b, "%sa%lld", j ? ", " : "", (long long)j);
+    s = arena_strdup(e->g->a, b.p);
+    buf_free(&b);
+    return s;
+}
+
+/* y[m][oh][ow] = <fn>_border(x, m, oh, ow) for each kept channel of bk and ow in [from, to) */
+static void conv_border_cols(Emit *e, const ConvBlock *bk, const char *name, int64_t OH, int64_t OW, int64_t from, int64_t to)
+{
+    int64_t j;
+    for (j = 0; j < bk->nk; j++) {
+        emit_line(e, "for (ow = %lld; ow < %lld; ow++)", (long long)from, (long long)to);
+        e->indent++;
+        emit_line(e, "y[%lld + oh * %lld + ow] = %s_border(x, %lld, oh, ow);", (long long)(bk->ms[j] * OH * OW), (long long)OW,
+                  name, (long long)bk->ms[j]);
+        e->indent--;
+    }
+}
+
+static void emit_conv_blocked(Emit *e, const Node *n, const ConvInfo *ci)
+{
+    Graph *g = e->g;
+    const Window *w = &ci->w;
+    const char *name = emit_fn_name(e, n);
+    int64_t h0, h1, w0, w1, m, c, kh, kw, j, W = w->in[0 + 1], OH = w->out[0], OW = w->out[1];
+    int64_t plane = w->in[0] * W, nblk = 0, bi, R;
+    int border, part = 0, i, vec, relu = n->act == OP_RELU;
+    int64_t max_terms = e->opt->max_terms;
+    const char *wname = text_comment(e->g->a, g->t[n->in[1]].name);
+    int rank1d = g->t[n->in[1]].rank == 3;
+    ConvBlock *blk = arena_array(g->a, (size_t)w->m + 1, sizeof(ConvBlock));
+
+    conv_interior(w, 0, &h0, &h1);
+    conv_interior(w, 1, &w0, &w1);
+    border = ci->nnz > 0 && (h0 > 0 || h1 < OH || w0 > 0 || w1 < OW);
+    R = w1 - w0;
+    vec = w->s[1] == 1 && R >= 4 && h0 < h1;
+    if (border)
+        emit_conv_border_fn(e, n, ci, name);
+
+    /* the blocks: CONV_MB channels at a time, not across groups */
+    for (m = 0; m < w->m; nblk++) {
+        ConvBlock *bk = &blk[nblk];
+        int64_t end = m + CONV_MB, gend = (m / ci->mg + 1) * ci->mg;
+        if (end > gend)
+            end = gend;
+        bk->m0 = m;
+        bk->nb = end - m;
+        for (; m < end; m++) {
+            int64_t cnt = 0;
+            for (c = 0; c < ci->cg; c++)
+                for (kh = 0; kh < w->k[0]; kh++)
+                    for (kw = 0; kw < w->k[1]; kw++)
+                        cnt += ci->wt[widx(ci, m, c, kh, kw)] != 0.0f;
+            if (cnt)
+                bk->ms[bk->nk++] = m;
+            bk->terms += cnt;
+        }
+    }
+
+    /* blocks grouped into functions of about max_terms taps */
+    for (bi = 0; bi < nblk;) {
+        int64_t b0 = bi, b1, terms = 0, kept = 0;
+        for (b1 = bi; b1 < nblk && (b1 == bi || terms < max_terms); b1++) {
+            terms += blk[b1].terms;
+            kept += blk[b1].nk;
+        }
+        emit_to_fns(e);
+        emit_line(e, "/* node %d: %s '%s', output channels from %lld */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
+                  (long long)blk[b0].m0);
+        emit_line(e, "static TC_NOLIB%s void %s_p%d(const float *x, float *y)", vec && kept ? " TC_EXACT" : "", name, part);
+        emit_line(e, "{");
+        e->indent++;
+        if (vec && kept)
+            emit_line(e, "TC_EXACT_BODY");
+        emit_line(e, "int oh, ow;");
+        if (kept)
+            e->used_vecx = 1; /* TC_SFMA */
+        if (vec && kept) {
+            /* the widest of the target's 16, 8 or 4 lanes that fits the row */
+            emit_line(e, "#if TC_VECX");
+            emit_line(e, "#if TC_VWX <= %lld", (long long)R);
+            emit_line(e, "#define tc_vw TC_VWX");
+            emit_line(e, "#elif TC_VWH <= %lld", (long long)R);
+            emit_line(e, "#define tc_vw TC_VWH");
+            emit_line(e, "#else");
+            emit_line(e, "#define tc_vw 4");
+            emit_line(e, "#endif");
+            emit_line(e, "#if TC_XFMA");
+            emit_line(e, "#define tc_vfma(a, b, c) TC_CAT(TC_VFMA, tc_vw)(a, (tc_v){0} + (b), c)");
+            emit_line(e, "#else");
+            emit_line(e, "#define tc_vfma(a, b, c) ((c) + (a) * (b))");
+            emit_line(e, "#endif");
+            emit_line(e, "typedef float tc_v __attribute__((vector_size(tc_vw * 4)));");
+            emit_line(e, "typedef float tc_vu __attribute__((vector_size(tc_vw * 4), aligned(4), may_alias));");
+            if (relu)
+                emit_line(e, "typedef int tc_vm __attribute__((vector_size(tc_vw * 4)));");
+            else if (n->act != OP_COUNT)
+                emit_line(e, "int i;");
+            emit_line(e, "#endif");
+        }
+        if (!kept) {
+            emit_line(e, "(void)oh;");
+            emit_line(e, "(void)x;");
+        }
+        for (bi = b0; bi < b1; bi++) {
+            const ConvBlock *bk = &blk[bi];
+            int64_t c0 = bk->m0 / ci->mg * ci->cg, base = c0 * plane - w->pb[0] * W - w->pb[1];
+            const char *pset = fmt(e, "p = x + (oh * %lld + ow * %lld %c %lld);", (long long)(w->s[0] * W), (long long)w->s[1],
+                                   base < 0 ? '-' : '+', (long long)llabs(base));
+            emit_blank(e);
+            if (bi > b0)
+                emit_line(e, "TC_BARRIER();");
+            for (m = bk->m0; m < bk->m0 + bk->nb; m++) {
+                float b = ci->bias ? ci->bias[m] : 0.0f, v;
+                for (j = 0; j < bk->nk && bk->ms[j] != m; j++)
+                    ;
+                if (j < bk->nk)
+                    continue;
+                v = n->act != OP_COUNT ? interp_act(n->act, n->act_alpha, b) : b;
+                emit_line(e, "/* channel %lld: no weights kept */", (long long)m);
+                emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)(OH * OW));
+                e->indent++;
+                emit_line(e, "y[%lld + ow] = %s;", (long long)(m * OH * OW), emit_lit(e, n, v));
+                e->indent--;
+            }
+            if (!bk->nk)
+                continue;
+            emit_line(e, "/* channels %lld to %lld: %lld of %lld weights */", (long long)bk->m0, (long long)(bk->m0 + bk->nb - 1),
+                      (long long)bk->terms, (long long)(bk->nb * ci->cg * w->k[0] * w->k[1]));
+            emit_line(e, "for (oh = 0; oh < %lld; oh++) {", (long long)OH);
+            e->indent++;
+            if (border) {
+                if (h0 < h1) {
+                    emit_line(e, "if (oh < %lld || oh >= %lld) {", (long long)h0, (long long)h1);
+                    e->indent++;
+                }
+                conv_border_cols(e, bk, name, OH, OW, 0, OW);
+                emit_line(e, "continue;");
+                if (h0 < h1) {
+                    e->indent--;
+                    emit_line(e, "}");
+                    if (w0 > 0)
+                        conv_border_cols(e, bk, name, OH, OW, 0, w0);
+                    if (w1 < OW)
+                        conv_border_cols(e, bk, name, OH, OW, w1, OW);
+                }
+            }
+            if (h0 < h1 && w0 < w1) {
+                if (vec) {
+                    emit_line(e, "#if TC_VECX");
+                    emit_line(e, "for (ow = %lld; ow < %lld; ow += tc_vw) {", (long long)w0, (long long)w1);
+                    e->indent++;
+                    emit_line(e, "const float *p;");
+                    emit_line(e, "tc_v v, %s;", conv_accs(e, bk->nk));
+                    emit_blank(e);
+                    emit_line(e, "if (ow > %lld - tc_vw)", (long long)w1);
+                    e->indent++;
+                    emit_line(e, "ow = %lld - tc_vw;", (long long)w1);
+                    e->indent--;
+                    emit_line(e, "%s", pset);
+                    conv_block_terms(e, n, ci, bk, W, plane, 1, wname, rank1d);
+                    for (j = 0; j < bk->nk; j++) {
+                        int64_t mm = bk->ms[j];
+                        float b = ci->bias ? ci->bias[mm] : 0.0f;
+                        const char *yp = fmt(e, "y + %lld + oh * %lld + ow", (long long)(mm * OH * OW), (long long)OW);
+                        if (b != 0.0f)
+                            emit_line(e, "a%lld = a%lld + %s;", (long long)j, (long long)j, emit_lit(e, n, b));
+                        if (relu)
+                            emit_line(e, "a%lld = (tc_v)((tc_vm)a%lld & ~(tc_vm)(a%lld < (tc_v){0}));", (long long)j, (long long)j,
+                                      (long long)j);
+                        emit_line(e, "*(tc_vu *)(%s) = a%lld;", yp, (long long)j);
+                        if (!relu && n->act != OP_COUNT) {
+                            const char *yi = fmt(e, "y[%lld + oh * %lld + ow + i]", (long long)(mm * OH * OW), (long long)OW);
+                            emit_line(e, "for (i = 0; i < tc_vw; i++)");
+                            e->indent++;
+                            emit_line(e, "%s = %s;", yi, emit_act(e, n, n->act, n->act_alpha, yi));
+                            e->indent--;
+                        }
+                    }
+                    e->indent--;
+                    emit_line(e, "}");
+                    emit_line(e, "#else");
+                }
+                emit_line(e, "for (ow = %lld; ow < %lld; ow++) {", (long long)w0, (long long)w1);
+                e->indent++;
+                emit_line(e, "const float *p;");
+                emit_line(e, "float v, %s;", conv_accs(e, bk->nk));
+                emit_blank(e);
+                emit_line(e, "%s", pset);
+                conv_block_terms(e, n, ci, bk, W, plane, 0, wname, rank1d);
+                for (j = 0; j < bk->nk; j++) {
+                    int64_t mm = bk->ms[j];
+                    float b = ci->bias ? ci->bias[mm] : 0.0f;
+                    const char *s = b != 0.0f ? fmt(e, "(a%lld + %s)", (long long)j, emit_lit(e, n, b)) : fmt(e, "a%lld", (long long)j);
+                    emit_line(e, "y[%lld + oh * %lld + ow] = %s;", (long long)(mm * OH * OW), (long long)OW,
+                              emit_act(e, n, n->act, n->act_alpha, s));
+                }
+                e->indent--;
+                emit_line(e, "}");
+                if (vec)
+                    emit_line(e, "#endif");
+            }
+            e->indent--;
+            emit_line(e, "}");
+        }
+        if (vec && kept) {
+            emit_line(e, "#if TC_VECX");
+            emit_line(e, "#undef tc_vw");
+            emit_line(e, "#undef tc_vfma");
+            emit_line(e, "#endif");
+        }
+        e->indent--;
+        emit_line(e, "}");
+        emit_blank(e);
+        part++;
+        bi = b1;
+    }
+
+    emit_begin_fn(e, n, "", fmt(e, " -- %s of %s weights kept, unrolled", text_num(e->g->a, ci->nnz), text_num(e->g->a, ci->total)));
+    emit_line(e, "int b;");
+    emit_blank(e);
+    emit_line(e, "for (b = 0; b < %lld; b++) {", (long long)w->batch);
+    for (i = 0; i < part; i++)
+        emit_line(e, "    %s_p%d(%s + b * %lld, y + b * %lld);", name, i, emit_operand(e, n, 0), (long long)(w->c * plane),
+                  (long long)(w->m * OH * OW));
+    emit_line(e, "}");
+    emit_end_fn(e);
+}
+
 /* Per kernel offset k along axis a, the output positions whose tap k lies inside the input: [lo[k], hi[k]). */
 static void tap_ranges(const Window *w, int a, int64_t *lo, int64_t *hi)
 {
@@ -510,8 +822,12 @@ void emit_conv(Emit *e, const Node *n)
     Graph *g = e->g;
     ConvInfo ci;
     conv_info(g, n, &ci);
-    if (ci.wt && (!ci.has_bias || ci.bias) && node_strategy(g, n, e->opt->strategy) == STRAT_UNROLLED)
-        emit_conv_unrolled(e, n, &ci);
+    if (ci.wt && (!ci.has_bias || ci.bias) && node_strategy(g, n, e->opt->strategy) == STRAT_UNROLLED) {
+        if (g->target != TARGET_CORTEX_M && ci.mg >= 2)
+            emit_conv_blocked(e, n, &ci);
+        else
+            emit_conv_unrolled(e, n, &ci);
+    }
     else
         emit_conv_dense(e, n, &ci);
 }

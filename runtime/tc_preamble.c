@@ -55,6 +55,58 @@ typedef int tc_vi __attribute__((vector_size(TC_VW * 4)));
 
 /* TC_END */
 
+/* TC_BLOCK vecx */
+/* Register-blocked Conv rows: up to TC_VWX output positions at a time, the
+ * target's widest vector (16 floats with AVX-512, 8 with AVX, 4 with SSE or
+ * NEON), each position getting the same products and sums in the same order
+ * as the plain C loop that other targets (and -DTC_NO_VEC) compile. */
+#if defined(__GNUC__) && !defined(TC_NO_VEC) && \
+    (defined(__SSE2__) || defined(__ARM_NEON) || defined(__aarch64__))
+#define TC_VECX 1
+#if defined(__AVX512F__)
+#define TC_VWX 16
+#define TC_VWH 8
+#elif defined(__AVX__)
+#define TC_VWX 8
+#define TC_VWH 4
+#else
+#define TC_VWX 4
+#define TC_VWH 4
+#endif
+#else
+#define TC_VECX 0
+#endif
+/* With x86 FMA, a multiply-add rounded once, in both forms: TC_SFMA on a
+ * float, TC_VFMA<lanes> on a vector (the builtins of the FMA and AVX-512
+ * intrinsics, in gcc and clang alike). */
+#if defined(__GNUC__) && defined(__FMA__) && (defined(__x86_64__) || defined(__i386__))
+#define TC_XFMA 1
+#define TC_SFMA(a, b, c) __builtin_fmaf((a), (b), (c))
+#define TC_VFMA4(a, b, c) __builtin_ia32_vfmaddps((a), (b), (c))
+#define TC_VFMA8(a, b, c) __builtin_ia32_vfmaddps256((a), (b), (c))
+#define TC_VFMA16(a, b, c) __builtin_ia32_vfmaddps512_mask((a), (b), (c), (short)-1, 4)
+#else
+#define TC_XFMA 0
+#define TC_SFMA(a, b, c) ((c) + (a) * (b))
+#endif
+#define TC_CAT(a, b) TC_CAT_(a, b)
+#define TC_CAT_(a, b) a##b
+/* Such functions fuse no multiply-add (even under -ffp-contract=fast), so
+ * that both forms round alike: TC_EXACT before the name, TC_EXACT_BODY first
+ * in the body. */
+#if defined(__clang__)
+#define TC_EXACT
+#define TC_EXACT_BODY _Pragma("clang fp contract(off)")
+#elif defined(__GNUC__)
+#define TC_EXACT __attribute__((optimize("fp-contract=off")))
+#define TC_EXACT_BODY
+#else
+#define TC_EXACT
+#define TC_EXACT_BODY
+#endif
+
+/* TC_END */
+
 /* TC_BLOCK fma */
 /* a * b + c, rounded once where the target has a fused multiply-add instruction
  * (x86-64 with FMA, ARMv8, Cortex-M4F): one instruction per kept weight; else a

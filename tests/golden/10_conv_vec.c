@@ -31,109 +31,146 @@
 #define TC_BASE(p) ((void)(p))
 #endif
 
-/* Conv rows, TC_VW output positions at a time, on targets with a vector unit (GNU C
- * vector extensions): each position gets the same products and sums in the same order
+/* Register-blocked Conv rows: up to TC_VWX output positions at a time, the
+ * target's widest vector (16 floats with AVX-512, 8 with AVX, 4 with SSE or
+ * NEON), each position getting the same products and sums in the same order
  * as the plain C loop that other targets (and -DTC_NO_VEC) compile. */
 #if defined(__GNUC__) && !defined(TC_NO_VEC) && \
     (defined(__SSE2__) || defined(__ARM_NEON) || defined(__aarch64__))
-#define TC_VEC 1
-#if defined(__AVX__)
-#define TC_VW 8
+#define TC_VECX 1
+#if defined(__AVX512F__)
+#define TC_VWX 16
+#define TC_VWH 8
+#elif defined(__AVX__)
+#define TC_VWX 8
+#define TC_VWH 4
 #else
-#define TC_VW 4
+#define TC_VWX 4
+#define TC_VWH 4
 #endif
-typedef float tc_vf __attribute__((vector_size(TC_VW * 4)));
-typedef float tc_vfu __attribute__((vector_size(TC_VW * 4), aligned(4), may_alias));
-typedef int tc_vi __attribute__((vector_size(TC_VW * 4)));
 #else
-#define TC_VEC 0
+#define TC_VECX 0
+#endif
+/* With x86 FMA, a multiply-add rounded once, in both forms: TC_SFMA on a
+ * float, TC_VFMA<lanes> on a vector (the builtins of the FMA and AVX-512
+ * intrinsics, in gcc and clang alike). */
+#if defined(__GNUC__) && defined(__FMA__) && (defined(__x86_64__) || defined(__i386__))
+#define TC_XFMA 1
+#define TC_SFMA(a, b, c) __builtin_fmaf((a), (b), (c))
+#define TC_VFMA4(a, b, c) __builtin_ia32_vfmaddps((a), (b), (c))
+#define TC_VFMA8(a, b, c) __builtin_ia32_vfmaddps256((a), (b), (c))
+#define TC_VFMA16(a, b, c) __builtin_ia32_vfmaddps512_mask((a), (b), (c), (short)-1, 4)
+#else
+#define TC_XFMA 0
+#define TC_SFMA(a, b, c) ((c) + (a) * (b))
+#endif
+#define TC_CAT(a, b) TC_CAT_(a, b)
+#define TC_CAT_(a, b) a##b
+/* Such functions fuse no multiply-add (even under -ffp-contract=fast), so
+ * that both forms round alike: TC_EXACT before the name, TC_EXACT_BODY first
+ * in the body. */
+#if defined(__clang__)
+#define TC_EXACT
+#define TC_EXACT_BODY _Pragma("clang fp contract(off)")
+#elif defined(__GNUC__)
+#define TC_EXACT __attribute__((optimize("fp-contract=off")))
+#define TC_EXACT_BODY
+#else
+#define TC_EXACT
+#define TC_EXACT_BODY
 #endif
 
 void m_10_conv_vec_run(const float *in0, float *out0);
 
 /* node 0: Conv 'conv1', output channels from 0 */
-static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
+static TC_NOLIB TC_EXACT void n0_conv1_p0(const float *x, float *y)
 {
+    TC_EXACT_BODY
     int oh, ow;
+#if TC_VECX
+#if TC_VWX <= 8
+#define tc_vw TC_VWX
+#elif TC_VWH <= 8
+#define tc_vw TC_VWH
+#else
+#define tc_vw 4
+#endif
+#if TC_XFMA
+#define tc_vfma(a, b, c) TC_CAT(TC_VFMA, tc_vw)(a, (tc_v){0} + (b), c)
+#else
+#define tc_vfma(a, b, c) ((c) + (a) * (b))
+#endif
+    typedef float tc_v __attribute__((vector_size(tc_vw * 4)));
+    typedef float tc_vu __attribute__((vector_size(tc_vw * 4), aligned(4), may_alias));
+    typedef int tc_vm __attribute__((vector_size(tc_vw * 4)));
+#endif
 
-    /* channel 0: 5 of 9 weights */
+    /* channels 0 to 1: 10 of 18 weights */
     for (oh = 0; oh < 8; oh++) {
-        float *yr = y + 0 + oh * 8;
-
-#if TC_VEC
-        for (ow = 0; ow < 8; ow += TC_VW) {
+#if TC_VECX
+        for (ow = 0; ow < 8; ow += tc_vw) {
             const float *p;
-            tc_vf s, s0, s1, s2, s3;
+            tc_v v, a0, a1;
 
-            if (ow > 8 - TC_VW)
-                ow = 8 - TC_VW;
+            if (ow > 8 - tc_vw)
+                ow = 8 - tc_vw;
             p = x + (oh * 10 + ow * 1 + 0);
-            s0 = *(const tc_vfu *)(p + 0) * 1.875f;
-            s1 = *(const tc_vfu *)(p + 2) * 1.375f;
-            s2 = *(const tc_vfu *)(p + 11) * 0.125f;
-            s3 = *(const tc_vfu *)(p + 21) * 1.375f;
-            s0 += *(const tc_vfu *)(p + 22) * -0.25f;
-            s = ((s0 + s1) + (s2 + s3)) + 0.25f;
-            s = (tc_vf)((tc_vi)s & ~(tc_vi)(s < (tc_vf){0}));
-            *(tc_vfu *)(yr + ow) = s;
+            v = *(const tc_vu *)(p + 0);
+            a0 = v * 1.875f;
+            v = *(const tc_vu *)(p + 1);
+            a1 = v * 1.25f;
+            v = *(const tc_vu *)(p + 2);
+            a0 = tc_vfma(v, 1.375f, a0);
+            v = *(const tc_vu *)(p + 10);
+            a1 = tc_vfma(v, 0.25f, a1);
+            v = *(const tc_vu *)(p + 11);
+            a0 = tc_vfma(v, 0.125f, a0);
+            a1 = tc_vfma(v, 1.0f, a1);
+            v = *(const tc_vu *)(p + 21);
+            a0 = tc_vfma(v, 1.375f, a0);
+            a1 = tc_vfma(v, -1.375f, a1);
+            v = *(const tc_vu *)(p + 22);
+            a0 = tc_vfma(v, -0.25f, a0);
+            a1 = tc_vfma(v, 1.0f, a1);
+            a0 = a0 + 0.25f;
+            a0 = (tc_v)((tc_vm)a0 & ~(tc_vm)(a0 < (tc_v){0}));
+            *(tc_vu *)(y + 0 + oh * 8 + ow) = a0;
+            a1 = a1 + -0.5f;
+            a1 = (tc_v)((tc_vm)a1 & ~(tc_vm)(a1 < (tc_v){0}));
+            *(tc_vu *)(y + 64 + oh * 8 + ow) = a1;
         }
 #else
         for (ow = 0; ow < 8; ow++) {
             const float *p;
-            float s, s0, s1, s2, s3;
+            float v, a0, a1;
 
             p = x + (oh * 10 + ow * 1 + 0);
-            TC_BASE(p);
-            s0 = p[0] * 1.875f;
-            s1 = p[2] * 1.375f;
-            s2 = p[11] * 0.125f;
-            s3 = p[21] * 1.375f;
-            s0 += p[22] * -0.25f;
-            s = ((s0 + s1) + (s2 + s3)) + 0.25f;
-            yr[ow] = (s < 0.0f ? 0.0f : s);
+            v = p[0];
+            a0 = v * 1.875f;
+            v = p[1];
+            a1 = v * 1.25f;
+            v = p[2];
+            a0 = TC_SFMA(v, 1.375f, a0);
+            v = p[10];
+            a1 = TC_SFMA(v, 0.25f, a1);
+            v = p[11];
+            a0 = TC_SFMA(v, 0.125f, a0);
+            a1 = TC_SFMA(v, 1.0f, a1);
+            v = p[21];
+            a0 = TC_SFMA(v, 1.375f, a0);
+            a1 = TC_SFMA(v, -1.375f, a1);
+            v = p[22];
+            a0 = TC_SFMA(v, -0.25f, a0);
+            a1 = TC_SFMA(v, 1.0f, a1);
+            y[0 + oh * 8 + ow] = (((a0 + 0.25f)) < 0.0f ? 0.0f : ((a0 + 0.25f)));
+            y[64 + oh * 8 + ow] = (((a1 + -0.5f)) < 0.0f ? 0.0f : ((a1 + -0.5f)));
         }
 #endif
     }
-
-    TC_BARRIER();
-    /* channel 1: 5 of 9 weights */
-    for (oh = 0; oh < 8; oh++) {
-        float *yr = y + 64 + oh * 8;
-
-#if TC_VEC
-        for (ow = 0; ow < 8; ow += TC_VW) {
-            const float *p;
-            tc_vf s, s0, s1, s2, s3;
-
-            if (ow > 8 - TC_VW)
-                ow = 8 - TC_VW;
-            p = x + (oh * 10 + ow * 1 + 0);
-            s0 = *(const tc_vfu *)(p + 1) * 1.25f;
-            s1 = *(const tc_vfu *)(p + 10) * 0.25f;
-            s2 = *(const tc_vfu *)(p + 11) * 1.0f;
-            s3 = *(const tc_vfu *)(p + 21) * -1.375f;
-            s0 += *(const tc_vfu *)(p + 22) * 1.0f;
-            s = ((s0 + s1) + (s2 + s3)) + -0.5f;
-            s = (tc_vf)((tc_vi)s & ~(tc_vi)(s < (tc_vf){0}));
-            *(tc_vfu *)(yr + ow) = s;
-        }
-#else
-        for (ow = 0; ow < 8; ow++) {
-            const float *p;
-            float s, s0, s1, s2, s3;
-
-            p = x + (oh * 10 + ow * 1 + 0);
-            TC_BASE(p);
-            s0 = p[1] * 1.25f;
-            s1 = p[10] * 0.25f;
-            s2 = p[11] * 1.0f;
-            s3 = p[21] * -1.375f;
-            s0 += p[22] * 1.0f;
-            s = ((s0 + s1) + (s2 + s3)) + -0.5f;
-            yr[ow] = (s < 0.0f ? 0.0f : s);
-        }
+#if TC_VECX
+#undef tc_vw
+#undef tc_vfma
 #endif
-    }
 }
 
 /* node 0: Conv 'conv1' -- 10 of 18 weights kept, unrolled */

@@ -31,6 +31,55 @@
 #define TC_BASE(p) ((void)(p))
 #endif
 
+/* Register-blocked Conv rows: up to TC_VWX output positions at a time, the
+ * target's widest vector (16 floats with AVX-512, 8 with AVX, 4 with SSE or
+ * NEON), each position getting the same products and sums in the same order
+ * as the plain C loop that other targets (and -DTC_NO_VEC) compile. */
+#if defined(__GNUC__) && !defined(TC_NO_VEC) && \
+    (defined(__SSE2__) || defined(__ARM_NEON) || defined(__aarch64__))
+#define TC_VECX 1
+#if defined(__AVX512F__)
+#define TC_VWX 16
+#define TC_VWH 8
+#elif defined(__AVX__)
+#define TC_VWX 8
+#define TC_VWH 4
+#else
+#define TC_VWX 4
+#define TC_VWH 4
+#endif
+#else
+#define TC_VECX 0
+#endif
+/* With x86 FMA, a multiply-add rounded once, in both forms: TC_SFMA on a
+ * float, TC_VFMA<lanes> on a vector (the builtins of the FMA and AVX-512
+ * intrinsics, in gcc and clang alike). */
+#if defined(__GNUC__) && defined(__FMA__) && (defined(__x86_64__) || defined(__i386__))
+#define TC_XFMA 1
+#define TC_SFMA(a, b, c) __builtin_fmaf((a), (b), (c))
+#define TC_VFMA4(a, b, c) __builtin_ia32_vfmaddps((a), (b), (c))
+#define TC_VFMA8(a, b, c) __builtin_ia32_vfmaddps256((a), (b), (c))
+#define TC_VFMA16(a, b, c) __builtin_ia32_vfmaddps512_mask((a), (b), (c), (short)-1, 4)
+#else
+#define TC_XFMA 0
+#define TC_SFMA(a, b, c) ((c) + (a) * (b))
+#endif
+#define TC_CAT(a, b) TC_CAT_(a, b)
+#define TC_CAT_(a, b) a##b
+/* Such functions fuse no multiply-add (even under -ffp-contract=fast), so
+ * that both forms round alike: TC_EXACT before the name, TC_EXACT_BODY first
+ * in the body. */
+#if defined(__clang__)
+#define TC_EXACT
+#define TC_EXACT_BODY _Pragma("clang fp contract(off)")
+#elif defined(__GNUC__)
+#define TC_EXACT __attribute__((optimize("fp-contract=off")))
+#define TC_EXACT_BODY
+#else
+#define TC_EXACT
+#define TC_EXACT_BODY
+#endif
+
 void m_11_conv_plain_run(const float *in0, float *out0);
 
 /* node 0: nonzero taps of 'conv1' for border positions: input channel, dh, dw, weight */
@@ -74,58 +123,43 @@ static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
 {
     int oh, ow;
 
-    /* channel 0: 5 of 9 weights */
+    /* channels 0 to 1: 10 of 18 weights */
     for (oh = 0; oh < 3; oh++) {
-        float *yr = y + 0 + oh * 3;
-
         if (oh < 1 || oh >= 3) {
             for (ow = 0; ow < 3; ow++)
-                yr[ow] = n0_conv1_border(x, 0, oh, ow);
+                y[0 + oh * 3 + ow] = n0_conv1_border(x, 0, oh, ow);
+            for (ow = 0; ow < 3; ow++)
+                y[9 + oh * 3 + ow] = n0_conv1_border(x, 1, oh, ow);
             continue;
         }
         for (ow = 0; ow < 1; ow++)
-            yr[ow] = n0_conv1_border(x, 0, oh, ow);
-        for (ow = 1; ow < 3; ow++) {
-            const float *p;
-            float s, s0, s1, s2, s3;
-
-            p = x + (oh * 12 + ow * 2 - 7);
-            TC_BASE(p);
-            s0 = p[0] * 1.875f;
-            s1 = p[2] * 1.375f;
-            s2 = p[7] * 0.125f;
-            s3 = p[13] * 1.375f;
-            s0 += p[14] * -0.25f;
-            s = ((s0 + s1) + (s2 + s3)) + 0.25f;
-            yr[ow] = s;
-        }
-    }
-
-    TC_BARRIER();
-    /* channel 1: 5 of 9 weights */
-    for (oh = 0; oh < 3; oh++) {
-        float *yr = y + 9 + oh * 3;
-
-        if (oh < 1 || oh >= 3) {
-            for (ow = 0; ow < 3; ow++)
-                yr[ow] = n0_conv1_border(x, 1, oh, ow);
-            continue;
-        }
+            y[0 + oh * 3 + ow] = n0_conv1_border(x, 0, oh, ow);
         for (ow = 0; ow < 1; ow++)
-            yr[ow] = n0_conv1_border(x, 1, oh, ow);
+            y[9 + oh * 3 + ow] = n0_conv1_border(x, 1, oh, ow);
         for (ow = 1; ow < 3; ow++) {
             const float *p;
-            float s, s0, s1, s2, s3;
+            float v, a0, a1;
 
             p = x + (oh * 12 + ow * 2 - 7);
-            TC_BASE(p);
-            s0 = p[1] * 1.25f;
-            s1 = p[6] * 0.25f;
-            s2 = p[7] * 1.0f;
-            s3 = p[13] * -1.375f;
-            s0 += p[14] * 1.0f;
-            s = ((s0 + s1) + (s2 + s3)) + -0.5f;
-            yr[ow] = s;
+            v = p[0];
+            a0 = v * 1.875f;
+            v = p[1];
+            a1 = v * 1.25f;
+            v = p[2];
+            a0 = TC_SFMA(v, 1.375f, a0);
+            v = p[6];
+            a1 = TC_SFMA(v, 0.25f, a1);
+            v = p[7];
+            a0 = TC_SFMA(v, 0.125f, a0);
+            a1 = TC_SFMA(v, 1.0f, a1);
+            v = p[13];
+            a0 = TC_SFMA(v, 1.375f, a0);
+            a1 = TC_SFMA(v, -1.375f, a1);
+            v = p[14];
+            a0 = TC_SFMA(v, -0.25f, a0);
+            a1 = TC_SFMA(v, 1.0f, a1);
+            y[0 + oh * 3 + ow] = (a0 + 0.25f);
+            y[9 + oh * 3 + ow] = (a1 + -0.5f);
         }
     }
 }

@@ -40,6 +40,12 @@ n_terms = n_bias = 0
 # a Conv tap, in the plain loop (p[off]) or the TC_VEC one (*(const tc_vfu *)(p + off))
 conv = re.compile(r"^\s*s\d (?:\+=|=) (?:([pq])\[(\d+)\]|\*\(const tc_vfu \*\)\(p \+ (\d+)\)) \* (\S+)f; "
                   r"/\* ([A-Za-z0-9_./:-]+)((?:\[\d+\]){3,4}) \*/$")
+# the register-blocked form: v = p[off]; or v = *(const tc_vu *)(p + off); then per channel
+# a<j> = v * w; (its first tap) or a<j> = TC_SFMA(v, w, a<j>); / tc_vfma(v, w, a<j>);
+vload = re.compile(r"^\s*v = (?:p\[(\d+)\]|\*\(const tc_vu \*\)\(p \+ (\d+)\));$")
+bterm = re.compile(r"^\s*a(\d+) = (?:(?:a\d+ \+ )?v \* (\S+)f|(TC_SFMA|tc_vfma)\(v, (\S+)f, a(\d+)\)); "
+                   r"/\* ([A-Za-z0-9_./:-]+)((?:\[\d+\]){3,4}) \*/$")
+vkind = None
 conv_seen = {}
 n_conv = 0
 window = re.compile(r"\bx(\d+) = x \+ (\d+)\b")
@@ -72,10 +78,25 @@ for lineno, line in enumerate(text.splitlines(True), 1):
     for a, b in window.findall(line):
         if a == b:
             windows.add(a)
+    vl = vload.match(line)
+    if vl:
+        vkind = "vector" if vl.group(2) else "scalar"
     cv = conv.match(line)
-    if cv:
+    bt = bterm.match(line)
+    if bt:
+        j, lit1, fn, lit2, j2, name, idx = bt.groups()
+        if fn and j != j2:
+            print(f"line {lineno}: {line.strip()}: accumulates into another channel's sum")
+            errors += 1
+        if fn and (fn == "tc_vfma") != (vkind == "vector"):
+            print(f"line {lineno}: {line.strip()}: {fn} on a {vkind} load")
+            errors += 1
+        cv = bt
+        lit, kind = lit1 or lit2, vkind
+    elif cv:
         pbase, off, voff, lit, name, idx = cv.groups()  # (q[14] is a tap in the window q = p + 256k; offsets are not checked)
         kind = "vector" if voff else "scalar"
+    if cv:
         ix = tuple(int(i) for i in re.findall(r"\d+", idx))
         if name in W:
             w = W[name][ix] if len(ix) == W[name].ndim else None
