@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ticketc.h"
 
@@ -84,6 +86,7 @@ static void vreport(const char *kind, const char *fmt, va_list ap)
     Buf msg = {0}, out = {0};
     if (quiet)
         return;
+    progress_done();
     fflush(stdout);
     buf_printf(&msg, "%s: %s: ", cur_file, kind);
     if (cur_context)
@@ -133,4 +136,62 @@ void diag_bug(const char *file, int line, const char *msg)
     fflush(stdout);
     fprintf(stderr, "%s:%d: internal error in ticketc: %s\n", file, line, msg);
     abort();
+}
+
+/*
+ * Progress on long work: only when stderr is a terminal, and only once the
+ * run has taken a second (TICKETC_PROGRESS_DELAY_MS, for the tests, sets
+ * another delay); one line, rewritten at most ten times a second, cleared
+ * before any message and at the end. Names pass through the same escaping
+ * as messages, so nothing from a model reaches the terminal raw.
+ */
+static int prog_state; /* 0: not decided yet, 1: on, -1: off */
+static int prog_shown;
+static double prog_start, prog_last, prog_delay = 1.0;
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+void progress_start(void)
+{
+    const char *d = getenv("TICKETC_PROGRESS_DELAY_MS");
+    prog_state = isatty(2) ? 1 : -1;
+    prog_start = now_seconds();
+    if (d && *d)
+        prog_delay = atof(d) / 1000.0;
+}
+
+void progress(const char *stage, int64_t i, int64_t n, const char *name)
+{
+    char shown[48];
+    double t;
+    if (prog_state <= 0 || quiet)
+        return;
+    t = now_seconds();
+    if (t - prog_start < prog_delay || (prog_shown && t - prog_last < 0.1))
+        return;
+    prog_last = t;
+    fprintf(stderr, "\rticketc: %s", stage);
+    if (n > 0)
+        fprintf(stderr, " %lld/%lld", (long long)i + 1, (long long)n);
+    if (name && *name) {
+        diag_escape_buf(shown, sizeof shown, name);
+        fprintf(stderr, " '%s'", shown);
+    }
+    fputs("\033[K", stderr); /* the rest of the previous line */
+    fflush(stderr);
+    prog_shown = 1;
+}
+
+void progress_done(void)
+{
+    if (!prog_shown)
+        return;
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+    prog_shown = 0;
 }

@@ -498,6 +498,7 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         const Node *n = &g->n[k];
         if (n->dead)
             continue;
+        progress("writing C for node", k, g->nn, n->name);
         emit_fns[n->op](&e, n);
         if (!(ir_is_view(n->op) && g->t[n->out[0]].alias != TC_NONE))
             call_fn(&e, n, prof);

@@ -542,8 +542,10 @@ int main(int argc, char **argv)
 
     parse_args(argc, argv, &opt, a);
     diag_set_file(opt.model);
+    progress_start();
     check_outputs(&opt);
 
+    progress("reading the model", 0, 0, NULL);
     g = load_model(opt.model, &opt.load, a);
     /* every pass is linear in nodes, but the C and the time are too (a front
      * end that counts nodes before building them could refuse sooner) */
@@ -555,6 +557,7 @@ int main(int argc, char **argv)
     /* the model as loaded, after the masks so that it shows them; written at the end */
     if (opt.emit_dsl)
         n_dsl = dsl_render(g, &dsl);
+    progress("shapes and constants", 0, 0, NULL);
     infer_shapes(g);
     fold_constants(g);
     fold_batchnorm(g);
@@ -562,16 +565,19 @@ int main(int argc, char **argv)
         prune_magnitude(g, opt.prune);
     remove_dead(g);
     fuse_activations(g);
+    progress("planning", 0, 0, NULL);
     plan_memory(g);
     /* with --quantize the budget is the integer layers' (plan_int_strategies) */
     plan_strategies(g, opt.strategy, opt.quantize ? 0 : opt.code_budget, opt.target);
     if (opt.quantize) {
+        progress("calibrating", 0, 0, NULL);
         quantize_graph(g, opt.calibrate, opt.load.max_bytes);
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);
     } else {
         plan_compile_cost(g, opt.strategy); /* the float forms' cc time (compile_cost.c) */
     }
 
+    progress_done();
     if (opt.dump)
         dump_ir(g, stderr);
     if (opt.interpret) {
@@ -653,6 +659,7 @@ int main(int argc, char **argv)
         out_add(opt.report, &r);
     if (opt.emit_dsl)
         queue_dsl(opt.emit_dsl, dsl, n_dsl, a);
+    progress_done();
     out_commit();
     for (k = 0; k < n_dsl; k++)
         buf_free(&dsl[k].data);

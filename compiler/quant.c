@@ -109,6 +109,7 @@ static int64_t calibrate(Graph *g, const char *path, size_t max_bytes, float *lo
     }
     for (s = 0; s < samples; s++) {
         const unsigned char *p = (const unsigned char *)file.p + (size_t)(s * per * 4);
+        progress("calibrating on sample", s, samples, NULL);
         for (k = 0; k < g->n_inputs; k++) {
             int64_t m = ir_numel(&g->t[g->inputs[k]]), j;
             if (!in[k])

@@ -2,10 +2,11 @@
  * report.c - `--report FILE.html`: one self-contained page for a reviewer:
  * where the model came from, what each layer keeps and costs, and a picture
  * of each weight mask. No scripts, no external assets: the mask images are
- * PNGs written here (stored deflate blocks, no zlib) and inlined as data:
+ * PNGs written here (compressed by zlib) and inlined as data:
  * URIs. Everything taken from the model is HTML-escaped.
  */
 #include <string.h>
+#include <zlib.h>
 
 #include "ticketc.h"
 
@@ -53,25 +54,19 @@ static void shape(Buf *b, Arena *a, const Tensor *t)
     buf_printf(b, "%s", text_dims(a, t->rank, t->dims, "&times;"));
 }
 
-/* ---- PNG, grey 8-bit, stored (uncompressed) deflate ---- */
+/* ---- PNG, grey 8-bit, compressed by zlib ---- */
 
-static uint32_t crc_table[256];
-
-static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
+/* zlib's CRC-32 over any length (its length argument is an unsigned int) */
+static uint32_t png_crc32(uint32_t crc, const uint8_t *p, size_t n)
 {
-    size_t i;
-    if (!crc_table[1]) {
-        uint32_t k, c;
-        int j;
-        for (k = 0; k < 256; k++) {
-            for (c = k, j = 0; j < 8; j++)
-                c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-            crc_table[k] = c;
-        }
+    uLong c = crc;
+    while (n) {
+        uInt k = n > 0x40000000u ? 0x40000000u : (uInt)n;
+        c = crc32(c, p, k);
+        p += k;
+        n -= k;
     }
-    for (i = 0; i < n; i++)
-        crc = crc_table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
-    return crc;
+    return (uint32_t)c;
 }
 
 static void be32(Buf *b, uint32_t v)
@@ -86,8 +81,7 @@ static void be32(Buf *b, uint32_t v)
 
 static void chunk(Buf *png, const char *type, const uint8_t *data, size_t n)
 {
-    uint32_t crc = crc32_update(0xffffffffu, (const uint8_t *)type, 4);
-    crc = crc32_update(crc, data, n) ^ 0xffffffffu;
+    uint32_t crc = png_crc32(png_crc32(0, (const uint8_t *)type, 4), data, n);
     be32(png, (uint32_t)n);
     buf_add(png, type, 4);
     if (n)
@@ -99,8 +93,7 @@ static void chunk(Buf *png, const char *type, const uint8_t *data, size_t n)
 static void png_grey(Buf *png, const uint8_t *pixels, uint32_t w, uint32_t h)
 {
     Buf raw = {0}, z = {0}, ihdr = {0};
-    uint32_t a = 1, bsum = 0, y;
-    size_t i, off;
+    uint32_t y;
     static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     for (y = 0; y < h; y++) {
@@ -108,27 +101,16 @@ static void png_grey(Buf *png, const uint8_t *pixels, uint32_t w, uint32_t h)
         buf_add(&raw, &filter, 1);
         buf_add(&raw, pixels + (size_t)y * w, w);
     }
-    /* zlib: header, stored blocks of at most 65535 bytes, Adler-32 */
-    buf_add(&z, "\x78\x01", 2);
-    for (off = 0; off < raw.len || off == 0; off += 65535) {
-        size_t n = raw.len - off < 65535 ? raw.len - off : 65535;
-        uint8_t hdr[5];
-        hdr[0] = off + n >= raw.len ? 1 : 0;
-        hdr[1] = (uint8_t)n;
-        hdr[2] = (uint8_t)(n >> 8);
-        hdr[3] = (uint8_t)~n;
-        hdr[4] = (uint8_t)(~n >> 8);
-        buf_add(&z, hdr, 5);
-        buf_add(&z, (const char *)raw.p + off, n);
-        if (raw.len == 0)
-            break;
+    /* the zlib stream of the filtered rows, at zlib's best compression */
+    {
+        uLongf zlen = compressBound((uLong)raw.len);
+        size_t room = (size_t)zlen;
+        while (z.len < room) /* room for the worst case, then trimmed */
+            buf_add(&z, "\0\0\0\0\0\0\0\0", room - z.len < 8 ? room - z.len : 8);
+        if (compress2((Bytef *)z.p, &zlen, (const Bytef *)raw.p, (uLong)raw.len, 9) != Z_OK)
+            fatal("--report: zlib could not compress a mask image");
+        z.len = (size_t)zlen;
     }
-    for (i = 0; i < raw.len; i++) {
-        a = (a + ((const uint8_t *)raw.p)[i]) % 65521;
-        bsum = (bsum + a) % 65521;
-    }
-    be32(&z, (bsum << 16) | a);
-
     buf_add(png, sig, 8);
     be32(&ihdr, w);
     be32(&ihdr, h);

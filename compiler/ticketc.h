@@ -118,6 +118,12 @@ char *diag_escape_n(Arena *a, const char *s, size_t len);
 /* The same into dst (size bytes; DIAG_ESCAPED_MAX always fits), where no arena is at hand. */
 #define DIAG_ESCAPED_MAX (4 * DIAG_SHOWN_MAX + 4)
 void diag_escape_buf(char *dst, size_t size, const char *s);
+/* Progress on a terminal (stderr a tty, a run past a second): progress_start at the
+ * start; progress(stage, i, n, name) as work goes (n 0: no count, name NULL: none);
+ * progress_done clears the line (every message does it first). */
+void progress_start(void);
+void progress(const char *stage, int64_t i, int64_t n, const char *name);
+void progress_done(void);
 #define BUG(msg) diag_bug(__FILE__, __LINE__, (msg))
 #define ASSERT(c) ((c) ? (void)0 : diag_bug(__FILE__, __LINE__, #c))
 
