@@ -421,14 +421,11 @@ static void emit_arena_h(Emit *e, const char *guard)
               guard);
 }
 
-static void emit_h(Emit *e, Buf *h, const Profile *prof)
+/* The header's first lines, its include guard <PREFIX>_H into guard. */
+void emit_h_open(Emit *e, Buf *h, char *guard, size_t size)
 {
-    Graph *g = e->g;
-    char guard[64];
-    int k;
     size_t i;
-    Buf sig = {0};
-    snprintf(guard, sizeof guard, "%s_H", e->opt->prefix);
+    snprintf(guard, size, "%s_H", e->opt->prefix);
     for (i = 0; guard[i]; i++)
         if (guard[i] >= 'a' && guard[i] <= 'z')
             guard[i] = (char)(guard[i] - 'a' + 'A');
@@ -438,6 +435,15 @@ static void emit_h(Emit *e, Buf *h, const Profile *prof)
     emit_line(e, "#ifndef %s", guard);
     emit_line(e, "#define %s", guard);
     emit_blank(e);
+}
+
+static void emit_h(Emit *e, Buf *h, const Profile *prof)
+{
+    Graph *g = e->g;
+    char guard[64];
+    int k;
+    Buf sig = {0};
+    emit_h_open(e, h, guard, sizeof guard);
     for (k = 0; k < g->n_inputs; k++)
         emit_line(e, "#define %s_IN%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->inputs[k]]));
     for (k = 0; k < g->n_outputs; k++)

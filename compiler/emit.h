@@ -90,6 +90,8 @@ const char *emit_partials_sum(int64_t t, int P);
 /* Block name of runtime/tc_preamble.c; the header comment; the --main test driver. */
 void emit_preamble(Emit *e, const char *name);
 void emit_header_comment(Emit *e);
+/* The header's first lines (comment, include guard); the guard's name into guard. */
+void emit_h_open(Emit *e, Buf *h, char *guard, size_t size);
 struct Profile; /* --profile's tables (emit.c) */
 void emit_main(Emit *e, const struct Profile *prof);
 

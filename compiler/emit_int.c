@@ -584,18 +584,8 @@ static void int_header(IntEmit *ie, Buf *h)
     Emit *e = &ie->e;
     Graph *g = e->g;
     char guard[64];
-    size_t i;
     int k;
-    snprintf(guard, sizeof guard, "%s_H", e->opt->prefix);
-    for (i = 0; guard[i]; i++)
-        if (guard[i] >= 'a' && guard[i] <= 'z')
-            guard[i] = (char)(guard[i] - 'a' + 'A');
-    e->out = h;
-    e->indent = 0;
-    emit_header_comment(e);
-    emit_line(e, "#ifndef %s", guard);
-    emit_line(e, "#define %s", guard);
-    emit_blank(e);
+    emit_h_open(e, h, guard, sizeof guard);
     if (e->opt->io_int8) {
         emit_line(e, "#include <stdint.h>");
         emit_blank(e);

@@ -348,11 +348,12 @@ enum {
     SIG_LOC64 = 0x07064b50
 };
 
-/* CRC-32 (IEEE, reflected, polynomial 0xedb88320), as ZIP stores it. */
-/* zlib's CRC-32 over any length (its length argument is an unsigned int) */
-static uint32_t npz_crc32(const uint8_t *p, size_t n)
+/* CRC-32 (IEEE, as ZIP and PNG store it) continued from crc (0 to start), by zlib,
+ * over any length (zlib's length argument is an unsigned int) */
+uint32_t zlib_crc32(uint32_t crc, const void *data, size_t n)
 {
-    uLong c = crc32(0L, Z_NULL, 0);
+    const Bytef *p = data;
+    uLong c = crc;
     while (n) {
         uInt k = n > 0x40000000u ? 0x40000000u : (uInt)n;
         c = crc32(c, p, k);
@@ -602,7 +603,7 @@ int npz_parse(const void *data, size_t len, const char *what, NpyArray **out, Ar
             inflated_left -= (size_t)m[k].usize;
             data = inflate_member(data, &m[k], a);
         }
-        if (npz_crc32(data, (size_t)m[k].usize) != m[k].crc)
+        if (zlib_crc32(0, data, (size_t)m[k].usize) != m[k].crc)
             fatal("corrupt .npz archive: member '%s' fails its CRC-32 check", m[k].shown);
         parse_npy(data, (size_t)m[k].usize, arena_printf(a, "%s(%s)", what, m[k].shown), &arr[k], a, &left);
         arr[k].name = m[k].name;

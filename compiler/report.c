@@ -56,19 +56,6 @@ static void shape(Buf *b, Arena *a, const Tensor *t)
 
 /* ---- PNG, grey 8-bit, compressed by zlib ---- */
 
-/* zlib's CRC-32 over any length (its length argument is an unsigned int) */
-static uint32_t png_crc32(uint32_t crc, const uint8_t *p, size_t n)
-{
-    uLong c = crc;
-    while (n) {
-        uInt k = n > 0x40000000u ? 0x40000000u : (uInt)n;
-        c = crc32(c, p, k);
-        p += k;
-        n -= k;
-    }
-    return (uint32_t)c;
-}
-
 static void be32(Buf *b, uint32_t v)
 {
     uint8_t x[4];
@@ -81,7 +68,7 @@ static void be32(Buf *b, uint32_t v)
 
 static void chunk(Buf *png, const char *type, const uint8_t *data, size_t n)
 {
-    uint32_t crc = png_crc32(png_crc32(0, (const uint8_t *)type, 4), data, n);
+    uint32_t crc = zlib_crc32(zlib_crc32(0, type, 4), data, n);
     be32(png, (uint32_t)n);
     buf_add(png, type, 4);
     if (n)

@@ -94,6 +94,9 @@ const char *text_comment(Arena *a, const char *s);
 /* 235200 -> "235,200" */
 const char *text_num(Arena *a, int64_t v);
 
+/* npy.c: CRC-32 as ZIP and PNG store it, by zlib, continued from crc (0 to start) */
+uint32_t zlib_crc32(uint32_t crc, const void *data, size_t n);
+
 /* ===== diag.c: diagnostics ===== */
 
 /* Exit codes: 1 bad input, 2 bad usage; internal bugs abort. */
