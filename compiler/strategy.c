@@ -773,8 +773,13 @@ void plan_compile_cost(Graph *g, Strategy requested)
 void check_compile_cost(const Graph *g, Strategy requested, int allow)
 {
     const Node *worst;
-    CompileCost worst_cost = {0.0, 0.0}, total = compile_estimate(g, &worst, &worst_cost);
-    if (allow || !compile_cost_over(total))
+    CompileCost worst_cost = {0.0, 0.0}, total;
+    /* auto has already taken the cheapest forms plan_compile_cost could: what is
+     * left (nodes without weights, say) has no cheaper form, so it is written */
+    if (allow || requested == STRAT_AUTO)
+        return;
+    total = compile_estimate(g, &worst, &worst_cost);
+    if (!compile_cost_over(total))
         return;
     fatal("with --strategy %s the C file would take about %.0f s and %.0f MB to compile with cc -O2 (estimated; "
           "limits %.0f s and %.0f MB)%s%s%s%s; --strategy auto picks forms that compile within them, "
