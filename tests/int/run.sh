@@ -148,6 +148,17 @@ bad 1 "node 0 'sig1' (Sigmoid): --quantize int8: the integer path has no Sigmoid
 bad 2 "--io int8 is for --quantize int8" mlp_batch.onnx --io int8
 bad 2 "unknown --io 'int16'" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --io int16
 bad 2 "does not work with --report" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --report r.html
+bad 2 "does not work with --arena caller" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --arena caller
+bad 2 "does not work with --arena caller or --arena-section" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 \
+    --arena-section .tc_arena
+bad 2 "--profile does not time the integer path" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --profile
 
+# --verify compiles the integer C and checks it against the integer oracle: no difference at all
+if "$TICKETC" r15.onnx --quantize int8 --calibrate r15.calib.f32 --verify r15.test.f32 > verify.out 2>&1 &&
+    grep -q "max abs diff 0, max rel diff 0, argmax agrees 300/300" verify.out; then
+    pass "--verify with --quantize: 300 samples, the C equal to the integer oracle"
+else
+    fail "--verify with --quantize"; cat verify.out
+fi
 echo "int tests: $passes passed, $fails failed"
 [ $fails -eq 0 ]
