@@ -681,8 +681,8 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
             continue;
         x = n->in[0];
         y = n->out[0];
-        if (n->op == OP_FLATTEN || n->op == OP_RESHAPE) {
-            ie.root[y] = ie.root[x]; /* the same bytes */
+        if (n->op == OP_FLATTEN || n->op == OP_RESHAPE || n->op == OP_IDENTITY) {
+            ie.root[y] = ie.root[x]; /* the same bytes (Identity: a quantized model's QuantizeLinear, DequantizeLinear) */
             continue;
         }
         declare_buf(&ie, y);
@@ -778,7 +778,11 @@ void print_int_summary(const Graph *g, FILE *f)
     const QuantPlan *p = g->quant;
     int64_t total = 0, kept = 0, zeroed = 0;
     int k;
-    fprintf(f, "int8 (--quantize int8, calibrated on %lld samples)\n", (long long)p->samples);
+    if (g->qdq)
+        fprintf(f, "int8 (a quantized model: the file's scales and zero points, %lld quantized operators read)\n",
+                (long long)g->qdq->nodes);
+    else
+        fprintf(f, "int8 (--quantize int8, calibrated on %lld samples)\n", (long long)p->samples);
     fprintf(f, "node  op         name             nonzero/total    strategy  est M4 bytes  in scale/zp        out scale/zp       relu\n");
     for (k = 0; k < g->nn; k++) {
         const QLayer *q = p->layer[k];

@@ -168,7 +168,7 @@ void interp_int_run(Graph *g, float *const *inputs, float **outputs)
         } else if (n->op == OP_RELU) {
             for (i = 0; i < m; i++)
                 vals[y][i] = vals[x][i] > p->t[y].zp ? vals[x][i] : (int8_t)p->t[y].zp;
-        } else { /* Flatten, Reshape */
+        } else { /* Flatten, Reshape, Identity */
             memcpy(vals[y], vals[x], (size_t)m);
         }
     }

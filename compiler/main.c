@@ -340,8 +340,6 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         o->tolerance = 1e-4;
     if (o->quantize && !o->calibrate)
         usage_error("--quantize int8 needs calibration samples (--calibrate FILE of raw float32 inputs)");
-    if (o->io_int8 && !o->quantize)
-        usage_error("--io int8 is for --quantize int8");
     if (o->calibrate && !o->quantize)
         usage_error("--calibrate is for --quantize int8");
     if (o->quantize && (o->report || o->emit_dsl || o->annotate || o->weights_section))
@@ -469,6 +467,29 @@ static void check_c_size(Graph *g, size_t limit)
     }
 }
 
+/* A quantized ONNX model (g->qdq) compiles to integers with the file's parameters:
+ * the options the integer path refuses with --quantize, it refuses here too. */
+static void check_quantized(const Graph *g, Options *o)
+{
+    if (o->io_int8 && !o->quantize && !g->qdq)
+        usage_error("--io int8 is for --quantize int8");
+    if (!g->qdq)
+        return;
+    if (o->quantize || o->calibrate)
+        usage_error("the model is quantized already (QuantizeLinear/DequantizeLinear or QLinear nodes): it compiles "
+                    "to integers with the file's scales; leave out --quantize and --calibrate");
+    if (o->report || o->emit_dsl || o->annotate || o->weights_section)
+        usage_error("a quantized model does not work with --report, --emit-dsl, --annotate or --weights-section yet");
+    if (o->arena_caller || o->arena_section)
+        usage_error("a quantized model does not work with --arena caller or --arena-section yet");
+    if (o->profile)
+        usage_error("--profile does not time the integer path (a quantized model) yet");
+    if (o->prune > 0.0)
+        usage_error("--prune-magnitude would change a quantized model's integer weights; prune before quantizing");
+    if (g->qdq->int_io)
+        o->io_int8 = 1; /* the model's own inputs and outputs are integers */
+}
+
 /* A .tc file is in ticketc's model language; anything else is ONNX. */
 static Graph *load_model(const char *path, const LoadOptions *lo, Arena *a)
 {
@@ -551,6 +572,7 @@ int main(int argc, char **argv)
      * end that counts nodes before building them could refuse sooner) */
     if (g->nn > opt.max_nodes)
         fatal("the model has %d nodes, more than the limit of %ld (--max-nodes)", g->nn, opt.max_nodes);
+    check_quantized(g, &opt);
     check_attrs(g);
     if (opt.masks)
         apply_masks(g, opt.masks, opt.check_masks, opt.load.max_bytes);
@@ -568,10 +590,13 @@ int main(int argc, char **argv)
     progress("planning", 0, 0, NULL);
     plan_memory(g);
     /* with --quantize the budget is the integer layers' (plan_int_strategies) */
-    plan_strategies(g, opt.strategy, opt.quantize ? 0 : opt.code_budget, opt.target);
+    plan_strategies(g, opt.strategy, opt.quantize || g->qdq ? 0 : opt.code_budget, opt.target);
     if (opt.quantize) {
         progress("calibrating", 0, 0, NULL);
         quantize_graph(g, opt.calibrate, opt.load.max_bytes);
+        plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);
+    } else if (g->qdq) {
+        quantize_qdq(g); /* the file's scales (qdq.c read them) */
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);
     } else {
         plan_compile_cost(g, opt.strategy); /* the float forms' cc time (compile_cost.c) */

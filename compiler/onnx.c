@@ -301,6 +301,7 @@ static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const
     t->rank = (int)tp->n_dims;
     for (i = 0; i < tp->n_dims; i++)
         t->dims[i] = tp->dims[i];
+    t->elem = dt;
 
     if (tp->has_raw_data) {
         const uint8_t *p = tp->raw_data.data;
@@ -375,7 +376,10 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
     if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !vi->type->tensor_type)
         fatal("graph input '%s': only tensor inputs are supported", sname);
     tt = vi->type->tensor_type;
-    if (!tt->has_elem_type || tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
+    /* int8 and uint8 inputs are for quantized models: qdq_rewrite refuses them in any other */
+    if (!tt->has_elem_type || (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
+                               tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__INT8 &&
+                               tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__UINT8))
         fatal("graph input '%s': element type %s is not supported (inputs must be float32)", sname,
               dtype_name(tt->has_elem_type ? tt->elem_type : 0));
     if (!tt->shape)
@@ -385,6 +389,7 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
 
     id = ir_new_tensor(g, name);
     t = &g->t[id];
+    t->elem = tt->elem_type;
     t->rank = (int)tt->shape->n_dim;
     for (i = 0; i < tt->shape->n_dim; i++) {
         const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
@@ -528,6 +533,8 @@ static void load_node(Loader *L, const Onnx__NodeProto *np, int index)
         return;
     }
     op = op_lookup(op_type);
+    if (op < 0)
+        op = qdq_lookup(op_type); /* replaced by qdq_rewrite once the graph is read */
     if (op < 0)
         fatal("node %d '%s' (%s): unsupported operator '%s'", index, safe(g->a, np->name), safe(g->a, op_type),
               safe(g->a, op_type));
@@ -673,5 +680,6 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
     }
     onnx__model_proto__free_unpacked(m, NULL); /* right after import, not with the arena */
     *guard = NULL;
+    qdq_rewrite(g);
     return g;
 }

@@ -24,20 +24,20 @@
 
 static int quant_view(OpKind op)
 {
-    return op == OP_FLATTEN || op == OP_RESHAPE;
+    return op == OP_FLATTEN || op == OP_RESHAPE || op == OP_IDENTITY;
 }
 
 /* Fatal, naming the node, for anything the integer path does not compute. */
-static void check_supported(Graph *g)
+static void check_supported(Graph *g, const char *why)
 {
     int k, i;
     for (k = 0; k < g->n_inputs; k++)
         if (g->t[g->inputs[k]].dtype != DT_FLOAT)
-            fatal("--quantize int8: graph input '%s' is not float", text_comment(g->a, g->t[g->inputs[k]].name));
+            fatal("%s: graph input '%s' is not float", why, text_comment(g->a, g->t[g->inputs[k]].name));
     for (k = 0; k < g->n_outputs; k++)
         if (g->t[g->outputs[k]].producer < 0)
-            fatal("--quantize int8: graph output '%s' is a constant or a graph input; the integer path "
-                  "needs it computed by a node", text_comment(g->a, g->t[g->outputs[k]].name));
+            fatal("%s: graph output '%s' is a constant or a graph input; the integer path "
+                  "needs it computed by a node", why, text_comment(g->a, g->t[g->outputs[k]].name));
     for (k = 0; k < g->nn; k++) {
         const Node *n = &g->n[k];
         Linear L;
@@ -47,38 +47,40 @@ static void check_supported(Graph *g)
             continue;
         for (i = 1; i < n->n_out; i++)
             if (n->out[i] != TC_NONE && g->t[n->out[i]].consumers)
-                node_error(g, n, "--quantize int8: the integer path computes output 0 only");
+                node_error(g, n, "%s: the integer path computes output 0 only", why);
         if (n->op == OP_MAXPOOL) {
             if (n->n_out > 1 && n->out[1] != TC_NONE && g->t[n->out[1]].consumers)
-                node_error(g, n, "--quantize int8: the integer path has no MaxPool indices output");
+                node_error(g, n, "%s: the integer path has no MaxPool indices output", why);
             continue;
         }
         if (n->op == OP_CONV) {
             Window w;
             conv_window(g, n, &w);
             if (!g->t[n->in[1]].f || (n->n_in > 2 && n->in[2] != TC_NONE && !g->t[n->in[2]].f))
-                node_error(g, n, "--quantize int8: the integer path needs constant Conv weights and bias");
+                node_error(g, n, "%s: the integer path needs constant Conv weights and bias", why);
             if (w.group != 1 || w.batch != 1)
-                node_error(g, n, "--quantize int8: the integer Conv has group 1 and batch 1 only (found group "
-                           "%lld, batch %lld)", (long long)w.group, (long long)w.batch);
+                node_error(g, n, "%s: the integer Conv has group 1 and batch 1 only (found group "
+                           "%lld, batch %lld)", why, (long long)w.group, (long long)w.batch);
             if (n->act != OP_COUNT && n->act != OP_RELU)
-                node_error(g, n, "--quantize int8: the integer path fuses only Relu, not %s", op_name(n->act));
+                node_error(g, n, "%s: the integer path fuses only Relu, not %s", why, op_name(n->act));
             continue;
         }
         if ((n->op == OP_GEMM || n->op == OP_MATMUL) && linear_layer(g, n, &L)) {
             if (n->act != OP_COUNT && n->act != OP_RELU)
-                node_error(g, n, "--quantize int8: the integer path fuses only Relu, not %s", op_name(n->act));
+                node_error(g, n, "%s: the integer path fuses only Relu, not %s", why, op_name(n->act));
             continue;
         }
         if (n->op == OP_GEMM || n->op == OP_MATMUL)
-            node_error(g, n, "--quantize int8: the integer path needs constant weights (a linear layer)");
-        node_error(g, n, "--quantize int8: the integer path has no %s yet (it computes Gemm/MatMul/Conv with "
-                   "constant weights, Relu, MaxPool, Flatten and Reshape)", op_name(n->op));
+            node_error(g, n, "%s: the integer path needs constant weights (a linear layer)", why);
+        node_error(g, n, "%s: the integer path has no %s yet (it computes Gemm/MatMul/Conv with "
+                   "constant weights, Relu, MaxPool, Flatten and Reshape)%s", why, op_name(n->op),
+                   g->qdq ? "; a part of the graph in float between a DequantizeLinear and a QuantizeLinear "
+                            "is not supported yet" : "");
     }
     for (k = 0; k < g->nn; k++)
         for (i = 0; !g->n[k].dead && i < g->n[k].n_out; i++)
             if (g->t[g->n[k].out[i]].dtype != DT_FLOAT)
-                node_error(g, &g->n[k], "--quantize int8: output %d is not float", i);
+                node_error(g, &g->n[k], "%s: output %d is not float", why, i);
 }
 
 /* ---- calibration ---- */
@@ -213,12 +215,47 @@ static void quant_multiplier(const Graph *g, const Node *n, double m, int32_t *M
     *shift = e;
 }
 
-/* One Gemm/MatMul: weights per output channel, bias, requantising parameters. */
-static QLayer *quant_layer(Graph *g, const Node *n, const QParam *qin, const QParam *qout)
+/*
+ * A quantized model's weights for output channel j: the file's scale, and
+ * the integers q - zp, recovered from the float constant qdq.c made,
+ * w = fl((q - zp) * s): |w / s - (q - zp)| <= 2^-24 * 128, so rounding gives
+ * them back exactly; anything else means the weights were changed after
+ * dequantising (a BatchNormalization folded in, Gemm's alpha), refused.
+ */
+static double fixed_wscale(Graph *g, const Node *n, const QdqInfo *fx, TensorId wid, int64_t j)
+{
+    int want;
+    if (wid >= fx->nt || !fx->wq[wid])
+        node_error(g, n, "quantized model: the weights '%s' do not come from a DequantizeLinear or QLinear node; "
+                   "the integer path takes the file's integer weights", text_comment(g->a, g->t[wid].name));
+    /* the output channel's axis of the weight tensor */
+    want = n->op == OP_CONV ? 0 : n->op == OP_GEMM && attr_int(n, "transB", 0) ? 0 : 1;
+    if (fx->wn[wid] > 1 && fx->waxis[wid] != want)
+        node_error(g, n, "quantized model: the weights '%s' are quantised per axis %d, not along the output "
+                   "channels (axis %d)", text_comment(g->a, g->t[wid].name), fx->waxis[wid], want);
+    return fx->ws[wid][fx->wn[wid] > 1 ? j : 0];
+}
+
+static int8_t fixed_weight(Graph *g, const Node *n, float w, double ws)
+{
+    double r = (double)w / ws, v = floor(r + 0.5);
+    if (fabs(r - v) > 1e-3)
+        node_error(g, n, "quantized model: weight %g is not an integer times its scale %g (changed after "
+                   "dequantising: Gemm's alpha or a folded BatchNormalization?)", (double)w, ws);
+    if (v < -128.0 || v > 127.0)
+        node_error(g, n, "quantized model: a weight is %.0f times its scale (q - zero point), outside int8; "
+                   "uint8 weights need a zero point that keeps q - zp within -128 .. 127 (128 always does)", v);
+    return (int8_t)v;
+}
+
+/* One Gemm/MatMul: weights per output channel, bias, requantising parameters;
+ * with fx, the quantized model's weights and int32 biases (else from the float weights). */
+static QLayer *quant_layer(Graph *g, const Node *n, const QParam *qin, const QParam *qout, const QdqInfo *fx)
 {
     QLayer *q = arena_alloc(g->a, sizeof *q);
     Linear L;
     int64_t j, k;
+    TensorId bid = n->n_in > 2 && n->in[2] != TC_NONE ? n->in[2] : (TensorId)0xfffffffeu;
     if (n->op == OP_CONV) { /* W [M][C][kh][kw] as N x K, group 1 */
         const Tensor *wt = &g->t[n->in[1]];
         q->conv = 1;
@@ -251,7 +288,7 @@ static QLayer *quant_layer(Graph *g, const Node *n, const QParam *qin, const QPa
         for (k = 0; k < L.K; k++)
             if (fabsf(L.w[j * L.K + k]) > amax)
                 amax = fabsf(L.w[j * L.K + k]);
-        ws = amax > 0.0f ? (double)amax / 127.0 : 1.0;
+        ws = fx ? fixed_wscale(g, n, fx, n->in[1], j) : amax > 0.0f ? (double)amax / 127.0 : 1.0;
         q->w_scale[j] = (float)ws;
         for (k = 0; k < L.K; k++) {
             float w = L.w[j * L.K + k];
@@ -259,6 +296,8 @@ static QLayer *quant_layer(Graph *g, const Node *n, const QParam *qin, const QPa
             int v = (int)(r > 127.0 ? 127.0 : r);
             if (w < 0.0f)
                 v = -v;
+            if (fx)
+                v = fixed_weight(g, n, w, ws);
             if (w != 0.0f && v == 0)
                 q->zeroed++;
             q->w[j * L.K + k] = (int8_t)v;
@@ -267,6 +306,9 @@ static QLayer *quant_layer(Graph *g, const Node *n, const QParam *qin, const QPa
         }
         /* acc = b_q + sum_k w_q (x_q - zp_in) = (b_q - zp_in * sum_k w_q) + sum_k w_q x_q */
         bq = floor((double)L.b[j] / ((double)qin->scale * ws) + 0.5) - (double)qin->zp * sum;
+        if (fx && bid < fx->nt && (n->op != OP_GEMM || attr_float(n, "beta", 1.0f) == 1.0f) && fx->wq[bid] && ir_numel(&g->t[bid]) == L.N &&
+            fx->ws[bid][fx->wn[bid] > 1 ? j : 0] == qin->scale * (float)ws)
+            bq = (double)fx->wq[bid][j] - (double)qin->zp * sum; /* the file's int32 bias, at in_scale * w_scale */
         if (!(fabs(bq) < 2147483647.0))
             node_error(g, n, "--quantize int8: the bias of output %lld does not fit in int32 at scale %g",
                        (long long)j, (double)qin->scale * ws);
@@ -294,7 +336,7 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
     float *lo = arena_array(g->a, g->nt + 1, sizeof(float));
     float *hi = arena_array(g->a, g->nt + 1, sizeof(float));
     int k;
-    check_supported(g);
+    check_supported(g, "--quantize int8");
     p->samples = calibrate(g, calib, max_bytes, lo, hi);
     p->t = arena_array(g->a, g->nt + 1, sizeof(QParam));
     p->layer = arena_array(g->a, (size_t)g->nn + 1, sizeof(QLayer *));
@@ -315,8 +357,79 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
             p->t[y] = p->t[x];
         } else {
             p->t[y] = act_param(g, &g->t[y], lo[y], hi[y]);
-            p->layer[k] = quant_layer(g, n, &p->t[x], &p->t[y]);
+            p->layer[k] = quant_layer(g, n, &p->t[x], &p->t[y], NULL);
         }
+    }
+    g->quant = p;
+}
+
+/* ---- a quantized ONNX model: the file's parameters (qdq.c) ---- */
+
+static QParam fixed_param(const Graph *g, float scale, int32_t zp)
+{
+    QParam q;
+    q.scale = scale; /* qdq.c checked: a normal float in 2^-100 .. 2^100 */
+    q.zp = zp;
+    quant_multiplier(g, NULL, 1.0 / (double)scale, &q.inv_m, &q.inv_s);
+    return q;
+}
+
+static int same_param(QParam a, QParam b)
+{
+    return a.scale == b.scale && a.zp == b.zp;
+}
+
+/*
+ * Every live node's tensors get the file's parameters: a layer's input those
+ * of its producer (or the graph input's), its output those the file gives it
+ * (a QuantizeLinear after it, or the QLinear node's); views, Relu and MaxPool
+ * keep their input's, and where the file gives their output others, that is
+ * refused (it would need a requantising step of its own).
+ */
+void quantize_qdq(Graph *g)
+{
+    const QdqInfo *fx = g->qdq;
+    QuantPlan *p = arena_alloc(g->a, sizeof *p);
+    char *known = arena_alloc(g->a, g->nt + 1);
+    int k;
+    check_supported(g, "quantized model");
+    p->t = arena_array(g->a, g->nt + 1, sizeof(QParam));
+    p->layer = arena_array(g->a, (size_t)g->nn + 1, sizeof(QLayer *));
+    for (k = 0; k < g->n_inputs; k++) {
+        TensorId id = g->inputs[k];
+        if (id >= fx->nt || !fx->act[id])
+            fatal("quantized model: graph input '%s' is not quantized (no QuantizeLinear, DequantizeLinear or QLinear "
+                  "node reads it); the integer path needs its scale", text_comment(g->a, g->t[id].name));
+        p->t[id] = fixed_param(g, fx->scale[id], fx->zp[id]);
+        known[id] = 1;
+    }
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        TensorId x, y;
+        int fixed;
+        if (n->dead)
+            continue;
+        x = n->in[0];
+        y = n->out[0];
+        if (!known[x])
+            node_error(g, n, "quantized model: input '%s' has no scale (no DequantizeLinear or QLinear node makes "
+                       "it); the integer path needs one", text_comment(g->a, g->t[x].name));
+        fixed = y < fx->nt && fx->act[y];
+        if (quant_view(n->op) || n->op == OP_RELU || n->op == OP_MAXPOOL) {
+            p->t[y] = p->t[x];
+            if (fixed && !same_param(p->t[y], fixed_param(g, fx->scale[y], fx->zp[y])))
+                node_error(g, n, "quantized model: the input has scale %.9g and zero point %d, the output (%s) "
+                           "scale %.9g and zero point %d; the integer %s keeps its input's",
+                           (double)p->t[x].scale, (int)p->t[x].zp, fx->by[y], (double)fx->scale[y], (int)fx->zp[y],
+                           op_name(n->op));
+        } else {
+            if (!fixed)
+                node_error(g, n, "quantized model: the output '%s' is not quantized (no QuantizeLinear after this "
+                           "node); the integer path needs its scale", text_comment(g->a, g->t[y].name));
+            p->t[y] = fixed_param(g, fx->scale[y], fx->zp[y]);
+            p->layer[k] = quant_layer(g, n, &p->t[x], &p->t[y], fx);
+        }
+        known[y] = 1;
     }
     g->quant = p;
 }

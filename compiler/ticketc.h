@@ -160,6 +160,7 @@ typedef struct Tensor {
     /* memory plan */
     TensorId alias;     /* storage shared with this tensor (views), or TC_NONE */
     int64_t offset;     /* float offset into the arena, or -1 */
+    int elem;           /* ONNX element type as the file gave it (initializers, graph inputs), else 0 */
 } Tensor;
 
 typedef enum { AT_FLOAT, AT_INT, AT_STRING, AT_FLOATS, AT_INTS, AT_TENSOR, AT_OTHER } AttrKind;
@@ -225,6 +226,7 @@ typedef struct {
     void **fold_vals;   /* fold_node's scratch, one slot per tensor, all NULL between calls */
     uint32_t fold_vals_cap;
     struct QuantPlan *quant; /* --quantize int8: set by quantize_graph (quant.c), else NULL */
+    struct QdqInfo *qdq; /* a quantized ONNX model: set by qdq_rewrite (qdq.c), else NULL */
 } Graph;
 
 Graph *ir_new(Arena *a);
@@ -574,6 +576,40 @@ int64_t int_layer_bytes(const QLayer *q, Strategy s);
 /* The C file and header of a quantised graph. */
 void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
 void print_int_summary(const Graph *g, FILE *f);
+/* A quantized ONNX model (g->qdq): the QuantPlan from the file's parameters, no calibration. */
+void quantize_qdq(Graph *g);
+
+/* ===== qdq.c: quantized ONNX in (QuantizeLinear/DequantizeLinear, QLinearConv, QLinearMatMul) ===== */
+
+/* The quantized operators: not in ops.h, since no pass sees them. The ONNX front end
+ * makes nodes of these kinds and qdq_rewrite replaces every one before it returns. */
+enum { OP_QUANTIZELINEAR = OP_COUNT + 1, OP_DEQUANTIZELINEAR, OP_QLINEARCONV, OP_QLINEARMATMUL,
+       OP_MATMULINTEGER, OP_CONVINTEGER, OP_QDQ_END };
+int qdq_lookup(const char *onnx_name); /* one of the kinds above, or -1 */
+
+/* What a quantized model's file fixes: every value below is the file's. */
+typedef struct QdqInfo {
+    uint32_t nt;        /* tensors when qdq_rewrite ran (later ones have nothing here) */
+    char *act;          /* per tensor: an int8 activation with the file's scale and zero point */
+    float *scale;
+    int32_t *zp;        /* as int8: a uint8 zero point minus 128 */
+    const char **by;    /* the node that fixed it, for messages */
+    /* per constant made by a DequantizeLinear: its integers x - zp and scales */
+    int64_t **wq;
+    float **ws;
+    int64_t *wn;        /* scales: 1 (per tensor) or the length of axis waxis */
+    int *waxis;
+    char *io;           /* per graph input/output tensor: 0 float, 1 int8, 2 uint8 */
+    int int_io;         /* inputs and outputs are integers in the model (all of them) */
+    int64_t nodes;      /* quantized operators read */
+} QdqInfo;
+/* Rewrites a loaded ONNX graph's quantized operators into the integer IR: the
+ * activations' QuantizeLinear/DequantizeLinear become Identity views whose tensors
+ * carry the file's parameters; DequantizeLinear of constant integers becomes a
+ * float constant remembered with its integers and scales; QLinearConv/QLinearMatMul
+ * become Conv/MatMul over such constants. Fatal (naming the node) on bad parameters
+ * and on what the integer path cannot take. Sets g->qdq when there was any. */
+void qdq_rewrite(Graph *g);
 
 /* ===== report.c: --report, one self-contained HTML page ===== */
 
