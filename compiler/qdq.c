@@ -276,7 +276,6 @@ static void dequantize_const(Rw *r, const Node *n, TensorId xid, TensorId y, con
         /* y = (x - zp) * s, in float as the specification computes it */
         t->f[e] = (float)(v - a->zp[c]) * a->s[c];
     }
-    make_const(g, (Node *)n, y);
 }
 
 /* ---- one node each ---- */
@@ -350,6 +349,7 @@ static void rw_dequantize(Rw *r, Node *n)
                 if (a.zp[len])
                     qerr(g, n, "an int32 input needs zero points 0, found %lld", (long long)a.zp[len]);
         dequantize_const(r, n, xid, y, &a, axis);
+        make_const(g, n, y);
         return;
     }
     if (x->f)
@@ -401,7 +401,6 @@ static TensorId qlinear_weights(Rw *r, Node *n, int wi, int si, int zi, int axis
         qerr(g, n, "the weights' zero point is %s, the weights %s", type_name(a.type), type_name(w->elem));
     y = ir_new_tensor(g, arena_printf(g->a, "%s_dequantized", g->t[wid].name));
     dequantize_const(r, n, wid, y, &a, axis);
-    n->dead = 0; /* dequantize_const retires a DequantizeLinear; this node stays */
     return y;
 }
 
