@@ -182,6 +182,18 @@ typedef struct {
     int64_t ram;        /* bytes of int8 buffers */
 } IntEmit;
 
+/* A quantized model's uint8 graph input or output (--io int8 otherwise means int8): the
+ * API takes uint8_t, the integers inside are q - 128 with zero point zp - 128 (exact). */
+static int io_u8(const Graph *g, TensorId id)
+{
+    return g->qdq && id < g->qdq->nt && g->qdq->io[id] == 2;
+}
+
+static const char *io_type(const Graph *g, TensorId id)
+{
+    return io_u8(g, id) ? "uint8_t" : "int8_t";
+}
+
 static const char *buf_name(IntEmit *ie, TensorId id)
 {
     if (ie->bufname[ie->root[id]])
@@ -494,13 +506,13 @@ static void declare_buf(IntEmit *ie, TensorId id)
 static void int_signature(IntEmit *ie, Buf *b)
 {
     const Graph *g = ie->e.g;
-    const char *ty = ie->e.opt->io_int8 ? "int8_t" : "float";
+    int io = ie->e.opt->io_int8;
     int k;
     buf_printf(b, "void %s_run(", ie->e.opt->prefix);
     for (k = 0; k < g->n_inputs; k++)
-        buf_printf(b, "%sconst %s *in%d", k ? ", " : "", ty, k);
+        buf_printf(b, "%sconst %s *in%d", k ? ", " : "", io ? io_type(g, g->inputs[k]) : "float", k);
     for (k = 0; k < g->n_outputs; k++)
-        buf_printf(b, ", %s *out%d", ty, k);
+        buf_printf(b, ", %s *out%d", io ? io_type(g, g->outputs[k]) : "float", k);
     buf_printf(b, ")");
 }
 
@@ -523,12 +535,12 @@ static void int_main(IntEmit *ie)
     e->indent = 1;
     for (k = 0; k < g->n_inputs; k++) {
         emit_line(e, "static float in%d[%lld];", k, (long long)ir_numel(&g->t[g->inputs[k]]));
-        emit_line(e, "static int8_t q_in%d[%lld];", k, (long long)ir_numel(&g->t[g->inputs[k]]));
+        emit_line(e, "static %s q_in%d[%lld];", io_type(g, g->inputs[k]), k, (long long)ir_numel(&g->t[g->inputs[k]]));
         buf_printf(&args, "%sq_in%d", k ? ", " : "", k);
     }
     for (k = 0; k < g->n_outputs; k++) {
         emit_line(e, "static float out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
-        emit_line(e, "static int8_t q_out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
+        emit_line(e, "static %s q_out%d[%lld];", io_type(g, g->outputs[k]), k, (long long)ir_numel(&g->t[g->outputs[k]]));
         buf_printf(&args, ", q_out%d", k);
     }
     emit_line(e, "long reps = 1, r, i;");
@@ -556,7 +568,11 @@ static void int_main(IntEmit *ie)
         emit_line(e, "    return 1;");
         emit_line(e, "}");
         emit_line(e, "for (i = 0; i < %lld; i++)", m);
-        emit_line(e, "    q_in%d[i] = tc_q8(in%d[i], %ld, %d, %d);", k, k, (long)q.inv_m, q.inv_s, (int)q.zp);
+        if (io_u8(g, g->inputs[k]))
+            emit_line(e, "    q_in%d[i] = (uint8_t)(tc_q8(in%d[i], %ld, %d, %d) + 128);", k, k, (long)q.inv_m, q.inv_s,
+                      (int)q.zp);
+        else
+            emit_line(e, "    q_in%d[i] = tc_q8(in%d[i], %ld, %d, %d);", k, k, (long)q.inv_m, q.inv_s, (int)q.zp);
     }
     emit_line(e, "for (r = 0; r < reps; r++)");
     emit_line(e, "    %s_run(%s);", e->opt->prefix, args.p);
@@ -566,8 +582,9 @@ static void int_main(IntEmit *ie)
         uint32_t u;
         memcpy(&u, &q.scale, 4);
         emit_line(e, "for (i = 0; i < %lld; i++)", m);
-        emit_line(e, "    out%d[i] = tc_dq(q_out%d[i] - %d, 0x%lxu, %d);", k, k, (int)q.zp,
-                  (unsigned long)((u & 0x7fffffu) | 0x800000u), (int)(u >> 23 & 0xff));
+        emit_line(e, "    out%d[i] = tc_dq(q_out%d[i] - %d, 0x%lxu, %d);", k, k,
+                  (int)q.zp + (io_u8(g, g->outputs[k]) ? 128 : 0), (unsigned long)((u & 0x7fffffu) | 0x800000u),
+                  (int)(u >> 23 & 0xff));
         emit_line(e, "if (fwrite(out%d, sizeof(float), %lld, stdout) != %lld)", k, m, m);
         emit_line(e, "    return 1;");
     }
@@ -600,12 +617,12 @@ static void int_header(IntEmit *ie, Buf *h)
         for (k = 0; k < g->n_inputs; k++) {
             QParam q = g->quant->t[g->inputs[k]];
             emit_line(e, "#define %s_IN%d_SCALE %.9gf", guard, k, (double)q.scale);
-            emit_line(e, "#define %s_IN%d_ZERO_POINT %d", guard, k, (int)q.zp);
+            emit_line(e, "#define %s_IN%d_ZERO_POINT %d", guard, k, (int)q.zp + (io_u8(g, g->inputs[k]) ? 128 : 0));
         }
         for (k = 0; k < g->n_outputs; k++) {
             QParam q = g->quant->t[g->outputs[k]];
             emit_line(e, "#define %s_OUT%d_SCALE %.9gf", guard, k, (double)q.scale);
-            emit_line(e, "#define %s_OUT%d_ZERO_POINT %d", guard, k, (int)q.zp);
+            emit_line(e, "#define %s_OUT%d_ZERO_POINT %d", guard, k, (int)q.zp + (io_u8(g, g->outputs[k]) ? 128 : 0));
         }
     }
     emit_blank(e);
@@ -621,12 +638,12 @@ static void int_header(IntEmit *ie, Buf *h)
     for (k = 0; k < g->n_inputs; k++) {
         const Tensor *t = &g->t[g->inputs[k]];
         emit_line(e, " *   in%d:  '%s' %s, %lld %s", k, text_comment(g->a, t->name), ir_shape_str(g->a, t),
-                  (long long)ir_numel(t), e->opt->io_int8 ? "int8" : "floats");
+                  (long long)ir_numel(t), e->opt->io_int8 ? (io_u8(g, g->inputs[k]) ? "uint8" : "int8") : "floats");
     }
     for (k = 0; k < g->n_outputs; k++) {
         const Tensor *t = &g->t[g->outputs[k]];
         emit_line(e, " *   out%d: '%s' %s, %lld %s", k, text_comment(g->a, t->name), ir_shape_str(g->a, t),
-                  (long long)ir_numel(t), e->opt->io_int8 ? "int8" : "floats");
+                  (long long)ir_numel(t), e->opt->io_int8 ? (io_u8(g, g->outputs[k]) ? "uint8" : "int8") : "floats");
     }
     emit_line(e, " */");
     {
@@ -662,6 +679,15 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     for (k = 0; k < g->n_inputs; k++) {
         TensorId id = g->inputs[k];
         QParam q = p->t[id];
+        if (opt->io_int8 && io_u8(g, id)) { /* uint8 u is the int8 u - 128 */
+            declare_buf(&ie, id);
+            emit_to_run(e);
+            e->indent = 1;
+            emit_line(e, "for (i = 0; i < %lld; i++) /* '%s' uint8 to int8 (zero point %d to %d) */",
+                      (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (int)q.zp + 128, (int)q.zp);
+            emit_line(e, "    %s[i] = (int8_t)((int32_t)in%d[i] - 128);", buf_name(&ie, id), k);
+            continue;
+        }
         if (opt->io_int8) { /* the layers read the caller's int8 input */
             ie.has_buf[id] = 1;
             ie.bufname[id] = arena_printf(g->a, "in%d", k);
@@ -719,6 +745,13 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         memcpy(&u, &q.scale, 4); /* a normal float (quant.c): ms = 1.f, es = its exponent field */
         emit_to_run(e);
         e->indent = 1;
+        if (opt->io_int8 && io_u8(g, id)) {
+            emit_line(e, "for (i = 0; i < %lld; i++) /* '%s' int8 to uint8: scale %.9g, zero point %d */",
+                      (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale,
+                      (int)q.zp + 128);
+            emit_line(e, "    out%d[i] = (uint8_t)((int32_t)%s[i] + 128);", k, buf_name(&ie, id));
+            continue;
+        }
         if (opt->io_int8) {
             emit_line(e, "for (i = 0; i < %lld; i++) /* '%s': scale %.9g, zero point %d */",
                       (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);

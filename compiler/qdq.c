@@ -72,6 +72,21 @@ static const char *tname(const Graph *g, TensorId id)
     return diag_escape(g->a, g->t[id].name);
 }
 
+/* The constant behind id through Identity nodes (PyTorch's export shares zero points
+ * that way), or id itself. */
+static TensorId konst(const Graph *g, TensorId id)
+{
+    TensorId t = id;
+    int hops = 0;
+    while (!g->t[t].f && !g->t[t].i && g->t[t].producer >= 0 && hops++ < 64) {
+        const Node *p = &g->n[g->t[t].producer];
+        if (p->op != OP_IDENTITY || p->n_in < 1 || p->in[0] == TC_NONE)
+            break;
+        t = p->in[0];
+    }
+    return g->t[t].f || g->t[t].i ? t : id;
+}
+
 /* ---- the parameters of one (de)quantising node ---- */
 
 typedef struct {
@@ -111,7 +126,7 @@ static QArgs qargs(Graph *g, const Node *n, int si, int zi, int64_t len, int def
     memset(&a, 0, sizeof a);
     if (n->n_in <= si || n->in[si] == TC_NONE)
         qerr(g, n, "has no scale (input %d)", si);
-    s = &g->t[n->in[si]];
+    s = &g->t[konst(g, n->in[si])];
     if (!s->f)
         qerr(g, n, "the scale '%s' (input %d) is not a float constant; ticketc needs the file's scales as "
                    "initializers", tname(g, n->in[si]), si);
@@ -142,7 +157,7 @@ static QArgs qargs(Graph *g, const Node *n, int si, int zi, int64_t len, int def
     a.type = deftype;
     a.zp = arena_array(g->a, (size_t)a.n + 1, sizeof(int64_t));
     if (zi < n->n_in && n->in[zi] != TC_NONE) {
-        z = &g->t[n->in[zi]];
+        z = &g->t[konst(g, n->in[zi])];
         if (!z->i || z->dtype != DT_INT64)
             qerr(g, n, "the zero point '%s' (input %d) is not an integer constant", tname(g, n->in[zi]), zi);
         if (z->elem != ET_INT8 && z->elem != ET_UINT8 && z->elem != ET_INT32)
@@ -215,8 +230,8 @@ static void fix_act(Rw *r, const Node *n, TensorId id, float s, int64_t zp8)
     QdqInfo *q = r->q;
     if (q->act[id]) {
         if (q->scale[id] != s || q->zp[id] != zp8)
-            qerr(r->g, n, "tensor '%s' has scale %.9g and zero point %d from %s; this node gives it scale %.9g and "
-                          "zero point %lld (the integer path keeps one of each per tensor)",
+            qerr(r->g, n, "tensor '%s' has scale %.9g and int8 zero point %d from %s; this node gives it scale %.9g "
+                          "and int8 zero point %lld (the integer path keeps one of each per tensor)",
                  tname(r->g, id), (double)q->scale[id], (int)q->zp[id], q->by[id], (double)s, (long long)zp8);
         return;
     }
@@ -283,7 +298,7 @@ static void dequantize_const(Rw *r, const Node *n, TensorId xid, TensorId y, con
 static void rw_quantize(Rw *r, Node *n)
 {
     Graph *g = r->g;
-    TensorId xid = n->in[0], y = n->out[0];
+    TensorId xid = konst(g, n->in[0]), y = n->out[0];
     const Tensor *x = &g->t[xid];
     QArgs a;
     int axis = 0;
@@ -330,7 +345,7 @@ static void rw_quantize(Rw *r, Node *n)
 static void rw_dequantize(Rw *r, Node *n)
 {
     Graph *g = r->g;
-    TensorId xid = n->in[0], y = n->out[0];
+    TensorId xid = konst(g, n->in[0]), y = n->out[0];
     const Tensor *x = &g->t[xid];
     QArgs a;
     int axis = 0;
@@ -360,6 +375,10 @@ static void rw_dequantize(Rw *r, Node *n)
              x->elem == ET_FLOAT ? "float" : type_name(x->elem), type_name(a.type));
     if (x->producer >= 0 && g->t[xid].elem && g->t[xid].elem != a.type)
         qerr(g, n, "'%s' is %s, the zero point %s", tname(g, xid), type_name(g->t[xid].elem), type_name(a.type));
+    if (x->input_index < 0 && !r->q->act[xid] && x->producer >= 0)
+        qerr(g, n, "'%s' is made by %s, not by a QuantizeLinear, QLinearConv or QLinearMatMul; the integer path "
+                   "takes no other op on the integers between a QuantizeLinear and a DequantizeLinear",
+             tname(g, xid), where(g, &g->n[x->producer]));
     if (x->input_index < 0 && !r->q->act[xid])
         qerr(g, n, "'%s' does not come from a QuantizeLinear, QLinearConv or QLinearMatMul; the integer path needs "
                    "its scale", tname(g, xid));
@@ -388,7 +407,7 @@ static void qlinear_act(Rw *r, Node *n, int xi, int si, int zi)
 static TensorId qlinear_weights(Rw *r, Node *n, int wi, int si, int zi, int axis)
 {
     Graph *g = r->g;
-    TensorId wid = n->in[wi], y;
+    TensorId wid = konst(g, n->in[wi]), y;
     const Tensor *w = &g->t[wid];
     QArgs a;
     if (!w->i || w->dtype != DT_INT64 || (w->elem != ET_INT8 && w->elem != ET_UINT8))
