@@ -131,9 +131,10 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 # (asan-tests runs them too: rq_check links the plain objects)
 asan-tests: $(LIB_OBJS) $(B)/tools/idx2f32
 
-# the integer path (--quantize int8): generated code bit for bit against the interpreter
+# the integer path (--quantize int8, and quantized ONNX models in: tests/qdq): generated code bit for bit against the interpreter
 int-tests: test-deps $(B)/ticketc $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) INT_OBJS="$(LIB_OBJS)" INT_LIBS="$(PBC_LIBS)" tests/int/run.sh
+	@TICKETC=$(B)/ticketc PY=$(PY) tests/qdq/run.sh
 
 # --profile alone: the timed build compiles strictly and prints one line per node
 profile-test: deps $(B)/ticketc
@@ -153,6 +154,7 @@ asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNI
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/errors/hostile.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 tests/errors/pipeline.sh
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 BUILDS=gcc:-O0 INT_OBJS="$(LIB_OBJS)" INT_LIBS="$(PBC_LIBS)" tests/int/run.sh
+	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 BUILDS=gcc:-O0 tests/qdq/run.sh
 
 # ONNX conformance (libonnx-testdata): every test, a table per folder, details in
 # build/conformance/results.tsv; fails if any all-float32 test is neither a pass

@@ -34,7 +34,8 @@ bad = (diff != 0) & ~((np.abs(diff) == 1) & near_tie)
 ex = int(((diff != 0).any(1) & excl).sum())
 bad[excl] = False
 diff[excl] = 0
-print(f"{name}: {w.size} outputs, {int((diff == 0).sum() - excl.sum() * w.shape[1])} of those in other samples equal to the specification's, "
+print(f"{name}: {w.size} outputs; of the {w.size - int(excl.sum()) * w.shape[1]} in samples without a hidden value in a band, "
+      f"{int((diff == 0).sum() - excl.sum() * w.shape[1])} equal to the specification's, "
       f"{int(((diff != 0) & ~bad).sum())} off by 1 in a tie band ({int(near_tie.sum())} in one); "
       f"{int(excl.sum())} of {S} samples with a hidden value in a band ({ex} of them differ further); "
       f"{int(bad.sum())} other differences")

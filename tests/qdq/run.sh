@@ -1,0 +1,109 @@
+#!/bin/sh
+# Quantized ONNX models in (issue 16 item 1), in well under a minute:
+#  - QLinearMatMul (uint8 API), QLinearConv (int8, per-channel, int32 bias), a QDQ MLP and a
+#    QDQ CNN (onnx.helper): the C (gcc/clang, -O0/-O2, strict flags) equals ticketc --interpret
+#    bit for bit, and equals the specification's integers computed by numpy except by 1 where
+#    TFLite's double rounding meets a near-tie (check.py says which and how many)
+#  - a PyTorch QAT model (prepare_qat, torch.onnx.export): the C equals --interpret, and at
+#    least 95% of its outputs equal PyTorch's fake-quantised outputs, none more than 1 step off
+#  - the uint8 API compiles and runs from its header
+#  - bad input: one message naming the node, exit 1, nothing written
+#   TICKETC=build/ticketc tests/qdq/run.sh
+set -u
+ROOT=$(pwd)
+TICKETC=${TICKETC:-build/ticketc}
+case $TICKETC in /*) ;; *) TICKETC=$ROOT/$TICKETC ;; esac
+PY=${PY:-/usr/bin/python3}
+W=$ROOT/build/qdq-tests${SANITIZED:+-asan}
+CF="-std=c99 -Wall -Wextra -Werror -pedantic"
+fails=0
+passes=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+pass() { echo "ok   $*"; passes=$((passes + 1)); }
+rm -rf "$W" && mkdir -p "$W"
+"$PY" tests/qdq/gen_qdq_models.py "$W" || exit 1
+"$PY" tests/qdq/gen_qdq_bad.py "$W" || exit 1
+"$PY" tests/qdq/gen_qat.py "$W" > "$W/qat.log" 2>&1 || { cat "$W/qat.log"; exit 1; }
+cd "$W" || exit 1
+
+# NAME OPTIONS...: the C against --interpret (bit for bit), then against the specification
+check() {
+    name=$1
+    shift
+    if ! "$TICKETC" "$name.onnx" --main "$@" -o "$name.c"; then fail "$name: ticketc $*"; return; fi
+    "$TICKETC" "$name.onnx" "$@" --interpret < "$name.in.f32" > "$name.want.f32" || { fail "$name: --interpret"; return; }
+    for cco in ${BUILDS:-gcc:-O0 gcc:-O2 clang:-O2}; do
+        cc=${cco%%:*} o=${cco#*:}
+        command -v $cc > /dev/null || continue
+        if ! $cc $CF $o "$name.c" -o "$name.$cc$o" 2> "$name.cc.err"; then fail "$name: $cc $o"; cat "$name.cc.err"; continue; fi
+        ./"$name.$cc$o" < "$name.in.f32" > "$name.got"
+        if cmp -s "$name.got" "$name.want.f32"; then pass "$name $* ($cc $o): bit-identical to --interpret"
+        else fail "$name $* ($cc $o): differs from --interpret"; fi
+    done
+}
+for m in qlmm qlconv qdq_mlp qdq_cnn; do
+    for s in unrolled loop dense; do
+        BUILDS="gcc:-O2" check $m --strategy $s
+    done
+    check $m
+    if [ -f $m.got ] && "$PY" "$ROOT/tests/qdq/check.py" . $m $m.got > $m.spec; then pass "$(cat $m.spec)"
+    else fail "against the specification: $(cat $m.spec 2>/dev/null)"; fi
+done
+
+# PyTorch's own export of a QAT model
+check qat
+if "$PY" - <<'PYEOF'
+import numpy as np
+s, z = open("qat.meta").read().split()
+s = float(np.float32(float(s)))
+t = np.rint(np.fromfile("qat.torch.f32", "<f4") / s)
+g = np.rint(np.fromfile("qat.got", "<f4") / s)
+eq, worst = int((t == g).sum()), float(np.abs(t - g).max())
+open("qat.cmp", "w").write(f"PyTorch QAT export: {eq} of {t.size} outputs equal to PyTorch's fake-quantised model, none more than {worst:g} step off\n")
+raise SystemExit(0 if eq >= 0.95 * t.size and worst <= 1 else 1)
+PYEOF
+then pass "$(cat qat.cmp)"; else fail "qat against PyTorch"; fi
+
+# the uint8 API from its header (QLinearMatMul's uint8 input and output)
+"$TICKETC" qlmm.onnx -o api.c &&
+    grep -q 'void api_run(const uint8_t \*in0, uint8_t \*out0);' api.h &&
+    printf '#include "api.h"\nint main(void) { static uint8_t x[API_H_IN0_SIZE], y[API_H_OUT0_SIZE];\n  int i;\n  for (i = 0; i < API_H_IN0_SIZE; i++) x[i] = API_H_IN0_ZERO_POINT;\n  api_run(x, y);\n  return API_H_OUT0_ZERO_POINT == 120 && y[0] == 120 ? 0 : 1; }\n' > api_main.c &&
+    cc $CF api_main.c api.c -o api_main && ./api_main && pass "uint8 API: header, types, zero points (x at its zero point gives y at its own)" ||
+    fail "uint8 API"
+
+# --summary names the source of the parameters
+"$TICKETC" qdq_cnn.onnx --summary > summary.out && grep -q "the file's scales and zero points" summary.out &&
+    grep -q "Conv.*conv1.*fused" summary.out && pass "--summary of a quantized model" || { fail "--summary"; cat summary.out; }
+
+bad() { # STATUS 'EXPECTED MESSAGE PART' ARGS...
+    st=$1 msg=$2
+    shift 2
+    rm -f out.c out.h
+    "$TICKETC" "$@" -o out.c > /dev/null 2> bad.err
+    rc=$?
+    if [ $rc -ne "$st" ]; then fail "exit $rc (want $st): $*"; cat bad.err
+    elif ! head -1 bad.err | grep -qF -- "$msg" || [ "$(wc -l < bad.err)" -ne $((st == 2 ? 2 : 1)) ]; then
+        fail "message of: $*"; cat bad.err
+    elif [ -e out.c ] || [ -e out.h ]; then fail "wrote output: $*"
+    else pass "refused ($st): $(head -1 bad.err)"; fi
+}
+bad 1 "node 0 'q_in' (QuantizeLinear): scale 'sx'[0] is 0; scales must be positive and finite" scale_zero.onnx
+bad 1 "node 0 'q_in' (QuantizeLinear): scale 'sx'[0] is -0.5; scales must be positive" scale_neg.onnx
+bad 1 "node 0 'q_in' (QuantizeLinear): scale 'sx'[0] is nan; scales must be positive" scale_nan.onnx
+bad 1 "node 0 'q_in' (QuantizeLinear): scale 'sx'[0] is inf; scales must be positive" scale_inf.onnx
+bad 1 "node 0 'q_in' (QuantizeLinear): zero point 'zx'[0] is 300, outside uint8's 0 .. 255" zp_range.onnx
+bad 1 "node 0 'q_in' (QuantizeLinear): zero point 'zx'[0] is -129, outside int8's -128 .. 127" zp_range8.onnx
+bad 1 "node 2 'dq_w' (DequantizeLinear): per-axis scale 'ws' has 4 values, the quantised axis has 3" axis_len.onnx
+bad 1 "node 2 'dq_w' (DequantizeLinear): the zero point 'wz' has 2 values, the scale 3" wzp_len.onnx
+bad 1 "node 3 'mm' (MatMul): quantized model: a weight is 200 times its scale" uint8_w.onnx
+bad 1 "node 3 'mm' (MatMul): quantized model: the integer path fuses only Relu, not Sigmoid" island.onnx
+bad 1 "node 3 'mm' (MatMul): quantized model: the output 'y' is not quantized" unquantized_out.onnx
+bad 1 "node 5 'q_out2' (QuantizeLinear): tensor 'h' has scale 0.100000001" two_scales.onnx
+bad 1 "node 6 'dq_out' (DequantizeLinear): 'hc' is made by node 5 'clip_q' (Clip)" int_clip.onnx
+bad 1 "node 0 'mmi' (MatMulInteger): int32 results (dynamic quantisation) are not in the integer path" mmi.onnx
+bad 1 "graph input 'x': element type INT8 is not supported (inputs must be float32)" int_in.onnx
+bad 2 "the model is quantized already" qdq_mlp.onnx --quantize int8 --calibrate qdq_mlp.in.f32
+bad 2 "a quantized model does not work with --report" qdq_mlp.onnx --report r.html
+
+echo "qdq tests: $passes passed, $fails failed"
+[ $fails -eq 0 ]
