@@ -436,8 +436,8 @@ static void rw_qlinearconv(Rw *r, Node *n)
     ys = qargs(g, n, 6, 7, -1, ET_UINT8);
     if (n->n_in == 9 && n->in[8] != TC_NONE) {
         /* B: int32 at scale xs * ws[m], zero point 0 */
-        const Tensor *bt = &g->t[n->in[8]];
-        const Tensor *xs = &g->t[n->in[1]], *ws = &g->t[n->in[4]];
+        const Tensor *bt = &g->t[konst(g, n->in[8])];
+        const Tensor *xs = &g->t[konst(g, n->in[1])], *ws = &g->t[konst(g, n->in[4])];
         int64_t m, nb = ir_numel(bt), nw = ir_numel(ws);
         if (!bt->i || bt->elem != ET_INT32 || bt->rank != 1)
             qerr(g, n, "the bias '%s' must be a 1-D int32 constant", tname(g, n->in[8]));
@@ -527,6 +527,14 @@ void qdq_rewrite(Graph *g)
         q->nodes++;
         if (n->n_out != 1)
             qerr(g, n, "expects 1 output, found %d", n->n_out);
+        {
+            /* the inputs every form needs: x and its scale; a QLinear node's weights and theirs, y's scale */
+            static const int need[] = {0, 1, 3, 4, 6};
+            int i, cnt = (int)n->op == OP_QLINEARCONV || (int)n->op == OP_QLINEARMATMUL ? 5 : 2;
+            for (i = 0; i < cnt; i++)
+                if (need[i] >= n->n_in || n->in[need[i]] == TC_NONE)
+                    qerr(g, n, "input %d is missing", need[i]);
+        }
         switch ((int)n->op) {
         case OP_QUANTIZELINEAR: rw_quantize(&r, n); break;
         case OP_DEQUANTIZELINEAR: rw_dequantize(&r, n); break;
