@@ -186,6 +186,7 @@ typedef struct {
     Graph *g;
     const LoadOptions *opt;
     size_t data_bytes; /* tensor data loaded so far, against opt->max_bytes */
+    int quantized;     /* a node is one of qdq.c's: int8/uint8 graph inputs are taken */
 } Loader;
 
 static const char *dtype_name(int dt)
@@ -376,10 +377,10 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
     if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !vi->type->tensor_type)
         fatal("graph input '%s': only tensor inputs are supported", sname);
     tt = vi->type->tensor_type;
-    /* int8 and uint8 inputs are for quantized models: qdq_rewrite refuses them in any other */
+    /* int8 and uint8 inputs are for quantized models (qdq.c) */
     if (!tt->has_elem_type || (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
-                               tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__INT8 &&
-                               tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__UINT8))
+                               (!L->quantized || (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__INT8 &&
+                                                  tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__UINT8))))
         fatal("graph input '%s': element type %s is not supported (inputs must be float32)", sname,
               dtype_name(tt->has_elem_type ? tt->elem_type : 0));
     if (!tt->shape)
@@ -620,6 +621,10 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
     L.g = g;
     L.opt = opt;
     L.data_bytes = 0;
+    L.quantized = 0;
+    for (i = 0; i < gp->n_node; i++)
+        if (gp->node[i]->op_type && qdq_lookup(gp->node[i]->op_type) >= 0)
+            L.quantized = 1;
 
     g->producer = arena_printf(a, "%s%s%s", safe(a, m->producer_name), m->producer_version && m->producer_version[0] ? " " : "",
                                safe(a, m->producer_version));
