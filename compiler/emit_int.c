@@ -489,6 +489,33 @@ static void emit_int_maxpool(IntEmit *ie, const Node *n)
     emit_blank(e);
 }
 
+/* A quantized model's elementwise node between a DequantizeLinear and a QuantizeLinear,
+ * computed at compile time for each of the 256 int8 inputs (quant.c): y = t[x + 128]. */
+static void emit_int_table(IntEmit *ie, const Node *n, const int8_t *lut, QParam in, QParam out)
+{
+    Emit *e = &ie->e;
+    const char *fn = emit_fn_name(e, n);
+    emit_to_consts(e);
+    emit_line(e, "/* node %d: %s '%s', int8 table: the float op on each int8 input (scale %.9g zp %d), quantised "
+                 "(scale %.9g zp %d) */", n->index, n->op == OP_IDENTITY ? "Clip" : op_name(n->op),
+              text_comment(e->g->a, n->name), (double)in.scale,
+              (int)in.zp, (double)out.scale, (int)out.zp);
+    int_table(e, "int8_t", arena_printf(e->g->a, "%s_t", fn), lut, 1, 0, 256);
+    emit_blank(e);
+    emit_to_fns(e);
+    e->indent = 0;
+    emit_line(e, "/* node %d: %s '%s', int8 table */", n->index, n->op == OP_IDENTITY ? "Clip" : op_name(n->op),
+              text_comment(e->g->a, n->name));
+    emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", fn);
+    emit_line(e, "{");
+    emit_line(e, "    int i;");
+    emit_blank(e);
+    emit_line(e, "    for (i = 0; i < %lld; i++)", (long long)ir_numel(&e->g->t[n->out[0]]));
+    emit_line(e, "        y[i] = %s_t[x[i] + 128];", fn);
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
 static void declare_buf(IntEmit *ie, TensorId id)
 {
     TensorId r = ie->root[id];
@@ -707,12 +734,14 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
             continue;
         x = n->in[0];
         y = n->out[0];
-        if (n->op == OP_FLATTEN || n->op == OP_RESHAPE || n->op == OP_IDENTITY) {
+        if ((n->op == OP_FLATTEN || n->op == OP_RESHAPE || n->op == OP_IDENTITY) && !(p->lut && p->lut[k])) {
             ie.root[y] = ie.root[x]; /* the same bytes (Identity: a quantized model's QuantizeLinear, DequantizeLinear) */
             continue;
         }
         declare_buf(&ie, y);
-        if (p->layer[k] && p->layer[k]->conv) {
+        if (p->lut && p->lut[k]) {
+            emit_int_table(&ie, n, p->lut[k], p->t[x], p->t[y]);
+        } else if (p->layer[k] && p->layer[k]->conv) {
             emit_int_conv(&ie, n, p->layer[k]);
         } else if (p->layer[k]) {
             emit_int_layer(&ie, n, p->layer[k]);
@@ -832,6 +861,13 @@ void print_int_summary(const Graph *g, FILE *f)
                 strategy_name(q->strategy), (long long)b, (double)q->in.scale, (int)q->in.zp, (double)q->out.scale,
                 (int)q->out.zp, n->act == OP_RELU ? "fused" : "-");
     }
+    for (k = 0; k < g->nn; k++)
+        if (!g->n[k].dead && p->lut && p->lut[k])
+            fprintf(f, "node %d %s '%s': %s, for each of the 256 int8 inputs: a table\n", g->n[k].index,
+                    g->n[k].op == OP_IDENTITY ? "Clip" : op_name(g->n[k].op), text_comment(g->a, g->n[k].name),
+                    g->n[k].op == OP_IDENTITY ? "a Clip of the integers"
+                                              : "no integer form; computed in float between a DequantizeLinear and a "
+                                                "QuantizeLinear at compile time");
     fprintf(f, "total: %lld int8 weights nonzero (%lld kept weights rounded to 0), about %lld bytes of layer code "
                "and constants on a Cortex-M4%s\n",
             (long long)kept, (long long)zeroed, (long long)total,

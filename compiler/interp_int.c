@@ -159,7 +159,10 @@ void interp_int_run(Graph *g, float *const *inputs, float **outputs)
         y = n->out[0];
         m = ir_numel(&g->t[y]);
         vals[y] = arena_array(g->a, (size_t)m + 1, 1);
-        if (p->layer[k] && p->layer[k]->conv) {
+        if (p->lut && p->lut[k]) { /* a quantized model's table node */
+            for (i = 0; i < m; i++)
+                vals[y][i] = p->lut[k][vals[x][i] + 128];
+        } else if (p->layer[k] && p->layer[k]->conv) {
             int_conv(p->layer[k], vals[x], vals[y]);
         } else if (p->layer[k]) {
             int_layer(p->layer[k], vals[x], vals[y]);

@@ -423,6 +423,41 @@ static TensorId qlinear_weights(Rw *r, Node *n, int wi, int si, int zi, int axis
     return y;
 }
 
+/*
+ * Clip of integers between a QuantizeLinear and a DequantizeLinear (PyTorch
+ * writes one where quant_min/quant_max narrow the type's range, e.g. fbgemm's
+ * reduce_range): an Identity whose output is clamped to the bounds, in the int8
+ * domain (uint8 bounds minus 128); quantize_qdq makes it a table node.
+ */
+static void rw_int_clip(Rw *r, Node *n)
+{
+    Graph *g = r->g;
+    TensorId x = n->in[0], y = n->out[0];
+    int64_t b[2] = {-128, 127}, shift = g->t[x].elem == ET_UINT8 ? 128 : 0;
+    int i;
+    if (n->n_attrs)
+        qerr(g, n, "a Clip of integers with attributes (opset < 11) is not supported");
+    for (i = 1; i < 3 && i < n->n_in; i++) {
+        const Tensor *c;
+        if (n->in[i] == TC_NONE)
+            continue;
+        c = &g->t[konst(g, n->in[i])];
+        if (!c->i || ir_numel(c) != 1 || c->elem != g->t[x].elem)
+            qerr(g, n, "the bound '%s' of a Clip of %s integers must be a %s scalar constant", tname(g, n->in[i]),
+                 type_name(g->t[x].elem), type_name(g->t[x].elem));
+        b[i - 1] = c->i[0] - shift;
+        if (b[i - 1] < -128 || b[i - 1] > 127)
+            qerr(g, n, "bound '%s' is %lld, outside %s", tname(g, n->in[i]), (long long)c->i[0],
+                 type_name(g->t[x].elem));
+    }
+    r->q->clamp[y] = 1;
+    r->q->clamp_lo[y] = (int32_t)b[0];
+    r->q->clamp_hi[y] = (int32_t)b[1];
+    fix_act(r, n, y, r->q->scale[x], r->q->zp[x]);
+    g->t[y].elem = g->t[x].elem;
+    to_identity(n, x);
+}
+
 /* QLinearConv(x, xs, xzp, w, ws, wzp, ys, yzp[, B]) -> Conv(x, W, b) with y fixed. */
 static void rw_qlinearconv(Rw *r, Node *n)
 {
@@ -518,10 +553,18 @@ void qdq_rewrite(Graph *g)
     q->wn = arena_array(g->a, cap, sizeof(int64_t));
     q->waxis = arena_array(g->a, cap, sizeof(int));
     q->io = arena_alloc(g->a, cap);
+    q->clamp = arena_alloc(g->a, cap);
+    q->clamp_lo = arena_array(g->a, cap, sizeof(int32_t));
+    q->clamp_hi = arena_array(g->a, cap, sizeof(int32_t));
     r.g = g;
     r.q = q;
     for (k = 0; k < g->nn; k++) {
         Node *n = &g->n[k];
+        if (n->op == OP_CLIP && n->n_in > 0 && n->in[0] != TC_NONE && q->act[n->in[0]] &&
+            (g->t[n->in[0]].elem == ET_INT8 || g->t[n->in[0]].elem == ET_UINT8)) {
+            rw_int_clip(&r, n); /* a Clip of a QuantizeLinear's integers */
+            continue;
+        }
         if (!is_qdq((int)n->op))
             continue;
         q->nodes++;

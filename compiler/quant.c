@@ -27,6 +27,8 @@ static int quant_view(OpKind op)
     return op == OP_FLATTEN || op == OP_RESHAPE || op == OP_IDENTITY;
 }
 
+static int table_op(const Graph *g, const Node *n);
+
 /* Fatal, naming the node, for anything the integer path does not compute. */
 static void check_supported(Graph *g, const char *why)
 {
@@ -43,7 +45,7 @@ static void check_supported(Graph *g, const char *why)
         Linear L;
         if (n->dead)
             continue;
-        if (quant_view(n->op) || n->op == OP_RELU)
+        if (quant_view(n->op) || n->op == OP_RELU || table_op(g, n))
             continue;
         for (i = 1; i < n->n_out; i++)
             if (n->out[i] != TC_NONE && g->t[n->out[i]].consumers)
@@ -365,6 +367,80 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
 
 /* ---- a quantized ONNX model: the file's parameters (qdq.c) ---- */
 
+/*
+ * A quantized model's elementwise nodes between a DequantizeLinear and a
+ * QuantizeLinear (Sigmoid, Tanh, LeakyRelu, Clip, Exp, ..., Add/Mul/... of a
+ * scalar constant; a Clip of the integers themselves) have no integer form,
+ * but an int8 input has 256 values: such a node is computed in float at
+ * compile time, as the specification says, for each of them,
+ *   lut[q + 128] = saturate(round_half_even(f((q - zp_in) * s_in) / s_out) + zp_out)
+ * (f by the reference interpreter), and runs as a table lookup.
+ */
+static int table_op(const Graph *g, const Node *n)
+{
+    const Tensor *x, *y;
+    int i;
+    if (!g->qdq || n->n_in < 1 || n->in[0] == TC_NONE || ir_is_const(&g->t[n->in[0]]))
+        return 0;
+    if (n->op == OP_IDENTITY)
+        return n->out[0] < g->qdq->nt && g->qdq->clamp[n->out[0]];
+    if (!ir_is_activation(n->op) && !(n->op >= OP_EXP && n->op <= OP_GELU) && n->op != OP_CLIP && n->op != OP_ADD &&
+        n->op != OP_SUB && n->op != OP_MUL && n->op != OP_DIV && n->op != OP_MAX && n->op != OP_MIN &&
+        n->op != OP_POW && n->op != OP_PRELU)
+        return 0;
+    for (i = 1; i < n->n_in; i++)
+        if (n->in[i] != TC_NONE && (!ir_is_const(&g->t[n->in[i]]) || ir_numel(&g->t[n->in[i]]) != 1))
+            return 0; /* another activation, or a tensor broadcast along axes */
+    for (i = 1; i < n->n_out; i++)
+        if (n->out[i] != TC_NONE && g->t[n->out[i]].consumers)
+            return 0;
+    if (n->act != OP_COUNT && !ir_is_activation(n->act))
+        return 0;
+    x = &g->t[n->in[0]];
+    y = &g->t[n->out[0]];
+    return x->dtype == DT_FLOAT && y->dtype == DT_FLOAT && ir_same_shape(x, y);
+}
+
+static int8_t *make_table(Graph *g, const Node *n, QParam in, QParam out, TensorId xs, TensorId ys)
+{
+    int8_t *lut = arena_alloc(g->a, 256);
+    const QdqInfo *fx = g->qdq;
+    int q, i;
+    if (n->op == OP_IDENTITY) { /* a Clip of integers */
+        for (q = -128; q < 128; q++)
+            lut[q + 128] = (int8_t)(q < fx->clamp_lo[n->out[0]] ? fx->clamp_lo[n->out[0]]
+                                    : q > fx->clamp_hi[n->out[0]] ? fx->clamp_hi[n->out[0]] : q);
+    } else {
+        void **vals = arena_array(g->a, g->nt, sizeof(void *));
+        float *xv = arena_array(g->a, 256, sizeof(float));
+        const float *yv;
+        Node tmp = *n;
+        tmp.in = arena_array(g->a, (size_t)n->n_in, sizeof(TensorId));
+        memcpy(tmp.in, n->in, (size_t)n->n_in * sizeof(TensorId));
+        tmp.in[0] = xs;
+        tmp.out = &ys;
+        tmp.n_out = 1;
+        for (i = 1; i < n->n_in; i++)
+            if (n->in[i] != TC_NONE)
+                vals[n->in[i]] = g->t[n->in[i]].f ? (void *)g->t[n->in[i]].f : (void *)g->t[n->in[i]].i;
+        for (q = -128; q < 128; q++)
+            xv[q + 128] = (float)(q - in.zp) * in.scale; /* DequantizeLinear, in float32 */
+        vals[xs] = xv;
+        interp_node(g, &tmp, vals);
+        yv = vals[ys];
+        for (q = 0; q < 256; q++) {
+            float v = yv[q] / out.scale; /* QuantizeLinear: float32 division, ties to even, saturated */
+            double r;
+            if (isnan(v))
+                node_error(g, n, "quantized model: the value for the int8 input %d is NaN; no integer stands for it",
+                           q - 128);
+            r = isinf(v) ? (v > 0 ? 1e9 : -1e9) : (double)rintf(v) + out.zp;
+            lut[q] = (int8_t)(r < -128.0 ? -128 : r > 127.0 ? 127 : r);
+        }
+    }
+    return lut;
+}
+
 static QParam fixed_param(const Graph *g, float scale, int32_t zp)
 {
     QParam q;
@@ -390,9 +466,16 @@ void quantize_qdq(Graph *g)
 {
     const QdqInfo *fx = g->qdq;
     QuantPlan *p = arena_alloc(g->a, sizeof *p);
-    char *known = arena_alloc(g->a, g->nt + 1);
+    char *known;
     int k;
+    /* the scratch tensors of the tables: 256 floats in and out */
+    TensorId xs = ir_new_tensor(g, ""), ys = ir_new_tensor(g, "");
+    int64_t d256 = 256;
+    ir_set_dims(&g->t[xs], 1, &d256);
+    ir_set_dims(&g->t[ys], 1, &d256);
+    known = arena_alloc(g->a, g->nt + 1);
     check_supported(g, "quantized model");
+    p->lut = arena_array(g->a, (size_t)g->nn + 1, sizeof(int8_t *));
     p->t = arena_array(g->a, g->nt + 1, sizeof(QParam));
     p->layer = arena_array(g->a, (size_t)g->nn + 1, sizeof(QLayer *));
     for (k = 0; k < g->n_inputs; k++) {
@@ -415,7 +498,14 @@ void quantize_qdq(Graph *g)
             node_error(g, n, "quantized model: input '%s' has no scale (no DequantizeLinear or QLinear node makes "
                        "it); the integer path needs one", text_comment(g->a, g->t[x].name));
         fixed = y < fx->nt && fx->act[y];
-        if (quant_view(n->op) || n->op == OP_RELU || n->op == OP_MAXPOOL) {
+        if (table_op(g, n) || (n->op == OP_RELU && fixed &&
+                               !same_param(p->t[x], fixed_param(g, fx->scale[y], fx->zp[y])))) {
+            if (!fixed)
+                node_error(g, n, "quantized model: the output '%s' is not quantized (no QuantizeLinear after this "
+                           "node); the integer path needs its scale", text_comment(g->a, g->t[y].name));
+            p->t[y] = fixed_param(g, fx->scale[y], fx->zp[y]);
+            p->lut[k] = make_table(g, n, p->t[x], p->t[y], xs, ys);
+        } else if (quant_view(n->op) || n->op == OP_RELU || n->op == OP_MAXPOOL) {
             p->t[y] = p->t[x];
             if (fixed && !same_param(p->t[y], fixed_param(g, fx->scale[y], fx->zp[y])))
                 node_error(g, n, "quantized model: the input has scale %.9g and zero point %d, the output (%s) "

@@ -555,6 +555,7 @@ typedef struct {
 typedef struct QuantPlan {
     QParam *t;          /* per tensor: the int8 parameters of every computed float tensor */
     QLayer **layer;     /* per node: its integer layer, or NULL */
+    int8_t **lut;       /* per node: y = lut[x + 128], a quantized model's table node, or NULL */
     int64_t samples;    /* calibration samples */
 } QuantPlan;
 
@@ -600,6 +601,8 @@ typedef struct QdqInfo {
     int64_t *wn;        /* scales: 1 (per tensor) or the length of axis waxis */
     int *waxis;
     char *io;           /* per graph input/output tensor: 0 float, 1 int8, 2 uint8 */
+    char *clamp;        /* per tensor: made by a Clip of integers (then an Identity), bounds below (int8) */
+    int32_t *clamp_lo, *clamp_hi;
     int int_io;         /* inputs and outputs are integers in the model (all of them) */
     int64_t nodes;      /* quantized operators read */
 } QdqInfo;

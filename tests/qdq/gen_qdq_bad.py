@@ -55,6 +55,11 @@ qdq_model("int_clip", 0.1, extra=[helper.make_node("QuantizeLinear", ["h", "s", 
                                   helper.make_node("Clip", ["hq", "", "z"], ["hc"], name="clip_q"),
                                   helper.make_node("DequantizeLinear", ["hc", "s", "z"], ["y"], name="dq_out")])
 
+# a Relu on the integers between QuantizeLinear and DequantizeLinear: no op but Clip is taken there
+qdq_model("int_relu", 0.1, extra=[helper.make_node("QuantizeLinear", ["h", "s", "z"], ["hq"], name="q_out"),
+                                  helper.make_node("Relu", ["hq"], ["hc"], name="relu_q"),
+                                  helper.make_node("DequantizeLinear", ["hc", "s", "z"], ["y"], name="dq_out")])
+
 # MatMulInteger: int32 results
 g = helper.make_graph([helper.make_node("MatMulInteger", ["x", "w"], ["y"], name="mmi")], "mmi",
                       [helper.make_tensor_value_info("x", TP.UINT8, [1, 4])],

@@ -210,3 +210,43 @@ for s in range(S):
 real = np.array(reals)[:, None]
 finish("qdq_cnn", dq(x0, s0, z0), rq(real, z2, -128, 127), real, s2, z2, float(s1) * float(wfs) / float(s2),
        np.array(excl))
+
+# ---- 5. Ops with no integer form between DequantizeLinear and QuantizeLinear: tables ----
+# x -> Q -> DQ -> MatMul -> Q1 -> DQ1 -> Tanh -> Q2 -> DQ2 -> Relu -> Q3 (another scale) -> DQ3 -> y
+K, N = 10, 8
+s0, z0 = F32(0.04), 100          # uint8
+s1, z1 = F32(0.06), 0            # int8
+s2, z2 = F32(1 / 128), 0         # int8: tanh in [-1, 1]
+s3, z3 = F32(0.005), -128        # int8 after Relu: a scale other than its input's
+ws = F32(0.02)
+W = sparse_int8((K, N), 0.6)
+nodes = [
+    helper.make_node("QuantizeLinear", ["x", "s0", "z0"], ["xq"], name="q_in"),
+    helper.make_node("DequantizeLinear", ["xq", "s0", "z0"], ["xd"], name="dq_in"),
+    helper.make_node("DequantizeLinear", ["wq", "ws"], ["w"], name="dq_w"),
+    helper.make_node("MatMul", ["xd", "w"], ["h"], name="mm"),
+    helper.make_node("QuantizeLinear", ["h", "s1", "z1"], ["hq"], name="q1"),
+    helper.make_node("DequantizeLinear", ["hq", "s1", "z1"], ["hd"], name="dq1"),
+    helper.make_node("Tanh", ["hd"], ["t"], name="tanh"),
+    helper.make_node("QuantizeLinear", ["t", "s2", "z2"], ["tq"], name="q2"),
+    helper.make_node("DequantizeLinear", ["tq", "s2", "z2"], ["td"], name="dq2"),
+    helper.make_node("Relu", ["td"], ["r"], name="relu"),
+    helper.make_node("QuantizeLinear", ["r", "s3", "z3"], ["rq"], name="q3"),
+    helper.make_node("DequantizeLinear", ["rq", "s3", "z3"], ["y"], name="dq3"),
+]
+save("qdq_table", nodes, {"s0": np.array(s0), "z0": np.array(z0, np.uint8), "wq": W, "ws": np.array(ws),
+                          "s1": np.array(s1), "z1": np.array(z1, np.int8), "s2": np.array(s2),
+                          "z2": np.array(z2, np.int8), "s3": np.array(s3), "z3": np.array(z3, np.int8)},
+     [vi("x", TP.FLOAT, [1, K])], [vi("y", TP.FLOAT, [1, N])])
+x0 = rng.integers(0, 256, size=(S, 1, K))
+m1 = float(s0) * float(ws) / float(s1)
+r1 = np.einsum("sik,kn->sin", x0 - z0, W.astype(np.int64)) * m1
+h = rq(r1, z1, -128, 127)
+tv = np.tanh(dq(h, s1, z1)).astype(F32)                # Tanh in float32
+t2 = (tv / s2).astype(F32)
+tq = q(tv, s2, z2, -128, 127)
+real = (np.maximum(dq(tq, s2, z2), F32(0)) / s3).astype(F32).astype(np.float64)
+# hidden values in a band: the MatMul's (TFLite's rounding), and tanh's quotient next to a tie (float32
+# tanh here, double then float in ticketc's interpreter: an ulp apart)
+excl = (in_band(r1, m1) | (np.abs(np.abs(t2 - np.floor(t2)) - 0.5) < 1e-4)).reshape(S, -1).any(1)
+finish("qdq_table", dq(x0, s0, z0), rq(real, z3, -128, 127), real, s3, z3, 1e-9, excl)

@@ -23,6 +23,7 @@ pass() { echo "ok   $*"; passes=$((passes + 1)); }
 rm -rf "$W" && mkdir -p "$W"
 "$PY" tests/qdq/gen_qdq_models.py "$W" || exit 1
 "$PY" tests/qdq/gen_qdq_bad.py "$W" || exit 1
+"$PY" -c "import numpy as np; np.random.default_rng(5).integers(0, 256, (40, 1, 4)).astype(np.float32).__mul__(np.float32(0.1)).astype('<f4').tofile('$W/int_clip.in.f32')"
 "$PY" tests/qdq/gen_qat.py "$W" > "$W/qat.log" 2>&1 || { cat "$W/qat.log"; exit 1; }
 cd "$W" || exit 1
 
@@ -41,7 +42,7 @@ check() {
         else fail "$name $* ($cc $o): differs from --interpret"; fi
     done
 }
-for m in qlmm qlconv qdq_mlp qdq_cnn; do
+for m in qlmm qlconv qdq_mlp qdq_cnn qdq_table; do
     for s in unrolled loop dense; do
         BUILDS="gcc:-O2" check $m --strategy $s
     done
@@ -71,6 +72,22 @@ then pass "$(cat qat.cmp)"; else fail "qat against PyTorch"; fi
     cc $CF api_main.c api.c -o api_main && ./api_main && pass "uint8 API: header, types, zero points (x at its zero point gives y at its own)" ||
     fail "uint8 API"
 
+# tables: a Tanh and a Relu that changes scale (numpy above), a Clip of the integers (PyTorch's
+# reduce_range export): the table is the clamp, and --summary names those nodes
+"$TICKETC" qdq_table.onnx --summary > table.out && grep -q "node 6 Tanh 'tanh': no integer form; computed in float" table.out &&
+    grep -q "node 9 Relu 'relu': no integer form" table.out && pass "--summary names the table nodes" ||
+    { fail "--summary of tables"; cat table.out; }
+check int_clip
+# (x on its grid; acc * 0.1 * 0.01 / 0.1 has exact ties, which TFLite's requantising rounds away from zero)
+"$PY" -c "
+import numpy as np
+xq = np.rint(np.fromfile('int_clip.in.f32', '<f4').reshape(-1, 4) / np.float32(0.1)).astype(np.int64)
+y = np.rint(np.fromfile('int_clip.got', '<f4').reshape(-1, 3) / np.float32(0.1)).astype(np.int64) + 5
+r = (xq @ (np.arange(12) % 7 - 3).reshape(4, 3)) * 0.01
+pre = np.clip(np.sign(r) * np.floor(np.abs(r) + 0.5) + 5, 0, 255)
+raise SystemExit(0 if (pre > 5).any() and np.array_equal(y, np.minimum(pre, 5)) else 1)
+" && pass "Clip of integers: the table clamps to the file's bound" || fail "Clip of integers"
+
 # --summary names the source of the parameters
 "$TICKETC" qdq_cnn.onnx --summary > summary.out && grep -q "the file's scales and zero points" summary.out &&
     grep -q "Conv.*conv1.*fused" summary.out && pass "--summary of a quantized model" || { fail "--summary"; cat summary.out; }
@@ -99,7 +116,7 @@ bad 1 "node 3 'mm' (MatMul): quantized model: a weight is 200 times its scale" u
 bad 1 "node 3 'mm' (MatMul): quantized model: the integer path fuses only Relu, not Sigmoid" island.onnx
 bad 1 "node 3 'mm' (MatMul): quantized model: the output 'y' is not quantized" unquantized_out.onnx
 bad 1 "node 5 'q_out2' (QuantizeLinear): tensor 'h' has scale 0.100000001" two_scales.onnx
-bad 1 "node 6 'dq_out' (DequantizeLinear): 'hc' is made by node 5 'clip_q' (Clip)" int_clip.onnx
+bad 1 "node 6 'dq_out' (DequantizeLinear): 'hc' is made by node 5 'relu_q' (Relu)" int_relu.onnx
 bad 1 "node 0 'mmi' (MatMulInteger): int32 results (dynamic quantisation) are not in the integer path" mmi.onnx
 bad 1 "graph input 'x': element type INT8 is not supported (inputs must be float32)" int_in.onnx
 bad 2 "the model is quantized already" qdq_mlp.onnx --quantize int8 --calibrate qdq_mlp.in.f32
