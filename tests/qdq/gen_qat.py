@@ -2,8 +2,10 @@
 """A PyTorch QAT model exported to ONNX (torch.ao.quantization: fuse, prepare_qat, a few
 training steps on fixed random data, then torch.onnx.export, which writes the
 fake-quantize modules as QuantizeLinear/DequantizeLinear pairs). Fixed seeds.
-  gen_qat.py OUTDIR    writes qat.onnx, qat.in.f32 (samples on the input's grid),
-                       qat.torch.f32 (the fake-quantised PyTorch model's outputs), qat.meta
+  gen_qat.py OUTDIR [BACKEND]   writes NAME.onnx, NAME.in.f32 (samples on the input's grid),
+      NAME.torch.f32 (the fake-quantised PyTorch model's outputs), NAME.meta; NAME is qat
+      for qnnpack's qconfig (per-tensor weights, activations over all of uint8), qat_fbgemm
+      for fbgemm's (per-channel weights, reduce_range: a Clip of the integers to 0..127)
 """
 import sys
 import numpy as np
@@ -12,6 +14,8 @@ import torch.nn as nn
 import torch.ao.quantization as tq
 
 out = sys.argv[1]
+backend = sys.argv[2] if len(sys.argv) > 2 else "qnnpack"
+name = "qat" if backend == "qnnpack" else f"qat_{backend}"
 torch.manual_seed(16)
 
 
@@ -35,10 +39,8 @@ class Net(nn.Module):
 
 
 m = Net().train()
-# version 0: FakeQuantize modules (the fused observer of version 1 has no ONNX export);
-# qnnpack: activations over the whole uint8 range (fbgemm's reduce_range exports a Clip
-# between QuantizeLinear and DequantizeLinear, which ticketc refuses by name)
-m.qconfig = tq.get_default_qat_qconfig("qnnpack", version=0)
+# version 0: FakeQuantize modules (the fused observer of version 1 has no ONNX export)
+m.qconfig = tq.get_default_qat_qconfig(backend, version=0)
 m = tq.fuse_modules_qat(m, [["conv", "relu"], ["fc1", "relu2"]])
 tq.prepare_qat(m, inplace=True)
 opt = torch.optim.SGD(m.parameters(), lr=0.01)
@@ -56,11 +58,11 @@ s_in = float(m.quant.activation_post_process.scale)
 z_in = int(m.quant.activation_post_process.zero_point)
 q = torch.randint(0, 256, (40, 1, 1, 12, 12)).float()
 xs = ((q - z_in) * s_in).float()
-torch.onnx.export(m, xs[0], f"{out}/qat.onnx", opset_version=13, input_names=["x"], output_names=["y"])
+torch.onnx.export(m, xs[0], f"{out}/{name}.onnx", opset_version=13, input_names=["x"], output_names=["y"])
 with torch.no_grad():
     ys = torch.stack([m(x) for x in xs])
-xs.numpy().astype("<f4").tofile(f"{out}/qat.in.f32")
-ys.numpy().astype("<f4").tofile(f"{out}/qat.torch.f32")
+xs.numpy().astype("<f4").tofile(f"{out}/{name}.in.f32")
+ys.numpy().astype("<f4").tofile(f"{out}/{name}.torch.f32")
 fq = m.fc2.activation_post_process
-with open(f"{out}/qat.meta", "w") as f:
+with open(f"{out}/{name}.meta", "w") as f:
     f.write(f"{float(fq.scale)!r} {int(fq.zero_point)}\n")

@@ -4,8 +4,11 @@
 #    QDQ CNN (onnx.helper): the C (gcc/clang, -O0/-O2, strict flags) equals ticketc --interpret
 #    bit for bit, and equals the specification's integers computed by numpy except by 1 where
 #    TFLite's double rounding meets a near-tie (check.py says which and how many)
-#  - a PyTorch QAT model (prepare_qat, torch.onnx.export): the C equals --interpret, and at
-#    least 95% of its outputs equal PyTorch's fake-quantised outputs, none more than 1 step off
+#  - a QDQ graph with Tanh and a rescaling Relu between DequantizeLinear and QuantizeLinear
+#    (tables), and a Clip of the integers
+#  - two PyTorch QAT models (prepare_qat, torch.onnx.export; qnnpack's and fbgemm's qconfig):
+#    the C equals --interpret, and at least 95% of its outputs equal PyTorch's fake-quantised
+#    outputs, none more than 1 step off
 #  - the uint8 API compiles and runs from its header
 #  - bad input: one message naming the node, exit 1, nothing written
 #   TICKETC=build/ticketc tests/qdq/run.sh
@@ -24,7 +27,9 @@ rm -rf "$W" && mkdir -p "$W"
 "$PY" tests/qdq/gen_qdq_models.py "$W" || exit 1
 "$PY" tests/qdq/gen_qdq_bad.py "$W" || exit 1
 "$PY" -c "import numpy as np; np.random.default_rng(5).integers(0, 256, (40, 1, 4)).astype(np.float32).__mul__(np.float32(0.1)).astype('<f4').tofile('$W/int_clip.in.f32')"
-"$PY" tests/qdq/gen_qat.py "$W" > "$W/qat.log" 2>&1 || { cat "$W/qat.log"; exit 1; }
+for b in qnnpack fbgemm; do
+    "$PY" tests/qdq/gen_qat.py "$W" $b > "$W/qat.log" 2>&1 || { cat "$W/qat.log"; exit 1; }
+done
 cd "$W" || exit 1
 
 # NAME OPTIONS...: the C against --interpret (bit for bit), then against the specification
@@ -51,19 +56,24 @@ for m in qlmm qlconv qdq_mlp qdq_cnn qdq_table; do
     else fail "against the specification: $(cat $m.spec 2>/dev/null)"; fi
 done
 
-# PyTorch's own export of a QAT model
-check qat
-if "$PY" - <<'PYEOF'
+# PyTorch's own export: qnnpack's qconfig (per-tensor weights) and fbgemm's (per-channel
+# weights; reduce_range writes a Clip of the integers to 0..127 after every QuantizeLinear)
+for m in qat qat_fbgemm; do
+    check $m
+    if M=$m "$PY" - <<'PYEOF'
+import os
 import numpy as np
-s, z = open("qat.meta").read().split()
+m = os.environ["M"]
+s, z = open(f"{m}.meta").read().split()
 s = float(np.float32(float(s)))
-t = np.rint(np.fromfile("qat.torch.f32", "<f4") / s)
-g = np.rint(np.fromfile("qat.got", "<f4") / s)
+t = np.rint(np.fromfile(f"{m}.torch.f32", "<f4") / s)
+g = np.rint(np.fromfile(f"{m}.got", "<f4") / s)
 eq, worst = int((t == g).sum()), float(np.abs(t - g).max())
-open("qat.cmp", "w").write(f"PyTorch QAT export: {eq} of {t.size} outputs equal to PyTorch's fake-quantised model, none more than {worst:g} step off\n")
+open(f"{m}.cmp", "w").write(f"PyTorch QAT export ({m}): {eq} of {t.size} outputs equal to PyTorch's fake-quantised model, none more than {worst:g} step off\n")
 raise SystemExit(0 if eq >= 0.95 * t.size and worst <= 1 else 1)
 PYEOF
-then pass "$(cat qat.cmp)"; else fail "qat against PyTorch"; fi
+    then pass "$(cat $m.cmp)"; else fail "$m against PyTorch: $(cat $m.cmp 2>/dev/null)"; fi
+done
 
 # the uint8 API from its header (QLinearMatMul's uint8 input and output)
 "$TICKETC" qlmm.onnx -o api.c &&
