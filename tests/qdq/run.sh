@@ -98,6 +98,14 @@ pre = np.clip(np.sign(r) * np.floor(np.abs(r) + 0.5) + 5, 0, 255)
 raise SystemExit(0 if (pre > 5).any() and np.array_equal(y, np.minimum(pre, 5)) else 1)
 " && pass "Clip of integers: the table clamps to the file's bound" || fail "Clip of integers"
 
+# a Cortex-M0+ has no FPU and no divider: a quantized model with tables and float I/O calls nothing
+if command -v arm-none-eabi-gcc > /dev/null; then
+    "$TICKETC" qat_fbgemm.onnx --strategy loop -o m0.c &&
+        arm-none-eabi-gcc $CF -Os -mcpu=cortex-m0plus -mthumb -c m0.c -o m0.o &&
+        [ -z "$(arm-none-eabi-nm -u m0.o)" ] && pass "Cortex-M0+: PyTorch's QAT model, arm-none-eabi-nm -u empty" ||
+        { fail "Cortex-M0+ object needs:"; arm-none-eabi-nm -u m0.o; }
+fi
+
 # --summary names the source of the parameters
 "$TICKETC" qdq_cnn.onnx --summary > summary.out && grep -q "the file's scales and zero points" summary.out &&
     grep -q "Conv.*conv1.*fused" summary.out && pass "--summary of a quantized model" || { fail "--summary"; cat summary.out; }
