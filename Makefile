@@ -126,6 +126,7 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc tests/profile/run.sh
 	@TICKETC=$(B)/ticketc tests/compile_cost/run.sh
 	@TICKETC=$(B)/ticketc tests/progress/run.sh
+	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/zeros/run.sh
 	@$(MAKE) --no-print-directory int-tests
 
 # (asan-tests runs them too: rq_check links the plain objects)
