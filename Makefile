@@ -179,7 +179,7 @@ arm-size: test-deps $(B)/ticketc
 arm-example: test-deps $(B)/ticketc
 	@examples/arm/run.sh
 
-demo: demo-deps $(B)/ticketc
+demo: demo-deps $(B)/ticketc $(B)/tools/idx2f32
 	@examples/demo.sh
 demo-deps:
 	@tools/deps.sh $(DEMO_PKGS)
