@@ -32,7 +32,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse dce
 
 PHONY_EXTRA := demo-deps tickets bench bench-quick bench-compile profile-test fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
-.PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests int-tests bench-int8 attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test test-lane-a test-lane-b unit golden run-tests int-tests bench-int8 attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
         install uninstall install-test arena-test verify-test build-test torch-test eco-tests \
         clean regen-golden
 .SECONDARY:
@@ -126,6 +126,7 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc tests/profile/run.sh
 	@TICKETC=$(B)/ticketc tests/compile_cost/run.sh
 	@TICKETC=$(B)/ticketc tests/progress/run.sh
+	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/zeros/run.sh
 	@$(MAKE) --no-print-directory int-tests
 
 # (asan-tests runs them too: rq_check links the plain objects)
@@ -180,7 +181,7 @@ arm-size: test-deps $(B)/ticketc
 arm-example: test-deps $(B)/ticketc
 	@examples/arm/run.sh
 
-demo: demo-deps $(B)/ticketc
+demo: demo-deps $(B)/ticketc $(B)/tools/idx2f32
 	@examples/demo.sh
 demo-deps:
 	@tools/deps.sh $(DEMO_PKGS)
@@ -258,19 +259,21 @@ torch-test: $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/eco/torch.sh
 eco-tests: install-test arena-test verify-test build-test torch-test
 
+# Every test, in two lanes that run side by side under make -j2 (each lane's
+# targets one after another, its lines prefixed [a] or [b]; the lanes share no
+# work directory). Packages and the compiler come first, so the lanes never
+# install or build the same thing at once.
+TEST_LANE_A := unit golden run-tests eco-tests conformance-check fuzz-short fuzz-found
+TEST_LANE_B := arm-test arm-size arm-example asan-tests
 test: test-deps
-	$(MAKE) unit
-	$(MAKE) golden
-	$(MAKE) run-tests
-	$(MAKE) eco-tests
-	$(MAKE) arm-test
-	$(MAKE) arm-size
-	$(MAKE) arm-example
-	$(MAKE) asan-tests
-	$(MAKE) conformance-check
-	$(MAKE) fuzz-short
-	$(MAKE) fuzz-found
+	@tools/deps.sh python3-torch
+	$(MAKE) $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
+	$(MAKE) test-lane-a test-lane-b
 	@echo "make test: all tests passed"
+test-lane-a:
+	+@MAKE="$(MAKE)" tools/lane.sh a $(TEST_LANE_A)
+test-lane-b:
+	+@MAKE="$(MAKE)" tools/lane.sh b $(TEST_LANE_B)
 
 clean:
 	rm -rf $(B)

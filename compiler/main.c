@@ -94,8 +94,10 @@ static const char usage[] =
     "  --quantize int8     integer-only code: weights int8 per output channel,\n"
     "                      activations int8 per tensor from --calibrate; float\n"
     "                      inputs quantised on entry, outputs dequantised on exit\n"
-    "  --calibrate FILE    raw float32 samples (as --main reads them) whose\n"
-    "                      activation ranges set the int8 scales\n"
+    "  --calibrate FILE    raw float32 samples (as --main reads them): with\n"
+    "                      --quantize their activation ranges set the int8\n"
+    "                      scales; else the fraction of each tensor's values\n"
+    "                      that are 0 guides the planner (--summary shows it)\n"
     "  --io int8           with --quantize: <prefix>_run takes and returns int8,\n"
     "                      scales and zero points as macros in the header\n"
     "  --dump-ir           print the IR after the passes to stderr\n"
@@ -340,8 +342,6 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         o->tolerance = 1e-4;
     if (o->quantize && !o->calibrate)
         usage_error("--quantize int8 needs calibration samples (--calibrate FILE of raw float32 inputs)");
-    if (o->calibrate && !o->quantize)
-        usage_error("--calibrate is for --quantize int8");
     if (o->quantize && (o->report || o->emit_dsl || o->annotate || o->weights_section))
         usage_error("--quantize int8 does not work with --report, --emit-dsl, --annotate or --weights-section yet");
     if (o->quantize && (o->arena_caller || o->arena_section))
@@ -589,6 +589,10 @@ int main(int argc, char **argv)
     fuse_activations(g);
     progress("planning", 0, 0, NULL);
     plan_memory(g);
+    if (opt.calibrate && !opt.quantize) {
+        progress("calibrating", 0, 0, NULL);
+        calibrate_zeros(g, opt.calibrate, opt.load.max_bytes);
+    }
     /* with --quantize the budget is the integer layers' (plan_int_strategies) */
     plan_strategies(g, opt.strategy, opt.quantize || g->qdq ? 0 : opt.code_budget, opt.target);
     if (opt.quantize) {

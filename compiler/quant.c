@@ -87,8 +87,9 @@ static void check_supported(Graph *g, const char *why)
 
 /* ---- calibration ---- */
 
-/* Runs the float model on every sample of path, widening lo/hi of every computed tensor. */
-static int64_t calibrate(Graph *g, const char *path, size_t max_bytes, float *lo, float *hi)
+/* Runs the float model on every sample of path, widening lo/hi of every computed tensor
+ * and (zeros not NULL) counting its values that are exactly 0. */
+static int64_t calibrate(Graph *g, const char *path, size_t max_bytes, float *lo, float *hi, int64_t *zeros)
 {
     Buf file = {0};
     int64_t per = 0, samples, s;
@@ -144,6 +145,8 @@ static int64_t calibrate(Graph *g, const char *path, size_t max_bytes, float *lo
                     lo[t] = v;
                 if (v > hi[t])
                     hi[t] = v;
+                if (zeros && v == 0.0f)
+                    zeros[t]++;
                 if (!isfinite(v))
                     fatal("--calibrate: tensor '%s' is not finite on sample %lld", text_comment(g->a, x->name),
                           (long long)s);
@@ -339,7 +342,7 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
     float *hi = arena_array(g->a, g->nt + 1, sizeof(float));
     int k;
     check_supported(g, "--quantize int8");
-    p->samples = calibrate(g, calib, max_bytes, lo, hi);
+    p->samples = calibrate(g, calib, max_bytes, lo, hi, NULL);
     p->t = arena_array(g->a, g->nt + 1, sizeof(QParam));
     p->layer = arena_array(g->a, (size_t)g->nn + 1, sizeof(QLayer *));
     for (k = 0; k < g->n_inputs; k++) {
@@ -522,4 +525,28 @@ void quantize_qdq(Graph *g)
         known[y] = 1;
     }
     g->quant = p;
+}
+
+/*
+ * --calibrate on a float model: the fraction of each computed tensor's values
+ * (and the inputs') that are exactly 0 over the samples, in g->zero_frac (-1
+ * for a tensor the samples do not reach, a constant), for the planner's
+ * unrolled by-input choice (strategy.c) and --summary.
+ */
+void calibrate_zeros(Graph *g, const char *calib, size_t max_bytes)
+{
+    float *lo = arena_array(g->a, g->nt + 1, sizeof *lo), *hi = arena_array(g->a, g->nt + 1, sizeof *hi);
+    int64_t *zeros = arena_array(g->a, g->nt + 1, sizeof *zeros);
+    int64_t samples = calibrate(g, calib, max_bytes, lo, hi, zeros);
+    uint32_t t;
+    g->zero_frac = arena_array(g->a, g->nt + 1, sizeof *g->zero_frac);
+    for (t = 0; t < g->nt; t++) {
+        const Tensor *x = &g->t[t];
+        int64_t m = ir_numel(x);
+        g->zero_frac[t] = -1.0f;
+        if (!(lo[t] <= hi[t]) || m <= 0 || x->dtype != DT_FLOAT)
+            continue;
+        g->zero_frac[t] = (float)((double)zeros[t] / ((double)samples * (double)m));
+    }
+    g->zero_samples = samples;
 }

@@ -432,13 +432,21 @@ static double zero_fraction_default(const Graph *g, TensorId t)
     return 0.5;
 }
 
+/* Measured by --calibrate where it was given, else the default above. */
+static double zero_fraction(const Graph *g, TensorId t)
+{
+    if (g->zero_frac && g->zero_frac[t] >= 0.0f)
+        return g->zero_frac[t];
+    return zero_fraction_default(g, t);
+}
+
 static int by_input(const Graph *g, const Node *n, const LayerWeights *L)
 {
     double z, row, col;
     int64_t j, k, kept_cols = 0;
     if (n->op == OP_CONV || g->target == TARGET_CORTEX_M)
         return 0;
-    z = zero_fraction_default(g, n->in[0]);
+    z = zero_fraction(g, n->in[0]);
     if (z <= 0.0)
         return 0;
     for (k = 0; k < L->K; k++)

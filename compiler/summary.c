@@ -42,6 +42,9 @@ void print_summary(const Graph *g, FILE *f)
         }
         if (n->act != OP_COUNT && weighted)
             fprintf(f, "%-5s   + %s (fused)\n", "", op_name(n->act));
+        if (weighted && g->zero_frac && g->zero_frac[n->in[0]] >= 0.0f)
+            fprintf(f, "%-5s   input: %.1f%% of its values 0 on the %lld calibration samples\n", "",
+                    100.0 * g->zero_frac[n->in[0]], (long long)g->zero_samples);
     }
     fprintf(f, "total: %lld of %lld weights kept (%.2f%%), %lld MACs run, %lld skipped, about %lld bytes of layer code and constants, "
                "arena %lld bytes (liveness lower bound %lld)\n",

@@ -223,6 +223,10 @@ typedef struct {
     size_t max_bytes;   /* --max-bytes: also bounds every computed tensor */
     Target target;      /* set once, by plan_strategies: what the emitter and its views target */
     int64_t code_budget; /* --code-budget (0: none), set with target by plan_strategies */
+    /* --calibrate on a float model (calibrate_zeros): per tensor, the fraction of its values
+     * that were exactly 0 on the zero_samples samples, -1 where unknown; NULL without */
+    float *zero_frac;
+    int64_t zero_samples;
     void **fold_vals;   /* fold_node's scratch, one slot per tensor, all NULL between calls */
     uint32_t fold_vals_cap;
     struct QuantPlan *quant; /* --quantize int8: set by quantize_graph (quant.c), else NULL */
@@ -562,6 +566,8 @@ typedef struct QuantPlan {
 /* Calibrates on the raw float32 samples in file calib (as --main reads them)
  * and sets g->quant; fatal on a node the integer path does not compute. */
 void quantize_graph(Graph *g, const char *calib, size_t max_bytes);
+/* --calibrate without --quantize: g->zero_frac from the samples in file calib (quant.c). */
+void calibrate_zeros(Graph *g, const char *calib, size_t max_bytes);
 /* The integer model on float inputs: quantise, integer layers, dequantise (bit-exact oracle). */
 void interp_int_run(Graph *g, float *const *inputs, float **outputs);
 /* TFLite's requantisation of an int32 accumulator (the formula in interp_int.c). */

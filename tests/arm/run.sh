@@ -20,8 +20,9 @@
 # within 1e-4 and with the same argmax.
 #
 # Also checked: the model code alone (no --main) calls no library function
-# (arm-none-eabi-nm -u on its -Os object is empty), and --weights-section
-# puts the weight tables in the named section.
+# (arm-none-eabi-nm -u on its -Os object is empty), --weights-section
+# puts the weight tables in the named section, and an int8 ticket runs on a
+# Cortex-M0 (qemu-system-arm -M microbit) with --interpret's exact bytes.
 #
 #   TICKETC=build/ticketc PY=/usr/bin/python3 tests/arm/run.sh
 set -u
@@ -249,6 +250,42 @@ for bad in '' 'a b' '.x")))' 'sec;tion'; do
     fi
 done
 echo "ok   --weights-section rejects unsafe names"
+
+# ---- int8 on a Cortex-M0 (QEMU's micro:bit: no FPU, no divider, 256 KiB flash, 16 KiB RAM) ----
+# The integer model calls nothing (nm -u of its -mcpu=cortex-m0plus object is empty), and the
+# whole program (newlib + semihosting driver) fits the board and gives --interpret's bytes.
+# Calibrated on the 100 images it then runs on: the values do not matter to bit-exactness.
+# (The loop form: unrolled fits too, 132,804 bytes, but takes a minute to compile.)
+M0="-mcpu=cortex-m0plus -mthumb"
+M0LD="-Wl,--defsym=tc_flash_length=262144,--defsym=tc_ram_length=16384"
+for form in loop; do
+    c=int8-m0-$form.c
+    fargs="--strategy $form --target cortex-m"
+    # shellcheck disable=SC2086
+    if ! "$TICKETC" "$EX/ticket-r15.onnx" --quantize int8 --calibrate "$L/images100.f32" $fargs -o "$L/$c" 2> "$L/$c.err" ||
+        ! arm-none-eabi-gcc $STRICT -Os $M0 -c "$L/$c" -o "$L/${c%.c}.o" 2>> "$L/$c.err"; then
+        fail "int8 r15 ($fargs) for the Cortex-M0: ticketc or arm-none-eabi-gcc"; cat "$L/$c.err"; continue
+    fi
+    u=$(arm-none-eabi-nm -u "$L/${c%.c}.o" | awk '{ print $2 }' | tr '\n' ' ')
+    # shellcheck disable=SC2086
+    if [ -n "$u" ]; then
+        fail "int8 r15 ($fargs): the Cortex-M0 object calls library functions: $u"
+    elif ! "$TICKETC" "$EX/ticket-r15.onnx" --quantize int8 --calibrate "$L/images100.f32" $fargs --main \
+            -o "$L/m0main.c" 2>> "$L/$c.err" ||
+        ! arm-none-eabi-gcc $STRICT -Os $M0 --specs=rdimon.specs -I"$RT" -T "$RT/cm4.ld" $M0LD \
+            "$L/m0main.c" "$RT/cm4_start.c" "$RT/semihost_stdio.c" -o "$L/m0.elf" 2>> "$L/$c.err" ||
+        ! "$TICKETC" "$EX/ticket-r15.onnx" --quantize int8 --calibrate "$L/images100.f32" $fargs --interpret \
+            < "$L/images100.f32" > "$L/m0-want.f32" 2>> "$L/$c.err"; then
+        fail "int8 r15 ($fargs): the Cortex-M0 program does not build"; cat "$L/$c.err"
+    elif ! (cd "$L" && rm -f out.f32 && ln -sf images100.f32 in.f32 &&
+            timeout 300 qemu-system-arm -M microbit -nographic -semihosting -kernel m0.elf < /dev/null &&
+            mv out.f32 m0-got.f32) 2>> "$L/$c.err" || ! cmp -s "$L/m0-got.f32" "$L/m0-want.f32"; then
+        fail "int8 r15 ($fargs) on the Cortex-M0 (QEMU microbit): no output, or not --interpret's"; cat "$L/$c.err"
+    else
+        passes=$((passes + 1))
+        echo "ok   int8 r15 ($fargs) on a Cortex-M0 (QEMU microbit): nm -u empty, bitwise equal to --interpret, $(arm-none-eabi-size "$L/${c%.c}.o" | awk 'NR == 2 { print $1 + $2 }') bytes of flash"
+    fi
+done
 
 echo "arm tests: $passes passed, $fails failed ($(($(date +%s) - start)) s)"
 [ $fails -eq 0 ]

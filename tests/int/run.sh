@@ -135,7 +135,6 @@ head -c 1000 mlp_batch.calib.f32 > short.f32
 : > empty.f32
 bad 2 "needs calibration samples" mlp_batch.onnx --quantize int8
 bad 2 "unknown --quantize 'int4'" mlp_batch.onnx --quantize int4 --calibrate mlp_batch.calib.f32
-bad 2 "--calibrate is for --quantize int8" mlp_batch.onnx --calibrate mlp_batch.calib.f32
 bad 1 "not a whole number of samples" mlp_batch.onnx --quantize int8 --calibrate short.f32
 bad 1 "not a whole number of samples" mlp_batch.onnx --quantize int8 --calibrate empty.f32
 bad 1 "cannot read" mlp_batch.onnx --quantize int8 --calibrate missing.f32
