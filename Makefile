@@ -29,7 +29,7 @@ SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp fold
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o $(B)/obj/runtime_preamble.o $(B)/obj/dsl_parse.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o $(B)/asan/runtime_preamble.o $(B)/asan/dsl_parse.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse dce
+UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse fuse_elem dce
 
 PHONY_EXTRA := demo-deps tickets bench bench-quick bench-compile profile-test fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test unit golden run-tests int-tests bench-int8 attrs-check dsl-tests asan-tests arm-test arm-size arm-example \

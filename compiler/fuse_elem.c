@@ -71,10 +71,17 @@ static int match_silu(Graph *g, Node *m)
         Node *s = private_from(g, m->in[k], OP_SIGMOID, 1);
         if (s && s->in[0] == m->in[1 - k] && g->t[s->in[0]].dtype == DT_FLOAT) {
             rewrite_unary(g, m, OP_SWISH, s->in[0]);
+            s->dead = 1;
             return 1;
         }
     }
     return 0;
+}
+
+/* The producer of private tensor t, marked dead (its one reader is rewritten). */
+static void kill_producer(Graph *g, TensorId t)
+{
+    g->n[g->t[t].producer].dead = 1;
 }
 
 /* h = Add(Erf(Div(x, sqrt 2) or Mul(x, 1/sqrt 2)), 1), each read once: x, or TC_NONE. */
@@ -115,13 +122,16 @@ static int match_gelu(Graph *g, Node *m)
             continue;
         for (j = 0; j < 2; j++) {
             TensorId x = p->in[j], other = p->in[1 - j];
-            /* (x * h) * 0.5 */
-            if (is_scalar(g, m->in[1 - k], 0.5f) && erf_half(g, other) == x && x != TC_NONE) {
-                rewrite_unary(g, m, OP_GELU, x);
-                return 1;
-            }
-            /* (x * 0.5) * h */
-            if (is_scalar(g, other, 0.5f) && erf_half(g, m->in[1 - k]) == x && x != TC_NONE) {
+            TensorId h = TC_NONE;
+            if (is_scalar(g, m->in[1 - k], 0.5f) && erf_half(g, other) == x && x != TC_NONE)
+                h = other;          /* (x * h) * 0.5 */
+            else if (is_scalar(g, other, 0.5f) && erf_half(g, m->in[1 - k]) == x && x != TC_NONE)
+                h = m->in[1 - k];   /* (x * 0.5) * h */
+            if (h != TC_NONE) {
+                Node *ad = &g->n[g->t[h].producer];
+                Node *er = &g->n[g->t[ad->in[is_scalar(g, ad->in[0], 1.0f) ? 1 : 0]].producer];
+                kill_producer(g, er->in[0]);
+                er->dead = ad->dead = p->dead = 1;
                 rewrite_unary(g, m, OP_GELU, x);
                 return 1;
             }
@@ -249,6 +259,12 @@ static int match_layernorm(Graph *g, Node *last)
         return 0;
     if (!ir_same_shape(&g->t[last->out[0]], xt))
         return 0;
+    /* the primitives die with the rewrite (all read inside the pattern only) */
+    rm->dead = sub->dead = p2->dead = rv->dead = ad->dead = sq->dead = 1;
+    if (dv != last)
+        dv->dead = 1;
+    if (mg != last)
+        mg->dead = 1;
     last->op = OP_LAYERNORM;
     last->in = arena_array(g->a, 3, sizeof(TensorId));
     last->in[0] = x;

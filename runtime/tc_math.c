@@ -547,39 +547,45 @@ static TC_INLINE float tc_select(unsigned int c, float p, float q)
 }
 /* TC_END */
 
-/* TC_FUNC tc_exp_neg USES tc_inline tc_bits */
-/* exp(a) for a <= 0 with no branch, for the loops of tc_mul_sigmoidf and
- * tc_geluf.  a = k*ln2 + r, |r| <= ln2/2, k = round(a/ln2) read from the low
- * bits of a/ln2 + 1.5*2^23 (no float-to-int conversion); exp(r) = 1 + (r +
- * r^2*P(r)), P of tc_exp_split; 2^k applied as 2^(k+64) (exact) times 2^-64
- * (one rounding, also into the subnormals).  a below -104 (and -nan) is
- * taken as -104, whose exp rounds to 0.  Max error: 1 ulp. */
+/* TC_FUNC tc_exp_neg USES tc_select tc_inline tc_bits */
+/* exp(a) * 2^64 for a <= 0 with no branch, for the loops of tc_mul_sigmoidf
+ * and tc_geluf (the scale keeps exp(a) normal down to a = -104, so that a
+ * caller's product rounds once at the end).  a = k*ln2 + r, |r| <= ln2/2,
+ * k = round(a/ln2) read from the low bits of a/ln2 + 1.5*2^23 (no
+ * float-to-int conversion); exp(r) = 1 + (r + r^2*P(r)), P of tc_exp_split;
+ * times 2^(k+64), exact.  Below -104 (exp(a) < 2^-150) and for -nan: 0.
+ * Max error: 1 ulp. */
 static TC_INLINE float tc_exp_neg(float a)
 {
-    unsigned int u = tc_to_bits(a);
+    unsigned int u = tc_to_bits(a), b;
     float kf, r;
 
     a = tc_from_bits(u < 0xc2d00000u ? u : 0xc2d00000u);   /* a >= -104 */
     kf = a * 0x1.715476p+0f + 0x1.8p23f;
-    u = tc_to_bits(kf);
+    b = tc_to_bits(kf);
     kf -= 0x1.8p23f;
     r = (a - kf * 0x1.62e4p-1f) - kf * 0x1.7f7d1cp-20f;
     r = 1.0f + (r + r * r * (0x1.fffffcp-2f + r * (0x1.555492p-3f
             + r * (0x1.555882p-5f + r * (0x1.123a86p-7f + r * 0x1.6a9472p-10f)))));
-    return r * tc_from_bits((u - 0x4b400000u + 191u) << 23) * 0x1p-64f;
+    return tc_select(u <= 0xc2d00000u, r * tc_from_bits((b - 0x4b400000u + 191u) << 23), 0.0f);
 }
 /* TC_END */
 
 /* TC_FUNC tc_mul_sigmoidf USES tc_exp_neg tc_select tc_inline tc_bits */
-/* x * sigmoid(z) = x * (z < 0 ? e : 1) / (1 + e), e = exp(-|z|) in (0, 1]:
- * no overflow, no cancellation, no branch.  Swish (SiLU) is z = alpha * x,
- * and GELU's tanh form 0.5x(1 + tanh(u)) is x * sigmoid(2u).  Max error of
- * Swish (z = x), over all floats against x / (1 + exp(-x)) in double:
- * 2.5 ulp (tests/unit/check_math.c). */
+/* x * sigmoid(z) = x * (z < 0 ? e : 1) / (1 + e), e = exp(-|z|) in [0, 1]:
+ * no overflow, no cancellation, no branch; e is held as e * 2^64 and the
+ * 2^-64 applied last, so a result that is normal rounds as such.  Swish
+ * (SiLU) is z = alpha * x; GELU's tanh form 0.5x(1 + tanh(u)) is
+ * x * sigmoid(2u).  (x * exp(-|z|) < 2^64 keeps x * q finite: Swish with
+ * alpha > 2^-64, GELU.)  Max error of Swish (z = x) over all floats, against
+ * x / (1 + exp(-x)) in double: 3.5 ulp where the result is normal, 2^-140
+ * absolute below (tests/unit/check_math.c). */
 static TC_INLINE float tc_mul_sigmoidf(float x, float z)
 {
-    float e = tc_exp_neg(tc_from_bits(tc_to_bits(z) | 0x80000000u));
-    return x * (tc_select(tc_to_bits(z) >> 31, e, 1.0f) / (1.0f + e));
+    unsigned int neg = tc_to_bits(z) >> 31;
+    float es = tc_exp_neg(tc_from_bits(tc_to_bits(z) | 0x80000000u));
+    float q = tc_select(neg, es, 1.0f) / (1.0f + es * 0x1p-64f);
+    return x * q * tc_select(neg, 0x1p-64f, 1.0f);
 }
 /* TC_END */
 
@@ -601,7 +607,7 @@ static TC_INLINE float tc_geluf(float x)
             + z * 0x1.51497cp-14f))))));
     q = tc_exp_neg(0x1.757cc4p-13f + c * (-0x1.21292ep+0f + c * (-0x1.443fdep-1f
             + c * (-0x1.bbc3c2p-4f + c * (0x1.9c4eep-6f + c * (-0x1.12acf8p-8f
-            + c * (0x1.cc96dep-12f + c * -0x1.69e336p-16f)))))));
+            + c * (0x1.cc96dep-12f + c * -0x1.69e336p-16f))))))) * 0x1p-64f;
     q = tc_select(ua < 0x407ae148u, q, 0.0f);  /* erfc(a) = 0 from 3.92 */
     s = tc_select(ua < 0x3f666666u, tc_select(neg, 1.0f - s, 1.0f + s), tc_select(neg, q, 2.0f - q));
     return 0.5f * x * s;
