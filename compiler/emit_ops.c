@@ -304,7 +304,12 @@ void emit_elem(Emit *e, const Node *n)
         e->indent++;
         emit_line(e, "const float t = %s;", f);
         emit_blank(e);
-        emit_line(e, "y[i] = %s(t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t);", n->op == OP_HARDSWISH ? "v * " : "");
+        if (n->op == OP_HARDSWISH) { /* the same value; the ternaries keep gcc from vectorising v * t */
+            e->need_math[M_CLAMP01] = 1;
+            emit_line(e, "y[i] = v * tc_clamp01(t);");
+        } else {
+            emit_line(e, "y[i] = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t;");
+        }
         e->indent--;
     } else {
         emit_blank(e);

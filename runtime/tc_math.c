@@ -547,6 +547,20 @@ static TC_INLINE float tc_select(unsigned int c, float p, float q)
 }
 /* TC_END */
 
+/* TC_FUNC tc_clamp01 USES tc_inline tc_bits */
+/* t clamped to [0, 1] (HardSwish's x * clamp(x/6 + 1/2)), exact, through the
+ * bits: a negative t becomes +0, then the bits of a non-negative float order
+ * as its value, so an unsigned minimum with 1.0f's does the rest.  With the
+ * ternaries `t < 0 ? 0 : t > 1 ? 1 : t` gcc moves the multiply by x into
+ * the branches and the loop no longer vectorises.  nan becomes 0 or 1. */
+static TC_INLINE float tc_clamp01(float t)
+{
+    unsigned int u = tc_to_bits(t);
+    u &= (u >> 31) - 1u;
+    return tc_from_bits(u < 0x3f800000u ? u : 0x3f800000u);
+}
+/* TC_END */
+
 /* TC_FUNC tc_exp_neg USES tc_select tc_inline tc_bits */
 /* exp(a) * 2^64 for a <= 0 with no branch, for the loops of tc_mul_sigmoidf
  * and tc_geluf (the scale keeps exp(a) normal down to a = -104, so that a

@@ -572,6 +572,20 @@ START_TEST(gelu_within_bound)
 }
 END_TEST
 
+/* HardSwish's clamp: exactly t < 0 ? 0 : t > 1 ? 1 : t (bit for bit; -0 gives +0) */
+START_TEST(clamp01_exact)
+{
+    unsigned long long u;
+    for (u = 0; u <= 0xffffffffu; u += 257) {
+        float t = f_of((unsigned int)u), want = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t, got = tc_clamp01(t);
+        if (isnan(t))
+            ck_assert_msg(got == 0.0f || got == 1.0f, "clamp01(nan) = %a", (double)got);
+        else
+            ck_assert_msg(u_of(got) == u_of(want + 0.0f), "clamp01(%a) = %a, want %a", (double)t, (double)got, (double)want);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("math");
@@ -600,6 +614,7 @@ static Suite *suite(void)
     tcase_add_test(tc, asinhf_acoshf_atanhf_within_2ulp);
     tcase_add_test(tc, swish_within_bound);
     tcase_add_test(tc, gelu_within_bound);
+    tcase_add_test(tc, clamp01_exact);
     suite_add_tcase(s, tc);
     return s;
 }
