@@ -308,7 +308,7 @@ void emit_elem(Emit *e, const Node *n)
             e->need_math[M_CLAMP01] = 1;
             emit_line(e, "y[i] = v * tc_clamp01(t);");
         } else {
-            emit_line(e, "y[i] = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t;");
+            emit_line(e, "y[i] = (t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t);");
         }
         e->indent--;
     } else {
