@@ -117,6 +117,7 @@ static const char *const rows[OP_COUNT] = {
     [OP_THRESHRELU] = "alpha",
     [OP_SHRINK] = "bias lambd",
     [OP_GELU] = "approximate",
+    [OP_SWISH] = "alpha",
     [OP_MAX] = UNARY,
     [OP_MIN] = UNARY,
     [OP_SUM] = UNARY,

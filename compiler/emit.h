@@ -23,7 +23,8 @@
     X(M_NEARBYINT, "tc_nearbyintf") X(M_ERF, "tc_erff") X(M_SIN, "tc_sinf") X(M_COS, "tc_cosf") \
     X(M_EXPM1, "tc_expm1f") X(M_SOFTPLUS, "tc_softplusf") X(M_POW, "tc_powf")                \
     X(M_ASIN, "tc_asinf") X(M_ACOS, "tc_acosf") X(M_ATAN, "tc_atanf") X(M_ASINH, "tc_asinhf") \
-    X(M_ACOSH, "tc_acoshf") X(M_ATANH, "tc_atanhf") X(M_FMOD, "tc_fmodf")
+    X(M_ACOSH, "tc_acoshf") X(M_ATANH, "tc_atanhf") X(M_FMOD, "tc_fmodf") \
+    X(M_MULSIG, "tc_mul_sigmoidf") X(M_GELU, "tc_geluf") X(M_CLAMP01, "tc_clamp01")
 
 typedef enum {
 #define X(id, name) id,

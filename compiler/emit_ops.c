@@ -262,6 +262,13 @@ static const char *math_expr(Emit *e, const Node *n)
     case OP_HARDSIGMOID:
         return arena_printf(a, "%s * v + %s", emit_lit(e, n, attr_float(n, "alpha", 0.2f)), emit_lit(e, n, attr_float(n, "beta", 0.5f)));
     case OP_HARDSWISH: return "v / 6.0f + 0.5f";
+    /* Swish, GELU: branch-free forms a loop vectorises (bounds in runtime/tc_math.c) */
+    case OP_SWISH:
+        al = attr_float(n, "alpha", 1.0f);
+        if (al == 1.0f)
+            return use_math(e, M_MULSIG, "tc_mul_sigmoidf(%s, %s)", "v");
+        e->need_math[M_MULSIG] = 1;
+        return arena_printf(a, "tc_mul_sigmoidf(v, %s * v)", emit_lit(e, n, al));
     case OP_SOFTPLUS: return use_math(e, M_SOFTPLUS, "tc_softplusf(%s)", "v");
     case OP_SOFTSIGN: return use_math(e, M_FABS, "%s / (1.0f + tc_fabsf(%s))", "v");
     case OP_THRESHRELU: return arena_printf(a, "v > %s ? v : 0.0f", emit_lit(e, n, attr_float(n, "alpha", 1.0f)));
@@ -271,10 +278,11 @@ static const char *math_expr(Emit *e, const Node *n)
                             emit_lit(e, n, b));
     }
     case OP_GELU: {
+        /* tanh form: 0.5 v (1 + tanh(u)) = v sigmoid(2u), 2u = v (2 sqrt(2/pi) + 2 sqrt(2/pi) 0.044715 v^2) */
         const Attr *ap = attr_get(n, "approximate");
         if (ap && ap->kind == AT_STRING && strcmp(ap->s, "tanh") == 0)
-            return use_math(e, M_TANH, "0.5f * %s * (1.0f + tc_tanhf(0.797884561f * (v + 0.044715f * v * v * v)))", "v");
-        return use_math(e, M_ERF, "0.5f * %s * (1.0f + tc_erff(%s * 0.707106781f))", "v");
+            return use_math(e, M_MULSIG, "tc_mul_sigmoidf(%s, %s * (1.59576912f + 0.0713548162f * v * v))", "v");
+        return use_math(e, M_GELU, "tc_geluf(%s)", "v");
     }
     default: BUG("not a math op");
     }
@@ -296,7 +304,12 @@ void emit_elem(Emit *e, const Node *n)
         e->indent++;
         emit_line(e, "const float t = %s;", f);
         emit_blank(e);
-        emit_line(e, "y[i] = %s(t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t);", n->op == OP_HARDSWISH ? "v * " : "");
+        if (n->op == OP_HARDSWISH) { /* the same value; the ternaries keep gcc from vectorising v * t */
+            e->need_math[M_CLAMP01] = 1;
+            emit_line(e, "y[i] = v * tc_clamp01(t);");
+        } else {
+            emit_line(e, "y[i] = (t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t);");
+        }
         e->indent--;
     } else {
         emit_blank(e);
@@ -344,20 +357,25 @@ static const char *nary_operand(Emit *e, const Node *n, int i)
 /*
  * Pow by a constant scalar exponent c, without tc_powf where plain arithmetic
  * gives pow's value, special cases included (C99 F.9.4.4); NULL otherwise.
+ * The interpreter computes the same formulas in float (interp_pow_small), so
+ * the two agree bit for bit.
  *   c = 0: 1 (even for NaN); 1: v; -1: 1 / v (1/±0 = ±inf, 1/-inf = -0);
- *   2: v*v, one rounding: exactly powf's correctly rounded result, as the
- *      interpreter's double pow rounded to float;
+ *   2: v*v, one rounding: exactly powf's correctly rounded result;
  *   3: v*v*v, 4: (v*v)*(v*v): two roundings, within 2 ulp (tc_powf: 1 ulp);
  *      no intermediate over- or underflow where the result is finite and
  *      normal (|v| < 1: the partial powers are larger, |v| > 1: smaller);
  *      pow(-0, 3) = -0 and pow(-inf, 3) = -inf come out of the products;
+ *   -2, -3, -4: the same products of r = 1 / v (the same argument holds for
+ *      r; 1/±0 = ±inf and 1/±inf = ±0 give pow's special cases), within
+ *      n/2 + (n-1)/2 ulp: 1.5, 2.5, 3.5;
  *   0.5: sqrt, correctly rounded, but pow(-0, 0.5) = +0 where sqrt gives -0
- *      (v + 0.0f is +0 for -0), and pow(-inf, 0.5) = +inf where sqrt gives NaN.
- * Other negative integers stay with tc_powf: 1 / (v*v) overflows to 0 for
- * |v| > 2^64 where powf is a subnormal, and loses bits where v*v is subnormal.
+ *      (v + 0.0f is +0 for -0), and pow(-inf, 0.5) = +inf where sqrt gives NaN;
+ *   -0.5: 1 / that (two roundings, within 1 ulp), pow(-inf, -0.5) = +0.
  */
 static const char *pow_by_const(Emit *e, float c)
 {
+    if (!interp_pow_is_small(c))
+        return NULL;
     if (c == 0.0f)
         return "1.0f";
     if (c == 1.0f)
@@ -370,9 +388,15 @@ static const char *pow_by_const(Emit *e, float c)
         return "v * v * v";
     if (c == 4.0f)
         return "(v * v) * (v * v)";
+    if (c == -2.0f)
+        return "(1.0f / v) * (1.0f / v)";
+    if (c == -3.0f)
+        return "(1.0f / v) * (1.0f / v) * (1.0f / v)";
+    if (c == -4.0f)
+        return "((1.0f / v) * (1.0f / v)) * ((1.0f / v) * (1.0f / v))";
     if (c == 0.5f)
         return use_math(e, M_SQRT, "v < -3.40282347e+38f ? -v : tc_sqrtf(%s + 0.0f)", "v");
-    return NULL;
+    return use_math(e, M_SQRT, "v < -3.40282347e+38f ? 0.0f : 1.0f / tc_sqrtf(%s + 0.0f)", "v");
 }
 
 /*

@@ -5,6 +5,7 @@
  * never what ships. Sums accumulate in double, transcendentals come from
  * libm in double, so the reference is at least as accurate as the output.
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -607,6 +608,8 @@ static double math_op(const Node *n, double x)
             return 0.5 * x * (1.0 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
         return 0.5 * x * (1.0 + erf(x / 1.4142135623730951));
     }
+    /* y = x * sigmoid(alpha * x) */
+    case OP_SWISH: return x / (1.0 + exp(-(double)attr_float(n, "alpha", 1.0f) * x));
     default: BUG("not a math op");
     }
 }
@@ -631,12 +634,49 @@ static void eval_elem(Ctx *c)
     }
 }
 
+int interp_pow_is_small(float c)
+{
+    return c == 0.0f || c == 1.0f || c == -1.0f || c == 2.0f || c == -2.0f || c == 3.0f || c == -3.0f ||
+           c == 4.0f || c == -4.0f || c == 0.5f || c == -0.5f;
+}
+
+/*
+ * v^c by multiplications of v or of r = 1/v, or by a square root, rounded
+ * in float step by step as emit_ops.c's pow_by_const writes it (error bounds
+ * there): the oracle then agrees with the C bit for bit.
+ */
+float interp_pow_small(float v, float c)
+{
+    float r = 1.0f / v, s;
+    if (c == 0.0f)
+        return 1.0f;
+    if (c == 1.0f)
+        return v;
+    if (c == -1.0f)
+        return r;
+    if (c == 0.5f)
+        return v < -FLT_MAX ? -v : sqrtf(v + 0.0f);
+    if (c == -0.5f)
+        return v < -FLT_MAX ? 0.0f : 1.0f / sqrtf(v + 0.0f);
+    if (c < 0.0f)
+        v = r, c = -c;
+    s = v * v;
+    return c == 2.0f ? s : c == 3.0f ? s * v : s * s;
+}
+
 static void eval_nary(Ctx *c)
 {
     const Tensor *y = Y(c, 0);
     int64_t i, n = ir_numel(y);
     int k, m = c->n->n_in;
+    const Tensor *u = c->n->op == OP_POW ? T(c, 1) : NULL;
     float *out = new_out(c, 0);
+    /* a constant small exponent: the float formulas of the emitted C */
+    if (u && u->dtype == DT_FLOAT && u->f && ir_numel(u) == 1 && interp_pow_is_small(u->f[0])) {
+        for (i = 0; i < n; i++)
+            out[i] = interp_pow_small(F(c, 0)[bcast_index(T(c, 0), y, i)], u->f[0]);
+        return;
+    }
     for (i = 0; i < n; i++) {
         double v = F(c, 0)[bcast_index(T(c, 0), y, i)];
         for (k = 1; k < m; k++) {

@@ -589,6 +589,7 @@ int main(int argc, char **argv)
     if (opt.prune > 0.0)
         prune_magnitude(g, opt.prune);
     remove_dead(g);
+    fuse_elementwise(g);
     fuse_activations(g);
     progress("planning", 0, 0, NULL);
     plan_memory(g);

@@ -80,6 +80,7 @@
     OP(OP_THRESHRELU,  "ThresholdedRelu", elem)          \
     OP(OP_SHRINK,      "Shrink",        elem)            \
     OP(OP_GELU,        "Gelu",          elem)            \
+    OP(OP_SWISH,       "Swish",         elem)            \
     /* element-wise over broadcast inputs */             \
     OP(OP_MAX,         "Max",           nary)            \
     OP(OP_MIN,         "Min",           nary)            \

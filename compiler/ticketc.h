@@ -392,6 +392,10 @@ void interp_node(Graph *g, const Node *n, void **vals);
 void interp_run(Graph *g, float *const *inputs, float **outputs);
 /* The formula of an elementwise activation, as the reference computes it. */
 float interp_act(OpKind op, float alpha, float x);
+/* Pow by a constant scalar exponent c in {0, ±1, ±2, ±3, ±4, ±0.5}: computed
+ * in float by the formulas the emitted C uses (emit_ops.c pow_by_const). */
+int interp_pow_is_small(float c);
+float interp_pow_small(float v, float c);
 
 /* ===== fold.c: constant folding ===== */
 
@@ -410,6 +414,11 @@ int remove_dead(Graph *g);
 /* ===== fuse.c: activation fusion ===== */
 
 int fuse_activations(Graph *g);
+
+/* ===== fuse_elem.c: SiLU, GELU and LayerNorm primitives as one node ===== */
+
+/* Rewrites exact patterns to Swish, Gelu, LayerNormalization; returns how many. */
+int fuse_elementwise(Graph *g);
 
 /* ===== plan.c: static memory planning ===== */
 

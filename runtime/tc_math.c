@@ -526,6 +526,111 @@ static float tc_erff(float x)
 }
 /* TC_END */
 
+/* TC_FUNC tc_inline */
+/* The branch-free functions below must be inlined into their loop for the
+ * loop to vectorise; every condition in them is an integer comparison of bit
+ * patterns (a float comparison may trap, and then gcc keeps the branch). */
+#if defined(__GNUC__)
+#define TC_INLINE __inline__ __attribute__((always_inline))
+#else
+#define TC_INLINE
+#endif
+/* TC_END */
+
+/* TC_FUNC tc_select USES tc_inline tc_bits */
+/* c ? p : q for c = 0 or 1, through the bits: p and q are both computed
+ * (a ternary lets the compiler move one of them under a branch). */
+static TC_INLINE float tc_select(unsigned int c, float p, float q)
+{
+    unsigned int m = 0u - c;
+    return tc_from_bits((tc_to_bits(p) & m) | (tc_to_bits(q) & ~m));
+}
+/* TC_END */
+
+/* TC_FUNC tc_clamp01 USES tc_inline tc_bits */
+/* t clamped to [0, 1] (HardSwish's x * clamp(x/6 + 1/2)), exact, through the
+ * bits: a negative t becomes +0, then the bits of a non-negative float order
+ * as its value, so an unsigned minimum with 1.0f's does the rest.  With the
+ * ternaries `t < 0 ? 0 : t > 1 ? 1 : t` gcc moves the multiply by x into
+ * the branches and the loop no longer vectorises.  nan becomes 0 or 1. */
+static TC_INLINE float tc_clamp01(float t)
+{
+    unsigned int u = tc_to_bits(t);
+    u &= (u >> 31) - 1u;
+    return tc_from_bits(u < 0x3f800000u ? u : 0x3f800000u);
+}
+/* TC_END */
+
+/* TC_FUNC tc_exp_neg USES tc_select tc_inline tc_bits */
+/* exp(a) * 2^64 for a <= 0 with no branch, for the loops of tc_mul_sigmoidf
+ * and tc_geluf (the scale keeps exp(a) normal down to a = -104, so that a
+ * caller's product rounds once at the end).  a = k*ln2 + r, |r| <= ln2/2,
+ * k = round(a/ln2) read from the low bits of a/ln2 + 1.5*2^23 (no
+ * float-to-int conversion); exp(r) = 1 + (r + r^2*P(r)), P of tc_exp_split;
+ * times 2^(k+64), exact.  Below -104 (exp(a) < 2^-150) and for -nan: 0.
+ * Max error: 1 ulp. */
+static TC_INLINE float tc_exp_neg(float a)
+{
+    unsigned int u = tc_to_bits(a), b;
+    float kf, r;
+
+    a = tc_from_bits(u < 0xc2d00000u ? u : 0xc2d00000u);   /* a >= -104 */
+    kf = a * 0x1.715476p+0f + 0x1.8p23f;
+    b = tc_to_bits(kf);
+    kf -= 0x1.8p23f;
+    r = (a - kf * 0x1.62e4p-1f) - kf * 0x1.7f7d1cp-20f;
+    r = 1.0f + (r + r * r * (0x1.fffffcp-2f + r * (0x1.555492p-3f
+            + r * (0x1.555882p-5f + r * (0x1.123a86p-7f + r * 0x1.6a9472p-10f)))));
+    return tc_select(u <= 0xc2d00000u, r * tc_from_bits((b - 0x4b400000u + 191u) << 23), 0.0f);
+}
+/* TC_END */
+
+/* TC_FUNC tc_mul_sigmoidf USES tc_exp_neg tc_select tc_inline tc_bits */
+/* x * sigmoid(z) = x * (z < 0 ? e : 1) / (1 + e), e = exp(-|z|) in [0, 1]:
+ * no overflow, no cancellation, no branch; e is held as e * 2^64 and the
+ * 2^-64 applied last, so a result that is normal rounds as such.  Swish
+ * (SiLU) is z = alpha * x; GELU's tanh form 0.5x(1 + tanh(u)) is
+ * x * sigmoid(2u).  (x * exp(-|z|) < 2^64 keeps x * q finite: Swish with
+ * alpha > 2^-64, GELU.)  Max error of Swish (z = x) over all floats, against
+ * x / (1 + exp(-x)) in double: 3.5 ulp where the result is normal, 2^-140
+ * absolute below (tests/unit/check_math.c). */
+static TC_INLINE float tc_mul_sigmoidf(float x, float z)
+{
+    unsigned int neg = tc_to_bits(z) >> 31;
+    float es = tc_exp_neg(tc_from_bits(tc_to_bits(z) | 0x80000000u));
+    float q = tc_select(neg, es, 1.0f) / (1.0f + es * 0x1p-64f);
+    return x * q * tc_select(neg, 0x1p-64f, 1.0f);
+}
+/* TC_END */
+
+/* TC_FUNC tc_geluf USES tc_exp_neg tc_select tc_inline tc_bits */
+/* GELU(x) = x * Phi(x): x/2 * (1 + erf(a)) for x >= 0, x/2 * erfc(a) for
+ * x < 0, a = |x|/sqrt(2), from tc_erff's two pieces, both computed and one
+ * taken (no branch): erf(a) = a + a*P(a^2) below 0.9; erfc(a) = exp(Q(a))
+ * from 0.9 to 3.92 (absolute error 2^-33), 0 beyond.  Negative x takes erfc
+ * itself, not 1 + erf(-a), so nothing cancels.  Max error over all floats,
+ * against 0.5 x (1 + erf(x / sqrt 2)) in double: 1.0e-7 * max(1, |x|)
+ * absolute (1.5e-7 checked), and 16 ulp (24 checked) for x >= -3: exp(Q(a))
+ * turns Q's rounding into relative error.  The tanh form through
+ * tc_mul_sigmoidf: 1.4e-7 * max(1, |x|), 12 ulp for x >= -3. */
+static TC_INLINE float tc_geluf(float x)
+{
+    float a = tc_from_bits(tc_to_bits(x) & 0x7fffffffu) * 0x1.6a09e6p-1f;
+    unsigned int ua = tc_to_bits(a), neg = tc_to_bits(x) >> 31;
+    float z = a * a, c = tc_from_bits(ua < 0x407ae148u ? ua : 0x407ae148u), q, s;
+
+    s = a + a * (0x1.06eba8p-3f + z * (-0x1.81274p-2f + z * (0x1.ce2d78p-4f
+            + z * (-0x1.b80318p-6f + z * (0x1.545cd4p-8f + z * (-0x1.a6a582p-11f
+            + z * 0x1.51497cp-14f))))));
+    q = tc_exp_neg(0x1.757cc4p-13f + c * (-0x1.21292ep+0f + c * (-0x1.443fdep-1f
+            + c * (-0x1.bbc3c2p-4f + c * (0x1.9c4eep-6f + c * (-0x1.12acf8p-8f
+            + c * (0x1.cc96dep-12f + c * -0x1.69e336p-16f))))))) * 0x1p-64f;
+    q = tc_select(ua < 0x407ae148u, q, 0.0f);  /* erfc(a) = 0 from 3.92 */
+    s = tc_select(ua < 0x3f666666u, tc_select(neg, 1.0f - s, 1.0f + s), tc_select(neg, q, 2.0f - q));
+    return 0.5f * x * s;
+}
+/* TC_END */
+
 /* TC_FUNC tc_powf USES tc_bits */
 /* pow(x, y) = 2^(y * log2|x|), in float-float arithmetic (after fdlibm's
  * e_powf.c); "trunc12" keeps 12 significant bits so that products of two such

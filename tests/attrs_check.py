@@ -20,6 +20,7 @@ NEWER = {
     "Split": ["num_outputs"],
     "AveragePool": ["dilations"],
     "Gelu": ["approximate"],
+    "Swish": ["alpha"],
     "Cast": ["saturate"],
 }
 for _r in ("Mean", "Max", "Min", "Prod", "L1", "L2", "LogSum", "LogSumExp", "SumSquare"):

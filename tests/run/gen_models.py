@@ -893,3 +893,49 @@ save("pow_const",
      lambda a: [x64(a) ** 0, x64(a), 1 / x64(a), x64(a) ** 2, x64(a) ** 3, x64(a) ** 4, np.abs(x64(a)) ** 0.5,
                 np.abs(x64(a)) ** 2.5, x64(a) ** -2.0,
                 (x64(a) - x64(a).mean(-1, keepdims=True)) / np.sqrt(((x64(a) - x64(a).mean(-1, keepdims=True)) ** 2).mean(-1, keepdims=True) + 1e-5) * lng + lnb])
+# 37. SiLU, GELU (erf form) and LayerNorm as PyTorch exports them at opset 14,
+#     rewritten to Swish, Gelu and LayerNormalization (compiler/fuse_elem.c),
+#     beside near misses that must stay primitives: a Mul of the Sigmoid by
+#     another tensor, a GELU divided by 1.5, a LayerNorm whose second mean is
+#     over another axis; and Pow by -3, -4, -0.5 (multiplications of 1/v, a
+#     square root).
+def np_ln(v, g, b, eps=1e-5):
+    v = x64(v)
+    m = v.mean(-1, keepdims=True)
+    return (v - m) / np.sqrt(((v - m) ** 2).mean(-1, keepdims=True) + eps) * g + b
+ln_g, ln_b = f32(rng.standard_normal(8)), f32(rng.standard_normal(8))
+s2 = f32(np.sqrt(2.0))
+def ln_nodes(p, x, ax2):
+    return [helper.make_node("ReduceMean", [x], [p + "m"], axes=[-1]), helper.make_node("Sub", [x, p + "m"], [p + "d"]),
+            helper.make_node("Pow", [p + "d", "two"], [p + "d2"]), helper.make_node("ReduceMean", [p + "d2"], [p + "v"], axes=[ax2]),
+            helper.make_node("Add", [p + "v", "eps"], [p + "ve"]), helper.make_node("Sqrt", [p + "ve"], [p + "s"]),
+            helper.make_node("Div", [p + "d", p + "s"], [p + "n"]), helper.make_node("Mul", [p + "n", "lng"], [p + "ng"]),
+            helper.make_node("Add", [p + "ng", "lnb"], [p + "y"])]
+def gelu_nodes(p, x, c):
+    return [helper.make_node("Div", [x, c], [p + "q"]), helper.make_node("Erf", [p + "q"], [p + "e"]),
+            helper.make_node("Add", [p + "e", "one"], [p + "h"]), helper.make_node("Mul", [x, p + "h"], [p + "xh"]),
+            helper.make_node("Mul", [p + "xh", "half"], [p + "y"])]
+def np_gelu(v, c=math.sqrt(2)):
+    return 0.5 * x64(v) * (1 + erf(x64(v) / c))
+save("act_patterns",
+     [helper.make_node("Sigmoid", ["x"], ["sg"]), helper.make_node("Mul", ["x", "sg"], ["silu"]),
+      helper.make_node("Sigmoid", ["x"], ["sg2"]), helper.make_node("Mul", ["sg2", "w"], ["notsilu"])]
+     + gelu_nodes("g", "x", "sq2") + gelu_nodes("h", "x", "c15")
+     + ln_nodes("a", "x", -1) + ln_nodes("b", "x", 1)
+     + [helper.make_node("Pow", ["x", "cm3"], ["pm3"]), helper.make_node("Pow", ["x", "cm4"], ["pm4"]),
+        helper.make_node("Abs", ["x"], ["ax"]), helper.make_node("Pow", ["ax", "cmh"], ["pmh"])],
+     [("x", (2, 3, 8)), ("w", (2, 3, 8))], ["silu", "notsilu", "gy", "hy", "ay", "by", "pm3", "pm4", "pmh"],
+     {"sq2": s2, "c15": f32(1.5), "one": f32(1.0), "half": f32(0.5), "two": f32(2.0), "eps": f32(1e-5),
+      "lng": ln_g, "lnb": ln_b, "cm3": f32(-3.0), "cm4": f32(-4.0), "cmh": f32(-0.5)},
+     [[rng.standard_normal((2, 3, 8)) * 3, rng.standard_normal((2, 3, 8))] for _ in range(3)],
+     lambda x, w: [x64(x) * sigmoid(x), sigmoid(x) * w, np_gelu(x), np_gelu(x, 1.5), np_ln(x, ln_g, ln_b),
+                   (x64(x) - x64(x).mean(-1, keepdims=True)) / np.sqrt(((x64(x) - x64(x).mean(-1, keepdims=True)) ** 2).mean(1, keepdims=True) + 1e-5) * ln_g + ln_b,
+                   x64(x) ** -3.0, x64(x) ** -4.0, np.abs(x64(x)) ** -0.5], opset=14)
+# Swish (an opset-24 op, read at any opset), alpha 1 and 1.7; Gelu-20 erf and tanh forms
+save("swish_gelu_ops",
+     [helper.make_node("Swish", ["x"], ["s1"]), helper.make_node("Swish", ["x"], ["s2"], alpha=1.7),
+      helper.make_node("Gelu", ["x"], ["g1"]), helper.make_node("Gelu", ["x"], ["g2"], approximate="tanh")],
+     [("x", (4, 64))], ["s1", "s2", "g1", "g2"], {},
+     [[rng.uniform(-12, 12, (4, 64))] for _ in range(3)],
+     lambda x: [x64(x) * sigmoid(x), x64(x) * sigmoid(1.7 * x64(x)), np_gelu(x),
+                0.5 * x64(x) * (1 + np.tanh(math.sqrt(2 / math.pi) * (x64(x) + 0.044715 * x64(x) ** 3)))], opset=21)

@@ -460,6 +460,132 @@ START_TEST(fmodf_exact)
 }
 END_TEST
 
+/* ---- the branch-free activations (tc_mul_sigmoidf, tc_geluf): bounds in
+ * ulps of the double result and absolute, as runtime/tc_math.c states them ---- */
+
+/* |got - want| in units of the float spacing at want (2^-149 at least) */
+static double ulps_at(float got, double want)
+{
+    int e;
+    double ulp;
+    frexp(want, &e);
+    ulp = ldexp(1.0, e - 24);
+    if (ulp < 0x1p-149)
+        ulp = 0x1p-149;
+    return fabs((double)got - want) / ulp;
+}
+
+typedef struct {
+    double ulp, abs_small, abs_rel;   /* worst: ulps (in range), absolute (out of range), |err| / max(1, |x|) */
+    float x_ulp, x_small, x_rel;
+} Act;
+
+static void act_point(Act *w, float x, float got, double want, int in_range)
+{
+    double u = ulps_at(got, want), ar = fabs((double)got - want) / fmax(1.0, fabs((double)x));
+    if (isnan(want) || isnan(got)) {
+        ck_assert_msg(isnan(want) && isnan(got), "x=%a: got %a, want %a", (double)x, (double)got, want);
+        return;
+    }
+    if (in_range && u > w->ulp)
+        w->ulp = u, w->x_ulp = x;
+    if (!in_range && fabs((double)got - want) > w->abs_small)
+        w->abs_small = fabs((double)got - want), w->x_small = x;
+    if (ar > w->abs_rel)
+        w->abs_rel = ar, w->x_rel = x;
+}
+
+/* every float with a stride, [-20, 20] densely, the specials */
+#define ACT_SWEEP(...)                                                        \
+    do {                                                                      \
+        unsigned long long u_;                                                \
+        long long o_, a_ = ordered(-20.0f), b_ = ordered(20.0f);               \
+        float sp_[1024];                                                      \
+        int n_ = special_list(sp_, 1024), i_;                                 \
+        float x;                                                              \
+        for (u_ = 0; u_ <= 0xffffffffu; u_ += 1009) {                          \
+            x = f_of((unsigned int)u_);                                       \
+            __VA_ARGS__;                                                      \
+        }                                                                     \
+        for (o_ = a_; o_ <= b_; o_ += 1001) {                                 \
+            x = from_ordered(o_);                                             \
+            __VA_ARGS__;                                                      \
+        }                                                                     \
+        for (i_ = 0; i_ < n_; i_++) {                                         \
+            x = sp_[i_];                                                      \
+            __VA_ARGS__;                                                      \
+        }                                                                     \
+    } while (0)
+
+/* Swish (SiLU) x * sigmoid(x): 3.5 ulp where the result is normal, 2^-140
+ * absolute below; exp_neg (exp(a) * 2^64) 1 ulp. */
+START_TEST(swish_within_bound)
+{
+    Act w, we;
+    memset(&w, 0, sizeof w);
+    memset(&we, 0, sizeof we);
+    ACT_SWEEP({
+        double d = x, want = d / (1.0 + exp(-d));
+        if (isinf(x))
+            want = x > 0 ? d : nan_f();  /* -inf * 0, as x / (1 + e^-x) = -inf/inf */
+        act_point(&w, x, tc_mul_sigmoidf(x, x), want, fabs(want) >= 0x1p-126);
+        if (x <= 0.0f && x >= -104.0f)
+            act_point(&we, x, tc_exp_neg(x), ldexp(exp(d), 64), 1);
+    });
+    printf("tc_swish     max %.2f ulp (bound 3.5) at x=%a; below 2^-126 max abs %.3g (bound 2^-140) at x=%a\n", w.ulp,
+           (double)w.x_ulp, w.abs_small, (double)w.x_small);
+    printf("tc_exp_neg   max %.2f ulp (bound 1) at x=%a\n", we.ulp, (double)we.x_ulp);
+    fflush(stdout);
+    ck_assert_msg(w.ulp <= 3.5, "swish: %.2f ulp at %a", w.ulp, (double)w.x_ulp);
+    ck_assert_msg(w.abs_small <= 0x1p-140, "swish: %g absolute at %a", w.abs_small, (double)w.x_small);
+    ck_assert_msg(we.ulp <= 1.0, "exp_neg: %.2f ulp at %a", we.ulp, (double)we.x_ulp);
+}
+END_TEST
+
+/* GELU, erf form and tanh form: |error| <= 1.5e-7 * max(1, |x|) everywhere
+ * (about one ulp of max(1, |x|)); for x >= -3, 24 ulp of the result (the
+ * erfc piece exp(Q(a)) carries Q's rounding as relative error). */
+START_TEST(gelu_within_bound)
+{
+    Act w, wt;
+    memset(&w, 0, sizeof w);
+    memset(&wt, 0, sizeof wt);
+    ACT_SWEEP({
+        double d = x;
+        double want = 0.5 * d * (1.0 + erf(d / sqrt(2.0)));
+        double wtanh = 0.5 * d * (1.0 + tanh(0.7978845608028654 * (d + 0.044715 * d * d * d)));
+        float z = x * (1.59576912f + 0.0713548162f * x * x);
+        if (isinf(x))
+            want = wtanh = x > 0 ? d : nan_f();  /* -inf * 0 */
+        act_point(&w, x, tc_geluf(x), want, x >= -3.0f);
+        act_point(&wt, x, tc_mul_sigmoidf(x, z), wtanh, x >= -3.0f && fabsf(x) < 1e6f);
+    });
+    printf("tc_geluf     max %.3g * max(1,|x|) (bound 1.5e-7) at x=%a; x >= -3: %.2f ulp (bound 24) at x=%a\n",
+           w.abs_rel, (double)w.x_rel, w.ulp, (double)w.x_ulp);
+    printf("gelu tanh    max %.3g * max(1,|x|) (bound 1.5e-7) at x=%a; -3 <= x < 1e6: %.2f ulp (bound 24) at x=%a\n",
+           wt.abs_rel, (double)wt.x_rel, wt.ulp, (double)wt.x_ulp);
+    fflush(stdout);
+    ck_assert_msg(w.abs_rel <= 1.5e-7, "gelu: %g at %a", w.abs_rel, (double)w.x_rel);
+    ck_assert_msg(w.ulp <= 24.0, "gelu: %.2f ulp at %a", w.ulp, (double)w.x_ulp);
+    ck_assert_msg(wt.abs_rel <= 1.5e-7, "gelu tanh: %g at %a", wt.abs_rel, (double)wt.x_rel);
+    ck_assert_msg(wt.ulp <= 24.0, "gelu tanh: %.2f ulp at %a", wt.ulp, (double)wt.x_ulp);
+}
+END_TEST
+
+/* HardSwish's clamp: exactly t < 0 ? 0 : t > 1 ? 1 : t (bit for bit; -0 gives +0) */
+START_TEST(clamp01_exact)
+{
+    unsigned long long u;
+    for (u = 0; u <= 0xffffffffu; u += 257) {
+        float t = f_of((unsigned int)u), want = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t, got = tc_clamp01(t);
+        if (isnan(t))
+            ck_assert_msg(got == 0.0f || got == 1.0f, "clamp01(nan) = %a", (double)got);
+        else
+            ck_assert_msg(u_of(got) == u_of(want + 0.0f), "clamp01(%a) = %a, want %a", (double)t, (double)got, (double)want);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("math");
@@ -486,6 +612,9 @@ static Suite *suite(void)
     tcase_add_test(tc, atanf_within_2ulp);
     tcase_add_test(tc, asinf_acosf_within_3ulp);
     tcase_add_test(tc, asinhf_acoshf_atanhf_within_2ulp);
+    tcase_add_test(tc, swish_within_bound);
+    tcase_add_test(tc, gelu_within_bound);
+    tcase_add_test(tc, clamp01_exact);
     suite_add_tcase(s, tc);
     return s;
 }
