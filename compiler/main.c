@@ -566,7 +566,6 @@ int main(int argc, char **argv)
     remove_dead(g);
     fuse_activations(g);
     progress("planning", 0, 0, NULL);
-    plan_memory(g);
     /* with --quantize the budget is the integer layers' (plan_int_strategies) */
     plan_strategies(g, opt.strategy, opt.quantize ? 0 : opt.code_budget, opt.target);
     if (opt.quantize) {
@@ -576,6 +575,7 @@ int main(int argc, char **argv)
     } else {
         plan_compile_cost(g, opt.strategy); /* the float forms' cc time (compile_cost.c) */
     }
+    plan_memory(g); /* after the forms: an unrolled Conv's padded input copy takes arena space */
 
     progress_done();
     if (opt.dump)

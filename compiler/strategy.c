@@ -99,6 +99,68 @@ void conv_interior(const Window *w, int a, int64_t *lo, int64_t *hi)
         *hi = *lo;
 }
 
+/*
+ * The padded input copy of an unrolled Conv with border positions: with the
+ * input at row pt, column pl of zero-filled planes, every output position
+ * reads inside them, so the unrolled form runs over all positions with no
+ * bounds checks and no second copy of the weights (a border function and its
+ * tap table). A plane spans the input and every row and column a window
+ * reaches: hp = max(pt + H, (OH - 1) * sh + (KH - 1) * dh + 1), wp likewise.
+ * Before plan_strategies (n->strategy auto) a Conv that may be unrolled
+ * gets one, so that plan_memory, which must run first in some callers,
+ * reserves enough.
+ */
+int64_t conv_pad(const Graph *g, const Node *n, ConvPad *p)
+{
+    const Tensor *wt;
+    Window w;
+    int64_t i, h0, h1, w0, w1, reach;
+    int a, kept = 0;
+    memset(p, 0, sizeof *p);
+    if (n->op != OP_CONV || !g->t[n->in[1]].f || (n->n_in >= 3 && n->in[2] != TC_NONE && !g->t[n->in[2]].f))
+        return 0;
+    if (n->strategy != STRAT_AUTO && n->strategy != STRAT_UNROLLED)
+        return 0;
+    wt = &g->t[n->in[1]];
+    for (i = 0; i < ir_numel(wt) && !kept; i++)
+        kept = wt->f[i] != 0.0f;
+    if (!kept)
+        return 0;
+    conv_window((Graph *)g, n, &w);
+    conv_interior(&w, 0, &h0, &h1);
+    conv_interior(&w, 1, &w0, &w1);
+    if (w.out[0] < 1 || w.out[1] < 1 || (h0 == 0 && h1 == w.out[0] && w0 == 0 && w1 == w.out[1]))
+        return 0;
+    p->c = w.c;
+    p->pt = w.pb[0];
+    p->pl = w.pb[1];
+    for (a = 0; a < 2; a++) {
+        int64_t *len = a ? &p->wp : &p->hp;
+        reach = (w.out[a] - 1) * w.s[a] + (w.k[a] - 1) * w.d[a] + 1;
+        *len = w.pb[a] + w.in[a] > reach ? w.pb[a] + w.in[a] : reach;
+    }
+    {
+        /* padding far wider than the input (hostile, or nearly all padding): none, and
+         * the emitter writes the dense form, whose loops skip what lies outside */
+        int64_t dims[3], in = w.c * w.in[0] * w.in[1], f;
+        dims[0] = p->c;
+        dims[1] = p->hp;
+        dims[2] = p->wp;
+        f = ir_dims_product(3, dims);
+        if (f > 4 * in + 65536) {
+            memset(p, 0, sizeof *p);
+            return 0;
+        }
+        return f;
+    }
+}
+
+int64_t conv_pad_floats(const Graph *g, const Node *n)
+{
+    ConvPad p;
+    return conv_pad(g, n, &p);
+}
+
 /* A Conv with constant weights W[m][c][kh][kw] as the matrix W[m][c*kh*kw]. */
 static int conv_layer(const Graph *g, const Node *n, LayerWeights *L)
 {
