@@ -235,8 +235,8 @@ static void conv_node_fn(Emit *e, const Node *n, const ConvInfo *ci, int parts)
     emit_blank(e);
     emit_line(e, "for (b = 0; b < %lld; b++) {", (long long)w->batch);
     e->indent++;
-    emit_line(e, "/* the input at row %lld, column %lld of %lld planes of %lld x %lld zeros */", (long long)pd->pt, (long long)pd->pl,
-              (long long)pd->c, (long long)pd->hp, (long long)pd->wp);
+    emit_line(e, "/* the input into %lld x %lld x %lld zeros, at row %lld, column %lld */", (long long)pd->c, (long long)pd->hp,
+              (long long)pd->wp, (long long)pd->pt, (long long)pd->pl);
     emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)pd->c);
     e->indent++;
     emit_line(e, "const float *s = %s + (b * %lld + c) * %lld;", x, (long long)pd->c, (long long)(H * W));
