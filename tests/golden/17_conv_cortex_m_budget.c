@@ -89,7 +89,7 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y, float *pad)
     int b, c, h, i;
 
     for (b = 0; b < 1; b++) {
-        /* the input at row 1, column 1 of 1 planes of 7 x 7 zeros */
+        /* the input into 1 x 7 x 7 zeros, at row 1, column 1 */
         for (c = 0; c < 1; c++) {
             const float *s = x0 + (b * 1 + c) * 36;
             float *r = pad + c * 49;
