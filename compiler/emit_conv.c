@@ -6,8 +6,9 @@
  * A Conv with constant weights is emitted like a linear layer: either
  * unrolled (per output channel, a straight-line sum over its nonzero taps
  * with the weights as literals, inside loops over the output positions
- * whose window lies inside the input, with no bounds checks there; border
- * positions take a checked loop over a compact table of the same taps) or
+ * with no bounds checks; where some windows leave the input, the loops read
+ * a zero-padded copy of it, so that border positions take the same code and
+ * every weight is written once) or
  * dense (loops over the weight table, one tap at a time over all the
  * output positions it reaches, which compilers vectorise).
  */
@@ -124,9 +125,10 @@ static int64_t widx(const ConvInfo *ci, int64_t m, int64_t c, int64_t kh, int64_
 /*
  * Unrolled: for channel m and every interior position,
  *   y = b[m] + sum over nonzero W[m][c][kh][kw] of p[c*H*W + kh*dh*W + kw*dw] * W
- * with p = x + (oh*sh - pt)*W + ow*sw - pl the window's corner (in bounds).
- * Border positions call <fn>_border, the same sum over a tap table with
- * bounds checks, in the same order.
+ * with p = x + (oh*sh - pt)*W + ow*sw - pl the window's corner (in bounds:
+ * with border positions x is the zero-padded copy, pt = pl = 0, and every
+ * position is interior; a tap on padding adds w * 0, which changes at most
+ * the sign of a zero sum).
  */
 /*
  * In the plain loop, p is opaque to the compiler (TC_BASE) and taps from 256
@@ -409,7 +411,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
  * The vector and the plain loop print the same terms in the same order per
  * output: the same results. One load per tap of the block instead of one
  * per kept weight, and CONV_MB independent sums (no partial sums needed).
- * Border positions call <fn>_border as the per-channel form does.
+ * Border positions read the zero-padded copy as in the per-channel form.
  */
 enum { CONV_MB = 8 };
 
@@ -777,13 +779,18 @@ void emit_conv(Emit *e, const Node *n)
     ConvInfo ci;
     conv_info(g, n, &ci);
     if (ci.wt && (!ci.has_bias || ci.bias) && node_strategy(g, n, e->opt->strategy) == STRAT_UNROLLED && conv_unrolled_input(g, n, &ci)) {
+        ASSERT(n->pad_floats == ci.pad.c * ci.pad.hp * ci.pad.wp);
         if (g->target != TARGET_CORTEX_M && ci.mg >= 2)
             emit_conv_blocked(e, n, &ci);
         else
             emit_conv_unrolled(e, n, &ci);
     }
-    else
+    else {
+        /* a copy planned before the form was (plan_memory ahead of plan_strategies):
+         * its block stays in the arena, unused; the call passes no pointer to it */
+        g->n[n->index].pad_floats = 0;
         emit_conv_dense(e, n, &ci);
+    }
 }
 
 /*
