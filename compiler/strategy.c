@@ -119,7 +119,7 @@ int64_t conv_pad(const Graph *g, const Node *n, ConvPad *p)
     memset(p, 0, sizeof *p);
     if (n->op != OP_CONV || !g->t[n->in[1]].f || (n->n_in >= 3 && n->in[2] != TC_NONE && !g->t[n->in[2]].f))
         return 0;
-    if (n->strategy != STRAT_AUTO && n->strategy != STRAT_UNROLLED)
+    if ((n->strategy != STRAT_AUTO && n->strategy != STRAT_UNROLLED) || g->quant) /* the integer family has its own Conv */
         return 0;
     wt = &g->t[n->in[1]];
     for (i = 0; i < ir_numel(wt) && !kept; i++)
