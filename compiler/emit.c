@@ -150,6 +150,8 @@ static void call_fn(Emit *e, const Node *n, Profile *prof)
     buf_printf(&args, "%s%s", k ? ", " : "", emit_storage(e, n, n->out[0]));
     for (i = 1; ir_multi_output(n->op) && i < n->n_out; i++)
         buf_printf(&args, ", %s", emit_storage(e, n, n->out[i]));
+    if (n->pad_floats) /* the node's scratch block (plan_memory) */
+        buf_printf(&args, n->pad_offset ? ", tc_arena + %lld" : ", tc_arena", (long long)n->pad_offset);
     e->out = &e->run;
     e->indent = 1;
     emit_line(e, "%s(%s);", emit_fn_name(e, n), args.p);

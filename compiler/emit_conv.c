@@ -6,8 +6,9 @@
  * A Conv with constant weights is emitted like a linear layer: either
  * unrolled (per output channel, a straight-line sum over its nonzero taps
  * with the weights as literals, inside loops over the output positions
- * whose window lies inside the input, with no bounds checks there; border
- * positions take a checked loop over a compact table of the same taps) or
+ * with no bounds checks; where some windows leave the input, the loops read
+ * a zero-padded copy of it, so that border positions take the same code and
+ * every weight is written once) or
  * dense (loops over the weight table, one tap at a time over all the
  * output positions it reaches, which compilers vectorise).
  */
@@ -89,6 +90,10 @@ typedef struct {
     int has_bias;
     const float *bias; /* [m] when constant, else NULL */
     int64_t nnz, total;
+    /* with pad.c set, the unrolled forms read the zero-padded copy (conv_pad):
+     * w is then its window (input hp x wp, no padding), xw the input's */
+    ConvPad pad;
+    Window xw;
 } ConvInfo;
 
 static void conv_info(Graph *g, const Node *n, ConvInfo *ci)
@@ -120,9 +125,10 @@ static int64_t widx(const ConvInfo *ci, int64_t m, int64_t c, int64_t kh, int64_
 /*
  * Unrolled: for channel m and every interior position,
  *   y = b[m] + sum over nonzero W[m][c][kh][kw] of p[c*H*W + kh*dh*W + kw*dw] * W
- * with p = x + (oh*sh - pt)*W + ow*sw - pl the window's corner (in bounds).
- * Border positions call <fn>_border, the same sum over a tap table with
- * bounds checks, in the same order.
+ * with p = x + (oh*sh - pt)*W + ow*sw - pl the window's corner (in bounds:
+ * with border positions x is the zero-padded copy, pt = pl = 0, and every
+ * position is interior; a tap on padding adds w * 0, which changes at most
+ * the sign of a zero sum).
  */
 /*
  * In the plain loop, p is opaque to the compiler (TC_BASE) and taps from 256
@@ -190,70 +196,77 @@ static const char *conv_sums(int64_t cnt, int P)
 }
 
 /*
- * The border path of an unrolled Conv: every channel's nonzero taps in a
- * table {c, dh, dw, w}, and <fn>_border(x, m, oh, ow), one output of channel
- * m with bounds checks, activation applied.
+ * The node function of the unrolled forms: per batch item, with padding the
+ * zero-padded copy first (pad: the node's scratch block of the arena, placed
+ * by plan_memory; C planes of hp x wp, the input at row pt, column pl), then
+ * the parts <fn>_p0, <fn>_p1, ... over it or over the input itself.
  */
-static void emit_conv_border_fn(Emit *e, const Node *n, const ConvInfo *ci, const char *name)
+/* r[from..to) = 0 */
+static void conv_zeros(Emit *e, int64_t from, int64_t to)
 {
-    Graph *g = e->g;
-    const Window *w = &ci->w;
-    int64_t m, c, kh, kw, t, *start, H = w->in[0], W = w->in[1], plane = H * W;
-
-    /* the taps of every channel, for the checked path */
-    emit_to_consts(e);
-    emit_line(e, "/* node %d: nonzero taps of '%s' for border positions: input channel, dh, dw, weight */", n->index,
-              text_comment(e->g->a, n->name));
-    emit_line(e, "static const struct { int c, dh, dw; float w; } %s%s_taps[%lld] = {", emit_weights_attr(e), name, (long long)(ci->nnz ? ci->nnz : 1));
-    start = arena_array(g->a, (size_t)w->m + 2, sizeof(int64_t));
-    t = 0;
-    for (m = 0; m < w->m; m++) {
-        start[m] = t;
-        for (c = 0; c < ci->cg; c++)
-            for (kh = 0; kh < w->k[0]; kh++)
-                for (kw = 0; kw < w->k[1]; kw++) {
-                    float v = ci->wt[widx(ci, m, c, kh, kw)];
-                    if (v == 0.0f)
-                        continue;
-                    e->indent++;
-                    emit_line(e, "{%lld, %lld, %lld, %s},", (long long)(m / ci->mg * ci->cg + c), (long long)(kh * w->d[0]),
-                              (long long)(kw * w->d[1]), emit_lit(e, n, v));
-                    e->indent--;
-                    t++;
-                }
+    if (to - from == 1) {
+        emit_line(e, "r[%lld] = 0.0f;", (long long)from);
+        return;
     }
-    start[w->m] = t;
-    if (!ci->nnz)
-        emit_line(e, "    {0, 0, 0, 0.0f}");
-    emit_line(e, "};");
-    int_table(e, fmt(e, "%s_start", name), start, w->m + 1);
-    if (ci->bias)
-        float_table(e, n, fmt(e, "%s_b", name), ci->bias, w->m);
+    emit_line(e, "for (i = %lld; i < %lld; i++)", (long long)from, (long long)to);
+    emit_line(e, "    r[i] = 0.0f;");
+}
+
+static void conv_node_fn(Emit *e, const Node *n, const ConvInfo *ci, int parts)
+{
+    const Window *w = &ci->w, *xw = &ci->xw;
+    const ConvPad *pd = &ci->pad;
+    const char *name = emit_fn_name(e, n), *x = emit_operand(e, n, 0);
+    int64_t H = xw->in[0], W = xw->in[1], below = pd->hp - pd->pt - H, right = pd->wp - pd->pl - W;
+    int i;
+    emit_begin_fn(e, n, "", fmt(e, " -- %s of %s weights kept, unrolled%s", text_num(e->g->a, ci->nnz), text_num(e->g->a, ci->total),
+                                pd->c ? ", over a zero-padded copy" : ""));
+    if (!pd->c) {
+        emit_line(e, "int b;");
+        emit_blank(e);
+        emit_line(e, "for (b = 0; b < %lld; b++) {", (long long)w->batch);
+        for (i = 0; i < parts; i++)
+            emit_line(e, "    %s_p%d(%s + b * %lld, y + b * %lld);", name, i, x, (long long)(w->c * w->in[0] * w->in[1]),
+                      (long long)(w->m * w->out[0] * w->out[1]));
+        emit_line(e, "}");
+        emit_end_fn(e);
+        return;
+    }
+    ASSERT(n->pad_floats == pd->c * pd->hp * pd->wp && n->pad_offset >= 0);
+    emit_line(e, "int b, c, h, i;");
     emit_blank(e);
-    emit_to_fns(e);
-    emit_line(e, "/* node %d: one border output of channel m, bounds checked, activation applied */", n->index);
-    emit_line(e, "static TC_NOLIB float %s_border(const float *x, int m, int oh, int ow)", name);
-    emit_line(e, "{");
+    emit_line(e, "for (b = 0; b < %lld; b++) {", (long long)w->batch);
     e->indent++;
-    emit_line(e, "const int ih = oh * %lld - %lld, iw = ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
-              (long long)w->s[1], (long long)w->pb[1]);
-    emit_line(e, "float s = %s;", ci->bias ? fmt(e, "%s_b[m]", name) : "0.0f");
-    emit_line(e, "int t;");
+    emit_line(e, "/* the input into %lld x %lld x %lld zeros, at row %lld, column %lld */", (long long)pd->c, (long long)pd->hp,
+              (long long)pd->wp, (long long)pd->pt, (long long)pd->pl);
+    emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)pd->c);
+    e->indent++;
+    emit_line(e, "const float *s = %s + (b * %lld + c) * %lld;", x, (long long)pd->c, (long long)(H * W));
+    emit_line(e, "float *r = pad + c * %lld;", (long long)(pd->hp * pd->wp));
     emit_blank(e);
-    emit_line(e, "for (t = %s_start[m]; t < %s_start[m + 1]; t++) {", name, name);
+    if (pd->pt) {
+        conv_zeros(e, 0, pd->pt * pd->wp);
+        emit_line(e, "r += %lld;", (long long)(pd->pt * pd->wp));
+    }
+    emit_line(e, "for (h = 0; h < %lld; h++, r += %lld, s += %lld) {", (long long)H, (long long)pd->wp, (long long)W);
     e->indent++;
-    emit_line(e, "const int h = ih + %s_taps[t].dh, v = iw + %s_taps[t].dw;", name, name);
-    emit_blank(e);
-    emit_line(e, "if (h >= 0 && h < %lld && v >= 0 && v < %lld)", (long long)H, (long long)W);
-    e->indent++;
-    emit_line(e, "s += x[%s_taps[t].c * %lld + h * %lld + v] * %s_taps[t].w;", name, (long long)plane, (long long)W,
-              name);
-    e->indent -= 2;
-    emit_line(e, "}");
-    emit_line(e, "return %s;", emit_act(e, n, n->act, n->act_alpha, "s"));
+    if (pd->pl)
+        conv_zeros(e, 0, pd->pl);
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)W);
+    emit_line(e, pd->pl ? "    r[%lld + i] = s[i];" : "    r[i] = s[i];", (long long)pd->pl);
+    if (right > 0)
+        conv_zeros(e, pd->pl + W, pd->wp);
     e->indent--;
     emit_line(e, "}");
-    emit_blank(e);
+    if (below > 0)
+        conv_zeros(e, 0, below * pd->wp);
+    e->indent--;
+    emit_line(e, "}");
+    for (i = 0; i < parts; i++)
+        emit_line(e, "%s_p%d(pad, y + b * %lld);", name, i, (long long)(w->m * w->out[0] * w->out[1]));
+    e->indent--;
+    emit_line(e, "}");
+    emit_end_fn(e);
 }
 
 static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
@@ -263,7 +276,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
     const char *name = emit_fn_name(e, n);
     int64_t h0, h1, w0, w1, m, c, kh, kw, H = w->in[0], W = w->in[1], OH = w->out[0], OW = w->out[1];
     int64_t plane = H * W;
-    int border, part = 0, i, max_terms = e->opt->max_terms, P = e->opt->partial_sums;
+    int part = 0, max_terms = e->opt->max_terms, P = e->opt->partial_sums;
     /* --annotate names the weight tensor's own entries: [m][c][kh][kw], or [m][c][k] for Conv 1-D */
     const char *wname = text_comment(e->g->a, g->t[n->in[1]].name);
     int rank1d = g->t[n->in[1]].rank == 3;
@@ -272,10 +285,8 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         P = 4;
     conv_interior(w, 0, &h0, &h1);
     conv_interior(w, 1, &w0, &w1);
-    /* with no weights kept every channel is its bias (below): no border path to call */
-    border = ci->nnz > 0 && (h0 > 0 || h1 < OH || w0 > 0 || w1 < OW);
-    if (border)
-        emit_conv_border_fn(e, n, ci, name);
+    /* x is the padded copy where the input has border positions: all are interior */
+    ASSERT(ci->nnz == 0 || (h0 == 0 && h1 == OH && w0 == 0 && w1 == OW));
 
     /* channels grouped into functions of about max_terms taps */
     m = 0;
@@ -324,37 +335,6 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
             e->indent++;
             emit_line(e, "float *yr = y + %lld + oh * %lld;", (long long)(m * OH * OW), (long long)OW);
             emit_blank(e);
-            if (border) {
-                if (h0 < h1) {
-                    emit_line(e, "if (oh < %lld || oh >= %lld) {", (long long)h0, (long long)h1);
-                    e->indent++;
-                    emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)OW);
-                    e->indent++;
-                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
-                    e->indent--;
-                    emit_line(e, "continue;");
-                    e->indent--;
-                    emit_line(e, "}");
-                } else {
-                    emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)OW);
-                    e->indent++;
-                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
-                    e->indent--;
-                    emit_line(e, "continue;");
-                }
-                if (w0 > 0) {
-                    emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)w0);
-                    e->indent++;
-                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
-                    e->indent--;
-                }
-                if (w1 < OW) {
-                    emit_line(e, "for (ow = %lld; ow < %lld; ow++)", (long long)w1, (long long)OW);
-                    e->indent++;
-                    emit_line(e, "yr[ow] = %s;", fmt(e, "%s_border(x, %lld, oh, ow)", name, (long long)m));
-                    e->indent--;
-                }
-            }
             if (h0 < h1 && w0 < w1) {
                 /*
                  * With unit stride along the row and at least 8 interior
@@ -418,15 +398,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
         part++;
     }
 
-    emit_begin_fn(e, n, "", fmt(e, " -- %s of %s weights kept, unrolled", text_num(e->g->a, ci->nnz), text_num(e->g->a, ci->total)));
-    emit_line(e, "int b;");
-    emit_blank(e);
-    emit_line(e, "for (b = 0; b < %lld; b++) {", (long long)w->batch);
-    for (i = 0; i < part; i++)
-        emit_line(e, "    %s_p%d(%s + b * %lld, y + b * %lld);", name, i, emit_operand(e, n, 0), (long long)(w->c * plane),
-                  (long long)(w->m * OH * OW));
-    emit_line(e, "}");
-    emit_end_fn(e);
+    conv_node_fn(e, n, ci, part);
 }
 
 /*
@@ -439,7 +411,7 @@ static void emit_conv_unrolled(Emit *e, const Node *n, const ConvInfo *ci)
  * The vector and the plain loop print the same terms in the same order per
  * output: the same results. One load per tap of the block instead of one
  * per kept weight, and CONV_MB independent sums (no partial sums needed).
- * Border positions call <fn>_border as the per-channel form does.
+ * Border positions read the zero-padded copy as in the per-channel form.
  */
 enum { CONV_MB = 8 };
 
@@ -504,19 +476,6 @@ static const char *conv_accs(Emit *e, int64_t nk)
     return s;
 }
 
-/* y[m][oh][ow] = <fn>_border(x, m, oh, ow) for each kept channel of bk and ow in [from, to) */
-static void conv_border_cols(Emit *e, const ConvBlock *bk, const char *name, int64_t OH, int64_t OW, int64_t from, int64_t to)
-{
-    int64_t j;
-    for (j = 0; j < bk->nk; j++) {
-        emit_line(e, "for (ow = %lld; ow < %lld; ow++)", (long long)from, (long long)to);
-        e->indent++;
-        emit_line(e, "y[%lld + oh * %lld + ow] = %s_border(x, %lld, oh, ow);", (long long)(bk->ms[j] * OH * OW), (long long)OW,
-                  name, (long long)bk->ms[j]);
-        e->indent--;
-    }
-}
-
 static void emit_conv_blocked(Emit *e, const Node *n, const ConvInfo *ci)
 {
     Graph *g = e->g;
@@ -524,7 +483,7 @@ static void emit_conv_blocked(Emit *e, const Node *n, const ConvInfo *ci)
     const char *name = emit_fn_name(e, n);
     int64_t h0, h1, w0, w1, m, c, kh, kw, j, W = w->in[0 + 1], OH = w->out[0], OW = w->out[1];
     int64_t plane = w->in[0] * W, nblk = 0, bi, R;
-    int border, part = 0, i, vec, relu = n->act == OP_RELU;
+    int part = 0, vec, relu = n->act == OP_RELU;
     int64_t max_terms = e->opt->max_terms;
     const char *wname = text_comment(e->g->a, g->t[n->in[1]].name);
     int rank1d = g->t[n->in[1]].rank == 3;
@@ -532,11 +491,10 @@ static void emit_conv_blocked(Emit *e, const Node *n, const ConvInfo *ci)
 
     conv_interior(w, 0, &h0, &h1);
     conv_interior(w, 1, &w0, &w1);
-    border = ci->nnz > 0 && (h0 > 0 || h1 < OH || w0 > 0 || w1 < OW);
+    /* x is the padded copy where the input has border positions: all are interior */
+    ASSERT(ci->nnz == 0 || (h0 == 0 && h1 == OH && w0 == 0 && w1 == OW));
     R = w1 - w0;
     vec = w->s[1] == 1 && R >= 4 && h0 < h1;
-    if (border)
-        emit_conv_border_fn(e, n, ci, name);
 
     /* the blocks: CONV_MB channels at a time, not across groups */
     for (m = 0; m < w->m; nblk++) {
@@ -630,22 +588,6 @@ static void emit_conv_blocked(Emit *e, const Node *n, const ConvInfo *ci)
                       (long long)bk->terms, (long long)(bk->nb * ci->cg * w->k[0] * w->k[1]));
             emit_line(e, "for (oh = 0; oh < %lld; oh++) {", (long long)OH);
             e->indent++;
-            if (border) {
-                if (h0 < h1) {
-                    emit_line(e, "if (oh < %lld || oh >= %lld) {", (long long)h0, (long long)h1);
-                    e->indent++;
-                }
-                conv_border_cols(e, bk, name, OH, OW, 0, OW);
-                emit_line(e, "continue;");
-                if (h0 < h1) {
-                    e->indent--;
-                    emit_line(e, "}");
-                    if (w0 > 0)
-                        conv_border_cols(e, bk, name, OH, OW, 0, w0);
-                    if (w1 < OW)
-                        conv_border_cols(e, bk, name, OH, OW, w1, OW);
-                }
-            }
             if (h0 < h1 && w0 < w1) {
                 if (vec) {
                     emit_line(e, "#if TC_VECX");
@@ -717,15 +659,7 @@ static void emit_conv_blocked(Emit *e, const Node *n, const ConvInfo *ci)
         bi = b1;
     }
 
-    emit_begin_fn(e, n, "", fmt(e, " -- %s of %s weights kept, unrolled", text_num(e->g->a, ci->nnz), text_num(e->g->a, ci->total)));
-    emit_line(e, "int b;");
-    emit_blank(e);
-    emit_line(e, "for (b = 0; b < %lld; b++) {", (long long)w->batch);
-    for (i = 0; i < part; i++)
-        emit_line(e, "    %s_p%d(%s + b * %lld, y + b * %lld);", name, i, emit_operand(e, n, 0), (long long)(w->c * plane),
-                  (long long)(w->m * OH * OW));
-    emit_line(e, "}");
-    emit_end_fn(e);
+    conv_node_fn(e, n, ci, part);
 }
 
 /* Per kernel offset k along axis a, the output positions whose tap k lies inside the input: [lo[k], hi[k]). */
@@ -817,19 +751,46 @@ static void emit_conv_dense(Emit *e, const Node *n, const ConvInfo *ci)
     emit_end_fn(e);
 }
 
+/*
+ * What the unrolled forms read: the input itself when every window lies
+ * inside it, else its zero-padded copy (conv_pad; ci->w becomes the copy's
+ * window). 0 when the copy was not planned (padding far wider than the
+ * input): the dense form then.
+ */
+static int conv_unrolled_input(Graph *g, const Node *n, ConvInfo *ci)
+{
+    int64_t h0, h1, w0, w1;
+    ci->xw = ci->w;
+    conv_interior(&ci->w, 0, &h0, &h1);
+    conv_interior(&ci->w, 1, &w0, &w1);
+    if (ci->nnz == 0 || (h0 == 0 && h1 == ci->w.out[0] && w0 == 0 && w1 == ci->w.out[1]))
+        return 1;
+    if (!conv_pad(g, n, &ci->pad) || !n->pad_floats)
+        return 0;
+    ci->w.in[0] = ci->pad.hp;
+    ci->w.in[1] = ci->pad.wp;
+    ci->w.pb[0] = ci->w.pb[1] = ci->w.pe[0] = ci->w.pe[1] = 0;
+    return 1;
+}
+
 void emit_conv(Emit *e, const Node *n)
 {
     Graph *g = e->g;
     ConvInfo ci;
     conv_info(g, n, &ci);
-    if (ci.wt && (!ci.has_bias || ci.bias) && node_strategy(g, n, e->opt->strategy) == STRAT_UNROLLED) {
+    if (ci.wt && (!ci.has_bias || ci.bias) && node_strategy(g, n, e->opt->strategy) == STRAT_UNROLLED && conv_unrolled_input(g, n, &ci)) {
+        ASSERT(n->pad_floats == ci.pad.c * ci.pad.hp * ci.pad.wp);
         if (g->target != TARGET_CORTEX_M && ci.mg >= 2)
             emit_conv_blocked(e, n, &ci);
         else
             emit_conv_unrolled(e, n, &ci);
     }
-    else
+    else {
+        /* a copy planned before the form was (plan_memory ahead of plan_strategies):
+         * its block stays in the arena, unused; the call passes no pointer to it */
+        g->n[n->index].pad_floats = 0;
         emit_conv_dense(e, n, &ci);
+    }
 }
 
 /*

@@ -160,6 +160,8 @@ void emit_begin_fn(Emit *e, const Node *n, const char *suffix, const char *what)
     buf_printf(&params, "%sfloat *y", k ? ", " : "");
     for (i = 1; ir_multi_output(n->op) && i < n->n_out; i++)
         buf_printf(&params, ", float *y%d", i);
+    if (n->pad_floats) /* its scratch block of the arena (plan_memory) */
+        buf_printf(&params, ", float *pad");
     emit_line(e, "static TC_NOLIB void %s%s(%s)", emit_fn_name(e, n), suffix, params.p);
     emit_line(e, "{");
     e->indent = 1;

@@ -592,7 +592,6 @@ int main(int argc, char **argv)
     fuse_elementwise(g);
     fuse_activations(g);
     progress("planning", 0, 0, NULL);
-    plan_memory(g);
     if (opt.calibrate && !opt.quantize) {
         progress("calibrating", 0, 0, NULL);
         calibrate_zeros(g, opt.calibrate, opt.load.max_bytes);
@@ -609,6 +608,7 @@ int main(int argc, char **argv)
     } else {
         plan_compile_cost(g, opt.strategy); /* the float forms' cc time (compile_cost.c) */
     }
+    plan_memory(g); /* after the forms: an unrolled Conv's padded input copy takes arena space */
 
     progress_done();
     if (opt.dump)

@@ -3,7 +3,9 @@
  * offset in one static float arena. Two tensors may share bytes when their
  * live ranges [definition, last use] (in node order) do not meet; a node's
  * output never shares with its inputs. Views (Reshape, Flatten, ...) share
- * their input's storage and generate no code.
+ * their input's storage and generate no code. An unrolled Conv with border
+ * positions also gets a block for its zero-padded input copy (conv_pad),
+ * live during that node only.
  *
  * Placement: largest first, each at the lowest offset (aligned to 16 bytes)
  * that does not overlap a placed tensor whose range intersects its own.
@@ -23,10 +25,20 @@
 #define PLAN_MAX_PAIRS ((int64_t)1 << 21)
 #define PLAN_MAX_SCAN 20000 /* tensors: place_by_scan's n^2 steps stay under a second */
 
+/* A block to place: tensor id, or for id >= g->nt the padded input copy of
+ * node id - g->nt (an unrolled Conv's scratch, live during that node only). */
 typedef struct {
     TensorId id;
     int64_t size, def, last;
 } Live;
+
+static void set_offset(Graph *g, const Live *l, int64_t off)
+{
+    if (l->id >= g->nt)
+        g->n[l->id - g->nt].pad_offset = off;
+    else
+        g->t[l->id].offset = off;
+}
 
 static int needs_storage(const Graph *g, TensorId id)
 {
@@ -175,7 +187,7 @@ static void place_all(Graph *g, Live *lv, int n, int64_t n_pairs, const int *pa,
                 cur = o + lv[cand[k]].size;
         }
         off[i] = cur;
-        g->t[lv[i].id].offset = cur;
+        set_offset(g, &lv[i], cur);
         if (cur + lv[i].size > *top)
             *top = cur + lv[i].size;
     }
@@ -205,7 +217,7 @@ static void place_by_scan(Graph *g, Live *lv, int n, int64_t *top)
                 cur = off[order[k]] + o->size;
         }
         off[i] = cur;
-        g->t[lv[i].id].offset = cur;
+        set_offset(g, &lv[i], cur);
         if (cur + lv[i].size > *top)
             *top = cur + lv[i].size;
         /* insert i after every block at an offset not above its own */
@@ -253,7 +265,7 @@ void plan_memory(Graph *g)
                     last[r] = k;
             }
     }
-    lv = arena_array(g->a, g->nt + 1, sizeof *lv);
+    lv = arena_array(g->a, (size_t)g->nt + (size_t)g->nn + 1, sizeof *lv);
     for (t = 0; t < g->nt; t++) {
         if (def[t] < 0 || !needs_storage(g, t) || g->t[t].dtype != DT_FLOAT)
             continue;
@@ -261,6 +273,18 @@ void plan_memory(Graph *g)
         lv[n].size = (ir_numel(&g->t[t]) + ALIGN - 1) / ALIGN * ALIGN;
         lv[n].def = def[t];
         lv[n].last = last[t];
+        n++;
+    }
+    /* scratch blocks: live while their node runs, so they meet its input and output */
+    for (k = 0; k < g->nn; k++) {
+        Node *nd = &g->n[k];
+        nd->pad_floats = nd->dead ? 0 : conv_pad_floats(g, nd);
+        nd->pad_offset = -1;
+        if (!nd->pad_floats)
+            continue;
+        lv[n].id = g->nt + (TensorId)k;
+        lv[n].size = (nd->pad_floats + ALIGN - 1) / ALIGN * ALIGN;
+        lv[n].def = lv[n].last = k;
         n++;
     }
     qsort(lv, (size_t)n, sizeof *lv, by_size);
@@ -276,7 +300,7 @@ void plan_memory(Graph *g)
         warning("%lld pairs of intermediate tensors live at the same time, too many to share memory: "
                 "each gets its own", (long long)n_pairs);
         for (i = 0; i < n; i++) {
-            g->t[lv[i].id].offset = top;
+            set_offset(g, &lv[i], top);
             top += lv[i].size;
         }
     }

@@ -99,6 +99,68 @@ void conv_interior(const Window *w, int a, int64_t *lo, int64_t *hi)
         *hi = *lo;
 }
 
+/*
+ * The padded input copy of an unrolled Conv with border positions: with the
+ * input at row pt, column pl of zero-filled planes, every output position
+ * reads inside them, so the unrolled form runs over all positions with no
+ * bounds checks and no second copy of the weights (a border function and its
+ * tap table). A plane spans the input and every row and column a window
+ * reaches: hp = max(pt + H, (OH - 1) * sh + (KH - 1) * dh + 1), wp likewise.
+ * Before plan_strategies (n->strategy auto) a Conv that may be unrolled
+ * gets one, so that plan_memory, which must run first in some callers,
+ * reserves enough.
+ */
+int64_t conv_pad(const Graph *g, const Node *n, ConvPad *p)
+{
+    const Tensor *wt;
+    Window w;
+    int64_t i, h0, h1, w0, w1, reach;
+    int a, kept = 0;
+    memset(p, 0, sizeof *p);
+    if (n->op != OP_CONV || !g->t[n->in[1]].f || (n->n_in >= 3 && n->in[2] != TC_NONE && !g->t[n->in[2]].f))
+        return 0;
+    if ((n->strategy != STRAT_AUTO && n->strategy != STRAT_UNROLLED) || g->quant) /* the integer family has its own Conv */
+        return 0;
+    wt = &g->t[n->in[1]];
+    for (i = 0; i < ir_numel(wt) && !kept; i++)
+        kept = wt->f[i] != 0.0f;
+    if (!kept)
+        return 0;
+    conv_window((Graph *)g, n, &w);
+    conv_interior(&w, 0, &h0, &h1);
+    conv_interior(&w, 1, &w0, &w1);
+    if (w.out[0] < 1 || w.out[1] < 1 || (h0 == 0 && h1 == w.out[0] && w0 == 0 && w1 == w.out[1]))
+        return 0;
+    p->c = w.c;
+    p->pt = w.pb[0];
+    p->pl = w.pb[1];
+    for (a = 0; a < 2; a++) {
+        int64_t *len = a ? &p->wp : &p->hp;
+        reach = (w.out[a] - 1) * w.s[a] + (w.k[a] - 1) * w.d[a] + 1;
+        *len = w.pb[a] + w.in[a] > reach ? w.pb[a] + w.in[a] : reach;
+    }
+    {
+        /* padding far wider than the input (hostile, or nearly all padding): none, and
+         * the emitter writes the dense form, whose loops skip what lies outside */
+        int64_t dims[3], in = w.c * w.in[0] * w.in[1], f;
+        dims[0] = p->c;
+        dims[1] = p->hp;
+        dims[2] = p->wp;
+        f = ir_dims_product(3, dims);
+        if (f > 4 * in + 65536) {
+            memset(p, 0, sizeof *p);
+            return 0;
+        }
+        return f;
+    }
+}
+
+int64_t conv_pad_floats(const Graph *g, const Node *n)
+{
+    ConvPad p;
+    return conv_pad(g, n, &p);
+}
+
 /* A Conv with constant weights W[m][c][kh][kw] as the matrix W[m][c*kh*kw]. */
 static int conv_layer(const Graph *g, const Node *n, LayerWeights *L)
 {
@@ -201,11 +263,14 @@ int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz)
     }
 }
 
-/* Unrolled: a term per kept weight in the code (about 20 bytes) and in the
- * border taps' table (16); dense: the weight table. Plus biases and loops. */
+/* Unrolled: a term per kept weight in the code (x86-64 gcc -O2, SSE: the
+ * vector multiply-add and its 16-byte literal; ResNet-20 at 10%, 27k taps:
+ * 0.90 MB of object, 33 bytes a tap; no second table of the weights for the
+ * border positions since issue 19, which read a padded copy of the input);
+ * dense: the weight table. Plus biases and loops. */
 static int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total)
 {
-    return s == STRAT_UNROLLED ? 36 * nnz + 256 : 4 * total + 256;
+    return s == STRAT_UNROLLED ? 32 * nnz + 256 : 4 * total + 256;
 }
 
 /*
@@ -231,22 +296,22 @@ enum {
 
 /*
  * A Conv on Cortex-M4 (no vector unit: the plain C loop of emit_conv.c),
- * measured with bench/arm_layers.sh on the conv tickets and the run tests'
- * Conv models. Unrolled: per kept tap a VLDR of p[off], a literal load and a
- * VFMA plus the literal, 17 bytes; per output channel its row and position
- * loops, the sum and the store, 64 bytes (24 for a channel without weights:
- * one constant loop). With border positions, besides: the tap table (16
- * bytes a tap: c, dh, dw, w), start and bias tables, the checked function,
- * and per channel the loops that call it. Dense: the weight and bias tables,
- * the tap ranges and the loop nest.
+ * measured with bench/arm_layers.sh on ResNet-20 at 2% and 10% (its 16
+ * unrolled layers, padded) and the CNN ticket r10 (unpadded; --code-budget
+ * 2000000 unrolls it), each layer within 10%. Unrolled: per kept tap a VLDR
+ * of p[off], a literal load and a VFMA plus the literal, 17.5 bytes; per
+ * output channel with weights its row and position loops, the sum and the
+ * store, 70 bytes (12 for a channel without weights: one constant loop).
+ * With border positions, besides: the loops that copy the input into its
+ * zero-padded block of the arena, 96 bytes (no second copy of the weights
+ * since issue 19: it took as much flash as the unrolled code). Dense: the
+ * weight and bias tables, the tap ranges and the loop nest.
  */
 enum {
-    M4_CONV_BYTES_PER_TAP = 17,
-    M4_CONV_BYTES_PER_CHANNEL = 64,
-    M4_CONV_BYTES_PER_EMPTY_CHANNEL = 24,
-    M4_CONV_BORDER_BYTES_PER_TAP = 16,
-    M4_CONV_BORDER_BYTES_PER_CHANNEL = 98, /* 90 of loops, 8 of tables */
-    M4_CONV_BORDER_FN = 150,
+    M4_CONV_BYTES_PER_TAP_X2 = 35, /* 17.5 */
+    M4_CONV_BYTES_PER_CHANNEL = 70,
+    M4_CONV_BYTES_PER_EMPTY_CHANNEL = 12,
+    M4_CONV_PAD_CODE = 96,
     M4_CONV_DENSE_CODE = 340
 };
 
@@ -262,10 +327,10 @@ static int64_t m4_conv_flash(const LayerWeights *L, Strategy st)
     int64_t b;
     if (st != STRAT_UNROLLED)
         return 4 * (L->N * L->K + L->N) + M4_CONV_DENSE_CODE;
-    b = M4_CONV_BYTES_PER_TAP * L->nnz + M4_CONV_BYTES_PER_CHANNEL * L->kept_rows +
+    b = M4_CONV_BYTES_PER_TAP_X2 * L->nnz / 2 + M4_CONV_BYTES_PER_CHANNEL * L->kept_rows +
         M4_CONV_BYTES_PER_EMPTY_CHANNEL * (L->N - L->kept_rows);
-    if (L->border)
-        b += M4_CONV_BORDER_BYTES_PER_TAP * L->nnz + M4_CONV_BORDER_BYTES_PER_CHANNEL * L->kept_rows + M4_CONV_BORDER_FN;
+    if (L->border && L->nnz)
+        b += M4_CONV_PAD_CODE;
     return b;
 }
 

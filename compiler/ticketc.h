@@ -4,7 +4,7 @@
  * The pipeline (see main.c):
  *   onnx_load | dsl_load -> apply_masks -> infer_shapes -> fold_constants
  *   -> fold_batchnorm -> [prune_magnitude] -> remove_dead -> fuse_activations
- *   -> plan_memory -> plan_strategies -> emit_c | print_summary | write_report
+ *   -> plan_strategies -> plan_memory -> emit_c | print_summary | write_report
  * The back end: plan_strategies (strategy.c) chooses each layer's code form
  * and sets the target; emit_c (emit.c) hands each node to its op's
  * emit_<class> in emit_linear.c, emit_conv.c or emit_ops.c, which print
@@ -200,6 +200,9 @@ typedef struct {
     int act_node;       /* index of the fused node, for comments */
     Strategy strategy;  /* planned for a layer with constant weights (plan_strategies), else auto */
     int input_major;    /* unrolled Gemm/MatMul by input, zero inputs skipped (plan_strategies) */
+    /* unrolled Conv with padding: its input copied into a zero-padded scratch block
+     * of the arena (conv_pad_floats), placed by plan_memory; 0 floats: none */
+    int64_t pad_floats, pad_offset;
 } Node;
 
 typedef struct {
@@ -457,6 +460,15 @@ int zero_often(const Graph *g, TensorId t);
 
 /* Conv output positions whose window lies inside the input along axis a: [lo, hi). */
 void conv_interior(const Window *w, int a, int64_t *lo, int64_t *hi);
+/* The zero-padded copy of one batch item's input that an unrolled Conv with
+ * border positions reads instead of its input: C planes of hp x wp floats, the
+ * input at row pt, column pl. conv_pad_floats: its floats, 0 when n needs none
+ * (not such a Conv, no weight kept, or planned in another form). */
+typedef struct {
+    int64_t c, hp, wp, pt, pl;
+} ConvPad;
+int64_t conv_pad(const Graph *g, const Node *n, ConvPad *p);
+int64_t conv_pad_floats(const Graph *g, const Node *n);
 
 /* Per layer with constant weights, the strategy emit_c will use: the requested
  * one, or with auto the fastest for the target, then the smallest where the

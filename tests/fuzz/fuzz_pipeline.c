@@ -191,6 +191,7 @@ static void rest_of_pipeline(Graph *g, const Choice *c, Buf *cb, Buf *hb, Buf *r
             print_summary(g, devnull);
         }
     plan_strategies(g, c->eo.strategy, c->budget, c->target);
+    plan_memory(g); /* again, as main.c: after the forms (an unrolled Conv's padded copy) */
     print_summary(g, devnull);
     emit_c(g, &c->eo, cb, hb);
     write_report(g, &c->eo, rb);

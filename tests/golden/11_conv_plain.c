@@ -82,41 +82,8 @@
 
 void m_11_conv_plain_run(const float *in0, float *out0);
 
-/* node 0: nonzero taps of 'conv1' for border positions: input channel, dh, dw, weight */
-static const struct { int c, dh, dw; float w; } n0_conv1_taps[10] = {
-    {0, 0, 0, 1.875f},
-    {0, 0, 2, 1.375f},
-    {0, 1, 1, 0.125f},
-    {0, 2, 1, 1.375f},
-    {0, 2, 2, -0.25f},
-    {0, 0, 1, 1.25f},
-    {0, 1, 0, 0.25f},
-    {0, 1, 1, 1.0f},
-    {0, 2, 1, -1.375f},
-    {0, 2, 2, 1.0f},
-};
-static const int n0_conv1_start[3] = {
-    0, 5, 10,
-};
-static const float n0_conv1_b[2] = {
-    0.25f, -0.5f,
-};
-
-/* node 0: one border output of channel m, bounds checked, activation applied */
-static TC_NOLIB float n0_conv1_border(const float *x, int m, int oh, int ow)
-{
-    const int ih = oh * 2 - 1, iw = ow * 2 - 1;
-    float s = n0_conv1_b[m];
-    int t;
-
-    for (t = n0_conv1_start[m]; t < n0_conv1_start[m + 1]; t++) {
-        const int h = ih + n0_conv1_taps[t].dh, v = iw + n0_conv1_taps[t].dw;
-
-        if (h >= 0 && h < 6 && v >= 0 && v < 6)
-            s += x[n0_conv1_taps[t].c * 36 + h * 6 + v] * n0_conv1_taps[t].w;
-    }
-    return s;
-}
+/* intermediate results: 208 bytes, planned by liveness */
+static float tc_arena[52];
 
 /* node 0: Conv 'conv1', output channels from 0 */
 static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
@@ -125,37 +92,26 @@ static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
 
     /* channels 0 to 1: 10 of 18 weights */
     for (oh = 0; oh < 3; oh++) {
-        if (oh < 1 || oh >= 3) {
-            for (ow = 0; ow < 3; ow++)
-                y[0 + oh * 3 + ow] = n0_conv1_border(x, 0, oh, ow);
-            for (ow = 0; ow < 3; ow++)
-                y[9 + oh * 3 + ow] = n0_conv1_border(x, 1, oh, ow);
-            continue;
-        }
-        for (ow = 0; ow < 1; ow++)
-            y[0 + oh * 3 + ow] = n0_conv1_border(x, 0, oh, ow);
-        for (ow = 0; ow < 1; ow++)
-            y[9 + oh * 3 + ow] = n0_conv1_border(x, 1, oh, ow);
-        for (ow = 1; ow < 3; ow++) {
+        for (ow = 0; ow < 3; ow++) {
             const float *p;
             float v, a0, a1;
 
-            p = x + (oh * 12 + ow * 2 - 7);
+            p = x + (oh * 14 + ow * 2 + 0);
             v = p[0];
             a0 = v * 1.875f;
             v = p[1];
             a1 = v * 1.25f;
             v = p[2];
             a0 = TC_SFMA(v, 1.375f, a0);
-            v = p[6];
-            a1 = TC_SFMA(v, 0.25f, a1);
             v = p[7];
+            a1 = TC_SFMA(v, 0.25f, a1);
+            v = p[8];
             a0 = TC_SFMA(v, 0.125f, a0);
             a1 = TC_SFMA(v, 1.0f, a1);
-            v = p[13];
+            v = p[15];
             a0 = TC_SFMA(v, 1.375f, a0);
             a1 = TC_SFMA(v, -1.375f, a1);
-            v = p[14];
+            v = p[16];
             a0 = TC_SFMA(v, -0.25f, a0);
             a1 = TC_SFMA(v, 1.0f, a1);
             y[0 + oh * 3 + ow] = (a0 + 0.25f);
@@ -164,13 +120,27 @@ static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
     }
 }
 
-/* node 0: Conv 'conv1' -- 10 of 18 weights kept, unrolled */
-static TC_NOLIB void n0_conv1(const float *x0, float *y)
+/* node 0: Conv 'conv1' -- 10 of 18 weights kept, unrolled, over a zero-padded copy */
+static TC_NOLIB void n0_conv1(const float *x0, float *y, float *pad)
 {
-    int b;
+    int b, c, h, i;
 
     for (b = 0; b < 1; b++) {
-        n0_conv1_p0(x0 + b * 36, y + b * 18);
+        /* the input into 1 x 7 x 7 zeros, at row 1, column 1 */
+        for (c = 0; c < 1; c++) {
+            const float *s = x0 + (b * 1 + c) * 36;
+            float *r = pad + c * 49;
+
+            for (i = 0; i < 7; i++)
+                r[i] = 0.0f;
+            r += 7;
+            for (h = 0; h < 6; h++, r += 7, s += 6) {
+                r[0] = 0.0f;
+                for (i = 0; i < 6; i++)
+                    r[1 + i] = s[i];
+            }
+        }
+        n0_conv1_p0(pad, y + b * 18);
     }
 }
 
@@ -181,5 +151,5 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
  */
 void m_11_conv_plain_run(const float *in0, float *out0)
 {
-    n0_conv1(in0, out0);
+    n0_conv1(in0, out0, tc_arena);
 }

@@ -33,56 +33,78 @@
 
 void m_16_conv_cortex_m_run(const float *in0, float *out0);
 
-/* 'conv.weight' [2,1,3,3] */
-static const float c0_conv_weight[18] = {
-    1.875f, 0.0f, 1.375f, 0.0f, 0.125f, 0.0f, 0.0f, 1.375f,
-    -0.25f, 0.0f, 1.25f, 0.0f, 0.25f, 1.0f, 0.0f, 0.0f,
-    -1.375f, 1.0f,
-};
+/* intermediate results: 208 bytes, planned by liveness */
+static float tc_arena[52];
 
-/* 'conv.bias' [2] */
-static const float c1_conv_bias[2] = {
-    0.25f, -0.5f,
-};
-
-static const int n0_conv1_hlo[3] = {
-    1, 0, 0,
-};
-static const int n0_conv1_hhi[3] = {
-    3, 3, 3,
-};
-static const int n0_conv1_wlo[3] = {
-    1, 0, 0,
-};
-static const int n0_conv1_whi[3] = {
-    3, 3, 3,
-};
-
-/* node 0: Conv 'conv1' -- 10 of 18 weights kept, dense */
-static TC_NOLIB void n0_conv1(const float *x0, float *y)
+/* node 0: Conv 'conv1', output channels from 0 */
+static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
 {
-    int b, m, c, kh, kw, oh, ow;
+    int oh, ow;
 
-    for (b = 0; b < 1; b++)
-        for (m = 0; m < 2; m++) {
-            const float *xb = x0 + (b * 1 + m / 2 * 1) * 36;
-            float *ym = y + (b * 2 + m) * 9;
+    /* channel 0: 5 of 9 weights */
+    for (oh = 0; oh < 3; oh++) {
+        float *yr = y + 0 + oh * 3;
 
-            for (oh = 0; oh < 9; oh++)
-                ym[oh] = c1_conv_bias[m];
-            for (c = 0; c < 1; c++)
-                for (kh = 0; kh < 3; kh++)
-                    for (kw = 0; kw < 3; kw++) {
-                        const float wv = c0_conv_weight[((m * 1 + c) * 3 + kh) * 3 + kw];
+        for (ow = 0; ow < 3; ow++) {
+            const float *p;
+            float s, s0;
 
-                        for (oh = n0_conv1_hlo[kh]; oh < n0_conv1_hhi[kh]; oh++) {
-                            const int r = c * 36 + (oh * 2 - 1 + kh * 1) * 6 - 1 + kw * 1;
-
-                            for (ow = n0_conv1_wlo[kw]; ow < n0_conv1_whi[kw]; ow++)
-                                ym[oh * 3 + ow] += wv * xb[r + ow * 2];
-                        }
-                    }
+            p = x + (oh * 14 + ow * 2 + 0);
+            TC_BASE(p);
+            s0 = p[0] * 1.875f;
+            s0 += p[2] * 1.375f;
+            s0 += p[8] * 0.125f;
+            s0 += p[15] * 1.375f;
+            s0 += p[16] * -0.25f;
+            s = (s0) + 0.25f;
+            yr[ow] = s;
         }
+    }
+
+    TC_BARRIER();
+    /* channel 1: 5 of 9 weights */
+    for (oh = 0; oh < 3; oh++) {
+        float *yr = y + 9 + oh * 3;
+
+        for (ow = 0; ow < 3; ow++) {
+            const float *p;
+            float s, s0;
+
+            p = x + (oh * 14 + ow * 2 + 0);
+            TC_BASE(p);
+            s0 = p[1] * 1.25f;
+            s0 += p[7] * 0.25f;
+            s0 += p[8] * 1.0f;
+            s0 += p[15] * -1.375f;
+            s0 += p[16] * 1.0f;
+            s = (s0) + -0.5f;
+            yr[ow] = s;
+        }
+    }
+}
+
+/* node 0: Conv 'conv1' -- 10 of 18 weights kept, unrolled, over a zero-padded copy */
+static TC_NOLIB void n0_conv1(const float *x0, float *y, float *pad)
+{
+    int b, c, h, i;
+
+    for (b = 0; b < 1; b++) {
+        /* the input into 1 x 7 x 7 zeros, at row 1, column 1 */
+        for (c = 0; c < 1; c++) {
+            const float *s = x0 + (b * 1 + c) * 36;
+            float *r = pad + c * 49;
+
+            for (i = 0; i < 7; i++)
+                r[i] = 0.0f;
+            r += 7;
+            for (h = 0; h < 6; h++, r += 7, s += 6) {
+                r[0] = 0.0f;
+                for (i = 0; i < 6; i++)
+                    r[1 + i] = s[i];
+            }
+        }
+        n0_conv1_p0(pad, y + b * 18);
+    }
 }
 
 /*
@@ -92,5 +114,5 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
  */
 void m_16_conv_cortex_m_run(const float *in0, float *out0)
 {
-    n0_conv1(in0, out0);
+    n0_conv1(in0, out0, tc_arena);
 }

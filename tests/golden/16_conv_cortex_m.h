@@ -10,7 +10,7 @@
 
 #define M_16_CONV_CORTEX_M_H_IN0_SIZE 36
 #define M_16_CONV_CORTEX_M_H_OUT0_SIZE 18
-#define M_16_CONV_CORTEX_M_H_ARENA_BYTES 0
+#define M_16_CONV_CORTEX_M_H_ARENA_BYTES 208
 
 /*
  * Runs the model once. Not reentrant: intermediate results live in one

@@ -33,41 +33,8 @@
 
 void m_17_conv_cortex_m_budget_run(const float *in0, float *out0);
 
-/* node 0: nonzero taps of 'conv1' for border positions: input channel, dh, dw, weight */
-static const struct { int c, dh, dw; float w; } n0_conv1_taps[10] = {
-    {0, 0, 0, 1.875f},
-    {0, 0, 2, 1.375f},
-    {0, 1, 1, 0.125f},
-    {0, 2, 1, 1.375f},
-    {0, 2, 2, -0.25f},
-    {0, 0, 1, 1.25f},
-    {0, 1, 0, 0.25f},
-    {0, 1, 1, 1.0f},
-    {0, 2, 1, -1.375f},
-    {0, 2, 2, 1.0f},
-};
-static const int n0_conv1_start[3] = {
-    0, 5, 10,
-};
-static const float n0_conv1_b[2] = {
-    0.25f, -0.5f,
-};
-
-/* node 0: one border output of channel m, bounds checked, activation applied */
-static TC_NOLIB float n0_conv1_border(const float *x, int m, int oh, int ow)
-{
-    const int ih = oh * 2 - 1, iw = ow * 2 - 1;
-    float s = n0_conv1_b[m];
-    int t;
-
-    for (t = n0_conv1_start[m]; t < n0_conv1_start[m + 1]; t++) {
-        const int h = ih + n0_conv1_taps[t].dh, v = iw + n0_conv1_taps[t].dw;
-
-        if (h >= 0 && h < 6 && v >= 0 && v < 6)
-            s += x[n0_conv1_taps[t].c * 36 + h * 6 + v] * n0_conv1_taps[t].w;
-    }
-    return s;
-}
+/* intermediate results: 208 bytes, planned by liveness */
+static float tc_arena[52];
 
 /* node 0: Conv 'conv1', output channels from 0 */
 static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
@@ -78,24 +45,17 @@ static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
     for (oh = 0; oh < 3; oh++) {
         float *yr = y + 0 + oh * 3;
 
-        if (oh < 1 || oh >= 3) {
-            for (ow = 0; ow < 3; ow++)
-                yr[ow] = n0_conv1_border(x, 0, oh, ow);
-            continue;
-        }
-        for (ow = 0; ow < 1; ow++)
-            yr[ow] = n0_conv1_border(x, 0, oh, ow);
-        for (ow = 1; ow < 3; ow++) {
+        for (ow = 0; ow < 3; ow++) {
             const float *p;
             float s, s0;
 
-            p = x + (oh * 12 + ow * 2 - 7);
+            p = x + (oh * 14 + ow * 2 + 0);
             TC_BASE(p);
             s0 = p[0] * 1.875f;
             s0 += p[2] * 1.375f;
-            s0 += p[7] * 0.125f;
-            s0 += p[13] * 1.375f;
-            s0 += p[14] * -0.25f;
+            s0 += p[8] * 0.125f;
+            s0 += p[15] * 1.375f;
+            s0 += p[16] * -0.25f;
             s = (s0) + 0.25f;
             yr[ow] = s;
         }
@@ -106,37 +66,44 @@ static TC_NOLIB void n0_conv1_p0(const float *x, float *y)
     for (oh = 0; oh < 3; oh++) {
         float *yr = y + 9 + oh * 3;
 
-        if (oh < 1 || oh >= 3) {
-            for (ow = 0; ow < 3; ow++)
-                yr[ow] = n0_conv1_border(x, 1, oh, ow);
-            continue;
-        }
-        for (ow = 0; ow < 1; ow++)
-            yr[ow] = n0_conv1_border(x, 1, oh, ow);
-        for (ow = 1; ow < 3; ow++) {
+        for (ow = 0; ow < 3; ow++) {
             const float *p;
             float s, s0;
 
-            p = x + (oh * 12 + ow * 2 - 7);
+            p = x + (oh * 14 + ow * 2 + 0);
             TC_BASE(p);
             s0 = p[1] * 1.25f;
-            s0 += p[6] * 0.25f;
-            s0 += p[7] * 1.0f;
-            s0 += p[13] * -1.375f;
-            s0 += p[14] * 1.0f;
+            s0 += p[7] * 0.25f;
+            s0 += p[8] * 1.0f;
+            s0 += p[15] * -1.375f;
+            s0 += p[16] * 1.0f;
             s = (s0) + -0.5f;
             yr[ow] = s;
         }
     }
 }
 
-/* node 0: Conv 'conv1' -- 10 of 18 weights kept, unrolled */
-static TC_NOLIB void n0_conv1(const float *x0, float *y)
+/* node 0: Conv 'conv1' -- 10 of 18 weights kept, unrolled, over a zero-padded copy */
+static TC_NOLIB void n0_conv1(const float *x0, float *y, float *pad)
 {
-    int b;
+    int b, c, h, i;
 
     for (b = 0; b < 1; b++) {
-        n0_conv1_p0(x0 + b * 36, y + b * 18);
+        /* the input into 1 x 7 x 7 zeros, at row 1, column 1 */
+        for (c = 0; c < 1; c++) {
+            const float *s = x0 + (b * 1 + c) * 36;
+            float *r = pad + c * 49;
+
+            for (i = 0; i < 7; i++)
+                r[i] = 0.0f;
+            r += 7;
+            for (h = 0; h < 6; h++, r += 7, s += 6) {
+                r[0] = 0.0f;
+                for (i = 0; i < 6; i++)
+                    r[1 + i] = s[i];
+            }
+        }
+        n0_conv1_p0(pad, y + b * 18);
     }
 }
 
@@ -147,5 +114,5 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
  */
 void m_17_conv_cortex_m_budget_run(const float *in0, float *out0)
 {
-    n0_conv1(in0, out0);
+    n0_conv1(in0, out0, tc_arena);
 }

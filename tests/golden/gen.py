@@ -95,6 +95,10 @@ zero = [numpy_helper.from_array(np.zeros((2, 2, 3, 3), dtype=np.float32), "conv.
 save("21_conv_pruned", model([helper.make_node("Conv", ["x", "conv.weight", "conv.bias"], ["y"], name="conv1",
                                                kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
                              [fin("x", [1, 2, 4, 4])], [fin("y", [1, 2, 4, 4])], zero))
+# the same on Cortex-M (the per-channel form): no padded input copy either
+save("26_conv_pruned_cortex_m", model([helper.make_node("Conv", ["x", "conv.weight", "conv.bias"], ["y"], name="conv1",
+                                                        kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
+                                      [fin("x", [1, 2, 4, 4])], [fin("y", [1, 2, 4, 4])], zero), "--target cortex-m")
 
 # dense layers skip inputs that are 0 at run time where they pay (issue 19):
 # fc1 (32 outputs) reads the model input; fc2 (3 outputs) is too narrow
