@@ -33,6 +33,7 @@
 
 #define BINARY "axis! broadcast consumed_inputs~"
 #define UNARY "consumed_inputs~"
+#define COMPARE "axis! broadcast" /* opset 1 comparisons and logic */
 #define REDUCE "axes keepdims noop_with_empty_axes"
 #define POOL "auto_pad kernel_shape pads strides ceil_mode dilations"
 #define RNN "activation_alpha! activation_beta! activations! clip direction hidden_size layout output_sequence~"
@@ -150,17 +151,31 @@ static const char *const rows[OP_COUNT] = {
     [OP_RNN] = RNN,
     [OP_GRU] = RNN " linear_before_reset",
     [OP_LSTM] = RNN " input_forget=0",
+    [OP_EQUAL] = COMPARE,
+    [OP_LESS] = COMPARE,
+    [OP_GREATER] = COMPARE,
+    [OP_LESSOREQUAL] = "",
+    [OP_GREATEROREQUAL] = "",
+    [OP_NOT] = "",
+    [OP_AND] = COMPARE,
+    [OP_OR] = COMPARE,
+    [OP_XOR] = COMPARE,
+    [OP_WHERE] = "",
+    [OP_RANGE] = "",
+    /* saturate applies to float8 targets only, and CastLike's type comes from its input 1 */
+    [OP_CASTLIKE] = "saturate~",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */
 static const char *why(const Node *n, const char *name)
 {
     if (n->op == OP_BATCHNORM && strcmp(name, "training_mode") == 0)
-        return "; ticketc compiles inference only";
+        return ": the model was exported in training mode, and ticketc compiles inference only; " TC_EVAL_HINT;
     if ((n->op == OP_RNN || n->op == OP_GRU || n->op == OP_LSTM) && strncmp(name, "activation", 10) == 0)
         return " (only the default activations are)";
     if (strcmp(name, "axis") == 0 && (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL || n->op == OP_DIV ||
-                                      n->op == OP_POW))
+                                      n->op == OP_POW || n->op == OP_EQUAL || n->op == OP_LESS || n->op == OP_GREATER ||
+                                      n->op == OP_AND || n->op == OP_OR || n->op == OP_XOR))
         return " (opset < 7 broadcasting along an axis; without it, broadcast = 1 is numpy's rule)";
     return "";
 }

@@ -261,26 +261,68 @@ static void eval_concat(Ctx *c)
     }
 }
 
+/* An integer as the ONNX integer type et holds it: bool is v != 0, the
+ * narrower types wrap (two's complement, as numpy's astype). */
+static int64_t int_as(int et, int64_t v)
+{
+    switch (et) {
+    case ET_BOOL: return v != 0;
+    case ET_UINT8: return (int64_t)(uint8_t)(uint64_t)v;
+    case ET_INT8: return (int64_t)(int8_t)(uint8_t)(uint64_t)v;
+    case ET_UINT16: return (int64_t)(uint16_t)(uint64_t)v;
+    case ET_INT16: return (int64_t)(int16_t)(uint16_t)(uint64_t)v;
+    case ET_UINT32: return (int64_t)(uint32_t)(uint64_t)v;
+    case ET_INT32: return (int64_t)(int32_t)(uint32_t)(uint64_t)v;
+    default: return v; /* INT64, UINT64 (stored in 64 bits) */
+    }
+}
+
+/* The values float v may be cast to in integer type et (truncated toward 0): [lo, hi]. */
+static void int_range(int et, double *lo, double *hi)
+{
+    switch (et) {
+    case ET_UINT8: *lo = 0, *hi = 255; break;
+    case ET_INT8: *lo = -128, *hi = 127; break;
+    case ET_UINT16: *lo = 0, *hi = 65535; break;
+    case ET_INT16: *lo = -32768, *hi = 32767; break;
+    case ET_UINT32: *lo = 0, *hi = 4294967295.0; break;
+    case ET_INT32: *lo = -2147483648.0, *hi = 2147483647.0; break;
+    case ET_UINT64: *lo = 0, *hi = 9.2e18; break;
+    default: *lo = -9.2e18, *hi = 9.2e18; break;
+    }
+}
+
+/*
+ * Cast, CastLike: to float, the value; to bool, 1 for any nonzero (NaN too);
+ * from float to an integer type, truncated toward 0, refused outside the
+ * type's range (undefined in ONNX); between integer types, wrapped.
+ */
 static void eval_cast(Ctx *c)
 {
     const Tensor *x = T(c, 0), *y = Y(c, 0);
     int64_t i, n = ir_numel(y);
+    int et = cast_to(c->g, c->n);
     void *out = new_out(c, 0);
+    double lo, hi;
+    int_range(et, &lo, &hi);
     for (i = 0; i < n; i++) {
-        if (x->dtype == DT_FLOAT && y->dtype == DT_FLOAT)
+        if (x->dtype == DT_FLOAT && y->dtype == DT_FLOAT) {
             ((float *)out)[i] = F(c, 0)[i];
-        else if (x->dtype == DT_INT64 && y->dtype == DT_INT64)
-            ((int64_t *)out)[i] = I(c, 0)[i];
-        else if (x->dtype == DT_INT64)
+        } else if (x->dtype == DT_INT64 && y->dtype == DT_INT64) {
+            ((int64_t *)out)[i] = int_as(et, I(c, 0)[i]);
+        } else if (x->dtype == DT_INT64) {
             ((float *)out)[i] = (float)I(c, 0)[i];
-        else {
-            float v = F(c, 0)[i];
-            if (!(v > -9.2e18f && v < 9.2e18f))
-                node_error(c->g, c->n, "cannot cast %g to an integer", (double)v);
+        } else if (et == ET_BOOL) {
+            ((int64_t *)out)[i] = F(c, 0)[i] != 0.0f;
+        } else {
+            double v = F(c, 0)[i];
+            if (!(v > lo - 1.0 && v < hi + 1.0))
+                node_error(c->g, c->n, "cannot cast %g to an integer of type %d (out of its range)", v, et);
             ((int64_t *)out)[i] = (int64_t)v;
         }
     }
 }
+#define eval_castlike eval_cast
 
 /* ==== spatial ops: Conv, ConvTranspose, pools, normalizations, Pad, Resize, DepthToSpace ==== */
 
@@ -1018,6 +1060,79 @@ static void eval_det(Ctx *c)
         }
         out[q] = (float)det;
     }
+}
+
+/* ===== comparisons, logic, Where, Range ===== */
+
+/* Equal, Less, Greater, LessOrEqual, GreaterOrEqual, broadcast: 1 or 0 (any comparison with NaN is 0). */
+static void eval_compare(Ctx *c)
+{
+    const Tensor *a = T(c, 0), *b = T(c, 1), *y = Y(c, 0);
+    int64_t i, n = ir_numel(y), *out = new_out(c, 0);
+    for (i = 0; i < n; i++) {
+        int64_t ia = bcast_index(a, y, i), ib = bcast_index(b, y, i);
+        int lt, gt, eq;
+        if (a->dtype == DT_FLOAT) {
+            float p = F(c, 0)[ia], q = F(c, 1)[ib];
+            lt = p < q, gt = p > q, eq = p == q;
+        } else {
+            int64_t p = I(c, 0)[ia], q = I(c, 1)[ib];
+            lt = p < q, gt = p > q, eq = p == q;
+        }
+        switch (c->n->op) {
+        case OP_EQUAL: out[i] = eq; break;
+        case OP_LESS: out[i] = lt; break;
+        case OP_GREATER: out[i] = gt; break;
+        case OP_LESSOREQUAL: out[i] = lt || eq; break;
+        case OP_GREATEROREQUAL: out[i] = gt || eq; break;
+        default: BUG("not a comparison");
+        }
+    }
+}
+
+/* Not, And, Or, Xor on bools (nonzero is true), broadcast. */
+static void eval_logic(Ctx *c)
+{
+    const Tensor *y = Y(c, 0);
+    int64_t i, n = ir_numel(y), *out = new_out(c, 0);
+    for (i = 0; i < n; i++) {
+        int p = I(c, 0)[bcast_index(T(c, 0), y, i)] != 0, q = 0;
+        if (c->n->op != OP_NOT)
+            q = I(c, 1)[bcast_index(T(c, 1), y, i)] != 0;
+        switch (c->n->op) {
+        case OP_NOT: out[i] = !p; break;
+        case OP_AND: out[i] = p && q; break;
+        case OP_OR: out[i] = p || q; break;
+        case OP_XOR: out[i] = p != q; break;
+        default: BUG("not a logical op");
+        }
+    }
+}
+
+/* y = condition ? X : Y, the three broadcast. */
+static void eval_where(Ctx *c)
+{
+    const Tensor *y = Y(c, 0);
+    int64_t i, n = ir_numel(y);
+    size_t es = y->dtype == DT_FLOAT ? sizeof(float) : sizeof(int64_t);
+    char *out = new_out(c, 0);
+    for (i = 0; i < n; i++) {
+        int k = I(c, 0)[bcast_index(T(c, 0), y, i)] ? 1 : 2;
+        memcpy(out + (size_t)i * es, (const char *)c->vals[c->n->in[k]] + (size_t)bcast_index(T(c, k), y, i) * es, es);
+    }
+}
+
+/* Range: y[i] = start + i * delta (the length from shape_range). */
+static void eval_range(Ctx *c)
+{
+    const Tensor *y = Y(c, 0);
+    int64_t i, n = ir_numel(y);
+    void *out = new_out(c, 0);
+    for (i = 0; i < n; i++)
+        if (y->dtype == DT_FLOAT)
+            ((float *)out)[i] = (float)((double)F(c, 0)[0] + (double)i * F(c, 2)[0]);
+        else
+            ((int64_t *)out)[i] = int_as(tensor_etype(y), (int64_t)((uint64_t)I(c, 0)[0] + (uint64_t)i * (uint64_t)I(c, 2)[0]));
 }
 
 typedef void (*EvalFn)(Ctx *);

@@ -115,4 +115,18 @@
     /* recurrent layers, several outputs */              \
     OP(OP_RNN,         "RNN",           rnn)             \
     OP(OP_GRU,         "GRU",           rnn)             \
-    OP(OP_LSTM,        "LSTM",          rnn)
+    OP(OP_LSTM,        "LSTM",          rnn)             \
+    /* comparisons, logic, selection and ranges: bool (stored as int64 0/1) \
+     * and integer tensors, evaluated when their inputs are constants */ \
+    OP(OP_EQUAL,       "Equal",         compare)         \
+    OP(OP_LESS,        "Less",          compare)         \
+    OP(OP_GREATER,     "Greater",       compare)         \
+    OP(OP_LESSOREQUAL, "LessOrEqual",   compare)         \
+    OP(OP_GREATEROREQUAL, "GreaterOrEqual", compare)     \
+    OP(OP_NOT,         "Not",           logic)           \
+    OP(OP_AND,         "And",           logic)           \
+    OP(OP_OR,          "Or",            logic)           \
+    OP(OP_XOR,         "Xor",           logic)           \
+    OP(OP_WHERE,       "Where",         where)           \
+    OP(OP_RANGE,       "Range",         range)           \
+    OP(OP_CASTLIKE,    "CastLike",      castlike)

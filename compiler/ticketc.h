@@ -145,6 +145,10 @@ typedef enum {
 } OpKind;
 
 typedef enum { DT_FLOAT = 1, DT_INT64 = 7 } DType;
+/* ONNX element types (TensorProto.DataType) that Tensor.etype records: bool and
+ * the integer types are stored as DT_INT64, double as DT_FLOAT. */
+enum { ET_FLOAT = 1, ET_UINT8 = 2, ET_INT8 = 3, ET_UINT16 = 4, ET_INT16 = 5, ET_INT32 = 6, ET_INT64 = 7,
+       ET_BOOL = 9, ET_DOUBLE = 11, ET_UINT32 = 12, ET_UINT64 = 13 };
 
 typedef struct Tensor {
     char *name;
@@ -153,6 +157,7 @@ typedef struct Tensor {
     int64_t dims[TC_MAX_RANK];
     float *f;           /* constant data when dtype == DT_FLOAT */
     int64_t *i;         /* constant data when dtype == DT_INT64 */
+    int etype;          /* the ONNX element type (ET_BOOL, ET_INT32, ...) when known, else 0 */
     int producer;       /* node index or -1 */
     int consumers;      /* uses by live nodes, counted by remove_dead */
     int input_index;    /* position among graph inputs, or -1 */
@@ -320,6 +325,10 @@ void dsl_write(const Graph *g, const char *dir);
 /* ===== attrs.c: every attribute of every op implemented or refused ===== */
 
 void check_attrs(const Graph *g); /* fatal at the first attribute ticketc would not honour */
+/* How to export a model in eval mode, for the messages about training-mode exports. */
+#define TC_EVAL_HINT "export it in eval mode: model.eval() before torch.onnx.export, or " \
+                     "torch.onnx.export(..., training=torch.onnx.TrainingMode.EVAL)"
+
 void attrs_list(FILE *f);         /* --list-attrs: the table, one attribute a line */
 
 /* ===== shape.c: shape inference ===== */
@@ -371,6 +380,10 @@ int reduce_axes(Graph *g, const Node *n, int *reduced);
 int clip_bounds(Graph *g, const Node *n, float *lo, float *hi);
 /* MeanVarianceNormalization's axes (default [0,2,3]), as reduce_axes. */
 int mvn_axes(Graph *g, const Node *n, int *reduced);
+/* The ONNX element type (ET_*) that Cast (its 'to') or CastLike (its input 1's type) converts to. */
+int cast_to(const Graph *g, const Node *n);
+/* The ONNX element type of a tensor: its etype, else what its dtype stores (float, int64). */
+int tensor_etype(const Tensor *t);
 /* Gates of a recurrent layer: RNN 1, GRU 3, LSTM 4. */
 int rnn_gates(OpKind op);
 /* Nodes whose every output is computed (Split, RNN, GRU, LSTM); others compute output 0 only. */

@@ -893,3 +893,6 @@ save("pow_const",
      lambda a: [x64(a) ** 0, x64(a), 1 / x64(a), x64(a) ** 2, x64(a) ** 3, x64(a) ** 4, np.abs(x64(a)) ** 0.5,
                 np.abs(x64(a)) ** 2.5, x64(a) ** -2.0,
                 (x64(a) - x64(a).mean(-1, keepdims=True)) / np.sqrt(((x64(a) - x64(a).mean(-1, keepdims=True)) ** 2).mean(-1, keepdims=True) + 1e-5) * lng + lnb])
+# issue 18's cases (folded bool and integer chains, opsets 18-23): tests/run/gen_ops18.py, with a
+# generator of its own
+exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_ops18.py")).read())
