@@ -99,7 +99,6 @@ void emit_main(Emit *e, const struct Profile *prof);
 
 void emit_only_const(Emit *e, const Node *n);
 #define emit_shapeof emit_only_const
-#define emit_gather emit_only_const
 #define emit_size emit_only_const
 #define OP(id, name, cls) void emit_##cls(Emit *e, const Node *n);
 OPS(OP)

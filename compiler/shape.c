@@ -1833,7 +1833,8 @@ void infer_node_shape(Graph *g, Node *n)
     for (i = 0; i < n->n_in; i++)
         if (n->in[i] != TC_NONE && g->t[n->in[i]].rank < 0)
             node_error(g, n, "input %d has no known shape", i);
-    if (n->n_out > 1 && n->op != OP_DROPOUT && !ir_multi_output(n->op))
+    /* Dropout, BatchNormalization, LayerNormalization say themselves which extra outputs they take */
+    if (n->n_out > 1 && n->op != OP_DROPOUT && n->op != OP_BATCHNORM && n->op != OP_LAYERNORM && !ir_multi_output(n->op))
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])
                 node_error(g, n, "only one output is supported");

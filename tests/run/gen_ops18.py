@@ -120,3 +120,26 @@ save("fold18_logic", nodes18, [("x", (6,)), ("x2", (6,))], outs18,
       "i16": np.array([1], dtype=np.int16), "r0": i64(1), "r1": i64(6), "r2": i64(1), "q0": f32(0.5),
       "q1": f32(-1.0), "q2": f32(-0.6), "s0": i64([0]), "s5": i64([5]), "s3": i64([3]), "pd": i64([0, 3])},
      smp18([(6,), (6,)]), expect18, opset=17)
+
+# Gather of a run-time tensor at constant indices: one index (x[:, 0], a transformer's class
+# token), several with a negative one, the last axis, a 2-D index tensor.
+save("gather18_runtime",
+     [helper.make_node("Gather", ["x", "i0"], ["a"], axis=1),
+      helper.make_node("Gather", ["x", "i1"], ["b"], axis=0),
+      helper.make_node("Gather", ["x", "i2"], ["c"], axis=-1),
+      helper.make_node("Gather", ["x", "i3"], ["d"], axis=1)],
+     [("x", (3, 4, 5))], ["a", "b", "c", "d"],
+     {"i0": i64(0), "i1": i64([2, -3, 1, 2]), "i2": i64([-1, 0]), "i3": i64([[3, 1], [0, -1]])},
+     smp18([(3, 4, 5)]),
+     lambda x: [x[:, 0], x[[2, 0, 1, 2]], x[..., [4, 0]], x[:, [[3, 1], [0, 3]]]], opset=13)
+
+# A small Vision Transformer exported by torch.onnx with PyTorch's outputs (tests/run/torch_vit,
+# made by its gen_torch_vit.py): copied as it is.
+src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_vit")
+d = os.path.join(OUT, "torch_vit")
+os.makedirs(d, exist_ok=True)
+for f in ("model.onnx", "in.f32", "expect.f32"):
+    with open(os.path.join(src, f), "rb") as fi, open(os.path.join(d, f), "wb") as fo:
+        fo.write(fi.read())
+with open(os.path.join(d, "args"), "w") as fa:
+    fa.write("\n")
