@@ -2,7 +2,7 @@
  * attrs.c - check_attrs: no attribute is silently ignored.
  *
  * One row per operator of ops.h, listing every attribute the ONNX
- * specification defines for it at opsets 1-21 (the ones ticketc accepts),
+ * specification defines for it at opsets 1-23 (the ones ticketc accepts),
  * and what ticketc does with it. Each entry of a row is one of:
  *
  *   name       implemented: the stages read it (and refuse the values they
@@ -17,10 +17,11 @@
  * An attribute that is not in its op's row is refused. tests/attrs_check.py
  * checks the rows against the schemas of the installed python3-onnx
  * (through --list-attrs), so a row cannot silently miss an attribute.
- * Attributes of opsets newer than that onnx knows (18-21 for onnx 1.12) are
+ * Attributes of opsets newer than that onnx knows (18-23 for onnx 1.12) are
  * in the rows by hand: Resize's antialias, axes, keep_aspect_ratio_policy;
  * Split's num_outputs; Reduce*'s noop_with_empty_axes; AveragePool's
- * dilations; Gelu's approximate; Cast's saturate.
+ * dilations; Gelu's approximate; Cast's saturate; LpPool's ceil_mode and
+ * dilations; GroupNormalization's and RMSNormalization's attributes.
  *
  * Constant nodes are not in the table: the ONNX front end turns them into
  * initializers and refuses every attribute but the value ones.
@@ -164,6 +165,11 @@ static const char *const rows[OP_COUNT] = {
     [OP_RANGE] = "",
     /* saturate applies to float8 targets only, and CastLike's type comes from its input 1 */
     [OP_CASTLIKE] = "saturate~",
+    [OP_RMSNORM] = "axis epsilon stash_type=1",
+    [OP_GROUPNORM] = "epsilon num_groups stash_type=1",
+    [OP_MISH] = "",
+    [OP_LPNORM] = "axis p",
+    [OP_LPPOOL] = "auto_pad kernel_shape p pads strides ceil_mode dilations",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */

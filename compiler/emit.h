@@ -98,6 +98,8 @@ void emit_main(Emit *e, const struct Profile *prof);
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 
 void emit_only_const(Emit *e, const Node *n);
+/* emit_ops18.c: LayerNormalization with its Mean or InvStdDev output */
+void emit_layernorm_stats(Emit *e, const Node *n);
 #define emit_shapeof emit_only_const
 #define emit_size emit_only_const
 #define OP(id, name, cls) void emit_##cls(Emit *e, const Node *n);

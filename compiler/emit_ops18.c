@@ -75,3 +75,203 @@ void emit_gather(Emit *e, const Node *n)
     }
     emit_end_fn(e);
 }
+
+/* ===== normalisations of opsets 17-23 ===== */
+
+static const char *lit(Emit *e, const Node *n, double v) { return emit_lit(e, n, (float)v); }
+
+/*
+ * Over each group gi of len values xg = x + gi * len:
+ *   mean = sum xg / len, var = sum (xg - mean)^2 / len, inv = 1 / sqrt(var + epsilon),
+ *   y = (xg - mean) * inv * scale[si] + B[bi]  (LayerNormalization, GroupNormalization);
+ *   with stats, Mean (y1) and InvStdDev (y2) of each group too;
+ *   rms: inv = 1 / sqrt(sum xg^2 / len + epsilon), y = xg * inv * scale[si] (RMSNormalization).
+ * si, bi: the C index of scale and B, in gi and i (bi NULL: no B).
+ */
+static void emit_norm(Emit *e, const Node *n, int64_t groups, int64_t len, const char *si, const char *bi, int rms,
+                      int stats)
+{
+    const char *x = emit_operand(e, n, 0), *sc = emit_operand(e, n, 1), *bb = bi ? emit_operand(e, n, 2) : NULL;
+    const char *eps = lit(e, n, attr_float(n, "epsilon", 1e-5f)), *fl = lit(e, n, (double)len);
+    e->need_math[M_SQRT] = 1;
+    emit_begin_fn(e, n, "", rms ? " -- y = x / sqrt(mean(x^2) + epsilon) * scale" : "");
+    emit_line(e, "int gi, i;");
+    emit_blank(e);
+    emit_line(e, "for (gi = 0; gi < %lld; gi++) {", (long long)groups);
+    e->indent++;
+    emit_line(e, "const float *xg = %s + gi * %lld;", x, (long long)len);
+    emit_line(e, "float *yg = y + gi * %lld;", (long long)len);
+    if (rms) {
+        emit_line(e, "float ms = 0.0f, inv;");
+        emit_blank(e);
+        emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
+        emit_line(e, "    ms += xg[i] * xg[i];");
+        emit_line(e, "inv = 1.0f / tc_sqrtf(ms / %s + %s);", fl, eps);
+        emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
+        emit_line(e, "    yg[i] = xg[i] * inv * %s[%s];", sc, si);
+    } else {
+        emit_line(e, "float mean = 0.0f, var = 0.0f, inv;");
+        emit_blank(e);
+        emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
+        emit_line(e, "    mean += xg[i];");
+        emit_line(e, "mean /= %s;", fl);
+        emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
+        emit_line(e, "    var += (xg[i] - mean) * (xg[i] - mean);");
+        emit_line(e, "inv = 1.0f / tc_sqrtf(var / %s + %s);", fl, eps);
+        emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
+        if (bb)
+            emit_line(e, "    yg[i] = (xg[i] - mean) * inv * %s[%s] + %s[%s];", sc, si, bb, bi);
+        else
+            emit_line(e, "    yg[i] = (xg[i] - mean) * inv * %s[%s];", sc, si);
+        if (stats) {
+            emit_line(e, "y1[gi] = mean;");
+            if (n->n_out > 2)
+                emit_line(e, "y2[gi] = inv;");
+        }
+    }
+    e->indent--;
+    emit_line(e, "}");
+    emit_end_fn(e);
+}
+
+/* The groups of the axes from 'axis' on: their count, the length of one in *len. */
+static int64_t norm_groups(const Graph *g, const Node *n, int64_t *len)
+{
+    const Tensor *x = &g->t[n->in[0]];
+    int64_t axis = attr_int(n, "axis", -1), inner = 1;
+    int i;
+    if (axis < 0)
+        axis += x->rank;
+    for (i = (int)axis; i < x->rank; i++)
+        inner *= x->dims[i];
+    *len = inner;
+    return inner ? ir_numel(x) / inner : 0;
+}
+
+/* LayerNormalization with its Mean or InvStdDev output (emit.c sends the plain one to emit_conv.c). */
+void emit_layernorm_stats(Emit *e, const Node *n)
+{
+    int64_t len, groups = norm_groups(e->g, n, &len);
+    int has_b = n->n_in >= 3 && n->in[2] != TC_NONE;
+    emit_norm(e, n, groups, len, ir_numel(&e->g->t[n->in[1]]) == 1 ? "0" : "i",
+              has_b ? (ir_numel(&e->g->t[n->in[2]]) == 1 ? "0" : "i") : NULL, 0, 1);
+}
+
+void emit_rmsnorm(Emit *e, const Node *n)
+{
+    int64_t len, groups = norm_groups(e->g, n, &len);
+    emit_norm(e, n, groups, len, ir_numel(&e->g->t[n->in[1]]) == 1 ? "0" : "i", NULL, 1, 0);
+}
+
+/* GroupNormalization: group gi = b * G + (its group), C / G channels of S positions each. */
+void emit_groupnorm(Emit *e, const Node *n)
+{
+    const Tensor *x = &e->g->t[n->in[0]];
+    int64_t G = attr_int(n, "num_groups", 1), N = x->dims[0], C = x->dims[1], S = ir_numel(x) / (N * C);
+    const char *p = groupnorm_per_channel(e->g)
+                        ? arena_printf(e->g->a, "gi %% %lld * %lld + i / %lld", (long long)G, (long long)(C / G), (long long)S)
+                        : arena_printf(e->g->a, "gi %% %lld", (long long)G);
+    emit_norm(e, n, N * G, C / G * S, p, p, 0, 0);
+}
+
+/* ===== Mish, LpNormalization, LpPool ===== */
+
+/* y = x * tanh(softplus(x)) */
+void emit_mish(Emit *e, const Node *n)
+{
+    e->need_math[M_TANH] = e->need_math[M_SOFTPLUS] = 1;
+    emit_begin_fn(e, n, "", " -- y = x * tanh(log(1 + e^x))");
+    emit_line(e, "int i;");
+    emit_blank(e);
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)ir_numel(&e->g->t[n->out[0]]));
+    emit_line(e, "    y[i] = %s[i] * tc_tanhf(tc_softplusf(%s[i]));", emit_operand(e, n, 0), emit_operand(e, n, 0));
+    emit_end_fn(e);
+}
+
+/* y = x / ||x||_p along the axis: p = 1 the sum of |x|, p = 2 the square root of the sum of squares. */
+void emit_lpnorm(Emit *e, const Node *n)
+{
+    const Tensor *x = &e->g->t[n->in[0]];
+    int64_t axis = attr_int(n, "axis", -1), p = attr_int(n, "p", 2), outer = 1, inner = 1, len;
+    const char *xn = emit_operand(e, n, 0);
+    int d;
+    if (axis < 0)
+        axis += x->rank;
+    for (d = 0; d < x->rank; d++)
+        if (d < axis)
+            outer *= x->dims[d];
+        else if (d > axis)
+            inner *= x->dims[d];
+    len = x->dims[axis];
+    e->need_math[p == 1 ? M_FABS : M_SQRT] = 1;
+    emit_begin_fn(e, n, "", p == 1 ? " -- y = x / sum |x|" : " -- y = x / sqrt(sum x^2)");
+    emit_line(e, "int o, j, k;");
+    emit_blank(e);
+    emit_line(e, "for (o = 0; o < %lld; o++)", (long long)outer);
+    emit_line(e, "    for (j = 0; j < %lld; j++) {", (long long)inner);
+    e->indent += 2;
+    emit_line(e, "const float *xp = %s + o * %lld + j;", xn, (long long)(len * inner));
+    emit_line(e, "float *yp = y + o * %lld + j;", (long long)(len * inner));
+    emit_line(e, "float s = 0.0f;");
+    emit_blank(e);
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)len);
+    if (p == 1)
+        emit_line(e, "    s += tc_fabsf(xp[k * %lld]);", (long long)inner);
+    else
+        emit_line(e, "    s += xp[k * %lld] * xp[k * %lld];", (long long)inner, (long long)inner);
+    if (p == 2)
+        emit_line(e, "s = tc_sqrtf(s);");
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)len);
+    emit_line(e, "    yp[k * %lld] = xp[k * %lld] / s;", (long long)inner, (long long)inner);
+    e->indent -= 2;
+    emit_line(e, "    }");
+    emit_end_fn(e);
+}
+
+/* y = (sum over the window's positions inside x of |x|^p)^(1/p); p = 1 and 2 without tc_powf. */
+void emit_lppool(Emit *e, const Node *n)
+{
+    Window w;
+    int64_t p = attr_int(n, "p", 2);
+    const char *xn = emit_operand(e, n, 0), *term, *res;
+    conv_window(e->g, n, &w);
+    if (p == 1) {
+        term = "tc_fabsf(v)";
+        res = "s";
+        e->need_math[M_FABS] = 1;
+    } else if (p == 2) {
+        term = "v * v";
+        res = "tc_sqrtf(s)";
+        e->need_math[M_SQRT] = 1;
+    } else {
+        term = arena_printf(e->g->a, "tc_powf(tc_fabsf(v), %s)", lit(e, n, (double)p));
+        res = arena_printf(e->g->a, "tc_powf(s, %s)", lit(e, n, 1.0 / (double)p));
+        e->need_math[M_POW] = e->need_math[M_FABS] = 1;
+    }
+    emit_begin_fn(e, n, "", arena_printf(e->g->a, " -- p = %lld", (long long)p));
+    emit_line(e, "int bc, oh, ow, kh, kw;");
+    emit_blank(e);
+    emit_line(e, "for (bc = 0; bc < %lld; bc++)", (long long)(w.batch * w.c));
+    emit_line(e, "    for (oh = 0; oh < %lld; oh++)", (long long)w.out[0]);
+    emit_line(e, "        for (ow = 0; ow < %lld; ow++) {", (long long)w.out[1]);
+    e->indent += 3;
+    emit_line(e, "float s = 0.0f;");
+    emit_blank(e);
+    emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w.k[0]);
+    emit_line(e, "    for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
+    e->indent += 2;
+    emit_line(e, "const int ih = oh * %lld - %lld + kh * %lld, iw = ow * %lld - %lld + kw * %lld;", (long long)w.s[0],
+              (long long)w.pb[0], (long long)w.d[0], (long long)w.s[1], (long long)w.pb[1], (long long)w.d[1]);
+    emit_line(e, "float v;");
+    emit_blank(e);
+    emit_line(e, "if (ih < 0 || ih >= %lld || iw < 0 || iw >= %lld)", (long long)w.in[0], (long long)w.in[1]);
+    emit_line(e, "    continue;");
+    emit_line(e, "v = %s[(bc * %lld + ih) * %lld + iw];", xn, (long long)w.in[0], (long long)w.in[1]);
+    emit_line(e, "s += %s;", term);
+    e->indent -= 2;
+    emit_line(e, "    }");
+    emit_line(e, "y[(bc * %lld + oh) * %lld + ow] = %s;", (long long)w.out[0], (long long)w.out[1], res);
+    e->indent -= 3;
+    emit_line(e, "        }");
+    emit_end_fn(e);
+}

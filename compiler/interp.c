@@ -499,16 +499,151 @@ static void eval_instancenorm(Ctx *c)
     normalize_groups(c, x->dims[0] * x->dims[1], ir_numel(x) / (x->dims[0] * x->dims[1]), 1, x->dims[1]);
 }
 
+/* LayerNormalization; its Mean and InvStdDev outputs (1 / sqrt(var + epsilon)) when named. */
 static void eval_layernorm(Ctx *c)
 {
     const Tensor *x = T(c, 0);
-    int64_t axis = attr_int(c->n, "axis", -1), inner = 1;
-    int i;
+    int64_t axis = attr_int(c->n, "axis", -1), inner = 1, groups, gi, i;
+    double eps = attr_float(c->n, "epsilon", 1e-5f);
+    int k;
     if (axis < 0)
         axis += x->rank;
-    for (i = (int)axis; i < x->rank; i++)
-        inner *= x->dims[i];
-    normalize_groups(c, inner ? ir_numel(x) / inner : 0, inner, 0, 0);
+    for (k = (int)axis; k < x->rank; k++)
+        inner *= x->dims[k];
+    groups = inner ? ir_numel(x) / inner : 0;
+    normalize_groups(c, groups, inner, 0, 0);
+    for (k = 1; k < c->n->n_out && node_multi_output(c->g, c->n); k++) {
+        float *o = new_out(c, k);
+        for (gi = 0; gi < groups; gi++) {
+            const float *xg = F(c, 0) + gi * inner;
+            double mean = 0.0, var = 0.0;
+            for (i = 0; i < inner; i++)
+                mean += xg[i];
+            mean /= (double)inner;
+            for (i = 0; i < inner; i++)
+                var += (xg[i] - mean) * (xg[i] - mean);
+            var /= (double)inner;
+            o[gi] = (float)(k == 1 ? mean : 1.0 / sqrt(var + eps));
+        }
+    }
+}
+
+/* RMSNormalization: y = x / sqrt(mean of x^2 + epsilon) * scale over the axes from 'axis' on. */
+static void eval_rmsnorm(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int64_t axis = attr_int(c->n, "axis", -1), inner = 1, groups, gi, i, ns = ir_numel(T(c, 1));
+    double eps = attr_float(c->n, "epsilon", 1e-5f);
+    float *out = new_out(c, 0);
+    int k;
+    if (axis < 0)
+        axis += x->rank;
+    for (k = (int)axis; k < x->rank; k++)
+        inner *= x->dims[k];
+    groups = inner ? ir_numel(x) / inner : 0;
+    for (gi = 0; gi < groups; gi++) {
+        const float *xg = F(c, 0) + gi * inner;
+        double ms = 0.0, inv;
+        for (i = 0; i < inner; i++)
+            ms += (double)xg[i] * xg[i];
+        inv = 1.0 / sqrt(ms / (double)inner + eps);
+        for (i = 0; i < inner; i++)
+            out[gi * inner + i] = (float)(xg[i] * inv * F(c, 1)[ns == 1 ? 0 : i]);
+    }
+}
+
+/* GroupNormalization: mean and variance over each group of channels (and their
+ * positions), then scale and bias per channel (opset 21) or per group (18). */
+static void eval_groupnorm(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int64_t N = x->dims[0], C = x->dims[1], G = attr_int(c->n, "num_groups", 1), S = ir_numel(x) / (N * C);
+    int64_t cg = C / G, len = cg * S, b, gr, i;
+    double eps = attr_float(c->n, "epsilon", 1e-5f);
+    int per_channel = groupnorm_per_channel(c->g);
+    float *out = new_out(c, 0);
+    for (b = 0; b < N; b++)
+        for (gr = 0; gr < G; gr++) {
+            const float *xg = F(c, 0) + (b * C + gr * cg) * S;
+            double mean = 0.0, var = 0.0, inv;
+            for (i = 0; i < len; i++)
+                mean += xg[i];
+            mean /= (double)len;
+            for (i = 0; i < len; i++)
+                var += (xg[i] - mean) * (xg[i] - mean);
+            inv = 1.0 / sqrt(var / (double)len + eps);
+            for (i = 0; i < len; i++) {
+                int64_t p = per_channel ? gr * cg + i / S : gr;
+                out[(b * C + gr * cg) * S + i] = (float)((xg[i] - mean) * inv * F(c, 1)[p] + F(c, 2)[p]);
+            }
+        }
+}
+
+/* Mish: y = x * tanh(log(1 + e^x)). */
+static void eval_mish(Ctx *c)
+{
+    int64_t i, n = ir_numel(Y(c, 0));
+    float *out = new_out(c, 0);
+    for (i = 0; i < n; i++) {
+        double v = F(c, 0)[i];
+        out[i] = (float)(v * tanh(v > 0 ? v + log1p(exp(-v)) : log1p(exp(v))));
+    }
+}
+
+/* LpNormalization: y = x / (sum of |x|^p along the axis)^(1/p), p 1 or 2 (0 / 0 is NaN, as the specification's x / norm). */
+static void eval_lpnorm(Ctx *c)
+{
+    int64_t outer, len, inner, o, j, k;
+    const Tensor *x = T(c, 0);
+    int64_t axis = attr_int(c->n, "axis", -1), p = attr_int(c->n, "p", 2);
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    int d;
+    if (axis < 0)
+        axis += x->rank;
+    outer = inner = 1;
+    for (d = 0; d < x->rank; d++)
+        if (d < axis)
+            outer *= x->dims[d];
+        else if (d > axis)
+            inner *= x->dims[d];
+    len = x->dims[axis];
+    for (o = 0; o < outer; o++)
+        for (j = 0; j < inner; j++) {
+            const float *xp = X + o * len * inner + j;
+            double s = 0.0;
+            for (k = 0; k < len; k++)
+                s += p == 1 ? fabs(xp[k * inner]) : (double)xp[k * inner] * xp[k * inner];
+            if (p == 2)
+                s = sqrt(s);
+            for (k = 0; k < len; k++)
+                out[o * len * inner + j + k * inner] = (float)(xp[k * inner] / s);
+        }
+}
+
+/* LpPool: y = (sum over the window's positions inside x of |x|^p)^(1/p). */
+static void eval_lppool(Ctx *c)
+{
+    Window w;
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    double p = (double)attr_int(c->n, "p", 2);
+    int64_t bc, oh, ow, kh, kw;
+    conv_window(c->g, c->n, &w);
+    for (bc = 0; bc < w.batch * w.c; bc++)
+        for (oh = 0; oh < w.out[0]; oh++)
+            for (ow = 0; ow < w.out[1]; ow++) {
+                double s = 0.0;
+                for (kh = 0; kh < w.k[0]; kh++)
+                    for (kw = 0; kw < w.k[1]; kw++) {
+                        int64_t ih = oh * w.s[0] - w.pb[0] + kh * w.d[0];
+                        int64_t iw = ow * w.s[1] - w.pb[1] + kw * w.d[1];
+                        if (ih < 0 || ih >= w.in[0] || iw < 0 || iw >= w.in[1])
+                            continue;
+                        s += pow(fabs((double)X[(bc * w.in[0] + ih) * w.in[1] + iw]), p);
+                    }
+                out[(bc * w.out[0] + oh) * w.out[1] + ow] = (float)pow(s, 1.0 / p);
+            }
 }
 
 /* Pad and Resize: y at output coordinates o = x at the mapped coordinates

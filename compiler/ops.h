@@ -129,4 +129,10 @@
     OP(OP_XOR,         "Xor",           logic)           \
     OP(OP_WHERE,       "Where",         where)           \
     OP(OP_RANGE,       "Range",         range)           \
-    OP(OP_CASTLIKE,    "CastLike",      castlike)
+    OP(OP_CASTLIKE,    "CastLike",      castlike)        \
+    /* float ops of opsets 18-23 (emitted by emit_ops18.c) */ \
+    OP(OP_RMSNORM,     "RMSNormalization", rmsnorm)      \
+    OP(OP_GROUPNORM,   "GroupNormalization", groupnorm)  \
+    OP(OP_MISH,        "Mish",          mish)            \
+    OP(OP_LPNORM,      "LpNormalization", lpnorm)        \
+    OP(OP_LPPOOL,      "LpPool",        lppool)

@@ -532,13 +532,13 @@ void conv_window(Graph *g, const Node *n, Window *w)
     if (n->op == OP_CONVTRANSPOSE && attr_get(n, "output_shape"))
         window_ints(g, n, "output_shape", oshape, nd, 0);
     if (n->op != OP_MAXPOOL && n->op != OP_CONV && n->op != OP_CONVTRANSPOSE && attr_get(n, "dilations") &&
-        g->opset < 19)
+        g->opset < (n->op == OP_LPPOOL ? 18 : 19))
         for (i = 0; i < nd; i++)
             if (d[i] != 1)
-                node_error(g, n, "attribute 'dilations' is not supported before opset 19");
+                node_error(g, n, "attribute 'dilations' is not supported before opset %d", n->op == OP_LPPOOL ? 18 : 19);
     if (attr_int(n, "storage_order", 0) != 0)
         node_error(g, n, "attribute 'storage_order' = 1 is not supported");
-    if (ceil_mode && n->op != OP_MAXPOOL && n->op != OP_AVERAGEPOOL)
+    if (ceil_mode && n->op != OP_MAXPOOL && n->op != OP_AVERAGEPOOL && n->op != OP_LPPOOL)
         node_error(g, n, "attribute 'ceil_mode' is not supported here");
     for (i = 0; i < nd; i++) {
         int j = i + 2 - nd; /* 1-D lands in the width */
@@ -748,9 +748,16 @@ static void shape_layernorm(Graph *g, Node *n)
     axis = norm_axis(g, n, attr_int(n, "axis", -1), x->rank);
     for (i = axis; i < x->rank; i++)
         inner *= x->dims[i];
-    for (i = 1; i < n->n_out; i++)
-        if (g->t[n->out[i]].name[0])
-            node_error(g, n, "only the first output is supported");
+    if (n->n_out > 3)
+        node_error(g, n, "has %d outputs, expected at most 3 (Y, Mean, InvStdDev)", n->n_out);
+    /* Mean and InvStdDev: the shape of X with the normalised axes 1 (computed when one is named) */
+    for (i = 1; i < n->n_out && node_multi_output(g, n); i++) {
+        int64_t d[TC_MAX_RANK];
+        for (j = 0; j < x->rank; j++)
+            d[j] = j < axis ? x->dims[j] : 1;
+        out(g, n, i)->dtype = DT_FLOAT;
+        ir_set_dims(out(g, n, i), x->rank, d);
+    }
     for (j = 1; j < n->n_in; j++)
         if (n->in[j] != TC_NONE) {
             Tensor *p = in(g, n, j);
@@ -1588,6 +1595,18 @@ int rnn_gates(OpKind op) { return op == OP_RNN ? 1 : op == OP_GRU ? 3 : 4; }
 
 int ir_multi_output(OpKind op) { return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM; }
 
+int node_multi_output(const Graph *g, const Node *n)
+{
+    int i;
+    if (ir_multi_output(n->op))
+        return 1;
+    if (n->op == OP_LAYERNORM)
+        for (i = 1; i < n->n_out; i++)
+            if (g->t[n->out[i]].name[0])
+                return 1;
+    return 0;
+}
+
 static void shape_rnn(Graph *g, Node *n)
 {
     Tensor *x, *w, *r;
@@ -1818,6 +1837,129 @@ static void shape_range(Graph *g, Node *n)
     ir_set_dims(y, 1, &len);
 }
 
+/* ==== float ops of opsets 18-23 ==== */
+
+/* RMSNormalization (opset 23): y = x / sqrt(mean of x^2 over the axes from 'axis' on + epsilon) * scale;
+ * a constant scale that broadcasts to those axes is expanded to them here. */
+static void shape_rmsnorm(Graph *g, Node *n)
+{
+    Tensor *x, *sc, ns;
+    int axis, i;
+    int64_t inner = 1, k;
+    need_inputs(g, n, 2, 2);
+    x = in(g, n, 0);
+    sc = in(g, n, 1);
+    if (x->dtype != DT_FLOAT || sc->dtype != DT_FLOAT)
+        node_error(g, n, "inputs must be float");
+    axis = norm_axis(g, n, attr_int(n, "axis", -1), x->rank);
+    for (i = axis; i < x->rank; i++)
+        inner *= x->dims[i];
+    /* the normalised shape, which scale must broadcast to without growing it */
+    memset(&ns, 0, sizeof ns);
+    ir_set_dims(&ns, x->rank - axis, x->dims + axis);
+    if (sc->rank > ns.rank)
+        node_error(g, n, "scale %s has more axes than the normalised shape %s", ir_shape_str(g->a, sc), ir_shape_str(g->a, &ns));
+    for (i = 0; i < sc->rank; i++)
+        if (sc->dims[i] != 1 && sc->dims[i] != ns.dims[ns.rank - sc->rank + i])
+            node_error(g, n, "scale %s does not broadcast to the normalised shape %s", ir_shape_str(g->a, sc),
+                       ir_shape_str(g->a, &ns));
+    if (ir_numel(sc) != 1 && ir_numel(sc) != inner) {
+        TensorId id;
+        Tensor *t;
+        int64_t o;
+        if (!sc->f)
+            node_error(g, n, "scale %s computed at run time must have the normalised shape %s or one element",
+                       ir_shape_str(g->a, sc), ir_shape_str(g->a, &ns));
+        id = ir_new_tensor(g, g->t[n->in[1]].name);
+        t = &g->t[id];
+        sc = in(g, n, 1);
+        ir_set_dims(t, ns.rank, ns.dims);
+        t->f = arena_array(g->a, (size_t)inner + 1, sizeof(float));
+        for (o = 0; o < inner; o++) {
+            int64_t idx = 0, stride = 1, rest = o;
+            for (k = ns.rank - 1; k >= 0; k--) {
+                int64_t coord = rest % ns.dims[k];
+                int si = (int)k - (ns.rank - sc->rank);
+                rest /= ns.dims[k];
+                if (si >= 0) {
+                    if (sc->dims[si] != 1)
+                        idx += coord * stride;
+                    stride *= sc->dims[si];
+                }
+            }
+            t->f[o] = sc->f[idx];
+        }
+        n->in[1] = id;
+        x = in(g, n, 0); /* g->t may have moved */
+    }
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* GroupNormalization: X [N, C, ...] in num_groups groups of C / num_groups channels;
+ * scale and bias per group (opsets 18-20) or per channel (21). */
+int groupnorm_per_channel(const Graph *g) { return g->opset >= 21; }
+
+static void shape_groupnorm(Graph *g, Node *n)
+{
+    Tensor *x;
+    int64_t ng = attr_int(n, "num_groups", 0), want;
+    int i;
+    need_inputs(g, n, 3, 3);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT || x->rank < 2)
+        node_error(g, n, "input %s must be float [N,C,...]", ir_shape_str(g->a, x));
+    if (!attr_get(n, "num_groups"))
+        node_error(g, n, "attribute 'num_groups' is missing");
+    if (ng < 1 || x->dims[1] % ng)
+        node_error(g, n, "attribute 'num_groups' is %lld; it must divide the %lld channels", (long long)ng,
+                   (long long)x->dims[1]);
+    want = groupnorm_per_channel(g) ? x->dims[1] : ng;
+    for (i = 1; i < 3; i++)
+        if (in(g, n, i)->dtype != DT_FLOAT || ir_numel(in(g, n, i)) != want || in(g, n, i)->rank != 1)
+            node_error(g, n, "input %d %s must be [%lld] (one per %s at opset %lld)", i, ir_shape_str(g->a, in(g, n, i)),
+                       (long long)want, groupnorm_per_channel(g) ? "channel" : "group", (long long)g->opset);
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* Mish: y = x * tanh(softplus(x)). */
+static void shape_mish(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* LpNormalization: y = x / ||x||_p along 'axis', p 1 or 2. */
+static void shape_lpnorm(Graph *g, Node *n)
+{
+    Tensor *x;
+    int64_t p = attr_int(n, "p", 2);
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    norm_axis(g, n, attr_int(n, "axis", -1), x->rank);
+    if (p != 1 && p != 2)
+        node_error(g, n, "attribute 'p' is %lld; the specification defines 1 and 2", (long long)p);
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* LpPool: y = (sum over the window of |x|^p)^(1/p), the padding 0. */
+static void shape_lppool(Graph *g, Node *n)
+{
+    Window w;
+    need_inputs(g, n, 1, 1);
+    if (in(g, n, 0)->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    if (attr_int(n, "p", 2) < 1 || attr_int(n, "p", 2) > 64)
+        node_error(g, n, "attribute 'p' is %lld; 1 to 64 are supported", (long long)attr_int(n, "p", 2));
+    conv_window(g, n, &w);
+    window_out(g, n, &w);
+}
+
 typedef void (*ShapeFn)(Graph *, Node *);
 static const ShapeFn shape_fns[] = {
 #define OP(id, name, cls) shape_##cls,
@@ -1859,7 +2001,7 @@ static void refuse_empty(Graph *g, Node *n)
     int i;
     for (i = 0; i < n->n_out; i++) {
         const Tensor *t = &g->t[n->out[i]];
-        if ((i == 0 || ir_multi_output(n->op)) && t->rank >= 0 && ir_numel(t) == 0)
+        if ((i == 0 || node_multi_output(g, n)) && t->rank >= 0 && ir_numel(t) == 0)
             node_error(g, n, "output %s has no elements", ir_shape_str(g->a, t));
     }
 }

@@ -286,9 +286,11 @@ Graph *ir_load_file(const char *path, const LoadOptions *opt, Arena *a, LoadBuff
 #define TC_MAX_NAME 4096
 #define TC_MAX_ATTRS 64 /* attributes of one node */
 /* The newest default-domain opset ticketc knows: shape.c follows the changes up to
- * opset 20 (Reduce axes as an input, Split's num_outputs, pool dilations, Gelu);
- * opset 21 changed only element types, which the front ends check themselves. */
-#define TC_MAX_OPSET 21
+ * opset 21 (Reduce axes as an input, Split's num_outputs, pool dilations, Gelu,
+ * GroupNormalization's scale per channel); opsets 21 and 22 otherwise changed only
+ * element types, which the front ends check themselves; 23 added RMSNormalization
+ * (and Attention, RotaryEmbedding, which are refused as unknown operators). */
+#define TC_MAX_OPSET 23
 
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
 /* Walks an ONNX image's wire format before protobuf-c unpacks it: fatal when
@@ -388,6 +390,10 @@ int tensor_etype(const Tensor *t);
 int rnn_gates(OpKind op);
 /* Nodes whose every output is computed (Split, RNN, GRU, LSTM); others compute output 0 only. */
 int ir_multi_output(OpKind op);
+/* The same for one node: also a LayerNormalization whose Mean or InvStdDev output is named. */
+int node_multi_output(const Graph *g, const Node *n);
+/* GroupNormalization's scale and bias: per channel (opset 21), else per group. */
+int groupnorm_per_channel(const Graph *g);
 
 /* ===== interp.c: the reference interpreter ===== */
 

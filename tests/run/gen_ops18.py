@@ -143,3 +143,122 @@ for f in ("model.onnx", "in.f32", "expect.f32"):
         fo.write(fi.read())
 with open(os.path.join(d, "args"), "w") as fa:
     fa.write("\n")
+
+
+# ---- float ops of opsets 18-23, against numpy written from the specification ----
+
+def np_ln(x, axis, s, b, eps=1e-5):
+    ax = tuple(range(axis % x.ndim, x.ndim))
+    x = x.astype(np.float64)
+    m = x.mean(axis=ax, keepdims=True)
+    inv = 1.0 / np.sqrt(((x - m) ** 2).mean(axis=ax, keepdims=True) + eps)
+    return (x - m) * inv * s + (b if b is not None else 0), m, inv
+
+
+# LayerNormalization's Mean and InvStdDev: both outputs, Mean alone, InvStdDev alone (Mean
+# unnamed), Mean read by another node
+lns, lnb = f32(rng18.standard_normal((3, 4))), f32(rng18.standard_normal((3, 4)))
+lns2 = f32(rng18.standard_normal(4))
+save("layernorm_stats",
+     [helper.make_node("LayerNormalization", ["x", "s", "b"], ["y", "mean", "inv"], axis=1),
+      helper.make_node("LayerNormalization", ["x", "s2"], ["y2", "mean2"], axis=-1, epsilon=1e-3),
+      helper.make_node("LayerNormalization", ["x", "s2"], ["y3", "", "inv3"], axis=2),
+      helper.make_node("Sub", ["x", "mean2"], ["xm"])],
+     [("x", (2, 3, 4))], ["y", "mean", "inv", "y2", "mean2", "y3", "inv3", "xm"],
+     {"s": lns, "b": lnb, "s2": lns2}, smp18([(2, 3, 4)]),
+     lambda x: [*np_ln(x, 1, lns, lnb), *np_ln(x, -1, lns2, None, 1e-3)[:2], np_ln(x, 2, lns2, None)[0],
+                np_ln(x, 2, lns2, None)[2], x - np_ln(x, -1, lns2, None, 1e-3)[1]], opset=17)
+
+
+def np_rms(x, axis, s, eps=1e-5):
+    ax = tuple(range(axis % x.ndim, x.ndim))
+    x = x.astype(np.float64)
+    return x / np.sqrt((x * x).mean(axis=ax, keepdims=True) + eps) * s
+
+
+# RMSNormalization (opset 23): the last axis; axes 1 and 2 with a scale broadcast over axis 1
+# (a constant, expanded when compiling); a scale of one value; a run-time scale
+rms1, rms2, rms3 = f32(rng18.standard_normal(4)), f32(rng18.standard_normal((1, 4))), f32([1.5])
+save("rmsnorm23",
+     [helper.make_node("RMSNormalization", ["x", "r1"], ["a"]),
+      helper.make_node("RMSNormalization", ["x", "r2"], ["b"], axis=1, epsilon=1e-2),
+      helper.make_node("RMSNormalization", ["x", "r3"], ["c"], axis=0),
+      helper.make_node("RMSNormalization", ["x", "sc"], ["d"], axis=-1)],
+     [("x", (2, 3, 4)), ("sc", (4,))], ["a", "b", "c", "d"], {"r1": rms1, "r2": rms2, "r3": rms3},
+     smp18([(2, 3, 4), (4,)]),
+     lambda x, sc: [np_rms(x, -1, rms1), np_rms(x, 1, rms2, 1e-2), np_rms(x, 0, rms3), np_rms(x, -1, sc)], opset=23)
+
+
+def np_gn(x, G, s, b, per_channel, eps=1e-5):
+    N, C = x.shape[:2]
+    xg = x.astype(np.float64).reshape(N, G, -1)
+    m = xg.mean(-1, keepdims=True)
+    v = ((xg - m) ** 2).mean(-1, keepdims=True)
+    y = ((xg - m) / np.sqrt(v + eps)).reshape(x.shape)
+    shp = (1, C) + (1,) * (x.ndim - 2)
+    if not per_channel:
+        s, b = np.repeat(s, C // G), np.repeat(b, C // G)
+    return y * s.reshape(shp) + b.reshape(shp)
+
+
+# GroupNormalization: scale and bias per group at opset 18, per channel at opset 21
+gs18, gb18 = f32(rng18.standard_normal(2)), f32(rng18.standard_normal(2))
+gs21, gb21 = f32(rng18.standard_normal(6)), f32(rng18.standard_normal(6))
+save("groupnorm18",
+     [helper.make_node("GroupNormalization", ["x", "s", "b"], ["y"], num_groups=2),
+      helper.make_node("GroupNormalization", ["x", "s", "b"], ["y2"], num_groups=2, epsilon=0.5)],
+     [("x", (2, 6, 3, 2))], ["y", "y2"], {"s": gs18, "b": gb18}, smp18([(2, 6, 3, 2)]),
+     lambda x: [np_gn(x, 2, gs18, gb18, False), np_gn(x, 2, gs18, gb18, False, 0.5)], opset=18)
+save("groupnorm21",
+     [helper.make_node("GroupNormalization", ["x", "s", "b"], ["y"], num_groups=3),
+      helper.make_node("GroupNormalization", ["x", "s", "b"], ["y2"], num_groups=6)],
+     [("x", (1, 6, 5))], ["y", "y2"], {"s": gs21, "b": gb21}, smp18([(1, 6, 5)]),
+     lambda x: [np_gn(x, 3, gs21, gb21, True), np_gn(x, 6, gs21, gb21, True)], opset=21)
+
+
+def np_lppool(x, k, s=(1, 1), pads=(0, 0, 0, 0), d=(1, 1), p=2, ceil=False):
+    """2-D: [N, C, H, W]; the padding and positions past the end count as 0."""
+    N, C, H, W = x.shape
+    outs = []
+    for a, n in ((0, H), (1, W)):
+        span = (k[a] - 1) * d[a] + 1
+        tot = n + pads[a] + pads[a + 2] - span
+        o = tot // s[a] + 1
+        if ceil and tot % s[a] and o * s[a] < n + pads[a]:
+            o += 1
+        outs.append(o)
+    y = np.zeros((N, C, outs[0], outs[1]))
+    xa = np.abs(x.astype(np.float64)) ** p
+    for i in range(outs[0]):
+        for j in range(outs[1]):
+            acc = np.zeros((N, C))
+            for u in range(k[0]):
+                for v in range(k[1]):
+                    h, w = i * s[0] - pads[0] + u * d[0], j * s[1] - pads[1] + v * d[1]
+                    if 0 <= h < H and 0 <= w < W:
+                        acc += xa[:, :, h, w]
+            y[:, :, i, j] = acc ** (1.0 / p)
+    return y
+
+
+# Mish; LpNormalization (p 1 and 2); LpPool: p 2 with strides, p 1 with pads, p 3 with
+# dilations and ceil_mode (opset 18), SAME_UPPER, and a 1-D LpPool
+save("mish_lp18",
+     [helper.make_node("Mish", ["x"], ["mish"]),
+      helper.make_node("LpNormalization", ["x"], ["l1"], axis=1, p=1),
+      helper.make_node("LpNormalization", ["x"], ["l2"]),
+      helper.make_node("LpPool", ["x"], ["p2"], kernel_shape=[2, 2], strides=[2, 2]),
+      helper.make_node("LpPool", ["x"], ["p1"], kernel_shape=[3, 2], pads=[1, 0, 1, 1], p=1),
+      helper.make_node("LpPool", ["x"], ["p3"], kernel_shape=[2, 2], dilations=[2, 1], strides=[1, 2], ceil_mode=1, p=3),
+      helper.make_node("LpPool", ["x"], ["ps"], kernel_shape=[3, 3], strides=[2, 2], auto_pad="SAME_UPPER"),
+      helper.make_node("Reshape", ["x", "s3"], ["x3"]),
+      helper.make_node("LpPool", ["x3"], ["p1d"], kernel_shape=[3], strides=[2])],
+     [("x", (1, 2, 5, 5))], ["mish", "l1", "l2", "p2", "p1", "p3", "ps", "p1d"], {"s3": i64([1, 2, 25])},
+     smp18([(1, 2, 5, 5)], scale=3.0),
+     lambda x: [x * np.tanh(np.log1p(np.exp(x.astype(np.float64)))),
+                x / np.abs(x).sum(axis=1, keepdims=True),
+                x / np.sqrt((x.astype(np.float64) ** 2).sum(axis=-1, keepdims=True)),
+                np_lppool(x, (2, 2), (2, 2)), np_lppool(x, (3, 2), pads=(1, 0, 1, 1), p=1),
+                np_lppool(x, (2, 2), (1, 2), d=(2, 1), p=3, ceil=True),
+                np_lppool(x, (3, 3), (2, 2), pads=(1, 1, 1, 1)),
+                np_lppool(x.reshape(1, 2, 1, 25), (1, 3), (1, 2)).reshape(1, 2, 12)], opset=18)
