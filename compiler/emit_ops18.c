@@ -10,8 +10,68 @@
 /* Bool and integer tensors exist only at compile time. */
 void emit_compare(Emit *e, const Node *n) { emit_only_const(e, n); }
 void emit_logic(Emit *e, const Node *n) { emit_only_const(e, n); }
-void emit_where(Emit *e, const Node *n) { emit_only_const(e, n); }
 void emit_range(Emit *e, const Node *n) { emit_only_const(e, n); }
+
+/* The index into operand t of output position (i0, ..., i<r-1>) of shape y, t broadcast to it:
+ * "i0 * s0 + ...", the axes along which t has one value left out. */
+static const char *bcast_expr(Emit *e, const Tensor *t, const Tensor *y)
+{
+    Buf b = {0};
+    int64_t stride[TC_MAX_RANK], st = 1;
+    int k;
+    const char *s;
+    for (k = y->rank - 1; k >= 0; k--) { /* t's stride along output axis k, 0 where it broadcasts */
+        int tk = k - (y->rank - t->rank);
+        stride[k] = tk >= 0 && t->dims[tk] != 1 ? st : 0;
+        st *= tk >= 0 ? t->dims[tk] : 1;
+    }
+    for (k = 0; k < y->rank; k++)
+        if (stride[k] == 1)
+            buf_printf(&b, "%si%d", b.len ? " + " : "", k);
+        else if (stride[k])
+            buf_printf(&b, "%si%d * %lld", b.len ? " + " : "", k, (long long)stride[k]);
+    s = arena_strdup(e->g->a, b.len ? b.p : "0");
+    buf_free(&b);
+    return s;
+}
+
+/* Where of float X and Y at run time, the condition a constant (bool tensors exist only
+ * when compiling): y = cond ? X : Y, the three broadcast. */
+void emit_where(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    const Tensor *c = &g->t[n->in[0]], *y = &g->t[n->out[0]];
+    const char *name = emit_fn_name(e, n);
+    int k;
+    if (y->dtype != DT_FLOAT)
+        node_error(g, n, "selecting between integer tensors is supported only at compile time");
+    if (!ir_is_const(c))
+        node_error(g, n, "the condition is computed at run time; bool tensors are supported only at compile time");
+    emit_to_consts(e);
+    emit_line(e, "/* node %d: the condition of Where '%s' */", n->index, text_comment(g->a, n->name));
+    emit_line(e, "static const unsigned char %s_cond[%lld] = {", name, (long long)ir_numel(c));
+    emit_int_rows(e, c->i, ir_numel(c));
+    emit_line(e, "};");
+    emit_blank(e);
+    emit_begin_fn(e, n, "", " -- y = condition ? X : Y");
+    if (y->rank > 0) {
+        Buf d = {0};
+        for (k = 0; k < y->rank; k++)
+            buf_printf(&d, "i%d, ", k);
+        emit_line(e, "int %so = 0;", d.p);
+        buf_free(&d);
+        emit_blank(e);
+    } else {
+        emit_line(e, "const int o = 0;");
+        emit_blank(e);
+    }
+    for (k = 0; k < y->rank; k++)
+        emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)", 4 * k, "", k, k, (long long)y->dims[k], k);
+    emit_line(e, "%*sy[o%s] = %s_cond[%s] ? %s[%s] : %s[%s];", 4 * y->rank, "", y->rank ? "++" : "", name,
+              bcast_expr(e, c, y), emit_operand(e, n, 1), bcast_expr(e, &g->t[n->in[1]], y), emit_operand(e, n, 2),
+              bcast_expr(e, &g->t[n->in[2]], y));
+    emit_end_fn(e);
+}
 
 /* CastLike between float tensors: a copy; input 1 gives only the type. */
 void emit_castlike(Emit *e, const Node *n)

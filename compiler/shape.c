@@ -1826,7 +1826,7 @@ static void shape_range(Graph *g, Node *n)
         int64_t start = t[0]->i[0], limit = t[1]->i[0], delta = t[2]->i[0];
         if (delta == 0)
             node_error(g, n, "delta is 0");
-        if ((limit > 0 && start < limit - INT64_MAX) || (limit < 0 && start > limit + INT64_MAX))
+        if ((limit >= 0 && start < limit - INT64_MAX) || (limit < 0 && start > limit + INT64_MAX))
             node_error(g, n, "limit - start overflows");
         len = range_len(start, limit, delta);
         if (len > ((int64_t)1 << 32))
@@ -1906,8 +1906,8 @@ static void shape_groupnorm(Graph *g, Node *n)
     int i;
     need_inputs(g, n, 3, 3);
     x = in(g, n, 0);
-    if (x->dtype != DT_FLOAT || x->rank < 2)
-        node_error(g, n, "input %s must be float [N,C,...]", ir_shape_str(g->a, x));
+    if (x->dtype != DT_FLOAT || x->rank < 2 || ir_numel(x) == 0)
+        node_error(g, n, "input %s must be a float [N,C,...] with elements", ir_shape_str(g->a, x));
     if (!attr_get(n, "num_groups"))
         node_error(g, n, "attribute 'num_groups' is missing");
     if (ng < 1 || x->dims[1] % ng)

@@ -262,3 +262,25 @@ save("mish_lp18",
                 np_lppool(x, (2, 2), (1, 2), d=(2, 1), p=3, ceil=True),
                 np_lppool(x, (3, 3), (2, 2), pads=(1, 1, 1, 1)),
                 np_lppool(x.reshape(1, 2, 1, 25), (1, 3), (1, 2)).reshape(1, 2, 12)], opset=18)
+
+# Where at run time with a constant condition: a causal mask as exporters write it (Range,
+# Unsqueeze, LessOrEqual folded), masking run-time scores; a condition broadcast against
+# X and a constant Y; a scalar condition.
+msk18 = np.arange(4)[None, :] <= np.arange(4)[:, None]
+rng_big18 = f32(rng18.standard_normal((1, 4)))
+save("where18_runtime",
+     [helper.make_node("Range", ["z", "four", "one"], ["r"]),
+      helper.make_node("Unsqueeze", ["r", "ax0"], ["rc"]), helper.make_node("Unsqueeze", ["r", "ax1"], ["rr"]),
+      helper.make_node("LessOrEqual", ["rc", "rr"], ["causal"]),
+      helper.make_node("Where", ["causal", "s", "neg"], ["masked"]),
+      helper.make_node("Softmax", ["masked"], ["attn"], axis=-1),
+      helper.make_node("Where", ["c2", "s", "big"], ["w2"]),
+      helper.make_node("Where", ["t", "s2", "s"], ["w3"])],
+     [("s", (2, 4, 4)), ("s2", (4,))], ["attn", "w2", "w3"],
+     {"z": i64(0), "four": i64(4), "one": i64(1), "ax0": i64([0]), "ax1": i64([1]), "neg": f32(-1e4),
+      "c2": np.array([[[True], [False], [True], [False]]]), "big": rng_big18,
+      "t": np.array(True)},
+     smp18([(2, 4, 4), (4,)]),
+     lambda s, s2: [softmax(np.where(msk18, s, f32(-1e4)), -1),
+                    np.where(np.array([[[True], [False], [True], [False]]]), s, rng_big18),
+                    np.where(True, s2, s)], opset=13)
