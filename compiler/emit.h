@@ -5,6 +5,8 @@
  *   emit_linear.c  Gemm and MatMul (unrolled, weight streams, loop, dense; general products)
  *   emit_conv.c    Conv and the other spatial ops
  *   emit_ops.c     every other op
+ *   emit_ops18.c   the ops of opsets 17-23 (normalisations, Mish, LpPool, Where, CastLike),
+ *                  Gather at constant indices, and the classes folded at compile time only
  * Nothing outside the back end includes it: the rest of ticketc sees emit_c()
  * and the strategy.c, text.c sections of ticketc.h.
  */

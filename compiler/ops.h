@@ -3,9 +3,9 @@
  *
  * Each row: enum id, ONNX op_type, class. The class names the family of
  * functions that handles the op in every stage (shape_<class> in shape.c,
- * eval_<class> in interp.c, emit_<class> in emit_linear.c, emit_conv.c or
- * emit_ops.c, declared in emit.h from this table), so adding an op of an
- * existing class is one line here plus its formula.
+ * eval_<class> in interp.c, emit_<class> in emit_linear.c, emit_conv.c,
+ * emit_ops.c or emit_ops18.c, declared in emit.h from this table), so
+ * adding an op of an existing class is one line here plus its formula.
  *
  *  id               ONNX name          class
  */

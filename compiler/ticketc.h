@@ -7,7 +7,7 @@
  *   -> plan_memory -> plan_strategies -> emit_c | print_summary | write_report
  * The back end: plan_strategies (strategy.c) chooses each layer's code form
  * and sets the target; emit_c (emit.c) hands each node to its op's
- * emit_<class> in emit_linear.c, emit_conv.c or emit_ops.c, which print
+ * emit_<class> in emit_linear.c, emit_conv.c, emit_ops.c or emit_ops18.c, which print
  * through emit_frame.c (emit.h is their internal header); summary.c and
  * report.c read the same choice through layer_stats. text.c makes names and
  * numbers safe to print for every file.
@@ -327,11 +327,10 @@ void dsl_write(const Graph *g, const char *dir);
 /* ===== attrs.c: every attribute of every op implemented or refused ===== */
 
 void check_attrs(const Graph *g); /* fatal at the first attribute ticketc would not honour */
+void attrs_list(FILE *f);         /* --list-attrs: the table, one attribute a line */
 /* How to export a model in eval mode, for the messages about training-mode exports. */
 #define TC_EVAL_HINT "export it in eval mode: model.eval() before torch.onnx.export, or " \
                      "torch.onnx.export(..., training=torch.onnx.TrainingMode.EVAL)"
-
-void attrs_list(FILE *f);         /* --list-attrs: the table, one attribute a line */
 
 /* ===== shape.c: shape inference ===== */
 
