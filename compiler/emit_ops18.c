@@ -146,12 +146,14 @@ static const char *lit(Emit *e, const Node *n, double v) { return emit_lit(e, n,
  *   y = (xg - mean) * inv * scale[si] + B[bi]  (LayerNormalization, GroupNormalization);
  *   with stats, Mean (y1) and InvStdDev (y2) of each group too;
  *   rms: inv = 1 / sqrt(sum xg^2 / len + epsilon), y = xg * inv * scale[si] (RMSNormalization).
- * si, bi: the C index of scale and B, in gi and i (bi NULL: no B).
+ * si, bi: the C index of scale and B, in gi and i (bi NULL: no B); scale: the
+ * table to read instead of input 1, or NULL.
  */
 static void emit_norm(Emit *e, const Node *n, int64_t groups, int64_t len, const char *si, const char *bi, int rms,
-                      int stats)
+                      int stats, const char *scale)
 {
-    const char *x = emit_operand(e, n, 0), *sc = emit_operand(e, n, 1), *bb = bi ? emit_operand(e, n, 2) : NULL;
+    const char *x = emit_operand(e, n, 0), *sc = scale ? scale : emit_operand(e, n, 1);
+    const char *bb = bi ? emit_operand(e, n, 2) : NULL;
     const char *eps = lit(e, n, attr_float(n, "epsilon", 1e-5f)), *fl = lit(e, n, (double)len);
     e->need_math[M_SQRT] = 1;
     emit_begin_fn(e, n, "", rms ? " -- y = x / sqrt(mean(x^2) + epsilon) * scale" : "");
@@ -214,13 +216,26 @@ void emit_layernorm_stats(Emit *e, const Node *n)
     int64_t len, groups = norm_groups(e->g, n, &len);
     int has_b = n->n_in >= 3 && n->in[2] != TC_NONE;
     emit_norm(e, n, groups, len, ir_numel(&e->g->t[n->in[1]]) == 1 ? "0" : "i",
-              has_b ? (ir_numel(&e->g->t[n->in[2]]) == 1 ? "0" : "i") : NULL, 0, 1);
+              has_b ? (ir_numel(&e->g->t[n->in[2]]) == 1 ? "0" : "i") : NULL, 0, 1, NULL);
 }
 
+/* RMSNormalization; a constant scale that broadcasts to the normalised axes is written expanded. */
 void emit_rmsnorm(Emit *e, const Node *n)
 {
     int64_t len, groups = norm_groups(e->g, n, &len);
-    emit_norm(e, n, groups, len, ir_numel(&e->g->t[n->in[1]]) == 1 ? "0" : "i", NULL, 1, 0);
+    const float *sc = rmsnorm_scale(e->g, n);
+    const char *scale = NULL;
+    if (sc) {
+        scale = arena_printf(e->g->a, "%s_scale", emit_fn_name(e, n));
+        emit_to_consts(e);
+        emit_line(e, "/* node %d: the scale of RMSNormalization '%s', broadcast to [%lld] */", n->index,
+                  text_comment(e->g->a, n->name), (long long)len);
+        emit_line(e, "static const float %s%s[%lld] = {", emit_weights_attr(e), scale, (long long)len);
+        emit_lit_rows(e, n, sc, len);
+        emit_line(e, "};");
+        emit_blank(e);
+    }
+    emit_norm(e, n, groups, len, ir_numel(&e->g->t[n->in[1]]) == 1 ? "0" : "i", NULL, 1, 0, scale);
 }
 
 /* GroupNormalization: group gi = b * G + (its group), C / G channels of S positions each. */
@@ -231,7 +246,7 @@ void emit_groupnorm(Emit *e, const Node *n)
     const char *p = groupnorm_per_channel(e->g)
                         ? arena_printf(e->g->a, "gi %% %lld * %lld + i / %lld", (long long)G, (long long)(C / G), (long long)S)
                         : arena_printf(e->g->a, "gi %% %lld", (long long)G);
-    emit_norm(e, n, N * G, C / G * S, p, p, 0, 0);
+    emit_norm(e, n, N * G, C / G * S, p, p, 0, 0, NULL);
 }
 
 /* ===== Mish, LpNormalization, LpPool ===== */

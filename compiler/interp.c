@@ -534,6 +534,7 @@ static void eval_rmsnorm(Ctx *c)
     const Tensor *x = T(c, 0);
     int64_t axis = attr_int(c->n, "axis", -1), inner = 1, groups, gi, i, ns = ir_numel(T(c, 1));
     double eps = attr_float(c->n, "epsilon", 1e-5f);
+    const float *S = rmsnorm_scale(c->g, c->n);
     float *out = new_out(c, 0);
     int k;
     if (axis < 0)
@@ -548,7 +549,7 @@ static void eval_rmsnorm(Ctx *c)
             ms += (double)xg[i] * xg[i];
         inv = 1.0 / sqrt(ms / (double)inner + eps);
         for (i = 0; i < inner; i++)
-            out[gi * inner + i] = (float)(xg[i] * inv * F(c, 1)[ns == 1 ? 0 : i]);
+            out[gi * inner + i] = (float)(xg[i] * inv * (S ? S[i] : F(c, 1)[ns == 1 ? 0 : i]));
     }
 }
 

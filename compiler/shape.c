@@ -1840,59 +1840,61 @@ static void shape_range(Graph *g, Node *n)
 /* ==== float ops of opsets 18-23 ==== */
 
 /* RMSNormalization (opset 23): y = x / sqrt(mean of x^2 over the axes from 'axis' on + epsilon) * scale;
- * a constant scale that broadcasts to those axes is expanded to them here. */
+ * scale broadcasts to those axes (a constant one is expanded by rmsnorm_scale). */
 static void shape_rmsnorm(Graph *g, Node *n)
 {
-    Tensor *x, *sc, ns;
-    int axis, i;
-    int64_t inner = 1, k;
+    Tensor *x, *sc;
+    int axis, i, r;
+    int64_t inner = 1;
     need_inputs(g, n, 2, 2);
     x = in(g, n, 0);
     sc = in(g, n, 1);
     if (x->dtype != DT_FLOAT || sc->dtype != DT_FLOAT)
         node_error(g, n, "inputs must be float");
     axis = norm_axis(g, n, attr_int(n, "axis", -1), x->rank);
+    r = x->rank - axis;
     for (i = axis; i < x->rank; i++)
         inner *= x->dims[i];
     /* the normalised shape, which scale must broadcast to without growing it */
-    memset(&ns, 0, sizeof ns);
-    ir_set_dims(&ns, x->rank - axis, x->dims + axis);
-    if (sc->rank > ns.rank)
-        node_error(g, n, "scale %s has more axes than the normalised shape %s", ir_shape_str(g->a, sc), ir_shape_str(g->a, &ns));
+    if (sc->rank > r)
+        node_error(g, n, "scale %s has more axes than the normalised axes %d to %d", ir_shape_str(g->a, sc), axis,
+                   x->rank - 1);
     for (i = 0; i < sc->rank; i++)
-        if (sc->dims[i] != 1 && sc->dims[i] != ns.dims[ns.rank - sc->rank + i])
-            node_error(g, n, "scale %s does not broadcast to the normalised shape %s", ir_shape_str(g->a, sc),
-                       ir_shape_str(g->a, &ns));
-    if (ir_numel(sc) != 1 && ir_numel(sc) != inner) {
-        TensorId id;
-        Tensor *t;
-        int64_t o;
-        if (!sc->f)
-            node_error(g, n, "scale %s computed at run time must have the normalised shape %s or one element",
-                       ir_shape_str(g->a, sc), ir_shape_str(g->a, &ns));
-        id = ir_new_tensor(g, g->t[n->in[1]].name);
-        t = &g->t[id];
-        sc = in(g, n, 1);
-        ir_set_dims(t, ns.rank, ns.dims);
-        t->f = arena_array(g->a, (size_t)inner + 1, sizeof(float));
-        for (o = 0; o < inner; o++) {
-            int64_t idx = 0, stride = 1, rest = o;
-            for (k = ns.rank - 1; k >= 0; k--) {
-                int64_t coord = rest % ns.dims[k];
-                int si = (int)k - (ns.rank - sc->rank);
-                rest /= ns.dims[k];
-                if (si >= 0) {
-                    if (sc->dims[si] != 1)
-                        idx += coord * stride;
-                    stride *= sc->dims[si];
-                }
-            }
-            t->f[o] = sc->f[idx];
-        }
-        n->in[1] = id;
-        x = in(g, n, 0); /* g->t may have moved */
-    }
+        if (sc->dims[i] != 1 && sc->dims[i] != x->dims[x->rank - sc->rank + i])
+            node_error(g, n, "scale %s does not broadcast to the normalised axes of %s", ir_shape_str(g->a, sc),
+                       ir_shape_str(g->a, x));
+    if (ir_numel(sc) != 1 && ir_numel(sc) != inner && !sc->f)
+        node_error(g, n, "scale %s computed at run time must have the shape of the normalised axes or one element",
+                   ir_shape_str(g->a, sc));
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+const float *rmsnorm_scale(Graph *g, const Node *n)
+{
+    const Tensor *x = &g->t[n->in[0]], *sc = &g->t[n->in[1]];
+    int64_t axis = attr_int(n, "axis", -1), inner = 1, o, k;
+    float *v;
+    if (axis < 0)
+        axis += x->rank;
+    for (k = axis; k < x->rank; k++)
+        inner *= x->dims[k];
+    if (ir_numel(sc) == 1 || ir_numel(sc) == inner)
+        return NULL;
+    v = arena_array(g->a, (size_t)inner + 1, sizeof(float));
+    for (o = 0; o < inner; o++) { /* o's position in the normalised axes, read through scale's broadcast */
+        int64_t idx = 0, stride = 1, rest = o;
+        for (k = x->rank - 1; k >= axis; k--) {
+            int64_t coord = rest % x->dims[k], sk = k - (x->rank - sc->rank);
+            rest /= x->dims[k];
+            if (sk >= 0) {
+                if (sc->dims[sk] != 1)
+                    idx += coord * stride;
+                stride *= sc->dims[sk];
+            }
+        }
+        v[o] = sc->f[idx];
+    }
+    return v;
 }
 
 /* GroupNormalization: X [N, C, ...] in num_groups groups of C / num_groups channels;

@@ -391,6 +391,9 @@ int rnn_gates(OpKind op);
 int ir_multi_output(OpKind op);
 /* The same for one node: also a LayerNormalization whose Mean or InvStdDev output is named. */
 int node_multi_output(const Graph *g, const Node *n);
+/* RMSNormalization's constant scale expanded to the normalised axes, or NULL when it
+ * has their size or one element (then used as it is). */
+const float *rmsnorm_scale(Graph *g, const Node *n);
 /* GroupNormalization's scale and bias: per channel (opset 21), else per group. */
 int groupnorm_per_channel(const Graph *g);
 
