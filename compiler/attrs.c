@@ -2,7 +2,7 @@
  * attrs.c - check_attrs: no attribute is silently ignored.
  *
  * One row per operator of ops.h, listing every attribute the ONNX
- * specification defines for it at opsets 1-21 (the ones ticketc accepts),
+ * specification defines for it at opsets 1-23 (the ones ticketc accepts),
  * and what ticketc does with it. Each entry of a row is one of:
  *
  *   name       implemented: the stages read it (and refuse the values they
@@ -17,10 +17,11 @@
  * An attribute that is not in its op's row is refused. tests/attrs_check.py
  * checks the rows against the schemas of the installed python3-onnx
  * (through --list-attrs), so a row cannot silently miss an attribute.
- * Attributes of opsets newer than that onnx knows (18-21 for onnx 1.12) are
+ * Attributes of opsets newer than that onnx knows (18-23 for onnx 1.12) are
  * in the rows by hand: Resize's antialias, axes, keep_aspect_ratio_policy;
  * Split's num_outputs; Reduce*'s noop_with_empty_axes; AveragePool's
- * dilations; Gelu's approximate; Cast's saturate.
+ * dilations; Gelu's approximate; Cast's saturate; LpPool's ceil_mode and
+ * dilations; GroupNormalization's and RMSNormalization's attributes.
  *
  * Constant nodes are not in the table: the ONNX front end turns them into
  * initializers and refuses every attribute but the value ones.
@@ -33,6 +34,7 @@
 
 #define BINARY "axis! broadcast consumed_inputs~"
 #define UNARY "consumed_inputs~"
+#define COMPARE "axis! broadcast" /* opset 1 comparisons and logic */
 #define REDUCE "axes keepdims noop_with_empty_axes"
 #define POOL "auto_pad kernel_shape pads strides ceil_mode dilations"
 #define RNN "activation_alpha! activation_beta! activations! clip direction hidden_size layout output_sequence~"
@@ -151,17 +153,36 @@ static const char *const rows[OP_COUNT] = {
     [OP_RNN] = RNN,
     [OP_GRU] = RNN " linear_before_reset",
     [OP_LSTM] = RNN " input_forget=0",
+    [OP_EQUAL] = COMPARE,
+    [OP_LESS] = COMPARE,
+    [OP_GREATER] = COMPARE,
+    [OP_LESSOREQUAL] = "",
+    [OP_GREATEROREQUAL] = "",
+    [OP_NOT] = "",
+    [OP_AND] = COMPARE,
+    [OP_OR] = COMPARE,
+    [OP_XOR] = COMPARE,
+    [OP_WHERE] = "",
+    [OP_RANGE] = "",
+    /* saturate applies to float8 targets only, and CastLike's type comes from its input 1 */
+    [OP_CASTLIKE] = "saturate~",
+    [OP_RMSNORM] = "axis epsilon stash_type=1",
+    [OP_GROUPNORM] = "epsilon num_groups stash_type=1",
+    [OP_MISH] = "",
+    [OP_LPNORM] = "axis p",
+    [OP_LPPOOL] = "auto_pad kernel_shape p pads strides ceil_mode dilations",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */
 static const char *why(const Node *n, const char *name)
 {
     if (n->op == OP_BATCHNORM && strcmp(name, "training_mode") == 0)
-        return "; ticketc compiles inference only";
+        return ": the model was exported in training mode, and ticketc compiles inference only; " TC_EVAL_HINT;
     if ((n->op == OP_RNN || n->op == OP_GRU || n->op == OP_LSTM) && strncmp(name, "activation", 10) == 0)
         return " (only the default activations are)";
     if (strcmp(name, "axis") == 0 && (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL || n->op == OP_DIV ||
-                                      n->op == OP_POW))
+                                      n->op == OP_POW || n->op == OP_EQUAL || n->op == OP_LESS || n->op == OP_GREATER ||
+                                      n->op == OP_AND || n->op == OP_OR || n->op == OP_XOR))
         return " (opset < 7 broadcasting along an axis; without it, broadcast = 1 is numpy's rule)";
     return "";
 }

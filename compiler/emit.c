@@ -148,7 +148,7 @@ static void call_fn(Emit *e, const Node *n, Profile *prof)
         if (n->in[i] != TC_NONE && !ir_is_const(&e->g->t[n->in[i]]))
             buf_printf(&args, "%s%s", k++ ? ", " : "", emit_storage(e, n, n->in[i]));
     buf_printf(&args, "%s%s", k ? ", " : "", emit_storage(e, n, n->out[0]));
-    for (i = 1; ir_multi_output(n->op) && i < n->n_out; i++)
+    for (i = 1; node_multi_output(e->g, n) && i < n->n_out; i++)
         buf_printf(&args, ", %s", emit_storage(e, n, n->out[i]));
     if (n->pad_floats) /* the node's scratch block (plan_memory) */
         buf_printf(&args, n->pad_offset ? ", tc_arena + %lld" : ", tc_arena", (long long)n->pad_offset);
@@ -507,7 +507,10 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         if (n->dead)
             continue;
         progress("writing C for node", k, g->nn, n->name);
-        emit_fns[n->op](&e, n);
+        if (n->op == OP_LAYERNORM && node_multi_output(g, n))
+            emit_layernorm_stats(&e, n); /* with Mean or InvStdDev (emit_ops18.c) */
+        else
+            emit_fns[n->op](&e, n);
         if (!(ir_is_view(n->op) && g->t[n->out[0]].alias != TC_NONE))
             call_fn(&e, n, prof);
     }

@@ -5,6 +5,8 @@
  *   emit_linear.c  Gemm and MatMul (unrolled, weight streams, loop, dense; general products)
  *   emit_conv.c    Conv and the other spatial ops
  *   emit_ops.c     every other op
+ *   emit_ops18.c   the ops of opsets 17-23 (normalisations, Mish, LpPool, Where, CastLike),
+ *                  Gather at constant indices, and the classes folded at compile time only
  * Nothing outside the back end includes it: the rest of ticketc sees emit_c()
  * and the strategy.c, text.c sections of ticketc.h.
  */
@@ -99,8 +101,9 @@ void emit_main(Emit *e, const struct Profile *prof);
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 
 void emit_only_const(Emit *e, const Node *n);
+/* emit_ops18.c: LayerNormalization with its Mean or InvStdDev output */
+void emit_layernorm_stats(Emit *e, const Node *n);
 #define emit_shapeof emit_only_const
-#define emit_gather emit_only_const
 #define emit_size emit_only_const
 #define OP(id, name, cls) void emit_##cls(Emit *e, const Node *n);
 OPS(OP)

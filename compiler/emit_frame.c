@@ -158,7 +158,7 @@ void emit_begin_fn(Emit *e, const Node *n, const char *suffix, const char *what)
         if (n->in[i] != TC_NONE && !ir_is_const(&e->g->t[n->in[i]]))
             buf_printf(&params, "%sconst float *x%d", k++ ? ", " : "", i);
     buf_printf(&params, "%sfloat *y", k ? ", " : "");
-    for (i = 1; ir_multi_output(n->op) && i < n->n_out; i++)
+    for (i = 1; node_multi_output(e->g, n) && i < n->n_out; i++)
         buf_printf(&params, ", float *y%d", i);
     if (n->pad_floats) /* its scratch block of the arena (plan_memory) */
         buf_printf(&params, ", float *pad");

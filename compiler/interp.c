@@ -262,26 +262,68 @@ static void eval_concat(Ctx *c)
     }
 }
 
+/* An integer as the ONNX integer type et holds it: bool is v != 0, the
+ * narrower types wrap (two's complement, as numpy's astype). */
+static int64_t int_as(int et, int64_t v)
+{
+    switch (et) {
+    case ET_BOOL: return v != 0;
+    case ET_UINT8: return (int64_t)(uint8_t)(uint64_t)v;
+    case ET_INT8: return (int64_t)(int8_t)(uint8_t)(uint64_t)v;
+    case ET_UINT16: return (int64_t)(uint16_t)(uint64_t)v;
+    case ET_INT16: return (int64_t)(int16_t)(uint16_t)(uint64_t)v;
+    case ET_UINT32: return (int64_t)(uint32_t)(uint64_t)v;
+    case ET_INT32: return (int64_t)(int32_t)(uint32_t)(uint64_t)v;
+    default: return v; /* INT64, UINT64 (stored in 64 bits) */
+    }
+}
+
+/* The values float v may be cast to in integer type et (truncated toward 0): [lo, hi]. */
+static void int_range(int et, double *lo, double *hi)
+{
+    switch (et) {
+    case ET_UINT8: *lo = 0, *hi = 255; break;
+    case ET_INT8: *lo = -128, *hi = 127; break;
+    case ET_UINT16: *lo = 0, *hi = 65535; break;
+    case ET_INT16: *lo = -32768, *hi = 32767; break;
+    case ET_UINT32: *lo = 0, *hi = 4294967295.0; break;
+    case ET_INT32: *lo = -2147483648.0, *hi = 2147483647.0; break;
+    case ET_UINT64: *lo = 0, *hi = 9.2e18; break;
+    default: *lo = -9.2e18, *hi = 9.2e18; break;
+    }
+}
+
+/*
+ * Cast, CastLike: to float, the value; to bool, 1 for any nonzero (NaN too);
+ * from float to an integer type, truncated toward 0, refused outside the
+ * type's range (undefined in ONNX); between integer types, wrapped.
+ */
 static void eval_cast(Ctx *c)
 {
     const Tensor *x = T(c, 0), *y = Y(c, 0);
     int64_t i, n = ir_numel(y);
+    int et = cast_to(c->g, c->n);
     void *out = new_out(c, 0);
+    double lo, hi;
+    int_range(et, &lo, &hi);
     for (i = 0; i < n; i++) {
-        if (x->dtype == DT_FLOAT && y->dtype == DT_FLOAT)
+        if (x->dtype == DT_FLOAT && y->dtype == DT_FLOAT) {
             ((float *)out)[i] = F(c, 0)[i];
-        else if (x->dtype == DT_INT64 && y->dtype == DT_INT64)
-            ((int64_t *)out)[i] = I(c, 0)[i];
-        else if (x->dtype == DT_INT64)
+        } else if (x->dtype == DT_INT64 && y->dtype == DT_INT64) {
+            ((int64_t *)out)[i] = int_as(et, I(c, 0)[i]);
+        } else if (x->dtype == DT_INT64) {
             ((float *)out)[i] = (float)I(c, 0)[i];
-        else {
-            float v = F(c, 0)[i];
-            if (!(v > -9.2e18f && v < 9.2e18f))
-                node_error(c->g, c->n, "cannot cast %g to an integer", (double)v);
+        } else if (et == ET_BOOL) {
+            ((int64_t *)out)[i] = F(c, 0)[i] != 0.0f;
+        } else {
+            double v = F(c, 0)[i];
+            if (!(v > lo - 1.0 && v < hi + 1.0))
+                node_error(c->g, c->n, "cannot cast %g to an integer of type %d (out of its range)", v, et);
             ((int64_t *)out)[i] = (int64_t)v;
         }
     }
 }
+#define eval_castlike eval_cast
 
 /* ==== spatial ops: Conv, ConvTranspose, pools, normalizations, Pad, Resize, DepthToSpace ==== */
 
@@ -458,16 +500,152 @@ static void eval_instancenorm(Ctx *c)
     normalize_groups(c, x->dims[0] * x->dims[1], ir_numel(x) / (x->dims[0] * x->dims[1]), 1, x->dims[1]);
 }
 
+/* LayerNormalization; its Mean and InvStdDev outputs (1 / sqrt(var + epsilon)) when named. */
 static void eval_layernorm(Ctx *c)
 {
     const Tensor *x = T(c, 0);
-    int64_t axis = attr_int(c->n, "axis", -1), inner = 1;
-    int i;
+    int64_t axis = attr_int(c->n, "axis", -1), inner = 1, groups, gi, i;
+    double eps = attr_float(c->n, "epsilon", 1e-5f);
+    int k;
     if (axis < 0)
         axis += x->rank;
-    for (i = (int)axis; i < x->rank; i++)
-        inner *= x->dims[i];
-    normalize_groups(c, inner ? ir_numel(x) / inner : 0, inner, 0, 0);
+    for (k = (int)axis; k < x->rank; k++)
+        inner *= x->dims[k];
+    groups = inner ? ir_numel(x) / inner : 0;
+    normalize_groups(c, groups, inner, 0, 0);
+    for (k = 1; k < c->n->n_out && node_multi_output(c->g, c->n); k++) {
+        float *o = new_out(c, k);
+        for (gi = 0; gi < groups; gi++) {
+            const float *xg = F(c, 0) + gi * inner;
+            double mean = 0.0, var = 0.0;
+            for (i = 0; i < inner; i++)
+                mean += xg[i];
+            mean /= (double)inner;
+            for (i = 0; i < inner; i++)
+                var += (xg[i] - mean) * (xg[i] - mean);
+            var /= (double)inner;
+            o[gi] = (float)(k == 1 ? mean : 1.0 / sqrt(var + eps));
+        }
+    }
+}
+
+/* RMSNormalization: y = x / sqrt(mean of x^2 + epsilon) * scale over the axes from 'axis' on. */
+static void eval_rmsnorm(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int64_t axis = attr_int(c->n, "axis", -1), inner = 1, groups, gi, i, ns = ir_numel(T(c, 1));
+    double eps = attr_float(c->n, "epsilon", 1e-5f);
+    const float *S = rmsnorm_scale(c->g, c->n);
+    float *out = new_out(c, 0);
+    int k;
+    if (axis < 0)
+        axis += x->rank;
+    for (k = (int)axis; k < x->rank; k++)
+        inner *= x->dims[k];
+    groups = inner ? ir_numel(x) / inner : 0;
+    for (gi = 0; gi < groups; gi++) {
+        const float *xg = F(c, 0) + gi * inner;
+        double ms = 0.0, inv;
+        for (i = 0; i < inner; i++)
+            ms += (double)xg[i] * xg[i];
+        inv = 1.0 / sqrt(ms / (double)inner + eps);
+        for (i = 0; i < inner; i++)
+            out[gi * inner + i] = (float)(xg[i] * inv * (S ? S[i] : F(c, 1)[ns == 1 ? 0 : i]));
+    }
+}
+
+/* GroupNormalization: mean and variance over each group of channels (and their
+ * positions), then scale and bias per channel (opset 21) or per group (18). */
+static void eval_groupnorm(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int64_t N = x->dims[0], C = x->dims[1], G = attr_int(c->n, "num_groups", 1), S = ir_numel(x) / (N * C);
+    int64_t cg = C / G, len = cg * S, b, gr, i;
+    double eps = attr_float(c->n, "epsilon", 1e-5f);
+    int per_channel = groupnorm_per_channel(c->g);
+    float *out = new_out(c, 0);
+    for (b = 0; b < N; b++)
+        for (gr = 0; gr < G; gr++) {
+            const float *xg = F(c, 0) + (b * C + gr * cg) * S;
+            double mean = 0.0, var = 0.0, inv;
+            for (i = 0; i < len; i++)
+                mean += xg[i];
+            mean /= (double)len;
+            for (i = 0; i < len; i++)
+                var += (xg[i] - mean) * (xg[i] - mean);
+            inv = 1.0 / sqrt(var / (double)len + eps);
+            for (i = 0; i < len; i++) {
+                int64_t p = per_channel ? gr * cg + i / S : gr;
+                out[(b * C + gr * cg) * S + i] = (float)((xg[i] - mean) * inv * F(c, 1)[p] + F(c, 2)[p]);
+            }
+        }
+}
+
+/* Mish: y = x * tanh(log(1 + e^x)). */
+static void eval_mish(Ctx *c)
+{
+    int64_t i, n = ir_numel(Y(c, 0));
+    float *out = new_out(c, 0);
+    for (i = 0; i < n; i++) {
+        double v = F(c, 0)[i];
+        out[i] = (float)(v * tanh(v > 0 ? v + log1p(exp(-v)) : log1p(exp(v))));
+    }
+}
+
+/* LpNormalization: y = x / (sum of |x|^p along the axis)^(1/p), p 1 or 2 (0 / 0 is NaN, as the specification's x / norm). */
+static void eval_lpnorm(Ctx *c)
+{
+    int64_t outer, len, inner, o, j, k;
+    const Tensor *x = T(c, 0);
+    int64_t axis = attr_int(c->n, "axis", -1), p = attr_int(c->n, "p", 2);
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    int d;
+    if (axis < 0)
+        axis += x->rank;
+    outer = inner = 1;
+    for (d = 0; d < x->rank; d++)
+        if (d < axis)
+            outer *= x->dims[d];
+        else if (d > axis)
+            inner *= x->dims[d];
+    len = x->dims[axis];
+    for (o = 0; o < outer; o++)
+        for (j = 0; j < inner; j++) {
+            const float *xp = X + o * len * inner + j;
+            double s = 0.0;
+            for (k = 0; k < len; k++)
+                s += p == 1 ? fabs(xp[k * inner]) : (double)xp[k * inner] * xp[k * inner];
+            if (p == 2)
+                s = sqrt(s);
+            for (k = 0; k < len; k++)
+                out[o * len * inner + j + k * inner] = (float)(xp[k * inner] / s);
+        }
+}
+
+/* LpPool: y = (sum over the window's positions inside x of |x|^p)^(1/p). */
+static void eval_lppool(Ctx *c)
+{
+    Window w;
+    const float *X = F(c, 0);
+    float *out = new_out(c, 0);
+    double p = (double)attr_int(c->n, "p", 2);
+    int64_t bc, oh, ow, kh, kw;
+    conv_window(c->g, c->n, &w);
+    for (bc = 0; bc < w.batch * w.c; bc++)
+        for (oh = 0; oh < w.out[0]; oh++)
+            for (ow = 0; ow < w.out[1]; ow++) {
+                double s = 0.0;
+                for (kh = 0; kh < w.k[0]; kh++)
+                    for (kw = 0; kw < w.k[1]; kw++) {
+                        int64_t ih = oh * w.s[0] - w.pb[0] + kh * w.d[0];
+                        int64_t iw = ow * w.s[1] - w.pb[1] + kw * w.d[1];
+                        if (ih < 0 || ih >= w.in[0] || iw < 0 || iw >= w.in[1])
+                            continue;
+                        s += pow(fabs((double)X[(bc * w.in[0] + ih) * w.in[1] + iw]), p);
+                    }
+                out[(bc * w.out[0] + oh) * w.out[1] + ow] = (float)pow(s, 1.0 / p);
+            }
 }
 
 /* Pad and Resize: y at output coordinates o = x at the mapped coordinates
@@ -1058,6 +1236,79 @@ static void eval_det(Ctx *c)
         }
         out[q] = (float)det;
     }
+}
+
+/* ===== comparisons, logic, Where, Range ===== */
+
+/* Equal, Less, Greater, LessOrEqual, GreaterOrEqual, broadcast: 1 or 0 (any comparison with NaN is 0). */
+static void eval_compare(Ctx *c)
+{
+    const Tensor *a = T(c, 0), *b = T(c, 1), *y = Y(c, 0);
+    int64_t i, n = ir_numel(y), *out = new_out(c, 0);
+    for (i = 0; i < n; i++) {
+        int64_t ia = bcast_index(a, y, i), ib = bcast_index(b, y, i);
+        int lt, gt, eq;
+        if (a->dtype == DT_FLOAT) {
+            float p = F(c, 0)[ia], q = F(c, 1)[ib];
+            lt = p < q, gt = p > q, eq = p == q;
+        } else {
+            int64_t p = I(c, 0)[ia], q = I(c, 1)[ib];
+            lt = p < q, gt = p > q, eq = p == q;
+        }
+        switch (c->n->op) {
+        case OP_EQUAL: out[i] = eq; break;
+        case OP_LESS: out[i] = lt; break;
+        case OP_GREATER: out[i] = gt; break;
+        case OP_LESSOREQUAL: out[i] = lt || eq; break;
+        case OP_GREATEROREQUAL: out[i] = gt || eq; break;
+        default: BUG("not a comparison");
+        }
+    }
+}
+
+/* Not, And, Or, Xor on bools (nonzero is true), broadcast. */
+static void eval_logic(Ctx *c)
+{
+    const Tensor *y = Y(c, 0);
+    int64_t i, n = ir_numel(y), *out = new_out(c, 0);
+    for (i = 0; i < n; i++) {
+        int p = I(c, 0)[bcast_index(T(c, 0), y, i)] != 0, q = 0;
+        if (c->n->op != OP_NOT)
+            q = I(c, 1)[bcast_index(T(c, 1), y, i)] != 0;
+        switch (c->n->op) {
+        case OP_NOT: out[i] = !p; break;
+        case OP_AND: out[i] = p && q; break;
+        case OP_OR: out[i] = p || q; break;
+        case OP_XOR: out[i] = p != q; break;
+        default: BUG("not a logical op");
+        }
+    }
+}
+
+/* y = condition ? X : Y, the three broadcast. */
+static void eval_where(Ctx *c)
+{
+    const Tensor *y = Y(c, 0);
+    int64_t i, n = ir_numel(y);
+    size_t es = y->dtype == DT_FLOAT ? sizeof(float) : sizeof(int64_t);
+    char *out = new_out(c, 0);
+    for (i = 0; i < n; i++) {
+        int k = I(c, 0)[bcast_index(T(c, 0), y, i)] ? 1 : 2;
+        memcpy(out + (size_t)i * es, (const char *)c->vals[c->n->in[k]] + (size_t)bcast_index(T(c, k), y, i) * es, es);
+    }
+}
+
+/* Range: y[i] = start + i * delta (the length from shape_range). */
+static void eval_range(Ctx *c)
+{
+    const Tensor *y = Y(c, 0);
+    int64_t i, n = ir_numel(y);
+    void *out = new_out(c, 0);
+    for (i = 0; i < n; i++)
+        if (y->dtype == DT_FLOAT)
+            ((float *)out)[i] = (float)((double)F(c, 0)[0] + (double)i * F(c, 2)[0]);
+        else
+            ((int64_t *)out)[i] = int_as(tensor_etype(y), (int64_t)((uint64_t)I(c, 0)[0] + (uint64_t)i * (uint64_t)I(c, 2)[0]));
 }
 
 typedef void (*EvalFn)(Ctx *);

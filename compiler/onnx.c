@@ -302,7 +302,8 @@ static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const
     t->rank = (int)tp->n_dims;
     for (i = 0; i < tp->n_dims; i++)
         t->dims[i] = tp->dims[i];
-    t->elem = dt;
+    t->elem = dt;  /* qdq.c: int8/uint8/int32 of quantized models */
+    t->etype = dt; /* bool, int32 ... kept apart for Cast and CastLike (stored as DT_INT64) */
 
     if (tp->has_raw_data) {
         const uint8_t *p = tp->raw_data.data;

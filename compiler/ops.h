@@ -3,9 +3,9 @@
  *
  * Each row: enum id, ONNX op_type, class. The class names the family of
  * functions that handles the op in every stage (shape_<class> in shape.c,
- * eval_<class> in interp.c, emit_<class> in emit_linear.c, emit_conv.c or
- * emit_ops.c, declared in emit.h from this table), so adding an op of an
- * existing class is one line here plus its formula.
+ * eval_<class> in interp.c, emit_<class> in emit_linear.c, emit_conv.c,
+ * emit_ops.c or emit_ops18.c, declared in emit.h from this table), so
+ * adding an op of an existing class is one line here plus its formula.
  *
  *  id               ONNX name          class
  */
@@ -116,4 +116,24 @@
     /* recurrent layers, several outputs */              \
     OP(OP_RNN,         "RNN",           rnn)             \
     OP(OP_GRU,         "GRU",           rnn)             \
-    OP(OP_LSTM,        "LSTM",          rnn)
+    OP(OP_LSTM,        "LSTM",          rnn)             \
+    /* comparisons, logic, selection and ranges: bool (stored as int64 0/1) \
+     * and integer tensors, evaluated when their inputs are constants */ \
+    OP(OP_EQUAL,       "Equal",         compare)         \
+    OP(OP_LESS,        "Less",          compare)         \
+    OP(OP_GREATER,     "Greater",       compare)         \
+    OP(OP_LESSOREQUAL, "LessOrEqual",   compare)         \
+    OP(OP_GREATEROREQUAL, "GreaterOrEqual", compare)     \
+    OP(OP_NOT,         "Not",           logic)           \
+    OP(OP_AND,         "And",           logic)           \
+    OP(OP_OR,          "Or",            logic)           \
+    OP(OP_XOR,         "Xor",           logic)           \
+    OP(OP_WHERE,       "Where",         where)           \
+    OP(OP_RANGE,       "Range",         range)           \
+    OP(OP_CASTLIKE,    "CastLike",      castlike)        \
+    /* float ops of opsets 18-23 (emitted by emit_ops18.c) */ \
+    OP(OP_RMSNORM,     "RMSNormalization", rmsnorm)      \
+    OP(OP_GROUPNORM,   "GroupNormalization", groupnorm)  \
+    OP(OP_MISH,        "Mish",          mish)            \
+    OP(OP_LPNORM,      "LpNormalization", lpnorm)        \
+    OP(OP_LPPOOL,      "LpPool",        lppool)

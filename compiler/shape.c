@@ -3,6 +3,7 @@
  * pinned dimensions, so one pass in node order gives every tensor its
  * rank and dimensions, or an error naming the node.
  */
+#include <math.h>
 #include <string.h>
 
 #include "ticketc.h"
@@ -290,7 +291,7 @@ static void shape_view(Graph *g, Node *n)
         if (n->n_in == 3 && n->in[2] != TC_NONE) {
             Tensor *tm = in(g, n, 2);
             if (!tm->i || tm->i[0] != 0)
-                node_error(g, n, "training_mode must be a constant false; ticketc compiles inference only");
+                node_error(g, n, "training_mode must be a constant false; ticketc compiles inference only; " TC_EVAL_HINT);
         }
         /* a mask nothing reads (AlexNet, VGG-19 ... declare one) is never computed */
         if (n->n_out > 1 && tensor_is_read(g, n->out[1]))
@@ -298,6 +299,7 @@ static void shape_view(Graph *g, Node *n)
         ir_set_dims(y, x->rank, x->dims);
         if (n->n_out > 1) {
             g->t[n->out[1]].dtype = DT_INT64;
+            g->t[n->out[1]].etype = ET_BOOL;
             ir_set_dims(&g->t[n->out[1]], x->rank, x->dims);
         }
         break;
@@ -361,6 +363,7 @@ static void shape_shapeof(Graph *g, Node *n)
     if (end > x->rank) end = x->rank;
     d = end > start ? end - start : 0;
     y->dtype = DT_INT64;
+    y->etype = ET_INT64;
     ir_set_dims(y, 1, &d);
 }
 
@@ -415,20 +418,38 @@ static void shape_concat(Graph *g, Node *n)
     ir_set_dims(y, x0->rank, d);
 }
 
+int tensor_etype(const Tensor *t)
+{
+    return t->etype ? t->etype : t->dtype == DT_FLOAT ? ET_FLOAT : ET_INT64;
+}
+
+int cast_to(const Graph *g, const Node *n)
+{
+    if (n->op == OP_CASTLIKE)
+        return tensor_etype(&g->t[n->in[1]]);
+    return (int)attr_int(n, "to", 0);
+}
+
+/* Cast to the type 'to'; CastLike to the type of its input 1. Float and
+ * double are float32 here, bool and the integer types int64. */
 static void shape_cast(Graph *g, Node *n)
 {
     Tensor *x, *y = out(g, n, 0);
-    int64_t to = attr_int(n, "to", 0);
-    need_inputs(g, n, 1, 1);
+    int64_t to;
+    need_inputs(g, n, n->op == OP_CASTLIKE ? 2 : 1, n->op == OP_CASTLIKE ? 2 : 1);
     x = in(g, n, 0);
-    if (to == 1 || to == 11)
+    to = n->op == OP_CASTLIKE ? tensor_etype(in(g, n, 1)) : attr_int(n, "to", 0);
+    if (to == ET_FLOAT || to == ET_DOUBLE)
         y->dtype = DT_FLOAT;
-    else if (to == 2 || to == 3 || to == 4 || to == 5 || to == 6 || to == 7 || to == 9 || to == 12 || to == 13)
+    else if (to == ET_UINT8 || to == ET_INT8 || to == ET_UINT16 || to == ET_INT16 || to == ET_INT32 ||
+             to == ET_INT64 || to == ET_BOOL || to == ET_UINT32 || to == ET_UINT64)
         y->dtype = DT_INT64;
     else
         node_error(g, n, "cast to type %lld is not supported", (long long)to);
+    y->etype = (int)to;
     ir_set_dims(y, x->rank, x->dims);
 }
+#define shape_castlike shape_cast
 
 /* ==== spatial ops: Conv, ConvTranspose, pools, normalizations, Pad, Resize, DepthToSpace ==== */
 
@@ -511,13 +532,13 @@ void conv_window(Graph *g, const Node *n, Window *w)
     if (n->op == OP_CONVTRANSPOSE && attr_get(n, "output_shape"))
         window_ints(g, n, "output_shape", oshape, nd, 0);
     if (n->op != OP_MAXPOOL && n->op != OP_CONV && n->op != OP_CONVTRANSPOSE && attr_get(n, "dilations") &&
-        g->opset < 19)
+        g->opset < (n->op == OP_LPPOOL ? 18 : 19))
         for (i = 0; i < nd; i++)
             if (d[i] != 1)
-                node_error(g, n, "attribute 'dilations' is not supported before opset 19");
+                node_error(g, n, "attribute 'dilations' is not supported before opset %d", n->op == OP_LPPOOL ? 18 : 19);
     if (attr_int(n, "storage_order", 0) != 0)
         node_error(g, n, "attribute 'storage_order' = 1 is not supported");
-    if (ceil_mode && n->op != OP_MAXPOOL && n->op != OP_AVERAGEPOOL)
+    if (ceil_mode && n->op != OP_MAXPOOL && n->op != OP_AVERAGEPOOL && n->op != OP_LPPOOL)
         node_error(g, n, "attribute 'ceil_mode' is not supported here");
     for (i = 0; i < nd; i++) {
         int j = i + 2 - nd; /* 1-D lands in the width */
@@ -692,12 +713,15 @@ static void shape_batchnorm(Graph *g, Node *n)
     if (x->rank < 2)
         node_error(g, n, "input %s must be [N,C,...]", ir_shape_str(g->a, x));
     if (attr_int(n, "training_mode", 0) != 0)
-        node_error(g, n, "attribute 'training_mode' = 1 is not supported; ticketc compiles inference only");
+        node_error(g, n, "attribute 'training_mode' = 1 is not supported: the model was exported in training mode, and "
+                         "ticketc compiles inference only; " TC_EVAL_HINT);
     if (attr_int(n, "spatial", 1) != 1)
         node_error(g, n, "attribute 'spatial' = 0 is not supported");
     for (i = 1; i < n->n_out; i++)
         if (g->t[n->out[i]].name[0])
-            node_error(g, n, "only the first output is supported (inference mode)");
+            node_error(g, n, "has %d outputs (output %d is the %s): the model was exported in training mode, and "
+                             "ticketc compiles inference only; " TC_EVAL_HINT, n->n_out, i,
+                       i == 1 || i == 2 ? (i == 1 ? "running mean" : "running variance") : "saved mean or variance");
     per_channel(g, n, 1, 4, x->dims[1]);
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
@@ -724,9 +748,16 @@ static void shape_layernorm(Graph *g, Node *n)
     axis = norm_axis(g, n, attr_int(n, "axis", -1), x->rank);
     for (i = axis; i < x->rank; i++)
         inner *= x->dims[i];
-    for (i = 1; i < n->n_out; i++)
-        if (g->t[n->out[i]].name[0])
-            node_error(g, n, "only the first output is supported");
+    if (n->n_out > 3)
+        node_error(g, n, "has %d outputs, expected at most 3 (Y, Mean, InvStdDev)", n->n_out);
+    /* Mean and InvStdDev: the shape of X with the normalised axes 1 (computed when one is named) */
+    for (i = 1; i < n->n_out && node_multi_output(g, n); i++) {
+        int64_t d[TC_MAX_RANK];
+        for (j = 0; j < x->rank; j++)
+            d[j] = j < axis ? x->dims[j] : 1;
+        out(g, n, i)->dtype = DT_FLOAT;
+        ir_set_dims(out(g, n, i), x->rank, d);
+    }
     for (j = 1; j < n->n_in; j++)
         if (n->in[j] != TC_NONE) {
             Tensor *p = in(g, n, j);
@@ -1530,6 +1561,7 @@ static void shape_size(Graph *g, Node *n)
     need_inputs(g, n, 1, 1);
     (void)in(g, n, 0);
     out(g, n, 0)->dtype = DT_INT64;
+    out(g, n, 0)->etype = ET_INT64;
     ir_set_dims(out(g, n, 0), 0, NULL);
 }
 
@@ -1546,6 +1578,7 @@ static void shape_constofshape(Graph *g, Node *n)
     if (at && (at->kind != AT_TENSOR || ir_numel(at->t) != 1))
         node_error(g, n, "attribute 'value' must be a tensor of one element");
     y->dtype = at ? at->t->dtype : DT_FLOAT;
+    y->etype = at ? tensor_etype(at->t) : ET_FLOAT;
     for (i = 0; i < k; i++)
         if (v[i] < 0)
             node_error(g, n, "shape entry %lld is %lld", (long long)i, (long long)v[i]);
@@ -1561,6 +1594,18 @@ static void shape_constofshape(Graph *g, Node *n)
 int rnn_gates(OpKind op) { return op == OP_RNN ? 1 : op == OP_GRU ? 3 : 4; }
 
 int ir_multi_output(OpKind op) { return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM; }
+
+int node_multi_output(const Graph *g, const Node *n)
+{
+    int i;
+    if (ir_multi_output(n->op))
+        return 1;
+    if (n->op == OP_LAYERNORM)
+        for (i = 1; i < n->n_out; i++)
+            if (g->t[n->out[i]].name[0])
+                return 1;
+    return 0;
+}
 
 static void shape_rnn(Graph *g, Node *n)
 {
@@ -1688,6 +1733,235 @@ static void shape_det(Graph *g, Node *n)
     ir_set_dims(out(g, n, 0), x->rank - 2, x->dims);
 }
 
+/* ==== comparisons, logic, Where, Range: folded when their inputs are constants ==== */
+
+/* The broadcast shape of inputs from..n_in-1 into y. */
+static void broadcast_inputs(Graph *g, Node *n, int from, Tensor *y)
+{
+    int i;
+    ir_set_dims(y, in(g, n, from)->rank, in(g, n, from)->dims);
+    for (i = from + 1; i < n->n_in; i++)
+        broadcast(g, n, y, in(g, n, i), y);
+}
+
+/* Equal, Less, Greater, LessOrEqual, GreaterOrEqual: bool of the broadcast shape. */
+static void shape_compare(Graph *g, Node *n)
+{
+    Tensor *y = out(g, n, 0);
+    need_inputs(g, n, 2, 2);
+    if (in(g, n, 0)->dtype != in(g, n, 1)->dtype)
+        node_error(g, n, "inputs have different element types");
+    broadcast_inputs(g, n, 0, y);
+    y->dtype = DT_INT64;
+    y->etype = ET_BOOL;
+}
+
+/* Not: one bool input; And, Or, Xor: two, broadcast. */
+static void shape_logic(Graph *g, Node *n)
+{
+    Tensor *y = out(g, n, 0);
+    int i;
+    if (n->op == OP_NOT)
+        need_inputs(g, n, 1, 1);
+    else
+        need_inputs(g, n, 2, 2);
+    for (i = 0; i < n->n_in; i++)
+        if (in(g, n, i)->dtype != DT_INT64)
+            node_error(g, n, "input %d must be bool, found a float tensor", i);
+    broadcast_inputs(g, n, 0, y);
+    y->dtype = DT_INT64;
+    y->etype = ET_BOOL;
+}
+
+/* Where(condition, X, Y): X where the condition holds, else Y; the three broadcast. */
+static void shape_where(Graph *g, Node *n)
+{
+    Tensor *y = out(g, n, 0);
+    need_inputs(g, n, 3, 3);
+    if (in(g, n, 0)->dtype != DT_INT64)
+        node_error(g, n, "the condition (input 0) must be bool, found a float tensor");
+    if (in(g, n, 1)->dtype != in(g, n, 2)->dtype)
+        node_error(g, n, "X and Y (inputs 1 and 2) have different element types");
+    broadcast_inputs(g, n, 0, y);
+    y->dtype = in(g, n, 1)->dtype;
+    y->etype = tensor_etype(in(g, n, 1));
+}
+
+/* ceil(d / delta) for d = limit - start of delta's sign, else 0 (integers, exactly). */
+static int64_t range_len(int64_t start, int64_t limit, int64_t delta)
+{
+    int64_t d = limit - start;
+    if (d == 0 || (d > 0) != (delta > 0))
+        return 0;
+    return d / delta + (d % delta != 0);
+}
+
+/* Range(start, limit, delta): max(ceil((limit - start) / delta), 0) values
+ * start + i * delta. Its length depends on the values: they must be constants. */
+static void shape_range(Graph *g, Node *n)
+{
+    Tensor *y = out(g, n, 0), *t[3];
+    int64_t len;
+    int i;
+    need_inputs(g, n, 3, 3);
+    for (i = 0; i < 3; i++) {
+        t[i] = in(g, n, i);
+        if (ir_numel(t[i]) != 1 || t[i]->rank > 1)
+            node_error(g, n, "input %d must be a scalar, found %s", i, ir_shape_str(g->a, t[i]));
+        if (!ir_is_const(t[i]))
+            node_error(g, n, "input %d is computed at run time; the length of Range's output must be known when "
+                             "compiling (start, limit and delta constants)", i);
+        if (t[i]->dtype != t[0]->dtype)
+            node_error(g, n, "inputs have different element types");
+    }
+    if (t[0]->dtype == DT_FLOAT) {
+        double start = t[0]->f[0], limit = t[1]->f[0], delta = t[2]->f[0], k;
+        if (delta == 0.0 || delta != delta || start != start || limit != limit)
+            node_error(g, n, "delta is %g, start %g, limit %g: no finite range", delta, start, limit);
+        k = ceil((limit - start) / delta);
+        if (!(k < (double)((int64_t)1 << 32)))
+            node_error(g, n, "the range has too many elements (%g)", k);
+        len = k > 0 ? (int64_t)k : 0;
+    } else {
+        int64_t start = t[0]->i[0], limit = t[1]->i[0], delta = t[2]->i[0];
+        if (delta == 0)
+            node_error(g, n, "delta is 0");
+        if ((limit >= 0 && start < limit - INT64_MAX) || (limit < 0 && start > limit + INT64_MAX))
+            node_error(g, n, "limit - start overflows");
+        len = range_len(start, limit, delta);
+        if (len > ((int64_t)1 << 32))
+            node_error(g, n, "the range has too many elements (%lld)", (long long)len);
+    }
+    y->dtype = t[0]->dtype;
+    y->etype = tensor_etype(t[0]);
+    ir_set_dims(y, 1, &len);
+}
+
+/* ==== float ops of opsets 18-23 ==== */
+
+/* RMSNormalization (opset 23): y = x / sqrt(mean of x^2 over the axes from 'axis' on + epsilon) * scale;
+ * scale broadcasts to those axes (a constant one is expanded by rmsnorm_scale). */
+static void shape_rmsnorm(Graph *g, Node *n)
+{
+    Tensor *x, *sc;
+    int axis, i, r;
+    int64_t inner = 1;
+    need_inputs(g, n, 2, 2);
+    x = in(g, n, 0);
+    sc = in(g, n, 1);
+    if (x->dtype != DT_FLOAT || sc->dtype != DT_FLOAT)
+        node_error(g, n, "inputs must be float");
+    axis = norm_axis(g, n, attr_int(n, "axis", -1), x->rank);
+    r = x->rank - axis;
+    for (i = axis; i < x->rank; i++)
+        inner *= x->dims[i];
+    /* the normalised shape, which scale must broadcast to without growing it */
+    if (sc->rank > r)
+        node_error(g, n, "scale %s has more axes than the normalised axes %d to %d", ir_shape_str(g->a, sc), axis,
+                   x->rank - 1);
+    for (i = 0; i < sc->rank; i++)
+        if (sc->dims[i] != 1 && sc->dims[i] != x->dims[x->rank - sc->rank + i])
+            node_error(g, n, "scale %s does not broadcast to the normalised axes of %s", ir_shape_str(g->a, sc),
+                       ir_shape_str(g->a, x));
+    if (ir_numel(sc) != 1 && ir_numel(sc) != inner && !sc->f)
+        node_error(g, n, "scale %s computed at run time must have the shape of the normalised axes or one element",
+                   ir_shape_str(g->a, sc));
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+const float *rmsnorm_scale(Graph *g, const Node *n)
+{
+    const Tensor *x = &g->t[n->in[0]], *sc = &g->t[n->in[1]];
+    int64_t axis = attr_int(n, "axis", -1), inner = 1, o, k;
+    float *v;
+    if (axis < 0)
+        axis += x->rank;
+    for (k = axis; k < x->rank; k++)
+        inner *= x->dims[k];
+    if (ir_numel(sc) == 1 || ir_numel(sc) == inner)
+        return NULL;
+    v = arena_array(g->a, (size_t)inner + 1, sizeof(float));
+    for (o = 0; o < inner; o++) { /* o's position in the normalised axes, read through scale's broadcast */
+        int64_t idx = 0, stride = 1, rest = o;
+        for (k = x->rank - 1; k >= axis; k--) {
+            int64_t coord = rest % x->dims[k], sk = k - (x->rank - sc->rank);
+            rest /= x->dims[k];
+            if (sk >= 0) {
+                if (sc->dims[sk] != 1)
+                    idx += coord * stride;
+                stride *= sc->dims[sk];
+            }
+        }
+        v[o] = sc->f[idx];
+    }
+    return v;
+}
+
+/* GroupNormalization: X [N, C, ...] in num_groups groups of C / num_groups channels;
+ * scale and bias per group (opsets 18-20) or per channel (21). */
+int groupnorm_per_channel(const Graph *g) { return g->opset >= 21; }
+
+static void shape_groupnorm(Graph *g, Node *n)
+{
+    Tensor *x;
+    int64_t ng = attr_int(n, "num_groups", 0), want;
+    int i;
+    need_inputs(g, n, 3, 3);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT || x->rank < 2 || ir_numel(x) == 0)
+        node_error(g, n, "input %s must be a float [N,C,...] with elements", ir_shape_str(g->a, x));
+    if (!attr_get(n, "num_groups"))
+        node_error(g, n, "attribute 'num_groups' is missing");
+    if (ng < 1 || x->dims[1] % ng)
+        node_error(g, n, "attribute 'num_groups' is %lld; it must divide the %lld channels", (long long)ng,
+                   (long long)x->dims[1]);
+    want = groupnorm_per_channel(g) ? x->dims[1] : ng;
+    for (i = 1; i < 3; i++)
+        if (in(g, n, i)->dtype != DT_FLOAT || ir_numel(in(g, n, i)) != want || in(g, n, i)->rank != 1)
+            node_error(g, n, "input %d %s must be [%lld] (one per %s at opset %lld)", i, ir_shape_str(g->a, in(g, n, i)),
+                       (long long)want, groupnorm_per_channel(g) ? "channel" : "group", (long long)g->opset);
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* Mish: y = x * tanh(softplus(x)). */
+static void shape_mish(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* LpNormalization: y = x / ||x||_p along 'axis', p 1 or 2. */
+static void shape_lpnorm(Graph *g, Node *n)
+{
+    Tensor *x;
+    int64_t p = attr_int(n, "p", 2);
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    norm_axis(g, n, attr_int(n, "axis", -1), x->rank);
+    if (p != 1 && p != 2)
+        node_error(g, n, "attribute 'p' is %lld; the specification defines 1 and 2", (long long)p);
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* LpPool: y = (sum over the window of |x|^p)^(1/p), the padding 0. */
+static void shape_lppool(Graph *g, Node *n)
+{
+    Window w;
+    need_inputs(g, n, 1, 1);
+    if (in(g, n, 0)->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    if (attr_int(n, "p", 2) < 1 || attr_int(n, "p", 2) > 64)
+        node_error(g, n, "attribute 'p' is %lld; 1 to 64 are supported", (long long)attr_int(n, "p", 2));
+    conv_window(g, n, &w);
+    window_out(g, n, &w);
+}
+
 typedef void (*ShapeFn)(Graph *, Node *);
 static const ShapeFn shape_fns[] = {
 #define OP(id, name, cls) shape_##cls,
@@ -1703,12 +1977,19 @@ void infer_node_shape(Graph *g, Node *n)
     for (i = 0; i < n->n_in; i++)
         if (n->in[i] != TC_NONE && g->t[n->in[i]].rank < 0)
             node_error(g, n, "input %d has no known shape", i);
-    if (n->n_out > 1 && n->op != OP_DROPOUT && !ir_multi_output(n->op))
+    /* Dropout, BatchNormalization, LayerNormalization say themselves which extra outputs they take */
+    if (n->n_out > 1 && n->op != OP_DROPOUT && n->op != OP_BATCHNORM && n->op != OP_LAYERNORM && !ir_multi_output(n->op))
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])
                 node_error(g, n, "only one output is supported");
     g->t[n->out[0]].dtype = DT_FLOAT;
     shape_fns[n->op](g, n);
+    /* an output of input 0's kind (a view, a slice, arithmetic) has its element type */
+    for (i = 0; i < n->n_out && n->n_in > 0 && n->in[0] != TC_NONE; i++) {
+        Tensor *y = &g->t[n->out[i]];
+        if (!y->etype && y->dtype == g->t[n->in[0]].dtype)
+            y->etype = g->t[n->in[0]].etype;
+    }
     check_numel(g, n, &g->t[n->out[0]]);
 }
 
@@ -1722,7 +2003,7 @@ static void refuse_empty(Graph *g, Node *n)
     int i;
     for (i = 0; i < n->n_out; i++) {
         const Tensor *t = &g->t[n->out[i]];
-        if ((i == 0 || ir_multi_output(n->op)) && t->rank >= 0 && ir_numel(t) == 0)
+        if ((i == 0 || node_multi_output(g, n)) && t->rank >= 0 && ir_numel(t) == 0)
             node_error(g, n, "output %s has no elements", ir_shape_str(g->a, t));
     }
 }

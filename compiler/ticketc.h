@@ -7,7 +7,7 @@
  *   -> plan_strategies -> plan_memory -> emit_c | print_summary | write_report
  * The back end: plan_strategies (strategy.c) chooses each layer's code form
  * and sets the target; emit_c (emit.c) hands each node to its op's
- * emit_<class> in emit_linear.c, emit_conv.c or emit_ops.c, which print
+ * emit_<class> in emit_linear.c, emit_conv.c, emit_ops.c or emit_ops18.c, which print
  * through emit_frame.c (emit.h is their internal header); summary.c and
  * report.c read the same choice through layer_stats. text.c makes names and
  * numbers safe to print for every file.
@@ -145,6 +145,10 @@ typedef enum {
 } OpKind;
 
 typedef enum { DT_FLOAT = 1, DT_INT64 = 7 } DType;
+/* ONNX element types (TensorProto.DataType) that Tensor.etype records: bool and
+ * the integer types are stored as DT_INT64, double as DT_FLOAT. */
+enum { ET_FLOAT = 1, ET_UINT8 = 2, ET_INT8 = 3, ET_UINT16 = 4, ET_INT16 = 5, ET_INT32 = 6, ET_INT64 = 7,
+       ET_BOOL = 9, ET_DOUBLE = 11, ET_UINT32 = 12, ET_UINT64 = 13 };
 
 typedef struct Tensor {
     char *name;
@@ -153,6 +157,7 @@ typedef struct Tensor {
     int64_t dims[TC_MAX_RANK];
     float *f;           /* constant data when dtype == DT_FLOAT */
     int64_t *i;         /* constant data when dtype == DT_INT64 */
+    int etype;          /* the ONNX element type (ET_BOOL, ET_INT32, ...) when known, else 0 */
     int producer;       /* node index or -1 */
     int consumers;      /* uses by live nodes, counted by remove_dead */
     int input_index;    /* position among graph inputs, or -1 */
@@ -290,9 +295,11 @@ Graph *ir_load_file(const char *path, const LoadOptions *opt, Arena *a, LoadBuff
 #define TC_MAX_NAME 4096
 #define TC_MAX_ATTRS 64 /* attributes of one node */
 /* The newest default-domain opset ticketc knows: shape.c follows the changes up to
- * opset 20 (Reduce axes as an input, Split's num_outputs, pool dilations, Gelu);
- * opset 21 changed only element types, which the front ends check themselves. */
-#define TC_MAX_OPSET 21
+ * opset 21 (Reduce axes as an input, Split's num_outputs, pool dilations, Gelu,
+ * GroupNormalization's scale per channel); opsets 21 and 22 otherwise changed only
+ * element types, which the front ends check themselves; 23 added RMSNormalization
+ * (and Attention, RotaryEmbedding, which are refused as unknown operators). */
+#define TC_MAX_OPSET 23
 
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
 /* Walks an ONNX image's wire format before protobuf-c unpacks it: fatal when
@@ -330,6 +337,9 @@ void dsl_write(const Graph *g, const char *dir);
 
 void check_attrs(const Graph *g); /* fatal at the first attribute ticketc would not honour */
 void attrs_list(FILE *f);         /* --list-attrs: the table, one attribute a line */
+/* How to export a model in eval mode, for the messages about training-mode exports. */
+#define TC_EVAL_HINT "export it in eval mode: model.eval() before torch.onnx.export, or " \
+                     "torch.onnx.export(..., training=torch.onnx.TrainingMode.EVAL)"
 
 /* ===== shape.c: shape inference ===== */
 
@@ -380,10 +390,21 @@ int reduce_axes(Graph *g, const Node *n, int *reduced);
 int clip_bounds(Graph *g, const Node *n, float *lo, float *hi);
 /* MeanVarianceNormalization's axes (default [0,2,3]), as reduce_axes. */
 int mvn_axes(Graph *g, const Node *n, int *reduced);
+/* The ONNX element type (ET_*) that Cast (its 'to') or CastLike (its input 1's type) converts to. */
+int cast_to(const Graph *g, const Node *n);
+/* The ONNX element type of a tensor: its etype, else what its dtype stores (float, int64). */
+int tensor_etype(const Tensor *t);
 /* Gates of a recurrent layer: RNN 1, GRU 3, LSTM 4. */
 int rnn_gates(OpKind op);
 /* Nodes whose every output is computed (Split, RNN, GRU, LSTM); others compute output 0 only. */
 int ir_multi_output(OpKind op);
+/* The same for one node: also a LayerNormalization whose Mean or InvStdDev output is named. */
+int node_multi_output(const Graph *g, const Node *n);
+/* RMSNormalization's constant scale expanded to the normalised axes, or NULL when it
+ * has their size or one element (then used as it is). */
+const float *rmsnorm_scale(Graph *g, const Node *n);
+/* GroupNormalization's scale and bias: per channel (opset 21), else per group. */
+int groupnorm_per_channel(const Graph *g);
 
 /* ===== interp.c: the reference interpreter ===== */
 

@@ -286,3 +286,20 @@ err("83_layernorm_stash_type", model([helper.make_node("LayerNormalization", ["x
                                                        stash_type=16)],
                                      [fin("x", [1, 4])], [fin("y", None)],
                                      [numpy_helper.from_array(np.ones(4, dtype=np.float32), "s")], opset=17))
+# issue 18: a BatchNormalization exported in training mode (opset 9: its running mean and
+# variance outputs named); a comparison and a Range whose inputs are computed at run time
+err("90_batchnorm_training_outputs",
+    model([helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y", "rm", "rv", "sm", "sv"],
+                            name="bn1")],
+          [fin("x", [1, 2, 3, 3])], [fin("y", None)],
+          [numpy_helper.from_array(np.ones(2, dtype=np.float32), k) for k in "sbmv"], opset=9))
+err("91_equal_runtime", model([helper.make_node("Equal", ["x", "c"], ["e"], name="eq1"),
+                               helper.make_node("Cast", ["e"], ["y"], name="cast1", to=1)],
+                              [fin("x", [1, 3])], [fin("y", None)],
+                              [numpy_helper.from_array(np.zeros(3, dtype=np.float32), "c")], opset=17))
+err("92_range_runtime", model([helper.make_node("ReduceMax", ["x"], ["l"], name="max1", keepdims=0),
+                               helper.make_node("Range", ["z", "l", "one"], ["r"], name="range1"),
+                               helper.make_node("Add", ["r", "l"], ["y"], name="add1")],
+                              [fin("x", [3])], [fin("y", None)],
+                              [numpy_helper.from_array(np.array(0, dtype=np.float32), "z"),
+                               numpy_helper.from_array(np.array(1, dtype=np.float32), "one")], opset=17))

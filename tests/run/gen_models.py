@@ -939,3 +939,6 @@ save("swish_gelu_ops",
      [[rng.uniform(-12, 12, (4, 64))] for _ in range(3)],
      lambda x: [x64(x) * sigmoid(x), x64(x) * sigmoid(1.7 * x64(x)), np_gelu(x),
                 0.5 * x64(x) * (1 + np.tanh(math.sqrt(2 / math.pi) * (x64(x) + 0.044715 * x64(x) ** 3)))], opset=21)
+# issue 18's cases (folded bool and integer chains, opsets 18-23): tests/run/gen_ops18.py, with a
+# generator of its own
+exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_ops18.py")).read())
