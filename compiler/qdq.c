@@ -29,9 +29,6 @@
 
 #include "ticketc.h"
 
-/* ONNX TensorProto element types (onnx.proto) */
-enum { ET_FLOAT = 1, ET_UINT8 = 2, ET_INT8 = 3, ET_INT32 = 6, ET_INT64 = 7 };
-
 static const char *const qdq_names[] = {"QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul",
                                         "MatMulInteger", "ConvInteger"};
 
