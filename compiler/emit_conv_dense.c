@@ -21,11 +21,10 @@
 
 #include "emit.h"
 
-/* Output positions per register block: TC_DVW == 16 (AVX-512, 32 registers)
- * takes CD_P16, narrower vectors (16 registers) CD_P. Output channels of a
+/* Output channels of a
  * group are padded to CD_PAD in the table; below CD_MIN_MG per group the plain
  * loops (a depthwise Conv would fill one lane of 16). */
-enum { CD_P = 6, CD_P16 = 12, CD_PAD = 16, CD_TAIL = 32, CD_MIN_MG = 4 };
+enum { CD_PAD = 16, CD_TAIL = 32, CD_MIN_MG = 4 };
 
 typedef struct {
     Window w;
@@ -178,88 +177,127 @@ static void vfma(Emit *e, const char *acc, const char *xs, const char *wv)
 }
 
 /*
+ * A block holds CB output channels (32, or 16 where a group has no more),
+ * MV = CB / TC_DVW vectors, for P positions: P * MV accumulators, sized to
+ * the target's registers. Per tap, P broadcasts and MV weight vectors feed
+ * P * MV multiply-adds. One variant per vector width (preprocessor).
+ */
+typedef struct {
+    const char *cond; /* the preprocessor condition */
+    int lanes;        /* TC_DVW */
+    int acc;          /* accumulators (registers for them) */
+} Variant;
+
+static const Variant variants[] = {
+    {"TC_DVW == 16", 16, 24}, /* AVX-512: 32 registers */
+    {"TC_DVW == 8", 8, 12},   /* AVX: 16 */
+    {"defined(__aarch64__)", 4, 24}, /* NEON: 32 */
+    {NULL, 4, 12},            /* SSE: 16, two-operand */
+};
+
+/* "a<p>_<v>" */
+static const char *acc_name(Emit *e, int p, int v) { return arena_printf(e->g->a, "a%d_%d", p, v); }
+
+/* " + <v> * TC_DVW", "" for v = 0 */
+static const char *lane_off(Emit *e, int v) { return v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : ""; }
+
+/*
  * The stores of a block of P positions from column ow: accumulator a<p>_<v>
  * holds channels m0 + v*TC_DVW .. of position p; through t, each output
  * channel j < mn gets its P outputs, the activation applied (ReLU a vector
  * at a time, before).
  */
-static void emit_stores(Emit *e, const Node *n, const Dense *d, int P)
+static void emit_stores(Emit *e, const Node *n, const Dense *d, int P, int MV)
 {
     const Window *w = &d->w;
     int p, v;
     const int64_t OHW = w->out[0] * w->out[1];
     for (p = 0; p < P; p++)
-        for (v = 0; v < 2; v++) {
-            const char *a = arena_printf(e->g->a, "a%d_%d", p, v);
+        for (v = 0; v < MV; v++) {
+            const char *a = acc_name(e, p, v);
             if (n->act == OP_RELU)
                 /* (s < 0.0f ? 0.0f : s) a vector at a time */
                 emit_line(e, "%s = (tc_dvf)((tc_dvi)%s & ~(tc_dvi)(%s < (tc_dvf){0}));", a, a, a);
-            emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = %s;", p * 2 + v, a);
+            emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = %s;", p * MV + v, a);
         }
     emit_line(e, "for (j = 0; j < mn; j++) {");
     e->indent++;
     emit_line(e, "float *yj = yg + (m0 + j) * %lld + oh * %lld + ow;", (long long)OHW, (long long)w->out[1]);
     emit_blank(e);
     for (p = 0; p < P; p++) {
-        const char *t = arena_printf(e->g->a, "t[%d * TC_DVW + j]", p * 2);
+        const char *t = arena_printf(e->g->a, "t[%d * TC_DVW + j]", p * MV);
         emit_line(e, "yj[%d] = %s;", p, n->act == OP_RELU || n->act == OP_COUNT ? t : emit_act(e, n, n->act, n->act_alpha, t));
     }
     e->indent--;
     emit_line(e, "}");
 }
 
+/* a<p>_<v> = b<v> for the P positions */
+static void emit_acc_init(Emit *e, int P, int MV)
+{
+    Buf acc = {0};
+    int p, v;
+    for (p = 0; p < P; p++)
+        for (v = 0; v < MV; v++)
+            buf_printf(&acc, "%s%s = b%d", p || v ? ", " : "", acc_name(e, p, v), v);
+    emit_line(e, "tc_dvf %s;", acc.p);
+    buf_free(&acc);
+}
+
 /*
  * The block of P interior positions at (oh, ow): a<p>_<v> = b[m0 + v*TC_DVW ..],
- * then for each tap (c, kh, kw) in order, with the weights wv0, wv1 of the
- * tap's 2 vectors of channels, a<p>_<v> = x[c][ih + kh*dh][iw + p*sw + kw*dw] * wv<v> + a<p>_<v>.
+ * then for each tap (c, kh, kw) in order, with the weights wv<v> of the
+ * tap's MV vectors of channels, a<p>_<v> = x[c][ih + kh*dh][iw + p*sw + kw*dw] * wv<v> + a<p>_<v>.
  */
-static void emit_block(Emit *e, const Node *n, const Dense *d, int P)
+static void emit_block(Emit *e, const Dense *d, int P, int MV)
 {
     const Window *w = &d->w;
-    int64_t H = w->in[0], W = w->in[1];
-    int p;
-    Buf acc = {0};
+    int64_t H = w->in[0], W = w->in[1], MGP = (d->mg + CD_PAD - 1) / CD_PAD * CD_PAD;
+    int p, v;
+    Buf wl = {0};
 
     emit_line(e, "const float *xp = xg + (oh * %lld - %lld) * %lld + ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
               (long long)W, (long long)w->s[1], (long long)w->pb[1]);
     emit_line(e, "const float *wp = wg + m0;");
-    for (p = 0; p < P; p++)
-        buf_printf(&acc, "%sa%d_0 = b0, a%d_1 = b1", p ? ", " : "", p, p);
-    emit_line(e, "tc_dvf %s;", acc.p);
-    buf_free(&acc);
+    emit_acc_init(e, P, MV);
     emit_blank(e);
     emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
     e->indent++;
     emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
     e->indent++;
-    emit_line(e, "for (kw = 0; kw < %lld; kw++, wp += %lld) {", (long long)w->k[1],
-              (long long)((d->mg + CD_PAD - 1) / CD_PAD * CD_PAD));
+    emit_line(e, "for (kw = 0; kw < %lld; kw++, wp += %lld) {", (long long)w->k[1], (long long)MGP);
     e->indent++;
     emit_line(e, "const float *xr = xp + c * %lld + kh * %lld + kw * %lld;", (long long)(H * W), (long long)(w->d[0] * W),
               (long long)w->d[1]);
-    emit_line(e, "const tc_dvf wv0 = *(const tc_dvfu *)wp, wv1 = *(const tc_dvfu *)(wp + TC_DVW);");
+    for (v = 0; v < MV; v++)
+        buf_printf(&wl, "%swv%d = *(const tc_dvfu *)(wp%s)", v ? ", " : "", v, lane_off(e, v));
+    emit_line(e, "const tc_dvf %s;", wl.p);
+    buf_free(&wl);
     emit_line(e, "tc_dvf xs;");
+    /* xr opaque: else compilers keep the inputs that the next kw reads at
+     * the neighbouring position in registers, and spill accumulators */
+    emit_line(e, "TC_BASE(xr);");
     emit_blank(e);
     for (p = 0; p < P; p++) {
         emit_line(e, "xs = TC_DSPLAT(xr[%lld]);", (long long)(p * w->s[1]));
-        vfma(e, arena_printf(e->g->a, "a%d_0", p), "xs", "wv0");
-        vfma(e, arena_printf(e->g->a, "a%d_1", p), "xs", "wv1");
+        for (v = 0; v < MV; v++)
+            vfma(e, acc_name(e, p, v), "xs", arena_printf(e->g->a, "wv%d", v));
     }
     e->indent--;
     emit_line(e, "}");
     e->indent -= 2;
-    emit_stores(e, n, d, P);
 }
 
 /* One position (oh, ow), over the taps inside the input: kh in [hlo, hhi), kw in [wlo, whi). */
-static void emit_one(Emit *e, const Node *n, const Dense *d, const char *name, int vrange, int hrange)
+static void emit_one(Emit *e, const Dense *d, const char *name, int vrange, int hrange, int MV)
 {
     const Window *w = &d->w;
     int64_t H = w->in[0], W = w->in[1], MGP = (d->mg + CD_PAD - 1) / CD_PAD * CD_PAD;
+    int v;
 
     emit_line(e, "const int r = (oh * %lld - %lld) * %lld + ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0], (long long)W,
               (long long)w->s[1], (long long)w->pb[1]);
-    emit_line(e, "tc_dvf a0_0 = b0, a0_1 = b1;");
+    emit_acc_init(e, 1, MV);
     emit_blank(e);
     emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
     e->indent++;
@@ -278,16 +316,15 @@ static void emit_one(Emit *e, const Node *n, const Dense *d, const char *name, i
     emit_line(e, "const tc_dvf xs = TC_DSPLAT(xg[r + c * %lld + kh * %lld + kw * %lld]);", (long long)(H * W),
               (long long)(w->d[0] * W), (long long)w->d[1]);
     emit_blank(e);
-    vfma(e, "a0_0", "xs", "*(const tc_dvfu *)wq");
-    vfma(e, "a0_1", "xs", "*(const tc_dvfu *)(wq + TC_DVW)");
+    for (v = 0; v < MV; v++)
+        vfma(e, acc_name(e, 0, v), "xs", arena_printf(e->g->a, "*(const tc_dvfu *)(wq%s)", lane_off(e, v)));
     e->indent--;
     emit_line(e, "}");
     e->indent -= 2;
-    emit_stores(e, n, d, 1);
 }
 
 /* The loops over the columns of row oh: blocks of P where the row and P columns are interior, else one at a time. */
-static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, int P)
+static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, int P, int MV)
 {
     const Window *w = &d->w;
     int vrange = d->oha > 0 || d->ohb < w->out[0], hrange = d->owa > 0 || d->owb < w->out[1];
@@ -306,19 +343,42 @@ static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, i
     if (cond) {
         emit_line(e, "if (%s) {", cond);
         e->indent++;
-        emit_block(e, n, d, P);
+        emit_block(e, d, P, MV);
+        emit_stores(e, n, d, P, MV);
         emit_line(e, "ow += %d;", P);
         e->indent--;
         emit_line(e, "} else {");
         e->indent++;
     } else
         emit_line(e, "{");
-    emit_one(e, n, d, name, vrange, hrange);
+    emit_one(e, d, name, vrange, hrange, MV);
+    emit_stores(e, n, d, 1, MV);
     emit_line(e, "ow++;");
     e->indent--;
     emit_line(e, "}");
     e->indent--;
     emit_line(e, "}");
+}
+
+/* One variant's loops: rows, blocks of CB channels from m0, columns. */
+static void emit_variant(Emit *e, const Node *n, const Dense *d, const char *name, int CB, const Variant *va)
+{
+    int MV = CB / va->lanes, P = va->acc / MV, v;
+    Buf bl = {0};
+    emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)d->w.out[0]);
+    e->indent++;
+    emit_line(e, "for (m0 = 0; m0 < %lld; m0 += %d) {", (long long)d->mg, CB);
+    e->indent++;
+    emit_line(e, "const int mn = %lld - m0 < %d ? %lld - m0 : %d;", (long long)d->mg, CB, (long long)d->mg, CB);
+    for (v = 0; v < MV; v++)
+        buf_printf(&bl, "%sb%d = *(const tc_dvfu *)(bg + m0%s)", v ? ", " : "", v, lane_off(e, v));
+    emit_line(e, "const tc_dvf %s;", bl.p);
+    buf_free(&bl);
+    emit_blank(e);
+    emit_row(e, n, d, name, P < 1 ? 1 : P, MV);
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
 }
 
 /*
@@ -340,9 +400,13 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     const float *wt = g->t[n->in[1]].f;
     const float *bias = n->n_in >= 3 && n->in[2] != TC_NONE ? g->t[n->in[2]].f : NULL;
     float *row = arena_array(g->a, (size_t)(MGP > CD_TAIL ? MGP : CD_TAIL), sizeof *row);
-    int vrange = d->oha > 0 || d->ohb < OH, hrange = d->owa > 0 || d->owb < OW;
+    int vrange = d->oha > 0 || d->ohb < OH, hrange = d->owa > 0 || d->owb < OW, i;
+    int CB = d->mg <= 16 ? 16 : 32, tmax = 0;
     const char *xb = emit_operand(e, n, 0);
 
+    for (i = 0; i < (int)(sizeof variants / sizeof variants[0]); i++)
+        if (variants[i].acc * variants[i].lanes > tmax)
+            tmax = variants[i].acc * variants[i].lanes;
     e->used_dvec = 1;
     if (!e->opt->no_fma)
         e->used_fma = 1;
@@ -391,7 +455,7 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     emit_line(e, "int b, gi, m0, oh, ow, c, kh, kw;");
     emit_line(e, "#if TC_DVEC");
     emit_line(e, "int j;");
-    emit_line(e, "float t[%d * TC_DVW];", 2 * CD_P16);
+    emit_line(e, "float t[%d];", tmax); /* a block's outputs: P * CB = accumulators * lanes */
     emit_line(e, "#endif");
     emit_blank(e);
     emit_line(e, "for (b = 0; b < %lld; b++)", (long long)w->batch);
@@ -404,21 +468,14 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     emit_line(e, "const float *bg = %s_b + gi * %lld;", name, (long long)MGP);
     emit_blank(e);
     emit_line(e, "#if TC_DVEC");
-    emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)OH);
-    e->indent++;
-    emit_line(e, "for (m0 = 0; m0 < %lld; m0 += 2 * TC_DVW) {", (long long)d->mg);
-    e->indent++;
-    emit_line(e, "const int mn = %lld - m0 < 2 * TC_DVW ? %lld - m0 : 2 * TC_DVW;", (long long)d->mg, (long long)d->mg);
-    emit_line(e, "const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + TC_DVW);");
-    emit_blank(e);
-    emit_line(e, "#if TC_DVW == 16");
-    emit_row(e, n, d, name, CD_P16);
-    emit_line(e, "#else");
-    emit_row(e, n, d, name, CD_P);
+    for (i = 0; i < (int)(sizeof variants / sizeof variants[0]); i++) {
+        if (variants[i].cond)
+            emit_line(e, "#%s %s", i ? "elif" : "if", variants[i].cond);
+        else
+            emit_line(e, "#else");
+        emit_variant(e, n, d, name, CB, &variants[i]);
+    }
     emit_line(e, "#endif");
-    e->indent--;
-    emit_line(e, "}");
-    e->indent--;
     emit_line(e, "#else");
     /* the same sums, an output at a time */
     emit_line(e, "for (m0 = 0; m0 < %lld; m0++)", (long long)d->mg);
