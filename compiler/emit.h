@@ -4,6 +4,7 @@
  *   emit_frame.c   the Emit state's printer and node framing, used by every emit_<family>.c
  *   emit_linear.c  Gemm and MatMul (unrolled, weight streams, loop, dense; general products)
  *   emit_conv.c    Conv and the other spatial ops
+ *   emit_conv_dense.c  Conv's dense form (register-blocked on the host)
  *   emit_ops.c     every other op
  *   emit_ops18.c   the ops of opsets 17-23 (normalisations, Mish, LpPool, Where, CastLike),
  *                  Gather at constant indices, and the classes folded at compile time only
@@ -97,6 +98,10 @@ void emit_header_comment(Emit *e);
 void emit_h_open(Emit *e, Buf *h, char *guard, size_t size);
 struct Profile; /* --profile's tables (emit.c) */
 void emit_main(Emit *e, const struct Profile *prof);
+
+/* ===== emit_conv_dense.c: Conv's dense form, called by emit_conv ===== */
+
+void emit_conv_dense(Emit *e, const Node *n);
 
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 

@@ -662,95 +662,6 @@ static void emit_conv_blocked(Emit *e, const Node *n, const ConvInfo *ci)
     conv_node_fn(e, n, ci, part);
 }
 
-/* Per kernel offset k along axis a, the output positions whose tap k lies inside the input: [lo[k], hi[k]). */
-static void tap_ranges(const Window *w, int a, int64_t *lo, int64_t *hi)
-{
-    int64_t k;
-    for (k = 0; k < w->k[a]; k++) {
-        int64_t first = w->pb[a] - k * w->d[a];          /* o * s >= first */
-        int64_t last = w->in[a] - 1 + w->pb[a] - k * w->d[a]; /* o * s <= last */
-        lo[k] = first <= 0 ? 0 : (first + w->s[a] - 1) / w->s[a];
-        hi[k] = last < 0 ? 0 : last / w->s[a] + 1;
-        if (hi[k] > w->out[a])
-            hi[k] = w->out[a];
-        if (lo[k] > hi[k])
-            lo[k] = hi[k];
-    }
-}
-
-/*
- * Dense: y[m] = b[m], then for each tap (c, kh, kw) of channel m, over the
- * output positions it reaches inside the input (precomputed ranges, so no
- * checks): y[m][oh][ow] += W[m][c][kh][kw] * x[c][oh*sh - pt + kh*dh][ow*sw - pl + kw*dw].
- * Weights and bias may be constant tables or run-time inputs.
- */
-static void emit_conv_dense(Emit *e, const Node *n, const ConvInfo *ci)
-{
-    Graph *g = e->g;
-    const Window *w = &ci->w;
-    const char *name = emit_fn_name(e, n);
-    int64_t H = w->in[0], W = w->in[1], OH = w->out[0], OW = w->out[1];
-    int64_t *lo = arena_array(g->a, (size_t)(w->k[0] + w->k[1]) * 2 + 1, sizeof(int64_t));
-    const char *wt = emit_operand(e, n, 1);
-    const char *bias = ci->has_bias ? fmt(e, "%s[m]", emit_operand(e, n, 2)) : "0.0f";
-
-    tap_ranges(w, 0, lo, lo + w->k[0]);
-    tap_ranges(w, 1, lo + 2 * w->k[0], lo + 2 * w->k[0] + w->k[1]);
-    int_table(e, fmt(e, "%s_hlo", name), lo, w->k[0]);
-    int_table(e, fmt(e, "%s_hhi", name), lo + w->k[0], w->k[0]);
-    int_table(e, fmt(e, "%s_wlo", name), lo + 2 * w->k[0], w->k[1]);
-    int_table(e, fmt(e, "%s_whi", name), lo + 2 * w->k[0] + w->k[1], w->k[1]);
-    emit_blank(e);
-    emit_begin_fn(e, n, "", ci->wt ? fmt(e, " -- %s of %s weights kept, dense", text_num(e->g->a, ci->nnz), text_num(e->g->a, ci->total))
-                  : " -- run-time weights, dense");
-    emit_line(e, "int b, m, c, kh, kw, oh, ow;");
-    emit_blank(e);
-    emit_line(e, "for (b = 0; b < %lld; b++)", (long long)w->batch);
-    e->indent++;
-    emit_line(e, "for (m = 0; m < %lld; m++) {", (long long)w->m);
-    e->indent++;
-    emit_line(e, "const float *xb = %s + (b * %lld + m / %lld * %lld) * %lld;", emit_operand(e, n, 0), (long long)w->c, (long long)ci->mg,
-              (long long)ci->cg, (long long)(H * W));
-    emit_line(e, "float *ym = y + (b * %lld + m) * %lld;", (long long)w->m, (long long)(OH * OW));
-    emit_blank(e);
-    emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)(OH * OW));
-    e->indent++;
-    emit_line(e, "ym[oh] = %s;", bias);
-    e->indent--;
-    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)ci->cg);
-    e->indent++;
-    emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
-    e->indent++;
-    emit_line(e, "for (kw = 0; kw < %lld; kw++) {", (long long)w->k[1]);
-    e->indent++;
-    emit_line(e, "const float wv = %s[((m * %lld + c) * %lld + kh) * %lld + kw];", wt, (long long)ci->cg, (long long)w->k[0],
-              (long long)w->k[1]);
-    emit_blank(e);
-    emit_line(e, "for (oh = %s_hlo[kh]; oh < %s_hhi[kh]; oh++) {", name, name);
-    e->indent++;
-    emit_line(e, "const int r = c * %lld + (oh * %lld - %lld + kh * %lld) * %lld - %lld + kw * %lld;", (long long)(H * W),
-              (long long)w->s[0], (long long)w->pb[0], (long long)w->d[0], (long long)W, (long long)w->pb[1], (long long)w->d[1]);
-    emit_blank(e);
-    emit_line(e, "for (ow = %s_wlo[kw]; ow < %s_whi[kw]; ow++)", name, name);
-    e->indent++;
-    emit_line(e, "ym[oh * %lld + ow] += wv * xb[r + ow * %lld];", (long long)OW, (long long)w->s[1]);
-    e->indent -= 2;
-    emit_line(e, "}");
-    e->indent--;
-    emit_line(e, "}");
-    e->indent -= 2;
-    if (n->act != OP_COUNT) {
-        emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)(OH * OW));
-        e->indent++;
-        emit_line(e, "ym[oh] = %s;", emit_act(e, n, n->act, n->act_alpha, "ym[oh]"));
-        e->indent--;
-    }
-    e->indent--;
-    emit_line(e, "}");
-    e->indent--;
-    emit_end_fn(e);
-}
-
 /*
  * What the unrolled forms read: the input itself when every window lies
  * inside it, else its zero-padded copy (conv_pad; ci->w becomes the copy's
@@ -789,7 +700,7 @@ void emit_conv(Emit *e, const Node *n)
         /* a copy planned before the form was (plan_memory ahead of plan_strategies):
          * its block stays in the arena, unused; the call passes no pointer to it */
         g->n[n->index].pad_floats = 0;
-        emit_conv_dense(e, n, &ci);
+        emit_conv_dense(e, n);
     }
 }
 

@@ -393,11 +393,12 @@ Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Targ
     return density <= 0.12 ? STRAT_UNROLLED : STRAT_DENSE;
 }
 
-/* Kept weights up to which the host unrolls a Conv at any density. */
-enum { CONV_UNROLL_ANY = 16384 };
+/* Kept weights up to which the host unrolls a Conv at any density, when its
+ * outputs have fewer than CONV_DENSE_MIN_K taps (else the density decides). */
+enum { CONV_UNROLL_ANY = 16384, CONV_DENSE_MIN_K = 32 };
 
-/* The host's rule for a Conv with nnz of total weights kept (loop: the smaller form). */
-static Strategy conv_rule(Strategy requested, int64_t nnz, int64_t total)
+/* The host's rule for a Conv with nnz of total weights kept, K taps per output (loop: the smaller form). */
+static Strategy conv_rule(Strategy requested, int64_t nnz, int64_t total, int64_t K)
 {
     if (requested == STRAT_LOOP)
         return conv_strategy_bytes(STRAT_UNROLLED, nnz, total) < conv_strategy_bytes(STRAT_DENSE, nnz, total)
@@ -421,8 +422,18 @@ static Strategy conv_rule(Strategy requested, int64_t nnz, int64_t total)
      * -O2). It compiles slower (cc -O2: about 0.6 ms a kept weight, 0.9 at
      * 100%: 8.7 s for that layer), so any density only up to
      * CONV_UNROLL_ANY kept weights.
+     *
+     * Since then the dense form is register-blocked too (emit_conv_dense.c):
+     * on that layer (32 -> 32, 3x3, over 26x26; min of 5 rounds on a loaded
+     * AMD EPYC, gcc 12) dense takes 60-135 us at -O3 -march=native against
+     * unrolled's 135 at 35% kept, 253 at 50%, 466 at 75%, 529 at 100%; at
+     * -O2 (SSE) 610-720 against 283, 610, 758, 740. So density decides again,
+     * unrolled up to 50%, except where an output has fewer than
+     * CONV_DENSE_MIN_K taps (a first layer on one channel, depthwise): there
+     * the dense kernel's stores dominate (Conv-2's conv1, 9 taps: 13-20 us
+     * against unrolled's 5).
      */
-    if (nnz <= CONV_UNROLL_ANY)
+    if (nnz <= CONV_UNROLL_ANY && K < CONV_DENSE_MIN_K)
         return STRAT_UNROLLED;
     return (double)nnz <= 0.50 * (double)(total ? total : 1) ? STRAT_UNROLLED : STRAT_DENSE;
 }
@@ -443,7 +454,7 @@ static Strategy choose_conv(Strategy requested, const LayerWeights *L, Target ta
         return STRAT_UNROLLED;
     if (target == TARGET_CORTEX_M && (requested == STRAT_AUTO || requested == STRAT_LOOP))
         return m4_conv_flash(L, STRAT_UNROLLED) <= m4_conv_flash(L, STRAT_DENSE) ? STRAT_UNROLLED : STRAT_DENSE;
-    return conv_rule(requested, L->nnz, total);
+    return conv_rule(requested, L->nnz, total, L->K);
 }
 
 const char *strategy_name(Strategy s)

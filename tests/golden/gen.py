@@ -88,6 +88,18 @@ save("12_conv_dense", model([helper.make_node("Conv", ["x", "conv.weight", "conv
                                               kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
                             [fin("x", [1, 1, 4, 4])], [fin("y", [1, 2, 4, 4])], conv), "--strategy dense")
 
+# the register-blocked dense Conv (emit_conv_dense.c): 6 output channels, a
+# padded border, fused ReLU; its C99 fallback beside the vector form
+rng_b = np.random.default_rng(23)
+wb = np.round(rng_b.standard_normal((6, 2, 3, 3)), 2).astype(np.float32)
+wb[wb < -1.0] = 0.0
+blocked = [numpy_helper.from_array(wb, "conv.weight"),
+           numpy_helper.from_array(np.round(rng_b.standard_normal(6), 2).astype(np.float32), "conv.bias")]
+save("23_conv_dense_blocked", model([helper.make_node("Conv", ["x", "conv.weight", "conv.bias"], ["c"], name="conv1",
+                                                      kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+                                     helper.make_node("Relu", ["c"], ["y"], name="relu1")],
+                                    [fin("x", [1, 2, 4, 9])], [fin("y", [1, 6, 4, 9])], blocked), "--strategy dense")
+
 # a padded Conv with every weight pruned: each channel is its bias, and no
 # border function or tap table may be left unused (-Wall -Werror, issue 19)
 zero = [numpy_helper.from_array(np.zeros((2, 2, 3, 3), dtype=np.float32), "conv.weight"),

@@ -1,0 +1,546 @@
+/*
+ * emit_conv_dense.c - the dense form of Conv: every weight, pruned or not,
+ * in a table that loops read (emit_conv.c chooses it for STRAT_DENSE).
+ *
+ * On the host, with constant weights, a register-blocked kernel written with
+ * GNU C vector extensions (runtime/tc_preamble.c's dvec block): for P output
+ * positions of one row and 2 vectors of output channels (2 * TC_DVW), 2P
+ * accumulators stay in registers over all the taps; each tap loads its 2
+ * weight vectors once and multiplies them by the P input values (each a
+ * broadcast), and each output is stored once. The weights are laid out in
+ * the order the kernel reads them: [group][c][kh][kw][m], m padded. Positions
+ * whose window leaves the input (and the ends of rows) are computed one at a
+ * time over the taps inside the input (ranges per row and per column, no
+ * check per tap). Without TC_DVEC, the same sums in the same order, an
+ * output at a time.
+ *
+ * Elsewhere (Cortex-M, run-time weights, groups of few output channels) the
+ * plain loops: one tap at a time over all the output positions it reaches.
+ */
+#include <string.h>
+
+#include "emit.h"
+
+/* Output channels of a
+ * group are padded to CD_PAD in the table; below CD_MIN_MG per group the plain
+ * loops (a depthwise Conv would fill one lane of 16). */
+enum { CD_PAD = 16, CD_TAIL = 32, CD_MIN_MG = 4 };
+
+typedef struct {
+    Window w;
+    int64_t cg, mg;     /* input, output channels per group */
+    int64_t nnz, total; /* kept weights, all weights */
+    int64_t oha, ohb;   /* rows whose window lies inside the input vertically: [oha, ohb) */
+    int64_t owa, owb;   /* columns likewise, horizontally */
+} Dense;
+
+static void int_rows(Emit *e, const char *name, const int64_t *v, int64_t count)
+{
+    emit_to_consts(e);
+    emit_line(e, "static const int %s%s[%lld] = {", emit_weights_attr(e), name, (long long)count);
+    emit_int_rows(e, v, count);
+    emit_line(e, "};");
+}
+
+/* Per kernel offset k along axis a, the output positions whose tap k lies inside the input: [lo[k], hi[k]). */
+static void tap_ranges(const Window *w, int a, int64_t *lo, int64_t *hi)
+{
+    int64_t k;
+    for (k = 0; k < w->k[a]; k++) {
+        int64_t first = w->pb[a] - k * w->d[a];          /* o * s >= first */
+        int64_t last = w->in[a] - 1 + w->pb[a] - k * w->d[a]; /* o * s <= last */
+        lo[k] = first <= 0 ? 0 : (first + w->s[a] - 1) / w->s[a];
+        hi[k] = last < 0 ? 0 : last / w->s[a] + 1;
+        if (hi[k] > w->out[a])
+            hi[k] = w->out[a];
+        if (lo[k] > hi[k])
+            lo[k] = hi[k];
+    }
+}
+
+/* Per output position o along axis a, the kernel offsets whose tap lies inside the input: [lo[o], hi[o]). */
+static void pos_ranges(const Window *w, int a, int64_t *lo, int64_t *hi)
+{
+    int64_t o, k;
+    for (o = 0; o < w->out[a]; o++) {
+        lo[o] = hi[o] = 0;
+        for (k = 0; k < w->k[a]; k++) {
+            int64_t i = o * w->s[a] - w->pb[a] + k * w->d[a];
+            if (i < 0)
+                lo[o] = k + 1;
+            else if (i < w->in[a])
+                hi[o] = k + 1;
+        }
+        if (hi[o] < lo[o])
+            hi[o] = lo[o];
+    }
+}
+
+/*
+ * Plain: y[m] = b[m], then for each tap (c, kh, kw) of channel m, over the
+ * output positions it reaches inside the input (precomputed ranges, so no
+ * checks): y[m][oh][ow] += W[m][c][kh][kw] * x[c][oh*sh - pt + kh*dh][ow*sw - pl + kw*dw].
+ * Weights and bias may be constant tables or run-time inputs.
+ */
+static void emit_plain(Emit *e, const Node *n, const Dense *d)
+{
+    Graph *g = e->g;
+    const Window *w = &d->w;
+    const char *name = emit_fn_name(e, n);
+    int64_t H = w->in[0], W = w->in[1], OH = w->out[0], OW = w->out[1];
+    int64_t *lo = arena_array(g->a, (size_t)(w->k[0] + w->k[1]) * 2 + 1, sizeof(int64_t));
+    const char *wt = emit_operand(e, n, 1);
+    int has_bias = n->n_in >= 3 && n->in[2] != TC_NONE;
+    const char *bias = has_bias ? arena_printf(g->a, "%s[m]", emit_operand(e, n, 2)) : "0.0f";
+
+    tap_ranges(w, 0, lo, lo + w->k[0]);
+    tap_ranges(w, 1, lo + 2 * w->k[0], lo + 2 * w->k[0] + w->k[1]);
+    int_rows(e, arena_printf(g->a, "%s_hlo", name), lo, w->k[0]);
+    int_rows(e, arena_printf(g->a, "%s_hhi", name), lo + w->k[0], w->k[0]);
+    int_rows(e, arena_printf(g->a, "%s_wlo", name), lo + 2 * w->k[0], w->k[1]);
+    int_rows(e, arena_printf(g->a, "%s_whi", name), lo + 2 * w->k[0] + w->k[1], w->k[1]);
+    emit_blank(e);
+    emit_begin_fn(e, n, "", g->t[n->in[1]].f ? arena_printf(g->a, " -- %s of %s weights kept, dense", text_num(g->a, d->nnz),
+                                                             text_num(g->a, d->total))
+                                             : " -- run-time weights, dense");
+    emit_line(e, "int b, m, c, kh, kw, oh, ow;");
+    emit_blank(e);
+    emit_line(e, "for (b = 0; b < %lld; b++)", (long long)w->batch);
+    e->indent++;
+    emit_line(e, "for (m = 0; m < %lld; m++) {", (long long)w->m);
+    e->indent++;
+    emit_line(e, "const float *xb = %s + (b * %lld + m / %lld * %lld) * %lld;", emit_operand(e, n, 0), (long long)w->c, (long long)d->mg,
+              (long long)d->cg, (long long)(H * W));
+    emit_line(e, "float *ym = y + (b * %lld + m) * %lld;", (long long)w->m, (long long)(OH * OW));
+    emit_blank(e);
+    emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)(OH * OW));
+    e->indent++;
+    emit_line(e, "ym[oh] = %s;", bias);
+    e->indent--;
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
+    e->indent++;
+    emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
+    e->indent++;
+    emit_line(e, "for (kw = 0; kw < %lld; kw++) {", (long long)w->k[1]);
+    e->indent++;
+    emit_line(e, "const float wv = %s[((m * %lld + c) * %lld + kh) * %lld + kw];", wt, (long long)d->cg, (long long)w->k[0],
+              (long long)w->k[1]);
+    emit_blank(e);
+    emit_line(e, "for (oh = %s_hlo[kh]; oh < %s_hhi[kh]; oh++) {", name, name);
+    e->indent++;
+    emit_line(e, "const int r = c * %lld + (oh * %lld - %lld + kh * %lld) * %lld - %lld + kw * %lld;", (long long)(H * W),
+              (long long)w->s[0], (long long)w->pb[0], (long long)w->d[0], (long long)W, (long long)w->pb[1], (long long)w->d[1]);
+    emit_blank(e);
+    emit_line(e, "for (ow = %s_wlo[kw]; ow < %s_whi[kw]; ow++)", name, name);
+    e->indent++;
+    emit_line(e, "ym[oh * %lld + ow] += wv * xb[r + ow * %lld];", (long long)OW, (long long)w->s[1]);
+    e->indent -= 2;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
+    if (n->act != OP_COUNT) {
+        emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)(OH * OW));
+        e->indent++;
+        emit_line(e, "ym[oh] = %s;", emit_act(e, n, n->act, n->act_alpha, "ym[oh]"));
+        e->indent--;
+    }
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_end_fn(e);
+}
+
+/* The interior [a, b) of axis a: the positions whose every tap lies inside the input. */
+static void interior(const Window *w, int a, int64_t *first, int64_t *end)
+{
+    int64_t o, f = -1, l = -1;
+    for (o = 0; o < w->out[a]; o++) {
+        int64_t i = o * w->s[a] - w->pb[a];
+        if (i >= 0 && i + (w->k[a] - 1) * w->d[a] < w->in[a]) {
+            if (f < 0)
+                f = o;
+            l = o;
+        }
+    }
+    *first = f < 0 ? 0 : f;
+    *end = f < 0 ? 0 : l + 1;
+}
+
+/* "xs * wv + acc" into acc: fused where the target fuses (TC_DFMA), as --no-fma asks. */
+static void vfma(Emit *e, const char *acc, const char *xs, const char *wv)
+{
+    if (e->opt->no_fma)
+        emit_line(e, "%s += %s * %s;", acc, xs, wv);
+    else
+        emit_line(e, "%s = TC_DFMA(%s, %s, %s);", acc, xs, wv, acc);
+}
+
+/*
+ * A block holds CB output channels (32, or 16 where a group has no more),
+ * MV = CB / TC_DVW vectors, for P positions: P * MV accumulators, sized to
+ * the target's registers. Per tap, P broadcasts and MV weight vectors feed
+ * P * MV multiply-adds. One variant per vector width (preprocessor).
+ */
+typedef struct {
+    const char *cond; /* the preprocessor condition */
+    int lanes;        /* TC_DVW */
+    int acc;          /* accumulators (registers for them) */
+} Variant;
+
+static const Variant variants[] = {
+    {"TC_DVW == 16", 16, 24}, /* AVX-512: 32 registers */
+    {"TC_DVW == 8", 8, 12},   /* AVX: 16 */
+    {"defined(__aarch64__)", 4, 24}, /* NEON: 32 */
+    {NULL, 4, 12},            /* SSE: 16, two-operand */
+};
+
+/* "a<p>_<v>" */
+static const char *acc_name(Emit *e, int p, int v) { return arena_printf(e->g->a, "a%d_%d", p, v); }
+
+/* " + <v> * TC_DVW", "" for v = 0 */
+static const char *lane_off(Emit *e, int v) { return v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : ""; }
+
+/*
+ * The stores of a block of P positions from column ow: accumulator a<p>_<v>
+ * holds channels m0 + v*TC_DVW .. of position p; through t, each output
+ * channel j < mn gets its P outputs, the activation applied (ReLU a vector
+ * at a time, before).
+ */
+static void emit_stores(Emit *e, const Node *n, const Dense *d, int P, int MV)
+{
+    const Window *w = &d->w;
+    int p, v;
+    const int64_t OHW = w->out[0] * w->out[1];
+    for (p = 0; p < P; p++)
+        for (v = 0; v < MV; v++) {
+            const char *a = acc_name(e, p, v);
+            if (n->act == OP_RELU)
+                /* (s < 0.0f ? 0.0f : s) a vector at a time */
+                emit_line(e, "%s = (tc_dvf)((tc_dvi)%s & ~(tc_dvi)(%s < (tc_dvf){0}));", a, a, a);
+            emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = %s;", p * MV + v, a);
+        }
+    emit_line(e, "for (j = 0; j < mn; j++) {");
+    e->indent++;
+    emit_line(e, "float *yj = yg + (m0 + j) * %lld + oh * %lld + ow;", (long long)OHW, (long long)w->out[1]);
+    emit_blank(e);
+    for (p = 0; p < P; p++) {
+        const char *t = arena_printf(e->g->a, "t[%d * TC_DVW + j]", p * MV);
+        emit_line(e, "yj[%d] = %s;", p, n->act == OP_RELU || n->act == OP_COUNT ? t : emit_act(e, n, n->act, n->act_alpha, t));
+    }
+    e->indent--;
+    emit_line(e, "}");
+}
+
+/* a<p>_<v> = b<v> for the P positions */
+static void emit_acc_init(Emit *e, int P, int MV)
+{
+    Buf acc = {0};
+    int p, v;
+    for (p = 0; p < P; p++)
+        for (v = 0; v < MV; v++)
+            buf_printf(&acc, "%s%s = b%d", p || v ? ", " : "", acc_name(e, p, v), v);
+    emit_line(e, "tc_dvf %s;", acc.p);
+    buf_free(&acc);
+}
+
+/*
+ * The block of P interior positions at (oh, ow): a<p>_<v> = b[m0 + v*TC_DVW ..],
+ * then for each tap (c, kh, kw) in order, with the weights wv<v> of the
+ * tap's MV vectors of channels, a<p>_<v> = x[c][ih + kh*dh][iw + p*sw + kw*dw] * wv<v> + a<p>_<v>.
+ */
+static void emit_block(Emit *e, const Dense *d, int P, int MV)
+{
+    const Window *w = &d->w;
+    int64_t H = w->in[0], W = w->in[1], MGP = (d->mg + CD_PAD - 1) / CD_PAD * CD_PAD;
+    int p, v;
+    Buf wl = {0};
+
+    emit_line(e, "const float *xp = xg + (oh * %lld - %lld) * %lld + ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
+              (long long)W, (long long)w->s[1], (long long)w->pb[1]);
+    emit_line(e, "const float *wp = wg + m0;");
+    emit_acc_init(e, P, MV);
+    emit_blank(e);
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
+    e->indent++;
+    emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
+    e->indent++;
+    emit_line(e, "for (kw = 0; kw < %lld; kw++, wp += %lld) {", (long long)w->k[1], (long long)MGP);
+    e->indent++;
+    emit_line(e, "const float *xr = xp + c * %lld + kh * %lld + kw * %lld;", (long long)(H * W), (long long)(w->d[0] * W),
+              (long long)w->d[1]);
+    for (v = 0; v < MV; v++)
+        buf_printf(&wl, "%swv%d = *(const tc_dvfu *)(wp%s)", v ? ", " : "", v, lane_off(e, v));
+    emit_line(e, "const tc_dvf %s;", wl.p);
+    buf_free(&wl);
+    emit_line(e, "tc_dvf xs;");
+    /* xr opaque: else compilers keep the inputs that the next kw reads at
+     * the neighbouring position in registers, and spill accumulators */
+    emit_line(e, "TC_BASE(xr);");
+    emit_blank(e);
+    for (p = 0; p < P; p++) {
+        emit_line(e, "xs = TC_DSPLAT(xr[%lld]);", (long long)(p * w->s[1]));
+        for (v = 0; v < MV; v++)
+            vfma(e, acc_name(e, p, v), "xs", arena_printf(e->g->a, "wv%d", v));
+    }
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
+}
+
+/* One position (oh, ow), over the taps inside the input: kh in [hlo, hhi), kw in [wlo, whi). */
+static void emit_one(Emit *e, const Dense *d, const char *name, int vrange, int hrange, int MV)
+{
+    const Window *w = &d->w;
+    int64_t H = w->in[0], W = w->in[1], MGP = (d->mg + CD_PAD - 1) / CD_PAD * CD_PAD;
+    int v;
+
+    emit_line(e, "const int r = (oh * %lld - %lld) * %lld + ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0], (long long)W,
+              (long long)w->s[1], (long long)w->pb[1]);
+    emit_acc_init(e, 1, MV);
+    emit_blank(e);
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
+    e->indent++;
+    if (vrange)
+        emit_line(e, "for (kh = %s_hlo[oh]; kh < %s_hhi[oh]; kh++)", name, name);
+    else
+        emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
+    e->indent++;
+    if (hrange)
+        emit_line(e, "for (kw = %s_wlo[ow]; kw < %s_whi[ow]; kw++) {", name, name);
+    else
+        emit_line(e, "for (kw = 0; kw < %lld; kw++) {", (long long)w->k[1]);
+    e->indent++;
+    emit_line(e, "const float *wq = wg + m0 + ((c * %lld + kh) * %lld + kw) * %lld;", (long long)w->k[0], (long long)w->k[1],
+              (long long)MGP);
+    emit_line(e, "const tc_dvf xs = TC_DSPLAT(xg[r + c * %lld + kh * %lld + kw * %lld]);", (long long)(H * W),
+              (long long)(w->d[0] * W), (long long)w->d[1]);
+    emit_blank(e);
+    for (v = 0; v < MV; v++)
+        vfma(e, acc_name(e, 0, v), "xs", arena_printf(e->g->a, "*(const tc_dvfu *)(wq%s)", lane_off(e, v)));
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
+}
+
+/* The loops over the columns of row oh: blocks of P where the row and P columns are interior, else one at a time. */
+static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, int P, int MV)
+{
+    const Window *w = &d->w;
+    int vrange = d->oha > 0 || d->ohb < w->out[0], hrange = d->owa > 0 || d->owb < w->out[1];
+    const char *cond;
+    if (d->owb - d->owa < P)
+        cond = NULL;
+    else if (vrange)
+        cond = arena_printf(e->g->a, "oh >= %lld && oh < %lld && ow >= %lld && ow + %d <= %lld", (long long)d->oha, (long long)d->ohb,
+                            (long long)d->owa, P, (long long)d->owb);
+    else if (d->owa > 0)
+        cond = arena_printf(e->g->a, "ow >= %lld && ow + %d <= %lld", (long long)d->owa, P, (long long)d->owb);
+    else
+        cond = arena_printf(e->g->a, "ow + %d <= %lld", P, (long long)d->owb);
+    emit_line(e, "for (ow = 0; ow < %lld;) {", (long long)w->out[1]);
+    e->indent++;
+    if (cond) {
+        emit_line(e, "if (%s) {", cond);
+        e->indent++;
+        emit_block(e, d, P, MV);
+        emit_stores(e, n, d, P, MV);
+        emit_line(e, "ow += %d;", P);
+        e->indent--;
+        emit_line(e, "} else {");
+        e->indent++;
+    } else
+        emit_line(e, "{");
+    emit_one(e, d, name, vrange, hrange, MV);
+    emit_stores(e, n, d, 1, MV);
+    emit_line(e, "ow++;");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+}
+
+/* One variant's loops: rows, blocks of CB channels from m0, columns. */
+static void emit_variant(Emit *e, const Node *n, const Dense *d, const char *name, int CB, const Variant *va)
+{
+    int MV = CB / va->lanes, P = va->acc / MV, v;
+    Buf bl = {0};
+    emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)d->w.out[0]);
+    e->indent++;
+    emit_line(e, "for (m0 = 0; m0 < %lld; m0 += %d) {", (long long)d->mg, CB);
+    e->indent++;
+    emit_line(e, "const int mn = %lld - m0 < %d ? %lld - m0 : %d;", (long long)d->mg, CB, (long long)d->mg, CB);
+    for (v = 0; v < MV; v++)
+        buf_printf(&bl, "%sb%d = *(const tc_dvfu *)(bg + m0%s)", v ? ", " : "", v, lane_off(e, v));
+    emit_line(e, "const tc_dvf %s;", bl.p);
+    buf_free(&bl);
+    emit_blank(e);
+    emit_row(e, n, d, name, P < 1 ? 1 : P, MV);
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+}
+
+/*
+ * Blocked (host, constant weights): tables W[g][c][kh][kw][m] and b[g][m],
+ * m padded with zeros to a multiple of CD_PAD (and CD_TAIL zeros after, which
+ * the last block of channels may read into lanes it does not store). For each
+ * row oh and block of 2 * TC_DVW output channels from m0, blocks of P
+ * positions, then the rest one at a time. Every output y = b, then
+ * y = x * W + y for each tap inside the input in (c, kh, kw) order.
+ */
+static void emit_blocked(Emit *e, const Node *n, const Dense *d)
+{
+    Graph *g = e->g;
+    const Window *w = &d->w;
+    const char *name = emit_fn_name(e, n);
+    int64_t H = w->in[0], W = w->in[1], OH = w->out[0], OW = w->out[1], KH = w->k[0], KW = w->k[1];
+    int64_t MGP = (d->mg + CD_PAD - 1) / CD_PAD * CD_PAD, taps = d->cg * KH * KW;
+    int64_t count = w->group * taps * MGP, gi, c, t, m;
+    const float *wt = g->t[n->in[1]].f;
+    const float *bias = n->n_in >= 3 && n->in[2] != TC_NONE ? g->t[n->in[2]].f : NULL;
+    float *row = arena_array(g->a, (size_t)(MGP > CD_TAIL ? MGP : CD_TAIL), sizeof *row);
+    int vrange = d->oha > 0 || d->ohb < OH, hrange = d->owa > 0 || d->owb < OW, i;
+    int CB = d->mg <= 16 ? 16 : 32, tmax = 0;
+    const char *xb = emit_operand(e, n, 0);
+
+    for (i = 0; i < (int)(sizeof variants / sizeof variants[0]); i++)
+        if (variants[i].acc * variants[i].lanes > tmax)
+            tmax = variants[i].acc * variants[i].lanes;
+    e->used_dvec = 1;
+    if (!e->opt->no_fma)
+        e->used_fma = 1;
+    emit_to_consts(e);
+    emit_line(e, "/* node %d: weights of '%s' as [group][c][kh][kw][m], m padded with zeros to %lld */", n->index,
+              text_comment(g->a, n->name), (long long)MGP);
+    emit_line(e, "static const float %s%s_w[%lld] = {", emit_weights_attr(e), name, (long long)(count + CD_TAIL));
+    for (gi = 0; gi < w->group; gi++)
+        for (c = 0; c < d->cg; c++)
+            for (t = 0; t < KH * KW; t++) {
+                for (m = 0; m < MGP; m++) {
+                    /* -0 is a pruned weight too: written 0.0f */
+                    float v = m < d->mg ? wt[((gi * d->mg + m) * d->cg + c) * KH * KW + t] : 0.0f;
+                    row[m] = v == 0.0f ? 0.0f : v;
+                }
+                emit_lit_rows(e, n, row, MGP);
+            }
+    memset(row, 0, (size_t)CD_TAIL * sizeof *row);
+    emit_lit_rows(e, n, row, CD_TAIL);
+    emit_line(e, "};");
+    emit_line(e, "static const float %s%s_b[%lld] = {", emit_weights_attr(e), name, (long long)(w->group * MGP + CD_TAIL));
+    for (gi = 0; gi < w->group; gi++) {
+        for (m = 0; m < MGP; m++)
+            row[m] = bias && m < d->mg ? bias[gi * d->mg + m] : 0.0f;
+        emit_lit_rows(e, n, row, MGP);
+    }
+    memset(row, 0, (size_t)CD_TAIL * sizeof *row);
+    emit_lit_rows(e, n, row, CD_TAIL);
+    emit_line(e, "};");
+    if (vrange || hrange) {
+        int64_t *lo = arena_array(g->a, (size_t)(OH > OW ? OH : OW) * 2 + 1, sizeof *lo);
+        if (vrange) {
+            pos_ranges(w, 0, lo, lo + OH);
+            int_rows(e, arena_printf(g->a, "%s_hlo", name), lo, OH);
+            int_rows(e, arena_printf(g->a, "%s_hhi", name), lo + OH, OH);
+        }
+        if (hrange) {
+            pos_ranges(w, 1, lo, lo + OW);
+            int_rows(e, arena_printf(g->a, "%s_wlo", name), lo, OW);
+            int_rows(e, arena_printf(g->a, "%s_whi", name), lo + OW, OW);
+        }
+    }
+    emit_blank(e);
+
+    emit_begin_fn(e, n, "", arena_printf(g->a, " -- %s of %s weights kept, dense", text_num(g->a, d->nnz), text_num(g->a, d->total)));
+    emit_line(e, "int b, gi, m0, oh, ow, c, kh, kw;");
+    emit_line(e, "#if TC_DVEC");
+    emit_line(e, "int j;");
+    emit_line(e, "float t[%d];", tmax); /* a block's outputs: P * CB = accumulators * lanes */
+    emit_line(e, "#endif");
+    emit_blank(e);
+    emit_line(e, "for (b = 0; b < %lld; b++)", (long long)w->batch);
+    e->indent++;
+    emit_line(e, "for (gi = 0; gi < %lld; gi++) {", (long long)w->group);
+    e->indent++;
+    emit_line(e, "const float *xg = %s + (b * %lld + gi * %lld) * %lld;", xb, (long long)w->c, (long long)d->cg, (long long)(H * W));
+    emit_line(e, "float *yg = y + (b * %lld + gi * %lld) * %lld;", (long long)w->m, (long long)d->mg, (long long)(OH * OW));
+    emit_line(e, "const float *wg = %s_w + gi * %lld;", name, (long long)(taps * MGP));
+    emit_line(e, "const float *bg = %s_b + gi * %lld;", name, (long long)MGP);
+    emit_blank(e);
+    emit_line(e, "#if TC_DVEC");
+    for (i = 0; i < (int)(sizeof variants / sizeof variants[0]); i++) {
+        if (variants[i].cond)
+            emit_line(e, "#%s %s", i ? "elif" : "if", variants[i].cond);
+        else
+            emit_line(e, "#else");
+        emit_variant(e, n, d, name, CB, &variants[i]);
+    }
+    emit_line(e, "#endif");
+    emit_line(e, "#else");
+    /* the same sums, an output at a time */
+    emit_line(e, "for (m0 = 0; m0 < %lld; m0++)", (long long)d->mg);
+    e->indent++;
+    emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)OH);
+    e->indent++;
+    emit_line(e, "for (ow = 0; ow < %lld; ow++) {", (long long)OW);
+    e->indent++;
+    emit_line(e, "const int r = (oh * %lld - %lld) * %lld + ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0], (long long)W,
+              (long long)w->s[1], (long long)w->pb[1]);
+    emit_line(e, "float s = bg[m0];");
+    emit_blank(e);
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
+    e->indent++;
+    if (vrange)
+        emit_line(e, "for (kh = %s_hlo[oh]; kh < %s_hhi[oh]; kh++)", name, name);
+    else
+        emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)KH);
+    e->indent++;
+    if (hrange)
+        emit_line(e, "for (kw = %s_wlo[ow]; kw < %s_whi[ow]; kw++)", name, name);
+    else
+        emit_line(e, "for (kw = 0; kw < %lld; kw++)", (long long)KW);
+    e->indent++;
+    {
+        const char *xv = arena_printf(g->a, "xg[r + c * %lld + kh * %lld + kw * %lld]", (long long)(H * W), (long long)(w->d[0] * W),
+                                      (long long)w->d[1]);
+        const char *wv = arena_printf(g->a, "wg[((c * %lld + kh) * %lld + kw) * %lld + m0]", (long long)KH, (long long)KW, (long long)MGP);
+        if (e->opt->no_fma)
+            emit_line(e, "s += %s * %s;", xv, wv);
+        else
+            emit_line(e, "s = TC_FMA(%s, %s, s);", xv, wv);
+    }
+    e->indent -= 3;
+    emit_line(e, "yg[m0 * %lld + oh * %lld + ow] = %s;", (long long)(OH * OW), (long long)OW,
+              n->act == OP_COUNT ? "s" : emit_act(e, n, n->act, n->act_alpha, "s"));
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
+    emit_line(e, "#endif");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_end_fn(e);
+}
+
+void emit_conv_dense(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    const Tensor *wt = &g->t[n->in[1]];
+    int has_bias = n->n_in >= 3 && n->in[2] != TC_NONE;
+    Dense d;
+    int64_t i;
+
+    memset(&d, 0, sizeof d);
+    conv_window(g, n, &d.w);
+    d.cg = d.w.c / d.w.group;
+    d.mg = d.w.m / d.w.group;
+    d.total = ir_numel(wt);
+    for (i = 0; wt->f && i < d.total; i++)
+        d.nnz += wt->f[i] != 0.0f;
+    interior(&d.w, 0, &d.oha, &d.ohb);
+    interior(&d.w, 1, &d.owa, &d.owb);
+    if (g->target == TARGET_CORTEX_M || !wt->f || (has_bias && !g->t[n->in[2]].f) || d.mg < CD_MIN_MG || d.cg == 0)
+        emit_plain(e, n, &d);
+    else
+        emit_blocked(e, n, &d);
+}
