@@ -516,6 +516,16 @@ static void emit_int_table(IntEmit *ie, const Node *n, const int8_t *lut, QParam
     emit_blank(e);
 }
 
+static void declare_buf(IntEmit *ie, TensorId id);
+
+/* The island's int8 ends (emit_island.c): declared where needed, named as every int8 buffer. */
+static const char *island_int8_buf(void *ctx, TensorId id)
+{
+    IntEmit *ie = ctx;
+    declare_buf(ie, id);
+    return buf_name(ie, id);
+}
+
 static void declare_buf(IntEmit *ie, TensorId id)
 {
     TensorId r = ie->root[id];
@@ -688,6 +698,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     IntEmit ie;
     Emit *e = &ie.e;
     const QuantPlan *p = g->quant;
+    IslandBufs isl;
     Buf sig = {0};
     int k;
     uint32_t t;
@@ -701,6 +712,10 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     ie.bufname = arena_array(g->a, g->nt + 1, sizeof(char *));
     for (t = 0; t < g->nt; t++)
         ie.root[t] = t;
+    memset(&isl, 0, sizeof isl);
+    isl.ctx = &ie;
+    isl.int8_buf = island_int8_buf;
+    isl.deq = arena_alloc(g->a, g->nt + 1);
 
     /* entry: every float input to int8 */
     for (k = 0; k < g->n_inputs; k++) {
@@ -732,6 +747,10 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         TensorId x, y;
         if (n->dead)
             continue;
+        if (p->island && p->island[k]) { /* computed in float (emit_island.c) */
+            emit_island_node(e, n, &isl);
+            continue;
+        }
         x = n->in[0];
         y = n->out[0];
         if ((n->op == OP_FLATTEN || n->op == OP_RESHAPE || n->op == OP_IDENTITY) && !(p->lut && p->lut[k])) {
@@ -774,6 +793,12 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         memcpy(&u, &q.scale, 4); /* a normal float (quant.c): ms = 1.f, es = its exponent field */
         emit_to_run(e);
         e->indent = 1;
+        if (p->flt && p->flt[id]) { /* a float island's value */
+            emit_line(e, "for (i = 0; i < %lld; i++) /* '%s', computed in float */", (long long)ir_numel(&g->t[id]),
+                      text_comment(g->a, g->t[id].name));
+            emit_line(e, "    out%d[i] = tc_f%u[i];", k, id);
+            continue;
+        }
         if (opt->io_int8 && io_u8(g, id)) {
             emit_line(e, "for (i = 0; i < %lld; i++) /* '%s' int8 to uint8: scale %.9g, zero point %d */",
                       (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale,
@@ -803,13 +828,19 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     emit_line(e, "#include <stdint.h>");
     emit_blank(e);
     emit_preamble(e, "base");
+    if (p->islands)
+        emit_float_support(e); /* the islands' math and preamble blocks */
     int_signature(&ie, &sig);
     emit_line(e, "%s;", sig.p);
     emit_blank(e);
     buf_add(c, int_helpers, strlen(int_helpers));
     if (!opt->io_int8 || opt->with_main)
         buf_add(c, int_io_helpers, strlen(int_io_helpers));
+    if (p->islands)
+        emit_island_helpers(e);
     emit_line(e, "/* int8 activations: %lld bytes */", (long long)ie.ram);
+    if (p->islands)
+        emit_line(e, "/* float islands: %lld bytes of float buffers */", (long long)isl.float_bytes);
     if (e->consts.len)
         buf_add(c, e->consts.p, e->consts.len);
     emit_blank(e);

@@ -602,6 +602,9 @@ typedef struct QuantPlan {
     QParam *t;          /* per tensor: the int8 parameters of every computed float tensor */
     QLayer **layer;     /* per node: its integer layer, or NULL */
     int8_t **lut;       /* per node: y = lut[x + 128], a quantized model's table node, or NULL */
+    char *island;       /* per node: a quantized model's float island node (quant.c), or NULL */
+    char *flt;          /* per tensor: a float value of an island (no int8 form), or NULL */
+    int64_t islands;    /* float island nodes */
     int64_t samples;    /* calibration samples */
 } QuantPlan;
 
@@ -622,6 +625,11 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
 int64_t int_loop_pairs(const QLayer *q, int64_t *max_row);
 /* Estimated Cortex-M4 -Os bytes of an integer layer in form s (code, weights, parameters). */
 int64_t int_layer_bytes(const QLayer *q, Strategy s);
+/* A quantized model's float island (quant.c): y = (float)(q - zp) * s, and
+ * q = saturate(round_half_even(y / s) + zp) in float32 without libm, as the
+ * generated code computes them (bit for bit). */
+float interp_int_dequantize(int32_t q, QParam p);
+int32_t interp_int_quantize_spec(float y, QParam p);
 /* The C file and header of a quantised graph. */
 void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
 void print_int_summary(const Graph *g, FILE *f);
