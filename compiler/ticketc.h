@@ -677,6 +677,8 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html);
 /* ===== summary.c: per-layer report ===== */
 
 void print_summary(const Graph *g, FILE *f);
+/* A quantized model's float islands, after print_int_summary's layers. */
+void print_island_summary(const Graph *g, FILE *f);
 
 /* ===== sha256.c ===== */
 

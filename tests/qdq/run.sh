@@ -26,6 +26,7 @@ pass() { echo "ok   $*"; passes=$((passes + 1)); }
 rm -rf "$W" && mkdir -p "$W"
 "$PY" tests/qdq/gen_qdq_models.py "$W" || exit 1
 "$PY" tests/qdq/gen_qdq_bad.py "$W" || exit 1
+"$PY" tests/qdq/gen_qdq_islands.py "$W" || exit 1
 "$PY" -c "import numpy as np; np.random.default_rng(5).integers(0, 256, (40, 1, 4)).astype(np.float32).__mul__(np.float32(0.1)).astype('<f4').tofile('$W/int_clip.in.f32')"
 for b in qnnpack fbgemm; do
     "$PY" tests/qdq/gen_qat.py "$W" $b > "$W/qat.log" 2>&1 || { cat "$W/qat.log"; exit 1; }
@@ -74,6 +75,42 @@ raise SystemExit(0 if eq >= 0.95 * t.size and worst <= 1 else 1)
 PYEOF
     then pass "$(cat $m.cmp)"; else fail "$m against PyTorch: $(cat $m.cmp 2>/dev/null)"; fi
 done
+
+# float islands: nodes with no integer form (a residual Add of two activations, Mul+Sigmoid of
+# two, Softmax, AveragePool, Concat) in float between explicit dequantize and quantize steps;
+# the C equals --interpret bit for bit, and the specification (numpy) on at least 95% of the
+# outputs, none more than 1 step off (the integer layers' TFLite rounding next to a tie)
+for m in isl_add isl_cnn isl_softmax; do
+    [ $m = isl_softmax ] || check $m
+    if [ $m = isl_softmax ]; then
+        # the quantised Softmax bit for bit; the float Softmax output (tc_expf in the C, double exp
+        # in the interpreter) within 1e-5 relative
+        "$TICKETC" $m.onnx --main -o $m.c && cc $CF -O2 $m.c -o $m.bin && ./$m.bin < $m.in.f32 > $m.got &&
+            "$TICKETC" $m.onnx --interpret < $m.in.f32 > $m.want.f32 &&
+            "$PY" -c "
+import numpy as np
+g, w = np.fromfile('$m.got', '<f4').reshape(-1, 16), np.fromfile('$m.want.f32', '<f4').reshape(-1, 16)
+raise SystemExit(0 if np.array_equal(g[:, :8], w[:, :8]) and np.allclose(g[:, 8:], w[:, 8:], rtol=1e-5, atol=0) else 1)
+" && pass "$m: the quantised Softmax bit-identical to --interpret, the float one within 1e-5" ||
+            fail "$m against --interpret"
+    fi
+    if [ -f $m.got ] && "$PY" "$ROOT/tests/qdq/check_islands.py" . $m $m.got > $m.spec; then pass "$(cat $m.spec)"
+    else fail "against the specification: $(cat $m.spec 2>/dev/null)"; fi
+done
+"$TICKETC" isl_add.onnx --summary > isl.out && grep -q "^float islands: 2 nodes" isl.out &&
+    grep -q "node 6 Add 'residual': dequantises 'x_d' (scale 0.0399999991, zero point 0); dequantises 'h1_d'.*quantises 'a'" isl.out &&
+    grep -q "^3 .*MatMul .*fc1" isl.out && grep -q "^10 .*MatMul .*fc2" isl.out &&
+    pass "--summary names the float island nodes, the layers around them stay integer" || { fail "--summary of islands"; cat isl.out; }
+"$TICKETC" isl_add.onnx -o isl_add_plain.c && grep -q "n6_residual(tc_f.*, tc_f.*, tc_f.*); /\* a float island \*/" isl_add_plain.c &&
+    grep -q "= tc_qf(tc_f" isl_add_plain.c && grep -q "= tc_dqf(tc_a" isl_add_plain.c &&
+    grep -q "static int32_t tc_srdhm" isl_add_plain.c &&
+    pass "islands: explicit tc_dqf/tc_qf steps around the float node function in the C" || fail "island C form"
+"$TICKETC" isl_softmax.onnx --summary | grep -q "node 9 Softmax 'softmax_float': dequantises 'l_d' (scale 0.0900000036, zero point 4); 'pf' is a float graph output" &&
+    pass "--summary: a float island's graph output" || fail "--summary of a float island output"
+# a layer with no QuantizeLinear after it, and one with Sigmoid fused, are islands too (their outputs float)
+"$TICKETC" island.onnx --summary | grep -q "node 3 MatMul 'mm': dequantises 'xd'.*quantises 'hs'" &&
+    "$TICKETC" unquantized_out.onnx --summary | grep -q "node 3 MatMul 'mm': dequantises 'xd'" &&
+    pass "MatMul+Sigmoid and an unquantized layer output: float islands" || fail "layer islands"
 
 # the uint8 API from its header (QLinearMatMul's uint8 input and output)
 "$TICKETC" qlmm.onnx -o api.c &&
@@ -131,8 +168,6 @@ bad 1 "node 0 'q_in' (QuantizeLinear): zero point 'zx'[0] is -129, outside int8'
 bad 1 "node 2 'dq_w' (DequantizeLinear): per-axis scale 'ws' has 4 values, the quantised axis has 3" axis_len.onnx
 bad 1 "node 2 'dq_w' (DequantizeLinear): the zero point 'wz' has 2 values, the scale 3" wzp_len.onnx
 bad 1 "node 3 'mm' (MatMul): quantized model: a weight is 200 times its scale" uint8_w.onnx
-bad 1 "node 3 'mm' (MatMul): quantized model: the integer path fuses only Relu, not Sigmoid" island.onnx
-bad 1 "node 3 'mm' (MatMul): quantized model: the output 'y' is not quantized" unquantized_out.onnx
 bad 1 "node 5 'q_out2' (QuantizeLinear): tensor 'h' has scale 0.100000001" two_scales.onnx
 bad 1 "node 6 'dq_out' (DequantizeLinear): 'hc' is made by node 5 'relu_q' (Relu)" int_relu.onnx
 bad 1 "node 0 'mmi' (MatMulInteger): int32 results (dynamic quantisation) are not in the integer path" mmi.onnx
