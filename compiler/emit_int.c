@@ -899,8 +899,7 @@ void print_int_summary(const Graph *g, FILE *f)
                     g->n[k].op == OP_IDENTITY ? "a Clip of the integers"
                                               : "no integer form; computed in float between a DequantizeLinear and a "
                                                 "QuantizeLinear at compile time");
-    if (p->islands)
-        print_island_summary(g, f);
+    print_int_details(g, f); /* summary.c */
     fprintf(f, "total: %lld int8 weights nonzero (%lld kept weights rounded to 0), about %lld bytes of layer code "
                "and constants on a Cortex-M4%s\n",
             (long long)kept, (long long)zeroed, (long long)total,

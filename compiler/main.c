@@ -602,6 +602,8 @@ int main(int argc, char **argv)
         progress("calibrating", 0, 0, NULL);
         quantize_graph(g, opt.calibrate, opt.load.max_bytes);
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);
+        if (opt.summary || opt.report)
+            quant_error(g, opt.calibrate, opt.load.max_bytes); /* qerror.c */
     } else if (g->qdq) {
         quantize_qdq(g); /* the file's scales (qdq.c read them) */
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);

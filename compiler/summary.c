@@ -66,12 +66,30 @@ static const Node *first_reader(const Graph *g, TensorId t)
     return NULL;
 }
 
-/* --summary of a quantized model: its float islands (quant.c), each node with the
- * int8 tensors it dequantises and those it quantises. */
-void print_island_summary(const Graph *g, FILE *f)
+/* The quantisation error per integer node (qerror.c), when measured. */
+static void print_quant_error(const Graph *g, FILE *f)
+{
+    const QuantPlan *p = g->quant;
+    int k;
+    if (!p->err_max)
+        return;
+    fprintf(f, "quantisation error on the %lld calibration samples: |dequantised int8 output - float model's output| "
+               "in steps of the output scale\n", (long long)p->err_samples);
+    for (k = 0; k < g->nn; k++)
+        if (!g->n[k].dead && (p->layer[k] || (p->lut && p->lut[k])))
+            fprintf(f, "  node %d %s '%s': largest %.3g, rms %.3g (step %.9g)\n", g->n[k].index, op_name(g->n[k].op),
+                    text_comment(g->a, g->n[k].name), p->err_max[k], p->err_rms[k],
+                    (double)p->t[g->n[k].out[0]].scale);
+}
+
+/* --summary of an int8 model after its layer table (print_int_summary): the
+ * quantisation error (--calibrate) and a quantized model's float islands (quant.c),
+ * each node with the int8 tensors it dequantises and those it quantises. */
+void print_int_details(const Graph *g, FILE *f)
 {
     const QuantPlan *p = g->quant;
     int k, i;
+    print_quant_error(g, f);
     if (!p->islands)
         return;
     fprintf(f, "float islands: %lld node%s with no integer form, computed in float between a dequantize and a "

@@ -605,6 +605,10 @@ typedef struct QuantPlan {
     char *island;       /* per node: a quantized model's float island node (quant.c), or NULL */
     char *flt;          /* per tensor: a float value of an island (no int8 form), or NULL */
     int64_t islands;    /* float island nodes */
+    /* per node (quant_error): |dequantised int8 output - float output| over the
+     * calibration samples, in steps of the output scale: largest and root mean square */
+    double *err_max, *err_rms;
+    int64_t err_samples;
     int64_t samples;    /* calibration samples */
 } QuantPlan;
 
@@ -615,6 +619,11 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes);
 void calibrate_zeros(Graph *g, const char *calib, size_t max_bytes);
 /* The integer model on float inputs: quantise, integer layers, dequantise (bit-exact oracle). */
 void interp_int_run(Graph *g, float *const *inputs, float **outputs);
+/* The same, returning every tensor's int8 values (NULL for float island values). */
+int8_t **interp_int_values(Graph *g, float *const *inputs, float **outputs);
+/* qerror.c: --summary/--report with --quantize --calibrate: per integer layer, the int8
+ * output against the float model's on the calibration samples (QuantPlan.err_*). */
+void quant_error(Graph *g, const char *calib, size_t max_bytes);
 /* TFLite's requantisation of an int32 accumulator (the formula in interp_int.c). */
 int32_t interp_int_requant(int32_t acc, int32_t mult, int shift);
 /* x -> clamp(zp + round(x / scale), -128, 127) on the bits of x, in integers (formula in interp_int.c). */
@@ -677,8 +686,9 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html);
 /* ===== summary.c: per-layer report ===== */
 
 void print_summary(const Graph *g, FILE *f);
-/* A quantized model's float islands, after print_int_summary's layers. */
-void print_island_summary(const Graph *g, FILE *f);
+/* An int8 model's quantisation error (when measured) and float islands, after
+ * print_int_summary's layer table. */
+void print_int_details(const Graph *g, FILE *f);
 
 /* ===== sha256.c ===== */
 
