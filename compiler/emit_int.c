@@ -237,6 +237,16 @@ static void int_out_line(Emit *e, const QLayer *q, const char *fn, const char *j
               (int)q->hi);
 }
 
+/* --annotate: the integer weight's place in the model's tensor and the float it
+ * stands for, w_q * w_scale, e.g. "fc1.weight[12][340] = -37 * 0.000333 = -0.0123" */
+static const char *int_weight_note(Emit *e, const Linear *L, const QLayer *q, int64_t j, int64_t k)
+{
+    int v = q->w[j * q->K + k];
+    return arena_printf(e->g->a, " /* %s[%lld][%lld] = %d * %.9g = %.9g (the model's %.9g) */", L->wname,
+                        (long long)(L->tb ? j : k), (long long)(L->tb ? k : j), v, (double)q->w_scale[j],
+                        (double)((float)v * q->w_scale[j]), (double)L->w[j * q->K + k]);
+}
+
 static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
 {
     Emit *e = &ie->e;
@@ -331,13 +341,19 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         e->indent--;
         emit_line(e, "}");
     } else {
+        Linear L;
+        int note = e->opt->annotate && linear_layer(e->g, n, &L);
         emit_line(e, "int32_t acc;");
         emit_blank(e);
         for (j = 0; j < q->N; j++) {
-            emit_line(e, "acc = %s_b[%lld];", fn, (long long)j);
+            emit_line(e, "acc = %s_b[%lld];%s", fn, (long long)j,
+                      note && L.bname ? arena_printf(e->g->a, " /* %s[%lld] = %.9g at scale %.9g, with -zp_in * sum w */",
+                                                     L.bname, (long long)(L.b_bcast ? 0 : j), (double)L.b[j],
+                                                     (double)(q->in.scale * q->w_scale[j])) : "");
             for (k = 0; k < q->K; k++)
                 if (q->w[j * q->K + k])
-                    emit_line(e, "acc += %d * x[%lld];", (int)q->w[j * q->K + k], (long long)k);
+                    emit_line(e, "acc += %d * x[%lld];%s", (int)q->w[j * q->K + k], (long long)k,
+                              note ? int_weight_note(e, &L, q, j, k) : "");
             int_out_line(e, q, fn, arena_printf(e->g->a, "%lld", (long long)j));
         }
     }

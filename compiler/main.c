@@ -345,8 +345,8 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         o->tolerance = 1e-4;
     if (o->quantize && !o->calibrate)
         usage_error("--quantize int8 needs calibration samples (--calibrate FILE of raw float32 inputs)");
-    if (o->quantize && (o->emit_dsl || o->annotate || o->weights_section))
-        usage_error("--quantize int8 does not work with --emit-dsl, --annotate or --weights-section yet");
+    if (o->quantize && (o->emit_dsl || o->weights_section))
+        usage_error("--quantize int8 does not work with --emit-dsl or --weights-section yet");
     if (o->quantize && (o->arena_caller || o->arena_section))
         usage_error("--quantize int8 does not work with --arena caller or --arena-section yet");
     if (o->quantize && o->profile)
@@ -481,8 +481,8 @@ static void check_quantized(const Graph *g, Options *o)
     if (o->quantize || o->calibrate)
         usage_error("the model is quantized already (QuantizeLinear/DequantizeLinear or QLinear nodes): it compiles "
                     "to integers with the file's scales; leave out --quantize and --calibrate");
-    if (o->emit_dsl || o->annotate || o->weights_section)
-        usage_error("a quantized model does not work with --emit-dsl, --annotate or --weights-section yet");
+    if (o->emit_dsl || o->weights_section)
+        usage_error("a quantized model does not work with --emit-dsl or --weights-section yet");
     if (o->arena_caller || o->arena_section)
         usage_error("a quantized model does not work with --arena caller or --arena-section yet");
     if (o->profile)
