@@ -31,6 +31,7 @@ rm -rf "$W" && mkdir -p "$W"
 for b in qnnpack fbgemm; do
     "$PY" tests/qdq/gen_qat.py "$W" $b > "$W/qat.log" 2>&1 || { cat "$W/qat.log"; exit 1; }
 done
+"$PY" tests/qdq/gen_qat_residual.py "$W" > "$W/qat.log" 2>&1 || { cat "$W/qat.log"; exit 1; }
 cd "$W" || exit 1
 
 # NAME OPTIONS...: the C against --interpret (bit for bit), then against the specification
@@ -58,8 +59,9 @@ for m in qlmm qlconv qdq_mlp qdq_cnn qdq_table; do
 done
 
 # PyTorch's own export: qnnpack's qconfig (per-tensor weights) and fbgemm's (per-channel
-# weights; reduce_range writes a Clip of the integers to 0..127 after every QuantizeLinear)
-for m in qat qat_fbgemm; do
+# weights; reduce_range writes a Clip of the integers to 0..127 after every QuantizeLinear), and a
+# residual Add (FloatFunctional.add: a float island between the integer Gemms)
+for m in qat qat_fbgemm qat_res; do
     check $m
     if M=$m "$PY" - <<'PYEOF'
 import os
@@ -111,6 +113,27 @@ done
 "$TICKETC" island.onnx --summary | grep -q "node 3 MatMul 'mm': dequantises 'xd'.*quantises 'hs'" &&
     "$TICKETC" unquantized_out.onnx --summary | grep -q "node 3 MatMul 'mm': dequantises 'xd'" &&
     pass "MatMul+Sigmoid and an unquantized layer output: float islands" || fail "layer islands"
+
+"$TICKETC" qat_res.onnx --summary | grep -q "node 16 Add '/Add': dequantises .*; quantises '/Add_output_0'" &&
+    pass "PyTorch's residual Add: a float island named by --summary" || fail "PyTorch residual --summary"
+
+# --report and --annotate of a quantized model: the file's scales and zero points, the integer weights
+"$TICKETC" isl_add.onnx --report isl.html && grep -q "<h2>Integer layers</h2>" isl.html &&
+    grep -q "<td>0.0399999991 / 0</td><td>0.0599999987 / -8</td><td>0.01</td>" isl.html &&
+    grep -q "float island: dequantises <code>x_d</code> (0.0399999991 / 0); dequantises <code>h1_d</code> (0.0599999987 / -8); quantises <code>a</code>" isl.html &&
+    pass "--report: integer layers with the file's scales and zero points, the float islands" || fail "--report of a quantized model"
+"$TICKETC" isl_cnn.onnx --annotate -o ann.c && cc $CF -c ann.c -o ann.o &&
+    grep -q "acc += 50 \* x\[2\]; /\* wg\[0\]\[2\] = 50 \* 0.00999999978 = 0.5 (the model's 0.5) \*/" ann.c &&
+    pass "--annotate: each int8 weight with its tensor element and the float it stands for" || fail "--annotate int8"
+# --quantize --calibrate with --summary/--report: the quantisation error on the calibration samples
+"$PY" -c "import numpy as np; np.random.default_rng(3).random((30, 784)).astype('<f4').tofile('calib.f32')"
+"$TICKETC" "$ROOT/examples/lenet-ticket/models/ticket-r15.onnx" --quantize int8 --calibrate calib.f32 --summary > qerr.out &&
+    grep -q "^quantisation error on the 30 calibration samples" qerr.out &&
+    awk '/node [0-9]+ Gemm/ { n++; if ($8 + 0 > 0.2 && $8 + 0 < 0.6) ok++ } END { exit !(n == 3 && ok == 3) }' qerr.out &&
+    "$TICKETC" "$ROOT/examples/lenet-ticket/models/ticket-r15.onnx" --quantize int8 --calibrate calib.f32 --report qerr.html &&
+    grep -q "<th>error (steps): largest / rms</th>" qerr.html &&
+    pass "--quantize --summary/--report: per layer the error in output steps (rms between 0.2 and 0.6)" ||
+    { fail "quantisation error"; cat qerr.out; }
 
 # the uint8 API from its header (QLinearMatMul's uint8 input and output)
 "$TICKETC" qlmm.onnx -o api.c &&
@@ -173,7 +196,7 @@ bad 1 "node 6 'dq_out' (DequantizeLinear): 'hc' is made by node 5 'relu_q' (Relu
 bad 1 "node 0 'mmi' (MatMulInteger): int32 results (dynamic quantisation) are not in the integer path" mmi.onnx
 bad 1 "graph input 'x': element type INT8 is not supported (inputs must be float32)" int_in.onnx
 bad 2 "the model is quantized already" qdq_mlp.onnx --quantize int8 --calibrate qdq_mlp.in.f32
-bad 2 "a quantized model does not work with --report" qdq_mlp.onnx --report r.html
+bad 2 "a quantized model does not work with --emit-dsl" qdq_mlp.onnx --emit-dsl dsl_out
 
 echo "qdq tests: $passes passed, $fails failed"
 [ $fails -eq 0 ]
