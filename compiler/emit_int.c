@@ -850,8 +850,14 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     emit_line(e, "%s;", sig.p);
     emit_blank(e);
     buf_add(c, int_helpers, strlen(int_helpers));
-    if (!opt->io_int8 || opt->with_main)
-        buf_add(c, int_io_helpers, strlen(int_io_helpers));
+    if (!opt->io_int8 || opt->with_main) {
+        /* tc_dq only where an output is dequantised (not all of them float islands') */
+        const char *dq = strstr(int_io_helpers, "/* Outputs: y = (float)d * scale");
+        int used = 0;
+        for (k = 0; k < g->n_outputs; k++)
+            used |= !(p->flt && p->flt[g->outputs[k]]);
+        buf_add(c, int_io_helpers, used ? strlen(int_io_helpers) : (size_t)(dq - int_io_helpers));
+    }
     if (p->islands)
         emit_island_helpers(e);
     emit_line(e, "/* int8 activations: %lld bytes */", (long long)ie.ram);

@@ -15,6 +15,9 @@ outputs of a sample in order), NAME.grid (per output: scale, or 0 for a float ou
                second output, kept float (a float graph output)
   isl_cnn      Conv -> AveragePool (float) -> Q; MaxPool (integer); Concat of the two
                (float) -> Q; Flatten; Gemm
+  isl_misc     a long island: a grouped Conv -> Q; Split (two float outputs) -> Sub ->
+               Transpose -> Softmax -> Mul -> Q; GlobalAveragePool -> Reshape, a float output
+               (no numpy values: run.sh compares it with --interpret)
 """
 import sys
 import numpy as np
@@ -183,3 +186,23 @@ for s in range(S):
     catq = q(cat, s3, z3, -128, 127)
     ys.append(dq(layer(catq.reshape(1, -1), s3, z3, WG.T, wgs, s4, z4, -128, 127), s4, z4))
 finish("isl_cnn", dq(xq, s0, z0).reshape(S, 1, C, H, H), [np.stack(ys)], [s4])
+
+# ---- isl_misc ----
+W = rng.integers(-127, 128, (4, 1, 3, 3)).astype(np.int8)
+nodes = QDQ("x", "s0", "z0", "in") + [
+    helper.make_node("DequantizeLinear", ["wq", "ws"], ["w"], name="dq_w"),
+    helper.make_node("Conv", ["x_d", "w"], ["c"], name="dwconv", group=4, pads=[1, 1, 1, 1], kernel_shape=[3, 3])] + \
+    QDQ("c", "s1", "z1", "c") + [
+    helper.make_node("Split", ["c_d"], ["a", "b"], name="split", axis=1),
+    helper.make_node("Sub", ["a", "b"], ["d"], name="sub"),
+    helper.make_node("Transpose", ["d"], ["dt"], name="tr", perm=[0, 1, 3, 2]),
+    helper.make_node("Softmax", ["dt"], ["sm"], name="sm", axis=-1),
+    helper.make_node("Mul", ["sm", "two"], ["sm2"], name="mul2")] + QDQ("sm2", "s2", "z2", "sm2") + [
+    helper.make_node("GlobalAveragePool", ["sm2_d"], ["gap"], name="gap"),
+    helper.make_node("Reshape", ["gap", "shp"], ["y"], name="rs")]
+save("isl_misc", nodes,
+     {"s0": np.array(F32(0.05)), "z0": np.array(3, np.int8), "s1": np.array(F32(0.2)), "z1": np.array(0, np.int8),
+      "s2": np.array(F32(0.01)), "z2": np.array(-100, np.int8), "wq": W, "ws": np.array(F32(0.01)),
+      "two": np.array(F32(2)), "shp": np.array([1, 2], np.int64)},
+     [vi("x", TP.FLOAT, [1, 4, 6, 6])], [vi("y", TP.FLOAT, [1, 2])])
+(rng.random((S, 4, 6, 6)) * 10 - 5).astype("<f4").tofile(f"{out}/isl_misc.in.f32")

@@ -99,6 +99,17 @@ raise SystemExit(0 if np.array_equal(g[:, :8], w[:, :8]) and np.allclose(g[:, 8:
     if [ -f $m.got ] && "$PY" "$ROOT/tests/qdq/check_islands.py" . $m $m.got > $m.spec; then pass "$(cat $m.spec)"
     else fail "against the specification: $(cat $m.spec 2>/dev/null)"; fi
 done
+# a long island (grouped Conv, Split, Sub, Transpose, Softmax, Mul; GlobalAveragePool, Reshape to a
+# float output): C against --interpret within 1e-6 relative (float sums in another order)
+"$TICKETC" isl_misc.onnx --main -o isl_misc.c && cc $CF -O2 isl_misc.c -o isl_misc.bin &&
+    ./isl_misc.bin < isl_misc.in.f32 > isl_misc.got && "$TICKETC" isl_misc.onnx --interpret < isl_misc.in.f32 > isl_misc.want.f32 &&
+    "$PY" -c "
+import numpy as np
+g, w = np.fromfile('isl_misc.got', '<f4'), np.fromfile('isl_misc.want.f32', '<f4')
+raise SystemExit(0 if g.size == 80 and np.allclose(g, w, rtol=1e-6, atol=0) and np.ptp(w) > 0 else 1)
+" && "$TICKETC" isl_misc.onnx --summary | grep -q "^float islands: 8 nodes" &&
+    pass "a long island with a float output (grouped Conv ... GlobalAveragePool): the C within 1e-6 of --interpret" ||
+    fail "isl_misc"
 "$TICKETC" isl_add.onnx --summary > isl.out && grep -q "^float islands: 2 nodes" isl.out &&
     grep -q "node 6 Add 'residual': dequantises 'x_d' (scale 0.0399999991, zero point 0); dequantises 'h1_d'.*quantises 'a'" isl.out &&
     grep -q "^3 .*MatMul .*fc1" isl.out && grep -q "^10 .*MatMul .*fc2" isl.out &&
