@@ -119,7 +119,7 @@ static void int_island(Graph *g, const Node *n, int8_t **vals, float **fv, void 
             continue;
         if (ir_is_const(&g->t[t])) {
             scratch[t] = g->t[t].f ? (void *)g->t[t].f : (void *)g->t[t].i;
-        } else if (p->flt[t]) {
+        } else if (p->flt[t] || fv[t]) { /* an island's float value, as the C uses it (emit_island.c) */
             scratch[t] = fv[t];
         } else {
             float *d;
@@ -140,10 +140,9 @@ static void int_island(Graph *g, const Node *n, int8_t **vals, float **fv, void 
         if (y == TC_NONE)
             continue;
         f = scratch[y];
-        if (p->flt[y]) {
-            fv[y] = (float *)scratch[y];
+        fv[y] = (float *)scratch[y]; /* later island nodes read it raw, not requantised */
+        if (p->flt[y])
             continue;
-        }
         m = ir_numel(&g->t[y]);
         vals[y] = arena_array(g->a, (size_t)m + 1, 1);
         for (j = 0; j < m; j++)

@@ -512,6 +512,11 @@ static void island_node(Graph *g, const Node *n, QuantPlan *p, char *known)
 {
     const QdqInfo *fx = g->qdq;
     int i;
+    for (i = 0; i < n->n_in; i++)
+        if (n->in[i] != TC_NONE && g->t[n->in[i]].input_index >= 0 && !fx->io[n->in[i]])
+            node_error(g, n, "quantized model: computed in float (no integer form), it reads the float graph input "
+                       "'%s' itself, not its QuantizeLinear's integers; ticketc quantises the graph's float inputs on "
+                       "entry", text_comment(g->a, g->t[n->in[i]].name));
     p->island[n - g->n] = 1;
     p->islands++;
     for (i = 0; i < n->n_out; i++) {

@@ -16,7 +16,8 @@ outputs of a sample in order), NAME.grid (per output: scale, or 0 for a float ou
   isl_cnn      Conv -> AveragePool (float) -> Q; MaxPool (integer); Concat of the two
                (float) -> Q; Flatten; Gemm
   isl_misc     a long island: a grouped Conv -> Q; Split (two float outputs) -> Sub ->
-               Transpose -> Softmax -> Mul -> Q; GlobalAveragePool -> Reshape, a float output
+               Transpose -> Softmax -> Mul -> Q; an Add of the Mul's float output and its
+               dequantised integers; GlobalAveragePool -> Reshape, a float output
                (no numpy values: run.sh compares it with --interpret)
 """
 import sys
@@ -198,7 +199,8 @@ nodes = QDQ("x", "s0", "z0", "in") + [
     helper.make_node("Transpose", ["d"], ["dt"], name="tr", perm=[0, 1, 3, 2]),
     helper.make_node("Softmax", ["dt"], ["sm"], name="sm", axis=-1),
     helper.make_node("Mul", ["sm", "two"], ["sm2"], name="mul2")] + QDQ("sm2", "s2", "z2", "sm2") + [
-    helper.make_node("GlobalAveragePool", ["sm2_d"], ["gap"], name="gap"),
+    helper.make_node("Add", ["sm2", "sm2_d"], ["sm3"], name="raw_plus_dq"),  # sm2 raw (float), sm2_d requantised
+    helper.make_node("GlobalAveragePool", ["sm3"], ["gap"], name="gap"),
     helper.make_node("Reshape", ["gap", "shp"], ["y"], name="rs")]
 save("isl_misc", nodes,
      {"s0": np.array(F32(0.05)), "z0": np.array(3, np.int8), "s1": np.array(F32(0.2)), "z1": np.array(0, np.int8),
@@ -206,3 +208,9 @@ save("isl_misc", nodes,
       "two": np.array(F32(2)), "shp": np.array([1, 2], np.int64)},
      [vi("x", TP.FLOAT, [1, 4, 6, 6])], [vi("y", TP.FLOAT, [1, 2])])
 (rng.random((S, 4, 6, 6)) * 10 - 5).astype("<f4").tofile(f"{out}/isl_misc.in.f32")
+
+# a float island reading the float graph input itself (refused: the inputs are quantised on entry)
+nodes = QDQ("x", "s", "z", "in") + [helper.make_node("Add", ["x", "x_d"], ["a"], name="add_raw")] + QDQ("a", "s", "z", "a")
+nodes[-1].output[0] = "y"
+save("isl_rawin", nodes, {"s": np.array(F32(0.1)), "z": np.array(0, np.int8)}, [vi("x", TP.FLOAT, [1, 4])],
+     [vi("y", TP.FLOAT, [1, 4])])

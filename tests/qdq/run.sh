@@ -107,7 +107,7 @@ done
 import numpy as np
 g, w = np.fromfile('isl_misc.got', '<f4'), np.fromfile('isl_misc.want.f32', '<f4')
 raise SystemExit(0 if g.size == 80 and np.allclose(g, w, rtol=1e-6, atol=0) and np.ptp(w) > 0 else 1)
-" && "$TICKETC" isl_misc.onnx --summary | grep -q "^float islands: 8 nodes" &&
+" && "$TICKETC" isl_misc.onnx --summary | grep -q "^float islands: 9 nodes" &&
     pass "a long island with a float output (grouped Conv ... GlobalAveragePool): the C within 1e-6 of --interpret" ||
     fail "isl_misc"
 "$TICKETC" isl_add.onnx --summary > isl.out && grep -q "^float islands: 2 nodes" isl.out &&
@@ -204,6 +204,7 @@ bad 1 "node 2 'dq_w' (DequantizeLinear): the zero point 'wz' has 2 values, the s
 bad 1 "node 3 'mm' (MatMul): quantized model: a weight is 200 times its scale" uint8_w.onnx
 bad 1 "node 5 'q_out2' (QuantizeLinear): tensor 'h' has scale 0.100000001" two_scales.onnx
 bad 1 "node 6 'dq_out' (DequantizeLinear): 'hc' is made by node 5 'relu_q' (Relu)" int_relu.onnx
+bad 1 "node 2 'add_raw' (Add): quantized model: computed in float (no integer form), it reads the float graph input 'x' itself" isl_rawin.onnx
 bad 1 "node 0 'mmi' (MatMulInteger): int32 results (dynamic quantisation) are not in the integer path" mmi.onnx
 bad 1 "graph input 'x': element type INT8 is not supported (inputs must be float32)" int_in.onnx
 bad 2 "the model is quantized already" qdq_mlp.onnx --quantize int8 --calibrate qdq_mlp.in.f32
