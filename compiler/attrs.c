@@ -21,7 +21,8 @@
  * in the rows by hand: Resize's antialias, axes, keep_aspect_ratio_policy;
  * Split's num_outputs; Reduce*'s noop_with_empty_axes; AveragePool's
  * dilations; Gelu's approximate; Cast's saturate; LpPool's ceil_mode and
- * dilations; GroupNormalization's and RMSNormalization's attributes.
+ * dilations; GroupNormalization's, RMSNormalization's, Attention's and
+ * RotaryEmbedding's attributes.
  *
  * Constant nodes are not in the table: the ONNX front end turns them into
  * initializers and refuses every attribute but the value ones.
@@ -171,6 +172,10 @@ static const char *const rows[OP_COUNT] = {
     [OP_MISH] = "",
     [OP_LPNORM] = "axis p",
     [OP_LPPOOL] = "auto_pad kernel_shape p pads strides ceil_mode dilations",
+    /* qk_matmul_output_mode: modes 1 and 2 refused when that output is named (shape_attn.c);
+     * softmax_precision: float and double */
+    [OP_ATTENTION] = "is_causal kv_num_heads q_num_heads qk_matmul_output_mode scale softcap softmax_precision",
+    [OP_ROTARY] = "interleaved num_heads rotary_embedding_dim",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */

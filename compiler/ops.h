@@ -136,4 +136,7 @@
     OP(OP_GROUPNORM,   "GroupNormalization", groupnorm)  \
     OP(OP_MISH,        "Mish",          mish)            \
     OP(OP_LPNORM,      "LpNormalization", lpnorm)        \
-    OP(OP_LPPOOL,      "LpPool",        lppool)
+    OP(OP_LPPOOL,      "LpPool",        lppool)          \
+    /* transformer ops of opset 23 (shape_attn.c, interp_attn.c, emit_attn.c) */ \
+    OP(OP_ATTENTION,   "Attention",     attention)       \
+    OP(OP_ROTARY,      "RotaryEmbedding", rotary)

@@ -1600,7 +1600,7 @@ int node_multi_output(const Graph *g, const Node *n)
     int i;
     if (ir_multi_output(n->op))
         return 1;
-    if (n->op == OP_LAYERNORM)
+    if (n->op == OP_LAYERNORM || n->op == OP_ATTENTION) /* their extra outputs when named */
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])
                 return 1;
@@ -1978,7 +1978,8 @@ void infer_node_shape(Graph *g, Node *n)
         if (n->in[i] != TC_NONE && g->t[n->in[i]].rank < 0)
             node_error(g, n, "input %d has no known shape", i);
     /* Dropout, BatchNormalization, LayerNormalization say themselves which extra outputs they take */
-    if (n->n_out > 1 && n->op != OP_DROPOUT && n->op != OP_BATCHNORM && n->op != OP_LAYERNORM && !ir_multi_output(n->op))
+    if (n->n_out > 1 && n->op != OP_DROPOUT && n->op != OP_BATCHNORM && n->op != OP_LAYERNORM && n->op != OP_ATTENTION &&
+        !ir_multi_output(n->op))
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])
                 node_error(g, n, "only one output is supported");
