@@ -20,11 +20,22 @@ static const char *offset3(Emit *e, const int64_t *st, const char *hv, const cha
     int k;
     vars[0] = "b", vars[1] = hv, vars[2] = iv;
     for (k = 0; k < 3; k++)
-        if (st[k])
+        if (st[k] && vars[k])
             buf_printf(&b, "%s%s%s", b.len ? " + " : "", vars[k], st[k] == 1 ? "" : arena_printf(e->g->a, " * %lld", (long long)st[k]));
     s = arena_strdup(e->g->a, b.len ? b.p : "0");
     buf_free(&b);
     return s;
+}
+
+/* The C pointer to key (or value) row j of head hv: the cache's rows j < P, then X's. */
+static const char *row_ptr(Emit *e, int64_t P, const char *cache, const int64_t *cst, const char *x, const int64_t *xst,
+                           const char *hv)
+{
+    if (!P)
+        return arena_printf(e->g->a, "%s + %s + j * %lld", x, offset3(e, xst, hv, NULL), (long long)xst[2]);
+    return arena_printf(e->g->a, "j < %lld ? %s + %s + j * %lld : %s + %s + (j - %lld) * %lld", (long long)P, cache,
+                        offset3(e, cst, hv, NULL), (long long)cst[2], x, offset3(e, xst, hv, NULL), (long long)P,
+                        (long long)xst[2]);
 }
 
 /*
@@ -141,14 +152,8 @@ void emit_attention(Emit *e, const Node *n)
     emit_line(e, "const int jn = %s;", jn);
     emit_line(e, "float mx = -3.40282347e+38f, sum = 0.0f;");
     emit_blank(e);
-    k = a.P ? arena_printf(g->a, "j < %lld ? %s + %s + j * %lld : %s + %s + (j - %lld) * %lld", (long long)a.P, PK,
-                           offset3(e, a.pk, kh, "0"), (long long)a.pk[2], K, offset3(e, a.k, kh, "0"), (long long)a.P,
-                           (long long)a.k[2])
-            : arena_printf(g->a, "%s + %s + j * %lld", K, offset3(e, a.k, kh, "0"), (long long)a.k[2]);
-    v = a.P ? arena_printf(g->a, "j < %lld ? %s + %s + j * %lld : %s + %s + (j - %lld) * %lld", (long long)a.P, PV,
-                           offset3(e, a.pv, kh, "0"), (long long)a.pv[2], V, offset3(e, a.v, kh, "0"), (long long)a.P,
-                           (long long)a.v[2])
-            : arena_printf(g->a, "%s + %s + j * %lld", V, offset3(e, a.v, kh, "0"), (long long)a.v[2]);
+    k = row_ptr(e, a.P, PK, a.pk, K, a.k, kh);
+    v = row_ptr(e, a.P, PV, a.pv, V, a.v, kh);
     mj = a.m[3] == 1 ? "j" : a.m[3] ? arena_printf(g->a, "j * %lld", (long long)a.m[3]) : "0";
     /* mode 0's output: every key's scaled product, masked or not; the scores then read it */
     if (a.out_qk && a.qk_mode == 0) {
@@ -220,13 +225,19 @@ void emit_attention(Emit *e, const Node *n)
         emit_line(e, "    for (h = 0; h < %lld; h++)", (long long)a.kvH);
         emit_line(e, "        for (j = 0; j < %lld; j++) {", (long long)a.T);
         e->indent += 3;
+        if (a.out_pk && a.out_pv) {
+            emit_line(e, "const float *k = %s;", row_ptr(e, a.P, PK, a.pk, K, a.k, "h"));
+            emit_line(e, "const float *v = %s;", row_ptr(e, a.P, PV, a.pv, V, a.v, "h"));
+        } else if (a.out_pk)
+            emit_line(e, "const float *k = %s;", row_ptr(e, a.P, PK, a.pk, K, a.k, "h"));
+        else
+            emit_line(e, "const float *v = %s;", row_ptr(e, a.P, PV, a.pv, V, a.v, "h"));
+        emit_blank(e);
         if (a.out_pk) {
-            emit_line(e, "const float *k = %s;", a.P ? k : arena_printf(g->a, "%s + %s + j * %lld", K, offset3(e, a.k, "h", "0"), (long long)a.k[2]));
             emit_line(e, "for (d = 0; d < %lld; d++)", (long long)a.hd);
             emit_line(e, "    y1[((b * %lld + h) * %lld + j) * %lld + d] = k[d];", (long long)a.kvH, (long long)a.T, (long long)a.hd);
         }
         if (a.out_pv) {
-            emit_line(e, "const float *v = %s;", a.P ? v : arena_printf(g->a, "%s + %s + j * %lld", V, offset3(e, a.v, "h", "0"), (long long)a.v[2]));
             emit_line(e, "for (d = 0; d < %lld; d++)", (long long)a.vhd);
             emit_line(e, "    y2[((b * %lld + h) * %lld + j) * %lld + d] = v[d];", (long long)a.kvH, (long long)a.T, (long long)a.vhd);
         }
