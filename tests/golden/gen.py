@@ -315,3 +315,12 @@ err("92_range_runtime", model([helper.make_node("ReduceMax", ["x"], ["l"], name=
                               [fin("x", [3])], [fin("y", None)],
                               [numpy_helper.from_array(np.array(0, dtype=np.float32), "z"),
                                numpy_helper.from_array(np.array(1, dtype=np.float32), "one")], opset=17))
+# Attention (opset 23): the qk_matmul_output modes whose meaning changed between ONNX releases;
+# RotaryEmbedding: a position outside the caches
+q4 = [fin(n, [1, 2, 3, 4]) for n in "qkv"]
+err("95_attention_qk_mode", model([helper.make_node("Attention", ["q", "k", "v"], ["y", "", "", "qk"], name="attn1",
+                                                    qk_matmul_output_mode=1)],
+                                  q4, [fin("y", None), fin("qk", None)], opset=23))
+err("96_rotary_position", model([helper.make_node("RotaryEmbedding", ["x", "c", "s", "p"], ["y"], name="rope1")],
+                                [fin("x", [1, 2, 3, 4]), fin("c", [8, 2]), fin("s", [8, 2])], [fin("y", None)],
+                                [numpy_helper.from_array(np.array([[0, 1, 9]], dtype=np.int64), "p")], opset=23))
