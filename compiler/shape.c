@@ -1984,6 +1984,7 @@ void infer_node_shape(Graph *g, Node *n)
             if (g->t[n->out[i]].name[0])
                 node_error(g, n, "only one output is supported");
     g->t[n->out[0]].dtype = DT_FLOAT;
+    n->op = op_3d(g, n); /* Conv, ConvTranspose and the pools of 5-D inputs: shape_3d.c */
     shape_fns[n->op](g, n);
     /* an output of input 0's kind (a view, a slice, arithmetic) has its element type */
     for (i = 0; i < n->n_out && n->n_in > 0 && n->in[0] != TC_NONE; i++) {

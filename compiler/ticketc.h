@@ -443,6 +443,25 @@ void shape_rotary(Graph *g, Node *n);
 void interp_attention(Graph *g, const Node *n, void **vals);
 void interp_rotary(Graph *g, const Node *n, void **vals);
 
+/* ===== shape_3d.c: Conv, ConvTranspose, MaxPool, AveragePool on 5-D inputs ===== */
+
+/* Their window along depth, height and width (index 0, 1, 2), as Window's. */
+typedef struct {
+    int64_t batch, c, m, group;
+    int64_t in[3], out[3], k[3], s[3], d[3], pb[3], pe[3];
+} Window3;
+OpKind op_3d(const Graph *g, const Node *n); /* the 3-D op of a node with a 5-D input, else its op */
+void window_3d(const Graph *g, const Node *n, Window3 *w);
+void shape_conv3d(Graph *g, Node *n);
+void shape_convtranspose3d(Graph *g, Node *n);
+void shape_pool3d(Graph *g, Node *n);
+
+/* ===== interp_3d.c: their reference ===== */
+
+void interp_conv3d(Graph *g, const Node *n, void **vals);
+void interp_convtranspose3d(Graph *g, const Node *n, void **vals);
+void interp_pool3d(Graph *g, const Node *n, void **vals);
+
 /* ===== interp.c: the reference interpreter ===== */
 
 /* Evaluates n: vals[id] is the data (float * or int64_t *) of tensor id;
