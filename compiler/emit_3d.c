@@ -10,24 +10,26 @@
 /* The taps of the kept weights of W, grouped by row r (of rows): tap[t] = {column, k0 * d0,
  * k1 * d1, k2 * d2}, weight w[t], row r's taps start[r] to start[r + 1]. Conv: rows are the
  * output channels, columns the channels in the group; ConvTranspose (Wt [C][M/group][k]):
- * rows the input channels, columns the output channels. Returns the count kept. */
+ * rows the input channels, columns the output channels. Weights computed at run time:
+ * every tap, in W's order (tap t reads W[t]), and no table of weights. Returns the count. */
 static int64_t tap_tables(Emit *e, const Node *n, const Window3 *w, int transpose, const char *name)
 {
     Graph *g = e->g;
     const float *W = g->t[n->in[1]].f;
+    int dense = !ir_is_const(&g->t[n->in[1]]);
     int64_t rows = transpose ? w->c : w->m, cols = transpose ? w->m / w->group : w->c / w->group;
     int64_t kn = w->k[0] * w->k[1] * w->k[2], r, c, kp, nnz = 0, t = 0;
     int64_t *start = arena_array(g->a, (size_t)rows + 2, sizeof(int64_t)), *tap;
     float *wv;
     for (r = 0; r < rows * cols * kn; r++)
-        nnz += W[r] != 0.0f;
+        nnz += dense || W[r] != 0.0f;
     tap = arena_array(g->a, (size_t)(nnz + 1) * 4, sizeof(int64_t));
     wv = arena_array(g->a, (size_t)nnz + 1, sizeof(float));
     for (r = 0; r < rows; r++) {
         start[r] = t;
         for (c = 0; c < cols; c++)
             for (kp = 0; kp < kn; kp++) {
-                float v = W[(r * cols + c) * kn + kp];
+                float v = dense ? 1.0f : W[(r * cols + c) * kn + kp];
                 if (v == 0.0f)
                     continue;
                 tap[4 * t] = transpose ? r / (w->c / w->group) * cols + c : c;
@@ -39,12 +41,17 @@ static int64_t tap_tables(Emit *e, const Node *n, const Window3 *w, int transpos
     }
     start[rows] = t;
     emit_to_consts(e);
-    emit_line(e, "/* node %d: %s '%s' -- %lld of %lld weights kept: each one, its %s channel and depth, height, "
-              "width offsets */", n->index, op_name(n->op), text_comment(g->a, n->name), (long long)nnz,
-              (long long)(rows * cols * kn), transpose ? "output" : "input");
-    emit_line(e, "static const float %s%s_w[%lld] = {", emit_weights_attr(e), name, (long long)(nnz ? nnz : 1));
-    emit_lit_rows(e, n, wv, nnz ? nnz : 1);
-    emit_line(e, "};");
+    if (dense)
+        emit_line(e, "/* node %d: %s '%s' -- weights computed at run time: the %s channel and depth, height, width "
+                  "offsets of each */", n->index, op_name(n->op), text_comment(g->a, n->name), transpose ? "output" : "input");
+    else {
+        emit_line(e, "/* node %d: %s '%s' -- %lld of %lld weights kept: each one, its %s channel and depth, height, "
+                  "width offsets */", n->index, op_name(n->op), text_comment(g->a, n->name), (long long)nnz,
+                  (long long)(rows * cols * kn), transpose ? "output" : "input");
+        emit_line(e, "static const float %s%s_w[%lld] = {", emit_weights_attr(e), name, (long long)(nnz ? nnz : 1));
+        emit_lit_rows(e, n, wv, nnz ? nnz : 1);
+        emit_line(e, "};");
+    }
     emit_line(e, "static const int %s_tap[%lld][4] = {", name, (long long)(nnz ? nnz : 1));
     e->indent++;
     for (t = 0; t < (nnz ? nnz : 1); t++)
@@ -59,13 +66,12 @@ static int64_t tap_tables(Emit *e, const Node *n, const Window3 *w, int transpos
     return nnz;
 }
 
-static void need_const_weights(Emit *e, const Node *n)
+/* Kept weight t: its table entry, or W's element t when W is computed at run time. */
+static const char *weight(Emit *e, const Node *n, const char *name)
 {
-    int i;
-    for (i = 1; i < n->n_in; i++)
-        if (n->in[i] != TC_NONE && !ir_is_const(&e->g->t[n->in[i]]))
-            node_error(e->g, n, "a 3-D %s with %s computed at run time is not supported", op_name(n->op),
-                       i == 1 ? "weights" : "a bias");
+    if (ir_is_const(&e->g->t[n->in[1]]))
+        return arena_printf(e->g->a, "%s_w[t]", name);
+    return "x1[t]";
 }
 
 /*
@@ -78,14 +84,14 @@ void emit_conv3d(Emit *e, const Node *n)
     Window3 w;
     const char *name = emit_fn_name(e, n), *bias;
     int64_t nnz, plane, cg, mg;
-    need_const_weights(e, n);
     window_3d(g, n, &w);
     nnz = tap_tables(e, n, &w, 0, name);
     bias = n->n_in >= 3 && n->in[2] != TC_NONE ? arena_printf(g->a, "%s[m]", emit_operand(e, n, 2)) : "0.0f";
     plane = w.in[0] * w.in[1] * w.in[2];
     cg = w.c / w.group;
     mg = w.m / w.group;
-    emit_begin_fn(e, n, "", arena_printf(g->a, " -- 3-D, %lld weights kept", (long long)nnz));
+    emit_begin_fn(e, n, "", ir_is_const(&g->t[n->in[1]]) ? arena_printf(g->a, " -- 3-D, %lld weights kept", (long long)nnz)
+                                                          : " -- 3-D, weights computed at run time");
     emit_line(e, "int b, m, o0, o1, o2, t;");
     emit_line(e, "float *yp = y;");
     emit_blank(e);
@@ -110,7 +116,7 @@ void emit_conv3d(Emit *e, const Node *n)
     emit_line(e, "if (i0 < 0 || i0 >= %lld || i1 < 0 || i1 >= %lld || i2 < 0 || i2 >= %lld)", (long long)w.in[0],
               (long long)w.in[1], (long long)w.in[2]);
     emit_line(e, "    continue;");
-    emit_line(e, "s += %s_w[t] * xg[((%s_tap[t][0] * %lld + i0) * %lld + i1) * %lld + i2];", name, name,
+    emit_line(e, "s += %s * xg[((%s_tap[t][0] * %lld + i0) * %lld + i1) * %lld + i2];", weight(e, n, name), name,
               (long long)w.in[0], (long long)w.in[1], (long long)w.in[2]);
     e->indent--;
     emit_line(e, "}");
@@ -132,12 +138,12 @@ void emit_convtranspose3d(Emit *e, const Node *n)
     Window3 w;
     const char *name = emit_fn_name(e, n);
     int64_t nnz, on, inn;
-    need_const_weights(e, n);
     window_3d(g, n, &w);
     nnz = tap_tables(e, n, &w, 1, name);
     on = w.out[0] * w.out[1] * w.out[2];
     inn = w.in[0] * w.in[1] * w.in[2];
-    emit_begin_fn(e, n, "", arena_printf(g->a, " -- 3-D, %lld weights kept", (long long)nnz));
+    emit_begin_fn(e, n, "", ir_is_const(&g->t[n->in[1]]) ? arena_printf(g->a, " -- 3-D, %lld weights kept", (long long)nnz)
+                                                          : " -- 3-D, weights computed at run time");
     emit_line(e, "int b, c, i0, i1, i2, t, p;");
     emit_blank(e);
     emit_line(e, "for (b = 0; b < %lld; b++)", (long long)w.batch);
@@ -163,8 +169,8 @@ void emit_convtranspose3d(Emit *e, const Node *n)
     emit_line(e, "if (o0 < 0 || o0 >= %lld || o1 < 0 || o1 >= %lld || o2 < 0 || o2 >= %lld)", (long long)w.out[0],
               (long long)w.out[1], (long long)w.out[2]);
     emit_line(e, "    continue;");
-    emit_line(e, "y[(b * %lld + %s_tap[t][0]) * %lld + (o0 * %lld + o1) * %lld + o2] += xv * %s_w[t];", (long long)w.m,
-              name, (long long)on, (long long)w.out[1], (long long)w.out[2], name);
+    emit_line(e, "y[(b * %lld + %s_tap[t][0]) * %lld + (o0 * %lld + o1) * %lld + o2] += xv * %s;", (long long)w.m,
+              name, (long long)on, (long long)w.out[1], (long long)w.out[2], weight(e, n, name));
     e->indent--;
     emit_line(e, "}");
     e->indent -= 5;

@@ -483,7 +483,7 @@ void conv_window(Graph *g, const Node *n, Window *w)
     int ceil_mode = (int)attr_int(n, "ceil_mode", 0);
 
     if (nd < 1 || nd > 2)
-        node_error(g, n, "input %s: only 1-D and 2-D (rank 3 or 4) inputs are supported", ir_shape_str(g->a, x));
+        node_error(g, n, "input %s: only 1-D, 2-D and 3-D (rank 3 to 5) inputs are supported", ir_shape_str(g->a, x));
     memset(w, 0, sizeof *w);
     w->nd = nd;
     w->batch = x->dims[0];

@@ -221,9 +221,9 @@ err("52_conv_bad_group", model([helper.make_node("Conv", ["x", "W4"], ["y"], nam
                                [fin("x", [1, 4, 5, 5])], [fin("y", None)], [W4]))
 err("53_conv_weight_channels", model([helper.make_node("Conv", ["x", "W4"], ["y"], name="conv1")],
                                      [fin("x", [1, 3, 5, 5])], [fin("y", None)], [W4]))
-err("54_conv_3d", model([helper.make_node("Conv", ["x", "W5"], ["y"], name="conv3d")],
-                        [fin("x", [1, 2, 4, 4, 4])], [fin("y", None)],
-                        [numpy_helper.from_array(np.ones((1, 2, 2, 2, 2), dtype=np.float32), "W5")]))
+err("54_conv_4d", model([helper.make_node("Conv", ["x", "W6"], ["y"], name="conv4d")],
+                        [fin("x", [1, 2, 4, 4, 4, 4])], [fin("y", None)],
+                        [numpy_helper.from_array(np.ones((1, 2, 2, 2, 2, 2), dtype=np.float32), "W6")]))
 err("55_pool_bad_auto_pad", model([helper.make_node("MaxPool", ["x"], ["y"], name="pool1", kernel_shape=[2, 2],
                                                     auto_pad="SAME")],
                                   [fin("x", [1, 1, 4, 4])], [fin("y", None)]))

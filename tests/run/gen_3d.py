@@ -116,3 +116,12 @@ save("conv3d",
                 np_pool3d(x, (2, 3, 3), (1, 2, 2), (1, 1, 1, 0, 1, 1), mode="avg", incl=True),
                 np_convt3d(x, tw1, tb1, s=(2, 1, 2), pads=(1, 0, 0, 0, 1, 1), opad=(1, 0, 1)),
                 np_convt3d(x, tw2, group=2)], opset=13)
+
+# Weights and bias computed at run time (inputs): every tap read from W.
+save("conv3d_runtime_w",
+     [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 0, 0, 1, 1], strides=[2, 1, 1]),
+      helper.make_node("ConvTranspose", ["x", "tw"], ["t"], strides=[1, 2, 1], pads=[0, 1, 0, 1, 0, 0])],
+     [("x", (1, 2, 3, 4, 3)), ("w", (3, 2, 2, 3, 2)), ("b", (3,)), ("tw", (2, 2, 2, 2, 3))], ["c", "t"], {},
+     smp3([(1, 2, 3, 4, 3), (3, 2, 2, 3, 2), (3,), (2, 2, 2, 2, 3)]),
+     lambda x, w, b, tw: [np_conv3d(x, w, b, s=(2, 1, 1), pads=(1, 1, 0, 0, 1, 1)),
+                          np_convt3d(x, tw, s=(1, 2, 1), pads=(0, 1, 0, 1, 0, 0))], opset=13)
