@@ -117,7 +117,8 @@ void attn_shape(const Graph *g, const Node *n, AttnShape *a)
         const Tensor *m = input(g, n, 3);
         int64_t st = 1;
         want[0] = a->B, want[1] = a->qH, want[2] = a->Sq, want[3] = a->T;
-        if (m->dtype == DT_INT64 && tensor_etype(m) != ET_BOOL)
+        /* (an integer tensor of unknown element type, as the DSL reads a bool .npy, counts as bool) */
+        if (m->dtype == DT_INT64 && m->etype && m->etype != ET_BOOL)
             node_error(g, n, "attn_mask must be bool or float");
         a->mask = m->dtype == DT_FLOAT ? 2 : 1;
         if (m->rank < 1 || m->rank > 4)
