@@ -297,8 +297,8 @@ Graph *ir_load_file(const char *path, const LoadOptions *opt, Arena *a, LoadBuff
 /* The newest default-domain opset ticketc knows: shape.c follows the changes up to
  * opset 21 (Reduce axes as an input, Split's num_outputs, pool dilations, Gelu,
  * GroupNormalization's scale per channel); opsets 21 and 22 otherwise changed only
- * element types, which the front ends check themselves; 23 added RMSNormalization
- * (and Attention, RotaryEmbedding, which are refused as unknown operators). */
+ * element types, which the front ends check themselves; 23 added RMSNormalization,
+ * Attention and RotaryEmbedding (shape_attn.c). */
 #define TC_MAX_OPSET 23
 
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
