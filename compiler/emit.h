@@ -8,6 +8,8 @@
  *   emit_ops.c     every other op
  *   emit_ops18.c   the ops of opsets 17-23 (normalisations, Mish, LpPool, Where, CastLike),
  *                  Gather at constant indices, and the classes folded at compile time only
+ *   emit_attn.c    Attention and RotaryEmbedding (opset 23)
+ *   emit_3d.c      Conv, ConvTranspose, MaxPool, AveragePool on 5-D inputs
  * Nothing outside the back end includes it: the rest of ticketc sees emit_c()
  * and the strategy.c, text.c sections of ticketc.h.
  */

@@ -1311,6 +1311,14 @@ static void eval_range(Ctx *c)
             ((int64_t *)out)[i] = int_as(tensor_etype(y), (int64_t)((uint64_t)I(c, 0)[0] + (uint64_t)i * (uint64_t)I(c, 2)[0]));
 }
 
+/* Attention and RotaryEmbedding: interp_attn.c */
+static void eval_attention(Ctx *c) { interp_attention(c->g, c->n, c->vals); }
+static void eval_rotary(Ctx *c) { interp_rotary(c->g, c->n, c->vals); }
+/* Conv, ConvTranspose and the pools on 5-D inputs: interp_3d.c */
+static void eval_conv3d(Ctx *c) { interp_conv3d(c->g, c->n, c->vals); }
+static void eval_convtranspose3d(Ctx *c) { interp_convtranspose3d(c->g, c->n, c->vals); }
+static void eval_pool3d(Ctx *c) { interp_pool3d(c->g, c->n, c->vals); }
+
 typedef void (*EvalFn)(Ctx *);
 static const EvalFn eval_fns[] = {
 #define OP(id, name, cls) eval_##cls,
