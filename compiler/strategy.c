@@ -399,12 +399,11 @@ Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Targ
  * outputs have fewer than CONV_DENSE_MIN_K taps (else the density decides). */
 enum { CONV_UNROLL_ANY = 16384, CONV_DENSE_MIN_K = 32 };
 
-/* The host's rule for a Conv with nnz of total weights kept, K taps per output (loop: the smaller form). */
+/* The host's rule for a Conv with nnz of total weights kept, K taps per output
+ * (loop: the tap tables of emit_conv_table.c, the kept weights as data and one
+ * loop nest, as a linear layer's loop form). */
 static Strategy conv_rule(Strategy requested, int64_t nnz, int64_t total, int64_t K)
 {
-    if (requested == STRAT_LOOP)
-        return conv_strategy_bytes(STRAT_UNROLLED, nnz, total) < conv_strategy_bytes(STRAT_DENSE, nnz, total)
-                   ? STRAT_UNROLLED : STRAT_DENSE;
     if (requested != STRAT_AUTO)
         return requested;
     /*
@@ -441,8 +440,9 @@ static Strategy conv_rule(Strategy requested, int64_t nnz, int64_t total, int64_
 }
 
 /*
- * Conv has no loop strategy: loop asks for the smaller of unrolled and
- * dense. On Cortex-M, auto takes unrolled (the faster: no cache to miss)
+ * On the host a Conv's loop form is its tap tables (emit_conv_table.c); on
+ * Cortex-M it has none: loop asks for the smaller of unrolled and dense.
+ * On Cortex-M, auto takes unrolled (the faster: no cache to miss)
  * only where it is no larger than dense: flash is the budget there. Given
  * the budget in bytes (--code-budget), auto takes unrolled, the fastest
  * form on a core without caches, and plan_strategies turns the layers dense
@@ -816,7 +816,9 @@ CompileCost compile_estimate(const Graph *g, const Node **worst, CompileCost *wo
  * COMPILE_SOFT_MIN_S): unrolled they cost gcc about 0.6 ms a kept tap, in
  * tables a few microseconds, and run within about 1.5x of unrolled
  * (emit_conv_table.c); linear layers stay unrolled below the limits, where
- * the LeNet tickets' speed comes from.
+ * the LeNet tickets' speed comes from. Only where the Convs' tables bring the
+ * file within the soft target: the CNN ticket r10 (2 Convs, 3.3k taps, and a
+ * 22k-term fc1) would stay over it with them, at 1.5x the run time.
  */
 static Strategy cheaper_form(const Graph *g, const Node *n)
 {
@@ -858,6 +860,16 @@ static void fit_compile_cost(Graph *g)
         d[m++].save = (int64_t)(1e6 * save[k].seconds); /* microseconds: Demotion counts in integers */
     }
     qsort(d, (size_t)m, sizeof *d, by_save);
+    /* the soft target only where the Convs' tables reach it: a file that stays over
+     * it anyway (its unrolled linear layers, say) keeps its Convs unrolled */
+    {
+        double reach = total.seconds;
+        for (i = 0; i < m; i++)
+            if (g->n[d[i].k].op == OP_CONV && g->target != TARGET_CORTEX_M)
+                reach -= save[d[i].k].seconds;
+        if (reach > soft)
+            soft = COMPILE_LIMIT_S;
+    }
     for (i = 0; i < m; i++) {
         Node *n = &g->n[d[i].k];
         int soft_conv = n->op == OP_CONV && g->target != TARGET_CORTEX_M && total.seconds > soft;
