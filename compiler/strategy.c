@@ -840,6 +840,8 @@ static void fit_compile_cost(Graph *g)
             kept += (double)L.nnz;
     }
     soft = kept * COMPILE_SOFT_S_PER_KEPT;
+    if (soft > COMPILE_SOFT_MAX_S)
+        soft = COMPILE_SOFT_MAX_S;
     if (soft < COMPILE_SOFT_MIN_S || g->target == TARGET_CORTEX_M)
         soft = g->target == TARGET_CORTEX_M ? COMPILE_LIMIT_S : COMPILE_SOFT_MIN_S;
     if (!compile_cost_over(total) && total.seconds <= soft)
