@@ -827,6 +827,32 @@ static Strategy cheaper_form(const Graph *g, const Node *n)
     return g->target == TARGET_CORTEX_M ? STRAT_DENSE : STRAT_LOOP;
 }
 
+/*
+ * Whether the tap tables' position blocks fit n's rows: at -O2 on x86-64
+ * they are 4-float vectors, 2 a block where a row holds 8, the last block of
+ * a row moved back to end at its edge; where that recomputes over a quarter
+ * of the columns (11 a row: 16 computed) the tables run at about 1.6x the
+ * unrolled form's instructions (the CNN ticket's conv2), and the soft target
+ * leaves the layer unrolled. Strided rows compute every column either way.
+ */
+static int table_rows_fit(const Graph *g, const Node *n)
+{
+    Window w;
+    int64_t q, blocks;
+    conv_window((Graph *)g, n, &w);
+    if (w.s[1] != 1 || w.out[1] < 4)
+        return 1;
+    q = w.out[1] >= 8 ? 8 : 4;
+    blocks = (w.out[1] + q - 1) / q;
+    return 4 * w.out[1] >= 3 * blocks * q;
+}
+
+/* A layer the soft target may turn into tap tables. */
+static int soft_candidate(const Graph *g, const Node *n)
+{
+    return n->op == OP_CONV && g->target != TARGET_CORTEX_M && table_rows_fit(g, n);
+}
+
 static void fit_compile_cost(Graph *g)
 {
     CompileCost total = compile_estimate(g, NULL, NULL);
@@ -867,14 +893,14 @@ static void fit_compile_cost(Graph *g)
     {
         double reach = total.seconds;
         for (i = 0; i < m; i++)
-            if (g->n[d[i].k].op == OP_CONV && g->target != TARGET_CORTEX_M)
+            if (soft_candidate(g, &g->n[d[i].k]))
                 reach -= save[d[i].k].seconds;
         if (reach > soft)
             soft = COMPILE_LIMIT_S;
     }
     for (i = 0; i < m; i++) {
         Node *n = &g->n[d[i].k];
-        int soft_conv = n->op == OP_CONV && g->target != TARGET_CORTEX_M && total.seconds > soft;
+        int soft_conv = soft_candidate(g, n) && total.seconds > soft;
         if (!compile_cost_over(total) && !soft_conv)
             continue;
         n->strategy = cheaper_form(g, n);
