@@ -5,6 +5,7 @@
  *   emit_linear.c  Gemm and MatMul (unrolled, weight streams, loop, dense; general products)
  *   emit_conv.c    Conv and the other spatial ops
  *   emit_conv_dense.c  Conv's dense form (register-blocked on the host)
+ *   emit_conv_table.c  Conv's tap-table form (a sparse Conv cheap to compile)
  *   emit_ops.c     every other op
  *   emit_ops18.c   the ops of opsets 17-23 (normalisations, Mish, LpPool, Where, CastLike),
  *                  Gather at constant indices, and the classes folded at compile time only
@@ -124,6 +125,11 @@ void emit_island_helpers(Emit *e);
 /* ===== emit_conv_dense.c: Conv's dense form, called by emit_conv ===== */
 
 void emit_conv_dense(Emit *e, const Node *n);
+
+/* ===== emit_conv_table.c: a sparse Conv's tap tables (STRAT_LOOP on the host), called by emit_conv ===== */
+
+/* 1 when written; 0 where the form does not apply (emit_conv writes the dense form) */
+int emit_conv_table(Emit *e, const Node *n);
 
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 

@@ -689,6 +689,8 @@ void emit_conv(Emit *e, const Node *n)
     Graph *g = e->g;
     ConvInfo ci;
     conv_info(g, n, &ci);
+    if (node_strategy(g, n, e->opt->strategy) == STRAT_LOOP && emit_conv_table(e, n))
+        return; /* the tap tables (emit_conv_table.c), planned where unrolled compiles too slowly */
     if (ci.wt && (!ci.has_bias || ci.bias) && node_strategy(g, n, e->opt->strategy) == STRAT_UNROLLED && conv_unrolled_input(g, n, &ci)) {
         ASSERT(n->pad_floats == ci.pad.c * ci.pad.hp * ci.pad.wp);
         if (g->target != TARGET_CORTEX_M && ci.mg >= 2)

@@ -119,7 +119,7 @@ int64_t conv_pad(const Graph *g, const Node *n, ConvPad *p)
     memset(p, 0, sizeof *p);
     if (n->op != OP_CONV || !g->t[n->in[1]].f || (n->n_in >= 3 && n->in[2] != TC_NONE && !g->t[n->in[2]].f))
         return 0;
-    if ((n->strategy != STRAT_AUTO && n->strategy != STRAT_UNROLLED) || g->quant) /* the integer family has its own Conv */
+    if ((n->strategy != STRAT_AUTO && n->strategy != STRAT_UNROLLED && n->strategy != STRAT_LOOP) || g->quant) /* the integer family has its own Conv */
         return 0;
     wt = &g->t[n->in[1]];
     for (i = 0; i < ir_numel(wt) && !kept; i++)
@@ -270,6 +270,8 @@ int64_t strategy_bytes(Strategy s, int64_t N, int64_t K, int64_t nnz)
  * dense: the weight table. Plus biases and loops. */
 static int64_t conv_strategy_bytes(Strategy s, int64_t nnz, int64_t total)
 {
+    if (s == STRAT_LOOP) /* the tap tables: an offset and a weight per kept tap, one loop nest */
+        return 8 * nnz + 1024;
     return s == STRAT_UNROLLED ? 32 * nnz + 256 : 4 * total + 256;
 }
 
@@ -397,12 +399,11 @@ Strategy emit_choose(Strategy requested, int64_t N, int64_t K, int64_t nnz, Targ
  * outputs have fewer than CONV_DENSE_MIN_K taps (else the density decides). */
 enum { CONV_UNROLL_ANY = 16384, CONV_DENSE_MIN_K = 32 };
 
-/* The host's rule for a Conv with nnz of total weights kept, K taps per output (loop: the smaller form). */
+/* The host's rule for a Conv with nnz of total weights kept, K taps per output
+ * (loop: the tap tables of emit_conv_table.c, the kept weights as data and one
+ * loop nest, as a linear layer's loop form). */
 static Strategy conv_rule(Strategy requested, int64_t nnz, int64_t total, int64_t K)
 {
-    if (requested == STRAT_LOOP)
-        return conv_strategy_bytes(STRAT_UNROLLED, nnz, total) < conv_strategy_bytes(STRAT_DENSE, nnz, total)
-                   ? STRAT_UNROLLED : STRAT_DENSE;
     if (requested != STRAT_AUTO)
         return requested;
     /*
@@ -439,8 +440,9 @@ static Strategy conv_rule(Strategy requested, int64_t nnz, int64_t total, int64_
 }
 
 /*
- * Conv has no loop strategy: loop asks for the smaller of unrolled and
- * dense. On Cortex-M, auto takes unrolled (the faster: no cache to miss)
+ * On the host a Conv's loop form is its tap tables (emit_conv_table.c); on
+ * Cortex-M it has none: loop asks for the smaller of unrolled and dense.
+ * On Cortex-M, auto takes unrolled (the faster: no cache to miss)
  * only where it is no larger than dense: flash is the budget there. Given
  * the budget in bytes (--code-budget), auto takes unrolled, the fastest
  * form on a core without caches, and plan_strategies turns the layers dense
@@ -804,19 +806,71 @@ CompileCost compile_estimate(const Graph *g, const Node **worst, CompileCost *wo
 
 /*
  * auto: while the file's estimate is over a limit, the unrolled layer whose
- * compile-cheaper form (a linear layer's loop, a Conv's dense form) saves the
- * most compile time takes it: the same greedy order as demote_to_fit, by
- * seconds saved (memory follows the same weights). Run time is what this
- * gives up, on layers large enough to need it: on this machine about 200k
- * unrolled terms of a linear layer, or 65k taps of convolutions.
+ * compile-cheaper form (a linear layer's loop; a Conv's tap tables on the
+ * host, its dense form on Cortex-M) saves the most compile time takes it:
+ * the same greedy order as demote_to_fit, by seconds saved (memory follows
+ * the same weights). Run time is what this gives up, on layers large enough
+ * to need it: on this machine about 200k unrolled terms of a linear layer.
+ * On the host, Convs go on taking their tap tables while the file is over
+ * the soft target (COMPILE_SOFT_S_PER_KEPT a kept weight, at least
+ * COMPILE_SOFT_MIN_S): unrolled they cost gcc about 0.6 ms a kept tap, in
+ * tables a few microseconds, and run within about 1.5x of unrolled
+ * (emit_conv_table.c); linear layers stay unrolled below the limits, where
+ * the LeNet tickets' speed comes from. Only where the Convs' tables bring the
+ * file within the soft target: the CNN ticket r10 (2 Convs, 3.3k taps, and a
+ * 22k-term fc1) would stay over it with them, at 1.5x the run time.
  */
+static Strategy cheaper_form(const Graph *g, const Node *n)
+{
+    if (n->op != OP_CONV)
+        return STRAT_LOOP;
+    return g->target == TARGET_CORTEX_M ? STRAT_DENSE : STRAT_LOOP;
+}
+
+/*
+ * Whether the tap tables' position blocks fit n's rows: at -O2 on x86-64
+ * they are 4-float vectors, 2 a block where a row holds 8, the last block of
+ * a row moved back to end at its edge; where that recomputes over a quarter
+ * of the columns (11 a row: 16 computed) the tables run at about 1.6x the
+ * unrolled form's instructions (the CNN ticket's conv2), and the soft target
+ * leaves the layer unrolled. Strided rows compute every column either way.
+ */
+static int table_rows_fit(const Graph *g, const Node *n)
+{
+    Window w;
+    int64_t q, blocks;
+    conv_window((Graph *)g, n, &w);
+    if (w.s[1] != 1 || w.out[1] < 4)
+        return 1;
+    q = w.out[1] >= 8 ? 8 : 4;
+    blocks = (w.out[1] + q - 1) / q;
+    return 4 * w.out[1] >= 3 * blocks * q;
+}
+
+/* A layer the soft target may turn into tap tables. */
+static int soft_candidate(const Graph *g, const Node *n)
+{
+    return n->op == OP_CONV && g->target != TARGET_CORTEX_M && table_rows_fit(g, n);
+}
+
 static void fit_compile_cost(Graph *g)
 {
     CompileCost total = compile_estimate(g, NULL, NULL);
     Demotion *d;
     CompileCost *save;
+    double kept = 0.0, soft;
     int k, m = 0, i;
-    if (!compile_cost_over(total))
+    for (k = 0; k < g->nn; k++) {
+        LayerWeights L;
+        if (!g->n[k].dead && g->n[k].strategy != STRAT_AUTO && layer_weights(g, &g->n[k], &L))
+            kept += (double)L.nnz;
+    }
+    soft = kept * COMPILE_SOFT_S_PER_KEPT;
+    if (soft > COMPILE_SOFT_MAX_S)
+        soft = COMPILE_SOFT_MAX_S;
+    if (soft < COMPILE_SOFT_MIN_S || g->target == TARGET_CORTEX_M)
+        soft = g->target == TARGET_CORTEX_M ? COMPILE_LIMIT_S : COMPILE_SOFT_MIN_S;
+    if (!compile_cost_over(total) && total.seconds <= soft)
         return;
     d = arena_array(g->a, (size_t)g->nn + 1, sizeof *d);
     save = arena_array(g->a, (size_t)g->nn + 1, sizeof *save);
@@ -827,16 +881,29 @@ static void fit_compile_cost(Graph *g)
         if (n->dead || n->strategy != STRAT_UNROLLED || !layer_weights(g, n, &L))
             continue;
         from = compile_cost_layer(n->op == OP_CONV, &L, STRAT_UNROLLED);
-        to = compile_cost_layer(n->op == OP_CONV, &L, n->op == OP_CONV ? STRAT_DENSE : STRAT_LOOP);
+        to = compile_cost_layer(n->op == OP_CONV, &L, cheaper_form(g, n));
         save[k].seconds = from.seconds - to.seconds;
         save[k].mb = from.mb - to.mb;
         d[m].k = k;
         d[m++].save = (int64_t)(1e6 * save[k].seconds); /* microseconds: Demotion counts in integers */
     }
     qsort(d, (size_t)m, sizeof *d, by_save);
-    for (i = 0; i < m && compile_cost_over(total); i++) {
+    /* the soft target only where the Convs' tables reach it: a file that stays over
+     * it anyway (its unrolled linear layers, say) keeps its Convs unrolled */
+    {
+        double reach = total.seconds;
+        for (i = 0; i < m; i++)
+            if (soft_candidate(g, &g->n[d[i].k]))
+                reach -= save[d[i].k].seconds;
+        if (reach > soft)
+            soft = COMPILE_LIMIT_S;
+    }
+    for (i = 0; i < m; i++) {
         Node *n = &g->n[d[i].k];
-        n->strategy = n->op == OP_CONV ? STRAT_DENSE : STRAT_LOOP;
+        int soft_conv = soft_candidate(g, n) && total.seconds > soft;
+        if (!compile_cost_over(total) && !soft_conv)
+            continue;
+        n->strategy = cheaper_form(g, n);
         total.seconds -= save[d[i].k].seconds;
         total.mb -= save[d[i].k].mb;
     }

@@ -584,6 +584,15 @@ typedef struct {
  * strategy is refused unless --allow-slow-compile. */
 #define COMPILE_LIMIT_S 60.0
 #define COMPILE_LIMIT_MB 2048.0
+/* auto's own target on the host, below the limits: a file's estimate within
+ * COMPILE_SOFT_S_PER_KEPT seconds per kept weight (10 s per 100k), or within
+ * COMPILE_SOFT_MIN_S whatever its size (small files stay as fast as they run),
+ * and within COMPILE_SOFT_MAX_S (at -O3 -march=native gcc takes about twice
+ * as long: ResNet-18 at 10%, 1.17M kept, within 2 minutes there);
+ * over it, unrolled Convs take their tap tables (emit_conv_table.c). */
+#define COMPILE_SOFT_S_PER_KEPT 10e-5
+#define COMPILE_SOFT_MIN_S 5.0
+#define COMPILE_SOFT_MAX_S 30.0
 CompileCost compile_cost_base(void);  /* cc itself */
 CompileCost compile_cost_node(void);  /* a node without weights */
 /* A layer with weights L (a Conv when conv) written in form s. */
@@ -594,7 +603,9 @@ int compile_cost_over(CompileCost c);
  * the node with weights that costs the most time, or NULL. */
 CompileCost compile_estimate(const Graph *g, const Node **worst, CompileCost *worst_cost);
 /* With auto, turns the unrolled layers that cost the most compile time into
- * their compile-cheaper form (loop; a Conv: dense) until the file is within the limits. */
+ * their compile-cheaper form (loop; a Conv: its tap tables on the host, dense on
+ * Cortex-M) until the file is within the limits (on the host, Convs until within
+ * the soft target too). */
 void plan_compile_cost(Graph *g, Strategy requested);
 /* Refuses (fatal) a file over the limits unless allow (--allow-slow-compile). */
 void check_compile_cost(const Graph *g, Strategy requested, int allow);

@@ -3,11 +3,15 @@
 # limits (tests/compile_cost/auto_fit.tc: its big layer would be unrolled
 # by density, and is not), the same model forced unrolled is refused (the
 # refusal's exact message is golden case 89), and --allow-slow-compile lets
-# it through. Only ticketc runs here: nothing is compiled.
-#   TICKETC=build/ticketc tests/compile_cost/run.sh
+# it through. tests/compile_cost/conv_tables.tc: auto writes its big Conv as tap
+# tables (emit_conv_table.c) and keeps the small one unrolled; that file is
+# compiled strictly and run against --interpret, and its plain C loop
+# (-DTC_NO_VEC) against the vector loop, bit for bit.
+#   TICKETC=build/ticketc [FCMP=build/tools/fcmp] tests/compile_cost/run.sh
 set -u
 ROOT=$(pwd)
 TICKETC=$ROOT/${TICKETC:-build/ticketc}
+FCMP=$ROOT/${FCMP:-build/tools/fcmp}
 W=$ROOT/build/compile-cost-test
 rm -rf "$W" && mkdir -p "$W"
 M=tests/compile_cost/auto_fit.tc
@@ -31,5 +35,20 @@ fi
 grep -q 'compile estimate: about \(6[1-9]\|[7-9][0-9]\|[0-9][0-9][0-9]\)\.' "$W/allowed.summary" ||
     fail "--allow-slow-compile: the estimate should be over 60 s"
 
-echo "compile cost tests: $((3 - fails)) of 3 groups passed"
+M=tests/compile_cost/conv_tables.tc
+"$TICKETC" $M --summary -o "$W/tables.c" --main > "$W/tables.summary" || fail "tables: ticketc failed"
+grep -q '^0 .*conv_big .* 7373/18432 .* loop$' "$W/tables.summary" || { fail "tables: conv_big is not in tap tables"; cat "$W/tables.summary"; }
+grep -q '^[0-9]* .*conv_small .* unrolled$' "$W/tables.summary" || fail "tables: conv_small is not unrolled"
+grep -q '^static const int n0_conv_big_to\[7373\]' "$W/tables.c" || fail "tables: no tap table in the C"
+/usr/bin/python3 -c "import numpy as np; np.random.default_rng(3).uniform(-1, 1, 2 * 32 * 16 * 16).astype('<f4').tofile('$W/in.f32')"
+"$TICKETC" $M --interpret < "$W/in.f32" > "$W/interp.f32" || fail "tables: --interpret failed"
+for v in vec novec; do
+    d=""; [ $v = novec ] && d=-DTC_NO_VEC
+    if gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 $d "$W/tables.c" -o "$W/tables-$v" 2> "$W/tables-$v.err" &&
+        "$W/tables-$v" < "$W/in.f32" > "$W/tables-$v.f32"; then :; else fail "tables ($v): does not build or run"; cat "$W/tables-$v.err"; fi
+done
+"$FCMP" --rel 1e-5 --abs 1e-5 "$W/tables-vec.f32" "$W/interp.f32" > "$W/tables.cmp" || { fail "tables: C differs from --interpret"; cat "$W/tables.cmp"; }
+cmp -s "$W/tables-vec.f32" "$W/tables-novec.f32" || fail "tables: vector and plain loops differ in bits"
+
+echo "compile cost tests: $((4 - fails)) of 4 groups passed"
 [ $fails -eq 0 ]
