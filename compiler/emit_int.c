@@ -10,7 +10,8 @@
  *   loop      per output channel a count, then (step, weight) byte pairs:
  *             the input pointer advances by step, acc += weight * *p
  *   dense     an N x K int8 table
- * A Conv (group 1) has one form, a loop over its kept taps; MaxPool
+ * A Conv (group 1) takes the loop form below (a loop over its kept taps),
+ * or unrolled or dense (emit_int_conv.c); MaxPool
  * compares int8 values of one scale. The values are those of interp_int.c, which the tests compare bit for bit.
  */
 #include <string.h>
@@ -741,6 +742,8 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         declare_buf(&ie, y);
         if (p->lut && p->lut[k]) {
             emit_int_table(&ie, n, p->lut[k], p->t[x], p->t[y]);
+        } else if (p->layer[k] && p->layer[k]->conv && p->layer[k]->strategy != STRAT_LOOP) {
+            emit_int_conv_fast(e, n, p->layer[k], &ie.ram);
         } else if (p->layer[k] && p->layer[k]->conv) {
             emit_int_conv(&ie, n, p->layer[k]);
         } else if (p->layer[k]) {
@@ -809,6 +812,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     buf_add(c, int_helpers, strlen(int_helpers));
     if (!opt->io_int8 || opt->with_main)
         buf_add(c, int_io_helpers, strlen(int_io_helpers));
+    emit_int_conv_preamble(g, c);
     emit_line(e, "/* int8 activations: %lld bytes */", (long long)ie.ram);
     if (e->consts.len)
         buf_add(c, e->consts.p, e->consts.len);
