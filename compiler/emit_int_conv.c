@@ -47,6 +47,54 @@ static const char ivec_block[] =
     "#define TC_IVM(v, w) ((v) * (w))\n"
     "#define TC_IVS(t, a) ((t)[0] = (a))\n"
     "#endif\n"
+    "/* On x86 (SSE2): 4 output positions at a time from a copy of the input as int16 pairs\n"
+    " * (x[j], x[j + 1]): PMADDWD takes two horizontally adjacent taps in one multiply-add,\n"
+    " * w0 * x[j] + w1 * x[j + 1] exact in int32; tc_irq4 is tc_out8 on 4 sums at once (for a\n"
+    " * shift s <= 0, e = -s): |a| * m with PMULUDQ, plus 2^30 (2^30 - 1 for a negative a),\n"
+    " * bits 31..62, the sign back: SRDHM; then RDBPOT by e and the clamp, as in tc_rq. */\n"
+    "#if defined(__GNUC__) && !defined(TC_NO_VEC) && defined(__SSE2__) && (defined(__x86_64__) || defined(__i386__))\n"
+    "#define TC_IX86 1\n"
+    "typedef short tc_h8 __attribute__((vector_size(16)));\n"
+    "typedef short tc_h8u __attribute__((vector_size(16), aligned(2), may_alias));\n"
+    "typedef int tc_i4 __attribute__((vector_size(16)));\n"
+    "typedef char tc_b16 __attribute__((vector_size(16)));\n"
+    "typedef unsigned long long tc_u2 __attribute__((vector_size(16)));\n"
+    "typedef int32_t tc_i32a __attribute__((aligned(1), may_alias));\n"
+    "#define TC_IMA(v, w0, w1) __builtin_ia32_pmaddwd128((v), (tc_h8){w0, w1, w0, w1, w0, w1, w0, w1})\n"
+    "static inline __attribute__((always_inline)) void tc_irq4(int8_t *y, tc_i4 a, int32_t m, int e, int32_t zp,\n"
+    "                                                         int32_t lo, int32_t hi)\n"
+    "{\n"
+    "    tc_i4 s = a >> 31, r, c, lv = (tc_i4){0} + (lo - zp), hv = (tc_i4){0} + (hi - zp);\n"
+    "    tc_u2 u = (tc_u2)((a ^ s) - s), mv = (tc_u2){0} + (unsigned long long)m, pe, po;\n"
+    "    tc_b16 b;\n"
+    "\n"
+    "#if defined(__clang__)\n"
+    "    pe = (u & 0xffffffffu) * mv;\n"
+    "    po = (u >> 32) * mv;\n"
+    "#else\n"
+    "    pe = (tc_u2)__builtin_ia32_pmuludq128((tc_i4)u, (tc_i4)mv);\n"
+    "    po = (tc_u2)__builtin_ia32_pmuludq128((tc_i4)(u >> 32), (tc_i4)mv);\n"
+    "#endif\n"
+    "    pe = (pe + 0x40000000u - ((tc_u2)s & 1u)) >> 31;\n"
+    "    po = (po + 0x40000000u - ((tc_u2)s >> 63)) >> 31;\n"
+    "    r = (tc_i4)(pe | po << 32);\n"
+    "    r = (r ^ s) - s;\n"
+    "    if (e > 0) {\n"
+    "        tc_i4 mask = (tc_i4){0} + (int)((1u << e) - 1u), rem = r & mask, thr = (mask >> 1) - (r >> 31);\n"
+    "\n"
+    "        r = (r >> e) - (rem > thr);\n"
+    "    }\n"
+    "    c = r < lv;\n"
+    "    r = (r & ~c) | (lv & c);\n"
+    "    c = r > hv;\n"
+    "    r = (r & ~c) | (hv & c);\n"
+    "    r += zp;\n"
+    "    b = __builtin_ia32_packsswb128(__builtin_ia32_packssdw128(r, r), __builtin_ia32_packssdw128(r, r));\n"
+    "    *(tc_i32a *)y = ((tc_i4)b)[0];\n"
+    "}\n"
+    "#else\n"
+    "#define TC_IX86 0\n"
+    "#endif\n"
     "\n";
 
 /* Whether any Conv layer of g takes a form that uses the block above. */
@@ -125,32 +173,18 @@ static int64_t tap_offset(const Window *w, const Pad *p, int64_t k)
  * (c, ky, kx) of w * xp[(c * Hp + oh * s0 + ky * d0) * Wp + ow * s1 + kx * d1]),
  * xp the (padded) input. Vector rows need stride 1 across and 8 positions a row.
  */
-static void emit_unrolled(Emit *e, const Node *n, const QLayer *q, const char *fn, int64_t *ram)
+/* The generic body (vec: TC_IVW positions a vector where the target has one, else one at a time). */
+static void unrolled_generic(Emit *e, const QLayer *q, const Pad *p, int vec)
 {
     const Window *w = &q->win;
-    Pad p = conv_pad_of(w);
-    int64_t OH = w->out[0], OW = w->out[1], m0, m, k;
-    int vec = w->s[1] == 1 && OW >= IVW;
-    int64_t nacc;
-    Buf acc = {0};
+    int64_t OH = w->out[0], OW = w->out[1], m0, m, k, nacc = q->N < IBLOCK ? q->N : IBLOCK;
     const char *L = vec ? "TC_IVL(p + %lld)" : "p[%lld]";
+    Buf acc = {0};
 
-    emit_to_fns(e);
-    e->indent = 0;
-    emit_line(e, "/* node %d: Conv '%s', int8 unrolled: %lld of %lld weights nonzero (stride %lldx%lld, pads %lld,%lld) */",
-              n->index, text_comment(e->g->a, n->name), (long long)q->nnz, (long long)(q->N * q->K),
-              (long long)w->s[0], (long long)w->s[1], (long long)w->pb[0], (long long)w->pb[1]);
-    emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", fn);
-    emit_line(e, "{");
-    e->indent = 1;
-    emit_line(e, "int32_t oh, ow, i;");
-    if (p.padded)
-        emit_line(e, "int32_t c;");
-    emit_line(e, "const int8_t *p;");
-    emit_line(e, "int8_t *o;");
-    nacc = q->N < IBLOCK ? q->N : IBLOCK;
     for (m = 0; m < nacc; m++)
         buf_printf(&acc, "%sa%lld", m ? ", " : "", (long long)m);
+    emit_line(e, "const int8_t *p;");
+    emit_line(e, "int8_t *o;");
     if (vec) {
         emit_line(e, "tc_ixv v;");
         emit_line(e, "tc_iav %s;", acc.p);
@@ -160,15 +194,9 @@ static void emit_unrolled(Emit *e, const Node *n, const QLayer *q, const char *f
     }
     buf_free(&acc);
     emit_blank(e);
-    if (p.padded)
-        emit_pad_copy(e, q, fn, &p, ram);
     for (m0 = 0; m0 < q->N; m0 += IBLOCK) {
-        int64_t nb = q->N - m0 < IBLOCK ? q->N - m0 : IBLOCK, kept = 0;
-        for (m = m0; m < m0 + nb; m++)
-            for (k = 0; k < q->K; k++)
-                kept += q->w[m * q->K + k] != 0;
-        emit_line(e, "/* channels %lld to %lld: %lld of %lld weights */", (long long)m0, (long long)(m0 + nb - 1),
-                  (long long)kept, (long long)(nb * q->K));
+        int64_t nb = q->N - m0 < IBLOCK ? q->N - m0 : IBLOCK;
+        emit_line(e, "/* channels %lld to %lld */", (long long)m0, (long long)(m0 + nb - 1));
         emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)OH);
         if (vec) {
             emit_line(e, "    for (ow = 0; ow < %lld; ow += TC_IVW) {", (long long)OW);
@@ -179,7 +207,7 @@ static void emit_unrolled(Emit *e, const Node *n, const QLayer *q, const char *f
             emit_line(e, "    for (ow = 0; ow < %lld; ow++) {", (long long)OW);
             e->indent += 2;
         }
-        emit_line(e, "p = x + oh * %lld + ow * %lld;", (long long)(w->s[0] * p.Wp), (long long)w->s[1]);
+        emit_line(e, "p = x + oh * %lld + ow * %lld;", (long long)(w->s[0] * p->Wp), (long long)w->s[1]);
         for (m = 0; m < nb; m++)
             emit_line(e, vec ? "a%lld = (tc_iav){0};" : "a%lld = 0;", (long long)m);
         for (k = 0; k < q->K; k++) {
@@ -188,7 +216,7 @@ static void emit_unrolled(Emit *e, const Node *n, const QLayer *q, const char *f
                 any |= q->w[m * q->K + k] != 0;
             if (!any)
                 continue;
-            emit_line(e, "v = %s;", arena_printf(e->g->a, L, (long long)tap_offset(w, &p, k)));
+            emit_line(e, "v = %s;", arena_printf(e->g->a, L, (long long)tap_offset(w, p, k)));
             for (m = m0; m < m0 + nb; m++)
                 if (q->w[m * q->K + k])
                     emit_line(e, vec ? "a%lld += TC_IVM(v, %d);" : "a%lld += v * %d;", (long long)(m - m0),
@@ -215,6 +243,119 @@ static void emit_unrolled(Emit *e, const Node *n, const QLayer *q, const char *f
         emit_line(e, "(void)i;");
     if (!q->nnz)
         emit_line(e, "(void)v, (void)p;");
+}
+
+/*
+ * The x86 body (stride 1 across, 4 or more positions a row): the input as int16
+ * pairs q2[2j], q2[2j + 1] = x[j], x[j + 1] (0 past the end); per block of
+ * channels, kernel row and pair of columns (kx, kx + 1) (single columns where
+ * the dilation is not 1) one load, and per channel with either weight kept
+ * one PMADDWD; tc_irq4 requantises (tc_out8 where a channel's shift is > 0).
+ */
+static void unrolled_x86(Emit *e, const QLayer *q, const Pad *p, const char *fn, int64_t *ram)
+{
+    const Window *w = &q->win;
+    int64_t OH = w->out[0], OW = w->out[1], np = w->c * p->Hp * p->Wp, m0, m, c, ky, kx, nacc;
+    int step = w->d[1] == 1 ? 2 : 1;
+    Buf acc = {0};
+
+    nacc = q->N < IBLOCK ? q->N : IBLOCK;
+    for (m = 0; m < nacc; m++)
+        buf_printf(&acc, "%sa%lld", m ? ", " : "", (long long)m);
+    emit_line(e, "static short q2[%lld]; /* x[j], x[j + 1] */", (long long)(2 * np));
+    emit_line(e, "const short *pq;");
+    emit_line(e, "int8_t *o;");
+    emit_line(e, "tc_h8 v;");
+    emit_line(e, "tc_i4 %s;", acc.p);
+    buf_free(&acc);
+    *ram += 4 * np;
+    emit_blank(e);
+    emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)(np - 1));
+    emit_line(e, "    q2[2 * i] = x[i];");
+    emit_line(e, "    q2[2 * i + 1] = x[i + 1];");
+    emit_line(e, "}");
+    emit_line(e, "q2[%lld] = x[%lld];", (long long)(2 * np - 2), (long long)(np - 1));
+    emit_line(e, "q2[%lld] = 0;", (long long)(2 * np - 1));
+    for (m0 = 0; m0 < q->N; m0 += IBLOCK) {
+        int64_t nb = q->N - m0 < IBLOCK ? q->N - m0 : IBLOCK;
+        emit_line(e, "/* channels %lld to %lld */", (long long)m0, (long long)(m0 + nb - 1));
+        emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)OH);
+        emit_line(e, "    for (ow = 0; ow < %lld; ow += 4) {", (long long)OW);
+        e->indent += 2;
+        emit_line(e, "if (ow > %lld)", (long long)(OW - 4));
+        emit_line(e, "    ow = %lld;", (long long)(OW - 4));
+        emit_line(e, "pq = q2 + 2 * (oh * %lld + ow);", (long long)(w->s[0] * p->Wp));
+        for (m = 0; m < nb; m++)
+            emit_line(e, "a%lld = (tc_i4){0};", (long long)m);
+        for (c = 0; c < w->c; c++)
+            for (ky = 0; ky < w->k[0]; ky++)
+                for (kx = 0; kx < w->k[1]; kx += step) {
+                    int64_t k = (c * w->k[0] + ky) * w->k[1] + kx;
+                    int any = 0;
+                    for (m = m0; m < m0 + nb; m++)
+                        any |= q->w[m * q->K + k] || (step == 2 && kx + 1 < w->k[1] && q->w[m * q->K + k + 1]);
+                    if (!any)
+                        continue;
+                    emit_line(e, "v = *(const tc_h8u *)(pq + %lld);", (long long)(2 * tap_offset(w, p, k)));
+                    for (m = m0; m < m0 + nb; m++) {
+                        int w0 = q->w[m * q->K + k], w1 = step == 2 && kx + 1 < w->k[1] ? q->w[m * q->K + k + 1] : 0;
+                        if (w0 || w1)
+                            emit_line(e, "a%lld += TC_IMA(v, %d, %d);", (long long)(m - m0), w0, w1);
+                    }
+                }
+        emit_line(e, "o = y + oh * %lld + ow;", (long long)OW);
+        for (m = m0; m < m0 + nb; m++) {
+            if (q->shift[m] <= 0) {
+                emit_line(e, "tc_irq4(o + %lld, a%lld + %ld, %ld, %d, %d, %d, %d);", (long long)(m * OH * OW),
+                          (long long)(m - m0), (long)q->b[m], (long)q->mult[m], -(int)q->shift[m], (int)q->out.zp,
+                          (int)q->lo, (int)q->hi);
+                continue;
+            }
+            emit_line(e, "for (i = 0; i < 4; i++)");
+            emit_line(e, "    o[%lld + i] = %s;", (long long)(m * OH * OW),
+                      out8(e, q, m, arena_printf(e->g->a, "a%lld[i]", (long long)(m - m0))));
+        }
+        e->indent -= 2;
+        emit_line(e, "    }");
+    }
+    (void)fn;
+}
+
+/*
+ * The unrolled form. Output (m, oh, ow) = out8(b[m] + sum over the kept taps
+ * (c, ky, kx) of w * xp[(c * Hp + oh * s0 + ky * d0) * Wp + ow * s1 + kx * d1]),
+ * xp the (padded) input: on x86 with PMADDWD, elsewhere with the generic
+ * vectors (8 positions) or one position at a time.
+ */
+static void emit_unrolled(Emit *e, const Node *n, const QLayer *q, const char *fn, int64_t *ram)
+{
+    const Window *w = &q->win;
+    Pad p = conv_pad_of(w);
+    int64_t OW = w->out[1];
+    int x86 = w->s[1] == 1 && OW >= 4, vec = w->s[1] == 1 && OW >= IVW;
+
+    emit_to_fns(e);
+    e->indent = 0;
+    emit_line(e, "/* node %d: Conv '%s', int8 unrolled: %lld of %lld weights nonzero (stride %lldx%lld, pads %lld,%lld) */",
+              n->index, text_comment(e->g->a, n->name), (long long)q->nnz, (long long)(q->N * q->K),
+              (long long)w->s[0], (long long)w->s[1], (long long)w->pb[0], (long long)w->pb[1]);
+    emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", fn);
+    emit_line(e, "{");
+    e->indent = 1;
+    emit_line(e, "int32_t oh, ow, i;");
+    if (p.padded)
+        emit_line(e, "int32_t c;");
+    emit_blank(e);
+    if (p.padded)
+        emit_pad_copy(e, q, fn, &p, ram);
+    if (x86) {
+        emit_line(e, "#if TC_IX86");
+        unrolled_x86(e, q, &p, fn, ram);
+        emit_line(e, "#else");
+    }
+    unrolled_generic(e, q, &p, vec);
+    if (x86)
+        emit_line(e, "#endif");
     e->indent = 0;
     emit_line(e, "}");
     emit_blank(e);
