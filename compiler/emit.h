@@ -131,6 +131,13 @@ void emit_conv_dense(Emit *e, const Node *n);
 /* 1 when written; 0 where the form does not apply (emit_conv writes the dense form) */
 int emit_conv_table(Emit *e, const Node *n);
 
+/* ===== emit_int_conv.c: the integer Conv's unrolled and dense forms (emit_int.c's family) ===== */
+
+/* Layer q of Conv n in its planned form (unrolled or dense); *ram grows by its static buffers. */
+void emit_int_conv_fast(Emit *e, const Node *n, const QLayer *q, int64_t *ram);
+/* The vector macros those forms use, where g has such a layer. */
+void emit_int_conv_preamble(const Graph *g, Buf *c);
+
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 
 void emit_only_const(Emit *e, const Node *n);

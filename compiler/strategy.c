@@ -665,6 +665,24 @@ int64_t int_loop_pairs(const QLayer *q, int64_t *max_row)
 }
 
 /*
+ * An integer Conv (emit_int.c, emit_int_conv.c), bytes on a Cortex-M4 at -Os:
+ *   loop      per kept tap an int8 weight, a 16-bit offset, two 8-bit rows/columns
+ *   unrolled  per kept tap a load (shared by a block of 4 channels), a constant and a
+ *             multiply-add (10 bytes); per channel its requantising call with literal
+ *             parameters (24); per block of 4 channels its loops
+ *   dense     N x K int8 weights and the parameters, the loop nest
+ */
+static int64_t int_conv_bytes(const QLayer *q, Strategy s)
+{
+    int64_t params = 9 * q->N;
+    switch (s) {
+    case STRAT_UNROLLED: return 10 * q->nnz + 24 * q->N + 40 * ((q->N + 3) / 4) + 120;
+    case STRAT_DENSE: return params + q->N * q->K + 220;
+    default: return params + 2 * q->N + 5 * q->nnz + 200;
+    }
+}
+
+/*
  * Bytes on a Cortex-M4 at -Os, measured on the LeNet r15 ticket with
  * bench/arm_layers.sh and rounded up: every form keeps per channel an int32
  * bias, an int32 multiplier and an int8 shift (9 bytes); then
@@ -676,8 +694,8 @@ int64_t int_loop_pairs(const QLayer *q, int64_t *max_row)
 int64_t int_layer_bytes(const QLayer *q, Strategy s)
 {
     int64_t params = 9 * q->N, max_row, pairs;
-    if (q->conv) /* its one form: per kept tap an int8 weight, a 16-bit offset, two 8-bit rows/columns */
-        return params + 2 * q->N + 5 * q->nnz + 200;
+    if (q->conv)
+        return int_conv_bytes(q, s);
     switch (s) {
     case STRAT_UNROLLED:
         return params + 10 * q->nnz + 16 * q->N + 40;
@@ -697,8 +715,10 @@ int64_t int_layer_bytes(const QLayer *q, Strategy s)
 static int64_t int_layer_cycles(const QLayer *q, Strategy s)
 {
     int64_t max_row;
-    if (q->conv)
-        return q->rows * 10 * q->nnz;
+    if (q->conv) /* the tap loop's bounds checks; the dense loop per tap and row besides */
+        return s == STRAT_LOOP ? q->rows * 10 * q->nnz
+               : s == STRAT_DENSE ? q->rows * 4 * q->nnz + 8 * q->N * q->K * q->win.out[0]
+                                  : q->rows * 3 * q->nnz;
     switch (s) {
     case STRAT_UNROLLED: return q->rows * 3 * q->nnz;
     case STRAT_LOOP: return q->rows * 7 * int_loop_pairs(q, &max_row);
@@ -706,15 +726,18 @@ static int64_t int_layer_cycles(const QLayer *q, Strategy s)
     }
 }
 
+enum { INT_CONV_UNROLL_MAX = 65536 };
+
 static Strategy int_choose(const QLayer *q, Strategy requested, Target target)
 {
     static const Strategy forms[] = {STRAT_UNROLLED, STRAT_LOOP, STRAT_DENSE};
     Strategy best = STRAT_DENSE;
     int i;
-    if (q->conv)
-        return STRAT_LOOP; /* the integer Conv has one form: a tap loop */
     if (requested != STRAT_AUTO)
         return requested;
+    /* an integer Conv of many kept weights would take long to compile unrolled on the host */
+    if (q->conv && target != TARGET_CORTEX_M && q->nnz > INT_CONV_UNROLL_MAX)
+        return STRAT_DENSE;
     for (i = 0; i < 3; i++) {
         if (target == TARGET_CORTEX_M && int_layer_bytes(q, forms[i]) > int_layer_bytes(q, STRAT_DENSE))
             continue;
@@ -751,7 +774,7 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
             QLayer *q = p->layer[k];
             Strategy s;
             int64_t cur;
-            if (!q || q->conv)
+            if (!q)
                 continue;
             cur = int_layer_bytes(q, q->strategy);
             s = int_layer_bytes(q, STRAT_LOOP) <= int_layer_bytes(q, STRAT_DENSE) ? STRAT_LOOP : STRAT_DENSE;

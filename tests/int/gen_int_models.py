@@ -4,6 +4,9 @@
 mlp_batch: MatMul over 3 rows -> Reshape -> Relu (not fused) -> Reshape -> Gemm
 (transB, alpha 0.5, no bias) -> Gemm (bias, ReLU fused): rows > 1, views, a
 standalone Relu and both Gemm forms. conv: a grouped Conv, which the integer path refuses.
+conv_shapes: three Convs for the integer Conv forms' edges: pads 1 with bias and ReLU (13
+wide), stride 2 with asymmetric pads and a channel with no weight kept (6 wide), dilation
+2 with 7 output channels (not a multiple of the block of 4).
 """
 import sys
 import numpy as np
@@ -49,3 +52,16 @@ rng.standard_normal((4, 4)).astype("<f4").tofile(f"{out}/sigmoid.calib.f32")
 save("conv", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv1", group=2)],
      {"w": sparse((2, 1, 3, 3), 0.5)}, [1, 2, 5, 5], [1, 2, 3, 3])
 rng.standard_normal((4, 50)).astype("<f4").tofile(f"{out}/conv.calib.f32")
+
+w2 = sparse((5, 6, 3, 3), 0.5)
+w2[3] = 0.0
+save("conv_shapes", [
+    helper.make_node("Conv", ["x", "cw1", "cb1"], ["c1"], name="c1", pads=[1, 1, 1, 1]),
+    helper.make_node("Relu", ["c1"], ["r1"], name="r1"),
+    helper.make_node("Conv", ["r1", "cw2"], ["c2"], name="c2", strides=[2, 2], pads=[0, 1, 1, 0]),
+    helper.make_node("Conv", ["c2", "cw3"], ["y"], name="c3", dilations=[2, 2], pads=[0, 2, 0, 2],
+                     kernel_shape=[2, 3]),
+], {"cw1": sparse((6, 3, 3, 3), 0.4), "cb1": rng.standard_normal(6).astype(np.float32), "cw2": w2,
+    "cw3": sparse((7, 5, 2, 3), 0.6)}, [1, 3, 11, 13], [1, 7, 3, 6])
+rng.standard_normal((30, 3 * 11 * 13)).astype("<f4").tofile(f"{out}/conv_shapes.calib.f32")
+(1.5 * rng.standard_normal((40, 3 * 11 * 13))).astype("<f4").tofile(f"{out}/conv_shapes.test.f32")

@@ -56,7 +56,7 @@ check() { # NAME MODEL CALIB TEST OPTIONS...
     "$TICKETC" "$model" --quantize int8 --calibrate "$calib" "$@" --interpret < "$test" > "$name.want" ||
         { fail "$name: --interpret"; return; }
     for cco in ${BUILDS:-gcc:-O0 gcc:-O2 clang:-O0 clang:-O2}; do
-        cc=${cco%%:*} o=${cco#*:}
+        cc=${cco%%:*} o=$(echo "${cco#*:}" | tr : ' ')
         command -v $cc > /dev/null || continue
         {
             if ! $cc $CF $o "$name.c" -o "$name.$cc$o" 2> "$name.cc.err"; then
@@ -73,6 +73,19 @@ for s in unrolled loop dense; do
 done
 head -c $((784 * 4 * 60)) r15.test.f32 > cnn.test.f32
 BUILDS="gcc:-O2" check cnn_r10 "$ROOT/examples/conv-ticket/models/ticket-r10.onnx" r15.calib.f32 cnn.test.f32 --strategy loop
+# the integer Conv's unrolled form (fc1 to loop by the budget, for compile time) and dense form, at full size
+BUILDS="gcc:-O2 gcc:-O2:-DTC_NO_VEC" check cnn_r10_unrolled "$ROOT/examples/conv-ticket/models/ticket-r10.onnx" \
+    r15.calib.f32 cnn.test.f32 --code-budget 100000
+grep -q 'int8 unrolled' cnn_r10_unrolled.c && pass "cnn r10 within the budget: unrolled Convs" ||
+    fail "cnn r10 budget: no unrolled Conv"
+BUILDS="gcc:-O2" check cnn_r10_dense "$ROOT/examples/conv-ticket/models/ticket-r10.onnx" r15.calib.f32 cnn.test.f32 \
+    --strategy dense
+# the Conv forms' edges (pads, strides, dilation, an empty channel, 7 channels): x86 PMADDWD,
+# generic vectors (-DTC_NO_VEC: one position at a time), -march=native
+for s in unrolled dense loop; do
+    BUILDS="gcc:-O0 gcc:-O2 gcc:-O2:-DTC_NO_VEC gcc:-O2:-march=native clang:-O0 clang:-O2" \
+        check conv_shapes_$s conv_shapes.onnx conv_shapes.calib.f32 conv_shapes.test.f32 --strategy $s
+done
 BUILDS="gcc:-Os" check r15_m_budget r15.onnx r15.calib.f32 r15.test.f32 --target cortex-m --code-budget 24576
 grep -q 'int8 loop' r15_m_budget.c && pass "r15 auto cortex-m in 24 KiB: loop forms" || fail "r15 budget: no loop form"
 
