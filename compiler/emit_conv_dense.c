@@ -17,6 +17,7 @@
  * Elsewhere (Cortex-M, run-time weights, groups of few output channels) the
  * plain loops: one tap at a time over all the output positions it reaches.
  */
+#include <math.h>
 #include <string.h>
 
 #include "emit.h"
@@ -32,6 +33,7 @@ typedef struct {
     int64_t nnz, total; /* kept weights, all weights */
     int64_t oha, ohb;   /* rows whose window lies inside the input vertically: [oha, ohb) */
     int64_t owa, owb;   /* columns likewise, horizontally */
+    int skip;           /* blocks skip the taps whose inputs are all 0 (conv_skips_zeros) */
 } Dense;
 
 static void int_rows(Emit *e, const char *name, const int64_t *v, int64_t count)
@@ -216,8 +218,9 @@ static void emit_stores(Emit *e, const Node *n, const Dense *d, int P, int MV)
         for (v = 0; v < MV; v++) {
             const char *a = acc_name(e, p, v);
             if (n->act == OP_RELU)
-                /* (s < 0.0f ? 0.0f : s) a vector at a time */
-                emit_line(e, "%s = (tc_dvf)((tc_dvi)%s & ~(tc_dvi)(%s < (tc_dvf){0}));", a, a, a);
+                /* (s < 0.0f ? 0.0f : s) a vector at a time; with d->skip
+                 * (s <= 0.0f ? 0.0f : s), +0 for either zero */
+                emit_line(e, "%s = (tc_dvf)((tc_dvi)%s & ~(tc_dvi)(%s %s (tc_dvf){0}));", a, a, a, d->skip ? "<=" : "<");
             emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = %s;", p * MV + v, a);
         }
     emit_line(e, "for (j = 0; j < mn; j++) {");
@@ -245,11 +248,45 @@ static void emit_acc_init(Emit *e, int P, int MV)
 }
 
 /*
+ * With d->skip, the input rows (c, kh) of the block whose inputs are all 0
+ * are left out: zg holds per input row (c, ih) a bit per column that is not
+ * 0, so the block's inputs in row (c, kh), for every kw, are all 0 when the
+ * row's bits from column ow*sw - pl over (P-1)*sw + (KW-1)*dw + 1 columns
+ * are clear. nz[0..n) lists the other rows in (c, kh) order: every output
+ * keeps its sums in the same order, less products x * w = +-0 (the weights
+ * are finite), which change at most the sign of a zero sum, and the ReLU
+ * writes +0 for either. (Rows rather than taps: a list entry and its test
+ * cost as much as a tap's multiply-adds at P = 1.)
+ */
+static void emit_row_list(Emit *e, const Dense *d, int P)
+{
+    const Window *w = &d->w;
+    int64_t H = w->in[0], span = (P - 1) * w->s[1] + (w->k[1] - 1) * w->d[1] + 1;
+
+    emit_line(e, "const unsigned long long *zr = zg + oh * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0]);
+    emit_line(e, "const int iw = ow * %lld - %lld;", (long long)w->s[1], (long long)w->pb[1]);
+    emit_line(e, "int n = 0, i;");
+    emit_blank(e);
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
+    e->indent++;
+    emit_line(e, "for (kh = 0; kh < %lld; kh++) {", (long long)w->k[0]);
+    e->indent++;
+    emit_line(e, "nz[n] = (unsigned short)(c * %lld + kh);", (long long)w->k[0]);
+    emit_line(e, "n += (zr[c * %lld + kh * %lld] >> iw & 0x%llxull) != 0;", (long long)H, (long long)w->d[0],
+              (unsigned long long)(span >= 64 ? ~0ull : (1ull << span) - 1));
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+}
+
+/*
  * The block of P interior positions at (oh, ow): a<p>_<v> = b[m0 + v*TC_DVW ..],
  * then for each tap (c, kh, kw) in order, with the weights wv<v> of the
  * tap's MV vectors of channels, a<p>_<v> = x[c][ih + kh*dh][iw + p*sw + kw*dw] * wv<v> + a<p>_<v>.
+ * With d->skip, only the rows (c, kh) in nz (emit_row_list), through the
+ * offsets in <name>_xo, and kw a loop inside.
  */
-static void emit_block(Emit *e, const Dense *d, int P, int MV)
+static void emit_block(Emit *e, const Dense *d, const char *name, int P, int MV)
 {
     const Window *w = &d->w;
     int64_t H = w->in[0], W = w->in[1], MGP = (d->mg + CD_PAD - 1) / CD_PAD * CD_PAD;
@@ -259,18 +296,33 @@ static void emit_block(Emit *e, const Dense *d, int P, int MV)
     emit_line(e, "const float *xp = xg + (oh * %lld - %lld) * %lld + ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
               (long long)W, (long long)w->s[1], (long long)w->pb[1]);
     emit_line(e, "const float *wp = wg + m0;");
+    if (d->skip)
+        emit_row_list(e, d, P);
     emit_acc_init(e, P, MV);
     emit_blank(e);
-    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
-    e->indent++;
-    emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
-    e->indent++;
-    emit_line(e, "for (kw = 0; kw < %lld; kw++, wp += %lld) {", (long long)w->k[1], (long long)MGP);
-    e->indent++;
-    emit_line(e, "const float *xr = xp + c * %lld + kh * %lld + kw * %lld;", (long long)(H * W), (long long)(w->d[0] * W),
-              (long long)w->d[1]);
-    for (v = 0; v < MV; v++)
-        buf_printf(&wl, "%swv%d = *(const tc_dvfu *)(wp%s)", v ? ", " : "", v, lane_off(e, v));
+    if (d->skip) {
+        emit_line(e, "for (i = 0; i < n; i++) {");
+        e->indent++;
+        emit_line(e, "const float *xq = xp + %s_xo[nz[i]];", name);
+        emit_line(e, "const float *wq = wp + nz[i] * %lld;", (long long)(w->k[1] * MGP));
+        emit_blank(e);
+        emit_line(e, "for (kw = 0; kw < %lld; kw++, wq += %lld) {", (long long)w->k[1], (long long)MGP);
+        e->indent++;
+        emit_line(e, "const float *xr = xq + kw * %lld;", (long long)w->d[1]);
+        for (v = 0; v < MV; v++)
+            buf_printf(&wl, "%swv%d = *(const tc_dvfu *)(wq%s)", v ? ", " : "", v, lane_off(e, v));
+    } else {
+        emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
+        e->indent++;
+        emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
+        e->indent++;
+        emit_line(e, "for (kw = 0; kw < %lld; kw++, wp += %lld) {", (long long)w->k[1], (long long)MGP);
+        e->indent++;
+        emit_line(e, "const float *xr = xp + c * %lld + kh * %lld + kw * %lld;", (long long)(H * W), (long long)(w->d[0] * W),
+                  (long long)w->d[1]);
+        for (v = 0; v < MV; v++)
+            buf_printf(&wl, "%swv%d = *(const tc_dvfu *)(wp%s)", v ? ", " : "", v, lane_off(e, v));
+    }
     emit_line(e, "const tc_dvf %s;", wl.p);
     buf_free(&wl);
     emit_line(e, "tc_dvf xs;");
@@ -285,7 +337,11 @@ static void emit_block(Emit *e, const Dense *d, int P, int MV)
     }
     e->indent--;
     emit_line(e, "}");
-    e->indent -= 2;
+    if (d->skip) {
+        e->indent--;
+        emit_line(e, "}");
+    } else
+        e->indent -= 2;
 }
 
 /* One position (oh, ow), over the taps inside the input: kh in [hlo, hhi), kw in [wlo, whi). */
@@ -343,7 +399,7 @@ static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, i
     if (cond) {
         emit_line(e, "if (%s) {", cond);
         e->indent++;
-        emit_block(e, d, P, MV);
+        emit_block(e, d, name, P, MV);
         emit_stores(e, n, d, P, MV);
         emit_line(e, "ow += %d;", P);
         e->indent--;
@@ -449,12 +505,26 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
             int_rows(e, arena_printf(g->a, "%s_whi", name), lo + OW, OW);
         }
     }
+    if (d->skip) {
+        /* per input row (c, kh) of a window, its offset from the window's corner */
+        int64_t *xo = arena_array(g->a, (size_t)(d->cg * KH), sizeof *xo);
+        for (t = 0; t < d->cg * KH; t++)
+            xo[t] = t / KH * H * W + t % KH * w->d[0] * W;
+        emit_line(e, "#if TC_DVEC");
+        int_rows(e, arena_printf(g->a, "%s_xo", name), xo, d->cg * KH);
+        emit_line(e, "#endif");
+    }
     emit_blank(e);
 
-    emit_begin_fn(e, n, "", arena_printf(g->a, " -- %s of %s weights kept, dense", text_num(g->a, d->nnz), text_num(g->a, d->total)));
+    emit_begin_fn(e, n, "", arena_printf(g->a, " -- %s of %s weights kept, dense%s", text_num(g->a, d->nnz), text_num(g->a, d->total),
+                                         d->skip ? ", inputs that are 0 skipped by row" : ""));
     emit_line(e, "int b, gi, m0, oh, ow, c, kh, kw;");
     emit_line(e, "#if TC_DVEC");
     emit_line(e, "int j;");
+    if (d->skip) {
+        emit_line(e, "unsigned long long zg[%lld]; /* per input row, a bit per column that is not 0 */", (long long)(d->cg * H));
+        emit_line(e, "unsigned short nz[%lld]; /* a block's input rows (c, kh) not all 0 */", (long long)(d->cg * KH));
+    }
     emit_line(e, "float t[%d];", tmax); /* a block's outputs: P * CB = accumulators * lanes */
     emit_line(e, "#endif");
     emit_blank(e);
@@ -468,6 +538,23 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     emit_line(e, "const float *bg = %s_b + gi * %lld;", name, (long long)MGP);
     emit_blank(e);
     emit_line(e, "#if TC_DVEC");
+    if (d->skip) {
+        emit_line(e, "for (oh = 0; oh < %lld; oh++) {", (long long)(d->cg * H));
+        e->indent++;
+        int64_t col;
+        emit_line(e, "const float *xr = xg + oh * %lld;", (long long)W);
+        emit_blank(e);
+        /* straight-line: a compare, a shift and an or a column */
+        emit_line(e, "zg[oh] = (unsigned long long)(xr[0] != 0.0f)");
+        e->indent++;
+        for (col = 1; col < W; col++)
+            emit_line(e, "| (unsigned long long)(xr[%lld] != 0.0f) << %lld%s", (long long)col, (long long)col, col == W - 1 ? ";" : "");
+        if (W == 1)
+            emit_line(e, ";");
+        e->indent--;
+        e->indent--;
+        emit_line(e, "}");
+    }
     for (i = 0; i < (int)(sizeof variants / sizeof variants[0]); i++) {
         if (variants[i].cond)
             emit_line(e, "#%s %s", i ? "elif" : "if", variants[i].cond);
@@ -511,7 +598,7 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     }
     e->indent -= 3;
     emit_line(e, "yg[m0 * %lld + oh * %lld + ow] = %s;", (long long)(OH * OW), (long long)OW,
-              n->act == OP_COUNT ? "s" : emit_act(e, n, n->act, n->act_alpha, "s"));
+              n->act == OP_COUNT ? "s" : d->skip ? "(s <= 0.0f ? 0.0f : s)" : emit_act(e, n, n->act, n->act_alpha, "s"));
     e->indent--;
     emit_line(e, "}");
     e->indent -= 2;
@@ -520,6 +607,25 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     emit_line(e, "}");
     e->indent--;
     emit_end_fn(e);
+}
+
+/*
+ * Zero inputs skipped (emit_row_list) where the planner expects them
+ * (conv_skips_zeros) and the form allows: a fused ReLU (which makes the sign
+ * of a zero sum not matter), finite weights (w * 0 = +-0), rows of at most
+ * 64 columns (a bit each in one word), taps counted in an unsigned short and
+ * the bit words of a group (cg * H of them) in at most 64 KB of stack.
+ */
+static int skip_zeros(const Graph *g, const Node *n, const Dense *d)
+{
+    const Tensor *wt = &g->t[n->in[1]];
+    int64_t i, total = ir_numel(wt);
+    if (n->act != OP_RELU || d->w.in[1] > 64 || d->cg * d->w.k[0] * d->w.k[1] > 65535 || d->cg * d->w.in[0] > 8192)
+        return 0;
+    for (i = 0; i < total; i++)
+        if (!isfinite(wt->f[i]))
+            return 0;
+    return conv_skips_zeros(g, n);
 }
 
 void emit_conv_dense(Emit *e, const Node *n)
@@ -539,8 +645,10 @@ void emit_conv_dense(Emit *e, const Node *n)
         d.nnz += wt->f[i] != 0.0f;
     interior(&d.w, 0, &d.oha, &d.ohb);
     interior(&d.w, 1, &d.owa, &d.owb);
-    if (g->target == TARGET_CORTEX_M || !wt->f || (has_bias && !g->t[n->in[2]].f) || d.mg < CD_MIN_MG || d.cg == 0)
+    if (g->target == TARGET_CORTEX_M || !wt->f || (has_bias && !g->t[n->in[2]].f) || d.mg < CD_MIN_MG || d.cg == 0) {
         emit_plain(e, n, &d);
-    else
-        emit_blocked(e, n, &d);
+        return;
+    }
+    d.skip = skip_zeros(g, n, &d);
+    emit_blocked(e, n, &d);
 }
