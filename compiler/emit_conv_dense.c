@@ -505,6 +505,10 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
             int_rows(e, arena_printf(g->a, "%s_whi", name), lo + OW, OW);
         }
     }
+    if (d->skip && !strstr(e->consts.p, "/* TC_DNZ(p):")) {
+        emit_preamble(e, "dnz"); /* once a file, before the first table that needs it */
+        emit_blank(e);
+    }
     if (d->skip) {
         /* per input row (c, kh) of a window, its offset from the window's corner */
         int64_t *xo = arena_array(g->a, (size_t)(d->cg * KH), sizeof *xo);
@@ -541,16 +545,26 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     if (d->skip) {
         emit_line(e, "for (oh = 0; oh < %lld; oh++) {", (long long)(d->cg * H));
         e->indent++;
-        int64_t col;
         emit_line(e, "const float *xr = xg + oh * %lld;", (long long)W);
+        emit_line(e, "unsigned long long bits = 0;");
         emit_blank(e);
-        /* straight-line: a compare, a shift and an or a column */
-        emit_line(e, "zg[oh] = (unsigned long long)(xr[0] != 0.0f)");
+        /* a vector of columns at a time (TC_DNZ), the last one ending at
+         * the row's end (overlapping: or-ing a bit twice is harmless) */
+        emit_line(e, "if (TC_DVW <= %lld) {", (long long)W);
         e->indent++;
-        for (col = 1; col < W; col++)
-            emit_line(e, "| (unsigned long long)(xr[%lld] != 0.0f) << %lld%s", (long long)col, (long long)col, col == W - 1 ? ";" : "");
-        if (W == 1)
-            emit_line(e, ";");
+        emit_line(e, "for (ow = 0; ow + TC_DVW <= %lld; ow += TC_DVW)", (long long)W);
+        e->indent++;
+        emit_line(e, "bits |= (unsigned long long)TC_DNZ(xr + ow) << ow;");
+        e->indent--;
+        emit_line(e, "bits |= (unsigned long long)TC_DNZ(xr + %lld - TC_DVW) << (%lld - TC_DVW);", (long long)W, (long long)W);
+        e->indent--;
+        emit_line(e, "} else");
+        e->indent++;
+        emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)W);
+        e->indent++;
+        emit_line(e, "bits |= (unsigned long long)(xr[ow] != 0.0f) << ow;");
+        e->indent -= 2;
+        emit_line(e, "zg[oh] = bits;");
         e->indent--;
         e->indent--;
         emit_line(e, "}");
