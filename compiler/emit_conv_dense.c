@@ -262,21 +262,24 @@ static void emit_row_list(Emit *e, const Dense *d, int P)
 {
     const Window *w = &d->w;
     int64_t H = w->in[0], span = (P - 1) * w->s[1] + (w->k[1] - 1) * w->d[1] + 1;
+    int kh;
 
     emit_line(e, "const unsigned long long *zr = zg + oh * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0]);
     emit_line(e, "const int iw = ow * %lld - %lld;", (long long)w->s[1], (long long)w->pb[1]);
     emit_line(e, "int n = 0, i;");
     emit_blank(e);
-    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
+    emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)d->cg);
     e->indent++;
-    emit_line(e, "for (kh = 0; kh < %lld; kh++) {", (long long)w->k[0]);
-    e->indent++;
-    emit_line(e, "nz[n] = (unsigned short)(c * %lld + kh);", (long long)w->k[0]);
-    emit_line(e, "n += (zr[c * %lld + kh * %lld] >> iw & 0x%llxull) != 0;", (long long)H, (long long)w->d[0],
-              (unsigned long long)(span >= 64 ? ~0ull : (1ull << span) - 1));
+    emit_line(e, "const unsigned long long *zc = zr + c * %lld;", (long long)H);
+    emit_blank(e);
+    /* kh written out: a few rows, a load, a shift and a test each */
+    for (kh = 0; kh < w->k[0]; kh++) {
+        emit_line(e, "nz[n] = (unsigned short)(c * %lld + %d);", (long long)w->k[0], kh);
+        emit_line(e, "n += (zc[%lld] >> iw & 0x%llxull) != 0;", (long long)(kh * w->d[0]),
+                  (unsigned long long)(span >= 64 ? ~0ull : (1ull << span) - 1));
+    }
     e->indent--;
     emit_line(e, "}");
-    e->indent--;
 }
 
 /*
