@@ -636,15 +636,23 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
  * Zero inputs skipped (emit_row_list) where the planner expects them
  * (conv_skips_zeros) and the form allows: a fused ReLU (which makes the sign
  * of a zero sum not matter), finite weights (w * 0 = +-0), rows of at most
- * 64 columns (a bit each in one word), taps counted in an unsigned short and
- * the bit words of a group (cg * H of them) in at most 64 KB of stack.
+ * 64 columns (a bit each in one word), taps counted in an unsigned short,
+ * the bit words of a group (cg * H of them) in at most 64 KB of stack, and
+ * rows wide enough for every variant's blocks.
  */
 static int skip_zeros(const Graph *g, const Node *n, const Dense *d)
 {
     const Tensor *wt = &g->t[n->in[1]];
     int64_t i, total = ir_numel(wt);
+    int CB = d->mg <= 16 ? 16 : 32, v;
     if (n->act != OP_RELU || d->w.in[1] > 64 || d->cg * d->w.k[0] * d->w.k[1] > 65535 || d->cg * d->w.in[0] > 8192)
         return 0;
+    /* every variant has blocks of P positions in a row (else its lists go unused) */
+    for (v = 0; v < (int)(sizeof variants / sizeof variants[0]); v++) {
+        int P = variants[v].acc / (CB / variants[v].lanes);
+        if (d->owb - d->owa < (P < 1 ? 1 : P))
+            return 0;
+    }
     for (i = 0; i < total; i++)
         if (!isfinite(wt->f[i]))
             return 0;

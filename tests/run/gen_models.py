@@ -956,9 +956,9 @@ save("conv_zero_skip",
       helper.make_node("Relu", ["c1"], ["y1"]),
       helper.make_node("Conv", ["x", "W2", "b2"], ["c2"], kernel_shape=[3, 3], strides=[1, 2], group=2, name="conv2"),
       helper.make_node("Relu", ["c2"], ["y2"])],
-     [("x", (1, 8, 14, 30))], ["y1", "y2"], {"W1": Wz1, "b1": bz1, "W2": Wz2, "b2": bz2},
-     [[zero_blocks((1, 8, 14, 30), 1.0)], [zero_blocks((1, 8, 14, 30), 1.0)], [np.zeros((1, 8, 14, 30))],
-      [rng.standard_normal((1, 8, 14, 30)) + 5.0]],
+     [("x", (1, 8, 14, 60))], ["y1", "y2"], {"W1": Wz1, "b1": bz1, "W2": Wz2, "b2": bz2},
+     [[zero_blocks((1, 8, 14, 60), 1.0)], [zero_blocks((1, 8, 14, 60), 1.0)], [np.zeros((1, 8, 14, 60))],
+      [rng.standard_normal((1, 8, 14, 60)) + 5.0]],
      lambda x: [relu(conv2d(x, Wz1, bz1, p=(1, 1, 1, 1), d=(2, 1))), relu(conv2d(x, Wz2, bz2, (1, 2), g=2))])
 # issue 18's cases (folded bool and integer chains, opsets 18-23): tests/run/gen_ops18.py, with a
 # generator of its own
