@@ -33,7 +33,8 @@ typedef struct {
     int64_t nnz, total; /* kept weights, all weights */
     int64_t oha, ohb;   /* rows whose window lies inside the input vertically: [oha, ohb) */
     int64_t owa, owb;   /* columns likewise, horizontally */
-    int skip;           /* blocks skip the taps whose inputs are all 0 (conv_skips_zeros) */
+    int skip;           /* blocks skip the input rows that are all 0 (conv_skips_zeros) */
+    int relu0;          /* the fused ReLU writes +0 for -0 (every variant, where the layer skips) */
 } Dense;
 
 static void int_rows(Emit *e, const char *name, const int64_t *v, int64_t count)
@@ -188,13 +189,16 @@ typedef struct {
     const char *cond; /* the preprocessor condition */
     int lanes;        /* TC_DVW */
     int acc;          /* accumulators (registers for them) */
-} Variant;
+    int skip;         /* skips zero inputs where the layer does (measured: not on AVX, whose */
+} Variant;           /* 16 registers then spill; NEON not measured) */
+/* the variants above with skip set, as a preprocessor condition */
+#define CD_SKIP_COND "TC_DVEC && (TC_DVW == 16 || (TC_DVW == 4 && !defined(__aarch64__)))"
 
 static const Variant variants[] = {
-    {"TC_DVW == 16", 16, 24}, /* AVX-512: 32 registers */
-    {"TC_DVW == 8", 8, 12},   /* AVX: 16 */
-    {"defined(__aarch64__)", 4, 24}, /* NEON: 32 */
-    {NULL, 4, 12},            /* SSE: 16, two-operand */
+    {"TC_DVW == 16", 16, 24, 1}, /* AVX-512: 32 registers */
+    {"TC_DVW == 8", 8, 12, 0}, /* AVX: 16 */
+    {"defined(__aarch64__)", 4, 24, 0}, /* NEON: 32 */
+    {NULL, 4, 12, 1}, /* SSE: 16, two-operand */
 };
 /* SSE's 8 x 1 measured against other blockings on Conv-2's conv2 (32 -> 32,
  * 3x3, 24x24, dense; -O2; min per call, loaded 2-core EPYC): 8 x 1 244 us,
@@ -226,7 +230,7 @@ static void emit_stores(Emit *e, const Node *n, const Dense *d, int P, int MV)
             if (n->act == OP_RELU)
                 /* (s < 0.0f ? 0.0f : s) a vector at a time; with d->skip
                  * (s <= 0.0f ? 0.0f : s), +0 for either zero */
-                emit_line(e, "%s = (tc_dvf)((tc_dvi)%s & ~(tc_dvi)(%s %s (tc_dvf){0}));", a, a, a, d->skip ? "<=" : "<");
+                emit_line(e, "%s = (tc_dvf)((tc_dvi)%s & ~(tc_dvi)(%s %s (tc_dvf){0}));", a, a, a, d->relu0 ? "<=" : "<");
             emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = %s;", p * MV + v, a);
         }
     emit_line(e, "for (j = 0; j < mn; j++) {");
@@ -425,11 +429,52 @@ static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, i
     emit_line(e, "}");
 }
 
+/* zg[c * H + ih]: a bit per column of input row (c, ih) that is not 0 */
+static void emit_zero_bits(Emit *e, const Dense *d)
+{
+    int64_t H = d->w.in[0], W = d->w.in[1];
+    emit_line(e, "unsigned long long zg[%lld]; /* per input row, a bit per column that is not 0 */", (long long)(d->cg * H));
+    emit_line(e, "unsigned short nz[%lld]; /* a block's input rows (c, kh) not all 0 */", (long long)(d->cg * d->w.k[0]));
+    emit_blank(e);
+    emit_line(e, "for (oh = 0; oh < %lld; oh++) {", (long long)(d->cg * H));
+    e->indent++;
+    emit_line(e, "const float *xr = xg + oh * %lld;", (long long)W);
+    emit_line(e, "unsigned long long bits = 0;");
+    emit_blank(e);
+    /* a vector of columns at a time (TC_DNZ), the last one ending at
+     * the row's end (overlapping: or-ing a bit twice is harmless) */
+    emit_line(e, "if (TC_DVW <= %lld) {", (long long)W);
+    e->indent++;
+    emit_line(e, "for (ow = 0; ow + TC_DVW <= %lld; ow += TC_DVW)", (long long)W);
+    e->indent++;
+    emit_line(e, "bits |= (unsigned long long)TC_DNZ(xr + ow) << ow;");
+    e->indent--;
+    emit_line(e, "bits |= (unsigned long long)TC_DNZ(xr + %lld - TC_DVW) << (%lld - TC_DVW);", (long long)W, (long long)W);
+    e->indent--;
+    emit_line(e, "} else");
+    e->indent++;
+    emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)W);
+    e->indent++;
+    emit_line(e, "bits |= (unsigned long long)(xr[ow] != 0.0f) << ow;");
+    e->indent -= 2;
+    emit_line(e, "zg[oh] = bits;");
+    e->indent--;
+    emit_line(e, "}");
+}
+
 /* One variant's loops: rows, blocks of CB channels from m0, columns. */
-static void emit_variant(Emit *e, const Node *n, const Dense *d, const char *name, int CB, const Variant *va)
+static void emit_variant(Emit *e, const Node *n, const Dense *layer, const char *name, int CB, const Variant *va)
 {
     int MV = CB / va->lanes, P = va->acc / MV, v;
     Buf bl = {0};
+    Dense dv = *layer, *d = &dv;
+    dv.skip = layer->skip && va->skip;
+    if (d->skip) {
+        emit_line(e, "{");
+        e->indent++;
+        emit_zero_bits(e, d);
+        emit_blank(e);
+    }
     emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)d->w.out[0]);
     e->indent++;
     emit_line(e, "for (m0 = 0; m0 < %lld; m0 += %d) {", (long long)d->mg, CB);
@@ -444,6 +489,10 @@ static void emit_variant(Emit *e, const Node *n, const Dense *d, const char *nam
     e->indent--;
     emit_line(e, "}");
     e->indent--;
+    if (d->skip) {
+        e->indent--;
+        emit_line(e, "}");
+    }
 }
 
 /*
@@ -523,7 +572,7 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
         int64_t *xo = arena_array(g->a, (size_t)(d->cg * KH), sizeof *xo);
         for (t = 0; t < d->cg * KH; t++)
             xo[t] = t / KH * H * W + t % KH * w->d[0] * W;
-        emit_line(e, "#if TC_DVEC");
+        emit_line(e, "#if %s", CD_SKIP_COND);
         int_rows(e, arena_printf(g->a, "%s_xo", name), xo, d->cg * KH);
         emit_line(e, "#endif");
     }
@@ -534,10 +583,6 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     emit_line(e, "int b, gi, m0, oh, ow, c, kh, kw;");
     emit_line(e, "#if TC_DVEC");
     emit_line(e, "int j;");
-    if (d->skip) {
-        emit_line(e, "unsigned long long zg[%lld]; /* per input row, a bit per column that is not 0 */", (long long)(d->cg * H));
-        emit_line(e, "unsigned short nz[%lld]; /* a block's input rows (c, kh) not all 0 */", (long long)(d->cg * KH));
-    }
     emit_line(e, "float t[%d];", tmax); /* a block's outputs: P * CB = accumulators * lanes */
     emit_line(e, "#endif");
     emit_blank(e);
@@ -551,33 +596,6 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     emit_line(e, "const float *bg = %s_b + gi * %lld;", name, (long long)MGP);
     emit_blank(e);
     emit_line(e, "#if TC_DVEC");
-    if (d->skip) {
-        emit_line(e, "for (oh = 0; oh < %lld; oh++) {", (long long)(d->cg * H));
-        e->indent++;
-        emit_line(e, "const float *xr = xg + oh * %lld;", (long long)W);
-        emit_line(e, "unsigned long long bits = 0;");
-        emit_blank(e);
-        /* a vector of columns at a time (TC_DNZ), the last one ending at
-         * the row's end (overlapping: or-ing a bit twice is harmless) */
-        emit_line(e, "if (TC_DVW <= %lld) {", (long long)W);
-        e->indent++;
-        emit_line(e, "for (ow = 0; ow + TC_DVW <= %lld; ow += TC_DVW)", (long long)W);
-        e->indent++;
-        emit_line(e, "bits |= (unsigned long long)TC_DNZ(xr + ow) << ow;");
-        e->indent--;
-        emit_line(e, "bits |= (unsigned long long)TC_DNZ(xr + %lld - TC_DVW) << (%lld - TC_DVW);", (long long)W, (long long)W);
-        e->indent--;
-        emit_line(e, "} else");
-        e->indent++;
-        emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)W);
-        e->indent++;
-        emit_line(e, "bits |= (unsigned long long)(xr[ow] != 0.0f) << ow;");
-        e->indent -= 2;
-        emit_line(e, "zg[oh] = bits;");
-        e->indent--;
-        e->indent--;
-        emit_line(e, "}");
-    }
     for (i = 0; i < (int)(sizeof variants / sizeof variants[0]); i++) {
         if (variants[i].cond)
             emit_line(e, "#%s %s", i ? "elif" : "if", variants[i].cond);
@@ -621,7 +639,7 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     }
     e->indent -= 3;
     emit_line(e, "yg[m0 * %lld + oh * %lld + ow] = %s;", (long long)(OH * OW), (long long)OW,
-              n->act == OP_COUNT ? "s" : d->skip ? "(s <= 0.0f ? 0.0f : s)" : emit_act(e, n, n->act, n->act_alpha, "s"));
+              n->act == OP_COUNT ? "s" : d->relu0 ? "(s <= 0.0f ? 0.0f : s)" : emit_act(e, n, n->act, n->act_alpha, "s"));
     e->indent--;
     emit_line(e, "}");
     e->indent -= 2;
@@ -680,6 +698,6 @@ void emit_conv_dense(Emit *e, const Node *n)
         emit_plain(e, n, &d);
         return;
     }
-    d.skip = skip_zeros(g, n, &d);
+    d.skip = d.relu0 = skip_zeros(g, n, &d);
     emit_blocked(e, n, &d);
 }
