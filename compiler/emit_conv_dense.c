@@ -17,6 +17,7 @@
  * Elsewhere (Cortex-M, run-time weights, groups of few output channels) the
  * plain loops: one tap at a time over all the output positions it reaches.
  */
+#include <math.h>
 #include <string.h>
 
 #include "emit.h"
@@ -32,6 +33,8 @@ typedef struct {
     int64_t nnz, total; /* kept weights, all weights */
     int64_t oha, ohb;   /* rows whose window lies inside the input vertically: [oha, ohb) */
     int64_t owa, owb;   /* columns likewise, horizontally */
+    int skip;           /* blocks skip the input rows that are all 0 (conv_skips_zeros) */
+    int relu0;          /* the fused ReLU writes +0 for -0 (every variant, where the layer skips) */
 } Dense;
 
 static void int_rows(Emit *e, const char *name, const int64_t *v, int64_t count)
@@ -186,14 +189,23 @@ typedef struct {
     const char *cond; /* the preprocessor condition */
     int lanes;        /* TC_DVW */
     int acc;          /* accumulators (registers for them) */
-} Variant;
+    int skip;         /* skips zero inputs where the layer does (measured: not on AVX, whose */
+} Variant;           /* 16 registers then spill; NEON not measured) */
+/* the variants above with skip set, as a preprocessor condition */
+#define CD_SKIP_COND "TC_DVEC && (TC_DVW == 16 || (TC_DVW == 4 && !defined(__aarch64__)))"
 
 static const Variant variants[] = {
-    {"TC_DVW == 16", 16, 24}, /* AVX-512: 32 registers */
-    {"TC_DVW == 8", 8, 12},   /* AVX: 16 */
-    {"defined(__aarch64__)", 4, 24}, /* NEON: 32 */
-    {NULL, 4, 12},            /* SSE: 16, two-operand */
+    {"TC_DVW == 16", 16, 24, 1}, /* AVX-512: 32 registers */
+    {"TC_DVW == 8", 8, 12, 0}, /* AVX: 16 */
+    {"defined(__aarch64__)", 4, 24, 0}, /* NEON: 32 */
+    {NULL, 4, 12, 1}, /* SSE: 16, two-operand */
 };
+/* SSE's 8 x 1 measured against other blockings on Conv-2's conv2 (32 -> 32,
+ * 3x3, 24x24, dense; -O2; min per call, loaded 2-core EPYC): 8 x 1 244 us,
+ * 4 x 2 251, 4 x 3 253, 2 x 6 258, 2 x 4 262, 2 x 5 282 (channel vectors x
+ * positions). Two-operand SSE needs a copy for every multiply of a reused
+ * vector, so every blocking costs about 3 instructions a multiply-add; 8 x 1
+ * already issues 3.75 (its one broadcast a tap is the only extra). */
 
 /* "a<p>_<v>" */
 static const char *acc_name(Emit *e, int p, int v) { return arena_printf(e->g->a, "a%d_%d", p, v); }
@@ -216,8 +228,9 @@ static void emit_stores(Emit *e, const Node *n, const Dense *d, int P, int MV)
         for (v = 0; v < MV; v++) {
             const char *a = acc_name(e, p, v);
             if (n->act == OP_RELU)
-                /* (s < 0.0f ? 0.0f : s) a vector at a time */
-                emit_line(e, "%s = (tc_dvf)((tc_dvi)%s & ~(tc_dvi)(%s < (tc_dvf){0}));", a, a, a);
+                /* (s < 0.0f ? 0.0f : s) a vector at a time; with d->skip
+                 * (s <= 0.0f ? 0.0f : s), +0 for either zero */
+                emit_line(e, "%s = (tc_dvf)((tc_dvi)%s & ~(tc_dvi)(%s %s (tc_dvf){0}));", a, a, a, d->relu0 ? "<=" : "<");
             emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = %s;", p * MV + v, a);
         }
     emit_line(e, "for (j = 0; j < mn; j++) {");
@@ -245,11 +258,48 @@ static void emit_acc_init(Emit *e, int P, int MV)
 }
 
 /*
+ * With d->skip, the input rows (c, kh) of the block whose inputs are all 0
+ * are left out: zg holds per input row (c, ih) a bit per column that is not
+ * 0, so the block's inputs in row (c, kh), for every kw, are all 0 when the
+ * row's bits from column ow*sw - pl over (P-1)*sw + (KW-1)*dw + 1 columns
+ * are clear. nz[0..n) lists the other rows in (c, kh) order: every output
+ * keeps its sums in the same order, less products x * w = +-0 (the weights
+ * are finite), which change at most the sign of a zero sum, and the ReLU
+ * writes +0 for either. (Rows rather than taps: a list entry and its test
+ * cost as much as a tap's multiply-adds at P = 1.)
+ */
+static void emit_row_list(Emit *e, const Dense *d, int P)
+{
+    const Window *w = &d->w;
+    int64_t H = w->in[0], span = (P - 1) * w->s[1] + (w->k[1] - 1) * w->d[1] + 1;
+    int kh;
+
+    emit_line(e, "const unsigned long long *zr = zg + oh * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0]);
+    emit_line(e, "const int iw = ow * %lld - %lld;", (long long)w->s[1], (long long)w->pb[1]);
+    emit_line(e, "int n = 0, i;");
+    emit_blank(e);
+    emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)d->cg);
+    e->indent++;
+    emit_line(e, "const unsigned long long *zc = zr + c * %lld;", (long long)H);
+    emit_blank(e);
+    /* kh written out: a few rows, a load, a shift and a test each */
+    for (kh = 0; kh < w->k[0]; kh++) {
+        emit_line(e, "nz[n] = (unsigned short)(c * %lld + %d);", (long long)w->k[0], kh);
+        emit_line(e, "n += (zc[%lld] >> iw & 0x%llxull) != 0;", (long long)(kh * w->d[0]),
+                  (unsigned long long)(span >= 64 ? ~0ull : (1ull << span) - 1));
+    }
+    e->indent--;
+    emit_line(e, "}");
+}
+
+/*
  * The block of P interior positions at (oh, ow): a<p>_<v> = b[m0 + v*TC_DVW ..],
  * then for each tap (c, kh, kw) in order, with the weights wv<v> of the
  * tap's MV vectors of channels, a<p>_<v> = x[c][ih + kh*dh][iw + p*sw + kw*dw] * wv<v> + a<p>_<v>.
+ * With d->skip, only the rows (c, kh) in nz (emit_row_list), through the
+ * offsets in <name>_xo, and kw a loop inside.
  */
-static void emit_block(Emit *e, const Dense *d, int P, int MV)
+static void emit_block(Emit *e, const Dense *d, const char *name, int P, int MV)
 {
     const Window *w = &d->w;
     int64_t H = w->in[0], W = w->in[1], MGP = (d->mg + CD_PAD - 1) / CD_PAD * CD_PAD;
@@ -259,18 +309,33 @@ static void emit_block(Emit *e, const Dense *d, int P, int MV)
     emit_line(e, "const float *xp = xg + (oh * %lld - %lld) * %lld + ow * %lld - %lld;", (long long)w->s[0], (long long)w->pb[0],
               (long long)W, (long long)w->s[1], (long long)w->pb[1]);
     emit_line(e, "const float *wp = wg + m0;");
+    if (d->skip)
+        emit_row_list(e, d, P);
     emit_acc_init(e, P, MV);
     emit_blank(e);
-    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
-    e->indent++;
-    emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
-    e->indent++;
-    emit_line(e, "for (kw = 0; kw < %lld; kw++, wp += %lld) {", (long long)w->k[1], (long long)MGP);
-    e->indent++;
-    emit_line(e, "const float *xr = xp + c * %lld + kh * %lld + kw * %lld;", (long long)(H * W), (long long)(w->d[0] * W),
-              (long long)w->d[1]);
-    for (v = 0; v < MV; v++)
-        buf_printf(&wl, "%swv%d = *(const tc_dvfu *)(wp%s)", v ? ", " : "", v, lane_off(e, v));
+    if (d->skip) {
+        emit_line(e, "for (i = 0; i < n; i++) {");
+        e->indent++;
+        emit_line(e, "const float *xq = xp + %s_xo[nz[i]];", name);
+        emit_line(e, "const float *wq = wp + nz[i] * %lld;", (long long)(w->k[1] * MGP));
+        emit_blank(e);
+        emit_line(e, "for (kw = 0; kw < %lld; kw++, wq += %lld) {", (long long)w->k[1], (long long)MGP);
+        e->indent++;
+        emit_line(e, "const float *xr = xq + kw * %lld;", (long long)w->d[1]);
+        for (v = 0; v < MV; v++)
+            buf_printf(&wl, "%swv%d = *(const tc_dvfu *)(wq%s)", v ? ", " : "", v, lane_off(e, v));
+    } else {
+        emit_line(e, "for (c = 0; c < %lld; c++)", (long long)d->cg);
+        e->indent++;
+        emit_line(e, "for (kh = 0; kh < %lld; kh++)", (long long)w->k[0]);
+        e->indent++;
+        emit_line(e, "for (kw = 0; kw < %lld; kw++, wp += %lld) {", (long long)w->k[1], (long long)MGP);
+        e->indent++;
+        emit_line(e, "const float *xr = xp + c * %lld + kh * %lld + kw * %lld;", (long long)(H * W), (long long)(w->d[0] * W),
+                  (long long)w->d[1]);
+        for (v = 0; v < MV; v++)
+            buf_printf(&wl, "%swv%d = *(const tc_dvfu *)(wp%s)", v ? ", " : "", v, lane_off(e, v));
+    }
     emit_line(e, "const tc_dvf %s;", wl.p);
     buf_free(&wl);
     emit_line(e, "tc_dvf xs;");
@@ -285,7 +350,11 @@ static void emit_block(Emit *e, const Dense *d, int P, int MV)
     }
     e->indent--;
     emit_line(e, "}");
-    e->indent -= 2;
+    if (d->skip) {
+        e->indent--;
+        emit_line(e, "}");
+    } else
+        e->indent -= 2;
 }
 
 /* One position (oh, ow), over the taps inside the input: kh in [hlo, hhi), kw in [wlo, whi). */
@@ -343,7 +412,7 @@ static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, i
     if (cond) {
         emit_line(e, "if (%s) {", cond);
         e->indent++;
-        emit_block(e, d, P, MV);
+        emit_block(e, d, name, P, MV);
         emit_stores(e, n, d, P, MV);
         emit_line(e, "ow += %d;", P);
         e->indent--;
@@ -360,11 +429,52 @@ static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, i
     emit_line(e, "}");
 }
 
+/* zg[c * H + ih]: a bit per column of input row (c, ih) that is not 0 */
+static void emit_zero_bits(Emit *e, const Dense *d)
+{
+    int64_t H = d->w.in[0], W = d->w.in[1];
+    emit_line(e, "unsigned long long zg[%lld]; /* per input row, a bit per column that is not 0 */", (long long)(d->cg * H));
+    emit_line(e, "unsigned short nz[%lld]; /* a block's input rows (c, kh) not all 0 */", (long long)(d->cg * d->w.k[0]));
+    emit_blank(e);
+    emit_line(e, "for (oh = 0; oh < %lld; oh++) {", (long long)(d->cg * H));
+    e->indent++;
+    emit_line(e, "const float *xr = xg + oh * %lld;", (long long)W);
+    emit_line(e, "unsigned long long bits = 0;");
+    emit_blank(e);
+    /* a vector of columns at a time (TC_DNZ), the last one ending at
+     * the row's end (overlapping: or-ing a bit twice is harmless) */
+    emit_line(e, "if (TC_DVW <= %lld) {", (long long)W);
+    e->indent++;
+    emit_line(e, "for (ow = 0; ow + TC_DVW <= %lld; ow += TC_DVW)", (long long)W);
+    e->indent++;
+    emit_line(e, "bits |= (unsigned long long)TC_DNZ(xr + ow) << ow;");
+    e->indent--;
+    emit_line(e, "bits |= (unsigned long long)TC_DNZ(xr + %lld - TC_DVW) << (%lld - TC_DVW);", (long long)W, (long long)W);
+    e->indent--;
+    emit_line(e, "} else");
+    e->indent++;
+    emit_line(e, "for (ow = 0; ow < %lld; ow++)", (long long)W);
+    e->indent++;
+    emit_line(e, "bits |= (unsigned long long)(xr[ow] != 0.0f) << ow;");
+    e->indent -= 2;
+    emit_line(e, "zg[oh] = bits;");
+    e->indent--;
+    emit_line(e, "}");
+}
+
 /* One variant's loops: rows, blocks of CB channels from m0, columns. */
-static void emit_variant(Emit *e, const Node *n, const Dense *d, const char *name, int CB, const Variant *va)
+static void emit_variant(Emit *e, const Node *n, const Dense *layer, const char *name, int CB, const Variant *va)
 {
     int MV = CB / va->lanes, P = va->acc / MV, v;
     Buf bl = {0};
+    Dense dv = *layer, *d = &dv;
+    dv.skip = layer->skip && va->skip;
+    if (d->skip) {
+        emit_line(e, "{");
+        e->indent++;
+        emit_zero_bits(e, d);
+        emit_blank(e);
+    }
     emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)d->w.out[0]);
     e->indent++;
     emit_line(e, "for (m0 = 0; m0 < %lld; m0 += %d) {", (long long)d->mg, CB);
@@ -379,6 +489,10 @@ static void emit_variant(Emit *e, const Node *n, const Dense *d, const char *nam
     e->indent--;
     emit_line(e, "}");
     e->indent--;
+    if (d->skip) {
+        e->indent--;
+        emit_line(e, "}");
+    }
 }
 
 /*
@@ -449,9 +563,23 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
             int_rows(e, arena_printf(g->a, "%s_whi", name), lo + OW, OW);
         }
     }
+    if (d->skip && !strstr(e->consts.p, "/* TC_DNZ(p):")) {
+        emit_preamble(e, "dnz"); /* once a file, before the first table that needs it */
+        emit_blank(e);
+    }
+    if (d->skip) {
+        /* per input row (c, kh) of a window, its offset from the window's corner */
+        int64_t *xo = arena_array(g->a, (size_t)(d->cg * KH), sizeof *xo);
+        for (t = 0; t < d->cg * KH; t++)
+            xo[t] = t / KH * H * W + t % KH * w->d[0] * W;
+        emit_line(e, "#if %s", CD_SKIP_COND);
+        int_rows(e, arena_printf(g->a, "%s_xo", name), xo, d->cg * KH);
+        emit_line(e, "#endif");
+    }
     emit_blank(e);
 
-    emit_begin_fn(e, n, "", arena_printf(g->a, " -- %s of %s weights kept, dense", text_num(g->a, d->nnz), text_num(g->a, d->total)));
+    emit_begin_fn(e, n, "", arena_printf(g->a, " -- %s of %s weights kept, dense%s", text_num(g->a, d->nnz), text_num(g->a, d->total),
+                                         d->skip ? ", inputs that are 0 skipped by row" : ""));
     emit_line(e, "int b, gi, m0, oh, ow, c, kh, kw;");
     emit_line(e, "#if TC_DVEC");
     emit_line(e, "int j;");
@@ -511,7 +639,7 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     }
     e->indent -= 3;
     emit_line(e, "yg[m0 * %lld + oh * %lld + ow] = %s;", (long long)(OH * OW), (long long)OW,
-              n->act == OP_COUNT ? "s" : emit_act(e, n, n->act, n->act_alpha, "s"));
+              n->act == OP_COUNT ? "s" : d->relu0 ? "(s <= 0.0f ? 0.0f : s)" : emit_act(e, n, n->act, n->act_alpha, "s"));
     e->indent--;
     emit_line(e, "}");
     e->indent -= 2;
@@ -520,6 +648,33 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     emit_line(e, "}");
     e->indent--;
     emit_end_fn(e);
+}
+
+/*
+ * Zero inputs skipped (emit_row_list) where the planner expects them
+ * (conv_skips_zeros) and the form allows: a fused ReLU (which makes the sign
+ * of a zero sum not matter), finite weights (w * 0 = +-0), rows of at most
+ * 64 columns (a bit each in one word), taps counted in an unsigned short,
+ * the bit words of a group (cg * H of them) in at most 64 KB of stack, and
+ * rows wide enough for every variant's blocks.
+ */
+static int skip_zeros(const Graph *g, const Node *n, const Dense *d)
+{
+    const Tensor *wt = &g->t[n->in[1]];
+    int64_t i, total = ir_numel(wt);
+    int CB = d->mg <= 16 ? 16 : 32, v;
+    if (n->act != OP_RELU || d->w.in[1] > 64 || d->cg * d->w.k[0] * d->w.k[1] > 65535 || d->cg * d->w.in[0] > 8192)
+        return 0;
+    /* every variant has blocks of P positions in a row (else its lists go unused) */
+    for (v = 0; v < (int)(sizeof variants / sizeof variants[0]); v++) {
+        int P = variants[v].acc / (CB / variants[v].lanes);
+        if (d->owb - d->owa < (P < 1 ? 1 : P))
+            return 0;
+    }
+    for (i = 0; i < total; i++)
+        if (!isfinite(wt->f[i]))
+            return 0;
+    return conv_skips_zeros(g, n);
 }
 
 void emit_conv_dense(Emit *e, const Node *n)
@@ -539,8 +694,10 @@ void emit_conv_dense(Emit *e, const Node *n)
         d.nnz += wt->f[i] != 0.0f;
     interior(&d.w, 0, &d.oha, &d.ohb);
     interior(&d.w, 1, &d.owa, &d.owb);
-    if (g->target == TARGET_CORTEX_M || !wt->f || (has_bias && !g->t[n->in[2]].f) || d.mg < CD_MIN_MG || d.cg == 0)
+    if (g->target == TARGET_CORTEX_M || !wt->f || (has_bias && !g->t[n->in[2]].f) || d.mg < CD_MIN_MG || d.cg == 0) {
         emit_plain(e, n, &d);
-    else
-        emit_blocked(e, n, &d);
+        return;
+    }
+    d.skip = d.relu0 = skip_zeros(g, n, &d);
+    emit_blocked(e, n, &d);
 }

@@ -534,6 +534,7 @@ int linear_layer(const Graph *g, const Node *n, Linear *L);
 /* Whether tensor t is often exactly 0 at run time (after a ReLU, through
  * max-pooling and reshapes, or a model input). */
 int zero_often(const Graph *g, TensorId t);
+int conv_skips_zeros(const Graph *g, const Node *n); /* dense Conv skips taps whose inputs are 0 */
 
 /* Conv output positions whose window lies inside the input along axis a: [lo, hi). */
 void conv_interior(const Window *w, int a, int64_t *lo, int64_t *hi);

@@ -158,3 +158,25 @@ typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
 #endif
 
 /* TC_END */
+
+/* TC_BLOCK dnz */
+/* TC_DNZ(p): a bit per lane of the TC_DVW floats at p that is not 0 (NaN
+ * included), lane 0 the lowest: the zero inputs that dense Conv skips. */
+#if TC_DVEC && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#if TC_DVW == 16
+#define TC_DNZ(p) ((unsigned)_mm512_cmp_ps_mask(_mm512_loadu_ps(p), _mm512_setzero_ps(), _CMP_NEQ_UQ))
+#elif TC_DVW == 8
+#define TC_DNZ(p) ((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p), _mm256_setzero_ps(), _CMP_NEQ_UQ)))
+#else
+#define TC_DNZ(p) ((unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p), _mm_setzero_ps())))
+#endif
+#elif TC_DVEC
+static inline unsigned tc_dnz(const float *p)
+{
+    const tc_dvi m = (*(const tc_dvfu *)p != (tc_dvf){0}) & (tc_dvi){1, 2, 4, 8};
+    return (unsigned)(m[0] | m[1] | m[2] | m[3]);
+}
+#define TC_DNZ(p) tc_dnz(p)
+#endif
+/* TC_END */

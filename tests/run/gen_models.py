@@ -939,6 +939,27 @@ save("swish_gelu_ops",
      [[rng.uniform(-12, 12, (4, 64))] for _ in range(3)],
      lambda x: [x64(x) * sigmoid(x), x64(x) * sigmoid(1.7 * x64(x)), np_gelu(x),
                 0.5 * x64(x) * (1 + np.tanh(math.sqrt(2 / math.pi) * (x64(x) + 0.044715 * x64(x) ** 3)))], opset=21)
+# Dense Conv + ReLU with inputs that are 0 in runs (zero-input skipping, issue 19 item 3):
+# 8 -> 16 channels 3x3 (pads 1, dilation (2, 1)), and 8 -> 16 in 2 groups 3x3 stride (1, 2);
+# the samples' zeros come in blocks of rows and columns, one sample all 0, one with none.
+Wz1, bz1 = sparse((16, 8, 3, 3), 0.8), f32(rng.standard_normal(16) * 0.1)
+Wz2, bz2 = sparse((16, 4, 3, 3), 0.8), f32(rng.standard_normal(16) * 0.1)
+def zero_blocks(shape, keep):
+    a = rng.standard_normal(shape)
+    for c in range(shape[1]):
+        r0, c0 = rng.integers(0, shape[2]), rng.integers(0, shape[3])
+        a[:, c, r0:r0 + rng.integers(1, 12), :] = 0
+        a[:, c, :, c0:c0 + rng.integers(1, 20)] = 0
+    return a * keep
+save("conv_zero_skip",
+     [helper.make_node("Conv", ["x", "W1", "b1"], ["c1"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], dilations=[2, 1], name="conv1"),
+      helper.make_node("Relu", ["c1"], ["y1"]),
+      helper.make_node("Conv", ["x", "W2", "b2"], ["c2"], kernel_shape=[3, 3], strides=[1, 2], group=2, name="conv2"),
+      helper.make_node("Relu", ["c2"], ["y2"])],
+     [("x", (1, 8, 14, 60))], ["y1", "y2"], {"W1": Wz1, "b1": bz1, "W2": Wz2, "b2": bz2},
+     [[zero_blocks((1, 8, 14, 60), 1.0)], [zero_blocks((1, 8, 14, 60), 1.0)], [np.zeros((1, 8, 14, 60))],
+      [rng.standard_normal((1, 8, 14, 60)) + 5.0]],
+     lambda x: [relu(conv2d(x, Wz1, bz1, p=(1, 1, 1, 1), d=(2, 1))), relu(conv2d(x, Wz2, bz2, (1, 2), g=2))])
 # issue 18's cases (folded bool and integer chains, opsets 18-23): tests/run/gen_ops18.py, with a
 # generator of its own
 exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_ops18.py")).read())
