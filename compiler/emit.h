@@ -52,6 +52,8 @@ typedef struct Emit {
     int used_dvec;       /* TC_DVEC blocks (dense Gemm/MatMul) appear in the code */
     int used_vecx;       /* TC_VECX blocks (register-blocked Conv) appear in the code */
     int used_ld;         /* bit n-1: TC_LD<n> appears in the code (weight streams) */
+    int used_int;        /* integer types appear in the code (<stdint.h>) */
+    char *int_declared;  /* per tensor: its integer storage is declared (emit_types.c) */
 } Emit;
 
 /* ===== emit_frame.c: the printer and node framing ===== */
@@ -102,6 +104,22 @@ void emit_main(Emit *e, const struct Profile *prof);
 /* ===== emit_conv_dense.c: Conv's dense form, called by emit_conv ===== */
 
 void emit_conv_dense(Emit *e, const Node *n);
+
+/* ===== emit_types.c: integer and bool tensors at run time ===== */
+
+/* The C type of tensor id's elements: float, int64_t, int32_t, int8_t, uint8_t,
+ * unsigned char (bool); fatal, naming n, for any other ONNX element type. */
+const char *emit_tensor_ctype(Emit *e, const Node *n, TensorId id);
+/* An integer constant's table, written once under the name given. */
+const char *emit_typed_table(Emit *e, const Node *n, TensorId id, const char *name);
+/* The static array of an integer intermediate (root r), declared once. */
+const char *emit_int_storage(Emit *e, const Node *n, TensorId r);
+/* Whether n reads or writes an integer or bool tensor at run time (then emit_typed writes it). */
+int emit_is_typed(const Graph *g, const Node *n);
+void emit_typed(Emit *e, const Node *n);
+/* A graph input or output that is not float: the driver and header speak of its type. */
+int emit_typed_io(const Graph *g);
+void emit_main_typed(Emit *e);
 
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 

@@ -360,6 +360,12 @@ static const char *safe(Arena *a, const char *s)
     return diag_escape(a, s);
 }
 
+/* The integer and bool element types a graph input may have outside quantized models. */
+static int run_time_int_type(int dt)
+{
+    return dt == ET_INT8 || dt == ET_UINT8 || dt == ET_INT32 || dt == ET_INT64 || dt == ET_BOOL;
+}
+
 /* A graph input: float tensor with static shape after pinning symbolic dims. */
 static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
 {
@@ -378,12 +384,14 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
     if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !vi->type->tensor_type)
         fatal("graph input '%s': only tensor inputs are supported", sname);
     tt = vi->type->tensor_type;
-    /* int8 and uint8 inputs are for quantized models (qdq.c) */
+    /* int8 and uint8 inputs of quantized models are qdq.c's; elsewhere integer and
+     * bool inputs are integer tensors at run time (emit_types.c) */
     if (!tt->has_elem_type || (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
                                (!L->quantized || (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__INT8 &&
-                                                  tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__UINT8))))
-        fatal("graph input '%s': element type %s is not supported (inputs must be float32)", sname,
-              dtype_name(tt->has_elem_type ? tt->elem_type : 0));
+                                                  tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__UINT8)) &&
+                               (L->quantized || !run_time_int_type(tt->elem_type))))
+        fatal("graph input '%s': element type %s is not supported (inputs must be float32, int8, uint8, int32, "
+              "int64 or bool)", sname, dtype_name(tt->has_elem_type ? tt->elem_type : 0));
     if (!tt->shape)
         fatal("graph input '%s' has no shape; ticketc needs static shapes", sname);
     if (tt->shape->n_dim > TC_MAX_RANK)
@@ -392,6 +400,10 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
     id = ir_new_tensor(g, name);
     t = &g->t[id];
     t->elem = tt->elem_type;
+    if (!L->quantized && run_time_int_type(tt->elem_type)) {
+        t->dtype = DT_INT64;
+        t->etype = tt->elem_type;
+    }
     t->rank = (int)tt->shape->n_dim;
     for (i = 0; i < tt->shape->n_dim; i++) {
         const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];

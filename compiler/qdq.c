@@ -530,10 +530,11 @@ void qdq_rewrite(Graph *g)
     for (k = 0; k < g->nn; k++)
         any |= is_qdq((int)g->n[k].op);
     if (!any) {
-        /* int8/uint8 inputs only make sense in a quantized model */
+        /* int8/uint8 inputs only make sense in a quantized model (the ONNX front end makes
+         * them integer tensors, dtype DT_INT64, elsewhere: emit_types.c) */
         for (k = 0; k < g->n_inputs; k++) {
             const Tensor *t = &g->t[g->inputs[k]];
-            if (t->elem != ET_FLOAT)
+            if (t->elem != ET_FLOAT && t->dtype == DT_FLOAT)
                 fatal("graph input '%s': element type %s is not supported (inputs must be float32)",
                       diag_escape(g->a, t->name), t->elem == ET_INT8 ? "INT8" : "UINT8");
         }
