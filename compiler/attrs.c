@@ -171,6 +171,9 @@ static const char *const rows[OP_COUNT] = {
     [OP_MISH] = "",
     [OP_LPNORM] = "axis p",
     [OP_LPPOOL] = "auto_pad kernel_shape p pads strides ceil_mode dilations",
+    [OP_ARGMAX] = "axis keepdims select_last_index",
+    [OP_ARGMIN] = "axis keepdims select_last_index",
+    [OP_GATHERELEMENTS] = "axis",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */

@@ -435,6 +435,83 @@ static void emit_gather_rt(Emit *e, const Node *n)
     emit_end_fn(e);
 }
 
+/* ArgMax, ArgMin: the first (select_last_index: the last) index of the largest or smallest
+ * value along the axis; a NaN is never taken over a number (as interp.c). */
+void emit_argmax(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    const Tensor *x = &g->t[n->in[0]];
+    int axis = (int)attr_int(n, "axis", 0), k, last = attr_int(n, "select_last_index", 0) != 0;
+    int64_t outer = 1, inner = 1, len;
+    const char *X = emit_operand(e, n, 0), *cmp = n->op == OP_ARGMAX ? ">" : "<";
+    if (axis < 0)
+        axis += x->rank;
+    len = x->dims[axis];
+    for (k = 0; k < axis; k++)
+        outer *= x->dims[k];
+    for (k = axis + 1; k < x->rank; k++)
+        inner *= x->dims[k];
+    emit_begin_fn(e, n, "", last ? " -- the last index of the extreme value" : " -- the first index of the extreme value");
+    emit_line(e, "int o, j, i;");
+    emit_blank(e);
+    emit_line(e, "for (o = 0; o < %lld; o++)", (long long)outer);
+    emit_line(e, "    for (j = 0; j < %lld; j++) {", (long long)inner);
+    emit_line(e, "        int best = 0;");
+    emit_blank(e);
+    emit_line(e, "        for (i = 1; i < %lld; i++) {", (long long)len);
+    emit_line(e, "            %s v = %s[(o * %lld + i) * %lld + j], b = %s[(o * %lld + best) * %lld + j];",
+              emit_tensor_ctype(e, n, n->in[0]), X, (long long)len, (long long)inner, X, (long long)len, (long long)inner);
+    emit_blank(e);
+    if (x->dtype == DT_FLOAT)
+        emit_line(e, "            if (v %s b%s || (b != b && v == v))", cmp, last ? " || v == b" : "");
+    else
+        emit_line(e, "            if (v %s b%s)", cmp, last ? " || v == b" : "");
+    emit_line(e, "                best = i;");
+    emit_line(e, "        }");
+    emit_line(e, "        y[o * %lld + j] = best;", (long long)inner);
+    emit_line(e, "    }");
+    emit_end_fn(e);
+}
+
+/* GatherElements: y[p] = x[p with its axis coordinate replaced by indices[p]], a negative index
+ * counting from the end; an index outside the axis reads coordinate 0 (ONNX: an error). */
+void emit_gatherelements(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    const Tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
+    int axis = (int)attr_int(n, "axis", 0), k;
+    Buf d = {0}, src = {0};
+    int64_t xs[TC_MAX_RANK], st = 1;
+    if (axis < 0)
+        axis += x->rank;
+    for (k = x->rank - 1; k >= 0; k--) {
+        xs[k] = st;
+        st *= x->dims[k];
+    }
+    for (k = 0; k < y->rank; k++) {
+        buf_printf(&d, "i%d, ", k);
+        buf_printf(&src, "%s%s * %lld", k ? " + " : "", k == axis ? "q" : arena_printf(g->a, "i%d", k), (long long)xs[k]);
+    }
+    emit_begin_fn(e, n, "", "");
+    emit_line(e, "int %so = 0;", d.p ? d.p : "");
+    emit_blank(e);
+    for (k = 0; k < y->rank; k++)
+        emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)", 4 * k, "", k, k, (long long)y->dims[k], k);
+    e->indent += y->rank;
+    emit_line(e, "{");
+    emit_line(e, "    long long q = (long long)%s[o];", emit_operand(e, n, 1));
+    emit_blank(e);
+    emit_line(e, "    if (q < 0)");
+    emit_line(e, "        q += %lld;", (long long)x->dims[axis]);
+    emit_line(e, "    if (q < 0 || q >= %lld)", (long long)x->dims[axis]);
+    emit_line(e, "        q = 0; /* out of range: undefined in ONNX */");
+    emit_line(e, "    y[o++] = %s[%s];", emit_operand(e, n, 0), src.p ? src.p : "0");
+    emit_line(e, "}");
+    emit_end_fn(e);
+    buf_free(&d);
+    buf_free(&src);
+}
+
 /* ---- dispatch ---- */
 
 void emit_typed(Emit *e, const Node *n)
@@ -468,6 +545,12 @@ void emit_typed(Emit *e, const Node *n)
         return;
     case OP_GATHER:
         emit_gather_rt(e, n);
+        return;
+    case OP_ARGMAX: case OP_ARGMIN:
+        emit_argmax(e, n);
+        return;
+    case OP_GATHERELEMENTS:
+        emit_gatherelements(e, n);
         return;
     /* data movement: the float emitters, on typed pointers */
     case OP_FLATTEN: case OP_RESHAPE: case OP_IDENTITY: case OP_DROPOUT: case OP_UNSQUEEZE: case OP_SQUEEZE:

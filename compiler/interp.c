@@ -236,6 +236,8 @@ static void eval_gather(Ctx *c)
     for (o = 0; o < outer; o++)
         for (k = 0; k < nidx; k++) {
             int64_t j = I(c, 1)[k] < 0 ? I(c, 1)[k] + len : I(c, 1)[k];
+            if (j < 0 || j >= len) /* indices computed at run time */
+                node_error(c->g, c->n, "index %lld is out of range for dimension %lld", (long long)I(c, 1)[k], (long long)len);
             memcpy(out + ((o * nidx + k) * inner) * es, X + ((o * len + j) * inner) * es, (size_t)inner * es);
         }
 }
@@ -848,7 +850,30 @@ static void eval_nary(Ctx *c)
     int64_t i, n = ir_numel(y);
     int k, m = c->n->n_in;
     const Tensor *u = c->n->op == OP_POW ? T(c, 1) : NULL;
-    float *out = new_out(c, 0);
+    float *out;
+    if (y->dtype == DT_INT64) { /* Max, Min, Sum, Mod (fmod 0: the divisor's sign) of integers */
+        int64_t *iout = new_out(c, 0);
+        for (i = 0; i < n; i++) {
+            int64_t v = I(c, 0)[bcast_index(T(c, 0), y, i)];
+            for (k = 1; k < m; k++) {
+                int64_t w = I(c, k)[bcast_index(T(c, k), y, i)];
+                switch (c->n->op) {
+                case OP_MAX: v = v >= w ? v : w; break;
+                case OP_MIN: v = v <= w ? v : w; break;
+                case OP_SUM: v = (int64_t)((uint64_t)v + (uint64_t)w); break;
+                case OP_MOD:
+                    if (w == 0)
+                        node_error(c->g, c->n, "integer Mod by zero");
+                    v = w == -1 ? 0 : v % w != 0 && (v % w < 0) != (w < 0) ? v % w + w : v % w;
+                    break;
+                default: BUG("not an integer variadic op");
+                }
+            }
+            iout[i] = v;
+        }
+        return;
+    }
+    out = new_out(c, 0);
     /* a constant small exponent: the float formulas of the emitted C */
     if (u && u->dtype == DT_FLOAT && u->f && ir_numel(u) == 1 && interp_pow_is_small(u->f[0])) {
         for (i = 0; i < n; i++)
@@ -1311,6 +1336,70 @@ static void eval_range(Ctx *c)
             ((int64_t *)out)[i] = int_as(tensor_etype(y), (int64_t)((uint64_t)I(c, 0)[0] + (uint64_t)i * (uint64_t)I(c, 2)[0]));
 }
 
+/* ===== integer results and run-time indices ===== */
+
+/* ArgMax, ArgMin: the index of the first (select_last_index: the last) largest or smallest value
+ * along the axis; NaN is never selected unless every value is NaN (then index 0). */
+static void eval_argmax(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int axis = (int)attr_int(c->n, "axis", 0), k, last = attr_int(c->n, "select_last_index", 0) != 0;
+    int64_t outer = 1, inner = 1, len, o, j, i, *out = new_out(c, 0);
+    if (axis < 0)
+        axis += x->rank;
+    len = x->dims[axis];
+    for (k = 0; k < axis; k++)
+        outer *= x->dims[k];
+    for (k = axis + 1; k < x->rank; k++)
+        inner *= x->dims[k];
+    for (o = 0; o < outer; o++)
+        for (j = 0; j < inner; j++) {
+            int64_t best = 0, at;
+            for (i = 1; i < len; i++) {
+                at = (o * len + i) * inner + j;
+                int64_t bt = (o * len + best) * inner + j;
+                int better;
+                if (x->dtype == DT_FLOAT) {
+                    float v = F(c, 0)[at], b = F(c, 0)[bt];
+                    better = c->n->op == OP_ARGMAX ? (v > b || (last && v == b)) : (v < b || (last && v == b));
+                    better = better || (b != b && v == v);
+                } else {
+                    int64_t v = I(c, 0)[at], b = I(c, 0)[bt];
+                    better = c->n->op == OP_ARGMAX ? (v > b || (last && v == b)) : (v < b || (last && v == b));
+                }
+                if (better)
+                    best = i;
+            }
+            out[o * inner + j] = best;
+        }
+}
+
+/* GatherElements: y[p] = x[p with its axis coordinate replaced by indices[p]]. */
+static void eval_gatherelements(Ctx *c)
+{
+    const Tensor *x = T(c, 0), *y = Y(c, 0);
+    int axis = (int)attr_int(c->n, "axis", 0), k;
+    int64_t i, n = ir_numel(y);
+    size_t es = y->dtype == DT_FLOAT ? sizeof(float) : sizeof(int64_t);
+    char *out = new_out(c, 0);
+    if (axis < 0)
+        axis += x->rank;
+    for (i = 0; i < n; i++) {
+        int64_t rem = i, src = 0, stride = 1, q = I(c, 1)[i];
+        if (q < 0)
+            q += x->dims[axis];
+        if (q < 0 || q >= x->dims[axis])
+            node_error(c->g, c->n, "index %lld is out of range for dimension %lld", (long long)I(c, 1)[i], (long long)x->dims[axis]);
+        for (k = y->rank - 1; k >= 0; k--) {
+            int64_t coord = rem % y->dims[k];
+            rem /= y->dims[k];
+            src += (k == axis ? q : coord) * stride;
+            stride *= x->dims[k];
+        }
+        memcpy(out + (size_t)i * es, (const char *)c->vals[c->n->in[0]] + (size_t)src * es, es);
+    }
+}
+
 typedef void (*EvalFn)(Ctx *);
 static const EvalFn eval_fns[] = {
 #define OP(id, name, cls) eval_##cls,
@@ -1341,13 +1430,17 @@ void interp_run(Graph *g, float *const *inputs, float **outputs)
     int k;
     for (i = 0; i < g->nt; i++)
         vals[i] = g->t[i].f ? (void *)g->t[i].f : (void *)g->t[i].i;
-    for (k = 0; k < g->n_inputs; k++)
-        vals[g->inputs[k]] = inputs[k];
+    for (k = 0; k < g->n_inputs; k++) /* integer and bool inputs: raw values of their type (interp_types.c) */
+        vals[g->inputs[k]] = g->t[g->inputs[k]].dtype == DT_FLOAT ? (void *)inputs[k]
+                                                                   : interp_raw_in(g, &g->t[g->inputs[k]], inputs[k]);
     for (k = 0; k < g->nn; k++)
         if (!g->n[k].dead)
             interp_node(g, &g->n[k], vals);
     for (k = 0; k < g->n_outputs; k++) {
         const Tensor *t = &g->t[g->outputs[k]];
-        memcpy(outputs[k], vals[g->outputs[k]], (size_t)ir_numel(t) * sizeof(float));
+        if (t->dtype != DT_FLOAT)
+            interp_raw_out(t, vals[g->outputs[k]], outputs[k]);
+        else
+            memcpy(outputs[k], vals[g->outputs[k]], (size_t)ir_numel(t) * sizeof(float));
     }
 }

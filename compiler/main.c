@@ -508,18 +508,20 @@ static void run_interpreter(Graph *g)
     float **in = arena_array(g->a, (size_t)g->n_inputs, sizeof(float *));
     float **out = arena_array(g->a, (size_t)g->n_outputs, sizeof(float *));
     int k;
+    /* integer and bool inputs and outputs: raw values of their type (interp_types.c) */
     for (k = 0; k < g->n_inputs; k++)
-        in[k] = arena_array(g->a, (size_t)ir_numel(&g->t[g->inputs[k]]) + 1, sizeof(float));
+        in[k] = arena_array(g->a, (size_t)ir_numel(&g->t[g->inputs[k]]) + 1, 8);
     for (k = 0; k < g->n_outputs; k++)
-        out[k] = arena_array(g->a, (size_t)ir_numel(&g->t[g->outputs[k]]) + 1, sizeof(float));
+        out[k] = arena_array(g->a, (size_t)ir_numel(&g->t[g->outputs[k]]) + 1, 8);
     for (;;) {
         for (k = 0; k < g->n_inputs; k++) {
-            size_t want = (size_t)ir_numel(&g->t[g->inputs[k]]);
-            size_t got = fread(in[k], sizeof(float), want, stdin);
+            size_t want = (size_t)ir_numel(&g->t[g->inputs[k]]), eb = ir_elem_bytes(&g->t[g->inputs[k]]);
+            size_t got = fread(in[k], eb, want, stdin);
             if (got == 0 && k == 0 && feof(stdin))
                 return;
             if (got != want)
-                fatal("short read on stdin: input %d needs %zu floats, got %zu", k, want, got);
+                fatal("short read on stdin: input %d needs %zu %s, got %zu", k, want,
+                      g->t[g->inputs[k]].dtype == DT_FLOAT ? "floats" : "values", got);
         }
         if (g->quant)
             interp_int_run(g, in, out);
@@ -527,7 +529,7 @@ static void run_interpreter(Graph *g)
             interp_run(g, in, out);
         for (k = 0; k < g->n_outputs; k++) {
             size_t want = (size_t)ir_numel(&g->t[g->outputs[k]]);
-            if (fwrite(out[k], sizeof(float), want, stdout) != want)
+            if (fwrite(out[k], ir_elem_bytes(&g->t[g->outputs[k]]), want, stdout) != want)
                 fatal("cannot write to stdout");
         }
     }

@@ -136,4 +136,8 @@
     OP(OP_GROUPNORM,   "GroupNormalization", groupnorm)  \
     OP(OP_MISH,        "Mish",          mish)            \
     OP(OP_LPNORM,      "LpNormalization", lpnorm)        \
-    OP(OP_LPPOOL,      "LpPool",        lppool)
+    OP(OP_LPPOOL,      "LpPool",        lppool)          \
+    /* integer results and run-time indices (emit_types.c) */ \
+    OP(OP_ARGMAX,      "ArgMax",        argmax)          \
+    OP(OP_ARGMIN,      "ArgMin",        argmax)          \
+    OP(OP_GATHERELEMENTS, "GatherElements", gatherelements)

@@ -376,8 +376,8 @@ static void shape_gather(Graph *g, Node *n)
     x = in(g, n, 0);
     ix = in(g, n, 1);
     axis = norm_axis(g, n, attr_int(n, "axis", 0), x->rank);
-    if (ix->dtype != DT_INT64 || !ix->i)
-        node_error(g, n, "indices must be a constant integer tensor");
+    if (ix->dtype != DT_INT64)
+        node_error(g, n, "indices must be an integer tensor");
     if (x->rank - 1 + ix->rank > TC_MAX_RANK)
         node_error(g, n, "result rank exceeds the maximum of %d", TC_MAX_RANK);
     for (i = 0; i < axis; i++)
@@ -386,7 +386,7 @@ static void shape_gather(Graph *g, Node *n)
         d[r++] = ix->dims[i];
     for (i = axis + 1; i < x->rank; i++)
         d[r++] = x->dims[i];
-    for (i = 0; i < ir_numel(ix); i++)
+    for (i = 0; ix->i && i < ir_numel(ix); i++) /* run-time indices: emit_types.c */
         if (ix->i[i] < -x->dims[axis] || ix->i[i] >= x->dims[axis])
             node_error(g, n, "index %lld is out of range for dimension %lld", (long long)ix->i[i], (long long)x->dims[axis]);
     y->dtype = x->dtype;
@@ -1190,6 +1190,20 @@ static void shape_elem(Graph *g, Node *n)
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
 
+static void broadcast_inputs(Graph *g, Node *n, int from, Tensor *y);
+
+/* Max, Min, Sum and Mod whose inputs are all integers (of one type). */
+static int nary_int(Graph *g, Node *n)
+{
+    int i;
+    if (n->op != OP_MAX && n->op != OP_MIN && n->op != OP_SUM && n->op != OP_MOD)
+        return 0;
+    for (i = 0; i < n->n_in; i++)
+        if (in(g, n, i)->dtype != DT_INT64 || tensor_etype(in(g, n, i)) != tensor_etype(in(g, n, 0)))
+            return 0;
+    return 1;
+}
+
 /* Max, Min, Sum, Mean: any number of inputs; Pow, PRelu: two. All broadcast. */
 static void shape_nary(Graph *g, Node *n)
 {
@@ -1197,11 +1211,19 @@ static void shape_nary(Graph *g, Node *n)
     int i;
     if (n->op == OP_POW || n->op == OP_PRELU || n->op == OP_MOD)
         need_inputs(g, n, 2, 2);
+    else
+        need_inputs(g, n, 1, 64);
+    if (nary_int(g, n)) { /* Max, Min, Sum, Mod of integers (emit_types.c, eval_nary) */
+        if (n->op == OP_MOD && attr_int(n, "fmod", 0) != 0)
+            node_error(g, n, "attribute 'fmod' is %lld; on integer tensors only fmod = 0 is supported",
+                       (long long)attr_int(n, "fmod", 0));
+        broadcast_inputs(g, n, 0, y);
+        y->dtype = DT_INT64;
+        return;
+    }
     if (n->op == OP_MOD && attr_int(n, "fmod", 0) != 1)
         node_error(g, n, "attribute 'fmod' is %lld; on float tensors only fmod = 1 (C's fmod) is defined",
                    (long long)attr_int(n, "fmod", 0));
-    else
-        need_inputs(g, n, 1, 64);
     for (i = 0; i < n->n_in; i++)
         if (in(g, n, i)->dtype != DT_FLOAT)
             node_error(g, n, "input %d must be float (integer tensors are supported only in shape computations)", i);
@@ -1960,6 +1982,51 @@ static void shape_lppool(Graph *g, Node *n)
         node_error(g, n, "attribute 'p' is %lld; 1 to 64 are supported", (long long)attr_int(n, "p", 2));
     conv_window(g, n, &w);
     window_out(g, n, &w);
+}
+
+/* ==== integer results and run-time indices ==== */
+
+/* ArgMax, ArgMin: int64 indices along 'axis', which stays with length 1 when keepdims. */
+static void shape_argmax(Graph *g, Node *n)
+{
+    Tensor *x, *y = out(g, n, 0);
+    int64_t d[TC_MAX_RANK];
+    int axis, i, r = 0;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    axis = norm_axis(g, n, attr_int(n, "axis", 0), x->rank);
+    if (x->dims[axis] == 0)
+        node_error(g, n, "the axis has no elements");
+    for (i = 0; i < x->rank; i++)
+        if (i != axis)
+            d[r++] = x->dims[i];
+        else if (attr_int(n, "keepdims", 1))
+            d[r++] = 1;
+    y->dtype = DT_INT64;
+    y->etype = ET_INT64;
+    ir_set_dims(y, r, d);
+}
+
+/* GatherElements(data, indices): y has the indices' shape, y[..., j, ...] = data[..., indices[..., j, ...], ...]. */
+static void shape_gatherelements(Graph *g, Node *n)
+{
+    Tensor *x, *ix;
+    int i, axis;
+    need_inputs(g, n, 2, 2);
+    x = in(g, n, 0);
+    ix = in(g, n, 1);
+    axis = norm_axis(g, n, attr_int(n, "axis", 0), x->rank);
+    if (ix->dtype != DT_INT64 || ix->rank != x->rank)
+        node_error(g, n, "indices must be an integer tensor of the data's rank %d", x->rank);
+    for (i = 0; i < x->rank; i++)
+        if (i != axis && ix->dims[i] > x->dims[i])
+            node_error(g, n, "indices %s exceed the data %s along axis %d", ir_shape_str(g->a, ix), ir_shape_str(g->a, x), i);
+    if (ix->i)
+        for (i = 0; i < ir_numel(ix); i++)
+            if (ix->i[i] < -x->dims[axis] || ix->i[i] >= x->dims[axis])
+                node_error(g, n, "index %lld is out of range for dimension %lld", (long long)ix->i[i], (long long)x->dims[axis]);
+    out(g, n, 0)->dtype = x->dtype;
+    ir_set_dims(out(g, n, 0), ix->rank, ix->dims);
 }
 
 typedef void (*ShapeFn)(Graph *, Node *);

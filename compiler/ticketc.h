@@ -421,6 +421,16 @@ float interp_act(OpKind op, float alpha, float x);
 int interp_pow_is_small(float c);
 float interp_pow_small(float v, float c);
 
+/* ===== interp_types.c: integer and bool graph inputs and outputs of the interpreter ===== */
+
+/* Bytes of one element of t as a graph input or output: 4 for float, else its ONNX type's size. */
+size_t ir_elem_bytes(const Tensor *t);
+/* A graph input's raw little-endian values of its type, as the int64 values the interpreter
+ * computes with; interp_raw_out writes them back as raw values of t's type. interp_run takes
+ * integer and bool inputs and outputs this way (its float pointers then point to raw bytes). */
+int64_t *interp_raw_in(Graph *g, const Tensor *t, const void *raw);
+void interp_raw_out(const Tensor *t, const int64_t *v, void *raw);
+
 /* ===== fold.c: constant folding ===== */
 
 int fold_constants(Graph *g); /* returns the number of nodes folded */
