@@ -174,6 +174,7 @@ static const char *const rows[OP_COUNT] = {
     [OP_ARGMAX] = "axis keepdims select_last_index",
     [OP_ARGMIN] = "axis keepdims select_last_index",
     [OP_GATHERELEMENTS] = "axis",
+    [OP_TRILU] = "upper",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */

@@ -512,6 +512,45 @@ void emit_gatherelements(Emit *e, const Node *n)
     buf_free(&src);
 }
 
+/* Shape, Size of a tensor computed at run time: values known when compiling (the interpreter's),
+ * written into the output. */
+static void emit_known_values(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    void **vals = arena_array(g->a, g->nt, sizeof(void *));
+    const int64_t *v;
+    int64_t i, cnt = ir_numel(&g->t[n->out[0]]);
+    int k;
+    interp_node(g, n, vals);
+    v = vals[n->out[0]];
+    emit_begin_fn(e, n, "", " -- known when compiling");
+    for (k = 0; k < n->n_in; k++)
+        if (n->in[k] != TC_NONE && !ir_is_const(&g->t[n->in[k]]))
+            emit_line(e, "(void)x%d;", k);
+    for (i = 0; i < cnt; i++)
+        emit_line(e, "y[%lld] = %lld;", (long long)i, (long long)v[i]);
+    emit_end_fn(e);
+}
+
+/* Trilu: element (i, j) of each matrix kept when j - i >= k (upper) or j - i <= k (lower), else 0. */
+void emit_trilu(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    const Tensor *y = &g->t[n->out[0]];
+    int64_t R = y->dims[y->rank - 2], C = y->dims[y->rank - 1];
+    int upper = attr_int(n, "upper", 1) != 0, has_k = n->n_in > 1 && n->in[1] != TC_NONE;
+    const char *X = emit_operand(e, n, 0);
+    emit_begin_fn(e, n, "", upper ? " -- the upper triangle" : " -- the lower triangle");
+    emit_line(e, "long long m, i, j, k = %s;", has_k ? arena_printf(g->a, "(long long)%s[0]", emit_operand(e, n, 1)) : "0");
+    emit_line(e, "int o = 0;");
+    emit_blank(e);
+    emit_line(e, "for (m = 0; m < %lld; m++)", (long long)(ir_numel(y) / (R * C)));
+    emit_line(e, "    for (i = 0; i < %lld; i++)", (long long)R);
+    emit_line(e, "        for (j = 0; j < %lld; j++, o++)", (long long)C);
+    emit_line(e, "            y[o] = j - i %s k ? %s[o] : 0;", upper ? ">=" : "<=", X);
+    emit_end_fn(e);
+}
+
 /* ---- dispatch ---- */
 
 void emit_typed(Emit *e, const Node *n)
@@ -546,11 +585,17 @@ void emit_typed(Emit *e, const Node *n)
     case OP_GATHER:
         emit_gather_rt(e, n);
         return;
+    case OP_SHAPE: case OP_SIZE:
+        emit_known_values(e, n);
+        return;
     case OP_ARGMAX: case OP_ARGMIN:
         emit_argmax(e, n);
         return;
     case OP_GATHERELEMENTS:
         emit_gatherelements(e, n);
+        return;
+    case OP_TRILU:
+        emit_trilu(e, n);
         return;
     /* data movement: the float emitters, on typed pointers */
     case OP_FLATTEN: case OP_RESHAPE: case OP_IDENTITY: case OP_DROPOUT: case OP_UNSQUEEZE: case OP_SQUEEZE:

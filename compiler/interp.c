@@ -1400,6 +1400,25 @@ static void eval_gatherelements(Ctx *c)
     }
 }
 
+/* Trilu: element (i, j) of each matrix is kept when j - i >= k (upper, the default) or
+ * j - i <= k (lower), else 0. */
+static void eval_trilu(Ctx *c)
+{
+    const Tensor *y = Y(c, 0);
+    int64_t R = y->dims[y->rank - 2], C = y->dims[y->rank - 1], n = ir_numel(y), p;
+    int64_t k = has_in(c, 1) ? I(c, 1)[0] : 0;
+    int upper = attr_int(c->n, "upper", 1) != 0;
+    void *out = new_out(c, 0);
+    for (p = 0; p < n; p++) {
+        int64_t i = p / C % R, j = p % C;
+        int keep = upper ? j - i >= k : j - i <= k;
+        if (y->dtype == DT_FLOAT)
+            ((float *)out)[p] = keep ? F(c, 0)[p] : 0.0f;
+        else
+            ((int64_t *)out)[p] = keep ? I(c, 0)[p] : 0;
+    }
+}
+
 typedef void (*EvalFn)(Ctx *);
 static const EvalFn eval_fns[] = {
 #define OP(id, name, cls) eval_##cls,

@@ -420,8 +420,8 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
             if (v < 0)
                 fatal("graph input '%s': dimension %zu is the symbol '%s'; pin it with --dim %s=SIZE", sname, i,
                       safe(g->a, d->dim_param), safe(g->a, d->dim_param));
-        } else if (i == 0) {
-            v = 1;
+        } else if (i == 0 && d->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE) {
+            v = 1; /* an unnamed batch dimension (a dim_value of 0 is refused below) */
         }
         if (v <= 0 || v > ((int64_t)1 << 31))
             fatal("graph input '%s': dimension %zu is unknown or invalid; ticketc needs static shapes", sname, i);

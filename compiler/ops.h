@@ -140,4 +140,5 @@
     /* integer results and run-time indices (emit_types.c) */ \
     OP(OP_ARGMAX,      "ArgMax",        argmax)          \
     OP(OP_ARGMIN,      "ArgMin",        argmax)          \
-    OP(OP_GATHERELEMENTS, "GatherElements", gatherelements)
+    OP(OP_GATHERELEMENTS, "GatherElements", gatherelements) \
+    OP(OP_TRILU,       "Trilu",         trilu)

@@ -2029,6 +2029,21 @@ static void shape_gatherelements(Graph *g, Node *n)
     ir_set_dims(out(g, n, 0), ix->rank, ix->dims);
 }
 
+/* Trilu(x, k): x with the elements below (upper) or above (lower) diagonal k of each matrix
+ * (the last two axes) set to 0; k a scalar, which may be computed at run time. */
+static void shape_trilu(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 1, 2);
+    x = in(g, n, 0);
+    if (x->rank < 2)
+        node_error(g, n, "input %s has rank %d; Trilu needs 2 or more", ir_shape_str(g->a, x), x->rank);
+    if (n->n_in > 1 && n->in[1] != TC_NONE && (in(g, n, 1)->dtype != DT_INT64 || ir_numel(in(g, n, 1)) != 1))
+        node_error(g, n, "k (input 1) must be an int64 scalar");
+    out(g, n, 0)->dtype = x->dtype;
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
 typedef void (*ShapeFn)(Graph *, Node *);
 static const ShapeFn shape_fns[] = {
 #define OP(id, name, cls) shape_##cls,
