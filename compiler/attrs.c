@@ -175,6 +175,8 @@ static const char *const rows[OP_COUNT] = {
     [OP_ARGMIN] = "axis keepdims select_last_index",
     [OP_GATHERELEMENTS] = "axis",
     [OP_TRILU] = "upper",
+    [OP_NLLLOSS] = "ignore_index reduction",
+    [OP_SCELOSS] = "ignore_index reduction",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */

@@ -551,6 +551,72 @@ void emit_trilu(Emit *e, const Node *n)
     emit_end_fn(e);
 }
 
+/* NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss: eval_nllloss's formulas (interp.c),
+ * the sums in double; a target outside the classes reads class 0 (ONNX: an error). */
+void emit_nllloss(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    const Tensor *x = &g->t[n->in[0]];
+    const char *red = attr_string(n, "reduction", "mean");
+    int64_t N = x->dims[0], C = x->dims[1], D = ir_numel(x) / (N * C);
+    int has_ignore = attr_get(n, "ignore_index") != NULL, sce = n->op == OP_SCELOSS;
+    int lp = sce && node_multi_output(g, n), none = strcmp(red, "none") == 0;
+    const char *X = emit_operand(e, n, 0), *Tg = emit_operand(e, n, 1);
+    const char *W = n->n_in > 2 && n->in[2] != TC_NONE ? emit_operand(e, n, 2) : NULL;
+    if (sce) {
+        e->need_math[M_EXP] = 1;
+        e->need_math[M_LOG] = 1;
+    }
+    emit_begin_fn(e, n, "", arena_printf(g->a, " -- reduction %s", none ? "none" : red));
+    emit_line(e, "int i, d%s;", sce ? ", k" : "");
+    if (!none)
+        emit_line(e, "double sum = 0.0, wsum = 0.0;");
+    emit_blank(e);
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)N);
+    emit_line(e, "    for (d = 0; d < %lld; d++) {", (long long)D);
+    e->indent += 2;
+    emit_line(e, "const float *xp = %s + i * %lld + d;", X, (long long)(C * D));
+    emit_line(e, "long long t = (long long)%s[i * %lld + d];", Tg, (long long)D);
+    emit_line(e, "float v = 0.0f, w = 0.0f%s;", sce ? ", mx = xp[0], se = 0.0f, lse" : "");
+    emit_blank(e);
+    if (sce) { /* log_prob = x - max - log(sum exp(x - max)) over the classes */
+        emit_line(e, "for (k = 1; k < %lld; k++)", (long long)C);
+        emit_line(e, "    mx = xp[k * %lld] > mx ? xp[k * %lld] : mx;", (long long)D, (long long)D);
+        emit_line(e, "for (k = 0; k < %lld; k++)", (long long)C);
+        emit_line(e, "    se += tc_expf(xp[k * %lld] - mx);", (long long)D);
+        emit_line(e, "lse = mx + tc_logf(se);");
+        if (lp) {
+            emit_line(e, "for (k = 0; k < %lld; k++)", (long long)C);
+            emit_line(e, "    y1[i * %lld + k * %lld + d] = xp[k * %lld] - lse;", (long long)(C * D), (long long)D, (long long)D);
+        }
+    }
+    if (has_ignore)
+        emit_line(e, "if (t != %lldLL) {", (long long)attr_int(n, "ignore_index", 0));
+    else
+        emit_line(e, "{");
+    emit_line(e, "    if (t < 0 || t >= %lld)", (long long)C);
+    emit_line(e, "        t = 0; /* out of range: undefined in ONNX */");
+    emit_line(e, "    w = %s;", W ? arena_printf(g->a, "%s[t]", W) : "1.0f");
+    emit_line(e, "    v = -(xp[t * %lld]%s) * w;", (long long)D, sce ? " - lse" : "");
+    emit_line(e, "}");
+    if (none) {
+        emit_line(e, "(void)w;");
+        emit_line(e, "y[i * %lld + d] = v;", (long long)D);
+    } else {
+        emit_line(e, "sum += v;");
+        emit_line(e, "wsum += w;");
+    }
+    e->indent -= 2;
+    emit_line(e, "    }");
+    if (strcmp(red, "sum") == 0)
+        emit_line(e, "y[0] = (float)sum;");
+    else if (!none)
+        emit_line(e, "y[0] = (float)(sum / wsum);");
+    if (strcmp(red, "sum") == 0)
+        emit_line(e, "(void)wsum;");
+    emit_end_fn(e);
+}
+
 /* ---- dispatch ---- */
 
 void emit_typed(Emit *e, const Node *n)
@@ -596,6 +662,9 @@ void emit_typed(Emit *e, const Node *n)
         return;
     case OP_TRILU:
         emit_trilu(e, n);
+        return;
+    case OP_NLLLOSS: case OP_SCELOSS:
+        emit_nllloss(e, n);
         return;
     /* data movement: the float emitters, on typed pointers */
     case OP_FLATTEN: case OP_RESHAPE: case OP_IDENTITY: case OP_DROPOUT: case OP_UNSQUEEZE: case OP_SQUEEZE:

@@ -1419,6 +1419,55 @@ static void eval_trilu(Ctx *c)
     }
 }
 
+/*
+ * NegativeLogLikelihoodLoss: loss[n][d] = -x[n][t][d] * w[t] for t = target[n][d] (w 1 without
+ * weights), 0 (and weight 0) where t is ignore_index; "sum" adds the losses, "mean" divides
+ * that by the sum of their weights. SoftmaxCrossEntropyLoss: the same of
+ * log_prob = LogSoftmax(scores) over axis 1, its output 1 when named.
+ */
+static void eval_nllloss(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    const char *red = attr_string(c->n, "reduction", "mean");
+    int64_t N = x->dims[0], C = x->dims[1], D = ir_numel(x) / (N * C), nn, d, k;
+    int has_ignore = attr_get(c->n, "ignore_index") != NULL, sce = c->n->op == OP_SCELOSS;
+    int64_t ignore = attr_int(c->n, "ignore_index", 0);
+    const float *W = has_in(c, 2) ? F(c, 2) : NULL;
+    float *out = new_out(c, 0), *lp = NULL;
+    double sum = 0, wsum = 0;
+    if (sce && node_multi_output(c->g, c->n))
+        lp = new_out(c, 1);
+    for (nn = 0; nn < N; nn++)
+        for (d = 0; d < D; d++) {
+            const float *xp = F(c, 0) + nn * C * D + d;
+            int64_t t = I(c, 1)[nn * D + d];
+            double v = 0, w = 0, mx = xp[0], se = 0, l;
+            if (sce) {
+                for (k = 1; k < C; k++)
+                    mx = xp[k * D] > mx ? xp[k * D] : mx;
+                for (k = 0; k < C; k++)
+                    se += exp(xp[k * D] - mx);
+                for (k = 0; lp && k < C; k++)
+                    lp[nn * C * D + k * D + d] = (float)(xp[k * D] - mx - log(se));
+            }
+            if (!(has_ignore && t == ignore)) {
+                if (t < 0 || t >= C)
+                    node_error(c->g, c->n, "target %lld is outside the %lld classes", (long long)t, (long long)C);
+                l = sce ? xp[t * D] - mx - log(se) : xp[t * D];
+                w = W ? W[t] : 1.0;
+                v = -l * w;
+            }
+            if (strcmp(red, "none") == 0)
+                out[nn * D + d] = (float)v;
+            sum += v;
+            wsum += w;
+        }
+    if (strcmp(red, "sum") == 0)
+        out[0] = (float)sum;
+    else if (strcmp(red, "mean") == 0)
+        out[0] = (float)(sum / wsum);
+}
+
 typedef void (*EvalFn)(Ctx *);
 static const EvalFn eval_fns[] = {
 #define OP(id, name, cls) eval_##cls,

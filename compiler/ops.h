@@ -141,4 +141,6 @@
     OP(OP_ARGMAX,      "ArgMax",        argmax)          \
     OP(OP_ARGMIN,      "ArgMin",        argmax)          \
     OP(OP_GATHERELEMENTS, "GatherElements", gatherelements) \
-    OP(OP_TRILU,       "Trilu",         trilu)
+    OP(OP_TRILU,       "Trilu",         trilu)           \
+    OP(OP_NLLLOSS,     "NegativeLogLikelihoodLoss", nllloss) \
+    OP(OP_SCELOSS,     "SoftmaxCrossEntropyLoss", nllloss)

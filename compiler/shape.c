@@ -1622,7 +1622,7 @@ int node_multi_output(const Graph *g, const Node *n)
     int i;
     if (ir_multi_output(n->op))
         return 1;
-    if (n->op == OP_LAYERNORM)
+    if (n->op == OP_LAYERNORM || n->op == OP_SCELOSS)
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])
                 return 1;
@@ -2044,6 +2044,43 @@ static void shape_trilu(Graph *g, Node *n)
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
 
+/*
+ * NegativeLogLikelihoodLoss(input [N,C,d...], target [N,d...], weight [C]) and
+ * SoftmaxCrossEntropyLoss(scores, labels, weights), whose input is LogSoftmax(scores)
+ * over axis 1 (its output 1, log_prob, when named): the loss per element, or its sum or
+ * weighted mean (reduction); SoftmaxCrossEntropyLoss's log_prob has the scores' shape.
+ */
+static void shape_nllloss(Graph *g, Node *n)
+{
+    Tensor *x, *t, *y = out(g, n, 0);
+    const char *red = attr_string(n, "reduction", "mean");
+    int i;
+    need_inputs(g, n, 2, 3);
+    x = in(g, n, 0);
+    t = in(g, n, 1);
+    if (x->dtype != DT_FLOAT || x->rank < 2)
+        node_error(g, n, "input 0 must be a float tensor [N,C,...], found %s", ir_shape_str(g->a, x));
+    if (t->dtype != DT_INT64 || t->rank != x->rank - 1 || t->dims[0] != x->dims[0])
+        node_error(g, n, "the target (input 1) must be an integer tensor [N,...] for input %s, found %s",
+                   ir_shape_str(g->a, x), ir_shape_str(g->a, t));
+    for (i = 1; i < t->rank; i++)
+        if (t->dims[i] != x->dims[i + 1])
+            node_error(g, n, "the target %s does not match input %s", ir_shape_str(g->a, t), ir_shape_str(g->a, x));
+    if (n->n_in > 2 && n->in[2] != TC_NONE &&
+        (in(g, n, 2)->dtype != DT_FLOAT || in(g, n, 2)->rank != 1 || in(g, n, 2)->dims[0] != x->dims[1]))
+        node_error(g, n, "the weights (input 2) must be a float tensor [%lld]", (long long)x->dims[1]);
+    if (strcmp(red, "none") == 0)
+        ir_set_dims(y, t->rank, t->dims);
+    else if (strcmp(red, "sum") == 0 || strcmp(red, "mean") == 0)
+        ir_set_dims(y, 0, NULL);
+    else
+        node_error(g, n, "attribute 'reduction' must be \"none\", \"sum\" or \"mean\"");
+    if (n->op == OP_SCELOSS && n->n_out > 1 && g->t[n->out[1]].name[0]) {
+        out(g, n, 1)->dtype = DT_FLOAT;
+        ir_set_dims(out(g, n, 1), x->rank, x->dims);
+    }
+}
+
 typedef void (*ShapeFn)(Graph *, Node *);
 static const ShapeFn shape_fns[] = {
 #define OP(id, name, cls) shape_##cls,
@@ -2060,7 +2097,8 @@ void infer_node_shape(Graph *g, Node *n)
         if (n->in[i] != TC_NONE && g->t[n->in[i]].rank < 0)
             node_error(g, n, "input %d has no known shape", i);
     /* Dropout, BatchNormalization, LayerNormalization say themselves which extra outputs they take */
-    if (n->n_out > 1 && n->op != OP_DROPOUT && n->op != OP_BATCHNORM && n->op != OP_LAYERNORM && !ir_multi_output(n->op))
+    if (n->n_out > 1 && n->op != OP_DROPOUT && n->op != OP_BATCHNORM && n->op != OP_LAYERNORM && n->op != OP_SCELOSS &&
+        !ir_multi_output(n->op))
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])
                 node_error(g, n, "only one output is supported");
