@@ -249,12 +249,10 @@ static void emit_elementwise(Emit *e, const Node *n, int used, const char *what,
     emit_blank(e);
     if (any_idx) {
         emit_line(e, "o = 0;");
-        for (k = 0; k < y->rank; k++)
-            emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)", 4 * k, "", k, k, (long long)y->dims[k], k);
-        emit_line(e, "%*s{", 4 * y->rank, "");
-        emit_line(e, "%*s    y[o] = %s;", 4 * y->rank, "", f(e, n, a));
-        emit_line(e, "%*s    o++;", 4 * y->rank, "");
-        emit_line(e, "%*s}", 4 * y->rank, "");
+        for (k = 0; k < y->rank; k++) /* o counts along the innermost loop */
+            emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++%s)", 4 * k, "", k, k, (long long)y->dims[k], k,
+                      k == y->rank - 1 ? ", o++" : "");
+        emit_line(e, "%*sy[o] = %s;", 4 * y->rank, "", f(e, n, a));
     } else {
         emit_line(e, "for (o = 0; o < %lld; o++)", (long long)ir_numel(y));
         emit_line(e, "    y[o] = %s;", f(e, n, a));
@@ -484,6 +482,8 @@ void emit_gatherelements(Emit *e, const Node *n)
     int64_t xs[TC_MAX_RANK], st = 1;
     if (axis < 0)
         axis += x->rank;
+    if (y->rank < 1)
+        node_error(g, n, "the data has rank 0; GatherElements needs an axis");
     for (k = x->rank - 1; k >= 0; k--) {
         xs[k] = st;
         st *= x->dims[k];
@@ -496,9 +496,9 @@ void emit_gatherelements(Emit *e, const Node *n)
     emit_line(e, "int %so = 0;", d.p ? d.p : "");
     emit_blank(e);
     for (k = 0; k < y->rank; k++)
-        emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)", 4 * k, "", k, k, (long long)y->dims[k], k);
-    e->indent += y->rank;
-    emit_line(e, "{");
+        emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)%s", 4 * k, "", k, k, (long long)y->dims[k], k,
+                  k == y->rank - 1 ? " {" : "");
+    e->indent += y->rank - 1;
     emit_line(e, "    long long q = (long long)%s[o];", emit_operand(e, n, 1));
     emit_blank(e);
     emit_line(e, "    if (q < 0)");
