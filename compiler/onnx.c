@@ -302,8 +302,7 @@ static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const
     t->rank = (int)tp->n_dims;
     for (i = 0; i < tp->n_dims; i++)
         t->dims[i] = tp->dims[i];
-    t->elem = dt;  /* qdq.c: int8/uint8/int32 of quantized models */
-    t->etype = dt; /* bool, int32 ... kept apart for Cast and CastLike (stored as DT_INT64) */
+    t->etype = dt; /* bool, int32 ... kept apart for Cast, CastLike, the emitter (stored as DT_INT64), qdq.c */
 
     if (tp->has_raw_data) {
         const uint8_t *p = tp->raw_data.data;
@@ -399,11 +398,9 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
 
     id = ir_new_tensor(g, name);
     t = &g->t[id];
-    t->elem = tt->elem_type;
-    if (!L->quantized && run_time_int_type(tt->elem_type)) {
+    t->etype = tt->elem_type; /* int8/uint8 of a quantized model: float tensors that qdq.c reads */
+    if (!L->quantized && run_time_int_type(tt->elem_type))
         t->dtype = DT_INT64;
-        t->etype = tt->elem_type;
-    }
     t->rank = (int)tt->shape->n_dim;
     for (i = 0; i < tt->shape->n_dim; i++) {
         const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];

@@ -420,6 +420,9 @@ static void shape_concat(Graph *g, Node *n)
 
 int tensor_etype(const Tensor *t)
 {
+    /* a float tensor of a quantized model carries its activations' integer type (qdq.c): float here */
+    if (t->dtype == DT_FLOAT && t->etype != ET_DOUBLE && t->etype != 10 /* float16 */ && t->etype != 16 /* bfloat16 */)
+        return ET_FLOAT;
     return t->etype ? t->etype : t->dtype == DT_FLOAT ? ET_FLOAT : ET_INT64;
 }
 

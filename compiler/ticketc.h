@@ -157,7 +157,9 @@ typedef struct Tensor {
     int64_t dims[TC_MAX_RANK];
     float *f;           /* constant data when dtype == DT_FLOAT */
     int64_t *i;         /* constant data when dtype == DT_INT64 */
-    int etype;          /* the ONNX element type (ET_BOOL, ET_INT32, ...) when known, else 0 */
+    int etype;          /* the ONNX element type (ET_BOOL, ET_INT32, ...) when known, else 0: as the file
+                         * gave it (initializers, graph inputs), or inferred (shape.c); on a float tensor
+                         * of a quantized model, the integer type of its activations (qdq.c) */
     int producer;       /* node index or -1 */
     int consumers;      /* uses by live nodes, counted by remove_dead */
     int input_index;    /* position among graph inputs, or -1 */
@@ -165,7 +167,6 @@ typedef struct Tensor {
     /* memory plan */
     TensorId alias;     /* storage shared with this tensor (views), or TC_NONE */
     int64_t offset;     /* float offset into the arena, or -1 */
-    int elem;           /* ONNX element type as the file gave it (initializers, graph inputs), else 0 */
 } Tensor;
 
 typedef enum { AT_FLOAT, AT_INT, AT_STRING, AT_FLOATS, AT_INTS, AT_TENSOR, AT_OTHER } AttrKind;
