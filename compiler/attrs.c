@@ -176,6 +176,8 @@ static const char *const rows[OP_COUNT] = {
     [OP_GATHERELEMENTS] = "axis",
     [OP_TRILU] = "upper",
     [OP_NLLLOSS] = "ignore_index reduction",
+    [OP_SCATTERELEMENTS] = "axis reduction",
+    [OP_SCATTER] = "axis",
     [OP_SCELOSS] = "ignore_index reduction",
 };
 

@@ -617,6 +617,65 @@ void emit_nllloss(Emit *e, const Node *n)
     emit_end_fn(e);
 }
 
+/* ScatterElements, Scatter: eval_scatter's formula (interp.c); an index outside the axis
+ * writes nowhere (ONNX: an error). */
+void emit_scatter(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    const Tensor *x = &g->t[n->in[0]], *ix = &g->t[n->in[1]];
+    const char *red = attr_string(n, "reduction", "none");
+    int axis = (int)attr_int(n, "axis", 0), k, et = et_of(g, n->out[0]);
+    Buf d = {0}, dst = {0};
+    int64_t xs[TC_MAX_RANK], st = 1;
+    const char *v;
+    if (axis < 0)
+        axis += x->rank;
+    if (x->rank < 1)
+        node_error(g, n, "the data has rank 0; %s needs an axis", op_name(n->op));
+    for (k = x->rank - 1; k >= 0; k--) {
+        xs[k] = st;
+        st *= x->dims[k];
+    }
+    for (k = 0; k < ix->rank; k++) {
+        buf_printf(&d, "i%d, ", k);
+        buf_printf(&dst, "%s%s * %lld", k ? " + " : "", k == axis ? "q" : arena_printf(g->a, "i%d", k), (long long)xs[k]);
+    }
+    if (strcmp(red, "add") == 0)
+        v = arith(e, n, OP_ADD, et, "y[t]", "u");
+    else if (strcmp(red, "mul") == 0)
+        v = arith(e, n, OP_MUL, et, "y[t]", "u");
+    else if (strcmp(red, "max") == 0)
+        v = "(y[t] >= u ? y[t] : u)";
+    else if (strcmp(red, "min") == 0)
+        v = "(y[t] <= u ? y[t] : u)";
+    else
+        v = "u";
+    emit_begin_fn(e, n, "", strcmp(red, "none") ? arena_printf(g->a, " -- reduction %s", red) : "");
+    emit_line(e, "int %so;", d.p);
+    emit_blank(e);
+    emit_line(e, "for (o = 0; o < %lld; o++)", (long long)ir_numel(x));
+    emit_line(e, "    y[o] = %s[o];", emit_operand(e, n, 0));
+    emit_line(e, "o = 0;");
+    for (k = 0; k < ix->rank; k++)
+        emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)%s", 4 * k, "", k, k, (long long)ix->dims[k], k,
+                  k == ix->rank - 1 ? " {" : "");
+    e->indent += ix->rank - 1;
+    emit_line(e, "    long long q = (long long)%s[o];", emit_operand(e, n, 1));
+    emit_line(e, "    %s u = %s[o++];", emit_tensor_ctype(e, n, n->out[0]), emit_operand(e, n, 2));
+    emit_blank(e);
+    emit_line(e, "    if (q < 0)");
+    emit_line(e, "        q += %lld;", (long long)x->dims[axis]);
+    emit_line(e, "    if (q >= 0 && q < %lld) { /* out of range: undefined in ONNX */", (long long)x->dims[axis]);
+    emit_line(e, "        long long t = %s;", dst.p);
+    emit_blank(e);
+    emit_line(e, "        y[t] = %s;", v);
+    emit_line(e, "    }");
+    emit_line(e, "}");
+    emit_end_fn(e);
+    buf_free(&d);
+    buf_free(&dst);
+}
+
 /* ---- dispatch ---- */
 
 void emit_typed(Emit *e, const Node *n)
@@ -662,6 +721,9 @@ void emit_typed(Emit *e, const Node *n)
         return;
     case OP_TRILU:
         emit_trilu(e, n);
+        return;
+    case OP_SCATTERELEMENTS: case OP_SCATTER:
+        emit_scatter(e, n);
         return;
     case OP_NLLLOSS: case OP_SCELOSS:
         emit_nllloss(e, n);

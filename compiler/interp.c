@@ -1468,6 +1468,43 @@ static void eval_nllloss(Ctx *c)
         out[0] = (float)(sum / wsum);
 }
 
+/* ScatterElements, Scatter: y = x; y[p with its axis coordinate replaced by indices[p]]
+ * = updates[p], or combined with it by 'reduction', in the order of p. */
+static void eval_scatter(Ctx *c)
+{
+    const Tensor *x = T(c, 0), *ix = T(c, 1), *y = Y(c, 0);
+    const char *red = attr_string(c->n, "reduction", "none");
+    int axis = (int)attr_int(c->n, "axis", 0), k;
+    int64_t p, n = ir_numel(ix), fl = y->dtype == DT_FLOAT;
+    size_t es = fl ? sizeof(float) : sizeof(int64_t);
+    char *out = new_out(c, 0);
+    if (axis < 0)
+        axis += x->rank;
+    memcpy(out, c->vals[c->n->in[0]], (size_t)ir_numel(y) * es);
+    for (p = 0; p < n; p++) {
+        int64_t rem = p, dst = 0, stride = 1, q = I(c, 1)[p];
+        if (q < 0)
+            q += x->dims[axis];
+        if (q < 0 || q >= x->dims[axis])
+            node_error(c->g, c->n, "index %lld is out of range for dimension %lld", (long long)I(c, 1)[p], (long long)x->dims[axis]);
+        for (k = x->rank - 1; k >= 0; k--) {
+            int64_t coord = rem % ix->dims[k];
+            rem /= ix->dims[k];
+            dst += (k == axis ? q : coord) * stride;
+            stride *= x->dims[k];
+        }
+        if (fl) {
+            float *d = (float *)out + dst, u = F(c, 2)[p];
+            *d = red[0] == 'a' ? *d + u : red[0] == 'm' && red[1] == 'u' ? *d * u : red[0] == 'm' && red[1] == 'a' ? (*d >= u ? *d : u)
+               : red[0] == 'm' ? (*d <= u ? *d : u) : u;
+        } else {
+            int64_t *d = (int64_t *)out + dst, u = I(c, 2)[p];
+            *d = red[0] == 'a' ? (int64_t)((uint64_t)*d + (uint64_t)u) : red[0] == 'm' && red[1] == 'u' ? (int64_t)((uint64_t)*d * (uint64_t)u)
+               : red[0] == 'm' && red[1] == 'a' ? (*d >= u ? *d : u) : red[0] == 'm' ? (*d <= u ? *d : u) : u;
+        }
+    }
+}
+
 typedef void (*EvalFn)(Ctx *);
 static const EvalFn eval_fns[] = {
 #define OP(id, name, cls) eval_##cls,

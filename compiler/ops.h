@@ -143,4 +143,6 @@
     OP(OP_GATHERELEMENTS, "GatherElements", gatherelements) \
     OP(OP_TRILU,       "Trilu",         trilu)           \
     OP(OP_NLLLOSS,     "NegativeLogLikelihoodLoss", nllloss) \
-    OP(OP_SCELOSS,     "SoftmaxCrossEntropyLoss", nllloss)
+    OP(OP_SCELOSS,     "SoftmaxCrossEntropyLoss", nllloss) \
+    OP(OP_SCATTERELEMENTS, "ScatterElements", scatter)  \
+    OP(OP_SCATTER,     "Scatter",       scatter)

@@ -2084,6 +2084,31 @@ static void shape_nllloss(Graph *g, Node *n)
     }
 }
 
+/* ScatterElements(data, indices, updates), Scatter (its older name): y = data, then
+ * y[p with its axis coordinate replaced by indices[p]] = updates[p] (or combined by
+ * 'reduction': add, mul, max, min), in order of p. */
+static void shape_scatter(Graph *g, Node *n)
+{
+    Tensor *x, *ix, *u;
+    const char *red = attr_string(n, "reduction", "none");
+    int i, axis;
+    need_inputs(g, n, 3, 3);
+    x = in(g, n, 0);
+    ix = in(g, n, 1);
+    u = in(g, n, 2);
+    axis = norm_axis(g, n, attr_int(n, "axis", 0), x->rank);
+    if (ix->dtype != DT_INT64 || ix->rank != x->rank || !ir_same_shape(ix, u) || u->dtype != x->dtype)
+        node_error(g, n, "indices %s and updates %s must have one shape, of the data's rank %d, and updates the data's type",
+                   ir_shape_str(g->a, ix), ir_shape_str(g->a, u), x->rank);
+    for (i = 0; i < x->rank; i++)
+        if (i != axis && ix->dims[i] > x->dims[i])
+            node_error(g, n, "indices %s exceed the data %s along axis %d", ir_shape_str(g->a, ix), ir_shape_str(g->a, x), i);
+    if (strcmp(red, "none") && strcmp(red, "add") && strcmp(red, "mul") && strcmp(red, "max") && strcmp(red, "min"))
+        node_error(g, n, "attribute 'reduction' must be none, add, mul, max or min");
+    out(g, n, 0)->dtype = x->dtype;
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
 typedef void (*ShapeFn)(Graph *, Node *);
 static const ShapeFn shape_fns[] = {
 #define OP(id, name, cls) shape_##cls,
