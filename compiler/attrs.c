@@ -178,6 +178,8 @@ static const char *const rows[OP_COUNT] = {
     [OP_NLLLOSS] = "ignore_index reduction",
     [OP_SCATTERELEMENTS] = "axis reduction",
     [OP_SCATTER] = "axis",
+    [OP_ISINF] = "detect_negative detect_positive",
+    [OP_ISNAN] = "",
     [OP_SCELOSS] = "ignore_index reduction",
 };
 

@@ -285,6 +285,19 @@ static const char *logic_expr(Emit *e, const Node *n, const char **a)
     }
 }
 
+/* IsNaN: x != x; IsInf: x == x and x - x is not 0 (NaN), of an allowed sign. */
+static const char *isinf_expr(Emit *e, const Node *n, const char **a)
+{
+    int pos = attr_int(n, "detect_positive", 1) != 0, neg = attr_int(n, "detect_negative", 1) != 0;
+    if (n->op == OP_ISNAN)
+        return arena_printf(e->g->a, "%s != %s", a[0], a[0]);
+    if (!pos && !neg)
+        return arena_printf(e->g->a, "0 * (%s == %s)", a[0], a[0]);
+    return arena_printf(e->g->a, "%s == %s && %s - %s != 0.0f%s", a[0], a[0], a[0], a[0],
+                        pos && neg ? "" : pos ? arena_printf(e->g->a, " && %s > 0.0f", a[0])
+                                              : arena_printf(e->g->a, " && %s < 0.0f", a[0]));
+}
+
 static const char *where_expr(Emit *e, const Node *n, const char **a)
 {
     (void)n;
@@ -693,6 +706,9 @@ void emit_typed(Emit *e, const Node *n)
     case OP_NOT: case OP_AND: case OP_OR: case OP_XOR:
         emit_elementwise(e, n, n->n_in, " -- bools", logic_expr);
         return;
+    case OP_ISINF: case OP_ISNAN:
+        emit_elementwise(e, n, 1, n->op == OP_ISNAN ? " -- x != x" : " -- x infinite", isinf_expr);
+        return;
     case OP_WHERE:
         emit_elementwise(e, n, 3, " -- y = condition ? X : Y", where_expr);
         return;
@@ -823,3 +839,6 @@ void emit_main_typed(Emit *e)
     e->indent--;
     emit_line(e, "}");
 }
+
+/* The table's entry of a class whose output is always bool: written by emit_typed. */
+void emit_isinf(Emit *e, const Node *n) { emit_typed(e, n); }

@@ -1505,6 +1505,17 @@ static void eval_scatter(Ctx *c)
     }
 }
 
+/* IsNaN: x != x; IsInf: x infinite, of a sign detect_positive and detect_negative allow. */
+static void eval_isinf(Ctx *c)
+{
+    int64_t i, n = ir_numel(Y(c, 0)), *out = new_out(c, 0);
+    int pos = attr_int(c->n, "detect_positive", 1) != 0, neg = attr_int(c->n, "detect_negative", 1) != 0;
+    for (i = 0; i < n; i++) {
+        float v = F(c, 0)[i];
+        out[i] = c->n->op == OP_ISNAN ? v != v : v == v && v - v != 0.0f && (v > 0 ? pos : neg);
+    }
+}
+
 typedef void (*EvalFn)(Ctx *);
 static const EvalFn eval_fns[] = {
 #define OP(id, name, cls) eval_##cls,

@@ -145,4 +145,6 @@
     OP(OP_NLLLOSS,     "NegativeLogLikelihoodLoss", nllloss) \
     OP(OP_SCELOSS,     "SoftmaxCrossEntropyLoss", nllloss) \
     OP(OP_SCATTERELEMENTS, "ScatterElements", scatter)  \
-    OP(OP_SCATTER,     "Scatter",       scatter)
+    OP(OP_SCATTER,     "Scatter",       scatter)         \
+    OP(OP_ISINF,       "IsInf",         isinf)           \
+    OP(OP_ISNAN,       "IsNaN",         isinf)

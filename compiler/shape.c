@@ -2109,6 +2109,19 @@ static void shape_scatter(Graph *g, Node *n)
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
 
+/* IsInf, IsNaN: bool of the float input's shape. */
+static void shape_isinf(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    out(g, n, 0)->dtype = DT_INT64;
+    out(g, n, 0)->etype = ET_BOOL;
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
 typedef void (*ShapeFn)(Graph *, Node *);
 static const ShapeFn shape_fns[] = {
 #define OP(id, name, cls) shape_##cls,
