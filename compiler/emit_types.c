@@ -298,6 +298,47 @@ static const char *isinf_expr(Emit *e, const Node *n, const char **a)
                                               : arena_printf(e->g->a, " && %s < 0.0f", a[0]));
 }
 
+static const char *convert(Emit *e, int from, int to, const char *v);
+
+/* Pow with an integer base or exponent: integers by tc_ipow (interp_ipow's formula), else
+ * in float by tc_powf, converted to the base's type. */
+static const char *pow_expr(Emit *e, const Node *n, const char **a)
+{
+    Graph *g = e->g;
+    int eb = et_of(g, n->in[0]), ee = et_of(g, n->in[1]);
+    if (eb == ET_BOOL || ee == ET_BOOL)
+        node_error(g, n, "Pow of bool tensors is not supported");
+    if (eb != ET_FLOAT && ee != ET_FLOAT) {
+        if (!e->ipow_written) {
+            Buf *save = e->out;
+            e->ipow_written = 1;
+            e->out = &e->consts;
+            e->indent = 0;
+            emit_line(e, "/* b^e in wrapping 64-bit integers; e < 0: the integer part of 1 / b^-e */");
+            emit_line(e, "static int64_t tc_ipow(int64_t b, int64_t e)");
+            emit_line(e, "{");
+            emit_line(e, "    uint64_t r = 1, x = (uint64_t)b;");
+            emit_blank(e);
+            emit_line(e, "    if (e < 0)");
+            emit_line(e, "        return b == 1 ? 1 : b == -1 ? (e %% 2 ? -1 : 1) : 0;");
+            emit_line(e, "    while (e) {");
+            emit_line(e, "        if (e & 1)");
+            emit_line(e, "            r *= x;");
+            emit_line(e, "        x *= x;");
+            emit_line(e, "        e >>= 1;");
+            emit_line(e, "    }");
+            emit_line(e, "    return (int64_t)r;");
+            emit_line(e, "}");
+            emit_blank(e);
+            e->out = save;
+        }
+        return arena_printf(g->a, "(%s)tc_ipow(%s, %s)", et_ctype(eb), a[0], a[1]);
+    }
+    e->need_math[M_POW] = 1;
+    return convert(e, ET_FLOAT, eb, arena_printf(g->a, "tc_powf(%s, %s)", convert(e, eb, ET_FLOAT, a[0]),
+                                                   convert(e, ee, ET_FLOAT, a[1])));
+}
+
 static const char *where_expr(Emit *e, const Node *n, const char **a)
 {
     (void)n;
@@ -708,6 +749,9 @@ void emit_typed(Emit *e, const Node *n)
         return;
     case OP_ISINF: case OP_ISNAN:
         emit_elementwise(e, n, 1, n->op == OP_ISNAN ? " -- x != x" : " -- x infinite", isinf_expr);
+        return;
+    case OP_POW:
+        emit_elementwise(e, n, 2, " -- integers", pow_expr);
         return;
     case OP_WHERE:
         emit_elementwise(e, n, 3, " -- y = condition ? X : Y", where_expr);

@@ -851,6 +851,25 @@ static void eval_nary(Ctx *c)
     int k, m = c->n->n_in;
     const Tensor *u = c->n->op == OP_POW ? T(c, 1) : NULL;
     float *out;
+    if (c->n->op == OP_POW && (T(c, 0)->dtype == DT_INT64 || T(c, 1)->dtype == DT_INT64)) {
+        void *o = new_out(c, 0);
+        for (i = 0; i < n; i++) {
+            int64_t ia = bcast_index(T(c, 0), y, i), ib = bcast_index(T(c, 1), y, i);
+            double b = T(c, 0)->dtype == DT_FLOAT ? F(c, 0)[ia] : (double)I(c, 0)[ia];
+            double e = T(c, 1)->dtype == DT_FLOAT ? F(c, 1)[ib] : (double)I(c, 1)[ib], v;
+            if (y->dtype == DT_FLOAT) {
+                ((float *)o)[i] = (float)pow(b, e);
+            } else if (T(c, 1)->dtype == DT_INT64) {
+                ((int64_t *)o)[i] = int_as(tensor_etype(y), interp_ipow(I(c, 0)[ia], I(c, 1)[ib]));
+            } else {
+                v = pow(b, e);
+                if (!(v > -9.2e18 && v < 9.2e18))
+                    node_error(c->g, c->n, "%g to the power %g is outside the integer type", b, e);
+                ((int64_t *)o)[i] = int_as(tensor_etype(y), (int64_t)v);
+            }
+        }
+        return;
+    }
     if (y->dtype == DT_INT64) { /* Max, Min, Sum, Mod (fmod 0: the divisor's sign) of integers */
         int64_t *iout = new_out(c, 0);
         for (i = 0; i < n; i++) {
@@ -1514,6 +1533,22 @@ static void eval_isinf(Ctx *c)
         float v = F(c, 0)[i];
         out[i] = c->n->op == OP_ISNAN ? v != v : v == v && v - v != 0.0f && (v > 0 ? pos : neg);
     }
+}
+
+/* b^e in wrapping 64-bit integers (square and multiply); e < 0: the integer part of 1 / b^-e
+ * (0 for b = 0). The generated tc_ipow (emit_types.c) is this function. */
+int64_t interp_ipow(int64_t b, int64_t e)
+{
+    uint64_t r = 1, x = (uint64_t)b;
+    if (e < 0)
+        return b == 1 ? 1 : b == -1 ? (e % 2 ? -1 : 1) : 0;
+    while (e) {
+        if (e & 1)
+            r *= x;
+        x *= x;
+        e >>= 1;
+    }
+    return (int64_t)r;
 }
 
 typedef void (*EvalFn)(Ctx *);

@@ -1216,6 +1216,13 @@ static void shape_nary(Graph *g, Node *n)
         need_inputs(g, n, 2, 2);
     else
         need_inputs(g, n, 1, 64);
+    if (n->op == OP_POW && (in(g, n, 0)->dtype == DT_INT64 || in(g, n, 1)->dtype == DT_INT64)) {
+        /* Pow with an integer base or exponent (emit_types.c): the base's type */
+        broadcast_inputs(g, n, 0, y);
+        y->dtype = in(g, n, 0)->dtype;
+        y->etype = tensor_etype(in(g, n, 0));
+        return;
+    }
     if (nary_int(g, n)) { /* Max, Min, Sum, Mod of integers (emit_types.c, eval_nary) */
         if (n->op == OP_MOD && attr_int(n, "fmod", 0) != 0)
             node_error(g, n, "attribute 'fmod' is %lld; on integer tensors only fmod = 0 is supported",

@@ -420,6 +420,8 @@ float interp_act(OpKind op, float alpha, float x);
 /* Pow by a constant scalar exponent c in {0, ±1, ±2, ±3, ±4, ±0.5}: computed
  * in float by the formulas the emitted C uses (emit_ops.c pow_by_const). */
 int interp_pow_is_small(float c);
+/* Integer Pow: b^e wrapping in 64 bits; e < 0: the integer part of 1 / b^-e (0 for b = 0). */
+int64_t interp_ipow(int64_t b, int64_t e);
 float interp_pow_small(float v, float c);
 
 /* ===== interp_types.c: integer and bool graph inputs and outputs of the interpreter ===== */
