@@ -339,6 +339,17 @@ static const char *pow_expr(Emit *e, const Node *n, const char **a)
                                                    convert(e, ee, ET_FLOAT, a[1])));
 }
 
+/* Clip of integers: the bounds given (inputs 1 and 2), scalars. */
+static const char *clip_expr(Emit *e, const Node *n, const char **a)
+{
+    const char *v = a[0];
+    if (n->n_in > 1 && n->in[1] != TC_NONE)
+        v = arena_printf(e->g->a, "(%s < %s ? %s : %s)", v, a[1], a[1], v);
+    if (n->n_in > 2 && n->in[2] != TC_NONE)
+        v = arena_printf(e->g->a, "(%s > %s ? %s : %s)", v, a[2], a[2], v);
+    return v;
+}
+
 static const char *where_expr(Emit *e, const Node *n, const char **a)
 {
     (void)n;
@@ -752,6 +763,9 @@ void emit_typed(Emit *e, const Node *n)
         return;
     case OP_POW:
         emit_elementwise(e, n, 2, " -- integers", pow_expr);
+        return;
+    case OP_CLIP:
+        emit_elementwise(e, n, 3, " -- integers", clip_expr);
         return;
     case OP_WHERE:
         emit_elementwise(e, n, 3, " -- y = condition ? X : Y", where_expr);

@@ -920,8 +920,22 @@ static void eval_nary(Ctx *c)
 static void eval_clip(Ctx *c)
 {
     int64_t i, n = ir_numel(Y(c, 0));
-    float lo = 0, hi = 0, *out = new_out(c, 0);
-    int has = clip_bounds(c->g, c->n, &lo, &hi);
+    float lo = 0, hi = 0, *out;
+    int has;
+    if (Y(c, 0)->dtype == DT_INT64) { /* integers: y = min(max(x, lo), hi), absent bounds unused */
+        int64_t *iout = new_out(c, 0);
+        for (i = 0; i < n; i++) {
+            int64_t v = I(c, 0)[i];
+            if (has_in(c, 1) && v < I(c, 1)[0])
+                v = I(c, 1)[0];
+            if (has_in(c, 2) && v > I(c, 2)[0])
+                v = I(c, 2)[0];
+            iout[i] = v;
+        }
+        return;
+    }
+    out = new_out(c, 0);
+    has = clip_bounds(c->g, c->n, &lo, &hi);
     if (has & 4)
         lo = F(c, 1)[0], has |= 1;
     if (has & 8)

@@ -1290,8 +1290,15 @@ static void shape_clip(Graph *g, Node *n)
     float lo, hi;
     need_inputs(g, n, 1, 3);
     x = in(g, n, 0);
-    if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+    if (x->dtype != DT_FLOAT) { /* integers (emit_types.c): the bounds are scalars of x's type, or absent */
+        int i;
+        for (i = 1; i < n->n_in; i++)
+            if (n->in[i] != TC_NONE && (in(g, n, i)->dtype != DT_INT64 || ir_numel(in(g, n, i)) != 1))
+                node_error(g, n, "input %d must be an integer scalar, as the input", i);
+        out(g, n, 0)->dtype = DT_INT64;
+        ir_set_dims(out(g, n, 0), x->rank, x->dims);
+        return;
+    }
     clip_bounds(g, n, &lo, &hi);
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
