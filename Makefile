@@ -160,7 +160,8 @@ asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNI
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 BUILDS=gcc:-O0 tests/qdq/run.sh
 
 # ONNX conformance (libonnx-testdata): every test, a table per folder, details in
-# build/conformance/results.tsv; fails if any all-float32 test is neither a pass
+# build/conformance/results.tsv; fails if any test whose inputs and outputs are float32,
+# int64, int32, int8, uint8 or bool (raw values of their types) is neither a pass
 # nor a clean refusal. conformance-check (in make test) also fails when a test in
 # tests/conformance/passing.txt stops passing; regen-conformance rewrites that list.
 conformance: test-deps $(B)/ticketc
