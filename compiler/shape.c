@@ -2053,8 +2053,8 @@ static void shape_trilu(Graph *g, Node *n)
     Tensor *x;
     need_inputs(g, n, 1, 2);
     x = in(g, n, 0);
-    if (x->rank < 2)
-        node_error(g, n, "input %s has rank %d; Trilu needs 2 or more", ir_shape_str(g->a, x), x->rank);
+    if (x->rank < 2 || ir_numel(x) == 0)
+        node_error(g, n, "input %s has rank %d or no elements; Trilu needs rank 2 or more", ir_shape_str(g->a, x), x->rank);
     if (n->n_in > 1 && n->in[1] != TC_NONE && (in(g, n, 1)->dtype != DT_INT64 || ir_numel(in(g, n, 1)) != 1))
         node_error(g, n, "k (input 1) must be an int64 scalar");
     out(g, n, 0)->dtype = x->dtype;
@@ -2075,8 +2075,8 @@ static void shape_nllloss(Graph *g, Node *n)
     need_inputs(g, n, 2, 3);
     x = in(g, n, 0);
     t = in(g, n, 1);
-    if (x->dtype != DT_FLOAT || x->rank < 2)
-        node_error(g, n, "input 0 must be a float tensor [N,C,...], found %s", ir_shape_str(g->a, x));
+    if (x->dtype != DT_FLOAT || x->rank < 2 || ir_numel(x) == 0)
+        node_error(g, n, "input 0 must be a float tensor [N,C,...] with elements, found %s", ir_shape_str(g->a, x));
     if (t->dtype != DT_INT64 || t->rank != x->rank - 1 || t->dims[0] != x->dims[0])
         node_error(g, n, "the target (input 1) must be an integer tensor [N,...] for input %s, found %s",
                    ir_shape_str(g->a, x), ir_shape_str(g->a, t));
