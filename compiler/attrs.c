@@ -21,7 +21,8 @@
  * in the rows by hand: Resize's antialias, axes, keep_aspect_ratio_policy;
  * Split's num_outputs; Reduce*'s noop_with_empty_axes; AveragePool's
  * dilations; Gelu's approximate; Cast's saturate; LpPool's ceil_mode and
- * dilations; GroupNormalization's and RMSNormalization's attributes.
+ * dilations; GroupNormalization's, RMSNormalization's, Attention's and
+ * RotaryEmbedding's attributes.
  *
  * Constant nodes are not in the table: the ONNX front end turns them into
  * initializers and refuses every attribute but the value ones.
@@ -171,6 +172,15 @@ static const char *const rows[OP_COUNT] = {
     [OP_MISH] = "",
     [OP_LPNORM] = "axis p",
     [OP_LPPOOL] = "auto_pad kernel_shape p pads strides ceil_mode dilations",
+    /* qk_matmul_output_mode: modes 1 and 2 refused when that output is named (shape_attn.c);
+     * softmax_precision: float and double */
+    [OP_ATTENTION] = "is_causal kv_num_heads q_num_heads qk_matmul_output_mode scale softcap softmax_precision",
+    [OP_ROTARY] = "interleaved num_heads rotary_embedding_dim",
+    /* 5-D inputs (shape_3d.c): the rows of the 2-D ops; output_shape is refused there */
+    [OP_CONV3D] = "auto_pad dilations group kernel_shape pads strides",
+    [OP_CONVTRANSPOSE3D] = "auto_pad dilations group kernel_shape pads strides output_padding output_shape",
+    [OP_MAXPOOL3D] = POOL " storage_order~",
+    [OP_AVERAGEPOOL3D] = POOL " count_include_pad",
     [OP_ARGMAX] = "axis keepdims select_last_index",
     [OP_ARGMIN] = "axis keepdims select_last_index",
     [OP_GATHERELEMENTS] = "axis",
@@ -293,6 +303,8 @@ void attrs_list(FILE *f)
     int op;
     for (op = 0; op < OP_COUNT; op++) {
         const char *p = rows[op] ? rows[op] : "";
+        if (op_lookup(op_name((OpKind)op)) != op) /* the 3-D ops: the rows of their 2-D names */
+            continue;
         fprintf(f, "%s%s\n", op_name((OpKind)op), rows[op] ? "" : " (no row)");
         while (*p) {
             size_t l = strcspn(p, " "), k = strcspn(p, "=~!");

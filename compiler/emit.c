@@ -439,6 +439,31 @@ static void emit_arena_h(Emit *e, const char *guard)
 }
 
 /* The header's first lines, its include guard <PREFIX>_H into guard. */
+/* A float island of a quantized model (emit_island.c): node n's function, as a float model's. */
+void emit_float_node_fn(Emit *e, const Node *n)
+{
+    if (n->op == OP_LAYERNORM && node_multi_output(e->g, n))
+        emit_layernorm_stats(e, n);
+    else
+        emit_fns[n->op](e, n);
+}
+
+/* The math functions and preamble blocks float node functions used (emit_float_node_fn). */
+void emit_float_support(Emit *e)
+{
+    emit_math(e);
+    if (e->used_vec)
+        emit_preamble(e, "vec");
+    if (e->used_dvec)
+        emit_preamble(e, "dvec");
+    if (e->used_vecx)
+        emit_preamble(e, "vecx");
+    if (e->used_fma)
+        emit_preamble(e, "fma");
+    if (e->used_ld)
+        emit_stream_macros(e);
+}
+
 void emit_h_open(Emit *e, Buf *h, char *guard, size_t size)
 {
     size_t i;

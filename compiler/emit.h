@@ -8,6 +8,8 @@
  *   emit_ops.c     every other op
  *   emit_ops18.c   the ops of opsets 17-23 (normalisations, Mish, LpPool, Where, CastLike),
  *                  Gather at constant indices, and the classes folded at compile time only
+ *   emit_attn.c    Attention and RotaryEmbedding (opset 23)
+ *   emit_3d.c      Conv, ConvTranspose, MaxPool, AveragePool on 5-D inputs
  * Nothing outside the back end includes it: the rest of ticketc sees emit_c()
  * and the strategy.c, text.c sections of ticketc.h.
  */
@@ -101,6 +103,26 @@ void emit_header_comment(Emit *e);
 void emit_h_open(Emit *e, Buf *h, char *guard, size_t size);
 struct Profile; /* --profile's tables (emit.c) */
 void emit_main(Emit *e, const struct Profile *prof);
+
+/* A float island's node function (as a float model's) and the math and preamble
+ * blocks those functions used, for the integer family. */
+void emit_float_node_fn(Emit *e, const Node *n);
+void emit_float_support(Emit *e);
+
+/* ===== emit_island.c: a quantized model's float islands, for emit_int.c ===== */
+
+/* The int8 buffer of tensor id (declared by the callback), for the island's ends. */
+typedef struct IslandBufs {
+    void *ctx;
+    const char *(*int8_buf)(void *ctx, TensorId id);
+    int64_t float_bytes; /* static float buffers declared */
+    char *deq;           /* per tensor: its float copy tc_f<id> declared (and filled) */
+} IslandBufs;
+/* Node n of a float island: dequantising its int8 inputs, its float function and call,
+ * quantising its outputs (quant.c's QuantPlan.island). */
+void emit_island_node(Emit *e, const Node *n, IslandBufs *b);
+/* The float island helpers (tc_qf, tc_dqf), once in a file with islands. */
+void emit_island_helpers(Emit *e);
 
 /* ===== emit_conv_dense.c: Conv's dense form, called by emit_conv ===== */
 

@@ -237,6 +237,16 @@ static void int_out_line(Emit *e, const QLayer *q, const char *fn, const char *j
               (int)q->hi);
 }
 
+/* --annotate: the integer weight's place in the model's tensor and the float it
+ * stands for, w_q * w_scale, e.g. "fc1.weight[12][340] = -37 * 0.000333 = -0.0123" */
+static const char *int_weight_note(Emit *e, const Linear *L, const QLayer *q, int64_t j, int64_t k)
+{
+    int v = q->w[j * q->K + k];
+    return arena_printf(e->g->a, " /* %s[%lld][%lld] = %d * %.9g = %.9g (the model's %.9g) */", L->wname,
+                        (long long)(L->tb ? j : k), (long long)(L->tb ? k : j), v, (double)q->w_scale[j],
+                        (double)((float)v * q->w_scale[j]), (double)L->w[j * q->K + k]);
+}
+
 static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
 {
     Emit *e = &ie->e;
@@ -331,13 +341,19 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         e->indent--;
         emit_line(e, "}");
     } else {
+        Linear L;
+        int note = e->opt->annotate && linear_layer(e->g, n, &L);
         emit_line(e, "int32_t acc;");
         emit_blank(e);
         for (j = 0; j < q->N; j++) {
-            emit_line(e, "acc = %s_b[%lld];", fn, (long long)j);
+            emit_line(e, "acc = %s_b[%lld];%s", fn, (long long)j,
+                      note && L.bname ? arena_printf(e->g->a, " /* %s[%lld] = %.9g at scale %.9g, with -zp_in * sum w */",
+                                                     L.bname, (long long)(L.b_bcast ? 0 : j), (double)L.b[j],
+                                                     (double)(q->in.scale * q->w_scale[j])) : "");
             for (k = 0; k < q->K; k++)
                 if (q->w[j * q->K + k])
-                    emit_line(e, "acc += %d * x[%lld];", (int)q->w[j * q->K + k], (long long)k);
+                    emit_line(e, "acc += %d * x[%lld];%s", (int)q->w[j * q->K + k], (long long)k,
+                              note ? int_weight_note(e, &L, q, j, k) : "");
             int_out_line(e, q, fn, arena_printf(e->g->a, "%lld", (long long)j));
         }
     }
@@ -516,6 +532,16 @@ static void emit_int_table(IntEmit *ie, const Node *n, const int8_t *lut, QParam
     emit_blank(e);
 }
 
+static void declare_buf(IntEmit *ie, TensorId id);
+
+/* The island's int8 ends (emit_island.c): declared where needed, named as every int8 buffer. */
+static const char *island_int8_buf(void *ctx, TensorId id)
+{
+    IntEmit *ie = ctx;
+    declare_buf(ie, id);
+    return buf_name(ie, id);
+}
+
 static void declare_buf(IntEmit *ie, TensorId id)
 {
     TensorId r = ie->root[id];
@@ -688,6 +714,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     IntEmit ie;
     Emit *e = &ie.e;
     const QuantPlan *p = g->quant;
+    IslandBufs isl;
     Buf sig = {0};
     int k;
     uint32_t t;
@@ -701,6 +728,10 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     ie.bufname = arena_array(g->a, g->nt + 1, sizeof(char *));
     for (t = 0; t < g->nt; t++)
         ie.root[t] = t;
+    memset(&isl, 0, sizeof isl);
+    isl.ctx = &ie;
+    isl.int8_buf = island_int8_buf;
+    isl.deq = arena_alloc(g->a, g->nt + 1);
 
     /* entry: every float input to int8 */
     for (k = 0; k < g->n_inputs; k++) {
@@ -732,6 +763,10 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         TensorId x, y;
         if (n->dead)
             continue;
+        if (p->island && p->island[k]) { /* computed in float (emit_island.c) */
+            emit_island_node(e, n, &isl);
+            continue;
+        }
         x = n->in[0];
         y = n->out[0];
         if ((n->op == OP_FLATTEN || n->op == OP_RESHAPE || n->op == OP_IDENTITY) && !(p->lut && p->lut[k])) {
@@ -774,6 +809,12 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         memcpy(&u, &q.scale, 4); /* a normal float (quant.c): ms = 1.f, es = its exponent field */
         emit_to_run(e);
         e->indent = 1;
+        if (p->flt && p->flt[id]) { /* a float island's value */
+            emit_line(e, "for (i = 0; i < %lld; i++) /* '%s', computed in float */", (long long)ir_numel(&g->t[id]),
+                      text_comment(g->a, g->t[id].name));
+            emit_line(e, "    out%d[i] = tc_f%u[i];", k, id);
+            continue;
+        }
         if (opt->io_int8 && io_u8(g, id)) {
             emit_line(e, "for (i = 0; i < %lld; i++) /* '%s' int8 to uint8: scale %.9g, zero point %d */",
                       (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale,
@@ -803,13 +844,25 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     emit_line(e, "#include <stdint.h>");
     emit_blank(e);
     emit_preamble(e, "base");
+    if (p->islands)
+        emit_float_support(e); /* the islands' math and preamble blocks */
     int_signature(&ie, &sig);
     emit_line(e, "%s;", sig.p);
     emit_blank(e);
     buf_add(c, int_helpers, strlen(int_helpers));
-    if (!opt->io_int8 || opt->with_main)
-        buf_add(c, int_io_helpers, strlen(int_io_helpers));
+    if (!opt->io_int8 || opt->with_main) {
+        /* tc_dq only where an output is dequantised (not all of them float islands') */
+        const char *dq = strstr(int_io_helpers, "/* Outputs: y = (float)d * scale");
+        int used = 0;
+        for (k = 0; k < g->n_outputs; k++)
+            used |= !(p->flt && p->flt[g->outputs[k]]);
+        buf_add(c, int_io_helpers, used ? strlen(int_io_helpers) : (size_t)(dq - int_io_helpers));
+    }
+    if (p->islands)
+        emit_island_helpers(e);
     emit_line(e, "/* int8 activations: %lld bytes */", (long long)ie.ram);
+    if (p->islands)
+        emit_line(e, "/* float islands: %lld bytes of float buffers */", (long long)isl.float_bytes);
     if (e->consts.len)
         buf_add(c, e->consts.p, e->consts.len);
     emit_blank(e);
@@ -868,6 +921,7 @@ void print_int_summary(const Graph *g, FILE *f)
                     g->n[k].op == OP_IDENTITY ? "a Clip of the integers"
                                               : "no integer form; computed in float between a DequantizeLinear and a "
                                                 "QuantizeLinear at compile time");
+    print_int_details(g, f); /* summary.c */
     fprintf(f, "total: %lld int8 weights nonzero (%lld kept weights rounded to 0), about %lld bytes of layer code "
                "and constants on a Cortex-M4%s\n",
             (long long)kept, (long long)zeroed, (long long)total,

@@ -75,6 +75,81 @@ int32_t interp_int_quantize(float x, QParam q)
     return out8(interp_int_requant(neg ? -(int32_t)f : (int32_t)f, q.inv_m, e), q.zp, -128, 127);
 }
 
+/* DequantizeLinear in float32: an exact int-to-float conversion, one IEEE multiply. */
+float interp_int_dequantize(int32_t q, QParam p)
+{
+    return (float)(q - p.zp) * p.scale;
+}
+
+/*
+ * QuantizeLinear as the specification computes it, in float32 without libm:
+ *   r = y / s (one IEEE division), clamped to +-512 (saturates anyway);
+ *   i = r truncated toward zero, f = r - i (exact);
+ *   i += 1 if f > 1/2 or f == 1/2 with i odd; i -= 1 if f < -1/2 or f == -1/2 with i odd
+ *   (round half to even); q = clamp(i + zp, -128, 127). NaN gives zp.
+ * The generated code's tc_qf is this function line for line.
+ */
+int32_t interp_int_quantize_spec(float y, QParam p)
+{
+    float r = y / p.scale, f;
+    int32_t i;
+    if (r != r)
+        return p.zp;
+    r = r < -512.0f ? -512.0f : r > 512.0f ? 512.0f : r;
+    i = (int32_t)r;
+    f = r - (float)i;
+    if (f > 0.5f || (f == 0.5f && ((uint32_t)i & 1u)))
+        i++;
+    else if (f < -0.5f || (f == -0.5f && ((uint32_t)i & 1u)))
+        i--;
+    i += p.zp;
+    return i < -128 ? -128 : i > 127 ? 127 : i;
+}
+
+/* A float island node (quant.c): int8 inputs dequantised, the float node by the
+ * reference interpreter, outputs quantised where the file quantises them. */
+static void int_island(Graph *g, const Node *n, int8_t **vals, float **fv, void **scratch)
+{
+    const QuantPlan *p = g->quant;
+    int i;
+    int64_t j, m;
+    for (i = 0; i < n->n_in; i++) {
+        TensorId t = n->in[i];
+        if (t == TC_NONE)
+            continue;
+        if (ir_is_const(&g->t[t])) {
+            scratch[t] = g->t[t].f ? (void *)g->t[t].f : (void *)g->t[t].i;
+        } else if (p->flt[t] || fv[t]) { /* an island's float value, as the C uses it (emit_island.c) */
+            scratch[t] = fv[t];
+        } else {
+            float *d;
+            m = ir_numel(&g->t[t]);
+            d = arena_array(g->a, (size_t)m + 1, sizeof(float));
+            for (j = 0; j < m; j++)
+                d[j] = interp_int_dequantize(vals[t][j], p->t[t]);
+            scratch[t] = d;
+        }
+    }
+    for (i = 0; i < n->n_out; i++)
+        if (n->out[i] != TC_NONE)
+            scratch[n->out[i]] = NULL;
+    interp_node(g, n, scratch);
+    for (i = 0; i < n->n_out; i++) {
+        TensorId y = n->out[i];
+        const float *f;
+        if (y == TC_NONE)
+            continue;
+        f = scratch[y];
+        fv[y] = (float *)scratch[y]; /* later island nodes read it raw, not requantised */
+        if (p->flt[y])
+            continue;
+        m = ir_numel(&g->t[y]);
+        vals[y] = arena_array(g->a, (size_t)m + 1, 1);
+        for (j = 0; j < m; j++)
+            vals[y][j] = (int8_t)interp_int_quantize_spec(f[j], p->t[y]);
+    }
+}
+
 static void int_layer(const QLayer *q, const int8_t *x, int8_t *y)
 {
     int64_t r, j, k;
@@ -139,8 +214,15 @@ static void int_maxpool(Graph *g, const Node *n, const int8_t *x, int8_t *y)
 
 void interp_int_run(Graph *g, float *const *inputs, float **outputs)
 {
+    (void)interp_int_values(g, inputs, outputs);
+}
+
+int8_t **interp_int_values(Graph *g, float *const *inputs, float **outputs)
+{
     const QuantPlan *p = g->quant;
     int8_t **vals = arena_array(g->a, g->nt, sizeof(int8_t *));
+    float **fv = p->flt ? arena_array(g->a, g->nt, sizeof(float *)) : NULL;
+    void **scratch = p->flt ? arena_array(g->a, g->nt, sizeof(void *)) : NULL;
     int k;
     int64_t i, m;
     for (k = 0; k < g->n_inputs; k++) {
@@ -155,6 +237,10 @@ void interp_int_run(Graph *g, float *const *inputs, float **outputs)
         TensorId x, y;
         if (n->dead)
             continue;
+        if (p->island && p->island[k]) {
+            int_island(g, n, vals, fv, scratch);
+            continue;
+        }
         x = n->in[0];
         y = n->out[0];
         m = ir_numel(&g->t[y]);
@@ -181,7 +267,12 @@ void interp_int_run(Graph *g, float *const *inputs, float **outputs)
         TensorId id = g->outputs[k];
         QParam q = p->t[id];
         m = ir_numel(&g->t[id]);
+        if (p->flt && p->flt[id]) { /* a float island's output */
+            memcpy(outputs[k], fv[id], (size_t)m * sizeof(float));
+            continue;
+        }
         for (i = 0; i < m; i++)
             outputs[k][i] = (float)(vals[id][i] - q.zp) * q.scale;
     }
+    return vals;
 }

@@ -348,8 +348,8 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         o->tolerance = 1e-4;
     if (o->quantize && !o->calibrate)
         usage_error("--quantize int8 needs calibration samples (--calibrate FILE of raw float32 inputs)");
-    if (o->quantize && (o->report || o->emit_dsl || o->annotate || o->weights_section))
-        usage_error("--quantize int8 does not work with --report, --emit-dsl, --annotate or --weights-section yet");
+    if (o->quantize && (o->emit_dsl || o->weights_section))
+        usage_error("--quantize int8 does not work with --emit-dsl or --weights-section yet");
     if (o->quantize && (o->arena_caller || o->arena_section))
         usage_error("--quantize int8 does not work with --arena caller or --arena-section yet");
     if (o->quantize && o->profile)
@@ -484,8 +484,8 @@ static void check_quantized(const Graph *g, Options *o)
     if (o->quantize || o->calibrate)
         usage_error("the model is quantized already (QuantizeLinear/DequantizeLinear or QLinear nodes): it compiles "
                     "to integers with the file's scales; leave out --quantize and --calibrate");
-    if (o->report || o->emit_dsl || o->annotate || o->weights_section)
-        usage_error("a quantized model does not work with --report, --emit-dsl, --annotate or --weights-section yet");
+    if (o->emit_dsl || o->weights_section)
+        usage_error("a quantized model does not work with --emit-dsl or --weights-section yet");
     if (o->arena_caller || o->arena_section)
         usage_error("a quantized model does not work with --arena caller or --arena-section yet");
     if (o->profile)
@@ -607,6 +607,8 @@ int main(int argc, char **argv)
         progress("calibrating", 0, 0, NULL);
         quantize_graph(g, opt.calibrate, opt.load.max_bytes);
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);
+        if (opt.summary || opt.report)
+            quant_error(g, opt.calibrate, opt.load.max_bytes); /* qerror.c */
     } else if (g->qdq) {
         quantize_qdq(g); /* the file's scales (qdq.c read them) */
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);

@@ -137,6 +137,16 @@
     OP(OP_MISH,        "Mish",          mish)            \
     OP(OP_LPNORM,      "LpNormalization", lpnorm)        \
     OP(OP_LPPOOL,      "LpPool",        lppool)          \
+    /* transformer ops of opset 23 (shape_attn.c, interp_attn.c, emit_attn.c) */ \
+    OP(OP_ATTENTION,   "Attention",     attention)       \
+    OP(OP_ROTARY,      "RotaryEmbedding", rotary)        \
+    /* the spatial ops on 5-D inputs, which shape.c's infer_node_shape gives \
+     * these ops (op_3d): shape_3d.c, interp_3d.c, emit_3d.c. Their names \
+     * repeat the 2-D ones, which op_lookup finds first. */ \
+    OP(OP_CONV3D,      "Conv",          conv3d)          \
+    OP(OP_CONVTRANSPOSE3D, "ConvTranspose", convtranspose3d) \
+    OP(OP_MAXPOOL3D,   "MaxPool",       pool3d)          \
+    OP(OP_AVERAGEPOOL3D, "AveragePool", pool3d) \
     /* integer results and run-time indices (emit_types.c) */ \
     OP(OP_ARGMAX,      "ArgMax",        argmax)          \
     OP(OP_ARGMIN,      "ArgMin",        argmax)          \

@@ -29,7 +29,51 @@ static int quant_view(OpKind op)
 
 static int table_op(const Graph *g, const Node *n);
 
-/* Fatal, naming the node, for anything the integer path does not compute. */
+/*
+ * Why the integer path does not compute node n (a message to follow "WHY: "), or NULL
+ * when it does. A quantized model (g->qdq) computes such a node in float instead
+ * (quantize_qdq's float islands); --quantize int8 refuses it.
+ */
+static const char *int_refusal(Graph *g, const Node *n)
+{
+    Linear L;
+    int i;
+    if (quant_view(n->op) || n->op == OP_RELU || table_op(g, n))
+        return NULL;
+    for (i = 1; i < n->n_out; i++)
+        if (n->out[i] != TC_NONE && g->t[n->out[i]].consumers)
+            return "the integer path computes output 0 only";
+    if (n->op == OP_MAXPOOL) {
+        if (n->n_out > 1 && n->out[1] != TC_NONE && g->t[n->out[1]].consumers)
+            return "the integer path has no MaxPool indices output";
+        return NULL;
+    }
+    if (n->op == OP_CONV) {
+        Window w;
+        conv_window(g, n, &w);
+        if (!g->t[n->in[1]].f || (n->n_in > 2 && n->in[2] != TC_NONE && !g->t[n->in[2]].f))
+            return "the integer path needs constant Conv weights and bias";
+        if (w.group != 1 || w.batch != 1)
+            return arena_printf(g->a, "the integer Conv has group 1 and batch 1 only (found group %lld, batch %lld)",
+                                (long long)w.group, (long long)w.batch);
+        if (n->act != OP_COUNT && n->act != OP_RELU)
+            return arena_printf(g->a, "the integer path fuses only Relu, not %s", op_name(n->act));
+        return NULL;
+    }
+    if ((n->op == OP_GEMM || n->op == OP_MATMUL) && linear_layer(g, n, &L)) {
+        if (n->act != OP_COUNT && n->act != OP_RELU)
+            return arena_printf(g->a, "the integer path fuses only Relu, not %s", op_name(n->act));
+        return NULL;
+    }
+    if (n->op == OP_GEMM || n->op == OP_MATMUL)
+        return "the integer path needs constant weights (a linear layer)";
+    return arena_printf(g->a, "the integer path has no %s yet (it computes Gemm/MatMul/Conv with constant weights, "
+                        "Relu, MaxPool, Flatten and Reshape)", op_name(n->op));
+}
+
+/* Fatal, naming the node, for anything the integer path does not compute
+ * (a quantized model's nodes are sorted into integer layers and float islands
+ * by quantize_qdq instead). */
 static void check_supported(Graph *g, const char *why)
 {
     int k, i;
@@ -40,44 +84,13 @@ static void check_supported(Graph *g, const char *why)
         if (g->t[g->outputs[k]].producer < 0)
             fatal("%s: graph output '%s' is a constant or a graph input; the integer path "
                   "needs it computed by a node", why, text_comment(g->a, g->t[g->outputs[k]].name));
-    for (k = 0; k < g->nn; k++) {
-        const Node *n = &g->n[k];
-        Linear L;
-        if (n->dead)
+    for (k = 0; !g->qdq && k < g->nn; k++) {
+        const char *no;
+        if (g->n[k].dead)
             continue;
-        if (quant_view(n->op) || n->op == OP_RELU || table_op(g, n))
-            continue;
-        for (i = 1; i < n->n_out; i++)
-            if (n->out[i] != TC_NONE && g->t[n->out[i]].consumers)
-                node_error(g, n, "%s: the integer path computes output 0 only", why);
-        if (n->op == OP_MAXPOOL) {
-            if (n->n_out > 1 && n->out[1] != TC_NONE && g->t[n->out[1]].consumers)
-                node_error(g, n, "%s: the integer path has no MaxPool indices output", why);
-            continue;
-        }
-        if (n->op == OP_CONV) {
-            Window w;
-            conv_window(g, n, &w);
-            if (!g->t[n->in[1]].f || (n->n_in > 2 && n->in[2] != TC_NONE && !g->t[n->in[2]].f))
-                node_error(g, n, "%s: the integer path needs constant Conv weights and bias", why);
-            if (w.group != 1 || w.batch != 1)
-                node_error(g, n, "%s: the integer Conv has group 1 and batch 1 only (found group "
-                           "%lld, batch %lld)", why, (long long)w.group, (long long)w.batch);
-            if (n->act != OP_COUNT && n->act != OP_RELU)
-                node_error(g, n, "%s: the integer path fuses only Relu, not %s", why, op_name(n->act));
-            continue;
-        }
-        if ((n->op == OP_GEMM || n->op == OP_MATMUL) && linear_layer(g, n, &L)) {
-            if (n->act != OP_COUNT && n->act != OP_RELU)
-                node_error(g, n, "%s: the integer path fuses only Relu, not %s", why, op_name(n->act));
-            continue;
-        }
-        if (n->op == OP_GEMM || n->op == OP_MATMUL)
-            node_error(g, n, "%s: the integer path needs constant weights (a linear layer)", why);
-        node_error(g, n, "%s: the integer path has no %s yet (it computes Gemm/MatMul/Conv with "
-                   "constant weights, Relu, MaxPool, Flatten and Reshape)%s", why, op_name(n->op),
-                   g->qdq ? "; a part of the graph in float between a DequantizeLinear and a QuantizeLinear "
-                            "is not supported yet" : "");
+        no = int_refusal(g, &g->n[k]);
+        if (no)
+            node_error(g, &g->n[k], "%s: %s", why, no);
     }
     for (k = 0; k < g->nn; k++)
         for (i = 0; !g->n[k].dead && i < g->n[k].n_out; i++)
@@ -459,6 +472,67 @@ static int same_param(QParam a, QParam b)
 }
 
 /*
+ * Float islands. A node of a quantized model that no integer form computes
+ * (an Add or Concat of two activations, Softmax, AveragePool, a grouped Conv,
+ * a layer whose output no QuantizeLinear follows, ...) runs in float, as the
+ * file says: its int8 inputs dequantised, x = (q - zp) * s in float32, the
+ * float op (the float family's code; the reference interpreter's node), and
+ * each output either quantised again where the file quantises it,
+ *   q = saturate(round_half_even(y / s) + zp)   (float32 division),
+ * or kept in float for the next island node or a float graph output. The
+ * integer layers around it stay integer.
+ */
+static int float_island(Graph *g, const Node *n, const QuantPlan *p, const char *known, int fixed)
+{
+    const QdqInfo *fx = g->qdq;
+    int i, integer_in = 1;
+    for (i = 0; i < n->n_in; i++) {
+        TensorId t = n->in[i];
+        if (t == TC_NONE || ir_is_const(&g->t[t]))
+            continue;
+        if (!known[t] && !p->flt[t])
+            node_error(g, n, "quantized model: input '%s' has no scale (no DequantizeLinear or QLinear node makes "
+                       "it); the integer path needs one", text_comment(g->a, g->t[t].name));
+        if (!known[t] || i > 0)
+            integer_in = 0;
+    }
+    if (!integer_in || int_refusal(g, n))
+        return 1;
+    if (quant_view(n->op) || n->op == OP_RELU || n->op == OP_MAXPOOL)
+        return 0;
+    if (!fixed) /* a table or a layer needs its output's scale */
+        return 1;
+    if (!table_op(g, n) && n->op != OP_RELU &&
+        (n->in[1] >= fx->nt || !fx->wq[n->in[1]])) /* float weights: not the file's integers */
+        return 1;
+    return 0;
+}
+
+static void island_node(Graph *g, const Node *n, QuantPlan *p, char *known)
+{
+    const QdqInfo *fx = g->qdq;
+    int i;
+    for (i = 0; i < n->n_in; i++)
+        if (n->in[i] != TC_NONE && g->t[n->in[i]].input_index >= 0 && !fx->io[n->in[i]])
+            node_error(g, n, "quantized model: computed in float (no integer form), it reads the float graph input "
+                       "'%s' itself, not its QuantizeLinear's integers; ticketc quantises the graph's float inputs on "
+                       "entry", text_comment(g->a, g->t[n->in[i]].name));
+    p->island[n - g->n] = 1;
+    p->islands++;
+    for (i = 0; i < n->n_out; i++) {
+        TensorId y = n->out[i];
+        if (y == TC_NONE)
+            continue;
+        if (y < fx->nt && fx->act[y]) {
+            p->t[y] = fixed_param(g, fx->scale[y], fx->zp[y]);
+            known[y] = 1;
+        } else {
+            p->flt[y] = 1;
+        }
+    }
+}
+
+/*
  * Every live node's tensors get the file's parameters: a layer's input those
  * of its producer (or the graph input's), its output those the file gives it
  * (a QuantizeLinear after it, or the QLinear node's); views, Relu and MaxPool
@@ -481,6 +555,8 @@ void quantize_qdq(Graph *g)
     p->lut = arena_array(g->a, (size_t)g->nn + 1, sizeof(int8_t *));
     p->t = arena_array(g->a, g->nt + 1, sizeof(QParam));
     p->layer = arena_array(g->a, (size_t)g->nn + 1, sizeof(QLayer *));
+    p->island = arena_alloc(g->a, (size_t)g->nn + 1);
+    p->flt = arena_alloc(g->a, g->nt + 1);
     for (k = 0; k < g->n_inputs; k++) {
         TensorId id = g->inputs[k];
         if (id >= fx->nt || !fx->act[id])
@@ -497,15 +573,13 @@ void quantize_qdq(Graph *g)
             continue;
         x = n->in[0];
         y = n->out[0];
-        if (!known[x])
-            node_error(g, n, "quantized model: input '%s' has no scale (no DequantizeLinear or QLinear node makes "
-                       "it); the integer path needs one", text_comment(g->a, g->t[x].name));
         fixed = y < fx->nt && fx->act[y];
+        if (float_island(g, n, p, known, fixed)) {
+            island_node(g, n, p, known);
+            continue;
+        }
         if (table_op(g, n) || (n->op == OP_RELU && fixed &&
                                !same_param(p->t[x], fixed_param(g, fx->scale[y], fx->zp[y])))) {
-            if (!fixed)
-                node_error(g, n, "quantized model: the output '%s' is not quantized (no QuantizeLinear after this "
-                           "node); the integer path needs its scale", text_comment(g->a, g->t[y].name));
             p->t[y] = fixed_param(g, fx->scale[y], fx->zp[y]);
             p->lut[k] = make_table(g, n, p->t[x], p->t[y], xs, ys);
         } else if (quant_view(n->op) || n->op == OP_RELU || n->op == OP_MAXPOOL) {
@@ -516,14 +590,16 @@ void quantize_qdq(Graph *g)
                            (double)p->t[x].scale, (int)p->t[x].zp, fx->by[y], (double)fx->scale[y], (int)fx->zp[y],
                            op_name(n->op));
         } else {
-            if (!fixed)
-                node_error(g, n, "quantized model: the output '%s' is not quantized (no QuantizeLinear after this "
-                           "node); the integer path needs its scale", text_comment(g->a, g->t[y].name));
             p->t[y] = fixed_param(g, fx->scale[y], fx->zp[y]);
             p->layer[k] = quant_layer(g, n, &p->t[x], &p->t[y], fx);
         }
         known[y] = 1;
     }
+    for (k = 0; k < g->n_outputs; k++)
+        if (p->flt[g->outputs[k]] && fx->int_io)
+            fatal("quantized model: graph output '%s' is computed in float (no QuantizeLinear after it), the "
+                  "model's other inputs and outputs are integers; ticketc's generated API has one type for all",
+                  text_comment(g->a, g->t[g->outputs[k]].name));
     g->quant = p;
 }
 

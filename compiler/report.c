@@ -177,30 +177,101 @@ static const char style[] =
     "img.mask{image-rendering:pixelated;border:1px solid #888;max-width:100%;height:auto;display:block}"
     "figure{margin:1em 0}figcaption{color:#444;margin-top:.3em}";
 
-void write_report(Graph *g, const EmitOptions *eo, Buf *html)
+/* A quantized model's integer layers: parameters, forms, the measured error; its float islands. */
+static void int_layers(Graph *g, Buf *html)
+{
+    const QuantPlan *p = g->quant;
+    int k, i;
+    if (g->qdq)
+        buf_printf(html, "<h2>Integer layers</h2>\n<p>int8, with the file's scales and zero points (%lld quantized "
+                         "operators read). x = scale &times; (q &minus; zero point); zero points as int8 (a uint8 "
+                         "one minus 128).</p>\n", (long long)g->qdq->nodes);
+    else
+        buf_printf(html, "<h2>Integer layers</h2>\n<p>int8 (<code>--quantize int8</code>), calibrated on %lld "
+                         "samples: weights symmetric per output channel, activations asymmetric per tensor. "
+                         "x = scale &times; (q &minus; zero point).</p>\n", (long long)p->samples);
+    buf_printf(html, "<table>\n<tr><th>node</th><th>op</th><th>name</th><th>int8 weights nonzero</th>"
+                     "<th>strategy</th><th>est. M4 bytes</th><th>input scale / zp</th><th>output scale / zp</th>"
+                     "<th>weight scales</th><th>ReLU</th>%s</tr>\n",
+               p->err_max ? "<th>error (steps): largest / rms</th>" : "");
+    for (k = 0; k < g->nn; k++) {
+        const QLayer *q = p->layer[k];
+        const Node *n = &g->n[k];
+        float lo, hi;
+        int64_t j;
+        if (n->dead || !q)
+            continue;
+        lo = hi = 0.0f;
+        for (j = 0; j < q->N; j++) { /* over the channels with a nonzero weight (an empty one has scale 1) */
+            int64_t c;
+            for (c = 0; c < q->K && !q->w[j * q->K + c]; c++)
+                ;
+            if (c == q->K)
+                continue;
+            lo = !(lo > 0.0f) || q->w_scale[j] < lo ? q->w_scale[j] : lo;
+            hi = q->w_scale[j] > hi ? q->w_scale[j] : hi;
+        }
+        buf_printf(html, "<tr><td class=\"n\">%d</td><td>%s</td><td><code>", n->index, op_name(n->op));
+        esc(html, n->name);
+        buf_printf(html, "</code></td><td class=\"n\">");
+        num(html, q->nnz);
+        buf_printf(html, " of ");
+        num(html, q->N * q->K);
+        buf_printf(html, "</td><td>%s</td><td class=\"n\">", strategy_name(q->strategy));
+        num(html, int_layer_bytes(q, q->strategy));
+        buf_printf(html, "</td><td>%.9g / %d</td><td>%.9g / %d</td><td>%.6g", (double)q->in.scale, (int)q->in.zp,
+                   (double)q->out.scale, (int)q->out.zp, (double)lo);
+        if (hi != lo)
+            buf_printf(html, " &ndash; %.6g (per channel)", (double)hi);
+        buf_printf(html, "</td><td>%s</td>", n->act == OP_RELU ? "fused" : "-");
+        if (p->err_max)
+            buf_printf(html, "<td class=\"n\">%.3g / %.3g</td>", p->err_max[k], p->err_rms[k]);
+        buf_printf(html, "</tr>\n");
+    }
+    buf_printf(html, "</table>\n");
+    if (!p->islands && !p->lut)
+        return;
+    buf_printf(html, "<h2>Nodes computed another way</h2>\n<table>\n<tr><th>node</th><th>op</th><th>name</th>"
+                     "<th>how</th></tr>\n");
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        if (n->dead || !((p->lut && p->lut[k]) || (p->island && p->island[k])))
+            continue;
+        buf_printf(html, "<tr><td class=\"n\">%d</td><td>%s</td><td><code>", n->index,
+                   n->op == OP_IDENTITY ? "Clip" : op_name(n->op));
+        esc(html, n->name);
+        if (p->lut && p->lut[k]) {
+            buf_printf(html, "</code></td><td>a 256-entry int8 table (input scale %.9g / zp %d, output %.9g / %d)"
+                             "</td></tr>\n", (double)p->t[n->in[0]].scale, (int)p->t[n->in[0]].zp,
+                       (double)p->t[n->out[0]].scale, (int)p->t[n->out[0]].zp);
+            continue;
+        }
+        buf_printf(html, "</code></td><td>float island:");
+        for (i = 0; i < n->n_in; i++)
+            if (n->in[i] != TC_NONE && !ir_is_const(&g->t[n->in[i]]) && !p->flt[n->in[i]]) {
+                buf_printf(html, " dequantises <code>");
+                esc(html, g->t[n->in[i]].name);
+                buf_printf(html, "</code> (%.9g / %d);", (double)p->t[n->in[i]].scale, (int)p->t[n->in[i]].zp);
+            }
+        for (i = 0; i < n->n_out; i++)
+            if (n->out[i] != TC_NONE && (i == 0 || node_multi_output(g, n))) {
+                buf_printf(html, p->flt[n->out[i]] ? " keeps <code>" : " quantises <code>");
+                esc(html, g->t[n->out[i]].name);
+                if (p->flt[n->out[i]])
+                    buf_printf(html, "</code> in float;");
+                else
+                    buf_printf(html, "</code> (%.9g / %d);", (double)p->t[n->out[i]].scale, (int)p->t[n->out[i]].zp);
+            }
+        buf_printf(html, "</td></tr>\n");
+    }
+    buf_printf(html, "</table>\n");
+}
+
+/* The float model's layers: weights kept, MACs, forms, bytes, RAM. */
+static void float_layers(Graph *g, Buf *html)
 {
     int64_t tot_nnz = 0, tot_w = 0, tot_mac = 0, tot_skip = 0, tot_bytes = 0;
     int k;
-
-    buf_printf(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>ticketc report: ");
-    esc(html, g->source);
-    buf_printf(html, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>ticketc report: <code>", style);
-    esc(html, g->source);
-    buf_printf(html, "</code></h1>\n");
-
-    buf_printf(html, "<h2>Provenance</h2>\n<table>\n");
-    buf_printf(html, "<tr><th>model file</th><td><code>");
-    esc(html, g->source);
-    buf_printf(html, "</code></td></tr>\n<tr><th>SHA-256</th><td><code class=\"h\">%s</code></td></tr>\n", g->sha256);
-    buf_printf(html, "<tr><th>producer</th><td>");
-    esc(html, g->producer && g->producer[0] ? g->producer : "(not recorded)");
-    buf_printf(html, "</td></tr>\n<tr><th>opset</th><td>%lld</td></tr>\n", (long long)g->opset);
-    buf_printf(html, "<tr><th>compiler</th><td>ticketc %s</td></tr>\n", TICKETC_VERSION);
-    buf_printf(html, "<tr><th>options</th><td><code>");
-    esc(html, eo->options && eo->options[0] ? eo->options : "(none)");
-    buf_printf(html, "</code></td></tr>\n<tr><th>API</th><td><code>");
-    esc(html, eo->prefix);
-    buf_printf(html, "_run</code></td></tr>\n</table>\n");
 
     buf_printf(html, "<h2>Layers</h2>\n<table>\n<tr><th>node</th><th>op</th><th>name</th><th>input</th>"
                      "<th>output</th><th>weights kept</th><th>density</th><th>MACs run</th><th>MACs skipped</th>"
@@ -273,6 +344,36 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html)
                      "about 20 bytes per kept weight; loop: the value and its index; dense: the whole table). "
                      "MACs are multiply-adds per inference.</p>\n");
 
+}
+
+void write_report(Graph *g, const EmitOptions *eo, Buf *html)
+{
+    int k;
+
+    buf_printf(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>ticketc report: ");
+    esc(html, g->source);
+    buf_printf(html, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>ticketc report: <code>", style);
+    esc(html, g->source);
+    buf_printf(html, "</code></h1>\n");
+
+    buf_printf(html, "<h2>Provenance</h2>\n<table>\n");
+    buf_printf(html, "<tr><th>model file</th><td><code>");
+    esc(html, g->source);
+    buf_printf(html, "</code></td></tr>\n<tr><th>SHA-256</th><td><code class=\"h\">%s</code></td></tr>\n", g->sha256);
+    buf_printf(html, "<tr><th>producer</th><td>");
+    esc(html, g->producer && g->producer[0] ? g->producer : "(not recorded)");
+    buf_printf(html, "</td></tr>\n<tr><th>opset</th><td>%lld</td></tr>\n", (long long)g->opset);
+    buf_printf(html, "<tr><th>compiler</th><td>ticketc %s</td></tr>\n", TICKETC_VERSION);
+    buf_printf(html, "<tr><th>options</th><td><code>");
+    esc(html, eo->options && eo->options[0] ? eo->options : "(none)");
+    buf_printf(html, "</code></td></tr>\n<tr><th>API</th><td><code>");
+    esc(html, eo->prefix);
+    buf_printf(html, "_run</code></td></tr>\n</table>\n");
+
+    if (g->quant) /* integer code: its own table, the float forms do not apply */
+        int_layers(g, html);
+    else
+        float_layers(g, html);
     buf_printf(html, "<h2>Weight masks</h2>\n<p>One image per layer with constant weights: a row per output, "
                      "a column per input; black = weight kept, white = pruned (grey: a shrunk block, darker "
                      "the more it keeps).</p>\n");

@@ -486,7 +486,7 @@ void conv_window(Graph *g, const Node *n, Window *w)
     int ceil_mode = (int)attr_int(n, "ceil_mode", 0);
 
     if (nd < 1 || nd > 2)
-        node_error(g, n, "input %s: only 1-D and 2-D (rank 3 or 4) inputs are supported", ir_shape_str(g->a, x));
+        node_error(g, n, "input %s: only 1-D, 2-D and 3-D (rank 3 to 5) inputs are supported", ir_shape_str(g->a, x));
     memset(w, 0, sizeof *w);
     w->nd = nd;
     w->batch = x->dims[0];
@@ -1639,7 +1639,7 @@ int node_multi_output(const Graph *g, const Node *n)
     int i;
     if (ir_multi_output(n->op))
         return 1;
-    if (n->op == OP_LAYERNORM || n->op == OP_SCELOSS)
+    if (n->op == OP_LAYERNORM || n->op == OP_ATTENTION || n->op == OP_SCELOSS) /* their extra outputs when named */
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])
                 return 1;
@@ -2152,12 +2152,14 @@ void infer_node_shape(Graph *g, Node *n)
         if (n->in[i] != TC_NONE && g->t[n->in[i]].rank < 0)
             node_error(g, n, "input %d has no known shape", i);
     /* Dropout, BatchNormalization, LayerNormalization say themselves which extra outputs they take */
-    if (n->n_out > 1 && n->op != OP_DROPOUT && n->op != OP_BATCHNORM && n->op != OP_LAYERNORM && n->op != OP_SCELOSS &&
+    if (n->n_out > 1 && n->op != OP_DROPOUT && n->op != OP_BATCHNORM && n->op != OP_LAYERNORM && n->op != OP_ATTENTION &&
+        n->op != OP_SCELOSS &&
         !ir_multi_output(n->op))
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])
                 node_error(g, n, "only one output is supported");
     g->t[n->out[0]].dtype = DT_FLOAT;
+    n->op = op_3d(g, n); /* Conv, ConvTranspose and the pools of 5-D inputs: shape_3d.c */
     shape_fns[n->op](g, n);
     /* an output of input 0's kind (a view, a slice, arithmetic) has its element type */
     for (i = 0; i < n->n_out && n->n_in > 0 && n->in[0] != TC_NONE; i++) {

@@ -54,3 +54,75 @@ void print_summary(const Graph *g, FILE *f)
     fprintf(f, "Cortex-M4 -Os estimate: flash %lld bytes (code and weights), RAM %lld bytes (arena + stack)\n",
             (long long)flash, (long long)m4_ram(g));
 }
+
+/* The node that reads tensor t first, for "stays float for node N". */
+static const Node *first_reader(const Graph *g, TensorId t)
+{
+    int k, i;
+    for (k = 0; k < g->nn; k++)
+        for (i = 0; !g->n[k].dead && i < g->n[k].n_in; i++)
+            if (g->n[k].in[i] == t)
+                return &g->n[k];
+    return NULL;
+}
+
+/* The quantisation error per integer node (qerror.c), when measured. */
+static void print_quant_error(const Graph *g, FILE *f)
+{
+    const QuantPlan *p = g->quant;
+    int k;
+    if (!p->err_max)
+        return;
+    fprintf(f, "quantisation error on the %lld calibration samples: |dequantised int8 output - float model's output| "
+               "in steps of the output scale\n", (long long)p->err_samples);
+    for (k = 0; k < g->nn; k++)
+        if (!g->n[k].dead && (p->layer[k] || (p->lut && p->lut[k])))
+            fprintf(f, "  node %d %s '%s': largest %.3g, rms %.3g (step %.9g)\n", g->n[k].index, op_name(g->n[k].op),
+                    text_comment(g->a, g->n[k].name), p->err_max[k], p->err_rms[k],
+                    (double)p->t[g->n[k].out[0]].scale);
+}
+
+/* --summary of an int8 model after its layer table (print_int_summary): the
+ * quantisation error (--calibrate) and a quantized model's float islands (quant.c),
+ * each node with the int8 tensors it dequantises and those it quantises. */
+void print_int_details(const Graph *g, FILE *f)
+{
+    const QuantPlan *p = g->quant;
+    int k, i;
+    print_quant_error(g, f);
+    if (!p->islands)
+        return;
+    fprintf(f, "float islands: %lld node%s with no integer form, computed in float between a dequantize and a "
+               "quantize:\n", (long long)p->islands, p->islands == 1 ? "" : "s");
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        const char *sep = "";
+        if (n->dead || !p->island[k])
+            continue;
+        fprintf(f, "  node %d %s '%s':", n->index, op_name(n->op), text_comment(g->a, n->name));
+        for (i = 0; i < n->n_in; i++) {
+            TensorId t = n->in[i];
+            if (t == TC_NONE || ir_is_const(&g->t[t]) || p->flt[t])
+                continue;
+            fprintf(f, "%s dequantises '%s' (scale %.9g, zero point %d)", sep, text_comment(g->a, g->t[t].name),
+                    (double)p->t[t].scale, (int)p->t[t].zp);
+            sep = ";";
+        }
+        for (i = 0; i < n->n_out; i++) {
+            TensorId y = n->out[i];
+            const Node *r;
+            if (y == TC_NONE || (i > 0 && !node_multi_output(g, n)))
+                continue;
+            if (!p->flt[y]) {
+                fprintf(f, "%s quantises '%s' (scale %.9g, zero point %d)", sep, text_comment(g->a, g->t[y].name),
+                        (double)p->t[y].scale, (int)p->t[y].zp);
+            } else if (g->t[y].output_index >= 0) {
+                fprintf(f, "%s '%s' is a float graph output", sep, text_comment(g->a, g->t[y].name));
+            } else if ((r = first_reader(g, y)) != NULL) {
+                fprintf(f, "%s '%s' stays float for node %d", sep, text_comment(g->a, g->t[y].name), r->index);
+            }
+            sep = ";";
+        }
+        fprintf(f, "\n");
+    }
+}

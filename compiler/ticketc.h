@@ -298,8 +298,8 @@ Graph *ir_load_file(const char *path, const LoadOptions *opt, Arena *a, LoadBuff
 /* The newest default-domain opset ticketc knows: shape.c follows the changes up to
  * opset 21 (Reduce axes as an input, Split's num_outputs, pool dilations, Gelu,
  * GroupNormalization's scale per channel); opsets 21 and 22 otherwise changed only
- * element types, which the front ends check themselves; 23 added RMSNormalization
- * (and Attention, RotaryEmbedding, which are refused as unknown operators). */
+ * element types, which the front ends check themselves; 23 added RMSNormalization,
+ * Attention and RotaryEmbedding (shape_attn.c). */
 #define TC_MAX_OPSET 23
 
 Graph *onnx_load(const char *path, const LoadOptions *opt, Arena *a);
@@ -406,6 +406,62 @@ int node_multi_output(const Graph *g, const Node *n);
 const float *rmsnorm_scale(Graph *g, const Node *n);
 /* GroupNormalization's scale and bias: per channel (opset 21), else per group. */
 int groupnorm_per_channel(const Graph *g);
+
+/* ===== shape_attn.c: Attention and RotaryEmbedding (opset 23) ===== */
+
+/*
+ * Attention's layout, one head at a time: element d of row i of head h of
+ * batch b of Q is at b * q[0] + h * q[1] + i * q[2] + d (4-D [B,H,S,D] or
+ * 3-D [B,S,H*D] inputs alike); K, V, the past caches (4-D) and Y likewise.
+ * Key row j < P is past_key's, j >= P is K's row j - P (T = P + Skv keys).
+ * Mask element (b, h, i, j) is at b * m[0] + h * m[1] + i * m[2] + j * m[3],
+ * 0 along an axis it broadcasts on. Query head h reads key head h / (qH / kvH).
+ */
+typedef struct {
+    int64_t B, qH, kvH, Sq, Skv, P, T, hd, vhd;
+    int64_t q[3], k[3], v[3], y[3], pk[3], pv[3], m[4];
+    int mask;            /* 0 none, 1 bool (a constant), 2 float */
+    int causal;          /* key j > i + P excluded */
+    double scale, softcap; /* softcap 0: none */
+    int qk_mode;         /* qk_matmul_output: 0 the scaled Q K^T, 3 the softmax */
+    int out_pk, out_pv, out_qk; /* which optional outputs are named */
+} AttnShape;
+void attn_shape(const Graph *g, const Node *n, AttnShape *a);
+void shape_attention(Graph *g, Node *n);
+/* RotaryEmbedding: X [B,H,S,D] or [B,S,H*D], element d of position s of head h of batch b
+ * at b * x[0] + h * x[1] + s * x[2] + d; the first rd of D rotated in pairs (k, k + rd/2), or
+ * (2k, 2k + 1) interleaved, by cos and sin row b * S + s, or position_ids' value there. */
+typedef struct {
+    int64_t B, H, S, D, rd, x[3];
+    int interleaved;
+    const int64_t *pos; /* position_ids (a constant), or NULL */
+} RotaryShape;
+void rotary_shape(const Graph *g, const Node *n, RotaryShape *r);
+void shape_rotary(Graph *g, Node *n);
+
+/* ===== interp_attn.c: their reference ===== */
+
+void interp_attention(Graph *g, const Node *n, void **vals);
+void interp_rotary(Graph *g, const Node *n, void **vals);
+
+/* ===== shape_3d.c: Conv, ConvTranspose, MaxPool, AveragePool on 5-D inputs ===== */
+
+/* Their window along depth, height and width (index 0, 1, 2), as Window's. */
+typedef struct {
+    int64_t batch, c, m, group;
+    int64_t in[3], out[3], k[3], s[3], d[3], pb[3], pe[3];
+} Window3;
+OpKind op_3d(const Graph *g, const Node *n); /* the 3-D op of a node with a 5-D input, else its op */
+void window_3d(const Graph *g, const Node *n, Window3 *w);
+void shape_conv3d(Graph *g, Node *n);
+void shape_convtranspose3d(Graph *g, Node *n);
+void shape_pool3d(Graph *g, Node *n);
+
+/* ===== interp_3d.c: their reference ===== */
+
+void interp_conv3d(Graph *g, const Node *n, void **vals);
+void interp_convtranspose3d(Graph *g, const Node *n, void **vals);
+void interp_pool3d(Graph *g, const Node *n, void **vals);
 
 /* ===== interp.c: the reference interpreter ===== */
 
@@ -615,6 +671,13 @@ typedef struct QuantPlan {
     QParam *t;          /* per tensor: the int8 parameters of every computed float tensor */
     QLayer **layer;     /* per node: its integer layer, or NULL */
     int8_t **lut;       /* per node: y = lut[x + 128], a quantized model's table node, or NULL */
+    char *island;       /* per node: a quantized model's float island node (quant.c), or NULL */
+    char *flt;          /* per tensor: a float value of an island (no int8 form), or NULL */
+    int64_t islands;    /* float island nodes */
+    /* per node (quant_error): |dequantised int8 output - float output| over the
+     * calibration samples, in steps of the output scale: largest and root mean square */
+    double *err_max, *err_rms;
+    int64_t err_samples;
     int64_t samples;    /* calibration samples */
 } QuantPlan;
 
@@ -625,6 +688,11 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes);
 void calibrate_zeros(Graph *g, const char *calib, size_t max_bytes);
 /* The integer model on float inputs: quantise, integer layers, dequantise (bit-exact oracle). */
 void interp_int_run(Graph *g, float *const *inputs, float **outputs);
+/* The same, returning every tensor's int8 values (NULL for float island values). */
+int8_t **interp_int_values(Graph *g, float *const *inputs, float **outputs);
+/* qerror.c: --summary/--report with --quantize --calibrate: per integer layer, the int8
+ * output against the float model's on the calibration samples (QuantPlan.err_*). */
+void quant_error(Graph *g, const char *calib, size_t max_bytes);
 /* TFLite's requantisation of an int32 accumulator (the formula in interp_int.c). */
 int32_t interp_int_requant(int32_t acc, int32_t mult, int shift);
 /* x -> clamp(zp + round(x / scale), -128, 127) on the bits of x, in integers (formula in interp_int.c). */
@@ -635,6 +703,11 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
 int64_t int_loop_pairs(const QLayer *q, int64_t *max_row);
 /* Estimated Cortex-M4 -Os bytes of an integer layer in form s (code, weights, parameters). */
 int64_t int_layer_bytes(const QLayer *q, Strategy s);
+/* A quantized model's float island (quant.c): y = (float)(q - zp) * s, and
+ * q = saturate(round_half_even(y / s) + zp) in float32 without libm, as the
+ * generated code computes them (bit for bit). */
+float interp_int_dequantize(int32_t q, QParam p);
+int32_t interp_int_quantize_spec(float y, QParam p);
 /* The C file and header of a quantised graph. */
 void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h);
 void print_int_summary(const Graph *g, FILE *f);
@@ -682,6 +755,9 @@ void write_report(Graph *g, const EmitOptions *eo, Buf *html);
 /* ===== summary.c: per-layer report ===== */
 
 void print_summary(const Graph *g, FILE *f);
+/* An int8 model's quantisation error (when measured) and float islands, after
+ * print_int_summary's layer table. */
+void print_int_details(const Graph *g, FILE *f);
 
 /* ===== sha256.c ===== */
 

@@ -25,6 +25,9 @@ NEWER = {
     "LpPool": ["ceil_mode", "dilations"],
     "GroupNormalization": ["epsilon", "num_groups", "stash_type"],
     "RMSNormalization": ["axis", "epsilon", "stash_type"],
+    "Attention": ["is_causal", "kv_num_heads", "q_num_heads", "qk_matmul_output_mode", "scale", "softcap",
+                  "softmax_precision"],
+    "RotaryEmbedding": ["interleaved", "num_heads", "rotary_embedding_dim"],
 }
 for _r in ("Mean", "Max", "Min", "Prod", "L1", "L2", "LogSum", "LogSumExp", "SumSquare"):
     NEWER["Reduce" + _r] = ["noop_with_empty_axes"]

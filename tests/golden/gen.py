@@ -248,9 +248,9 @@ err("52_conv_bad_group", model([helper.make_node("Conv", ["x", "W4"], ["y"], nam
                                [fin("x", [1, 4, 5, 5])], [fin("y", None)], [W4]))
 err("53_conv_weight_channels", model([helper.make_node("Conv", ["x", "W4"], ["y"], name="conv1")],
                                      [fin("x", [1, 3, 5, 5])], [fin("y", None)], [W4]))
-err("54_conv_3d", model([helper.make_node("Conv", ["x", "W5"], ["y"], name="conv3d")],
-                        [fin("x", [1, 2, 4, 4, 4])], [fin("y", None)],
-                        [numpy_helper.from_array(np.ones((1, 2, 2, 2, 2), dtype=np.float32), "W5")]))
+err("54_conv_4d", model([helper.make_node("Conv", ["x", "W6"], ["y"], name="conv4d")],
+                        [fin("x", [1, 2, 4, 4, 4, 4])], [fin("y", None)],
+                        [numpy_helper.from_array(np.ones((1, 2, 2, 2, 2, 2), dtype=np.float32), "W6")]))
 err("55_pool_bad_auto_pad", model([helper.make_node("MaxPool", ["x"], ["y"], name="pool1", kernel_shape=[2, 2],
                                                     auto_pad="SAME")],
                                   [fin("x", [1, 1, 4, 4])], [fin("y", None)]))
@@ -344,3 +344,12 @@ err("92_range_runtime", model([helper.make_node("ReduceMax", ["x"], ["l"], name=
                               [fin("x", [3])], [fin("y", None)],
                               [numpy_helper.from_array(np.array(0, dtype=np.float32), "z"),
                                numpy_helper.from_array(np.array(1, dtype=np.float32), "one")], opset=17))
+# Attention (opset 23): the qk_matmul_output modes whose meaning changed between ONNX releases;
+# RotaryEmbedding: a position outside the caches
+q4 = [fin(n, [1, 2, 3, 4]) for n in "qkv"]
+err("95_attention_qk_mode", model([helper.make_node("Attention", ["q", "k", "v"], ["y", "", "", "qk"], name="attn1",
+                                                    qk_matmul_output_mode=1)],
+                                  q4, [fin("y", None), fin("qk", None)], opset=23))
+err("96_rotary_position", model([helper.make_node("RotaryEmbedding", ["x", "c", "s", "p"], ["y"], name="rope1")],
+                                [fin("x", [1, 2, 3, 4]), fin("c", [8, 2]), fin("s", [8, 2])], [fin("y", None)],
+                                [numpy_helper.from_array(np.array([[0, 1, 9]], dtype=np.int64), "p")], opset=23))

@@ -146,7 +146,7 @@ bad 1 "node 0 'sig1' (Sigmoid): --quantize int8: the integer path has no Sigmoid
     --calibrate sigmoid.calib.f32
 bad 2 "--io int8 is for --quantize int8" mlp_batch.onnx --io int8
 bad 2 "unknown --io 'int16'" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --io int16
-bad 2 "does not work with --report" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --report r.html
+bad 2 "does not work with --emit-dsl" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --emit-dsl dsl_out
 bad 2 "does not work with --arena caller" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --arena caller
 bad 2 "does not work with --arena caller or --arena-section" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 \
     --arena-section .tc_arena

@@ -26,10 +26,12 @@ pass() { echo "ok   $*"; passes=$((passes + 1)); }
 rm -rf "$W" && mkdir -p "$W"
 "$PY" tests/qdq/gen_qdq_models.py "$W" || exit 1
 "$PY" tests/qdq/gen_qdq_bad.py "$W" || exit 1
+"$PY" tests/qdq/gen_qdq_islands.py "$W" || exit 1
 "$PY" -c "import numpy as np; np.random.default_rng(5).integers(0, 256, (40, 1, 4)).astype(np.float32).__mul__(np.float32(0.1)).astype('<f4').tofile('$W/int_clip.in.f32')"
 for b in qnnpack fbgemm; do
     "$PY" tests/qdq/gen_qat.py "$W" $b > "$W/qat.log" 2>&1 || { cat "$W/qat.log"; exit 1; }
 done
+"$PY" tests/qdq/gen_qat_residual.py "$W" > "$W/qat.log" 2>&1 || { cat "$W/qat.log"; exit 1; }
 cd "$W" || exit 1
 
 # NAME OPTIONS...: the C against --interpret (bit for bit), then against the specification
@@ -57,8 +59,9 @@ for m in qlmm qlconv qdq_mlp qdq_cnn qdq_table; do
 done
 
 # PyTorch's own export: qnnpack's qconfig (per-tensor weights) and fbgemm's (per-channel
-# weights; reduce_range writes a Clip of the integers to 0..127 after every QuantizeLinear)
-for m in qat qat_fbgemm; do
+# weights; reduce_range writes a Clip of the integers to 0..127 after every QuantizeLinear), and a
+# residual Add (FloatFunctional.add: a float island between the integer Gemms)
+for m in qat qat_fbgemm qat_res; do
     check $m
     if M=$m "$PY" - <<'PYEOF'
 import os
@@ -74,6 +77,74 @@ raise SystemExit(0 if eq >= 0.95 * t.size and worst <= 1 else 1)
 PYEOF
     then pass "$(cat $m.cmp)"; else fail "$m against PyTorch: $(cat $m.cmp 2>/dev/null)"; fi
 done
+
+# float islands: nodes with no integer form (a residual Add of two activations, Mul+Sigmoid of
+# two, Softmax, AveragePool, Concat) in float between explicit dequantize and quantize steps;
+# the C equals --interpret bit for bit, and the specification (numpy) on at least 95% of the
+# outputs, none more than 1 step off (the integer layers' TFLite rounding next to a tie)
+for m in isl_add isl_cnn isl_softmax; do
+    [ $m = isl_softmax ] || check $m
+    if [ $m = isl_softmax ]; then
+        # the quantised Softmax bit for bit; the float Softmax output (tc_expf in the C, double exp
+        # in the interpreter) within 1e-5 relative
+        "$TICKETC" $m.onnx --main -o $m.c && cc $CF -O2 $m.c -o $m.bin && ./$m.bin < $m.in.f32 > $m.got &&
+            "$TICKETC" $m.onnx --interpret < $m.in.f32 > $m.want.f32 &&
+            "$PY" -c "
+import numpy as np
+g, w = np.fromfile('$m.got', '<f4').reshape(-1, 16), np.fromfile('$m.want.f32', '<f4').reshape(-1, 16)
+raise SystemExit(0 if np.array_equal(g[:, :8], w[:, :8]) and np.allclose(g[:, 8:], w[:, 8:], rtol=1e-5, atol=0) else 1)
+" && pass "$m: the quantised Softmax bit-identical to --interpret, the float one within 1e-5" ||
+            fail "$m against --interpret"
+    fi
+    if [ -f $m.got ] && "$PY" "$ROOT/tests/qdq/check_islands.py" . $m $m.got > $m.spec; then pass "$(cat $m.spec)"
+    else fail "against the specification: $(cat $m.spec 2>/dev/null)"; fi
+done
+# a long island (grouped Conv, Split, Sub, Transpose, Softmax, Mul; GlobalAveragePool, Reshape to a
+# float output): C against --interpret within 1e-6 relative (float sums in another order)
+"$TICKETC" isl_misc.onnx --main -o isl_misc.c && cc $CF -O2 isl_misc.c -o isl_misc.bin &&
+    ./isl_misc.bin < isl_misc.in.f32 > isl_misc.got && "$TICKETC" isl_misc.onnx --interpret < isl_misc.in.f32 > isl_misc.want.f32 &&
+    "$PY" -c "
+import numpy as np
+g, w = np.fromfile('isl_misc.got', '<f4'), np.fromfile('isl_misc.want.f32', '<f4')
+raise SystemExit(0 if g.size == 80 and np.allclose(g, w, rtol=1e-6, atol=0) and np.ptp(w) > 0 else 1)
+" && "$TICKETC" isl_misc.onnx --summary | grep -q "^float islands: 9 nodes" &&
+    pass "a long island with a float output (grouped Conv ... GlobalAveragePool): the C within 1e-6 of --interpret" ||
+    fail "isl_misc"
+"$TICKETC" isl_add.onnx --summary > isl.out && grep -q "^float islands: 2 nodes" isl.out &&
+    grep -q "node 6 Add 'residual': dequantises 'x_d' (scale 0.0399999991, zero point 0); dequantises 'h1_d'.*quantises 'a'" isl.out &&
+    grep -q "^3 .*MatMul .*fc1" isl.out && grep -q "^10 .*MatMul .*fc2" isl.out &&
+    pass "--summary names the float island nodes, the layers around them stay integer" || { fail "--summary of islands"; cat isl.out; }
+"$TICKETC" isl_add.onnx -o isl_add_plain.c && grep -q "n6_residual(tc_f.*, tc_f.*, tc_f.*); /\* a float island \*/" isl_add_plain.c &&
+    grep -q "= tc_qf(tc_f" isl_add_plain.c && grep -q "= tc_dqf(tc_a" isl_add_plain.c &&
+    grep -q "static int32_t tc_srdhm" isl_add_plain.c &&
+    pass "islands: explicit tc_dqf/tc_qf steps around the float node function in the C" || fail "island C form"
+"$TICKETC" isl_softmax.onnx --summary | grep -q "node 9 Softmax 'softmax_float': dequantises 'l_d' (scale 0.0900000036, zero point 4); 'pf' is a float graph output" &&
+    pass "--summary: a float island's graph output" || fail "--summary of a float island output"
+# a layer with no QuantizeLinear after it, and one with Sigmoid fused, are islands too (their outputs float)
+"$TICKETC" island.onnx --summary | grep -q "node 3 MatMul 'mm': dequantises 'xd'.*quantises 'hs'" &&
+    "$TICKETC" unquantized_out.onnx --summary | grep -q "node 3 MatMul 'mm': dequantises 'xd'" &&
+    pass "MatMul+Sigmoid and an unquantized layer output: float islands" || fail "layer islands"
+
+"$TICKETC" qat_res.onnx --summary | grep -q "node 16 Add '/Add': dequantises .*; quantises '/Add_output_0'" &&
+    pass "PyTorch's residual Add: a float island named by --summary" || fail "PyTorch residual --summary"
+
+# --report and --annotate of a quantized model: the file's scales and zero points, the integer weights
+"$TICKETC" isl_add.onnx --report isl.html && grep -q "<h2>Integer layers</h2>" isl.html &&
+    grep -q "<td>0.0399999991 / 0</td><td>0.0599999987 / -8</td><td>0.01</td>" isl.html &&
+    grep -q "float island: dequantises <code>x_d</code> (0.0399999991 / 0); dequantises <code>h1_d</code> (0.0599999987 / -8); quantises <code>a</code>" isl.html &&
+    pass "--report: integer layers with the file's scales and zero points, the float islands" || fail "--report of a quantized model"
+"$TICKETC" isl_cnn.onnx --annotate -o ann.c && cc $CF -c ann.c -o ann.o &&
+    grep -q "acc += 50 \* x\[2\]; /\* wg\[0\]\[2\] = 50 \* 0.00999999978 = 0.5 (the model's 0.5) \*/" ann.c &&
+    pass "--annotate: each int8 weight with its tensor element and the float it stands for" || fail "--annotate int8"
+# --quantize --calibrate with --summary/--report: the quantisation error on the calibration samples
+"$PY" -c "import numpy as np; np.random.default_rng(3).random((30, 784)).astype('<f4').tofile('calib.f32')"
+"$TICKETC" "$ROOT/examples/lenet-ticket/models/ticket-r15.onnx" --quantize int8 --calibrate calib.f32 --summary > qerr.out &&
+    grep -q "^quantisation error on the 30 calibration samples" qerr.out &&
+    awk '/node [0-9]+ Gemm/ { n++; if ($8 + 0 > 0.2 && $8 + 0 < 0.6) ok++ } END { exit !(n == 3 && ok == 3) }' qerr.out &&
+    "$TICKETC" "$ROOT/examples/lenet-ticket/models/ticket-r15.onnx" --quantize int8 --calibrate calib.f32 --report qerr.html &&
+    grep -q "<th>error (steps): largest / rms</th>" qerr.html &&
+    pass "--quantize --summary/--report: per layer the error in output steps (rms between 0.2 and 0.6)" ||
+    { fail "quantisation error"; cat qerr.out; }
 
 # the uint8 API from its header (QLinearMatMul's uint8 input and output)
 "$TICKETC" qlmm.onnx -o api.c &&
@@ -131,15 +202,14 @@ bad 1 "node 0 'q_in' (QuantizeLinear): zero point 'zx'[0] is -129, outside int8'
 bad 1 "node 2 'dq_w' (DequantizeLinear): per-axis scale 'ws' has 4 values, the quantised axis has 3" axis_len.onnx
 bad 1 "node 2 'dq_w' (DequantizeLinear): the zero point 'wz' has 2 values, the scale 3" wzp_len.onnx
 bad 1 "node 3 'mm' (MatMul): quantized model: a weight is 200 times its scale" uint8_w.onnx
-bad 1 "node 3 'mm' (MatMul): quantized model: the integer path fuses only Relu, not Sigmoid" island.onnx
-bad 1 "node 3 'mm' (MatMul): quantized model: the output 'y' is not quantized" unquantized_out.onnx
 bad 1 "node 5 'q_out2' (QuantizeLinear): tensor 'h' has scale 0.100000001" two_scales.onnx
 bad 1 "node 6 'dq_out' (DequantizeLinear): 'hc' is made by node 5 'relu_q' (Relu)" int_relu.onnx
+bad 1 "node 2 'add_raw' (Add): quantized model: computed in float (no integer form), it reads the float graph input 'x' itself" isl_rawin.onnx
 bad 1 "node 0 'mmi' (MatMulInteger): int32 results (dynamic quantisation) are not in the integer path" mmi.onnx
 # an int8 input outside a quantized model is an integer tensor at run time (emit_types.c): Relu has no integer form
 bad 1 "node 0 'r' (Relu): input must be float" int_in.onnx
 bad 2 "the model is quantized already" qdq_mlp.onnx --quantize int8 --calibrate qdq_mlp.in.f32
-bad 2 "a quantized model does not work with --report" qdq_mlp.onnx --report r.html
+bad 2 "a quantized model does not work with --emit-dsl" qdq_mlp.onnx --emit-dsl dsl_out
 
 echo "qdq tests: $passes passed, $fails failed"
 [ $fails -eq 0 ]

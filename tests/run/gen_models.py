@@ -942,3 +942,7 @@ save("swish_gelu_ops",
 # issue 18's cases (folded bool and integer chains, opsets 18-23): tests/run/gen_ops18.py, with a
 # generator of its own
 exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_ops18.py")).read())
+# opset 23's Attention and RotaryEmbedding: tests/run/gen_attn.py, with a generator of its own
+exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_attn.py")).read())
+# Conv, ConvTranspose, MaxPool and AveragePool on 5-D inputs: tests/run/gen_3d.py
+exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_3d.py")).read())
