@@ -25,7 +25,7 @@ TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx datas
               qemu-user qemu-system-arm groff-base man-db cmake
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp fold bnfold dce fuse fuse_elem plan text strategy compile_cost emit emit_frame emit_linear emit_conv emit_conv_dense emit_conv_table emit_ops emit_ops18 shape_attn interp_attn emit_attn shape_3d interp_3d emit_3d summary report sha256 quant interp_int emit_int emit_int_conv emit_island qerror qdq verify
+SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp interp_types fold bnfold dce fuse fuse_elem plan text strategy compile_cost emit emit_frame emit_linear emit_conv emit_conv_dense emit_conv_table emit_ops emit_ops18 emit_types shape_attn interp_attn emit_attn shape_3d interp_3d emit_3d summary report sha256 quant interp_int emit_int emit_int_conv emit_island qerror qdq verify
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o $(B)/obj/runtime_preamble.o $(B)/obj/dsl_parse.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o $(B)/asan/runtime_preamble.o $(B)/asan/dsl_parse.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -114,10 +114,12 @@ golden: deps $(B)/ticketc
 # the attribute table (compiler/attrs.c) against python3-onnx's op schemas
 attrs-check: $(B)/ticketc
 	@/usr/bin/python3 tests/attrs_check.py $(B)/ticketc
+	@$(PY) tests/run/check_types.py $(B)/ticketc
 
 run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/run/run.sh
 	@/usr/bin/python3 tests/attrs_check.py $(B)/ticketc
+	@$(PY) tests/run/check_types.py $(B)/ticketc
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/masks/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/report/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/dsl/run.sh
@@ -158,7 +160,8 @@ asan-tests: test-deps $(B)/asan/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32 $(UNI
 	@TICKETC=$(B)/asan/ticketc PY=$(PY) SANITIZED=1 BUILDS=gcc:-O0 tests/qdq/run.sh
 
 # ONNX conformance (libonnx-testdata): every test, a table per folder, details in
-# build/conformance/results.tsv; fails if any all-float32 test is neither a pass
+# build/conformance/results.tsv; fails if any test whose inputs and outputs are float32,
+# int64, int32, int8, uint8 or bool (raw values of their types) is neither a pass
 # nor a clean refusal. conformance-check (in make test) also fails when a test in
 # tests/conformance/passing.txt stops passing; regen-conformance rewrites that list.
 conformance: test-deps $(B)/ticketc

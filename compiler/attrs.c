@@ -181,6 +181,16 @@ static const char *const rows[OP_COUNT] = {
     [OP_CONVTRANSPOSE3D] = "auto_pad dilations group kernel_shape pads strides output_padding output_shape",
     [OP_MAXPOOL3D] = POOL " storage_order~",
     [OP_AVERAGEPOOL3D] = POOL " count_include_pad",
+    [OP_ARGMAX] = "axis keepdims select_last_index",
+    [OP_ARGMIN] = "axis keepdims select_last_index",
+    [OP_GATHERELEMENTS] = "axis",
+    [OP_TRILU] = "upper",
+    [OP_NLLLOSS] = "ignore_index reduction",
+    [OP_SCATTERELEMENTS] = "axis reduction",
+    [OP_SCATTER] = "axis",
+    [OP_ISINF] = "detect_negative detect_positive",
+    [OP_ISNAN] = "",
+    [OP_SCELOSS] = "ignore_index reduction",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */

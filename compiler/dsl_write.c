@@ -456,6 +456,10 @@ int dsl_render(const Graph *g, DslFile **files)
     TensorId id;
     int k;
 
+    for (k = 0; k < g->n_inputs; k++) /* the model language's inputs are float */
+        if (g->t[g->inputs[k]].dtype != DT_FLOAT)
+            fatal("--emit-dsl: graph input '%s' is an integer or bool tensor; the model language's inputs are float",
+                  diag_escape(g->a, g->t[g->inputs[k]].name));
     memset(&w, 0, sizeof w);
     w.g = g;
     w.files = arena_array(g->a, (size_t)g->nt + 1, sizeof *w.files);

@@ -305,6 +305,12 @@ void emit_main(Emit *e, const Profile *prof)
 {
     Graph *g = e->g;
     int k;
+    if (emit_typed_io(g) && !prof) { /* inputs or outputs of other types (emit_types.c) */
+        emit_main_typed(e);
+        return;
+    }
+    if (emit_typed_io(g))
+        fatal("--profile is supported for models whose inputs and outputs are all float");
     emit_blank(e);
     emit_line(e, "/*");
     emit_line(e, " * Test driver (--main): reads raw little-endian float32 samples from stdin");
@@ -393,12 +399,19 @@ static void emit_signature(Emit *e, Buf *b, const char *end)
     int k;
     buf_printf(b, "void %s_run(", e->opt->prefix);
     for (k = 0; k < g->n_inputs; k++)
-        buf_printf(b, "%sconst float *in%d", k ? ", " : "", k);
+        buf_printf(b, "%sconst %s *in%d", k ? ", " : "", emit_tensor_ctype(e, NULL, g->inputs[k]), k);
     for (k = 0; k < g->n_outputs; k++)
-        buf_printf(b, ", float *out%d", k);
+        buf_printf(b, ", %s *out%d", emit_tensor_ctype(e, NULL, g->outputs[k]), k);
     if (e->opt->arena_caller)
         buf_printf(b, ", void *arena");
     buf_printf(b, ")%s", end);
+}
+
+/* "floats", or the C type of a graph input's or output's values ("int64_t values"). */
+static const char *io_what(Emit *e, TensorId id)
+{
+    const char *ct = emit_tensor_ctype(e, NULL, id);
+    return strcmp(ct, "float") == 0 ? "floats" : arena_printf(e->g->a, "%s values", ct);
 }
 
 static void emit_io_comment(Emit *e)
@@ -407,11 +420,13 @@ static void emit_io_comment(Emit *e)
     int k;
     for (k = 0; k < g->n_inputs; k++) {
         const Tensor *t = &g->t[g->inputs[k]];
-        emit_line(e, " *   in%d:  '%s' %s, %lld floats", k, text_comment(e->g->a, t->name), ir_shape_str(g->a, t), (long long)ir_numel(t));
+        emit_line(e, " *   in%d:  '%s' %s, %lld %s", k, text_comment(e->g->a, t->name), ir_shape_str(g->a, t), (long long)ir_numel(t),
+                  io_what(e, g->inputs[k]));
     }
     for (k = 0; k < g->n_outputs; k++) {
         const Tensor *t = &g->t[g->outputs[k]];
-        emit_line(e, " *   out%d: '%s' %s, %lld floats", k, text_comment(e->g->a, t->name), ir_shape_str(g->a, t), (long long)ir_numel(t));
+        emit_line(e, " *   out%d: '%s' %s, %lld %s", k, text_comment(e->g->a, t->name), ir_shape_str(g->a, t), (long long)ir_numel(t),
+                  io_what(e, g->outputs[k]));
     }
 }
 
@@ -471,6 +486,10 @@ static void emit_h(Emit *e, Buf *h, const Profile *prof)
     int k;
     Buf sig = {0};
     emit_h_open(e, h, guard, sizeof guard);
+    if (emit_typed_io(g)) {
+        emit_line(e, "#include <stdint.h>");
+        emit_blank(e);
+    }
     for (k = 0; k < g->n_inputs; k++)
         emit_line(e, "#define %s_IN%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->inputs[k]]));
     for (k = 0; k < g->n_outputs; k++)
@@ -532,7 +551,9 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         if (n->dead)
             continue;
         progress("writing C for node", k, g->nn, n->name);
-        if (n->op == OP_LAYERNORM && node_multi_output(g, n))
+        if (emit_is_typed(g, n))
+            emit_typed(&e, n); /* integers or bools at run time (emit_types.c) */
+        else if (n->op == OP_LAYERNORM && node_multi_output(g, n))
             emit_layernorm_stats(&e, n); /* with Mean or InvStdDev (emit_ops18.c) */
         else
             emit_fns[n->op](&e, n);
@@ -543,8 +564,6 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     for (k = 0; k < g->n_outputs; k++) {
         const Tensor *t = &g->t[g->outputs[k]];
         if (t->producer < 0) {
-            if (ir_is_const(t) && t->dtype != DT_FLOAT)
-                fatal("graph output '%s' is an integer constant; only float outputs are supported", text_comment(g->a, t->name));
             e.out = &e.run;
             e.indent = 1;
             emit_line(&e, "{");
@@ -566,8 +585,6 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
                 e.indent -= 2;
             }
             emit_line(&e, "}");
-        } else if (t->dtype != DT_FLOAT) {
-            fatal("graph output '%s' is an integer tensor; only float outputs are supported", text_comment(g->a, t->name));
         }
     }
     for (k = 0; k < g->n_inputs; k++) /* unused inputs are legal */
@@ -591,6 +608,8 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         emit_line(&e, "#include <stdio.h>");
         emit_line(&e, "#include <stdlib.h>");
     }
+    if (e.used_int || emit_typed_io(g))
+        emit_line(&e, "#include <stdint.h>");
     emit_blank(&e);
     emit_math(&e);
     emit_preamble(&e, "base");

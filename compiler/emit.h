@@ -55,6 +55,9 @@ typedef struct Emit {
     int used_dvec;       /* TC_DVEC blocks (dense Gemm/MatMul) appear in the code */
     int used_vecx;       /* TC_VECX blocks (register-blocked Conv) appear in the code */
     int used_ld;         /* bit n-1: TC_LD<n> appears in the code (weight streams) */
+    int used_int;        /* integer types appear in the code (<stdint.h>) */
+    char *int_declared;  /* per tensor: its integer storage is declared (emit_types.c) */
+    int ipow_written;    /* tc_ipow is in the file (emit_types.c) */
 } Emit;
 
 /* ===== emit_frame.c: the printer and node framing ===== */
@@ -137,6 +140,22 @@ int emit_conv_table(Emit *e, const Node *n);
 void emit_int_conv_fast(Emit *e, const Node *n, const QLayer *q, int64_t *ram);
 /* The vector macros those forms use, where g has such a layer. */
 void emit_int_conv_preamble(const Graph *g, Buf *c);
+
+/* ===== emit_types.c: integer and bool tensors at run time ===== */
+
+/* The C type of tensor id's elements: float, int64_t, int32_t, int8_t, uint8_t,
+ * unsigned char (bool); fatal, naming n, for any other ONNX element type. */
+const char *emit_tensor_ctype(Emit *e, const Node *n, TensorId id);
+/* An integer constant's table, written once under the name given. */
+const char *emit_typed_table(Emit *e, const Node *n, TensorId id, const char *name);
+/* The static array of an integer intermediate (root r), declared once. */
+const char *emit_int_storage(Emit *e, const Node *n, TensorId r);
+/* Whether n reads or writes an integer or bool tensor at run time (then emit_typed writes it). */
+int emit_is_typed(const Graph *g, const Node *n);
+void emit_typed(Emit *e, const Node *n);
+/* A graph input or output that is not float: the driver and header speak of its type. */
+int emit_typed_io(const Graph *g);
+void emit_main_typed(Emit *e);
 
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 

@@ -83,8 +83,7 @@ const char *emit_const_table(Emit *e, const Node *n, TensorId id)
     Buf *save = e->out;
     int ind = e->indent;
     if (t->dtype != DT_FLOAT)
-        node_error(e->g, n, "integer tensor '%s' is used at run time; only float tensors are supported there",
-                   text_comment(e->g->a, t->name));
+        return emit_typed_table(e, n, id, name);
     if (e->emitted_const[id])
         return name;
     e->emitted_const[id] = 1;
@@ -113,6 +112,8 @@ const char *emit_storage(Emit *e, const Node *n, TensorId id)
         return arena_printf(e->g->a, "in%d", t->input_index);
     if (t->output_index >= 0)
         return arena_printf(e->g->a, "out%d", t->output_index);
+    if (t->dtype != DT_FLOAT) /* integers and bools: storage of their own (emit_types.c) */
+        return emit_int_storage(e, n, r);
     ASSERT(t->offset >= 0);
     return t->offset ? arena_printf(e->g->a, "tc_arena + %lld", (long long)t->offset) : "tc_arena";
 }
@@ -156,10 +157,10 @@ void emit_begin_fn(Emit *e, const Node *n, const char *suffix, const char *what)
     emit_line(e, "/* node %d: %s '%s'%s */", n->index, op_name(n->op), text_comment(e->g->a, n->name), what);
     for (i = 0; i < n->n_in; i++)
         if (n->in[i] != TC_NONE && !ir_is_const(&e->g->t[n->in[i]]))
-            buf_printf(&params, "%sconst float *x%d", k++ ? ", " : "", i);
-    buf_printf(&params, "%sfloat *y", k ? ", " : "");
+            buf_printf(&params, "%sconst %s *x%d", k++ ? ", " : "", emit_tensor_ctype(e, n, n->in[i]), i);
+    buf_printf(&params, "%s%s *y", k ? ", " : "", emit_tensor_ctype(e, n, n->out[0]));
     for (i = 1; node_multi_output(e->g, n) && i < n->n_out; i++)
-        buf_printf(&params, ", float *y%d", i);
+        buf_printf(&params, ", %s *y%d", emit_tensor_ctype(e, n, n->out[i]), i);
     if (n->pad_floats) /* its scratch block of the arena (plan_memory) */
         buf_printf(&params, ", float *pad");
     emit_line(e, "static TC_NOLIB void %s%s(%s)", emit_fn_name(e, n), suffix, params.p);

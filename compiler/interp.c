@@ -236,6 +236,8 @@ static void eval_gather(Ctx *c)
     for (o = 0; o < outer; o++)
         for (k = 0; k < nidx; k++) {
             int64_t j = I(c, 1)[k] < 0 ? I(c, 1)[k] + len : I(c, 1)[k];
+            if (j < 0 || j >= len) /* indices computed at run time */
+                node_error(c->g, c->n, "index %lld is out of range for dimension %lld", (long long)I(c, 1)[k], (long long)len);
             memcpy(out + ((o * nidx + k) * inner) * es, X + ((o * len + j) * inner) * es, (size_t)inner * es);
         }
 }
@@ -848,7 +850,49 @@ static void eval_nary(Ctx *c)
     int64_t i, n = ir_numel(y);
     int k, m = c->n->n_in;
     const Tensor *u = c->n->op == OP_POW ? T(c, 1) : NULL;
-    float *out = new_out(c, 0);
+    float *out;
+    if (c->n->op == OP_POW && (T(c, 0)->dtype == DT_INT64 || T(c, 1)->dtype == DT_INT64)) {
+        void *o = new_out(c, 0);
+        for (i = 0; i < n; i++) {
+            int64_t ia = bcast_index(T(c, 0), y, i), ib = bcast_index(T(c, 1), y, i);
+            double b = T(c, 0)->dtype == DT_FLOAT ? F(c, 0)[ia] : (double)I(c, 0)[ia];
+            double e = T(c, 1)->dtype == DT_FLOAT ? F(c, 1)[ib] : (double)I(c, 1)[ib], v;
+            if (y->dtype == DT_FLOAT) {
+                ((float *)o)[i] = (float)pow(b, e);
+            } else if (T(c, 1)->dtype == DT_INT64) {
+                ((int64_t *)o)[i] = int_as(tensor_etype(y), interp_ipow(I(c, 0)[ia], I(c, 1)[ib]));
+            } else {
+                v = pow(b, e);
+                if (!(v > -9.2e18 && v < 9.2e18))
+                    node_error(c->g, c->n, "%g to the power %g is outside the integer type", b, e);
+                ((int64_t *)o)[i] = int_as(tensor_etype(y), (int64_t)v);
+            }
+        }
+        return;
+    }
+    if (y->dtype == DT_INT64) { /* Max, Min, Sum, Mod (fmod 0: the divisor's sign) of integers */
+        int64_t *iout = new_out(c, 0);
+        for (i = 0; i < n; i++) {
+            int64_t v = I(c, 0)[bcast_index(T(c, 0), y, i)];
+            for (k = 1; k < m; k++) {
+                int64_t w = I(c, k)[bcast_index(T(c, k), y, i)];
+                switch (c->n->op) {
+                case OP_MAX: v = v >= w ? v : w; break;
+                case OP_MIN: v = v <= w ? v : w; break;
+                case OP_SUM: v = (int64_t)((uint64_t)v + (uint64_t)w); break;
+                case OP_MOD:
+                    if (w == 0)
+                        node_error(c->g, c->n, "integer Mod by zero");
+                    v = w == -1 ? 0 : v % w != 0 && (v % w < 0) != (w < 0) ? v % w + w : v % w;
+                    break;
+                default: BUG("not an integer variadic op");
+                }
+            }
+            iout[i] = v;
+        }
+        return;
+    }
+    out = new_out(c, 0);
     /* a constant small exponent: the float formulas of the emitted C */
     if (u && u->dtype == DT_FLOAT && u->f && ir_numel(u) == 1 && interp_pow_is_small(u->f[0])) {
         for (i = 0; i < n; i++)
@@ -876,8 +920,22 @@ static void eval_nary(Ctx *c)
 static void eval_clip(Ctx *c)
 {
     int64_t i, n = ir_numel(Y(c, 0));
-    float lo = 0, hi = 0, *out = new_out(c, 0);
-    int has = clip_bounds(c->g, c->n, &lo, &hi);
+    float lo = 0, hi = 0, *out;
+    int has;
+    if (Y(c, 0)->dtype == DT_INT64) { /* integers: y = min(max(x, lo), hi), absent bounds unused */
+        int64_t *iout = new_out(c, 0);
+        for (i = 0; i < n; i++) {
+            int64_t v = I(c, 0)[i];
+            if (has_in(c, 1) && v < I(c, 1)[0])
+                v = I(c, 1)[0];
+            if (has_in(c, 2) && v > I(c, 2)[0])
+                v = I(c, 2)[0];
+            iout[i] = v;
+        }
+        return;
+    }
+    out = new_out(c, 0);
+    has = clip_bounds(c->g, c->n, &lo, &hi);
     if (has & 4)
         lo = F(c, 1)[0], has |= 1;
     if (has & 8)
@@ -1311,6 +1369,201 @@ static void eval_range(Ctx *c)
             ((int64_t *)out)[i] = int_as(tensor_etype(y), (int64_t)((uint64_t)I(c, 0)[0] + (uint64_t)i * (uint64_t)I(c, 2)[0]));
 }
 
+/* ===== integer results and run-time indices ===== */
+
+/* ArgMax, ArgMin: the index of the first (select_last_index: the last) largest or smallest value
+ * along the axis; NaN is never selected unless every value is NaN (then index 0). */
+static void eval_argmax(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    int axis = (int)attr_int(c->n, "axis", 0), k, last = attr_int(c->n, "select_last_index", 0) != 0;
+    int64_t outer = 1, inner = 1, len, o, j, i, *out = new_out(c, 0);
+    if (axis < 0)
+        axis += x->rank;
+    len = x->dims[axis];
+    for (k = 0; k < axis; k++)
+        outer *= x->dims[k];
+    for (k = axis + 1; k < x->rank; k++)
+        inner *= x->dims[k];
+    for (o = 0; o < outer; o++)
+        for (j = 0; j < inner; j++) {
+            int64_t best = 0, at;
+            for (i = 1; i < len; i++) {
+                at = (o * len + i) * inner + j;
+                int64_t bt = (o * len + best) * inner + j;
+                int better;
+                if (x->dtype == DT_FLOAT) {
+                    float v = F(c, 0)[at], b = F(c, 0)[bt];
+                    better = c->n->op == OP_ARGMAX ? (v > b || (last && v == b)) : (v < b || (last && v == b));
+                    better = better || (b != b && v == v);
+                } else {
+                    int64_t v = I(c, 0)[at], b = I(c, 0)[bt];
+                    better = c->n->op == OP_ARGMAX ? (v > b || (last && v == b)) : (v < b || (last && v == b));
+                }
+                if (better)
+                    best = i;
+            }
+            out[o * inner + j] = best;
+        }
+}
+
+/* GatherElements: y[p] = x[p with its axis coordinate replaced by indices[p]]. */
+static void eval_gatherelements(Ctx *c)
+{
+    const Tensor *x = T(c, 0), *y = Y(c, 0);
+    int axis = (int)attr_int(c->n, "axis", 0), k;
+    int64_t i, n = ir_numel(y);
+    size_t es = y->dtype == DT_FLOAT ? sizeof(float) : sizeof(int64_t);
+    char *out = new_out(c, 0);
+    if (axis < 0)
+        axis += x->rank;
+    for (i = 0; i < n; i++) {
+        int64_t rem = i, src = 0, stride = 1, q = I(c, 1)[i];
+        if (q < 0)
+            q += x->dims[axis];
+        if (q < 0 || q >= x->dims[axis])
+            node_error(c->g, c->n, "index %lld is out of range for dimension %lld", (long long)I(c, 1)[i], (long long)x->dims[axis]);
+        for (k = y->rank - 1; k >= 0; k--) {
+            int64_t coord = rem % y->dims[k];
+            rem /= y->dims[k];
+            src += (k == axis ? q : coord) * stride;
+            stride *= x->dims[k];
+        }
+        memcpy(out + (size_t)i * es, (const char *)c->vals[c->n->in[0]] + (size_t)src * es, es);
+    }
+}
+
+/* Trilu: element (i, j) of each matrix is kept when j - i >= k (upper, the default) or
+ * j - i <= k (lower), else 0. */
+static void eval_trilu(Ctx *c)
+{
+    const Tensor *y = Y(c, 0);
+    int64_t R = y->dims[y->rank - 2], C = y->dims[y->rank - 1], n = ir_numel(y), p;
+    int64_t k = has_in(c, 1) ? I(c, 1)[0] : 0;
+    int upper = attr_int(c->n, "upper", 1) != 0;
+    void *out = new_out(c, 0);
+    for (p = 0; p < n; p++) {
+        int64_t i = p / C % R, j = p % C;
+        int keep = upper ? j - i >= k : j - i <= k;
+        if (y->dtype == DT_FLOAT)
+            ((float *)out)[p] = keep ? F(c, 0)[p] : 0.0f;
+        else
+            ((int64_t *)out)[p] = keep ? I(c, 0)[p] : 0;
+    }
+}
+
+/*
+ * NegativeLogLikelihoodLoss: loss[n][d] = -x[n][t][d] * w[t] for t = target[n][d] (w 1 without
+ * weights), 0 (and weight 0) where t is ignore_index; "sum" adds the losses, "mean" divides
+ * that by the sum of their weights. SoftmaxCrossEntropyLoss: the same of
+ * log_prob = LogSoftmax(scores) over axis 1, its output 1 when named.
+ */
+static void eval_nllloss(Ctx *c)
+{
+    const Tensor *x = T(c, 0);
+    const char *red = attr_string(c->n, "reduction", "mean");
+    int64_t N = x->dims[0], C = x->dims[1], D = ir_numel(x) / (N * C), nn, d, k;
+    int has_ignore = attr_get(c->n, "ignore_index") != NULL, sce = c->n->op == OP_SCELOSS;
+    int64_t ignore = attr_int(c->n, "ignore_index", 0);
+    const float *W = has_in(c, 2) ? F(c, 2) : NULL;
+    float *out = new_out(c, 0), *lp = NULL;
+    double sum = 0, wsum = 0;
+    if (sce && node_multi_output(c->g, c->n))
+        lp = new_out(c, 1);
+    for (nn = 0; nn < N; nn++)
+        for (d = 0; d < D; d++) {
+            const float *xp = F(c, 0) + nn * C * D + d;
+            int64_t t = I(c, 1)[nn * D + d];
+            double v = 0, w = 0, mx = xp[0], se = 0, l;
+            if (sce) {
+                for (k = 1; k < C; k++)
+                    mx = xp[k * D] > mx ? xp[k * D] : mx;
+                for (k = 0; k < C; k++)
+                    se += exp(xp[k * D] - mx);
+                for (k = 0; lp && k < C; k++)
+                    lp[nn * C * D + k * D + d] = (float)(xp[k * D] - mx - log(se));
+            }
+            if (!(has_ignore && t == ignore)) {
+                if (t < 0 || t >= C)
+                    node_error(c->g, c->n, "target %lld is outside the %lld classes", (long long)t, (long long)C);
+                l = sce ? xp[t * D] - mx - log(se) : xp[t * D];
+                w = W ? W[t] : 1.0;
+                v = -l * w;
+            }
+            if (strcmp(red, "none") == 0)
+                out[nn * D + d] = (float)v;
+            sum += v;
+            wsum += w;
+        }
+    if (strcmp(red, "sum") == 0)
+        out[0] = (float)sum;
+    else if (strcmp(red, "mean") == 0)
+        out[0] = (float)(sum / wsum);
+}
+
+/* ScatterElements, Scatter: y = x; y[p with its axis coordinate replaced by indices[p]]
+ * = updates[p], or combined with it by 'reduction', in the order of p. */
+static void eval_scatter(Ctx *c)
+{
+    const Tensor *x = T(c, 0), *ix = T(c, 1), *y = Y(c, 0);
+    const char *red = attr_string(c->n, "reduction", "none");
+    int axis = (int)attr_int(c->n, "axis", 0), k;
+    int64_t p, n = ir_numel(ix), fl = y->dtype == DT_FLOAT;
+    size_t es = fl ? sizeof(float) : sizeof(int64_t);
+    char *out = new_out(c, 0);
+    if (axis < 0)
+        axis += x->rank;
+    memcpy(out, c->vals[c->n->in[0]], (size_t)ir_numel(y) * es);
+    for (p = 0; p < n; p++) {
+        int64_t rem = p, dst = 0, stride = 1, q = I(c, 1)[p];
+        if (q < 0)
+            q += x->dims[axis];
+        if (q < 0 || q >= x->dims[axis])
+            node_error(c->g, c->n, "index %lld is out of range for dimension %lld", (long long)I(c, 1)[p], (long long)x->dims[axis]);
+        for (k = x->rank - 1; k >= 0; k--) {
+            int64_t coord = rem % ix->dims[k];
+            rem /= ix->dims[k];
+            dst += (k == axis ? q : coord) * stride;
+            stride *= x->dims[k];
+        }
+        if (fl) {
+            float *d = (float *)out + dst, u = F(c, 2)[p];
+            *d = red[0] == 'a' ? *d + u : red[0] == 'm' && red[1] == 'u' ? *d * u : red[0] == 'm' && red[1] == 'a' ? (*d >= u ? *d : u)
+               : red[0] == 'm' ? (*d <= u ? *d : u) : u;
+        } else {
+            int64_t *d = (int64_t *)out + dst, u = I(c, 2)[p];
+            *d = red[0] == 'a' ? (int64_t)((uint64_t)*d + (uint64_t)u) : red[0] == 'm' && red[1] == 'u' ? (int64_t)((uint64_t)*d * (uint64_t)u)
+               : red[0] == 'm' && red[1] == 'a' ? (*d >= u ? *d : u) : red[0] == 'm' ? (*d <= u ? *d : u) : u;
+        }
+    }
+}
+
+/* IsNaN: x != x; IsInf: x infinite, of a sign detect_positive and detect_negative allow. */
+static void eval_isinf(Ctx *c)
+{
+    int64_t i, n = ir_numel(Y(c, 0)), *out = new_out(c, 0);
+    int pos = attr_int(c->n, "detect_positive", 1) != 0, neg = attr_int(c->n, "detect_negative", 1) != 0;
+    for (i = 0; i < n; i++) {
+        float v = F(c, 0)[i];
+        out[i] = c->n->op == OP_ISNAN ? v != v : v == v && v - v != 0.0f && (v > 0 ? pos : neg);
+    }
+}
+
+/* b^e in wrapping 64-bit integers (square and multiply); e < 0: the integer part of 1 / b^-e
+ * (0 for b = 0). The generated tc_ipow (emit_types.c) is this function. */
+int64_t interp_ipow(int64_t b, int64_t e)
+{
+    uint64_t r = 1, x = (uint64_t)b;
+    if (e < 0)
+        return b == 1 ? 1 : b == -1 ? (e % 2 ? -1 : 1) : 0;
+    while (e) {
+        if (e & 1)
+            r *= x;
+        x *= x;
+        e >>= 1;
+    }
+    return (int64_t)r;
+}
 /* Attention and RotaryEmbedding: interp_attn.c */
 static void eval_attention(Ctx *c) { interp_attention(c->g, c->n, c->vals); }
 static void eval_rotary(Ctx *c) { interp_rotary(c->g, c->n, c->vals); }
@@ -1349,13 +1602,17 @@ void interp_run(Graph *g, float *const *inputs, float **outputs)
     int k;
     for (i = 0; i < g->nt; i++)
         vals[i] = g->t[i].f ? (void *)g->t[i].f : (void *)g->t[i].i;
-    for (k = 0; k < g->n_inputs; k++)
-        vals[g->inputs[k]] = inputs[k];
+    for (k = 0; k < g->n_inputs; k++) /* integer and bool inputs: raw values of their type (interp_types.c) */
+        vals[g->inputs[k]] = g->t[g->inputs[k]].dtype == DT_FLOAT ? (void *)inputs[k]
+                                                                   : interp_raw_in(g, &g->t[g->inputs[k]], inputs[k]);
     for (k = 0; k < g->nn; k++)
         if (!g->n[k].dead)
             interp_node(g, &g->n[k], vals);
     for (k = 0; k < g->n_outputs; k++) {
         const Tensor *t = &g->t[g->outputs[k]];
-        memcpy(outputs[k], vals[g->outputs[k]], (size_t)ir_numel(t) * sizeof(float));
+        if (t->dtype != DT_FLOAT)
+            interp_raw_out(t, vals[g->outputs[k]], outputs[k]);
+        else
+            memcpy(outputs[k], vals[g->outputs[k]], (size_t)ir_numel(t) * sizeof(float));
     }
 }

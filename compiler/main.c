@@ -31,8 +31,10 @@ static const char usage[] =
     "                      from tables by multi-register loads: 12.8-13.8 bytes\n"
     "                      a kept weight on a Cortex-M4, measured on the\n"
     "                      example tickets)\n"
-    "  --main              add a main() that reads raw float32 samples from stdin\n"
-    "                      and writes raw float32 outputs to stdout (-r N repeats)\n"
+    "  --main              add a main() that reads raw little-endian samples from\n"
+    "                      stdin and writes the raw outputs to stdout, each tensor\n"
+    "                      in its type (float32; int64, int32, int8, uint8, bool\n"
+    "                      as 1 byte) (-r N repeats)\n"
     "  --allow-slow-compile\n"
     "                      write C that ticketc estimates would take more than\n"
     "                      60 s or 2 GB to compile with cc -O2 (refused without:\n"
@@ -62,7 +64,8 @@ static const char usage[] =
     "  --dim NAME=SIZE     pin a symbolic input dimension (the first dimension\n"
     "                      defaults to 1)\n"
     "  --interpret         run the model in the reference interpreter on raw\n"
-    "                      float32 samples from stdin instead of writing C\n"
+    "                      samples from stdin (as --main reads them) instead of\n"
+    "                      writing C\n"
     "  --max-terms N       terms per generated function in unrolled code (1024)\n"
     "  --partial-sums N    accumulators per neuron in unrolled code, 1-4 (4;\n"
     "                      1 with --target cortex-m)\n"
@@ -508,18 +511,20 @@ static void run_interpreter(Graph *g)
     float **in = arena_array(g->a, (size_t)g->n_inputs, sizeof(float *));
     float **out = arena_array(g->a, (size_t)g->n_outputs, sizeof(float *));
     int k;
+    /* integer and bool inputs and outputs: raw values of their type (interp_types.c) */
     for (k = 0; k < g->n_inputs; k++)
-        in[k] = arena_array(g->a, (size_t)ir_numel(&g->t[g->inputs[k]]) + 1, sizeof(float));
+        in[k] = arena_array(g->a, (size_t)ir_numel(&g->t[g->inputs[k]]) + 1, 8);
     for (k = 0; k < g->n_outputs; k++)
-        out[k] = arena_array(g->a, (size_t)ir_numel(&g->t[g->outputs[k]]) + 1, sizeof(float));
+        out[k] = arena_array(g->a, (size_t)ir_numel(&g->t[g->outputs[k]]) + 1, 8);
     for (;;) {
         for (k = 0; k < g->n_inputs; k++) {
-            size_t want = (size_t)ir_numel(&g->t[g->inputs[k]]);
-            size_t got = fread(in[k], sizeof(float), want, stdin);
+            size_t want = (size_t)ir_numel(&g->t[g->inputs[k]]), eb = ir_elem_bytes(&g->t[g->inputs[k]]);
+            size_t got = fread(in[k], eb, want, stdin);
             if (got == 0 && k == 0 && feof(stdin))
                 return;
             if (got != want)
-                fatal("short read on stdin: input %d needs %zu floats, got %zu", k, want, got);
+                fatal("short read on stdin: input %d needs %zu %s, got %zu", k, want,
+                      g->t[g->inputs[k]].dtype == DT_FLOAT ? "floats" : "values", got);
         }
         if (g->quant)
             interp_int_run(g, in, out);
@@ -527,7 +532,7 @@ static void run_interpreter(Graph *g)
             interp_run(g, in, out);
         for (k = 0; k < g->n_outputs; k++) {
             size_t want = (size_t)ir_numel(&g->t[g->outputs[k]]);
-            if (fwrite(out[k], sizeof(float), want, stdout) != want)
+            if (fwrite(out[k], ir_elem_bytes(&g->t[g->outputs[k]]), want, stdout) != want)
                 fatal("cannot write to stdout");
         }
     }

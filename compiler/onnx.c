@@ -302,8 +302,7 @@ static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const
     t->rank = (int)tp->n_dims;
     for (i = 0; i < tp->n_dims; i++)
         t->dims[i] = tp->dims[i];
-    t->elem = dt;  /* qdq.c: int8/uint8/int32 of quantized models */
-    t->etype = dt; /* bool, int32 ... kept apart for Cast and CastLike (stored as DT_INT64) */
+    t->etype = dt; /* bool, int32 ... kept apart for Cast, CastLike, the emitter (stored as DT_INT64), qdq.c */
 
     if (tp->has_raw_data) {
         const uint8_t *p = tp->raw_data.data;
@@ -360,6 +359,12 @@ static const char *safe(Arena *a, const char *s)
     return diag_escape(a, s);
 }
 
+/* The integer and bool element types a graph input may have outside quantized models. */
+static int run_time_int_type(int dt)
+{
+    return dt == ET_INT8 || dt == ET_UINT8 || dt == ET_INT32 || dt == ET_INT64 || dt == ET_BOOL;
+}
+
 /* A graph input: float tensor with static shape after pinning symbolic dims. */
 static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
 {
@@ -378,12 +383,14 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
     if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !vi->type->tensor_type)
         fatal("graph input '%s': only tensor inputs are supported", sname);
     tt = vi->type->tensor_type;
-    /* int8 and uint8 inputs are for quantized models (qdq.c) */
+    /* int8 and uint8 inputs of quantized models are qdq.c's; elsewhere integer and
+     * bool inputs are integer tensors at run time (emit_types.c) */
     if (!tt->has_elem_type || (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
                                (!L->quantized || (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__INT8 &&
-                                                  tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__UINT8))))
-        fatal("graph input '%s': element type %s is not supported (inputs must be float32)", sname,
-              dtype_name(tt->has_elem_type ? tt->elem_type : 0));
+                                                  tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__UINT8)) &&
+                               (L->quantized || !run_time_int_type(tt->elem_type))))
+        fatal("graph input '%s': element type %s is not supported (inputs must be float32, int8, uint8, int32, "
+              "int64 or bool)", sname, dtype_name(tt->has_elem_type ? tt->elem_type : 0));
     if (!tt->shape)
         fatal("graph input '%s' has no shape; ticketc needs static shapes", sname);
     if (tt->shape->n_dim > TC_MAX_RANK)
@@ -391,7 +398,9 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
 
     id = ir_new_tensor(g, name);
     t = &g->t[id];
-    t->elem = tt->elem_type;
+    t->etype = tt->elem_type; /* int8/uint8 of a quantized model: float tensors that qdq.c reads */
+    if (!L->quantized && run_time_int_type(tt->elem_type))
+        t->dtype = DT_INT64;
     t->rank = (int)tt->shape->n_dim;
     for (i = 0; i < tt->shape->n_dim; i++) {
         const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
@@ -408,8 +417,8 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
             if (v < 0)
                 fatal("graph input '%s': dimension %zu is the symbol '%s'; pin it with --dim %s=SIZE", sname, i,
                       safe(g->a, d->dim_param), safe(g->a, d->dim_param));
-        } else if (i == 0) {
-            v = 1;
+        } else if (i == 0 && d->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE) {
+            v = 1; /* an unnamed batch dimension (a dim_value of 0 is refused below) */
         }
         if (v <= 0 || v > ((int64_t)1 << 31))
             fatal("graph input '%s': dimension %zu is unknown or invalid; ticketc needs static shapes", sname, i);

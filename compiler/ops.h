@@ -146,4 +146,15 @@
     OP(OP_CONV3D,      "Conv",          conv3d)          \
     OP(OP_CONVTRANSPOSE3D, "ConvTranspose", convtranspose3d) \
     OP(OP_MAXPOOL3D,   "MaxPool",       pool3d)          \
-    OP(OP_AVERAGEPOOL3D, "AveragePool", pool3d)
+    OP(OP_AVERAGEPOOL3D, "AveragePool", pool3d) \
+    /* integer results and run-time indices (emit_types.c) */ \
+    OP(OP_ARGMAX,      "ArgMax",        argmax)          \
+    OP(OP_ARGMIN,      "ArgMin",        argmax)          \
+    OP(OP_GATHERELEMENTS, "GatherElements", gatherelements) \
+    OP(OP_TRILU,       "Trilu",         trilu)           \
+    OP(OP_NLLLOSS,     "NegativeLogLikelihoodLoss", nllloss) \
+    OP(OP_SCELOSS,     "SoftmaxCrossEntropyLoss", nllloss) \
+    OP(OP_SCATTERELEMENTS, "ScatterElements", scatter)  \
+    OP(OP_SCATTER,     "Scatter",       scatter)         \
+    OP(OP_ISINF,       "IsInf",         isinf)           \
+    OP(OP_ISNAN,       "IsNaN",         isinf)

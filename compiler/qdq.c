@@ -157,13 +157,13 @@ static QArgs qargs(Graph *g, const Node *n, int si, int zi, int64_t len, int def
         z = &g->t[konst(g, n->in[zi])];
         if (!z->i || z->dtype != DT_INT64)
             qerr(g, n, "the zero point '%s' (input %d) is not an integer constant", tname(g, n->in[zi]), zi);
-        if (z->elem != ET_INT8 && z->elem != ET_UINT8 && z->elem != ET_INT32)
+        if (z->etype != ET_INT8 && z->etype != ET_UINT8 && z->etype != ET_INT32)
             qerr(g, n, "the zero point '%s' is not int8, uint8 or int32 (ONNX element type %d)", tname(g, n->in[zi]),
-                 z->elem);
+                 z->etype);
         if (ir_numel(z) != a.n || z->rank > 1)
             qerr(g, n, "the zero point '%s' has %lld values, the scale %lld", tname(g, n->in[zi]),
                  (long long)ir_numel(z), (long long)a.n);
-        a.type = z->elem;
+        a.type = z->etype;
         for (k = 0; k < a.n; k++) {
             a.zp[k] = z->i[k];
             if (a.zp[k] < type_lo(a.type) || a.zp[k] > type_hi(a.type))
@@ -314,7 +314,7 @@ static void rw_quantize(Rw *r, Node *n)
         inner = a.n > 1 ? inner_of(x, axis) : 1;
         len = a.n > 1 ? len : 1;
         t->dtype = DT_INT64;
-        t->elem = a.type;
+        t->etype = a.type;
         ir_set_dims(t, x->rank, x->dims);
         t->i = arena_array(g->a, (size_t)m + 1, sizeof(int64_t));
         for (e = 0; e < m; e++) {
@@ -331,11 +331,11 @@ static void rw_quantize(Rw *r, Node *n)
         return;
     }
     a = qargs(g, n, 1, 2, -1, ET_UINT8);
-    if (x->input_index >= 0 && x->elem != ET_FLOAT)
+    if (x->input_index >= 0 && x->etype != ET_FLOAT)
         qerr(g, n, "graph input '%s' is not float; QuantizeLinear reads float", tname(g, xid));
     fix_act(r, n, xid, a.s[0], act_zp8(r, n, &a));
     fix_act(r, n, y, a.s[0], act_zp8(r, n, &a));
-    g->t[y].elem = a.type;
+    g->t[y].etype = a.type;
     to_identity(n, xid);
 }
 
@@ -351,11 +351,11 @@ static void rw_dequantize(Rw *r, Node *n)
         qerr(g, n, "expects 2 or 3 inputs, found %d", n->n_in);
     if (x->i && x->dtype == DT_INT64) {
         int64_t len = axis_len(n, x, &axis);
-        if (x->elem != ET_INT8 && x->elem != ET_UINT8 && x->elem != ET_INT32)
+        if (x->etype != ET_INT8 && x->etype != ET_UINT8 && x->etype != ET_INT32)
             qerr(g, n, "'%s' is not int8, uint8 or int32", tname(g, xid));
-        a = qargs(g, n, 1, 2, len, x->elem);
-        if (a.type != x->elem)
-            qerr(g, n, "the zero point is %s, the input '%s' %s", type_name(a.type), tname(g, xid), type_name(x->elem));
+        a = qargs(g, n, 1, 2, len, x->etype);
+        if (a.type != x->etype)
+            qerr(g, n, "the zero point is %s, the input '%s' %s", type_name(a.type), tname(g, xid), type_name(x->etype));
         if (a.type == ET_INT32)
             for (len = 0; len < a.n; len++)
                 if (a.zp[len])
@@ -367,11 +367,11 @@ static void rw_dequantize(Rw *r, Node *n)
     if (x->f)
         qerr(g, n, "'%s' is a float constant; DequantizeLinear reads integers", tname(g, xid));
     a = qargs(g, n, 1, 2, -1, ET_UINT8);
-    if (x->input_index >= 0 && x->elem != a.type)
+    if (x->input_index >= 0 && x->etype != a.type)
         qerr(g, n, "graph input '%s' is %s, the zero point %s", tname(g, xid),
-             x->elem == ET_FLOAT ? "float" : type_name(x->elem), type_name(a.type));
-    if (x->producer >= 0 && g->t[xid].elem && g->t[xid].elem != a.type)
-        qerr(g, n, "'%s' is %s, the zero point %s", tname(g, xid), type_name(g->t[xid].elem), type_name(a.type));
+             x->etype == ET_FLOAT ? "float" : type_name(x->etype), type_name(a.type));
+    if (x->producer >= 0 && g->t[xid].etype && g->t[xid].etype != a.type)
+        qerr(g, n, "'%s' is %s, the zero point %s", tname(g, xid), type_name(g->t[xid].etype), type_name(a.type));
     if (x->input_index < 0 && !r->q->act[xid] && x->producer >= 0)
         qerr(g, n, "'%s' is made by %s, not by a QuantizeLinear, QLinearConv or QLinearMatMul; the integer path "
                    "takes no other op on the integers between a QuantizeLinear and a DequantizeLinear",
@@ -392,9 +392,9 @@ static void qlinear_act(Rw *r, Node *n, int xi, int si, int zi)
     QArgs a = qargs(g, n, si, zi, -1, ET_UINT8);
     if (g->t[xid].f || g->t[xid].i)
         qerr(g, n, "input %d '%s' is a constant; the integer path needs the activation there", xi, tname(g, xid));
-    if (g->t[xid].elem && g->t[xid].elem != a.type)
+    if (g->t[xid].etype && g->t[xid].etype != a.type)
         qerr(g, n, "input '%s' is %s, its zero point %s", tname(g, xid),
-             g->t[xid].elem == ET_FLOAT ? "float" : type_name(g->t[xid].elem), type_name(a.type));
+             g->t[xid].etype == ET_FLOAT ? "float" : type_name(g->t[xid].etype), type_name(a.type));
     if (g->t[xid].input_index < 0 && !r->q->act[xid])
         qerr(g, n, "input '%s' does not come from a QuantizeLinear or QLinear node", tname(g, xid));
     fix_act(r, n, xid, a.s[0], act_zp8(r, n, &a));
@@ -407,14 +407,14 @@ static TensorId qlinear_weights(Rw *r, Node *n, int wi, int si, int zi, int axis
     TensorId wid = konst(g, n->in[wi]), y;
     const Tensor *w = &g->t[wid];
     QArgs a;
-    if (!w->i || w->dtype != DT_INT64 || (w->elem != ET_INT8 && w->elem != ET_UINT8))
+    if (!w->i || w->dtype != DT_INT64 || (w->etype != ET_INT8 && w->etype != ET_UINT8))
         qerr(g, n, "input %d '%s' must be constant int8 or uint8 weights (the integer path computes x * W with W "
                    "constant)", wi, tname(g, wid));
     if (w->rank <= axis)
         qerr(g, n, "weights '%s' have rank %d", tname(g, wid), w->rank);
-    a = qargs(g, n, si, zi, w->dims[axis], w->elem);
-    if (a.type != w->elem)
-        qerr(g, n, "the weights' zero point is %s, the weights %s", type_name(a.type), type_name(w->elem));
+    a = qargs(g, n, si, zi, w->dims[axis], w->etype);
+    if (a.type != w->etype)
+        qerr(g, n, "the weights' zero point is %s, the weights %s", type_name(a.type), type_name(w->etype));
     y = ir_new_tensor(g, arena_printf(g->a, "%s_dequantized", g->t[wid].name));
     dequantize_const(r, n, wid, y, &a, axis);
     return y;
@@ -430,7 +430,7 @@ static void rw_int_clip(Rw *r, Node *n)
 {
     Graph *g = r->g;
     TensorId x = n->in[0], y = n->out[0];
-    int64_t b[2] = {-128, 127}, shift = g->t[x].elem == ET_UINT8 ? 128 : 0;
+    int64_t b[2] = {-128, 127}, shift = g->t[x].etype == ET_UINT8 ? 128 : 0;
     int i;
     if (n->n_attrs)
         qerr(g, n, "a Clip of integers with attributes (opset < 11) is not supported");
@@ -439,19 +439,19 @@ static void rw_int_clip(Rw *r, Node *n)
         if (n->in[i] == TC_NONE)
             continue;
         c = &g->t[konst(g, n->in[i])];
-        if (!c->i || ir_numel(c) != 1 || c->elem != g->t[x].elem)
+        if (!c->i || ir_numel(c) != 1 || c->etype != g->t[x].etype)
             qerr(g, n, "the bound '%s' of a Clip of %s integers must be a %s scalar constant", tname(g, n->in[i]),
-                 type_name(g->t[x].elem), type_name(g->t[x].elem));
+                 type_name(g->t[x].etype), type_name(g->t[x].etype));
         b[i - 1] = c->i[0] - shift;
         if (b[i - 1] < -128 || b[i - 1] > 127)
             qerr(g, n, "bound '%s' is %lld, outside %s", tname(g, n->in[i]), (long long)c->i[0],
-                 type_name(g->t[x].elem));
+                 type_name(g->t[x].etype));
     }
     r->q->clamp[y] = 1;
     r->q->clamp_lo[y] = (int32_t)b[0];
     r->q->clamp_hi[y] = (int32_t)b[1];
     fix_act(r, n, y, r->q->scale[x], r->q->zp[x]);
-    g->t[y].elem = g->t[x].elem;
+    g->t[y].etype = g->t[x].etype;
     to_identity(n, x);
 }
 
@@ -471,7 +471,7 @@ static void rw_qlinearconv(Rw *r, Node *n)
         const Tensor *bt = &g->t[konst(g, n->in[8])];
         const Tensor *xs = &g->t[konst(g, n->in[1])], *ws = &g->t[konst(g, n->in[4])];
         int64_t m, nb = ir_numel(bt), nw = ir_numel(ws);
-        if (!bt->i || bt->elem != ET_INT32 || bt->rank != 1)
+        if (!bt->i || bt->etype != ET_INT32 || bt->rank != 1)
             qerr(g, n, "the bias '%s' must be a 1-D int32 constant", tname(g, n->in[8]));
         if (nb != g->t[w].dims[0])
             qerr(g, n, "the bias '%s' has %lld values, the weights %lld output channels", tname(g, n->in[8]),
@@ -491,7 +491,7 @@ static void rw_qlinearconv(Rw *r, Node *n)
         }
     }
     fix_act(r, n, y, ys.s[0], act_zp8(r, n, &ys));
-    g->t[y].elem = ys.type;
+    g->t[y].etype = ys.type;
     in = arena_array(g->a, 3, sizeof(TensorId));
     in[0] = n->in[0];
     in[1] = w;
@@ -515,7 +515,7 @@ static void rw_qlinearmatmul(Rw *r, Node *n)
     w = qlinear_weights(r, n, 3, 4, 5, 1);
     ys = qargs(g, n, 6, 7, -1, ET_UINT8);
     fix_act(r, n, y, ys.s[0], act_zp8(r, n, &ys));
-    g->t[y].elem = ys.type;
+    g->t[y].etype = ys.type;
     n->in[1] = w;
     n->n_in = 2;
     n->op = OP_MATMUL;
@@ -530,12 +530,13 @@ void qdq_rewrite(Graph *g)
     for (k = 0; k < g->nn; k++)
         any |= is_qdq((int)g->n[k].op);
     if (!any) {
-        /* int8/uint8 inputs only make sense in a quantized model */
+        /* int8/uint8 inputs only make sense in a quantized model (the ONNX front end makes
+         * them integer tensors, dtype DT_INT64, elsewhere: emit_types.c) */
         for (k = 0; k < g->n_inputs; k++) {
             const Tensor *t = &g->t[g->inputs[k]];
-            if (t->elem != ET_FLOAT)
+            if (t->etype != ET_FLOAT && t->dtype == DT_FLOAT)
                 fatal("graph input '%s': element type %s is not supported (inputs must be float32)",
-                      diag_escape(g->a, t->name), t->elem == ET_INT8 ? "INT8" : "UINT8");
+                      diag_escape(g->a, t->name), t->etype == ET_INT8 ? "INT8" : "UINT8");
         }
         return;
     }
@@ -558,7 +559,7 @@ void qdq_rewrite(Graph *g)
     for (k = 0; k < g->nn; k++) {
         Node *n = &g->n[k];
         if (n->op == OP_CLIP && n->n_in > 0 && n->in[0] != TC_NONE && q->act[n->in[0]] &&
-            (g->t[n->in[0]].elem == ET_INT8 || g->t[n->in[0]].elem == ET_UINT8)) {
+            (g->t[n->in[0]].etype == ET_INT8 || g->t[n->in[0]].etype == ET_UINT8)) {
             rw_int_clip(&r, n); /* a Clip of a QuantizeLinear's integers */
             continue;
         }
@@ -591,15 +592,15 @@ void qdq_rewrite(Graph *g)
     /* the graph's integer inputs and outputs: all or none (the generated API has one type) */
     for (k = 0; k < g->n_inputs; k++) {
         const Tensor *t = &g->t[g->inputs[k]];
-        q->io[g->inputs[k]] = t->elem == ET_INT8 ? 1 : t->elem == ET_UINT8 ? 2 : 0;
+        q->io[g->inputs[k]] = t->etype == ET_INT8 ? 1 : t->etype == ET_UINT8 ? 2 : 0;
         if (q->io[g->inputs[k]] && !q->act[g->inputs[k]])
             fatal("graph input '%s' is %s but no DequantizeLinear or QLinear node reads it; the integer path "
-                  "needs its scale", diag_escape(g->a, t->name), t->elem == ET_INT8 ? "int8" : "uint8");
+                  "needs its scale", diag_escape(g->a, t->name), t->etype == ET_INT8 ? "int8" : "uint8");
     }
     for (k = 0; k < g->n_outputs; k++) { /* a QuantizeLinear's or QLinear node's output: its zero point's type */
         const Tensor *t = &g->t[g->outputs[k]];
-        if (g->outputs[k] < q->nt && q->act[g->outputs[k]] && (t->elem == ET_INT8 || t->elem == ET_UINT8))
-            q->io[g->outputs[k]] = t->elem == ET_INT8 ? 1 : 2;
+        if (g->outputs[k] < q->nt && q->act[g->outputs[k]] && (t->etype == ET_INT8 || t->etype == ET_UINT8))
+            q->io[g->outputs[k]] = t->etype == ET_INT8 ? 1 : 2;
     }
     {
         int ints = 0, floats = 0;

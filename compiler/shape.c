@@ -376,8 +376,8 @@ static void shape_gather(Graph *g, Node *n)
     x = in(g, n, 0);
     ix = in(g, n, 1);
     axis = norm_axis(g, n, attr_int(n, "axis", 0), x->rank);
-    if (ix->dtype != DT_INT64 || !ix->i)
-        node_error(g, n, "indices must be a constant integer tensor");
+    if (ix->dtype != DT_INT64)
+        node_error(g, n, "indices must be an integer tensor");
     if (x->rank - 1 + ix->rank > TC_MAX_RANK)
         node_error(g, n, "result rank exceeds the maximum of %d", TC_MAX_RANK);
     for (i = 0; i < axis; i++)
@@ -386,7 +386,7 @@ static void shape_gather(Graph *g, Node *n)
         d[r++] = ix->dims[i];
     for (i = axis + 1; i < x->rank; i++)
         d[r++] = x->dims[i];
-    for (i = 0; i < ir_numel(ix); i++)
+    for (i = 0; ix->i && i < ir_numel(ix); i++) /* run-time indices: emit_types.c */
         if (ix->i[i] < -x->dims[axis] || ix->i[i] >= x->dims[axis])
             node_error(g, n, "index %lld is out of range for dimension %lld", (long long)ix->i[i], (long long)x->dims[axis]);
     y->dtype = x->dtype;
@@ -420,6 +420,9 @@ static void shape_concat(Graph *g, Node *n)
 
 int tensor_etype(const Tensor *t)
 {
+    /* a float tensor of a quantized model carries its activations' integer type (qdq.c): float here */
+    if (t->dtype == DT_FLOAT && t->etype != ET_DOUBLE && t->etype != 10 /* float16 */ && t->etype != 16 /* bfloat16 */)
+        return ET_FLOAT;
     return t->etype ? t->etype : t->dtype == DT_FLOAT ? ET_FLOAT : ET_INT64;
 }
 
@@ -1190,6 +1193,20 @@ static void shape_elem(Graph *g, Node *n)
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
 
+static void broadcast_inputs(Graph *g, Node *n, int from, Tensor *y);
+
+/* Max, Min, Sum and Mod whose inputs are all integers (of one type). */
+static int nary_int(Graph *g, Node *n)
+{
+    int i;
+    if (n->op != OP_MAX && n->op != OP_MIN && n->op != OP_SUM && n->op != OP_MOD)
+        return 0;
+    for (i = 0; i < n->n_in; i++)
+        if (in(g, n, i)->dtype != DT_INT64 || tensor_etype(in(g, n, i)) != tensor_etype(in(g, n, 0)))
+            return 0;
+    return 1;
+}
+
 /* Max, Min, Sum, Mean: any number of inputs; Pow, PRelu: two. All broadcast. */
 static void shape_nary(Graph *g, Node *n)
 {
@@ -1197,11 +1214,26 @@ static void shape_nary(Graph *g, Node *n)
     int i;
     if (n->op == OP_POW || n->op == OP_PRELU || n->op == OP_MOD)
         need_inputs(g, n, 2, 2);
+    else
+        need_inputs(g, n, 1, 64);
+    if (n->op == OP_POW && (in(g, n, 0)->dtype == DT_INT64 || in(g, n, 1)->dtype == DT_INT64)) {
+        /* Pow with an integer base or exponent (emit_types.c): the base's type */
+        broadcast_inputs(g, n, 0, y);
+        y->dtype = in(g, n, 0)->dtype;
+        y->etype = tensor_etype(in(g, n, 0));
+        return;
+    }
+    if (nary_int(g, n)) { /* Max, Min, Sum, Mod of integers (emit_types.c, eval_nary) */
+        if (n->op == OP_MOD && attr_int(n, "fmod", 0) != 0)
+            node_error(g, n, "attribute 'fmod' is %lld; on integer tensors only fmod = 0 is supported",
+                       (long long)attr_int(n, "fmod", 0));
+        broadcast_inputs(g, n, 0, y);
+        y->dtype = DT_INT64;
+        return;
+    }
     if (n->op == OP_MOD && attr_int(n, "fmod", 0) != 1)
         node_error(g, n, "attribute 'fmod' is %lld; on float tensors only fmod = 1 (C's fmod) is defined",
                    (long long)attr_int(n, "fmod", 0));
-    else
-        need_inputs(g, n, 1, 64);
     for (i = 0; i < n->n_in; i++)
         if (in(g, n, i)->dtype != DT_FLOAT)
             node_error(g, n, "input %d must be float (integer tensors are supported only in shape computations)", i);
@@ -1258,8 +1290,15 @@ static void shape_clip(Graph *g, Node *n)
     float lo, hi;
     need_inputs(g, n, 1, 3);
     x = in(g, n, 0);
-    if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+    if (x->dtype != DT_FLOAT) { /* integers (emit_types.c): the bounds are scalars of x's type, or absent */
+        int i;
+        for (i = 1; i < n->n_in; i++)
+            if (n->in[i] != TC_NONE && (in(g, n, i)->dtype != DT_INT64 || ir_numel(in(g, n, i)) != 1))
+                node_error(g, n, "input %d must be an integer scalar, as the input", i);
+        out(g, n, 0)->dtype = DT_INT64;
+        ir_set_dims(out(g, n, 0), x->rank, x->dims);
+        return;
+    }
     clip_bounds(g, n, &lo, &hi);
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
@@ -1600,7 +1639,7 @@ int node_multi_output(const Graph *g, const Node *n)
     int i;
     if (ir_multi_output(n->op))
         return 1;
-    if (n->op == OP_LAYERNORM || n->op == OP_ATTENTION) /* their extra outputs when named */
+    if (n->op == OP_LAYERNORM || n->op == OP_ATTENTION || n->op == OP_SCELOSS) /* their extra outputs when named */
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])
                 return 1;
@@ -1962,6 +2001,141 @@ static void shape_lppool(Graph *g, Node *n)
     window_out(g, n, &w);
 }
 
+/* ==== integer results and run-time indices ==== */
+
+/* ArgMax, ArgMin: int64 indices along 'axis', which stays with length 1 when keepdims. */
+static void shape_argmax(Graph *g, Node *n)
+{
+    Tensor *x, *y = out(g, n, 0);
+    int64_t d[TC_MAX_RANK];
+    int axis, i, r = 0;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    axis = norm_axis(g, n, attr_int(n, "axis", 0), x->rank);
+    if (x->dims[axis] == 0)
+        node_error(g, n, "the axis has no elements");
+    for (i = 0; i < x->rank; i++)
+        if (i != axis)
+            d[r++] = x->dims[i];
+        else if (attr_int(n, "keepdims", 1))
+            d[r++] = 1;
+    y->dtype = DT_INT64;
+    y->etype = ET_INT64;
+    ir_set_dims(y, r, d);
+}
+
+/* GatherElements(data, indices): y has the indices' shape, y[..., j, ...] = data[..., indices[..., j, ...], ...]. */
+static void shape_gatherelements(Graph *g, Node *n)
+{
+    Tensor *x, *ix;
+    int i, axis;
+    need_inputs(g, n, 2, 2);
+    x = in(g, n, 0);
+    ix = in(g, n, 1);
+    axis = norm_axis(g, n, attr_int(n, "axis", 0), x->rank);
+    if (ix->dtype != DT_INT64 || ix->rank != x->rank)
+        node_error(g, n, "indices must be an integer tensor of the data's rank %d", x->rank);
+    for (i = 0; i < x->rank; i++)
+        if (i != axis && ix->dims[i] > x->dims[i])
+            node_error(g, n, "indices %s exceed the data %s along axis %d", ir_shape_str(g->a, ix), ir_shape_str(g->a, x), i);
+    if (ix->i)
+        for (i = 0; i < ir_numel(ix); i++)
+            if (ix->i[i] < -x->dims[axis] || ix->i[i] >= x->dims[axis])
+                node_error(g, n, "index %lld is out of range for dimension %lld", (long long)ix->i[i], (long long)x->dims[axis]);
+    out(g, n, 0)->dtype = x->dtype;
+    ir_set_dims(out(g, n, 0), ix->rank, ix->dims);
+}
+
+/* Trilu(x, k): x with the elements below (upper) or above (lower) diagonal k of each matrix
+ * (the last two axes) set to 0; k a scalar, which may be computed at run time. */
+static void shape_trilu(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 1, 2);
+    x = in(g, n, 0);
+    if (x->rank < 2 || ir_numel(x) == 0)
+        node_error(g, n, "input %s has rank %d or no elements; Trilu needs rank 2 or more", ir_shape_str(g->a, x), x->rank);
+    if (n->n_in > 1 && n->in[1] != TC_NONE && (in(g, n, 1)->dtype != DT_INT64 || ir_numel(in(g, n, 1)) != 1))
+        node_error(g, n, "k (input 1) must be an int64 scalar");
+    out(g, n, 0)->dtype = x->dtype;
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/*
+ * NegativeLogLikelihoodLoss(input [N,C,d...], target [N,d...], weight [C]) and
+ * SoftmaxCrossEntropyLoss(scores, labels, weights), whose input is LogSoftmax(scores)
+ * over axis 1 (its output 1, log_prob, when named): the loss per element, or its sum or
+ * weighted mean (reduction); SoftmaxCrossEntropyLoss's log_prob has the scores' shape.
+ */
+static void shape_nllloss(Graph *g, Node *n)
+{
+    Tensor *x, *t, *y = out(g, n, 0);
+    const char *red = attr_string(n, "reduction", "mean");
+    int i;
+    need_inputs(g, n, 2, 3);
+    x = in(g, n, 0);
+    t = in(g, n, 1);
+    if (x->dtype != DT_FLOAT || x->rank < 2 || ir_numel(x) == 0)
+        node_error(g, n, "input 0 must be a float tensor [N,C,...] with elements, found %s", ir_shape_str(g->a, x));
+    if (t->dtype != DT_INT64 || t->rank != x->rank - 1 || t->dims[0] != x->dims[0])
+        node_error(g, n, "the target (input 1) must be an integer tensor [N,...] for input %s, found %s",
+                   ir_shape_str(g->a, x), ir_shape_str(g->a, t));
+    for (i = 1; i < t->rank; i++)
+        if (t->dims[i] != x->dims[i + 1])
+            node_error(g, n, "the target %s does not match input %s", ir_shape_str(g->a, t), ir_shape_str(g->a, x));
+    if (n->n_in > 2 && n->in[2] != TC_NONE &&
+        (in(g, n, 2)->dtype != DT_FLOAT || in(g, n, 2)->rank != 1 || in(g, n, 2)->dims[0] != x->dims[1]))
+        node_error(g, n, "the weights (input 2) must be a float tensor [%lld]", (long long)x->dims[1]);
+    if (strcmp(red, "none") == 0)
+        ir_set_dims(y, t->rank, t->dims);
+    else if (strcmp(red, "sum") == 0 || strcmp(red, "mean") == 0)
+        ir_set_dims(y, 0, NULL);
+    else
+        node_error(g, n, "attribute 'reduction' must be \"none\", \"sum\" or \"mean\"");
+    if (n->op == OP_SCELOSS && n->n_out > 1 && g->t[n->out[1]].name[0]) {
+        out(g, n, 1)->dtype = DT_FLOAT;
+        ir_set_dims(out(g, n, 1), x->rank, x->dims);
+    }
+}
+
+/* ScatterElements(data, indices, updates), Scatter (its older name): y = data, then
+ * y[p with its axis coordinate replaced by indices[p]] = updates[p] (or combined by
+ * 'reduction': add, mul, max, min), in order of p. */
+static void shape_scatter(Graph *g, Node *n)
+{
+    Tensor *x, *ix, *u;
+    const char *red = attr_string(n, "reduction", "none");
+    int i, axis;
+    need_inputs(g, n, 3, 3);
+    x = in(g, n, 0);
+    ix = in(g, n, 1);
+    u = in(g, n, 2);
+    axis = norm_axis(g, n, attr_int(n, "axis", 0), x->rank);
+    if (ix->dtype != DT_INT64 || ix->rank != x->rank || !ir_same_shape(ix, u) || u->dtype != x->dtype)
+        node_error(g, n, "indices %s and updates %s must have one shape, of the data's rank %d, and updates the data's type",
+                   ir_shape_str(g->a, ix), ir_shape_str(g->a, u), x->rank);
+    for (i = 0; i < x->rank; i++)
+        if (i != axis && ix->dims[i] > x->dims[i])
+            node_error(g, n, "indices %s exceed the data %s along axis %d", ir_shape_str(g->a, ix), ir_shape_str(g->a, x), i);
+    if (strcmp(red, "none") && strcmp(red, "add") && strcmp(red, "mul") && strcmp(red, "max") && strcmp(red, "min"))
+        node_error(g, n, "attribute 'reduction' must be none, add, mul, max or min");
+    out(g, n, 0)->dtype = x->dtype;
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
+/* IsInf, IsNaN: bool of the float input's shape. */
+static void shape_isinf(Graph *g, Node *n)
+{
+    Tensor *x;
+    need_inputs(g, n, 1, 1);
+    x = in(g, n, 0);
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    out(g, n, 0)->dtype = DT_INT64;
+    out(g, n, 0)->etype = ET_BOOL;
+    ir_set_dims(out(g, n, 0), x->rank, x->dims);
+}
+
 typedef void (*ShapeFn)(Graph *, Node *);
 static const ShapeFn shape_fns[] = {
 #define OP(id, name, cls) shape_##cls,
@@ -1979,6 +2153,7 @@ void infer_node_shape(Graph *g, Node *n)
             node_error(g, n, "input %d has no known shape", i);
     /* Dropout, BatchNormalization, LayerNormalization say themselves which extra outputs they take */
     if (n->n_out > 1 && n->op != OP_DROPOUT && n->op != OP_BATCHNORM && n->op != OP_LAYERNORM && n->op != OP_ATTENTION &&
+        n->op != OP_SCELOSS &&
         !ir_multi_output(n->op))
         for (i = 1; i < n->n_out; i++)
             if (g->t[n->out[i]].name[0])

@@ -157,7 +157,9 @@ typedef struct Tensor {
     int64_t dims[TC_MAX_RANK];
     float *f;           /* constant data when dtype == DT_FLOAT */
     int64_t *i;         /* constant data when dtype == DT_INT64 */
-    int etype;          /* the ONNX element type (ET_BOOL, ET_INT32, ...) when known, else 0 */
+    int etype;          /* the ONNX element type (ET_BOOL, ET_INT32, ...) when known, else 0: as the file
+                         * gave it (initializers, graph inputs), or inferred (shape.c); on a float tensor
+                         * of a quantized model, the integer type of its activations (qdq.c) */
     int producer;       /* node index or -1 */
     int consumers;      /* uses by live nodes, counted by remove_dead */
     int input_index;    /* position among graph inputs, or -1 */
@@ -165,7 +167,6 @@ typedef struct Tensor {
     /* memory plan */
     TensorId alias;     /* storage shared with this tensor (views), or TC_NONE */
     int64_t offset;     /* float offset into the arena, or -1 */
-    int elem;           /* ONNX element type as the file gave it (initializers, graph inputs), else 0 */
 } Tensor;
 
 typedef enum { AT_FLOAT, AT_INT, AT_STRING, AT_FLOATS, AT_INTS, AT_TENSOR, AT_OTHER } AttrKind;
@@ -475,7 +476,19 @@ float interp_act(OpKind op, float alpha, float x);
 /* Pow by a constant scalar exponent c in {0, ±1, ±2, ±3, ±4, ±0.5}: computed
  * in float by the formulas the emitted C uses (emit_ops.c pow_by_const). */
 int interp_pow_is_small(float c);
+/* Integer Pow: b^e wrapping in 64 bits; e < 0: the integer part of 1 / b^-e (0 for b = 0). */
+int64_t interp_ipow(int64_t b, int64_t e);
 float interp_pow_small(float v, float c);
+
+/* ===== interp_types.c: integer and bool graph inputs and outputs of the interpreter ===== */
+
+/* Bytes of one element of t as a graph input or output: 4 for float, else its ONNX type's size. */
+size_t ir_elem_bytes(const Tensor *t);
+/* A graph input's raw little-endian values of its type, as the int64 values the interpreter
+ * computes with; interp_raw_out writes them back as raw values of t's type. interp_run takes
+ * integer and bool inputs and outputs this way (its float pointers then point to raw bytes). */
+int64_t *interp_raw_in(Graph *g, const Tensor *t, const void *raw);
+void interp_raw_out(const Tensor *t, const int64_t *v, void *raw);
 
 /* ===== fold.c: constant folding ===== */
 

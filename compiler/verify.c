@@ -121,6 +121,10 @@ int verify_c(Graph *g, const Buf *c, const char *samples, double tol, size_t max
     char *argv[4];
     Buf cmd = {0};
 
+    for (k = 0; k < g->n_inputs + g->n_outputs; k++) /* samples are raw float32 */
+        if (g->t[k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs]].dtype != DT_FLOAT)
+            fatal("--verify supports models whose inputs and outputs are all float; '%s' is an integer or bool tensor",
+                  diag_escape(a, g->t[k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs]].name));
     if (!cc || !*cc)
         cc = "cc";
     if (!cflags)

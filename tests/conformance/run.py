@@ -2,25 +2,28 @@
 """ONNX conformance runner: every test of Debian's libonnx-testdata.
 
 For each test directory (model.onnx, test_data_set_N/{input,output}_K.pb):
-  skipped      some graph input or output is not a float32 tensor
+  skipped      some graph input or output is not a tensor of a type ticketc
+               supports (float32, int8, uint8, int32, int64, bool)
   unsupported  ticketc refused it cleanly (exit 1, one message, no sanitizer report)
   fail         anything else that is not a pass: ticketc crashed or exited
                otherwise, the generated C does not build, the program crashed,
                or an output differs from the shipped one
   pass         every output of every data set matches:
                |got - expected| <= ABS + REL * |expected|, NaN matches NaN,
-               an infinity matches the same infinity.
+               an infinity matches the same infinity; integer and bool
+               outputs match exactly.
 
 The generated C is built with `cc -std=c99 -Wall -Wextra -Werror -pedantic -O1`
 (no -lm) and fed raw float32 inputs through its --main driver, one data set per
-run. Symbolic input dimensions are pinned with --dim from the data's shapes.
+run (raw little-endian values of each input's type; the outputs are read
+back the same way). Symbolic input dimensions are pinned with --dim from the data's shapes.
 
 usage: run.py [-j N] [--ticketc PATH] [--sanitize] [--filter REGEX]
               [--write-passing FILE] [--check PASSING] [--verbose]
   --ticketc build/asan/ticketc --sanitize  runs ticketc and the generated code
                    under ASan+UBSan (a report is a fail)
   --check PASSING  the short mode: fails when a test listed in PASSING no
-                   longer passes or when any all-float32 test is a fail
+                   longer passes or when any test of supported types is a fail
 Results go to build/conformance/results.tsv (test, status, detail).
 """
 import argparse
@@ -50,8 +53,16 @@ def graph_io(model):
     return ins, list(model.graph.output)
 
 
-def is_float_tensor(vi):
-    return vi.type.HasField("tensor_type") and vi.type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+# the element types ticketc takes as graph inputs and outputs, as numpy little-endian types
+TYPES = {onnx.TensorProto.FLOAT: "<f4", onnx.TensorProto.INT8: "i1", onnx.TensorProto.UINT8: "u1",
+         onnx.TensorProto.INT32: "<i4", onnx.TensorProto.INT64: "<i8", onnx.TensorProto.BOOL: "?"}
+
+
+def io_type(vi):
+    """The numpy type of a graph input or output, or None when ticketc does not take it."""
+    if not vi.type.HasField("tensor_type"):
+        return None
+    return TYPES.get(vi.type.tensor_type.elem_type)
 
 
 def load_pb(path):
@@ -97,8 +108,9 @@ def run_test(name, ticketc, cc, extra_cflags=()):
     except Exception as ex:  # noqa: BLE001 - a model onnx itself cannot read
         return "skipped", "onnx cannot load the model: %s" % str(ex).splitlines()[0][:80]
     ins, outs = graph_io(model)
-    if not all(is_float_tensor(v) for v in ins + outs):
-        return "skipped", "not all inputs and outputs are float32 tensors"
+    in_types, out_types = [io_type(v) for v in ins], [io_type(v) for v in outs]
+    if None in in_types + out_types:
+        return "skipped", "not all inputs and outputs are tensors of float32, int8, uint8, int32, int64 or bool"
     sets = data_sets(tdir)
     if not sets:
         return "skipped", "no data sets"
@@ -111,6 +123,9 @@ def run_test(name, ticketc, cc, extra_cflags=()):
             return "skipped", "data set %s has %d inputs/%d outputs, the graph %d/%d" % (
                 os.path.basename(s), len(xs), len(ys), len(ins), len(outs))
         samples.append((xs, ys))
+    # ticketc refuses graph inputs without elements (infer_shapes); --dim takes sizes from 1
+    if any(x.size == 0 for xs, _ in samples for x in xs):
+        return "unsupported", "an input of the data has no elements; ticketc needs at least one"
     # pin symbolic dimensions from the first data set
     args = []
     for vi, x in zip(ins, samples[0][0]):
@@ -136,22 +151,27 @@ def run_test(name, ticketc, cc, extra_cflags=()):
         errs = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.strip().splitlines() or [""]
         return "fail", "the C does not build: %s" % errs[0][:200]
     for si, (xs, ys) in enumerate(samples):
-        stdin = b"".join(np.ascontiguousarray(x, dtype="<f4").tobytes() for x in xs)
+        stdin = b"".join(np.ascontiguousarray(x, dtype=t).tobytes() for x, t in zip(xs, in_types))
         try:
             r = subprocess.run([exe], input=stdin, capture_output=True, timeout=60)
         except subprocess.TimeoutExpired:
             return "fail", "set %d: the program timed out" % si
         if r.returncode != 0:
             return "fail", "set %d: the program exited %d: %s" % (si, r.returncode, r.stderr[:200])
-        got = np.frombuffer(r.stdout, dtype="<f4")
-        want = sum(y.size for y in ys)
-        if got.size != want:
-            return "fail", "set %d: %d output floats, expected %d" % (si, got.size, want)
+        want = sum(y.size * np.dtype(t).itemsize for y, t in zip(ys, out_types))
+        if len(r.stdout) != want:
+            return "fail", "set %d: %d output bytes, expected %d" % (si, len(r.stdout), want)
         pos = 0
-        for k, y in enumerate(ys):
-            g = got[pos:pos + y.size]
-            pos += y.size
-            ok, worst, i = close(g, y.reshape(-1))
+        for k, (y, t) in enumerate(zip(ys, out_types)):
+            nb = y.size * np.dtype(t).itemsize
+            g = np.frombuffer(r.stdout[pos:pos + nb], dtype=t)
+            pos += nb
+            if t == "<f4":
+                ok, worst, i = close(g, y.reshape(-1))
+            else:  # integers and booleans: exactly
+                bad = np.nonzero(g != y.reshape(-1).astype(t))[0]
+                ok, i = not bad.size, int(bad[0]) if bad.size else 0
+                worst = abs(float(g[i]) - float(y.reshape(-1)[i])) if bad.size else 0.0
             if not ok:
                 return "fail", "set %d output %d: at %d got %r expected %r (|diff| %.3g)" % (
                     si, k, i, float(g[i]), float(y.reshape(-1)[i]), worst)

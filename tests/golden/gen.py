@@ -117,6 +117,33 @@ save("26_conv_pruned_cortex_m", model([helper.make_node("Conv", ["x", "conv.weig
 rng = np.random.default_rng(22)
 w1, b1 = sparse(rng, (32, 4), 0.5), (np.round(rng.uniform(-1, 1, 32) * 8) / 8).astype(np.float32)
 w2, b2 = sparse(rng, (3, 32), 0.5), (np.round(rng.uniform(-1, 1, 3) * 8) / 8).astype(np.float32)
+# issue 18: integer and bool tensors at run time (emit_types.c): an int64 input and a bool
+# output beside a float one, comparisons, logic, Where, Cast, ArgMax, Gather and GatherElements
+# at run-time indices, integer arithmetic
+save("24_typed_ops", model([
+    helper.make_node("ArgMax", ["x"], ["am"], name="argmax1", axis=1, keepdims=0),
+    helper.make_node("Equal", ["am", "k"], ["eq"], name="eq1"),
+    helper.make_node("Greater", ["x", "zero"], ["pos"], name="gt1"),
+    helper.make_node("Not", ["pos"], ["npos"], name="not1"),
+    helper.make_node("Xor", ["npos", "m"], ["mask"], name="xor1"),
+    helper.make_node("Where", ["mask", "x", "zero"], ["w"], name="where1"),
+    helper.make_node("Gather", ["w", "am"], ["g"], name="gather1", axis=1),
+    helper.make_node("GatherElements", ["x", "idx"], ["ge"], name="ge1", axis=1),
+    helper.make_node("Cast", ["eq"], ["eqi"], name="cast1", to=TensorProto.INT32),
+    helper.make_node("Cast", ["eqi"], ["eqf"], name="cast2", to=TensorProto.FLOAT),
+    helper.make_node("Mul", ["idx", "idx"], ["sq"], name="mul1"),
+    helper.make_node("Div", ["sq", "three"], ["q"], name="div1"),
+    helper.make_node("Sub", ["q", "sq"], ["qr"], name="sub1"),
+    helper.make_node("Neg", ["qr"], ["nqr"], name="neg1"),
+    helper.make_node("Add", ["g", "ge"], ["s"], name="add1")],
+    [fin("x", [2, 4]), helper.make_tensor_value_info("idx", TensorProto.INT64, [2, 2]),
+     helper.make_tensor_value_info("m", TensorProto.BOOL, [4])],
+    [fin("s", None), helper.make_tensor_value_info("mask", TensorProto.BOOL, None),
+     fin("eqf", None), helper.make_tensor_value_info("nqr", TensorProto.INT64, None)],
+    [numpy_helper.from_array(np.array(2, dtype=np.int64), "k"),
+     numpy_helper.from_array(np.array(0, dtype=np.float32), "zero"),
+     numpy_helper.from_array(np.array(-3, dtype=np.int64), "three")]), "--main")
+
 save("22_dense_zero_skip",
      model([helper.make_node("Gemm", ["x", "fc1.weight", "fc1.bias"], ["h"], name="fc1", transB=1),
             helper.make_node("Relu", ["h"], ["a"], name="relu1"),
@@ -305,8 +332,10 @@ err("90_batchnorm_training_outputs",
                             name="bn1")],
           [fin("x", [1, 2, 3, 3])], [fin("y", None)],
           [numpy_helper.from_array(np.ones(2, dtype=np.float32), k) for k in "sbmv"], opset=9))
+# bools at run time are fine (24_typed_ops); an op without an integer form is refused
 err("91_equal_runtime", model([helper.make_node("Equal", ["x", "c"], ["e"], name="eq1"),
-                               helper.make_node("Cast", ["e"], ["y"], name="cast1", to=1)],
+                               helper.make_node("Sub", ["e", "e"], ["d"], name="sub1"),
+                               helper.make_node("Cast", ["d"], ["y"], name="cast1", to=1)],
                               [fin("x", [1, 3])], [fin("y", None)],
                               [numpy_helper.from_array(np.zeros(3, dtype=np.float32), "c")], opset=17))
 err("92_range_runtime", model([helper.make_node("ReduceMax", ["x"], ["l"], name="max1", keepdims=0),

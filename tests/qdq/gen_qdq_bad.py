@@ -67,7 +67,7 @@ g = helper.make_graph([helper.make_node("MatMulInteger", ["x", "w"], ["y"], name
                       [numpy_helper.from_array(np.ones((4, 3), np.uint8), "w")])
 onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), f"{out}/mmi.onnx")
 
-# an int8 graph input in a model without quantized operators
+# an int8 graph input in a model without quantized operators (an integer tensor at run time; Relu refuses it)
 g = helper.make_graph([helper.make_node("Relu", ["x"], ["y"], name="r")], "int_in",
                       [helper.make_tensor_value_info("x", TP.INT8, [1, 4])],
                       [helper.make_tensor_value_info("y", TP.INT8, [1, 4])])
