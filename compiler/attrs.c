@@ -176,6 +176,9 @@ static const char *const rows[OP_COUNT] = {
      * softmax_precision: float and double */
     [OP_ATTENTION] = "is_causal kv_num_heads q_num_heads qk_matmul_output_mode scale softcap softmax_precision",
     [OP_ROTARY] = "interleaved num_heads rotary_embedding_dim",
+    /* shape_img.c */
+    [OP_GRIDSAMPLE] = "align_corners mode padding_mode",
+    [OP_DFT] = "axis inverse onesided",
     /* 5-D inputs (shape_3d.c): the rows of the 2-D ops; output_shape is refused there */
     [OP_CONV3D] = "auto_pad dilations group kernel_shape pads strides",
     [OP_CONVTRANSPOSE3D] = "auto_pad dilations group kernel_shape pads strides output_padding output_shape",

@@ -140,6 +140,9 @@
     /* transformer ops of opset 23 (shape_attn.c, interp_attn.c, emit_attn.c) */ \
     OP(OP_ATTENTION,   "Attention",     attention)       \
     OP(OP_ROTARY,      "RotaryEmbedding", rotary)        \
+    /* image and signal ops (shape_img.c, interp_img.c, emit_img.c) */ \
+    OP(OP_GRIDSAMPLE,  "GridSample",    gridsample)      \
+    OP(OP_DFT,         "DFT",           dft)             \
     /* the spatial ops on 5-D inputs, which shape.c's infer_node_shape gives \
      * these ops (op_3d): shape_3d.c, interp_3d.c, emit_3d.c. Their names \
      * repeat the 2-D ones, which op_lookup finds first. */ \

@@ -463,6 +463,31 @@ void interp_conv3d(Graph *g, const Node *n, void **vals);
 void interp_convtranspose3d(Graph *g, const Node *n, void **vals);
 void interp_pool3d(Graph *g, const Node *n, void **vals);
 
+/* ===== shape_img.c: GridSample and DFT ===== */
+
+enum { GRID_LINEAR, GRID_NEAREST, GRID_CUBIC };
+enum { GRID_ZEROS, GRID_BORDER, GRID_REFLECT };
+/* GridSample on X [N,C,H,W] through grid [N,Ho,Wo,2]. */
+typedef struct {
+    int mode, pad, align;
+    int64_t N, C, H, W, Ho, Wo;
+} GridParams;
+void grid_params(const Graph *g, const Node *n, GridParams *p);
+void shape_gridsample(Graph *g, Node *n);
+/* DFT along 'axis': element (o, j, i, c) of X at ((o * x_axis + j) * inner + i) * (1 + complex_in) + c,
+ * j < n_in of x_axis read (dft_length len); Y (o, k, i, re/im) likewise with k < n_out. */
+typedef struct {
+    int axis, complex_in, inverse, onesided;
+    int64_t len, n_in, n_out, x_axis, outer, inner;
+} DftParams;
+void dft_params(const Graph *g, const Node *n, DftParams *p);
+void shape_dft(Graph *g, Node *n);
+
+/* ===== interp_img.c: their reference ===== */
+
+void interp_gridsample(Graph *g, const Node *n, void **vals);
+void interp_dft(Graph *g, const Node *n, void **vals);
+
 /* ===== interp.c: the reference interpreter ===== */
 
 /* Evaluates n: vals[id] is the data (float * or int64_t *) of tensor id;

@@ -1,0 +1,234 @@
+/*
+ * emit_img.c - the C of GridSample and DFT. GridSample's helpers repeat
+ * interp_img.c's formulas in float, with the runtime's tc_floorf and
+ * tc_nearbyintf; DFT reads a table of cos and sin of 2 pi m / len.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "emit.h"
+
+/* ---- GridSample ---- */
+
+/* The helpers of node function f: reflection, saturating truncation, source coordinate, pixel, taps. */
+static void grid_helpers(Emit *e, const Node *n, const GridParams *p, const char *f)
+{
+    const char *lo = p->align ? "0.0f" : "-0.5f";
+    const char *hi = p->align ? "(float)(len - 1)" : "((float)len - 0.5f)";
+    emit_to_fns(e);
+    e->indent = 0;
+    emit_line(e, "/* node %d: GridSample '%s' -- its helpers (interp_img.c has the formulas) */", n->index,
+              text_comment(e->g->a, n->name));
+    if (p->pad == GRID_REFLECT) {
+        emit_line(e, "static float %s_reflect(float x, float lo, float hi)", f);
+        emit_line(e, "{");
+        emit_line(e, "    float rng = hi - lo, d, t, r;");
+        emit_line(e, "    long q;");
+        emit_blank(e);
+        emit_line(e, "    if (x >= lo && x <= hi)");
+        emit_line(e, "        return x;");
+        emit_line(e, "    if (!(rng > 0.0f))");
+        emit_line(e, "        return lo;");
+        emit_line(e, "    d = x < lo ? lo - x : x - hi;");
+        emit_line(e, "    t = d / rng;");
+        emit_line(e, "    if (!(t < 16777216.0f))");
+        emit_line(e, "        return lo;");
+        emit_line(e, "    q = (long)t;");
+        emit_line(e, "    r = d - (float)q * rng;");
+        emit_line(e, "    if (x < lo)");
+        emit_line(e, "        return q %% 2 == 0 ? lo + r : hi - r;");
+        emit_line(e, "    return q %% 2 == 0 ? hi - r : lo + r;");
+        emit_line(e, "}");
+        emit_blank(e);
+    }
+    emit_line(e, "static long %s_int(float x)", f);
+    emit_line(e, "{");
+    emit_line(e, "    if (!(x > -1073741824.0f))");
+    emit_line(e, "        return -1073741824L;");
+    emit_line(e, "    if (!(x < 1073741824.0f))");
+    emit_line(e, "        return 1073741824L;");
+    emit_line(e, "    return (long)x;");
+    emit_line(e, "}");
+    emit_blank(e);
+    /* the source coordinate of normalised g */
+    emit_line(e, "static float %s_coord(float g, long len)", f);
+    emit_line(e, "{");
+    if (p->align)
+        emit_line(e, "    float x = (g + 1.0f) / 2.0f * (float)(len - 1);");
+    else
+        emit_line(e, "    float x = ((g + 1.0f) * (float)len - 1.0f) / 2.0f;");
+    emit_blank(e);
+    if (p->mode == GRID_NEAREST) {
+        e->need_math[M_NEARBYINT] = 1;
+        emit_line(e, "    x = tc_nearbyintf(x);");
+    }
+    if (p->pad == GRID_BORDER) {
+        emit_line(e, "    if (x < %s || x > %s)", lo, hi);
+        emit_line(e, "        x = x < 0.0f ? 0.0f : x > (float)(len - 1) ? (float)(len - 1) : x;");
+    } else if (p->pad == GRID_REFLECT) {
+        emit_line(e, "    x = %s_reflect(x, %s, %s);", f, lo, hi);
+    } else {
+        emit_line(e, "    (void)len;");
+    }
+    emit_line(e, "    return x;");
+    emit_line(e, "}");
+    emit_blank(e);
+    /* the pixel at integer position i, -1 for a zero */
+    emit_line(e, "static long %s_pixel(long i, long len)", f);
+    emit_line(e, "{");
+    emit_line(e, "    if (i >= 0 && i < len)");
+    emit_line(e, "        return i;");
+    if (p->pad == GRID_ZEROS) {
+        emit_line(e, "    return -1;");
+    } else {
+        if (p->pad == GRID_REFLECT)
+            emit_line(e, "    i = %s_int(%s_reflect((float)i, %s, %s));", f, f, lo, hi);
+        emit_line(e, "    return i < 0 ? 0 : i >= len ? len - 1 : i;");
+    }
+    emit_line(e, "}");
+    emit_blank(e);
+    /* the taps of one axis */
+    emit_line(e, "static void %s_taps(float x, long len, long *ix, float *w)", f);
+    emit_line(e, "{");
+    if (p->mode == GRID_NEAREST) {
+        emit_line(e, "    ix[0] = %s_pixel(%s_int(x), len);", f, f);
+        emit_line(e, "    w[0] = 1.0f;");
+    } else {
+        e->need_math[M_FLOOR] = 1;
+        emit_line(e, "    const float fl = tc_floorf(x), f = x - fl;");
+        emit_line(e, "    const long x0 = %s_int(fl);", f);
+        emit_blank(e);
+        if (p->mode == GRID_LINEAR) {
+            emit_line(e, "    w[0] = 1.0f - f;");
+            emit_line(e, "    w[1] = f;");
+            emit_line(e, "    ix[0] = %s_pixel(x0, len);", f);
+            emit_line(e, "    ix[1] = %s_pixel(x0 + 1, len);", f);
+        } else { /* Keys' cubic, A = -0.75 */
+            emit_line(e, "    const float A = -0.75f;");
+            emit_blank(e);
+            emit_line(e, "    w[0] = ((A * (f + 1.0f) - 5.0f * A) * (f + 1.0f) + 8.0f * A) * (f + 1.0f) - 4.0f * A;");
+            emit_line(e, "    w[1] = ((A + 2.0f) * f - (A + 3.0f)) * f * f + 1.0f;");
+            emit_line(e, "    w[2] = ((A + 2.0f) * (1.0f - f) - (A + 3.0f)) * (1.0f - f) * (1.0f - f) + 1.0f;");
+            emit_line(e, "    w[3] = ((A * (2.0f - f) - 5.0f * A) * (2.0f - f) + 8.0f * A) * (2.0f - f) - 4.0f * A;");
+            emit_line(e, "    ix[0] = %s_pixel(x0 - 1, len);", f);
+            emit_line(e, "    ix[1] = %s_pixel(x0, len);", f);
+            emit_line(e, "    ix[2] = %s_pixel(x0 + 1, len);", f);
+            emit_line(e, "    ix[3] = %s_pixel(x0 + 2, len);", f);
+        }
+    }
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
+/* y = sum_a wy[a] (sum_b wx[b] X[iy[a]][ix[b]]), a pixel outside (zeros padding) read as 0 */
+void emit_gridsample(Emit *e, const Node *n)
+{
+    static const char *const modes[] = {"linear", "nearest", "cubic"};
+    static const char *const pads[] = {"zeros", "border", "reflection"};
+    GridParams p;
+    const char *f = emit_fn_name(e, n), *X, *G;
+    int K;
+    grid_params(e->g, n, &p);
+    K = p.mode == GRID_NEAREST ? 1 : p.mode == GRID_LINEAR ? 2 : 4;
+    grid_helpers(e, n, &p, f);
+    X = emit_operand(e, n, 0);
+    G = emit_operand(e, n, 1);
+    emit_begin_fn(e, n, "", arena_printf(e->g->a, " -- %s, %s padding%s", modes[p.mode], pads[p.pad],
+                                         p.align ? ", corners aligned" : ""));
+    emit_line(e, "long b, h, w, c, a, k;");
+    emit_blank(e);
+    emit_line(e, "for (b = 0; b < %lld; b++)", (long long)p.N);
+    emit_line(e, "    for (h = 0; h < %lld; h++)", (long long)p.Ho);
+    emit_line(e, "        for (w = 0; w < %lld; w++) {", (long long)p.Wo);
+    e->indent += 3;
+    emit_line(e, "const float *g = %s + ((b * %lld + h) * %lld + w) * 2;", G, (long long)p.Ho, (long long)p.Wo);
+    emit_line(e, "long ix[%d], iy[%d];", K, K);
+    emit_line(e, "float wx[%d], wy[%d];", K, K);
+    emit_blank(e);
+    emit_line(e, "%s_taps(%s_coord(g[0], %lldL), %lldL, ix, wx);", f, f, (long long)p.W, (long long)p.W);
+    emit_line(e, "%s_taps(%s_coord(g[1], %lldL), %lldL, iy, wy);", f, f, (long long)p.H, (long long)p.H);
+    emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)p.C);
+    emit_line(e, "    const float *xc = %s + (b * %lld + c) * %lld;", X, (long long)p.C, (long long)(p.H * p.W));
+    emit_line(e, "    float s = 0.0f;");
+    emit_blank(e);
+    emit_line(e, "    for (a = 0; a < %d; a++) {", K);
+    emit_line(e, "        float r = 0.0f;");
+    emit_blank(e);
+    emit_line(e, "        if (iy[a] >= 0)");
+    emit_line(e, "            for (k = 0; k < %d; k++)", K);
+    emit_line(e, "                if (ix[k] >= 0)");
+    emit_line(e, "                    r += wx[k] * xc[iy[a] * %lld + ix[k]];", (long long)p.W);
+    emit_line(e, "        s += wy[a] * r;");
+    emit_line(e, "    }");
+    emit_line(e, "    y[((b * %lld + c) * %lld + h) * %lld + w] = s;", (long long)p.C, (long long)p.Ho, (long long)p.Wo);
+    emit_line(e, "}");
+    e->indent -= 3;
+    emit_line(e, "        }");
+    emit_end_fn(e);
+}
+
+/* ---- DFT ---- */
+
+/*
+ * Y[k] = sum_{j < n_in} X[j] (cos t - s i sin t), t = 2 pi (j k mod len) / len, s = 1
+ * forward, -1 inverse (then / len); the sums in double, cos and sin from a table.
+ */
+void emit_dft(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    DftParams p;
+    const char *f = emit_fn_name(e, n), *X = emit_operand(e, n, 0);
+    float *cs;
+    int64_t m;
+    int cx;
+    dft_params(g, n, &p);
+    cx = p.complex_in ? 2 : 1;
+    cs = arena_array(g->a, (size_t)(2 * p.len), sizeof(float));
+    for (m = 0; m < p.len; m++) {
+        double t = 2.0 * 3.14159265358979323846 * (double)m / (double)p.len;
+        cs[2 * m] = (float)cos(t);
+        cs[2 * m + 1] = (float)((p.inverse ? 1.0 : -1.0) * sin(t));
+    }
+    emit_to_consts(e);
+    emit_line(e, "/* node %d: DFT '%s' -- cos and %ssin of 2 pi m / %lld, in pairs */", n->index, text_comment(g->a, n->name),
+              p.inverse ? "" : "-", (long long)p.len);
+    emit_line(e, "static const float %s_cs[%lld] = {", f, (long long)(2 * p.len));
+    emit_lit_rows(e, n, cs, 2 * p.len);
+    emit_line(e, "};");
+    emit_blank(e);
+    emit_begin_fn(e, n, "", arena_printf(g->a, " -- %s%s, length %lld", p.inverse ? "inverse" : "forward",
+                                         p.onesided ? ", one-sided" : "", (long long)p.len));
+    emit_line(e, "long o, k, i, j;");
+    emit_blank(e);
+    emit_line(e, "for (o = 0; o < %lld; o++)", (long long)p.outer);
+    emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)p.n_out);
+    emit_line(e, "        for (i = 0; i < %lld; i++) {", (long long)p.inner);
+    e->indent += 3;
+    emit_line(e, "double re = 0.0, im = 0.0;");
+    emit_line(e, "long m = 0; /* j k mod len */");
+    emit_blank(e);
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)p.n_in);
+    emit_line(e, "    const float *x = %s + ((o * %lld + j) * %lld + i) * %d;", X, (long long)p.x_axis, (long long)p.inner, cx);
+    emit_line(e, "    const double c = %s_cs[2 * m], s = %s_cs[2 * m + 1];", f, f);
+    emit_blank(e);
+    if (p.complex_in) {
+        emit_line(e, "    re += (double)x[0] * c - (double)x[1] * s;");
+        emit_line(e, "    im += (double)x[0] * s + (double)x[1] * c;");
+    } else {
+        emit_line(e, "    re += (double)x[0] * c;");
+        emit_line(e, "    im += (double)x[0] * s;");
+    }
+    emit_line(e, "    m += k;");
+    emit_line(e, "    if (m >= %lld)", (long long)p.len);
+    emit_line(e, "        m -= %lld;", (long long)p.len);
+    emit_line(e, "}");
+    if (p.inverse) {
+        emit_line(e, "re /= %lld.0;", (long long)p.len);
+        emit_line(e, "im /= %lld.0;", (long long)p.len);
+    }
+    emit_line(e, "y[((o * %lld + k) * %lld + i) * 2] = (float)re;", (long long)p.n_out, (long long)p.inner);
+    emit_line(e, "y[((o * %lld + k) * %lld + i) * 2 + 1] = (float)im;", (long long)p.n_out, (long long)p.inner);
+    e->indent -= 3;
+    emit_line(e, "        }");
+    emit_end_fn(e);
+}
