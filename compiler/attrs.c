@@ -69,7 +69,7 @@ static const char *const rows[OP_COUNT] = {
     [OP_CAST] = "to saturate~",
     [OP_CONV] = "auto_pad dilations group kernel_shape pads strides",
     [OP_CONVTRANSPOSE] = "auto_pad dilations group kernel_shape pads strides output_padding output_shape",
-    /* storage_order orders the indices output, which is refused */
+    /* storage_order orders the Indices output, which makes the node OP_MAXPOOLIDX */
     [OP_MAXPOOL] = POOL " storage_order~",
     [OP_AVERAGEPOOL] = POOL " count_include_pad",
     [OP_GLOBALAVERAGEPOOL] = "",
@@ -179,6 +179,10 @@ static const char *const rows[OP_COUNT] = {
     /* shape_img.c */
     [OP_GRIDSAMPLE] = "align_corners mode padding_mode",
     [OP_DFT] = "axis inverse onesided",
+    [OP_MAXUNPOOL] = "kernel_shape pads strides",
+    [OP_ROIALIGN] = "coordinate_transformation_mode mode output_height output_width sampling_ratio spatial_scale",
+    /* MaxPool with Indices: conv_window refuses storage_order = 1 */
+    [OP_MAXPOOLIDX] = POOL " storage_order",
     /* 5-D inputs (shape_3d.c): the rows of the 2-D ops; output_shape is refused there */
     [OP_CONV3D] = "auto_pad dilations group kernel_shape pads strides",
     [OP_CONVTRANSPOSE3D] = "auto_pad dilations group kernel_shape pads strides output_padding output_shape",

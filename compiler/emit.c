@@ -551,7 +551,7 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         if (n->dead)
             continue;
         progress("writing C for node", k, g->nn, n->name);
-        if (emit_is_typed(g, n))
+        if (emit_is_typed(g, n) && !img_op_typed(n->op))
             emit_typed(&e, n); /* integers or bools at run time (emit_types.c) */
         else if (n->op == OP_LAYERNORM && node_multi_output(g, n))
             emit_layernorm_stats(&e, n); /* with Mean or InvStdDev (emit_ops18.c) */

@@ -232,3 +232,157 @@ void emit_dft(Emit *e, const Node *n)
     emit_line(e, "        }");
     emit_end_fn(e);
 }
+
+/* ---- MaxPool with Indices, MaxUnpool, RoiAlign (interp_img.c has the formulas) ---- */
+
+void emit_maxpoolidx(Emit *e, const Node *n)
+{
+    Window w;
+    const char *X = emit_operand(e, n, 0);
+    int colmajor = maxpoolidx_window(e->g, n, &w);
+    emit_begin_fn(e, n, "", " -- with the flat index of each maximum");
+    emit_line(e, "long bc, oh, ow, kh, kw;");
+    emit_blank(e);
+    emit_line(e, "for (bc = 0; bc < %lld; bc++)", (long long)(w.batch * w.c));
+    emit_line(e, "    for (oh = 0; oh < %lld; oh++)", (long long)w.out[0]);
+    emit_line(e, "        for (ow = 0; ow < %lld; ow++) {", (long long)w.out[1]);
+    e->indent += 3;
+    emit_line(e, "const long o = (bc * %lld + oh) * %lld + ow;", (long long)w.out[0], (long long)w.out[1]);
+    emit_line(e, "float m = 0.0f;");
+    emit_line(e, "long at = -1;");
+    emit_blank(e);
+    emit_line(e, "for (kh = 0; kh < %lld; kh++) {", (long long)w.k[0]);
+    emit_line(e, "    const long ih = oh * %lld - %lld + kh * %lld;", (long long)w.s[0], (long long)w.pb[0], (long long)w.d[0]);
+    emit_blank(e);
+    emit_line(e, "    if (ih < 0 || ih >= %lld)", (long long)w.in[0]);
+    emit_line(e, "        continue;");
+    emit_line(e, "    for (kw = 0; kw < %lld; kw++) {", (long long)w.k[1]);
+    emit_line(e, "        const long iw = ow * %lld - %lld + kw * %lld;", (long long)w.s[1], (long long)w.pb[1],
+              (long long)w.d[1]);
+    emit_line(e, "        const long i = (bc * %lld + ih) * %lld + iw;", (long long)w.in[0], (long long)w.in[1]);
+    emit_blank(e);
+    emit_line(e, "        if (iw < 0 || iw >= %lld)", (long long)w.in[1]);
+    emit_line(e, "            continue;");
+    emit_line(e, "        if (at < 0 || %s[i] > m) {", X);
+    emit_line(e, "            m = %s[i];", X);
+    emit_line(e, "            at = %s;", colmajor ? arena_printf(e->g->a, "bc * %lld + iw * %lld + ih", (long long)(w.in[0] * w.in[1]), (long long)w.in[0]) : "i");
+    emit_line(e, "        }");
+    emit_line(e, "    }");
+    emit_line(e, "}");
+    emit_line(e, "y[o] = at < 0 ? 0.0f : m;");
+    emit_line(e, "y1[o] = (%s)(at < 0 ? 0 : at);", emit_tensor_ctype(e, n, n->out[1]));
+    e->indent -= 3;
+    emit_line(e, "        }");
+    emit_end_fn(e);
+}
+
+void emit_maxunpool(Emit *e, const Node *n)
+{
+    const char *X = emit_operand(e, n, 0), *I = emit_operand(e, n, 1);
+    int64_t len = ir_numel(&e->g->t[n->out[0]]), m = ir_numel(&e->g->t[n->in[0]]);
+    emit_tensor_ctype(e, n, n->in[1]);
+    emit_begin_fn(e, n, "", " -- y = 0, y[I[i]] = X[i]");
+    emit_line(e, "long i;");
+    emit_blank(e);
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)len);
+    emit_line(e, "    y[i] = 0.0f;");
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)m);
+    emit_line(e, "    if (%s[i] >= 0 && %s[i] < %lld) /* an index outside y: skipped */", I, I, (long long)len);
+    emit_line(e, "        y[%s[i]] = %s[i];", I, X);
+    emit_end_fn(e);
+}
+
+void emit_roialign(Emit *e, const Node *n)
+{
+    RoiParams p;
+    const char *X = emit_operand(e, n, 0), *R = emit_operand(e, n, 1), *B = emit_operand(e, n, 2);
+    roialign_params(e->g, n, &p);
+    emit_tensor_ctype(e, n, n->in[2]);
+    emit_begin_fn(e, n, "", arena_printf(e->g->a, " -- %s, %s", p.max ? "max" : "avg",
+                                         p.half_pixel ? "half_pixel" : "output_half_pixel"));
+    emit_line(e, "long r, c, ph, pw, iy, ix;");
+    emit_blank(e);
+    emit_line(e, "for (r = 0; r < %lld; r++) {", (long long)p.R);
+    e->indent++;
+    emit_line(e, "const double sc = %s, off = %s;", emit_lit(e, n, p.scale), p.half_pixel ? "0.5" : "0.0");
+    emit_line(e, "const double rx = %s[r * 4] * sc - off, ry = %s[r * 4 + 1] * sc - off;", R, R);
+    emit_line(e, "double rw = %s[r * 4 + 2] * sc - off - rx, rh = %s[r * 4 + 3] * sc - off - ry, bh, bw;", R, R);
+    emit_line(e, "long gh, gw, b = (long)%s[r];", B);
+    emit_blank(e);
+    if (!p.half_pixel) {
+        emit_line(e, "rw = rw > 1.0 ? rw : 1.0;");
+        emit_line(e, "rh = rh > 1.0 ? rh : 1.0;");
+    }
+    emit_line(e, "bh = rh / %lld.0;", (long long)p.oh);
+    emit_line(e, "bw = rw / %lld.0;", (long long)p.ow);
+    if (p.ratio > 0) {
+        emit_line(e, "gh = gw = %lld;", (long long)p.ratio);
+    } else {
+        emit_line(e, "/* ceil(bh), at least 1 (NaN: 1), at most 65536 */");
+        emit_line(e, "gh = !(bh > 1.0) ? 1 : bh < 65536.0 ? (long)bh + ((double)(long)bh < bh) : 65536;");
+        emit_line(e, "gw = !(bw > 1.0) ? 1 : bw < 65536.0 ? (long)bw + ((double)(long)bw < bw) : 65536;");
+    }
+    emit_line(e, "if (b < 0 || b >= %lld)", (long long)p.N);
+    emit_line(e, "    b = 0; /* out of range: undefined in ONNX */");
+    emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)p.C);
+    e->indent++;
+    emit_line(e, "const float *xc = %s + (b * %lld + c) * %lld;", X, (long long)p.C, (long long)(p.H * p.W));
+    emit_blank(e);
+    emit_line(e, "for (ph = 0; ph < %lld; ph++)", (long long)p.oh);
+    emit_line(e, "    for (pw = 0; pw < %lld; pw++) {", (long long)p.ow);
+    e->indent += 2;
+    emit_line(e, "double s = 0.0;");
+    if (p.max)
+        emit_line(e, "int first = 1;");
+    emit_blank(e);
+    emit_line(e, "for (iy = 0; iy < gh; iy++)");
+    emit_line(e, "    for (ix = 0; ix < gw; ix++) {");
+    e->indent += 2;
+    emit_line(e, "double y = ry + (double)ph * bh + ((double)iy + 0.5) * bh / (double)gh;");
+    emit_line(e, "double x = rx + (double)pw * bw + ((double)ix + 0.5) * bw / (double)gw;");
+    emit_line(e, "double v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, ly, lx;");
+    emit_line(e, "long yl, xl, yh, xh;");
+    emit_blank(e);
+    emit_line(e, "if (!(y < -1.0 || y > %lld.0 || x < -1.0 || x > %lld.0)) {", (long long)p.H, (long long)p.W);
+    emit_line(e, "    y = y > 0.0 ? y : 0.0;");
+    emit_line(e, "    x = x > 0.0 ? x : 0.0;");
+    emit_line(e, "    yl = (long)y;");
+    emit_line(e, "    xl = (long)x;");
+    emit_line(e, "    if (yl >= %lld) {", (long long)(p.H - 1));
+    emit_line(e, "        yh = yl = %lld;", (long long)(p.H - 1));
+    emit_line(e, "        y = (double)yl;");
+    emit_line(e, "    } else");
+    emit_line(e, "        yh = yl + 1;");
+    emit_line(e, "    if (xl >= %lld) {", (long long)(p.W - 1));
+    emit_line(e, "        xh = xl = %lld;", (long long)(p.W - 1));
+    emit_line(e, "        x = (double)xl;");
+    emit_line(e, "    } else");
+    emit_line(e, "        xh = xl + 1;");
+    emit_line(e, "    ly = y - (double)yl;");
+    emit_line(e, "    lx = x - (double)xl;");
+    emit_line(e, "    v0 = (1.0 - ly) * (1.0 - lx) * xc[yl * %lld + xl];", (long long)p.W);
+    emit_line(e, "    v1 = (1.0 - ly) * lx * xc[yl * %lld + xh];", (long long)p.W);
+    emit_line(e, "    v2 = ly * (1.0 - lx) * xc[yh * %lld + xl];", (long long)p.W);
+    emit_line(e, "    v3 = ly * lx * xc[yh * %lld + xh];", (long long)p.W);
+    emit_line(e, "}");
+    if (p.max) {
+        emit_line(e, "v0 = v1 > v0 ? v1 : v0;");
+        emit_line(e, "v0 = v2 > v0 ? v2 : v0;");
+        emit_line(e, "v0 = v3 > v0 ? v3 : v0;");
+        emit_line(e, "s = first || v0 > s ? v0 : s;");
+        emit_line(e, "first = 0;");
+    } else {
+        emit_line(e, "s += v0 + v1 + v2 + v3;");
+    }
+    e->indent -= 2;
+    emit_line(e, "    }");
+    emit_line(e, "y[((r * %lld + c) * %lld + ph) * %lld + pw] = (float)%s;", (long long)p.C, (long long)p.oh,
+              (long long)p.ow, p.max ? "s" : "(s / (double)(gh * gw))");
+    e->indent -= 2;
+    emit_line(e, "    }");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    emit_end_fn(e);
+}

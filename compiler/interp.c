@@ -1570,6 +1570,9 @@ static void eval_rotary(Ctx *c) { interp_rotary(c->g, c->n, c->vals); }
 /* GridSample and DFT: interp_img.c */
 static void eval_gridsample(Ctx *c) { interp_gridsample(c->g, c->n, c->vals); }
 static void eval_dft(Ctx *c) { interp_dft(c->g, c->n, c->vals); }
+static void eval_maxpoolidx(Ctx *c) { interp_maxpoolidx(c->g, c->n, c->vals); }
+static void eval_maxunpool(Ctx *c) { interp_maxunpool(c->g, c->n, c->vals); }
+static void eval_roialign(Ctx *c) { interp_roialign(c->g, c->n, c->vals); }
 /* Conv, ConvTranspose and the pools on 5-D inputs: interp_3d.c */
 static void eval_conv3d(Ctx *c) { interp_conv3d(c->g, c->n, c->vals); }
 static void eval_convtranspose3d(Ctx *c) { interp_convtranspose3d(c->g, c->n, c->vals); }

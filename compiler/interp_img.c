@@ -185,3 +185,136 @@ void interp_dft(Graph *g, const Node *n, void **vals)
                 Y[((o * p.n_out + k) * p.inner + i) * 2 + 1] = (float)im;
             }
 }
+
+/* ---- MaxPool with Indices, MaxUnpool, RoiAlign ---- */
+
+/* y = the largest x in the window (padding excluded), i its flat index in X, the first of equal ones
+ * (with storage_order 1, the index counts h fastest: bc H W + iw H + ih) */
+void interp_maxpoolidx(Graph *g, const Node *n, void **vals)
+{
+    Window w;
+    const float *X = vals[n->in[0]];
+    float *Y = out_of(g, n, vals);
+    int64_t *I = arena_array(g->a, (size_t)ir_numel(&g->t[n->out[1]]) + 1, sizeof(int64_t));
+    int64_t bc, oh, ow, kh, kw;
+    int colmajor;
+    vals[n->out[1]] = I;
+    colmajor = maxpoolidx_window(g, n, &w);
+    for (bc = 0; bc < w.batch * w.c; bc++)
+        for (oh = 0; oh < w.out[0]; oh++)
+            for (ow = 0; ow < w.out[1]; ow++) {
+                float m = 0.0f;
+                int64_t at = -1;
+                for (kh = 0; kh < w.k[0]; kh++)
+                    for (kw = 0; kw < w.k[1]; kw++) {
+                        int64_t ih = oh * w.s[0] - w.pb[0] + kh * w.d[0], iw = ow * w.s[1] - w.pb[1] + kw * w.d[1];
+                        int64_t idx = (bc * w.in[0] + ih) * w.in[1] + iw;
+                        if (ih < 0 || ih >= w.in[0] || iw < 0 || iw >= w.in[1])
+                            continue;
+                        if (at < 0 || X[idx] > m) {
+                            m = X[idx];
+                            at = idx;
+                        }
+                    }
+                Y[(bc * w.out[0] + oh) * w.out[1] + ow] = at < 0 ? 0.0f : m;
+                if (colmajor && at >= 0) /* (bc, ih, iw) at bc H W + iw H + ih */
+                    at = at / (w.in[0] * w.in[1]) * w.in[0] * w.in[1] + at % w.in[1] * w.in[0] + at % (w.in[0] * w.in[1]) / w.in[1];
+                I[(bc * w.out[0] + oh) * w.out[1] + ow] = at < 0 ? 0 : at;
+            }
+}
+
+/* y = 0 but y[I[i]] = X[i] (an index outside y is skipped) */
+void interp_maxunpool(Graph *g, const Node *n, void **vals)
+{
+    const float *X = vals[n->in[0]];
+    const int64_t *I = vals[n->in[1]];
+    float *Y = out_of(g, n, vals);
+    int64_t i, len = ir_numel(&g->t[n->out[0]]), m = ir_numel(&g->t[n->in[0]]);
+    for (i = 0; i < len; i++)
+        Y[i] = 0.0f;
+    for (i = 0; i < m; i++)
+        if (I[i] >= 0 && I[i] < len)
+            Y[I[i]] = X[i];
+}
+
+/*
+ * RoiAlign, per roi (x1, y1, x2, y2) * spatial_scale (- 0.5 with half_pixel), of
+ * size rw x rh (at least 1 x 1 with output_half_pixel); per output cell, gh x gw
+ * samples (sampling_ratio, else ceil(rh / oh) x ceil(rw / ow)) at
+ *   y = y1 + ph * rh / oh + (iy + 0.5) * (rh / oh) / gh  (x likewise),
+ * each bilinear in X (0 when y < -1, y > H, x < -1 or x > W; clamped to the
+ * edge otherwise); avg: their sum / (gh gw), max: the largest of the four
+ * weighted corners of every sample.
+ */
+void interp_roialign(Graph *g, const Node *n, void **vals)
+{
+    RoiParams p;
+    const float *X = vals[n->in[0]], *R = vals[n->in[1]];
+    const int64_t *B = vals[n->in[2]];
+    float *Y = out_of(g, n, vals);
+    int64_t r, c, ph, pw, iy, ix;
+    roialign_params(g, n, &p);
+    for (r = 0; r < p.R; r++) {
+        double off = p.half_pixel ? 0.5 : 0.0;
+        double x1 = R[r * 4] * (double)p.scale - off, y1 = R[r * 4 + 1] * (double)p.scale - off;
+        double rw = R[r * 4 + 2] * (double)p.scale - off - x1, rh = R[r * 4 + 3] * (double)p.scale - off - y1;
+        double bh, bw;
+        int64_t gh, gw, b = B[r];
+        if (!p.half_pixel) {
+            rw = rw > 1.0 ? rw : 1.0;
+            rh = rh > 1.0 ? rh : 1.0;
+        }
+        bh = rh / (double)p.oh;
+        bw = rw / (double)p.ow;
+        /* ceil(bh), at least 1 (NaN: 1) and at most 65536 (a roi beyond any image) */
+        gh = p.ratio > 0 ? p.ratio : !(bh > 1.0) ? 1 : bh < 65536.0 ? (int64_t)ceil(bh) : 65536;
+        gw = p.ratio > 0 ? p.ratio : !(bw > 1.0) ? 1 : bw < 65536.0 ? (int64_t)ceil(bw) : 65536;
+        if (b < 0 || b >= p.N)
+            b = 0; /* out of range: undefined in ONNX */
+        for (c = 0; c < p.C; c++) {
+            const float *xc = X + (b * p.C + c) * p.H * p.W;
+            for (ph = 0; ph < p.oh; ph++)
+                for (pw = 0; pw < p.ow; pw++) {
+                    double s = 0.0;
+                    int first = 1;
+                    for (iy = 0; iy < gh; iy++)
+                        for (ix = 0; ix < gw; ix++) {
+                            double y = y1 + (double)ph * bh + ((double)iy + 0.5) * bh / (double)gh;
+                            double x = x1 + (double)pw * bw + ((double)ix + 0.5) * bw / (double)gw;
+                            double v[4] = {0.0, 0.0, 0.0, 0.0}, ly, lx;
+                            int64_t yl, xl, yh, xh;
+                            if (!(y < -1.0 || y > (double)p.H || x < -1.0 || x > (double)p.W)) {
+                                y = y > 0.0 ? y : 0.0;
+                                x = x > 0.0 ? x : 0.0;
+                                yl = (int64_t)y;
+                                xl = (int64_t)x;
+                                if (yl >= p.H - 1)
+                                    yh = yl = p.H - 1, y = (double)yl;
+                                else
+                                    yh = yl + 1;
+                                if (xl >= p.W - 1)
+                                    xh = xl = p.W - 1, x = (double)xl;
+                                else
+                                    xh = xl + 1;
+                                ly = y - (double)yl;
+                                lx = x - (double)xl;
+                                v[0] = (1.0 - ly) * (1.0 - lx) * xc[yl * p.W + xl];
+                                v[1] = (1.0 - ly) * lx * xc[yl * p.W + xh];
+                                v[2] = ly * (1.0 - lx) * xc[yh * p.W + xl];
+                                v[3] = ly * lx * xc[yh * p.W + xh];
+                            }
+                            if (p.max) {
+                                double m = v[0];
+                                int k;
+                                for (k = 1; k < 4; k++)
+                                    m = v[k] > m ? v[k] : m;
+                                s = first || m > s ? m : s;
+                                first = 0;
+                            } else
+                                s += v[0] + v[1] + v[2] + v[3];
+                        }
+                    Y[((r * p.C + c) * p.oh + ph) * p.ow + pw] = (float)(p.max ? s : s / (double)(gh * gw));
+                }
+        }
+    }
+}

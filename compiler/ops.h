@@ -143,6 +143,10 @@
     /* image and signal ops (shape_img.c, interp_img.c, emit_img.c) */ \
     OP(OP_GRIDSAMPLE,  "GridSample",    gridsample)      \
     OP(OP_DFT,         "DFT",           dft)             \
+    OP(OP_MAXUNPOOL,   "MaxUnpool",     maxunpool)       \
+    OP(OP_ROIALIGN,    "RoiAlign",      roialign)        \
+    /* MaxPool with its Indices output (op_img gives it; after MaxPool, which op_lookup finds) */ \
+    OP(OP_MAXPOOLIDX,  "MaxPool",       maxpoolidx)      \
     /* the spatial ops on 5-D inputs, which shape.c's infer_node_shape gives \
      * these ops (op_3d): shape_3d.c, interp_3d.c, emit_3d.c. Their names \
      * repeat the 2-D ones, which op_lookup finds first. */ \

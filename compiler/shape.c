@@ -1632,7 +1632,10 @@ static void shape_constofshape(Graph *g, Node *n)
  */
 int rnn_gates(OpKind op) { return op == OP_RNN ? 1 : op == OP_GRU ? 3 : 4; }
 
-int ir_multi_output(OpKind op) { return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM; }
+int ir_multi_output(OpKind op)
+{
+    return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM || op == OP_MAXPOOLIDX;
+}
 
 int node_multi_output(const Graph *g, const Node *n)
 {
@@ -2151,6 +2154,7 @@ void infer_node_shape(Graph *g, Node *n)
     for (i = 0; i < n->n_in; i++)
         if (n->in[i] != TC_NONE && g->t[n->in[i]].rank < 0)
             node_error(g, n, "input %d has no known shape", i);
+    n->op = op_img(g, n); /* MaxPool with its Indices output: shape_img.c */
     /* Dropout, BatchNormalization, LayerNormalization say themselves which extra outputs they take */
     if (n->n_out > 1 && n->op != OP_DROPOUT && n->op != OP_BATCHNORM && n->op != OP_LAYERNORM && n->op != OP_ATTENTION &&
         n->op != OP_SCELOSS &&

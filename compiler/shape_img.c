@@ -166,3 +166,184 @@ void shape_dft(Graph *g, Node *n)
     d[x->rank - 1] = 2;
     ir_set_dims(&g->t[n->out[0]], x->rank, d);
 }
+
+/* ---- MaxPool with its Indices output, MaxUnpool, RoiAlign ---- */
+
+/* A MaxPool whose Indices output is named (on 1-D and 2-D inputs) is OP_MAXPOOLIDX. */
+OpKind op_img(const Graph *g, const Node *n)
+{
+    if (n->op == OP_MAXPOOL && n->n_out == 2 && g->t[n->out[1]].name[0] && n->n_in >= 1 && n->in[0] != TC_NONE &&
+        (g->t[n->in[0]].rank == 3 || g->t[n->in[0]].rank == 4))
+        return OP_MAXPOOLIDX;
+    return n->op;
+}
+
+int img_op_typed(OpKind op) { return op == OP_MAXPOOLIDX || op == OP_MAXUNPOOL || op == OP_ROIALIGN; }
+
+/* The MaxPool window (conv_window reads the node as a MaxPool, without storage_order, which
+ * orders the indices only); returns storage_order: 0 row-major indices, 1 column-major. */
+int maxpoolidx_window(Graph *g, const Node *n, Window *w)
+{
+    Node m = *n;
+    int64_t order = attr_int(n, "storage_order", 0);
+    int i;
+    if (order != 0 && order != 1)
+        node_error(g, n, "attribute 'storage_order' must be 0 or 1, found %lld", (long long)order);
+    m.op = OP_MAXPOOL;
+    m.attrs = arena_array(g->a, (size_t)n->n_attrs + 1, sizeof(Attr));
+    m.n_attrs = 0;
+    for (i = 0; i < n->n_attrs; i++)
+        if (strcmp(n->attrs[i].name, "storage_order") != 0)
+            m.attrs[m.n_attrs++] = n->attrs[i];
+    conv_window(g, &m, w);
+    return (int)order;
+}
+
+/* Y as MaxPool's; Indices int64 of Y's shape: the flat index of each maximum in X (row-major). */
+void shape_maxpoolidx(Graph *g, Node *n)
+{
+    Window w;
+    int64_t d[4];
+    Tensor *y1 = &g->t[n->out[1]];
+    if (n->n_in != 1)
+        node_error(g, n, "expected 1 input, found %d", n->n_in);
+    if (input(g, n, 0)->dtype != DT_FLOAT)
+        node_error(g, n, "input must be float");
+    maxpoolidx_window(g, n, &w);
+    d[0] = w.batch;
+    d[1] = w.c;
+    d[2] = w.out[2 - w.nd];
+    d[3] = w.out[1];
+    ir_set_dims(&g->t[n->out[0]], w.nd + 2, d);
+    y1->dtype = DT_INT64;
+    y1->etype = ET_INT64;
+    ir_set_dims(y1, w.nd + 2, d);
+}
+
+/* An int list attribute of count values, def where absent. */
+static void ints_attr(const Graph *g, const Node *n, const char *name, int64_t *v, int count, int64_t def)
+{
+    const Attr *at = attr_get(n, name);
+    int i;
+    for (i = 0; i < count; i++)
+        v[i] = def;
+    if (!at)
+        return;
+    if (at->kind != AT_INTS || (int)at->n != count)
+        node_error(g, n, "attribute '%s' must be a list of %d ints", name, count);
+    for (i = 0; i < count; i++)
+        v[i] = at->ints[i];
+}
+
+/*
+ * MaxUnpool: X and I [N,C,spatial...] -> Y [N,C,out...], zeros but Y.flat[I[i]] = X[i];
+ * out = (in - 1) * stride + kernel - pad_begin - pad_end, or output_shape (a constant).
+ */
+void shape_maxunpool(Graph *g, Node *n)
+{
+    const Tensor *x, *ix;
+    int64_t k[TC_MAX_RANK], s[TC_MAX_RANK], p[2 * TC_MAX_RANK], d[TC_MAX_RANK];
+    int r, nd, i;
+    if (n->n_in < 2 || n->n_in > 3)
+        node_error(g, n, "expected 2 or 3 inputs, found %d", n->n_in);
+    x = input(g, n, 0);
+    ix = input(g, n, 1);
+    r = x->rank;
+    nd = r - 2;
+    if (x->dtype != DT_FLOAT)
+        node_error(g, n, "X must be float");
+    if (nd < 1 || nd > 3)
+        node_error(g, n, "X %s must be [N,C,spatial...] with 1 to 3 spatial axes", ir_shape_str(g->a, x));
+    if (ix->dtype != DT_INT64 || ix->rank != r)
+        node_error(g, n, "I must be int64 of X's shape %s", ir_shape_str(g->a, x));
+    for (i = 0; i < r; i++)
+        if (ix->dims[i] != x->dims[i])
+            node_error(g, n, "I %s must have X's shape %s", ir_shape_str(g->a, ix), ir_shape_str(g->a, x));
+    if (!attr_get(n, "kernel_shape"))
+        node_error(g, n, "attribute 'kernel_shape' is missing");
+    ints_attr(g, n, "kernel_shape", k, nd, 1);
+    ints_attr(g, n, "strides", s, nd, 1);
+    ints_attr(g, n, "pads", p, 2 * nd, 0);
+    d[0] = x->dims[0];
+    d[1] = x->dims[1];
+    for (i = 0; i < nd; i++) {
+        if (k[i] < 1 || s[i] < 1 || p[i] < 0 || p[i + nd] < 0 || k[i] > 4096 || s[i] > 4096)
+            node_error(g, n, "kernel %lld, stride %lld, pads %lld/%lld are out of range", (long long)k[i],
+                       (long long)s[i], (long long)p[i], (long long)p[i + nd]);
+        d[2 + i] = (x->dims[2 + i] - 1) * s[i] + k[i] - p[i] - p[i + nd];
+    }
+    if (has_input(n, 2)) {
+        const Tensor *os = input(g, n, 2);
+        if (!os->i || ir_numel(os) != r)
+            node_error(g, n, "output_shape (input 2) must be a constant int64 tensor of %d values: it is the "
+                             "output's shape, which ticketc must know when compiling", r);
+        for (i = 0; i < r; i++) {
+            if (os->i[i] < 1 || os->i[i] > ((int64_t)1 << 24) || (i < 2 && os->i[i] != x->dims[i]))
+                node_error(g, n, "output_shape value %lld at %d is out of range", (long long)os->i[i], i);
+            d[i] = os->i[i];
+        }
+    }
+    for (i = 2; i < r; i++)
+        if (d[i] < 1)
+            node_error(g, n, "the output's spatial axis %d would have length %lld", i, (long long)d[i]);
+    ir_set_dims(&g->t[n->out[0]], r, d);
+}
+
+/*
+ * RoiAlign: X [N,C,H,W], rois [R,4] (x1, y1, x2, y2), batch_indices [R] ->
+ * Y [R,C,output_height,output_width]. coordinate_transformation_mode's
+ * default is output_half_pixel before opset 16 (which had no such attribute).
+ */
+void roialign_params(const Graph *g, const Node *n, RoiParams *p)
+{
+    const Tensor *x, *ro, *bi;
+    const char *ct = attr_string(n, "coordinate_transformation_mode", g->opset >= 16 ? "half_pixel" : "output_half_pixel");
+    const char *mode = attr_string(n, "mode", "avg");
+    const Attr *sc = attr_get(n, "spatial_scale");
+    memset(p, 0, sizeof *p);
+    if (n->n_in != 3)
+        node_error(g, n, "expected 3 inputs, found %d", n->n_in);
+    x = input(g, n, 0);
+    ro = input(g, n, 1);
+    bi = input(g, n, 2);
+    if (x->dtype != DT_FLOAT || x->rank != 4)
+        node_error(g, n, "X %s must be a float [N,C,H,W]", ir_shape_str(g->a, x));
+    if (ro->dtype != DT_FLOAT || ro->rank != 2 || ro->dims[1] != 4)
+        node_error(g, n, "rois %s must be a float [num_rois,4]", ir_shape_str(g->a, ro));
+    if (bi->dtype != DT_INT64 || bi->rank != 1 || bi->dims[0] != ro->dims[0])
+        node_error(g, n, "batch_indices %s must be int64 [%lld]", ir_shape_str(g->a, bi), (long long)ro->dims[0]);
+    if (strcmp(ct, "half_pixel") == 0)
+        p->half_pixel = 1;
+    else if (strcmp(ct, "output_half_pixel") != 0)
+        node_error(g, n, "attribute 'coordinate_transformation_mode' value '%s' is not supported (half_pixel, "
+                         "output_half_pixel are)", diag_escape(g->a, ct));
+    if (strcmp(mode, "max") == 0)
+        p->max = 1;
+    else if (strcmp(mode, "avg") != 0)
+        node_error(g, n, "attribute 'mode' value '%s' is not supported (avg, max are)", diag_escape(g->a, mode));
+    p->oh = attr_int(n, "output_height", 1);
+    p->ow = attr_int(n, "output_width", 1);
+    p->ratio = attr_int(n, "sampling_ratio", 0);
+    if (p->oh < 1 || p->ow < 1 || p->oh > 65536 || p->ow > 65536)
+        node_error(g, n, "output_height and output_width must be from 1 to 65536");
+    if (p->ratio < 0 || p->ratio > 4096)
+        node_error(g, n, "attribute 'sampling_ratio' must be from 0 to 4096, found %lld", (long long)p->ratio);
+    p->scale = sc && sc->kind == AT_FLOAT ? sc->f : 1.0f;
+    p->N = x->dims[0];
+    p->C = x->dims[1];
+    p->H = x->dims[2];
+    p->W = x->dims[3];
+    p->R = ro->dims[0];
+}
+
+void shape_roialign(Graph *g, Node *n)
+{
+    RoiParams p;
+    int64_t d[4];
+    roialign_params(g, n, &p);
+    d[0] = p.R;
+    d[1] = p.C;
+    d[2] = p.oh;
+    d[3] = p.ow;
+    ir_set_dims(&g->t[n->out[0]], 4, d);
+}

@@ -482,11 +482,30 @@ typedef struct {
 } DftParams;
 void dft_params(const Graph *g, const Node *n, DftParams *p);
 void shape_dft(Graph *g, Node *n);
+/* A MaxPool with a named Indices output (1-D, 2-D) becomes OP_MAXPOOLIDX; else n's op. */
+OpKind op_img(const Graph *g, const Node *n);
+/* The ops of these files that write their integer tensors themselves (emit_img.c, not emit_typed). */
+int img_op_typed(OpKind op);
+/* Its window; returns storage_order (1: Indices count column-major, h fastest). */
+int maxpoolidx_window(Graph *g, const Node *n, Window *w);
+void shape_maxpoolidx(Graph *g, Node *n);
+void shape_maxunpool(Graph *g, Node *n);
+/* RoiAlign on X [N,C,H,W]: R rois to [R,C,oh,ow]. */
+typedef struct {
+    int half_pixel, max;
+    int64_t N, C, H, W, R, oh, ow, ratio;
+    float scale;
+} RoiParams;
+void roialign_params(const Graph *g, const Node *n, RoiParams *p);
+void shape_roialign(Graph *g, Node *n);
 
 /* ===== interp_img.c: their reference ===== */
 
 void interp_gridsample(Graph *g, const Node *n, void **vals);
 void interp_dft(Graph *g, const Node *n, void **vals);
+void interp_maxpoolidx(Graph *g, const Node *n, void **vals);
+void interp_maxunpool(Graph *g, const Node *n, void **vals);
+void interp_roialign(Graph *g, const Node *n, void **vals);
 
 /* ===== interp.c: the reference interpreter ===== */
 
