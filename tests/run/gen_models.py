@@ -967,3 +967,5 @@ exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_ops18.py
 exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_attn.py")).read())
 # Conv, ConvTranspose, MaxPool and AveragePool on 5-D inputs: tests/run/gen_3d.py
 exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_3d.py")).read())
+# GridSample, DFT, MaxPool's Indices, MaxUnpool and RoiAlign: tests/run/gen_img.py
+exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_img.py")).read())
