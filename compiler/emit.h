@@ -160,6 +160,8 @@ void emit_main_typed(Emit *e);
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 
 void emit_only_const(Emit *e, const Node *n);
+/* emit_img.c: Resize in mode cubic or tf_crop_and_resize (resize_taps) */
+void emit_resize_taps(Emit *e, const Node *n);
 /* emit_ops18.c: LayerNormalization with its Mean or InvStdDev output */
 void emit_layernorm_stats(Emit *e, const Node *n);
 #define emit_shapeof emit_only_const

@@ -1118,7 +1118,13 @@ static void emit_resample(Emit *e, const Node *n)
 }
 
 void emit_pad(Emit *e, const Node *n) { emit_resample(e, n); }
-void emit_resize(Emit *e, const Node *n) { emit_resample(e, n); }
+void emit_resize(Emit *e, const Node *n)
+{
+    if (resize_general(e->g, n)) /* cubic, tf_crop_and_resize: emit_img.c */
+        emit_resize_taps(e, n);
+    else
+        emit_resample(e, n);
+}
 
 /*
  * DepthToSpace DCR: y[b][c][h*bs + i][w*bs + j] = x[b][(i*bs + j)*C + c][h][w];

@@ -386,3 +386,118 @@ void emit_roialign(Emit *e, const Node *n)
     emit_line(e, "}");
     emit_end_fn(e);
 }
+
+/* ---- Resize: cubic, tf_crop_and_resize ---- */
+
+/*
+ * Per axis i with k_i taps: tables m<i> (input coordinates, k_i per output coordinate)
+ * and w<i> (their weights, when k_i > 1), e<i> (1: outside, tf_crop_and_resize); y
+ * sums over the taps of the axes that have several the products of their weights.
+ */
+void emit_resize_taps(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    const Tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
+    AxisTaps t[TC_MAX_RANK];
+    float ev = resize_taps(g, n, t);
+    const char *f = emit_fn_name(e, n), *X = emit_operand(e, n, 0);
+    int r = x->rank, i, ident[TC_MAX_RANK], multi = 0;
+    int64_t o;
+    Buf idx = {0}, wt = {0}, cond = {0}, decl = {0};
+    emit_to_consts(e);
+    for (i = 0; i < r; i++) {
+        int64_t cnt = y->dims[i] * t[i].k;
+        ident[i] = t[i].k == 1 && !t[i].any_outside && x->dims[i] == y->dims[i];
+        for (o = 0; ident[i] && o < y->dims[i]; o++)
+            ident[i] = t[i].idx[o] == o;
+        if (ident[i])
+            continue;
+        emit_line(e, "/* node %d: Resize '%s' -- axis %d: input coordinates%s */", n->index, text_comment(g->a, n->name), i,
+                  t[i].k > 1 ? ", then their weights" : "");
+        emit_line(e, "static const int %s_m%d[%lld] = {", f, i, (long long)cnt);
+        emit_int_rows(e, t[i].idx, cnt);
+        emit_line(e, "};");
+        if (t[i].k > 1) {
+            float *wf = arena_array(g->a, (size_t)cnt + 1, sizeof(float));
+            for (o = 0; o < cnt; o++)
+                wf[o] = (float)t[i].w[o];
+            emit_line(e, "static const float %s_w%d[%lld] = {", f, i, (long long)cnt);
+            emit_lit_rows(e, n, wf, cnt);
+            emit_line(e, "};");
+        }
+        if (t[i].any_outside) {
+            int64_t *of = arena_array(g->a, (size_t)y->dims[i] + 1, sizeof(int64_t));
+            for (o = 0; o < y->dims[i]; o++)
+                of[o] = t[i].outside[o];
+            emit_line(e, "static const unsigned char %s_e%d[%lld] = {", f, i, (long long)y->dims[i]);
+            emit_int_rows(e, of, y->dims[i]);
+            emit_line(e, "};");
+            buf_printf(&cond, "%s%s_e%d[i%d]", cond.len ? " || " : "", f, i, i);
+        }
+        emit_blank(e);
+    }
+    /* x's index and the weight of one tap combination: a<i> picks axis i's tap */
+    for (i = 0; i < r; i++) {
+        const char *c = ident[i] ? arena_printf(g->a, "i%d", i)
+                                 : t[i].k > 1 ? arena_printf(g->a, "%s_m%d[i%d * %d + a%d]", f, i, i, t[i].k, i)
+                                              : arena_printf(g->a, "%s_m%d[i%d]", f, i, i);
+        if (i == 0)
+            buf_printf(&idx, "%s", c);
+        else {
+            char *prev = arena_printf(g->a, "%s", idx.p);
+            idx.len = 0;
+            idx.p[0] = 0;
+            buf_printf(&idx, i == 1 ? "%s * %lld + %s" : "(%s) * %lld + %s", prev, (long long)x->dims[i], c);
+        }
+        if (t[i].k > 1) {
+            buf_printf(&wt, "%s%s_w%d[i%d * %d + a%d]", wt.len ? " * " : "", f, i, i, t[i].k, i);
+            buf_printf(&decl, ", a%d", i);
+            multi = 1;
+        }
+    }
+    emit_begin_fn(e, n, "", arena_printf(g->a, " -- %s, %s", attr_string(n, "mode", "nearest"),
+                                         attr_string(n, "coordinate_transformation_mode", "half_pixel")));
+    {
+        Buf d = {0};
+        for (i = 0; i < r; i++)
+            buf_printf(&d, "%si%d", i ? ", " : "", i);
+        emit_line(e, "int %s%s, o = 0;", d.p ? d.p : "", decl.p ? decl.p : "");
+        buf_free(&d);
+    }
+    emit_blank(e);
+    for (i = 0; i < r; i++)
+        emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)%s", 4 * i, "", i, i, (long long)y->dims[i], i,
+                  i == r - 1 ? " {" : "");
+    e->indent += r;
+    if (cond.len) {
+        emit_line(e, "if (%s) {", cond.p);
+        emit_line(e, "    y[o++] = %s;", emit_lit(e, n, ev));
+        emit_line(e, "    continue;");
+        emit_line(e, "}");
+    }
+    if (!multi) {
+        emit_line(e, "y[o++] = %s[%s];", X, idx.p);
+    } else {
+        int depth = 0;
+        emit_line(e, "{");
+        e->indent++;
+        emit_line(e, "float s = 0.0f;");
+        emit_blank(e);
+        for (i = 0; i < r; i++)
+            if (t[i].k > 1) {
+                emit_line(e, "%*sfor (a%d = 0; a%d < %d; a%d++)", 4 * depth, "", i, i, t[i].k, i);
+                depth++;
+            }
+        emit_line(e, "%*ss += %s * %s[%s];", 4 * depth, "", wt.p, X, idx.p);
+        emit_line(e, "y[o++] = s;");
+        e->indent--;
+        emit_line(e, "}");
+    }
+    e->indent -= r;
+    emit_line(e, "%*s}", 4 * (r - 1), "");
+    emit_end_fn(e);
+    buf_free(&idx);
+    buf_free(&wt);
+    buf_free(&cond);
+    buf_free(&decl);
+}

@@ -697,7 +697,13 @@ static void eval_resample(Ctx *c)
     }
 }
 #define eval_pad eval_resample
-#define eval_resize eval_resample
+static void eval_resize(Ctx *c)
+{
+    if (resize_general(c->g, c->n)) /* cubic, tf_crop_and_resize: interp_img.c */
+        interp_resize_taps(c->g, c->n, c->vals);
+    else
+        eval_resample(c);
+}
 
 /*
  * DepthToSpace DCR: y[b][c][h*bs + i][w*bs + j] = x[b][(i*bs + j)*C' + c][h][w];

@@ -318,3 +318,48 @@ void interp_roialign(Graph *g, const Node *n, void **vals)
         }
     }
 }
+
+/* ---- Resize: cubic, tf_crop_and_resize ---- */
+
+/* y[o] = extrapolation_value where an axis is outside, else the sum over every tap
+ * combination of the product of the taps' weights times x there (resize_taps) */
+void interp_resize_taps(Graph *g, const Node *n, void **vals)
+{
+    const Tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
+    AxisTaps t[TC_MAX_RANK];
+    float ev = resize_taps(g, n, t);
+    const float *X = vals[n->in[0]];
+    float *Y = out_of(g, n, vals);
+    int64_t o, len = ir_numel(y);
+    int r = x->rank, i;
+    for (o = 0; o < len; o++) {
+        int64_t coord[TC_MAX_RANK], rest = o, combos = 1, q;
+        int out = 0;
+        double s = 0.0;
+        for (i = r - 1; i >= 0; i--) {
+            coord[i] = rest % y->dims[i];
+            rest /= y->dims[i];
+            out |= t[i].outside[coord[i]];
+            combos *= t[i].k;
+        }
+        if (out) {
+            Y[o] = ev;
+            continue;
+        }
+        for (q = 0; q < combos; q++) { /* digit i of q (base k_i, last axis fastest) picks axis i's tap */
+            int64_t idx = 0, qr = q, tap[TC_MAX_RANK];
+            double wt = 1.0;
+            for (i = r - 1; i >= 0; i--) {
+                tap[i] = qr % t[i].k;
+                qr /= t[i].k;
+            }
+            for (i = 0; i < r; i++) {
+                int64_t at = coord[i] * t[i].k + tap[i];
+                idx = idx * x->dims[i] + t[i].idx[at];
+                wt *= t[i].w[at];
+            }
+            s += wt * X[idx];
+        }
+        Y[o] = (float)s;
+    }
+}

@@ -877,6 +877,11 @@ typedef struct {
     int coord;        /* 0 half_pixel, 1 asymmetric, 2 align_corners, 3 pytorch_half_pixel, 4 tf_half_pixel_for_nn,
                        * 5 half_pixel_symmetric */
     int nearest;      /* 0 round_prefer_floor, 1 round_prefer_ceil, 2 floor, 3 ceil */
+    int cubic;        /* mode cubic (linear is 0): cubic_coeff_a, exclude_outside */
+    double cubic_a;
+    int exclude;
+    double roi0[TC_MAX_RANK], roi1[TC_MAX_RANK]; /* coord 6, tf_crop_and_resize: start, end per axis */
+    float extrap;     /* its extrapolation_value */
 } ResizeParams;
 
 /* Resize-18 'axes': the axes that scales and sizes list (the others keep
@@ -933,6 +938,31 @@ static void keep_aspect_ratio(Graph *g, const Node *n, const int *ax, int na, in
         sizes[ax[i]] = (int64_t)(s * (double)x->dims[ax[i]] + 0.5); /* >= 0: truncation is floor */
 }
 
+/*
+ * tf_crop_and_resize: roi (input 1, a constant of 2 * na floats: the starts, then
+ * the ends, over the listed axes; 0 and 1 on the others) and extrapolation_value.
+ * Only sizes give its output's shape (with scales, ONNX's reference and spec differ).
+ */
+static void resize_crop_roi(Graph *g, const Node *n, const int *ax, int na, int have_sizes, ResizeParams *p)
+{
+    const Tensor *t = n->n_in >= 2 && n->in[1] != TC_NONE ? &g->t[n->in[1]] : NULL;
+    const Attr *ev = attr_get(n, "extrapolation_value");
+    int r = g->t[n->in[0]].rank, i;
+    if (!t || !t->f || ir_numel(t) != 2 * na)
+        node_error(g, n, "tf_crop_and_resize needs roi (input 1) as a constant float tensor of %d values", 2 * na);
+    if (!have_sizes)
+        node_error(g, n, "tf_crop_and_resize is supported with sizes only (not scales)");
+    for (i = 0; i < r; i++) {
+        p->roi0[i] = 0.0;
+        p->roi1[i] = 1.0;
+    }
+    for (i = 0; i < na; i++) {
+        p->roi0[ax[i]] = t->f[i];
+        p->roi1[ax[i]] = t->f[i + na];
+    }
+    p->extrap = ev && ev->kind == AT_FLOAT ? ev->f : 0.0f;
+}
+
 static void resize_params(Graph *g, const Node *n, ResizeParams *p)
 {
     const Tensor *x = &g->t[n->in[0]];
@@ -946,8 +976,14 @@ static void resize_params(Graph *g, const Node *n, ResizeParams *p)
     memset(p, 0, sizeof *p);
     if (strcmp(mode, "linear") == 0 || strcmp(mode, "bilinear") == 0)
         p->linear = 1;
-    else if (strcmp(mode, "nearest") != 0)
-        node_error(g, n, "attribute 'mode' value '%s' is not supported (nearest, linear are)", diag_escape(g->a, mode));
+    else if (strcmp(mode, "cubic") == 0 && n->op == OP_RESIZE && g->opset >= 11) {
+        const Attr *ca = attr_get(n, "cubic_coeff_a");
+        p->cubic = 1;
+        p->cubic_a = ca && ca->kind == AT_FLOAT ? (double)ca->f : -0.75;
+        p->exclude = attr_int(n, "exclude_outside", 0) != 0;
+    } else if (strcmp(mode, "nearest") != 0)
+        node_error(g, n, "attribute 'mode' value '%s' is not supported (nearest, linear%s are)", diag_escape(g->a, mode),
+                   n->op == OP_RESIZE && g->opset >= 11 ? ", cubic" : "");
     if (n->op == OP_UPSAMPLE || g->opset < 11) {
         /* Upsample and Resize-10: x_original = x_resized / scale, nearest rounds down */
         const Attr *at = attr_get(n, "scales");
@@ -969,10 +1005,10 @@ static void resize_params(Graph *g, const Node *n, ResizeParams *p)
         const char *ct = attr_str(n, "coordinate_transformation_mode", "half_pixel");
         const char *nm = attr_str(n, "nearest_mode", "round_prefer_floor");
         static const char *const cts[] = {"half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel",
-                                          "tf_half_pixel_for_nn", "half_pixel_symmetric"};
+                                          "tf_half_pixel_for_nn", "half_pixel_symmetric", "tf_crop_and_resize"};
         static const char *const nms[] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
         p->coord = p->nearest = -1;
-        for (i = 0; i < 6; i++)
+        for (i = 0; i < 7; i++)
             if (strcmp(ct, cts[i]) == 0)
                 p->coord = i;
         for (i = 0; i < 4; i++)
@@ -1007,6 +1043,8 @@ static void resize_params(Graph *g, const Node *n, ResizeParams *p)
         }
         if (!sc && !sizes)
             node_error(g, n, "neither scales nor sizes are given");
+        if (p->coord == 6)
+            resize_crop_roi(g, n, ax, na, sizes != NULL, p);
     }
     for (i = 0; i < r; i++) {
         if (sizes) {
@@ -1023,10 +1061,10 @@ static void resize_params(Graph *g, const Node *n, ResizeParams *p)
                 node_error(g, n, "scale %g leaves axis %d empty", (double)sc[i], i);
         }
     }
-    if (p->linear)
+    if (p->linear || p->cubic)
         for (i = 0; i < r - 2; i++)
             if (p->out[i] != x->dims[i])
-                node_error(g, n, "linear resizing is supported on the last two axes only");
+                node_error(g, n, "%s resizing is supported on the last two axes only", p->linear ? "linear" : "cubic");
 }
 
 static void shape_resize(Graph *g, Node *n)
@@ -1051,6 +1089,10 @@ static double resize_coord(const ResizeParams *p, int axis, int64_t o, int64_t i
     case 2: /* the resized length is in * scale, not rounded (as the ONNX reference has it) */
         return (double)in * s > 1.0 ? (double)o * (double)(in - 1) / ((double)in * s - 1.0) : 0.0;
     case 3: return p->out[axis] > 1 ? ((double)o + 0.5) / s - 0.5 : 0.0;
+    case 6: /* tf_crop_and_resize: from roi start s0 to end s1 of the input's span in - 1 */
+        return (p->out[axis] > 1 ? (double)o * (p->roi1[axis] - p->roi0[axis]) * (double)(in - 1) / (double)(p->out[axis] - 1)
+                                 : (p->roi1[axis] - p->roi0[axis]) * (double)(in - 1) / 2.0) +
+               p->roi0[axis] * (double)(in - 1);
     case 5: { /* half_pixel about the centre: adj = out / (in * s), x = in / 2 * (1 - adj) + (o + 0.5) / s - 0.5 */
         double adj = (double)p->out[axis] / ((double)in * s);
         return (double)in / 2.0 * (1.0 - adj) + ((double)o + 0.5) / s - 0.5;
@@ -1137,6 +1179,101 @@ float resample_maps(Graph *g, const Node *n, AxisMap *maps)
         }
     }
     return 0.0f;
+}
+
+int resize_general(Graph *g, const Node *n)
+{
+    ResizeParams p;
+    if (n->op != OP_RESIZE)
+        return 0;
+    resize_params(g, n, &p);
+    return p.cubic || p.coord == 6;
+}
+
+/*
+ * The taps of each axis of a cubic or tf_crop_and_resize Resize (resize_general).
+ * Cubic, with f = floor(x), r = x - f, A = cubic_coeff_a, taps f - 1 .. f + 2 (read at
+ * the nearest edge when outside) weighing
+ *   c0 = ((A (r+1) - 5A) (r+1) + 8A) (r+1) - 4A,  c1 = ((A+2) r - (A+3)) r r + 1,
+ *   c2 = ((A+2) (1-r) - (A+3)) (1-r) (1-r) + 1,    c3 = ((A (2-r) - 5A) (2-r) + 8A) (2-r) - 4A;
+ * exclude_outside zeroes the taps outside and divides by the sum of the rest. Linear:
+ * f and f + 1 weighing 1 - r and r; nearest: one tap, as resample_maps rounds. An axis
+ * whose x are all whole numbers has one tap. tf_crop_and_resize: x outside [0, in - 1]
+ * marks its output coordinate outside (y = extrapolation_value there).
+ */
+float resize_taps(Graph *g, const Node *n, AxisTaps *t)
+{
+    const Tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
+    ResizeParams p;
+    int r = x->rank, i, j;
+    int64_t o;
+    resize_params(g, n, &p);
+    for (i = 0; i < r; i++) {
+        int64_t len = x->dims[i], out = y->dims[i];
+        int whole = 1;
+        if (out > ((int64_t)1 << 24))
+            node_error(g, n, "output axis %d of length %lld is too large", i, (long long)out);
+        t[i].k = p.cubic ? 4 : p.linear ? 2 : 1;
+        t[i].idx = arena_array(g->a, (size_t)(out * t[i].k) + 1, sizeof(int64_t));
+        t[i].w = arena_array(g->a, (size_t)(out * t[i].k) + 1, sizeof(double));
+        t[i].outside = arena_alloc(g->a, (size_t)out + 1);
+        t[i].any_outside = 0;
+        for (o = 0; o < out; o++) {
+            double xo = resize_coord(&p, i, o, len), fl, f, A = p.cubic_a, c[4], sum = 0.0;
+            int64_t *ix = t[i].idx + o * t[i].k;
+            double *w = t[i].w + o * t[i].k;
+            t[i].outside[o] = p.coord == 6 && (xo < 0.0 || xo > (double)(len - 1));
+            t[i].any_outside |= t[i].outside[o];
+            if (t[i].outside[o] || !(xo > -1e9 && xo < 1e9)) {
+                for (j = 0; j < t[i].k; j++)
+                    ix[j] = 0, w[j] = j == 0;
+                continue;
+            }
+            fl = floor(xo);
+            f = xo - fl;
+            whole &= f == 0.0;
+            if (!p.cubic && !p.linear) {
+                int64_t cc;
+                switch (p.nearest) {
+                case 0: cc = (int64_t)fl + (f > 0.5); break;
+                case 1: cc = (int64_t)fl + (f >= 0.5); break;
+                case 2: cc = (int64_t)fl; break;
+                default: cc = (int64_t)fl + (f > 0.0); break;
+                }
+                ix[0] = clamp64(cc, 0, len - 1);
+                w[0] = 1.0;
+                continue;
+            }
+            if (p.linear) {
+                ix[0] = clamp64((int64_t)fl, 0, len - 1);
+                ix[1] = clamp64((int64_t)fl + 1, 0, len - 1);
+                w[0] = 1.0 - f;
+                w[1] = f;
+                continue;
+            }
+            c[0] = ((A * (f + 1.0) - 5.0 * A) * (f + 1.0) + 8.0 * A) * (f + 1.0) - 4.0 * A;
+            c[1] = ((A + 2.0) * f - (A + 3.0)) * f * f + 1.0;
+            c[2] = ((A + 2.0) * (1.0 - f) - (A + 3.0)) * (1.0 - f) * (1.0 - f) + 1.0;
+            c[3] = ((A * (2.0 - f) - 5.0 * A) * (2.0 - f) + 8.0 * A) * (2.0 - f) - 4.0 * A;
+            for (j = 0; j < 4; j++) {
+                int64_t at = (int64_t)fl - 1 + j;
+                if (p.exclude && (at < 0 || at >= len))
+                    c[j] = 0.0;
+                sum += c[j];
+                ix[j] = clamp64(at, 0, len - 1);
+            }
+            for (j = 0; j < 4; j++)
+                w[j] = p.exclude && sum != 0.0 ? c[j] / sum : c[j];
+        }
+        if (whole && t[i].k > 1) { /* whole coordinates: the tap at floor(x) alone (weight 1) */
+            for (o = 0; o < out; o++) {
+                t[i].idx[o] = t[i].idx[o * t[i].k + (p.cubic ? 1 : 0)];
+                t[i].w[o] = 1.0;
+            }
+            t[i].k = 1;
+        }
+    }
+    return p.extrap;
 }
 
 /* DepthToSpace / SpaceToDepth with blocksize b: [N,C,H,W] <-> [N,C/b^2,H*b,W*b] */

@@ -374,6 +374,19 @@ typedef struct {
 } AxisMap;
 /* One map per axis; returns the pad value (Pad) or 0. */
 float resample_maps(Graph *g, const Node *n, AxisMap *maps);
+/* A Resize in mode cubic or with coordinate_transformation_mode tf_crop_and_resize, which
+ * reads resize_taps (interp_img.c, emit_img.c) instead: per axis k taps per output
+ * coordinate o, idx[o * k + j] weighing w[o * k + j]; outside[o]: y is extrapolation_value
+ * there (returned). */
+int resize_general(Graph *g, const Node *n);
+typedef struct {
+    int k, any_outside;
+    int64_t *idx;
+    double *w;
+    unsigned char *outside;
+} AxisTaps;
+float resize_taps(Graph *g, const Node *n, AxisTaps *t);
+void interp_resize_taps(Graph *g, const Node *n, void **vals);
 /* Data movement (Transpose, Slice, Expand, Tile) as an affine map: output
  * position (i_0, ..., i_{rank-1}) in row-major order reads input element
  * base + sum_k i_k * stride[k]. Tile splits each output axis in two. */
