@@ -82,8 +82,8 @@ static const char *const rows[OP_COUNT] = {
     /* cubic (cubic_coeff_a, exclude_outside) and tf_crop_and_resize (extrapolation_value)
      * are refused modes; exclude_outside only zeroes the weights of samples that nearest
      * and linear (without antialias) clamp to the edge, to the same result */
-    [OP_RESIZE] = "mode coordinate_transformation_mode nearest_mode cubic_coeff_a~ extrapolation_value~ "
-                  "exclude_outside~ antialias=0 axes keep_aspect_ratio_policy",
+    [OP_RESIZE] = "mode coordinate_transformation_mode nearest_mode cubic_coeff_a extrapolation_value "
+                  "exclude_outside antialias=0 axes keep_aspect_ratio_policy",
     /* opset 1 Upsample's height_scale and width_scale: never read */
     [OP_UPSAMPLE] = "mode scales height_scale! width_scale!",
     [OP_DEPTHTOSPACE] = "blocksize mode",

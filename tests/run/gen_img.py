@@ -226,3 +226,68 @@ save("roialign16",
      [("x", (2, 3, 8, 9)), ("r", (3, 4))], ["a", "m"], {"b": roi_b}, roi_samples(),
      lambda x, r: [np_roialign(x, r, roi_b, 3, 2, 0, 0.9, True),
                    np_roialign(x, r, roi_b, 2, 3, 2, 1.0, False, "max")], opset=16)
+
+
+def np_resize_axis(n_in, n_out, coord, mode, a=-0.75, exclude=False, roi=(0.0, 1.0)):
+    """Resize-13 along one axis as a matrix [n_out, n_in] (NaN rows: extrapolated), from the spec."""
+    s = n_out / n_in
+    m = np.zeros((n_out, n_in))
+    for o in range(n_out):
+        if coord == "half_pixel":
+            x = (o + 0.5) / s - 0.5
+        elif coord == "align_corners":
+            x = o * (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+        elif coord == "asymmetric":
+            x = o / s
+        else:  # tf_crop_and_resize
+            x = (o * (roi[1] - roi[0]) * (n_in - 1) / (n_out - 1) if n_out > 1
+                 else (roi[1] - roi[0]) * (n_in - 1) / 2) + roi[0] * (n_in - 1)
+            if x < 0 or x > n_in - 1:
+                m[o] = np.nan
+                continue
+        f = int(np.floor(x))
+        t = x - f
+        if mode == "linear":
+            taps = {f: 1 - t, f + 1: t}
+        else:
+            def k(d):
+                d = abs(d)
+                return ((a + 2) * d - (a + 3)) * d * d + 1 if d <= 1 else ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+            taps = {f + j: k(x - (f + j)) for j in (-1, 0, 1, 2)}
+            if exclude:
+                taps = {i: w for i, w in taps.items() if 0 <= i < n_in}
+                tot = sum(taps.values())
+                taps = {i: w / tot for i, w in taps.items()}
+        for i, w in taps.items():
+            m[o, min(max(i, 0), n_in - 1)] += w
+    return m
+
+
+def np_resize2(x, oh, ow, coord, mode, extrap=0.0, rois=((0.0, 1.0), (0.0, 1.0)), **kw):
+    mh = np_resize_axis(x.shape[2], oh, coord, mode, roi=rois[0], **kw)
+    mw = np_resize_axis(x.shape[3], ow, coord, mode, roi=rois[1], **kw)
+    y = np.einsum("oh,nchw,pw->ncop", np.nan_to_num(mh), x.astype(np.float64), np.nan_to_num(mw))
+    out = np.isnan(mh).any(axis=1)[:, None] | np.isnan(mw).any(axis=1)[None, :]
+    y[:, :, out] = extrap
+    return y
+
+
+# Resize: cubic up (half_pixel) and down (align_corners), cubic with A = -0.5 and
+# exclude_outside; tf_crop_and_resize with a roi partly outside the image (extrapolated),
+# linear and cubic. Scales, sizes and roi are constants.
+save("resize_cubic",
+     [helper.make_node("Resize", ["x", "", "up"], ["a"], mode="cubic"),
+      helper.make_node("Resize", ["x", "", "", "sz"], ["b"], mode="cubic", coordinate_transformation_mode="align_corners"),
+      helper.make_node("Resize", ["x", "", "up"], ["c"], mode="cubic", cubic_coeff_a=-0.5, exclude_outside=1),
+      helper.make_node("Resize", ["x", "roi", "", "sz2"], ["d"], mode="linear",
+                       coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=7.5),
+      helper.make_node("Resize", ["x", "roi", "", "sz2"], ["e"], mode="cubic",
+                       coordinate_transformation_mode="tf_crop_and_resize")],
+     [("x", (1, 2, 5, 6))], ["a", "b", "c", "d", "e"],
+     {"up": f32([1, 1, 1.6, 2.0]), "sz": np.array([1, 2, 3, 4], dtype=np.int64),
+      "sz2": np.array([1, 2, 4, 5], dtype=np.int64), "roi": f32([0, 0, -0.2, 0.1, 1, 1, 0.9, 1.3])},
+     smpi([(1, 2, 5, 6)]),
+     lambda x: [np_resize2(x, 8, 12, "half_pixel", "cubic"), np_resize2(x, 3, 4, "align_corners", "cubic"),
+                np_resize2(x, 8, 12, "half_pixel", "cubic", a=-0.5, exclude=True),
+                np_resize2(x, 4, 5, "tf", "linear", 7.5, rois=((-0.2, 0.9), (0.1, 1.3))),
+                np_resize2(x, 4, 5, "tf", "cubic", 0.0, rois=((-0.2, 0.9), (0.1, 1.3)))])
