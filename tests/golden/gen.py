@@ -264,7 +264,7 @@ err("57_batchnorm_training", model([helper.make_node("BatchNormalization", ["x",
                                    opset=15))
 err("58_resize_cubic", model([helper.make_node("Resize", ["x", "", "sc"], ["y"], name="up", mode="cubic")],
                              [fin("x", [1, 1, 4, 4])], [fin("y", None)],
-                             [numpy_helper.from_array(np.array([1, 1, 2, 2], dtype=np.float32), "sc")]))
+                             [numpy_helper.from_array(np.array([2, 1, 2, 2], dtype=np.float32), "sc")]))
 err("59_pad_wrap", model([helper.make_node("Pad", ["x", "p"], ["y"], name="pad1", mode="wrap")],
                          [fin("x", [1, 4])], [fin("y", None)],
                          [numpy_helper.from_array(np.array([0, 1, 0, 1], dtype=np.int64), "p")]))
@@ -350,6 +350,12 @@ q4 = [fin(n, [1, 2, 3, 4]) for n in "qkv"]
 err("95_attention_qk_mode", model([helper.make_node("Attention", ["q", "k", "v"], ["y", "", "", "qk"], name="attn1",
                                                     qk_matmul_output_mode=1)],
                                   q4, [fin("y", None), fin("qk", None)], opset=23))
+# image and signal ops (shape_img.c): a 5-D GridSample (opset 20), a dft_length given at run time
+err("86_gridsample_5d", model([helper.make_node("GridSample", ["x", "g"], ["y"], name="gs1")],
+                              [fin("x", [1, 1, 2, 3, 4]), fin("g", [1, 2, 2, 2, 3])], [fin("y", None)], opset=20))
+err("87_dft_length_runtime", model([helper.make_node("DFT", ["x", "n"], ["y"], name="dft1")],
+                                   [fin("x", [1, 8, 1]), helper.make_tensor_value_info("n", TensorProto.INT64, [])],
+                                   [fin("y", None)], opset=17))
 err("96_rotary_position", model([helper.make_node("RotaryEmbedding", ["x", "c", "s", "p"], ["y"], name="rope1")],
                                 [fin("x", [1, 2, 3, 4]), fin("c", [8, 2]), fin("s", [8, 2])], [fin("y", None)],
                                 [numpy_helper.from_array(np.array([[0, 1, 9]], dtype=np.int64), "p")], opset=23))
