@@ -362,6 +362,9 @@ typedef struct {
     int64_t in[2], out[2], k[2], s[2], d[2], pb[2], pe[2];
 } Window;
 void conv_window(Graph *g, const Node *n, Window *w);
+void window_ints(const Graph *g, const Node *n, const char *name, int64_t *dst, int count, int64_t def);
+int64_t conv_weight_fit(const Graph *g, const Node *n, const Tensor *wt, int nd, int64_t c, int64_t group,
+                        int transpose, int float_bias, int64_t *k);
 
 /*
  * Pad, Resize and Upsample read, for each output coordinate o of axis a,
