@@ -153,8 +153,8 @@ static int check_param(Graph *g, Node *n, int si, int zi, int64_t len, int want,
         for (i = 0; i < cnt; i++) {
             float v = s->f[i];
             if (!(v > 0.0f) || v - v != 0.0f)
-                node_error(g, n, "the scale '%s' of %s holds %g; a scale must be positive and finite", tn(g, n->in[si]),
-                           what, (double)v);
+                node_error(g, n, "scale '%s'[%lld] is %g; scales must be positive and finite", tn(g, n->in[si]),
+                           (long long)i, (double)v);
         }
     if (!has(n, zi))
         return zt;
