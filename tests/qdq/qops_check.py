@@ -17,6 +17,8 @@ TC = os.path.abspath(sys.argv[1])
 W = sys.argv[2]
 os.makedirs(W, exist_ok=True)
 CF = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2"]
+if os.environ.get("SANITIZED"):  # the generated code under ASan+UBSan too
+    CF += ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
 NP = {TP.FLOAT: np.float32, TP.UINT8: np.uint8, TP.INT8: np.int8, TP.INT32: np.int32}
 rng = np.random.default_rng(16)
 fails = 0
