@@ -11,6 +11,9 @@
 #    outputs, none more than 1 step off
 #  - the uint8 API compiles and runs from its header
 #  - bad input: one message naming the node, exit 1, nothing written
+#  - run-time parameters (tests/qdq/qops_check.py): the quantisation ops as typed ops when
+#    scales, zero points or weights are inputs or computed, MatMulInteger, ConvInteger and
+#    DynamicQuantizeLinear: the C equals numpy's formulas exactly and --interpret byte for byte
 #   TICKETC=build/ticketc tests/qdq/run.sh
 set -u
 ROOT=$(pwd)
