@@ -404,7 +404,7 @@ static void eval_matmul_q(Graph *g, const Node *n, void **vals, int q)
     const Tensor *a = &g->t[n->in[0]], *b = &g->t[n->in[bi]], *y = &g->t[n->out[0]];
     const int64_t *A = vals[n->in[0]], *B = vals[n->in[bi]];
     int64_t M = a->dims[a->rank - 2], K = a->dims[a->rank - 1], N = b->dims[b->rank - 1];
-    int64_t batches = ir_numel(y) / (M * N), bt, i, j, k;
+    int64_t batches = M > 0 && N > 0 ? ir_numel(y) / (M * N) : 0, bt, i, j, k; /* an empty constant: nothing */
     int64_t na = has(n, azi) ? ir_numel(&g->t[n->in[azi]]) : 1, nb = has(n, bzi) ? ir_numel(&g->t[n->in[bzi]]) : 1;
     int64_t *Y = out_vals(g, n, 0, vals);
     for (bt = 0; bt < batches; bt++) {

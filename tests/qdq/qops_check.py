@@ -214,5 +214,12 @@ save("rt_mmi_shape", [helper.make_node("MatMulInteger", ["a", "b"], ["y"], name=
      [("a", TP.UINT8, [2, 3]), ("b", TP.UINT8, [4, 2])], [("y", TP.INT32, [2, 2])])
 bad("rt_mmi_shape", "node 0 'mmi' (MatMulInteger): inputs [2,3] and [4,2] do not multiply")
 
+# an empty constant operand folds without a crash (a later node refuses the empty sum)
+save("rt_mmi_empty", [helper.make_node("MatMulInteger", ["A", "B"], ["acc"]), helper.make_node("Cast", ["acc"], ["f"], to=TP.FLOAT),
+                      helper.make_node("ReduceSum", ["f"], ["r"], keepdims=0), helper.make_node("Add", ["x", "r"], ["y"])],
+     [("x", TP.FLOAT, [2])], [("y", TP.FLOAT, [2])],
+     [numpy_helper.from_array(np.zeros((0, 3), np.uint8), "A"), numpy_helper.from_array(np.zeros((3, 2), np.uint8), "B")])
+bad("rt_mmi_empty", "node 2 '' (ReduceSum): reduces over an empty set of elements")
+
 print(f"qops checks: {'all passed' if not fails else f'{fails} failed'}")
 sys.exit(1 if fails else 0)
