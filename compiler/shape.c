@@ -1648,7 +1648,10 @@ static void shape_constofshape(Graph *g, Node *n)
  */
 int rnn_gates(OpKind op) { return op == OP_RNN ? 1 : op == OP_GRU ? 3 : 4; }
 
-int ir_multi_output(OpKind op) { return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM; }
+int ir_multi_output(OpKind op)
+{
+    return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM || op == OP_DYNAMICQUANTIZE;
+}
 
 int node_multi_output(const Graph *g, const Node *n)
 {

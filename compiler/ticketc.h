@@ -763,6 +763,17 @@ typedef struct QdqInfo {
  * and on what the integer path cannot take. Sets g->qdq when there was any. */
 void qdq_rewrite(Graph *g);
 
+/* ===== qops.c, emit_qops.c: quantisation ops with run-time parameters ===== */
+
+/* Called first by qdq_rewrite: when some quantized operator has a scale, zero point or
+ * weight that is not a constant (or is MatMulInteger, ConvInteger, DynamicQuantizeLinear),
+ * every quantized operator of the graph becomes its ordinary run-time op (OP_RTQ_*), int8
+ * and uint8 graph inputs integer tensors, and it returns 1 (the integer path is not used);
+ * else 0 and nothing changes. */
+int qops_runtime(Graph *g);
+void shape_qops(Graph *g, Node *n);
+void interp_qops(Graph *g, const Node *n, void **vals);
+
 /* ===== report.c: --report, one self-contained HTML page ===== */
 
 void write_report(Graph *g, const EmitOptions *eo, Buf *html);
