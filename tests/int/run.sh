@@ -37,8 +37,9 @@ cd "$W" || exit 1
 # the helpers, as a generated file carries them, against interp_int.c
 "$TICKETC" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 -o helpers_src.c || exit 1
 sed -n '/^\/\* TFLite.s MultiplyByQuantizedMultiplier/,/^\/\* int8 activations/p' helpers_src.c | sed '$d' > helpers.c
-# (both products: 64-bit, and the 32-bit one of ARMv6-M, forced by -DTC_RQ_32)
-for def in -DTC_RQ_64 -DTC_RQ_32; do
+# (both products: 64-bit, and the 32-bit one of ARMv6-M, forced by -DTC_RQ_32; tc_q8f
+# through the FPU and, with -DTC_Q8_INT, in integers)
+for def in -DTC_RQ_64 -DTC_RQ_32 -DTC_Q8_INT; do
     if ${CC:-cc} -std=c99 -O1 $def -I"$ROOT/compiler" -I. "$ROOT/tests/int/rq_check.c" $OBJS -o rq_check ${INT_LIBS:-} -lm &&
         ./rq_check > rq_check.out; then
         pass "$(cat rq_check.out) ($def)"
