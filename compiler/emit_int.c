@@ -77,8 +77,14 @@ static const char int_helpers[] =
     "#endif\n"
     "\n"
     "/* RDBPOT rounds half away from zero: sign(a) * ((|a| + 2^(e - 1)) >> e), in unsigned\n"
-    " * arithmetic without a branch (|a| <= 2^31, e <= 31: no overflow) */\n"
-    "static int32_t tc_rq(int32_t acc, int32_t m, int s)\n"
+    " * arithmetic without a branch (|a| <= 2^31, e <= 31: no overflow). Inlined into tc_out8\n"
+    " * (GNU C): a call less per output channel. */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((always_inline)) static inline\n"
+    "#else\n"
+    "static\n"
+    "#endif\n"
+    "int32_t tc_rq(int32_t acc, int32_t m, int s)\n"
     "{\n"
     "    uint32_t a, sg;\n"
     "\n"
@@ -222,6 +228,7 @@ typedef struct {
     char *has_buf;      /* per root tensor: a static int8 buffer was declared */
     const char **bufname; /* per root tensor: its storage when not tc_a<id> (--io int8 inputs) */
     int64_t ram;        /* bytes of int8 buffers */
+    int64_t ram_x86;    /* more of them on x86 alone (TC_IX86: Conv inputs as int16 pairs) */
 } IntEmit;
 
 /* A quantized model's uint8 graph input or output (--io int8 otherwise means int8): the
@@ -721,7 +728,16 @@ static void int_header(IntEmit *ie, Buf *h)
         emit_line(e, "#define %s_IN%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->inputs[k]]));
     for (k = 0; k < g->n_outputs; k++)
         emit_line(e, "#define %s_OUT%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->outputs[k]]));
-    emit_line(e, "#define %s_INT8_BYTES %lld", guard, (long long)ie->ram);
+    if (ie->ram_x86) {
+        /* the condition of TC_IX86 (emit_int_conv.c): the int16 pair copies exist there alone */
+        emit_line(e, "#if defined(__GNUC__) && !defined(TC_NO_VEC) && defined(__SSE2__) && (defined(__x86_64__) || defined(__i386__))");
+        emit_line(e, "#define %s_INT8_BYTES %lld /* with x86's int16 copies of Conv inputs (%lld bytes) */", guard,
+                  (long long)(ie->ram + ie->ram_x86), (long long)ie->ram_x86);
+        emit_line(e, "#else");
+        emit_line(e, "#define %s_INT8_BYTES %lld", guard, (long long)ie->ram);
+        emit_line(e, "#endif");
+    } else
+        emit_line(e, "#define %s_INT8_BYTES %lld", guard, (long long)ie->ram);
     if (e->opt->io_int8) {
         /* x = SCALE * (q - ZERO_POINT) */
         for (k = 0; k < g->n_inputs; k++) {
@@ -835,7 +851,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         if (p->lut && p->lut[k]) {
             emit_int_table(&ie, n, p->lut[k], p->t[x], p->t[y]);
         } else if (p->layer[k] && p->layer[k]->conv && p->layer[k]->strategy != STRAT_LOOP) {
-            emit_int_conv_fast(e, n, p->layer[k], &ie.ram);
+            emit_int_conv_fast(e, n, p->layer[k], &ie.ram, &ie.ram_x86);
         } else if (p->layer[k] && p->layer[k]->conv) {
             emit_int_conv(&ie, n, p->layer[k]);
         } else if (p->layer[k]) {
@@ -921,7 +937,11 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     if (p->islands)
         emit_island_helpers(e);
     emit_int_conv_preamble(g, c);
-    emit_line(e, "/* int8 activations: %lld bytes */", (long long)ie.ram);
+    if (ie.ram_x86)
+        emit_line(e, "/* int8 activations: %lld bytes, %lld more on x86 (TC_IX86: Conv inputs as int16 pairs) */",
+                  (long long)ie.ram, (long long)ie.ram_x86);
+    else
+        emit_line(e, "/* int8 activations: %lld bytes */", (long long)ie.ram);
     if (p->islands)
         emit_line(e, "/* float islands: %lld bytes of float buffers */", (long long)isl.float_bytes);
     if (e->consts.len)
