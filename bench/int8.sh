@@ -51,18 +51,7 @@ printf '\nCortex-M0+ (-Os, loop): flash %s bytes, int8 buffers %s bytes; library
     "$(arm-none-eabi-size $B/m0.o | awk 'NR == 2 { print $3 }')" "$(calls=$(arm-none-eabi-nm -u $B/m0.o | tr '\n' ' '); echo "${calls:-none}")"
 
 # instructions per inference on the Cortex-M4 (QEMU mps2-an386 -icount shift=0: one SysTick
-# tick per 40 instructions; runtime/arm/cm4_bench.c over 10 test images), int8 forms against
-# float's streamed unrolled form (--target cortex-m --strategy unrolled)
-RT=runtime/arm
-build/tools/idx2f32 $B/t10k-images-idx3-ubyte 10 > $B/in.f32
-printf '\nLeNet r15 on a Cortex-M4 (-Os, QEMU -icount): instructions per inference\n'
-for v in "int8 unrolled:$Q --strategy unrolled" "int8 loop:$Q --strategy loop" \
-         "float streamed:--target cortex-m --strategy unrolled"; do
-    id=$(echo "${v%%:*}" | tr ' ' _)
-    $T examples/lenet-ticket/models/ticket-r15.onnx ${v#*:} --prefix bench -o $B/i_$id.c
-    arm-none-eabi-gcc -std=c99 -Os $M4 --specs=rdimon.specs -I$RT -T $RT/cm4.ld -DPREFIX=bench \
-        $B/i_$id.c $RT/cm4_start.c $RT/cm4_bench.c -o $B/i_$id.elf
-    out=$(cd $B && timeout 300 qemu-system-arm -M mps2-an386 -nographic -semihosting -icount shift=0 \
-        -kernel i_$id.elf < /dev/null)
-    printf '%-16s %10s\n' "${v%%:*}" "$(echo "$out" | awk '{ printf "%d", $4 * 40 / $2 }')"
-done
+# tick per 40 instructions; runtime/arm/cm4_bench.c over 10 test images), int8 forms with
+# float and int8 I/O against float's streamed unrolled form, and flash per kept weight
+printf '\n'
+T=$T bench/m4_int8.sh

@@ -138,7 +138,7 @@ int emit_conv_table(Emit *e, const Node *n);
 /* ===== emit_int_conv.c: the integer Conv's unrolled and dense forms (emit_int.c's family) ===== */
 
 /* Layer q of Conv n in its planned form (unrolled or dense); *ram grows by its static buffers. */
-void emit_int_conv_fast(Emit *e, const Node *n, const QLayer *q, int64_t *ram);
+void emit_int_conv_fast(Emit *e, const Node *n, const QLayer *q, int64_t *ram, int64_t *ram_x86);
 /* The vector macros those forms use, where g has such a layer. */
 void emit_int_conv_preamble(const Graph *g, Buf *c);
 

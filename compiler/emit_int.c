@@ -14,6 +14,8 @@
  * or unrolled or dense (emit_int_conv.c); MaxPool
  * compares int8 values of one scale. The values are those of interp_int.c, which the tests compare bit for bit.
  */
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "emit.h"
@@ -66,18 +68,25 @@ static const char int_helpers[] =
     "    return neg ? -a : a;\n"
     "}\n"
     "#else\n"
+    "/* floor((a * m + 2^30) / 2^31): the truncating form above for either sign, in one\n"
+    " * multiply-add (SMULL, ADDS, ADC and two shifts on a Cortex-M4) */\n"
     "static int32_t tc_srdhm(int32_t acc, int32_t m)\n"
     "{\n"
-    "    int64_t ab = (int64_t)acc * m;\n"
-    "\n"
-    "    return (int32_t)((ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30))) / ((int64_t)1 << 31));\n"
+    "    return (int32_t)(uint32_t)((uint64_t)((int64_t)acc * m + ((int64_t)1 << 30)) >> 31);\n"
     "}\n"
     "#endif\n"
     "\n"
-    "static int32_t tc_rq(int32_t acc, int32_t m, int s)\n"
+    "/* RDBPOT rounds half away from zero: sign(a) * ((|a| + 2^(e - 1)) >> e), in unsigned\n"
+    " * arithmetic without a branch (|a| <= 2^31, e <= 31: no overflow). Inlined into tc_out8\n"
+    " * (GNU C): a call less per output channel. */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((always_inline)) static inline\n"
+    "#else\n"
+    "static\n"
+    "#endif\n"
+    "int32_t tc_rq(int32_t acc, int32_t m, int s)\n"
     "{\n"
-    "    uint32_t mask, rem, thr;\n"
-    "    int32_t a;\n"
+    "    uint32_t a, sg;\n"
     "\n"
     "    if (s > 0) {\n"
     "        if (acc > (int32_t)(0x7fffffffu >> s))\n"
@@ -88,25 +97,26 @@ static const char int_helpers[] =
     "            acc = (int32_t)((uint32_t)acc << s);\n"
     "        s = 0;\n"
     "    }\n"
-    "    a = tc_srdhm(acc, m);\n"
+    "    a = (uint32_t)tc_srdhm(acc, m);\n"
     "    if (s == 0)\n"
-    "        return a;\n"
+    "        return (int32_t)a;\n"
     "    s = -s;\n"
-    "    mask = (1u << s) - 1u;\n"
-    "    rem = (uint32_t)a & mask;\n"
-    "    thr = (mask >> 1) + (a < 0);\n"
-    "    a = a >= 0 ? (int32_t)((uint32_t)a >> s) : -1 - (int32_t)((uint32_t)(-1 - a) >> s);\n"
-    "    return a + (rem > thr);\n"
+    "    sg = 0u - (a >> 31);\n"
+    "    a = (((a ^ sg) - sg) + (1u << (s - 1))) >> s;\n"
+    "    return (int32_t)((a ^ sg) - sg);\n"
     "}\n"
     "\n"
-    "/* y = clamp(zp + rq(acc), lo, hi): lo is zp where a ReLU is fused */\n"
+    "/* y = clamp(zp + clamp(rq(acc), -256, 255), lo, hi): lo is zp where a ReLU is fused\n"
+    " * (-256 rather than -255 gives the same y, lo >= -128 >= -256 + zp, and an SSAT) */\n"
     "static int8_t tc_out8(int32_t acc, int32_t m, int s, int32_t zp, int32_t lo, int32_t hi)\n"
     "{\n"
     "    int32_t v = tc_rq(acc, m, s);\n"
     "\n"
-    "    v = v > 255 ? 255 : v < -255 ? -255 : v;\n"
+    "    v = v > 255 ? 255 : v;\n"
+    "    v = v < -256 ? -256 : v;\n"
     "    v += zp;\n"
-    "    return (int8_t)(v < lo ? lo : v > hi ? hi : v);\n"
+    "    v = v > hi ? hi : v;\n"
+    "    return (int8_t)(v < lo ? lo : v);\n"
     "}\n"
     "\n"
     "";
@@ -137,6 +147,43 @@ static const char int_io_helpers[] =
     "    if (e > 30)\n"
     "        e = 30;\n"
     "    return tc_out8(b.u >> 31 ? -(int32_t)f : (int32_t)f, inv_m, e, zp, -128, 127);\n"
+    "}\n"
+    "\n"
+    "/* tc_q8 through the FPU where there is one (GNU C on x86 SSE, AArch64, ARM with a\n"
+    " * single-precision FPU; not with -ffast-math or -DTC_Q8_INT), the same bits: with inv =\n"
+    " * (float)(1 / scale), y = x * inv is within |y| * 2^-23 (< 1.3e-4) of r = x / scale; k is\n"
+    " * y rounded to an integer (y + 1.5 * 2^23 - 1.5 * 2^23, exact for |y| < 2^22). Where\n"
+    " * |y - k| + |y| / 2048 < 0.499 (so |r| < 2^10), r lies within 0.4992 of k and tc_q8 gives\n"
+    " * zp + k: its two roundings (the multiply at 2^-e, e >= 13 for |r| < 2^10, then the shift)\n"
+    " * move r by at most 2^-14. Anything else (near a half, large, NaN, infinite) takes tc_q8. */\n"
+    "#if defined(__GNUC__) && !defined(TC_Q8_INT) && !defined(__FAST_MATH__) && \\\n"
+    "    (defined(__SSE_MATH__) || defined(__aarch64__) || (defined(__ARM_FP) && (__ARM_FP & 4)))\n"
+    "#define TC_Q8_FP 1\n"
+    "#else\n"
+    "#define TC_Q8_FP 0\n"
+    "#endif\n"
+    "static int8_t tc_q8f(float x, float inv, int32_t inv_m, int inv_s, int32_t zp)\n"
+    "{\n"
+    "#if TC_Q8_FP\n"
+    "    union { float f; int32_t i; } t;\n"
+    "    float y = x * inv, k;\n"
+    "\n"
+    "    t.f = y + 12582912.0f;\n"
+    "    k = t.f - 12582912.0f;\n"
+    "    if (inv_s <= 30 && __builtin_fabsf(y - k) + __builtin_fabsf(y) * (1.0f / 2048) < 0.499f) {\n"
+    "        int32_t v = t.i - (0x4b400000 - zp); /* k + zp, from the bits of 1.5 * 2^23 + k */\n"
+    "\n"
+    "#if defined(__ARM_FEATURE_SAT)\n"
+    "        return (int8_t)__builtin_arm_ssat(v, 8);\n"
+    "#else\n"
+    "        v = v > 127 ? 127 : v;\n"
+    "        return (int8_t)(v < -128 ? -128 : v);\n"
+    "#endif\n"
+    "    }\n"
+    "#else\n"
+    "    (void)inv;\n"
+    "#endif\n"
+    "    return tc_q8(x, inv_m, inv_s, zp);\n"
     "}\n"
     "\n"
     "/* Outputs: y = (float)d * scale, d = q - zp, rounded to nearest even as an IEEE multiply\n"
@@ -181,6 +228,7 @@ typedef struct {
     char *has_buf;      /* per root tensor: a static int8 buffer was declared */
     const char **bufname; /* per root tensor: its storage when not tc_a<id> (--io int8 inputs) */
     int64_t ram;        /* bytes of int8 buffers */
+    int64_t ram_x86;    /* more of them on x86 alone (TC_IX86: Conv inputs as int16 pairs) */
 } IntEmit;
 
 /* A quantized model's uint8 graph input or output (--io int8 otherwise means int8): the
@@ -193,6 +241,16 @@ static int io_u8(const Graph *g, TensorId id)
 static const char *io_type(const Graph *g, TensorId id)
 {
     return io_u8(g, id) ? "uint8_t" : "int8_t";
+}
+
+/* (float)(1 / scale) = inv_m * 2^(inv_s - 31) as a C float literal (9 digits: exact) */
+static const char *inv_lit(const Graph *g, QParam q)
+{
+    char b[40];
+    snprintf(b, sizeof b, "%.9g", (double)(float)ldexp((double)q.inv_m, q.inv_s - 31));
+    if (!strpbrk(b, ".e"))
+        strcat(b, ".0");
+    return arena_printf(g->a, "%sf", b);
 }
 
 static const char *buf_name(IntEmit *ie, TensorId id)
@@ -627,10 +685,11 @@ static void int_main(IntEmit *ie)
         emit_line(e, "}");
         emit_line(e, "for (i = 0; i < %lld; i++)", m);
         if (io_u8(g, g->inputs[k]))
-            emit_line(e, "    q_in%d[i] = (uint8_t)(tc_q8(in%d[i], %ld, %d, %d) + 128);", k, k, (long)q.inv_m, q.inv_s,
-                      (int)q.zp);
+            emit_line(e, "    q_in%d[i] = (uint8_t)(tc_q8f(in%d[i], %s, %ld, %d, %d) + 128);", k, k, inv_lit(g, q),
+                      (long)q.inv_m, q.inv_s, (int)q.zp);
         else
-            emit_line(e, "    q_in%d[i] = tc_q8(in%d[i], %ld, %d, %d);", k, k, (long)q.inv_m, q.inv_s, (int)q.zp);
+            emit_line(e, "    q_in%d[i] = tc_q8f(in%d[i], %s, %ld, %d, %d);", k, k, inv_lit(g, q), (long)q.inv_m, q.inv_s,
+                      (int)q.zp);
     }
     emit_line(e, "for (r = 0; r < reps; r++)");
     emit_line(e, "    %s_run(%s);", e->opt->prefix, args.p);
@@ -669,7 +728,16 @@ static void int_header(IntEmit *ie, Buf *h)
         emit_line(e, "#define %s_IN%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->inputs[k]]));
     for (k = 0; k < g->n_outputs; k++)
         emit_line(e, "#define %s_OUT%d_SIZE %lld", guard, k, (long long)ir_numel(&g->t[g->outputs[k]]));
-    emit_line(e, "#define %s_INT8_BYTES %lld", guard, (long long)ie->ram);
+    if (ie->ram_x86) {
+        /* the condition of TC_IX86 (emit_int_conv.c): the int16 pair copies exist there alone */
+        emit_line(e, "#if defined(__GNUC__) && !defined(TC_NO_VEC) && defined(__SSE2__) && (defined(__x86_64__) || defined(__i386__))");
+        emit_line(e, "#define %s_INT8_BYTES %lld /* with x86's int16 copies of Conv inputs (%lld bytes) */", guard,
+                  (long long)(ie->ram + ie->ram_x86), (long long)ie->ram_x86);
+        emit_line(e, "#else");
+        emit_line(e, "#define %s_INT8_BYTES %lld", guard, (long long)ie->ram);
+        emit_line(e, "#endif");
+    } else
+        emit_line(e, "#define %s_INT8_BYTES %lld", guard, (long long)ie->ram);
     if (e->opt->io_int8) {
         /* x = SCALE * (q - ZERO_POINT) */
         for (k = 0; k < g->n_inputs; k++) {
@@ -761,7 +829,8 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         e->indent = 1;
         emit_line(e, "for (i = 0; i < %lld; i++) /* quantise '%s': scale %.9g, zero point %d */",
                   (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
-        emit_line(e, "    %s[i] = tc_q8(in%d[i], %ld, %d, %d);", buf_name(&ie, id), k, (long)q.inv_m, q.inv_s, (int)q.zp);
+        emit_line(e, "    %s[i] = tc_q8f(in%d[i], %s, %ld, %d, %d);", buf_name(&ie, id), k, inv_lit(g, q), (long)q.inv_m,
+                  q.inv_s, (int)q.zp);
     }
     for (k = 0; k < g->nn; k++) {
         const Node *n = &g->n[k];
@@ -782,7 +851,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         if (p->lut && p->lut[k]) {
             emit_int_table(&ie, n, p->lut[k], p->t[x], p->t[y]);
         } else if (p->layer[k] && p->layer[k]->conv && p->layer[k]->strategy != STRAT_LOOP) {
-            emit_int_conv_fast(e, n, p->layer[k], &ie.ram);
+            emit_int_conv_fast(e, n, p->layer[k], &ie.ram, &ie.ram_x86);
         } else if (p->layer[k] && p->layer[k]->conv) {
             emit_int_conv(&ie, n, p->layer[k]);
         } else if (p->layer[k]) {
@@ -868,7 +937,11 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     if (p->islands)
         emit_island_helpers(e);
     emit_int_conv_preamble(g, c);
-    emit_line(e, "/* int8 activations: %lld bytes */", (long long)ie.ram);
+    if (ie.ram_x86)
+        emit_line(e, "/* int8 activations: %lld bytes, %lld more on x86 (TC_IX86: Conv inputs as int16 pairs) */",
+                  (long long)ie.ram, (long long)ie.ram_x86);
+    else
+        emit_line(e, "/* int8 activations: %lld bytes */", (long long)ie.ram);
     if (p->islands)
         emit_line(e, "/* float islands: %lld bytes of float buffers */", (long long)isl.float_bytes);
     if (e->consts.len)

@@ -252,7 +252,7 @@ static void unrolled_generic(Emit *e, const QLayer *q, const Pad *p, int vec)
  * the dilation is not 1) one load, and per channel with either weight kept
  * one PMADDWD; tc_irq4 requantises (tc_out8 where a channel's shift is > 0).
  */
-static void unrolled_x86(Emit *e, const QLayer *q, const Pad *p, const char *fn, int64_t *ram)
+static void unrolled_x86(Emit *e, const QLayer *q, const Pad *p, const char *fn, int64_t *ram_x86)
 {
     const Window *w = &q->win;
     int64_t OH = w->out[0], OW = w->out[1], np = w->c * p->Hp * p->Wp, m0, m, c, ky, kx, nacc;
@@ -268,7 +268,7 @@ static void unrolled_x86(Emit *e, const QLayer *q, const Pad *p, const char *fn,
     emit_line(e, "tc_h8 v;");
     emit_line(e, "tc_i4 %s;", acc.p);
     buf_free(&acc);
-    *ram += 4 * np;
+    *ram_x86 += 4 * np; /* x86 only: INT8_BYTES counts it there alone */
     emit_blank(e);
     emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)(np - 1));
     emit_line(e, "    q2[2 * i] = x[i];");
@@ -327,7 +327,7 @@ static void unrolled_x86(Emit *e, const QLayer *q, const Pad *p, const char *fn,
  * xp the (padded) input: on x86 with PMADDWD, elsewhere with the generic
  * vectors (8 positions) or one position at a time.
  */
-static void emit_unrolled(Emit *e, const Node *n, const QLayer *q, const char *fn, int64_t *ram)
+static void emit_unrolled(Emit *e, const Node *n, const QLayer *q, const char *fn, int64_t *ram, int64_t *ram_x86)
 {
     const Window *w = &q->win;
     Pad p = conv_pad_of(w);
@@ -350,7 +350,7 @@ static void emit_unrolled(Emit *e, const Node *n, const QLayer *q, const char *f
         emit_pad_copy(e, q, fn, &p, ram);
     if (x86) {
         emit_line(e, "#if TC_IX86");
-        unrolled_x86(e, q, &p, fn, ram);
+        unrolled_x86(e, q, &p, fn, ram_x86);
         emit_line(e, "#else");
     }
     unrolled_generic(e, q, &p, vec);
@@ -437,11 +437,11 @@ static void emit_dense(Emit *e, const Node *n, const QLayer *q, const char *fn, 
     emit_blank(e);
 }
 
-void emit_int_conv_fast(Emit *e, const Node *n, const QLayer *q, int64_t *ram)
+void emit_int_conv_fast(Emit *e, const Node *n, const QLayer *q, int64_t *ram, int64_t *ram_x86)
 {
     const char *fn = emit_fn_name(e, n);
     if (q->strategy == STRAT_DENSE)
         emit_dense(e, n, q, fn, ram);
     else
-        emit_unrolled(e, n, q, fn, ram);
+        emit_unrolled(e, n, q, fn, ram, ram_x86);
 }

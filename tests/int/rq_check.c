@@ -1,6 +1,7 @@
 /*
  * rq_check.c - the generated integer helpers (tc_rq, tc_q8, tc_dq, taken from
- * a generated file into helpers.c by tests/int/run.sh) against the reference
+ * a generated file into helpers.c by tests/int/run.sh; tc_q8f both through the FPU
+ * and with -DTC_Q8_INT) against the reference
  * interpreter's (interp_int.c) on edge cases and a fixed pseudo-random sweep.
  * Prints "rq_check: N cases, M mismatches"; exit 1 on any mismatch.
  */
@@ -38,6 +39,12 @@ static void check_q8(float x, QParam q)
     cases++;
     if (want != got && bad++ < 10)
         printf("q8(0x%08lx, scale %g): interp %ld, generated %ld\n", (unsigned long)u, (double)q.scale, (long)want,
+               (long)got);
+    /* the FPU's form (where TC_Q8_FP), with 1 / scale as emit_int.c prints it */
+    got = tc_q8f(x, (float)ldexp((double)q.inv_m, q.inv_s - 31), q.inv_m, q.inv_s, q.zp);
+    cases++;
+    if (want != got && bad++ < 10)
+        printf("q8f(0x%08lx, scale %g): interp %ld, generated %ld\n", (unsigned long)u, (double)q.scale, (long)want,
                (long)got);
 }
 
@@ -95,6 +102,9 @@ int main(void)
         float x;
         if (k % 3 == 0) /* values near the grid: x = scale * (n + fraction) */
             x = (float)((double)scale * ((double)((int)(rnd() % 600) - 300) + (rnd() % 5) * 0.25));
+        else if (k % 3 == 1) /* within about 2^-10 of a half: where tc_q8f must leave the FPU */
+            x = (float)((double)scale * ((double)((int)(rnd() % 2400) - 1200) + 0.5 +
+                                         ((double)(rnd() % 2001) - 1000.0) * 1e-6));
         else
             memcpy(&x, &u, 4); /* any bits: NaN, infinities, subnormals included */
         check_q8(x, q);

@@ -7,7 +7,8 @@
 #    images) under every strategy and Cortex-M auto within a budget (gcc -O2, clang
 #    -O0), and on a small MatMul/Reshape/Relu/Gemm model of 3 rows (gcc and clang,
 #    -O0 and -O2) and the CNN ticket r10 (Conv, MaxPool: 60 images); always -std=c99 -Wall -Wextra -Werror -pedantic
-#  - the r15 loop form on aarch64, armhf and a Cortex-M4 (QEMU): the same bytes
+#  - the r15 loop form on aarch64, armhf and a Cortex-M4 (QEMU), and unrolled -Os on the
+#    Cortex-M4 (tc_q8f through its FPU), on test images and made-up ones: the same bytes
 #  - a Cortex-M0+ object calls no library function (arm-none-eabi-nm -u empty)
 #  - bad input: one message, the exit status, nothing written
 #   TICKETC=build/ticketc INT_OBJS="..." INT_LIBS="..." tests/int/run.sh
@@ -37,8 +38,9 @@ cd "$W" || exit 1
 # the helpers, as a generated file carries them, against interp_int.c
 "$TICKETC" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 -o helpers_src.c || exit 1
 sed -n '/^\/\* TFLite.s MultiplyByQuantizedMultiplier/,/^\/\* int8 activations/p' helpers_src.c | sed '$d' > helpers.c
-# (both products: 64-bit, and the 32-bit one of ARMv6-M, forced by -DTC_RQ_32)
-for def in -DTC_RQ_64 -DTC_RQ_32; do
+# (both products: 64-bit, and the 32-bit one of ARMv6-M, forced by -DTC_RQ_32; tc_q8f
+# through the FPU and, with -DTC_Q8_INT, in integers)
+for def in -DTC_RQ_64 -DTC_RQ_32 -DTC_Q8_INT; do
     if ${CC:-cc} -std=c99 -O1 $def -I"$ROOT/compiler" -I. "$ROOT/tests/int/rq_check.c" $OBJS -o rq_check ${INT_LIBS:-} -lm &&
         ./rq_check > rq_check.out; then
         pass "$(cat rq_check.out) ($def)"
@@ -102,8 +104,22 @@ BUILDS="gcc:-O2" check r15_io_int8 r15.onnx r15.calib.f32 r15.test.f32 --strateg
 RT=$ROOT/runtime/arm
 M4="-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard"
 head -c $((784 * 4 * 40)) r15.test.f32 > in40.f32
+# and 4 made-up images that take tc_q8f's way out of the FPU: values within 1e-6 of a
+# half step (the input scale is 1/255), large ones, NaN, infinities, subnormals
+"$PY" -c '
+import struct, random
+random.seed(7)
+v = []
+for i in range(4 * 784):
+    k = i % 8
+    if k < 4: v.append((random.randrange(-300, 600) + 0.5) / 255 + random.uniform(-1e-6, 1e-6))
+    elif k == 4: v.append(random.uniform(-1e6, 1e6))
+    elif k == 5: v.append([float("nan"), float("inf"), float("-inf"), 1e-40][i % 4])
+    else: v.append(random.uniform(-0.5, 1.5))
+open("in40.f32", "ab").write(struct.pack("<%df" % len(v), *v))
+' || fail "made-up inputs"
 "$TICKETC" r15.onnx --quantize int8 --calibrate r15.calib.f32 --strategy loop --interpret < in40.f32 > arm.want
-for t in a64 a32 m4; do
+for t in a64 a32 m4 m4u; do
     case $t in
     a64) command -v qemu-aarch64 > /dev/null && aarch64-linux-gnu-gcc $CF -O2 -static r15_loop.c -o r15_a64 &&
              qemu-aarch64 ./r15_a64 < in40.f32 > arm.got ;;
@@ -114,10 +130,17 @@ for t in a64 a32 m4; do
             mkdir -p m4 && cp in40.f32 m4/in.f32 && rm -f m4/out.f32 &&
             (cd m4 && timeout 300 qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel ../r15_m4.elf \
                 < /dev/null > /dev/null) && mv m4/out.f32 arm.got ;;
+    m4u) command -v qemu-system-arm > /dev/null && arm-none-eabi-gcc $CF -Os $M4 --specs=rdimon.specs -I"$RT" \
+            -T "$RT/cm4.ld" r15_unrolled.c "$RT/cm4_start.c" "$RT/semihost_stdio.c" -o r15_m4u.elf &&
+            mkdir -p m4 && cp in40.f32 m4/in.f32 && rm -f m4/out.f32 &&
+            (cd m4 && timeout 300 qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel ../r15_m4u.elf \
+                < /dev/null > /dev/null) && mv m4/out.f32 arm.got ;;
     esac
-    if [ $? -ne 0 ]; then fail "r15 loop on $t: build or run"
-    elif cmp -s arm.got arm.want; then pass "r15 loop on $t: bit-identical to --interpret"
-    else fail "r15 loop on $t: differs from --interpret"; fi
+    rc=$? form=loop
+    [ $t = m4u ] && form="unrolled (-Os)"
+    if [ $rc -ne 0 ]; then fail "r15 $form on $t: build or run"
+    elif cmp -s arm.got arm.want; then pass "r15 $form on $t: bit-identical to --interpret"
+    else fail "r15 $form on $t: differs from --interpret"; fi
     rm -f arm.got
 done
 
