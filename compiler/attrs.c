@@ -191,6 +191,13 @@ static const char *const rows[OP_COUNT] = {
     [OP_ISINF] = "detect_negative detect_positive",
     [OP_ISNAN] = "",
     [OP_SCELOSS] = "ignore_index reduction",
+    [OP_GATHERND] = "batch_dims",
+    [OP_SCATTERND] = "reduction",
+    [OP_ONEHOT] = "axis",
+    [OP_TOPK] = "axis largest sorted k", /* sorted = 0 leaves the order free: sorted anyway */
+    [OP_EYELIKE] = "dtype k",
+    [OP_REVERSESEQ] = "batch_axis time_axis",
+    [OP_BITSHIFT] = "direction",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */

@@ -679,6 +679,11 @@ static void shape_pool(Graph *g, Node *n)
     in(g, n, 0);
     conv_window(g, n, &w);
     window_out(g, n, &w);
+    if (in(g, n, 0)->dtype != DT_FLOAT) { /* MaxPool of integers (interp_index.c, emit_index.c) */
+        if (n->op != OP_MAXPOOL || in(g, n, 0)->etype == ET_BOOL)
+            node_error(g, n, "input must be float%s", n->op == OP_MAXPOOL ? " or an integer" : "");
+        out(g, n, 0)->dtype = in(g, n, 0)->dtype;
+    }
 }
 
 static void shape_globalpool(Graph *g, Node *n)
@@ -1223,10 +1228,7 @@ static void shape_nary(Graph *g, Node *n)
         y->etype = tensor_etype(in(g, n, 0));
         return;
     }
-    if (nary_int(g, n)) { /* Max, Min, Sum, Mod of integers (emit_types.c, eval_nary) */
-        if (n->op == OP_MOD && attr_int(n, "fmod", 0) != 0)
-            node_error(g, n, "attribute 'fmod' is %lld; on integer tensors only fmod = 0 is supported",
-                       (long long)attr_int(n, "fmod", 0));
+    if (nary_int(g, n)) { /* Max, Min, Sum, Mod (either fmod) of integers (emit_types.c, eval_nary) */
         broadcast_inputs(g, n, 0, y);
         y->dtype = DT_INT64;
         return;
@@ -1632,7 +1634,10 @@ static void shape_constofshape(Graph *g, Node *n)
  */
 int rnn_gates(OpKind op) { return op == OP_RNN ? 1 : op == OP_GRU ? 3 : 4; }
 
-int ir_multi_output(OpKind op) { return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM; }
+int ir_multi_output(OpKind op)
+{
+    return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM || op == OP_TOPK;
+}
 
 int node_multi_output(const Graph *g, const Node *n)
 {
