@@ -158,6 +158,8 @@ void emit_typed(Emit *e, const Node *n);
 int emit_index_typed(Emit *e, const Node *n);
 /* A graph input or output that is not float: the driver and header speak of its type. */
 int emit_typed_io(const Graph *g);
+/* emit.c: a graph input's array length in the --main driver (1 for one with no elements) */
+int64_t emit_io_len(const Graph *g, TensorId id);
 void emit_main_typed(Emit *e);
 
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */

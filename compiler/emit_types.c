@@ -861,7 +861,7 @@ void emit_main_typed(Emit *e)
     e->indent++;
     for (k = 0; k < g->n_inputs; k++)
         emit_line(e, "static %s in%d[%lld];", emit_tensor_ctype(e, NULL, g->inputs[k]), k,
-                  (long long)ir_numel(&g->t[g->inputs[k]]));
+                  (long long)emit_io_len(g, g->inputs[k]));
     for (k = 0; k < g->n_outputs; k++)
         emit_line(e, "static %s out%d[%lld];", emit_tensor_ctype(e, NULL, g->outputs[k]), k,
                   (long long)ir_numel(&g->t[g->outputs[k]]));

@@ -2058,8 +2058,10 @@ static void shape_trilu(Graph *g, Node *n)
     Tensor *x;
     need_inputs(g, n, 1, 2);
     x = in(g, n, 0);
-    if (x->rank < 2 || ir_numel(x) == 0)
-        node_error(g, n, "input %s has rank %d or no elements; Trilu needs rank 2 or more", ir_shape_str(g->a, x), x->rank);
+    if (x->rank < 2)
+        node_error(g, n, "input %s has rank %d; Trilu needs rank 2 or more", ir_shape_str(g->a, x), x->rank);
+    if (ir_numel(x) == 0)
+        node_error(g, n, "input %s has no elements; C has no arrays of none", ir_shape_str(g->a, x));
     if (n->n_in > 1 && n->in[1] != TC_NONE && (in(g, n, 1)->dtype != DT_INT64 || ir_numel(in(g, n, 1)) != 1))
         node_error(g, n, "k (input 1) must be an int64 scalar");
     out(g, n, 0)->dtype = x->dtype;
@@ -2190,21 +2192,40 @@ static void refuse_empty(Graph *g, Node *n)
     }
 }
 
+/*
+ * A graph input with no elements (its shape fixed so by the model; --dim sizes are 1 or
+ * more) has no values to read: all of it is known when compiling, so it is an empty
+ * constant (ReduceSum's empty axes: all axes, or none with noop_with_empty_axes). The
+ * API keeps its parameter (unread); an op that would have to compute an empty tensor at
+ * run time is refused (refuse_empty).
+ */
+static void empty_input_const(Graph *g, Tensor *t)
+{
+    if (t->rank < 0 || ir_numel(t) != 0 || ir_is_const(t))
+        return;
+    if (t->dtype == DT_FLOAT)
+        t->f = arena_array(g->a, 1, sizeof(float));
+    else
+        t->i = arena_array(g->a, 1, sizeof(int64_t));
+}
+
 void infer_shapes(Graph *g)
 {
     int i;
-    for (i = 0; i < g->n_inputs; i++) {
-        const Tensor *t = &g->t[g->inputs[i]];
-        if (t->rank >= 0 && ir_numel(t) == 0) {
-            char name[96];
-            sanitize_comment(name, sizeof name, t->name);
-            fatal("graph input '%s' %s has no elements", name, ir_shape_str(g->a, t));
-        }
-    }
+    for (i = 0; i < g->n_inputs; i++)
+        empty_input_const(g, &g->t[g->inputs[i]]);
     for (i = 0; i < g->nn; i++)
         if (!g->n[i].dead) {
             infer_node_shape(g, &g->n[i]);
             if (!fold_node(g, &g->n[i]))
                 refuse_empty(g, &g->n[i]);
         }
+    for (i = 0; i < g->n_outputs; i++) { /* C has no arrays of no elements */
+        const Tensor *t = &g->t[g->outputs[i]];
+        if (t->rank >= 0 && ir_numel(t) == 0) {
+            char name[96];
+            sanitize_comment(name, sizeof name, t->name);
+            fatal("graph output '%s' %s has no elements; ticketc's outputs need at least one", name, ir_shape_str(g->a, t));
+        }
+    }
 }
