@@ -326,6 +326,45 @@ static void emit_maxpool_int(Emit *e, const Node *n)
     emit_end_fn(e);
 }
 
+/* Pad of integers and bools: per axis a map from output to input coordinate
+ * (resample_maps; -1: outside, the pad value). */
+static void emit_pad_int(Emit *e, const Node *n)
+{
+    const Tensor *x = tin(e, n, 0), *y = tout(e, n, 0);
+    AxisMap maps[TC_MAX_RANK];
+    Buf out = {0}, src = {0}, loops = {0};
+    int64_t st = 1;
+    int k;
+    const char *X = emit_operand(e, n, 0), *ct = emit_tensor_ctype(e, n, n->out[0]);
+    resample_maps(e->g, n, maps);
+    for (k = y->rank - 1; k >= 0; k--) {
+        buf_printf(&out, "%sm%d[i%d] < 0", out.len ? " || " : "", k, k);
+        buf_printf(&src, "%sm%d[i%d] * %lld", src.len ? " + " : "", k, k, (long long)st);
+        st *= x->dims[k];
+    }
+    emit_begin_fn(e, n, "", arena_printf(e->g->a, " -- %s, mode %s", ct, attr_string(n, "mode", "constant")));
+    for (k = 0; k < y->rank; k++) {
+        emit_line(e, "static const int m%d[%lld] = {", k, (long long)y->dims[k]);
+        emit_int_rows(e, maps[k].i0, y->dims[k]);
+        emit_line(e, "};");
+        buf_printf(&loops, "i%d, ", k);
+    }
+    emit_line(e, "int %so = 0;", loops.len ? loops.p : "");
+    emit_blank(e);
+    for (k = 0; k < y->rank; k++)
+        emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)", 4 * k, "", k, k, (long long)y->dims[k], k);
+    if (y->rank == 0)
+        emit_line(e, "y[o++] = %s[0];", X);
+    else
+        emit_line(e, "%*sy[o++] = %s ? (%s)%s : %s[%s];", 4 * y->rank, "", out.p, ct,
+                  pad_value_int(e->g, n) == INT64_MIN ? "INT64_MIN" : arena_printf(e->g->a, "%lldLL", (long long)pad_value_int(e->g, n)),
+                  X, src.p);
+    emit_end_fn(e);
+    buf_free(&out);
+    buf_free(&src);
+    buf_free(&loops);
+}
+
 /* emit_typed's hook: these ops on integer or bool tensors; 0 when n is none of them. */
 int emit_index_typed(Emit *e, const Node *n)
 {
@@ -337,6 +376,11 @@ int emit_index_typed(Emit *e, const Node *n)
     case OP_EYELIKE: emit_eyelike(e, n); return 1;
     case OP_REVERSESEQ: emit_reverseseq(e, n); return 1;
     case OP_BITSHIFT: emit_bitshift(e, n); return 1;
+    case OP_PAD:
+        if (tout(e, n, 0)->dtype == DT_FLOAT)
+            return 0;
+        emit_pad_int(e, n);
+        return 1;
     case OP_MAXPOOL:
         if (tin(e, n, 0)->dtype == DT_FLOAT || tout(e, n, 0)->dtype == DT_FLOAT)
             return 0;

@@ -701,7 +701,14 @@ static void eval_resample(Ctx *c)
         out[o] = (float)s;
     }
 }
-#define eval_pad eval_resample
+/* Pad of integers and bools: interp_index.c */
+static void eval_pad(Ctx *c)
+{
+    if (T(c, 0)->dtype != DT_FLOAT)
+        interp_pad_int(c->g, c->n, c->vals);
+    else
+        eval_resample(c);
+}
 #define eval_resize eval_resample
 
 /*

@@ -300,3 +300,38 @@ void interp_maxpool_int(Graph *g, const Node *n, void **vals)
                 Y[(bc * w.out[0] + oh) * w.out[1] + ow] = mx;
             }
 }
+
+int64_t pad_value_int(const Graph *g, const Node *n)
+{
+    if (n->n_in > 2 && n->in[2] != TC_NONE && g->t[n->in[2]].i)
+        return g->t[n->in[2]].i[0];
+    if (g->opset < 11) {
+        float v = attr_float(n, "value", 0.0f);
+        return v > -9e18f && v < 9e18f ? (int64_t)v : 0;
+    }
+    return 0;
+}
+
+/* Pad of integers and bools: y[o] = x[the maps' coordinates], or the pad value where a
+ * map says outside (resample_maps: constant, reflect, edge). */
+void interp_pad_int(Graph *g, const Node *n, void **vals)
+{
+    const Tensor *x = T_in(g, n, 0), *y = &g->t[n->out[0]];
+    AxisMap maps[TC_MAX_RANK];
+    int64_t v = pad_value_int(g, n), o, *Y = new_out(g, n, 0, vals);
+    const int64_t *X = vals[n->in[0]];
+    int k;
+    resample_maps(g, n, maps);
+    for (o = 0; o < ir_numel(y); o++) {
+        int64_t rem = o, src = 0, st = 1;
+        int inside = 1;
+        for (k = y->rank - 1; k >= 0; k--) {
+            int64_t c = maps[k].i0[rem % y->dims[k]];
+            rem /= y->dims[k];
+            inside = inside && c >= 0;
+            src += c * st;
+            st *= x->dims[k];
+        }
+        Y[o] = inside ? X[src] : v;
+    }
+}

@@ -832,9 +832,9 @@ static void pad_params(Graph *g, const Node *n, int64_t *pads, float *value, int
         }
         if (n->n_in >= 3 && n->in[2] != TC_NONE) {
             const Tensor *v = &g->t[n->in[2]];
-            if (!v->f || ir_numel(v) != 1)
-                node_error(g, n, "constant_value must be a constant float scalar");
-            *value = v->f[0];
+            if ((!v->f && !v->i) || ir_numel(v) != 1 || v->dtype != x->dtype)
+                node_error(g, n, "constant_value must be a constant scalar of the input's type");
+            *value = v->f ? v->f[0] : 0.0f; /* of an integer input: pad_value_int (interp_index.c) */
         }
     }
     if (strcmp(m, "constant") == 0)
@@ -867,8 +867,7 @@ static void shape_pad(Graph *g, Node *n)
     int mode, i;
     need_inputs(g, n, 1, 4);
     x = in(g, n, 0);
-    if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+    out(g, n, 0)->dtype = x->dtype; /* integers and bools too (interp_index.c, emit_index.c) */
     pad_params(g, n, pads, &v, &mode);
     for (i = 0; i < x->rank; i++)
         d[i] = x->dims[i] + pads[i] + pads[i + x->rank];

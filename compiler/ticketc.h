@@ -486,6 +486,10 @@ void shape_bitshift(Graph *g, Node *n);
 
 void interp_index(Graph *g, const Node *n, void **vals);
 void interp_maxpool_int(Graph *g, const Node *n, void **vals);
+void interp_pad_int(Graph *g, const Node *n, void **vals);
+/* Pad's value for an integer or bool input: constant_value (input 2), else 0 (or the
+ * opset < 11 attribute 'value', truncated). */
+int64_t pad_value_int(const Graph *g, const Node *n);
 
 /* ===== interp.c: the reference interpreter ===== */
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The indexing and integer ops (issue 18; shape_index.c, interp_index.c, emit_index.c):
 GatherND, ScatterND, OneHot, TopK, EyeLike, ReverseSequence, BitShift, MaxPool on uint8,
-Mod with fmod=1 on int32. One small ONNX model per case, built here with onnx.helper,
+Mod with fmod=1 on int32, Pad on int32 (constant, reflect, edge). One small ONNX model per case, built here with onnx.helper,
 compiled with --main under -Werror -pedantic and UBSan, fed random raw inputs of each
 input's type; the outputs must equal numpy's (exactly; floats are only moved, never
 computed) from both the generated C and --interpret. A GatherND of constants must fold
@@ -179,6 +179,14 @@ def main():
                     [("a", I32, [8]), ("b", I32, [8])], [("y", I32, [8])],
                     lambda r: [r.integers(-50, 50, 8), r.choice([-7, -3, -2, 2, 3, 7], 8)],
                     lambda a, b: [np.fmod(a, b)])
+    for mode, val in (("constant", [-7]), ("reflect", None), ("edge", None)):
+        inits = [("p", np.array([1, 2, 0, 2], np.int64))] + ([("v", np.array(val, np.int32).reshape(()))] if val else [])
+        bad |= run_case("pad_" + mode, n("Pad", ["x", "p"] + (["v"] if val else []), ["y"], mode=mode),
+                        [("x", I32, [3, 4])], [("y", I32, [4, 8])],
+                        lambda r: [r.integers(-99, 99, (3, 4))],
+                        lambda x, mode=mode, val=val: [np.pad(x, ((1, 0), (2, 2)), mode=mode, **(
+                            {"constant_values": val[0]} if val else {}))],
+                        inits=inits)
     # all inputs constant: folded by the reference interpreter, the result added to a run-time input
     ix = np.array([[1], [-1]], np.int64)
     x0 = np.arange(12, dtype=np.int64).reshape(3, 4)
@@ -208,7 +216,7 @@ def main():
                   "k is 5; it must be from 1 to the axis' length 4")
     if not bad:
         print("index ops: ok (GatherND, ScatterND x5 reductions, OneHot, TopK x3, EyeLike, ReverseSequence x2, "
-              "BitShift x2, MaxPool uint8, Mod fmod; C and --interpret equal numpy exactly; folding; 3 refusals)")
+              "BitShift x2, MaxPool uint8, Mod fmod, Pad x3; C and --interpret equal numpy exactly; folding; 3 refusals)")
     return bad
 
 
