@@ -24,8 +24,8 @@ static void unused_input(Emit *e, const Node *n, int i)
         emit_line(e, "(void)x%d;", i);
 }
 
-/* off += (coordinate q[i], negative from the end; out of range: -1) * stride, per coordinate;
- * sets ok = 0 for an index outside its axis. */
+/* off += coordinate q[i] (negative: from the end) * stride, per coordinate; an index
+ * outside its axis sets ok = 0 instead (and is never multiplied: no overflow). */
 static void emit_tuple_offset(Emit *e, const GatherNDShape *s, const char *I, const char *at)
 {
     int64_t i;
@@ -35,7 +35,8 @@ static void emit_tuple_offset(Emit *e, const GatherNDShape *s, const char *I, co
         emit_line(e, "    c += %lld;", (long long)s->dim[i]);
         emit_line(e, "if (c < 0 || c >= %lld)", (long long)s->dim[i]);
         emit_line(e, "    ok = 0;");
-        emit_line(e, "off += c * %lld;", (long long)s->stride[i]);
+        emit_line(e, "else");
+        emit_line(e, "    off += c * %lld;", (long long)s->stride[i]);
     }
 }
 

@@ -187,6 +187,13 @@ def main():
                         lambda x, mode=mode, val=val: [np.pad(x, ((1, 0), (2, 2)), mode=mode, **(
                             {"constant_values": val[0]} if val else {}))],
                         inits=inits)
+    # an index far outside the data: the C (under UBSan: no overflow) reads slice 0
+    x = np.arange(12, dtype=np.int32).reshape(3, 4)
+    ix = np.array([[2 ** 62, 1], [1, -2 ** 62], [-1, -1], [0, 3], [-2 ** 63, 0]], np.int64)
+    r = subprocess.run([os.path.join(W, "gathernd_int32")], input=x.tobytes() + ix.tobytes(), capture_output=True)
+    if r.returncode != 0 or np.frombuffer(r.stdout, np.int32).tolist() != [0, 0, 11, 3, 0]:
+        print("FAIL: gathernd out of range: exit %d, %r" % (r.returncode, r.stdout))
+        bad = 1
     # all inputs constant: folded by the reference interpreter, the result added to a run-time input
     ix = np.array([[1], [-1]], np.int64)
     x0 = np.arange(12, dtype=np.int64).reshape(3, 4)
