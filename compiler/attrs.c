@@ -206,6 +206,13 @@ static const char *const rows[OP_COUNT] = {
     [OP_RTQ_MATMULINTEGER] = "",
     [OP_RTQ_CONVINTEGER] = "auto_pad dilations group kernel_shape pads strides",
     [OP_DYNAMICQUANTIZE] = "",
+    [OP_GATHERND] = "batch_dims",
+    [OP_SCATTERND] = "reduction",
+    [OP_ONEHOT] = "axis",
+    [OP_TOPK] = "axis largest sorted k", /* sorted = 0 leaves the order free: sorted anyway */
+    [OP_EYELIKE] = "dtype k",
+    [OP_REVERSESEQ] = "batch_axis time_axis",
+    [OP_BITSHIFT] = "direction",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */

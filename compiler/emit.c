@@ -301,10 +301,21 @@ static void emit_main_profile(Emit *e, const Profile *prof)
     emit_line(e, "}");
 }
 
+/* A graph input's array length in the driver: an input with no elements (an empty
+ * constant, infer_shapes) still gets one, which is never read. */
+int64_t emit_io_len(const Graph *g, TensorId id)
+{
+    int64_t n = ir_numel(&g->t[id]);
+    return n ? n : 1;
+}
+
 void emit_main(Emit *e, const Profile *prof)
 {
     Graph *g = e->g;
     int k;
+    if (g->n_inputs > 0 && ir_numel(&g->t[g->inputs[0]]) == 0)
+        fatal("--main reads samples until input 0 ends, and input 0 '%s' has no elements; list an input with "
+              "elements first", text_comment(g->a, g->t[g->inputs[0]].name));
     if (emit_typed_io(g) && !prof) { /* inputs or outputs of other types (emit_types.c) */
         emit_main_typed(e);
         return;
@@ -340,7 +351,7 @@ void emit_main(Emit *e, const Profile *prof)
     emit_line(e, "{");
     e->indent++;
     for (k = 0; k < g->n_inputs; k++)
-        emit_line(e, "static float in%d[%lld];", k, (long long)ir_numel(&g->t[g->inputs[k]]));
+        emit_line(e, "static float in%d[%lld];", k, (long long)emit_io_len(g, g->inputs[k]));
     for (k = 0; k < g->n_outputs; k++)
         emit_line(e, "static float out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
     if (e->opt->arena_caller) /* --arena caller: the driver owns the arena */
@@ -587,8 +598,8 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
             emit_line(&e, "}");
         }
     }
-    for (k = 0; k < g->n_inputs; k++) /* unused inputs are legal */
-        if (!g->t[g->inputs[k]].consumers && g->t[g->inputs[k]].output_index < 0) {
+    for (k = 0; k < g->n_inputs; k++) /* unused inputs are legal; one with no elements is a constant */
+        if ((!g->t[g->inputs[k]].consumers && g->t[g->inputs[k]].output_index < 0) || ir_is_const(&g->t[g->inputs[k]])) {
             e.out = &e.run;
             e.indent = 1;
             emit_line(&e, "(void)in%d; /* unused */", k);

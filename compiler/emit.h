@@ -154,8 +154,13 @@ const char *emit_int_storage(Emit *e, const Node *n, TensorId r);
 /* Whether n reads or writes an integer or bool tensor at run time (then emit_typed writes it). */
 int emit_is_typed(const Graph *g, const Node *n);
 void emit_typed(Emit *e, const Node *n);
+/* emit_index.c: GatherND, ScatterND, OneHot, TopK, EyeLike, ReverseSequence, BitShift and
+ * integer MaxPool for emit_typed; 0 when n is none of them. */
+int emit_index_typed(Emit *e, const Node *n);
 /* A graph input or output that is not float: the driver and header speak of its type. */
 int emit_typed_io(const Graph *g);
+/* emit.c: a graph input's array length in the --main driver (1 for one with no elements) */
+int64_t emit_io_len(const Graph *g, TensorId id);
 void emit_main_typed(Emit *e);
 
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */

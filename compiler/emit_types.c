@@ -434,8 +434,11 @@ static const char *arith_expr(Emit *e, const Node *n, const char **a)
 {
     int et = et_of(e->g, n->out[0]), k;
     const char *v = a[0];
-    if (n->op == OP_MOD && attr_int(n, "fmod", 0))
-        node_error(e->g, n, "Mod with fmod=1 on %s tensors is not supported", et_name(et));
+    if (n->op == OP_MOD && attr_int(n, "fmod", 0)) { /* fmod 1: C's %, the dividend's sign */
+        if (et == ET_FLOAT || et == ET_DOUBLE || et == ET_BOOL)
+            node_error(e->g, n, "Mod with fmod=1 on %s tensors mixed with integer tensors is not supported", et_name(et));
+        return arena_printf(e->g->a, "(%s == 0 || %s == -1 ? 0 : (%s)(%s %% %s))", a[1], a[1], et_ctype(et), v, a[1]);
+    }
     if (n->n_in == 1 && (n->op == OP_MAX || n->op == OP_MIN || n->op == OP_SUM))
         return v;
     for (k = 1; k < n->n_in && k < 8; k++)
@@ -821,6 +824,8 @@ void emit_typed(Emit *e, const Node *n)
         return;
     default: break;
     }
+    if (emit_index_typed(e, n)) /* the indexing ops, integer MaxPool (emit_index.c) */
+        return;
     for (i = 0; i < n->n_in; i++)
         if (n->in[i] != TC_NONE && g->t[n->in[i]].dtype != DT_FLOAT && !ir_is_const(&g->t[n->in[i]]))
             node_error(g, n, "%s on %s tensors computed at run time is not supported", op_name(n->op),
@@ -860,7 +865,7 @@ void emit_main_typed(Emit *e)
     e->indent++;
     for (k = 0; k < g->n_inputs; k++)
         emit_line(e, "static %s in%d[%lld];", emit_tensor_ctype(e, NULL, g->inputs[k]), k,
-                  (long long)ir_numel(&g->t[g->inputs[k]]));
+                  (long long)emit_io_len(g, g->inputs[k]));
     for (k = 0; k < g->n_outputs; k++)
         emit_line(e, "static %s out%d[%lld];", emit_tensor_ctype(e, NULL, g->outputs[k]), k,
                   (long long)ir_numel(&g->t[g->outputs[k]]));

@@ -411,9 +411,14 @@ static void eval_pool(Ctx *c)
 {
     Window w;
     const float *X = F(c, 0);
-    float *out = new_out(c, 0);
+    float *out;
     int incl = (int)attr_int(c->n, "count_include_pad", 0);
     int64_t bc, oh, ow, kh, kw;
+    if (T(c, 0)->dtype != DT_FLOAT) { /* MaxPool of integers: interp_index.c */
+        interp_maxpool_int(c->g, c->n, c->vals);
+        return;
+    }
+    out = new_out(c, 0);
     conv_window(c->g, c->n, &w);
     for (bc = 0; bc < w.batch * w.c; bc++)
         for (oh = 0; oh < w.out[0]; oh++)
@@ -696,7 +701,14 @@ static void eval_resample(Ctx *c)
         out[o] = (float)s;
     }
 }
-#define eval_pad eval_resample
+/* Pad of integers and bools: interp_index.c */
+static void eval_pad(Ctx *c)
+{
+    if (T(c, 0)->dtype != DT_FLOAT)
+        interp_pad_int(c->g, c->n, c->vals);
+    else
+        eval_resample(c);
+}
 static void eval_resize(Ctx *c)
 {
     if (resize_general(c->g, c->n)) /* cubic, tf_crop_and_resize: interp_img.c */
@@ -889,7 +901,8 @@ static void eval_nary(Ctx *c)
                 case OP_MOD:
                     if (w == 0)
                         node_error(c->g, c->n, "integer Mod by zero");
-                    v = w == -1 ? 0 : v % w != 0 && (v % w < 0) != (w < 0) ? v % w + w : v % w;
+                    /* fmod 1: C's %, the dividend's sign */
+                    v = w == -1 ? 0 : attr_int(c->n, "fmod", 0) ? v % w : v % w != 0 && (v % w < 0) != (w < 0) ? v % w + w : v % w;
                     break;
                 default: BUG("not an integer variadic op");
                 }
@@ -1583,6 +1596,14 @@ static void eval_roialign(Ctx *c) { interp_roialign(c->g, c->n, c->vals); }
 static void eval_conv3d(Ctx *c) { interp_conv3d(c->g, c->n, c->vals); }
 static void eval_convtranspose3d(Ctx *c) { interp_convtranspose3d(c->g, c->n, c->vals); }
 static void eval_pool3d(Ctx *c) { interp_pool3d(c->g, c->n, c->vals); }
+/* GatherND, ScatterND, OneHot, TopK, EyeLike, ReverseSequence, BitShift: interp_index.c */
+static void eval_gathernd(Ctx *c) { interp_index(c->g, c->n, c->vals); }
+static void eval_scatternd(Ctx *c) { interp_index(c->g, c->n, c->vals); }
+static void eval_onehot(Ctx *c) { interp_index(c->g, c->n, c->vals); }
+static void eval_topk(Ctx *c) { interp_index(c->g, c->n, c->vals); }
+static void eval_eyelike(Ctx *c) { interp_index(c->g, c->n, c->vals); }
+static void eval_reverseseq(Ctx *c) { interp_index(c->g, c->n, c->vals); }
+static void eval_bitshift(Ctx *c) { interp_index(c->g, c->n, c->vals); }
 
 /* quantisation with run-time parameters: qops.c */
 static void eval_qops(Ctx *c) { interp_qops(c->g, c->n, c->vals); }

@@ -405,7 +405,7 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
     for (i = 0; i < tt->shape->n_dim; i++) {
         const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
         int64_t v = -1;
-        if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value > 0) {
+        if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value >= 0) {
             v = d->dim_value;
         } else if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM && d->dim_param) {
             int k;
@@ -418,9 +418,10 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
                 fatal("graph input '%s': dimension %zu is the symbol '%s'; pin it with --dim %s=SIZE", sname, i,
                       safe(g->a, d->dim_param), safe(g->a, d->dim_param));
         } else if (i == 0 && d->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE) {
-            v = 1; /* an unnamed batch dimension (a dim_value of 0 is refused below) */
+            v = 1; /* an unnamed batch dimension */
         }
-        if (v <= 0 || v > ((int64_t)1 << 31))
+        /* a dim_value of 0: an input with no elements, an empty constant (infer_shapes) */
+        if (v < 0 || v > ((int64_t)1 << 31))
             fatal("graph input '%s': dimension %zu is unknown or invalid; ticketc needs static shapes", sname, i);
         t->dims[i] = v;
     }

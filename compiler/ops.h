@@ -137,6 +137,14 @@
     OP(OP_MISH,        "Mish",          mish)            \
     OP(OP_LPNORM,      "LpNormalization", lpnorm)        \
     OP(OP_LPPOOL,      "LpPool",        lppool)          \
+    /* indexing and integer ops (shape_index.c, interp_index.c, emit_index.c) */ \
+    OP(OP_GATHERND,    "GatherND",      gathernd)        \
+    OP(OP_SCATTERND,   "ScatterND",     scatternd)       \
+    OP(OP_ONEHOT,      "OneHot",        onehot)          \
+    OP(OP_TOPK,        "TopK",          topk)            \
+    OP(OP_EYELIKE,     "EyeLike",       eyelike)         \
+    OP(OP_REVERSESEQ,  "ReverseSequence", reverseseq)    \
+    OP(OP_BITSHIFT,    "BitShift",      bitshift)        \
     /* transformer ops of opset 23 (shape_attn.c, interp_attn.c, emit_attn.c) */ \
     OP(OP_ATTENTION,   "Attention",     attention)       \
     OP(OP_ROTARY,      "RotaryEmbedding", rotary)        \

@@ -695,6 +695,11 @@ static void shape_pool(Graph *g, Node *n)
     in(g, n, 0);
     conv_window(g, n, &w);
     window_out(g, n, &w);
+    if (in(g, n, 0)->dtype != DT_FLOAT) { /* MaxPool of integers (interp_index.c, emit_index.c) */
+        if (n->op != OP_MAXPOOL || in(g, n, 0)->etype == ET_BOOL)
+            node_error(g, n, "input must be float%s", n->op == OP_MAXPOOL ? " or an integer" : "");
+        out(g, n, 0)->dtype = in(g, n, 0)->dtype;
+    }
 }
 
 static void shape_globalpool(Graph *g, Node *n)
@@ -843,9 +848,9 @@ static void pad_params(Graph *g, const Node *n, int64_t *pads, float *value, int
         }
         if (n->n_in >= 3 && n->in[2] != TC_NONE) {
             const Tensor *v = &g->t[n->in[2]];
-            if (!v->f || ir_numel(v) != 1)
-                node_error(g, n, "constant_value must be a constant float scalar");
-            *value = v->f[0];
+            if ((!v->f && !v->i) || ir_numel(v) != 1 || v->dtype != x->dtype)
+                node_error(g, n, "constant_value must be a constant scalar of the input's type");
+            *value = v->f ? v->f[0] : 0.0f; /* of an integer input: pad_value_int (interp_index.c) */
         }
     }
     if (strcmp(m, "constant") == 0)
@@ -878,8 +883,7 @@ static void shape_pad(Graph *g, Node *n)
     int mode, i;
     need_inputs(g, n, 1, 4);
     x = in(g, n, 0);
-    if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+    out(g, n, 0)->dtype = x->dtype; /* integers and bools too (interp_index.c, emit_index.c) */
     pad_params(g, n, pads, &v, &mode);
     for (i = 0; i < x->rank; i++)
         d[i] = x->dims[i] + pads[i] + pads[i + x->rank];
@@ -1376,10 +1380,7 @@ static void shape_nary(Graph *g, Node *n)
         y->etype = tensor_etype(in(g, n, 0));
         return;
     }
-    if (nary_int(g, n)) { /* Max, Min, Sum, Mod of integers (emit_types.c, eval_nary) */
-        if (n->op == OP_MOD && attr_int(n, "fmod", 0) != 0)
-            node_error(g, n, "attribute 'fmod' is %lld; on integer tensors only fmod = 0 is supported",
-                       (long long)attr_int(n, "fmod", 0));
+    if (nary_int(g, n)) { /* Max, Min, Sum, Mod (either fmod) of integers (emit_types.c, eval_nary) */
         broadcast_inputs(g, n, 0, y);
         y->dtype = DT_INT64;
         return;
@@ -1788,7 +1789,7 @@ int rnn_gates(OpKind op) { return op == OP_RNN ? 1 : op == OP_GRU ? 3 : 4; }
 int ir_multi_output(OpKind op)
 {
     return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM || op == OP_DYNAMICQUANTIZE ||
-           op == OP_MAXPOOLIDX;
+           op == OP_MAXPOOLIDX || op == OP_TOPK;
 }
 
 int node_multi_output(const Graph *g, const Node *n)
@@ -2210,8 +2211,10 @@ static void shape_trilu(Graph *g, Node *n)
     Tensor *x;
     need_inputs(g, n, 1, 2);
     x = in(g, n, 0);
-    if (x->rank < 2 || ir_numel(x) == 0)
-        node_error(g, n, "input %s has rank %d or no elements; Trilu needs rank 2 or more", ir_shape_str(g->a, x), x->rank);
+    if (x->rank < 2)
+        node_error(g, n, "input %s has rank %d; Trilu needs rank 2 or more", ir_shape_str(g->a, x), x->rank);
+    if (ir_numel(x) == 0)
+        node_error(g, n, "input %s has no elements; C has no arrays of none", ir_shape_str(g->a, x));
     if (n->n_in > 1 && n->in[1] != TC_NONE && (in(g, n, 1)->dtype != DT_INT64 || ir_numel(in(g, n, 1)) != 1))
         node_error(g, n, "k (input 1) must be an int64 scalar");
     out(g, n, 0)->dtype = x->dtype;
@@ -2343,21 +2346,40 @@ static void refuse_empty(Graph *g, Node *n)
     }
 }
 
+/*
+ * A graph input with no elements (its shape fixed so by the model; --dim sizes are 1 or
+ * more) has no values to read: all of it is known when compiling, so it is an empty
+ * constant (ReduceSum's empty axes: all axes, or none with noop_with_empty_axes). The
+ * API keeps its parameter (unread); an op that would have to compute an empty tensor at
+ * run time is refused (refuse_empty).
+ */
+static void empty_input_const(Graph *g, Tensor *t)
+{
+    if (t->rank < 0 || ir_numel(t) != 0 || ir_is_const(t))
+        return;
+    if (t->dtype == DT_FLOAT)
+        t->f = arena_array(g->a, 1, sizeof(float));
+    else
+        t->i = arena_array(g->a, 1, sizeof(int64_t));
+}
+
 void infer_shapes(Graph *g)
 {
     int i;
-    for (i = 0; i < g->n_inputs; i++) {
-        const Tensor *t = &g->t[g->inputs[i]];
-        if (t->rank >= 0 && ir_numel(t) == 0) {
-            char name[96];
-            sanitize_comment(name, sizeof name, t->name);
-            fatal("graph input '%s' %s has no elements", name, ir_shape_str(g->a, t));
-        }
-    }
+    for (i = 0; i < g->n_inputs; i++)
+        empty_input_const(g, &g->t[g->inputs[i]]);
     for (i = 0; i < g->nn; i++)
         if (!g->n[i].dead) {
             infer_node_shape(g, &g->n[i]);
             if (!fold_node(g, &g->n[i]))
                 refuse_empty(g, &g->n[i]);
         }
+    for (i = 0; i < g->n_outputs; i++) { /* C has no arrays of no elements */
+        const Tensor *t = &g->t[g->outputs[i]];
+        if (t->rank >= 0 && ir_numel(t) == 0) {
+            char name[96];
+            sanitize_comment(name, sizeof name, t->name);
+            fatal("graph output '%s' %s has no elements; ticketc's outputs need at least one", name, ir_shape_str(g->a, t));
+        }
+    }
 }

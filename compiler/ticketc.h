@@ -522,6 +522,33 @@ void interp_dft(Graph *g, const Node *n, void **vals);
 void interp_maxpoolidx(Graph *g, const Node *n, void **vals);
 void interp_maxunpool(Graph *g, const Node *n, void **vals);
 void interp_roialign(Graph *g, const Node *n, void **vals);
+/* ===== shape_index.c: GatherND, ScatterND, OneHot, TopK, EyeLike, ReverseSequence, BitShift ===== */
+
+/* GatherND's (and ScatterND's, b = 0) layout: index tuples of m coordinates, each
+ * picking a slice of 'slice' elements; per batch (of b axes) 'tuples' tuples, and
+ * coordinate i at stride[i] of a batch's batch_size elements of data. */
+typedef struct {
+    int b;
+    int64_t m, batch, tuples, slice, batch_size, dim[TC_MAX_RANK], stride[TC_MAX_RANK];
+} GatherNDShape;
+void gathernd_layout(const Graph *g, const Node *n, GatherNDShape *s);
+int64_t topk_k(Graph *g, Node *n); /* TopK's k, a constant */
+void shape_gathernd(Graph *g, Node *n);
+void shape_scatternd(Graph *g, Node *n);
+void shape_onehot(Graph *g, Node *n);
+void shape_topk(Graph *g, Node *n);
+void shape_eyelike(Graph *g, Node *n);
+void shape_reverseseq(Graph *g, Node *n);
+void shape_bitshift(Graph *g, Node *n);
+
+/* ===== interp_index.c: their reference (and integer MaxPool, Mod with fmod) ===== */
+
+void interp_index(Graph *g, const Node *n, void **vals);
+void interp_maxpool_int(Graph *g, const Node *n, void **vals);
+void interp_pad_int(Graph *g, const Node *n, void **vals);
+/* Pad's value for an integer or bool input: constant_value (input 2), else 0 (or the
+ * opset < 11 attribute 'value', truncated). */
+int64_t pad_value_int(const Graph *g, const Node *n);
 
 /* ===== interp.c: the reference interpreter ===== */
 
