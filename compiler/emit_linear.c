@@ -548,8 +548,21 @@ static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, i
     emit_line(e, "const float *wk = %s_w + k * %lld + j;", name, (long long)NP);
     if (skip && pf) {
         emit_line(e, "const float *wf = %s_w + nz[i + %d < n ? i + %d : i] * %lld + j;", name, pf, pf, (long long)NP);
-        for (v = 0; v < cnt; v++)
-            emit_line(e, "__builtin_prefetch(wf%s);", v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
+        if (cnt == WIDE_BLOCK) /* only with TC_DVW 16: a vector a cache line */
+            for (v = 0; v < cnt; v++)
+                emit_line(e, "__builtin_prefetch(wf%s);", v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
+        else { /* the block's cnt * TC_DVW floats, a 64-byte line at a time */
+            int w, l;
+            for (w = 4; w <= 16; w *= 2) {
+                if (w < 16)
+                    emit_line(e, "#%s TC_DVW == %d", w == 4 ? "if" : "elif", w);
+                else
+                    emit_line(e, "#else");
+                for (l = 0; l < cnt * w / 16; l++)
+                    emit_line(e, "__builtin_prefetch(wf%s);", l ? arena_printf(e->g->a, " + %d", 16 * l) : "");
+            }
+            emit_line(e, "#endif");
+        }
     }
     emit_blank(e);
     for (v = 0; v < cnt; v++) {
@@ -663,7 +676,7 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     } else
         emit_line(e, "for (j = 0; j + %d * TC_DVW <= %lld; j += %d * TC_DVW) {", DENSE_BLOCK, (long long)L->N, DENSE_BLOCK);
     e->indent++;
-    emit_dense_block(e, n, L, DENSE_BLOCK, skip, NP, 0, 0);
+    emit_dense_block(e, n, L, DENSE_BLOCK, skip, NP, 0, skip && 4 * L->K * NP > PREFETCH_MIN_BYTES ? PREFETCH_AHEAD : 0);
     e->indent--;
     emit_line(e, "}");
     /* the rest in one pass, as many independent sums as a full block: one
