@@ -504,12 +504,27 @@ static void emit_dense_plain(Emit *e, const Node *n, const Linear *L)
 enum { DENSE_BLOCK = 8, DENSE_PAD = 16, DENSE_MIN_N = 32, TAIL = DENSE_BLOCK * DENSE_PAD };
 
 /*
+ * With AVX-512 (TC_DVW 16, 32 vector registers) the layer's outputs go
+ * first in blocks of WIDE_BLOCK vectors (256 outputs): each listed input's
+ * row is read in one pass. Where inputs that are 0 are skipped and the table
+ * is larger than PREFETCH_MIN_BYTES (past the caches nearest the core), the
+ * row of the input PREFETCH_AHEAD places on in the list is prefetched: the
+ * rows read are not consecutive, so the hardware prefetcher does not see
+ * them coming. Measured on Conv-2's fc1 (4608 -> 256, 4.7 MB, 42% of its
+ * inputs 0; -O3 -march=native, AMD EPYC, CPU time per inference): 57 us
+ * with two passes of 8 vectors, 50 in one pass of 16, 42 with the prefetch
+ * 8 inputs ahead (47 at 2, 44 at 4).
+ */
+enum { WIDE_BLOCK = 16, PREFETCH_AHEAD = 8 };
+#define PREFETCH_MIN_BYTES (1L << 20)
+
+/*
  * The block of the dense kernel at output j, cnt vectors (a0..a<cnt-1>):
  * a = b[j..]; then for each input k that is kept (all, or those not 0 at run
  * time: nz[0..n)) a = x[k] * Wt[k][j..] + a; then the activation and the
  * store; the tail block (tail) through t, only the outputs up to N.
  */
-static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, int skip, int64_t NP, int tail)
+static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, int skip, int64_t NP, int tail, int pf)
 {
     const char *name = emit_fn_name(e, n);
     int v;
@@ -531,6 +546,24 @@ static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, i
         emit_line(e, "k = nz[i];");
     emit_line(e, "const tc_dvf xk = TC_DSPLAT(xr[k]);");
     emit_line(e, "const float *wk = %s_w + k * %lld + j;", name, (long long)NP);
+    if (skip && pf) {
+        emit_line(e, "const float *wf = %s_w + nz[i + %d < n ? i + %d : i] * %lld + j;", name, pf, pf, (long long)NP);
+        if (cnt == WIDE_BLOCK) /* only with TC_DVW 16: a vector a cache line */
+            for (v = 0; v < cnt; v++)
+                emit_line(e, "__builtin_prefetch(wf%s);", v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
+        else { /* the block's cnt * TC_DVW floats, a 64-byte line at a time */
+            int w, l;
+            for (w = 4; w <= 16; w *= 2) {
+                if (w < 16)
+                    emit_line(e, "#%s TC_DVW == %d", w == 4 ? "if" : "elif", w);
+                else
+                    emit_line(e, "#else");
+                for (l = 0; l < cnt * w / 16; l++)
+                    emit_line(e, "__builtin_prefetch(wf%s);", l ? arena_printf(e->g->a, " + %d", 16 * l) : "");
+            }
+            emit_line(e, "#endif");
+        }
+    }
     emit_blank(e);
     for (v = 0; v < cnt; v++) {
         const char *wv = arena_printf(e->g->a, "*(const tc_dvfu *)(wk%s)", v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
@@ -628,20 +661,33 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
         emit_line(e, "}");
     }
     emit_line(e, "#if TC_DVEC");
-    emit_line(e, "for (j = 0; j + %d * TC_DVW <= %lld; j += %d * TC_DVW) {", DENSE_BLOCK, (long long)L->N, DENSE_BLOCK);
+    if (L->N >= WIDE_BLOCK * 16) {
+        /* AVX-512 (32 registers): first blocks of WIDE_BLOCK vectors */
+        emit_line(e, "#if TC_DVW == 16");
+        emit_line(e, "for (j = 0; j + %d * TC_DVW <= %lld; j += %d * TC_DVW) {", WIDE_BLOCK, (long long)L->N, WIDE_BLOCK);
+        e->indent++;
+        emit_dense_block(e, n, L, WIDE_BLOCK, skip, NP, 0, skip && 4 * L->K * NP > PREFETCH_MIN_BYTES ? PREFETCH_AHEAD : 0);
+        e->indent--;
+        emit_line(e, "}");
+        emit_line(e, "#else");
+        emit_line(e, "j = 0;");
+        emit_line(e, "#endif");
+        emit_line(e, "for (; j + %d * TC_DVW <= %lld; j += %d * TC_DVW) {", DENSE_BLOCK, (long long)L->N, DENSE_BLOCK);
+    } else
+        emit_line(e, "for (j = 0; j + %d * TC_DVW <= %lld; j += %d * TC_DVW) {", DENSE_BLOCK, (long long)L->N, DENSE_BLOCK);
     e->indent++;
-    emit_dense_block(e, n, L, DENSE_BLOCK, skip, NP, 0);
+    emit_dense_block(e, n, L, DENSE_BLOCK, skip, NP, 0, skip && 4 * L->K * NP > PREFETCH_MIN_BYTES ? PREFETCH_AHEAD : 0);
     e->indent--;
     emit_line(e, "}");
     /* the rest in one pass, as many independent sums as a full block: one
      * vector at a time would wait on the latency of every multiply-add */
     emit_line(e, "if (j < %lld && j + %d * TC_DVW >= %lld) {", (long long)L->N, DENSE_BLOCK / 2, (long long)L->N);
     e->indent++;
-    emit_dense_block(e, n, L, DENSE_BLOCK / 2, skip, NP, 1);
+    emit_dense_block(e, n, L, DENSE_BLOCK / 2, skip, NP, 1, 0);
     e->indent--;
     emit_line(e, "} else if (j < %lld) {", (long long)L->N);
     e->indent++;
-    emit_dense_block(e, n, L, DENSE_BLOCK, skip, NP, 1);
+    emit_dense_block(e, n, L, DENSE_BLOCK, skip, NP, 1, 0);
     e->indent--;
     emit_line(e, "}");
     emit_line(e, "#else");
