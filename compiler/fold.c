@@ -37,8 +37,10 @@ int fold_node(Graph *g, Node *n)
 {
     void **vals;
     int i;
-    /* a graph output keeps its node: the output is written at run time */
-    if (n->dead || g->t[n->out[0]].output_index >= 0)
+    /* a float graph output keeps its node: the output is written at run time; but Range
+     * has no run-time form and integer ops not all one, so with constant inputs their
+     * output is a constant table (a node, the next check, folds only then) */
+    if (n->dead || (g->t[n->out[0]].output_index >= 0 && n->op != OP_RANGE && g->t[n->out[0]].dtype == DT_FLOAT))
         return 0;
     /* Shape and Size need only the (static) shape of their input */
     if (!all_inputs_const(g, n) && n->op != OP_SHAPE && n->op != OP_SIZE)

@@ -63,6 +63,11 @@ static const char usage[] =
     "                      of each Gemm/MatMul layer (one shot, not retrained)\n"
     "  --dim NAME=SIZE     pin a symbolic input dimension (the first dimension\n"
     "                      defaults to 1)\n"
+    "  --bind NAME=FILE    make graph input NAME a constant: FILE holds all its\n"
+    "                      values (raw little-endian, of the input's type, as\n"
+    "                      --main reads them); for inputs that decide shapes\n"
+    "                      (Reshape's shape, Resize's sizes, axes, ...). The\n"
+    "                      generated function keeps the parameter, unread\n"
     "  --interpret         run the model in the reference interpreter on raw\n"
     "                      samples from stdin (as --main reads them) instead of\n"
     "                      writing C\n"
@@ -129,6 +134,8 @@ typedef struct {
     long code_budget;
     size_t max_c_bytes;
     long max_nodes;
+    const char **bind_name, **bind_file; /* --bind NAME=FILE */
+    int n_binds;
     int with_main, profile, allow_slow_compile, summary, interpret, dump, max_terms, partial_sums, annotate, no_fma;
     LoadOptions load;
 } Options;
@@ -166,6 +173,8 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
     o->tolerance = -1.0; /* not given */
     o->load.max_nodes = o->max_nodes;
     o->load.dims = arena_array(a, (size_t)argc + 1, sizeof(DimBinding));
+    o->bind_name = arena_array(a, (size_t)argc + 1, sizeof(char *));
+    o->bind_file = arena_array(a, (size_t)argc + 1, sizeof(char *));
     for (i = 1; i < argc; i++) {
         const char *s = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -310,6 +319,14 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
             if (errno || end == v || *end || !(o->tolerance >= 0.0 && o->tolerance <= 1e6))
                 usage_error("--tolerance expects a number from 0 to 1e6, found '%s'", v);
             continue;
+        } else if (strcmp(s, "--bind") == 0) {
+            const char *eq;
+            NEEDS_VALUE();
+            eq = strchr(v, '=');
+            if (!eq || eq == v || !eq[1])
+                usage_error("--bind expects NAME=FILE, found '%s'", v);
+            o->bind_name[o->n_binds] = arena_printf(a, "%.*s", (int)(eq - v), v);
+            o->bind_file[o->n_binds++] = eq + 1;
         } else if (strcmp(s, "--dim") == 0) {
             const char *eq;
             DimBinding *d = &o->load.dims[o->load.n_dims++];
@@ -373,6 +390,72 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
 }
 
 /* Every output path can be written, checked before any work is done. */
+/*
+ * --bind NAME=FILE: graph input NAME becomes a constant with FILE's values (raw
+ * little-endian values of its element type, all of them), before shapes are
+ * inferred, so that values which decide shapes are known. Like an input with no
+ * elements (infer_shapes), it keeps its parameter, unread.
+ */
+static void bind_inputs(Graph *g, const Options *o)
+{
+    int b, k;
+    for (b = 0; b < o->n_binds; b++) {
+        Tensor *t = NULL;
+        Buf data = {0};
+        int64_t n, j;
+        size_t size;
+        int rc;
+        for (k = 0; k < g->n_inputs && !t; k++)
+            if (strcmp(g->t[g->inputs[k]].name, o->bind_name[b]) == 0)
+                t = &g->t[g->inputs[k]];
+        if (!t)
+            fatal("--bind: the model has no graph input '%s'", diag_escape(g->a, o->bind_name[b]));
+        if (ir_is_const(t))
+            fatal("--bind: input '%s' is bound twice", diag_escape(g->a, t->name));
+        switch (t->etype ? t->etype : (t->dtype == DT_FLOAT ? ET_FLOAT : ET_INT64)) {
+        case ET_FLOAT: case ET_INT32: case ET_UINT32: size = 4; break;
+        case ET_INT64: size = 8; break;
+        case ET_INT8: case ET_UINT8: case ET_BOOL: size = 1; break;
+        default:
+            fatal("--bind: input '%s' has an element type --bind does not read (float32, int64, int32, uint32, "
+                  "int8, uint8, bool)", diag_escape(g->a, t->name));
+        }
+        n = ir_numel(t);
+        rc = buf_read_file(&data, o->bind_file[b], o->load.max_bytes);
+        if (rc == -1)
+            fatal("--bind: cannot read '%s': %s", diag_escape(g->a, o->bind_file[b]), strerror(errno));
+        if (rc == -2 || data.len != (size_t)n * size)
+            fatal("--bind: '%s' must hold the %s values of input '%s' %s (%s bytes); it has %s bytes",
+                  diag_escape(g->a, o->bind_file[b]), text_num(g->a, n), diag_escape(g->a, t->name),
+                  text_dims(g->a, t->rank, t->dims, ","), text_num(g->a, n * (int64_t)size),
+                  rc == -2 ? "more than --max-bytes" : text_num(g->a, (int64_t)data.len));
+        if (t->dtype == DT_FLOAT)
+            t->f = arena_array(g->a, (size_t)(n ? n : 1), sizeof(float));
+        else
+            t->i = arena_array(g->a, (size_t)(n ? n : 1), sizeof(int64_t));
+        for (j = 0; j < n; j++) {
+            const unsigned char *p = (const unsigned char *)data.p + j * (int64_t)size;
+            uint64_t u = 0;
+            unsigned q;
+            for (q = 0; q < size; q++)
+                u |= (uint64_t)p[q] << (8 * q);
+            if (t->dtype == DT_FLOAT) {
+                uint32_t w = (uint32_t)u;
+                memcpy(&t->f[j], &w, 4);
+            } else if (t->etype == ET_INT32) {
+                t->i[j] = (int32_t)(uint32_t)u;
+            } else if (t->etype == ET_INT8) {
+                t->i[j] = (int8_t)(uint8_t)u;
+            } else if (t->etype == ET_BOOL) {
+                t->i[j] = u != 0;
+            } else {
+                t->i[j] = (int64_t)u;
+            }
+        }
+        buf_free(&data);
+    }
+}
+
 static void check_outputs(const Options *o)
 {
     if (o->out && !o->interpret) {
@@ -580,6 +663,7 @@ int main(int argc, char **argv)
      * end that counts nodes before building them could refuse sooner) */
     if (g->nn > opt.max_nodes)
         fatal("the model has %d nodes, more than the limit of %ld (--max-nodes)", g->nn, opt.max_nodes);
+    bind_inputs(g, &opt);
     check_quantized(g, &opt);
     check_attrs(g);
     if (opt.masks)
