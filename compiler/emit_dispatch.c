@@ -8,15 +8,17 @@
  * is 0 (any build with AVX, -march=native, other targets, -DTC_NO_VEC,
  * -DTC_NO_DISPATCH) the compiled code is what it was without it.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "emit.h"
 
-/* Nodes whose functions take more text than this are not copied: compile
- * time and code size grow with each copy, and straight-line code of that
- * size gains little from wider vectors. */
-#define DISPATCH_MAX_TEXT (512 * 1024)
+/* Which nodes are copied (measured on Conv-2, the CNN and LeNet tickets, gcc
+ * -O2 on AVX-512): dense Gemm and dense Conv (TC_DVEC: loops, a few KB of
+ * text whatever the weights) gain 2-3x; unrolled Conv rows (TC_VECX, TC_VEC)
+ * gain less and cost compile time and code with their size, so they are
+ * copied only while small (the 288-weight first Conv of a CNN: 40 KB of C). */
+#define DISPATCH_MAX_LOOP (1024 * 1024)
+#define DISPATCH_MAX_UNROLLED (64 * 1024)
 
 static int is_ident(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
 
@@ -148,20 +150,14 @@ void emit_dispatch(Emit *e, const Node *n, size_t start)
     const char *name = emit_fn_name(e, n);
     Fns f;
     int found = 0;
-    if (e->g->target == TARGET_CORTEX_M || len == 0 || len > DISPATCH_MAX_TEXT)
+    if (e->g->target == TARGET_CORTEX_M || len == 0 || len > DISPATCH_MAX_LOOP)
         return;
     t = arena_alloc(e->g->a, len + 1);
     memcpy(t, fb->p + start, len);
     t[len] = 0;
-    {
-        const char *k = getenv("TICKETC_DISPATCH"); /* EXPERIMENT */
-        int dv = strstr(t, "#if TC_DVEC") != NULL, vx = strstr(t, "#if TC_VECX") || strstr(t, "#if TC_VEC\n");
-        if (k && strcmp(k, "dvec") == 0) vx = 0;
-        if (k && strcmp(k, "vecx") == 0) dv = 0;
-        if (k && strcmp(k, "none") == 0) dv = vx = 0;
-        if (!dv && !vx)
-            return;
-    }
+    if (strstr(t, "#if TC_DVEC") ? len > DISPATCH_MAX_LOOP
+                                 : len > DISPATCH_MAX_UNROLLED || !(strstr(t, "#if TC_VECX") || strstr(t, "#if TC_VEC\n")))
+        return;
     if (!collect(t, len, &f) || fns_find(&f, name, strlen(name)) < 0)
         return;
     e->used_dispatch = 1;
