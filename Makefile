@@ -32,7 +32,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse fuse_elem dce
 
 PHONY_EXTRA := demo-deps tickets bench bench-quick bench-compile profile-test fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
-.PHONY: all deps test-deps demo $(PHONY_EXTRA) test test-lane-a test-lane-b unit golden run-tests int-tests bench-int8 attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test test-lane-a test-lane-b unit golden run-tests dispatch-test int-tests bench-int8 attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
         install uninstall install-test arena-test verify-test build-test torch-test eco-tests \
         clean regen-golden
 .SECONDARY:
@@ -111,6 +111,10 @@ unit: test-deps $(UNIT:%=$(B)/tests/check_%)
 golden: deps $(B)/ticketc
 	@TICKETC=$(B)/ticketc tests/golden/run.sh
 
+# x86-64 run-time dispatch: AVX-512, AVX2, SSE and plain C give the same bits (also in run-tests)
+dispatch-test: $(B)/ticketc
+	@TICKETC=$(B)/ticketc tests/dispatch/run.sh
+
 # the attribute table (compiler/attrs.c) against python3-onnx's op schemas
 attrs-check: $(B)/ticketc
 	@/usr/bin/python3 tests/attrs_check.py $(B)/ticketc
@@ -127,6 +131,7 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/pipeline.sh
 	@TICKETC=$(B)/ticketc tests/profile/run.sh
 	@TICKETC=$(B)/ticketc tests/compile_cost/run.sh
+	@TICKETC=$(B)/ticketc tests/dispatch/run.sh
 	@TICKETC=$(B)/ticketc tests/progress/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/zeros/run.sh
 	@$(MAKE) --no-print-directory int-tests

@@ -35,8 +35,9 @@ def save(name, nodes, shape, inits, samples):
 
 
 os.makedirs(OUT, exist_ok=True)
-# conv1: 4 -> 32 channels at 20x20 (dense: 95% kept); conv2: 32 -> 24 at 18x18, a third kept
-# (unrolled); then a dense Gemm of 24*16*16 inputs
+# conv1: 4 -> 32 channels at 12x12 (dense: 95% kept; rows of 14 floats, narrower than an
+# AVX-512 vector); conv2: 32 -> 24 at 10x10, a third kept (unrolled); then a dense Gemm of
+# 24*10*10 inputs
 save("conv", [
     helper.make_node("Conv", ["x", "w1", "b1"], ["h1"], kernel_shape=[3, 3], name="conv1"),
     helper.make_node("Relu", ["h1"], ["r1"]),
@@ -44,8 +45,8 @@ save("conv", [
     helper.make_node("Relu", ["h2"], ["r2"]),
     helper.make_node("Flatten", ["r2"], ["f"]),
     helper.make_node("Gemm", ["f", "w3", "b3"], ["y"], transB=1, name="fc"),
-], [1, 4, 20, 20], {"w1": w([32, 4, 3, 3], 0.95), "b1": w([32]), "w2": w([24, 32, 3, 3], 0.3), "b2": w([24]),
-                    "w3": w([40, 24 * 16 * 16], 1.0, 0.05), "b3": w([40])}, 8)
+], [1, 4, 14, 14], {"w1": w([32, 4, 3, 3], 0.95), "b1": w([32]), "w2": w([24, 32, 3, 3], 0.3), "b2": w([24]),
+                    "w3": w([40, 24 * 10 * 10], 1.0, 0.05), "b3": w([40])}, 8)
 # a dense MLP: 300 -> 200 -> 10 outputs (widths that are no multiple of 16)
 save("gemm", [
     helper.make_node("Gemm", ["x", "w1", "b1"], ["h"], transB=1, name="fc1"),

@@ -38,7 +38,7 @@ for m in conv gemm; do
     [ "$n" -ge 1 ] || { fail "$m: no AVX-512 copy in the C"; continue; }
     ref=""
     for b in "gcc" "gcc -DTC_ISA_MAX=1" "gcc -DTC_ISA_MAX=0" "gcc -DTC_NO_DISPATCH" "gcc -DTC_NO_VEC" \
-        "gcc -std=gnu99 -ffp-contract=fast" "clang" "clang -DTC_ISA_MAX=1" "clang -DTC_NO_DISPATCH" "clang -DTC_NO_VEC"; do
+        "gcc -std=gnu99 -ffp-contract=fast" "clang" "clang -DTC_ISA_MAX=1" "clang -DTC_NO_VEC"; do
         id=$(echo "$b" | tr -c 'A-Za-z0-9\n' _)
         exe="$W/$m-$id"
         set -- $b
