@@ -25,7 +25,7 @@ TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx datas
               qemu-user qemu-system-arm groff-base man-db cmake
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp interp_types fold bnfold dce fuse fuse_elem plan text strategy compile_cost emit emit_frame emit_linear emit_conv emit_conv_dense emit_conv_table emit_dispatch emit_ops emit_ops18 emit_types shape_attn interp_attn emit_attn shape_3d interp_3d emit_3d summary report sha256 quant interp_int emit_int emit_int_conv emit_island qerror qdq verify
+SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp interp_types fold bnfold dce fuse fuse_elem plan text strategy compile_cost emit emit_frame emit_linear emit_conv emit_conv_dense emit_conv_table emit_dispatch emit_ops emit_ops18 emit_types shape_attn interp_attn emit_attn shape_3d interp_3d emit_3d summary report sha256 quant interp_int emit_int emit_int_conv emit_island qerror qdq qops emit_qops verify
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o $(B)/obj/runtime_preamble.o $(B)/obj/dsl_parse.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o $(B)/asan/runtime_preamble.o $(B)/asan/dsl_parse.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -271,8 +271,8 @@ eco-tests: install-test arena-test verify-test build-test torch-test
 # targets one after another, its lines prefixed [a] or [b]; the lanes share no
 # work directory). Packages and the compiler come first, so the lanes never
 # install or build the same thing at once.
-TEST_LANE_A := unit golden run-tests eco-tests conformance-check arm-test
-TEST_LANE_B := asan-tests arm-size arm-example fuzz-short fuzz-found
+TEST_LANE_A := unit golden run-tests eco-tests arm-test
+TEST_LANE_B := asan-tests conformance-check arm-size arm-example fuzz-short fuzz-found
 test: test-deps
 	@tools/deps.sh python3-torch
 	$(MAKE) $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32

@@ -191,6 +191,14 @@ static const char *const rows[OP_COUNT] = {
     [OP_ISINF] = "detect_negative detect_positive",
     [OP_ISNAN] = "",
     [OP_SCELOSS] = "ignore_index reduction",
+    /* qops.c: saturate only concerns float8 outputs; blocked quantisation is refused */
+    [OP_RTQ_QUANTIZE] = "axis saturate~ block_size=0 output_dtype=0 precision=0",
+    [OP_RTQ_DEQUANTIZE] = "axis block_size=0 output_dtype=0",
+    [OP_RTQ_QLINEARCONV] = "auto_pad dilations group kernel_shape pads strides",
+    [OP_RTQ_QLINEARMATMUL] = "",
+    [OP_RTQ_MATMULINTEGER] = "",
+    [OP_RTQ_CONVINTEGER] = "auto_pad dilations group kernel_shape pads strides",
+    [OP_DYNAMICQUANTIZE] = "",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */

@@ -60,6 +60,7 @@ typedef struct Emit {
     int used_int;        /* integer types appear in the code (<stdint.h>) */
     char *int_declared;  /* per tensor: its integer storage is declared (emit_types.c) */
     int ipow_written;    /* tc_ipow is in the file (emit_types.c) */
+    int qround_written;  /* tc_qround is in the file (emit_qops.c) */
 } Emit;
 
 /* ===== emit_frame.c: the printer and node framing ===== */

@@ -815,6 +815,10 @@ void emit_typed(Emit *e, const Node *n)
     case OP_SPLIT:
         emit_split(e, n);
         return;
+    case OP_RTQ_QUANTIZE: case OP_RTQ_DEQUANTIZE: case OP_RTQ_QLINEARCONV: case OP_RTQ_QLINEARMATMUL:
+    case OP_RTQ_MATMULINTEGER: case OP_RTQ_CONVINTEGER: case OP_DYNAMICQUANTIZE:
+        emit_qops(e, n); /* emit_qops.c */
+        return;
     default: break;
     }
     for (i = 0; i < n->n_in; i++)

@@ -1572,6 +1572,9 @@ static void eval_conv3d(Ctx *c) { interp_conv3d(c->g, c->n, c->vals); }
 static void eval_convtranspose3d(Ctx *c) { interp_convtranspose3d(c->g, c->n, c->vals); }
 static void eval_pool3d(Ctx *c) { interp_pool3d(c->g, c->n, c->vals); }
 
+/* quantisation with run-time parameters: qops.c */
+static void eval_qops(Ctx *c) { interp_qops(c->g, c->n, c->vals); }
+
 typedef void (*EvalFn)(Ctx *);
 static const EvalFn eval_fns[] = {
 #define OP(id, name, cls) eval_##cls,

@@ -543,9 +543,9 @@ static void load_node(Loader *L, const Onnx__NodeProto *np, int index)
         load_constant(L, np, index);
         return;
     }
-    op = op_lookup(op_type);
+    op = qdq_lookup(op_type); /* replaced by qdq_rewrite once the graph is read */
     if (op < 0)
-        op = qdq_lookup(op_type); /* replaced by qdq_rewrite once the graph is read */
+        op = op_lookup(op_type);
     if (op < 0)
         fatal("node %d '%s' (%s): unsupported operator '%s'", index, safe(g->a, np->name), safe(g->a, op_type),
               safe(g->a, op_type));

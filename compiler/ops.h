@@ -157,4 +157,13 @@
     OP(OP_SCATTERELEMENTS, "ScatterElements", scatter)  \
     OP(OP_SCATTER,     "Scatter",       scatter)         \
     OP(OP_ISINF,       "IsInf",         isinf)           \
-    OP(OP_ISNAN,       "IsNaN",         isinf)
+    OP(OP_ISNAN,       "IsNaN",         isinf)           \
+    /* quantisation with run-time parameters: qops.c, emit_qops.c (qdq.c hands \
+     * these over when the integer path cannot take the model) */ \
+    OP(OP_RTQ_QUANTIZE, "QuantizeLinear", qops)          \
+    OP(OP_RTQ_DEQUANTIZE, "DequantizeLinear", qops)      \
+    OP(OP_RTQ_QLINEARCONV, "QLinearConv", qops)          \
+    OP(OP_RTQ_QLINEARMATMUL, "QLinearMatMul", qops)      \
+    OP(OP_RTQ_MATMULINTEGER, "MatMulInteger", qops)      \
+    OP(OP_RTQ_CONVINTEGER, "ConvInteger", qops)          \
+    OP(OP_DYNAMICQUANTIZE, "DynamicQuantizeLinear", qops)

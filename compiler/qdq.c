@@ -527,6 +527,8 @@ void qdq_rewrite(Graph *g)
     QdqInfo *q;
     int k, any = 0;
     uint32_t cap;
+    if (qops_runtime(g))
+        return; /* parameters at run time: ordinary typed ops (qops.c) */
     for (k = 0; k < g->nn; k++)
         any |= is_qdq((int)g->n[k].op);
     if (!any) {

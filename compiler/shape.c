@@ -457,7 +457,7 @@ static void shape_cast(Graph *g, Node *n)
 /* ==== spatial ops: Conv, ConvTranspose, pools, normalizations, Pad, Resize, DepthToSpace ==== */
 
 /* A list attribute of count ints into dst; def fills it when absent. */
-static void window_ints(Graph *g, const Node *n, const char *name, int64_t *dst, int count, int64_t def)
+void window_ints(const Graph *g, const Node *n, const char *name, int64_t *dst, int count, int64_t def)
 {
     const Attr *at = attr_get(n, name);
     int i;
@@ -474,6 +474,45 @@ static void window_ints(Graph *g, const Node *n, const char *name, int64_t *dst,
 static const char *attr_str(const Node *n, const char *name, const char *def)
 {
     return attr_string(n, name, def);
+}
+
+/*
+ * A Conv's or ConvTranspose's weight wt (its rank already checked) against an
+ * input of c channels in `group` groups, nd spatial axes: the kernel into k[],
+ * attribute kernel_shape checked against it, the bias (input 2) checked; the
+ * number of output channels returned. float_bias: the bias must be float too.
+ */
+int64_t conv_weight_fit(const Graph *g, const Node *n, const Tensor *wt, int nd, int64_t c, int64_t group,
+                        int transpose, int float_bias, int64_t *k)
+{
+    int64_t m;
+    int i;
+    for (i = 0; i < nd; i++)
+        k[i] = wt->dims[2 + i];
+    if (attr_get(n, "kernel_shape")) {
+        int64_t ks[3];
+        window_ints(g, n, "kernel_shape", ks, nd, 1);
+        for (i = 0; i < nd; i++)
+            if (ks[i] != k[i])
+                node_error(g, n, "attribute 'kernel_shape' does not match the weight %s", ir_shape_str(g->a, wt));
+    }
+    if (!transpose) {
+        if (wt->dims[1] * group != c || wt->dims[0] % group)
+            node_error(g, n, "weight %s does not fit %lld input channels in %lld groups", ir_shape_str(g->a, wt),
+                       (long long)c, (long long)group);
+        m = wt->dims[0];
+    } else {
+        if (wt->dims[0] != c)
+            node_error(g, n, "weight %s does not fit %lld input channels", ir_shape_str(g->a, wt), (long long)c);
+        m = wt->dims[1] * group;
+    }
+    if (n->n_in >= 3 && n->in[2] != TC_NONE) {
+        const Tensor *b = &g->t[n->in[2]];
+        if (b->rank != 1 || b->dims[0] != m || (float_bias && b->dtype != DT_FLOAT))
+            node_error(g, n, "bias %s must be %s[%lld]", ir_shape_str(g->a, b), float_bias ? "float " : "",
+                       (long long)m);
+    }
+    return m;
 }
 
 void conv_window(Graph *g, const Node *n, Window *w)
@@ -498,30 +537,7 @@ void conv_window(Graph *g, const Node *n, Window *w)
     if (conv) {
         if (wt->rank != x->rank)
             node_error(g, n, "weight %s must have the rank of the input %s", ir_shape_str(g->a, wt), ir_shape_str(g->a, x));
-        for (i = 0; i < nd; i++)
-            k[i] = wt->dims[2 + i];
-        if (attr_get(n, "kernel_shape")) {
-            int64_t ks[2];
-            window_ints(g, n, "kernel_shape", ks, nd, 1);
-            for (i = 0; i < nd; i++)
-                if (ks[i] != k[i])
-                    node_error(g, n, "attribute 'kernel_shape' does not match the weight %s", ir_shape_str(g->a, wt));
-        }
-        if (n->op == OP_CONV) {
-            if (wt->dims[1] * w->group != w->c || wt->dims[0] % w->group)
-                node_error(g, n, "weight %s does not fit %lld input channels in %lld groups", ir_shape_str(g->a, wt),
-                           (long long)w->c, (long long)w->group);
-            w->m = wt->dims[0];
-        } else {
-            if (wt->dims[0] != w->c)
-                node_error(g, n, "weight %s does not fit %lld input channels", ir_shape_str(g->a, wt), (long long)w->c);
-            w->m = wt->dims[1] * w->group;
-        }
-        if (n->n_in >= 3 && n->in[2] != TC_NONE) {
-            const Tensor *b = &g->t[n->in[2]];
-            if (b->rank != 1 || b->dims[0] != w->m)
-                node_error(g, n, "bias %s must be [%lld]", ir_shape_str(g->a, b), (long long)w->m);
-        }
+        w->m = conv_weight_fit(g, n, wt, nd, w->c, w->group, n->op == OP_CONVTRANSPOSE, 0, k);
     } else {
         if (!attr_get(n, "kernel_shape"))
             node_error(g, n, "attribute 'kernel_shape' is missing");
@@ -1632,7 +1648,10 @@ static void shape_constofshape(Graph *g, Node *n)
  */
 int rnn_gates(OpKind op) { return op == OP_RNN ? 1 : op == OP_GRU ? 3 : 4; }
 
-int ir_multi_output(OpKind op) { return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM; }
+int ir_multi_output(OpKind op)
+{
+    return op == OP_SPLIT || op == OP_RNN || op == OP_GRU || op == OP_LSTM || op == OP_DYNAMICQUANTIZE;
+}
 
 int node_multi_output(const Graph *g, const Node *n)
 {

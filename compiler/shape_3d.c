@@ -24,20 +24,6 @@ OpKind op_3d(const Graph *g, const Node *n)
     }
 }
 
-static void ints3(const Graph *g, const Node *n, const char *name, int64_t *dst, int count, int64_t def)
-{
-    const Attr *at = attr_get(n, name);
-    int i;
-    for (i = 0; i < count; i++)
-        dst[i] = def;
-    if (!at)
-        return;
-    if (at->kind != AT_INTS || (int)at->n != count)
-        node_error(g, n, "attribute '%s' must be a list of %d ints", name, count);
-    for (i = 0; i < count; i++)
-        dst[i] = at->ints[i];
-}
-
 /*
  * The window along each of the three axes, as conv_window computes it for two:
  *   Conv, pools: out = (in + pb + pe - ((k - 1) * d + 1)) / s + 1 (ceil_mode: rounded up,
@@ -67,40 +53,17 @@ void window_3d(const Graph *g, const Node *n, Window3 *w)
         wt = &g->t[n->in[1]];
         if (wt->rank != 5 || wt->dtype != DT_FLOAT)
             node_error(g, n, "weight %s must be a float tensor of the input's rank 5", ir_shape_str(g->a, wt));
-        for (i = 0; i < 3; i++)
-            w->k[i] = wt->dims[2 + i];
-        if (attr_get(n, "kernel_shape")) {
-            int64_t ks[3];
-            ints3(g, n, "kernel_shape", ks, 3, 1);
-            for (i = 0; i < 3; i++)
-                if (ks[i] != w->k[i])
-                    node_error(g, n, "attribute 'kernel_shape' does not match the weight %s", ir_shape_str(g->a, wt));
-        }
-        if (n->op == OP_CONV3D) {
-            if (wt->dims[1] * w->group != w->c || wt->dims[0] % w->group)
-                node_error(g, n, "weight %s does not fit %lld input channels in %lld groups", ir_shape_str(g->a, wt),
-                           (long long)w->c, (long long)w->group);
-            w->m = wt->dims[0];
-        } else {
-            if (wt->dims[0] != w->c)
-                node_error(g, n, "weight %s does not fit %lld input channels", ir_shape_str(g->a, wt), (long long)w->c);
-            w->m = wt->dims[1] * w->group;
-        }
-        if (n->n_in >= 3 && n->in[2] != TC_NONE) {
-            const Tensor *b = &g->t[n->in[2]];
-            if (b->rank != 1 || b->dims[0] != w->m || b->dtype != DT_FLOAT)
-                node_error(g, n, "bias %s must be float [%lld]", ir_shape_str(g->a, b), (long long)w->m);
-        }
+        w->m = conv_weight_fit(g, n, wt, 3, w->c, w->group, n->op == OP_CONVTRANSPOSE3D, 1, w->k);
     } else {
         if (!attr_get(n, "kernel_shape"))
             node_error(g, n, "attribute 'kernel_shape' is missing");
-        ints3(g, n, "kernel_shape", w->k, 3, 1);
+        window_ints(g, n, "kernel_shape", w->k, 3, 1);
         w->m = w->c;
     }
-    ints3(g, n, "strides", w->s, 3, 1);
-    ints3(g, n, "dilations", w->d, 3, 1);
-    ints3(g, n, "pads", pads, 6, 0);
-    ints3(g, n, "output_padding", opad, 3, 0);
+    window_ints(g, n, "strides", w->s, 3, 1);
+    window_ints(g, n, "dilations", w->d, 3, 1);
+    window_ints(g, n, "pads", pads, 6, 0);
+    window_ints(g, n, "output_padding", opad, 3, 0);
     if (n->op == OP_CONVTRANSPOSE3D && attr_get(n, "output_shape"))
         node_error(g, n, "attribute 'output_shape' is not supported for 3-D inputs (give pads and output_padding)");
     if (n->op == OP_AVERAGEPOOL3D && attr_get(n, "dilations") && g->opset < 19)

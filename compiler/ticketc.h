@@ -362,6 +362,9 @@ typedef struct {
     int64_t in[2], out[2], k[2], s[2], d[2], pb[2], pe[2];
 } Window;
 void conv_window(Graph *g, const Node *n, Window *w);
+void window_ints(const Graph *g, const Node *n, const char *name, int64_t *dst, int count, int64_t def);
+int64_t conv_weight_fit(const Graph *g, const Node *n, const Tensor *wt, int nd, int64_t c, int64_t group,
+                        int transpose, int float_bias, int64_t *k);
 
 /*
  * Pad, Resize and Upsample read, for each output coordinate o of axis a,
@@ -759,6 +762,17 @@ typedef struct QdqInfo {
  * become Conv/MatMul over such constants. Fatal (naming the node) on bad parameters
  * and on what the integer path cannot take. Sets g->qdq when there was any. */
 void qdq_rewrite(Graph *g);
+
+/* ===== qops.c, emit_qops.c: quantisation ops with run-time parameters ===== */
+
+/* Called first by qdq_rewrite: when some quantized operator has a scale, zero point or
+ * weight that is not a constant (or is MatMulInteger, ConvInteger, DynamicQuantizeLinear),
+ * every quantized operator of the graph becomes its ordinary run-time op (OP_RTQ_*), int8
+ * and uint8 graph inputs integer tensors, and it returns 1 (the integer path is not used);
+ * else 0 and nothing changes. */
+int qops_runtime(Graph *g);
+void shape_qops(Graph *g, Node *n);
+void interp_qops(Graph *g, const Node *n, void **vals);
 
 /* ===== report.c: --report, one self-contained HTML page ===== */
 

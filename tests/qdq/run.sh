@@ -11,6 +11,9 @@
 #    outputs, none more than 1 step off
 #  - the uint8 API compiles and runs from its header
 #  - bad input: one message naming the node, exit 1, nothing written
+#  - run-time parameters (tests/qdq/qops_check.py): the quantisation ops as typed ops when
+#    scales, zero points or weights are inputs or computed, MatMulInteger, ConvInteger and
+#    DynamicQuantizeLinear: the C equals numpy's formulas exactly and --interpret byte for byte
 #   TICKETC=build/ticketc tests/qdq/run.sh
 set -u
 ROOT=$(pwd)
@@ -205,7 +208,12 @@ bad 1 "node 3 'mm' (MatMul): quantized model: a weight is 200 times its scale" u
 bad 1 "node 5 'q_out2' (QuantizeLinear): tensor 'h' has scale 0.100000001" two_scales.onnx
 bad 1 "node 6 'dq_out' (DequantizeLinear): 'hc' is made by node 5 'relu_q' (Relu)" int_relu.onnx
 bad 1 "node 2 'add_raw' (Add): quantized model: computed in float (no integer form), it reads the float graph input 'x' itself" isl_rawin.onnx
-bad 1 "node 0 'mmi' (MatMulInteger): int32 results (dynamic quantisation) are not in the integer path" mmi.onnx
+# MatMulInteger (int32 results) is not in the integer path: a run-time typed op (qops.c), as are the
+# quantisation ops whose parameters are graph inputs or computed (tests/qdq/qops_check.py)
+"$TICKETC" mmi.onnx -o mmi.c && grep -q "n0_mmi(const uint8_t \*x0, int32_t \*y)" mmi.c &&
+    pass "MatMulInteger with constant weights: an int32 run-time op" || fail "MatMulInteger"
+if "$PY" "$ROOT/tests/qdq/qops_check.py" "$TICKETC" "$W/qops" > qops.log 2>&1; then pass "$(tail -1 qops.log) ($(grep -c '^ok' qops.log) checks: tests/qdq/qops_check.py)"
+else fail "tests/qdq/qops_check.py:"; grep -v '^ok' qops.log; fi
 # an int8 input outside a quantized model is an integer tensor at run time (emit_types.c): Relu has no integer form
 bad 1 "node 0 'r' (Relu): input must be float" int_in.onnx
 bad 2 "the model is quantized already" qdq_mlp.onnx --quantize int8 --calibrate qdq_mlp.in.f32
