@@ -55,8 +55,9 @@ static int fns_find(const Fns *f, const char *s, size_t len)
     return -1;
 }
 
-/* The text's functions, the node's first; 0 when anything else is defined at
- * file scope (a table or type would be defined twice by the copies). */
+/* The functions the text defines (up to 16); 0 when a line at the margin is
+ * anything but a function's header, a brace, a comment or a preprocessor line
+ * (a table or type there would be defined twice by the copies). */
 static int collect(const char *t, size_t len, Fns *f)
 {
     size_t i = 0;
@@ -65,13 +66,10 @@ static int collect(const char *t, size_t len, Fns *f)
         size_t j = i;
         while (j < len && t[j] != '\n')
             j++;
-        if (j > i && t[i] != ' ' && t[i] != '#' && t[i] != '{' && t[i] != '}' && t[i] != '/' && t[i] != ' ') {
-            if (t[i] == 's' && j - i > 15 && memcmp(t + i, "static TC_NOLIB", 15) == 0) {
-                if (f->count == 16 || !fn_header(t + i, j - i, f->names[f->count], sizeof f->names[0]))
-                    return 0;
-                f->count++;
-            } else if (!(t[i] == ' ' || t[i] == '*'))
+        if (j > i && !strchr(" #{}/", t[i])) {
+            if (f->count == 16 || !fn_header(t + i, j - i, f->names[f->count], sizeof f->names[0]))
                 return 0;
+            f->count++;
         }
         i = j + 1;
     }
