@@ -25,7 +25,7 @@ TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx datas
               qemu-user qemu-system-arm groff-base man-db cmake
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp interp_types fold bnfold dce fuse fuse_elem plan text strategy compile_cost emit emit_frame emit_linear emit_conv emit_conv_dense emit_conv_table emit_ops emit_ops18 emit_types shape_attn interp_attn emit_attn shape_3d interp_3d emit_3d shape_img interp_img emit_img summary report sha256 quant interp_int emit_int emit_int_conv emit_island qerror qdq qops emit_qops verify
+SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp interp_types fold bnfold dce fuse fuse_elem plan text strategy compile_cost emit emit_frame emit_linear emit_conv emit_conv_dense emit_conv_table emit_dispatch emit_ops emit_ops18 emit_types shape_attn interp_attn emit_attn shape_3d interp_3d emit_3d shape_img interp_img emit_img summary report sha256 quant interp_int emit_int emit_int_conv emit_island qerror qdq qops emit_qops verify
 SRCS += shape_index interp_index emit_index
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o $(B)/obj/runtime_preamble.o $(B)/obj/dsl_parse.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o $(B)/asan/runtime_preamble.o $(B)/asan/dsl_parse.o
@@ -33,7 +33,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse fuse_elem dce
 
 PHONY_EXTRA := demo-deps tickets bench bench-quick bench-compile profile-test fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
-.PHONY: all deps test-deps demo $(PHONY_EXTRA) test test-lane-a test-lane-b unit golden run-tests int-tests bench-int8 attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
+.PHONY: all deps test-deps demo $(PHONY_EXTRA) test test-lane-a test-lane-b unit golden run-tests dispatch-test int-tests bench-int8 attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
         install uninstall install-test arena-test verify-test build-test torch-test eco-tests \
         clean regen-golden
 .SECONDARY:
@@ -112,6 +112,10 @@ unit: test-deps $(UNIT:%=$(B)/tests/check_%)
 golden: deps $(B)/ticketc
 	@TICKETC=$(B)/ticketc tests/golden/run.sh
 
+# x86-64 run-time dispatch: AVX-512, AVX2, SSE and plain C give the same bits (also in run-tests)
+dispatch-test: $(B)/ticketc
+	@TICKETC=$(B)/ticketc tests/dispatch/run.sh
+
 # the attribute table (compiler/attrs.c) against python3-onnx's op schemas
 attrs-check: $(B)/ticketc
 	@/usr/bin/python3 tests/attrs_check.py $(B)/ticketc
@@ -131,6 +135,7 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/errors/pipeline.sh
 	@TICKETC=$(B)/ticketc tests/profile/run.sh
 	@TICKETC=$(B)/ticketc tests/compile_cost/run.sh
+	@TICKETC=$(B)/ticketc tests/dispatch/run.sh
 	@TICKETC=$(B)/ticketc tests/progress/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/zeros/run.sh
 	@$(MAKE) --no-print-directory int-tests

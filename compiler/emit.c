@@ -547,6 +547,7 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     Buf sig = {0};
     Profile prof_state = {0}, *prof = opt->profile ? &prof_state : NULL;
     int k;
+    size_t fns_start;
 
     if (g->quant) { /* --quantize: the integer family writes the whole file */
         emit_int_c(g, opt, c, h);
@@ -562,12 +563,15 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         if (n->dead)
             continue;
         progress("writing C for node", k, g->nn, n->name);
+        fns_start = e.fns.len;
         if (emit_is_typed(g, n) && !img_op_typed(n->op))
             emit_typed(&e, n); /* integers or bools at run time (emit_types.c) */
         else if (n->op == OP_LAYERNORM && node_multi_output(g, n))
             emit_layernorm_stats(&e, n); /* with Mean or InvStdDev (emit_ops18.c) */
-        else
+        else {
             emit_fns[n->op](&e, n);
+            emit_dispatch(&e, n, fns_start); /* AVX2 and AVX-512 copies (emit_dispatch.c) */
+        }
         if (!(ir_is_view(n->op) && g->t[n->out[0]].alias != TC_NONE))
             call_fn(&e, n, prof);
     }
@@ -632,6 +636,8 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         emit_preamble(&e, "vecx");
     if (e.used_fma)
         emit_preamble(&e, "fma");
+    if (e.used_dispatch)
+        emit_preamble(&e, "dispatch");
     if (e.used_ld)
         emit_stream_macros(&e);
     if (opt->weights_section) {

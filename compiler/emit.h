@@ -11,6 +11,7 @@
  *                  Gather at constant indices, and the classes folded at compile time only
  *   emit_attn.c    Attention and RotaryEmbedding (opset 23)
  *   emit_3d.c      Conv, ConvTranspose, MaxPool, AveragePool on 5-D inputs
+ *   emit_dispatch.c  x86-64 run-time dispatch: AVX2 and AVX-512 copies of hot node functions
  * Nothing outside the back end includes it: the rest of ticketc sees emit_c()
  * and the strategy.c, text.c sections of ticketc.h.
  */
@@ -54,6 +55,7 @@ typedef struct Emit {
     int used_vec;        /* TC_VEC blocks appear in the code */
     int used_dvec;       /* TC_DVEC blocks (dense Gemm/MatMul) appear in the code */
     int used_vecx;       /* TC_VECX blocks (register-blocked Conv) appear in the code */
+    int used_dispatch;   /* a node has AVX2 and AVX-512 copies (emit_dispatch.c) */
     int used_ld;         /* bit n-1: TC_LD<n> appears in the code (weight streams) */
     int used_int;        /* integer types appear in the code (<stdint.h>) */
     char *int_declared;  /* per tensor: its integer storage is declared (emit_types.c) */
@@ -95,6 +97,12 @@ int emit_act_is_call(OpKind act);
 /* "(s0 + s1) + s2": the pairwise sum of the partial sums that t terms dealt round-robin
  * to P (1-4) of them filled. */
 const char *emit_partials_sum(int64_t t, int P);
+
+/* ===== emit_dispatch.c ===== */
+
+/* Node n's functions, written to e->fns from start on: AVX-512 and AVX2 copies
+ * under #if TC_DISPATCH where they are vector code of bounded size. */
+void emit_dispatch(Emit *e, const Node *n, size_t start);
 
 /* ===== emit.c: pieces the integer family (emit_int.c) shares ===== */
 

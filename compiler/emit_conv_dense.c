@@ -449,7 +449,9 @@ static void emit_zero_bits(Emit *e, const Dense *d)
     e->indent++;
     emit_line(e, "bits |= (unsigned long long)TC_DNZ(xr + ow) << ow;");
     e->indent--;
-    emit_line(e, "bits |= (unsigned long long)TC_DNZ(xr + %lld - TC_DVW) << (%lld - TC_DVW);", (long long)W, (long long)W);
+    /* (& 63: no negative shift count for the compiler to reject where the row is
+     * narrower than a vector and this branch is dead) */
+    emit_line(e, "bits |= (unsigned long long)TC_DNZ(xr + %lld - TC_DVW) << ((%lld - TC_DVW) & 63);", (long long)W, (long long)W);
     e->indent--;
     emit_line(e, "} else");
     e->indent++;

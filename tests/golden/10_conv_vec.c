@@ -80,7 +80,343 @@
 #define TC_EXACT_BODY
 #endif
 
+/* Run-time dispatch on x86-64 (GNU C) where the build has no AVX (plain -O2):
+ * the hot layer functions are compiled twice more, for AVX2 (8 lanes) and
+ * AVX-512 (16 lanes), and each call takes the widest that the CPU and the OS
+ * support (CPUID and XGETBV, probed once, kept in one int). The variants make
+ * the same products and sums in the same order, unfused, as the SSE code and
+ * -DTC_NO_VEC: the same bits on every machine. -DTC_NO_DISPATCH turns it off. */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__) && !defined(__AVX__) && \
+    !defined(TC_NO_VEC) && !defined(TC_NO_DISPATCH)
+#define TC_DISPATCH 1
+#include <immintrin.h>
+typedef float tc_xf16 __attribute__((vector_size(64)));
+typedef float tc_xfu16 __attribute__((vector_size(64), aligned(4), may_alias));
+typedef int tc_xi16 __attribute__((vector_size(64)));
+typedef float tc_xf8 __attribute__((vector_size(32)));
+typedef float tc_xfu8 __attribute__((vector_size(32), aligned(4), may_alias));
+typedef int tc_xi8 __attribute__((vector_size(32)));
+/* A variant's attributes (target attributes define no __AVX2__ for the
+ * preprocessor: the dispatch16/dispatch8 blocks set the widths), and what
+ * starts its body: no multiply-add fused, as in TC_EXACT. */
+#if defined(__clang__)
+#define TC_X16 __attribute__((target("avx512f")))
+#define TC_X8 __attribute__((target("avx2")))
+#define TC_XBODY _Pragma("clang fp contract(off)")
+#else
+#define TC_X16 __attribute__((target("avx512f"), optimize("fp-contract=off")))
+#define TC_X8 __attribute__((target("avx2"), optimize("fp-contract=off")))
+#define TC_XBODY
+#endif
+/* 2 with AVX-512F (and the OS saving zmm and mask registers), 1 with AVX2
+ * (and ymm saved), else 0. */
+static int tc_isa_probe(void)
+{
+    unsigned a, b, c, d, xlo, xhi, top;
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0u), "c"(0u));
+    top = a;
+    if (top < 7)
+        return 0;
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1u), "c"(0u));
+    if (!(c & 1u << 27) || !(c & 1u << 28)) /* OSXSAVE, AVX */
+        return 0;
+    __asm__("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0u));
+    (void)xhi;
+    if ((xlo & 6u) != 6u) /* XMM and YMM state */
+        return 0;
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7u), "c"(0u));
+    if (!(b & 1u << 5)) /* AVX2 */
+        return 0;
+    if ((b & 1u << 16) && (xlo & 0xe6u) == 0xe6u) /* AVX512F; opmask, ZMM0-15 and ZMM16-31 state */
+        return 2;
+    return 1;
+}
+/* The level, probed on the first call (threads that race store the same
+ * value); -DTC_ISA_MAX=1 or 0 caps it (tests of the narrower code). */
+static int tc_isa(void)
+{
+    static int known; /* 1 + the level, 0 before the first probe */
+    int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (!v) {
+        v = 1 + tc_isa_probe();
+#if defined(TC_ISA_MAX)
+        v = v > 1 + TC_ISA_MAX ? 1 + TC_ISA_MAX : v;
+#endif
+        __atomic_store_n(&known, v, __ATOMIC_RELAXED);
+    }
+    return v - 1;
+}
+#else
+#define TC_DISPATCH 0
+#endif
+
 void m_10_conv_vec_run(const float *in0, float *out0);
+
+#if TC_DISPATCH
+/* the AVX-512 variants' widths and types */
+#undef TC_DVW
+#define TC_DVW 16
+#define tc_dvf tc_xf16
+#define tc_dvfu tc_xfu16
+#define tc_dvi tc_xi16
+#undef TC_VW
+#define TC_VW 8
+#define tc_vf tc_xf8
+#define tc_vfu tc_xfu8
+#define tc_vi tc_xi8
+#undef TC_VWX
+#define TC_VWX 16
+#undef TC_VWH
+#define TC_VWH 8
+#undef TC_DNZ
+#define TC_DNZ(p) ((unsigned)_mm512_cmp_ps_mask(_mm512_loadu_ps(p), _mm512_setzero_ps(), _CMP_NEQ_UQ))
+/* node 0: Conv 'conv1', output channels from 0 */
+static TC_NOLIB TC_X16 TC_EXACT void n0_conv1_p0_x16(const float *x, float *y)
+{
+    TC_XBODY
+    TC_EXACT_BODY
+    int oh, ow;
+#if TC_VECX
+#if TC_VWX <= 8
+#define tc_vw TC_VWX
+#elif TC_VWH <= 8
+#define tc_vw TC_VWH
+#else
+#define tc_vw 4
+#endif
+#if TC_XFMA
+#define tc_vfma(a, b, c) TC_CAT(TC_VFMA, tc_vw)(a, (tc_v){0} + (b), c)
+#else
+#define tc_vfma(a, b, c) ((c) + (a) * (b))
+#endif
+    typedef float tc_v __attribute__((vector_size(tc_vw * 4)));
+    typedef float tc_vu __attribute__((vector_size(tc_vw * 4), aligned(4), may_alias));
+    typedef int tc_vm __attribute__((vector_size(tc_vw * 4)));
+#endif
+
+    /* channels 0 to 1: 10 of 18 weights */
+    for (oh = 0; oh < 8; oh++) {
+#if TC_VECX
+        for (ow = 0; ow < 8; ow += tc_vw) {
+            const float *p;
+            tc_v v, a0, a1;
+
+            if (ow > 8 - tc_vw)
+                ow = 8 - tc_vw;
+            p = x + (oh * 10 + ow * 1 + 0);
+            v = *(const tc_vu *)(p + 0);
+            a0 = v * 1.875f;
+            v = *(const tc_vu *)(p + 1);
+            a1 = v * 1.25f;
+            v = *(const tc_vu *)(p + 2);
+            a0 = tc_vfma(v, 1.375f, a0);
+            v = *(const tc_vu *)(p + 10);
+            a1 = tc_vfma(v, 0.25f, a1);
+            v = *(const tc_vu *)(p + 11);
+            a0 = tc_vfma(v, 0.125f, a0);
+            a1 = tc_vfma(v, 1.0f, a1);
+            v = *(const tc_vu *)(p + 21);
+            a0 = tc_vfma(v, 1.375f, a0);
+            a1 = tc_vfma(v, -1.375f, a1);
+            v = *(const tc_vu *)(p + 22);
+            a0 = tc_vfma(v, -0.25f, a0);
+            a1 = tc_vfma(v, 1.0f, a1);
+            a0 = a0 + 0.25f;
+            a0 = (tc_v)((tc_vm)a0 & ~(tc_vm)(a0 < (tc_v){0}));
+            *(tc_vu *)(y + 0 + oh * 8 + ow) = a0;
+            a1 = a1 + -0.5f;
+            a1 = (tc_v)((tc_vm)a1 & ~(tc_vm)(a1 < (tc_v){0}));
+            *(tc_vu *)(y + 64 + oh * 8 + ow) = a1;
+        }
+#else
+        for (ow = 0; ow < 8; ow++) {
+            const float *p;
+            float v, a0, a1;
+
+            p = x + (oh * 10 + ow * 1 + 0);
+            v = p[0];
+            a0 = v * 1.875f;
+            v = p[1];
+            a1 = v * 1.25f;
+            v = p[2];
+            a0 = TC_SFMA(v, 1.375f, a0);
+            v = p[10];
+            a1 = TC_SFMA(v, 0.25f, a1);
+            v = p[11];
+            a0 = TC_SFMA(v, 0.125f, a0);
+            a1 = TC_SFMA(v, 1.0f, a1);
+            v = p[21];
+            a0 = TC_SFMA(v, 1.375f, a0);
+            a1 = TC_SFMA(v, -1.375f, a1);
+            v = p[22];
+            a0 = TC_SFMA(v, -0.25f, a0);
+            a1 = TC_SFMA(v, 1.0f, a1);
+            y[0 + oh * 8 + ow] = (((a0 + 0.25f)) < 0.0f ? 0.0f : ((a0 + 0.25f)));
+            y[64 + oh * 8 + ow] = (((a1 + -0.5f)) < 0.0f ? 0.0f : ((a1 + -0.5f)));
+        }
+#endif
+    }
+#if TC_VECX
+#undef tc_vw
+#undef tc_vfma
+#endif
+}
+
+/* node 0: Conv 'conv1' -- 10 of 18 weights kept, unrolled */
+static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
+{
+    TC_XBODY
+    int b;
+
+    for (b = 0; b < 1; b++) {
+        n0_conv1_p0_x16(x0 + b * 100, y + b * 128);
+    }
+}
+
+/* the AVX2 variants' widths and types */
+#undef tc_dvf
+#undef tc_dvfu
+#undef tc_dvi
+#undef tc_vf
+#undef tc_vfu
+#undef tc_vi
+#undef TC_DVW
+#define TC_DVW 8
+#define tc_dvf tc_xf8
+#define tc_dvfu tc_xfu8
+#define tc_dvi tc_xi8
+#undef TC_VW
+#define TC_VW 8
+#define tc_vf tc_xf8
+#define tc_vfu tc_xfu8
+#define tc_vi tc_xi8
+#undef TC_VWX
+#define TC_VWX 8
+#undef TC_VWH
+#define TC_VWH 4
+#undef TC_DNZ
+#define TC_DNZ(p) ((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p), _mm256_setzero_ps(), _CMP_NEQ_UQ)))
+/* node 0: Conv 'conv1', output channels from 0 */
+static TC_NOLIB TC_X8 TC_EXACT void n0_conv1_p0_x8(const float *x, float *y)
+{
+    TC_XBODY
+    TC_EXACT_BODY
+    int oh, ow;
+#if TC_VECX
+#if TC_VWX <= 8
+#define tc_vw TC_VWX
+#elif TC_VWH <= 8
+#define tc_vw TC_VWH
+#else
+#define tc_vw 4
+#endif
+#if TC_XFMA
+#define tc_vfma(a, b, c) TC_CAT(TC_VFMA, tc_vw)(a, (tc_v){0} + (b), c)
+#else
+#define tc_vfma(a, b, c) ((c) + (a) * (b))
+#endif
+    typedef float tc_v __attribute__((vector_size(tc_vw * 4)));
+    typedef float tc_vu __attribute__((vector_size(tc_vw * 4), aligned(4), may_alias));
+    typedef int tc_vm __attribute__((vector_size(tc_vw * 4)));
+#endif
+
+    /* channels 0 to 1: 10 of 18 weights */
+    for (oh = 0; oh < 8; oh++) {
+#if TC_VECX
+        for (ow = 0; ow < 8; ow += tc_vw) {
+            const float *p;
+            tc_v v, a0, a1;
+
+            if (ow > 8 - tc_vw)
+                ow = 8 - tc_vw;
+            p = x + (oh * 10 + ow * 1 + 0);
+            v = *(const tc_vu *)(p + 0);
+            a0 = v * 1.875f;
+            v = *(const tc_vu *)(p + 1);
+            a1 = v * 1.25f;
+            v = *(const tc_vu *)(p + 2);
+            a0 = tc_vfma(v, 1.375f, a0);
+            v = *(const tc_vu *)(p + 10);
+            a1 = tc_vfma(v, 0.25f, a1);
+            v = *(const tc_vu *)(p + 11);
+            a0 = tc_vfma(v, 0.125f, a0);
+            a1 = tc_vfma(v, 1.0f, a1);
+            v = *(const tc_vu *)(p + 21);
+            a0 = tc_vfma(v, 1.375f, a0);
+            a1 = tc_vfma(v, -1.375f, a1);
+            v = *(const tc_vu *)(p + 22);
+            a0 = tc_vfma(v, -0.25f, a0);
+            a1 = tc_vfma(v, 1.0f, a1);
+            a0 = a0 + 0.25f;
+            a0 = (tc_v)((tc_vm)a0 & ~(tc_vm)(a0 < (tc_v){0}));
+            *(tc_vu *)(y + 0 + oh * 8 + ow) = a0;
+            a1 = a1 + -0.5f;
+            a1 = (tc_v)((tc_vm)a1 & ~(tc_vm)(a1 < (tc_v){0}));
+            *(tc_vu *)(y + 64 + oh * 8 + ow) = a1;
+        }
+#else
+        for (ow = 0; ow < 8; ow++) {
+            const float *p;
+            float v, a0, a1;
+
+            p = x + (oh * 10 + ow * 1 + 0);
+            v = p[0];
+            a0 = v * 1.875f;
+            v = p[1];
+            a1 = v * 1.25f;
+            v = p[2];
+            a0 = TC_SFMA(v, 1.375f, a0);
+            v = p[10];
+            a1 = TC_SFMA(v, 0.25f, a1);
+            v = p[11];
+            a0 = TC_SFMA(v, 0.125f, a0);
+            a1 = TC_SFMA(v, 1.0f, a1);
+            v = p[21];
+            a0 = TC_SFMA(v, 1.375f, a0);
+            a1 = TC_SFMA(v, -1.375f, a1);
+            v = p[22];
+            a0 = TC_SFMA(v, -0.25f, a0);
+            a1 = TC_SFMA(v, 1.0f, a1);
+            y[0 + oh * 8 + ow] = (((a0 + 0.25f)) < 0.0f ? 0.0f : ((a0 + 0.25f)));
+            y[64 + oh * 8 + ow] = (((a1 + -0.5f)) < 0.0f ? 0.0f : ((a1 + -0.5f)));
+        }
+#endif
+    }
+#if TC_VECX
+#undef tc_vw
+#undef tc_vfma
+#endif
+}
+
+/* node 0: Conv 'conv1' -- 10 of 18 weights kept, unrolled */
+static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
+{
+    TC_XBODY
+    int b;
+
+    for (b = 0; b < 1; b++) {
+        n0_conv1_p0_x8(x0 + b * 100, y + b * 128);
+    }
+}
+
+/* back to the SSE build's widths and types */
+#undef TC_DVW
+#define TC_DVW 4
+#undef tc_dvf
+#undef tc_dvfu
+#undef tc_dvi
+#undef TC_VW
+#define TC_VW 4
+#undef tc_vf
+#undef tc_vfu
+#undef tc_vi
+#undef TC_VWX
+#define TC_VWX 4
+#undef TC_VWH
+#define TC_VWH 4
+#undef TC_DNZ
+#define TC_DNZ(p) ((unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p), _mm_setzero_ps())))
+#endif
 
 /* node 0: Conv 'conv1', output channels from 0 */
 static TC_NOLIB TC_EXACT void n0_conv1_p0(const float *x, float *y)
@@ -176,6 +512,18 @@ static TC_NOLIB TC_EXACT void n0_conv1_p0(const float *x, float *y)
 /* node 0: Conv 'conv1' -- 10 of 18 weights kept, unrolled */
 static TC_NOLIB void n0_conv1(const float *x0, float *y)
 {
+#if TC_DISPATCH
+    switch (tc_isa()) {
+    case 2:
+        n0_conv1_x16(x0, y);
+        return;
+    case 1:
+        n0_conv1_x8(x0, y);
+        return;
+    default:
+        break;
+    }
+#endif
     int b;
 
     for (b = 0; b < 1; b++) {

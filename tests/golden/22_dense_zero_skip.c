@@ -77,6 +77,76 @@ typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
 #define TC_FMA(a, b, c) ((a) * (b) + (c))
 #endif
 
+/* Run-time dispatch on x86-64 (GNU C) where the build has no AVX (plain -O2):
+ * the hot layer functions are compiled twice more, for AVX2 (8 lanes) and
+ * AVX-512 (16 lanes), and each call takes the widest that the CPU and the OS
+ * support (CPUID and XGETBV, probed once, kept in one int). The variants make
+ * the same products and sums in the same order, unfused, as the SSE code and
+ * -DTC_NO_VEC: the same bits on every machine. -DTC_NO_DISPATCH turns it off. */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__) && !defined(__AVX__) && \
+    !defined(TC_NO_VEC) && !defined(TC_NO_DISPATCH)
+#define TC_DISPATCH 1
+#include <immintrin.h>
+typedef float tc_xf16 __attribute__((vector_size(64)));
+typedef float tc_xfu16 __attribute__((vector_size(64), aligned(4), may_alias));
+typedef int tc_xi16 __attribute__((vector_size(64)));
+typedef float tc_xf8 __attribute__((vector_size(32)));
+typedef float tc_xfu8 __attribute__((vector_size(32), aligned(4), may_alias));
+typedef int tc_xi8 __attribute__((vector_size(32)));
+/* A variant's attributes (target attributes define no __AVX2__ for the
+ * preprocessor: the dispatch16/dispatch8 blocks set the widths), and what
+ * starts its body: no multiply-add fused, as in TC_EXACT. */
+#if defined(__clang__)
+#define TC_X16 __attribute__((target("avx512f")))
+#define TC_X8 __attribute__((target("avx2")))
+#define TC_XBODY _Pragma("clang fp contract(off)")
+#else
+#define TC_X16 __attribute__((target("avx512f"), optimize("fp-contract=off")))
+#define TC_X8 __attribute__((target("avx2"), optimize("fp-contract=off")))
+#define TC_XBODY
+#endif
+/* 2 with AVX-512F (and the OS saving zmm and mask registers), 1 with AVX2
+ * (and ymm saved), else 0. */
+static int tc_isa_probe(void)
+{
+    unsigned a, b, c, d, xlo, xhi, top;
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0u), "c"(0u));
+    top = a;
+    if (top < 7)
+        return 0;
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1u), "c"(0u));
+    if (!(c & 1u << 27) || !(c & 1u << 28)) /* OSXSAVE, AVX */
+        return 0;
+    __asm__("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0u));
+    (void)xhi;
+    if ((xlo & 6u) != 6u) /* XMM and YMM state */
+        return 0;
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7u), "c"(0u));
+    if (!(b & 1u << 5)) /* AVX2 */
+        return 0;
+    if ((b & 1u << 16) && (xlo & 0xe6u) == 0xe6u) /* AVX512F; opmask, ZMM0-15 and ZMM16-31 state */
+        return 2;
+    return 1;
+}
+/* The level, probed on the first call (threads that race store the same
+ * value); -DTC_ISA_MAX=1 or 0 caps it (tests of the narrower code). */
+static int tc_isa(void)
+{
+    static int known; /* 1 + the level, 0 before the first probe */
+    int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (!v) {
+        v = 1 + tc_isa_probe();
+#if defined(TC_ISA_MAX)
+        v = v > 1 + TC_ISA_MAX ? 1 + TC_ISA_MAX : v;
+#endif
+        __atomic_store_n(&known, v, __ATOMIC_RELAXED);
+    }
+    return v - 1;
+}
+#else
+#define TC_DISPATCH 0
+#endif
+
 void m_22_dense_zero_skip_run(const float *in0, float *out0);
 
 /* node 0: weights of 'fc1', transposed to [4][32], rows padded with zeros to 32 */
@@ -179,9 +249,339 @@ static const float n2_fc2_b[3] = {
 /* intermediate results: 128 bytes, planned by liveness */
 static float tc_arena[32];
 
+#if TC_DISPATCH
+/* the AVX-512 variants' widths and types */
+#undef TC_DVW
+#define TC_DVW 16
+#define tc_dvf tc_xf16
+#define tc_dvfu tc_xfu16
+#define tc_dvi tc_xi16
+#undef TC_VW
+#define TC_VW 8
+#define tc_vf tc_xf8
+#define tc_vfu tc_xfu8
+#define tc_vi tc_xi8
+#undef TC_VWX
+#define TC_VWX 16
+#undef TC_VWH
+#define TC_VWH 8
+#undef TC_DNZ
+#define TC_DNZ(p) ((unsigned)_mm512_cmp_ps_mask(_mm512_loadu_ps(p), _mm512_setzero_ps(), _CMP_NEQ_UQ))
+/* node 0: Gemm 'fc1' -- 72 of 128 weights kept, dense */
+static TC_NOLIB TC_X16 void n0_fc1_x16(const float *x0, float *y)
+{
+    TC_XBODY
+    unsigned char nz[4]; /* the inputs that are not 0 */
+    int r, j, k, i, n;
+
+    for (r = 0; r < 1; r++) {
+        const float *xr = x0 + r * 4;
+        float *yr = y + r * 32;
+
+        n = 0;
+        for (k = 0; k < 4; k++) {
+            nz[n] = (unsigned char)k;
+            n += xr[k] != 0.0f;
+        }
+#if TC_DVEC
+        for (j = 0; j + 8 * TC_DVW <= 32; j += 8 * TC_DVW) {
+            tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j), a1 = *(const tc_dvfu *)(n0_fc1_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n0_fc1_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n0_fc1_b + j + 3 * TC_DVW), a4 = *(const tc_dvfu *)(n0_fc1_b + j + 4 * TC_DVW), a5 = *(const tc_dvfu *)(n0_fc1_b + j + 5 * TC_DVW), a6 = *(const tc_dvfu *)(n0_fc1_b + j + 6 * TC_DVW), a7 = *(const tc_dvfu *)(n0_fc1_b + j + 7 * TC_DVW);
+
+            for (i = 0; i < n; i++) {
+                k = nz[i];
+                const tc_dvf xk = TC_DSPLAT(xr[k]);
+                const float *wk = n0_fc1_w + k * 32 + j;
+
+                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
+                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
+                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
+                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
+                a4 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 4 * TC_DVW), a4);
+                a5 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 5 * TC_DVW), a5);
+                a6 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 6 * TC_DVW), a6);
+                a7 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 7 * TC_DVW), a7);
+            }
+            a0 = (tc_dvf)((tc_dvi)a0 & ~(tc_dvi)(a0 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j) = a0;
+            a1 = (tc_dvf)((tc_dvi)a1 & ~(tc_dvi)(a1 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 1 * TC_DVW) = a1;
+            a2 = (tc_dvf)((tc_dvi)a2 & ~(tc_dvi)(a2 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 2 * TC_DVW) = a2;
+            a3 = (tc_dvf)((tc_dvi)a3 & ~(tc_dvi)(a3 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 3 * TC_DVW) = a3;
+            a4 = (tc_dvf)((tc_dvi)a4 & ~(tc_dvi)(a4 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 4 * TC_DVW) = a4;
+            a5 = (tc_dvf)((tc_dvi)a5 & ~(tc_dvi)(a5 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 5 * TC_DVW) = a5;
+            a6 = (tc_dvf)((tc_dvi)a6 & ~(tc_dvi)(a6 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 6 * TC_DVW) = a6;
+            a7 = (tc_dvf)((tc_dvi)a7 & ~(tc_dvi)(a7 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 7 * TC_DVW) = a7;
+        }
+        if (j < 32 && j + 4 * TC_DVW >= 32) {
+            float t[4 * TC_DVW];
+            tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j), a1 = *(const tc_dvfu *)(n0_fc1_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n0_fc1_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n0_fc1_b + j + 3 * TC_DVW);
+
+            for (i = 0; i < n; i++) {
+                k = nz[i];
+                const tc_dvf xk = TC_DSPLAT(xr[k]);
+                const float *wk = n0_fc1_w + k * 32 + j;
+
+                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
+                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
+                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
+                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
+            }
+            a0 = (tc_dvf)((tc_dvi)a0 & ~(tc_dvi)(a0 < (tc_dvf){0}));
+            *(tc_dvfu *)(t) = a0;
+            a1 = (tc_dvf)((tc_dvi)a1 & ~(tc_dvi)(a1 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 1 * TC_DVW) = a1;
+            a2 = (tc_dvf)((tc_dvi)a2 & ~(tc_dvi)(a2 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 2 * TC_DVW) = a2;
+            a3 = (tc_dvf)((tc_dvi)a3 & ~(tc_dvi)(a3 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 3 * TC_DVW) = a3;
+            for (k = 0; j + k < 32; k++)
+                yr[j + k] = t[k];
+        } else if (j < 32) {
+            float t[8 * TC_DVW];
+            tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j), a1 = *(const tc_dvfu *)(n0_fc1_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n0_fc1_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n0_fc1_b + j + 3 * TC_DVW), a4 = *(const tc_dvfu *)(n0_fc1_b + j + 4 * TC_DVW), a5 = *(const tc_dvfu *)(n0_fc1_b + j + 5 * TC_DVW), a6 = *(const tc_dvfu *)(n0_fc1_b + j + 6 * TC_DVW), a7 = *(const tc_dvfu *)(n0_fc1_b + j + 7 * TC_DVW);
+
+            for (i = 0; i < n; i++) {
+                k = nz[i];
+                const tc_dvf xk = TC_DSPLAT(xr[k]);
+                const float *wk = n0_fc1_w + k * 32 + j;
+
+                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
+                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
+                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
+                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
+                a4 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 4 * TC_DVW), a4);
+                a5 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 5 * TC_DVW), a5);
+                a6 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 6 * TC_DVW), a6);
+                a7 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 7 * TC_DVW), a7);
+            }
+            a0 = (tc_dvf)((tc_dvi)a0 & ~(tc_dvi)(a0 < (tc_dvf){0}));
+            *(tc_dvfu *)(t) = a0;
+            a1 = (tc_dvf)((tc_dvi)a1 & ~(tc_dvi)(a1 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 1 * TC_DVW) = a1;
+            a2 = (tc_dvf)((tc_dvi)a2 & ~(tc_dvi)(a2 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 2 * TC_DVW) = a2;
+            a3 = (tc_dvf)((tc_dvi)a3 & ~(tc_dvi)(a3 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 3 * TC_DVW) = a3;
+            a4 = (tc_dvf)((tc_dvi)a4 & ~(tc_dvi)(a4 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 4 * TC_DVW) = a4;
+            a5 = (tc_dvf)((tc_dvi)a5 & ~(tc_dvi)(a5 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 5 * TC_DVW) = a5;
+            a6 = (tc_dvf)((tc_dvi)a6 & ~(tc_dvi)(a6 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 6 * TC_DVW) = a6;
+            a7 = (tc_dvf)((tc_dvi)a7 & ~(tc_dvi)(a7 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 7 * TC_DVW) = a7;
+            for (k = 0; j + k < 32; k++)
+                yr[j + k] = t[k];
+        }
+#else
+        for (j = 0; j < 32; j++)
+            yr[j] = n0_fc1_b[j];
+        for (i = 0; i < n; i++) {
+            k = nz[i];
+            const float xk = xr[k];
+            const float *wk = n0_fc1_w + k * 32;
+
+            for (j = 0; j < 32; j++)
+                yr[j] = TC_FMA(xk, wk[j], yr[j]);
+        }
+        for (j = 0; j < 32; j++)
+            yr[j] = (yr[j] < 0.0f ? 0.0f : yr[j]);
+#endif
+    }
+}
+
+/* the AVX2 variants' widths and types */
+#undef tc_dvf
+#undef tc_dvfu
+#undef tc_dvi
+#undef tc_vf
+#undef tc_vfu
+#undef tc_vi
+#undef TC_DVW
+#define TC_DVW 8
+#define tc_dvf tc_xf8
+#define tc_dvfu tc_xfu8
+#define tc_dvi tc_xi8
+#undef TC_VW
+#define TC_VW 8
+#define tc_vf tc_xf8
+#define tc_vfu tc_xfu8
+#define tc_vi tc_xi8
+#undef TC_VWX
+#define TC_VWX 8
+#undef TC_VWH
+#define TC_VWH 4
+#undef TC_DNZ
+#define TC_DNZ(p) ((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p), _mm256_setzero_ps(), _CMP_NEQ_UQ)))
+/* node 0: Gemm 'fc1' -- 72 of 128 weights kept, dense */
+static TC_NOLIB TC_X8 void n0_fc1_x8(const float *x0, float *y)
+{
+    TC_XBODY
+    unsigned char nz[4]; /* the inputs that are not 0 */
+    int r, j, k, i, n;
+
+    for (r = 0; r < 1; r++) {
+        const float *xr = x0 + r * 4;
+        float *yr = y + r * 32;
+
+        n = 0;
+        for (k = 0; k < 4; k++) {
+            nz[n] = (unsigned char)k;
+            n += xr[k] != 0.0f;
+        }
+#if TC_DVEC
+        for (j = 0; j + 8 * TC_DVW <= 32; j += 8 * TC_DVW) {
+            tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j), a1 = *(const tc_dvfu *)(n0_fc1_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n0_fc1_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n0_fc1_b + j + 3 * TC_DVW), a4 = *(const tc_dvfu *)(n0_fc1_b + j + 4 * TC_DVW), a5 = *(const tc_dvfu *)(n0_fc1_b + j + 5 * TC_DVW), a6 = *(const tc_dvfu *)(n0_fc1_b + j + 6 * TC_DVW), a7 = *(const tc_dvfu *)(n0_fc1_b + j + 7 * TC_DVW);
+
+            for (i = 0; i < n; i++) {
+                k = nz[i];
+                const tc_dvf xk = TC_DSPLAT(xr[k]);
+                const float *wk = n0_fc1_w + k * 32 + j;
+
+                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
+                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
+                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
+                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
+                a4 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 4 * TC_DVW), a4);
+                a5 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 5 * TC_DVW), a5);
+                a6 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 6 * TC_DVW), a6);
+                a7 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 7 * TC_DVW), a7);
+            }
+            a0 = (tc_dvf)((tc_dvi)a0 & ~(tc_dvi)(a0 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j) = a0;
+            a1 = (tc_dvf)((tc_dvi)a1 & ~(tc_dvi)(a1 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 1 * TC_DVW) = a1;
+            a2 = (tc_dvf)((tc_dvi)a2 & ~(tc_dvi)(a2 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 2 * TC_DVW) = a2;
+            a3 = (tc_dvf)((tc_dvi)a3 & ~(tc_dvi)(a3 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 3 * TC_DVW) = a3;
+            a4 = (tc_dvf)((tc_dvi)a4 & ~(tc_dvi)(a4 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 4 * TC_DVW) = a4;
+            a5 = (tc_dvf)((tc_dvi)a5 & ~(tc_dvi)(a5 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 5 * TC_DVW) = a5;
+            a6 = (tc_dvf)((tc_dvi)a6 & ~(tc_dvi)(a6 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 6 * TC_DVW) = a6;
+            a7 = (tc_dvf)((tc_dvi)a7 & ~(tc_dvi)(a7 < (tc_dvf){0}));
+            *(tc_dvfu *)(yr + j + 7 * TC_DVW) = a7;
+        }
+        if (j < 32 && j + 4 * TC_DVW >= 32) {
+            float t[4 * TC_DVW];
+            tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j), a1 = *(const tc_dvfu *)(n0_fc1_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n0_fc1_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n0_fc1_b + j + 3 * TC_DVW);
+
+            for (i = 0; i < n; i++) {
+                k = nz[i];
+                const tc_dvf xk = TC_DSPLAT(xr[k]);
+                const float *wk = n0_fc1_w + k * 32 + j;
+
+                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
+                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
+                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
+                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
+            }
+            a0 = (tc_dvf)((tc_dvi)a0 & ~(tc_dvi)(a0 < (tc_dvf){0}));
+            *(tc_dvfu *)(t) = a0;
+            a1 = (tc_dvf)((tc_dvi)a1 & ~(tc_dvi)(a1 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 1 * TC_DVW) = a1;
+            a2 = (tc_dvf)((tc_dvi)a2 & ~(tc_dvi)(a2 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 2 * TC_DVW) = a2;
+            a3 = (tc_dvf)((tc_dvi)a3 & ~(tc_dvi)(a3 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 3 * TC_DVW) = a3;
+            for (k = 0; j + k < 32; k++)
+                yr[j + k] = t[k];
+        } else if (j < 32) {
+            float t[8 * TC_DVW];
+            tc_dvf a0 = *(const tc_dvfu *)(n0_fc1_b + j), a1 = *(const tc_dvfu *)(n0_fc1_b + j + 1 * TC_DVW), a2 = *(const tc_dvfu *)(n0_fc1_b + j + 2 * TC_DVW), a3 = *(const tc_dvfu *)(n0_fc1_b + j + 3 * TC_DVW), a4 = *(const tc_dvfu *)(n0_fc1_b + j + 4 * TC_DVW), a5 = *(const tc_dvfu *)(n0_fc1_b + j + 5 * TC_DVW), a6 = *(const tc_dvfu *)(n0_fc1_b + j + 6 * TC_DVW), a7 = *(const tc_dvfu *)(n0_fc1_b + j + 7 * TC_DVW);
+
+            for (i = 0; i < n; i++) {
+                k = nz[i];
+                const tc_dvf xk = TC_DSPLAT(xr[k]);
+                const float *wk = n0_fc1_w + k * 32 + j;
+
+                a0 = TC_DFMA(xk, *(const tc_dvfu *)(wk), a0);
+                a1 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 1 * TC_DVW), a1);
+                a2 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 2 * TC_DVW), a2);
+                a3 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 3 * TC_DVW), a3);
+                a4 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 4 * TC_DVW), a4);
+                a5 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 5 * TC_DVW), a5);
+                a6 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 6 * TC_DVW), a6);
+                a7 = TC_DFMA(xk, *(const tc_dvfu *)(wk + 7 * TC_DVW), a7);
+            }
+            a0 = (tc_dvf)((tc_dvi)a0 & ~(tc_dvi)(a0 < (tc_dvf){0}));
+            *(tc_dvfu *)(t) = a0;
+            a1 = (tc_dvf)((tc_dvi)a1 & ~(tc_dvi)(a1 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 1 * TC_DVW) = a1;
+            a2 = (tc_dvf)((tc_dvi)a2 & ~(tc_dvi)(a2 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 2 * TC_DVW) = a2;
+            a3 = (tc_dvf)((tc_dvi)a3 & ~(tc_dvi)(a3 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 3 * TC_DVW) = a3;
+            a4 = (tc_dvf)((tc_dvi)a4 & ~(tc_dvi)(a4 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 4 * TC_DVW) = a4;
+            a5 = (tc_dvf)((tc_dvi)a5 & ~(tc_dvi)(a5 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 5 * TC_DVW) = a5;
+            a6 = (tc_dvf)((tc_dvi)a6 & ~(tc_dvi)(a6 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 6 * TC_DVW) = a6;
+            a7 = (tc_dvf)((tc_dvi)a7 & ~(tc_dvi)(a7 < (tc_dvf){0}));
+            *(tc_dvfu *)(t + 7 * TC_DVW) = a7;
+            for (k = 0; j + k < 32; k++)
+                yr[j + k] = t[k];
+        }
+#else
+        for (j = 0; j < 32; j++)
+            yr[j] = n0_fc1_b[j];
+        for (i = 0; i < n; i++) {
+            k = nz[i];
+            const float xk = xr[k];
+            const float *wk = n0_fc1_w + k * 32;
+
+            for (j = 0; j < 32; j++)
+                yr[j] = TC_FMA(xk, wk[j], yr[j]);
+        }
+        for (j = 0; j < 32; j++)
+            yr[j] = (yr[j] < 0.0f ? 0.0f : yr[j]);
+#endif
+    }
+}
+
+/* back to the SSE build's widths and types */
+#undef TC_DVW
+#define TC_DVW 4
+#undef tc_dvf
+#undef tc_dvfu
+#undef tc_dvi
+#undef TC_VW
+#define TC_VW 4
+#undef tc_vf
+#undef tc_vfu
+#undef tc_vi
+#undef TC_VWX
+#define TC_VWX 4
+#undef TC_VWH
+#define TC_VWH 4
+#undef TC_DNZ
+#define TC_DNZ(p) ((unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p), _mm_setzero_ps())))
+#endif
+
 /* node 0: Gemm 'fc1' -- 72 of 128 weights kept, dense */
 static TC_NOLIB void n0_fc1(const float *x0, float *y)
 {
+#if TC_DISPATCH
+    switch (tc_isa()) {
+    case 2:
+        n0_fc1_x16(x0, y);
+        return;
+    case 1:
+        n0_fc1_x8(x0, y);
+        return;
+    default:
+        break;
+    }
+#endif
     unsigned char nz[4]; /* the inputs that are not 0 */
     int r, j, k, i, n;
 

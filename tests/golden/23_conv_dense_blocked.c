@@ -77,6 +77,76 @@ typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
 #define TC_FMA(a, b, c) ((a) * (b) + (c))
 #endif
 
+/* Run-time dispatch on x86-64 (GNU C) where the build has no AVX (plain -O2):
+ * the hot layer functions are compiled twice more, for AVX2 (8 lanes) and
+ * AVX-512 (16 lanes), and each call takes the widest that the CPU and the OS
+ * support (CPUID and XGETBV, probed once, kept in one int). The variants make
+ * the same products and sums in the same order, unfused, as the SSE code and
+ * -DTC_NO_VEC: the same bits on every machine. -DTC_NO_DISPATCH turns it off. */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__) && !defined(__AVX__) && \
+    !defined(TC_NO_VEC) && !defined(TC_NO_DISPATCH)
+#define TC_DISPATCH 1
+#include <immintrin.h>
+typedef float tc_xf16 __attribute__((vector_size(64)));
+typedef float tc_xfu16 __attribute__((vector_size(64), aligned(4), may_alias));
+typedef int tc_xi16 __attribute__((vector_size(64)));
+typedef float tc_xf8 __attribute__((vector_size(32)));
+typedef float tc_xfu8 __attribute__((vector_size(32), aligned(4), may_alias));
+typedef int tc_xi8 __attribute__((vector_size(32)));
+/* A variant's attributes (target attributes define no __AVX2__ for the
+ * preprocessor: the dispatch16/dispatch8 blocks set the widths), and what
+ * starts its body: no multiply-add fused, as in TC_EXACT. */
+#if defined(__clang__)
+#define TC_X16 __attribute__((target("avx512f")))
+#define TC_X8 __attribute__((target("avx2")))
+#define TC_XBODY _Pragma("clang fp contract(off)")
+#else
+#define TC_X16 __attribute__((target("avx512f"), optimize("fp-contract=off")))
+#define TC_X8 __attribute__((target("avx2"), optimize("fp-contract=off")))
+#define TC_XBODY
+#endif
+/* 2 with AVX-512F (and the OS saving zmm and mask registers), 1 with AVX2
+ * (and ymm saved), else 0. */
+static int tc_isa_probe(void)
+{
+    unsigned a, b, c, d, xlo, xhi, top;
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0u), "c"(0u));
+    top = a;
+    if (top < 7)
+        return 0;
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1u), "c"(0u));
+    if (!(c & 1u << 27) || !(c & 1u << 28)) /* OSXSAVE, AVX */
+        return 0;
+    __asm__("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0u));
+    (void)xhi;
+    if ((xlo & 6u) != 6u) /* XMM and YMM state */
+        return 0;
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7u), "c"(0u));
+    if (!(b & 1u << 5)) /* AVX2 */
+        return 0;
+    if ((b & 1u << 16) && (xlo & 0xe6u) == 0xe6u) /* AVX512F; opmask, ZMM0-15 and ZMM16-31 state */
+        return 2;
+    return 1;
+}
+/* The level, probed on the first call (threads that race store the same
+ * value); -DTC_ISA_MAX=1 or 0 caps it (tests of the narrower code). */
+static int tc_isa(void)
+{
+    static int known; /* 1 + the level, 0 before the first probe */
+    int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (!v) {
+        v = 1 + tc_isa_probe();
+#if defined(TC_ISA_MAX)
+        v = v > 1 + TC_ISA_MAX ? 1 + TC_ISA_MAX : v;
+#endif
+        __atomic_store_n(&known, v, __ATOMIC_RELAXED);
+    }
+    return v - 1;
+}
+#else
+#define TC_DISPATCH 0
+#endif
+
 void m_23_conv_dense_blocked_run(const float *in0, float *out0);
 
 /* node 0: weights of 'conv1' as [group][c][kh][kw][m], m padded with zeros to 16 */
@@ -143,9 +213,897 @@ static const int n0_conv1_whi[9] = {
     3, 3, 3, 3, 3, 3, 3, 3, 2,
 };
 
+#if TC_DISPATCH
+/* the AVX-512 variants' widths and types */
+#undef TC_DVW
+#define TC_DVW 16
+#define tc_dvf tc_xf16
+#define tc_dvfu tc_xfu16
+#define tc_dvi tc_xi16
+#undef TC_VW
+#define TC_VW 8
+#define tc_vf tc_xf8
+#define tc_vfu tc_xfu8
+#define tc_vi tc_xi8
+#undef TC_VWX
+#define TC_VWX 16
+#undef TC_VWH
+#define TC_VWH 8
+#undef TC_DNZ
+#define TC_DNZ(p) ((unsigned)_mm512_cmp_ps_mask(_mm512_loadu_ps(p), _mm512_setzero_ps(), _CMP_NEQ_UQ))
+/* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense */
+static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
+{
+    TC_XBODY
+    int b, gi, m0, oh, ow, c, kh, kw;
+#if TC_DVEC
+    int j;
+    float t[384];
+#endif
+
+    for (b = 0; b < 1; b++)
+        for (gi = 0; gi < 1; gi++) {
+            const float *xg = x0 + (b * 2 + gi * 2) * 36;
+            float *yg = y + (b * 6 + gi * 6) * 36;
+            const float *wg = n0_conv1_w + gi * 288;
+            const float *bg = n0_conv1_b + gi * 16;
+
+#if TC_DVEC
+#if TC_DVW == 16
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0);
+
+                    for (ow = 0; ow < 9;) {
+                        {
+                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        tc_dvf a0_0 = b0;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                        }
+                        ow++;
+                    }
+                }
+            }
+#elif TC_DVW == 8
+        for (oh = 0; oh < 4; oh++)
+            for (m0 = 0; m0 < 6; m0 += 16) {
+                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW);
+
+                for (ow = 0; ow < 9;) {
+                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
+                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        const float *wp = wg + m0;
+                        tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1, a4_0 = b0, a4_1 = b1, a5_0 = b0, a5_1 = b1;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = 0; kh < 3; kh++)
+                                for (kw = 0; kw < 3; kw++, wp += 16) {
+                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW);
+                                    tc_dvf xs;
+                                    TC_BASE(xr);
+
+                                    xs = TC_DSPLAT(xr[0]);
+                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                    xs = TC_DSPLAT(xr[1]);
+                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                    xs = TC_DSPLAT(xr[2]);
+                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                    xs = TC_DSPLAT(xr[3]);
+                                    a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                    a3_1 = TC_DFMA(xs, wv1, a3_1);
+                                    xs = TC_DSPLAT(xr[4]);
+                                    a4_0 = TC_DFMA(xs, wv0, a4_0);
+                                    a4_1 = TC_DFMA(xs, wv1, a4_1);
+                                    xs = TC_DSPLAT(xr[5]);
+                                    a5_0 = TC_DFMA(xs, wv0, a5_0);
+                                    a5_1 = TC_DFMA(xs, wv1, a5_1);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 2 * TC_DVW) = a1_0;
+                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 3 * TC_DVW) = a1_1;
+                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 4 * TC_DVW) = a2_0;
+                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 5 * TC_DVW) = a2_1;
+                        a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 6 * TC_DVW) = a3_0;
+                        a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 7 * TC_DVW) = a3_1;
+                        a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 8 * TC_DVW) = a4_0;
+                        a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 9 * TC_DVW) = a4_1;
+                        a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 10 * TC_DVW) = a5_0;
+                        a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 11 * TC_DVW) = a5_1;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                            yj[1] = t[2 * TC_DVW + j];
+                            yj[2] = t[4 * TC_DVW + j];
+                            yj[3] = t[6 * TC_DVW + j];
+                            yj[4] = t[8 * TC_DVW + j];
+                            yj[5] = t[10 * TC_DVW + j];
+                        }
+                        ow += 6;
+                    } else {
+                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        tc_dvf a0_0 = b0, a0_1 = b1;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                        }
+                        ow++;
+                    }
+                }
+            }
+#elif defined(__aarch64__)
+        for (oh = 0; oh < 4; oh++)
+            for (m0 = 0; m0 < 6; m0 += 16) {
+                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
+
+                for (ow = 0; ow < 9;) {
+                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
+                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        const float *wp = wg + m0;
+                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3, a4_0 = b0, a4_1 = b1, a4_2 = b2, a4_3 = b3, a5_0 = b0, a5_1 = b1, a5_2 = b2, a5_3 = b3;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = 0; kh < 3; kh++)
+                                for (kw = 0; kw < 3; kw++, wp += 16) {
+                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
+                                    tc_dvf xs;
+                                    TC_BASE(xr);
+
+                                    xs = TC_DSPLAT(xr[0]);
+                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                    a0_2 = TC_DFMA(xs, wv2, a0_2);
+                                    a0_3 = TC_DFMA(xs, wv3, a0_3);
+                                    xs = TC_DSPLAT(xr[1]);
+                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                    a1_2 = TC_DFMA(xs, wv2, a1_2);
+                                    a1_3 = TC_DFMA(xs, wv3, a1_3);
+                                    xs = TC_DSPLAT(xr[2]);
+                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                    a2_2 = TC_DFMA(xs, wv2, a2_2);
+                                    a2_3 = TC_DFMA(xs, wv3, a2_3);
+                                    xs = TC_DSPLAT(xr[3]);
+                                    a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                    a3_1 = TC_DFMA(xs, wv1, a3_1);
+                                    a3_2 = TC_DFMA(xs, wv2, a3_2);
+                                    a3_3 = TC_DFMA(xs, wv3, a3_3);
+                                    xs = TC_DSPLAT(xr[4]);
+                                    a4_0 = TC_DFMA(xs, wv0, a4_0);
+                                    a4_1 = TC_DFMA(xs, wv1, a4_1);
+                                    a4_2 = TC_DFMA(xs, wv2, a4_2);
+                                    a4_3 = TC_DFMA(xs, wv3, a4_3);
+                                    xs = TC_DSPLAT(xr[5]);
+                                    a5_0 = TC_DFMA(xs, wv0, a5_0);
+                                    a5_1 = TC_DFMA(xs, wv1, a5_1);
+                                    a5_2 = TC_DFMA(xs, wv2, a5_2);
+                                    a5_3 = TC_DFMA(xs, wv3, a5_3);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                        a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                        a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                        a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                        a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                        a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 12 * TC_DVW) = a3_0;
+                        a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 13 * TC_DVW) = a3_1;
+                        a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 14 * TC_DVW) = a3_2;
+                        a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 15 * TC_DVW) = a3_3;
+                        a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 16 * TC_DVW) = a4_0;
+                        a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 17 * TC_DVW) = a4_1;
+                        a4_2 = (tc_dvf)((tc_dvi)a4_2 & ~(tc_dvi)(a4_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 18 * TC_DVW) = a4_2;
+                        a4_3 = (tc_dvf)((tc_dvi)a4_3 & ~(tc_dvi)(a4_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 19 * TC_DVW) = a4_3;
+                        a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 20 * TC_DVW) = a5_0;
+                        a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 21 * TC_DVW) = a5_1;
+                        a5_2 = (tc_dvf)((tc_dvi)a5_2 & ~(tc_dvi)(a5_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 22 * TC_DVW) = a5_2;
+                        a5_3 = (tc_dvf)((tc_dvi)a5_3 & ~(tc_dvi)(a5_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 23 * TC_DVW) = a5_3;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                            yj[1] = t[4 * TC_DVW + j];
+                            yj[2] = t[8 * TC_DVW + j];
+                            yj[3] = t[12 * TC_DVW + j];
+                            yj[4] = t[16 * TC_DVW + j];
+                            yj[5] = t[20 * TC_DVW + j];
+                        }
+                        ow += 6;
+                    } else {
+                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                    a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                    a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                        }
+                        ow++;
+                    }
+                }
+            }
+#else
+        for (oh = 0; oh < 4; oh++)
+            for (m0 = 0; m0 < 6; m0 += 16) {
+                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
+
+                for (ow = 0; ow < 9;) {
+                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 3 <= 8) {
+                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        const float *wp = wg + m0;
+                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = 0; kh < 3; kh++)
+                                for (kw = 0; kw < 3; kw++, wp += 16) {
+                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
+                                    tc_dvf xs;
+                                    TC_BASE(xr);
+
+                                    xs = TC_DSPLAT(xr[0]);
+                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                    a0_2 = TC_DFMA(xs, wv2, a0_2);
+                                    a0_3 = TC_DFMA(xs, wv3, a0_3);
+                                    xs = TC_DSPLAT(xr[1]);
+                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                    a1_2 = TC_DFMA(xs, wv2, a1_2);
+                                    a1_3 = TC_DFMA(xs, wv3, a1_3);
+                                    xs = TC_DSPLAT(xr[2]);
+                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                    a2_2 = TC_DFMA(xs, wv2, a2_2);
+                                    a2_3 = TC_DFMA(xs, wv3, a2_3);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                        a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                        a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                        a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                        a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                            yj[1] = t[4 * TC_DVW + j];
+                            yj[2] = t[8 * TC_DVW + j];
+                        }
+                        ow += 3;
+                    } else {
+                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                    a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                    a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                        }
+                        ow++;
+                    }
+                }
+            }
+#endif
+#else
+        for (m0 = 0; m0 < 6; m0++)
+            for (oh = 0; oh < 4; oh++)
+                for (ow = 0; ow < 9; ow++) {
+                    const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                    float s = bg[m0];
+
+                    for (c = 0; c < 2; c++)
+                        for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                            for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++)
+                                s = TC_FMA(xg[r + c * 36 + kh * 9 + kw * 1], wg[((c * 3 + kh) * 3 + kw) * 16 + m0], s);
+                    yg[m0 * 36 + oh * 9 + ow] = (s < 0.0f ? 0.0f : s);
+                }
+#endif
+    }
+}
+
+/* the AVX2 variants' widths and types */
+#undef tc_dvf
+#undef tc_dvfu
+#undef tc_dvi
+#undef tc_vf
+#undef tc_vfu
+#undef tc_vi
+#undef TC_DVW
+#define TC_DVW 8
+#define tc_dvf tc_xf8
+#define tc_dvfu tc_xfu8
+#define tc_dvi tc_xi8
+#undef TC_VW
+#define TC_VW 8
+#define tc_vf tc_xf8
+#define tc_vfu tc_xfu8
+#define tc_vi tc_xi8
+#undef TC_VWX
+#define TC_VWX 8
+#undef TC_VWH
+#define TC_VWH 4
+#undef TC_DNZ
+#define TC_DNZ(p) ((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p), _mm256_setzero_ps(), _CMP_NEQ_UQ)))
+/* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense */
+static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
+{
+    TC_XBODY
+    int b, gi, m0, oh, ow, c, kh, kw;
+#if TC_DVEC
+    int j;
+    float t[384];
+#endif
+
+    for (b = 0; b < 1; b++)
+        for (gi = 0; gi < 1; gi++) {
+            const float *xg = x0 + (b * 2 + gi * 2) * 36;
+            float *yg = y + (b * 6 + gi * 6) * 36;
+            const float *wg = n0_conv1_w + gi * 288;
+            const float *bg = n0_conv1_b + gi * 16;
+
+#if TC_DVEC
+#if TC_DVW == 16
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0);
+
+                    for (ow = 0; ow < 9;) {
+                        {
+                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        tc_dvf a0_0 = b0;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                        }
+                        ow++;
+                    }
+                }
+            }
+#elif TC_DVW == 8
+        for (oh = 0; oh < 4; oh++)
+            for (m0 = 0; m0 < 6; m0 += 16) {
+                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW);
+
+                for (ow = 0; ow < 9;) {
+                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
+                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        const float *wp = wg + m0;
+                        tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1, a4_0 = b0, a4_1 = b1, a5_0 = b0, a5_1 = b1;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = 0; kh < 3; kh++)
+                                for (kw = 0; kw < 3; kw++, wp += 16) {
+                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW);
+                                    tc_dvf xs;
+                                    TC_BASE(xr);
+
+                                    xs = TC_DSPLAT(xr[0]);
+                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                    xs = TC_DSPLAT(xr[1]);
+                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                    xs = TC_DSPLAT(xr[2]);
+                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                    xs = TC_DSPLAT(xr[3]);
+                                    a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                    a3_1 = TC_DFMA(xs, wv1, a3_1);
+                                    xs = TC_DSPLAT(xr[4]);
+                                    a4_0 = TC_DFMA(xs, wv0, a4_0);
+                                    a4_1 = TC_DFMA(xs, wv1, a4_1);
+                                    xs = TC_DSPLAT(xr[5]);
+                                    a5_0 = TC_DFMA(xs, wv0, a5_0);
+                                    a5_1 = TC_DFMA(xs, wv1, a5_1);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 2 * TC_DVW) = a1_0;
+                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 3 * TC_DVW) = a1_1;
+                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 4 * TC_DVW) = a2_0;
+                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 5 * TC_DVW) = a2_1;
+                        a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 6 * TC_DVW) = a3_0;
+                        a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 7 * TC_DVW) = a3_1;
+                        a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 8 * TC_DVW) = a4_0;
+                        a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 9 * TC_DVW) = a4_1;
+                        a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 10 * TC_DVW) = a5_0;
+                        a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 11 * TC_DVW) = a5_1;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                            yj[1] = t[2 * TC_DVW + j];
+                            yj[2] = t[4 * TC_DVW + j];
+                            yj[3] = t[6 * TC_DVW + j];
+                            yj[4] = t[8 * TC_DVW + j];
+                            yj[5] = t[10 * TC_DVW + j];
+                        }
+                        ow += 6;
+                    } else {
+                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        tc_dvf a0_0 = b0, a0_1 = b1;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                        }
+                        ow++;
+                    }
+                }
+            }
+#elif defined(__aarch64__)
+        for (oh = 0; oh < 4; oh++)
+            for (m0 = 0; m0 < 6; m0 += 16) {
+                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
+
+                for (ow = 0; ow < 9;) {
+                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
+                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        const float *wp = wg + m0;
+                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3, a4_0 = b0, a4_1 = b1, a4_2 = b2, a4_3 = b3, a5_0 = b0, a5_1 = b1, a5_2 = b2, a5_3 = b3;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = 0; kh < 3; kh++)
+                                for (kw = 0; kw < 3; kw++, wp += 16) {
+                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
+                                    tc_dvf xs;
+                                    TC_BASE(xr);
+
+                                    xs = TC_DSPLAT(xr[0]);
+                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                    a0_2 = TC_DFMA(xs, wv2, a0_2);
+                                    a0_3 = TC_DFMA(xs, wv3, a0_3);
+                                    xs = TC_DSPLAT(xr[1]);
+                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                    a1_2 = TC_DFMA(xs, wv2, a1_2);
+                                    a1_3 = TC_DFMA(xs, wv3, a1_3);
+                                    xs = TC_DSPLAT(xr[2]);
+                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                    a2_2 = TC_DFMA(xs, wv2, a2_2);
+                                    a2_3 = TC_DFMA(xs, wv3, a2_3);
+                                    xs = TC_DSPLAT(xr[3]);
+                                    a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                    a3_1 = TC_DFMA(xs, wv1, a3_1);
+                                    a3_2 = TC_DFMA(xs, wv2, a3_2);
+                                    a3_3 = TC_DFMA(xs, wv3, a3_3);
+                                    xs = TC_DSPLAT(xr[4]);
+                                    a4_0 = TC_DFMA(xs, wv0, a4_0);
+                                    a4_1 = TC_DFMA(xs, wv1, a4_1);
+                                    a4_2 = TC_DFMA(xs, wv2, a4_2);
+                                    a4_3 = TC_DFMA(xs, wv3, a4_3);
+                                    xs = TC_DSPLAT(xr[5]);
+                                    a5_0 = TC_DFMA(xs, wv0, a5_0);
+                                    a5_1 = TC_DFMA(xs, wv1, a5_1);
+                                    a5_2 = TC_DFMA(xs, wv2, a5_2);
+                                    a5_3 = TC_DFMA(xs, wv3, a5_3);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                        a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                        a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                        a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                        a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                        a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 12 * TC_DVW) = a3_0;
+                        a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 13 * TC_DVW) = a3_1;
+                        a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 14 * TC_DVW) = a3_2;
+                        a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 15 * TC_DVW) = a3_3;
+                        a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 16 * TC_DVW) = a4_0;
+                        a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 17 * TC_DVW) = a4_1;
+                        a4_2 = (tc_dvf)((tc_dvi)a4_2 & ~(tc_dvi)(a4_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 18 * TC_DVW) = a4_2;
+                        a4_3 = (tc_dvf)((tc_dvi)a4_3 & ~(tc_dvi)(a4_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 19 * TC_DVW) = a4_3;
+                        a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 20 * TC_DVW) = a5_0;
+                        a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 21 * TC_DVW) = a5_1;
+                        a5_2 = (tc_dvf)((tc_dvi)a5_2 & ~(tc_dvi)(a5_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 22 * TC_DVW) = a5_2;
+                        a5_3 = (tc_dvf)((tc_dvi)a5_3 & ~(tc_dvi)(a5_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 23 * TC_DVW) = a5_3;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                            yj[1] = t[4 * TC_DVW + j];
+                            yj[2] = t[8 * TC_DVW + j];
+                            yj[3] = t[12 * TC_DVW + j];
+                            yj[4] = t[16 * TC_DVW + j];
+                            yj[5] = t[20 * TC_DVW + j];
+                        }
+                        ow += 6;
+                    } else {
+                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                    a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                    a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                        }
+                        ow++;
+                    }
+                }
+            }
+#else
+        for (oh = 0; oh < 4; oh++)
+            for (m0 = 0; m0 < 6; m0 += 16) {
+                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
+
+                for (ow = 0; ow < 9;) {
+                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 3 <= 8) {
+                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        const float *wp = wg + m0;
+                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = 0; kh < 3; kh++)
+                                for (kw = 0; kw < 3; kw++, wp += 16) {
+                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
+                                    tc_dvf xs;
+                                    TC_BASE(xr);
+
+                                    xs = TC_DSPLAT(xr[0]);
+                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                    a0_2 = TC_DFMA(xs, wv2, a0_2);
+                                    a0_3 = TC_DFMA(xs, wv3, a0_3);
+                                    xs = TC_DSPLAT(xr[1]);
+                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                    a1_2 = TC_DFMA(xs, wv2, a1_2);
+                                    a1_3 = TC_DFMA(xs, wv3, a1_3);
+                                    xs = TC_DSPLAT(xr[2]);
+                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                    a2_2 = TC_DFMA(xs, wv2, a2_2);
+                                    a2_3 = TC_DFMA(xs, wv3, a2_3);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                        a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                        a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                        a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                        a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                            yj[1] = t[4 * TC_DVW + j];
+                            yj[2] = t[8 * TC_DVW + j];
+                        }
+                        ow += 3;
+                    } else {
+                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                    a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                    a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                }
+                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                        for (j = 0; j < mn; j++) {
+                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                            yj[0] = t[0 * TC_DVW + j];
+                        }
+                        ow++;
+                    }
+                }
+            }
+#endif
+#else
+        for (m0 = 0; m0 < 6; m0++)
+            for (oh = 0; oh < 4; oh++)
+                for (ow = 0; ow < 9; ow++) {
+                    const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                    float s = bg[m0];
+
+                    for (c = 0; c < 2; c++)
+                        for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                            for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++)
+                                s = TC_FMA(xg[r + c * 36 + kh * 9 + kw * 1], wg[((c * 3 + kh) * 3 + kw) * 16 + m0], s);
+                    yg[m0 * 36 + oh * 9 + ow] = (s < 0.0f ? 0.0f : s);
+                }
+#endif
+    }
+}
+
+/* back to the SSE build's widths and types */
+#undef TC_DVW
+#define TC_DVW 4
+#undef tc_dvf
+#undef tc_dvfu
+#undef tc_dvi
+#undef TC_VW
+#define TC_VW 4
+#undef tc_vf
+#undef tc_vfu
+#undef tc_vi
+#undef TC_VWX
+#define TC_VWX 4
+#undef TC_VWH
+#define TC_VWH 4
+#undef TC_DNZ
+#define TC_DNZ(p) ((unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p), _mm_setzero_ps())))
+#endif
+
 /* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense */
 static TC_NOLIB void n0_conv1(const float *x0, float *y)
 {
+#if TC_DISPATCH
+    switch (tc_isa()) {
+    case 2:
+        n0_conv1_x16(x0, y);
+        return;
+    case 1:
+        n0_conv1_x8(x0, y);
+        return;
+    default:
+        break;
+    }
+#endif
     int b, gi, m0, oh, ow, c, kh, kw;
 #if TC_DVEC
     int j;
