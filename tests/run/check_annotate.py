@@ -57,7 +57,14 @@ tables = {name: [float(np.float32(v)) for v in re.findall(r"(-?[0-9][0-9.e+-]*)f
           for name, body in re.findall(r"static const float (?:TC_WEIGHTS )?(n\d+_\w+_w\d+)\[\d+\] = \{(.*?)\};",
                                        text, re.S)}
 stream, regs, n_streamed = [], [], 0
+dispatch_depth = 0  # inside #if TC_DISPATCH: the AVX copies of the functions that follow (same text)
 for lineno, line in enumerate(text.splitlines(True), 1):
+    if dispatch_depth or line.startswith("#if TC_DISPATCH"):
+        if line.startswith("#if"):
+            dispatch_depth += 1
+        elif line.startswith("#endif"):
+            dispatch_depth -= 1
+        continue
     st = re.match(r"\s*const float \*w = (\w+);", line)
     if st:
         stream = list(tables[st.group(1)])
