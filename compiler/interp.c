@@ -58,7 +58,7 @@ static void apply_fused(Ctx *c, float *y, int64_t count)
 }
 
 /* Flat index into x of output position o, x broadcast (numpy rules) to y. */
-static int64_t bcast_index(const Tensor *x, const Tensor *y, int64_t o)
+int64_t interp_bcast(const Tensor *x, const Tensor *y, int64_t o)
 {
     int64_t idx = 0, stride = 1;
     int i;
@@ -91,7 +91,7 @@ static void eval_gemm(Ctx *c)
                 s += (double)(ta ? A[k * M + m] : A[m * K + k]) * (tb ? B[j * K + k] : B[k * N + j]);
             s *= alpha;
             if (has_in(c, 2))
-                s += beta * F(c, 2)[bcast_index(T(c, 2), y, m * N + j)];
+                s += beta * F(c, 2)[interp_bcast(T(c, 2), y, m * N + j)];
             out[m * N + j] = (float)s;
         }
     apply_fused(c, out, M * N);
@@ -111,8 +111,8 @@ static void eval_matmul(Ctx *c)
     bb.rank = b->rank > 2 ? b->rank - 2 : 0;
     yb.rank = ab.rank > bb.rank ? ab.rank : bb.rank;
     for (bi = 0; bi < batch; bi++) {
-        const float *Ab = A + bcast_index(&ab, &yb, bi) * M * K;
-        const float *Bb = B + bcast_index(&bb, &yb, bi) * K * N;
+        const float *Ab = A + interp_bcast(&ab, &yb, bi) * M * K;
+        const float *Bb = B + interp_bcast(&bb, &yb, bi) * K * N;
         for (m = 0; m < M; m++)
             for (j = 0; j < N; j++) {
                 double s = 0;
@@ -142,12 +142,12 @@ static void eval_binary(Ctx *c)
     if (y->dtype == DT_FLOAT) {
         float *out = new_out(c, 0);
         for (i = 0; i < n; i++)
-            out[i] = (float)binop(c->n->op, F(c, 0)[bcast_index(a, y, i)], F(c, 1)[bcast_index(b, y, i)]);
+            out[i] = (float)binop(c->n->op, F(c, 0)[interp_bcast(a, y, i)], F(c, 1)[interp_bcast(b, y, i)]);
         apply_fused(c, out, n);
     } else {
         int64_t *out = new_out(c, 0);
         for (i = 0; i < n; i++) {
-            int64_t x = I(c, 0)[bcast_index(a, y, i)], z = I(c, 1)[bcast_index(b, y, i)];
+            int64_t x = I(c, 0)[interp_bcast(a, y, i)], z = I(c, 1)[interp_bcast(b, y, i)];
             if (c->n->op == OP_DIV && z == 0)
                 node_error(c->g, c->n, "integer division by zero");
             switch (c->n->op) {
@@ -872,7 +872,7 @@ static void eval_nary(Ctx *c)
     if (c->n->op == OP_POW && (T(c, 0)->dtype == DT_INT64 || T(c, 1)->dtype == DT_INT64)) {
         void *o = new_out(c, 0);
         for (i = 0; i < n; i++) {
-            int64_t ia = bcast_index(T(c, 0), y, i), ib = bcast_index(T(c, 1), y, i);
+            int64_t ia = interp_bcast(T(c, 0), y, i), ib = interp_bcast(T(c, 1), y, i);
             double b = T(c, 0)->dtype == DT_FLOAT ? F(c, 0)[ia] : (double)I(c, 0)[ia];
             double e = T(c, 1)->dtype == DT_FLOAT ? F(c, 1)[ib] : (double)I(c, 1)[ib], v;
             if (y->dtype == DT_FLOAT) {
@@ -891,9 +891,9 @@ static void eval_nary(Ctx *c)
     if (y->dtype == DT_INT64) { /* Max, Min, Sum, Mod (fmod 0: the divisor's sign) of integers */
         int64_t *iout = new_out(c, 0);
         for (i = 0; i < n; i++) {
-            int64_t v = I(c, 0)[bcast_index(T(c, 0), y, i)];
+            int64_t v = I(c, 0)[interp_bcast(T(c, 0), y, i)];
             for (k = 1; k < m; k++) {
-                int64_t w = I(c, k)[bcast_index(T(c, k), y, i)];
+                int64_t w = I(c, k)[interp_bcast(T(c, k), y, i)];
                 switch (c->n->op) {
                 case OP_MAX: v = v >= w ? v : w; break;
                 case OP_MIN: v = v <= w ? v : w; break;
@@ -915,13 +915,13 @@ static void eval_nary(Ctx *c)
     /* a constant small exponent: the float formulas of the emitted C */
     if (u && u->dtype == DT_FLOAT && u->f && ir_numel(u) == 1 && interp_pow_is_small(u->f[0])) {
         for (i = 0; i < n; i++)
-            out[i] = interp_pow_small(F(c, 0)[bcast_index(T(c, 0), y, i)], u->f[0]);
+            out[i] = interp_pow_small(F(c, 0)[interp_bcast(T(c, 0), y, i)], u->f[0]);
         return;
     }
     for (i = 0; i < n; i++) {
-        double v = F(c, 0)[bcast_index(T(c, 0), y, i)];
+        double v = F(c, 0)[interp_bcast(T(c, 0), y, i)];
         for (k = 1; k < m; k++) {
-            double u = F(c, k)[bcast_index(T(c, k), y, i)];
+            double u = F(c, k)[interp_bcast(T(c, k), y, i)];
             switch (c->n->op) {
             case OP_MAX: v = v != v || v >= u ? v : u; break;  /* NaN wins */
             case OP_MIN: v = v != v || v <= u ? v : u; break;
@@ -1323,7 +1323,7 @@ static void eval_compare(Ctx *c)
     const Tensor *a = T(c, 0), *b = T(c, 1), *y = Y(c, 0);
     int64_t i, n = ir_numel(y), *out = new_out(c, 0);
     for (i = 0; i < n; i++) {
-        int64_t ia = bcast_index(a, y, i), ib = bcast_index(b, y, i);
+        int64_t ia = interp_bcast(a, y, i), ib = interp_bcast(b, y, i);
         int lt, gt, eq;
         if (a->dtype == DT_FLOAT) {
             float p = F(c, 0)[ia], q = F(c, 1)[ib];
@@ -1349,9 +1349,9 @@ static void eval_logic(Ctx *c)
     const Tensor *y = Y(c, 0);
     int64_t i, n = ir_numel(y), *out = new_out(c, 0);
     for (i = 0; i < n; i++) {
-        int p = I(c, 0)[bcast_index(T(c, 0), y, i)] != 0, q = 0;
+        int p = I(c, 0)[interp_bcast(T(c, 0), y, i)] != 0, q = 0;
         if (c->n->op != OP_NOT)
-            q = I(c, 1)[bcast_index(T(c, 1), y, i)] != 0;
+            q = I(c, 1)[interp_bcast(T(c, 1), y, i)] != 0;
         switch (c->n->op) {
         case OP_NOT: out[i] = !p; break;
         case OP_AND: out[i] = p && q; break;
@@ -1370,8 +1370,8 @@ static void eval_where(Ctx *c)
     size_t es = y->dtype == DT_FLOAT ? sizeof(float) : sizeof(int64_t);
     char *out = new_out(c, 0);
     for (i = 0; i < n; i++) {
-        int k = I(c, 0)[bcast_index(T(c, 0), y, i)] ? 1 : 2;
-        memcpy(out + (size_t)i * es, (const char *)c->vals[c->n->in[k]] + (size_t)bcast_index(T(c, k), y, i) * es, es);
+        int k = I(c, 0)[interp_bcast(T(c, 0), y, i)] ? 1 : 2;
+        memcpy(out + (size_t)i * es, (const char *)c->vals[c->n->in[k]] + (size_t)interp_bcast(T(c, k), y, i) * es, es);
     }
 }
 

@@ -228,24 +228,6 @@ static void reverseseq(Graph *g, const Node *n, void **vals)
     }
 }
 
-/* Flat index into x of output position o, x broadcast (numpy rules) to y. */
-static int64_t bcast_at(const Tensor *x, const Tensor *y, int64_t o)
-{
-    int64_t idx = 0, stride = 1;
-    int i;
-    for (i = y->rank - 1; i >= 0; i--) {
-        int64_t coord = o % y->dims[i];
-        int xi = i - (y->rank - x->rank);
-        o /= y->dims[i];
-        if (xi >= 0) {
-            if (x->dims[xi] != 1)
-                idx += coord * stride;
-            stride *= x->dims[xi];
-        }
-    }
-    return idx;
-}
-
 /* x << s or x >> s in the type's width (a shift by the width or more gives 0) */
 static void bitshift(Graph *g, const Node *n, void **vals)
 {
@@ -255,8 +237,8 @@ static void bitshift(Graph *g, const Node *n, void **vals)
     uint64_t mask = bits == 64 ? ~(uint64_t)0 : ((uint64_t)1 << bits) - 1;
     int64_t *Y = new_out(g, n, 0, vals), i;
     for (i = 0; i < ir_numel(y); i++) {
-        uint64_t v = (uint64_t)((const int64_t *)vals[n->in[0]])[bcast_at(a, y, i)] & mask;
-        uint64_t s = (uint64_t)((const int64_t *)vals[n->in[1]])[bcast_at(b, y, i)] & mask;
+        uint64_t v = (uint64_t)((const int64_t *)vals[n->in[0]])[interp_bcast(a, y, i)] & mask;
+        uint64_t s = (uint64_t)((const int64_t *)vals[n->in[1]])[interp_bcast(b, y, i)] & mask;
         Y[i] = (int64_t)(s >= (uint64_t)bits ? 0 : (left ? v << s : v >> s) & mask);
     }
 }

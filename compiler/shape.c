@@ -442,12 +442,8 @@ static void shape_cast(Graph *g, Node *n)
     need_inputs(g, n, n->op == OP_CASTLIKE ? 2 : 1, n->op == OP_CASTLIKE ? 2 : 1);
     x = in(g, n, 0);
     to = n->op == OP_CASTLIKE ? tensor_etype(in(g, n, 1)) : attr_int(n, "to", 0);
-    if (to == ET_FLOAT || to == ET_DOUBLE)
-        y->dtype = DT_FLOAT;
-    else if (to == ET_UINT8 || to == ET_INT8 || to == ET_UINT16 || to == ET_INT16 || to == ET_INT32 ||
-             to == ET_INT64 || to == ET_BOOL || to == ET_UINT32 || to == ET_UINT64)
-        y->dtype = DT_INT64;
-    else
+    y->dtype = etype_dtype(to);
+    if (!y->dtype)
         node_error(g, n, "cast to type %lld is not supported", (long long)to);
     y->etype = (int)to;
     ir_set_dims(y, x->rank, x->dims);
@@ -474,6 +470,18 @@ void window_ints(const Graph *g, const Node *n, const char *name, int64_t *dst, 
 static const char *attr_str(const Node *n, const char *name, const char *def)
 {
     return attr_string(n, name, def);
+}
+
+/* The storage of ONNX element type et: DT_FLOAT (float, double), DT_INT64 (the integer
+ * types and bool), or 0 for a type ticketc does not hold. */
+DType etype_dtype(int64_t et)
+{
+    if (et == ET_FLOAT || et == ET_DOUBLE)
+        return DT_FLOAT;
+    if (et == ET_UINT8 || et == ET_INT8 || et == ET_UINT16 || et == ET_INT16 || et == ET_INT32 || et == ET_INT64 ||
+        et == ET_BOOL || et == ET_UINT32 || et == ET_UINT64)
+        return DT_INT64;
+    return (DType)0;
 }
 
 /*

@@ -235,12 +235,8 @@ void shape_eyelike(Graph *g, Node *n)
         node_error(g, n, "input %s must be 2-D", ir_shape_str(g->a, x));
     if (attr_get(n, "dtype")) {
         int64_t to = attr_int(n, "dtype", 0);
-        if (to == ET_FLOAT || to == ET_DOUBLE)
-            y->dtype = DT_FLOAT;
-        else if (to == ET_UINT8 || to == ET_INT8 || to == ET_UINT16 || to == ET_INT16 || to == ET_INT32 ||
-                 to == ET_INT64 || to == ET_BOOL || to == ET_UINT32 || to == ET_UINT64)
-            y->dtype = DT_INT64;
-        else
+        y->dtype = etype_dtype(to);
+        if (!y->dtype)
             node_error(g, n, "attribute 'dtype' is %lld, a type ticketc does not support", (long long)to);
         y->etype = (int)to;
         ir_set_dims(y, 2, x->dims);

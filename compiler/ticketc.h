@@ -363,6 +363,7 @@ typedef struct {
 } Window;
 void conv_window(Graph *g, const Node *n, Window *w);
 void window_ints(const Graph *g, const Node *n, const char *name, int64_t *dst, int count, int64_t def);
+DType etype_dtype(int64_t et);
 int64_t conv_weight_fit(const Graph *g, const Node *n, const Tensor *wt, int nd, int64_t c, int64_t group,
                         int transpose, int float_bias, int64_t *k);
 
@@ -552,6 +553,8 @@ int64_t pad_value_int(const Graph *g, const Node *n);
 
 /* ===== interp.c: the reference interpreter ===== */
 
+/* Flat index into x of output position o, x broadcast (numpy rules) to y. */
+int64_t interp_bcast(const Tensor *x, const Tensor *y, int64_t o);
 /* Evaluates n: vals[id] is the data (float * or int64_t *) of tensor id;
  * the inputs' must be set; allocates the outputs' in g->a and sets them. */
 void interp_node(Graph *g, const Node *n, void **vals);
