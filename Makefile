@@ -275,8 +275,8 @@ eco-tests: install-test arena-test verify-test build-test torch-test
 # targets one after another, its lines prefixed [a] or [b]; the lanes share no
 # work directory). Packages and the compiler come first, so the lanes never
 # install or build the same thing at once.
-TEST_LANE_A := unit golden run-tests eco-tests arm-test
-TEST_LANE_B := asan-tests conformance-check arm-size arm-example fuzz-short fuzz-found
+TEST_LANE_A := unit golden run-tests arm-test
+TEST_LANE_B := asan-tests conformance-check eco-tests arm-size arm-example fuzz-short fuzz-found
 test: test-deps
 	@tools/deps.sh python3-torch
 	$(MAKE) $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
