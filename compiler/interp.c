@@ -1604,6 +1604,8 @@ static void eval_topk(Ctx *c) { interp_index(c->g, c->n, c->vals); }
 static void eval_eyelike(Ctx *c) { interp_index(c->g, c->n, c->vals); }
 static void eval_reverseseq(Ctx *c) { interp_index(c->g, c->n, c->vals); }
 static void eval_bitshift(Ctx *c) { interp_index(c->g, c->n, c->vals); }
+/* TfIdfVectorizer: interp_text.c */
+static void eval_tfidf(Ctx *c) { interp_tfidf(c->g, c->n, c->vals); }
 
 /* quantisation with run-time parameters: qops.c */
 static void eval_qops(Ctx *c) { interp_qops(c->g, c->n, c->vals); }
