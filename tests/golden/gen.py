@@ -167,6 +167,12 @@ hostile = model(
     [numpy_helper.from_array(sparse(rng, (3, 2), 0.7), "int"),
      numpy_helper.from_array(sparse(rng, (2, 3), 0.7), "2.weight"),
      numpy_helper.from_array(sparse(rng, (3, 3), 0.5), "2_weight")], name="*/ evil \\")
+# Dropout's mask read: a constant, all true (training mode with ratio 0 drops nothing either)
+save("18_dropout_mask", model([helper.make_node("Dropout", ["x", "r", "t"], ["d", "m"], name="drop1"),
+                               helper.make_node("Relu", ["d"], ["y"], name="relu1")],
+                              [fin("x", [1, 3])], [fin("y", [1, 3]), helper.make_tensor_value_info("m", TensorProto.BOOL, [1, 3])],
+                              [numpy_helper.from_array(np.array(0.0, dtype=np.float32), "r"),
+                               numpy_helper.from_array(np.array(True), "t")]))
 save("13_hostile_names", hostile)
 save("14_hostile_annotate", hostile, "--strategy unrolled --annotate")
 
@@ -318,9 +324,11 @@ err("81_pad_axes_count", model([helper.make_node("Pad", ["x", "p", "", "ax"], ["
                                [fin("x", [1, 2, 3])], [fin("y", None)],
                                [numpy_helper.from_array(np.array([1, 1, 1, 1], dtype=np.int64), "p"),
                                 numpy_helper.from_array(np.array([2], dtype=np.int64), "ax")], opset=18))
-err("82_dropout_mask_used", model([helper.make_node("Dropout", ["x"], ["d", "m"], name="drop1"),
-                                   helper.make_node("Cast", ["m"], ["y"], name="cast1", to=1)],
-                                  [fin("x", [1, 3])], [fin("y", None)], opset=12))
+err("82_dropout_training_ratio", model([helper.make_node("Dropout", ["x", "r", "t"], ["d", "m"], name="drop1"),
+                                        helper.make_node("Cast", ["m"], ["y"], name="cast1", to=1)],
+                                       [fin("x", [1, 3])], [fin("y", None)],
+                                       [numpy_helper.from_array(np.array(0.25, dtype=np.float32), "r"),
+                                        numpy_helper.from_array(np.array(True), "t")]))
 err("83_layernorm_stash_type", model([helper.make_node("LayerNormalization", ["x", "s"], ["y"], name="ln1",
                                                        stash_type=16)],
                                      [fin("x", [1, 4])], [fin("y", None)],
