@@ -173,6 +173,12 @@ save("18_dropout_mask", model([helper.make_node("Dropout", ["x", "r", "t"], ["d"
                               [fin("x", [1, 3])], [fin("y", [1, 3]), helper.make_tensor_value_info("m", TensorProto.BOOL, [1, 3])],
                               [numpy_helper.from_array(np.array(0.0, dtype=np.float32), "r"),
                                numpy_helper.from_array(np.array(True), "t")]))
+# no graph inputs: y = Relu(c) (a node at run time, of a constant) and c itself; <prefix>_run
+# takes the outputs only, --main reads nothing and runs once
+cval = numpy_helper.from_array(np.array([[-1.5, 0.25, 2.0], [0.5, -0.125, 3.0]], dtype=np.float32), "cv")
+save("19_no_inputs", model([helper.make_node("Constant", [], ["c"], name="const1", value=cval),
+                            helper.make_node("Relu", ["c"], ["y"], name="relu1")],
+                           [], [fin("y", [2, 3]), fin("c", [2, 3])]), "--main")
 save("13_hostile_names", hostile)
 save("14_hostile_annotate", hostile, "--strategy unrolled --annotate")
 
