@@ -1862,15 +1862,15 @@ static void shape_rnn(Graph *g, Node *n)
     if (n->n_in > 3 && n->in[3] != TC_NONE &&
         (in(g, n, 3)->rank != 2 || in(g, n, 3)->dims[0] != D || in(g, n, 3)->dims[1] != 2 * G * H))
         node_error(g, n, "B is %s, expected [%lld,%lld]", ir_shape_str(g->a, in(g, n, 3)), (long long)D, (long long)(2 * G * H));
-    if (n->n_in > 4 && n->in[4] != TC_NONE) {
+    if (n->n_in > 4 && n->in[4] != TC_NONE) { /* per batch, the steps taken; Y is 0 after them */
         Tensor *sl = in(g, n, 4);
         int64_t k;
-        if (!sl->i)
-            node_error(g, n, "sequence_lens must be a constant; lengths known only at run time are not supported");
-        for (k = 0; k < ir_numel(sl); k++)
-            if (sl->i[k] != T)
-                node_error(g, n, "sequence_lens[%lld] is %lld; only full sequences (%lld) are supported", (long long)k,
-                           (long long)sl->i[k], (long long)T);
+        if (sl->dtype == DT_FLOAT || tensor_etype(sl) == ET_BOOL || sl->rank != 1 || sl->dims[0] != Bn)
+            node_error(g, n, "sequence_lens is %s; expected integers [%lld]", ir_shape_str(g->a, sl), (long long)Bn);
+        for (k = 0; sl->i && k < ir_numel(sl); k++)
+            if (sl->i[k] < 1 || sl->i[k] > T)
+                node_error(g, n, "sequence_lens[%lld] is %lld; expected 1 to %lld", (long long)k, (long long)sl->i[k],
+                           (long long)T);
     }
     for (i = 5; i < n->n_in && i < 7; i++)
         if (n->in[i] != TC_NONE && ir_numel(in(g, n, i)) != D * Bn * H)
