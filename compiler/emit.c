@@ -309,6 +309,52 @@ int64_t emit_io_len(const Graph *g, TensorId id)
     return n ? n : 1;
 }
 
+/* The driver of a model with no inputs (every output a constant, or computed from
+ * constants): it reads nothing, runs the model once (-r N: N times) and writes the
+ * outputs as raw float32. */
+static void emit_main_once(Emit *e, const Profile *prof)
+{
+    Graph *g = e->g;
+    Buf args = {0};
+    int k;
+    emit_line(e, "/*");
+    emit_line(e, " * Test driver (--main): the model has no inputs, so nothing is read; runs it");
+    emit_line(e, " * once (-r N: N times) and writes the outputs as raw float32 to stdout.");
+    emit_line(e, " */");
+    emit_line(e, "int main(int argc, char **argv)");
+    emit_line(e, "{");
+    e->indent++;
+    for (k = 0; k < g->n_outputs; k++)
+        emit_line(e, "static float out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
+    if (e->opt->arena_caller)
+        emit_line(e, "static float arena[%lld];", (long long)(g->arena_floats ? g->arena_floats : 1));
+    emit_line(e, "long reps = 1, r;");
+    emit_blank(e);
+    emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
+    emit_line(e, "    reps = strtol(argv[2], NULL, 10);");
+    emit_line(e, "if (reps < 1 || (argc != 1 && argc != 3)) {");
+    emit_line(e, "    fprintf(stderr, \"usage: %%s [-r REPEATS] > outputs.f32\\n\", argv[0]);");
+    emit_line(e, "    return 2;");
+    emit_line(e, "}");
+    for (k = 0; k < g->n_outputs; k++)
+        buf_printf(&args, "%sout%d", k ? ", " : "", k);
+    if (e->opt->arena_caller)
+        buf_printf(&args, ", arena");
+    emit_line(e, "for (r = 0; r < reps; r++)");
+    emit_line(e, "    %s_run(%s);", e->opt->prefix, args.p);
+    buf_free(&args);
+    for (k = 0; k < g->n_outputs; k++) {
+        emit_line(e, "if (fwrite(out%d, sizeof(float), %lld, stdout) != %lld)", k,
+                  (long long)ir_numel(&g->t[g->outputs[k]]), (long long)ir_numel(&g->t[g->outputs[k]]));
+        emit_line(e, "    return 1;");
+    }
+    if (prof)
+        emit_main_profile(e, prof);
+    emit_line(e, "return fflush(stdout) == 0 ? 0 : 1;");
+    e->indent--;
+    emit_line(e, "}");
+}
+
 void emit_main(Emit *e, const Profile *prof)
 {
     Graph *g = e->g;
@@ -316,6 +362,9 @@ void emit_main(Emit *e, const Profile *prof)
     if (g->n_inputs > 0 && ir_numel(&g->t[g->inputs[0]]) == 0)
         fatal("--main reads samples until input 0 ends, and input 0 '%s' has no elements; list an input with "
               "elements first", text_comment(g->a, g->t[g->inputs[0]].name));
+    if (g->n_inputs == 0 && emit_typed_io(g))
+        fatal("--main: a model with no inputs is supported when its outputs are all float; '%s' is not",
+              text_comment(g->a, g->t[g->outputs[0]].name));
     if (emit_typed_io(g) && !prof) { /* inputs or outputs of other types (emit_types.c) */
         emit_main_typed(e);
         return;
@@ -323,6 +372,10 @@ void emit_main(Emit *e, const Profile *prof)
     if (emit_typed_io(g))
         fatal("--profile is supported for models whose inputs and outputs are all float");
     emit_blank(e);
+    if (g->n_inputs == 0) { /* nothing to read: one run */
+        emit_main_once(e, prof);
+        return;
+    }
     emit_line(e, "/*");
     emit_line(e, " * Test driver (--main): reads raw little-endian float32 samples from stdin");
     emit_line(e, " * (per sample, each input in order) until EOF, runs each, writes the outputs");
@@ -412,7 +465,7 @@ static void emit_signature(Emit *e, Buf *b, const char *end)
     for (k = 0; k < g->n_inputs; k++)
         buf_printf(b, "%sconst %s *in%d", k ? ", " : "", emit_tensor_ctype(e, NULL, g->inputs[k]), k);
     for (k = 0; k < g->n_outputs; k++)
-        buf_printf(b, ", %s *out%d", emit_tensor_ctype(e, NULL, g->outputs[k]), k);
+        buf_printf(b, "%s%s *out%d", k || g->n_inputs ? ", " : "", emit_tensor_ctype(e, NULL, g->outputs[k]), k);
     if (e->opt->arena_caller)
         buf_printf(b, ", void *arena");
     buf_printf(b, ")%s", end);

@@ -1147,6 +1147,7 @@ static void eval_rnn(Ctx *c)
     const float *W = F(c, 1), *R = F(c, 2), *Bs = has_in(c, 3) ? F(c, 3) : NULL;
     const float *H0 = has_in(c, 5) ? F(c, 5) : NULL, *C0 = n->op == OP_LSTM && has_in(c, 6) ? F(c, 6) : NULL;
     const float *P = n->op == OP_LSTM && has_in(c, 7) ? F(c, 7) : NULL;
+    const int64_t *SL = has_in(c, 4) ? (const int64_t *)c->vals[n->in[4]] : NULL;
     double *h = arena_array(c->g->a, (size_t)(D * Bn * H) + 1, sizeof(double));
     double *cs = arena_array(c->g->a, (size_t)(D * Bn * H) + 1, sizeof(double));
     double *ga = arena_array(c->g->a, (size_t)(GH + H) + 1, sizeof(double));
@@ -1161,10 +1162,20 @@ static void eval_rnn(Ctx *c)
             }
     for (d = 0; d < D; d++)
         for (s = 0; s < Tn; s++) {
-            int64_t t = d == 1 || (dir && strcmp(dir->s, "reverse") == 0) ? Tn - 1 - s : s;
             for (b = 0; b < Bn; b++) {
-                const float *xt = F(c, 0) + (layout ? b * Tn + t : t * Bn + b) * I;
+                /* sequence_lens: batch b takes L steps (the reverse direction from step L - 1); Y is 0 after them */
+                int64_t L = SL ? SL[b] : Tn, t = d == 1 || (dir && strcmp(dir->s, "reverse") == 0) ? L - 1 - s : s;
+                const float *xt;
                 double *hp = h + (d * Bn + b) * H, *cp = cs + (d * Bn + b) * H;
+                if (L < 1 || L > Tn)
+                    node_error(c->g, n, "sequence_lens[%lld] is %lld; expected 1 to %lld", (long long)b, (long long)L,
+                               (long long)Tn);
+                if (s >= L) {
+                    for (j = 0; j < H; j++)
+                        Y0[(layout ? (b * Tn + s) * D + d : (s * D + d) * Bn + b) * H + j] = 0.0f;
+                    continue;
+                }
+                xt = F(c, 0) + (layout ? b * Tn + t : t * Bn + b) * I;
                 /* gates: x W^T + Wb, plus h R^T + Rb except GRU's third gate */
                 for (j = 0; j < GH; j++) {
                     double a = Bs ? (double)Bs[d * 2 * GH + j] : 0.0, rb = Bs ? (double)Bs[d * 2 * GH + GH + j] : 0.0;
@@ -1604,6 +1615,8 @@ static void eval_topk(Ctx *c) { interp_index(c->g, c->n, c->vals); }
 static void eval_eyelike(Ctx *c) { interp_index(c->g, c->n, c->vals); }
 static void eval_reverseseq(Ctx *c) { interp_index(c->g, c->n, c->vals); }
 static void eval_bitshift(Ctx *c) { interp_index(c->g, c->n, c->vals); }
+/* TfIdfVectorizer: interp_text.c */
+static void eval_tfidf(Ctx *c) { interp_tfidf(c->g, c->n, c->vals); }
 
 /* quantisation with run-time parameters: qops.c */
 static void eval_qops(Ctx *c) { interp_qops(c->g, c->n, c->vals); }

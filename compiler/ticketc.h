@@ -551,6 +551,26 @@ void interp_pad_int(Graph *g, const Node *n, void **vals);
  * opset < 11 attribute 'value', truncated). */
 int64_t pad_value_int(const Graph *g, const Node *n);
 
+/* ===== shape_text.c: TfIdfVectorizer ===== */
+
+/* A TfIdfVectorizer, checked: the n-grams of a length in min_n..max_n, n-gram k of len[k]
+ * tokens tok[start[k]..] counted into output coordinate slot[k] of each of 'rows' rows of
+ * 'cols' tokens, skips 0..skips between its tokens (1-grams: once); then the mode. */
+enum { TFIDF_TF, TFIDF_IDF, TFIDF_TFIDF };
+typedef struct {
+    int mode;
+    int64_t min_n, max_n, skips, rows, cols, width, grams;
+    int64_t *len, *start, *slot;
+    const int64_t *tok;
+    const float *w; /* weight of output coordinate j (width of them), or NULL: 1 */
+} TfIdf;
+void tfidf_params(const Graph *g, const Node *n, TfIdf *p);
+void shape_tfidf(Graph *g, Node *n);
+
+/* ===== interp_text.c: its reference ===== */
+
+void interp_tfidf(Graph *g, const Node *n, void **vals);
+
 /* ===== interp.c: the reference interpreter ===== */
 
 /* Flat index into x of output position o, x broadcast (numpy rules) to y. */

@@ -118,12 +118,17 @@ SHAPE_SLOTS = {
 }
 
 
+# (op, input positions) that decide no shape but that ticketc needs as constants: Dropout's
+# ratio and training_mode (training with ratio 0 is the identity, with another ratio random)
+CONST_SLOTS = {"Dropout": (1, 2)}
+
+
 def shape_inputs(model, ins):
-    """Positions of the graph inputs that feed a shape-deciding input of a node."""
+    """Positions of the graph inputs that feed a shape-deciding (or CONST_SLOTS) input of a node."""
     names = [vi.name for vi in ins]
     found = set()
     for node in model.graph.node:
-        for k in SHAPE_SLOTS.get(node.op_type, ()):
+        for k in SHAPE_SLOTS.get(node.op_type, ()) + CONST_SLOTS.get(node.op_type, ()):
             if k < len(node.input) and node.input[k] in names:
                 found.add(names.index(node.input[k]))
     return sorted(found)

@@ -926,6 +926,30 @@ START_TEST(shape_then_cast)
 }
 END_TEST
 
+/* TfIdfVectorizer, TF, 1- and 2-grams, skips 0..5 on the rows [1 1 3 3 3 7] and [8 6 7 5 6 8]
+ * (ONNX's example): pool 1-grams 2 3 5 4, 2-grams (5,6) (7,8) (6,7). Row 0: 3 three times;
+ * row 1: 5 once, (5,6) at skip 0, (7,8) at skip 1, (6,7) at skip 0 (and (6,... 8) is no pool entry). */
+START_TEST(tfidf_counts)
+{
+    int64_t dx[2] = {2, 6}, dy[2] = {2, 7}, tok[12] = {1, 1, 3, 3, 3, 7, 8, 6, 7, 5, 6, 8};
+    int64_t counts[2] = {0, 4}, idx[7] = {0, 1, 2, 3, 4, 5, 6}, pool[10] = {2, 3, 5, 4, 5, 6, 7, 8, 6, 7};
+    float want[14] = {0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1};
+    TensorId x = u_tensor_i64(g, "x", 2, dx, tok);
+    Node *n = one(OP_TFIDF, &x, 1);
+    g->t[x].etype = ET_INT64;
+    u_attr_string(g, n, "mode", "TF");
+    u_attr_int(g, n, "min_gram_length", 1);
+    u_attr_int(g, n, "max_gram_length", 2);
+    u_attr_int(g, n, "max_skip_count", 5);
+    u_attr_ints(g, n, "ngram_counts", 2, counts);
+    u_attr_ints(g, n, "ngram_indexes", 7, idx);
+    u_attr_ints(g, n, "pool_int64s", 10, pool);
+    run(NULL);
+    expect_dims(n->out[0], 2, dy);
+    expect(want, 14);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("interp");
@@ -976,6 +1000,7 @@ static Suite *suite(void)
     tcase_add_test(more, expand_and_tile);
     tcase_add_test(more, determinant);
     tcase_add_test(more, shape_then_cast);
+    tcase_add_test(more, tfidf_counts);
     suite_add_tcase(s, more);
     return s;
 }
