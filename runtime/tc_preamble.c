@@ -319,3 +319,87 @@ static int tc_isa(void)
 #undef TC_DNZ
 #define TC_DNZ(p) ((unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p), _mm_setzero_ps())))
 /* TC_END */
+
+/* TC_BLOCK f16_in */
+/* float16 bits (sign, 5 exponent bits biased by 15, 10 fraction bits) to float:
+ * exact. Exponent 0 holds zero and the subnormals m * 2^-24, 31 infinity and NaN. */
+static float tc_f16_to_f32(uint16_t h)
+{
+    union { uint32_t u; float f; } v;
+    uint32_t s = (uint32_t)(h & 0x8000u) << 16, e = (uint32_t)(h >> 10) & 0x1fu, m = h & 0x3ffu;
+
+    if (e == 0x1f)
+        v.u = s | 0x7f800000u | (m << 13);
+    else if (e)
+        v.u = s | ((e + 112) << 23) | (m << 13);
+    else if (!m)
+        v.u = s;
+    else {
+        for (e = 113; !(m & 0x400u); e--) /* a subnormal: normalised */
+            m <<= 1;
+        v.u = s | (e << 23) | ((m & 0x3ffu) << 13);
+    }
+    return v.f;
+}
+
+/* TC_END */
+
+/* TC_BLOCK f16_out */
+/* float to float16 bits, to nearest with ties to even: the fraction bits float
+ * has beyond float16 decide; a carry steps the exponent, up to infinity (65520
+ * and beyond); below 2^-25, zero; NaN stays a quiet NaN. */
+static uint16_t tc_f32_to_f16(float f)
+{
+    union { float f; uint32_t u; } v;
+    uint32_t s, e, m, h, r, sh;
+
+    v.f = f;
+    s = (v.u >> 16) & 0x8000u;
+    e = (v.u >> 23) & 0xffu;
+    m = v.u & 0x7fffffu;
+    if (e == 0xff)
+        return (uint16_t)(s | 0x7c00u | (m ? 0x200u | (m >> 13) : 0));
+    if (e >= 143)
+        return (uint16_t)(s | 0x7c00u);
+    if (e >= 113) {
+        h = ((e - 112) << 10) | (m >> 13);
+        r = m & 0x1fffu;
+        return (uint16_t)(s | (h + (r > 0x1000u || (r == 0x1000u && (h & 1)))));
+    }
+    if (e < 102)
+        return (uint16_t)s;
+    m |= 0x800000u; /* a subnormal float16: value / 2^-24 = m >> sh */
+    sh = 126 - e;
+    h = m >> sh;
+    r = m & ((1u << sh) - 1);
+    return (uint16_t)(s | (h + (r > (1u << (sh - 1)) || (r == (1u << (sh - 1)) && (h & 1)))));
+}
+
+/* TC_END */
+
+/* TC_BLOCK bf16_in */
+/* bfloat16 bits to float: they are float's upper half. */
+static float tc_bf16_to_f32(uint16_t h)
+{
+    union { uint32_t u; float f; } v;
+
+    v.u = (uint32_t)h << 16;
+    return v.f;
+}
+
+/* TC_END */
+
+/* TC_BLOCK bf16_out */
+/* float to bfloat16 bits, to nearest with ties to even (overflow gives
+ * infinity); NaN stays a quiet NaN. */
+static uint16_t tc_f32_to_bf16(float f)
+{
+    union { float f; uint32_t u; } v;
+
+    v.f = f;
+    if ((v.u & 0x7fffffffu) > 0x7f800000u)
+        return (uint16_t)((v.u >> 16) | 0x40u);
+    return (uint16_t)((v.u + 0x7fffu + ((v.u >> 16) & 1u)) >> 16);
+}
+
+/* TC_END */
