@@ -58,7 +58,7 @@ typedef struct Emit {
     int used_dispatch;   /* a node has AVX2 and AVX-512 copies (emit_dispatch.c) */
     int used_ld;         /* bit n-1: TC_LD<n> appears in the code (weight streams) */
     int used_int;        /* integer types appear in the code (<stdint.h>) */
-    int used_half;       /* float16/bfloat16 helpers: bits 1, 2 tc_f16_to_f32, tc_f32_to_f16; 4, 8 bf16 (emit_types.c) */
+    int used_half;       /* conversions: 1, 2 tc_f16_to_f32, tc_f32_to_f16; 4, 8 bf16; 16, 32 double (emit_types.c) */
     char *int_declared;  /* per tensor: its integer storage is declared (emit_types.c) */
     int ipow_written;    /* tc_ipow is in the file (emit_types.c) */
     int qround_written;  /* tc_qround is in the file (emit_qops.c) */

@@ -218,7 +218,8 @@ const char *emit_io_buffer(Emit *e, TensorId id)
     return arena_printf(e->g->a, "tc_out%d", t->output_index);
 }
 
-/* float16 (1, 2) and bfloat16 (4, 8) helpers: bit 1 and 4 read bits, 2 and 8 write them. */
+/* float16 (1, 2) and bfloat16 (4, 8) helpers: bit 1 and 4 read bits, 2 and 8 write them;
+ * double's are 16 (in) and 32 (out). */
 static void use_half(Emit *e, int et, int out)
 {
     e->used_half |= (et == ET_FLOAT16 ? 1 : 4) << (out ? 1 : 0);
@@ -248,7 +249,9 @@ void emit_io_prepare(Emit *e)
         if (e->opt->arena_caller)
             fatal("--arena caller: graph %s '%s' is %s, converted through a static float buffer, so the model would "
                   "not be reentrant", k < g->n_inputs ? "input" : "output", text_comment(g->a, g->t[id].name), et_name(et));
-        if (et != ET_DOUBLE)
+        if (et == ET_DOUBLE)
+            e->used_half |= k >= g->n_inputs ? 32 : 16;
+        else
             use_half(e, et, k >= g->n_inputs);
     }
 }
@@ -264,6 +267,10 @@ void emit_half_support(Emit *e)
         emit_preamble(e, "bf16_in");
     if (e->used_half & 8)
         emit_preamble(e, "bf16_out");
+    if (e->used_half & 16)
+        emit_preamble(e, "d_in");
+    if (e->used_half & 32)
+        emit_preamble(e, "d_out");
 }
 
 /* Entry of <prefix>_run (e->out, indent 1): the float buffers, and inputs converted into theirs. */
@@ -293,7 +300,7 @@ void emit_io_entry(Emit *e)
         emit_line(e, "for (tc_i = 0; tc_i < %lld; tc_i++) /* %s to float, to nearest */", (long long)ir_numel(&g->t[id]),
                   et_name(et));
         emit_line(e, "    tc_in%d[tc_i] = %s;", k,
-                  et == ET_DOUBLE ? arena_printf(g->a, "(float)in%d[tc_i]", k)
+                  et == ET_DOUBLE ? arena_printf(g->a, "tc_f64_to_f32(in%d[tc_i])", k)
                   : et == ET_FLOAT16 ? arena_printf(g->a, "tc_f16_to_f32(in%d[tc_i])", k)
                                      : arena_printf(g->a, "tc_bf16_to_f32(in%d[tc_i])", k));
     }
@@ -313,7 +320,7 @@ void emit_io_exit(Emit *e)
         et = io_etype(g, id);
         emit_line(e, "for (tc_i = 0; tc_i < %lld; tc_i++) /* float to %s */", (long long)ir_numel(&g->t[id]), et_name(et));
         emit_line(e, "    out%d[tc_i] = %s;", k,
-                  et == ET_DOUBLE ? arena_printf(g->a, "(double)%s[tc_i]", b)
+                  et == ET_DOUBLE ? arena_printf(g->a, "tc_f32_to_f64(%s[tc_i])", b)
                   : et == ET_FLOAT16 ? arena_printf(g->a, "tc_f32_to_f16(%s[tc_i])", b)
                                      : arena_printf(g->a, "tc_f32_to_bf16(%s[tc_i])", b));
     }

@@ -119,6 +119,36 @@ uint16_t float_to_f16(float f)
     return (uint16_t)(s | (h + (r > (1u << (sh - 1)) || (r == (1u << (sh - 1)) && (h & 1)))));
 }
 
+/* double to float from the bits, to nearest with ties to even, as the generated code's
+ * tc_f64_to_f32 (C leaves a conversion outside float's range undefined): beyond the
+ * range, infinity; below 2^-150, zero; NaN stays a quiet NaN. */
+float f64_to_float(double d)
+{
+    uint64_t u, m, rest, half;
+    uint32_t s, e, r, sh;
+    memcpy(&u, &d, 8);
+    s = (uint32_t)(u >> 32) & 0x80000000u;
+    e = (uint32_t)(u >> 52) & 0x7ffu;
+    m = u & 0xfffffffffffffu;
+    if (e == 0x7ff)
+        return f32_of(s | 0x7f800000u | (m ? 0x400000u | (uint32_t)(m >> 29) : 0));
+    if (e >= 1151)
+        return f32_of(s | 0x7f800000u);
+    if (e >= 897) {
+        r = ((e - 896) << 23) | (uint32_t)(m >> 29);
+        rest = m & 0x1fffffffu;
+        return f32_of(s | (r + (rest > 0x10000000u || (rest == 0x10000000u && (r & 1)))));
+    }
+    if (e < 870)
+        return f32_of(s);
+    m |= (uint64_t)1 << 52;
+    sh = 926 - e; /* value / 2^-149 = m >> sh */
+    half = (uint64_t)1 << (sh - 1);
+    rest = m & ((half << 1) - 1);
+    r = (uint32_t)(m >> sh);
+    return f32_of(s | (r + (rest > half || (rest == half && (r & 1)))));
+}
+
 /* bfloat16: float's upper 16 bits. */
 float bf16_to_float(uint16_t h)
 {
@@ -162,7 +192,10 @@ int io_etype(const Graph *g, TensorId id)
 
 int io_converted(const Graph *g, TensorId id)
 {
-    int et = io_etype(g, id);
+    int et;
+    if (g->t[id].input_index < 0 && g->t[id].output_index < 0) /* inside the graph: float */
+        return 0;
+    et = io_etype(g, id);
     return et == ET_DOUBLE || et == ET_FLOAT16 || et == ET_BFLOAT16;
 }
 
@@ -180,7 +213,7 @@ float *interp_raw_in_float(Graph *g, const Tensor *t, const void *raw)
             for (k = 0; k < 8; k++)
                 u |= (uint64_t)p[8 * i + k] << (8 * k);
             memcpy(&d, &u, 8);
-            v[i] = (float)d;
+            v[i] = f64_to_float(d);
         } else {
             uint16_t h = (uint16_t)(p[2 * i] | p[2 * i + 1] << 8);
             v[i] = et == ET_FLOAT16 ? f16_to_float(h) : bf16_to_float(h);

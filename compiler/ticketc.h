@@ -587,6 +587,7 @@ uint16_t float_to_f16(float f);
 float bf16_to_float(uint16_t h);
 uint16_t float_to_bf16(float f);
 float et_round(int et, float v);
+float f64_to_float(double d); /* to nearest even from the bits, as tc_f64_to_f32 */
 /* The element type of graph input or output id at the interface: ET_DOUBLE, ET_FLOAT16 or
  * ET_BFLOAT16 for a float tensor of those types (converted to float on entry, from float on
  * exit: io_converted), else tensor_etype. Refuses one declared so that computes integers. */
