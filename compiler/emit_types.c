@@ -243,7 +243,7 @@ void emit_io_prepare(Emit *e)
     for (k = 0; k < g->n_inputs + g->n_outputs; k++) {
         TensorId id = k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs];
         int et;
-        if (!io_converted(g, id))
+        if (!io_converted(g, id) || (k < g->n_inputs && !emit_io_buffer(e, id))) /* an input nothing reads */
             continue;
         et = io_etype(g, id);
         if (e->opt->arena_caller)
