@@ -121,6 +121,7 @@ dispatch-test: $(B)/ticketc
 attrs-check: $(B)/ticketc
 	@/usr/bin/python3 tests/attrs_check.py $(B)/ticketc
 	@$(PY) tests/run/check_types.py $(B)/ticketc
+	@$(PY) tests/run/check_ftypes.py $(B)/ticketc
 	@$(PY) tests/run/check_index.py $(B)/ticketc
 	@$(PY) tests/run/check_text.py $(B)/ticketc
 	@$(PY) tests/run/check_rnn_seq.py $(B)/ticketc
@@ -129,6 +130,7 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/run/run.sh
 	@/usr/bin/python3 tests/attrs_check.py $(B)/ticketc
 	@$(PY) tests/run/check_types.py $(B)/ticketc
+	@$(PY) tests/run/check_ftypes.py $(B)/ticketc
 	@$(PY) tests/run/check_index.py $(B)/ticketc
 	@$(PY) tests/run/check_text.py $(B)/ticketc
 	@$(PY) tests/run/check_rnn_seq.py $(B)/ticketc

@@ -296,7 +296,8 @@ static void int_range(int et, double *lo, double *hi)
 }
 
 /*
- * Cast, CastLike: to float, the value; to bool, 1 for any nonzero (NaN too);
+ * Cast, CastLike: to float or double, the value; to float16 or bfloat16, the value
+ * rounded to that precision (nearest, ties to even; et_round); to bool, 1 for any nonzero (NaN too);
  * from float to an integer type, truncated toward 0, refused outside the
  * type's range (undefined in ONNX); between integer types, wrapped.
  */
@@ -310,11 +311,11 @@ static void eval_cast(Ctx *c)
     int_range(et, &lo, &hi);
     for (i = 0; i < n; i++) {
         if (x->dtype == DT_FLOAT && y->dtype == DT_FLOAT) {
-            ((float *)out)[i] = F(c, 0)[i];
+            ((float *)out)[i] = et_round(et, F(c, 0)[i]);
         } else if (x->dtype == DT_INT64 && y->dtype == DT_INT64) {
             ((int64_t *)out)[i] = int_as(et, I(c, 0)[i]);
         } else if (x->dtype == DT_INT64) {
-            ((float *)out)[i] = (float)I(c, 0)[i];
+            ((float *)out)[i] = et_round(et, (float)I(c, 0)[i]);
         } else if (et == ET_BOOL) {
             ((int64_t *)out)[i] = F(c, 0)[i] != 0.0f;
         } else {
@@ -1651,15 +1652,18 @@ void interp_run(Graph *g, float *const *inputs, float **outputs)
     int k;
     for (i = 0; i < g->nt; i++)
         vals[i] = g->t[i].f ? (void *)g->t[i].f : (void *)g->t[i].i;
-    for (k = 0; k < g->n_inputs; k++) /* integer and bool inputs: raw values of their type (interp_types.c) */
-        vals[g->inputs[k]] = g->t[g->inputs[k]].dtype == DT_FLOAT ? (void *)inputs[k]
-                                                                   : interp_raw_in(g, &g->t[g->inputs[k]], inputs[k]);
+    for (k = 0; k < g->n_inputs; k++) /* integer, bool, double, float16, bfloat16 inputs: raw values of their type (interp_types.c) */
+        vals[g->inputs[k]] = io_converted(g, g->inputs[k]) ? (void *)interp_raw_in_float(g, &g->t[g->inputs[k]], inputs[k])
+                             : g->t[g->inputs[k]].dtype == DT_FLOAT ? (void *)inputs[k]
+                                                                    : interp_raw_in(g, &g->t[g->inputs[k]], inputs[k]);
     for (k = 0; k < g->nn; k++)
         if (!g->n[k].dead)
             interp_node(g, &g->n[k], vals);
     for (k = 0; k < g->n_outputs; k++) {
         const Tensor *t = &g->t[g->outputs[k]];
-        if (t->dtype != DT_FLOAT)
+        if (io_converted(g, g->outputs[k]))
+            interp_raw_out_float(t, vals[g->outputs[k]], outputs[k]);
+        else if (t->dtype != DT_FLOAT)
             interp_raw_out(t, vals[g->outputs[k]], outputs[k]);
         else
             memcpy(outputs[k], vals[g->outputs[k]], (size_t)ir_numel(t) * sizeof(float));

@@ -434,7 +434,7 @@ static void shape_concat(Graph *g, Node *n)
 int tensor_etype(const Tensor *t)
 {
     /* a float tensor of a quantized model carries its activations' integer type (qdq.c): float here */
-    if (t->dtype == DT_FLOAT && t->etype != ET_DOUBLE && t->etype != 10 /* float16 */ && t->etype != 16 /* bfloat16 */)
+    if (t->dtype == DT_FLOAT && t->etype != ET_DOUBLE && t->etype != ET_FLOAT16 && t->etype != ET_BFLOAT16)
         return ET_FLOAT;
     return t->etype ? t->etype : t->dtype == DT_FLOAT ? ET_FLOAT : ET_INT64;
 }
@@ -485,11 +485,11 @@ static const char *attr_str(const Node *n, const char *name, const char *def)
     return attr_string(n, name, def);
 }
 
-/* The storage of ONNX element type et: DT_FLOAT (float, double), DT_INT64 (the integer
+/* The storage of ONNX element type et: DT_FLOAT (float, double, float16, bfloat16), DT_INT64 (the integer
  * types and bool), or 0 for a type ticketc does not hold. */
 DType etype_dtype(int64_t et)
 {
-    if (et == ET_FLOAT || et == ET_DOUBLE)
+    if (et == ET_FLOAT || et == ET_DOUBLE || et == ET_FLOAT16 || et == ET_BFLOAT16) /* computed in float */
         return DT_FLOAT;
     if (et == ET_UINT8 || et == ET_INT8 || et == ET_UINT16 || et == ET_INT16 || et == ET_INT32 || et == ET_INT64 ||
         et == ET_BOOL || et == ET_UINT32 || et == ET_UINT64)

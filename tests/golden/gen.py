@@ -373,3 +373,18 @@ err("87_dft_length_runtime", model([helper.make_node("DFT", ["x", "n"], ["y"], n
 err("96_rotary_position", model([helper.make_node("RotaryEmbedding", ["x", "c", "s", "p"], ["y"], name="rope1")],
                                 [fin("x", [1, 2, 3, 4]), fin("c", [8, 2]), fin("s", [8, 2])], [fin("y", None)],
                                 [numpy_helper.from_array(np.array([[0, 1, 9]], dtype=np.int64), "p")], opset=23))
+# double, float16 and bfloat16 at the graph's edges (issue 18): the API's own storage types,
+# converted to and from float on entry and exit; a Cast to float16 inside rounds
+D16 = [helper.make_tensor_value_info("xd", TensorProto.DOUBLE, [4]),
+       helper.make_tensor_value_info("xh", TensorProto.FLOAT16, [4])]
+save("25_float_types", model([helper.make_node("Mul", ["xd", "half"], ["yd"], name="mul1"),
+                              helper.make_node("Cast", ["yd"], ["yh"], name="to_f16", to=TensorProto.FLOAT16),
+                              helper.make_node("Cast", ["xh"], ["yb"], name="to_bf16", to=TensorProto.BFLOAT16)],
+                             D16, [helper.make_tensor_value_info("yd", TensorProto.DOUBLE, [4]),
+                                   helper.make_tensor_value_info("yh", TensorProto.FLOAT16, [4]),
+                                   helper.make_tensor_value_info("yb", TensorProto.BFLOAT16, [4])],
+                             [numpy_helper.from_array(np.array(0.5), "half")]), "--main")
+# complex numbers are not among them
+err("97_complex_input", model([helper.make_node("Identity", ["x"], ["y"], name="id1")],
+                              [helper.make_tensor_value_info("x", TensorProto.COMPLEX64, [2])],
+                              [helper.make_tensor_value_info("y", TensorProto.COMPLEX64, [2])]))
