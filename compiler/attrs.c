@@ -215,6 +215,7 @@ static const char *const rows[OP_COUNT] = {
     [OP_BITSHIFT] = "direction",
     [OP_TFIDF] = "max_gram_length max_skip_count min_gram_length mode ngram_counts ngram_indexes pool_int64s "
                  "pool_strings! weights",
+    [OP_EINSUM] = "equation",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */

@@ -147,6 +147,8 @@
     OP(OP_BITSHIFT,    "BitShift",      bitshift)        \
     /* n-gram counting (shape_text.c, interp_text.c, emit_text.c) */ \
     OP(OP_TFIDF,       "TfIdfVectorizer", tfidf)         \
+    /* Einsum (einsum.c: shape, reference and C) */      \
+    OP(OP_EINSUM,      "Einsum",        einsum)          \
     /* transformer ops of opset 23 (shape_attn.c, interp_attn.c, emit_attn.c) */ \
     OP(OP_ATTENTION,   "Attention",     attention)       \
     OP(OP_ROTARY,      "RotaryEmbedding", rotary)        \

@@ -566,6 +566,9 @@ typedef struct {
 } TfIdf;
 void tfidf_params(const Graph *g, const Node *n, TfIdf *p);
 void shape_tfidf(Graph *g, Node *n);
+/* einsum.c: Einsum's shape and reference (its C: emit_einsum) */
+void shape_einsum(Graph *g, Node *n);
+void interp_einsum(Graph *g, const Node *n, void **vals);
 
 /* ===== interp_text.c: its reference ===== */
 
