@@ -579,6 +579,15 @@ size_t ir_elem_bytes(const Tensor *t);
  * integer and bool inputs and outputs this way (its float pointers then point to raw bytes). */
 int64_t *interp_raw_in(Graph *g, const Tensor *t, const void *raw);
 void interp_raw_out(const Tensor *t, const int64_t *v, void *raw);
+/* uint64 lives in int64 bits: interp_iord maps a value of type et to an int64 of the same
+ * order (uint64's sign bit flipped; every other type as it is), interp_idbl to its value as
+ * a double (C's conversion), interp_iwrap wraps t's values into t's type (as the C does after
+ * every operation: int16 40000 is -25536). */
+int64_t interp_iord(int et, int64_t v);
+double interp_idbl(int et, int64_t v);
+void interp_iwrap(const Tensor *t, int64_t *v);
+/* b^e in wrapping 64-bit integers for an unsigned 64-bit exponent (interp_ipow for the others). */
+int64_t interp_upow(int64_t b, uint64_t e);
 
 /* ===== fold.c: constant folding ===== */
 

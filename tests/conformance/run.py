@@ -3,7 +3,7 @@
 
 For each test directory (model.onnx, test_data_set_N/{input,output}_K.pb):
   skipped      some graph input or output is not a tensor of a type ticketc
-               supports (float32, int8, uint8, int32, int64, bool)
+               supports (float32, bool, int8/16/32/64, uint8/16/32/64)
   unsupported  ticketc refused it cleanly (exit 1, one message, no sanitizer report)
   fail         anything else that is not a pass: ticketc crashed or exited
                otherwise, the generated C does not build, the program crashed,
@@ -64,7 +64,9 @@ def graph_io(model):
 
 # the element types ticketc takes as graph inputs and outputs, as numpy little-endian types
 TYPES = {onnx.TensorProto.FLOAT: "<f4", onnx.TensorProto.INT8: "i1", onnx.TensorProto.UINT8: "u1",
-         onnx.TensorProto.INT32: "<i4", onnx.TensorProto.INT64: "<i8", onnx.TensorProto.BOOL: "?"}
+         onnx.TensorProto.INT32: "<i4", onnx.TensorProto.INT64: "<i8", onnx.TensorProto.BOOL: "?",
+         onnx.TensorProto.INT16: "<i2", onnx.TensorProto.UINT16: "<u2", onnx.TensorProto.UINT32: "<u4",
+         onnx.TensorProto.UINT64: "<u8"}
 
 
 def io_type(vi):
@@ -142,7 +144,7 @@ def run_test(name, ticketc, cc, extra_cflags=()):
     ins, outs = graph_io(model)
     in_types, out_types = [io_type(v) for v in ins], [io_type(v) for v in outs]
     if None in in_types + out_types:
-        return "skipped", "not all inputs and outputs are tensors of float32, int8, uint8, int32, int64 or bool"
+        return "skipped", "not all inputs and outputs are tensors of float32, bool, int8/16/32/64 or uint8/16/32/64"
     sets = data_sets(tdir)
     if not sets:
         return "skipped", "no data sets"
