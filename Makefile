@@ -121,12 +121,14 @@ attrs-check: $(B)/ticketc
 	@/usr/bin/python3 tests/attrs_check.py $(B)/ticketc
 	@$(PY) tests/run/check_types.py $(B)/ticketc
 	@$(PY) tests/run/check_index.py $(B)/ticketc
+	@$(PY) tests/run/check_itypes.py $(B)/ticketc
 
 run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/run/run.sh
 	@/usr/bin/python3 tests/attrs_check.py $(B)/ticketc
 	@$(PY) tests/run/check_types.py $(B)/ticketc
 	@$(PY) tests/run/check_index.py $(B)/ticketc
+	@$(PY) tests/run/check_itypes.py $(B)/ticketc
 	@$(PY) tests/bind/check_bind.py $(B)/ticketc
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/masks/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/report/run.sh
