@@ -12,7 +12,7 @@ by the interpreter (Div, Max, Cast to float). Every case is compiled with --main
 -Werror -pedantic and UBSan, fed random raw inputs of each input's type with the extreme
 values of the type mixed in; the outputs must equal numpy's exactly (Pow's float output
 within 1e-5) from both the generated C and --interpret. Then: a float outside uint64's
-range cast by the C gives 0 (the documented rule), and ReduceMax of uint32 at run time
+range cast by the C gives 0 (the documented rule), --bind reads int16 and uint64 files, and ReduceMax of uint32 at run time
 is refused naming the op and the type.
 
 usage: check_itypes.py TICKETC
@@ -294,6 +294,30 @@ def case_out_of_range():
     return 0
 
 
+def case_bind():
+    """--bind reads int16 and uint64 files (raw little-endian values of the type) as constants."""
+    bad = 0
+    for t, vals in ((TP.INT16, [-32768, -1, 32767]), (TP.UINT64, [2 ** 64 - 1, 2 ** 63, 1])):
+        name = "bind_" + NAME[t]
+        path = model(name, [oh.make_node("Add", ["a", "b"], ["y"])], [("a", t, [3]), ("b", t, [3])], [("y", t, [3])])
+        b = np.array(vals, NP[t])
+        f = os.path.join(W, name + ".raw")
+        with open(f, "wb") as fh:
+            fh.write(b.tobytes())
+        c, exe = os.path.join(W, name + ".c"), os.path.join(W, name)
+        subprocess.run([TICKETC, path, "-o", c, "--main", "--bind", "b=" + f], check=True)
+        subprocess.run(["cc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O0", "-fsanitize=undefined",
+                        "-fno-sanitize-recover=all", c, "-o", exe], check=True)
+        a = np.array([1, 1, 1], NP[t])
+        # the bound input stays in the signature (its values are not read): fed zeros
+        got = np.frombuffer(subprocess.run([exe], input=a.tobytes() + np.zeros(3, NP[t]).tobytes(), capture_output=True,
+                                           check=True).stdout, NP[t])
+        if got.tolist() != (a + b).tolist():
+            print("FAIL: %s: got %r, expected %r" % (name, got.tolist(), (a + b).tolist()))
+            bad = 1
+    return bad
+
+
 def refuse(name, nodes, ins, outs, inits, want):
     path = model(name, nodes, ins, outs, inits)
     r = subprocess.run([TICKETC, path, "-o", os.path.join(W, name + ".c")], capture_output=True, text=True)
@@ -317,13 +341,14 @@ def main():
     bad |= case_uint64_order()
     bad |= case_fold_uint64()
     bad |= case_out_of_range()
+    bad |= case_bind()
     bad |= refuse("reducemax_uint32", [oh.make_node("ReduceMax", ["x"], ["y"], keepdims=0)],
                   [("x", TP.UINT32, [2, 3])], [("y", TP.UINT32, [])], [], "(ReduceMax): ")
     bad |= refuse("reducemax_uint32", [oh.make_node("ReduceMax", ["x"], ["y"], keepdims=0)],
                   [("x", TP.UINT32, [2, 3])], [("y", TP.UINT32, [])], [], "uint32")
     if not bad:
         print("int16/uint16/uint32/uint64: ok (arith, Mod, compare, Cast x4 types; BitShift x6; Pow x2; uint64 order, "
-              "constants, folding, out-of-range cast; 1 refusal; C and --interpret equal numpy)")
+              "constants, folding, out-of-range cast; --bind int16/uint64; 1 refusal; C and --interpret equal numpy)")
     return bad
 
 
