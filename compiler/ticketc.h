@@ -364,6 +364,7 @@ typedef struct {
 void conv_window(Graph *g, const Node *n, Window *w);
 void window_ints(const Graph *g, const Node *n, const char *name, int64_t *dst, int count, int64_t def);
 DType etype_dtype(int64_t et);
+const char *etype_name(int et); /* "uint16": an ONNX element type for messages */
 int64_t conv_weight_fit(const Graph *g, const Node *n, const Tensor *wt, int nd, int64_t c, int64_t group,
                         int transpose, int float_bias, int64_t *k);
 
