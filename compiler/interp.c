@@ -321,7 +321,7 @@ static void eval_cast(Ctx *c)
         } else {
             double v = F(c, 0)[i];
             if (!(v > lo - 1.0 && v < hi + 1.0))
-                node_error(c->g, c->n, "cannot cast %g to an integer of type %d (out of its range)", v, et);
+                node_error(c->g, c->n, "cannot cast %g to %s (out of its range)", v, etype_name(et));
             ((int64_t *)out)[i] = et == ET_UINT64 ? (int64_t)(uint64_t)v : (int64_t)v;
         }
     }
