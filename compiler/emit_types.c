@@ -3,7 +3,9 @@
  *
  * A tensor's element type is its ONNX type (tensor_etype): float tensors are
  * float, bool is unsigned char (0 or 1, numpy's byte), and int64, int32,
- * int8, uint8 are the <stdint.h> types. Integer tensors live in static arrays
+ * int16, int8 and uint64, uint32, uint16, uint8 are the <stdint.h> types
+ * (unsigned ones compare, divide and convert as unsigned; uint64 constants are
+ * written UINT64_C(...), since the IR holds them in int64 bits). Integer tensors live in static arrays
  * of their own type, one per tensor (tc_v<id>), never in the float arena:
  * no storage is read as two types, and they are small (masks, indices).
  *
