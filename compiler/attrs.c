@@ -213,6 +213,8 @@ static const char *const rows[OP_COUNT] = {
     [OP_EYELIKE] = "dtype k",
     [OP_REVERSESEQ] = "batch_axis time_axis",
     [OP_BITSHIFT] = "direction",
+    [OP_TFIDF] = "max_gram_length max_skip_count min_gram_length mode ngram_counts ngram_indexes pool_int64s "
+                 "pool_strings! weights",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */
@@ -220,6 +222,8 @@ static const char *why(const Node *n, const char *name)
 {
     if (n->op == OP_BATCHNORM && strcmp(name, "training_mode") == 0)
         return ": the model was exported in training mode, and ticketc compiles inference only; " TC_EVAL_HINT;
+    if (n->op == OP_TFIDF && strcmp(name, "pool_strings") == 0)
+        return " (string tensors are not supported: give the pool as pool_int64s)";
     if ((n->op == OP_RNN || n->op == OP_GRU || n->op == OP_LSTM) && strncmp(name, "activation", 10) == 0)
         return " (only the default activations are)";
     if (strcmp(name, "axis") == 0 && (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL || n->op == OP_DIV ||

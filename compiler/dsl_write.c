@@ -460,6 +460,11 @@ int dsl_render(const Graph *g, DslFile **files)
         if (g->t[g->inputs[k]].dtype != DT_FLOAT)
             fatal("--emit-dsl: graph input '%s' is an integer or bool tensor; the model language's inputs are float",
                   diag_escape(g->a, g->t[g->inputs[k]].name));
+    for (k = 0; k < g->n_inputs + g->n_outputs; k++) /* nor does it say double, float16, bfloat16 */
+        if (io_converted(g, k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs]))
+            fatal("--emit-dsl: graph %s '%s' is double, float16 or bfloat16; the model language's inputs and outputs "
+                  "are float", k < g->n_inputs ? "input" : "output",
+                  diag_escape(g->a, g->t[k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs]].name));
     memset(&w, 0, sizeof w);
     w.g = g;
     w.files = arena_array(g->a, (size_t)g->nt + 1, sizeof *w.files);

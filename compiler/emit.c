@@ -309,6 +309,52 @@ int64_t emit_io_len(const Graph *g, TensorId id)
     return n ? n : 1;
 }
 
+/* The driver of a model with no inputs (every output a constant, or computed from
+ * constants): it reads nothing, runs the model once (-r N: N times) and writes the
+ * outputs as raw float32. */
+static void emit_main_once(Emit *e, const Profile *prof)
+{
+    Graph *g = e->g;
+    Buf args = {0};
+    int k;
+    emit_line(e, "/*");
+    emit_line(e, " * Test driver (--main): the model has no inputs, so nothing is read; runs it");
+    emit_line(e, " * once (-r N: N times) and writes the outputs as raw float32 to stdout.");
+    emit_line(e, " */");
+    emit_line(e, "int main(int argc, char **argv)");
+    emit_line(e, "{");
+    e->indent++;
+    for (k = 0; k < g->n_outputs; k++)
+        emit_line(e, "static float out%d[%lld];", k, (long long)ir_numel(&g->t[g->outputs[k]]));
+    if (e->opt->arena_caller)
+        emit_line(e, "static float arena[%lld];", (long long)(g->arena_floats ? g->arena_floats : 1));
+    emit_line(e, "long reps = 1, r;");
+    emit_blank(e);
+    emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
+    emit_line(e, "    reps = strtol(argv[2], NULL, 10);");
+    emit_line(e, "if (reps < 1 || (argc != 1 && argc != 3)) {");
+    emit_line(e, "    fprintf(stderr, \"usage: %%s [-r REPEATS] > outputs.f32\\n\", argv[0]);");
+    emit_line(e, "    return 2;");
+    emit_line(e, "}");
+    for (k = 0; k < g->n_outputs; k++)
+        buf_printf(&args, "%sout%d", k ? ", " : "", k);
+    if (e->opt->arena_caller)
+        buf_printf(&args, ", arena");
+    emit_line(e, "for (r = 0; r < reps; r++)");
+    emit_line(e, "    %s_run(%s);", e->opt->prefix, args.p);
+    buf_free(&args);
+    for (k = 0; k < g->n_outputs; k++) {
+        emit_line(e, "if (fwrite(out%d, sizeof(float), %lld, stdout) != %lld)", k,
+                  (long long)ir_numel(&g->t[g->outputs[k]]), (long long)ir_numel(&g->t[g->outputs[k]]));
+        emit_line(e, "    return 1;");
+    }
+    if (prof)
+        emit_main_profile(e, prof);
+    emit_line(e, "return fflush(stdout) == 0 ? 0 : 1;");
+    e->indent--;
+    emit_line(e, "}");
+}
+
 void emit_main(Emit *e, const Profile *prof)
 {
     Graph *g = e->g;
@@ -316,6 +362,9 @@ void emit_main(Emit *e, const Profile *prof)
     if (g->n_inputs > 0 && ir_numel(&g->t[g->inputs[0]]) == 0)
         fatal("--main reads samples until input 0 ends, and input 0 '%s' has no elements; list an input with "
               "elements first", text_comment(g->a, g->t[g->inputs[0]].name));
+    if (g->n_inputs == 0 && emit_typed_io(g))
+        fatal("--main: a model with no inputs is supported when its outputs are all float; '%s' is not",
+              text_comment(g->a, g->t[g->outputs[0]].name));
     if (emit_typed_io(g) && !prof) { /* inputs or outputs of other types (emit_types.c) */
         emit_main_typed(e);
         return;
@@ -323,6 +372,10 @@ void emit_main(Emit *e, const Profile *prof)
     if (emit_typed_io(g))
         fatal("--profile is supported for models whose inputs and outputs are all float");
     emit_blank(e);
+    if (g->n_inputs == 0) { /* nothing to read: one run */
+        emit_main_once(e, prof);
+        return;
+    }
     emit_line(e, "/*");
     emit_line(e, " * Test driver (--main): reads raw little-endian float32 samples from stdin");
     emit_line(e, " * (per sample, each input in order) until EOF, runs each, writes the outputs");
@@ -410,9 +463,9 @@ static void emit_signature(Emit *e, Buf *b, const char *end)
     int k;
     buf_printf(b, "void %s_run(", e->opt->prefix);
     for (k = 0; k < g->n_inputs; k++)
-        buf_printf(b, "%sconst %s *in%d", k ? ", " : "", emit_tensor_ctype(e, NULL, g->inputs[k]), k);
+        buf_printf(b, "%sconst %s *in%d", k ? ", " : "", emit_io_ctype(e, g->inputs[k]), k);
     for (k = 0; k < g->n_outputs; k++)
-        buf_printf(b, ", %s *out%d", emit_tensor_ctype(e, NULL, g->outputs[k]), k);
+        buf_printf(b, "%s%s *out%d", k || g->n_inputs ? ", " : "", emit_io_ctype(e, g->outputs[k]), k);
     if (e->opt->arena_caller)
         buf_printf(b, ", void *arena");
     buf_printf(b, ")%s", end);
@@ -421,7 +474,9 @@ static void emit_signature(Emit *e, Buf *b, const char *end)
 /* "floats", or the C type of a graph input's or output's values ("int64_t values"). */
 static const char *io_what(Emit *e, TensorId id)
 {
-    const char *ct = emit_tensor_ctype(e, NULL, id);
+    const char *ct = emit_io_ctype(e, id);
+    if (io_converted(e->g, id) && io_etype(e->g, id) != ET_DOUBLE)
+        return io_etype(e->g, id) == ET_FLOAT16 ? "float16 values (their bits)" : "bfloat16 values (their bits)";
     return strcmp(ct, "float") == 0 ? "floats" : arena_printf(e->g->a, "%s values", ct);
 }
 
@@ -439,6 +494,15 @@ static void emit_io_comment(Emit *e)
         emit_line(e, " *   out%d: '%s' %s, %lld %s", k, text_comment(e->g->a, t->name), ir_shape_str(g->a, t), (long long)ir_numel(t),
                   io_what(e, g->outputs[k]));
     }
+    for (k = 0; k < g->n_inputs + g->n_outputs; k++)
+        if (io_converted(g, k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs])) {
+            emit_line(e, " * Double, float16 and bfloat16 values are computed in float32: inputs are");
+            emit_line(e, " * converted to float on entry, outputs from float on exit (to nearest, ties to");
+            emit_line(e, " * even). Double keeps float32's precision (relative error about 6e-8 per");
+            emit_line(e, " * operation); float16 and bfloat16 results are exact where float32's result of");
+            emit_line(e, " * each operation is representable, else rounded once, at the output or a Cast.");
+            break;
+        }
 }
 
 /* --arena caller: the alignment the arena needs (the code reads it as floats only). */
@@ -463,6 +527,7 @@ void emit_float_node_fn(Emit *e, const Node *n)
 void emit_float_support(Emit *e)
 {
     emit_math(e);
+    emit_half_support(e);
     if (e->used_vec)
         emit_preamble(e, "vec");
     if (e->used_dvec)
@@ -557,6 +622,7 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     e.g = g;
     e.opt = opt;
     e.emitted_const = arena_alloc(g->a, g->nt + 1);
+    emit_io_prepare(&e); /* double, float16, bfloat16 inputs and outputs (emit_types.c) */
 
     for (k = 0; k < g->nn; k++) {
         const Node *n = &g->n[k];
@@ -578,7 +644,7 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     /* graph outputs that are constants or graph inputs are copied */
     for (k = 0; k < g->n_outputs; k++) {
         const Tensor *t = &g->t[g->outputs[k]];
-        if (t->producer < 0) {
+        if (t->producer < 0 && !(t->input_index >= 0 && emit_io_buffer(&e, g->outputs[k]))) { /* else converted on exit */
             e.out = &e.run;
             e.indent = 1;
             emit_line(&e, "{");
@@ -592,7 +658,8 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
                 memset(&fake, 0, sizeof fake);
                 fake.name = t->name;
                 e.indent += 2;
-                emit_line(&e, "out%d[i] = %s[i];", k, emit_const_table(&e, &fake, g->outputs[k]));
+                emit_line(&e, "%s[i] = %s[i];", emit_io_buffer(&e, g->outputs[k]) ? emit_io_buffer(&e, g->outputs[k])
+                          : arena_printf(g->a, "out%d", k), emit_const_table(&e, &fake, g->outputs[k]));
                 e.indent -= 2;
             } else {
                 e.indent += 2;
@@ -623,11 +690,12 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         emit_line(&e, "#include <stdio.h>");
         emit_line(&e, "#include <stdlib.h>");
     }
-    if (e.used_int || emit_typed_io(g))
+    if (e.used_int || e.used_half || emit_typed_io(g))
         emit_line(&e, "#include <stdint.h>");
     emit_blank(&e);
     emit_math(&e);
     emit_preamble(&e, "base");
+    emit_half_support(&e);
     if (e.used_vec)
         emit_preamble(&e, "vec");
     if (e.used_dvec)
@@ -692,6 +760,9 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
             emit_line(&e, "(void)arena; /* the model needs no arena */");
         e.indent = 0;
     }
+    e.indent = 1;
+    emit_io_entry(&e);
+    e.indent = 0;
     if (prof && prof->count) {
         emit_line(&e, "    unsigned long long t0 = tc_prof_now();");
         emit_blank(&e);
@@ -700,6 +771,9 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         emit_line(&e, "    %s_profile_runs++;", opt->prefix);
     if (e.run.len)
         buf_add(c, e.run.p, e.run.len);
+    e.indent = 1;
+    emit_io_exit(&e);
+    e.indent = 0;
     emit_line(&e, "}");
     if (opt->with_main)
         emit_main(&e, prof);

@@ -58,6 +58,7 @@ typedef struct Emit {
     int used_dispatch;   /* a node has AVX2 and AVX-512 copies (emit_dispatch.c) */
     int used_ld;         /* bit n-1: TC_LD<n> appears in the code (weight streams) */
     int used_int;        /* integer types appear in the code (<stdint.h>) */
+    int used_half;       /* conversions: 1, 2 tc_f16_to_f32, tc_f32_to_f16; 4, 8 bf16; 16, 32 double (emit_types.c) */
     char *int_declared;  /* per tensor: its integer storage is declared (emit_types.c) */
     int ipow_written;    /* tc_ipow is in the file (emit_types.c) */
     int qround_written;  /* tc_qround is in the file (emit_qops.c) */
@@ -167,6 +168,18 @@ void emit_typed(Emit *e, const Node *n);
 int emit_index_typed(Emit *e, const Node *n);
 /* A graph input or output that is not float: the driver and header speak of its type. */
 int emit_typed_io(const Graph *g);
+/* Double, float16 and bfloat16 graph inputs and outputs (emit_types.c): their C type in the
+ * API, the float buffer standing for them inside <prefix>_run (NULL for other types), the
+ * helpers and buffers, the conversions on entry and exit; a Cast to float16 or bfloat16
+ * (emit_cast_round: 1 when it wrote the node); v rounded to such a type's precision. */
+const char *emit_io_ctype(Emit *e, TensorId id);
+const char *emit_io_buffer(Emit *e, TensorId id);
+void emit_io_prepare(Emit *e);
+void emit_half_support(Emit *e);
+void emit_io_entry(Emit *e);
+void emit_io_exit(Emit *e);
+int emit_cast_round(Emit *e, const Node *n);
+const char *emit_round_expr(Emit *e, int et, const char *v);
 /* emit.c: a graph input's array length in the --main driver (1 for one with no elements) */
 int64_t emit_io_len(const Graph *g, TensorId id);
 void emit_main_typed(Emit *e);

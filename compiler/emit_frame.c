@@ -108,6 +108,8 @@ const char *emit_storage(Emit *e, const Node *n, TensorId id)
     Tensor *t = &e->g->t[r];
     if (ir_is_const(t))
         return emit_const_table(e, n, r);
+    if (emit_io_buffer(e, r)) /* double, float16, bfloat16: a float buffer, converted (emit_types.c) */
+        return emit_io_buffer(e, r);
     if (t->input_index >= 0)
         return arena_printf(e->g->a, "in%d", t->input_index);
     if (t->output_index >= 0)

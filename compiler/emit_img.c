@@ -171,7 +171,8 @@ void emit_gridsample(Emit *e, const Node *n)
 
 /*
  * Y[k] = sum_{j < n_in} X[j] (cos t - s i sin t), t = 2 pi (j k mod len) / len, s = 1
- * forward, -1 inverse (then / len); the sums in double, cos and sin from a table.
+ * forward, -1 inverse (then / len); the sums in float (a Cortex-M4 has no double unit),
+ * cos and sin from a table.
  */
 void emit_dft(Emit *e, const Node *n)
 {
@@ -204,30 +205,30 @@ void emit_dft(Emit *e, const Node *n)
     emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)p.n_out);
     emit_line(e, "        for (i = 0; i < %lld; i++) {", (long long)p.inner);
     e->indent += 3;
-    emit_line(e, "double re = 0.0, im = 0.0;");
+    emit_line(e, "float re = 0.0f, im = 0.0f;");
     emit_line(e, "long m = 0; /* j k mod len */");
     emit_blank(e);
     emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)p.n_in);
     emit_line(e, "    const float *x = %s + ((o * %lld + j) * %lld + i) * %d;", X, (long long)p.x_axis, (long long)p.inner, cx);
-    emit_line(e, "    const double c = %s_cs[2 * m], s = %s_cs[2 * m + 1];", f, f);
+    emit_line(e, "    const float c = %s_cs[2 * m], s = %s_cs[2 * m + 1];", f, f);
     emit_blank(e);
     if (p.complex_in) {
-        emit_line(e, "    re += (double)x[0] * c - (double)x[1] * s;");
-        emit_line(e, "    im += (double)x[0] * s + (double)x[1] * c;");
+        emit_line(e, "    re += x[0] * c - x[1] * s;");
+        emit_line(e, "    im += x[0] * s + x[1] * c;");
     } else {
-        emit_line(e, "    re += (double)x[0] * c;");
-        emit_line(e, "    im += (double)x[0] * s;");
+        emit_line(e, "    re += x[0] * c;");
+        emit_line(e, "    im += x[0] * s;");
     }
     emit_line(e, "    m += k;");
     emit_line(e, "    if (m >= %lld)", (long long)p.len);
     emit_line(e, "        m -= %lld;", (long long)p.len);
     emit_line(e, "}");
     if (p.inverse) {
-        emit_line(e, "re /= %lld.0;", (long long)p.len);
-        emit_line(e, "im /= %lld.0;", (long long)p.len);
+        emit_line(e, "re /= %lld.0f;", (long long)p.len);
+        emit_line(e, "im /= %lld.0f;", (long long)p.len);
     }
-    emit_line(e, "y[((o * %lld + k) * %lld + i) * 2] = (float)re;", (long long)p.n_out, (long long)p.inner);
-    emit_line(e, "y[((o * %lld + k) * %lld + i) * 2 + 1] = (float)im;", (long long)p.n_out, (long long)p.inner);
+    emit_line(e, "y[((o * %lld + k) * %lld + i) * 2] = re;", (long long)p.n_out, (long long)p.inner);
+    emit_line(e, "y[((o * %lld + k) * %lld + i) * 2 + 1] = im;", (long long)p.n_out, (long long)p.inner);
     e->indent -= 3;
     emit_line(e, "        }");
     emit_end_fn(e);
@@ -304,23 +305,23 @@ void emit_roialign(Emit *e, const Node *n)
     emit_blank(e);
     emit_line(e, "for (r = 0; r < %lld; r++) {", (long long)p.R);
     e->indent++;
-    emit_line(e, "const double sc = %s, off = %s;", emit_lit(e, n, p.scale), p.half_pixel ? "0.5" : "0.0");
-    emit_line(e, "const double rx = %s[r * 4] * sc - off, ry = %s[r * 4 + 1] * sc - off;", R, R);
-    emit_line(e, "double rw = %s[r * 4 + 2] * sc - off - rx, rh = %s[r * 4 + 3] * sc - off - ry, bh, bw;", R, R);
+    emit_line(e, "const float sc = %s, off = %s;", emit_lit(e, n, p.scale), p.half_pixel ? "0.5f" : "0.0f");
+    emit_line(e, "const float rx = %s[r * 4] * sc - off, ry = %s[r * 4 + 1] * sc - off;", R, R);
+    emit_line(e, "float rw = %s[r * 4 + 2] * sc - off - rx, rh = %s[r * 4 + 3] * sc - off - ry, bh, bw;", R, R);
     emit_line(e, "long gh, gw, b = (long)%s[r];", B);
     emit_blank(e);
     if (!p.half_pixel) {
-        emit_line(e, "rw = rw > 1.0 ? rw : 1.0;");
-        emit_line(e, "rh = rh > 1.0 ? rh : 1.0;");
+        emit_line(e, "rw = rw > 1.0f ? rw : 1.0f;");
+        emit_line(e, "rh = rh > 1.0f ? rh : 1.0f;");
     }
-    emit_line(e, "bh = rh / %lld.0;", (long long)p.oh);
-    emit_line(e, "bw = rw / %lld.0;", (long long)p.ow);
+    emit_line(e, "bh = rh / %lld.0f;", (long long)p.oh);
+    emit_line(e, "bw = rw / %lld.0f;", (long long)p.ow);
     if (p.ratio > 0) {
         emit_line(e, "gh = gw = %lld;", (long long)p.ratio);
     } else {
         emit_line(e, "/* ceil(bh), at least 1 (NaN: 1), at most 65536 */");
-        emit_line(e, "gh = !(bh > 1.0) ? 1 : bh < 65536.0 ? (long)bh + ((double)(long)bh < bh) : 65536;");
-        emit_line(e, "gw = !(bw > 1.0) ? 1 : bw < 65536.0 ? (long)bw + ((double)(long)bw < bw) : 65536;");
+        emit_line(e, "gh = !(bh > 1.0f) ? 1 : bh < 65536.0f ? (long)bh + ((float)(long)bh < bh) : 65536;");
+        emit_line(e, "gw = !(bw > 1.0f) ? 1 : bw < 65536.0f ? (long)bw + ((float)(long)bw < bw) : 65536;");
     }
     emit_line(e, "if (b < 0 || b >= %lld)", (long long)p.N);
     emit_line(e, "    b = 0; /* out of range: undefined in ONNX */");
@@ -331,38 +332,38 @@ void emit_roialign(Emit *e, const Node *n)
     emit_line(e, "for (ph = 0; ph < %lld; ph++)", (long long)p.oh);
     emit_line(e, "    for (pw = 0; pw < %lld; pw++) {", (long long)p.ow);
     e->indent += 2;
-    emit_line(e, "double s = 0.0;");
+    emit_line(e, "float s = 0.0f;");
     if (p.max)
         emit_line(e, "int first = 1;");
     emit_blank(e);
     emit_line(e, "for (iy = 0; iy < gh; iy++)");
     emit_line(e, "    for (ix = 0; ix < gw; ix++) {");
     e->indent += 2;
-    emit_line(e, "double y = ry + (double)ph * bh + ((double)iy + 0.5) * bh / (double)gh;");
-    emit_line(e, "double x = rx + (double)pw * bw + ((double)ix + 0.5) * bw / (double)gw;");
-    emit_line(e, "double v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, ly, lx;");
+    emit_line(e, "float y = ry + (float)ph * bh + ((float)iy + 0.5f) * bh / (float)gh;");
+    emit_line(e, "float x = rx + (float)pw * bw + ((float)ix + 0.5f) * bw / (float)gw;");
+    emit_line(e, "float v0 = 0.0f, v1 = 0.0f, v2 = 0.0f, v3 = 0.0f, ly, lx;");
     emit_line(e, "long yl, xl, yh, xh;");
     emit_blank(e);
-    emit_line(e, "if (!(y < -1.0 || y > %lld.0 || x < -1.0 || x > %lld.0)) {", (long long)p.H, (long long)p.W);
-    emit_line(e, "    y = y > 0.0 ? y : 0.0;");
-    emit_line(e, "    x = x > 0.0 ? x : 0.0;");
+    emit_line(e, "if (!(y < -1.0f || y > %lld.0f || x < -1.0f || x > %lld.0f)) {", (long long)p.H, (long long)p.W);
+    emit_line(e, "    y = y > 0.0f ? y : 0.0f;");
+    emit_line(e, "    x = x > 0.0f ? x : 0.0f;");
     emit_line(e, "    yl = (long)y;");
     emit_line(e, "    xl = (long)x;");
     emit_line(e, "    if (yl >= %lld) {", (long long)(p.H - 1));
     emit_line(e, "        yh = yl = %lld;", (long long)(p.H - 1));
-    emit_line(e, "        y = (double)yl;");
+    emit_line(e, "        y = (float)yl;");
     emit_line(e, "    } else");
     emit_line(e, "        yh = yl + 1;");
     emit_line(e, "    if (xl >= %lld) {", (long long)(p.W - 1));
     emit_line(e, "        xh = xl = %lld;", (long long)(p.W - 1));
-    emit_line(e, "        x = (double)xl;");
+    emit_line(e, "        x = (float)xl;");
     emit_line(e, "    } else");
     emit_line(e, "        xh = xl + 1;");
-    emit_line(e, "    ly = y - (double)yl;");
-    emit_line(e, "    lx = x - (double)xl;");
-    emit_line(e, "    v0 = (1.0 - ly) * (1.0 - lx) * xc[yl * %lld + xl];", (long long)p.W);
-    emit_line(e, "    v1 = (1.0 - ly) * lx * xc[yl * %lld + xh];", (long long)p.W);
-    emit_line(e, "    v2 = ly * (1.0 - lx) * xc[yh * %lld + xl];", (long long)p.W);
+    emit_line(e, "    ly = y - (float)yl;");
+    emit_line(e, "    lx = x - (float)xl;");
+    emit_line(e, "    v0 = (1.0f - ly) * (1.0f - lx) * xc[yl * %lld + xl];", (long long)p.W);
+    emit_line(e, "    v1 = (1.0f - ly) * lx * xc[yl * %lld + xh];", (long long)p.W);
+    emit_line(e, "    v2 = ly * (1.0f - lx) * xc[yh * %lld + xl];", (long long)p.W);
     emit_line(e, "    v3 = ly * lx * xc[yh * %lld + xh];", (long long)p.W);
     emit_line(e, "}");
     if (p.max) {
@@ -377,7 +378,7 @@ void emit_roialign(Emit *e, const Node *n)
     e->indent -= 2;
     emit_line(e, "    }");
     emit_line(e, "y[((r * %lld + c) * %lld + ph) * %lld + pw] = (float)%s;", (long long)p.C, (long long)p.oh,
-              (long long)p.ow, p.max ? "s" : "(s / (double)(gh * gw))");
+              (long long)p.ow, p.max ? "s" : "(s / (float)(gh * gw))");
     e->indent -= 2;
     emit_line(e, "    }");
     e->indent--;

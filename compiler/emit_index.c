@@ -377,6 +377,12 @@ int emit_index_typed(Emit *e, const Node *n)
     case OP_EYELIKE: emit_eyelike(e, n); return 1;
     case OP_REVERSESEQ: emit_reverseseq(e, n); return 1;
     case OP_BITSHIFT: emit_bitshift(e, n); return 1;
+    case OP_TFIDF: emit_tfidf(e, n); return 1; /* integer tokens in: emit_text.c */
+    case OP_RNN: case OP_GRU: case OP_LSTM: /* sequence_lens at run time (emit_ops.c) */
+        if (tout(e, n, 0)->dtype != DT_FLOAT)
+            return 0;
+        emit_rnn(e, n);
+        return 1;
     case OP_PAD:
         if (tout(e, n, 0)->dtype == DT_FLOAT)
             return 0;

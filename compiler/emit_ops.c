@@ -707,6 +707,8 @@ void emit_cast(Emit *e, const Node *n)
     const Tensor *y = &e->g->t[n->out[0]];
     if (y->dtype != DT_FLOAT || e->g->t[n->in[0]].dtype != DT_FLOAT)
         node_error(e->g, n, "casts between float and integer tensors are supported only at compile time");
+    if (emit_cast_round(e, n)) /* to float16 or bfloat16 (emit_types.c) */
+        return;
     emit_begin_fn(e, n, "", " -- float to float, a copy");
     emit_line(e, "int i;");
     emit_blank(e);
@@ -715,6 +717,19 @@ void emit_cast(Emit *e, const Node *n)
     emit_line(e, "y[i] = %s[i];", emit_operand(e, n, 0));
     e->indent--;
     emit_end_fn(e);
+}
+
+/* Whether sequence_lens may stop a sequence early: given, and not a constant of full lengths. */
+static int rnn_partial(const Graph *g, const Node *n)
+{
+    const Tensor *sl = n->n_in > 4 && n->in[4] != TC_NONE ? &g->t[n->in[4]] : NULL;
+    int64_t k, T = g->t[n->in[0]].dims[attr_int(n, "layout", 0) ? 1 : 0];
+    if (!sl)
+        return 0;
+    for (k = 0; sl->i && k < ir_numel(sl); k++)
+        if (sl->i[k] != T)
+            return 1;
+    return !sl->i;
 }
 
 /* RNN, GRU, LSTM: the recurrences of eval_rnn in interp.c, in float, as loops. */
@@ -729,6 +744,7 @@ void emit_rnn(Emit *e, const Node *n)
     int has_b = n->n_in > 3 && n->in[3] != TC_NONE, has_h0 = n->n_in > 5 && n->in[5] != TC_NONE;
     int has_c0 = n->op == OP_LSTM && n->n_in > 6 && n->in[6] != TC_NONE;
     int has_p = n->op == OP_LSTM && n->n_in > 7 && n->in[7] != TC_NONE;
+    int reverse = dir && dir->kind == AT_STRING && strcmp(dir->s, "reverse") == 0, has_sl = rnn_partial(g, n);
     const char *X = emit_operand(e, n, 0), *W = emit_operand(e, n, 1), *R = emit_operand(e, n, 2);
     const char *Bs = has_b ? emit_operand(e, n, 3) : NULL, *P = has_p ? emit_operand(e, n, 7) : NULL;
     const char *clip_lo = NULL, *clip_hi = NULL;
@@ -779,14 +795,32 @@ void emit_rnn(Emit *e, const Node *n)
     e->indent++;
     emit_line(e, "for (s = 0; s < %lld; s++) {", (long long)Tn);
     e->indent = 2;
-    if (D == 2)
+    if (has_sl)
+        ;
+    else if (D == 2)
         emit_line(e, "t = d == 1 ? %lld - s : s;", (long long)(Tn - 1));
-    else if (dir && dir->kind == AT_STRING && strcmp(dir->s, "reverse") == 0)
+    else if (reverse)
         emit_line(e, "t = %lld - s;", (long long)(Tn - 1));
     else
         emit_line(e, "t = s;");
     emit_line(e, "for (b = 0; b < %lld; b++) {", (long long)Bn);
     e->indent = 3;
+    if (has_sl) { /* batch b takes L steps (the reverse direction from step L - 1); Y is 0 after them */
+        emit_line(e, "long long L = (long long)%s[b];", emit_operand(e, n, 4));
+        emit_blank(e);
+        emit_line(e, "if (L < 1 || L > %lld)", (long long)Tn);
+        emit_line(e, "    L = %lld; /* outside 1..T (undefined in ONNX): the whole sequence */", (long long)Tn);
+        emit_line(e, "t = s;");
+        emit_line(e, "if (s >= L) {");
+        emit_line(e, "    for (j = 0; j < %lld; j++)", (long long)H);
+        emit_line(e, "        y[%s + j] = 0.0f;", yo);
+        emit_line(e, "    continue;");
+        emit_line(e, "}");
+        if (D == 2)
+            emit_line(e, "if (d == 1)");
+        if (D == 2 || reverse)
+            emit_line(e, "%st = (int)(L - 1 - s);", D == 2 ? "    " : "");
+    }
     emit_line(e, "const float *xt = %s + %s * %lld;", X, layout ? arena_printf(g->a, "(b * %lld + t)", (long long)Tn)
               : arena_printf(g->a, "(t * %lld + b)", (long long)Bn), (long long)I);
     if (n->op == OP_LSTM)

@@ -79,6 +79,8 @@ void emit_castlike(Emit *e, const Node *n)
     const Tensor *y = &e->g->t[n->out[0]];
     if (y->dtype != DT_FLOAT || e->g->t[n->in[0]].dtype != DT_FLOAT)
         node_error(e->g, n, "casts between float and integer tensors are supported only at compile time");
+    if (emit_cast_round(e, n)) /* to float16 or bfloat16 (emit_types.c) */
+        return;
     emit_begin_fn(e, n, "", " -- float to float, a copy");
     emit_line(e, "int i;");
     emit_blank(e);

@@ -68,6 +68,8 @@ static const char *et_name(int et)
     switch (et) {
     case ET_FLOAT: return "float";
     case ET_DOUBLE: return "double";
+    case ET_FLOAT16: return "float16";
+    case ET_BFLOAT16: return "bfloat16";
     case ET_INT64: return "int64";
     case ET_INT32: return "int32";
     case ET_INT16: return "int16";
@@ -203,12 +205,172 @@ int emit_typed_io(const Graph *g)
 {
     int k;
     for (k = 0; k < g->n_inputs; k++)
-        if (g->t[g->inputs[k]].dtype != DT_FLOAT)
+        if (g->t[g->inputs[k]].dtype != DT_FLOAT || io_converted(g, g->inputs[k]))
             return 1;
     for (k = 0; k < g->n_outputs; k++)
-        if (g->t[g->outputs[k]].dtype != DT_FLOAT)
+        if (g->t[g->outputs[k]].dtype != DT_FLOAT || io_converted(g, g->outputs[k]))
             return 1;
     return 0;
+}
+
+/* ---- double, float16 and bfloat16 at the graph's edges ----
+ *
+ * Inside, these are float tensors like any other (ticketc computes in float32);
+ * the API takes and gives them in their own storage: double, or float16 and
+ * bfloat16 as their raw bits (uint16_t). Such an input is converted into a
+ * float copy (tc_in<k>) on entry, such an output computed into a float buffer
+ * (tc_out<k>) and converted from it on exit, to nearest with ties to even. The
+ * buffers are static, as the arena is. A Cast to float16 or bfloat16 rounds to
+ * that precision; other ops on those types compute in float32 and round only
+ * where a Cast or a graph output says so. */
+
+/* The C type of graph input or output id in the API: its own type's storage. */
+const char *emit_io_ctype(Emit *e, TensorId id)
+{
+    if (io_converted(e->g, id))
+        return io_etype(e->g, id) == ET_DOUBLE ? "double" : "uint16_t";
+    return emit_tensor_ctype(e, NULL, id);
+}
+
+/* The float buffer that stands for converted graph input or output id inside <prefix>_run, or NULL. */
+const char *emit_io_buffer(Emit *e, TensorId id)
+{
+    const Tensor *t = &e->g->t[id];
+    if (!io_converted(e->g, id))
+        return NULL;
+    if (t->input_index >= 0) /* none for an input with no elements (a constant) or one nothing reads */
+        return ir_is_const(t) || (!t->consumers && t->output_index < 0) ? NULL
+                                                                        : arena_printf(e->g->a, "tc_in%d", t->input_index);
+    return arena_printf(e->g->a, "tc_out%d", t->output_index);
+}
+
+/* float16 (1, 2) and bfloat16 (4, 8) helpers: bit 1 and 4 read bits, 2 and 8 write them;
+ * double's are 16 (in) and 32 (out). */
+static void use_half(Emit *e, int et, int out)
+{
+    e->used_half |= (et == ET_FLOAT16 ? 1 : 4) << (out ? 1 : 0);
+}
+
+/* v rounded to float16's or bfloat16's precision, as a float expression. */
+const char *emit_round_expr(Emit *e, int et, const char *v)
+{
+    use_half(e, et, 0);
+    use_half(e, et, 1);
+    return et == ET_FLOAT16 ? arena_printf(e->g->a, "tc_f16_to_f32(tc_f32_to_f16(%s))", v)
+                            : arena_printf(e->g->a, "tc_bf16_to_f32(tc_f32_to_bf16(%s))", v);
+}
+
+/* Before the file is assembled: the helpers the conversions need; static buffers refused
+ * with --arena caller. */
+void emit_io_prepare(Emit *e)
+{
+    Graph *g = e->g;
+    int k;
+    for (k = 0; k < g->n_inputs + g->n_outputs; k++) {
+        TensorId id = k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs];
+        int et;
+        if (!io_converted(g, id) || (k < g->n_inputs && !emit_io_buffer(e, id))) /* an input nothing reads */
+            continue;
+        et = io_etype(g, id);
+        if (e->opt->arena_caller)
+            fatal("--arena caller: graph %s '%s' is %s, converted through a static float buffer, so the model would "
+                  "not be reentrant", k < g->n_inputs ? "input" : "output", text_comment(g->a, g->t[id].name), et_name(et));
+        if (et == ET_DOUBLE)
+            e->used_half |= k >= g->n_inputs ? 32 : 16;
+        else
+            use_half(e, et, k >= g->n_inputs);
+    }
+}
+
+/* The helper blocks (runtime/tc_preamble.c) of e->used_half. */
+void emit_half_support(Emit *e)
+{
+    if (e->used_half & 1)
+        emit_preamble(e, "f16_in");
+    if (e->used_half & 2)
+        emit_preamble(e, "f16_out");
+    if (e->used_half & 4)
+        emit_preamble(e, "bf16_in");
+    if (e->used_half & 8)
+        emit_preamble(e, "bf16_out");
+    if (e->used_half & 16)
+        emit_preamble(e, "d_in");
+    if (e->used_half & 32)
+        emit_preamble(e, "d_out");
+}
+
+/* Entry of <prefix>_run (e->out, indent 1): the float buffers, and inputs converted into theirs. */
+void emit_io_entry(Emit *e)
+{
+    Graph *g = e->g;
+    int k, any = 0;
+    for (k = 0; k < g->n_inputs + g->n_outputs; k++) {
+        TensorId id = k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs];
+        const Tensor *t = &g->t[id];
+        if (!emit_io_buffer(e, id) || (k >= g->n_inputs && t->input_index >= 0)) /* an input as output: one buffer */
+            continue;
+        emit_line(e, "static float %s[%lld]; /* '%s' %s: computed in float32 */", emit_io_buffer(e, id),
+                  (long long)emit_io_len(g, id), text_comment(g->a, t->name), et_name(io_etype(g, id)));
+        any = 1;
+    }
+    if (!any)
+        return;
+    emit_line(e, "int tc_i;");
+    emit_blank(e);
+    for (k = 0; k < g->n_inputs; k++) {
+        TensorId id = g->inputs[k];
+        int et;
+        if (!emit_io_buffer(e, id))
+            continue;
+        et = io_etype(g, id);
+        emit_line(e, "for (tc_i = 0; tc_i < %lld; tc_i++) /* %s to float, to nearest */", (long long)ir_numel(&g->t[id]),
+                  et_name(et));
+        emit_line(e, "    tc_in%d[tc_i] = %s;", k,
+                  et == ET_DOUBLE ? arena_printf(g->a, "tc_f64_to_f32(in%d[tc_i])", k)
+                  : et == ET_FLOAT16 ? arena_printf(g->a, "tc_f16_to_f32(in%d[tc_i])", k)
+                                     : arena_printf(g->a, "tc_bf16_to_f32(in%d[tc_i])", k));
+    }
+}
+
+/* Exit of <prefix>_run: outputs converted from their float buffers, to nearest with ties to even. */
+void emit_io_exit(Emit *e)
+{
+    Graph *g = e->g;
+    int k;
+    for (k = 0; k < g->n_outputs; k++) {
+        TensorId id = g->outputs[k];
+        const char *b = emit_io_buffer(e, id);
+        int et;
+        if (!b)
+            continue;
+        et = io_etype(g, id);
+        emit_line(e, "for (tc_i = 0; tc_i < %lld; tc_i++) /* float to %s */", (long long)ir_numel(&g->t[id]), et_name(et));
+        emit_line(e, "    out%d[tc_i] = %s;", k,
+                  et == ET_DOUBLE ? arena_printf(g->a, "tc_f32_to_f64(%s[tc_i])", b)
+                  : et == ET_FLOAT16 ? arena_printf(g->a, "tc_f32_to_f16(%s[tc_i])", b)
+                                     : arena_printf(g->a, "tc_f32_to_bf16(%s[tc_i])", b));
+    }
+}
+
+/* Cast or CastLike from float to float16 or bfloat16 (1), or anything else (0: a copy). */
+int emit_cast_round(Emit *e, const Node *n)
+{
+    const Tensor *y = &e->g->t[n->out[0]];
+    int to = cast_to(e->g, n);
+    if (to != ET_FLOAT16 && to != ET_BFLOAT16)
+        return 0;
+    emit_begin_fn(e, n, "", arena_printf(e->g->a, " -- float to %s: rounded to its precision, to nearest even",
+                                         et_name(to)));
+    emit_line(e, "int i;");
+    emit_blank(e);
+    if (n->op == OP_CASTLIKE && !ir_is_const(&e->g->t[n->in[1]]))
+        emit_line(e, "(void)x1; /* gives the type only */");
+    emit_line(e, "for (i = 0; i < %lld; i++)", (long long)ir_numel(y));
+    e->indent++;
+    emit_line(e, "y[i] = %s;", emit_round_expr(e, to, arena_printf(e->g->a, "%s[i]", emit_operand(e, n, 0))));
+    e->indent--;
+    emit_end_fn(e);
+    return 1;
 }
 
 /* ---- elementwise ops over broadcast operands ---- */
@@ -441,7 +603,11 @@ static const char *convert(Emit *e, int from, int to, const char *v)
 
 static const char *cast_expr(Emit *e, const Node *n, const char **a)
 {
-    return convert(e, et_of(e->g, n->in[0]), et_of(e->g, n->out[0]), a[0]);
+    const char *v = convert(e, et_of(e->g, n->in[0]), et_of(e->g, n->out[0]), a[0]);
+    int to = cast_to(e->g, n);
+    if (to == ET_FLOAT16 || to == ET_BFLOAT16) /* an integer to float16 or bfloat16: rounded to its precision */
+        return emit_round_expr(e, to, v);
+    return v;
 }
 
 /* Integer arithmetic of type et: wrapping (+ - *), division and Mod guarded. */
@@ -925,10 +1091,10 @@ void emit_main_typed(Emit *e)
     emit_line(e, "{");
     e->indent++;
     for (k = 0; k < g->n_inputs; k++)
-        emit_line(e, "static %s in%d[%lld];", emit_tensor_ctype(e, NULL, g->inputs[k]), k,
+        emit_line(e, "static %s in%d[%lld];", emit_io_ctype(e, g->inputs[k]), k,
                   (long long)emit_io_len(g, g->inputs[k]));
     for (k = 0; k < g->n_outputs; k++)
-        emit_line(e, "static %s out%d[%lld];", emit_tensor_ctype(e, NULL, g->outputs[k]), k,
+        emit_line(e, "static %s out%d[%lld];", emit_io_ctype(e, g->outputs[k]), k,
                   (long long)ir_numel(&g->t[g->outputs[k]]));
     if (e->opt->arena_caller)
         emit_line(e, "static float arena[%lld];", (long long)(g->arena_floats ? g->arena_floats : 1));

@@ -297,7 +297,8 @@ static void int_range(int et, double *lo, double *hi)
 }
 
 /*
- * Cast, CastLike: to float, the value; to bool, 1 for any nonzero (NaN too);
+ * Cast, CastLike: to float or double, the value; to float16 or bfloat16, the value
+ * rounded to that precision (nearest, ties to even; et_round); to bool, 1 for any nonzero (NaN too);
  * from float to an integer type, truncated toward 0, refused outside the
  * type's range (undefined in ONNX); between integer types, wrapped.
  */
@@ -311,11 +312,11 @@ static void eval_cast(Ctx *c)
     int_range(et, &lo, &hi);
     for (i = 0; i < n; i++) {
         if (x->dtype == DT_FLOAT && y->dtype == DT_FLOAT) {
-            ((float *)out)[i] = F(c, 0)[i];
+            ((float *)out)[i] = et_round(et, F(c, 0)[i]);
         } else if (x->dtype == DT_INT64 && y->dtype == DT_INT64) {
             ((int64_t *)out)[i] = int_as(et, I(c, 0)[i]);
         } else if (x->dtype == DT_INT64) { /* C's conversion, of uint64 as unsigned */
-            ((float *)out)[i] = tensor_etype(x) == ET_UINT64 ? (float)(uint64_t)I(c, 0)[i] : (float)I(c, 0)[i];
+            ((float *)out)[i] = et_round(et, tensor_etype(x) == ET_UINT64 ? (float)(uint64_t)I(c, 0)[i] : (float)I(c, 0)[i]);
         } else if (et == ET_BOOL) {
             ((int64_t *)out)[i] = F(c, 0)[i] != 0.0f;
         } else {
@@ -1162,6 +1163,7 @@ static void eval_rnn(Ctx *c)
     const float *W = F(c, 1), *R = F(c, 2), *Bs = has_in(c, 3) ? F(c, 3) : NULL;
     const float *H0 = has_in(c, 5) ? F(c, 5) : NULL, *C0 = n->op == OP_LSTM && has_in(c, 6) ? F(c, 6) : NULL;
     const float *P = n->op == OP_LSTM && has_in(c, 7) ? F(c, 7) : NULL;
+    const int64_t *SL = has_in(c, 4) ? (const int64_t *)c->vals[n->in[4]] : NULL;
     double *h = arena_array(c->g->a, (size_t)(D * Bn * H) + 1, sizeof(double));
     double *cs = arena_array(c->g->a, (size_t)(D * Bn * H) + 1, sizeof(double));
     double *ga = arena_array(c->g->a, (size_t)(GH + H) + 1, sizeof(double));
@@ -1176,10 +1178,20 @@ static void eval_rnn(Ctx *c)
             }
     for (d = 0; d < D; d++)
         for (s = 0; s < Tn; s++) {
-            int64_t t = d == 1 || (dir && strcmp(dir->s, "reverse") == 0) ? Tn - 1 - s : s;
             for (b = 0; b < Bn; b++) {
-                const float *xt = F(c, 0) + (layout ? b * Tn + t : t * Bn + b) * I;
+                /* sequence_lens: batch b takes L steps (the reverse direction from step L - 1); Y is 0 after them */
+                int64_t L = SL ? SL[b] : Tn, t = d == 1 || (dir && strcmp(dir->s, "reverse") == 0) ? L - 1 - s : s;
+                const float *xt;
                 double *hp = h + (d * Bn + b) * H, *cp = cs + (d * Bn + b) * H;
+                if (L < 1 || L > Tn)
+                    node_error(c->g, n, "sequence_lens[%lld] is %lld; expected 1 to %lld", (long long)b, (long long)L,
+                               (long long)Tn);
+                if (s >= L) {
+                    for (j = 0; j < H; j++)
+                        Y0[(layout ? (b * Tn + s) * D + d : (s * D + d) * Bn + b) * H + j] = 0.0f;
+                    continue;
+                }
+                xt = F(c, 0) + (layout ? b * Tn + t : t * Bn + b) * I;
                 /* gates: x W^T + Wb, plus h R^T + Rb except GRU's third gate */
                 for (j = 0; j < GH; j++) {
                     double a = Bs ? (double)Bs[d * 2 * GH + j] : 0.0, rb = Bs ? (double)Bs[d * 2 * GH + GH + j] : 0.0;
@@ -1620,6 +1632,8 @@ static void eval_topk(Ctx *c) { interp_index(c->g, c->n, c->vals); }
 static void eval_eyelike(Ctx *c) { interp_index(c->g, c->n, c->vals); }
 static void eval_reverseseq(Ctx *c) { interp_index(c->g, c->n, c->vals); }
 static void eval_bitshift(Ctx *c) { interp_index(c->g, c->n, c->vals); }
+/* TfIdfVectorizer: interp_text.c */
+static void eval_tfidf(Ctx *c) { interp_tfidf(c->g, c->n, c->vals); }
 
 /* quantisation with run-time parameters: qops.c */
 static void eval_qops(Ctx *c) { interp_qops(c->g, c->n, c->vals); }
@@ -1657,15 +1671,18 @@ void interp_run(Graph *g, float *const *inputs, float **outputs)
     int k;
     for (i = 0; i < g->nt; i++)
         vals[i] = g->t[i].f ? (void *)g->t[i].f : (void *)g->t[i].i;
-    for (k = 0; k < g->n_inputs; k++) /* integer and bool inputs: raw values of their type (interp_types.c) */
-        vals[g->inputs[k]] = g->t[g->inputs[k]].dtype == DT_FLOAT ? (void *)inputs[k]
-                                                                   : interp_raw_in(g, &g->t[g->inputs[k]], inputs[k]);
+    for (k = 0; k < g->n_inputs; k++) /* integer, bool, double, float16, bfloat16 inputs: raw values of their type (interp_types.c) */
+        vals[g->inputs[k]] = io_converted(g, g->inputs[k]) ? (void *)interp_raw_in_float(g, &g->t[g->inputs[k]], inputs[k])
+                             : g->t[g->inputs[k]].dtype == DT_FLOAT ? (void *)inputs[k]
+                                                                    : interp_raw_in(g, &g->t[g->inputs[k]], inputs[k]);
     for (k = 0; k < g->nn; k++)
         if (!g->n[k].dead)
             interp_node(g, &g->n[k], vals);
     for (k = 0; k < g->n_outputs; k++) {
         const Tensor *t = &g->t[g->outputs[k]];
-        if (t->dtype != DT_FLOAT)
+        if (io_converted(g, g->outputs[k]))
+            interp_raw_out_float(t, vals[g->outputs[k]], outputs[k]);
+        else if (t->dtype != DT_FLOAT)
             interp_raw_out(t, vals[g->outputs[k]], outputs[k]);
         else
             memcpy(outputs[k], vals[g->outputs[k]], (size_t)ir_numel(t) * sizeof(float));

@@ -213,13 +213,16 @@ static size_t raw_elem_size(int dt)
     case ONNX__TENSOR_PROTO__DATA_TYPE__INT8: return 1;
     case ONNX__TENSOR_PROTO__DATA_TYPE__UINT8: return 1;
     case ONNX__TENSOR_PROTO__DATA_TYPE__BOOL: return 1;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16: return 2;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16: return 2;
     default: return 0;
     }
 }
 
 static int is_float_type(int dt)
 {
-    return dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT || dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE;
+    return dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT || dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE ||
+           dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16 || dt == ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16;
 }
 
 /* Little-endian decoding, independent of the host. */
@@ -243,6 +246,17 @@ static double f64_from_bits(uint64_t u)
     double d;
     memcpy(&d, &u, 8);
     return d;
+}
+
+/* A float value of raw_data: float, double, or the bits of float16 or bfloat16 (exact in float). */
+static float raw_float(const uint8_t *p, int dt)
+{
+    switch (dt) {
+    case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE: return (float)f64_from_bits(le(p, 8));
+    case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16: return f16_to_float((uint16_t)le(p, 2));
+    case ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16: return bf16_to_float((uint16_t)le(p, 2));
+    default: return f32_from_bits((uint32_t)le(p, 4));
+    }
 }
 
 static int64_t raw_int(const uint8_t *p, int dt)
@@ -286,7 +300,8 @@ static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const
     if (tp->n_external_data || (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL))
         fatal("%s: external data is not supported; save the model with its weights inside (onnx.save(model, path, save_as_external_data=False))", what);
     if (!es)
-        fatal("%s: data type %s is not supported (float, double and integer types are)", what, dtype_name(dt));
+        fatal("%s: data type %s is not supported (float, double, float16, bfloat16 and integer types are)", what,
+              dtype_name(dt));
     if (tp->n_dims > TC_MAX_RANK)
         fatal("%s: rank %zu exceeds the maximum of %d", what, tp->n_dims, TC_MAX_RANK);
     for (i = 0; i < tp->n_dims; i++) {
@@ -313,7 +328,7 @@ static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const
             t->dtype = DT_FLOAT;
             t->f = arena_array(g->a, (size_t)numel, sizeof(float));
             for (i = 0; i < (size_t)numel; i++)
-                t->f[i] = es == 4 ? f32_from_bits((uint32_t)le(p + 4 * i, 4)) : (float)f64_from_bits(le(p + 8 * i, 8));
+                t->f[i] = raw_float(p + es * i, dt);
         } else {
             t->dtype = DT_INT64;
             t->i = arena_array(g->a, (size_t)numel, sizeof(int64_t));
@@ -331,7 +346,11 @@ static void load_tensor(Loader *L, Tensor *t, const Onnx__TensorProto *tp, const
             t->dtype = DT_FLOAT;
             t->f = arena_array(g->a, (size_t)numel, sizeof(float));
             for (i = 0; i < n; i++)
-                t->f[i] = dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ? tp->float_data[i] : (float)tp->double_data[i];
+                t->f[i] = dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT    ? tp->float_data[i]
+                          : dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE ? (float)tp->double_data[i]
+                          : dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16
+                              ? f16_to_float((uint16_t)tp->int32_data[i]) /* the bits, in int32_data */
+                              : bf16_to_float((uint16_t)tp->int32_data[i]);
         } else {
             t->dtype = DT_INT64;
             t->i = arena_array(g->a, (size_t)numel, sizeof(int64_t));
@@ -366,6 +385,12 @@ static int run_time_int_type(int dt)
            dt == ET_INT16 || dt == ET_UINT16 || dt == ET_UINT32 || dt == ET_UINT64;
 }
 
+/* Double, float16 and bfloat16: float tensors inside, converted at the graph's edges (interp_types.c). */
+static int converted_type(int dt)
+{
+    return dt == ET_DOUBLE || dt == ET_FLOAT16 || dt == ET_BFLOAT16;
+}
+
 /* A graph input: float tensor with static shape after pinning symbolic dims. */
 static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
 {
@@ -389,9 +414,10 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
     if (!tt->has_elem_type || (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
                                (!L->quantized || (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__INT8 &&
                                                   tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__UINT8)) &&
-                               (L->quantized || !run_time_int_type(tt->elem_type))))
-        fatal("graph input '%s': element type %s is not supported (inputs must be float32, int8, uint8, int16, "
-              "uint16, int32, uint32, int64, uint64 or bool)", sname, dtype_name(tt->has_elem_type ? tt->elem_type : 0));
+                               (L->quantized || (!run_time_int_type(tt->elem_type) && !converted_type(tt->elem_type)))))
+        fatal("graph input '%s': element type %s is not supported (inputs must be float32, double, float16, "
+              "bfloat16, int8, uint8, int16, uint16, int32, uint32, int64, uint64 or bool)", sname,
+              dtype_name(tt->has_elem_type ? tt->elem_type : 0));
     if (!tt->shape)
         fatal("graph input '%s' has no shape; ticketc needs static shapes", sname);
     if (tt->shape->n_dim > TC_MAX_RANK)
@@ -676,8 +702,8 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
             continue; /* an initializer: a constant, not an input */
         load_input(&L, vi, (int)i);
     }
-    if (g->n_inputs == 0)
-        fatal("the graph has no inputs besides initializers");
+    /* no inputs (every output a constant, or computed from constants): <prefix>_run takes
+     * the outputs only, and --main runs it once */
 
     for (i = 0; i < gp->n_node; i++)
         load_node(&L, gp->node[i], (int)i);
@@ -694,6 +720,12 @@ Graph *onnx_load_buffer(const void *data, size_t len, const char *path, const Lo
             fatal("graph output '%s' is listed twice", safe(a, nm));
         g->t[id].output_index = g->n_outputs;
         g->outputs[g->n_outputs++] = id;
+        /* declared double, float16 or bfloat16: its values leave converted from float
+         * (io_etype), unless inference gives it a type of its own (Cast) */
+        if (!L.quantized && !g->t[id].etype && gp->output[i]->type &&
+            gp->output[i]->type->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE && gp->output[i]->type->tensor_type &&
+            converted_type(gp->output[i]->type->tensor_type->elem_type))
+            g->t[id].etype = gp->output[i]->type->tensor_type->elem_type;
     }
     onnx__model_proto__free_unpacked(m, NULL); /* right after import, not with the arena */
     *guard = NULL;

@@ -145,6 +145,8 @@
     OP(OP_EYELIKE,     "EyeLike",       eyelike)         \
     OP(OP_REVERSESEQ,  "ReverseSequence", reverseseq)    \
     OP(OP_BITSHIFT,    "BitShift",      bitshift)        \
+    /* n-gram counting (shape_text.c, interp_text.c, emit_text.c) */ \
+    OP(OP_TFIDF,       "TfIdfVectorizer", tfidf)         \
     /* transformer ops of opset 23 (shape_attn.c, interp_attn.c, emit_attn.c) */ \
     OP(OP_ATTENTION,   "Attention",     attention)       \
     OP(OP_ROTARY,      "RotaryEmbedding", rotary)        \

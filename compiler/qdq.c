@@ -536,7 +536,7 @@ void qdq_rewrite(Graph *g)
          * them integer tensors, dtype DT_INT64, elsewhere: emit_types.c) */
         for (k = 0; k < g->n_inputs; k++) {
             const Tensor *t = &g->t[g->inputs[k]];
-            if (t->etype != ET_FLOAT && t->dtype == DT_FLOAT)
+            if ((t->etype == ET_INT8 || t->etype == ET_UINT8) && t->dtype == DT_FLOAT) /* double, float16: float inside */
                 fatal("graph input '%s': element type %s is not supported (inputs must be float32)",
                       diag_escape(g->a, t->name), t->etype == ET_INT8 ? "INT8" : "UINT8");
         }

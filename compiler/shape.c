@@ -289,18 +289,31 @@ static void shape_view(Graph *g, Node *n)
     case OP_DROPOUT:
         need_inputs(g, n, 1, 3);
         if (n->n_in == 3 && n->in[2] != TC_NONE) {
-            Tensor *tm = in(g, n, 2);
-            if (!tm->i || tm->i[0] != 0)
-                node_error(g, n, "training_mode must be a constant false; ticketc compiles inference only; " TC_EVAL_HINT);
+            /* training mode drops at random, unless the ratio is 0: then it is the identity too */
+            Tensor *tm = in(g, n, 2), *r = n->in[1] != TC_NONE ? in(g, n, 1) : NULL;
+            if (!tm->i)
+                node_error(g, n, "training_mode must be a constant (false, or true with a constant ratio 0); ticketc compiles "
+                           "inference only; " TC_EVAL_HINT);
+            if (tm->i[0] != 0 && !(r && r->f && ir_numel(r) == 1 && r->f[0] == 0.0f))
+                node_error(g, n, "training_mode is true and the ratio is not a constant 0: Dropout would drop at random; "
+                           "ticketc compiles inference only; " TC_EVAL_HINT);
         }
-        /* a mask nothing reads (AlexNet, VGG-19 ... declare one) is never computed */
-        if (n->n_out > 1 && tensor_is_read(g, n->out[1]))
-            node_error(g, n, "the mask output is not supported (inference only)");
         ir_set_dims(y, x->rank, x->dims);
         if (n->n_out > 1) {
-            g->t[n->out[1]].dtype = DT_INT64;
-            g->t[n->out[1]].etype = ET_BOOL;
-            ir_set_dims(&g->t[n->out[1]], x->rank, x->dims);
+            Tensor *m = &g->t[n->out[1]];
+            m->dtype = DT_INT64;
+            m->etype = ET_BOOL;
+            ir_set_dims(m, x->rank, x->dims);
+            /* a mask nothing reads (AlexNet, VGG-19 ... declare one) is never computed; one that
+             * is read is a constant, all true: nothing is dropped */
+            if (tensor_is_read(g, n->out[1])) {
+                int64_t k, cnt = ir_numel(m);
+                m->i = arena_array(g->a, (size_t)cnt + 1, sizeof(int64_t));
+                for (k = 0; k < cnt; k++)
+                    m->i[k] = 1;
+                m->producer = -1;
+                n->n_out = 1;
+            }
         }
         break;
     case OP_UNSQUEEZE:
@@ -421,7 +434,7 @@ static void shape_concat(Graph *g, Node *n)
 int tensor_etype(const Tensor *t)
 {
     /* a float tensor of a quantized model carries its activations' integer type (qdq.c): float here */
-    if (t->dtype == DT_FLOAT && t->etype != ET_DOUBLE && t->etype != 10 /* float16 */ && t->etype != 16 /* bfloat16 */)
+    if (t->dtype == DT_FLOAT && t->etype != ET_DOUBLE && t->etype != ET_FLOAT16 && t->etype != ET_BFLOAT16)
         return ET_FLOAT;
     return t->etype ? t->etype : t->dtype == DT_FLOAT ? ET_FLOAT : ET_INT64;
 }
@@ -472,11 +485,11 @@ static const char *attr_str(const Node *n, const char *name, const char *def)
     return attr_string(n, name, def);
 }
 
-/* The storage of ONNX element type et: DT_FLOAT (float, double), DT_INT64 (the integer
+/* The storage of ONNX element type et: DT_FLOAT (float, double, float16, bfloat16), DT_INT64 (the integer
  * types and bool), or 0 for a type ticketc does not hold. */
 DType etype_dtype(int64_t et)
 {
-    if (et == ET_FLOAT || et == ET_DOUBLE)
+    if (et == ET_FLOAT || et == ET_DOUBLE || et == ET_FLOAT16 || et == ET_BFLOAT16) /* computed in float */
         return DT_FLOAT;
     if (et == ET_UINT8 || et == ET_INT8 || et == ET_UINT16 || et == ET_INT16 || et == ET_INT32 || et == ET_INT64 ||
         et == ET_BOOL || et == ET_UINT32 || et == ET_UINT64)
@@ -1857,15 +1870,15 @@ static void shape_rnn(Graph *g, Node *n)
     if (n->n_in > 3 && n->in[3] != TC_NONE &&
         (in(g, n, 3)->rank != 2 || in(g, n, 3)->dims[0] != D || in(g, n, 3)->dims[1] != 2 * G * H))
         node_error(g, n, "B is %s, expected [%lld,%lld]", ir_shape_str(g->a, in(g, n, 3)), (long long)D, (long long)(2 * G * H));
-    if (n->n_in > 4 && n->in[4] != TC_NONE) {
+    if (n->n_in > 4 && n->in[4] != TC_NONE) { /* per batch, the steps taken; Y is 0 after them */
         Tensor *sl = in(g, n, 4);
         int64_t k;
-        if (!sl->i)
-            node_error(g, n, "sequence_lens must be a constant; lengths known only at run time are not supported");
-        for (k = 0; k < ir_numel(sl); k++)
-            if (sl->i[k] != T)
-                node_error(g, n, "sequence_lens[%lld] is %lld; only full sequences (%lld) are supported", (long long)k,
-                           (long long)sl->i[k], (long long)T);
+        if (sl->dtype == DT_FLOAT || tensor_etype(sl) == ET_BOOL || sl->rank != 1 || sl->dims[0] != Bn)
+            node_error(g, n, "sequence_lens is %s; expected integers [%lld]", ir_shape_str(g->a, sl), (long long)Bn);
+        for (k = 0; sl->i && k < ir_numel(sl); k++)
+            if (sl->i[k] < 1 || sl->i[k] > T)
+                node_error(g, n, "sequence_lens[%lld] is %lld; expected 1 to %lld", (long long)k, (long long)sl->i[k],
+                           (long long)T);
     }
     for (i = 5; i < n->n_in && i < 7; i++)
         if (n->in[i] != TC_NONE && ir_numel(in(g, n, i)) != D * Bn * H)

@@ -53,6 +53,7 @@ void print_summary(const Graph *g, FILE *f)
             (long long)g->arena_lower_bound * 4);
     fprintf(f, "Cortex-M4 -Os estimate: flash %lld bytes (code and weights), RAM %lld bytes (arena + stack)\n",
             (long long)flash, (long long)m4_ram(g));
+    print_io_precision(g, f); /* double, float16, bfloat16 inputs and outputs (interp_types.c) */
 }
 
 /* The node that reads tensor t first, for "stays float for node N". */

@@ -148,7 +148,7 @@ typedef enum { DT_FLOAT = 1, DT_INT64 = 7 } DType;
 /* ONNX element types (TensorProto.DataType) that Tensor.etype records: bool and
  * the integer types are stored as DT_INT64, double as DT_FLOAT. */
 enum { ET_FLOAT = 1, ET_UINT8 = 2, ET_INT8 = 3, ET_UINT16 = 4, ET_INT16 = 5, ET_INT32 = 6, ET_INT64 = 7,
-       ET_BOOL = 9, ET_DOUBLE = 11, ET_UINT32 = 12, ET_UINT64 = 13 };
+       ET_BOOL = 9, ET_FLOAT16 = 10, ET_DOUBLE = 11, ET_UINT32 = 12, ET_UINT64 = 13, ET_BFLOAT16 = 16 };
 
 typedef struct Tensor {
     char *name;
@@ -552,6 +552,26 @@ void interp_pad_int(Graph *g, const Node *n, void **vals);
  * opset < 11 attribute 'value', truncated). */
 int64_t pad_value_int(const Graph *g, const Node *n);
 
+/* ===== shape_text.c: TfIdfVectorizer ===== */
+
+/* A TfIdfVectorizer, checked: the n-grams of a length in min_n..max_n, n-gram k of len[k]
+ * tokens tok[start[k]..] counted into output coordinate slot[k] of each of 'rows' rows of
+ * 'cols' tokens, skips 0..skips between its tokens (1-grams: once); then the mode. */
+enum { TFIDF_TF, TFIDF_IDF, TFIDF_TFIDF };
+typedef struct {
+    int mode;
+    int64_t min_n, max_n, skips, rows, cols, width, grams;
+    int64_t *len, *start, *slot;
+    const int64_t *tok;
+    const float *w; /* weight of output coordinate j (width of them), or NULL: 1 */
+} TfIdf;
+void tfidf_params(const Graph *g, const Node *n, TfIdf *p);
+void shape_tfidf(Graph *g, Node *n);
+
+/* ===== interp_text.c: its reference ===== */
+
+void interp_tfidf(Graph *g, const Node *n, void **vals);
+
 /* ===== interp.c: the reference interpreter ===== */
 
 /* Flat index into x of output position o, x broadcast (numpy rules) to y. */
@@ -580,6 +600,25 @@ size_t ir_elem_bytes(const Tensor *t);
  * integer and bool inputs and outputs this way (its float pointers then point to raw bytes). */
 int64_t *interp_raw_in(Graph *g, const Tensor *t, const void *raw);
 void interp_raw_out(const Tensor *t, const int64_t *v, void *raw);
+/* Float16 and bfloat16 bits <-> float: exact one way, round to nearest even the other (NaN
+ * stays NaN, overflow gives infinity); et_round rounds v to type et's precision (float16,
+ * bfloat16; any other type: v itself). As the generated code's tc_f16_* and tc_bf16_*. */
+float f16_to_float(uint16_t h);
+uint16_t float_to_f16(float f);
+float bf16_to_float(uint16_t h);
+uint16_t float_to_bf16(float f);
+float et_round(int et, float v);
+float f64_to_float(double d); /* to nearest even from the bits, as tc_f64_to_f32 */
+/* The element type of graph input or output id at the interface: ET_DOUBLE, ET_FLOAT16 or
+ * ET_BFLOAT16 for a float tensor of those types (converted to float on entry, from float on
+ * exit: io_converted), else tensor_etype. Refuses one declared so that computes integers. */
+int io_etype(const Graph *g, TensorId id);
+int io_converted(const Graph *g, TensorId id);
+/* A graph input's raw values of a converted type as float, and float values back to them. */
+float *interp_raw_in_float(Graph *g, const Tensor *t, const void *raw);
+void interp_raw_out_float(const Tensor *t, const float *v, void *raw);
+/* --summary's note on the precision of converted inputs and outputs (none: nothing). */
+void print_io_precision(const Graph *g, FILE *f);
 /* uint64 lives in int64 bits: interp_iord maps a value of type et to an int64 of the same
  * order (uint64's sign bit flipped; every other type as it is), interp_idbl to its value as
  * a double (C's conversion), interp_iwrap wraps t's values into t's type (as the C does after

@@ -125,6 +125,10 @@ int verify_c(Graph *g, const Buf *c, const char *samples, double tol, size_t max
         if (g->t[k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs]].dtype != DT_FLOAT)
             fatal("--verify supports models whose inputs and outputs are all float; '%s' is an integer or bool tensor",
                   diag_escape(a, g->t[k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs]].name));
+        else if (io_converted(g, k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs]))
+            fatal("--verify supports models whose inputs and outputs are all float; '%s' is double, float16 or "
+                  "bfloat16 (compare --interpret with the --main program instead)",
+                  diag_escape(a, g->t[k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs]].name));
     if (!cc || !*cc)
         cc = "cc";
     if (!cflags)

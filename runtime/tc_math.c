@@ -1022,3 +1022,39 @@ static float tc_atanhf(float x)
     return u >> 31 ? -r : r;
 }
 /* TC_END */
+
+/* TC_FUNC tc_u64f */
+/* (float)u for a 64-bit unsigned integer, rounded to nearest even as C's own
+ * conversion, with 32-bit integer operations and one 32-bit conversion: a
+ * 32-bit target (Cortex-M4) needs no __aeabi_ul2f.  Above 2^32 the top 32
+ * significant bits v are kept and any bit below them is folded into v's lowest
+ * bit, which lies under the rounding position (bit 7 of v), so converting v
+ * rounds once and right; scaling by 2^s is exact.
+ * Max error: 0 (exact; checked against C's conversion). */
+static float tc_u64f(unsigned long long u)
+{
+    unsigned int hi = (unsigned int)(u >> 32), lo = (unsigned int)u, v, t, s = 0;
+
+    if (hi == 0)
+        return (float)lo;
+    for (t = hi; t != 0; t >>= 1)
+        s++;                                    /* significant bits of hi */
+    if (s == 32)
+        return (float)(hi | (lo != 0)) * 4294967296.0f;
+    v = hi << (32 - s) | lo >> s;
+    v |= (lo & ((1u << s) - 1)) != 0;
+    return (float)v * (float)(1u << s);
+}
+/* TC_END */
+
+/* TC_FUNC tc_i64f USES tc_u64f */
+/* (float)v for a 64-bit signed integer: the magnitude through tc_u64f (exact,
+ * and rounding to nearest even is symmetric).
+ * Max error: 0 (exact; checked against C's conversion). */
+static float tc_i64f(long long v)
+{
+    float f = tc_u64f(v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v);
+
+    return v < 0 ? -f : f;
+}
+/* TC_END */

@@ -2,8 +2,12 @@
  * tc_preamble.c: the fixed macros that generated files define before their
  * code, copied by ticketc block by block (as runtime/tc_math.c is): 'base'
  * into every file, 'vec' where Conv rows are computed a vector at a time,
- * 'fma' where a multiply-add appears. A block is the text between its
- * TC_BLOCK marker line and the TC_END marker, written as it stands.
+ * 'fma' where a multiply-add appears; 'f16_in', 'f16_out', 'bf16_in',
+ * 'bf16_out', 'd_in' and 'd_out' (float16 and bfloat16 bits and double to
+ * and from float, as interp_types.c converts them) where graph inputs,
+ * outputs or Casts need them. A block is
+ * the text between its TC_BLOCK marker line and the TC_END marker, written
+ * as it stands.
  */
 
 /* TC_BLOCK base */
@@ -318,4 +322,157 @@ static int tc_isa(void)
 #define TC_VWH 4
 #undef TC_DNZ
 #define TC_DNZ(p) ((unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p), _mm_setzero_ps())))
+/* TC_END */
+
+/* TC_BLOCK f16_in */
+/* float16 bits (sign, 5 exponent bits biased by 15, 10 fraction bits) to float:
+ * exact. Exponent 0 holds zero and the subnormals m * 2^-24, 31 infinity and NaN. */
+static float tc_f16_to_f32(uint16_t h)
+{
+    union { uint32_t u; float f; } v;
+    uint32_t s = (uint32_t)(h & 0x8000u) << 16, e = (uint32_t)(h >> 10) & 0x1fu, m = h & 0x3ffu;
+
+    if (e == 0x1f)
+        v.u = s | 0x7f800000u | (m << 13);
+    else if (e)
+        v.u = s | ((e + 112) << 23) | (m << 13);
+    else if (!m)
+        v.u = s;
+    else {
+        for (e = 113; !(m & 0x400u); e--) /* a subnormal: normalised */
+            m <<= 1;
+        v.u = s | (e << 23) | ((m & 0x3ffu) << 13);
+    }
+    return v.f;
+}
+
+/* TC_END */
+
+/* TC_BLOCK f16_out */
+/* float to float16 bits, to nearest with ties to even: the fraction bits float
+ * has beyond float16 decide; a carry steps the exponent, up to infinity (65520
+ * and beyond); below 2^-25, zero; NaN stays a quiet NaN. */
+static uint16_t tc_f32_to_f16(float f)
+{
+    union { float f; uint32_t u; } v;
+    uint32_t s, e, m, h, r, sh;
+
+    v.f = f;
+    s = (v.u >> 16) & 0x8000u;
+    e = (v.u >> 23) & 0xffu;
+    m = v.u & 0x7fffffu;
+    if (e == 0xff)
+        return (uint16_t)(s | 0x7c00u | (m ? 0x200u | (m >> 13) : 0));
+    if (e >= 143)
+        return (uint16_t)(s | 0x7c00u);
+    if (e >= 113) {
+        h = ((e - 112) << 10) | (m >> 13);
+        r = m & 0x1fffu;
+        return (uint16_t)(s | (h + (r > 0x1000u || (r == 0x1000u && (h & 1)))));
+    }
+    if (e < 102)
+        return (uint16_t)s;
+    m |= 0x800000u; /* a subnormal float16: value / 2^-24 = m >> sh */
+    sh = 126 - e;
+    h = m >> sh;
+    r = m & ((1u << sh) - 1);
+    return (uint16_t)(s | (h + (r > (1u << (sh - 1)) || (r == (1u << (sh - 1)) && (h & 1)))));
+}
+
+/* TC_END */
+
+/* TC_BLOCK bf16_in */
+/* bfloat16 bits to float: they are float's upper half. */
+static float tc_bf16_to_f32(uint16_t h)
+{
+    union { uint32_t u; float f; } v;
+
+    v.u = (uint32_t)h << 16;
+    return v.f;
+}
+
+/* TC_END */
+
+/* TC_BLOCK bf16_out */
+/* float to bfloat16 bits, to nearest with ties to even (overflow gives
+ * infinity); NaN stays a quiet NaN. */
+static uint16_t tc_f32_to_bf16(float f)
+{
+    union { float f; uint32_t u; } v;
+
+    v.f = f;
+    if ((v.u & 0x7fffffffu) > 0x7f800000u)
+        return (uint16_t)((v.u >> 16) | 0x40u);
+    return (uint16_t)((v.u + 0x7fffu + ((v.u >> 16) & 1u)) >> 16);
+}
+
+/* TC_END */
+
+/* TC_BLOCK d_in */
+/* double to float, to nearest with ties to even, from the bits (no floating-point
+ * conversion: C leaves one outside float's range undefined, and a single-precision
+ * FPU would call a library routine): beyond float's range, infinity; below half its
+ * smallest subnormal (2^-150), zero; NaN stays a quiet NaN. */
+static float tc_f64_to_f32(double d)
+{
+    union { double d; uint64_t u; } v;
+    union { uint32_t u; float f; } r;
+    uint64_t m, rest, half;
+    uint32_t s, e, sh;
+
+    v.d = d;
+    s = (uint32_t)(v.u >> 32) & 0x80000000u;
+    e = (uint32_t)(v.u >> 52) & 0x7ffu;
+    m = v.u & 0xfffffffffffffu;
+    if (e == 0x7ff)
+        r.u = s | 0x7f800000u | (m ? 0x400000u | (uint32_t)(m >> 29) : 0);
+    else if (e >= 1151) /* 2^128 and beyond */
+        r.u = s | 0x7f800000u;
+    else if (e >= 897) { /* a normal float; a carry steps the exponent, up to infinity */
+        r.u = ((e - 896) << 23) | (uint32_t)(m >> 29);
+        rest = m & 0x1fffffffu;
+        r.u = s | (r.u + (rest > 0x10000000u || (rest == 0x10000000u && (r.u & 1))));
+    } else if (e < 870) /* below 2^-150 (and double's subnormals): zero */
+        r.u = s;
+    else { /* a subnormal float: value / 2^-149 = m >> sh */
+        m |= (uint64_t)1 << 52;
+        sh = 926 - e;
+        half = (uint64_t)1 << (sh - 1);
+        rest = m & ((half << 1) - 1);
+        r.u = (uint32_t)(m >> sh);
+        r.u = s | (r.u + (rest > half || (rest == half && (r.u & 1))));
+    }
+    return r.f;
+}
+
+/* TC_END */
+
+/* TC_BLOCK d_out */
+/* float to double, exact, from the bits (a single-precision FPU would call a library
+ * routine): float's subnormals become normal doubles. */
+static double tc_f32_to_f64(float f)
+{
+    union { float f; uint32_t u; } v;
+    union { uint64_t u; double d; } r;
+    uint64_t s;
+    uint32_t e, m;
+
+    v.f = f;
+    s = (uint64_t)(v.u >> 31) << 63;
+    e = (v.u >> 23) & 0xffu;
+    m = v.u & 0x7fffffu;
+    if (e == 0xff)
+        r.u = s | ((uint64_t)0x7ff << 52) | ((uint64_t)m << 29);
+    else if (e)
+        r.u = s | ((uint64_t)(e + 896) << 52) | ((uint64_t)m << 29);
+    else if (!m)
+        r.u = s;
+    else {
+        for (e = 897; !(m & 0x800000u); e--) /* a subnormal: normalised */
+            m <<= 1;
+        r.u = s | ((uint64_t)e << 52) | ((uint64_t)(m & 0x7fffffu) << 29);
+    }
+    return r.d;
+}
+
 /* TC_END */

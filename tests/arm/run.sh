@@ -92,9 +92,8 @@ check() {
 }
 
 # Run-test models whose code needs libgcc's soft-float helpers on a Cortex-M4 (a known gap,
-# README "Cortex-M"): DFT and RoiAlign accumulate in double; maxpool_indices casts its
-# int64 indices to float (__aeabi_l2f).
-LIBGCC_OPS="dft17 roialign16 maxpool_indices"
+# README "Cortex-M"): maxpool_indices casts its int64 indices to float (__aeabi_l2f).
+LIBGCC_OPS="maxpool_indices"
 
 # nolib NAME C: the model code (without --main) references no symbol it does not define
 nolib() {
@@ -105,7 +104,7 @@ nolib() {
     u=$(arm-none-eabi-nm -u "$o" | awk '{ print $2 }' | tr '\n' ' ')
     case " $LIBGCC_OPS " in
     *" ${1%%/*} "*)
-        # known gap: these compute in double or convert int64 to float, which a Cortex-M4
+        # known gap: these convert int64 to float, which a Cortex-M4
         # (single-precision FPU) does through libgcc's __aeabi_* helpers; nothing else
         rest=$(echo "$u" | tr ' ' '\n' | grep -v '^__aeabi_' | tr '\n' ' ' | sed 's/ *$//')
         if [ -n "$rest" ]; then

@@ -2,9 +2,13 @@
 """ONNX conformance runner: every test of Debian's libonnx-testdata.
 
 For each test directory (model.onnx, test_data_set_N/{input,output}_K.pb):
-  skipped      some graph input or output is not a tensor of a type ticketc
-               supports (float32, bool, int8/16/32/64, uint8/16/32/64)
-  unsupported  ticketc refused it cleanly (exit 1, one message, no sanitizer report)
+  skipped      a data set's input does not fill the model's static shape, or
+               some graph input or output is not a tensor of a type ticketc
+               supports (float32, double, float16, bfloat16, bool, int8/16/32/64,
+               uint8/16/32/64)
+  unsupported  ticketc refused it cleanly (exit 1, one message, no sanitizer report),
+               or its double data lie beyond float32's range (ticketc computes
+               double in float32: such values become infinities)
   fail         anything else that is not a pass: ticketc crashed or exited
                otherwise, the generated C does not build, the program crashed,
                or an output differs from the shipped one
@@ -16,7 +20,9 @@ For each test directory (model.onnx, test_data_set_N/{input,output}_K.pb):
                |got - expected| <= ABS + REL * |expected|, NaN matches NaN,
                an infinity matches the same infinity (ROUNDED: tests whose
                shipped values are rounded, with an ABS of their own); integer and bool
-               outputs match exactly.
+               outputs match exactly. Double, float16 and bfloat16 outputs are
+               compared as floats the same way (BF16_TRUNCATED: within one
+               bfloat16 unit, the shipped values being truncated).
 
 The generated C is built with `cc -std=c99 -Wall -Wextra -Werror -pedantic -O1`
 (no -lm) and fed raw float32 inputs through its --main driver, one data set per
@@ -62,11 +68,42 @@ def graph_io(model):
     return ins, list(model.graph.output)
 
 
-# the element types ticketc takes as graph inputs and outputs, as numpy little-endian types
+# the element types ticketc takes as graph inputs and outputs, as numpy little-endian types;
+# bfloat16 has none: BF16 stands for its raw bits (uint16), converted by hand (bf16_bits, bf16_float)
+BF16 = "bf16"
 TYPES = {onnx.TensorProto.FLOAT: "<f4", onnx.TensorProto.INT8: "i1", onnx.TensorProto.UINT8: "u1",
          onnx.TensorProto.INT32: "<i4", onnx.TensorProto.INT64: "<i8", onnx.TensorProto.BOOL: "?",
          onnx.TensorProto.INT16: "<i2", onnx.TensorProto.UINT16: "<u2", onnx.TensorProto.UINT32: "<u4",
-         onnx.TensorProto.UINT64: "<u8"}
+         onnx.TensorProto.UINT64: "<u8",
+         onnx.TensorProto.DOUBLE: "<f8", onnx.TensorProto.FLOAT16: "<f2", onnx.TensorProto.BFLOAT16: BF16}
+FLOATS = ("<f4", "<f8", "<f2", BF16)
+# The shipped FLOAT->BFLOAT16 outputs are the inputs truncated (onnx 1.12's test generator takes
+# the upper 16 bits); ticketc rounds to nearest even, as onnx's own float32_to_bfloat16 and later
+# specs do: there, one bfloat16 unit in the last place (2^-7 relative) is allowed.
+BF16_TRUNCATED = {"node/test_cast_FLOAT_to_BFLOAT16", "node/test_castlike_FLOAT_to_BFLOAT16",
+                  "node/test_castlike_FLOAT_to_BFLOAT16_expanded"}
+
+
+def bf16_bits(x):
+    """bfloat16 data as its raw bits: the file's uint16 bits as they are, float values' upper halves."""
+    if x.dtype == np.uint16:
+        return x.astype("<u2")
+    return (np.ascontiguousarray(x, dtype="<f4").view("<u4") >> 16).astype("<u2")
+
+
+def bf16_float(bits):
+    return (bits.astype("<u4") << 16).view("<f4")
+
+
+def raw(x, t):
+    """The little-endian bytes of x as values of type t."""
+    if t == BF16:
+        return bf16_bits(x).tobytes()
+    return np.ascontiguousarray(x, dtype=t).tobytes()
+
+
+def itemsize(t):
+    return 2 if t == BF16 else np.dtype(t).itemsize
 
 
 def io_type(vi):
@@ -120,12 +157,17 @@ SHAPE_SLOTS = {
 }
 
 
+# (op, input positions) that decide no shape but that ticketc needs as constants: Dropout's
+# ratio and training_mode (training with ratio 0 is the identity, with another ratio random)
+CONST_SLOTS = {"Dropout": (1, 2)}
+
+
 def shape_inputs(model, ins):
-    """Positions of the graph inputs that feed a shape-deciding input of a node."""
+    """Positions of the graph inputs that feed a shape-deciding (or CONST_SLOTS) input of a node."""
     names = [vi.name for vi in ins]
     found = set()
     for node in model.graph.node:
-        for k in SHAPE_SLOTS.get(node.op_type, ()):
+        for k in SHAPE_SLOTS.get(node.op_type, ()) + CONST_SLOTS.get(node.op_type, ()):
             if k < len(node.input) and node.input[k] in names:
                 found.add(names.index(node.input[k]))
     return sorted(found)
@@ -144,7 +186,8 @@ def run_test(name, ticketc, cc, extra_cflags=()):
     ins, outs = graph_io(model)
     in_types, out_types = [io_type(v) for v in ins], [io_type(v) for v in outs]
     if None in in_types + out_types:
-        return "skipped", "not all inputs and outputs are tensors of float32, bool, int8/16/32/64 or uint8/16/32/64"
+        return "skipped", ("not all inputs and outputs are tensors of float32, double, float16, bfloat16, bool, "
+                           "int8/16/32/64 or uint8/16/32/64")
     sets = data_sets(tdir)
     if not sets:
         return "skipped", "no data sets"
@@ -157,6 +200,16 @@ def run_test(name, ticketc, cc, extra_cflags=()):
             return "skipped", "data set %s has %d inputs/%d outputs, the graph %d/%d" % (
                 os.path.basename(s), len(xs), len(ys), len(ins), len(outs))
         samples.append((xs, ys))
+        # a static input shape the data do not fill (the model declares [3,4], the data give [1])
+        for vi, x in zip(ins, xs):
+            dims = vi.type.tensor_type.shape.dim
+            if dims and all(d.HasField("dim_value") for d in dims) and int(np.prod([d.dim_value for d in dims])) != x.size:
+                return "skipped", "data set %s gives input '%s' %d values, the model declares shape %s" % (
+                    os.path.basename(s), vi.name, x.size, [d.dim_value for d in dims])
+        # ticketc computes double in float32: data beyond its range cannot be held
+        for x, t in zip(xs + ys, in_types + out_types):
+            if t == "<f8" and np.any(np.isfinite(x) & (np.abs(x) > np.finfo(np.float32).max)):
+                return "unsupported", "double data beyond float32's range (ticketc computes double in float32)"
     # pin symbolic dimensions from the first data set; an input with no elements is passed
     # on (ticketc takes one whose shape the model fixes as an empty constant), but --dim
     # takes sizes from 1
@@ -182,7 +235,7 @@ def run_test(name, ticketc, cc, extra_cflags=()):
             if all(np.array_equal(xs[k], samples[0][0][k]) for xs, _ in samples):
                 f = os.path.join(w, "bind%d.raw" % k)
                 with open(f, "wb") as fh:
-                    fh.write(np.ascontiguousarray(samples[0][0][k], dtype=in_types[k]).tobytes())
+                    fh.write(raw(samples[0][0][k], in_types[k]))
                 bound += ["--bind", "%s=%s" % (ins[k].name, f)]
         if bound:
             r2 = subprocess.run([ticketc, os.path.join(tdir, "model.onnx"), "-o", c, "--main", "--prefix", "model"]
@@ -203,22 +256,33 @@ def run_test(name, ticketc, cc, extra_cflags=()):
         errs = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.strip().splitlines() or [""]
         return "fail", "the C does not build: %s" % errs[0][:200]
     for si, (xs, ys) in enumerate(samples):
-        stdin = b"".join(np.ascontiguousarray(x, dtype=t).tobytes() for x, t in zip(xs, in_types))
+        stdin = b"".join(raw(x, t) for x, t in zip(xs, in_types))
         try:
             r = subprocess.run([exe], input=stdin, capture_output=True, timeout=60)
         except subprocess.TimeoutExpired:
             return "fail", "set %d: the program timed out" % si
         if r.returncode != 0:
             return "fail", "set %d: the program exited %d: %s" % (si, r.returncode, r.stderr[:200])
-        want = sum(y.size * np.dtype(t).itemsize for y, t in zip(ys, out_types))
+        want = sum(y.size * itemsize(t) for y, t in zip(ys, out_types))
         if len(r.stdout) != want:
             return "fail", "set %d: %d output bytes, expected %d" % (si, len(r.stdout), want)
         pos = 0
         for k, (y, t) in enumerate(zip(ys, out_types)):
-            nb = y.size * np.dtype(t).itemsize
-            g = np.frombuffer(r.stdout[pos:pos + nb], dtype=t)
+            nb = y.size * itemsize(t)
+            if t == BF16:
+                g, y = bf16_float(np.frombuffer(r.stdout[pos:pos + nb], dtype="<u2")), bf16_float(bf16_bits(y))
+            else:
+                g = np.frombuffer(r.stdout[pos:pos + nb], dtype=t)
             pos += nb
-            if t == "<f4":
+            if t == BF16 and name in BF16_TRUNCATED:
+                ok, worst, i = close(g, y.reshape(-1), 0.0)
+                if not ok:  # one bfloat16 unit in the last place
+                    with np.errstate(invalid="ignore"):
+                        d = np.abs(g.astype(np.float64) - y.reshape(-1))
+                        fine = ((d <= np.abs(y.reshape(-1)) * 2.0 ** -7) | (np.isnan(g) & np.isnan(y.reshape(-1)))
+                                | (g == y.reshape(-1)))
+                    ok = bool(fine.all())
+            elif t in FLOATS:
                 ok, worst, i = close(g, y.reshape(-1), ROUNDED.get(name, ABS))
             else:  # integers and booleans: exactly
                 bad = np.nonzero(g != y.reshape(-1).astype(t))[0]

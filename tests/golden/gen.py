@@ -167,6 +167,18 @@ hostile = model(
     [numpy_helper.from_array(sparse(rng, (3, 2), 0.7), "int"),
      numpy_helper.from_array(sparse(rng, (2, 3), 0.7), "2.weight"),
      numpy_helper.from_array(sparse(rng, (3, 3), 0.5), "2_weight")], name="*/ evil \\")
+# Dropout's mask read: a constant, all true (training mode with ratio 0 drops nothing either)
+save("18_dropout_mask", model([helper.make_node("Dropout", ["x", "r", "t"], ["d", "m"], name="drop1"),
+                               helper.make_node("Relu", ["d"], ["y"], name="relu1")],
+                              [fin("x", [1, 3])], [fin("y", [1, 3]), helper.make_tensor_value_info("m", TensorProto.BOOL, [1, 3])],
+                              [numpy_helper.from_array(np.array(0.0, dtype=np.float32), "r"),
+                               numpy_helper.from_array(np.array(True), "t")]))
+# no graph inputs: y = Relu(c) (a node at run time, of a constant) and c itself; <prefix>_run
+# takes the outputs only, --main reads nothing and runs once
+cval = numpy_helper.from_array(np.array([[-1.5, 0.25, 2.0], [0.5, -0.125, 3.0]], dtype=np.float32), "cv")
+save("19_no_inputs", model([helper.make_node("Constant", [], ["c"], name="const1", value=cval),
+                            helper.make_node("Relu", ["c"], ["y"], name="relu1")],
+                           [], [fin("y", [2, 3]), fin("c", [2, 3])]), "--main")
 save("13_hostile_names", hostile)
 save("14_hostile_annotate", hostile, "--strategy unrolled --annotate")
 
@@ -318,9 +330,11 @@ err("81_pad_axes_count", model([helper.make_node("Pad", ["x", "p", "", "ax"], ["
                                [fin("x", [1, 2, 3])], [fin("y", None)],
                                [numpy_helper.from_array(np.array([1, 1, 1, 1], dtype=np.int64), "p"),
                                 numpy_helper.from_array(np.array([2], dtype=np.int64), "ax")], opset=18))
-err("82_dropout_mask_used", model([helper.make_node("Dropout", ["x"], ["d", "m"], name="drop1"),
-                                   helper.make_node("Cast", ["m"], ["y"], name="cast1", to=1)],
-                                  [fin("x", [1, 3])], [fin("y", None)], opset=12))
+err("82_dropout_training_ratio", model([helper.make_node("Dropout", ["x", "r", "t"], ["d", "m"], name="drop1"),
+                                        helper.make_node("Cast", ["m"], ["y"], name="cast1", to=1)],
+                                       [fin("x", [1, 3])], [fin("y", None)],
+                                       [numpy_helper.from_array(np.array(0.25, dtype=np.float32), "r"),
+                                        numpy_helper.from_array(np.array(True), "t")]))
 err("83_layernorm_stash_type", model([helper.make_node("LayerNormalization", ["x", "s"], ["y"], name="ln1",
                                                        stash_type=16)],
                                      [fin("x", [1, 4])], [fin("y", None)],
@@ -359,3 +373,18 @@ err("87_dft_length_runtime", model([helper.make_node("DFT", ["x", "n"], ["y"], n
 err("96_rotary_position", model([helper.make_node("RotaryEmbedding", ["x", "c", "s", "p"], ["y"], name="rope1")],
                                 [fin("x", [1, 2, 3, 4]), fin("c", [8, 2]), fin("s", [8, 2])], [fin("y", None)],
                                 [numpy_helper.from_array(np.array([[0, 1, 9]], dtype=np.int64), "p")], opset=23))
+# double, float16 and bfloat16 at the graph's edges (issue 18): the API's own storage types,
+# converted to and from float on entry and exit; a Cast to float16 inside rounds
+D16 = [helper.make_tensor_value_info("xd", TensorProto.DOUBLE, [4]),
+       helper.make_tensor_value_info("xh", TensorProto.FLOAT16, [4])]
+save("25_float_types", model([helper.make_node("Mul", ["xd", "half"], ["yd"], name="mul1"),
+                              helper.make_node("Cast", ["yd"], ["yh"], name="to_f16", to=TensorProto.FLOAT16),
+                              helper.make_node("Cast", ["xh"], ["yb"], name="to_bf16", to=TensorProto.BFLOAT16)],
+                             D16, [helper.make_tensor_value_info("yd", TensorProto.DOUBLE, [4]),
+                                   helper.make_tensor_value_info("yh", TensorProto.FLOAT16, [4]),
+                                   helper.make_tensor_value_info("yb", TensorProto.BFLOAT16, [4])],
+                             [numpy_helper.from_array(np.array(0.5), "half")]), "--main")
+# complex numbers are not among them
+err("97_complex_input", model([helper.make_node("Identity", ["x"], ["y"], name="id1")],
+                              [helper.make_tensor_value_info("x", TensorProto.COMPLEX64, [2])],
+                              [helper.make_tensor_value_info("y", TensorProto.COMPLEX64, [2])]))

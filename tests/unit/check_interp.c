@@ -926,6 +926,60 @@ START_TEST(shape_then_cast)
 }
 END_TEST
 
+/* TfIdfVectorizer, TF, 1- and 2-grams, skips 0..5 on the rows [1 1 3 3 3 7] and [8 6 7 5 6 8]
+ * (ONNX's example): pool 1-grams 2 3 5 4, 2-grams (5,6) (7,8) (6,7). Row 0: 3 three times;
+ * row 1: 5 once, (5,6) at skip 0, (7,8) at skip 1, (6,7) at skip 0 (and (6,... 8) is no pool entry). */
+START_TEST(tfidf_counts)
+{
+    int64_t dx[2] = {2, 6}, dy[2] = {2, 7}, tok[12] = {1, 1, 3, 3, 3, 7, 8, 6, 7, 5, 6, 8};
+    int64_t counts[2] = {0, 4}, idx[7] = {0, 1, 2, 3, 4, 5, 6}, pool[10] = {2, 3, 5, 4, 5, 6, 7, 8, 6, 7};
+    float want[14] = {0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1};
+    TensorId x = u_tensor_i64(g, "x", 2, dx, tok);
+    Node *n = one(OP_TFIDF, &x, 1);
+    g->t[x].etype = ET_INT64;
+    u_attr_string(g, n, "mode", "TF");
+    u_attr_int(g, n, "min_gram_length", 1);
+    u_attr_int(g, n, "max_gram_length", 2);
+    u_attr_int(g, n, "max_skip_count", 5);
+    u_attr_ints(g, n, "ngram_counts", 2, counts);
+    u_attr_ints(g, n, "ngram_indexes", 7, idx);
+    u_attr_ints(g, n, "pool_int64s", 10, pool);
+    run(NULL);
+    expect_dims(n->out[0], 2, dy);
+    expect(want, 14);
+}
+END_TEST
+
+/* float16 and bfloat16 (interp_types.c): every float16 value goes to float and back
+ * unchanged (NaN to a NaN); halfway cases round to even; overflow and underflow. */
+START_TEST(half_and_bfloat16_conversions)
+{
+    uint32_t h;
+    for (h = 0; h < 0x10000; h++) {
+        float f = f16_to_float((uint16_t)h);
+        if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff))
+            ck_assert(f != f && (float_to_f16(f) & 0x7e00) == 0x7e00);
+        else
+            ck_assert_uint_eq(float_to_f16(f), h);
+        ck_assert_uint_eq(float_to_bf16(bf16_to_float((uint16_t)h)), (h & 0x7fff) > 0x7f80 ? h | 0x40 : h);
+    }
+    ck_assert_uint_eq(float_to_f16(1.0f + 1.0f / 2048), 0x3c00);         /* a tie: down to even */
+    ck_assert_uint_eq(float_to_f16(1.0f + 3.0f / 2048), 0x3c02);         /* a tie: up to even */
+    ck_assert_uint_eq(float_to_f16(65519.0f), 0x7bff);                   /* the largest */
+    ck_assert_uint_eq(float_to_f16(65520.0f), 0x7c00);                   /* rounds to infinity */
+    ck_assert_uint_eq(float_to_f16(-1e-8f), 0x8000);                     /* under half a subnormal */
+    ck_assert_uint_eq(float_to_f16(0x1p-25f), 0x0000);                   /* half a subnormal: even, 0 */
+    ck_assert_uint_eq(float_to_f16(0x1.8p-25f), 0x0001);
+    ck_assert_uint_eq(float_to_f16(0x1.8p-24f), 0x0002);                 /* 1.5 subnormals: even, 2 */
+    ck_assert_uint_eq(float_to_bf16(1.0f + 1.0f / 256), 0x3f80);         /* a tie: down to even */
+    ck_assert_uint_eq(float_to_bf16(1.0f + 3.0f / 256), 0x3f82);
+    ck_assert_uint_eq(float_to_bf16(0x1.fffffep127f), 0x7f80);             /* rounds to infinity */
+    ck_assert(f64_to_float(1e39) > 0x1.fffffep127f && f64_to_float(-1e-300) == 0.0f);
+    ck_assert(f64_to_float(1.0 + 0x1p-24) == 1.0f && f64_to_float(1.0 + 0x1.8p-23) == 1.0f + 0x1p-22f);
+    ck_assert(f64_to_float(0x1.8p-150) == 0x1p-149f && f64_to_float(0x1p-150) == 0.0f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("interp");
@@ -976,6 +1030,8 @@ static Suite *suite(void)
     tcase_add_test(more, expand_and_tile);
     tcase_add_test(more, determinant);
     tcase_add_test(more, shape_then_cast);
+    tcase_add_test(more, tfidf_counts);
+    tcase_add_test(more, half_and_bfloat16_conversions);
     suite_add_tcase(s, more);
     return s;
 }

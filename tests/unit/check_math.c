@@ -586,6 +586,44 @@ START_TEST(clamp01_exact)
 }
 END_TEST
 
+/* int64 / uint64 to float: bit for bit C's conversion (rounded to nearest even), at
+ * every power of two and its neighbours, at the rounding ties of each bit length, and on
+ * a pseudo-random sweep of all bit lengths */
+static void i64f_case(unsigned long long u)
+{
+    long long v = (long long)u;
+    ck_assert_msg(u_of(tc_u64f(u)) == u_of((float)u), "u64f(%llu) = %a, want %a", u, (double)tc_u64f(u),
+                  (double)(float)u);
+    ck_assert_msg(u_of(tc_i64f(v)) == u_of((float)v), "i64f(%lld) = %a, want %a", v, (double)tc_i64f(v),
+                  (double)(float)v);
+}
+
+START_TEST(i64f_exact)
+{
+    unsigned long long x = 0x9e3779b97f4a7c15ull;
+    int b, d, i;
+    for (b = 0; b < 64; b++)
+        for (d = -3; d <= 3; d++) {
+            unsigned long long p = 1ull << b;
+            i64f_case(p + (unsigned long long)(long long)d);
+            i64f_case(0ull - p + (unsigned long long)(long long)d);
+            if (b > 24) { /* half-way between two floats, and the values just beside it */
+                unsigned long long half = 1ull << (b - 25);
+                i64f_case(p + half + (unsigned long long)(long long)d);
+                i64f_case(p + 3 * half + (unsigned long long)(long long)d);
+                i64f_case(p | (p - 1));
+            }
+        }
+    for (i = 0; i < 2000000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        i64f_case(x >> (i % 64));
+        i64f_case(x >> (i % 64) & ~0xffull); /* trailing zeros: exact cases */
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("math");
@@ -615,6 +653,7 @@ static Suite *suite(void)
     tcase_add_test(tc, swish_within_bound);
     tcase_add_test(tc, gelu_within_bound);
     tcase_add_test(tc, clamp01_exact);
+    tcase_add_test(tc, i64f_exact);
     suite_add_tcase(s, tc);
     return s;
 }
