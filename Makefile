@@ -127,6 +127,7 @@ attrs-check: $(B)/ticketc
 	@$(PY) tests/run/check_text.py $(B)/ticketc
 	@$(PY) tests/run/check_einsum.py $(B)/ticketc
 	@$(PY) tests/run/check_rnn_seq.py $(B)/ticketc
+	@$(PY) tests/run/check_itypes.py $(B)/ticketc
 
 run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@TICKETC=$(B)/ticketc PY=$(PY) tests/run/run.sh
@@ -137,6 +138,7 @@ run-tests: test-deps $(B)/ticketc $(B)/tools/fcmp $(B)/tools/idx2f32
 	@$(PY) tests/run/check_text.py $(B)/ticketc
 	@$(PY) tests/run/check_einsum.py $(B)/ticketc
 	@$(PY) tests/run/check_rnn_seq.py $(B)/ticketc
+	@$(PY) tests/run/check_itypes.py $(B)/ticketc
 	@$(PY) tests/bind/check_bind.py $(B)/ticketc
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/masks/run.sh
 	@TICKETC=$(B)/ticketc PY=$(PY) FCMP=$(B)/tools/fcmp tests/report/run.sh

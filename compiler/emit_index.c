@@ -69,7 +69,7 @@ void emit_gathernd(Emit *e, const Node *n)
 /* The unsigned type of an integer element type's width, for wrapping arithmetic. */
 static const char *utype(int et)
 {
-    return et == ET_INT64 ? "uint64_t" : et == ET_INT32 ? "uint32_t" : "unsigned";
+    return et == ET_INT64 || et == ET_UINT64 ? "uint64_t" : et == ET_INT32 || et == ET_UINT32 ? "uint32_t" : "unsigned";
 }
 
 /* ScatterND: y = data; y[tuple t][j] = updates[t][j] (or combined by 'reduction'). */

@@ -3,7 +3,9 @@
  *
  * A tensor's element type is its ONNX type (tensor_etype): float tensors are
  * float, bool is unsigned char (0 or 1, numpy's byte), and int64, int32,
- * int8, uint8 are the <stdint.h> types. Integer tensors live in static arrays
+ * int16, int8 and uint64, uint32, uint16, uint8 are the <stdint.h> types
+ * (unsigned ones compare, divide and convert as unsigned; uint64 constants are
+ * written UINT64_C(...), since the IR holds them in int64 bits). Integer tensors live in static arrays
  * of their own type, one per tensor (tc_v<id>), never in the float arena:
  * no storage is read as two types, and they are small (masks, indices).
  *
@@ -32,6 +34,10 @@ static const char *et_ctype_or_null(int et)
     case ET_INT32: return "int32_t";
     case ET_INT8: return "int8_t";
     case ET_UINT8: return "uint8_t";
+    case ET_INT16: return "int16_t";
+    case ET_UINT16: return "uint16_t";
+    case ET_UINT32: return "uint32_t";
+    case ET_UINT64: return "uint64_t";
     case ET_BOOL: return "unsigned char";
     default: return NULL;
     }
@@ -51,7 +57,9 @@ static const char *et_utype(int et)
     switch (et) {
     case ET_INT64: return "uint64_t";
     case ET_INT32: return "uint32_t";
-    default: return "unsigned"; /* int8, uint8, bool: promoted to int anyway */
+    case ET_UINT64: return "uint64_t";
+    case ET_UINT32: return "uint32_t";
+    default: return "unsigned"; /* int16, uint16, int8, uint8, bool: unsigned int holds their products */
     }
 }
 
@@ -75,6 +83,12 @@ static const char *et_name(int et)
     }
 }
 
+/* uint8 to uint64: never negative (no sign tests, no -1 divisor) */
+static int et_unsigned(int et)
+{
+    return et == ET_UINT8 || et == ET_UINT16 || et == ET_UINT32 || et == ET_UINT64;
+}
+
 static int et_of(const Graph *g, TensorId id)
 {
     const Tensor *t = &g->t[id];
@@ -87,9 +101,10 @@ const char *emit_tensor_ctype(Emit *e, const Node *n, TensorId id)
     const char *ct = et_ctype_or_null(et);
     if (!ct) {
         if (n)
-            node_error(e->g, n, "tensor '%s' is %s; at run time ticketc supports float, int64, int32, int8, "
-                       "uint8 and bool tensors", text_comment(e->g->a, e->g->t[id].name), et_name(et));
-        fatal("graph input or output '%s' is %s; ticketc supports float, int64, int32, int8, uint8 and bool",
+            node_error(e->g, n, "tensor '%s' is %s; at run time ticketc supports float, int64, int32, int16, "
+                       "int8, uint64, uint32, uint16, uint8 and bool tensors", text_comment(e->g->a, e->g->t[id].name), et_name(et));
+        fatal("graph input or output '%s' is %s; ticketc supports float, int64, int32, int16, int8, "
+              "uint64, uint32, uint16, uint8 and bool",
               text_comment(e->g->a, e->g->t[id].name), et_name(et));
     }
     if (et != ET_FLOAT && et != ET_DOUBLE)
@@ -113,7 +128,18 @@ const char *emit_typed_table(Emit *e, const Node *n, TensorId id, const char *na
     e->indent = 0;
     emit_line(e, "/* '%s' %s, %s */", text_comment(e->g->a, t->name), ir_shape_str(e->g->a, t), et_name(et_of(e->g, id)));
     emit_line(e, "static const %s %s[%lld] = {", ct, name, (long long)(count ? count : 1));
-    if (et_of(e->g, id) == ET_INT64) { /* INT64_MIN has no literal: written as an expression */
+    if (et_of(e->g, id) == ET_UINT64) { /* stored in int64 bits; UINT64_C makes values >= 2^63 unsigned */
+        int64_t i, j;
+        e->indent++;
+        for (i = 0; i < count; i += 8) {
+            Buf row = {0};
+            for (j = i; j < count && j < i + 8; j++)
+                buf_printf(&row, "%sUINT64_C(%llu),", j > i ? " " : "", (unsigned long long)(uint64_t)t->i[j]);
+            emit_line(e, "%s", row.p);
+            buf_free(&row);
+        }
+        e->indent--;
+    } else if (et_of(e->g, id) == ET_INT64) { /* INT64_MIN has no literal: written as an expression */
         int64_t i, j;
         e->indent++;
         for (i = 0; i < count; i += 8) {
@@ -470,10 +496,34 @@ static const char *pow_expr(Emit *e, const Node *n, const char **a)
     int eb = et_of(g, n->in[0]), ee = et_of(g, n->in[1]);
     if (eb == ET_BOOL || ee == ET_BOOL)
         node_error(g, n, "Pow of bool tensors is not supported");
-    if (eb != ET_FLOAT && ee != ET_FLOAT) {
-        if (!e->ipow_written) {
+    if (eb != ET_FLOAT && ee == ET_UINT64) { /* an exponent of 2^63 or more is not negative */
+        if (!(e->ipow_written & 2)) {
             Buf *save = e->out;
-            e->ipow_written = 1;
+            e->ipow_written |= 2;
+            e->out = &e->consts;
+            e->indent = 0;
+            emit_line(e, "/* b^e in wrapping 64-bit integers, e unsigned */");
+            emit_line(e, "static uint64_t tc_upow(uint64_t b, uint64_t e)");
+            emit_line(e, "{");
+            emit_line(e, "    uint64_t r = 1;");
+            emit_blank(e);
+            emit_line(e, "    while (e) {");
+            emit_line(e, "        if (e & 1)");
+            emit_line(e, "            r *= b;");
+            emit_line(e, "        b *= b;");
+            emit_line(e, "        e >>= 1;");
+            emit_line(e, "    }");
+            emit_line(e, "    return r;");
+            emit_line(e, "}");
+            emit_blank(e);
+            e->out = save;
+        }
+        return arena_printf(g->a, "(%s)tc_upow((uint64_t)%s, %s)", et_ctype(eb), a[0], a[1]);
+    }
+    if (eb != ET_FLOAT && ee != ET_FLOAT) {
+        if (!(e->ipow_written & 1)) {
+            Buf *save = e->out;
+            e->ipow_written |= 1;
             e->out = &e->consts;
             e->indent = 0;
             emit_line(e, "/* b^e in wrapping 64-bit integers; e < 0: the integer part of 1 / b^-e */");
@@ -539,6 +589,10 @@ static const char *convert(Emit *e, int from, int to, const char *v)
         case ET_INT8: lo = "> -129.0f", hi = "128.0f"; break;
         case ET_UINT8: lo = "> -1.0f", hi = "256.0f"; break;
         case ET_INT32: lo = ">= -2147483648.0f", hi = "2147483648.0f"; break;
+        case ET_INT16: lo = "> -32769.0f", hi = "32768.0f"; break;
+        case ET_UINT16: lo = "> -1.0f", hi = "65536.0f"; break;
+        case ET_UINT32: lo = "> -1.0f", hi = "4294967296.0f"; break;
+        case ET_UINT64: lo = "> -1.0f", hi = "18446744073709551616.0f"; break;
         default: lo = ">= -9223372036854775808.0f", hi = "9223372036854775808.0f"; break;
         }
         return arena_printf(A, "(%s %s && %s < %s ? (%s)%s : 0)", v, lo, v, hi, ct, v);
@@ -561,7 +615,8 @@ static const char *arith(Emit *e, const Node *n, OpKind op, int et, const char *
 {
     Arena *A = e->g->a;
     const char *ct = et_ctype(et), *ut = et_utype(et);
-    const char *min = et == ET_INT64 ? "INT64_MIN" : et == ET_INT32 ? "INT32_MIN" : et == ET_INT8 ? "INT8_MIN" : NULL;
+    const char *min = et == ET_INT64 ? "INT64_MIN" : et == ET_INT32 ? "INT32_MIN" : et == ET_INT16 ? "INT16_MIN"
+                      : et == ET_INT8 ? "INT8_MIN" : NULL; /* signed: the -1 divisor and the sign rules */
     if (et == ET_FLOAT || et == ET_DOUBLE) {
         switch (op) {
         case OP_ADD: case OP_SUM: return arena_printf(A, "%s + %s", p, q);
@@ -603,6 +658,8 @@ static const char *arith_expr(Emit *e, const Node *n, const char **a)
     if (n->op == OP_MOD && attr_int(n, "fmod", 0)) { /* fmod 1: C's %, the dividend's sign */
         if (et == ET_FLOAT || et == ET_DOUBLE || et == ET_BOOL)
             node_error(e->g, n, "Mod with fmod=1 on %s tensors mixed with integer tensors is not supported", et_name(et));
+        if (et_unsigned(et) && et != ET_UINT8)
+            return arena_printf(e->g->a, "(%s == 0 ? 0 : (%s)(%s %% %s))", a[1], et_ctype(et), v, a[1]);
         return arena_printf(e->g->a, "(%s == 0 || %s == -1 ? 0 : (%s)(%s %% %s))", a[1], a[1], et_ctype(et), v, a[1]);
     }
     if (n->n_in == 1 && (n->op == OP_MAX || n->op == OP_MIN || n->op == OP_SUM))
@@ -619,12 +676,16 @@ static const char *unary_expr(Emit *e, const Node *n, const char **a)
     switch (n->op) {
     case OP_NEG: return arena_printf(e->g->a, "(%s)(0u - (%s)%s)", ct, ut, a[0]);
     case OP_ABS:
-        if (et == ET_UINT8)
+        if (et_unsigned(et))
             return a[0];
         return arena_printf(e->g->a, "(%s < 0 ? (%s)(0u - (%s)%s) : %s)", a[0], ct, ut, a[0], a[0]);
     case OP_SIGN:
+        if (et_unsigned(et) && et != ET_UINT8)
+            return arena_printf(e->g->a, "(%s)(%s != 0)", ct, a[0]);
         return arena_printf(e->g->a, "(%s)((%s > 0) - (%s < 0))", ct, a[0], a[0]);
     case OP_RELU:
+        if (et_unsigned(et) && et != ET_UINT8)
+            return a[0];
         return arena_printf(e->g->a, "(%s < 0 ? 0 : %s)", a[0], a[0]);
     default: break;
     }

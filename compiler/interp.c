@@ -146,6 +146,7 @@ static void eval_binary(Ctx *c)
         apply_fused(c, out, n);
     } else {
         int64_t *out = new_out(c, 0);
+        int u64 = tensor_etype(y) == ET_UINT64;
         for (i = 0; i < n; i++) {
             int64_t x = I(c, 0)[interp_bcast(a, y, i)], z = I(c, 1)[interp_bcast(b, y, i)];
             if (c->n->op == OP_DIV && z == 0)
@@ -154,7 +155,7 @@ static void eval_binary(Ctx *c)
             case OP_ADD: out[i] = (int64_t)((uint64_t)x + (uint64_t)z); break;
             case OP_SUB: out[i] = (int64_t)((uint64_t)x - (uint64_t)z); break;
             case OP_MUL: out[i] = (int64_t)((uint64_t)x * (uint64_t)z); break;
-            default: out[i] = (x == INT64_MIN && z == -1) ? x : x / z; break;
+            default: out[i] = u64 ? (int64_t)((uint64_t)x / (uint64_t)z) : (x == INT64_MIN && z == -1) ? x : x / z; break;
             }
         }
     }
@@ -290,7 +291,7 @@ static void int_range(int et, double *lo, double *hi)
     case ET_INT16: *lo = -32768, *hi = 32767; break;
     case ET_UINT32: *lo = 0, *hi = 4294967295.0; break;
     case ET_INT32: *lo = -2147483648.0, *hi = 2147483647.0; break;
-    case ET_UINT64: *lo = 0, *hi = 9.2e18; break;
+    case ET_UINT64: *lo = 0, *hi = 18446744073709551615.0; break; /* 2^64 as a double */
     default: *lo = -9.2e18, *hi = 9.2e18; break;
     }
 }
@@ -314,15 +315,15 @@ static void eval_cast(Ctx *c)
             ((float *)out)[i] = et_round(et, F(c, 0)[i]);
         } else if (x->dtype == DT_INT64 && y->dtype == DT_INT64) {
             ((int64_t *)out)[i] = int_as(et, I(c, 0)[i]);
-        } else if (x->dtype == DT_INT64) {
-            ((float *)out)[i] = et_round(et, (float)I(c, 0)[i]);
+        } else if (x->dtype == DT_INT64) { /* C's conversion, of uint64 as unsigned */
+            ((float *)out)[i] = et_round(et, tensor_etype(x) == ET_UINT64 ? (float)(uint64_t)I(c, 0)[i] : (float)I(c, 0)[i]);
         } else if (et == ET_BOOL) {
             ((int64_t *)out)[i] = F(c, 0)[i] != 0.0f;
         } else {
             double v = F(c, 0)[i];
             if (!(v > lo - 1.0 && v < hi + 1.0))
-                node_error(c->g, c->n, "cannot cast %g to an integer of type %d (out of its range)", v, et);
-            ((int64_t *)out)[i] = (int64_t)v;
+                node_error(c->g, c->n, "cannot cast %g to %s (out of its range)", v, etype_name(et));
+            ((int64_t *)out)[i] = et == ET_UINT64 ? (int64_t)(uint64_t)v : (int64_t)v;
         }
     }
 }
@@ -818,9 +819,15 @@ static void eval_elem(Ctx *c)
     int64_t i, n = ir_numel(Y(c, 0));
     if (Y(c, 0)->dtype == DT_INT64) { /* Neg, Abs, Sign of shape arithmetic */
         int64_t *out = new_out(c, 0);
+        int et = tensor_etype(Y(c, 0));
+        int uns = et == ET_UINT8 || et == ET_UINT16 || et == ET_UINT32 || et == ET_UINT64;
         for (i = 0; i < n; i++) {
             int64_t v = I(c, 0)[i];
             uint64_t neg = 0 - (uint64_t)v;
+            if (uns && c->n->op != OP_NEG) { /* never negative: Abs is x, Sign is x != 0 */
+                out[i] = c->n->op == OP_SIGN ? v != 0 : v;
+                continue;
+            }
             out[i] = c->n->op == OP_SIGN ? (v > 0) - (v < 0)
                      : c->n->op == OP_NEG || v < 0 ? (int64_t)neg : v;
         }
@@ -874,10 +881,12 @@ static void eval_nary(Ctx *c)
         void *o = new_out(c, 0);
         for (i = 0; i < n; i++) {
             int64_t ia = interp_bcast(T(c, 0), y, i), ib = interp_bcast(T(c, 1), y, i);
-            double b = T(c, 0)->dtype == DT_FLOAT ? F(c, 0)[ia] : (double)I(c, 0)[ia];
-            double e = T(c, 1)->dtype == DT_FLOAT ? F(c, 1)[ib] : (double)I(c, 1)[ib], v;
-            if (y->dtype == DT_FLOAT) {
-                ((float *)o)[i] = (float)pow(b, e);
+            double b = T(c, 0)->dtype == DT_FLOAT ? F(c, 0)[ia] : interp_idbl(tensor_etype(T(c, 0)), I(c, 0)[ia]);
+            double e = T(c, 1)->dtype == DT_FLOAT ? F(c, 1)[ib] : interp_idbl(tensor_etype(T(c, 1)), I(c, 1)[ib]), v;
+            if (y->dtype == DT_FLOAT) { /* the exponent converted to float first, as the C does */
+                ((float *)o)[i] = (float)pow(b, T(c, 1)->dtype == DT_FLOAT ? e : (double)(float)e);
+            } else if (tensor_etype(T(c, 1)) == ET_UINT64) {
+                ((int64_t *)o)[i] = interp_upow(I(c, 0)[ia], (uint64_t)I(c, 1)[ib]);
             } else if (T(c, 1)->dtype == DT_INT64) {
                 ((int64_t *)o)[i] = int_as(tensor_etype(y), interp_ipow(I(c, 0)[ia], I(c, 1)[ib]));
             } else {
@@ -891,18 +900,23 @@ static void eval_nary(Ctx *c)
     }
     if (y->dtype == DT_INT64) { /* Max, Min, Sum, Mod (fmod 0: the divisor's sign) of integers */
         int64_t *iout = new_out(c, 0);
+        int et = tensor_etype(y);
         for (i = 0; i < n; i++) {
             int64_t v = I(c, 0)[interp_bcast(T(c, 0), y, i)];
             for (k = 1; k < m; k++) {
                 int64_t w = I(c, k)[interp_bcast(T(c, k), y, i)];
                 switch (c->n->op) {
-                case OP_MAX: v = v >= w ? v : w; break;
-                case OP_MIN: v = v <= w ? v : w; break;
+                case OP_MAX: v = interp_iord(et, v) >= interp_iord(et, w) ? v : w; break;
+                case OP_MIN: v = interp_iord(et, v) <= interp_iord(et, w) ? v : w; break;
                 case OP_SUM: v = (int64_t)((uint64_t)v + (uint64_t)w); break;
                 case OP_MOD:
                     if (w == 0)
                         node_error(c->g, c->n, "integer Mod by zero");
-                    /* fmod 1: C's %, the dividend's sign */
+                    /* fmod 1: C's %, the dividend's sign; unsigned: the remainder either way */
+                    if (et == ET_UINT64) {
+                        v = (int64_t)((uint64_t)v % (uint64_t)w);
+                        break;
+                    }
                     v = w == -1 ? 0 : attr_int(c->n, "fmod", 0) ? v % w : v % w != 0 && (v % w < 0) != (w < 0) ? v % w + w : v % w;
                     break;
                 default: BUG("not an integer variadic op");
@@ -944,11 +958,12 @@ static void eval_clip(Ctx *c)
     int has;
     if (Y(c, 0)->dtype == DT_INT64) { /* integers: y = min(max(x, lo), hi), absent bounds unused */
         int64_t *iout = new_out(c, 0);
+        int et = tensor_etype(Y(c, 0));
         for (i = 0; i < n; i++) {
             int64_t v = I(c, 0)[i];
-            if (has_in(c, 1) && v < I(c, 1)[0])
+            if (has_in(c, 1) && interp_iord(et, v) < interp_iord(et, I(c, 1)[0]))
                 v = I(c, 1)[0];
-            if (has_in(c, 2) && v > I(c, 2)[0])
+            if (has_in(c, 2) && interp_iord(et, v) > interp_iord(et, I(c, 2)[0]))
                 v = I(c, 2)[0];
             iout[i] = v;
         }
@@ -1341,7 +1356,7 @@ static void eval_compare(Ctx *c)
             float p = F(c, 0)[ia], q = F(c, 1)[ib];
             lt = p < q, gt = p > q, eq = p == q;
         } else {
-            int64_t p = I(c, 0)[ia], q = I(c, 1)[ib];
+            int64_t p = interp_iord(tensor_etype(a), I(c, 0)[ia]), q = interp_iord(tensor_etype(a), I(c, 1)[ib]);
             lt = p < q, gt = p > q, eq = p == q;
         }
         switch (c->n->op) {
@@ -1428,7 +1443,7 @@ static void eval_argmax(Ctx *c)
                     better = c->n->op == OP_ARGMAX ? (v > b || (last && v == b)) : (v < b || (last && v == b));
                     better = better || (b != b && v == v);
                 } else {
-                    int64_t v = I(c, 0)[at], b = I(c, 0)[bt];
+                    int64_t v = interp_iord(tensor_etype(x), I(c, 0)[at]), b = interp_iord(tensor_etype(x), I(c, 0)[bt]);
                     better = c->n->op == OP_ARGMAX ? (v > b || (last && v == b)) : (v < b || (last && v == b));
                 }
                 if (better)
@@ -1563,8 +1578,9 @@ static void eval_scatter(Ctx *c)
                : red[0] == 'm' ? (*d <= u ? *d : u) : u;
         } else {
             int64_t *d = (int64_t *)out + dst, u = I(c, 2)[p];
+            int64_t od = interp_iord(tensor_etype(y), *d), ou = interp_iord(tensor_etype(y), u);
             *d = red[0] == 'a' ? (int64_t)((uint64_t)*d + (uint64_t)u) : red[0] == 'm' && red[1] == 'u' ? (int64_t)((uint64_t)*d * (uint64_t)u)
-               : red[0] == 'm' && red[1] == 'a' ? (*d >= u ? *d : u) : red[0] == 'm' ? (*d <= u ? *d : u) : u;
+               : red[0] == 'm' && red[1] == 'a' ? (od >= ou ? *d : u) : red[0] == 'm' ? (od <= ou ? *d : u) : u;
         }
     }
 }
@@ -1645,6 +1661,9 @@ void interp_node(Graph *g, const Node *n, void **vals)
     for (i = 1; i < n->n_out; i++)
         if (!vals[n->out[i]])
             vals[n->out[i]] = arena_array(g->a, (size_t)ir_numel(&g->t[n->out[i]]) + 1, sizeof(int64_t));
+    for (i = 0; i < n->n_out; i++) /* integers of a narrower type wrap, as the generated C's do */
+        if (n->out[i] != TC_NONE && vals[n->out[i]] && g->t[n->out[i]].dtype == DT_INT64)
+            interp_iwrap(&g->t[n->out[i]], vals[n->out[i]]);
 }
 
 void interp_run(Graph *g, float *const *inputs, float **outputs)

@@ -24,7 +24,7 @@ static void *new_out(Graph *g, const Node *n, int i, void **vals)
 /* Element i of a tensor of either storage, as a double (exact for the int64 values used). */
 static double num(const Tensor *t, const void *v, int64_t i)
 {
-    return t->dtype == DT_FLOAT ? (double)((const float *)v)[i] : (double)((const int64_t *)v)[i];
+    return t->dtype == DT_FLOAT ? (double)((const float *)v)[i] : interp_idbl(tensor_etype(t), ((const int64_t *)v)[i]);
 }
 
 /* Index q along an axis of length dim, a negative one counting from the end. */
@@ -71,12 +71,13 @@ static double reduce_f(const char *red, double a, double u)
     return u;
 }
 
-static int64_t reduce_i(const char *red, int64_t a, int64_t u)
+/* et: the type, for uint64's order (interp_iord) */
+static int64_t reduce_i(const char *red, int et, int64_t a, int64_t u)
 {
     if (strcmp(red, "add") == 0) return (int64_t)((uint64_t)a + (uint64_t)u);
     if (strcmp(red, "mul") == 0) return (int64_t)((uint64_t)a * (uint64_t)u);
-    if (strcmp(red, "max") == 0) return a >= u ? a : u;
-    if (strcmp(red, "min") == 0) return a <= u ? a : u;
+    if (strcmp(red, "max") == 0) return interp_iord(et, a) >= interp_iord(et, u) ? a : u;
+    if (strcmp(red, "min") == 0) return interp_iord(et, a) <= interp_iord(et, u) ? a : u;
     return u;
 }
 
@@ -99,7 +100,7 @@ static void scatternd(Graph *g, const Node *n, void **vals)
                 *d = (float)reduce_f(red, *d, ((const float *)vals[n->in[2]])[t * s.slice + j]);
             } else {
                 int64_t *d = (int64_t *)Y + dst + j;
-                *d = reduce_i(red, *d, ((const int64_t *)vals[n->in[2]])[t * s.slice + j]);
+                *d = reduce_i(red, tensor_etype(x), *d, ((const int64_t *)vals[n->in[2]])[t * s.slice + j]);
             }
         }
     }
@@ -139,7 +140,10 @@ static int cmp_at(const Tensor *x, const void *v, int64_t i, int64_t j)
         float a = ((const float *)v)[i], b = ((const float *)v)[j];
         return (a > b) - (a < b);
     }
-    return (((const int64_t *)v)[i] > ((const int64_t *)v)[j]) - (((const int64_t *)v)[i] < ((const int64_t *)v)[j]);
+    {
+        int64_t a = interp_iord(tensor_etype(x), ((const int64_t *)v)[i]), b = interp_iord(tensor_etype(x), ((const int64_t *)v)[j]);
+        return (a > b) - (a < b);
+    }
 }
 
 /*
@@ -275,7 +279,7 @@ void interp_maxpool_int(Graph *g, const Node *n, void **vals)
                         if (ih < 0 || ih >= w.in[0] || iw < 0 || iw >= w.in[1])
                             continue;
                         v = X[(bc * w.in[0] + ih) * w.in[1] + iw];
-                        if (!any || v > mx)
+                        if (!any || interp_iord(tensor_etype(&g->t[n->in[0]]), v) > interp_iord(tensor_etype(&g->t[n->in[0]]), mx))
                             mx = v;
                         any = 1;
                     }

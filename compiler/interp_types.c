@@ -3,7 +3,8 @@
  * graph inputs and outputs (issue 18): raw little-endian values of the
  * tensor's ONNX type outside, int64 inside (as every integer tensor of the
  * IR is stored). --interpret and interp_run read and write them this way,
- * as the generated --main driver does.
+ * as the generated --main driver does. uint64 is stored in int64 bits: what
+ * orders, divides or converts it goes through interp_iord and interp_idbl.
  *
  * Double, float16 and bfloat16 graph inputs and outputs are float tensors
  * inside (ticketc computes in float32: no libm, microcontroller targets):
@@ -260,4 +261,48 @@ void print_io_precision(const Graph *g, FILE *f)
                                 : "exact where each operation's float32 result is representable; otherwise rounded once, "
                                   "at the output, not after every operation");
     }
+}
+
+int64_t interp_iord(int et, int64_t v)
+{
+    return et == ET_UINT64 ? (int64_t)((uint64_t)v ^ ((uint64_t)1 << 63)) : v;
+}
+
+double interp_idbl(int et, int64_t v)
+{
+    return et == ET_UINT64 ? (double)(uint64_t)v : (double)v;
+}
+
+/* Two's complement wrapping, as numpy's astype and C's conversions on every target of ticketc. */
+void interp_iwrap(const Tensor *t, int64_t *v)
+{
+    int64_t i, n = ir_numel(t);
+    int et = tensor_etype(t);
+    if (t->dtype == DT_FLOAT || et == ET_INT64 || et == ET_UINT64)
+        return;
+    for (i = 0; i < n; i++) {
+        uint64_t u = (uint64_t)v[i];
+        switch (et) {
+        case ET_BOOL: v[i] = u != 0; break;
+        case ET_UINT8: v[i] = (int64_t)(uint8_t)u; break;
+        case ET_INT8: v[i] = (int64_t)(int8_t)(uint8_t)u; break;
+        case ET_UINT16: v[i] = (int64_t)(uint16_t)u; break;
+        case ET_INT16: v[i] = (int64_t)(int16_t)(uint16_t)u; break;
+        case ET_UINT32: v[i] = (int64_t)(uint32_t)u; break;
+        case ET_INT32: v[i] = (int64_t)(int32_t)(uint32_t)u; break;
+        default: break;
+        }
+    }
+}
+
+int64_t interp_upow(int64_t b, uint64_t e)
+{
+    uint64_t r = 1, x = (uint64_t)b;
+    while (e) {
+        if (e & 1)
+            r *= x;
+        x *= x;
+        e >>= 1;
+    }
+    return (int64_t)r;
 }

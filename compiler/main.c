@@ -33,8 +33,9 @@ static const char usage[] =
     "                      example tickets)\n"
     "  --main              add a main() that reads raw little-endian samples from\n"
     "                      stdin and writes the raw outputs to stdout, each tensor\n"
-    "                      in its type (float32; int64, int32, int8, uint8, bool\n"
-    "                      as 1 byte) (-r N repeats)\n"
+    "                      in its type (float32; int64, uint64, int32, uint32,\n"
+    "                      int16, uint16, int8, uint8; bool as 1 byte) (-r N\n"
+    "                      repeats)\n"
     "  --allow-slow-compile\n"
     "                      write C that ticketc estimates would take more than\n"
     "                      60 s or 2 GB to compile with cc -O2 (refused without:\n"
@@ -414,11 +415,12 @@ static void bind_inputs(Graph *g, const Options *o)
             fatal("--bind: input '%s' is bound twice", diag_escape(g->a, t->name));
         switch (t->etype ? t->etype : (t->dtype == DT_FLOAT ? ET_FLOAT : ET_INT64)) {
         case ET_FLOAT: case ET_INT32: case ET_UINT32: size = 4; break;
-        case ET_INT64: size = 8; break;
+        case ET_INT64: case ET_UINT64: size = 8; break;
+        case ET_INT16: case ET_UINT16: size = 2; break;
         case ET_INT8: case ET_UINT8: case ET_BOOL: size = 1; break;
         default:
-            fatal("--bind: input '%s' has an element type --bind does not read (float32, int64, int32, uint32, "
-                  "int8, uint8, bool)", diag_escape(g->a, t->name));
+            fatal("--bind: input '%s' has an element type --bind does not read (float32, int64, uint64, int32, "
+                  "uint32, int16, uint16, int8, uint8, bool)", diag_escape(g->a, t->name));
         }
         n = ir_numel(t);
         rc = buf_read_file(&data, o->bind_file[b], o->load.max_bytes);
@@ -446,6 +448,8 @@ static void bind_inputs(Graph *g, const Options *o)
                 t->i[j] = (int32_t)(uint32_t)u;
             } else if (t->etype == ET_INT8) {
                 t->i[j] = (int8_t)(uint8_t)u;
+            } else if (t->etype == ET_INT16) {
+                t->i[j] = (int16_t)(uint16_t)u;
             } else if (t->etype == ET_BOOL) {
                 t->i[j] = u != 0;
             } else {

@@ -381,7 +381,8 @@ static const char *safe(Arena *a, const char *s)
 /* The integer and bool element types a graph input may have outside quantized models. */
 static int run_time_int_type(int dt)
 {
-    return dt == ET_INT8 || dt == ET_UINT8 || dt == ET_INT32 || dt == ET_INT64 || dt == ET_BOOL;
+    return dt == ET_INT8 || dt == ET_UINT8 || dt == ET_INT32 || dt == ET_INT64 || dt == ET_BOOL ||
+           dt == ET_INT16 || dt == ET_UINT16 || dt == ET_UINT32 || dt == ET_UINT64;
 }
 
 /* Double, float16 and bfloat16: float tensors inside, converted at the graph's edges (interp_types.c). */
@@ -415,7 +416,8 @@ static void load_input(Loader *L, const Onnx__ValueInfoProto *vi, int index)
                                                   tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__UINT8)) &&
                                (L->quantized || (!run_time_int_type(tt->elem_type) && !converted_type(tt->elem_type)))))
         fatal("graph input '%s': element type %s is not supported (inputs must be float32, double, float16, "
-              "bfloat16, int8, uint8, int32, int64 or bool)", sname, dtype_name(tt->has_elem_type ? tt->elem_type : 0));
+              "bfloat16, int8, uint8, int16, uint16, int32, uint32, int64, uint64 or bool)", sname,
+              dtype_name(tt->has_elem_type ? tt->elem_type : 0));
     if (!tt->shape)
         fatal("graph input '%s' has no shape; ticketc needs static shapes", sname);
     if (tt->shape->n_dim > TC_MAX_RANK)

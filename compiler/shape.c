@@ -161,7 +161,7 @@ static void shape_unary(Graph *g, Node *n)
     need_inputs(g, n, 1, 1);
     x = in(g, n, 0);
     if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+        node_error(g, n, "input must be float, not %s", etype_name(tensor_etype(x)));
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
 
@@ -495,6 +495,14 @@ DType etype_dtype(int64_t et)
         et == ET_BOOL || et == ET_UINT32 || et == ET_UINT64)
         return DT_INT64;
     return (DType)0;
+}
+
+/* The ONNX element type et as a word for messages ("uint16"). */
+const char *etype_name(int et)
+{
+    static const char *const names[] = {"an undefined type", "float", "uint8", "int8", "uint16", "int16", "int32",
+                                        "int64", "string", "bool", "float16", "double", "uint32", "uint64"};
+    return et >= 0 && et < (int)(sizeof names / sizeof *names) ? names[et] : "another type";
 }
 
 /*
@@ -1115,7 +1123,7 @@ static void shape_resize(Graph *g, Node *n)
     need_inputs(g, n, 1, 4);
     x = in(g, n, 0);
     if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+        node_error(g, n, "input must be float, not %s", etype_name(tensor_etype(x)));
     resize_params(g, n, &p);
     ir_set_dims(out(g, n, 0), x->rank, p.out);
 }
@@ -1359,7 +1367,7 @@ static void shape_elem(Graph *g, Node *n)
     x = in(g, n, 0);
     /* integer Neg/Abs/Sign occur in shape computations (folded at compile time) */
     if (x->dtype != DT_FLOAT && n->op != OP_NEG && n->op != OP_ABS && n->op != OP_SIGN)
-        node_error(g, n, "input must be float");
+        node_error(g, n, "input must be float, not %s", etype_name(tensor_etype(x)));
     out(g, n, 0)->dtype = x->dtype;
     if (n->op == OP_GELU && ap && (ap->kind != AT_STRING || (strcmp(ap->s, "none") != 0 && strcmp(ap->s, "tanh") != 0))) {
         char found[40];
@@ -1526,7 +1534,7 @@ static void shape_reduce(Graph *g, Node *n)
     need_inputs(g, n, 1, 2);
     x = in(g, n, 0);
     if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+        node_error(g, n, "input must be float, not %s", etype_name(tensor_etype(x)));
     if (keep != 0 && keep != 1)
         node_error(g, n, "attribute 'keepdims' must be 0 or 1, found %lld", (long long)keep);
     reduce_axes(g, n, reduced);
@@ -1549,7 +1557,7 @@ static void shape_hardmax(Graph *g, Node *n)
     need_inputs(g, n, 1, 1);
     x = in(g, n, 0);
     if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+        node_error(g, n, "input must be float, not %s", etype_name(tensor_etype(x)));
     norm_axis(g, n, attr_int(n, "axis", g->opset >= 13 ? -1 : 1), x->rank);
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
@@ -1933,7 +1941,7 @@ static void shape_mvn(Graph *g, Node *n)
     need_inputs(g, n, 1, 1);
     x = in(g, n, 0);
     if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+        node_error(g, n, "input must be float, not %s", etype_name(tensor_etype(x)));
     if (attr_get(n, "across_channels") || attr_get(n, "normalize_variance"))
         node_error(g, n, "the opset-1 attributes 'across_channels' and 'normalize_variance' are not supported");
     mvn_axes(g, n, reduced);
@@ -2148,7 +2156,7 @@ static void shape_mish(Graph *g, Node *n)
     need_inputs(g, n, 1, 1);
     x = in(g, n, 0);
     if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+        node_error(g, n, "input must be float, not %s", etype_name(tensor_etype(x)));
     ir_set_dims(out(g, n, 0), x->rank, x->dims);
 }
 
@@ -2160,7 +2168,7 @@ static void shape_lpnorm(Graph *g, Node *n)
     need_inputs(g, n, 1, 1);
     x = in(g, n, 0);
     if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+        node_error(g, n, "input must be float, not %s", etype_name(tensor_etype(x)));
     norm_axis(g, n, attr_int(n, "axis", -1), x->rank);
     if (p != 1 && p != 2)
         node_error(g, n, "attribute 'p' is %lld; the specification defines 1 and 2", (long long)p);
@@ -2173,7 +2181,7 @@ static void shape_lppool(Graph *g, Node *n)
     Window w;
     need_inputs(g, n, 1, 1);
     if (in(g, n, 0)->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+        node_error(g, n, "input must be float, not %s", etype_name(tensor_etype(in(g, n, 0))));
     if (attr_int(n, "p", 2) < 1 || attr_int(n, "p", 2) > 64)
         node_error(g, n, "attribute 'p' is %lld; 1 to 64 are supported", (long long)attr_int(n, "p", 2));
     conv_window(g, n, &w);
@@ -2311,7 +2319,7 @@ static void shape_isinf(Graph *g, Node *n)
     need_inputs(g, n, 1, 1);
     x = in(g, n, 0);
     if (x->dtype != DT_FLOAT)
-        node_error(g, n, "input must be float");
+        node_error(g, n, "input must be float, not %s", etype_name(tensor_etype(x)));
     out(g, n, 0)->dtype = DT_INT64;
     out(g, n, 0)->etype = ET_BOOL;
     ir_set_dims(out(g, n, 0), x->rank, x->dims);

@@ -364,6 +364,7 @@ typedef struct {
 void conv_window(Graph *g, const Node *n, Window *w);
 void window_ints(const Graph *g, const Node *n, const char *name, int64_t *dst, int count, int64_t def);
 DType etype_dtype(int64_t et);
+const char *etype_name(int et); /* "uint16": an ONNX element type for messages */
 int64_t conv_weight_fit(const Graph *g, const Node *n, const Tensor *wt, int nd, int64_t c, int64_t group,
                         int transpose, int float_bias, int64_t *k);
 
@@ -621,6 +622,15 @@ float *interp_raw_in_float(Graph *g, const Tensor *t, const void *raw);
 void interp_raw_out_float(const Tensor *t, const float *v, void *raw);
 /* --summary's note on the precision of converted inputs and outputs (none: nothing). */
 void print_io_precision(const Graph *g, FILE *f);
+/* uint64 lives in int64 bits: interp_iord maps a value of type et to an int64 of the same
+ * order (uint64's sign bit flipped; every other type as it is), interp_idbl to its value as
+ * a double (C's conversion), interp_iwrap wraps t's values into t's type (as the C does after
+ * every operation: int16 40000 is -25536). */
+int64_t interp_iord(int et, int64_t v);
+double interp_idbl(int et, int64_t v);
+void interp_iwrap(const Tensor *t, int64_t *v);
+/* b^e in wrapping 64-bit integers for an unsigned 64-bit exponent (interp_ipow for the others). */
+int64_t interp_upow(int64_t b, uint64_t e);
 
 /* ===== fold.c: constant folding ===== */
 

@@ -4,8 +4,8 @@
 For each test directory (model.onnx, test_data_set_N/{input,output}_K.pb):
   skipped      a data set's input does not fill the model's static shape, or
                some graph input or output is not a tensor of a type ticketc
-               supports (float32, double, float16, bfloat16, int8, uint8, int32,
-               int64, bool)
+               supports (float32, double, float16, bfloat16, bool, int8/16/32/64,
+               uint8/16/32/64)
   unsupported  ticketc refused it cleanly (exit 1, one message, no sanitizer report),
                or its double data lie beyond float32's range (ticketc computes
                double in float32: such values become infinities)
@@ -73,6 +73,8 @@ def graph_io(model):
 BF16 = "bf16"
 TYPES = {onnx.TensorProto.FLOAT: "<f4", onnx.TensorProto.INT8: "i1", onnx.TensorProto.UINT8: "u1",
          onnx.TensorProto.INT32: "<i4", onnx.TensorProto.INT64: "<i8", onnx.TensorProto.BOOL: "?",
+         onnx.TensorProto.INT16: "<i2", onnx.TensorProto.UINT16: "<u2", onnx.TensorProto.UINT32: "<u4",
+         onnx.TensorProto.UINT64: "<u8",
          onnx.TensorProto.DOUBLE: "<f8", onnx.TensorProto.FLOAT16: "<f2", onnx.TensorProto.BFLOAT16: BF16}
 FLOATS = ("<f4", "<f8", "<f2", BF16)
 # The shipped FLOAT->BFLOAT16 outputs are the inputs truncated (onnx 1.12's test generator takes
@@ -184,8 +186,8 @@ def run_test(name, ticketc, cc, extra_cflags=()):
     ins, outs = graph_io(model)
     in_types, out_types = [io_type(v) for v in ins], [io_type(v) for v in outs]
     if None in in_types + out_types:
-        return "skipped", ("not all inputs and outputs are tensors of float32, double, float16, bfloat16, int8, "
-                           "uint8, int32, int64 or bool")
+        return "skipped", ("not all inputs and outputs are tensors of float32, double, float16, bfloat16, bool, "
+                           "int8/16/32/64 or uint8/16/32/64")
     sets = data_sets(tdir)
     if not sets:
         return "skipped", "no data sets"
