@@ -31,7 +31,8 @@
     X(M_EXPM1, "tc_expm1f") X(M_SOFTPLUS, "tc_softplusf") X(M_POW, "tc_powf")                \
     X(M_ASIN, "tc_asinf") X(M_ACOS, "tc_acosf") X(M_ATAN, "tc_atanf") X(M_ASINH, "tc_asinhf") \
     X(M_ACOSH, "tc_acoshf") X(M_ATANH, "tc_atanhf") X(M_FMOD, "tc_fmodf") \
-    X(M_MULSIG, "tc_mul_sigmoidf") X(M_GELU, "tc_geluf") X(M_CLAMP01, "tc_clamp01")
+    X(M_MULSIG, "tc_mul_sigmoidf") X(M_GELU, "tc_geluf") X(M_CLAMP01, "tc_clamp01")      \
+    X(M_I64F, "tc_i64f") X(M_U64F, "tc_u64f")
 
 typedef enum {
 #define X(id, name) id,

@@ -581,6 +581,11 @@ static const char *convert(Emit *e, int from, int to, const char *v)
         return v;
     if (to == ET_BOOL)
         return arena_printf(A, "%s != 0", v);
+    if (to == ET_FLOAT && (from == ET_INT64 || from == ET_UINT64)) {
+        /* exact, with 32-bit operations (tc_math.c): no __aeabi_l2f on a 32-bit target */
+        e->need_math[from == ET_INT64 ? M_I64F : M_U64F] = 1;
+        return arena_printf(A, "%s(%s)", from == ET_INT64 ? "tc_i64f" : "tc_u64f", v);
+    }
     if (to == ET_FLOAT)
         return arena_printf(A, "(float)%s", v);
     if (from == ET_FLOAT) { /* truncated toward 0; outside the range (or NaN): 0 */

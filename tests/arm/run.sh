@@ -91,10 +91,6 @@ check() {
     [ $ok = 1 ] && passes=$((passes + 1)) && echo "ok   $name: host, ${5:-$TARGETS} bitwise equal ($(($(wc -c < "$dir/$base-host.f32") / 4)) floats)"
 }
 
-# Run-test models whose code needs libgcc's soft-float helpers on a Cortex-M4 (a known gap,
-# README "Cortex-M"): maxpool_indices casts its int64 indices to float (__aeabi_l2f).
-LIBGCC_OPS="maxpool_indices"
-
 # nolib NAME C: the model code (without --main) references no symbol it does not define
 nolib() {
     o=${2%.c}-m4os.o
@@ -102,18 +98,6 @@ nolib() {
         fail "$1: arm-none-eabi-gcc -Os rejects the model code"; head -20 "$o.err"; return
     fi
     u=$(arm-none-eabi-nm -u "$o" | awk '{ print $2 }' | tr '\n' ' ')
-    case " $LIBGCC_OPS " in
-    *" ${1%%/*} "*)
-        # known gap: these convert int64 to float, which a Cortex-M4
-        # (single-precision FPU) does through libgcc's __aeabi_* helpers; nothing else
-        rest=$(echo "$u" | tr ' ' '\n' | grep -v '^__aeabi_' | tr '\n' ' ' | sed 's/ *$//')
-        if [ -n "$rest" ]; then
-            fail "$1: the Cortex-M4 object calls library functions besides libgcc's: $rest"
-        else
-            passes=$((passes + 1)); echo "ok   $1: only libgcc's soft-float helpers (${u% })"
-        fi
-        return ;;
-    esac
     if [ -n "$u" ]; then
         fail "$1: the Cortex-M4 object calls library functions: $u"
     else
