@@ -28,7 +28,7 @@ DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp interp_types fold bnfold dce fuse fuse_elem plan text strategy compile_cost emit emit_frame emit_linear emit_conv emit_conv_dense emit_conv_table emit_dispatch emit_ops emit_ops18 emit_types shape_attn interp_attn emit_attn shape_3d interp_3d emit_3d shape_img interp_img emit_img summary report sha256 quant interp_int emit_int emit_int_conv emit_island qerror qdq qops emit_qops verify
 SRCS += shape_index interp_index emit_index
 SRCS += shape_text interp_text emit_text
-SRCS += einsum
+SRCS += einsum cumsum
 LIB_OBJS  := $(SRCS:%=$(B)/obj/%.o) $(B)/obj/onnx.pb-c.o $(B)/obj/runtime_math.o $(B)/obj/runtime_preamble.o $(B)/obj/dsl_parse.o
 ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_math.o $(B)/asan/runtime_preamble.o $(B)/asan/dsl_parse.o
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -216,6 +216,7 @@ static const char *const rows[OP_COUNT] = {
     [OP_TFIDF] = "max_gram_length max_skip_count min_gram_length mode ngram_counts ngram_indexes pool_int64s "
                  "pool_strings! weights",
     [OP_EINSUM] = "equation",
+    [OP_CUMSUM] = "exclusive reverse",
 };
 
 /* Why an attribute is refused, where the table alone does not say it. */

@@ -378,6 +378,7 @@ int emit_index_typed(Emit *e, const Node *n)
     case OP_REVERSESEQ: emit_reverseseq(e, n); return 1;
     case OP_BITSHIFT: emit_bitshift(e, n); return 1;
     case OP_TFIDF: emit_tfidf(e, n); return 1; /* integer tokens in: emit_text.c */
+    case OP_CUMSUM: emit_cumsum(e, n); return 1; /* integers: cumsum.c */
     case OP_RNN: case OP_GRU: case OP_LSTM: /* sequence_lens at run time (emit_ops.c) */
         if (tout(e, n, 0)->dtype != DT_FLOAT)
             return 0;

@@ -1636,6 +1636,8 @@ static void eval_bitshift(Ctx *c) { interp_index(c->g, c->n, c->vals); }
 static void eval_tfidf(Ctx *c) { interp_tfidf(c->g, c->n, c->vals); }
 /* Einsum: einsum.c */
 static void eval_einsum(Ctx *c) { interp_einsum(c->g, c->n, c->vals); }
+/* CumSum: cumsum.c */
+static void eval_cumsum(Ctx *c) { interp_cumsum(c->g, c->n, c->vals); }
 
 /* quantisation with run-time parameters: qops.c */
 static void eval_qops(Ctx *c) { interp_qops(c->g, c->n, c->vals); }

@@ -149,6 +149,8 @@
     OP(OP_TFIDF,       "TfIdfVectorizer", tfidf)         \
     /* Einsum (einsum.c: shape, reference and C) */      \
     OP(OP_EINSUM,      "Einsum",        einsum)          \
+    /* CumSum (cumsum.c: shape, reference and C) */      \
+    OP(OP_CUMSUM,      "CumSum",        cumsum)          \
     /* transformer ops of opset 23 (shape_attn.c, interp_attn.c, emit_attn.c) */ \
     OP(OP_ATTENTION,   "Attention",     attention)       \
     OP(OP_ROTARY,      "RotaryEmbedding", rotary)        \

@@ -570,6 +570,9 @@ void shape_tfidf(Graph *g, Node *n);
 /* einsum.c: Einsum's shape and reference (its C: emit_einsum) */
 void shape_einsum(Graph *g, Node *n);
 void interp_einsum(Graph *g, const Node *n, void **vals);
+/* cumsum.c: CumSum's shape and reference (its C: emit_cumsum, float or integer) */
+void shape_cumsum(Graph *g, Node *n);
+void interp_cumsum(Graph *g, const Node *n, void **vals);
 
 /* ===== interp_text.c: its reference ===== */
 

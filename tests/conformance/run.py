@@ -158,8 +158,9 @@ SHAPE_SLOTS = {
 
 
 # (op, input positions) that decide no shape but that ticketc needs as constants: Dropout's
-# ratio and training_mode (training with ratio 0 is the identity, with another ratio random)
-CONST_SLOTS = {"Dropout": (1, 2)}
+# ratio and training_mode (training with ratio 0 is the identity, with another ratio random),
+# CumSum's axis (it decides the loop nest)
+CONST_SLOTS = {"Dropout": (1, 2), "CumSum": (1,)}
 
 
 def shape_inputs(model, ins):
