@@ -459,6 +459,15 @@ static Strategy choose_conv(Strategy requested, const LayerWeights *L, Target ta
     return conv_rule(requested, L->nnz, total, L->K);
 }
 
+/* TEMP: measuring */
+static int conv_sparse_pick(const Graph *g, const Node *n)
+{
+    const char *f = getenv("TC_SPCONV");
+    if (!f || !conv_sparse_applies(g, n))
+        return 0;
+    return atoi(f);
+}
+
 const char *strategy_name(Strategy s)
 {
     return s == STRAT_UNROLLED ? "unrolled" : s == STRAT_DENSE ? "dense" : s == STRAT_LOOP ? "loop" : "auto";
@@ -617,9 +626,12 @@ void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target
     for (k = 0; k < g->nn; k++) {
         Node *n = &g->n[k];
         n->strategy = STRAT_AUTO;
+        n->sparse_mb = 0;
         if (n->dead || !layer_weights(g, n, &L[k]))
             continue;
         n->strategy = choose(n, &L[k], requested, target, budget);
+        if (requested == STRAT_AUTO && (n->sparse_mb = conv_sparse_pick(g, n)) > 0)
+            n->strategy = STRAT_LOOP; /* tables: compiled as fast as the tap tables */
         /* by input only where auto chose unrolled: --strategy unrolled is the row form */
         n->input_major = requested == STRAT_AUTO && n->strategy == STRAT_UNROLLED && by_input(g, n, &L[k]);
         total += layer_bytes(g, n, &L[k], n->strategy);
