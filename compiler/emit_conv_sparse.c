@@ -269,6 +269,8 @@ static void sparse_vec(Emit *e, const Node *n, const Sparse *s, int64_t L, int64
     emit_blank(e);
     for (v = 0; v < PV; v++) {
         emit_line(e, "xv = *(const tc_dvfu *)(xr%s);", v ? arena_printf(a, " + %lld", (long long)(v * L)) : "");
+        if (MB > 1)
+            emit_line(e, "TC_DREG(xv);");
         for (j = 0; j < MB; j++) {
             const char *acc = arena_printf(a, "a%lld_%lld", (long long)j, (long long)v);
             if (e->opt->no_fma)
@@ -388,6 +390,10 @@ int emit_conv_sparse(Emit *e, const Node *n)
     name = emit_fn_name(e, n);
     g->n[n->index].pad_floats = 0; /* reads its input in place */
     emit_to_consts(e);
+    if (s.MB > 1 && !(e->consts.p && strstr(e->consts.p, "/* TC_DREG(v):"))) {
+        emit_preamble(e, "dreg"); /* once a file, before the first table */
+        emit_blank(e);
+    }
     sparse_tables(e, n, &s, name);
     sparse_fns(e, n, &s, name);
     return 1;
