@@ -45,15 +45,19 @@ static const SpVariant variants[] = {
 
 /* Vectors of positions a block takes: MB * PV accumulators, MB weights and
  * an input vector within the registers (at most 24 accumulators), and no
- * more than the Q positions hold. */
+ * more than the Q positions hold; then spread evenly over the blocks that
+ * Q takes (141 positions in 16 lanes: 2 blocks of 5 vectors, not 8 + 8). */
 static int64_t block_vectors(int64_t regs, int64_t lanes, int64_t MB, int64_t Q)
 {
-    int64_t pv = (regs - MB - 2) / MB;
+    int64_t pv = (regs - MB - 2) / MB, nv = (Q + lanes - 1) / lanes, nb;
     if (pv * MB > 24)
         pv = 24 / MB;
     if (pv > Q / lanes)
         pv = Q / lanes;
-    return pv < 0 ? 0 : pv;
+    if (pv < 1)
+        return 0;
+    nb = (nv + pv - 1) / pv;
+    return (nv + nb - 1) / nb <= Q / lanes ? (nv + nb - 1) / nb : pv;
 }
 
 int conv_sparse_applies(const Graph *g, const Node *n)
