@@ -130,6 +130,44 @@ int64_t conv_sparse_blocks(Arena *a, const float *wt, int64_t M, int64_t K, int6
     return entries;
 }
 
+/*
+ * The block size for a layer: of 4, 2 and 1 channels a block, the one with
+ * the least estimated time (ties to the larger). Per listed tap and block
+ * of PV position vectors, in units of about 0.05 ns on the AMD EPYC
+ * (AVX-512) this was fitted to: the greater of the multiply-adds (3 each)
+ * and the input loads (8 each: unaligned 64-byte loads crossing cache
+ * lines), plus 12 for the loop and 2 a broadcast weight. Fitted on CNN r10's
+ * conv2 (13x13, 35% kept: 1, 2, 4 channels 16.0, 26.5, 13.0 us at
+ * -O3 -march=native, 16.6, 16.2, 16.2 at -O2 with dispatch) and Conv-2's
+ * conv2 (26x26, 78%: 116, 84, 76 native; 115, 94, 82 -O2); bench/layers.sh.
+ * With one channel a block the multiply-adds read their input from memory,
+ * so loads, not multiply-adds, bound it; more channels share each load.
+ */
+int conv_sparse_mb(const Graph *g, const Node *n)
+{
+    Window w;
+    const float *wt = g->t[n->in[1]].f;
+    int64_t Q, K, mb, best = 0, *perm;
+    double least = -1.0;
+    conv_window((Graph *)g, n, &w);
+    Q = (w.out[0] - 1) * w.in[1] + w.out[1];
+    K = w.c * w.k[0] * w.k[1];
+    perm = arena_array(g->a, (size_t)w.m + 4, sizeof *perm);
+    for (mb = 4; mb >= 1; mb /= 2) {
+        int64_t pv = block_vectors(32, 16, mb, Q), nb, fma, load;
+        double c;
+        if (pv < 1 || mb * Q > SP_MAX_Q)
+            continue;
+        nb = ((Q + 15) / 16 + pv - 1) / pv;
+        fma = 3 * mb * pv;
+        load = 8 * pv;
+        c = (double)conv_sparse_blocks(g->a, wt, w.m, K, mb, perm) * (double)nb * (double)((fma > load ? fma : load) + 12 + 2 * mb);
+        if (least < 0.0 || c < least)
+            least = c, best = mb;
+    }
+    return (int)best;
+}
+
 typedef struct {
     Window w;
     int64_t MB, NB, Q, entries, nnz;
