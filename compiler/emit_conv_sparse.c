@@ -131,8 +131,10 @@ int64_t conv_sparse_blocks(Arena *a, const float *wt, int64_t M, int64_t K, int6
 }
 
 /*
- * The block size for a layer: of 4, 2 and 1 channels a block, the one with
- * the least estimated time (ties to the larger). Per listed tap and block
+ * The block size for a layer: of 4 and 1 channels a block, the one with
+ * the least estimated time (ties to 4). Not 2: gcc -O3 then keeps one of
+ * the two broadcast weights on the stack and reads it back for each
+ * multiply-add (CNN r10's conv2: 26.5 us native against 13.0 with 4). Per listed tap and block
  * of PV position vectors, in units of about 0.05 ns on the AMD EPYC
  * (AVX-512) this was fitted to: the greater of the multiply-adds (3 each)
  * and the input loads (8 each: unaligned 64-byte loads crossing cache
@@ -153,7 +155,7 @@ int conv_sparse_mb(const Graph *g, const Node *n)
     Q = (w.out[0] - 1) * w.in[1] + w.out[1];
     K = w.c * w.k[0] * w.k[1];
     perm = arena_array(g->a, (size_t)w.m + 4, sizeof *perm);
-    for (mb = 4; mb >= 1; mb /= 2) {
+    for (mb = 4; mb >= 1; mb -= 3) {
         int64_t pv = block_vectors(32, 16, mb, Q), nb, fma, load;
         double c;
         if (pv < 1 || mb * Q > SP_MAX_Q)
