@@ -170,6 +170,20 @@ int conv_sparse_mb(const Graph *g, const Node *n)
     return (int)best;
 }
 
+/* Bytes of n in this form (n->sparse_mb channels a block): per listed tap an
+ * offset and MB weights, per block channel a bias and its index, and the
+ * loops (about 1 KB, three times with the dispatched copies). */
+int64_t conv_sparse_bytes(const Graph *g, const Node *n)
+{
+    Window w;
+    int64_t MB = n->sparse_mb, NB, *perm, entries;
+    conv_window((Graph *)g, n, &w);
+    NB = (w.m + MB - 1) / MB;
+    perm = arena_array(g->a, (size_t)(NB * MB) + 1, sizeof *perm);
+    entries = conv_sparse_blocks(g->a, g->t[n->in[1]].f, w.m, w.c * w.k[0] * w.k[1], MB, perm);
+    return 4 * entries * (MB + 1) + 8 * NB * MB + 4 * (NB + 1) + 3072;
+}
+
 typedef struct {
     Window w;
     int64_t MB, NB, Q, entries, nnz;

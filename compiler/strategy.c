@@ -364,6 +364,8 @@ static int64_t layer_bytes(const Graph *g, const Node *n, const LayerWeights *L,
 {
     if (g->target == TARGET_CORTEX_M)
         return m4_layer_flash(n, L, s, g->target);
+    if (n->op == OP_CONV && s == STRAT_LOOP && n->sparse_mb > 0) /* emit_conv_sparse.c's tables */
+        return conv_sparse_bytes(g, n);
     return n->op == OP_CONV ? conv_strategy_bytes(s, L->nnz, L->N * L->K) : strategy_bytes(s, L->N, L->K, L->nnz);
 }
 

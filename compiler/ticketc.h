@@ -656,6 +656,7 @@ int64_t conv_pad_floats(const Graph *g, const Node *n);
 enum { SP_MAX_Q = 16384 }; /* flat positions at most: a block's outputs on the stack, MB * Q floats */
 int conv_sparse_applies(const Graph *g, const Node *n);
 int conv_sparse_mb(const Graph *g, const Node *n);
+int64_t conv_sparse_bytes(const Graph *g, const Node *n);
 int64_t conv_sparse_blocks(Arena *a, const float *wt, int64_t M, int64_t K, int64_t MB, int64_t *perm);
 
 /* Per layer with constant weights, the strategy emit_c will use: the requested
