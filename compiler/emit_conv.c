@@ -689,7 +689,7 @@ void emit_conv(Emit *e, const Node *n)
     Graph *g = e->g;
     ConvInfo ci;
     conv_info(g, n, &ci);
-    if (n->sparse_mb > 0 && emit_conv_sparse(e, n))
+    if (n->sparse_mb > 0 && node_strategy(g, n, e->opt->strategy) == STRAT_LOOP && emit_conv_sparse(e, n))
         return; /* register-blocked sparse tables (emit_conv_sparse.c), planned where measured fastest */
     if (node_strategy(g, n, e->opt->strategy) == STRAT_LOOP && emit_conv_table(e, n))
         return; /* the tap tables (emit_conv_table.c), planned where unrolled compiles too slowly */
