@@ -144,6 +144,8 @@ void emit_conv_dense(Emit *e, const Node *n);
 
 /* 1 when written; 0 where the form does not apply (emit_conv writes the dense form) */
 int emit_conv_table(Emit *e, const Node *n);
+/* ===== emit_conv_sparse.c: register-blocked sparse Conv over flat positions (n->sparse_mb), called by emit_conv ===== */
+int emit_conv_sparse(Emit *e, const Node *n);
 
 /* ===== emit_int_conv.c: the integer Conv's unrolled and dense forms (emit_int.c's family) ===== */
 

@@ -689,6 +689,8 @@ void emit_conv(Emit *e, const Node *n)
     Graph *g = e->g;
     ConvInfo ci;
     conv_info(g, n, &ci);
+    if (n->sparse_mb > 0 && node_strategy(g, n, e->opt->strategy) == STRAT_LOOP && emit_conv_sparse(e, n))
+        return; /* register-blocked sparse tables (emit_conv_sparse.c), planned where measured fastest */
     if (node_strategy(g, n, e->opt->strategy) == STRAT_LOOP && emit_conv_table(e, n))
         return; /* the tap tables (emit_conv_table.c), planned where unrolled compiles too slowly */
     if (ci.wt && (!ci.has_bias || ci.bias) && node_strategy(g, n, e->opt->strategy) == STRAT_UNROLLED && conv_unrolled_input(g, n, &ci)) {

@@ -364,6 +364,8 @@ static int64_t layer_bytes(const Graph *g, const Node *n, const LayerWeights *L,
 {
     if (g->target == TARGET_CORTEX_M)
         return m4_layer_flash(n, L, s, g->target);
+    if (n->op == OP_CONV && s == STRAT_LOOP && n->sparse_mb > 0) /* emit_conv_sparse.c's tables */
+        return conv_sparse_bytes(g, n);
     return n->op == OP_CONV ? conv_strategy_bytes(s, L->nnz, L->N * L->K) : strategy_bytes(s, L->N, L->K, L->nnz);
 }
 
@@ -457,6 +459,28 @@ static Strategy choose_conv(Strategy requested, const LayerWeights *L, Target ta
     if (target == TARGET_CORTEX_M && (requested == STRAT_AUTO || requested == STRAT_LOOP))
         return m4_conv_flash(L, STRAT_UNROLLED) <= m4_conv_flash(L, STRAT_DENSE) ? STRAT_UNROLLED : STRAT_DENSE;
     return conv_rule(requested, L->nnz, total, L->K);
+}
+
+/*
+ * On the host, auto writes a Conv that the rule above unrolls (at most 50%
+ * kept) in emit_conv_sparse.c's form where that applies (stride 1, no
+ * padding, one group) and its outputs have CONV_DENSE_MIN_K taps or more;
+ * returns its channels a block (conv_sparse_mb), 0 to keep the rule's form.
+ * Measured (bench/layers.sh: the thread's CPU time, least of 5 rounds, gcc
+ * 12, AMD EPYC with AVX-512; us a run): CNN r10's conv2 (32 -> 32, 3x3 over
+ * 13x13, 35% kept) unrolled 31.9 at -O2 (its 385 KB get no AVX copy) and
+ * 18.9 at -O3 -march=native, dense 25.6 and 40.4, this form 16.2 and 13.0.
+ * Conv-2's conv2 (26x26, 78% kept: dense by the rule) dense 53 and 49, this
+ * form 82 and 76: the dense kernel skips the input rows that are 0, which
+ * wins at that density. First layers (CNN r10's conv1, 9 taps of one
+ * channel) stay unrolled: 4.2 and 4.9 against this form's 7.8 and 5.1.
+ */
+static int conv_sparse_pick(const Graph *g, const Node *n, const LayerWeights *L)
+{
+    if (g->target == TARGET_CORTEX_M || n->op != OP_CONV || n->strategy != STRAT_UNROLLED || L->K < CONV_DENSE_MIN_K ||
+        !conv_sparse_applies(g, n))
+        return 0;
+    return conv_sparse_mb(g, n);
 }
 
 const char *strategy_name(Strategy s)
@@ -617,9 +641,12 @@ void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target
     for (k = 0; k < g->nn; k++) {
         Node *n = &g->n[k];
         n->strategy = STRAT_AUTO;
+        n->sparse_mb = 0;
         if (n->dead || !layer_weights(g, n, &L[k]))
             continue;
         n->strategy = choose(n, &L[k], requested, target, budget);
+        if (requested == STRAT_AUTO && (n->sparse_mb = conv_sparse_pick(g, n, &L[k])) > 0)
+            n->strategy = STRAT_LOOP; /* tables: compiled as fast as the tap tables */
         /* by input only where auto chose unrolled: --strategy unrolled is the row form */
         n->input_major = requested == STRAT_AUTO && n->strategy == STRAT_UNROLLED && by_input(g, n, &L[k]);
         total += layer_bytes(g, n, &L[k], n->strategy);

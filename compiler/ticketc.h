@@ -206,6 +206,7 @@ typedef struct {
     int act_node;       /* index of the fused node, for comments */
     Strategy strategy;  /* planned for a layer with constant weights (plan_strategies), else auto */
     int input_major;    /* unrolled Gemm/MatMul by input, zero inputs skipped (plan_strategies) */
+    int sparse_mb;      /* > 0: a host Conv in emit_conv_sparse.c's form, blocks of this many channels (plan_strategies) */
     /* unrolled Conv with padding: its input copied into a zero-padded scratch block
      * of the arena (conv_pad_floats), placed by plan_memory; 0 floats: none */
     int64_t pad_floats, pad_offset;
@@ -705,6 +706,13 @@ typedef struct {
 } ConvPad;
 int64_t conv_pad(const Graph *g, const Node *n, ConvPad *p);
 int64_t conv_pad_floats(const Graph *g, const Node *n);
+/* emit_conv_sparse.c's form: where it applies (stride 1, no padding, one group,
+ * constant weights, host), and its blocks of MB channels (the taps listed in all) */
+enum { SP_MAX_Q = 16384 }; /* flat positions at most: a block's outputs on the stack, MB * Q floats */
+int conv_sparse_applies(const Graph *g, const Node *n);
+int conv_sparse_mb(const Graph *g, const Node *n);
+int64_t conv_sparse_bytes(const Graph *g, const Node *n);
+int64_t conv_sparse_blocks(Arena *a, const float *wt, int64_t M, int64_t K, int64_t MB, int64_t *perm);
 
 /* Per layer with constant weights, the strategy emit_c will use: the requested
  * one, or with auto the fastest for the target, then the smallest where the

@@ -185,6 +185,20 @@ static inline unsigned tc_dnz(const float *p)
 #endif
 /* TC_END */
 
+/* TC_BLOCK dreg */
+/* TC_DREG(v): vector v held in a register from here on, so that an input
+ * vector several multiply-adds use is loaded once (compilers otherwise fold
+ * the load into each of them: on AVX-512, unaligned loads that cross cache
+ * lines); emit_conv_sparse.c's blocks of more than one channel. */
+#if TC_DVEC && (defined(__x86_64__) || defined(__i386__))
+#define TC_DREG(v) __asm__("" : "+v"(v))
+#elif TC_DVEC && defined(__aarch64__)
+#define TC_DREG(v) __asm__("" : "+w"(v))
+#else
+#define TC_DREG(v) ((void)0)
+#endif
+/* TC_END */
+
 /* TC_BLOCK dispatch */
 /* Run-time dispatch on x86-64 (GNU C) where the build has no AVX (plain -O2):
  * the hot layer functions are compiled twice more, for AVX2 (8 lanes) and

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Models for tests/dispatch/run.sh: a Conv net whose Convs take the dense
-and the unrolled form, and a dense Gemm net, random weights and inputs
+"""Models for tests/dispatch/run.sh: a Conv net whose Convs take the dense,
+the sparse (emit_conv_sparse.c) and the unrolled form, and a dense Gemm net, random weights and inputs
 (zeros among them: the dense kernels skip zero inputs).
 
 usage: gen.py OUTDIR   ->  OUTDIR/{conv,gemm}.onnx, OUTDIR/{conv,gemm}.f32
@@ -36,17 +36,22 @@ def save(name, nodes, shape, inits, samples):
 
 os.makedirs(OUT, exist_ok=True)
 # conv1: 4 -> 32 channels at 12x12 (dense: 95% kept; rows of 14 floats, narrower than an
-# AVX-512 vector); conv2: 32 -> 24 at 10x10, a third kept (unrolled); then a dense Gemm of
-# 24*10*10 inputs
+# AVX-512 vector); conv2: 32 -> 24 at 10x10, a third kept (the sparse form, blocks of 4
+# channels); conv3: 24 -> 16 at 8x8, 5% kept, no activation (sparse, a channel a block);
+# conv4: 16 -> 8, padded (unrolled); then a dense Gemm of 8*8*8 inputs
 save("conv", [
     helper.make_node("Conv", ["x", "w1", "b1"], ["h1"], kernel_shape=[3, 3], name="conv1"),
     helper.make_node("Relu", ["h1"], ["r1"]),
     helper.make_node("Conv", ["r1", "w2", "b2"], ["h2"], kernel_shape=[3, 3], name="conv2"),
     helper.make_node("Relu", ["h2"], ["r2"]),
-    helper.make_node("Flatten", ["r2"], ["f"]),
-    helper.make_node("Gemm", ["f", "w3", "b3"], ["y"], transB=1, name="fc"),
+    helper.make_node("Conv", ["r2", "w3", "b3"], ["h3"], kernel_shape=[3, 3], name="conv3"),
+    helper.make_node("Conv", ["h3", "w4", "b4"], ["h4"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], name="conv4"),
+    helper.make_node("Relu", ["h4"], ["r4"]),
+    helper.make_node("Flatten", ["r4"], ["f"]),
+    helper.make_node("Gemm", ["f", "w5", "b5"], ["y"], transB=1, name="fc"),
 ], [1, 4, 14, 14], {"w1": w([32, 4, 3, 3], 0.95), "b1": w([32]), "w2": w([24, 32, 3, 3], 0.3), "b2": w([24]),
-                    "w3": w([40, 24 * 10 * 10], 1.0, 0.05), "b3": w([40])}, 8)
+                    "w3": w([16, 24, 3, 3], 0.05), "b3": w([16]), "w4": w([8, 16, 3, 3], 0.3), "b4": w([8]),
+                    "w5": w([40, 8 * 8 * 8], 1.0, 0.05), "b5": w([40])}, 8)
 # a dense MLP: 300 -> 200 -> 10 outputs (widths that are no multiple of 16)
 save("gemm", [
     helper.make_node("Gemm", ["x", "w1", "b1"], ["h"], transB=1, name="fc1"),

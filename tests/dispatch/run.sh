@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run-time dispatch (runtime/tc_preamble.c's dispatch blocks, emit_dispatch.c):
-# a Conv net (a dense and an unrolled Conv, a dense Gemm) and a dense MLP,
+# a Conv net (a dense, two sparse and an unrolled Conv, a dense Gemm) and a dense MLP,
 # random weights, built with plain -O2 by gcc and clang, dispatched to the
 # widest vector unit of this CPU, capped at AVX2 (-DTC_ISA_MAX=1) and at SSE
 # (-DTC_ISA_MAX=0), and without dispatch (-DTC_NO_DISPATCH) or vectors

@@ -342,6 +342,23 @@ save("conv_sparse",
      [("x", (2, 16, 12, 12))], ["y"], {"W": Wsp, "b": bsp}, samples([(2, 16, 12, 12)], 2),
      lambda x: [conv2d(x, Wsp, bsp, p=(1, 1, 1, 1))])
 
+# 18b. Two sparse Convs in emit_conv_sparse.c's form under auto (stride 1, no padding, at
+# most 50% kept): 10 and 6 output channels (the last block of 4 half padding), a 2x3 kernel,
+# rows of 7 and 5 columns (flat positions across row ends), batch 2, a fused LeakyRelu.
+rf = np.random.default_rng(1918)  # its own generator: the models after it keep their values
+Wf1, Wf2 = f32(rf.standard_normal((10, 8, 3, 3)) * 0.5), f32(rf.standard_normal((6, 10, 2, 3)) * 0.5)
+Wf1[rf.random(Wf1.shape) >= 0.3] = 0.0
+Wf2[rf.random(Wf2.shape) >= 0.4] = 0.0
+bf1, bf2 = f32(rf.standard_normal(10) * 0.1), f32(rf.standard_normal(6) * 0.1)
+Wf1[7] = 0
+save("conv_flat",
+     [helper.make_node("Conv", ["x", "W1", "b1"], ["h"], kernel_shape=[3, 3], name="flat1"),
+      helper.make_node("Conv", ["h", "W2", "b2"], ["c"], kernel_shape=[2, 3], name="flat2"),
+      helper.make_node("LeakyRelu", ["c"], ["y"], alpha=0.1)],
+     [("x", (2, 8, 9, 7))], ["y"], {"W1": Wf1, "b1": bf1, "W2": Wf2, "b2": bf2},
+     [[f32(rf.standard_normal((2, 8, 9, 7)))] for _ in range(2)],
+     lambda x: [(lambda c: np.where(c > 0, c, f32(0.1) * c))(conv2d(conv2d(x, Wf1, bf1), Wf2, bf2))])
+
 # 19. Conv with run-time weights and bias (dense loops only).
 save("conv_runtime_weights",
      [helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[0, 1, 1, 0], strides=[1, 2], name="c")],
