@@ -267,6 +267,27 @@ static const char int_q8z_helper[] =
     "}\n"
     "\n";
 
+/* tc_out8 inlined (GNU C) into the requantising loop of a layer input by input: its
+ * call, arguments and frame cost about as much as its body */
+static const char int_out8i_helper[] =
+    "/* tc_out8 (the same), inlined into the loop over a layer's sums */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((always_inline)) static inline\n"
+    "#else\n"
+    "static\n"
+    "#endif\n"
+    "int8_t tc_out8i(int32_t acc, int32_t m, int s, int32_t zp, int32_t lo, int32_t hi)\n"
+    "{\n"
+    "    int32_t v = tc_rq(acc, m, s);\n"
+    "\n"
+    "    v = v > 255 ? 255 : v;\n"
+    "    v = v < -256 ? -256 : v;\n"
+    "    v += zp;\n"
+    "    v = v > hi ? hi : v;\n"
+    "    return (int8_t)(v < lo ? lo : v);\n"
+    "}\n"
+    "\n";
+
 /* Whether graph input id is read (through views) by a layer that skips zero inputs. */
 static int feeds_by_input(const Graph *g, TensorId id)
 {
@@ -372,7 +393,7 @@ static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, const Li
         emit_line(e, "}");
     }
     emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
-    emit_line(e, "    y[j] = tc_out8(acc[j], %s_m[j], %s_s[j], %d, %d, %d);", fn, fn, (int)q->out.zp, (int)q->lo,
+    emit_line(e, "    y[j] = tc_out8i(acc[j], %s_m[j], %s_s[j], %d, %d, %d);", fn, fn, (int)q->out.zp, (int)q->lo,
               (int)q->hi);
 }
 
@@ -1026,6 +1047,11 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     }
     if (q8z)
         buf_add(c, int_q8z_helper, strlen(int_q8z_helper));
+    for (k = 0; k < g->nn; k++)
+        if (!g->n[k].dead && p->layer[k] && p->layer[k]->by_input && p->layer[k]->strategy == STRAT_UNROLLED) {
+            buf_add(c, int_out8i_helper, strlen(int_out8i_helper));
+            break;
+        }
     if (p->islands)
         emit_island_helpers(e);
     emit_int_conv_preamble(g, c);
