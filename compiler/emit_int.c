@@ -368,15 +368,18 @@ static const char *int_weight_note(Emit *e, const Linear *L, const QLayer *q, in
  * and only where d != 0, acc[n] += w[n][k] * d for each of its weights. The
  * same sums as the row form, b[n] + sum_k w[n][k] * x[k], exactly (integers).
  */
-static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, const Linear *L)
+/* The terms of inputs k0..k1-1 as one function (gcc takes minutes over one of 8,000). */
+static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, const Linear *L, int part, int64_t k0,
+                                   int64_t k1)
 {
     int64_t j, k;
-    emit_line(e, "int32_t acc[%lld], d;", (long long)q->N);
-    emit_line(e, "int j;");
+    e->indent = 0;
+    emit_line(e, "static TC_NOLIB void %s_p%d(const int8_t *restrict x, int32_t *restrict acc)", fn, part);
+    emit_line(e, "{");
+    e->indent = 1;
+    emit_line(e, "int32_t d;");
     emit_blank(e);
-    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
-    emit_line(e, "    acc[j] = %s_b[j];", fn);
-    for (k = 0; k < q->K; k++) {
+    for (k = k0; k < k1; k++) {
         for (j = 0; j < q->N && !q->w[j * q->K + k]; j++)
             ;
         if (j == q->N)
@@ -387,11 +390,54 @@ static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, const Li
         for (; j < q->N; j++)
             if (q->w[j * q->K + k])
                 emit_line(e, "acc[%lld] %s= %d * d;%s", (long long)j, q->w[j * q->K + k] < 0 ? "-" : "+",
-                          abs(q->w[j * q->K + k]),
-                          L ? int_weight_note(e, L, q, j, k) : "");
+                          abs(q->w[j * q->K + k]), L ? int_weight_note(e, L, q, j, k) : "");
         e->indent--;
         emit_line(e, "}");
     }
+    e->indent = 0;
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
+/* The part functions, at most --max-terms terms each (whole inputs); returns their number. */
+static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, const Linear *L)
+{
+    int64_t j, k, k0 = 0, terms = 0, max = e->opt->max_terms > 0 ? e->opt->max_terms : 1024;
+    int parts = 0;
+    for (k = 0; k < q->K; k++) {
+        int64_t c = 0;
+        for (j = 0; j < q->N; j++)
+            c += q->w[j * q->K + k] != 0;
+        if (terms && terms + c > max) {
+            emit_int_by_input_part(e, q, fn, L, parts++, k0, k);
+            k0 = k;
+            terms = 0;
+        }
+        terms += c;
+    }
+    emit_int_by_input_part(e, q, fn, L, parts++, k0, q->K);
+    return parts;
+}
+
+/*
+ * The unrolled form input by input (q->by_input, planned for a Cortex-M where
+ * inputs are often 0: strategy.c): the sums acc[n] start at the bias without
+ * the zero point's fold, b[n] + zp_in * sum_k w[n][k]; then for each input with
+ * kept weights, d = x[k] - zp_in (the real value's integer, 0 for the real 0)
+ * and only where d != 0, acc[n] += w[n][k] * d for each of its weights (in
+ * part functions). The same sums as the row form, b[n] + sum_k w[n][k] * x[k],
+ * exactly (integers).
+ */
+static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, int parts)
+{
+    int i;
+    emit_line(e, "int32_t acc[%lld];", (long long)q->N);
+    emit_line(e, "int j;");
+    emit_blank(e);
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
+    emit_line(e, "    acc[j] = %s_b[j];", fn);
+    for (i = 0; i < parts; i++)
+        emit_line(e, "%s_p%d(x, acc);", fn, i);
     emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
     emit_line(e, "    y[j] = tc_out8i(acc[j], %s_m[j], %s_s[j], %d, %d, %d);", fn, fn, (int)q->out.zp, (int)q->lo,
               (int)q->hi);
@@ -402,7 +448,7 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     Emit *e = &ie->e;
     const char *fn = emit_fn_name(e, n);
     int64_t j, k;
-    int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1;
+    int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1, parts = 0;
     emit_to_consts(e);
     emit_line(e, "/* node %d: %s '%s' (%s), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
               n->index, op_name(n->op), text_comment(e->g->a, n->name),
@@ -460,6 +506,11 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     }
 
     emit_to_fns(e);
+    if (by_input) {
+        Linear L;
+        int note = e->opt->annotate && linear_layer(e->g, n, &L);
+        parts = emit_int_by_input_parts(e, q, fn, note ? &L : NULL);
+    }
     e->indent = 0;
     emit_line(e, "/* node %d: %s '%s', int8 %s */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
               by_input ? "unrolled input by input, zero inputs skipped" : strategy_name(q->strategy));
@@ -506,9 +557,7 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         e->indent--;
         emit_line(e, "}");
     } else if (by_input) {
-        Linear L;
-        int note = e->opt->annotate && linear_layer(e->g, n, &L);
-        emit_int_by_input(e, q, fn, note ? &L : NULL);
+        emit_int_by_input(e, q, fn, parts);
     } else {
         Linear L;
         int note = e->opt->annotate && linear_layer(e->g, n, &L);
@@ -1110,7 +1159,8 @@ void print_int_summary(const Graph *g, FILE *f)
         zeroed += q->zeroed;
         fprintf(f, "%-5d %-10s %-16.16s %8lld/%-8lld %-9s %12lld  %-10.4g %-6d  %-10.4g %-6d  %s\n", n->index,
                 op_name(n->op), text_comment(g->a, n->name), (long long)q->nnz, (long long)(q->N * q->K),
-                strategy_name(q->strategy), (long long)b, (double)q->in.scale, (int)q->in.zp, (double)q->out.scale,
+                q->by_input && q->strategy == STRAT_UNROLLED ? "by-input" : strategy_name(q->strategy), (long long)b,
+                (double)q->in.scale, (int)q->in.zp, (double)q->out.scale,
                 (int)q->out.zp, n->act == OP_RELU ? "fused" : "-");
     }
     for (k = 0; k < g->nn; k++)

@@ -763,8 +763,9 @@ int64_t int_layer_bytes(const QLayer *q, Strategy s)
         return int_conv_bytes(q, s);
     switch (s) {
     case STRAT_UNROLLED:
-        if (q->by_input) /* per input with kept weights its load, test and branch; two loops */
-            return params + 10 * q->nnz + 10 * int_used_inputs(q) + 120;
+        if (q->by_input) /* a term 15 (its sum through a pointer: 32-bit loads and stores), per
+                          * input with kept weights its load, test and branch; two loops */
+            return params + 15 * q->nnz + 10 * int_used_inputs(q) + 120;
         return params + 10 * q->nnz + 16 * q->N + 40;
     case STRAT_LOOP:
         pairs = int_loop_pairs(q, &max_row);
