@@ -16,6 +16,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "emit.h"
@@ -253,6 +254,59 @@ static const char *inv_lit(const Graph *g, QParam q)
     return arena_printf(g->a, "%sf", b);
 }
 
+/* tc_q8f with +-0 taken first (zp, as tc_q8 gives it): for the inputs of a layer that
+ * skips zero inputs (by_input), often most of them 0 */
+static const char int_q8z_helper[] =
+    "/* tc_q8f, +-0 (zp) first: most of an image can be 0 */\n"
+    "static int8_t tc_q8z(float x, float inv, int32_t inv_m, int inv_s, int32_t zp)\n"
+    "{\n"
+    "    union { float f; uint32_t u; } b;\n"
+    "\n"
+    "    b.f = x;\n"
+    "    return b.u << 1 ? tc_q8f(x, inv, inv_m, inv_s, zp) : (int8_t)zp;\n"
+    "}\n"
+    "\n";
+
+/* tc_out8 inlined (GNU C) into the requantising loop of a layer input by input: its
+ * call, arguments and frame cost about as much as its body */
+static const char int_out8i_helper[] =
+    "/* tc_out8 (the same), inlined into the loop over a layer's sums */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((always_inline)) static inline\n"
+    "#else\n"
+    "static\n"
+    "#endif\n"
+    "int8_t tc_out8i(int32_t acc, int32_t m, int s, int32_t zp, int32_t lo, int32_t hi)\n"
+    "{\n"
+    "    int32_t v = tc_rq(acc, m, s);\n"
+    "\n"
+    "    v = v > 255 ? 255 : v;\n"
+    "    v = v < -256 ? -256 : v;\n"
+    "    v += zp;\n"
+    "    v = v > hi ? hi : v;\n"
+    "    return (int8_t)(v < lo ? lo : v);\n"
+    "}\n"
+    "\n";
+
+/* Whether graph input id is read (through views) by a layer that skips zero inputs. */
+static int feeds_by_input(const Graph *g, TensorId id)
+{
+    int k;
+    for (k = 0; k < g->nn; k++) {
+        const QLayer *q = g->quant->layer[k];
+        TensorId x;
+        if (g->n[k].dead || !q || !q->by_input || q->strategy != STRAT_UNROLLED)
+            continue;
+        x = g->n[k].in[0];
+        while (g->t[x].producer >= 0 && ir_is_view(g->n[g->t[x].producer].op) &&
+               !(g->quant->lut && g->quant->lut[g->t[x].producer]))
+            x = g->n[g->t[x].producer].in[0];
+        if (x == id)
+            return 1;
+    }
+    return 0;
+}
+
 static const char *buf_name(IntEmit *ie, TensorId id)
 {
     if (ie->bufname[ie->root[id]])
@@ -306,17 +360,115 @@ static const char *int_weight_note(Emit *e, const Linear *L, const QLayer *q, in
                         (double)((float)v * q->w_scale[j]), (double)L->w[j * q->K + k]);
 }
 
+/*
+ * The unrolled form input by input (q->by_input, planned for a Cortex-M where
+ * inputs are often 0: strategy.c): the sums acc[n] start at the bias without
+ * the zero point's fold, b[n] + zp_in * sum_k w[n][k]; then for each input with
+ * kept weights, d = x[k] - zp_in (the real value's integer, 0 for the real 0)
+ * and only where d != 0, acc[n] += w[n][k] * d for each of its weights. The
+ * same sums as the row form, b[n] + sum_k w[n][k] * x[k], exactly (integers).
+ */
+/* The terms of inputs k0..k1-1 as one function (gcc takes minutes over one of 8,000). */
+static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, const Linear *L, int part, int64_t k0,
+                                   int64_t k1)
+{
+    int64_t j, k;
+    e->indent = 0;
+    emit_line(e, "static TC_NOLIB void %s_p%d(const int8_t *restrict x, int32_t *restrict acc)", fn, part);
+    emit_line(e, "{");
+    e->indent = 1;
+    emit_line(e, "int32_t d;");
+    emit_blank(e);
+    for (k = k0; k < k1; k++) {
+        for (j = 0; j < q->N && !q->w[j * q->K + k]; j++)
+            ;
+        if (j == q->N)
+            continue;
+        emit_line(e, "if ((d = x[%lld] %s %d) != 0) {", (long long)k, q->in.zp < 0 ? "+" : "-",
+                  (int)(q->in.zp < 0 ? -q->in.zp : q->in.zp));
+        e->indent++;
+        for (; j < q->N; j++)
+            if (q->w[j * q->K + k])
+                emit_line(e, "acc[%lld] %s= %d * d;%s", (long long)j, q->w[j * q->K + k] < 0 ? "-" : "+",
+                          abs(q->w[j * q->K + k]), L ? int_weight_note(e, L, q, j, k) : "");
+        e->indent--;
+        emit_line(e, "}");
+    }
+    e->indent = 0;
+    emit_line(e, "}");
+    emit_blank(e);
+}
+
+/* The part functions, at most --max-terms terms each (whole inputs); returns their number. */
+static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, const Linear *L)
+{
+    int64_t j, k, k0 = 0, terms = 0, max = e->opt->max_terms > 0 ? e->opt->max_terms : 1024;
+    int parts = 0;
+    for (k = 0; k < q->K; k++) {
+        int64_t c = 0;
+        for (j = 0; j < q->N; j++)
+            c += q->w[j * q->K + k] != 0;
+        if (terms && terms + c > max) {
+            emit_int_by_input_part(e, q, fn, L, parts++, k0, k);
+            k0 = k;
+            terms = 0;
+        }
+        terms += c;
+    }
+    emit_int_by_input_part(e, q, fn, L, parts++, k0, q->K);
+    return parts;
+}
+
+/*
+ * The unrolled form input by input (q->by_input, planned for a Cortex-M where
+ * inputs are often 0: strategy.c): the sums acc[n] start at the bias without
+ * the zero point's fold, b[n] + zp_in * sum_k w[n][k]; then for each input with
+ * kept weights, d = x[k] - zp_in (the real value's integer, 0 for the real 0)
+ * and only where d != 0, acc[n] += w[n][k] * d for each of its weights (in
+ * part functions). The same sums as the row form, b[n] + sum_k w[n][k] * x[k],
+ * exactly (integers).
+ */
+static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, int parts)
+{
+    int i;
+    emit_line(e, "int32_t acc[%lld];", (long long)q->N);
+    emit_line(e, "int j;");
+    emit_blank(e);
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
+    emit_line(e, "    acc[j] = %s_b[j];", fn);
+    for (i = 0; i < parts; i++)
+        emit_line(e, "%s_p%d(x, acc);", fn, i);
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
+    emit_line(e, "    y[j] = tc_out8i(acc[j], %s_m[j], %s_s[j], %d, %d, %d);", fn, fn, (int)q->out.zp, (int)q->lo,
+              (int)q->hi);
+}
+
 static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
 {
     Emit *e = &ie->e;
     const char *fn = emit_fn_name(e, n);
     int64_t j, k;
+    int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1, parts = 0;
     emit_to_consts(e);
     emit_line(e, "/* node %d: %s '%s' (%s), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
-              n->index, op_name(n->op), text_comment(e->g->a, n->name), strategy_name(q->strategy), (long long)q->nnz,
+              n->index, op_name(n->op), text_comment(e->g->a, n->name),
+              by_input ? "unrolled input by input" : strategy_name(q->strategy), (long long)q->nnz,
               (long long)(q->N * q->K), (double)q->in.scale, (int)q->in.zp, (double)q->out.scale, (int)q->out.zp,
               n->act == OP_RELU ? ", ReLU in the bounds" : "");
-    int_params(e, q, fn);
+    if (by_input) { /* the bias without -zp_in * sum w */
+        int32_t *b0 = arena_array(e->g->a, (size_t)q->N + 1, sizeof(int32_t));
+        QLayer c = *q;
+        for (j = 0; j < q->N; j++) {
+            int64_t sw = 0;
+            for (k = 0; k < q->K; k++)
+                sw += q->w[j * q->K + k];
+            b0[j] = (int32_t)((int64_t)q->b[j] + (int64_t)q->in.zp * sw); /* in range: strategy.c */
+        }
+        c.b = b0;
+        int_params(e, &c, fn);
+    } else {
+        int_params(e, q, fn);
+    }
     if (q->strategy == STRAT_DENSE) {
         int_table(e, "int8_t", arena_printf(e->g->a, "%s_w", fn), q->w, 1, 0, q->N * q->K);
         emit_blank(e);
@@ -354,9 +506,14 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     }
 
     emit_to_fns(e);
+    if (by_input) {
+        Linear L;
+        int note = e->opt->annotate && linear_layer(e->g, n, &L);
+        parts = emit_int_by_input_parts(e, q, fn, note ? &L : NULL);
+    }
     e->indent = 0;
     emit_line(e, "/* node %d: %s '%s', int8 %s */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
-              strategy_name(q->strategy));
+              by_input ? "unrolled input by input, zero inputs skipped" : strategy_name(q->strategy));
     emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", fn);
     emit_line(e, "{");
     e->indent = 1;
@@ -399,6 +556,8 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         int_out_line(e, q, fn, "j");
         e->indent--;
         emit_line(e, "}");
+    } else if (by_input) {
+        emit_int_by_input(e, q, fn, parts);
     } else {
         Linear L;
         int note = e->opt->annotate && linear_layer(e->g, n, &L);
@@ -789,7 +948,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     const QuantPlan *p = g->quant;
     IslandBufs isl;
     Buf sig = {0};
-    int k;
+    int k, q8z = 0;
     uint32_t t;
 
     memset(&ie, 0, sizeof ie);
@@ -829,8 +988,9 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         e->indent = 1;
         emit_line(e, "for (i = 0; i < %lld; i++) /* quantise '%s': scale %.9g, zero point %d */",
                   (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
-        emit_line(e, "    %s[i] = tc_q8f(in%d[i], %s, %ld, %d, %d);", buf_name(&ie, id), k, inv_lit(g, q), (long)q.inv_m,
-                  q.inv_s, (int)q.zp);
+        q8z |= feeds_by_input(g, id);
+        emit_line(e, "    %s[i] = %s(in%d[i], %s, %ld, %d, %d);", buf_name(&ie, id),
+                  feeds_by_input(g, id) ? "tc_q8z" : "tc_q8f", k, inv_lit(g, q), (long)q.inv_m, q.inv_s, (int)q.zp);
     }
     for (k = 0; k < g->nn; k++) {
         const Node *n = &g->n[k];
@@ -934,6 +1094,13 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
             used |= !(p->flt && p->flt[g->outputs[k]]);
         buf_add(c, int_io_helpers, used ? strlen(int_io_helpers) : (size_t)(dq - int_io_helpers));
     }
+    if (q8z)
+        buf_add(c, int_q8z_helper, strlen(int_q8z_helper));
+    for (k = 0; k < g->nn; k++)
+        if (!g->n[k].dead && p->layer[k] && p->layer[k]->by_input && p->layer[k]->strategy == STRAT_UNROLLED) {
+            buf_add(c, int_out8i_helper, strlen(int_out8i_helper));
+            break;
+        }
     if (p->islands)
         emit_island_helpers(e);
     emit_int_conv_preamble(g, c);
@@ -992,7 +1159,8 @@ void print_int_summary(const Graph *g, FILE *f)
         zeroed += q->zeroed;
         fprintf(f, "%-5d %-10s %-16.16s %8lld/%-8lld %-9s %12lld  %-10.4g %-6d  %-10.4g %-6d  %s\n", n->index,
                 op_name(n->op), text_comment(g->a, n->name), (long long)q->nnz, (long long)(q->N * q->K),
-                strategy_name(q->strategy), (long long)b, (double)q->in.scale, (int)q->in.zp, (double)q->out.scale,
+                q->by_input && q->strategy == STRAT_UNROLLED ? "by-input" : strategy_name(q->strategy), (long long)b,
+                (double)q->in.scale, (int)q->in.zp, (double)q->out.scale,
                 (int)q->out.zp, n->act == OP_RELU ? "fused" : "-");
     }
     for (k = 0; k < g->nn; k++)

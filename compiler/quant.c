@@ -102,7 +102,8 @@ static void check_supported(Graph *g, const char *why)
 
 /* Runs the float model on every sample of path, widening lo/hi of every computed tensor
  * and (zeros not NULL) counting its values that are exactly 0. */
-static int64_t calibrate(Graph *g, const char *path, size_t max_bytes, float *lo, float *hi, int64_t *zeros)
+static int64_t calibrate(Graph *g, const char *path, size_t max_bytes, float *lo, float *hi, int64_t *zeros,
+                         int64_t **elem_nz)
 {
     Buf file = {0};
     int64_t per = 0, samples, s;
@@ -160,6 +161,8 @@ static int64_t calibrate(Graph *g, const char *path, size_t max_bytes, float *lo
                     hi[t] = v;
                 if (zeros && v == 0.0f)
                     zeros[t]++;
+                if (elem_nz && elem_nz[t] && v != 0.0f)
+                    elem_nz[t][j]++;
                 if (!isfinite(v))
                     fatal("--calibrate: tensor '%s' is not finite on sample %lld", text_comment(g->a, x->name),
                           (long long)s);
@@ -354,8 +357,20 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
     float *lo = arena_array(g->a, g->nt + 1, sizeof(float));
     float *hi = arena_array(g->a, g->nt + 1, sizeof(float));
     int k;
+    int64_t **nz = arena_array(g->a, g->nt + 1, sizeof(int64_t *));
     check_supported(g, "--quantize int8");
-    p->samples = calibrate(g, calib, max_bytes, lo, hi, NULL);
+    /* per element of a one-row Gemm/MatMul's input: how often it is not 0 (the planner's
+     * estimate of the work of a form that skips zero inputs) */
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        int64_t m;
+        if (n->dead || (n->op != OP_GEMM && n->op != OP_MATMUL) || nz[n->in[0]])
+            continue;
+        m = ir_numel(&g->t[n->in[0]]);
+        if (m > 0 && m <= 65536)
+            nz[n->in[0]] = arena_array(g->a, (size_t)m, sizeof(int64_t));
+    }
+    p->samples = calibrate(g, calib, max_bytes, lo, hi, NULL, nz);
     p->t = arena_array(g->a, g->nt + 1, sizeof(QParam));
     p->layer = arena_array(g->a, (size_t)g->nn + 1, sizeof(QLayer *));
     for (k = 0; k < g->n_inputs; k++) {
@@ -376,6 +391,13 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
         } else {
             p->t[y] = act_param(g, &g->t[y], lo[y], hi[y]);
             p->layer[k] = quant_layer(g, n, &p->t[x], &p->t[y], NULL);
+            if (nz[x] && p->layer[k]->rows == 1 && !p->layer[k]->conv && ir_numel(&g->t[x]) == p->layer[k]->K) {
+                QLayer *q = p->layer[k];
+                int64_t j;
+                q->in_nz = arena_array(g->a, (size_t)q->K, sizeof(float));
+                for (j = 0; j < q->K; j++)
+                    q->in_nz[j] = (float)((double)nz[x][j] / (double)p->samples);
+            }
         }
     }
     g->quant = p;
@@ -613,7 +635,7 @@ void calibrate_zeros(Graph *g, const char *calib, size_t max_bytes)
 {
     float *lo = arena_array(g->a, g->nt + 1, sizeof *lo), *hi = arena_array(g->a, g->nt + 1, sizeof *hi);
     int64_t *zeros = arena_array(g->a, g->nt + 1, sizeof *zeros);
-    int64_t samples = calibrate(g, calib, max_bytes, lo, hi, zeros);
+    int64_t samples = calibrate(g, calib, max_bytes, lo, hi, zeros, NULL);
     uint32_t t;
     g->zero_frac = arena_array(g->a, g->nt + 1, sizeof *g->zero_frac);
     for (t = 0; t < g->nt; t++) {

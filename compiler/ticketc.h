@@ -830,6 +830,8 @@ typedef struct {
     Strategy strategy;       /* planned by plan_int_strategies */
     int conv;                /* a Conv: rows are output positions, K = C x kh x kw (group 1) */
     Window win;
+    float *in_nz;            /* K (one row, --calibrate): fraction of the samples where input k is not 0, or NULL */
+    int by_input;            /* unrolled input by input, zero inputs skipped (plan_int_strategies, cortex-m) */
 } QLayer;
 
 typedef struct QuantPlan {

@@ -3,7 +3,9 @@
  * (mps2-an386, run with -icount shift=0: the virtual clock then advances
  * one SysTick tick per 40 executed instructions). Reads up to TC_BENCH_N
  * 784-float images from in.f32 through semihosting, times each inference
- * with SysTick and prints "inferences N ticks T checksum C".
+ * with SysTick and prints "inferences N ticks T checksum C min A max B" (A, B: the
+ * fewest and most ticks of one inference; the count depends on the input where the
+ * code skips zero inputs).
  * Built once per model with -DPREFIX=<the model's prefix>.
  */
 #include <stdio.h>
@@ -24,7 +26,7 @@ static float x[TC_BENCH_N][784], y[10];
 int main(void)
 {
     FILE *f = fopen("in.f32", "rb");
-    unsigned long ticks = 0;
+    unsigned long ticks = 0, tmin = 0xfffffffful, tmax = 0;
     double sum = 0;
     size_t n, i;
     int j;
@@ -40,9 +42,11 @@ int main(void)
         RUN(x[i], y);
         t1 = TC_SYST_CVR;
         ticks += TC_TICKS(t0, t1);
+        tmin = TC_TICKS(t0, t1) < tmin ? TC_TICKS(t0, t1) : tmin;
+        tmax = TC_TICKS(t0, t1) > tmax ? TC_TICKS(t0, t1) : tmax;
         for (j = 0; j < 10; j++)
             sum += (double)y[j];
     }
-    printf("inferences %lu ticks %lu checksum %.6g\n", (unsigned long)n, ticks, sum);
+    printf("inferences %lu ticks %lu checksum %.6g min %lu max %lu\n", (unsigned long)n, ticks, sum, tmin, tmax);
     return 0;
 }
