@@ -1600,16 +1600,9 @@ static void eval_isinf(Ctx *c)
  * (0 for b = 0). The generated tc_ipow (emit_types.c) is this function. */
 int64_t interp_ipow(int64_t b, int64_t e)
 {
-    uint64_t r = 1, x = (uint64_t)b;
     if (e < 0)
         return b == 1 ? 1 : b == -1 ? (e % 2 ? -1 : 1) : 0;
-    while (e) {
-        if (e & 1)
-            r *= x;
-        x *= x;
-        e >>= 1;
-    }
-    return (int64_t)r;
+    return interp_upow(b, (uint64_t)e);
 }
 /* Attention and RotaryEmbedding: interp_attn.c */
 static void eval_attention(Ctx *c) { interp_attention(c->g, c->n, c->vals); }
