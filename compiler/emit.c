@@ -312,6 +312,18 @@ int64_t emit_io_len(const Graph *g, TensorId id)
 /* The driver of a model with no inputs (every output a constant, or computed from
  * constants): it reads nothing, runs the model once (-r N: N times) and writes the
  * outputs as raw float32. */
+/* The --main driver's arguments: none, or -r N to run each sample N times (into reps);
+ * anything else prints the usage, "%s [-r REPEATS]" and the redirections, and returns 2. */
+void emit_main_reps(Emit *e, const char *redirections)
+{
+    emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
+    emit_line(e, "    reps = strtol(argv[2], NULL, 10);");
+    emit_line(e, "if (reps < 1 || (argc != 1 && argc != 3)) {");
+    emit_line(e, "    fprintf(stderr, \"usage: %%s [-r REPEATS]%s\\n\", argv[0]);", redirections);
+    emit_line(e, "    return 2;");
+    emit_line(e, "}");
+}
+
 static void emit_main_once(Emit *e, const Profile *prof)
 {
     Graph *g = e->g;
@@ -330,12 +342,7 @@ static void emit_main_once(Emit *e, const Profile *prof)
         emit_line(e, "static float arena[%lld];", (long long)(g->arena_floats ? g->arena_floats : 1));
     emit_line(e, "long reps = 1, r;");
     emit_blank(e);
-    emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
-    emit_line(e, "    reps = strtol(argv[2], NULL, 10);");
-    emit_line(e, "if (reps < 1 || (argc != 1 && argc != 3)) {");
-    emit_line(e, "    fprintf(stderr, \"usage: %%s [-r REPEATS] > outputs.f32\\n\", argv[0]);");
-    emit_line(e, "    return 2;");
-    emit_line(e, "}");
+    emit_main_reps(e, " > outputs.f32");
     for (k = 0; k < g->n_outputs; k++)
         buf_printf(&args, "%sout%d", k ? ", " : "", k);
     if (e->opt->arena_caller)
@@ -411,16 +418,7 @@ void emit_main(Emit *e, const Profile *prof)
         emit_line(e, "static float arena[%lld];", (long long)(g->arena_floats ? g->arena_floats : 1));
     emit_line(e, "long reps = 1, r;");
     emit_blank(e);
-    emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
-    e->indent++;
-    emit_line(e, "reps = strtol(argv[2], NULL, 10);");
-    e->indent--;
-    emit_line(e, "if (reps < 1 || (argc != 1 && argc != 3)) {");
-    e->indent++;
-    emit_line(e, "fprintf(stderr, \"usage: %%s [-r REPEATS] < inputs.f32 > outputs.f32\\n\", argv[0]);");
-    emit_line(e, "return 2;");
-    e->indent--;
-    emit_line(e, "}");
+    emit_main_reps(e, " < inputs.f32 > outputs.f32");
     emit_line(e, "while (tc_read(in0, %lld, 1)) {", (long long)ir_numel(&g->t[g->inputs[0]]));
     e->indent--;
     for (k = 1; k < g->n_inputs; k++)

@@ -186,6 +186,8 @@ const char *emit_round_expr(Emit *e, int et, const char *v);
 /* emit.c: a graph input's array length in the --main driver (1 for one with no elements) */
 int64_t emit_io_len(const Graph *g, TensorId id);
 void emit_main_typed(Emit *e);
+/* emit.c: the --main driver's argument check (-r N), usage with these redirections */
+void emit_main_reps(Emit *e, const char *redirections);
 
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 

@@ -1090,12 +1090,7 @@ void emit_main_typed(Emit *e)
         emit_line(e, "static float arena[%lld];", (long long)(g->arena_floats ? g->arena_floats : 1));
     emit_line(e, "long reps = 1, r;");
     emit_blank(e);
-    emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
-    emit_line(e, "    reps = strtol(argv[2], NULL, 10);");
-    emit_line(e, "if (reps < 1 || (argc != 1 && argc != 3)) {");
-    emit_line(e, "    fprintf(stderr, \"usage: %%s [-r REPEATS] < inputs.raw > outputs.raw\\n\", argv[0]);");
-    emit_line(e, "    return 2;");
-    emit_line(e, "}");
+    emit_main_reps(e, " < inputs.raw > outputs.raw");
     emit_line(e, "while (tc_read(in0, sizeof in0[0], %lld, 1)) {", (long long)ir_numel(&g->t[g->inputs[0]]));
     e->indent++;
     for (k = 1; k < g->n_inputs; k++)
