@@ -230,6 +230,7 @@ typedef struct {
     const char **bufname; /* per root tensor: its storage when not tc_a<id> (--io int8 inputs) */
     int64_t ram;        /* bytes of int8 buffers */
     int64_t ram_x86;    /* more of them on x86 alone (TC_IX86: Conv inputs as int16 pairs) */
+    char *fin;          /* per root tensor: a float graph input read as float by its one by-input layer */
 } IntEmit;
 
 /* A quantized model's uint8 graph input or output (--io int8 otherwise means int8): the
@@ -253,6 +254,18 @@ static const char *inv_lit(const Graph *g, QParam q)
         strcat(b, ".0");
     return arena_printf(g->a, "%sf", b);
 }
+
+/* The bits of a float input, read as an integer (tested for 0 before quantising). */
+static const char int_fbits_helper[] =
+    "/* the bits of *p (0 for +0) */\n"
+    "static uint32_t tc_fbits(const float *p)\n"
+    "{\n"
+    "    union { float f; uint32_t u; } b;\n"
+    "\n"
+    "    b.f = *p;\n"
+    "    return b.u;\n"
+    "}\n"
+    "\n";
 
 /* tc_q8f with +-0 taken first (zp, as tc_q8 gives it): for the inputs of a layer that
  * skips zero inputs (by_input), often most of them 0 */
@@ -288,6 +301,27 @@ static const char int_out8i_helper[] =
     "}\n"
     "\n";
 
+/* tc_out8 for a positive sum and a right shift (emit_int_out_i) */
+static const char int_out8p_helper[] =
+    "/* tc_out8 for acc > 0 and a shift s = -n <= 0: SRDHM(acc, m) >= 0, so RDBPOT is\n"
+    " * (a + 2^(n - 1)) >> n (a for n = 0) and the bound -256 cannot apply */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((always_inline)) static inline\n"
+    "#else\n"
+    "static\n"
+    "#endif\n"
+    "int8_t tc_out8p(int32_t acc, int32_t m, int n, int32_t zp, int32_t lo, int32_t hi)\n"
+    "{\n"
+    "    uint32_t a = (uint32_t)tc_srdhm(acc, m);\n"
+    "    int32_t v;\n"
+    "\n"
+    "    a = (a + ((1u << n) >> 1)) >> n;\n"
+    "    v = (int32_t)(a > 255u ? 255u : a) + zp;\n"
+    "    v = v > hi ? hi : v;\n"
+    "    return (int8_t)(v < lo ? lo : v);\n"
+    "}\n"
+    "\n";
+
 /* Whether graph input id is read (through views) by a layer that skips zero inputs. */
 static int feeds_by_input(const Graph *g, TensorId id)
 {
@@ -305,6 +339,48 @@ static int feeds_by_input(const Graph *g, TensorId id)
             return 1;
     }
     return 0;
+}
+
+/* Tensor x's root through the views the integer path shares bytes with. */
+static TensorId int_view_root(const Graph *g, TensorId x)
+{
+    while (g->t[x].producer >= 0 && ir_is_view(g->n[g->t[x].producer].op) &&
+           !(g->quant->lut && g->quant->lut[g->t[x].producer]))
+        x = g->n[g->t[x].producer].in[0];
+    return x;
+}
+
+/*
+ * Whether float graph input id is read (through views) by one-row by-input layers
+ * alone, as their first input, and is no graph output: those layers then read the
+ * float and quantise each input where it is not 0 (emit_int_by_input_part), and
+ * the input needs no int8 buffer nor a loop over it.
+ */
+static int only_by_input(const Graph *g, TensorId id)
+{
+    int k, i, any = 0;
+    if (g->quant->island || g->quant->flt)
+        return 0;
+    for (k = 0; k < g->n_outputs; k++)
+        if (int_view_root(g, g->outputs[k]) == id)
+            return 0;
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        const QLayer *q = g->quant->layer[k];
+        if (n->dead)
+            continue;
+        if ((n->op == OP_FLATTEN || n->op == OP_RESHAPE || n->op == OP_IDENTITY) &&
+            !(g->quant->lut && g->quant->lut[k]))
+            continue;
+        for (i = 0; i < n->n_in; i++) {
+            if (n->in[i] == TC_NONE || int_view_root(g, n->in[i]) != id)
+                continue;
+            if (i || !q || q->conv || !q->by_input || q->strategy != STRAT_UNROLLED || q->rows != 1)
+                return 0;
+            any = 1;
+        }
+    }
+    return any;
 }
 
 static const char *buf_name(IntEmit *ie, TensorId id)
@@ -370,11 +446,12 @@ static const char *int_weight_note(Emit *e, const Linear *L, const QLayer *q, in
  */
 /* The terms of inputs k0..k1-1 as one function (gcc takes minutes over one of 8,000). */
 static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, const Linear *L, int part, int64_t k0,
-                                   int64_t k1)
+                                   int64_t k1, int fin)
 {
     int64_t j, k;
     e->indent = 0;
-    emit_line(e, "static TC_NOLIB void %s_p%d(const int8_t *restrict x, int32_t *restrict acc)", fn, part);
+    emit_line(e, "static TC_NOLIB void %s_p%d(const %s *restrict x, int32_t *restrict acc)", fn, part,
+              fin ? "float" : "int8_t");
     emit_line(e, "{");
     e->indent = 1;
     emit_line(e, "int32_t d;");
@@ -384,8 +461,13 @@ static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, con
             ;
         if (j == q->N)
             continue;
-        emit_line(e, "if ((d = x[%lld] %s %d) != 0) {", (long long)k, q->in.zp < 0 ? "+" : "-",
-                  (int)(q->in.zp < 0 ? -q->in.zp : q->in.zp));
+        if (fin) /* the float's bits 0: d = 0; else d = tc_q8f(x) - zp (0 for -0 or a tiny x: no harm) */
+            emit_line(e, "if (tc_fbits(&x[%lld])) {", (long long)k);
+        else
+            emit_line(e, "if ((d = x[%lld] %s %d) != 0) {", (long long)k, q->in.zp < 0 ? "+" : "-",
+                      (int)(q->in.zp < 0 ? -q->in.zp : q->in.zp));
+        if (fin)
+            emit_line(e, "    d = %s_d(x[%lld]);", fn, (long long)k);
         e->indent++;
         for (; j < q->N; j++)
             if (q->w[j * q->K + k])
@@ -399,8 +481,38 @@ static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, con
     emit_blank(e);
 }
 
-/* The part functions, at most --max-terms terms each (whole inputs); returns their number. */
-static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, const Linear *L)
+/* Whether every channel's shift is <= 0 (a right shift or none: tc_out8p applies). */
+static int int_shifts_right(const QLayer *q)
+{
+    int64_t j;
+    for (j = 0; j < q->N; j++)
+        if (q->shift[j] > 0)
+            return 0;
+    return 1;
+}
+
+/*
+ * y[j] from acc[j] in the by-input loop. Where lo >= zp_out (a ReLU fused, or a
+ * Clip from 0 or above) a sum <= 0 gives lo: rq is monotonic with rq(0) = 0 (m >= 0),
+ * so zp + rq(acc) <= zp <= lo; a positive sum with every shift <= 0 takes
+ * tc_out8p, tc_out8 for acc > 0 and s <= 0 without the sign's steps.
+ */
+static void emit_int_out_i(Emit *e, const QLayer *q, const char *fn)
+{
+    if (q->lo >= q->out.zp && int_shifts_right(q))
+        emit_line(e, "    y[j] = acc[j] <= 0 ? %d : tc_out8p(acc[j], %s_m[j], -%s_s[j], %d, %d, %d);", (int)q->lo, fn, fn,
+                  (int)q->out.zp, (int)q->lo, (int)q->hi);
+    else if (q->lo >= q->out.zp)
+        emit_line(e, "    y[j] = acc[j] <= 0 ? %d : tc_out8i(acc[j], %s_m[j], %s_s[j], %d, %d, %d);", (int)q->lo, fn, fn,
+                  (int)q->out.zp, (int)q->lo, (int)q->hi);
+    else
+        emit_line(e, "    y[j] = tc_out8i(acc[j], %s_m[j], %s_s[j], %d, %d, %d);", fn, fn, (int)q->out.zp, (int)q->lo,
+                  (int)q->hi);
+}
+
+/* The part functions, at most --max-terms terms each (whole inputs); returns their number.
+ * fin: x is the float graph input (only_by_input), quantised here input by input. */
+static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, const Linear *L, int fin)
 {
     int64_t j, k, k0 = 0, terms = 0, max = e->opt->max_terms > 0 ? e->opt->max_terms : 1024;
     int parts = 0;
@@ -409,13 +521,13 @@ static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, con
         for (j = 0; j < q->N; j++)
             c += q->w[j * q->K + k] != 0;
         if (terms && terms + c > max) {
-            emit_int_by_input_part(e, q, fn, L, parts++, k0, k);
+            emit_int_by_input_part(e, q, fn, L, parts++, k0, k, fin);
             k0 = k;
             terms = 0;
         }
         terms += c;
     }
-    emit_int_by_input_part(e, q, fn, L, parts++, k0, q->K);
+    emit_int_by_input_part(e, q, fn, L, parts++, k0, q->K, fin);
     return parts;
 }
 
@@ -434,13 +546,19 @@ static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, int part
     emit_line(e, "int32_t acc[%lld];", (long long)q->N);
     emit_line(e, "int j;");
     emit_blank(e);
-    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
-    emit_line(e, "    acc[j] = %s_b[j];", fn);
+    if (q->N % 4 == 0) { /* four a step: LDM/STM on a Cortex-M */
+        emit_line(e, "for (j = 0; j < %lld; j += 4) {", (long long)q->N);
+        for (i = 0; i < 4; i++)
+            emit_line(e, "    acc[j + %d] = %s_b[j + %d];", i, fn, i);
+        emit_line(e, "}");
+    } else {
+        emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
+        emit_line(e, "    acc[j] = %s_b[j];", fn);
+    }
     for (i = 0; i < parts; i++)
         emit_line(e, "%s_p%d(x, acc);", fn, i);
     emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
-    emit_line(e, "    y[j] = tc_out8i(acc[j], %s_m[j], %s_s[j], %d, %d, %d);", fn, fn, (int)q->out.zp, (int)q->lo,
-              (int)q->hi);
+    emit_int_out_i(e, q, fn);
 }
 
 static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
@@ -448,7 +566,7 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     Emit *e = &ie->e;
     const char *fn = emit_fn_name(e, n);
     int64_t j, k;
-    int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1, parts = 0;
+    int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1, parts = 0, fin;
     emit_to_consts(e);
     emit_line(e, "/* node %d: %s '%s' (%s), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
               n->index, op_name(n->op), text_comment(e->g->a, n->name),
@@ -506,15 +624,31 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     }
 
     emit_to_fns(e);
+    fin = by_input && ie->fin[ie->root[n->in[0]]];
+    if (fin) { /* d = q - zp of one float input, out of line: one copy of the quantising code */
+        QParam qi = e->g->quant->t[ie->root[n->in[0]]];
+        e->indent = 0;
+        emit_line(e, "/* input to int8 minus the zero point: tc_q8f(x) - (%d) */", (int)qi.zp);
+        emit_line(e, "#if defined(__GNUC__)");
+        emit_line(e, "__attribute__((noinline))");
+        emit_line(e, "#endif");
+        emit_line(e, "static int32_t %s_d(float x)", fn);
+        emit_line(e, "{");
+        emit_line(e, "    return (int32_t)tc_q8f(x, %s, %ld, %d, %d) - (%d);", inv_lit(e->g, qi), (long)qi.inv_m, qi.inv_s,
+                  (int)qi.zp, (int)qi.zp);
+        emit_line(e, "}");
+        emit_blank(e);
+    }
     if (by_input) {
         Linear L;
         int note = e->opt->annotate && linear_layer(e->g, n, &L);
-        parts = emit_int_by_input_parts(e, q, fn, note ? &L : NULL);
+        parts = emit_int_by_input_parts(e, q, fn, note ? &L : NULL, fin);
     }
     e->indent = 0;
     emit_line(e, "/* node %d: %s '%s', int8 %s */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
-              by_input ? "unrolled input by input, zero inputs skipped" : strategy_name(q->strategy));
-    emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", fn);
+              fin ? "unrolled input by input from the float input, zero inputs skipped"
+                  : by_input ? "unrolled input by input, zero inputs skipped" : strategy_name(q->strategy));
+    emit_line(e, "static TC_NOLIB void %s(const %s *x, int8_t *y)", fn, fin ? "float" : "int8_t");
     emit_line(e, "{");
     e->indent = 1;
     if (q->rows > 1) {
@@ -958,6 +1092,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     ie.root = arena_array(g->a, g->nt + 1, sizeof(TensorId));
     ie.has_buf = arena_alloc(g->a, g->nt + 1);
     ie.bufname = arena_array(g->a, g->nt + 1, sizeof(char *));
+    ie.fin = arena_alloc(g->a, g->nt + 1);
     for (t = 0; t < g->nt; t++)
         ie.root[t] = t;
     memset(&isl, 0, sizeof isl);
@@ -980,6 +1115,11 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         }
         if (opt->io_int8) { /* the layers read the caller's int8 input */
             ie.has_buf[id] = 1;
+            ie.bufname[id] = arena_printf(g->a, "in%d", k);
+            continue;
+        }
+        if (only_by_input(g, id)) { /* read as float, quantised where not 0 (emit_int_by_input_part) */
+            ie.fin[id] = 1;
             ie.bufname[id] = arena_printf(g->a, "in%d", k);
             continue;
         }
@@ -1096,11 +1236,27 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     }
     if (q8z)
         buf_add(c, int_q8z_helper, strlen(int_q8z_helper));
-    for (k = 0; k < g->nn; k++)
-        if (!g->n[k].dead && p->layer[k] && p->layer[k]->by_input && p->layer[k]->strategy == STRAT_UNROLLED) {
-            buf_add(c, int_out8i_helper, strlen(int_out8i_helper));
+    for (k = 0; k < g->n_inputs; k++)
+        if (ie.fin[g->inputs[k]]) {
+            buf_add(c, int_fbits_helper, strlen(int_fbits_helper));
             break;
         }
+    {
+        int out8i = 0, out8p = 0;
+        for (k = 0; k < g->nn; k++) {
+            const QLayer *q = p->layer[k];
+            if (g->n[k].dead || !q || !q->by_input || q->strategy != STRAT_UNROLLED)
+                continue;
+            if (q->lo >= q->out.zp && int_shifts_right(q))
+                out8p = 1;
+            else
+                out8i = 1;
+        }
+        if (out8i)
+            buf_add(c, int_out8i_helper, strlen(int_out8i_helper));
+        if (out8p)
+            buf_add(c, int_out8p_helper, strlen(int_out8p_helper));
+    }
     if (p->islands)
         emit_island_helpers(e);
     emit_int_conv_preamble(g, c);
