@@ -497,17 +497,28 @@ static int int_shifts_right(const QLayer *q)
  * so zp + rq(acc) <= zp <= lo; a positive sum with every shift <= 0 takes
  * tc_out8p, tc_out8 for acc > 0 and s <= 0 without the sign's steps.
  */
-static void emit_int_out_i(Emit *e, const QLayer *q, const char *fn)
+static void emit_int_out_i(Emit *e, const QLayer *q, const char *fn, const char *a)
 {
     if (q->lo >= q->out.zp && int_shifts_right(q))
-        emit_line(e, "    y[j] = acc[j] <= 0 ? %d : tc_out8p(acc[j], %s_m[j], -%s_s[j], %d, %d, %d);", (int)q->lo, fn, fn,
-                  (int)q->out.zp, (int)q->lo, (int)q->hi);
+        emit_line(e, "    y[j] = %s[j] <= 0 ? %d : tc_out8p(%s[j], %s_m[j], -%s_s[j], %d, %d, %d);", a, (int)q->lo, a, fn,
+                  fn, (int)q->out.zp, (int)q->lo, (int)q->hi);
     else if (q->lo >= q->out.zp)
-        emit_line(e, "    y[j] = acc[j] <= 0 ? %d : tc_out8i(acc[j], %s_m[j], %s_s[j], %d, %d, %d);", (int)q->lo, fn, fn,
-                  (int)q->out.zp, (int)q->lo, (int)q->hi);
+        emit_line(e, "    y[j] = %s[j] <= 0 ? %d : tc_out8i(%s[j], %s_m[j], %s_s[j], %d, %d, %d);", a, (int)q->lo, a, fn,
+                  fn, (int)q->out.zp, (int)q->lo, (int)q->hi);
+    else if (int_shifts_right(q))
+        emit_line(e, "    y[j] = %s[j] > 0 ? tc_out8p(%s[j], %s_m[j], -%s_s[j], %d, %d, %d) : tc_out8i(%s[j], %s_m[j], %s_s[j], %d, %d, %d);",
+                  a, a, fn, fn, (int)q->out.zp, (int)q->lo, (int)q->hi, a, fn, fn, (int)q->out.zp, (int)q->lo, (int)q->hi);
     else
-        emit_line(e, "    y[j] = tc_out8i(acc[j], %s_m[j], %s_s[j], %d, %d, %d);", fn, fn, (int)q->out.zp, (int)q->lo,
+        emit_line(e, "    y[j] = tc_out8i(%s[j], %s_m[j], %s_s[j], %d, %d, %d);", a, fn, fn, (int)q->out.zp, (int)q->lo,
                   (int)q->hi);
+}
+
+/* Which of tc_out8i and tc_out8p emit_int_out_i calls (bit 1, bit 2). */
+static int int_out_i_uses(const QLayer *q)
+{
+    if (q->lo >= q->out.zp)
+        return int_shifts_right(q) ? 2 : 1;
+    return int_shifts_right(q) ? 3 : 1;
 }
 
 /* The part functions, at most --max-terms terms each (whole inputs); returns their number.
@@ -558,7 +569,7 @@ static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, int part
     for (i = 0; i < parts; i++)
         emit_line(e, "%s_p%d(x, acc);", fn, i);
     emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
-    emit_int_out_i(e, q, fn);
+    emit_int_out_i(e, q, fn, "acc");
 }
 
 static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
@@ -695,7 +706,9 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     } else {
         Linear L;
         int note = e->opt->annotate && linear_layer(e->g, n, &L);
-        emit_line(e, "int32_t acc;");
+        /* the sums into s[], then one requantising loop (tc_out8i/tc_out8p inlined) */
+        emit_line(e, "int32_t acc, s[%lld];", (long long)q->N);
+        emit_line(e, "int j;");
         emit_blank(e);
         for (j = 0; j < q->N; j++) {
             emit_line(e, "acc = %s_b[%lld];%s", fn, (long long)j,
@@ -706,12 +719,14 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
                 if (q->w[j * q->K + k])
                     emit_line(e, "acc += %d * x[%lld];%s", (int)q->w[j * q->K + k], (long long)k,
                               note ? int_weight_note(e, &L, q, j, k) : "");
-            int_out_line(e, q, fn, arena_printf(e->g->a, "%lld", (long long)j));
+            emit_line(e, "s[%lld] = acc;", (long long)j);
             /* else gcc keeps inputs and products common to several channels on the stack
              * (r15 on a Cortex-M4: 86k instructions an inference, 31k with the barrier) */
             if (j + 1 < q->N)
                 emit_line(e, "TC_BARRIER();");
         }
+        emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
+        emit_int_out_i(e, q, fn, "s");
     }
     if (q->rows > 1) {
         e->indent--;
@@ -1245,12 +1260,10 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         int out8i = 0, out8p = 0;
         for (k = 0; k < g->nn; k++) {
             const QLayer *q = p->layer[k];
-            if (g->n[k].dead || !q || !q->by_input || q->strategy != STRAT_UNROLLED)
+            if (g->n[k].dead || !q || q->conv || q->strategy != STRAT_UNROLLED)
                 continue;
-            if (q->lo >= q->out.zp && int_shifts_right(q))
-                out8p = 1;
-            else
-                out8i = 1;
+            out8i |= int_out_i_uses(q) & 1;
+            out8p |= int_out_i_uses(q) >> 1;
         }
         if (out8i)
             buf_add(c, int_out8i_helper, strlen(int_out8i_helper));
