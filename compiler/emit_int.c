@@ -577,7 +577,7 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     Emit *e = &ie->e;
     const char *fn = emit_fn_name(e, n);
     int64_t j, k;
-    int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1, parts = 0, fin;
+    int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1, parts = 0, fin, neg;
     emit_to_consts(e);
     emit_line(e, "/* node %d: %s '%s' (%s), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
               n->index, op_name(n->op), text_comment(e->g->a, n->name),
@@ -707,7 +707,7 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         Linear L;
         int note = e->opt->annotate && linear_layer(e->g, n, &L);
         /* the sums into s[], then one requantising loop (tc_out8i/tc_out8p inlined) */
-        emit_line(e, "int32_t acc, s[%lld];", (long long)q->N);
+        emit_line(e, "int32_t acc, an, s[%lld];", (long long)q->N);
         emit_line(e, "int j;");
         emit_blank(e);
         for (j = 0; j < q->N; j++) {
@@ -715,11 +715,15 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
                       note && L.bname ? arena_printf(e->g->a, " /* %s[%lld] = %.9g at scale %.9g, with -zp_in * sum w */",
                                                      L.bname, (long long)(L.b_bcast ? 0 : j), (double)L.b[j],
                                                      (double)(q->in.scale * q->w_scale[j])) : "");
+            /* the negative weights' terms in an, by |w| (a 16-bit MOVS where -w takes a
+             * 32-bit MOVW or MVN on a Cortex-M), then s = acc - an */
+            neg = 0;
             for (k = 0; k < q->K; k++)
                 if (q->w[j * q->K + k])
-                    emit_line(e, "acc += %d * x[%lld];%s", (int)q->w[j * q->K + k], (long long)k,
+                    emit_line(e, "%s %s %d * x[%lld];%s", q->w[j * q->K + k] > 0 ? "acc" : "an",
+                              q->w[j * q->K + k] > 0 || neg++ ? "+=" : "=", abs(q->w[j * q->K + k]), (long long)k,
                               note ? int_weight_note(e, &L, q, j, k) : "");
-            emit_line(e, "s[%lld] = acc;", (long long)j);
+            emit_line(e, neg ? "s[%lld] = acc - an;" : "s[%lld] = acc;", (long long)j);
             /* else gcc keeps inputs and products common to several channels on the stack
              * (r15 on a Cortex-M4: 86k instructions an inference, 31k with the barrier) */
             if (j + 1 < q->N)
