@@ -411,6 +411,17 @@ static void int_table(Emit *e, const char *ctype, const char *name, const void *
     emit_line(e, "};");
 }
 
+/* Whether a loop layer's biases and shifts pack into one uint32 a channel: every
+ * bias in [-2^26, 2^26), every shift in [-31, 0]. */
+static int int_loop_packs(const QLayer *q)
+{
+    int64_t j;
+    for (j = 0; j < q->N; j++)
+        if (q->b[j] < -67108864 || q->b[j] >= 67108864 || q->shift[j] > 0 || q->shift[j] < -31)
+            return 0;
+    return 1;
+}
+
 /* The requantising parameters of every channel. */
 static void int_params(Emit *e, const QLayer *q, const char *fn)
 {
@@ -595,6 +606,15 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         }
         c.b = b0;
         int_params(e, &c, fn);
+    } else if (q->strategy == STRAT_LOOP && int_loop_packs(q)) {
+        /* bs = (b + 2^26) * 32 + (-s): one int32 where a bias and a shift took five bytes */
+        uint32_t *bs = arena_array(e->g->a, (size_t)q->N + 1, sizeof(uint32_t));
+        for (j = 0; j < q->N; j++)
+            bs[j] = (uint32_t)((int64_t)q->b[j] + 67108864) << 5 | (uint32_t)-q->shift[j];
+        emit_line(e, "/* per channel bs = (b + 2^26) * 32 + (-s): b = (bs >> 5) - 2^26, s = -(bs & 31) */");
+        int_table(e, "uint32_t", arena_printf(e->g->a, "%s_bs", fn), bs, 4, 1, q->N);
+        int_table(e, "int32_t", arena_printf(e->g->a, "%s_m", fn), q->mult, 4, 0, q->N);
+        emit_blank(e);
     } else {
         int_params(e, q, fn);
     }
@@ -691,14 +711,23 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)q->N);
         e->indent++;
         emit_line(e, "const int8_t *p = x;");
-        emit_line(e, "int32_t acc = %s_b[j];", fn);
+        if (int_loop_packs(q)) {
+            emit_line(e, "uint32_t bs = %s_bs[j];", fn);
+            emit_line(e, "int32_t acc = (int32_t)(bs >> 5) - 67108864;");
+        } else {
+            emit_line(e, "int32_t acc = %s_b[j];", fn);
+        }
         emit_line(e, "unsigned c = %s_n[j];", fn);
         emit_blank(e);
         emit_line(e, "for (; c; c--) {");
         emit_line(e, "    p += *d++;");
         emit_line(e, "    acc += (int32_t)*w++ * *p;");
         emit_line(e, "}");
-        int_out_line(e, q, fn, "j");
+        if (int_loop_packs(q))
+            emit_line(e, "y[j] = tc_out8(acc, %s_m[j], -(int)(bs & 31u), %d, %d, %d);", fn, (int)q->out.zp, (int)q->lo,
+                      (int)q->hi);
+        else
+            int_out_line(e, q, fn, "j");
         e->indent--;
         emit_line(e, "}");
     } else if (by_input) {
