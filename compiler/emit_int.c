@@ -167,6 +167,9 @@ static const char int_io_helpers[] =
     "#else\n"
     "#define TC_Q8_FP 0\n"
     "#endif\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((unused)) /* where a by-input layer quantises its float input itself */\n"
+    "#endif\n"
     "static int8_t tc_q8f(float x, float inv, int32_t inv_m, int inv_s, int32_t zp)\n"
     "{\n"
     "#if TC_Q8_FP\n"
@@ -260,14 +263,30 @@ static const char *inv_lit(const Graph *g, QParam q)
 }
 
 /* The bits of a float input, read as an integer (tested for 0 before quantising). */
-static const char int_fbits_helper[] =
-    "/* the bits of *p (0 for +0) */\n"
-    "static uint32_t tc_fbits(const float *p)\n"
+static const char int_q8d_helper[] =
+    "/* tc_q8(x) - zp, out of line */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((noinline))\n"
+    "#endif\n"
+    "static int32_t tc_q8d(float x, int32_t inv_m, int inv_s, int32_t zp)\n"
     "{\n"
-    "    union { float f; uint32_t u; } b;\n"
+    "    return (int32_t)tc_q8(x, inv_m, inv_s, zp) - zp;\n"
+    "}\n"
+    "\n";
+
+static const char int_fbits_helper[] =
+    "/* nonzero where the bits of *p are (not for +0): its four bytes in one integer, which\n"
+    " * compilers read with one 32-bit load (byte order does not matter for the test) */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((always_inline)) static inline\n"
+    "#else\n"
+    "static\n"
+    "#endif\n"
+    "uint32_t tc_fbits(const float *p)\n"
+    "{\n"
+    "    const unsigned char *c = (const unsigned char *)p;\n"
     "\n"
-    "    b.f = *p;\n"
-    "    return b.u;\n"
+    "    return (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 | (uint32_t)c[3] << 24;\n"
     "}\n"
     "\n";
 
@@ -663,14 +682,33 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     if (fin) { /* d = q - zp of one float input, out of line: one copy of the quantising code */
         QParam qi = e->g->quant->t[ie->root[n->in[0]]];
         e->indent = 0;
-        emit_line(e, "/* input to int8 minus the zero point: tc_q8f(x) - (%d) */", (int)qi.zp);
+        emit_line(e, "/* input to int8 minus the zero point: tc_q8f(x) - (%d), tc_q8f's test written out so", (int)qi.zp);
+        emit_line(e, " * that its other path is a tail call (no frame on the common one) */");
         emit_line(e, "#if defined(__GNUC__)");
         emit_line(e, "__attribute__((noinline))");
         emit_line(e, "#endif");
         emit_line(e, "static int32_t %s_d(float x)", fn);
         emit_line(e, "{");
-        emit_line(e, "    return (int32_t)tc_q8f(x, %s, %ld, %d, %d) - (%d);", inv_lit(e->g, qi), (long)qi.inv_m, qi.inv_s,
-                  (int)qi.zp, (int)qi.zp);
+        if (qi.inv_s <= 30) {
+            emit_line(e, "#if TC_Q8_FP");
+            emit_line(e, "    union { float f; int32_t i; } t;");
+            emit_line(e, "    float y = x * %s, k;", inv_lit(e->g, qi));
+            emit_blank(e);
+            emit_line(e, "    t.f = y + 12582912.0f;");
+            emit_line(e, "    k = t.f - 12582912.0f;");
+            emit_line(e, "    if (__builtin_fabsf(y - k) + __builtin_fabsf(y) * (1.0f / 2048) < 0.499f) {");
+            emit_line(e, "        int32_t v = t.i - (0x4b400000 - (%d));", (int)qi.zp);
+            emit_blank(e);
+            emit_line(e, "#if defined(__ARM_FEATURE_SAT)");
+            emit_line(e, "        return __builtin_arm_ssat(v, 8) - (%d);", (int)qi.zp);
+            emit_line(e, "#else");
+            emit_line(e, "        v = v > 127 ? 127 : v;");
+            emit_line(e, "        return (v < -128 ? -128 : v) - (%d);", (int)qi.zp);
+            emit_line(e, "#endif");
+            emit_line(e, "    }");
+            emit_line(e, "#endif");
+        }
+        emit_line(e, "    return tc_q8d(x, %ld, %d, %d);", (long)qi.inv_m, qi.inv_s, (int)qi.zp);
         emit_line(e, "}");
         emit_blank(e);
     }
@@ -1291,6 +1329,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     for (k = 0; k < g->n_inputs; k++)
         if (ie.fin[g->inputs[k]]) {
             buf_add(c, int_fbits_helper, strlen(int_fbits_helper));
+            buf_add(c, int_q8d_helper, strlen(int_q8d_helper));
             break;
         }
     {
