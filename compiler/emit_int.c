@@ -324,6 +324,37 @@ static const char int_out8i_helper[] =
     "}\n"
     "\n";
 
+/* tc_out8p for right shifts of 2 or more, the two roundings folded into one (emit_int_out_i) */
+static const char int_out8q_helper[] =
+    "/* tc_out8p for n = t + 2 >= 2: with P = acc * m >= 0 and h = 2^(n - 1),\n"
+    " *   RDBPOT(SRDHM(acc, m), n) = floor((floor((P + 2^30) / 2^31) + h) / 2^n)\n"
+    " *                            = floor((P + 2^30 + 2^(30 + n)) / 2^(31 + n))\n"
+    " * (h is an integer: floor(floor(z) + h) = floor(z + h)), bits 32.. of the 64-bit sum\n"
+    " * shifted right by n - 1: one UMLAL and two shifts on a Cortex-M4. 32-bit targets\n"
+    " * (TC_RQ_32) take tc_out8p. */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((always_inline)) static inline\n"
+    "#else\n"
+    "static\n"
+    "#endif\n"
+    "int8_t tc_out8q(int32_t acc, int32_t m, int t, int32_t zp, int32_t lo, int32_t hi)\n"
+    "{\n"
+    "#if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__) || defined(TC_RQ_32)\n"
+    "    return tc_out8p(acc, m, t + 2, zp, lo, hi);\n"
+    "#else\n"
+    "    uint64_t r = (uint64_t)(1u << t) << 32 | 0x40000000u;\n"
+    "    uint32_t a;\n"
+    "    int32_t v;\n"
+    "\n"
+    "    r += (uint64_t)(uint32_t)acc * (uint32_t)m;\n"
+    "    a = (uint32_t)(r >> 32) >> 1 >> t;\n"
+    "    v = (int32_t)(a > 255u ? 255u : a) + zp;\n"
+    "    v = v > hi ? hi : v;\n"
+    "    return (int8_t)(v < lo ? lo : v);\n"
+    "#endif\n"
+    "}\n"
+    "\n";
+
 /* tc_out8 for a positive sum and a right shift (emit_int_out_i) */
 static const char int_out8p_helper[] =
     "/* tc_out8 for acc > 0 and a shift s = -n <= 0: SRDHM(acc, m) >= 0, so RDBPOT is\n"
@@ -445,12 +476,23 @@ static int int_loop_packs(const QLayer *q)
     return 1;
 }
 
-/* The requantising parameters of every channel. */
+static int int_uses_q(const QLayer *q);
+
+/* The requantising parameters of every channel; for tc_out8q (int_uses_q) the shifts as
+ * t = -s - 2 >= 0 (<fn>_t) in place of s. */
 static void int_params(Emit *e, const QLayer *q, const char *fn)
 {
     int_table(e, "int32_t", arena_printf(e->g->a, "%s_b", fn), q->b, 4, 0, q->N);
     int_table(e, "int32_t", arena_printf(e->g->a, "%s_m", fn), q->mult, 4, 0, q->N);
-    int_table(e, "int8_t", arena_printf(e->g->a, "%s_s", fn), q->shift, 1, 0, q->N);
+    if (int_uses_q(q)) {
+        uint8_t *t = arena_array(e->g->a, (size_t)q->N + 1, 1);
+        int64_t j;
+        for (j = 0; j < q->N; j++)
+            t[j] = (uint8_t)(-q->shift[j] - 2);
+        int_table(e, "uint8_t", arena_printf(e->g->a, "%s_t", fn), t, 1, 1, q->N);
+    } else {
+        int_table(e, "int8_t", arena_printf(e->g->a, "%s_s", fn), q->shift, 1, 0, q->N);
+    }
     emit_blank(e);
 }
 
@@ -531,9 +573,28 @@ static int int_shifts_right(const QLayer *q)
  * so zp + rq(acc) <= zp <= lo; a positive sum with every shift <= 0 takes
  * tc_out8p, tc_out8 for acc > 0 and s <= 0 without the sign's steps.
  */
+/* Whether a Gemm/MatMul's requantising loop takes tc_out8q: the unrolled forms (row or
+ * by input) with every shift <= -2 (s >= -31 always: quant.c). */
+static int int_uses_q(const QLayer *q)
+{
+    int64_t j;
+    if (q->conv || q->strategy != STRAT_UNROLLED)
+        return 0;
+    for (j = 0; j < q->N; j++)
+        if (q->shift[j] > -2)
+            return 0;
+    return 1;
+}
+
 static void emit_int_out_i(Emit *e, const QLayer *q, const char *fn, const char *a)
 {
-    if (q->lo >= q->out.zp && int_shifts_right(q))
+    if (int_uses_q(q) && q->lo >= q->out.zp)
+        emit_line(e, "    y[j] = %s[j] <= 0 ? %d : tc_out8q(%s[j], %s_m[j], %s_t[j], %d, %d, %d);", a, (int)q->lo, a, fn,
+                  fn, (int)q->out.zp, (int)q->lo, (int)q->hi);
+    else if (int_uses_q(q))
+        emit_line(e, "    y[j] = %s[j] > 0 ? tc_out8q(%s[j], %s_m[j], %s_t[j], %d, %d, %d) : tc_out8i(%s[j], %s_m[j], -2 - %s_t[j], %d, %d, %d);",
+                  a, a, fn, fn, (int)q->out.zp, (int)q->lo, (int)q->hi, a, fn, fn, (int)q->out.zp, (int)q->lo, (int)q->hi);
+    else if (q->lo >= q->out.zp && int_shifts_right(q))
         emit_line(e, "    y[j] = %s[j] <= 0 ? %d : tc_out8p(%s[j], %s_m[j], -%s_s[j], %d, %d, %d);", a, (int)q->lo, a, fn,
                   fn, (int)q->out.zp, (int)q->lo, (int)q->hi);
     else if (q->lo >= q->out.zp)
@@ -550,6 +611,8 @@ static void emit_int_out_i(Emit *e, const QLayer *q, const char *fn, const char 
 /* Which of tc_out8i and tc_out8p emit_int_out_i calls (bit 1, bit 2). */
 static int int_out_i_uses(const QLayer *q)
 {
+    if (int_uses_q(q)) /* tc_out8q (and tc_out8p, which it calls on 32-bit targets) */
+        return q->lo >= q->out.zp ? 6 : 7;
     if (q->lo >= q->out.zp)
         return int_shifts_right(q) ? 2 : 1;
     return int_shifts_right(q) ? 3 : 1;
@@ -1333,18 +1396,21 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
             break;
         }
     {
-        int out8i = 0, out8p = 0;
+        int out8i = 0, out8p = 0, out8q = 0;
         for (k = 0; k < g->nn; k++) {
             const QLayer *q = p->layer[k];
             if (g->n[k].dead || !q || q->conv || q->strategy != STRAT_UNROLLED)
                 continue;
             out8i |= int_out_i_uses(q) & 1;
-            out8p |= int_out_i_uses(q) >> 1;
+            out8p |= int_out_i_uses(q) >> 1 & 1;
+            out8q |= int_out_i_uses(q) >> 2;
         }
         if (out8i)
             buf_add(c, int_out8i_helper, strlen(int_out8i_helper));
         if (out8p)
             buf_add(c, int_out8p_helper, strlen(int_out8p_helper));
+        if (out8q)
+            buf_add(c, int_out8q_helper, strlen(int_out8q_helper));
     }
     if (p->islands)
         emit_island_helpers(e);
