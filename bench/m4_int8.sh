@@ -36,6 +36,7 @@ for v in "int8 unrolled:$Q --strategy unrolled" \
          "int8 auto 24 KB:$Q --target cortex-m --code-budget 24576" \
          "int8 unrolled, --io int8:$Q --io int8 --strategy unrolled" \
          "int8 loop, --io int8:$Q --io int8 --strategy loop" \
+         "int8 unrolled --target cortex-m, --io int8:$Q --io int8 --target cortex-m --strategy unrolled" \
          "float streamed:--target cortex-m --strategy unrolled"; do
     id=$(echo "${v%%:*}" | tr -c 'A-Za-z0-9\n' _)
     $T $M ${v#*:} --prefix bench -o $B/$id.c

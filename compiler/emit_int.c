@@ -108,7 +108,11 @@ static const char int_helpers[] =
     "}\n"
     "\n"
     "/* y = clamp(zp + clamp(rq(acc), -256, 255), lo, hi): lo is zp where a ReLU is fused\n"
-    " * (-256 rather than -255 gives the same y, lo >= -128 >= -256 + zp, and an SSAT) */\n"
+    " * (-256 rather than -255 gives the same y, lo >= -128 >= -256 + zp, and an SSAT); unused\n"
+    " * where every layer requantises in a loop of its own (tc_out8i, tc_out8p) */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((unused))\n"
+    "#endif\n"
     "static int8_t tc_out8(int32_t acc, int32_t m, int s, int32_t zp, int32_t lo, int32_t hi)\n"
     "{\n"
     "    int32_t v = tc_rq(acc, m, s);\n"
@@ -162,6 +166,9 @@ static const char int_io_helpers[] =
     "#define TC_Q8_FP 1\n"
     "#else\n"
     "#define TC_Q8_FP 0\n"
+    "#endif\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((unused)) /* where a by-input layer quantises its float input itself */\n"
     "#endif\n"
     "static int8_t tc_q8f(float x, float inv, int32_t inv_m, int inv_s, int32_t zp)\n"
     "{\n"
@@ -230,6 +237,7 @@ typedef struct {
     const char **bufname; /* per root tensor: its storage when not tc_a<id> (--io int8 inputs) */
     int64_t ram;        /* bytes of int8 buffers */
     int64_t ram_x86;    /* more of them on x86 alone (TC_IX86: Conv inputs as int16 pairs) */
+    char *fin;          /* per root tensor: a float graph input read as float by its one by-input layer */
 } IntEmit;
 
 /* A quantized model's uint8 graph input or output (--io int8 otherwise means int8): the
@@ -254,6 +262,44 @@ static const char *inv_lit(const Graph *g, QParam q)
     return arena_printf(g->a, "%sf", b);
 }
 
+/* The bits of a float input, read as an integer (tested for 0 before quantising). */
+static const char int_q8d_helper[] =
+    "/* tc_q8(x) - zp, out of line */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((noinline))\n"
+    "#endif\n"
+    "static int32_t tc_q8d(float x, int32_t inv_m, int inv_s, int32_t zp)\n"
+    "{\n"
+    "    return (int32_t)tc_q8(x, inv_m, inv_s, zp) - zp;\n"
+    "}\n"
+    "\n";
+
+static const char int_fbits_helper[] =
+    "/* nonzero where the bits of *p are (not for +0): its four bytes in one integer, which\n"
+    " * compilers read with one 32-bit load (byte order does not matter for the test) */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((always_inline, unused)) static inline\n"
+    "#else\n"
+    "static\n"
+    "#endif\n"
+    "uint32_t tc_fbits(const float *p)\n"
+    "{\n"
+    "#if defined(__arm__) && !defined(__ARM_FP)\n"
+    "    /* no FPU (a Cortex-M0): the float is in integer registers anyway, and the bytes\n"
+    "     * would be four loads where unaligned words cannot be read */\n"
+    "    union { float f; uint32_t u; } b;\n"
+    "\n"
+    "    b.f = *p;\n"
+    "    return b.u;\n"
+    "#else\n"
+    "    /* (a union would load the float into an FPU register first) */\n"
+    "    const unsigned char *c = (const unsigned char *)p;\n"
+    "\n"
+    "    return (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 | (uint32_t)c[3] << 24;\n"
+    "#endif\n"
+    "}\n"
+    "\n";
+
 /* tc_q8f with +-0 taken first (zp, as tc_q8 gives it): for the inputs of a layer that
  * skips zero inputs (by_input), often most of them 0 */
 static const char int_q8z_helper[] =
@@ -272,7 +318,7 @@ static const char int_q8z_helper[] =
 static const char int_out8i_helper[] =
     "/* tc_out8 (the same), inlined into the loop over a layer's sums */\n"
     "#if defined(__GNUC__)\n"
-    "__attribute__((always_inline)) static inline\n"
+    "__attribute__((always_inline, unused)) static inline\n"
     "#else\n"
     "static\n"
     "#endif\n"
@@ -283,6 +329,59 @@ static const char int_out8i_helper[] =
     "    v = v > 255 ? 255 : v;\n"
     "    v = v < -256 ? -256 : v;\n"
     "    v += zp;\n"
+    "    v = v > hi ? hi : v;\n"
+    "    return (int8_t)(v < lo ? lo : v);\n"
+    "}\n"
+    "\n";
+
+/* tc_out8p for right shifts of 2 or more, the two roundings folded into one (emit_int_out_i) */
+static const char int_out8q_helper[] =
+    "/* tc_out8p for n = t + 2 >= 2: with P = acc * m >= 0 and h = 2^(n - 1),\n"
+    " *   RDBPOT(SRDHM(acc, m), n) = floor((floor((P + 2^30) / 2^31) + h) / 2^n)\n"
+    " *                            = floor((P + 2^30 + 2^(30 + n)) / 2^(31 + n))\n"
+    " * (h is an integer: floor(floor(z) + h) = floor(z + h)), bits 32.. of the 64-bit sum\n"
+    " * shifted right by n - 1: one UMLAL and two shifts on a Cortex-M4. 32-bit targets\n"
+    " * (TC_RQ_32) take tc_out8p. */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((always_inline, unused)) static inline\n"
+    "#else\n"
+    "static\n"
+    "#endif\n"
+    "int8_t tc_out8q(int32_t acc, int32_t m, int t, int32_t zp, int32_t lo, int32_t hi)\n"
+    "{\n"
+    "#if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__) || defined(TC_RQ_32)\n"
+    "    return tc_out8p(acc, m, t + 2, zp, lo, hi);\n"
+    "#else\n"
+    "    uint64_t r = (uint64_t)(1u << t) << 32 | 0x40000000u;\n"
+    "    uint32_t a = (uint32_t)acc;\n"
+    "    int32_t v;\n"
+    "\n"
+    "    TC_BASE(a); /* else gcc, knowing acc > 0, multiplies it sign-extended (UMULL, MLA) */\n"
+    "    r += (uint64_t)a * (uint32_t)m;\n"
+    "    a = (uint32_t)(r >> 32) >> 1 >> t;\n"
+    "    v = (int32_t)(a > 255u ? 255u : a) + zp;\n"
+    "    v = v > hi ? hi : v;\n"
+    "    return (int8_t)(v < lo ? lo : v);\n"
+    "#endif\n"
+    "}\n"
+    "\n";
+
+/* tc_out8 for a positive sum and a right shift (emit_int_out_i) */
+static const char int_out8p_helper[] =
+    "/* tc_out8 for acc > 0 and a shift s = -n <= 0: SRDHM(acc, m) >= 0, so RDBPOT is\n"
+    " * (a + 2^(n - 1)) >> n (a for n = 0) and the bound -256 cannot apply */\n"
+    "#if defined(__GNUC__)\n"
+    "__attribute__((always_inline, unused)) static inline\n"
+    "#else\n"
+    "static\n"
+    "#endif\n"
+    "int8_t tc_out8p(int32_t acc, int32_t m, int n, int32_t zp, int32_t lo, int32_t hi)\n"
+    "{\n"
+    "    uint32_t a = (uint32_t)tc_srdhm(acc, m);\n"
+    "    int32_t v;\n"
+    "\n"
+    "    a = (a + ((1u << n) >> 1)) >> n;\n"
+    "    v = (int32_t)(a > 255u ? 255u : a) + zp;\n"
     "    v = v > hi ? hi : v;\n"
     "    return (int8_t)(v < lo ? lo : v);\n"
     "}\n"
@@ -305,6 +404,48 @@ static int feeds_by_input(const Graph *g, TensorId id)
             return 1;
     }
     return 0;
+}
+
+/* Tensor x's root through the views the integer path shares bytes with. */
+static TensorId int_view_root(const Graph *g, TensorId x)
+{
+    while (g->t[x].producer >= 0 && ir_is_view(g->n[g->t[x].producer].op) &&
+           !(g->quant->lut && g->quant->lut[g->t[x].producer]))
+        x = g->n[g->t[x].producer].in[0];
+    return x;
+}
+
+/*
+ * Whether float graph input id is read (through views) by one-row by-input layers
+ * alone, as their first input, and is no graph output: those layers then read the
+ * float and quantise each input where it is not 0 (emit_int_by_input_part), and
+ * the input needs no int8 buffer nor a loop over it.
+ */
+static int only_by_input(const Graph *g, TensorId id)
+{
+    int k, i, any = 0;
+    if (g->quant->island || g->quant->flt)
+        return 0;
+    for (k = 0; k < g->n_outputs; k++)
+        if (int_view_root(g, g->outputs[k]) == id)
+            return 0;
+    for (k = 0; k < g->nn; k++) {
+        const Node *n = &g->n[k];
+        const QLayer *q = g->quant->layer[k];
+        if (n->dead)
+            continue;
+        if ((n->op == OP_FLATTEN || n->op == OP_RESHAPE || n->op == OP_IDENTITY) &&
+            !(g->quant->lut && g->quant->lut[k]))
+            continue;
+        for (i = 0; i < n->n_in; i++) {
+            if (n->in[i] == TC_NONE || int_view_root(g, n->in[i]) != id)
+                continue;
+            if (i || !q || q->conv || !q->by_input || q->strategy != STRAT_UNROLLED || q->rows != 1)
+                return 0;
+            any = 1;
+        }
+    }
+    return any;
 }
 
 static const char *buf_name(IntEmit *ie, TensorId id)
@@ -335,12 +476,34 @@ static void int_table(Emit *e, const char *ctype, const char *name, const void *
     emit_line(e, "};");
 }
 
-/* The requantising parameters of every channel. */
+/* Whether a loop layer's biases and shifts pack into one uint32 a channel: every
+ * bias in [-2^26, 2^26), every shift in [-31, 0]. */
+static int int_loop_packs(const QLayer *q)
+{
+    int64_t j;
+    for (j = 0; j < q->N; j++)
+        if (q->b[j] < -67108864 || q->b[j] >= 67108864 || q->shift[j] > 0 || q->shift[j] < -31)
+            return 0;
+    return 1;
+}
+
+static int int_uses_q(const QLayer *q);
+
+/* The requantising parameters of every channel; for tc_out8q (int_uses_q) the shifts as
+ * t = -s - 2 >= 0 (<fn>_t) in place of s. */
 static void int_params(Emit *e, const QLayer *q, const char *fn)
 {
     int_table(e, "int32_t", arena_printf(e->g->a, "%s_b", fn), q->b, 4, 0, q->N);
     int_table(e, "int32_t", arena_printf(e->g->a, "%s_m", fn), q->mult, 4, 0, q->N);
-    int_table(e, "int8_t", arena_printf(e->g->a, "%s_s", fn), q->shift, 1, 0, q->N);
+    if (int_uses_q(q)) {
+        uint8_t *t = arena_array(e->g->a, (size_t)q->N + 1, 1);
+        int64_t j;
+        for (j = 0; j < q->N; j++)
+            t[j] = (uint8_t)(-q->shift[j] - 2);
+        int_table(e, "uint8_t", arena_printf(e->g->a, "%s_t", fn), t, 1, 1, q->N);
+    } else {
+        int_table(e, "int8_t", arena_printf(e->g->a, "%s_s", fn), q->shift, 1, 0, q->N);
+    }
     emit_blank(e);
 }
 
@@ -370,11 +533,12 @@ static const char *int_weight_note(Emit *e, const Linear *L, const QLayer *q, in
  */
 /* The terms of inputs k0..k1-1 as one function (gcc takes minutes over one of 8,000). */
 static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, const Linear *L, int part, int64_t k0,
-                                   int64_t k1)
+                                   int64_t k1, int fin)
 {
     int64_t j, k;
     e->indent = 0;
-    emit_line(e, "static TC_NOLIB void %s_p%d(const int8_t *restrict x, int32_t *restrict acc)", fn, part);
+    emit_line(e, "static TC_NOLIB void %s_p%d(const %s *restrict x, int32_t *restrict acc)", fn, part,
+              fin ? "float" : "int8_t");
     emit_line(e, "{");
     e->indent = 1;
     emit_line(e, "int32_t d;");
@@ -384,8 +548,13 @@ static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, con
             ;
         if (j == q->N)
             continue;
-        emit_line(e, "if ((d = x[%lld] %s %d) != 0) {", (long long)k, q->in.zp < 0 ? "+" : "-",
-                  (int)(q->in.zp < 0 ? -q->in.zp : q->in.zp));
+        if (fin) /* the float's bits 0: d = 0; else d = tc_q8f(x) - zp (0 for -0 or a tiny x: no harm) */
+            emit_line(e, "if (tc_fbits(&x[%lld])) {", (long long)k);
+        else
+            emit_line(e, "if ((d = x[%lld] %s %d) != 0) {", (long long)k, q->in.zp < 0 ? "+" : "-",
+                      (int)(q->in.zp < 0 ? -q->in.zp : q->in.zp));
+        if (fin)
+            emit_line(e, "    d = %s_d(x[%lld]);", fn, (long long)k);
         e->indent++;
         for (; j < q->N; j++)
             if (q->w[j * q->K + k])
@@ -399,8 +568,70 @@ static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, con
     emit_blank(e);
 }
 
-/* The part functions, at most --max-terms terms each (whole inputs); returns their number. */
-static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, const Linear *L)
+/* Whether every channel's shift is <= 0 (a right shift or none: tc_out8p applies). */
+static int int_shifts_right(const QLayer *q)
+{
+    int64_t j;
+    for (j = 0; j < q->N; j++)
+        if (q->shift[j] > 0)
+            return 0;
+    return 1;
+}
+
+/*
+ * y[j] from acc[j] in the by-input loop. Where lo >= zp_out (a ReLU fused, or a
+ * Clip from 0 or above) a sum <= 0 gives lo: rq is monotonic with rq(0) = 0 (m >= 0),
+ * so zp + rq(acc) <= zp <= lo; a positive sum with every shift <= 0 takes
+ * tc_out8p, tc_out8 for acc > 0 and s <= 0 without the sign's steps.
+ */
+/* Whether a Gemm/MatMul's requantising loop takes tc_out8q: the unrolled forms (row or
+ * by input) with every shift <= -2 (s >= -31 always: quant.c). */
+static int int_uses_q(const QLayer *q)
+{
+    int64_t j;
+    if (q->conv || q->strategy != STRAT_UNROLLED)
+        return 0;
+    for (j = 0; j < q->N; j++)
+        if (q->shift[j] > -2)
+            return 0;
+    return 1;
+}
+
+static void emit_int_out_i(Emit *e, const QLayer *q, const char *fn, const char *a)
+{
+    if (int_uses_q(q) && q->lo >= q->out.zp)
+        emit_line(e, "    y[j] = %s[j] <= 0 ? %d : tc_out8q(%s[j], %s_m[j], %s_t[j], %d, %d, %d);", a, (int)q->lo, a, fn,
+                  fn, (int)q->out.zp, (int)q->lo, (int)q->hi);
+    else if (int_uses_q(q))
+        emit_line(e, "    y[j] = %s[j] > 0 ? tc_out8q(%s[j], %s_m[j], %s_t[j], %d, %d, %d) : tc_out8i(%s[j], %s_m[j], -2 - %s_t[j], %d, %d, %d);",
+                  a, a, fn, fn, (int)q->out.zp, (int)q->lo, (int)q->hi, a, fn, fn, (int)q->out.zp, (int)q->lo, (int)q->hi);
+    else if (q->lo >= q->out.zp && int_shifts_right(q))
+        emit_line(e, "    y[j] = %s[j] <= 0 ? %d : tc_out8p(%s[j], %s_m[j], -%s_s[j], %d, %d, %d);", a, (int)q->lo, a, fn,
+                  fn, (int)q->out.zp, (int)q->lo, (int)q->hi);
+    else if (q->lo >= q->out.zp)
+        emit_line(e, "    y[j] = %s[j] <= 0 ? %d : tc_out8i(%s[j], %s_m[j], %s_s[j], %d, %d, %d);", a, (int)q->lo, a, fn,
+                  fn, (int)q->out.zp, (int)q->lo, (int)q->hi);
+    else if (int_shifts_right(q))
+        emit_line(e, "    y[j] = %s[j] > 0 ? tc_out8p(%s[j], %s_m[j], -%s_s[j], %d, %d, %d) : tc_out8i(%s[j], %s_m[j], %s_s[j], %d, %d, %d);",
+                  a, a, fn, fn, (int)q->out.zp, (int)q->lo, (int)q->hi, a, fn, fn, (int)q->out.zp, (int)q->lo, (int)q->hi);
+    else
+        emit_line(e, "    y[j] = tc_out8i(%s[j], %s_m[j], %s_s[j], %d, %d, %d);", a, fn, fn, (int)q->out.zp, (int)q->lo,
+                  (int)q->hi);
+}
+
+/* Which of tc_out8i and tc_out8p emit_int_out_i calls (bit 1, bit 2). */
+static int int_out_i_uses(const QLayer *q)
+{
+    if (int_uses_q(q)) /* tc_out8q (and tc_out8p, which it calls on 32-bit targets) */
+        return q->lo >= q->out.zp ? 6 : 7;
+    if (q->lo >= q->out.zp)
+        return int_shifts_right(q) ? 2 : 1;
+    return int_shifts_right(q) ? 3 : 1;
+}
+
+/* The part functions, at most --max-terms terms each (whole inputs); returns their number.
+ * fin: x is the float graph input (only_by_input), quantised here input by input. */
+static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, const Linear *L, int fin)
 {
     int64_t j, k, k0 = 0, terms = 0, max = e->opt->max_terms > 0 ? e->opt->max_terms : 1024;
     int parts = 0;
@@ -409,13 +640,13 @@ static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, con
         for (j = 0; j < q->N; j++)
             c += q->w[j * q->K + k] != 0;
         if (terms && terms + c > max) {
-            emit_int_by_input_part(e, q, fn, L, parts++, k0, k);
+            emit_int_by_input_part(e, q, fn, L, parts++, k0, k, fin);
             k0 = k;
             terms = 0;
         }
         terms += c;
     }
-    emit_int_by_input_part(e, q, fn, L, parts++, k0, q->K);
+    emit_int_by_input_part(e, q, fn, L, parts++, k0, q->K, fin);
     return parts;
 }
 
@@ -434,13 +665,19 @@ static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, int part
     emit_line(e, "int32_t acc[%lld];", (long long)q->N);
     emit_line(e, "int j;");
     emit_blank(e);
-    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
-    emit_line(e, "    acc[j] = %s_b[j];", fn);
+    if (q->N % 4 == 0) { /* four a step: LDM/STM on a Cortex-M */
+        emit_line(e, "for (j = 0; j < %lld; j += 4) {", (long long)q->N);
+        for (i = 0; i < 4; i++)
+            emit_line(e, "    acc[j + %d] = %s_b[j + %d];", i, fn, i);
+        emit_line(e, "}");
+    } else {
+        emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
+        emit_line(e, "    acc[j] = %s_b[j];", fn);
+    }
     for (i = 0; i < parts; i++)
         emit_line(e, "%s_p%d(x, acc);", fn, i);
     emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
-    emit_line(e, "    y[j] = tc_out8i(acc[j], %s_m[j], %s_s[j], %d, %d, %d);", fn, fn, (int)q->out.zp, (int)q->lo,
-              (int)q->hi);
+    emit_int_out_i(e, q, fn, "acc");
 }
 
 static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
@@ -448,7 +685,7 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     Emit *e = &ie->e;
     const char *fn = emit_fn_name(e, n);
     int64_t j, k;
-    int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1, parts = 0;
+    int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1, parts = 0, fin, neg;
     emit_to_consts(e);
     emit_line(e, "/* node %d: %s '%s' (%s), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
               n->index, op_name(n->op), text_comment(e->g->a, n->name),
@@ -466,6 +703,15 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         }
         c.b = b0;
         int_params(e, &c, fn);
+    } else if (q->strategy == STRAT_LOOP && int_loop_packs(q)) {
+        /* bs = (b + 2^26) * 32 + (-s): one int32 where a bias and a shift took five bytes */
+        uint32_t *bs = arena_array(e->g->a, (size_t)q->N + 1, sizeof(uint32_t));
+        for (j = 0; j < q->N; j++)
+            bs[j] = (uint32_t)((int64_t)q->b[j] + 67108864) << 5 | (uint32_t)-q->shift[j];
+        emit_line(e, "/* per channel bs = (b + 2^26) * 32 + (-s): b = (bs >> 5) - 2^26, s = -(bs & 31) */");
+        int_table(e, "uint32_t", arena_printf(e->g->a, "%s_bs", fn), bs, 4, 1, q->N);
+        int_table(e, "int32_t", arena_printf(e->g->a, "%s_m", fn), q->mult, 4, 0, q->N);
+        emit_blank(e);
     } else {
         int_params(e, q, fn);
     }
@@ -506,15 +752,50 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     }
 
     emit_to_fns(e);
+    fin = by_input && ie->fin[ie->root[n->in[0]]];
+    if (fin) { /* d = q - zp of one float input, out of line: one copy of the quantising code */
+        QParam qi = e->g->quant->t[ie->root[n->in[0]]];
+        e->indent = 0;
+        emit_line(e, "/* input to int8 minus the zero point: tc_q8f(x) - (%d), tc_q8f's test written out so", (int)qi.zp);
+        emit_line(e, " * that its other path is a tail call (no frame on the common one) */");
+        emit_line(e, "#if defined(__GNUC__)");
+        emit_line(e, "__attribute__((noinline))");
+        emit_line(e, "#endif");
+        emit_line(e, "static int32_t %s_d(float x)", fn);
+        emit_line(e, "{");
+        if (qi.inv_s <= 30) {
+            emit_line(e, "#if TC_Q8_FP");
+            emit_line(e, "    union { float f; int32_t i; } t;");
+            emit_line(e, "    float y = x * %s, k;", inv_lit(e->g, qi));
+            emit_blank(e);
+            emit_line(e, "    t.f = y + 12582912.0f;");
+            emit_line(e, "    k = t.f - 12582912.0f;");
+            emit_line(e, "    if (__builtin_fabsf(y - k) + __builtin_fabsf(y) * (1.0f / 2048) < 0.499f) {");
+            emit_line(e, "        int32_t v = t.i - (0x4b400000 - (%d));", (int)qi.zp);
+            emit_blank(e);
+            emit_line(e, "#if defined(__ARM_FEATURE_SAT)");
+            emit_line(e, "        return __builtin_arm_ssat(v, 8) - (%d);", (int)qi.zp);
+            emit_line(e, "#else");
+            emit_line(e, "        v = v > 127 ? 127 : v;");
+            emit_line(e, "        return (v < -128 ? -128 : v) - (%d);", (int)qi.zp);
+            emit_line(e, "#endif");
+            emit_line(e, "    }");
+            emit_line(e, "#endif");
+        }
+        emit_line(e, "    return tc_q8d(x, %ld, %d, %d);", (long)qi.inv_m, qi.inv_s, (int)qi.zp);
+        emit_line(e, "}");
+        emit_blank(e);
+    }
     if (by_input) {
         Linear L;
         int note = e->opt->annotate && linear_layer(e->g, n, &L);
-        parts = emit_int_by_input_parts(e, q, fn, note ? &L : NULL);
+        parts = emit_int_by_input_parts(e, q, fn, note ? &L : NULL, fin);
     }
     e->indent = 0;
     emit_line(e, "/* node %d: %s '%s', int8 %s */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
-              by_input ? "unrolled input by input, zero inputs skipped" : strategy_name(q->strategy));
-    emit_line(e, "static TC_NOLIB void %s(const int8_t *x, int8_t *y)", fn);
+              fin ? "unrolled input by input from the float input, zero inputs skipped"
+                  : by_input ? "unrolled input by input, zero inputs skipped" : strategy_name(q->strategy));
+    emit_line(e, "static TC_NOLIB void %s(const %s *x, int8_t *y)", fn, fin ? "float" : "int8_t");
     emit_line(e, "{");
     e->indent = 1;
     if (q->rows > 1) {
@@ -546,14 +827,23 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)q->N);
         e->indent++;
         emit_line(e, "const int8_t *p = x;");
-        emit_line(e, "int32_t acc = %s_b[j];", fn);
+        if (int_loop_packs(q)) {
+            emit_line(e, "uint32_t bs = %s_bs[j];", fn);
+            emit_line(e, "int32_t acc = (int32_t)(bs >> 5) - 67108864;");
+        } else {
+            emit_line(e, "int32_t acc = %s_b[j];", fn);
+        }
         emit_line(e, "unsigned c = %s_n[j];", fn);
         emit_blank(e);
         emit_line(e, "for (; c; c--) {");
         emit_line(e, "    p += *d++;");
         emit_line(e, "    acc += (int32_t)*w++ * *p;");
         emit_line(e, "}");
-        int_out_line(e, q, fn, "j");
+        if (int_loop_packs(q))
+            emit_line(e, "y[j] = tc_out8(acc, %s_m[j], -(int)(bs & 31u), %d, %d, %d);", fn, (int)q->out.zp, (int)q->lo,
+                      (int)q->hi);
+        else
+            int_out_line(e, q, fn, "j");
         e->indent--;
         emit_line(e, "}");
     } else if (by_input) {
@@ -561,23 +851,31 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     } else {
         Linear L;
         int note = e->opt->annotate && linear_layer(e->g, n, &L);
-        emit_line(e, "int32_t acc;");
+        /* the sums into s[], then one requantising loop (tc_out8i/tc_out8p inlined) */
+        emit_line(e, "int32_t acc, an, s[%lld];", (long long)q->N);
+        emit_line(e, "int j;");
         emit_blank(e);
         for (j = 0; j < q->N; j++) {
             emit_line(e, "acc = %s_b[%lld];%s", fn, (long long)j,
                       note && L.bname ? arena_printf(e->g->a, " /* %s[%lld] = %.9g at scale %.9g, with -zp_in * sum w */",
                                                      L.bname, (long long)(L.b_bcast ? 0 : j), (double)L.b[j],
                                                      (double)(q->in.scale * q->w_scale[j])) : "");
+            /* the negative weights' terms in an, by |w| (a 16-bit MOVS where -w takes a
+             * 32-bit MOVW or MVN on a Cortex-M), then s = acc - an */
+            neg = 0;
             for (k = 0; k < q->K; k++)
                 if (q->w[j * q->K + k])
-                    emit_line(e, "acc += %d * x[%lld];%s", (int)q->w[j * q->K + k], (long long)k,
+                    emit_line(e, "%s %s %d * x[%lld];%s", q->w[j * q->K + k] > 0 ? "acc" : "an",
+                              q->w[j * q->K + k] > 0 || neg++ ? "+=" : "=", abs(q->w[j * q->K + k]), (long long)k,
                               note ? int_weight_note(e, &L, q, j, k) : "");
-            int_out_line(e, q, fn, arena_printf(e->g->a, "%lld", (long long)j));
+            emit_line(e, neg ? "s[%lld] = acc - an;" : "s[%lld] = acc;", (long long)j);
             /* else gcc keeps inputs and products common to several channels on the stack
              * (r15 on a Cortex-M4: 86k instructions an inference, 31k with the barrier) */
             if (j + 1 < q->N)
                 emit_line(e, "TC_BARRIER();");
         }
+        emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
+        emit_int_out_i(e, q, fn, "s");
     }
     if (q->rows > 1) {
         e->indent--;
@@ -958,6 +1256,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     ie.root = arena_array(g->a, g->nt + 1, sizeof(TensorId));
     ie.has_buf = arena_alloc(g->a, g->nt + 1);
     ie.bufname = arena_array(g->a, g->nt + 1, sizeof(char *));
+    ie.fin = arena_alloc(g->a, g->nt + 1);
     for (t = 0; t < g->nt; t++)
         ie.root[t] = t;
     memset(&isl, 0, sizeof isl);
@@ -980,6 +1279,11 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         }
         if (opt->io_int8) { /* the layers read the caller's int8 input */
             ie.has_buf[id] = 1;
+            ie.bufname[id] = arena_printf(g->a, "in%d", k);
+            continue;
+        }
+        if (only_by_input(g, id)) { /* read as float, quantised where not 0 (emit_int_by_input_part) */
+            ie.fin[id] = 1;
             ie.bufname[id] = arena_printf(g->a, "in%d", k);
             continue;
         }
@@ -1096,11 +1400,29 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     }
     if (q8z)
         buf_add(c, int_q8z_helper, strlen(int_q8z_helper));
-    for (k = 0; k < g->nn; k++)
-        if (!g->n[k].dead && p->layer[k] && p->layer[k]->by_input && p->layer[k]->strategy == STRAT_UNROLLED) {
-            buf_add(c, int_out8i_helper, strlen(int_out8i_helper));
+    for (k = 0; k < g->n_inputs; k++)
+        if (ie.fin[g->inputs[k]]) {
+            buf_add(c, int_fbits_helper, strlen(int_fbits_helper));
+            buf_add(c, int_q8d_helper, strlen(int_q8d_helper));
             break;
         }
+    {
+        int out8i = 0, out8p = 0, out8q = 0;
+        for (k = 0; k < g->nn; k++) {
+            const QLayer *q = p->layer[k];
+            if (g->n[k].dead || !q || q->conv || q->strategy != STRAT_UNROLLED)
+                continue;
+            out8i |= int_out_i_uses(q) & 1;
+            out8p |= int_out_i_uses(q) >> 1 & 1;
+            out8q |= int_out_i_uses(q) >> 2;
+        }
+        if (out8i)
+            buf_add(c, int_out8i_helper, strlen(int_out8i_helper));
+        if (out8p)
+            buf_add(c, int_out8p_helper, strlen(int_out8p_helper));
+        if (out8q)
+            buf_add(c, int_out8q_helper, strlen(int_out8q_helper));
+    }
     if (p->islands)
         emit_island_helpers(e);
     emit_int_conv_preamble(g, c);

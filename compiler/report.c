@@ -217,7 +217,8 @@ static void int_layers(Graph *g, Buf *html)
         num(html, q->nnz);
         buf_printf(html, " of ");
         num(html, q->N * q->K);
-        buf_printf(html, "</td><td>%s</td><td class=\"n\">", strategy_name(q->strategy));
+        buf_printf(html, "</td><td>%s</td><td class=\"n\">",
+                   q->by_input && q->strategy == STRAT_UNROLLED ? "unrolled, input by input" : strategy_name(q->strategy));
         num(html, int_layer_bytes(q, q->strategy));
         buf_printf(html, "</td><td>%.9g / %d</td><td>%.9g / %d</td><td>%.6g", (double)q->in.scale, (int)q->in.zp,
                    (double)q->out.scale, (int)q->out.zp, (double)lo);
@@ -303,7 +304,9 @@ static void float_layers(Graph *g, Buf *html)
             num(html, st.macs);
             buf_printf(html, "</td><td class=\"n\">");
             num(html, st.skipped);
-            buf_printf(html, "</td><td>%s</td><td class=\"n\">", strategy_name(st.strategy));
+            buf_printf(html, "</td><td>%s</td><td class=\"n\">",
+                       n->input_major && st.strategy == STRAT_UNROLLED ? "unrolled, input by input"
+                                                                       : strategy_name(st.strategy));
             num(html, st.bytes);
             buf_printf(html, "</td>");
             tot_nnz += L->nnz;

@@ -30,7 +30,9 @@ void print_summary(const Graph *g, FILE *f)
             snprintf(ratio, sizeof ratio, "%lld/%lld", (long long)st.L.nnz, (long long)st.total);
             fprintf(f, "%-5d %-10s %-16s %-14s %-12s %17s %6.1f%% %12lld %12lld %10lld  %s\n", n->index,
                     op_name(n->op), name, in, out, ratio, 100.0 * (double)st.L.nnz / (double)(st.total ? st.total : 1),
-                    (long long)st.macs, (long long)st.skipped, (long long)st.bytes, strategy_name(st.strategy));
+                    (long long)st.macs, (long long)st.skipped, (long long)st.bytes,
+                    n->input_major && st.strategy == STRAT_UNROLLED ? "unrolled, input by input"
+                                                                    : strategy_name(st.strategy));
             tot_nnz += st.L.nnz;
             tot_w += st.total;
             tot_mac += st.macs;
