@@ -1119,12 +1119,7 @@ static void int_main(IntEmit *ie)
     emit_line(e, "long reps = 1, r, i;");
     emit_line(e, "size_t got;");
     emit_blank(e);
-    emit_line(e, "if (argc == 3 && argv[1][0] == '-' && argv[1][1] == 'r' && argv[1][2] == 0)");
-    emit_line(e, "    reps = strtol(argv[2], NULL, 10);");
-    emit_line(e, "if (reps < 1 || (argc != 1 && argc != 3)) {");
-    emit_line(e, "    fprintf(stderr, \"usage: %%s [-r REPEATS] < inputs.f32 > outputs.f32\\n\", argv[0]);");
-    emit_line(e, "    return 2;");
-    emit_line(e, "}");
+    emit_main_reps(e, " < inputs.f32 > outputs.f32");
     emit_line(e, "for (;;) {");
     e->indent++;
     for (k = 0; k < g->n_inputs; k++) {
