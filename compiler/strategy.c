@@ -158,6 +158,8 @@ int64_t conv_pad(const Graph *g, const Node *n, ConvPad *p)
 int64_t conv_pad_floats(const Graph *g, const Node *n)
 {
     ConvPad p;
+    if (n->sparse_mb > 0) /* emit_conv_sparse.c's phase planes, or none */
+        return conv_sparse_copy_floats(g, n);
     return conv_pad(g, n, &p);
 }
 
