@@ -217,7 +217,7 @@ int conv_sparse_mb(const Graph *g, const Node *n)
     for (mb = 4; mb >= 1; mb -= 3) {
         int64_t pv = block_vectors(32, 16, mb, Q), nb, fma, load;
         double c;
-        if (pv < 1 || mb * Q > SP_MAX_Q)
+        if (pv < 1 || (mb * Q > SP_MAX_Q && mb * (p.ws + 768) > SP_MAX_Q)) /* tile_rows' outputs */
             continue;
         nb = ((Q + 15) / 16 + pv - 1) / pv;
         fma = 3 * mb * pv;
@@ -255,21 +255,31 @@ typedef struct {
 
 /*
  * Output rows a tile: one tile where the planes a layer reads fit in
- * SP_TILE_BYTES; else the most rows whose input (their rows of every plane
- * and the KH / s rows below) fit in it, and enough for the widest block of
- * positions (24 vectors of 16: 384).
+ * SP_TILE_BYTES and a block's outputs (MB * Q floats) in SP_MAX_Q; else
+ * the most rows whose input (their rows of every plane and the KH / s rows
+ * below) fit in it, at least enough for the widest block of positions (24
+ * vectors of 16: 384) and within SP_MAX_Q floats of outputs.
  */
-enum { SP_TILE_BYTES = 98304 };
+enum { SP_TILE_BYTES = 262144 };
 
-static int64_t tile_rows(const Window *w, const SpGeom *p)
+static int64_t tile_rows(const Window *w, const SpGeom *p, int64_t MB)
 {
     int64_t row = 4 * p->ph * p->pw * w->c * p->ws, r;
-    if (row * p->hs <= SP_TILE_BYTES)
+    if (row * p->hs <= SP_TILE_BYTES && MB * p->Q <= SP_MAX_Q)
         return w->out[0];
     r = SP_TILE_BYTES / row - (w->k[0] - 1) / p->s;
+    if (MB * (r * p->ws + 384) > SP_MAX_Q)
+        r = (SP_MAX_Q / MB - 384) / p->ws;
     if (r * p->ws < 384)
         r = (384 + p->ws - 1) / p->ws;
     return r < w->out[0] ? r : w->out[0];
+}
+
+/* Vectors of positions a block takes in variant v: spread over the tile's positions. */
+static int64_t variant_vectors(const Sparse *s, int v)
+{
+    int64_t len = s->R < s->w.out[0] ? s->R * s->p.ws : s->Q;
+    return block_vectors(variants[v].regs, variants[v].lanes, s->MB, len);
 }
 
 static void int_table(Emit *e, const char *name, const int64_t *v, int64_t count)
@@ -595,7 +605,7 @@ static void sparse_fns(Emit *e, const Node *n, const Sparse *s, const char *name
     tfl = tiled ? 0 : s->MB * s->Q;
     if (tiled) /* the widest block of positions ahead of each channel's tile */
         for (i = 0; i < (int)(sizeof variants / sizeof variants[0]); i++) {
-            int64_t PV = block_vectors(variants[i].regs, variants[i].lanes, s->MB, s->Q);
+            int64_t PV = variant_vectors(s, i);
             if (s->MB * (PV * variants[i].lanes + s->R * s->p.ws) > tfl)
                 tfl = s->MB * (PV * variants[i].lanes + s->R * s->p.ws);
         }
@@ -618,7 +628,7 @@ static void sparse_fns(Emit *e, const Node *n, const Sparse *s, const char *name
     emit_blank(e);
     emit_line(e, "#if TC_DVEC");
     for (i = 0; i < (int)(sizeof variants / sizeof variants[0]); i++) {
-        int64_t PV = block_vectors(variants[i].regs, variants[i].lanes, s->MB, s->Q);
+        int64_t PV = variant_vectors(s, i);
         if (variants[i].cond)
             emit_line(e, "#%s %s", i ? "elif" : "if", variants[i].cond);
         else
@@ -689,7 +699,7 @@ int emit_conv_sparse(Emit *e, const Node *n)
     s.MB = n->sparse_mb;
     s.NB = (s.w.m + s.MB - 1) / s.MB;
     s.Q = s.p.Q;
-    s.R = tile_rows(&s.w, &s.p);
+    s.R = tile_rows(&s.w, &s.p, s.MB);
     s.perm = arena_array(g->a, (size_t)(s.NB * s.MB) + 1, sizeof *s.perm);
     s.entries = conv_sparse_blocks(g->a, wt, s.w.m, K, s.MB, s.perm);
     name = emit_fn_name(e, n);
