@@ -545,7 +545,7 @@ static void phase_copy(Emit *e, const Sparse *s, const char *x)
 {
     const Window *w = &s->w;
     const SpGeom *p = &s->p;
-    int64_t H = w->in[0], W = w->in[1], plane = p->hs * p->ws, ph, pw, i0, i1, j0, j1;
+    int64_t H = w->in[0], W = w->in[1], plane = p->hs * p->ws, ph, pw, i0, i1, j0, j1, first;
     for (ph = 0; ph < p->ph; ph++)
         for (pw = 0; pw < p->pw; pw++) {
             phase_inside(p->s, ph, w->pb[0], H, p->hs, &i0, &i1);
@@ -558,7 +558,10 @@ static void phase_copy(Emit *e, const Sparse *s, const char *x)
                           (long long)p->hs, (long long)p->ws, (long long)w->pb[0], (long long)w->pb[1]);
             emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)w->c);
             e->indent++;
-            emit_line(e, "float *r = pad + %lld + c * %lld;", (long long)((ph * p->pw + pw) * w->c * plane), (long long)plane);
+            if (ph || pw)
+                emit_line(e, "float *r = pad + %lld + c * %lld;", (long long)((ph * p->pw + pw) * w->c * plane), (long long)plane);
+            else
+                emit_line(e, "float *r = pad + c * %lld;", (long long)plane);
             if (i1 <= i0 || j1 <= j0) {
                 emit_blank(e);
                 zeros(e, 0, plane);
@@ -566,8 +569,9 @@ static void phase_copy(Emit *e, const Sparse *s, const char *x)
                 emit_line(e, "}");
                 continue;
             }
-            emit_line(e, "const float *s = %s + (b * %lld + c) * %lld + %lld;", x, (long long)w->c, (long long)(H * W),
-                      (long long)((p->s * i0 + ph - w->pb[0]) * W + p->s * j0 + pw - w->pb[1]));
+            first = (p->s * i0 + ph - w->pb[0]) * W + p->s * j0 + pw - w->pb[1]; /* the first input it copies */
+            emit_line(e, "const float *s = %s + (b * %lld + c) * %lld%s;", x, (long long)w->c, (long long)(H * W),
+                      first ? arena_printf(e->g->a, " + %lld", (long long)first) : "");
             emit_blank(e);
             if (i0) {
                 zeros(e, 0, i0 * p->ws);
@@ -689,7 +693,7 @@ int emit_conv_sparse(Emit *e, const Node *n)
     memset(&s, 0, sizeof s);
     conv_window(g, n, &s.w);
     sp_geom(&s.w, &s.p);
-    if (s.p.copy && (n->pad_floats != conv_sparse_copy_floats(g, n) || n->pad_offset < 0))
+    if (s.p.copy && n->pad_floats != conv_sparse_copy_floats(g, n))
         return 0;
     wt = g->t[n->in[1]].f;
     total = ir_numel(&g->t[n->in[1]]);

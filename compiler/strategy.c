@@ -467,10 +467,11 @@ static Strategy choose_conv(Strategy requested, const LayerWeights *L, Target ta
  * On the host, auto writes a Conv that the rule above unrolls (at most 50%
  * kept) in emit_conv_sparse.c's form where that applies (one stride, no
  * dilation, one group) and its outputs have CONV_DENSE_MIN_K taps or more,
- * except a padded Conv of stride 1, which stays unrolled while the file
- * compiles within the soft target and then takes this form rather than the
- * tap tables (conv_sparse_demoted); returns its channels a block
- * (conv_sparse_mb), 0 to keep the rule's form.
+ * except a padded Conv of stride 1 whose unrolled code fits in about twice
+ * a 32 KB instruction cache (CONV_SPARSE_UNROLLED_MAX), which stays unrolled
+ * while the file compiles within the soft target and then takes this form
+ * rather than the tap tables (conv_sparse_demoted); returns its channels a
+ * block (conv_sparse_mb), 0 to keep the rule's form.
  * Measured (bench/layers.sh: the thread's CPU time, least of 5 rounds, gcc
  * 12, AMD EPYC with AVX-512; us a run): CNN r10's conv2 (32 -> 32, 3x3 over
  * 13x13, 35% kept) unrolled 31.9 at -O2 (its 385 KB get no AVX copy) and
@@ -483,11 +484,13 @@ static Strategy choose_conv(Strategy requested, const LayerWeights *L, Target ta
  * ResNet-20's 3x3/s2 Convs (16 -> 32 and 32 -> 64, 33% and 16% kept)
  * unrolled 36 and tap tables 27 against 18 and 18. Padded, stride 1:
  * ResNet-20's 16-channel 3x3 Convs (32% kept) unrolled 20-23, tap tables
- * 28-30, this form 26-31 (it keeps them unrolled); ResNet-18 r10's (tap
- * tables under the soft target) 2.1-2.2 ms against 1.4-1.7 (64 channels,
- * 46% kept), 1.8 against 1.3-1.5 (128, 30%), 1.4 against 0.7 (256, 15%),
- * 0.57 against 0.36 (512, 4%).
+ * 28-30, this form 26-31 (23 KB unrolled: they stay unrolled); ResNet-18
+ * r02's, 250 KB unrolled, 1101 against 836 (64 channels, 22% kept) and 204
+ * against 74 (256, 1.3%); ResNet-18 r10's (tap tables under the soft
+ * target) 2.1-2.2 ms against 1.4-1.7 (64 channels, 46% kept), 1.8 against
+ * 1.3-1.5 (128, 30%), 1.4 against 0.7 (256, 15%), 0.57 against 0.36 (512, 4%).
  */
+enum { CONV_SPARSE_UNROLLED_MAX = 65536 };
 static int conv_sparse_pick(const Graph *g, const Node *n, const LayerWeights *L)
 {
     Window w;
@@ -495,7 +498,7 @@ static int conv_sparse_pick(const Graph *g, const Node *n, const LayerWeights *L
         !conv_sparse_applies(g, n))
         return 0;
     conv_window((Graph *)g, n, &w);
-    if (w.s[0] == 1 && (w.pb[0] || w.pb[1] || w.pe[0] || w.pe[1]))
+    if (w.s[0] == 1 && (w.pb[0] || w.pb[1] || w.pe[0] || w.pe[1]) && layer_bytes(g, n, L, STRAT_UNROLLED) <= CONV_SPARSE_UNROLLED_MAX)
         return 0;
     return conv_sparse_mb(g, n);
 }
