@@ -101,7 +101,7 @@ $(B)/tests/check_%: tests/unit/check_%.c tests/unit/unit.h $(LIB_OBJS)
 	$(CC) $(WARN) $(OPT) $(CHECK_CFLAGS) $(PBC_CFLAGS) -Icompiler -I$(B)/gen $< $(LIB_OBJS) -o $@ $(CHECK_LIBS) $(PBC_LIBS) -lm
 $(B)/asan-tests/check_%: tests/unit/check_%.c tests/unit/unit.h $(ASAN_OBJS)
 	@mkdir -p $(B)/asan-tests
-	$(CC) $(WARN) -O1 -g $(SAN) $(CHECK_CFLAGS) $(PBC_CFLAGS) -Icompiler -I$(B)/gen $< $(ASAN_OBJS) -o $@ $(CHECK_LIBS) $(PBC_LIBS) -lm
+	$(CC) $(WARN) -O1 -g $(SAN) -DTHIN=9 $(CHECK_CFLAGS) $(PBC_CFLAGS) -Icompiler -I$(B)/gen $< $(ASAN_OBJS) -o $@ $(CHECK_LIBS) $(PBC_LIBS) -lm
 $(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(B)/tools
 	$(CC) $(WARN) -O2 $< -o $@ -lm

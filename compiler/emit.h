@@ -190,6 +190,9 @@ void emit_main_typed(Emit *e);
 /* ===== emit_<family>.c: one emit_<class> per op class of ops.h ===== */
 
 void emit_only_const(Emit *e, const Node *n);
+/* The index into operand t of output position (i0, ..., i<r-1>) of shape y, t broadcast to
+ * it: "i0 * s0 + ...", axes where t has one value left out (emit_ops18.c). */
+const char *emit_bcast_expr(Emit *e, const Tensor *t, const Tensor *y);
 /* emit_img.c: Resize in mode cubic or tf_crop_and_resize (resize_taps) */
 void emit_resize_taps(Emit *e, const Node *n);
 /* emit_ops18.c: LayerNormalization with its Mean or InvStdDev output */

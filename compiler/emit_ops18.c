@@ -14,7 +14,7 @@ void emit_range(Emit *e, const Node *n) { emit_only_const(e, n); }
 
 /* The index into operand t of output position (i0, ..., i<r-1>) of shape y, t broadcast to it:
  * "i0 * s0 + ...", the axes along which t has one value left out. */
-static const char *bcast_expr(Emit *e, const Tensor *t, const Tensor *y)
+const char *emit_bcast_expr(Emit *e, const Tensor *t, const Tensor *y)
 {
     Buf b = {0};
     int64_t stride[TC_MAX_RANK], st = 1;
@@ -68,8 +68,8 @@ void emit_where(Emit *e, const Node *n)
     for (k = 0; k < y->rank; k++)
         emit_line(e, "%*sfor (i%d = 0; i%d < %lld; i%d++)", 4 * k, "", k, k, (long long)y->dims[k], k);
     emit_line(e, "%*sy[o%s] = %s_cond[%s] ? %s[%s] : %s[%s];", 4 * y->rank, "", y->rank ? "++" : "", name,
-              bcast_expr(e, c, y), emit_operand(e, n, 1), bcast_expr(e, &g->t[n->in[1]], y), emit_operand(e, n, 2),
-              bcast_expr(e, &g->t[n->in[2]], y));
+              emit_bcast_expr(e, c, y), emit_operand(e, n, 1), emit_bcast_expr(e, &g->t[n->in[1]], y), emit_operand(e, n, 2),
+              emit_bcast_expr(e, &g->t[n->in[2]], y));
     emit_end_fn(e);
 }
 

@@ -375,30 +375,15 @@ int emit_cast_round(Emit *e, const Node *n)
 
 /* ---- elementwise ops over broadcast operands ---- */
 
-/* The index into operand t of output position (i0, ..., i<r-1>) of shape y, t broadcast to it. */
+/* The index into operand t of output position (i0, ..., i<r-1>) of shape y, t broadcast to
+ * it: emit_bcast_expr's, with "o" where t has y's shape (the loop's flat index). */
 static const char *bcast_index(Emit *e, const Tensor *t, const Tensor *y)
 {
-    Buf b = {0};
-    int64_t stride[TC_MAX_RANK], st = 1;
-    int k;
-    const char *s;
     if (ir_numel(t) == 1)
         return "0";
     if (ir_same_shape(t, y))
         return "o";
-    for (k = y->rank - 1; k >= 0; k--) {
-        int tk = k - (y->rank - t->rank);
-        stride[k] = tk >= 0 && t->dims[tk] != 1 ? st : 0;
-        st *= tk >= 0 ? t->dims[tk] : 1;
-    }
-    for (k = 0; k < y->rank; k++)
-        if (stride[k] == 1)
-            buf_printf(&b, "%si%d", b.len ? " + " : "", k);
-        else if (stride[k])
-            buf_printf(&b, "%si%d * %lld", b.len ? " + " : "", k, (long long)stride[k]);
-    s = arena_strdup(e->g->a, b.len ? b.p : "0");
-    buf_free(&b);
-    return s;
+    return emit_bcast_expr(e, t, y);
 }
 
 /* Operand i of n at the current output position: "x0[i0 * 3 + i1]". */
