@@ -710,7 +710,7 @@ int64_t conv_pad_floats(const Graph *g, const Node *n);
  * dilation, one group, constant weights, host), its blocks of MB channels (the
  * taps listed in all) and the floats of the phase-plane copy it reads (padded
  * or strided: n's scratch block, else 0) */
-enum { SP_MAX_Q = 16384 }; /* flat positions at most: a block's outputs on the stack, MB * Q floats */
+enum { SP_MAX_Q = 16384 }; /* flat positions at most, and a block's outputs on the stack (MB * Q floats, else tiles of rows) */
 int conv_sparse_applies(const Graph *g, const Node *n);
 int conv_sparse_mb(const Graph *g, const Node *n);
 int64_t conv_sparse_bytes(const Graph *g, const Node *n);
