@@ -158,6 +158,8 @@ int64_t conv_pad(const Graph *g, const Node *n, ConvPad *p)
 int64_t conv_pad_floats(const Graph *g, const Node *n)
 {
     ConvPad p;
+    if (n->sparse_mb > 0 && n->strategy == STRAT_LOOP) /* emit_conv_sparse.c's phase planes, or none */
+        return conv_sparse_copy_floats(g, n);
     return conv_pad(g, n, &p);
 }
 
@@ -463,9 +465,13 @@ static Strategy choose_conv(Strategy requested, const LayerWeights *L, Target ta
 
 /*
  * On the host, auto writes a Conv that the rule above unrolls (at most 50%
- * kept) in emit_conv_sparse.c's form where that applies (stride 1, no
- * padding, one group) and its outputs have CONV_DENSE_MIN_K taps or more;
- * returns its channels a block (conv_sparse_mb), 0 to keep the rule's form.
+ * kept) in emit_conv_sparse.c's form where that applies (one stride, no
+ * dilation, one group) and its outputs have CONV_DENSE_MIN_K taps or more,
+ * except a padded Conv of stride 1 whose unrolled code fits in about twice
+ * a 32 KB instruction cache (CONV_SPARSE_UNROLLED_MAX), which stays unrolled
+ * while the file compiles within the soft target and then takes this form
+ * rather than the tap tables (conv_sparse_demoted); returns its channels a
+ * block (conv_sparse_mb), 0 to keep the rule's form.
  * Measured (bench/layers.sh: the thread's CPU time, least of 5 rounds, gcc
  * 12, AMD EPYC with AVX-512; us a run): CNN r10's conv2 (32 -> 32, 3x3 over
  * 13x13, 35% kept) unrolled 31.9 at -O2 (its 385 KB get no AVX copy) and
@@ -474,11 +480,39 @@ static Strategy choose_conv(Strategy requested, const LayerWeights *L, Target ta
  * form 82 and 76: the dense kernel skips the input rows that are 0, which
  * wins at that density. First layers (CNN r10's conv1, 9 taps of one
  * channel) stay unrolled: 4.2 and 4.9 against this form's 7.8 and 5.1.
+ * Stride 2 over phase planes (-O3 -march=native, least of 3 rounds of 100):
+ * ResNet-20's 3x3/s2 Convs (16 -> 32 and 32 -> 64, 33% and 16% kept)
+ * unrolled 36 and tap tables 27 against 18 and 18. Padded, stride 1:
+ * ResNet-20's 16-channel 3x3 Convs (32% kept) unrolled 20-23, tap tables
+ * 28-30, this form 26-31 (23 KB unrolled: they stay unrolled); ResNet-18
+ * r02's, 250 KB unrolled, 1101 against 836 (64 channels, 22% kept) and 204
+ * against 74 (256, 1.3%); ResNet-18 r10's (tap tables under the soft
+ * target) 2.1-2.2 ms against 1.4-1.7 (64 channels, 46% kept), 1.8 against
+ * 1.3-1.5 (128, 30%), 1.4 against 0.7 (256, 15%), 0.57 against 0.36 (512, 4%).
  */
+enum { CONV_SPARSE_UNROLLED_MAX = 65536 };
 static int conv_sparse_pick(const Graph *g, const Node *n, const LayerWeights *L)
 {
+    Window w;
     if (g->target == TARGET_CORTEX_M || n->op != OP_CONV || n->strategy != STRAT_UNROLLED || L->K < CONV_DENSE_MIN_K ||
         !conv_sparse_applies(g, n))
+        return 0;
+    conv_window((Graph *)g, n, &w);
+    if (w.s[0] == 1 && (w.pb[0] || w.pb[1] || w.pe[0] || w.pe[1]) && layer_bytes(g, n, L, STRAT_UNROLLED) <= CONV_SPARSE_UNROLLED_MAX)
+        return 0;
+    return conv_sparse_mb(g, n);
+}
+
+/* The form of a host Conv that fit_compile_cost takes out of unrolled: this
+ * one (channels a block) where it applies with CONV_DENSE_MIN_K taps or more
+ * an output, else 0 (the tap tables). */
+static int conv_sparse_demoted(const Graph *g, const Node *n)
+{
+    Window w;
+    if (g->target == TARGET_CORTEX_M || n->op != OP_CONV || !conv_sparse_applies(g, n))
+        return 0;
+    conv_window((Graph *)g, n, &w);
+    if (w.c / w.group * w.k[0] * w.k[1] < CONV_DENSE_MIN_K)
         return 0;
     return conv_sparse_mb(g, n);
 }
@@ -1025,6 +1059,8 @@ static void fit_compile_cost(Graph *g)
         if (!compile_cost_over(total) && !soft_conv)
             continue;
         n->strategy = cheaper_form(g, n);
+        if (n->strategy == STRAT_LOOP)
+            n->sparse_mb = conv_sparse_demoted(g, n); /* a Conv: emit_conv_sparse.c's form or its tap tables */
         total.seconds -= save[d[i].k].seconds;
         total.mb -= save[d[i].k].mb;
     }

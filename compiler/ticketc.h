@@ -706,12 +706,15 @@ typedef struct {
 } ConvPad;
 int64_t conv_pad(const Graph *g, const Node *n, ConvPad *p);
 int64_t conv_pad_floats(const Graph *g, const Node *n);
-/* emit_conv_sparse.c's form: where it applies (stride 1, no padding, one group,
- * constant weights, host), and its blocks of MB channels (the taps listed in all) */
-enum { SP_MAX_Q = 16384 }; /* flat positions at most: a block's outputs on the stack, MB * Q floats */
+/* emit_conv_sparse.c's form: where it applies (one stride for both axes, no
+ * dilation, one group, constant weights, host), its blocks of MB channels (the
+ * taps listed in all) and the floats of the phase-plane copy it reads (padded
+ * or strided: n's scratch block, else 0) */
+enum { SP_MAX_Q = 16384 }; /* flat positions at most, and a block's outputs on the stack (MB * Q floats, else tiles of rows) */
 int conv_sparse_applies(const Graph *g, const Node *n);
 int conv_sparse_mb(const Graph *g, const Node *n);
 int64_t conv_sparse_bytes(const Graph *g, const Node *n);
+int64_t conv_sparse_copy_floats(const Graph *g, const Node *n);
 int64_t conv_sparse_blocks(Arena *a, const float *wt, int64_t M, int64_t K, int64_t MB, int64_t *perm);
 
 /* Per layer with constant weights, the strategy emit_c will use: the requested

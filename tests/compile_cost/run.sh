@@ -3,9 +3,10 @@
 # limits (tests/compile_cost/auto_fit.tc: its big layer would be unrolled
 # by density, and is not), the same model forced unrolled is refused (the
 # refusal's exact message is golden case 89), and --allow-slow-compile lets
-# it through. tests/compile_cost/conv_tables.tc: auto writes its big Conv as tap
-# tables (emit_conv_table.c) and the small 1x1 one (64 taps per output) in the
-# register-blocked sparse form (emit_conv_sparse.c); that file is
+# it through. tests/compile_cost/conv_tables.tc: auto takes its big padded Conv
+# out of unrolled into the register-blocked sparse form over a zero-padded copy
+# (emit_conv_sparse.c; --strategy loop writes its tap tables, emit_conv_table.c),
+# and the small 1x1 one (64 taps per output) takes that form too; that file is
 # compiled strictly and run against --interpret, and its plain C loop
 # (-DTC_NO_VEC) against the vector loop, bit for bit.
 #   TICKETC=build/ticketc [FCMP=build/tools/fcmp] tests/compile_cost/run.sh
@@ -38,11 +39,14 @@ grep -q 'compile estimate: about \(6[1-9]\|[7-9][0-9]\|[0-9][0-9][0-9]\)\.' "$W/
 
 M=tests/compile_cost/conv_tables.tc
 "$TICKETC" $M --summary -o "$W/tables.c" --main > "$W/tables.summary" || fail "tables: ticketc failed"
-grep -q '^0 .*conv_big .* 7373/18432 .* loop$' "$W/tables.summary" || { fail "tables: conv_big is not in tap tables"; cat "$W/tables.summary"; }
+grep -q '^0 .*conv_big .* 7373/18432 .* loop$' "$W/tables.summary" &&
+    grep -q "^/\* node 0: Conv 'conv_big' -- 7,373 of 18,432 weights kept, sparse blocks of 4 channels, over a zero-padded copy \*/" "$W/tables.c" ||
+    { fail "tables: conv_big is not in the sparse form over a zero-padded copy"; cat "$W/tables.summary"; }
 grep -q '^[0-9]* .*conv_small .* loop$' "$W/tables.summary" &&
     grep -q "^/\* node 2: Conv 'conv_small', blocks of 4 output channels over flat positions \*/" "$W/tables.c" ||
     fail "tables: conv_small is not in the sparse form (blocks of 4 channels)"
-grep -q '^static const int n0_conv_big_to\[7373\]' "$W/tables.c" || fail "tables: no tap table in the C"
+"$TICKETC" $M --strategy loop -o "$W/loop.c" && grep -q '^static const int n0_conv_big_to\[7373\]' "$W/loop.c" ||
+    fail "tables: --strategy loop wrote no tap table"
 /usr/bin/python3 -c "import numpy as np; np.random.default_rng(3).uniform(-1, 1, 2 * 32 * 16 * 16).astype('<f4').tofile('$W/in.f32')"
 "$TICKETC" $M --interpret < "$W/in.f32" > "$W/interp.f32" || fail "tables: --interpret failed"
 for v in vec novec; do

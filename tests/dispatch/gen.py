@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Models for tests/dispatch/run.sh: a Conv net whose Convs take the dense,
-the sparse (emit_conv_sparse.c) and the unrolled form, and a dense Gemm net, random weights and inputs
+the sparse (emit_conv_sparse.c) and the unrolled form, two strided sparse Convs over phase
+planes, and a dense Gemm net, random weights and inputs
 (zeros among them: the dense kernels skip zero inputs).
 
-usage: gen.py OUTDIR   ->  OUTDIR/{conv,gemm}.onnx, OUTDIR/{conv,gemm}.f32
+usage: gen.py OUTDIR   ->  OUTDIR/{conv,phase,gemm}.onnx, OUTDIR/{conv,phase,gemm}.f32
 """
 import os
 import sys
@@ -52,6 +53,13 @@ save("conv", [
 ], [1, 4, 14, 14], {"w1": w([32, 4, 3, 3], 0.95), "b1": w([32]), "w2": w([24, 32, 3, 3], 0.3), "b2": w([24]),
                     "w3": w([16, 24, 3, 3], 0.05), "b3": w([16]), "w4": w([8, 16, 3, 3], 0.3), "b4": w([8]),
                     "w5": w([40, 8 * 8 * 8], 1.0, 0.05), "b5": w([40])}, 8)
+# strided sparse Convs over phase planes of the zero-padded input: 16 -> 24, 3x3/s2, pads 1,
+# a third kept (blocks of 4 channels); 24 -> 8, 3x3/s2, pads 0 top, 1 left, 1 bottom, 0 right
+save("phase", [
+    helper.make_node("Conv", ["x", "w1", "b1"], ["h1"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], name="s2a"),
+    helper.make_node("Relu", ["h1"], ["r1"]),
+    helper.make_node("Conv", ["r1", "w2", "b2"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[0, 1, 1, 0], name="s2b"),
+], [1, 16, 21, 21], {"w1": w([24, 16, 3, 3], 0.3), "b1": w([24]), "w2": w([8, 24, 3, 3], 0.1), "b2": w([8])}, 8)
 # a dense MLP: 300 -> 200 -> 10 outputs (widths that are no multiple of 16)
 save("gemm", [
     helper.make_node("Gemm", ["x", "w1", "b1"], ["h"], transB=1, name="fc1"),

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run-time dispatch (runtime/tc_preamble.c's dispatch blocks, emit_dispatch.c):
-# a Conv net (a dense, two sparse and an unrolled Conv, a dense Gemm) and a dense MLP,
+# a Conv net (a dense, two sparse and an unrolled Conv, a dense Gemm), two strided sparse
+# Convs over phase planes (emit_conv_sparse.c) and a dense MLP,
 # random weights, built with plain -O2 by gcc and clang, dispatched to the
 # widest vector unit of this CPU, capped at AVX2 (-DTC_ISA_MAX=1) and at SSE
 # (-DTC_ISA_MAX=0), and without dispatch (-DTC_NO_DISPATCH) or vectors
@@ -29,7 +30,7 @@ grep -q ' avx512f' /proc/cpuinfo && level=2
 echo "this CPU: dispatch level $level (0 SSE, 1 AVX2, 2 AVX-512)"
 
 passed=0
-for m in conv gemm; do
+for m in conv phase gemm; do
     groups=$((groups + 1))
     before=$fails
     c="$W/$m.c"

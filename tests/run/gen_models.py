@@ -359,6 +359,36 @@ save("conv_flat",
      [[f32(rf.standard_normal((2, 8, 9, 7)))] for _ in range(2)],
      lambda x: [(lambda c: np.where(c > 0, c, f32(0.1) * c))(conv2d(conv2d(x, Wf1, bf1), Wf2, bf2))])
 
+# 18c. Strided sparse Convs in emit_conv_sparse.c's form under auto, over phase planes of the
+# zero-padded input: 3x3/s2 with pads 1 and a fused Relu (ResNet's downsampling Conv), 1x1/s2
+# (its projection shortcut, 36 taps an output), 5x4/s3 with uneven pads (2 top, 1 left, 0
+# bottom, 3 right), batch 2; and a 3x3/s2 over 16 x 130 x 130 (1.1 MB of planes) whose
+# positions go in tiles of rows.
+rp = np.random.default_rng(1920)  # its own generator: the models after it keep their values
+
+
+def psparse(shape, density):
+    w = f32(rp.standard_normal(shape) * 0.5)
+    w[rp.random(shape) >= density] = 0.0
+    return w
+
+
+Wp1, bp1 = psparse((12, 36, 3, 3), 0.3), f32(rp.standard_normal(12) * 0.1)
+Wp2 = psparse((6, 36, 1, 1), 0.4)
+Wp3, bp3 = psparse((10, 36, 5, 4), 0.25), f32(rp.standard_normal(10) * 0.1)
+Wp4, bp4 = psparse((8, 16, 3, 3), 0.3), f32(rp.standard_normal(8) * 0.1)
+save("conv_phase",
+     [helper.make_node("Conv", ["x", "W1", "b1"], ["a1"], strides=[2, 2], pads=[1, 1, 1, 1], name="s2p1"),
+      helper.make_node("Relu", ["a1"], ["y1"]),
+      helper.make_node("Conv", ["x", "W2"], ["y2"], strides=[2, 2], name="s2_1x1"),
+      helper.make_node("Conv", ["x", "W3", "b3"], ["y3"], strides=[3, 3], pads=[2, 1, 0, 3], name="s3_5x4"),
+      helper.make_node("Conv", ["z", "W4", "b4"], ["y4"], strides=[2, 2], pads=[1, 1, 1, 1], name="s2_tiles")],
+     [("x", (2, 36, 23, 21)), ("z", (2, 16, 130, 130))], ["y1", "y2", "y3", "y4"],
+     {"W1": Wp1, "b1": bp1, "W2": Wp2, "W3": Wp3, "b3": bp3, "W4": Wp4, "b4": bp4},
+     [[f32(rp.standard_normal((2, 36, 23, 21))), f32(rp.standard_normal((2, 16, 130, 130)))]],
+     lambda x, z: [relu(conv2d(x, Wp1, bp1, (2, 2), (1, 1, 1, 1))), conv2d(x, Wp2, None, (2, 2)),
+                   conv2d(x, Wp3, bp3, (3, 3), (2, 1, 0, 3)), conv2d(z, Wp4, bp4, (2, 2), (1, 1, 1, 1))])
+
 # 19. Conv with run-time weights and bias (dense loops only).
 save("conv_runtime_weights",
      [helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[0, 1, 1, 0], strides=[1, 2], name="c")],
