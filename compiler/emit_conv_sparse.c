@@ -429,6 +429,26 @@ static void sparse_block(Emit *e, const Sparse *s, int64_t L, int64_t PV, int64_
     buf_free(&b);
 }
 
+/* Channel block k's outputs (j < MB; m = tm[...] < 0 pads the block) for output rows
+ * oh_from <= oh < oh_to and the columns ow < OW of each, read from t at `at`. */
+static void block_outputs(Emit *e, const Node *n, const Sparse *s, const char *oh_from, const char *oh_to,
+                          const char *at)
+{
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)s->MB);
+    e->indent++;
+    emit_line(e, "const int m = tm[k * %lld + j];", (long long)s->MB);
+    emit_blank(e);
+    if (s->padded)
+        emit_line(e, "if (m >= 0)");
+    emit_line(e, "%sfor (oh = %s; oh < %s; oh++)", s->padded ? "    " : "", oh_from, oh_to);
+    emit_line(e, "%s    for (ow = 0; ow < %lld; ow++)", s->padded ? "    " : "", (long long)s->w.out[1]);
+    e->indent += s->padded ? 3 : 2;
+    store_out(e, n, s, at);
+    e->indent -= s->padded ? 3 : 2;
+    e->indent--;
+    emit_line(e, "}");
+}
+
 /* One variant's loops: blocks of channels, blocks of PV vectors of positions, the taps. */
 static void sparse_vec(Emit *e, const Node *n, const Sparse *s, int64_t L, int64_t PV)
 {
@@ -448,19 +468,8 @@ static void sparse_vec(Emit *e, const Node *n, const Sparse *s, int64_t L, int64
     e->indent--;
     emit_line(e, "}");
     /* the block's outputs, the columns ow < OW of each row */
-    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)MB);
-    e->indent++;
-    emit_line(e, "const int m = tm[k * %lld + j];", (long long)MB);
-    emit_blank(e);
-    if (s->padded)
-        emit_line(e, "if (m >= 0)");
-    emit_line(e, "%sfor (oh = 0; oh < %lld; oh++)", s->padded ? "    " : "", (long long)w->out[0]);
-    emit_line(e, "%s    for (ow = 0; ow < %lld; ow++)", s->padded ? "    " : "", (long long)w->out[1]);
-    e->indent += s->padded ? 3 : 2;
-    store_out(e, n, s, arena_printf(a, "t[j * %lld + oh * %lld + ow]", (long long)Q, (long long)s->p.ws));
-    e->indent -= s->padded ? 3 : 2;
-    e->indent--;
-    emit_line(e, "}");
+    block_outputs(e, n, s, "0", arena_printf(a, "%lld", (long long)w->out[0]),
+                  arena_printf(a, "t[j * %lld + oh * %lld + ow]", (long long)Q, (long long)s->p.ws));
     e->indent--;
     emit_line(e, "}");
 }
@@ -496,19 +505,8 @@ static void sparse_tiled(Emit *e, const Node *n, const Sparse *s, int64_t L, int
     e->indent--;
     emit_line(e, "}");
     /* the block's outputs in the tile's rows, the columns ow < OW of each */
-    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)MB);
-    e->indent++;
-    emit_line(e, "const int m = tm[k * %lld + j];", (long long)MB);
-    emit_blank(e);
-    if (s->padded)
-        emit_line(e, "if (m >= 0)");
-    emit_line(e, "%sfor (oh = r; oh < r1; oh++)", s->padded ? "    " : "");
-    emit_line(e, "%s    for (ow = 0; ow < %lld; ow++)", s->padded ? "    " : "", (long long)w->out[1]);
-    e->indent += s->padded ? 3 : 2;
-    store_out(e, n, s, arena_printf(a, "t[j * %lld + %lld + (oh - r) * %lld + ow]", (long long)TW, (long long)PL, (long long)Ws));
-    e->indent -= s->padded ? 3 : 2;
-    e->indent--;
-    emit_line(e, "}");
+    block_outputs(e, n, s, "r", "r1",
+                  arena_printf(a, "t[j * %lld + %lld + (oh - r) * %lld + ow]", (long long)TW, (long long)PL, (long long)Ws));
     e->indent--;
     emit_line(e, "}");
     e->indent--;
