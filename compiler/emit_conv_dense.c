@@ -392,21 +392,33 @@ static void emit_one(Emit *e, const Dense *d, const char *name, int vrange, int 
     e->indent -= 2;
 }
 
-/* The loops over the columns of row oh: blocks of P where the row and P columns are interior, else one at a time. */
-static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, int P, int MV)
+/* The condition for a block of P positions from column ow: row oh and the P columns interior; NULL where the interior is narrower. */
+static const char *block_cond(Emit *e, const Dense *d, int P)
+{
+    const Window *w = &d->w;
+    if (d->owb - d->owa < P)
+        return NULL;
+    if (d->oha > 0 || d->ohb < w->out[0])
+        return arena_printf(e->g->a, "oh >= %lld && oh < %lld && ow >= %lld && ow + %d <= %lld", (long long)d->oha, (long long)d->ohb,
+                            (long long)d->owa, P, (long long)d->owb);
+    if (d->owa > 0)
+        return arena_printf(e->g->a, "ow >= %lld && ow + %d <= %lld", (long long)d->owa, P, (long long)d->owb);
+    return arena_printf(e->g->a, "ow + %d <= %lld", P, (long long)d->owb);
+}
+
+/*
+ * The loops over the columns of row oh: blocks of P where the row and P
+ * columns are interior, then one block of the R interior columns left (R < P;
+ * none where R < 2), else one at a time. Every position gets the same sums in
+ * the same order whichever block computes it.
+ */
+static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, int P, int R, int MV)
 {
     const Window *w = &d->w;
     int vrange = d->oha > 0 || d->ohb < w->out[0], hrange = d->owa > 0 || d->owb < w->out[1];
-    const char *cond;
-    if (d->owb - d->owa < P)
-        cond = NULL;
-    else if (vrange)
-        cond = arena_printf(e->g->a, "oh >= %lld && oh < %lld && ow >= %lld && ow + %d <= %lld", (long long)d->oha, (long long)d->ohb,
-                            (long long)d->owa, P, (long long)d->owb);
-    else if (d->owa > 0)
-        cond = arena_printf(e->g->a, "ow >= %lld && ow + %d <= %lld", (long long)d->owa, P, (long long)d->owb);
-    else
-        cond = arena_printf(e->g->a, "ow + %d <= %lld", P, (long long)d->owb);
+    const char *cond = block_cond(e, d, P), *rcond = R >= 2 ? block_cond(e, d, R) : NULL;
+    int open = 0;
+
     emit_line(e, "for (ow = 0; ow < %lld;) {", (long long)w->out[1]);
     e->indent++;
     if (cond) {
@@ -416,6 +428,18 @@ static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, i
         emit_stores(e, n, d, P, MV);
         emit_line(e, "ow += %d;", P);
         e->indent--;
+        open = 1;
+    }
+    if (rcond) {
+        emit_line(e, open ? "} else if (%s) {" : "if (%s) {", rcond);
+        e->indent++;
+        emit_block(e, d, name, R, MV);
+        emit_stores(e, n, d, R, MV);
+        emit_line(e, "ow += %d;", R);
+        e->indent--;
+        open = 1;
+    }
+    if (open) {
         emit_line(e, "} else {");
         e->indent++;
     } else
@@ -464,10 +488,21 @@ static void emit_zero_bits(Emit *e, const Dense *d)
     emit_line(e, "}");
 }
 
+/*
+ * Positions a block: as many as the accumulators allow (most), at most the
+ * row's interior width (a narrower row would otherwise go one position at a
+ * time: two accumulators, bound by the multiply-add latency), at least 1.
+ */
+static int block_positions(const Dense *d, int most)
+{
+    int64_t width = d->owb - d->owa;
+    return most > width ? (width > 1 ? (int)width : 1) : most < 1 ? 1 : most;
+}
+
 /* One variant's loops: rows, blocks of CB channels from m0, columns. */
 static void emit_variant(Emit *e, const Node *n, const Dense *layer, const char *name, int CB, const Variant *va)
 {
-    int MV = CB / va->lanes, P = va->acc / MV, v;
+    int MV = CB / va->lanes, P = block_positions(layer, va->acc / MV), v;
     Buf bl = {0};
     Dense dv = *layer, *d = &dv;
     dv.skip = layer->skip && va->skip;
@@ -487,7 +522,7 @@ static void emit_variant(Emit *e, const Node *n, const Dense *layer, const char 
     emit_line(e, "const tc_dvf %s;", bl.p);
     buf_free(&bl);
     emit_blank(e);
-    emit_row(e, n, d, name, P < 1 ? 1 : P, MV);
+    emit_row(e, n, d, name, P, (int)((d->owb - d->owa) % P), MV);
     e->indent--;
     emit_line(e, "}");
     e->indent--;
@@ -658,21 +693,18 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
  * of a zero sum not matter), finite weights (w * 0 = +-0), rows of at most
  * 64 columns (a bit each in one word), taps counted in an unsigned short,
  * the bit words of a group (cg * H of them) in at most 64 KB of stack, and
- * rows wide enough for every variant's blocks.
+ * an interior at least 2 columns wide (blocks of 2 or more positions: single
+ * positions do not read the lists).
  */
 static int skip_zeros(const Graph *g, const Node *n, const Dense *d)
 {
     const Tensor *wt = &g->t[n->in[1]];
     int64_t i, total = ir_numel(wt);
-    int CB = d->mg <= 16 ? 16 : 32, v;
     if (n->act != OP_RELU || d->w.in[1] > 64 || d->cg * d->w.k[0] * d->w.k[1] > 65535 || d->cg * d->w.in[0] > 8192)
         return 0;
     /* every variant has blocks of P positions in a row (else its lists go unused) */
-    for (v = 0; v < (int)(sizeof variants / sizeof variants[0]); v++) {
-        int P = variants[v].acc / (CB / variants[v].lanes);
-        if (d->owb - d->owa < (P < 1 ? 1 : P))
-            return 0;
-    }
+    if (d->owb - d->owa < 2)
+        return 0;
     for (i = 0; i < total; i++)
         if (!isfinite(wt->f[i]))
             return 0;
