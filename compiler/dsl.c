@@ -34,6 +34,7 @@ struct Dsl {
     Stmt *first, *last;
     int n_stmts;
     int opset_seen;
+    int quantized;          /* the file has QuantizeLinear, DequantizeLinear or QLinear layers (qdq.c) */
     /* graph outputs, known before any node is built (fold_node asks) */
     const Value **outs;
     int n_outs;
@@ -347,10 +348,14 @@ void dsl_opset(Dsl *p, const Token *at, const Token *num)
     s->value = dsl_atom(p, V_NUM, num);
 }
 
-void dsl_input(Dsl *p, const Token *at, const Token *name, Value *shape)
+void dsl_input(Dsl *p, const Token *at, const Token *name, const Token *dtype, Value *shape)
 {
     Stmt *s = stmt(p, S_INPUT, at);
     s->name = *name;
+    if (dtype) {
+        s->dtype = *dtype;
+        s->has_dtype = 1;
+    }
     s->shape = shape;
 }
 
@@ -450,6 +455,7 @@ typedef struct {
     float *f;           /* float data, or */
     int64_t *i;         /* int64 data */
     int flat;           /* an inline list of one level, or one number: fits any shape of its size */
+    int etype;          /* int8, uint8, int32 constants (ET_*): their ONNX element type, else 0 */
 } Data;
 
 static void charge(Dsl *p, const Token *at, int64_t n)
@@ -547,6 +553,7 @@ static void parse_npy(Dsl *p, const Token *at, const char *file, const uint8_t *
     npy_header(b, len, &h, p->a);
     diag_set_context(NULL);
     diag_set_file(saved);
+    int as_stored = want_int < 0;
     if (want_int < 0) /* as stored: integers and booleans as int64 */
         want_int = h.kind != 'f';
     if (want_int && h.kind == 'f')
@@ -561,6 +568,9 @@ static void parse_npy(Dsl *p, const Token *at, const char *file, const uint8_t *
         d->i = arena_array(p->a, h.numel + 1, sizeof(int64_t));
         for (k = 0; k < h.numel; k++)
             d->i[k] = npy_int(&h, k);
+        if (as_stored) /* onnx.Constant(value=npy(...)): int8, uint8, int32 keep their type */
+            d->etype = h.kind == 'i' && h.size == 1 ? ET_INT8 : h.kind == 'u' && h.size == 1 ? ET_UINT8
+                     : h.kind == 'i' && h.size == 4 ? ET_INT32 : 0;
         return;
     }
     d->f = arena_array(p->a, h.numel + 1, sizeof(float));
@@ -745,6 +755,7 @@ static TensorId const_tensor(Dsl *p, const Token *at, const char *name, const Da
     if (d->i) {
         t->dtype = DT_INT64;
         t->i = d->i;
+        t->etype = d->etype;
     } else {
         t->f = d->f;
     }
@@ -1225,12 +1236,68 @@ static void generic_attrs(Dsl *p, Call *c)
     }
 }
 
-/* Shape inference and folding now, as infer_shapes would do, with errors at the layer. */
+/*
+ * A quantized operator's output shape while the file is read, for the
+ * layers after it (qdq.c rewrites these operators once the whole file has
+ * been read, and shape inference runs again then): QuantizeLinear and
+ * DequantizeLinear keep their input's, QLinearMatMul and MatMulInteger
+ * [.., M, K] x [K, N] -> [.., M, N], QLinearConv and ConvInteger Conv's.
+ */
+static void qdq_shape(Dsl *p, Node *n)
+{
+    Graph *g = p->g;
+    Tensor *y = &g->t[n->out[0]];
+    int wi = (int)n->op == OP_QLINEARCONV || (int)n->op == OP_QLINEARMATMUL ? 3 : 1;
+    const Tensor *x = n->n_in > 0 && n->in[0] != TC_NONE ? &g->t[n->in[0]] : NULL;
+    const Tensor *w = n->n_in > wi && n->in[wi] != TC_NONE ? &g->t[n->in[wi]] : NULL;
+    int64_t d[TC_MAX_RANK];
+    if (!x || x->rank < 0)
+        return;
+    if ((int)n->op == OP_QUANTIZELINEAR || (int)n->op == OP_DEQUANTIZELINEAR) {
+        ir_set_dims(y, x->rank, x->dims);
+        return;
+    }
+    if (!w || w->rank < 0)
+        return;
+    if ((int)n->op == OP_QLINEARMATMUL || (int)n->op == OP_MATMULINTEGER) {
+        if (x->rank >= 2 && w->rank == 2 && x->dims[x->rank - 1] == w->dims[0]) {
+            memcpy(d, x->dims, sizeof d);
+            d[x->rank - 1] = w->dims[1];
+            ir_set_dims(y, x->rank, d);
+        }
+        return;
+    }
+    if (x->rank == 3 || x->rank == 4) { /* QLinearConv, ConvInteger: Conv's window over (x, w) */
+        Node tmp = *n;
+        TensorId in[2];
+        Window win;
+        in[0] = n->in[0];
+        in[1] = n->in[wi];
+        tmp.in = in;
+        tmp.n_in = 2;
+        tmp.op = OP_CONV;
+        conv_window(g, &tmp, &win);
+        d[0] = win.batch;
+        d[1] = win.m;
+        d[2] = x->rank == 3 ? win.out[1] : win.out[0];
+        d[3] = win.out[1];
+        ir_set_dims(y, x->rank, d);
+    }
+}
+
+/* Shape inference and folding now, as infer_shapes would do, with errors at the layer.
+ * A quantized model's file folds nothing while it is read, as the ONNX front end does not:
+ * qdq.c must see the nodes as written. */
 static void infer_at(Dsl *p, const Token *at, Node *n)
 {
     diag_set_file(arena_printf(p->a, "%s:%d:%d", p->path, at->line, at->col));
-    infer_node_shape(p->g, n);
-    fold_node(p->g, n);
+    if ((int)n->op > OP_COUNT) {
+        qdq_shape(p, n);
+    } else {
+        infer_node_shape(p->g, n);
+        if (!p->quantized)
+            fold_node(p->g, n);
+    }
     diag_set_file(p->path);
 }
 
@@ -1356,7 +1423,9 @@ static void build_layer(Dsl *p, const Stmt *s)
      * after the layer's own checks, so that those report the same errors
      * whether or not this ticketc has the operator yet.
      */
-    k = op_lookup(c->onnx);
+    k = c->L ? -1 : qdq_lookup(c->onnx); /* rewritten by qdq.c once the file has been read */
+    if (k < 0)
+        k = op_lookup(c->onnx);
     if (k < 0)
         error_at(p, &s->name, "unsupported operator '%s'%s", shown(p, c->onnx),
                  c->L ? arena_printf(p->a, " (layer %s)", c->L->name) : "");
@@ -1379,19 +1448,34 @@ static void build_layer(Dsl *p, const Stmt *s)
     infer_at(p, &s->name, n);
 }
 
-/* input NAME [dims] */
+/* input NAME [dims], input NAME int8 [dims], input NAME uint8 [dims] */
 static void build_input(Dsl *p, const Stmt *s)
 {
     Graph *g = p->g;
     TensorId id;
     Tensor *t;
     const Value *e;
+    int et = ET_FLOAT;
+    if (s->has_dtype) {
+        if (strcmp(s->dtype.str, "int8") == 0)
+            et = ET_INT8;
+        else if (strcmp(s->dtype.str, "uint8") == 0)
+            et = ET_UINT8;
+        else if (strcmp(s->dtype.str, "float") != 0)
+            error_at(p, &s->dtype, "unknown input type '%s' (float, int8 or uint8)", shown(p, s->dtype.str));
+    }
     if (!s->name.str[0])
         error_at(p, &s->name, "an input needs a name");
     if (s->shape->n > TC_MAX_RANK)
         error_at(p, &s->shape->tok, "rank %d exceeds the maximum of %d", s->shape->n, TC_MAX_RANK);
     id = new_tensor(p, &s->name, s->name.str);
     t = &g->t[id];
+    /* as the ONNX front end: an int8/uint8 input of a quantized model is float storage
+     * that qdq.c reads (run-time integers otherwise); float32 is ET_FLOAT there */
+    if (p->quantized || et != ET_FLOAT)
+        t->etype = et;
+    if (et != ET_FLOAT && !p->quantized)
+        t->dtype = DT_INT64;
     t->rank = 0;
     for (e = s->shape->items; e; e = e->next)
         t->dims[t->rank++] = int_value(p, e, 1, (int64_t)1 << 31, "a dimension");
@@ -1402,19 +1486,67 @@ static void build_input(Dsl *p, const Stmt *s)
     g->inputs[g->n_inputs++] = id;
 }
 
-/* const NAME [float|int64] [dims] = value */
+/*
+ * The integer element types a constant may have: int64 (shapes, indices) and
+ * those of a quantized model: int8 and uint8 (weights, zero points), int32
+ * (biases). Returns the ET_* type (0 for int64, as the language always had it).
+ */
+static const struct {
+    const char *word;
+    int etype;
+    int64_t lo, hi;
+} int_types[] = {{"int64", 0, INT64_MIN, INT64_MAX},
+                 {"int32", ET_INT32, INT32_MIN, INT32_MAX},
+                 {"int8", ET_INT8, -128, 127},
+                 {"uint8", ET_UINT8, 0, 255}};
+
+static int int_type(const char *word)
+{
+    int k;
+    for (k = 0; k < (int)(sizeof int_types / sizeof *int_types); k++)
+        if (strcmp(int_types[k].word, word) == 0)
+            return k;
+    return -1;
+}
+
+/* Every number of inline value v (or every element of d, read from a file) within type k's range. */
+static void check_range(Dsl *p, const Value *v, const Data *d, int k)
+{
+    const Value *e;
+    int64_t j;
+    if (v->kind == V_NUM) {
+        if (v->tok.inum < int_types[k].lo || v->tok.inum > int_types[k].hi)
+            error_at(p, &v->tok, "%s is outside %s's %lld .. %lld", found(p, &v->tok), int_types[k].word,
+                     (long long)int_types[k].lo, (long long)int_types[k].hi);
+        return;
+    }
+    if (v->kind == V_LIST) {
+        for (e = v->items; e; e = e->next)
+            check_range(p, e, NULL, k);
+        return;
+    }
+    for (j = 0; d && j < d->n; j++)
+        if (d->i[j] < int_types[k].lo || d->i[j] > int_types[k].hi)
+            error_at(p, &v->items->tok, "'%s': element %lld is %lld, outside %s's %lld .. %lld",
+                     shown(p, v->items->tok.str), (long long)j, (long long)d->i[j], int_types[k].word,
+                     (long long)int_types[k].lo, (long long)int_types[k].hi);
+}
+
+/* const NAME [float|int64|int32|int8|uint8] [dims] = value */
 static void build_const(Dsl *p, const Stmt *s)
 {
-    int want_int = 0;
+    int want_int = 0, ik = -1;
     int64_t want[TC_MAX_RANK];
     const Value *e;
     int rank = 0;
     Data d;
     if (s->has_dtype) {
-        if (strcmp(s->dtype.str, "int64") == 0)
+        ik = int_type(s->dtype.str);
+        if (ik >= 0)
             want_int = 1;
         else if (strcmp(s->dtype.str, "float") != 0)
-            error_at(p, &s->dtype, "unknown element type '%s' (float or int64)", shown(p, s->dtype.str));
+            error_at(p, &s->dtype, "unknown element type '%s' (float, int64, int32, int8 or uint8)",
+                     shown(p, s->dtype.str));
     }
     if (!s->name.str[0])
         error_at(p, &s->name, "a constant needs a name");
@@ -1445,6 +1577,10 @@ static void build_const(Dsl *p, const Stmt *s)
         value_data(p, s->value, &d, want_int, arena_printf(p->a, "'%s'", shown(p, s->name.str)));
         fit(p, &s->value->tok, &d, rank, want, arena_printf(p->a, "'%s'", shown(p, s->name.str)));
     }
+    if (ik > 0) {
+        check_range(p, s->value, &d, ik);
+        d.etype = int_types[ik].etype;
+    }
     const_tensor(p, &s->name, s->name.str, &d);
 }
 
@@ -1457,6 +1593,8 @@ static void build(Dsl *p, const Token *eof)
 
     /* graph outputs first: folding must not fold them away */
     for (s = p->first; s; s = s->next) {
+        if (s->kind == S_LAYER && strncmp(s->name.str, "onnx.", 5) == 0 && qdq_lookup(s->name.str + 5) >= 0)
+            p->quantized = 1;
         if (s->kind == S_OUTPUT)
             p->n_outs += s->names->n;
         if (s->kind == S_INPUT)
@@ -1534,6 +1672,7 @@ Graph *dsl_load_buffer(const void *data, size_t len, const char *path, const Loa
     } while (t.type != 0);
     build(p, &t);
     diag_set_file(p->path);
+    qdq_rewrite(p->g); /* a quantized model's operators, as the ONNX front end does */
     return p->g;
 }
 

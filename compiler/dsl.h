@@ -55,7 +55,7 @@ struct Stmt {
     StmtKind kind;
     Token at;           /* the statement's first token */
     Token name;         /* input, const: the tensor; layer: the layer's name */
-    Token dtype;        /* const: optional element type */
+    Token dtype;        /* const, input: optional element type */
     int has_dtype;
     Value *names;       /* output, layer: the list of tensor names */
     Value *shape;       /* input, const */
@@ -68,7 +68,7 @@ typedef struct Dsl Dsl;
 
 /* ---- called by the grammar's actions ---- */
 void dsl_opset(Dsl *p, const Token *at, const Token *num);
-void dsl_input(Dsl *p, const Token *at, const Token *name, Value *shape);
+void dsl_input(Dsl *p, const Token *at, const Token *name, const Token *dtype, Value *shape);
 void dsl_output(Dsl *p, const Token *at, Value *names);
 void dsl_const(Dsl *p, const Token *at, const Token *name, const Token *dtype, Value *shape, Value *value);
 void dsl_layer(Dsl *p, Value *names, const Token *layer, Arg *args);

@@ -166,12 +166,20 @@ static const char *npy_name(Writer *w, TensorId id)
 }
 
 /* .npy version 1.0: magic, header dict padded to 64 bytes, little-endian data. */
+/* The element type word of an integer constant or graph input ("int64" for every other integer). */
+static const char *int_type(const Tensor *t)
+{
+    return t->etype == ET_INT8 ? "int8" : t->etype == ET_UINT8 ? "uint8" : t->etype == ET_INT32 ? "int32" : "int64";
+}
+
 static void save_npy(Writer *w, const char *name, const Tensor *t)
 {
     Buf h = {0}, b = {0};
     int64_t k, n = ir_numel(t);
-    int d;
-    buf_printf(&h, "{'descr': '%s', 'fortran_order': False, 'shape': (", t->dtype == DT_INT64 ? "<i8" : "<f4");
+    int d, size = t->dtype != DT_INT64 ? 4 : t->etype == ET_INT8 || t->etype == ET_UINT8 ? 1 : t->etype == ET_INT32 ? 4 : 8;
+    buf_printf(&h, "{'descr': '%s', 'fortran_order': False, 'shape': (",
+               t->dtype != DT_INT64 ? "<f4" : t->etype == ET_INT8 ? "|i1" : t->etype == ET_UINT8 ? "|u1"
+                                                : t->etype == ET_INT32 ? "<i4" : "<i8");
     for (d = 0; d < t->rank; d++)
         buf_printf(&h, "%lld%s", (long long)t->dims[d], t->rank == 1 || d + 1 < t->rank ? ", " : "");
     buf_printf(&h, "), }");
@@ -189,7 +197,7 @@ static void save_npy(Writer *w, const char *name, const Tensor *t)
     for (k = 0; k < n; k++) {
         unsigned char le[8];
         uint64_t u;
-        int j, size = t->dtype == DT_INT64 ? 8 : 4;
+        int j;
         if (t->dtype == DT_INT64) {
             u = (uint64_t)t->i[k];
         } else {
@@ -272,7 +280,9 @@ static void put_const(Writer *w, TensorId id, int as_node)
     }
     buf_printf(&w->out, "const ");
     put_name(w, t->name);
-    buf_printf(&w->out, t->dtype == DT_INT64 ? " int64 " : " ");
+    if (t->dtype == DT_INT64)
+        buf_printf(&w->out, " %s", int_type(t));
+    buf_add(&w->out, " ", 1);
     put_shape(w, t);
     buf_printf(&w->out, " = ");
     if (inline_ok) {
@@ -287,11 +297,19 @@ static void put_const(Writer *w, TensorId id, int as_node)
     buf_add(&w->out, "\n", 1);
 }
 
+/* An int8 or uint8 graph input: a quantized model's (float storage until qdq.c) or a run-time integer one. */
+static int int_input(const Tensor *t)
+{
+    return t->etype == ET_INT8 || t->etype == ET_UINT8;
+}
+
 static void put_input(Writer *w, TensorId id)
 {
     buf_printf(&w->out, "input ");
     put_name(w, w->g->t[id].name);
     buf_add(&w->out, " ", 1);
+    if (int_input(&w->g->t[id])) /* a quantized model's integer input */
+        buf_printf(&w->out, "%s ", int_type(&w->g->t[id]));
     put_shape(w, &w->g->t[id]);
     buf_add(&w->out, "\n", 1);
 }
@@ -390,7 +408,8 @@ static void put_node(Writer *w, const Node *n)
             buf_add(&w->out, ", ", 2);
         put_name(w, g->t[n->out[k]].name);
     }
-    buf_printf(&w->out, " = %s%s(", layer ? "" : "onnx.", layer ? layer : op_name(n->op));
+    buf_printf(&w->out, " = %s%s(", layer ? "" : "onnx.",
+               layer ? layer : (int)n->op > OP_COUNT ? qdq_name((int)n->op) : op_name(n->op));
     if (layer && n->op == OP_GEMM) {
         put_name(w, g->t[n->in[0]].name);
         buf_printf(&w->out, ", weight=");
@@ -456,8 +475,8 @@ int dsl_render(const Graph *g, DslFile **files)
     TensorId id;
     int k;
 
-    for (k = 0; k < g->n_inputs; k++) /* the model language's inputs are float */
-        if (g->t[g->inputs[k]].dtype != DT_FLOAT)
+    for (k = 0; k < g->n_inputs; k++) /* the model language's inputs are float, int8 or uint8 */
+        if (g->t[g->inputs[k]].dtype != DT_FLOAT && !int_input(&g->t[g->inputs[k]]))
             fatal("--emit-dsl: graph input '%s' is an integer or bool tensor; the model language's inputs are float",
                   diag_escape(g->a, g->t[g->inputs[k]].name));
     for (k = 0; k < g->n_inputs + g->n_outputs; k++) /* nor does it say double, float16, bfloat16 */
@@ -465,6 +484,18 @@ int dsl_render(const Graph *g, DslFile **files)
             fatal("--emit-dsl: graph %s '%s' is double, float16 or bfloat16; the model language's inputs and outputs "
                   "are float", k < g->n_inputs ? "input" : "output",
                   diag_escape(g->a, g->t[k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs]].name));
+    if (g->qdq) {
+        /* a quantized model: the graph as read, its QuantizeLinear/DequantizeLinear and
+         * QLinear nodes as they were (qdq.c keeps it); reading it back rewrites it the same way */
+        Graph *v = arena_alloc(g->a, sizeof *v);
+        *v = *g;
+        v->t = g->qdq->orig_t;
+        v->nt = g->qdq->orig_nt;
+        v->n = g->qdq->orig_n;
+        v->nn = g->qdq->orig_nn;
+        g = v;
+        as_node = arena_alloc(g->a, g->nt + 1);
+    }
     memset(&w, 0, sizeof w);
     w.g = g;
     w.files = arena_array(g->a, (size_t)g->nt + 1, sizeof *w.files);

@@ -571,8 +571,8 @@ static void check_quantized(const Graph *g, Options *o)
     if (o->quantize || o->calibrate)
         usage_error("the model is quantized already (QuantizeLinear/DequantizeLinear or QLinear nodes): it compiles "
                     "to integers with the file's scales; leave out --quantize and --calibrate");
-    if (o->emit_dsl || o->weights_section)
-        usage_error("a quantized model does not work with --emit-dsl or --weights-section yet");
+    if (o->weights_section)
+        usage_error("a quantized model does not work with --weights-section yet");
     if (o->arena_caller || o->arena_section)
         usage_error("a quantized model does not work with --arena caller or --arena-section yet");
     if (o->profile)

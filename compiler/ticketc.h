@@ -891,6 +891,7 @@ void quantize_qdq(Graph *g);
 enum { OP_QUANTIZELINEAR = OP_COUNT + 1, OP_DEQUANTIZELINEAR, OP_QLINEARCONV, OP_QLINEARMATMUL,
        OP_MATMULINTEGER, OP_CONVINTEGER, OP_QDQ_END };
 int qdq_lookup(const char *onnx_name); /* one of the kinds above, or -1 */
+const char *qdq_name(int op);           /* the ONNX name of one of those kinds */
 
 /* What a quantized model's file fixes: every value below is the file's. */
 typedef struct QdqInfo {
@@ -909,6 +910,11 @@ typedef struct QdqInfo {
     int32_t *clamp_lo, *clamp_hi;
     int int_io;         /* inputs and outputs are integers in the model (all of them) */
     int64_t nodes;      /* quantized operators read */
+    /* the graph as read, before the rewrite: what --emit-dsl writes (dsl_write.c) */
+    Tensor *orig_t;
+    Node *orig_n;
+    uint32_t orig_nt;
+    int orig_nn;
 } QdqInfo;
 /* Rewrites a loaded ONNX graph's quantized operators into the integer IR: the
  * activations' QuantizeLinear/DequantizeLinear become Identity views whose tensors

@@ -46,7 +46,8 @@ stmts ::= .
 stmts ::= stmts stmt.
 
 stmt ::= OPSET(T) NUMBER(N).                               { dsl_opset(p, &T, &N); }
-stmt ::= INPUT(T) name(N) shape(S).                        { dsl_input(p, &T, &N, S); }
+stmt ::= INPUT(T) name(N) shape(S).                        { dsl_input(p, &T, &N, NULL, S); }
+stmt ::= INPUT(T) name(N) IDENT(D) shape(S).               { dsl_input(p, &T, &N, &D, S); }
 stmt ::= OUTPUT(T) names(L).                               { dsl_output(p, &T, L); }
 stmt ::= CONST(T) name(N) shape(S) EQ value(V).            { dsl_const(p, &T, &N, NULL, S, V); }
 stmt ::= CONST(T) name(N) IDENT(D) shape(S) EQ value(V).   { dsl_const(p, &T, &N, &D, S, V); }
