@@ -1285,6 +1285,16 @@ static void qdq_shape(Dsl *p, Node *n)
     }
 }
 
+/* Integers of a quantized model's activations: made by QuantizeLinear or a QLinear layer, or an int8/uint8 input. */
+static int int_activation(Dsl *p, TensorId id)
+{
+    const Tensor *t = &p->g->t[id];
+    int op = t->producer >= 0 ? (int)p->g->n[t->producer].op : -1;
+    if (t->input_index >= 0)
+        return t->etype == ET_INT8 || t->etype == ET_UINT8;
+    return op == OP_QUANTIZELINEAR || op == OP_QLINEARCONV || op == OP_QLINEARMATMUL;
+}
+
 /* Shape inference and folding now, as infer_shapes would do, with errors at the layer.
  * A quantized model's file folds nothing while it is read, as the ONNX front end does not:
  * qdq.c must see the nodes as written. */
@@ -1293,6 +1303,9 @@ static void infer_at(Dsl *p, const Token *at, Node *n)
     diag_set_file(arena_printf(p->a, "%s:%d:%d", p->path, at->line, at->col));
     if ((int)n->op > OP_COUNT) {
         qdq_shape(p, n);
+    } else if (p->quantized && n->op == OP_CLIP && n->n_in > 0 && n->in[0] != TC_NONE && int_activation(p, n->in[0])) {
+        /* a Clip of a QuantizeLinear's integers (PyTorch's reduce_range): qdq.c makes it a clamp */
+        ir_set_dims(&p->g->t[n->out[0]], p->g->t[n->in[0]].rank, p->g->t[n->in[0]].dims);
     } else {
         infer_node_shape(p->g, n);
         if (!p->quantized)

@@ -259,6 +259,8 @@ static void put_const(Writer *w, TensorId id, int as_node)
         nz += t->f[k] != 0.0f;
         inline_ok &= finite(t->f[k]);
     }
+    if (t->dtype == DT_INT64 && strcmp(int_type(t), "int64") != 0)
+        inline_ok &= !as_node; /* value_int(s)= would be int64: npy keeps int8, uint8, int32 */
     if (as_node) {
         put_name(w, t->name);
         buf_printf(&w->out, " = onnx.Constant(");
