@@ -78,6 +78,8 @@ static const char *describe(Dsl *p, int type)
     case TK_OUTPUT: return "'output'";
     case TK_CONST: return "'const'";
     case TK_OPSET: return "'opset'";
+    case TK_QUANTIZE: return "'quantize'";
+    case TK_QUANT: return "'quant'";
     case TK_IDENT: return "a name";
     case TK_STRING: return "a quoted name";
     case TK_NUMBER: return "a number";
@@ -275,7 +277,8 @@ static void lex(Dsl *p, Token *t)
     static const struct {
         const char *word;
         int type;
-    } keywords[] = {{"input", TK_INPUT}, {"output", TK_OUTPUT}, {"const", TK_CONST}, {"opset", TK_OPSET}};
+    } keywords[] = {{"input", TK_INPUT},   {"output", TK_OUTPUT},     {"const", TK_CONST},
+                    {"opset", TK_OPSET},   {"quantize", TK_QUANTIZE}, {"quant", TK_QUANT}};
     int c;
     size_t k;
     skip_space(p);
@@ -382,6 +385,23 @@ void dsl_layer(Dsl *p, Value *names, const Token *layer, Arg *args)
     Stmt *s = stmt(p, S_LAYER, &names->items->tok);
     s->names = names;
     s->name = *layer;
+    s->args = args;
+}
+
+void dsl_quantize(Dsl *p, const Token *at, const Token *type, Arg *args)
+{
+    Stmt *s = stmt(p, S_QUANTIZE, at);
+    s->dtype = *type;
+    s->has_dtype = 1;
+    s->args = args;
+}
+
+void dsl_quant(Dsl *p, const Token *at, const Token *name, const Token *type, Arg *args)
+{
+    Stmt *s = stmt(p, S_QUANT, at);
+    s->name = *name;
+    s->dtype = *type;
+    s->has_dtype = 1;
     s->args = args;
 }
 
@@ -1285,6 +1305,67 @@ static void qdq_shape(Dsl *p, Node *n)
     }
 }
 
+/*
+ * A quantized operator's constant scales and zero points, checked where the
+ * layer is written (qdq.c checks them again once the file has been read, but
+ * can only name the node): every scale positive, finite and within 2^-100 ..
+ * 2^100, a zero point as many values as its scale and int8, uint8 or int32,
+ * per-axis parameters as long as the quantised axis.
+ */
+static void qdq_param(Dsl *p, const Node *n, int si, int zi, const Tensor *x, int64_t axis)
+{
+    Graph *g = p->g;
+    const Tensor *s = n->n_in > si && n->in[si] != TC_NONE ? &g->t[n->in[si]] : NULL;
+    const Tensor *z = n->n_in > zi && n->in[zi] != TC_NONE ? &g->t[n->in[zi]] : NULL;
+    const char *what = (int)n->op > OP_COUNT ? qdq_name((int)n->op) : op_name(n->op);
+    int64_t k, m;
+    if (s && s->f) {
+        m = ir_numel(s);
+        for (k = 0; k < m; k++)
+            if (!(s->f[k] > 0.0f) || s->f[k] - s->f[k] != 0.0f || s->f[k] < 0x1p-100f || s->f[k] > 0x1p100f)
+                fatal("%s: scale '%s'[%lld] is %g; scales must be positive and finite, within 2^-100 .. 2^100",
+                      what, shown(p, s->name), (long long)k, (double)s->f[k]);
+        if (s->rank > 1)
+            fatal("%s: the scale '%s' has rank %d; it must be a scalar or 1-D", what, shown(p, s->name), s->rank);
+        if (m > 1 && x && x->rank >= 0) {
+            int64_t ax = axis < 0 ? axis + x->rank : axis;
+            if (ax < 0 || ax >= x->rank)
+                fatal("%s: %lld per-axis scales along axis %lld, which '%s' %s does not have", what, (long long)m,
+                      (long long)axis, shown(p, x->name), ir_shape_str(p->a, x));
+            if (m != x->dims[ax])
+                fatal("%s: per-axis scale '%s' has %lld values, axis %lld of '%s' %s has %lld", what,
+                      shown(p, s->name), (long long)m, (long long)axis, shown(p, x->name), ir_shape_str(p->a, x),
+                      (long long)x->dims[ax]);
+        }
+        if (z && (z->f || z->i) && ir_numel(z) != m)
+            fatal("%s: the zero point '%s' has %lld values, the scale '%s' %lld", what, shown(p, z->name),
+                  (long long)ir_numel(z), shown(p, s->name), (long long)m);
+    }
+    if (z && z->f)
+        fatal("%s: the zero point '%s' is float; it must be int8, uint8 or int32 (const NAME int8 [...] = ...)", what,
+              shown(p, z->name));
+    if (z && z->i && z->etype != ET_INT8 && z->etype != ET_UINT8 && z->etype != ET_INT32)
+        fatal("%s: the zero point '%s' is int64; it must be int8, uint8 or int32 (const NAME int8 [...] = ...)", what,
+              shown(p, z->name));
+}
+
+static void qdq_check(Dsl *p, const Node *n)
+{
+    const Tensor *x = n->n_in > 0 && n->in[0] != TC_NONE ? &p->g->t[n->in[0]] : NULL;
+    const Tensor *w = n->n_in > 3 && n->in[3] != TC_NONE ? &p->g->t[n->in[3]] : NULL;
+    switch ((int)n->op) {
+    case OP_QUANTIZELINEAR:
+    case OP_DEQUANTIZELINEAR: qdq_param(p, n, 1, 2, x, attr_int(n, "axis", 1)); break;
+    case OP_QLINEARCONV:
+    case OP_QLINEARMATMUL:
+        qdq_param(p, n, 1, 2, NULL, 0);
+        qdq_param(p, n, 4, 5, w, (int)n->op == OP_QLINEARCONV ? 0 : 1);
+        qdq_param(p, n, 6, 7, NULL, 0);
+        break;
+    default: break;
+    }
+}
+
 /* Integers of a quantized model's activations: made by QuantizeLinear or a QLinear layer, or an int8/uint8 input. */
 static int int_activation(Dsl *p, TensorId id)
 {
@@ -1302,6 +1383,7 @@ static void infer_at(Dsl *p, const Token *at, Node *n)
 {
     diag_set_file(arena_printf(p->a, "%s:%d:%d", p->path, at->line, at->col));
     if ((int)n->op > OP_COUNT) {
+        qdq_check(p, n);
         qdq_shape(p, n);
     } else if (p->quantized && n->op == OP_CLIP && n->n_in > 0 && n->in[0] != TC_NONE && int_activation(p, n->in[0])) {
         /* a Clip of a QuantizeLinear's integers (PyTorch's reduce_range): qdq.c makes it a clamp */
@@ -1597,8 +1679,114 @@ static void build_const(Dsl *p, const Stmt *s)
     const_tensor(p, &s->name, s->name.str, &d);
 }
 
+/* ---- the integer form: quantize int8(io=int8, samples=N), quant NAME int8(scale=S, zero_point=Z) ---- */
+
+/* The value of key= in the statement's (...), each key at most once, no other keys or positional values. */
+static const Value *qarg(Dsl *p, const Stmt *s, const char *keys, const char *key)
+{
+    const Arg *a, *b;
+    const Value *v = NULL;
+    for (a = s->args; a; a = a->next) {
+        if (!a->has_key)
+            error_at(p, &a->v->tok, "%s takes only key=value parameters (%s), found %s",
+                     s->kind == S_QUANT ? "quant" : "quantize", keys, found(p, &a->v->tok));
+        if (!has_key(keys, a->key.str))
+            error_at(p, &a->key, "%s has no parameter '%s' (it takes %s)", s->kind == S_QUANT ? "quant" : "quantize",
+                     shown(p, a->key.str), keys);
+        for (b = s->args; b != a; b = b->next)
+            if (b->has_key && strcmp(b->key.str, a->key.str) == 0)
+                error_at(p, &a->key, "parameter '%s' is given twice", shown(p, a->key.str));
+        if (strcmp(a->key.str, key) == 0)
+            v = a->v;
+    }
+    return v;
+}
+
+static void build_quantize(Dsl *p, const Stmt *s, DslQuant **dq)
+{
+    const Value *v;
+    DslQuant *q;
+    if (*dq)
+        error_at(p, &s->at, "quantize is given twice");
+    if (strcmp(s->dtype.str, "int8") != 0)
+        error_at(p, &s->dtype, "unknown integer form '%s' (int8)", shown(p, s->dtype.str));
+    if (p->quantized)
+        error_at(p, &s->at, "the model is quantized already (QuantizeLinear, DequantizeLinear or QLinear layers) "
+                            "and has its own scales; quantize int8 is for a float model");
+    q = *dq = arena_alloc(p->a, sizeof *q);
+    q->where = arena_printf(p->a, "%s:%d:%d", p->path, s->at.line, s->at.col);
+    if ((v = qarg(p, s, "io samples", "io")) && !is_word(v, "int8"))
+        error_at(p, &v->tok, "io expects int8 (the generated API's inputs and outputs as --io int8), found %s",
+                 v->kind == V_LIST ? "a list" : found(p, &v->tok));
+    q->io_int8 = v != NULL;
+    if ((v = qarg(p, s, "io samples", "samples")))
+        q->samples = int_value(p, v, 0, INT64_MAX, "samples");
+}
+
+/* One activation's parameters, checked; its tensor. */
+static TensorId build_quant(Dsl *p, const Stmt *s, const DslQuant *dq)
+{
+    const Value *sv, *zv, nv = {V_NAME, {0}, NULL, NULL, NULL, 0};
+    Value name = nv;
+    TensorId id;
+    float sc;
+    if (!dq)
+        error_at(p, &s->at, "quant needs 'quantize int8' above it (the model's integer form)");
+    if (strcmp(s->dtype.str, "int8") != 0)
+        error_at(p, &s->dtype, "unknown activation type '%s' (ticketc's integer activations are int8)",
+                 shown(p, s->dtype.str));
+    name.tok = s->name;
+    id = lookup(p, &name);
+    if (ir_is_const(&p->g->t[id]))
+        error_at(p, &s->name, "'%s' is a constant; quant gives an activation's scale and zero point",
+                 shown(p, s->name.str));
+    sv = qarg(p, s, "scale zero_point", "scale");
+    zv = qarg(p, s, "scale zero_point", "zero_point");
+    if (!sv || !zv)
+        error_at(p, &s->dtype, "quant needs scale= and zero_point=");
+    sc = float_value(p, sv, "scale");
+    if (!(sc > 0.0f) || sc < 0x1p-100f || sc > 0x1p100f)
+        error_at(p, &sv->tok, "scale must be positive and finite, within 2^-100 .. 2^100, found %s", found(p, &sv->tok));
+    int_value(p, zv, -128, 127, "zero_point");
+    return id;
+}
+
+/* The quant statements (nq of them, on tensors qid) into g->dsl_quant, per tensor, once every tensor is known. */
+static void finish_quant(Dsl *p, DslQuant *dq, Stmt **qs, const TensorId *qid, int nq)
+{
+    Graph *g = p->g;
+    Stmt **by = arena_array(p->a, g->nt + 1, sizeof *by);
+    TensorId id;
+    int k;
+    for (k = 0; k < nq; k++) {
+        if (by[qid[k]])
+            error_at(p, &qs[k]->name, "quant '%s' is given twice (first at line %d)", shown(p, qs[k]->name.str),
+                     by[qid[k]]->name.line);
+        by[qid[k]] = qs[k];
+    }
+    dq->nt = g->nt;
+    dq->given = arena_alloc(p->a, g->nt + 1);
+    dq->scale = arena_array(p->a, g->nt + 1, sizeof(float));
+    dq->zp = arena_array(p->a, g->nt + 1, sizeof(int32_t));
+    dq->at = arena_array(p->a, g->nt + 1, sizeof(char *));
+    for (id = 0; id < g->nt; id++) {
+        const Stmt *s = by[id];
+        if (!s)
+            continue;
+        dq->given[id] = 1;
+        dq->scale[id] = qarg(p, s, "scale zero_point", "scale")->tok.fnum;
+        dq->zp[id] = (int32_t)qarg(p, s, "scale zero_point", "zero_point")->tok.inum;
+        dq->at[id] = arena_printf(p->a, "%s:%d:%d", p->path, s->name.line, s->name.col);
+    }
+    g->dsl_quant = dq;
+}
+
 static void build(Dsl *p, const Token *eof)
 {
+    DslQuant *dq = NULL;
+    Stmt **qs = arena_array(p->a, (size_t)p->n_stmts + 1, sizeof *qs);
+    TensorId *qid = arena_array(p->a, (size_t)p->n_stmts + 1, sizeof *qid);
+    int nq = 0;
     Graph *g = p->g;
     const Stmt *s;
     const Value *v;
@@ -1642,8 +1830,15 @@ static void build(Dsl *p, const Token *eof)
         case S_CONST: build_const(p, s); break;
         case S_LAYER: build_layer(p, s); break;
         case S_OUTPUT: break;
+        case S_QUANTIZE: build_quantize(p, s, &dq); break;
+        case S_QUANT:
+            qid[nq] = build_quant(p, s, dq);
+            qs[nq++] = (Stmt *)s;
+            break;
         }
     }
+    if (dq)
+        finish_quant(p, dq, qs, qid, nq);
     if (g->n_inputs == 0)
         error_at(p, eof, "the model has no input (input NAME [dims])");
     if (g->n_outputs == 0)

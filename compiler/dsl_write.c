@@ -32,7 +32,7 @@ typedef struct {
 
 static int plain_name(const char *s)
 {
-    static const char *const reserved[] = {"input", "output", "const", "opset", "none"};
+    static const char *const reserved[] = {"input", "output", "const", "opset", "none", "quantize", "quant"};
     size_t k;
     if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
         return 0;
@@ -538,6 +538,54 @@ int dsl_render(const Graph *g, DslFile **files)
     w.files[0].data = w.out;
     *files = w.files;
     return w.n_files;
+}
+
+/*
+ * --quantize int8 --calibrate FILE --emit-dsl DIR: the integer form
+ * quantize_graph computed, after the model, so that compiling DIR/model.tc
+ * gives the same integer C without the samples:
+ *   quantize int8(samples=N[, io=int8])
+ *   quant NAME int8(scale=S, zero_point=Z)   per graph input and per layer output
+ * The weights' per-channel scales, the int32 biases and the requantising
+ * multipliers and shifts are not written: quant.c computes them from the
+ * weights and these scales the same way every time (each in a comment).
+ */
+void dsl_render_quant(const Graph *g, DslFile *files, int io_int8)
+{
+    const QuantPlan *p = g->quant;
+    Writer w;
+    int k;
+    memset(&w, 0, sizeof w);
+    w.g = g;
+    w.out = files[0].data;
+    buf_printf(&w.out, "\n# the integer form (--quantize int8): per tensor x = scale * (q - zero_point), q int8;\n"
+                       "# weights symmetric int8 per output channel, int32 biases and requantising from these\n");
+    buf_printf(&w.out, "quantize int8(samples=%lld%s)\n", (long long)p->samples, io_int8 ? ", io=int8" : "");
+    for (k = 0; k < g->n_inputs + g->nn; k++) {
+        TensorId id = k < g->n_inputs ? g->inputs[k] : g->n[k - g->n_inputs].out[0];
+        const QLayer *q = k < g->n_inputs ? NULL : p->layer[k - g->n_inputs];
+        if (k >= g->n_inputs && (g->n[k - g->n_inputs].dead || !q))
+            continue;
+        if (!g->t[id].name[0])
+            fatal("--emit-dsl: tensor %u has no name; the quant statement cannot name it", id);
+        buf_printf(&w.out, "quant ");
+        put_name(&w, g->t[id].name);
+        buf_printf(&w.out, " int8(scale=");
+        put_float(&w, p->t[id].scale);
+        buf_printf(&w.out, ", zero_point=%d)", (int)p->t[id].zp);
+        if (q) {
+            int64_t j;
+            float lo = q->w_scale[0], hi = q->w_scale[0];
+            for (j = 1; j < q->N; j++) {
+                lo = q->w_scale[j] < lo ? q->w_scale[j] : lo;
+                hi = q->w_scale[j] > hi ? q->w_scale[j] : hi;
+            }
+            buf_printf(&w.out, "   # %s: %lld weight scales %.4g .. %.4g", text_comment(g->a, g->n[k - g->n_inputs].name),
+                       (long long)q->N, (double)lo, (double)hi);
+        }
+        buf_add(&w.out, "\n", 1);
+    }
+    files[0].data = w.out;
 }
 
 /* Renders g and writes DIR/model.tc and its .npy files (tests and fuzzers;

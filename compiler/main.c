@@ -366,8 +366,8 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         o->tolerance = 1e-4;
     if (o->quantize && !o->calibrate)
         usage_error("--quantize int8 needs calibration samples (--calibrate FILE of raw float32 inputs)");
-    if (o->quantize && (o->emit_dsl || o->weights_section))
-        usage_error("--quantize int8 does not work with --emit-dsl or --weights-section yet");
+    if (o->quantize && o->weights_section)
+        usage_error("--quantize int8 does not work with --weights-section yet");
     if (o->quantize && (o->arena_caller || o->arena_section))
         usage_error("--quantize int8 does not work with --arena caller or --arena-section yet");
     if (o->quantize && o->profile)
@@ -583,6 +583,25 @@ static void check_quantized(const Graph *g, Options *o)
         o->io_int8 = 1; /* the model's own inputs and outputs are integers */
 }
 
+/* A .tc file with its own integer form (quantize int8, docs/dsl.md): as --quantize int8 with
+ * the file's parameters, so the options --quantize refuses are refused here too. */
+static void check_dsl_quant(const Graph *g, Options *o)
+{
+    if (!g->dsl_quant)
+        return;
+    if (o->quantize)
+        usage_error("the .tc file gives its integer form itself (quantize int8); leave out --quantize");
+    if (o->weights_section)
+        usage_error("an integer model (quantize int8) does not work with --weights-section yet");
+    if (o->arena_caller || o->arena_section)
+        usage_error("an integer model (quantize int8) does not work with --arena caller or --arena-section yet");
+    if (o->profile)
+        usage_error("--profile does not time the integer path (quantize int8) yet");
+    o->quantize = "int8";
+    if (g->dsl_quant->io_int8)
+        o->io_int8 = 1;
+}
+
 /* A .tc file is in ticketc's model language; anything else is ONNX. */
 static Graph *load_model(const char *path, const LoadOptions *lo, Arena *a)
 {
@@ -670,6 +689,7 @@ int main(int argc, char **argv)
     if (g->nn > opt.max_nodes)
         fatal("the model has %d nodes, more than the limit of %ld (--max-nodes)", g->nn, opt.max_nodes);
     bind_inputs(g, &opt);
+    check_dsl_quant(g, &opt);
     check_quantized(g, &opt);
     check_attrs(g);
     if (opt.masks)
@@ -697,8 +717,10 @@ int main(int argc, char **argv)
         progress("calibrating", 0, 0, NULL);
         quantize_graph(g, opt.calibrate, opt.load.max_bytes);
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);
-        if (opt.summary || opt.report)
+        if ((opt.summary || opt.report) && opt.calibrate)
             quant_error(g, opt.calibrate, opt.load.max_bytes); /* qerror.c */
+        if (opt.emit_dsl)
+            dsl_render_quant(g, dsl, opt.io_int8); /* the parameters after the model (dsl_write.c) */
     } else if (g->qdq) {
         quantize_qdq(g); /* the file's scales (qdq.c read them) */
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);

@@ -241,6 +241,7 @@ typedef struct {
     uint32_t fold_vals_cap;
     struct QuantPlan *quant; /* --quantize int8: set by quantize_graph (quant.c), else NULL */
     struct QdqInfo *qdq; /* a quantized ONNX model: set by qdq_rewrite (qdq.c), else NULL */
+    struct DslQuant *dsl_quant; /* a .tc file's own integer form (dsl.c), else NULL */
 } Graph;
 
 Graph *ir_new(Arena *a);
@@ -323,6 +324,22 @@ Graph *dsl_load(const char *path, const LoadOptions *opt, Arena *a);
 Graph *dsl_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a);
 void dsl_allow_files(int allow); /* 0: npy("...") is refused (fuzzers) */
 
+/*
+ * A .tc file's integer form (quantize int8, quant NAME int8(scale=, zero_point=)):
+ * the parameters --quantize int8 --calibrate computed, given instead of calibrated
+ * (quant.c reads them); every array per tensor of the graph as the file built it.
+ */
+typedef struct DslQuant {
+    uint32_t nt;
+    char *given;        /* a quant statement for this tensor */
+    float *scale;
+    int32_t *zp;
+    const char **at;    /* "model.tc:12:1", the statement, for messages */
+    int io_int8;        /* quantize int8(io=int8): as --io int8 */
+    int64_t samples;    /* quantize int8(samples=N): the calibration's, for --summary */
+    const char *where;  /* "model.tc:3:1", the quantize statement */
+} DslQuant;
+
 /* ===== dsl_write.c: --emit-dsl: any loaded graph as DIR/model.tc and .npy files ===== */
 
 typedef struct {
@@ -334,6 +351,9 @@ typedef struct {
 int dsl_render(const Graph *g, DslFile **files);
 /* Renders g and writes the files into dir (created if missing). */
 void dsl_write(const Graph *g, const char *dir);
+/* Appends to model.tc (files[0]) the integer form quantize_graph computed for g
+ * (g->quant): quantize int8(...) and a quant statement per quantised tensor. */
+void dsl_render_quant(const Graph *g, DslFile *files, int io_int8);
 
 /* ===== attrs.c: every attribute of every op implemented or refused ===== */
 
