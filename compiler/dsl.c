@@ -1319,6 +1319,8 @@ static void qdq_param(Dsl *p, const Node *n, int si, int zi, const Tensor *x, in
     const Tensor *z = n->n_in > zi && n->in[zi] != TC_NONE ? &g->t[n->in[zi]] : NULL;
     const char *what = (int)n->op > OP_COUNT ? qdq_name((int)n->op) : op_name(n->op);
     int64_t k, m;
+    if (s && s->i)
+        fatal("%s: the scale '%s' is an integer constant; scales are float", what, shown(p, s->name));
     if (s && s->f) {
         m = ir_numel(s);
         for (k = 0; k < m; k++)
@@ -1689,10 +1691,11 @@ static const Value *qarg(Dsl *p, const Stmt *s, const char *keys, const char *ke
     for (a = s->args; a; a = a->next) {
         if (!a->has_key)
             error_at(p, &a->v->tok, "%s takes only key=value parameters (%s), found %s",
-                     s->kind == S_QUANT ? "quant" : "quantize", keys, found(p, &a->v->tok));
+                     s->kind == S_QUANT ? "quant" : "quantize",
+                     s->kind == S_QUANT ? "scale= and zero_point=" : "io= and samples=", found(p, &a->v->tok));
         if (!has_key(keys, a->key.str))
             error_at(p, &a->key, "%s has no parameter '%s' (it takes %s)", s->kind == S_QUANT ? "quant" : "quantize",
-                     shown(p, a->key.str), keys);
+                     shown(p, a->key.str), s->kind == S_QUANT ? "scale= and zero_point=" : "io= and samples=");
         for (b = s->args; b != a; b = b->next)
             if (b->has_key && strcmp(b->key.str, a->key.str) == 0)
                 error_at(p, &a->key, "parameter '%s' is given twice", shown(p, a->key.str));
