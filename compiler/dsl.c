@@ -1692,10 +1692,10 @@ static const Value *qarg(Dsl *p, const Stmt *s, const char *keys, const char *ke
         if (!a->has_key)
             error_at(p, &a->v->tok, "%s takes only key=value parameters (%s), found %s",
                      s->kind == S_QUANT ? "quant" : "quantize",
-                     s->kind == S_QUANT ? "scale= and zero_point=" : "io= and samples=", found(p, &a->v->tok));
+                     s->kind == S_QUANT ? "scale=, zero_point= and nonzero=" : "io= and samples=", found(p, &a->v->tok));
         if (!has_key(keys, a->key.str))
             error_at(p, &a->key, "%s has no parameter '%s' (it takes %s)", s->kind == S_QUANT ? "quant" : "quantize",
-                     shown(p, a->key.str), s->kind == S_QUANT ? "scale= and zero_point=" : "io= and samples=");
+                     shown(p, a->key.str), s->kind == S_QUANT ? "scale=, zero_point= and nonzero=" : "io= and samples=");
         for (b = s->args; b != a; b = b->next)
             if (b->has_key && strcmp(b->key.str, a->key.str) == 0)
                 error_at(p, &a->key, "parameter '%s' is given twice", shown(p, a->key.str));
@@ -1727,9 +1727,9 @@ static void build_quantize(Dsl *p, const Stmt *s, DslQuant **dq)
 }
 
 /* One activation's parameters, checked; its tensor. */
-static TensorId build_quant(Dsl *p, const Stmt *s, const DslQuant *dq)
+static TensorId build_quant(Dsl *p, const Stmt *s, const DslQuant *dq, float **nonzero)
 {
-    const Value *sv, *zv, nv = {V_NAME, {0}, NULL, NULL, NULL, 0};
+    const Value *sv, *zv, *nv2, nv = {V_NAME, {0}, NULL, NULL, NULL, 0};
     Value name = nv;
     TensorId id;
     float sc;
@@ -1743,19 +1743,33 @@ static TensorId build_quant(Dsl *p, const Stmt *s, const DslQuant *dq)
     if (ir_is_const(&p->g->t[id]))
         error_at(p, &s->name, "'%s' is a constant; quant gives an activation's scale and zero point",
                  shown(p, s->name.str));
-    sv = qarg(p, s, "scale zero_point", "scale");
-    zv = qarg(p, s, "scale zero_point", "zero_point");
+    sv = qarg(p, s, "scale zero_point nonzero", "scale");
+    zv = qarg(p, s, "scale zero_point nonzero", "zero_point");
     if (!sv || !zv)
         error_at(p, &s->dtype, "quant needs scale= and zero_point=");
     sc = float_value(p, sv, "scale");
     if (!(sc > 0.0f) || sc < 0x1p-100f || sc > 0x1p100f)
         error_at(p, &sv->tok, "scale must be positive and finite, within 2^-100 .. 2^100, found %s", found(p, &sv->tok));
     int_value(p, zv, -128, 127, "zero_point");
+    if ((nv2 = qarg(p, s, "scale zero_point nonzero", "nonzero"))) {
+        /* how often each element was not 0 on the calibration samples: Cortex-M's by-input estimate */
+        Data d;
+        int64_t k;
+        value_data(p, nv2, &d, 0, "nonzero");
+        if (d.n != ir_numel(&p->g->t[id]))
+            error_at(p, &nv2->tok, "nonzero has %lld values, '%s' %s has %lld elements", (long long)d.n,
+                     shown(p, s->name.str), ir_shape_str(p->a, &p->g->t[id]), (long long)ir_numel(&p->g->t[id]));
+        for (k = 0; k < d.n; k++)
+            if (!(d.f[k] >= 0.0f && d.f[k] <= 1.0f))
+                error_at(p, &nv2->tok, "nonzero: element %lld is %g, not a fraction from 0 to 1", (long long)k,
+                         (double)d.f[k]);
+        *nonzero = d.f;
+    }
     return id;
 }
 
 /* The quant statements (nq of them, on tensors qid) into g->dsl_quant, per tensor, once every tensor is known. */
-static void finish_quant(Dsl *p, DslQuant *dq, Stmt **qs, const TensorId *qid, int nq)
+static void finish_quant(Dsl *p, DslQuant *dq, Stmt **qs, const TensorId *qid, float **qnz, int nq)
 {
     Graph *g = p->g;
     Stmt **by = arena_array(p->a, g->nt + 1, sizeof *by);
@@ -1772,13 +1786,16 @@ static void finish_quant(Dsl *p, DslQuant *dq, Stmt **qs, const TensorId *qid, i
     dq->scale = arena_array(p->a, g->nt + 1, sizeof(float));
     dq->zp = arena_array(p->a, g->nt + 1, sizeof(int32_t));
     dq->at = arena_array(p->a, g->nt + 1, sizeof(char *));
+    dq->nonzero = arena_array(p->a, g->nt + 1, sizeof(float *));
+    for (k = 0; k < nq; k++)
+        dq->nonzero[qid[k]] = qnz[k];
     for (id = 0; id < g->nt; id++) {
         const Stmt *s = by[id];
         if (!s)
             continue;
         dq->given[id] = 1;
-        dq->scale[id] = qarg(p, s, "scale zero_point", "scale")->tok.fnum;
-        dq->zp[id] = (int32_t)qarg(p, s, "scale zero_point", "zero_point")->tok.inum;
+        dq->scale[id] = qarg(p, s, "scale zero_point nonzero", "scale")->tok.fnum;
+        dq->zp[id] = (int32_t)qarg(p, s, "scale zero_point nonzero", "zero_point")->tok.inum;
         dq->at[id] = arena_printf(p->a, "%s:%d:%d", p->path, s->name.line, s->name.col);
     }
     g->dsl_quant = dq;
@@ -1789,6 +1806,7 @@ static void build(Dsl *p, const Token *eof)
     DslQuant *dq = NULL;
     Stmt **qs = arena_array(p->a, (size_t)p->n_stmts + 1, sizeof *qs);
     TensorId *qid = arena_array(p->a, (size_t)p->n_stmts + 1, sizeof *qid);
+    float **qnz = arena_array(p->a, (size_t)p->n_stmts + 1, sizeof *qnz);
     int nq = 0;
     Graph *g = p->g;
     const Stmt *s;
@@ -1835,13 +1853,13 @@ static void build(Dsl *p, const Token *eof)
         case S_OUTPUT: break;
         case S_QUANTIZE: build_quantize(p, s, &dq); break;
         case S_QUANT:
-            qid[nq] = build_quant(p, s, dq);
+            qid[nq] = build_quant(p, s, dq, &qnz[nq]);
             qs[nq++] = (Stmt *)s;
             break;
         }
     }
     if (dq)
-        finish_quant(p, dq, qs, qid, nq);
+        finish_quant(p, dq, qs, qid, qnz, nq);
     if (g->n_inputs == 0)
         error_at(p, eof, "the model has no input (input NAME [dims])");
     if (g->n_outputs == 0)

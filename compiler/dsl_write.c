@@ -139,9 +139,17 @@ static void take_name(Writer *w, const char *s)
  * checked against every name taken so far (a/b sanitises to a_b, and a_b_t2
  * may be another tensor's own name).
  */
+static const char *npy_file_name(Writer *w, const char *s, TensorId id);
+
 static const char *npy_name(Writer *w, TensorId id)
 {
-    const char *s = w->g->t[id].name, *file;
+    return npy_file_name(w, w->g->t[id].name, id);
+}
+
+/* A file name for the data of tensor id named s (npy_name). */
+static const char *npy_file_name(Writer *w, const char *s, TensorId id)
+{
+    const char *file;
     char buf[100];
     size_t n = 0;
     int k;
@@ -546,25 +554,40 @@ int dsl_render(const Graph *g, DslFile **files)
  * gives the same integer C without the samples:
  *   quantize int8(samples=N[, io=int8])
  *   quant NAME int8(scale=S, zero_point=Z)   per graph input and per layer output
- * The weights' per-channel scales, the int32 biases and the requantising
- * multipliers and shifts are not written: quant.c computes them from the
- * weights and these scales the same way every time (each in a comment).
+ * and, on the input of a one-row layer, nonzero=npy("NAME.nonzero.npy"): how
+ * often each element was not 0 on the samples (the Cortex-M planner's
+ * by-input estimate, strategy.c). The weights' per-channel scales, the int32
+ * biases and the requantising multipliers and shifts are not written:
+ * quant.c computes them from the weights and these scales the same way every
+ * time (a comment gives the range of the weight scales).
  */
-void dsl_render_quant(const Graph *g, DslFile *files, int io_int8)
+int dsl_render_quant(const Graph *g, DslFile **files, int n, int io_int8)
 {
     const QuantPlan *p = g->quant;
+    const QLayer **nz_of = arena_array(g->a, g->nt + 1, sizeof *nz_of);
     Writer w;
     int k;
     memset(&w, 0, sizeof w);
     w.g = g;
-    w.out = files[0].data;
+    w.files = arena_array(g->a, (size_t)n + (size_t)g->nn + 1, sizeof *w.files);
+    memcpy(w.files, *files, (size_t)n * sizeof *w.files);
+    w.n_files = n;
+    for (w.used_cap = 16; w.used_cap < 2 * ((uint32_t)n + (uint32_t)g->nn + 1); w.used_cap *= 2)
+        ;
+    w.used = arena_array(g->a, w.used_cap, sizeof *w.used);
+    for (k = 0; k < n; k++)
+        take_name(&w, w.files[k].name);
+    w.out = w.files[0].data;
+    for (k = 0; k < g->nn; k++)
+        if (!g->n[k].dead && p->layer[k] && p->layer[k]->in_nz)
+            nz_of[g->n[k].in[0]] = p->layer[k];
     buf_printf(&w.out, "\n# the integer form (--quantize int8): per tensor x = scale * (q - zero_point), q int8;\n"
                        "# weights symmetric int8 per output channel, int32 biases and requantising from these\n");
     buf_printf(&w.out, "quantize int8(samples=%lld%s)\n", (long long)p->samples, io_int8 ? ", io=int8" : "");
     for (k = 0; k < g->n_inputs + g->nn; k++) {
         TensorId id = k < g->n_inputs ? g->inputs[k] : g->n[k - g->n_inputs].out[0];
         const QLayer *q = k < g->n_inputs ? NULL : p->layer[k - g->n_inputs];
-        if (k >= g->n_inputs && (g->n[k - g->n_inputs].dead || !q))
+        if (k >= g->n_inputs && (g->n[k - g->n_inputs].dead || (!q && !nz_of[id])))
             continue;
         if (!g->t[id].name[0])
             fatal("--emit-dsl: tensor %u has no name; the quant statement cannot name it", id);
@@ -572,7 +595,19 @@ void dsl_render_quant(const Graph *g, DslFile *files, int io_int8)
         put_name(&w, g->t[id].name);
         buf_printf(&w.out, " int8(scale=");
         put_float(&w, p->t[id].scale);
-        buf_printf(&w.out, ", zero_point=%d)", (int)p->t[id].zp);
+        buf_printf(&w.out, ", zero_point=%d", (int)p->t[id].zp);
+        if (nz_of[id]) {
+            Tensor t;
+            const char *file = npy_file_name(&w, arena_printf(g->a, "%s.nonzero", g->t[id].name), id);
+            memset(&t, 0, sizeof t);
+            t.dtype = DT_FLOAT;
+            t.rank = 1;
+            t.dims[0] = nz_of[id]->K;
+            t.f = nz_of[id]->in_nz;
+            save_npy(&w, file, &t);
+            buf_printf(&w.out, ", nonzero=npy(\"%s\")", file);
+        }
+        buf_add(&w.out, ")", 1);
         if (q) {
             int64_t j;
             float lo = q->w_scale[0], hi = q->w_scale[0];
@@ -585,7 +620,9 @@ void dsl_render_quant(const Graph *g, DslFile *files, int io_int8)
         }
         buf_add(&w.out, "\n", 1);
     }
-    files[0].data = w.out;
+    w.files[0].data = w.out;
+    *files = w.files;
+    return w.n_files;
 }
 
 /* Renders g and writes DIR/model.tc and its .npy files (tests and fuzzers;

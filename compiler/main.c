@@ -720,7 +720,7 @@ int main(int argc, char **argv)
         if ((opt.summary || opt.report) && opt.calibrate)
             quant_error(g, opt.calibrate, opt.load.max_bytes); /* qerror.c */
         if (opt.emit_dsl)
-            dsl_render_quant(g, dsl, opt.io_int8); /* the parameters after the model (dsl_write.c) */
+            n_dsl = dsl_render_quant(g, &dsl, n_dsl, opt.io_int8); /* the parameters after the model (dsl_write.c) */
     } else if (g->qdq) {
         quantize_qdq(g); /* the file's scales (qdq.c read them) */
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);

@@ -430,6 +430,12 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
         } else {
             p->t[y] = dq ? given_param(g, dq, used, y) : act_param(g, &g->t[y], lo[y], hi[y]);
             p->layer[k] = quant_layer(g, n, &p->t[x], &p->t[y], NULL);
+            if (!calib && dq && x < dq->nt && dq->nonzero[x] && p->layer[k]->rows == 1 && !p->layer[k]->conv &&
+                ir_numel(&g->t[x]) == p->layer[k]->K) {
+                /* the .tc file's zero-input frequencies (quant x int8(..., nonzero=...)), as calibrated */
+                p->layer[k]->in_nz = arena_array(g->a, (size_t)p->layer[k]->K, sizeof(float));
+                memcpy(p->layer[k]->in_nz, dq->nonzero[x], (size_t)p->layer[k]->K * sizeof(float));
+            }
             if (calib && nz[x] && p->layer[k]->rows == 1 && !p->layer[k]->conv && ir_numel(&g->t[x]) == p->layer[k]->K) {
                 QLayer *q = p->layer[k];
                 int64_t j;

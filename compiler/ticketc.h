@@ -335,6 +335,7 @@ typedef struct DslQuant {
     float *scale;
     int32_t *zp;
     const char **at;    /* "model.tc:12:1", the statement, for messages */
+    float **nonzero;    /* nonzero=: per element, how often it was not 0 on the samples (or NULL) */
     int io_int8;        /* quantize int8(io=int8): as --io int8 */
     int64_t samples;    /* quantize int8(samples=N): the calibration's, for --summary */
     const char *where;  /* "model.tc:3:1", the quantize statement */
@@ -351,9 +352,10 @@ typedef struct {
 int dsl_render(const Graph *g, DslFile **files);
 /* Renders g and writes the files into dir (created if missing). */
 void dsl_write(const Graph *g, const char *dir);
-/* Appends to model.tc (files[0]) the integer form quantize_graph computed for g
- * (g->quant): quantize int8(...) and a quant statement per quantised tensor. */
-void dsl_render_quant(const Graph *g, DslFile *files, int io_int8);
+/* Appends to model.tc ((*files)[0]) the integer form quantize_graph computed for g
+ * (g->quant): quantize int8(...) and a quant statement per quantised tensor, and
+ * adds the .npy files those name to the n files; returns the new count. */
+int dsl_render_quant(const Graph *g, DslFile **files, int n, int io_int8);
 
 /* ===== attrs.c: every attribute of every op implemented or refused ===== */
 

@@ -230,8 +230,11 @@ qrt r15 r15.onnx r15.calib.f32
 for s in unrolled loop dense; do qrt r15_$s r15.onnx r15.calib.f32 --strategy $s; done
 qrt r15_io r15.onnx r15.calib.f32 --io int8 --main
 # Cortex-M's planner also weighs how often each input is 0 on the samples (the by-input form):
-# those frequencies are not quantisation parameters, and come from --calibrate given again
-TCOPTS="--calibrate r15.calib.f32" qrt r15_cm r15.onnx r15.calib.f32 --target cortex-m --code-budget 60000
+# quant ... nonzero=npy(...) carries those frequencies; --calibrate with the .tc measures them again
+qrt r15_cm r15.onnx r15.calib.f32 --target cortex-m
+"$TICKETC" rt_r15_cm/dsl/model.tc --target cortex-m --summary | grep -q " by-input " &&
+    pass "the Cortex-M round trip has a by-input layer (nonzero= read back)" || fail "r15 --target cortex-m: no by-input layer"
+TCOPTS="--calibrate r15.calib.f32" qrt r15_cm_calib r15.onnx r15.calib.f32 --target cortex-m
 qrt cnn_r10 "$ROOT/examples/conv-ticket/models/ticket-r10.onnx" r15.calib.f32
 qrt cnn_r10_unrolled "$ROOT/examples/conv-ticket/models/ticket-r10.onnx" r15.calib.f32 --strategy unrolled --main
 qrt mlp_batch mlp_batch.onnx mlp_batch.calib.f32 --main
