@@ -573,6 +573,9 @@ static void check_quantized(const Graph *g, Options *o)
                     "to integers with the file's scales; leave out --quantize and --calibrate");
     if (o->weights_section)
         usage_error("a quantized model does not work with --weights-section yet");
+    if (o->emit_dsl && o->masks)
+        usage_error("--emit-dsl writes a quantized model's integer weights as the file has them, without --masks "
+                    "(apply the masks before quantizing)");
     if (o->arena_caller || o->arena_section)
         usage_error("a quantized model does not work with --arena caller or --arena-section yet");
     if (o->profile)

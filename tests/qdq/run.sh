@@ -218,6 +218,9 @@ else fail "tests/qdq/qops_check.py:"; grep -v '^ok' qops.log; fi
 bad 1 "node 0 'r' (Relu): input must be float" int_in.onnx
 bad 2 "the model is quantized already" qdq_mlp.onnx --quantize int8 --calibrate qdq_mlp.in.f32
 bad 2 "a quantized model does not work with --weights-section" qdq_mlp.onnx --weights-section .w
+mkdir -p masks_w1 && "$PY" -c "import numpy as np; np.save('masks_w1/w1.npy', np.ones((16, 12), np.float32))"
+bad 2 "--emit-dsl writes a quantized model's integer weights as the file has them, without --masks" qdq_mlp.onnx \
+    --masks masks_w1 --emit-dsl dsl_out
 
 # --emit-dsl of a quantized model: the graph as read (QuantizeLinear, DequantizeLinear, QLinear
 # layers; int8/uint8/int32 constants, int8/uint8 inputs) as a .tc that gives the same C, byte for
