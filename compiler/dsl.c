@@ -34,6 +34,7 @@ struct Dsl {
     Stmt *first, *last;
     int n_stmts;
     int opset_seen;
+    int quantized;          /* the file has QuantizeLinear, DequantizeLinear or QLinear layers (qdq.c) */
     /* graph outputs, known before any node is built (fold_node asks) */
     const Value **outs;
     int n_outs;
@@ -77,6 +78,8 @@ static const char *describe(Dsl *p, int type)
     case TK_OUTPUT: return "'output'";
     case TK_CONST: return "'const'";
     case TK_OPSET: return "'opset'";
+    case TK_QUANTIZE: return "'quantize'";
+    case TK_QUANT: return "'quant'";
     case TK_IDENT: return "a name";
     case TK_STRING: return "a quoted name";
     case TK_NUMBER: return "a number";
@@ -274,7 +277,8 @@ static void lex(Dsl *p, Token *t)
     static const struct {
         const char *word;
         int type;
-    } keywords[] = {{"input", TK_INPUT}, {"output", TK_OUTPUT}, {"const", TK_CONST}, {"opset", TK_OPSET}};
+    } keywords[] = {{"input", TK_INPUT},   {"output", TK_OUTPUT},     {"const", TK_CONST},
+                    {"opset", TK_OPSET},   {"quantize", TK_QUANTIZE}, {"quant", TK_QUANT}};
     int c;
     size_t k;
     skip_space(p);
@@ -347,10 +351,14 @@ void dsl_opset(Dsl *p, const Token *at, const Token *num)
     s->value = dsl_atom(p, V_NUM, num);
 }
 
-void dsl_input(Dsl *p, const Token *at, const Token *name, Value *shape)
+void dsl_input(Dsl *p, const Token *at, const Token *name, const Token *dtype, Value *shape)
 {
     Stmt *s = stmt(p, S_INPUT, at);
     s->name = *name;
+    if (dtype) {
+        s->dtype = *dtype;
+        s->has_dtype = 1;
+    }
     s->shape = shape;
 }
 
@@ -377,6 +385,23 @@ void dsl_layer(Dsl *p, Value *names, const Token *layer, Arg *args)
     Stmt *s = stmt(p, S_LAYER, &names->items->tok);
     s->names = names;
     s->name = *layer;
+    s->args = args;
+}
+
+void dsl_quantize(Dsl *p, const Token *at, const Token *type, Arg *args)
+{
+    Stmt *s = stmt(p, S_QUANTIZE, at);
+    s->dtype = *type;
+    s->has_dtype = 1;
+    s->args = args;
+}
+
+void dsl_quant(Dsl *p, const Token *at, const Token *name, const Token *type, Arg *args)
+{
+    Stmt *s = stmt(p, S_QUANT, at);
+    s->name = *name;
+    s->dtype = *type;
+    s->has_dtype = 1;
     s->args = args;
 }
 
@@ -450,6 +475,7 @@ typedef struct {
     float *f;           /* float data, or */
     int64_t *i;         /* int64 data */
     int flat;           /* an inline list of one level, or one number: fits any shape of its size */
+    int etype;          /* int8, uint8, int32 constants (ET_*): their ONNX element type, else 0 */
 } Data;
 
 static void charge(Dsl *p, const Token *at, int64_t n)
@@ -547,6 +573,7 @@ static void parse_npy(Dsl *p, const Token *at, const char *file, const uint8_t *
     npy_header(b, len, &h, p->a);
     diag_set_context(NULL);
     diag_set_file(saved);
+    int as_stored = want_int < 0;
     if (want_int < 0) /* as stored: integers and booleans as int64 */
         want_int = h.kind != 'f';
     if (want_int && h.kind == 'f')
@@ -561,6 +588,9 @@ static void parse_npy(Dsl *p, const Token *at, const char *file, const uint8_t *
         d->i = arena_array(p->a, h.numel + 1, sizeof(int64_t));
         for (k = 0; k < h.numel; k++)
             d->i[k] = npy_int(&h, k);
+        if (as_stored) /* onnx.Constant(value=npy(...)): int8, uint8, int32 keep their type */
+            d->etype = h.kind == 'i' && h.size == 1 ? ET_INT8 : h.kind == 'u' && h.size == 1 ? ET_UINT8
+                     : h.kind == 'i' && h.size == 4 ? ET_INT32 : 0;
         return;
     }
     d->f = arena_array(p->a, h.numel + 1, sizeof(float));
@@ -745,6 +775,7 @@ static TensorId const_tensor(Dsl *p, const Token *at, const char *name, const Da
     if (d->i) {
         t->dtype = DT_INT64;
         t->i = d->i;
+        t->etype = d->etype;
     } else {
         t->f = d->f;
     }
@@ -1225,12 +1256,145 @@ static void generic_attrs(Dsl *p, Call *c)
     }
 }
 
-/* Shape inference and folding now, as infer_shapes would do, with errors at the layer. */
+/*
+ * A quantized operator's output shape while the file is read, for the
+ * layers after it (qdq.c rewrites these operators once the whole file has
+ * been read, and shape inference runs again then): QuantizeLinear and
+ * DequantizeLinear keep their input's, QLinearMatMul and MatMulInteger
+ * [.., M, K] x [K, N] -> [.., M, N], QLinearConv and ConvInteger Conv's.
+ */
+static void qdq_shape(Dsl *p, Node *n)
+{
+    Graph *g = p->g;
+    Tensor *y = &g->t[n->out[0]];
+    int wi = (int)n->op == OP_QLINEARCONV || (int)n->op == OP_QLINEARMATMUL ? 3 : 1;
+    const Tensor *x = n->n_in > 0 && n->in[0] != TC_NONE ? &g->t[n->in[0]] : NULL;
+    const Tensor *w = n->n_in > wi && n->in[wi] != TC_NONE ? &g->t[n->in[wi]] : NULL;
+    int64_t d[TC_MAX_RANK];
+    if (!x || x->rank < 0)
+        return;
+    if ((int)n->op == OP_QUANTIZELINEAR || (int)n->op == OP_DEQUANTIZELINEAR) {
+        ir_set_dims(y, x->rank, x->dims);
+        return;
+    }
+    if (!w || w->rank < 0)
+        return;
+    if ((int)n->op == OP_QLINEARMATMUL || (int)n->op == OP_MATMULINTEGER) {
+        if (x->rank >= 2 && w->rank == 2 && x->dims[x->rank - 1] == w->dims[0]) {
+            memcpy(d, x->dims, sizeof d);
+            d[x->rank - 1] = w->dims[1];
+            ir_set_dims(y, x->rank, d);
+        }
+        return;
+    }
+    if (x->rank == 3 || x->rank == 4) { /* QLinearConv, ConvInteger: Conv's window over (x, w) */
+        Node tmp = *n;
+        TensorId in[2];
+        Window win;
+        in[0] = n->in[0];
+        in[1] = n->in[wi];
+        tmp.in = in;
+        tmp.n_in = 2;
+        tmp.op = OP_CONV;
+        conv_window(g, &tmp, &win);
+        d[0] = win.batch;
+        d[1] = win.m;
+        d[2] = x->rank == 3 ? win.out[1] : win.out[0];
+        d[3] = win.out[1];
+        ir_set_dims(y, x->rank, d);
+    }
+}
+
+/*
+ * A quantized operator's constant scales and zero points, checked where the
+ * layer is written (qdq.c checks them again once the file has been read, but
+ * can only name the node): every scale positive, finite and within 2^-100 ..
+ * 2^100, a zero point as many values as its scale and int8, uint8 or int32,
+ * per-axis parameters as long as the quantised axis.
+ */
+static void qdq_param(Dsl *p, const Node *n, int si, int zi, const Tensor *x, int64_t axis)
+{
+    Graph *g = p->g;
+    const Tensor *s = n->n_in > si && n->in[si] != TC_NONE ? &g->t[n->in[si]] : NULL;
+    const Tensor *z = n->n_in > zi && n->in[zi] != TC_NONE ? &g->t[n->in[zi]] : NULL;
+    const char *what = (int)n->op > OP_COUNT ? qdq_name((int)n->op) : op_name(n->op);
+    int64_t k, m;
+    if (s && s->i)
+        fatal("%s: the scale '%s' is an integer constant; scales are float", what, shown(p, s->name));
+    if (s && s->f) {
+        m = ir_numel(s);
+        for (k = 0; k < m; k++)
+            if (!(s->f[k] > 0.0f) || s->f[k] - s->f[k] != 0.0f || s->f[k] < 0x1p-100f || s->f[k] > 0x1p100f)
+                fatal("%s: scale '%s'[%lld] is %g; scales must be positive and finite, within 2^-100 .. 2^100",
+                      what, shown(p, s->name), (long long)k, (double)s->f[k]);
+        if (s->rank > 1)
+            fatal("%s: the scale '%s' has rank %d; it must be a scalar or 1-D", what, shown(p, s->name), s->rank);
+        if (m > 1 && x && x->rank >= 0) {
+            int64_t ax = axis < 0 ? axis + x->rank : axis;
+            if (ax < 0 || ax >= x->rank)
+                fatal("%s: %lld per-axis scales along axis %lld, which '%s' %s does not have", what, (long long)m,
+                      (long long)axis, shown(p, x->name), ir_shape_str(p->a, x));
+            if (m != x->dims[ax])
+                fatal("%s: per-axis scale '%s' has %lld values, axis %lld of '%s' %s has %lld", what,
+                      shown(p, s->name), (long long)m, (long long)axis, shown(p, x->name), ir_shape_str(p->a, x),
+                      (long long)x->dims[ax]);
+        }
+        if (z && (z->f || z->i) && ir_numel(z) != m)
+            fatal("%s: the zero point '%s' has %lld values, the scale '%s' %lld", what, shown(p, z->name),
+                  (long long)ir_numel(z), shown(p, s->name), (long long)m);
+    }
+    if (z && z->f)
+        fatal("%s: the zero point '%s' is float; it must be int8, uint8 or int32 (const NAME int8 [...] = ...)", what,
+              shown(p, z->name));
+    if (z && z->i && z->etype != ET_INT8 && z->etype != ET_UINT8 && z->etype != ET_INT32)
+        fatal("%s: the zero point '%s' is int64; it must be int8, uint8 or int32 (const NAME int8 [...] = ...)", what,
+              shown(p, z->name));
+}
+
+static void qdq_check(Dsl *p, const Node *n)
+{
+    const Tensor *x = n->n_in > 0 && n->in[0] != TC_NONE ? &p->g->t[n->in[0]] : NULL;
+    const Tensor *w = n->n_in > 3 && n->in[3] != TC_NONE ? &p->g->t[n->in[3]] : NULL;
+    switch ((int)n->op) {
+    case OP_QUANTIZELINEAR:
+    case OP_DEQUANTIZELINEAR: qdq_param(p, n, 1, 2, x, attr_int(n, "axis", 1)); break;
+    case OP_QLINEARCONV:
+    case OP_QLINEARMATMUL:
+        qdq_param(p, n, 1, 2, NULL, 0);
+        qdq_param(p, n, 4, 5, w, (int)n->op == OP_QLINEARCONV ? 0 : 1);
+        qdq_param(p, n, 6, 7, NULL, 0);
+        break;
+    default: break;
+    }
+}
+
+/* Integers of a quantized model's activations: made by QuantizeLinear or a QLinear layer, or an int8/uint8 input. */
+static int int_activation(Dsl *p, TensorId id)
+{
+    const Tensor *t = &p->g->t[id];
+    int op = t->producer >= 0 ? (int)p->g->n[t->producer].op : -1;
+    if (t->input_index >= 0)
+        return t->etype == ET_INT8 || t->etype == ET_UINT8;
+    return op == OP_QUANTIZELINEAR || op == OP_QLINEARCONV || op == OP_QLINEARMATMUL;
+}
+
+/* Shape inference and folding now, as infer_shapes would do, with errors at the layer.
+ * A quantized model's file folds nothing while it is read, as the ONNX front end does not:
+ * qdq.c must see the nodes as written. */
 static void infer_at(Dsl *p, const Token *at, Node *n)
 {
     diag_set_file(arena_printf(p->a, "%s:%d:%d", p->path, at->line, at->col));
-    infer_node_shape(p->g, n);
-    fold_node(p->g, n);
+    if ((int)n->op > OP_COUNT) {
+        qdq_check(p, n);
+        qdq_shape(p, n);
+    } else if (p->quantized && n->op == OP_CLIP && n->n_in > 0 && n->in[0] != TC_NONE && int_activation(p, n->in[0])) {
+        /* a Clip of a QuantizeLinear's integers (PyTorch's reduce_range): qdq.c makes it a clamp */
+        ir_set_dims(&p->g->t[n->out[0]], p->g->t[n->in[0]].rank, p->g->t[n->in[0]].dims);
+    } else {
+        infer_node_shape(p->g, n);
+        if (!p->quantized)
+            fold_node(p->g, n);
+    }
     diag_set_file(p->path);
 }
 
@@ -1356,7 +1520,9 @@ static void build_layer(Dsl *p, const Stmt *s)
      * after the layer's own checks, so that those report the same errors
      * whether or not this ticketc has the operator yet.
      */
-    k = op_lookup(c->onnx);
+    k = c->L ? -1 : qdq_lookup(c->onnx); /* rewritten by qdq.c once the file has been read */
+    if (k < 0)
+        k = op_lookup(c->onnx);
     if (k < 0)
         error_at(p, &s->name, "unsupported operator '%s'%s", shown(p, c->onnx),
                  c->L ? arena_printf(p->a, " (layer %s)", c->L->name) : "");
@@ -1379,19 +1545,34 @@ static void build_layer(Dsl *p, const Stmt *s)
     infer_at(p, &s->name, n);
 }
 
-/* input NAME [dims] */
+/* input NAME [dims], input NAME int8 [dims], input NAME uint8 [dims] */
 static void build_input(Dsl *p, const Stmt *s)
 {
     Graph *g = p->g;
     TensorId id;
     Tensor *t;
     const Value *e;
+    int et = ET_FLOAT;
+    if (s->has_dtype) {
+        if (strcmp(s->dtype.str, "int8") == 0)
+            et = ET_INT8;
+        else if (strcmp(s->dtype.str, "uint8") == 0)
+            et = ET_UINT8;
+        else if (strcmp(s->dtype.str, "float") != 0)
+            error_at(p, &s->dtype, "unknown input type '%s' (float, int8 or uint8)", shown(p, s->dtype.str));
+    }
     if (!s->name.str[0])
         error_at(p, &s->name, "an input needs a name");
     if (s->shape->n > TC_MAX_RANK)
         error_at(p, &s->shape->tok, "rank %d exceeds the maximum of %d", s->shape->n, TC_MAX_RANK);
     id = new_tensor(p, &s->name, s->name.str);
     t = &g->t[id];
+    /* as the ONNX front end: an int8/uint8 input of a quantized model is float storage
+     * that qdq.c reads (run-time integers otherwise); float32 is ET_FLOAT there */
+    if (p->quantized || et != ET_FLOAT)
+        t->etype = et;
+    if (et != ET_FLOAT && !p->quantized)
+        t->dtype = DT_INT64;
     t->rank = 0;
     for (e = s->shape->items; e; e = e->next)
         t->dims[t->rank++] = int_value(p, e, 1, (int64_t)1 << 31, "a dimension");
@@ -1402,19 +1583,67 @@ static void build_input(Dsl *p, const Stmt *s)
     g->inputs[g->n_inputs++] = id;
 }
 
-/* const NAME [float|int64] [dims] = value */
+/*
+ * The integer element types a constant may have: int64 (shapes, indices) and
+ * those of a quantized model: int8 and uint8 (weights, zero points), int32
+ * (biases). Returns the ET_* type (0 for int64, as the language always had it).
+ */
+static const struct {
+    const char *word;
+    int etype;
+    int64_t lo, hi;
+} int_types[] = {{"int64", 0, INT64_MIN, INT64_MAX},
+                 {"int32", ET_INT32, INT32_MIN, INT32_MAX},
+                 {"int8", ET_INT8, -128, 127},
+                 {"uint8", ET_UINT8, 0, 255}};
+
+static int int_type(const char *word)
+{
+    int k;
+    for (k = 0; k < (int)(sizeof int_types / sizeof *int_types); k++)
+        if (strcmp(int_types[k].word, word) == 0)
+            return k;
+    return -1;
+}
+
+/* Every number of inline value v (or every element of d, read from a file) within type k's range. */
+static void check_range(Dsl *p, const Value *v, const Data *d, int k)
+{
+    const Value *e;
+    int64_t j;
+    if (v->kind == V_NUM) {
+        if (v->tok.inum < int_types[k].lo || v->tok.inum > int_types[k].hi)
+            error_at(p, &v->tok, "%s is outside %s's %lld .. %lld", found(p, &v->tok), int_types[k].word,
+                     (long long)int_types[k].lo, (long long)int_types[k].hi);
+        return;
+    }
+    if (v->kind == V_LIST) {
+        for (e = v->items; e; e = e->next)
+            check_range(p, e, NULL, k);
+        return;
+    }
+    for (j = 0; d && j < d->n; j++)
+        if (d->i[j] < int_types[k].lo || d->i[j] > int_types[k].hi)
+            error_at(p, &v->items->tok, "'%s': element %lld is %lld, outside %s's %lld .. %lld",
+                     shown(p, v->items->tok.str), (long long)j, (long long)d->i[j], int_types[k].word,
+                     (long long)int_types[k].lo, (long long)int_types[k].hi);
+}
+
+/* const NAME [float|int64|int32|int8|uint8] [dims] = value */
 static void build_const(Dsl *p, const Stmt *s)
 {
-    int want_int = 0;
+    int want_int = 0, ik = -1;
     int64_t want[TC_MAX_RANK];
     const Value *e;
     int rank = 0;
     Data d;
     if (s->has_dtype) {
-        if (strcmp(s->dtype.str, "int64") == 0)
+        ik = int_type(s->dtype.str);
+        if (ik >= 0)
             want_int = 1;
         else if (strcmp(s->dtype.str, "float") != 0)
-            error_at(p, &s->dtype, "unknown element type '%s' (float or int64)", shown(p, s->dtype.str));
+            error_at(p, &s->dtype, "unknown element type '%s' (float, int64, int32, int8 or uint8)",
+                     shown(p, s->dtype.str));
     }
     if (!s->name.str[0])
         error_at(p, &s->name, "a constant needs a name");
@@ -1445,11 +1674,140 @@ static void build_const(Dsl *p, const Stmt *s)
         value_data(p, s->value, &d, want_int, arena_printf(p->a, "'%s'", shown(p, s->name.str)));
         fit(p, &s->value->tok, &d, rank, want, arena_printf(p->a, "'%s'", shown(p, s->name.str)));
     }
+    if (ik > 0) {
+        check_range(p, s->value, &d, ik);
+        d.etype = int_types[ik].etype;
+    }
     const_tensor(p, &s->name, s->name.str, &d);
+}
+
+/* ---- the integer form: quantize int8(io=int8, samples=N), quant NAME int8(scale=S, zero_point=Z) ---- */
+
+/* The value of key= in the statement's (...), each key at most once, no other keys or positional values. */
+static const Value *qarg(Dsl *p, const Stmt *s, const char *keys, const char *key)
+{
+    const Arg *a, *b;
+    const Value *v = NULL;
+    for (a = s->args; a; a = a->next) {
+        if (!a->has_key)
+            error_at(p, &a->v->tok, "%s takes only key=value parameters (%s), found %s",
+                     s->kind == S_QUANT ? "quant" : "quantize",
+                     s->kind == S_QUANT ? "scale=, zero_point= and nonzero=" : "io= and samples=", found(p, &a->v->tok));
+        if (!has_key(keys, a->key.str))
+            error_at(p, &a->key, "%s has no parameter '%s' (it takes %s)", s->kind == S_QUANT ? "quant" : "quantize",
+                     shown(p, a->key.str), s->kind == S_QUANT ? "scale=, zero_point= and nonzero=" : "io= and samples=");
+        for (b = s->args; b != a; b = b->next)
+            if (b->has_key && strcmp(b->key.str, a->key.str) == 0)
+                error_at(p, &a->key, "parameter '%s' is given twice", shown(p, a->key.str));
+        if (strcmp(a->key.str, key) == 0)
+            v = a->v;
+    }
+    return v;
+}
+
+static void build_quantize(Dsl *p, const Stmt *s, DslQuant **dq)
+{
+    const Value *v;
+    DslQuant *q;
+    if (*dq)
+        error_at(p, &s->at, "quantize is given twice");
+    if (strcmp(s->dtype.str, "int8") != 0)
+        error_at(p, &s->dtype, "unknown integer form '%s' (int8)", shown(p, s->dtype.str));
+    if (p->quantized)
+        error_at(p, &s->at, "the model is quantized already (QuantizeLinear, DequantizeLinear or QLinear layers) "
+                            "and has its own scales; quantize int8 is for a float model");
+    q = *dq = arena_alloc(p->a, sizeof *q);
+    q->where = arena_printf(p->a, "%s:%d:%d", p->path, s->at.line, s->at.col);
+    if ((v = qarg(p, s, "io samples", "io")) && !is_word(v, "int8"))
+        error_at(p, &v->tok, "io expects int8 (the generated API's inputs and outputs as --io int8), found %s",
+                 v->kind == V_LIST ? "a list" : found(p, &v->tok));
+    q->io_int8 = v != NULL;
+    if ((v = qarg(p, s, "io samples", "samples")))
+        q->samples = int_value(p, v, 0, INT64_MAX, "samples");
+}
+
+/* One activation's parameters, checked; its tensor. */
+static TensorId build_quant(Dsl *p, const Stmt *s, const DslQuant *dq, float **nonzero)
+{
+    const Value *sv, *zv, *nv2, nv = {V_NAME, {0}, NULL, NULL, NULL, 0};
+    Value name = nv;
+    TensorId id;
+    float sc;
+    if (!dq)
+        error_at(p, &s->at, "quant needs 'quantize int8' above it (the model's integer form)");
+    if (strcmp(s->dtype.str, "int8") != 0)
+        error_at(p, &s->dtype, "unknown activation type '%s' (ticketc's integer activations are int8)",
+                 shown(p, s->dtype.str));
+    name.tok = s->name;
+    id = lookup(p, &name);
+    if (ir_is_const(&p->g->t[id]))
+        error_at(p, &s->name, "'%s' is a constant; quant gives an activation's scale and zero point",
+                 shown(p, s->name.str));
+    sv = qarg(p, s, "scale zero_point nonzero", "scale");
+    zv = qarg(p, s, "scale zero_point nonzero", "zero_point");
+    if (!sv || !zv)
+        error_at(p, &s->dtype, "quant needs scale= and zero_point=");
+    sc = float_value(p, sv, "scale");
+    if (!(sc > 0.0f) || sc < 0x1p-100f || sc > 0x1p100f)
+        error_at(p, &sv->tok, "scale must be positive and finite, within 2^-100 .. 2^100, found %s", found(p, &sv->tok));
+    int_value(p, zv, -128, 127, "zero_point");
+    if ((nv2 = qarg(p, s, "scale zero_point nonzero", "nonzero"))) {
+        /* how often each element was not 0 on the calibration samples: Cortex-M's by-input estimate */
+        Data d;
+        int64_t k;
+        value_data(p, nv2, &d, 0, "nonzero");
+        if (d.n != ir_numel(&p->g->t[id]))
+            error_at(p, &nv2->tok, "nonzero has %lld values, '%s' %s has %lld elements", (long long)d.n,
+                     shown(p, s->name.str), ir_shape_str(p->a, &p->g->t[id]), (long long)ir_numel(&p->g->t[id]));
+        for (k = 0; k < d.n; k++)
+            if (!(d.f[k] >= 0.0f && d.f[k] <= 1.0f))
+                error_at(p, &nv2->tok, "nonzero: element %lld is %g, not a fraction from 0 to 1", (long long)k,
+                         (double)d.f[k]);
+        *nonzero = d.f;
+    }
+    return id;
+}
+
+/* The quant statements (nq of them, on tensors qid) into g->dsl_quant, per tensor, once every tensor is known. */
+static void finish_quant(Dsl *p, DslQuant *dq, Stmt **qs, const TensorId *qid, float **qnz, int nq)
+{
+    Graph *g = p->g;
+    Stmt **by = arena_array(p->a, g->nt + 1, sizeof *by);
+    TensorId id;
+    int k;
+    for (k = 0; k < nq; k++) {
+        if (by[qid[k]])
+            error_at(p, &qs[k]->name, "quant '%s' is given twice (first at line %d)", shown(p, qs[k]->name.str),
+                     by[qid[k]]->name.line);
+        by[qid[k]] = qs[k];
+    }
+    dq->nt = g->nt;
+    dq->given = arena_alloc(p->a, g->nt + 1);
+    dq->scale = arena_array(p->a, g->nt + 1, sizeof(float));
+    dq->zp = arena_array(p->a, g->nt + 1, sizeof(int32_t));
+    dq->at = arena_array(p->a, g->nt + 1, sizeof(char *));
+    dq->nonzero = arena_array(p->a, g->nt + 1, sizeof(float *));
+    for (k = 0; k < nq; k++)
+        dq->nonzero[qid[k]] = qnz[k];
+    for (id = 0; id < g->nt; id++) {
+        const Stmt *s = by[id];
+        if (!s)
+            continue;
+        dq->given[id] = 1;
+        dq->scale[id] = qarg(p, s, "scale zero_point nonzero", "scale")->tok.fnum;
+        dq->zp[id] = (int32_t)qarg(p, s, "scale zero_point nonzero", "zero_point")->tok.inum;
+        dq->at[id] = arena_printf(p->a, "%s:%d:%d", p->path, s->name.line, s->name.col);
+    }
+    g->dsl_quant = dq;
 }
 
 static void build(Dsl *p, const Token *eof)
 {
+    DslQuant *dq = NULL;
+    Stmt **qs = arena_array(p->a, (size_t)p->n_stmts + 1, sizeof *qs);
+    TensorId *qid = arena_array(p->a, (size_t)p->n_stmts + 1, sizeof *qid);
+    float **qnz = arena_array(p->a, (size_t)p->n_stmts + 1, sizeof *qnz);
+    int nq = 0;
     Graph *g = p->g;
     const Stmt *s;
     const Value *v;
@@ -1457,6 +1815,8 @@ static void build(Dsl *p, const Token *eof)
 
     /* graph outputs first: folding must not fold them away */
     for (s = p->first; s; s = s->next) {
+        if (s->kind == S_LAYER && strncmp(s->name.str, "onnx.", 5) == 0 && qdq_lookup(s->name.str + 5) >= 0)
+            p->quantized = 1;
         if (s->kind == S_OUTPUT)
             p->n_outs += s->names->n;
         if (s->kind == S_INPUT)
@@ -1491,8 +1851,15 @@ static void build(Dsl *p, const Token *eof)
         case S_CONST: build_const(p, s); break;
         case S_LAYER: build_layer(p, s); break;
         case S_OUTPUT: break;
+        case S_QUANTIZE: build_quantize(p, s, &dq); break;
+        case S_QUANT:
+            qid[nq] = build_quant(p, s, dq, &qnz[nq]);
+            qs[nq++] = (Stmt *)s;
+            break;
         }
     }
+    if (dq)
+        finish_quant(p, dq, qs, qid, qnz, nq);
     if (g->n_inputs == 0)
         error_at(p, eof, "the model has no input (input NAME [dims])");
     if (g->n_outputs == 0)
@@ -1534,6 +1901,7 @@ Graph *dsl_load_buffer(const void *data, size_t len, const char *path, const Loa
     } while (t.type != 0);
     build(p, &t);
     diag_set_file(p->path);
+    qdq_rewrite(p->g); /* a quantized model's operators, as the ONNX front end does */
     return p->g;
 }
 

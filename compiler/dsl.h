@@ -48,19 +48,19 @@ struct Arg {
     Arg *tail;          /* on the first argument: the last one */
 };
 
-typedef enum { S_OPSET, S_INPUT, S_OUTPUT, S_CONST, S_LAYER } StmtKind;
+typedef enum { S_OPSET, S_INPUT, S_OUTPUT, S_CONST, S_LAYER, S_QUANTIZE, S_QUANT } StmtKind;
 
 typedef struct Stmt Stmt;
 struct Stmt {
     StmtKind kind;
     Token at;           /* the statement's first token */
     Token name;         /* input, const: the tensor; layer: the layer's name */
-    Token dtype;        /* const: optional element type */
+    Token dtype;        /* const, input: optional element type; quantize, quant: int8 */
     int has_dtype;
     Value *names;       /* output, layer: the list of tensor names */
     Value *shape;       /* input, const */
     Value *value;       /* opset, const */
-    Arg *args;          /* layer */
+    Arg *args;          /* layer; quantize, quant: the parameters in (...) */
     Stmt *next;
 };
 
@@ -68,10 +68,12 @@ typedef struct Dsl Dsl;
 
 /* ---- called by the grammar's actions ---- */
 void dsl_opset(Dsl *p, const Token *at, const Token *num);
-void dsl_input(Dsl *p, const Token *at, const Token *name, Value *shape);
+void dsl_input(Dsl *p, const Token *at, const Token *name, const Token *dtype, Value *shape);
 void dsl_output(Dsl *p, const Token *at, Value *names);
 void dsl_const(Dsl *p, const Token *at, const Token *name, const Token *dtype, Value *shape, Value *value);
 void dsl_layer(Dsl *p, Value *names, const Token *layer, Arg *args);
+void dsl_quantize(Dsl *p, const Token *at, const Token *type, Arg *args);
+void dsl_quant(Dsl *p, const Token *at, const Token *name, const Token *type, Arg *args);
 Value *dsl_atom(Dsl *p, ValueKind kind, const Token *t);
 Value *dsl_list(Dsl *p, const Token *open, Value *items);
 Value *dsl_call(Dsl *p, const Token *fn, Value *items);

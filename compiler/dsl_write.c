@@ -32,7 +32,7 @@ typedef struct {
 
 static int plain_name(const char *s)
 {
-    static const char *const reserved[] = {"input", "output", "const", "opset", "none"};
+    static const char *const reserved[] = {"input", "output", "const", "opset", "none", "quantize", "quant"};
     size_t k;
     if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
         return 0;
@@ -139,9 +139,17 @@ static void take_name(Writer *w, const char *s)
  * checked against every name taken so far (a/b sanitises to a_b, and a_b_t2
  * may be another tensor's own name).
  */
+static const char *npy_file_name(Writer *w, const char *s, TensorId id);
+
 static const char *npy_name(Writer *w, TensorId id)
 {
-    const char *s = w->g->t[id].name, *file;
+    return npy_file_name(w, w->g->t[id].name, id);
+}
+
+/* A file name for the data of tensor id named s (npy_name). */
+static const char *npy_file_name(Writer *w, const char *s, TensorId id)
+{
+    const char *file;
     char buf[100];
     size_t n = 0;
     int k;
@@ -166,12 +174,20 @@ static const char *npy_name(Writer *w, TensorId id)
 }
 
 /* .npy version 1.0: magic, header dict padded to 64 bytes, little-endian data. */
+/* The element type word of an integer constant or graph input ("int64" for every other integer). */
+static const char *int_type(const Tensor *t)
+{
+    return t->etype == ET_INT8 ? "int8" : t->etype == ET_UINT8 ? "uint8" : t->etype == ET_INT32 ? "int32" : "int64";
+}
+
 static void save_npy(Writer *w, const char *name, const Tensor *t)
 {
     Buf h = {0}, b = {0};
     int64_t k, n = ir_numel(t);
-    int d;
-    buf_printf(&h, "{'descr': '%s', 'fortran_order': False, 'shape': (", t->dtype == DT_INT64 ? "<i8" : "<f4");
+    int d, size = t->dtype != DT_INT64 ? 4 : t->etype == ET_INT8 || t->etype == ET_UINT8 ? 1 : t->etype == ET_INT32 ? 4 : 8;
+    buf_printf(&h, "{'descr': '%s', 'fortran_order': False, 'shape': (",
+               t->dtype != DT_INT64 ? "<f4" : t->etype == ET_INT8 ? "|i1" : t->etype == ET_UINT8 ? "|u1"
+                                                : t->etype == ET_INT32 ? "<i4" : "<i8");
     for (d = 0; d < t->rank; d++)
         buf_printf(&h, "%lld%s", (long long)t->dims[d], t->rank == 1 || d + 1 < t->rank ? ", " : "");
     buf_printf(&h, "), }");
@@ -189,7 +205,7 @@ static void save_npy(Writer *w, const char *name, const Tensor *t)
     for (k = 0; k < n; k++) {
         unsigned char le[8];
         uint64_t u;
-        int j, size = t->dtype == DT_INT64 ? 8 : 4;
+        int j;
         if (t->dtype == DT_INT64) {
             u = (uint64_t)t->i[k];
         } else {
@@ -251,6 +267,8 @@ static void put_const(Writer *w, TensorId id, int as_node)
         nz += t->f[k] != 0.0f;
         inline_ok &= finite(t->f[k]);
     }
+    if (t->dtype == DT_INT64 && strcmp(int_type(t), "int64") != 0)
+        inline_ok &= !as_node; /* value_int(s)= would be int64: npy keeps int8, uint8, int32 */
     if (as_node) {
         put_name(w, t->name);
         buf_printf(&w->out, " = onnx.Constant(");
@@ -272,7 +290,9 @@ static void put_const(Writer *w, TensorId id, int as_node)
     }
     buf_printf(&w->out, "const ");
     put_name(w, t->name);
-    buf_printf(&w->out, t->dtype == DT_INT64 ? " int64 " : " ");
+    if (t->dtype == DT_INT64)
+        buf_printf(&w->out, " %s", int_type(t));
+    buf_add(&w->out, " ", 1);
     put_shape(w, t);
     buf_printf(&w->out, " = ");
     if (inline_ok) {
@@ -287,11 +307,19 @@ static void put_const(Writer *w, TensorId id, int as_node)
     buf_add(&w->out, "\n", 1);
 }
 
+/* An int8 or uint8 graph input: a quantized model's (float storage until qdq.c) or a run-time integer one. */
+static int int_input(const Tensor *t)
+{
+    return t->etype == ET_INT8 || t->etype == ET_UINT8;
+}
+
 static void put_input(Writer *w, TensorId id)
 {
     buf_printf(&w->out, "input ");
     put_name(w, w->g->t[id].name);
     buf_add(&w->out, " ", 1);
+    if (int_input(&w->g->t[id])) /* a quantized model's integer input */
+        buf_printf(&w->out, "%s ", int_type(&w->g->t[id]));
     put_shape(w, &w->g->t[id]);
     buf_add(&w->out, "\n", 1);
 }
@@ -390,7 +418,8 @@ static void put_node(Writer *w, const Node *n)
             buf_add(&w->out, ", ", 2);
         put_name(w, g->t[n->out[k]].name);
     }
-    buf_printf(&w->out, " = %s%s(", layer ? "" : "onnx.", layer ? layer : op_name(n->op));
+    buf_printf(&w->out, " = %s%s(", layer ? "" : "onnx.",
+               layer ? layer : (int)n->op > OP_COUNT ? qdq_name((int)n->op) : op_name(n->op));
     if (layer && n->op == OP_GEMM) {
         put_name(w, g->t[n->in[0]].name);
         buf_printf(&w->out, ", weight=");
@@ -456,8 +485,8 @@ int dsl_render(const Graph *g, DslFile **files)
     TensorId id;
     int k;
 
-    for (k = 0; k < g->n_inputs; k++) /* the model language's inputs are float */
-        if (g->t[g->inputs[k]].dtype != DT_FLOAT)
+    for (k = 0; k < g->n_inputs; k++) /* the model language's inputs are float, int8 or uint8 */
+        if (g->t[g->inputs[k]].dtype != DT_FLOAT && !int_input(&g->t[g->inputs[k]]))
             fatal("--emit-dsl: graph input '%s' is an integer or bool tensor; the model language's inputs are float",
                   diag_escape(g->a, g->t[g->inputs[k]].name));
     for (k = 0; k < g->n_inputs + g->n_outputs; k++) /* nor does it say double, float16, bfloat16 */
@@ -465,6 +494,18 @@ int dsl_render(const Graph *g, DslFile **files)
             fatal("--emit-dsl: graph %s '%s' is double, float16 or bfloat16; the model language's inputs and outputs "
                   "are float", k < g->n_inputs ? "input" : "output",
                   diag_escape(g->a, g->t[k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs]].name));
+    if (g->qdq) {
+        /* a quantized model: the graph as read, its QuantizeLinear/DequantizeLinear and
+         * QLinear nodes as they were (qdq.c keeps it); reading it back rewrites it the same way */
+        Graph *v = arena_alloc(g->a, sizeof *v);
+        *v = *g;
+        v->t = g->qdq->orig_t;
+        v->nt = g->qdq->orig_nt;
+        v->n = g->qdq->orig_n;
+        v->nn = g->qdq->orig_nn;
+        g = v;
+        as_node = arena_alloc(g->a, g->nt + 1);
+    }
     memset(&w, 0, sizeof w);
     w.g = g;
     w.files = arena_array(g->a, (size_t)g->nt + 1, sizeof *w.files);
@@ -502,6 +543,83 @@ int dsl_render(const Graph *g, DslFile **files)
     }
     buf_add(&w.out, "\n", 1);
     w.files[0].name = "model.tc";
+    w.files[0].data = w.out;
+    *files = w.files;
+    return w.n_files;
+}
+
+/*
+ * --quantize int8 --calibrate FILE --emit-dsl DIR: the integer form
+ * quantize_graph computed, after the model, so that compiling DIR/model.tc
+ * gives the same integer C without the samples:
+ *   quantize int8(samples=N[, io=int8])
+ *   quant NAME int8(scale=S, zero_point=Z)   per graph input and per layer output
+ * and, on the input of a one-row layer, nonzero=npy("NAME.nonzero.npy"): how
+ * often each element was not 0 on the samples (the Cortex-M planner's
+ * by-input estimate, strategy.c). The weights' per-channel scales, the int32
+ * biases and the requantising multipliers and shifts are not written:
+ * quant.c computes them from the weights and these scales the same way every
+ * time (a comment gives the range of the weight scales).
+ */
+int dsl_render_quant(const Graph *g, DslFile **files, int n, int io_int8)
+{
+    const QuantPlan *p = g->quant;
+    const QLayer **nz_of = arena_array(g->a, g->nt + 1, sizeof *nz_of);
+    Writer w;
+    int k;
+    memset(&w, 0, sizeof w);
+    w.g = g;
+    w.files = arena_array(g->a, (size_t)n + (size_t)g->nn + 1, sizeof *w.files);
+    memcpy(w.files, *files, (size_t)n * sizeof *w.files);
+    w.n_files = n;
+    for (w.used_cap = 16; w.used_cap < 2 * ((uint32_t)n + (uint32_t)g->nn + 1); w.used_cap *= 2)
+        ;
+    w.used = arena_array(g->a, w.used_cap, sizeof *w.used);
+    for (k = 0; k < n; k++)
+        take_name(&w, w.files[k].name);
+    w.out = w.files[0].data;
+    for (k = 0; k < g->nn; k++)
+        if (!g->n[k].dead && p->layer[k] && p->layer[k]->in_nz)
+            nz_of[g->n[k].in[0]] = p->layer[k];
+    buf_printf(&w.out, "\n# the integer form (--quantize int8): per tensor x = scale * (q - zero_point), q int8;\n"
+                       "# weights symmetric int8 per output channel, int32 biases and requantising from these\n");
+    buf_printf(&w.out, "quantize int8(samples=%lld%s)\n", (long long)p->samples, io_int8 ? ", io=int8" : "");
+    for (k = 0; k < g->n_inputs + g->nn; k++) {
+        TensorId id = k < g->n_inputs ? g->inputs[k] : g->n[k - g->n_inputs].out[0];
+        const QLayer *q = k < g->n_inputs ? NULL : p->layer[k - g->n_inputs];
+        if (k >= g->n_inputs && (g->n[k - g->n_inputs].dead || (!q && !nz_of[id])))
+            continue;
+        if (!g->t[id].name[0])
+            fatal("--emit-dsl: tensor %u has no name; the quant statement cannot name it", id);
+        buf_printf(&w.out, "quant ");
+        put_name(&w, g->t[id].name);
+        buf_printf(&w.out, " int8(scale=");
+        put_float(&w, p->t[id].scale);
+        buf_printf(&w.out, ", zero_point=%d", (int)p->t[id].zp);
+        if (nz_of[id]) {
+            Tensor t;
+            const char *file = npy_file_name(&w, arena_printf(g->a, "%s.nonzero", g->t[id].name), id);
+            memset(&t, 0, sizeof t);
+            t.dtype = DT_FLOAT;
+            t.rank = 1;
+            t.dims[0] = nz_of[id]->K;
+            t.f = nz_of[id]->in_nz;
+            save_npy(&w, file, &t);
+            buf_printf(&w.out, ", nonzero=npy(\"%s\")", file);
+        }
+        buf_add(&w.out, ")", 1);
+        if (q) {
+            int64_t j;
+            float lo = q->w_scale[0], hi = q->w_scale[0];
+            for (j = 1; j < q->N; j++) {
+                lo = q->w_scale[j] < lo ? q->w_scale[j] : lo;
+                hi = q->w_scale[j] > hi ? q->w_scale[j] : hi;
+            }
+            buf_printf(&w.out, "   # %s: %lld weight scales %.4g .. %.4g", text_comment(g->a, g->n[k - g->n_inputs].name),
+                       (long long)q->N, (double)lo, (double)hi);
+        }
+        buf_add(&w.out, "\n", 1);
+    }
     w.files[0].data = w.out;
     *files = w.files;
     return w.n_files;

@@ -366,8 +366,8 @@ static void parse_args(int argc, char **argv, Options *o, Arena *a)
         o->tolerance = 1e-4;
     if (o->quantize && !o->calibrate)
         usage_error("--quantize int8 needs calibration samples (--calibrate FILE of raw float32 inputs)");
-    if (o->quantize && (o->emit_dsl || o->weights_section))
-        usage_error("--quantize int8 does not work with --emit-dsl or --weights-section yet");
+    if (o->quantize && o->weights_section)
+        usage_error("--quantize int8 does not work with --weights-section yet");
     if (o->quantize && (o->arena_caller || o->arena_section))
         usage_error("--quantize int8 does not work with --arena caller or --arena-section yet");
     if (o->quantize && o->profile)
@@ -571,8 +571,11 @@ static void check_quantized(const Graph *g, Options *o)
     if (o->quantize || o->calibrate)
         usage_error("the model is quantized already (QuantizeLinear/DequantizeLinear or QLinear nodes): it compiles "
                     "to integers with the file's scales; leave out --quantize and --calibrate");
-    if (o->emit_dsl || o->weights_section)
-        usage_error("a quantized model does not work with --emit-dsl or --weights-section yet");
+    if (o->weights_section)
+        usage_error("a quantized model does not work with --weights-section yet");
+    if (o->emit_dsl && o->masks)
+        usage_error("--emit-dsl writes a quantized model's integer weights as the file has them, without --masks "
+                    "(apply the masks before quantizing)");
     if (o->arena_caller || o->arena_section)
         usage_error("a quantized model does not work with --arena caller or --arena-section yet");
     if (o->profile)
@@ -581,6 +584,25 @@ static void check_quantized(const Graph *g, Options *o)
         usage_error("--prune-magnitude would change a quantized model's integer weights; prune before quantizing");
     if (g->qdq->int_io)
         o->io_int8 = 1; /* the model's own inputs and outputs are integers */
+}
+
+/* A .tc file with its own integer form (quantize int8, docs/dsl.md): as --quantize int8 with
+ * the file's parameters, so the options --quantize refuses are refused here too. */
+static void check_dsl_quant(const Graph *g, Options *o)
+{
+    if (!g->dsl_quant)
+        return;
+    if (o->quantize)
+        usage_error("the .tc file gives its integer form itself (quantize int8); leave out --quantize");
+    if (o->weights_section)
+        usage_error("an integer model (quantize int8) does not work with --weights-section yet");
+    if (o->arena_caller || o->arena_section)
+        usage_error("an integer model (quantize int8) does not work with --arena caller or --arena-section yet");
+    if (o->profile)
+        usage_error("--profile does not time the integer path (quantize int8) yet");
+    o->quantize = "int8";
+    if (g->dsl_quant->io_int8)
+        o->io_int8 = 1;
 }
 
 /* A .tc file is in ticketc's model language; anything else is ONNX. */
@@ -670,6 +692,7 @@ int main(int argc, char **argv)
     if (g->nn > opt.max_nodes)
         fatal("the model has %d nodes, more than the limit of %ld (--max-nodes)", g->nn, opt.max_nodes);
     bind_inputs(g, &opt);
+    check_dsl_quant(g, &opt);
     check_quantized(g, &opt);
     check_attrs(g);
     if (opt.masks)
@@ -697,8 +720,10 @@ int main(int argc, char **argv)
         progress("calibrating", 0, 0, NULL);
         quantize_graph(g, opt.calibrate, opt.load.max_bytes);
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);
-        if (opt.summary || opt.report)
+        if ((opt.summary || opt.report) && opt.calibrate)
             quant_error(g, opt.calibrate, opt.load.max_bytes); /* qerror.c */
+        if (opt.emit_dsl)
+            n_dsl = dsl_render_quant(g, &dsl, n_dsl, opt.io_int8); /* the parameters after the model (dsl_write.c) */
     } else if (g->qdq) {
         quantize_qdq(g); /* the file's scales (qdq.c read them) */
         plan_int_strategies(g, opt.strategy, opt.code_budget, opt.target);

@@ -41,6 +41,11 @@ int qdq_lookup(const char *onnx_name)
     return -1;
 }
 
+const char *qdq_name(int op)
+{
+    return qdq_names[op - OP_QUANTIZELINEAR];
+}
+
 static int is_qdq(int op)
 {
     return op >= OP_QUANTIZELINEAR && op < OP_QDQ_END;
@@ -556,6 +561,18 @@ void qdq_rewrite(Graph *g)
     q->clamp = arena_alloc(g->a, cap);
     q->clamp_lo = arena_array(g->a, cap, sizeof(int32_t));
     q->clamp_hi = arena_array(g->a, cap, sizeof(int32_t));
+    /* the graph as read, for --emit-dsl: the rewrite below changes nodes and tensors in place */
+    q->orig_nt = g->nt;
+    q->orig_nn = g->nn;
+    q->orig_t = arena_array(g->a, g->nt + 1, sizeof(Tensor));
+    memcpy(q->orig_t, g->t, g->nt * sizeof(Tensor));
+    q->orig_n = arena_array(g->a, (size_t)g->nn + 1, sizeof(Node));
+    memcpy(q->orig_n, g->n, (size_t)g->nn * sizeof(Node));
+    for (k = 0; k < g->nn; k++) {
+        Node *o = &q->orig_n[k];
+        o->in = arena_array(g->a, (size_t)o->n_in + 1, sizeof(TensorId));
+        memcpy(o->in, g->n[k].in, (size_t)o->n_in * sizeof(TensorId));
+    }
     r.g = g;
     r.q = q;
     for (k = 0; k < g->nn; k++) {

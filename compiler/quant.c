@@ -351,8 +351,44 @@ static QLayer *quant_layer(Graph *g, const Node *n, const QParam *qin, const QPa
     return q;
 }
 
+static QParam fixed_param(const Graph *g, float scale, int32_t zp);
+
+/*
+ * A .tc file's integer form (dsl.c: quantize int8, quant NAME int8(scale=S,
+ * zero_point=Z)): the parameters of tensor id as the file gives them, the
+ * same QParam act_param made when they were calibrated (the scale is the
+ * float act_param computed, its inverse multiplier is computed from it).
+ */
+static QParam given_param(Graph *g, const DslQuant *dq, char *used, TensorId id)
+{
+    if (id >= dq->nt || !dq->given[id]) {
+        diag_set_file(dq->where);
+        fatal("quantize int8: tensor '%s' has no quant statement; the integer path needs its scale and zero point "
+              "(quant NAME int8(scale=S, zero_point=Z))", text_comment(g->a, g->t[id].name));
+    }
+    used[id] = 1;
+    return fixed_param(g, dq->scale[id], dq->zp[id]);
+}
+
+/* A view's, Relu's or MaxPool's output keeps its input's parameters: one the file gives it must be those. */
+static void given_same(Graph *g, const DslQuant *dq, char *used, TensorId y, QParam in)
+{
+    if (y >= dq->nt || !dq->given[y])
+        return;
+    if (dq->scale[y] != in.scale || dq->zp[y] != in.zp) {
+        diag_set_file(dq->at[y]);
+        fatal("quant '%s': scale %.9g and zero point %d, but it keeps its input's, scale %.9g and zero point %d "
+              "(Flatten, Reshape, Relu and MaxPool do not requantise)", text_comment(g->a, g->t[y].name),
+              (double)dq->scale[y], (int)dq->zp[y], (double)in.scale, (int)in.zp);
+    }
+    used[y] = 1;
+}
+
 void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
 {
+    const DslQuant *dq = g->dsl_quant; /* the .tc file's parameters instead of the calibrated ones */
+    char *used = dq ? arena_alloc(g->a, dq->nt + 1) : NULL;
+    uint32_t t;
     QuantPlan *p = arena_alloc(g->a, sizeof *p);
     float *lo = arena_array(g->a, g->nt + 1, sizeof(float));
     float *hi = arena_array(g->a, g->nt + 1, sizeof(float));
@@ -370,12 +406,13 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
         if (m > 0 && m <= 65536)
             nz[n->in[0]] = arena_array(g->a, (size_t)m, sizeof(int64_t));
     }
-    p->samples = calibrate(g, calib, max_bytes, lo, hi, NULL, nz);
+    /* the .tc file's parameters: the samples (--calibrate again) only count zero inputs */
+    p->samples = calib ? calibrate(g, calib, max_bytes, lo, hi, NULL, nz) : dq->samples;
     p->t = arena_array(g->a, g->nt + 1, sizeof(QParam));
     p->layer = arena_array(g->a, (size_t)g->nn + 1, sizeof(QLayer *));
     for (k = 0; k < g->n_inputs; k++) {
         TensorId id = g->inputs[k];
-        p->t[id] = act_param(g, &g->t[id], lo[id], hi[id]);
+        p->t[id] = dq ? given_param(g, dq, used, id) : act_param(g, &g->t[id], lo[id], hi[id]);
     }
     /* in node order, so that a view's input already has its parameters */
     for (k = 0; k < g->nn; k++) {
@@ -388,10 +425,18 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
         if (quant_view(n->op) || n->op == OP_RELU || n->op == OP_MAXPOOL) {
             /* Flatten/Reshape move no value; Relu (max(q, zp)) and MaxPool keep their input's scale */
             p->t[y] = p->t[x];
+            if (dq)
+                given_same(g, dq, used, y, p->t[x]);
         } else {
-            p->t[y] = act_param(g, &g->t[y], lo[y], hi[y]);
+            p->t[y] = dq ? given_param(g, dq, used, y) : act_param(g, &g->t[y], lo[y], hi[y]);
             p->layer[k] = quant_layer(g, n, &p->t[x], &p->t[y], NULL);
-            if (nz[x] && p->layer[k]->rows == 1 && !p->layer[k]->conv && ir_numel(&g->t[x]) == p->layer[k]->K) {
+            if (!calib && dq && x < dq->nt && dq->nonzero[x] && p->layer[k]->rows == 1 && !p->layer[k]->conv &&
+                ir_numel(&g->t[x]) == p->layer[k]->K) {
+                /* the .tc file's zero-input frequencies (quant x int8(..., nonzero=...)), as calibrated */
+                p->layer[k]->in_nz = arena_array(g->a, (size_t)p->layer[k]->K, sizeof(float));
+                memcpy(p->layer[k]->in_nz, dq->nonzero[x], (size_t)p->layer[k]->K * sizeof(float));
+            }
+            if (calib && nz[x] && p->layer[k]->rows == 1 && !p->layer[k]->conv && ir_numel(&g->t[x]) == p->layer[k]->K) {
                 QLayer *q = p->layer[k];
                 int64_t j;
                 q->in_nz = arena_array(g->a, (size_t)q->K, sizeof(float));
@@ -400,6 +445,13 @@ void quantize_graph(Graph *g, const char *calib, size_t max_bytes)
             }
         }
     }
+    for (t = 0; dq && t < dq->nt; t++)
+        if (dq->given[t] && !used[t]) {
+            diag_set_file(dq->at[t]);
+            fatal("quant '%s': the integer path computes no such activation (a layer's output, or a graph input; "
+                  "a Relu fused into the layer before it gives that layer the Relu's output)",
+                  text_comment(g->a, g->t[t].name));
+        }
     g->quant = p;
 }
 

@@ -241,6 +241,7 @@ typedef struct {
     uint32_t fold_vals_cap;
     struct QuantPlan *quant; /* --quantize int8: set by quantize_graph (quant.c), else NULL */
     struct QdqInfo *qdq; /* a quantized ONNX model: set by qdq_rewrite (qdq.c), else NULL */
+    struct DslQuant *dsl_quant; /* a .tc file's own integer form (dsl.c), else NULL */
 } Graph;
 
 Graph *ir_new(Arena *a);
@@ -323,6 +324,23 @@ Graph *dsl_load(const char *path, const LoadOptions *opt, Arena *a);
 Graph *dsl_load_buffer(const void *data, size_t len, const char *path, const LoadOptions *opt, Arena *a);
 void dsl_allow_files(int allow); /* 0: npy("...") is refused (fuzzers) */
 
+/*
+ * A .tc file's integer form (quantize int8, quant NAME int8(scale=, zero_point=)):
+ * the parameters --quantize int8 --calibrate computed, given instead of calibrated
+ * (quant.c reads them); every array per tensor of the graph as the file built it.
+ */
+typedef struct DslQuant {
+    uint32_t nt;
+    char *given;        /* a quant statement for this tensor */
+    float *scale;
+    int32_t *zp;
+    const char **at;    /* "model.tc:12:1", the statement, for messages */
+    float **nonzero;    /* nonzero=: per element, how often it was not 0 on the samples (or NULL) */
+    int io_int8;        /* quantize int8(io=int8): as --io int8 */
+    int64_t samples;    /* quantize int8(samples=N): the calibration's, for --summary */
+    const char *where;  /* "model.tc:3:1", the quantize statement */
+} DslQuant;
+
 /* ===== dsl_write.c: --emit-dsl: any loaded graph as DIR/model.tc and .npy files ===== */
 
 typedef struct {
@@ -334,6 +352,10 @@ typedef struct {
 int dsl_render(const Graph *g, DslFile **files);
 /* Renders g and writes the files into dir (created if missing). */
 void dsl_write(const Graph *g, const char *dir);
+/* Appends to model.tc ((*files)[0]) the integer form quantize_graph computed for g
+ * (g->quant): quantize int8(...) and a quant statement per quantised tensor, and
+ * adds the .npy files those name to the n files; returns the new count. */
+int dsl_render_quant(const Graph *g, DslFile **files, int n, int io_int8);
 
 /* ===== attrs.c: every attribute of every op implemented or refused ===== */
 
@@ -891,6 +913,7 @@ void quantize_qdq(Graph *g);
 enum { OP_QUANTIZELINEAR = OP_COUNT + 1, OP_DEQUANTIZELINEAR, OP_QLINEARCONV, OP_QLINEARMATMUL,
        OP_MATMULINTEGER, OP_CONVINTEGER, OP_QDQ_END };
 int qdq_lookup(const char *onnx_name); /* one of the kinds above, or -1 */
+const char *qdq_name(int op);           /* the ONNX name of one of those kinds */
 
 /* What a quantized model's file fixes: every value below is the file's. */
 typedef struct QdqInfo {
@@ -909,6 +932,11 @@ typedef struct QdqInfo {
     int32_t *clamp_lo, *clamp_hi;
     int int_io;         /* inputs and outputs are integers in the model (all of them) */
     int64_t nodes;      /* quantized operators read */
+    /* the graph as read, before the rewrite: what --emit-dsl writes (dsl_write.c) */
+    Tensor *orig_t;
+    Node *orig_n;
+    uint32_t orig_nt;
+    int orig_nn;
 } QdqInfo;
 /* Rewrites a loaded ONNX graph's quantized operators into the integer IR: the
  * activations' QuantizeLinear/DequantizeLinear become Identity views whose tensors

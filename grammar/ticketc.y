@@ -32,7 +32,7 @@
 %stack_overflow { dsl_too_deep(p, NULL); }
 
 /* the token codes, in the order dsl.c describes them */
-%token INPUT OUTPUT CONST OPSET IDENT STRING NUMBER EQ COMMA LPAREN RPAREN LBRACKET RBRACKET.
+%token INPUT OUTPUT CONST OPSET IDENT STRING NUMBER EQ COMMA LPAREN RPAREN LBRACKET RBRACKET QUANTIZE QUANT.
 
 %type value {Value *}
 %type list {Value *}
@@ -46,10 +46,14 @@ stmts ::= .
 stmts ::= stmts stmt.
 
 stmt ::= OPSET(T) NUMBER(N).                               { dsl_opset(p, &T, &N); }
-stmt ::= INPUT(T) name(N) shape(S).                        { dsl_input(p, &T, &N, S); }
+stmt ::= INPUT(T) name(N) shape(S).                        { dsl_input(p, &T, &N, NULL, S); }
+stmt ::= INPUT(T) name(N) IDENT(D) shape(S).               { dsl_input(p, &T, &N, &D, S); }
 stmt ::= OUTPUT(T) names(L).                               { dsl_output(p, &T, L); }
 stmt ::= CONST(T) name(N) shape(S) EQ value(V).            { dsl_const(p, &T, &N, NULL, S, V); }
 stmt ::= CONST(T) name(N) IDENT(D) shape(S) EQ value(V).   { dsl_const(p, &T, &N, &D, S, V); }
+stmt ::= QUANTIZE(T) IDENT(D).                             { dsl_quantize(p, &T, &D, NULL); }
+stmt ::= QUANTIZE(T) IDENT(D) LPAREN arglist(A) RPAREN.    { dsl_quantize(p, &T, &D, A); }
+stmt ::= QUANT(T) name(N) IDENT(D) LPAREN arglist(A) RPAREN. { dsl_quant(p, &T, &N, &D, A); }
 stmt ::= names(L) EQ IDENT(F) LPAREN RPAREN.               { dsl_layer(p, L, &F, NULL); }
 stmt ::= names(L) EQ IDENT(F) LPAREN arglist(A) RPAREN.    { dsl_layer(p, L, &F, A); }
 

@@ -200,11 +200,71 @@ bad 1 "node 0 'sig1' (Sigmoid): --quantize int8: the integer path has no Sigmoid
     --calibrate sigmoid.calib.f32
 bad 2 "--io int8 is for --quantize int8" mlp_batch.onnx --io int8
 bad 2 "unknown --io 'int16'" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --io int16
-bad 2 "does not work with --emit-dsl" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --emit-dsl dsl_out
+bad 2 "does not work with --weights-section" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --weights-section .w
 bad 2 "does not work with --arena caller" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --arena caller
 bad 2 "does not work with --arena caller or --arena-section" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 \
     --arena-section .tc_arena
 bad 2 "--profile does not time the integer path" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --profile
+
+# --emit-dsl with --quantize int8 --calibrate: the model and its integer form (quantize int8,
+# quant NAME int8(scale=S, zero_point=Z)); DIR/model.tc compiled without the samples gives the
+# same C as the command, byte for byte but for the header comment (model file, hash, options)
+body() { awk 'f;/^ \*\//{f=1}' "$1"; }
+qrt() { # NAME MODEL CALIB OPTIONS... (TCOPTS: options for the .tc's compile only)
+    name=$1 model=$2 calib=$3
+    shift 3
+    R=rt_$name
+    rm -rf "$R" && mkdir -p "$R/a" "$R/b"
+    if ! "$TICKETC" "$model" --quantize int8 --calibrate "$calib" "$@" --emit-dsl "$R/dsl" -o "$R/a/m.c" 2> "$R/err" ||
+        ! "$TICKETC" "$R/dsl/model.tc" "$@" ${TCOPTS:-} -o "$R/b/m.c" 2>> "$R/err"; then
+        fail "--emit-dsl round trip $name $*"; cat "$R/err"; return
+    fi
+    for f in a/m.c b/m.c a/m.h b/m.h; do body "$R/$f" > "$R/$f.body"; done
+    if cmp -s "$R/a/m.c.body" "$R/b/m.c.body" && cmp -s "$R/a/m.h.body" "$R/b/m.h.body"; then
+        pass "--emit-dsl round trip $name $*${TCOPTS:+ (.tc: $TCOPTS)}: the .tc gives the same C ($(grep -c '^quant ' "$R/dsl/model.tc") quant statements)"
+    else
+        fail "--emit-dsl round trip $name $*: the C from the .tc differs"; diff "$R/a/m.c.body" "$R/b/m.c.body" | head -10
+    fi
+}
+qrt r15 r15.onnx r15.calib.f32
+if [ -z "${SANITIZED:-}" ]; then # (under the sanitizers: r15 and its Cortex-M form only)
+    for s in unrolled loop dense; do qrt r15_$s r15.onnx r15.calib.f32 --strategy $s; done
+    qrt r15_io r15.onnx r15.calib.f32 --io int8 --main
+fi
+# Cortex-M's planner also weighs how often each input is 0 on the samples (the by-input form):
+# quant ... nonzero=npy(...) carries those frequencies; --calibrate with the .tc measures them again
+qrt r15_cm r15.onnx r15.calib.f32 --target cortex-m
+"$TICKETC" rt_r15_cm/dsl/model.tc --target cortex-m --summary | grep -q " by-input " &&
+    pass "the Cortex-M round trip has a by-input layer (nonzero= read back)" || fail "r15 --target cortex-m: no by-input layer"
+if [ -z "${SANITIZED:-}" ]; then
+    TCOPTS="--calibrate r15.calib.f32" qrt r15_cm_calib r15.onnx r15.calib.f32 --target cortex-m
+    qrt cnn_r10 "$ROOT/examples/conv-ticket/models/ticket-r10.onnx" r15.calib.f32
+    qrt cnn_r10_unrolled "$ROOT/examples/conv-ticket/models/ticket-r10.onnx" r15.calib.f32 --strategy unrolled --main
+    qrt mlp_batch mlp_batch.onnx mlp_batch.calib.f32 --main
+fi
+# the .tc written again from the .tc: the same statements; one scale digit changed: other C
+if "$TICKETC" rt_r15/dsl/model.tc --emit-dsl rt_r15/again -o rt_r15/again.c 2> rt_r15/err &&
+    grep -v '^#' rt_r15/dsl/model.tc > rt_r15/dsl.body && grep -v '^#' rt_r15/again/model.tc > rt_r15/again.body &&
+    cmp -s rt_r15/dsl.body rt_r15/again.body; then
+    pass "--emit-dsl of the integer .tc writes the same statements"
+else
+    fail "--emit-dsl of the integer .tc differs"; cat rt_r15/err
+fi
+mkdir -p rt_r15/bent && cp rt_r15/dsl/*.npy rt_r15/bent/ &&
+    awk '/^quant "\/Relu_output_0"/ && !d { match($0, /scale=[0-9.]*/);
+         s = substr($0, RSTART, RLENGTH); c = substr(s, length(s), 1); c = c == "9" ? "8" : c + 1;
+         $0 = substr($0, 1, RSTART + RLENGTH - 2) c substr($0, RSTART + RLENGTH); d = 1 } { print }' \
+        rt_r15/dsl/model.tc > rt_r15/bent/model.tc
+if [ "$(diff rt_r15/dsl/model.tc rt_r15/bent/model.tc | grep -c '^[<>]')" -eq 2 ] &&
+    "$TICKETC" rt_r15/bent/model.tc -o rt_r15/bent/m.c 2> rt_r15/err && body rt_r15/bent/m.c > rt_r15/bent/m.c.body &&
+    ! cmp -s rt_r15/bent/m.c.body rt_r15/b/m.c.body; then
+    pass "one digit of one scale changed in the .tc: the C differs (the round trip above would fail)"
+else
+    fail "a changed scale digit went unnoticed"; diff rt_r15/dsl/model.tc rt_r15/bent/model.tc
+fi
+bad 2 "gives its integer form itself (quantize int8); leave out --quantize" rt_r15/dsl/model.tc --quantize int8 \
+    --calibrate r15.calib.f32
+bad 2 "an integer model (quantize int8) does not work with --arena caller" rt_r15/dsl/model.tc --arena caller
 
 # --verify compiles the integer C and checks it against the integer oracle: no difference at all
 if "$TICKETC" r15.onnx --quantize int8 --calibrate r15.calib.f32 --verify r15.test.f32 > verify.out 2>&1 &&

@@ -217,7 +217,63 @@ else fail "tests/qdq/qops_check.py:"; grep -v '^ok' qops.log; fi
 # an int8 input outside a quantized model is an integer tensor at run time (emit_types.c): Relu has no integer form
 bad 1 "node 0 'r' (Relu): input must be float" int_in.onnx
 bad 2 "the model is quantized already" qdq_mlp.onnx --quantize int8 --calibrate qdq_mlp.in.f32
-bad 2 "a quantized model does not work with --emit-dsl" qdq_mlp.onnx --emit-dsl dsl_out
+bad 2 "a quantized model does not work with --weights-section" qdq_mlp.onnx --weights-section .w
+mkdir -p masks_w1 && "$PY" -c "import numpy as np; np.save('masks_w1/w1.npy', np.ones((16, 12), np.float32))"
+bad 2 "--emit-dsl writes a quantized model's integer weights as the file has them, without --masks" qdq_mlp.onnx \
+    --masks masks_w1 --emit-dsl dsl_out
+
+# --emit-dsl of a quantized model: the graph as read (QuantizeLinear, DequantizeLinear, QLinear
+# layers; int8/uint8/int32 constants, int8/uint8 inputs) as a .tc that gives the same C, byte for
+# byte but for the header comment, and writes the same .tc again
+body() { awk 'f;/^ \*\//{f=1}' "$1"; }
+rt() { # MODEL OPTIONS...
+    m=$1
+    shift
+    rt_n=$((rt_n + 1))
+    R=rt_$(basename "$m" .onnx)
+    rm -rf "$R" && mkdir -p "$R/a" "$R/b"
+    if ! "$TICKETC" "$m.onnx" "$@" --emit-dsl "$R/dsl" -o "$R/a/m.c" 2> "$R/err" ||
+        ! "$TICKETC" "$R/dsl/model.tc" "$@" -o "$R/b/m.c" --emit-dsl "$R/again" 2>> "$R/err"; then
+        fail "--emit-dsl round trip $m $*"; cat "$R/err"; return
+    fi
+    for f in a/m.c b/m.c a/m.h b/m.h; do body "$R/$f" > "$R/$f.body"; done
+    grep -v '^#' "$R/dsl/model.tc" > "$R/dsl.body"
+    grep -v '^#' "$R/again/model.tc" > "$R/again.body"
+    if ! cmp -s "$R/a/m.c.body" "$R/b/m.c.body" || ! cmp -s "$R/a/m.h.body" "$R/b/m.h.body"; then
+        fail "--emit-dsl round trip $m $*: the C from the .tc differs"; diff "$R/a/m.c.body" "$R/b/m.c.body" | head -10
+    elif ! cmp -s "$R/dsl.body" "$R/again.body"; then
+        fail "--emit-dsl round trip $m $*: the .tc written from the .tc differs"; diff "$R/dsl.body" "$R/again.body" | head
+    else
+        rt_ok=$((rt_ok + 1))
+    fi
+}
+rt_ok=0 rt_n=0
+RT="qlmm qlconv qdq_mlp qdq_cnn qdq_table int_clip qat qat_fbgemm qat_res isl_add isl_cnn isl_softmax isl_misc island
+    unquantized_out mmi qops/q_axis qops/q_nozp qops/mmi_dq qops/convint qops/qlconv qops/qlmm_rt qops/dynq qops/mmi_fold"
+# under the sanitizers (make asan-tests) one model of each kind: the plain pass has them all
+[ -n "${SANITIZED:-}" ] && RT="qlmm qdq_mlp qat_fbgemm isl_add qops/q_axis qops/mmi_dq"
+for m in $RT; do
+    rt $m
+done
+if [ -z "${SANITIZED:-}" ]; then
+    for s in unrolled loop dense; do rt qdq_cnn --strategy $s; rt qat_fbgemm --strategy $s --target cortex-m; done
+fi
+rt qlmm --main
+[ $rt_ok -eq $rt_n ] && pass "--emit-dsl of $rt_ok quantized models and option sets: the .tc gives the same C" ||
+    fail "--emit-dsl round trips: $rt_ok of $rt_n passed"
+# the .tc reads the integer types back: int8/uint8 input, int8/uint8/int32 constants, QLinearMatMul
+grep -q '^input x uint8 \[1, 24\]$' rt_qlmm/dsl/model.tc && grep -q '^const wzp uint8 \[\] = \[128\]$' rt_qlmm/dsl/model.tc &&
+    grep -q '^const b1q int32 \[12\] = ' rt_qdq_mlp/dsl/model.tc && grep -q 'onnx.QLinearMatMul(x, xs, xzp, w, ws, wzp, ys, yzp' rt_qlmm/dsl/model.tc &&
+    pass "--emit-dsl: integer inputs and constants typed in the .tc" || fail "--emit-dsl's integer types"
+# one zero point changed in the .tc: other C
+sed 's/^const z2 int8 \[\] = \[-10\]$/const z2 int8 [] = [-11]/' rt_qdq_mlp/dsl/model.tc > rt_qdq_mlp/dsl/bent.tc
+mkdir -p rt_qdq_mlp/bent
+if ! cmp -s rt_qdq_mlp/dsl/model.tc rt_qdq_mlp/dsl/bent.tc && "$TICKETC" rt_qdq_mlp/dsl/bent.tc -o rt_qdq_mlp/bent/m.c &&
+    body rt_qdq_mlp/bent/m.c > rt_qdq_mlp/bent/m.c.body && ! cmp -s rt_qdq_mlp/b/m.c.body rt_qdq_mlp/bent/m.c.body; then
+    pass "one zero point changed in the .tc: the C differs"
+else
+    fail "a changed zero point went unnoticed"
+fi
 
 echo "qdq tests: $passes passed, $fails failed"
 [ $fails -eq 0 ]
