@@ -368,6 +368,8 @@ static int64_t layer_bytes(const Graph *g, const Node *n, const LayerWeights *L,
         return m4_layer_flash(n, L, s, g->target);
     if (n->op == OP_CONV && s == STRAT_LOOP && n->sparse_mb > 0) /* emit_conv_sparse.c's tables */
         return conv_sparse_bytes(g, n);
+    if (n->op == OP_CONV && s == STRAT_DENSE && n->wino) /* emit_conv_wino.c's table */
+        return conv_wino_bytes(g, n);
     return n->op == OP_CONV ? conv_strategy_bytes(s, L->nnz, L->N * L->K) : strategy_bytes(s, L->N, L->K, L->nnz);
 }
 
@@ -515,6 +517,18 @@ static int conv_sparse_demoted(const Graph *g, const Node *n)
     if (w.c / w.group * w.k[0] * w.k[1] < CONV_DENSE_MIN_K)
         return 0;
     return conv_sparse_mb(g, n);
+}
+
+/*
+ * WINO RULE (placeholder, measured below).
+ */
+static int conv_wino_pick(const Graph *g, const Node *n)
+{
+    Window w;
+    if (g->target == TARGET_CORTEX_M || n->op != OP_CONV || n->strategy != STRAT_DENSE || !conv_wino_applies(g, n))
+        return 0;
+    conv_window((Graph *)g, n, &w);
+    return w.c >= 16 && w.m >= 16;
 }
 
 const char *strategy_name(Strategy s)
@@ -676,11 +690,13 @@ void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target
         Node *n = &g->n[k];
         n->strategy = STRAT_AUTO;
         n->sparse_mb = 0;
+        n->wino = 0;
         if (n->dead || !layer_weights(g, n, &L[k]))
             continue;
         n->strategy = choose(n, &L[k], requested, target, budget);
         if (requested == STRAT_AUTO && (n->sparse_mb = conv_sparse_pick(g, n, &L[k])) > 0)
             n->strategy = STRAT_LOOP; /* tables: compiled as fast as the tap tables */
+        n->wino = requested == STRAT_AUTO && conv_wino_pick(g, n); /* emit_conv_wino.c's form */
         /* by input only where auto chose unrolled: --strategy unrolled is the row form */
         n->input_major = requested == STRAT_AUTO && n->strategy == STRAT_UNROLLED && by_input(g, n, &L[k]);
         total += layer_bytes(g, n, &L[k], n->strategy);

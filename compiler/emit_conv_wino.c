@@ -1,0 +1,547 @@
+/*
+ * emit_conv_wino.c - Winograd F(4x4, 3x3) for 3x3 Convs of stride 1, no
+ * dilation, one group, no padding, on the host with constant weights
+ * (plan_strategies sets n->wino where it measured faster than dense).
+ *
+ * Each 4x4 block of outputs (a tile) of output channel m is
+ *     Y = A^T [ sum_c U[m][c] (.) V[c] ] A,  U = G g G^T,  V = B^T d B,
+ * d the tile's 6x6 input window of channel c, (.) element by element: 36
+ * multiplies per 16 outputs and channel pair instead of 144. U is computed
+ * here in double and rounded to float, a const table [36][c][m] (m padded
+ * with zeros to a multiple of the channel block). At run time, a row of
+ * tiles at a time (its 6 input rows copied channels-last, xt[row][col][c],
+ * the 2 it shares with the row before kept):
+ *   1. V = B^T d B, TC_DVW channels a vector, into vt[36][tile][c];
+ *   2. the 36 products M[k] = V[k] U[k] (tiles x channels by channels x
+ *      outputs), register-blocked like the dense form: P tiles x CB output
+ *      channels of accumulators, each V value a broadcast;
+ *   3. Y = A^T M A + bias, ReLU, TC_DVW output channels a vector, then
+ *      stored an output at a time (only the rows and columns inside).
+ * The transforms' multipliers are powers of 2 (B^T and A^T written so:
+ * 4a - 5b + c as 4(a - b) + (c - b)), so a multiply-add fused or not gives
+ * the same bits; the products' sums are explicit TC_DFMA / TC_FMA in c
+ * order. The plain C99 loops (-DTC_NO_VEC, other compilers) take the same
+ * operations in the same order, a channel at a time: the same bits.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "emit.h"
+
+typedef struct {
+    Window w;
+    int64_t C, M, H, W, OH, OW, TH, TW, WT, CP, MP;
+    int CB; /* output channels a block in the products: 16 or 32 (m padded to a multiple) */
+} Wino;
+
+static int wino_geom(const Graph *g, const Node *n, Wino *z)
+{
+    conv_window((Graph *)g, n, &z->w);
+    z->C = z->w.c;
+    z->M = z->w.m;
+    z->H = z->w.in[0];
+    z->W = z->w.in[1];
+    z->OH = z->w.out[0];
+    z->OW = z->w.out[1];
+    if (z->w.nd != 2 || z->w.group != 1 || z->w.k[0] != 3 || z->w.k[1] != 3 || z->w.s[0] != 1 || z->w.s[1] != 1 ||
+        z->w.d[0] != 1 || z->w.d[1] != 1 || z->w.pb[0] || z->w.pb[1] || z->w.pe[0] || z->w.pe[1] || z->OH < 1 || z->OW < 1 ||
+        z->C < 1 || z->M < 1 || z->w.batch < 1)
+        return 0;
+    z->TH = (z->OH + 3) / 4;
+    z->TW = (z->OW + 3) / 4;
+    z->WT = 4 * z->TW + 2;
+    z->CP = (z->C + 15) / 16 * 16; /* a multiple of every TC_DVW */
+    z->CB = z->M <= 16 ? 16 : 32;
+    z->MP = (z->M + z->CB - 1) / z->CB * z->CB;
+    return 1;
+}
+
+/* The floats of the function's stack buffers (a row of tiles). */
+static int64_t wino_stack_floats(const Wino *z) { return 6 * z->WT * z->CP + 36 * z->TW * (z->CP + z->MP) + 256; }
+
+int conv_wino_applies(const Graph *g, const Node *n)
+{
+    Wino z;
+    const Tensor *wt;
+    int64_t i, total;
+    if (n->op != OP_CONV || g->target == TARGET_CORTEX_M || g->quant || n->n_in < 2)
+        return 0;
+    wt = &g->t[n->in[1]];
+    if (!wt->f || (n->n_in >= 3 && n->in[2] != TC_NONE && !g->t[n->in[2]].f) || !wino_geom(g, n, &z))
+        return 0;
+    total = ir_numel(wt);
+    for (i = 0; i < total; i++) /* U mixes 9 weights: a weight that is not finite would reach every output of the tile */
+        if (!isfinite(wt->f[i]))
+            return 0;
+    /* a row of tiles on the stack: at most 192 KB; the table's indices in int */
+    return wino_stack_floats(&z) <= 48 * 1024 && 36 * z.C * z.MP < (1 << 28) && z.H * z.W * z.C < (1 << 28) &&
+           z.OH * z.OW * z.M < (1 << 28);
+}
+
+/* Bytes of n's tables in this form (--summary, the code budget). */
+int64_t conv_wino_bytes(const Graph *g, const Node *n)
+{
+    Wino z;
+    if (!wino_geom(g, n, &z))
+        return 0;
+    return 4 * (36 * z.C * z.MP + z.MP) + 8192;
+}
+
+/* ---- the transforms, as text: the same expressions for a vector of channels and for one ---- */
+
+/* Output k of B^T a (a: 6 operands): 4 a0 - 5 a2 + a4, -4 (a1 + a2) + a3 + a4, ... */
+static const char *bt_expr(Emit *e, int k, char a[6][8])
+{
+    Arena *A = e->g->a;
+    switch (k) {
+    case 0: return arena_printf(A, "4.0f * (%s - %s) + (%s - %s)", a[0], a[2], a[4], a[2]);
+    case 1: return arena_printf(A, "(%s + %s) - 4.0f * (%s + %s)", a[3], a[4], a[1], a[2]);
+    case 2: return arena_printf(A, "4.0f * (%s - %s) + (%s - %s)", a[1], a[2], a[4], a[3]);
+    case 3: return arena_printf(A, "2.0f * (%s - %s) + (%s - %s)", a[3], a[1], a[4], a[2]);
+    case 4: return arena_printf(A, "2.0f * (%s - %s) + (%s - %s)", a[1], a[3], a[4], a[2]);
+    default: return arena_printf(A, "4.0f * (%s - %s) + (%s - %s)", a[1], a[3], a[5], a[3]);
+    }
+}
+
+/* Output k of A^T a: a0 + a1 + a2 + a3 + a4, a1 - a2 + 2 (a3 - a4), a1 + a2 + 4 (a3 + a4), a1 - a2 + 8 (a3 - a4) + a5 */
+static const char *at_expr(Emit *e, int k, char a[6][8])
+{
+    Arena *A = e->g->a;
+    switch (k) {
+    case 0: return arena_printf(A, "(%s + (%s + %s)) + (%s + %s)", a[0], a[1], a[2], a[3], a[4]);
+    case 1: return arena_printf(A, "(%s - %s) + 2.0f * (%s - %s)", a[1], a[2], a[3], a[4]);
+    case 2: return arena_printf(A, "(%s + %s) + 4.0f * (%s + %s)", a[1], a[2], a[3], a[4]);
+    default: return arena_printf(A, "((%s - %s) + 8.0f * (%s - %s)) + %s", a[1], a[2], a[3], a[4], a[5]);
+    }
+}
+
+/* A load of the operand at p: a vector of TC_DVW floats, or one */
+static const char *ld(Emit *e, int vec, const char *p)
+{
+    return vec ? arena_printf(e->g->a, "*(const tc_dvfu *)(%s)", p) : arena_printf(e->g->a, "*(%s)", p);
+}
+
+/* The declaration of names pre<i><j>, i < ni, j < nj, of type ty */
+static void declare(Emit *e, const char *ty, const char *pre, int ni, int nj)
+{
+    Buf b = {0};
+    int i, j;
+    for (i = 0; i < ni; i++)
+        for (j = 0; j < nj; j++)
+            buf_printf(&b, "%s%s%d%d", i || j ? ", " : "", pre, i, j);
+    emit_line(e, "%s %s;", ty, b.p);
+    buf_free(&b);
+}
+
+/* Step 1 for the row of tiles th: vt[k][tw][c] = (B^T d B)[k], d = xt[0..6)[4 tw ..+ 6)[c]. */
+static void emit_input_transform(Emit *e, const Wino *z, int vec)
+{
+    const char *ty = vec ? "tc_dvf" : "float";
+    char a[6][8];
+    int i, j, r, s;
+    emit_line(e, "for (tw = 0; tw < %lld; tw++)", (long long)z->TW);
+    e->indent++;
+    emit_line(e, "for (c = 0; c < %lld; c += %s) {", (long long)z->C, vec ? "TC_DVW" : "1");
+    e->indent++;
+    emit_line(e, "const float *xp = xt + tw * %lld + c;", (long long)(4 * z->CP));
+    emit_line(e, "float *vp = vt + tw * %lld + c;", (long long)z->CP);
+    declare(e, ty, "q", 6, 6);
+    emit_blank(e);
+    for (j = 0; j < 6; j++) {
+        /* column j of the window: q[r][j] = (B^T d)[r][j] */
+        Buf b = {0};
+        for (i = 0; i < 6; i++) {
+            snprintf(a[i], sizeof a[i], "a%d", i);
+            buf_printf(&b, "%sa%d = %s", i ? ", " : "", i,
+                       ld(e, vec, arena_printf(e->g->a, "xp + %lld", (long long)((i * z->WT + j) * z->CP))));
+        }
+        emit_line(e, "{");
+        e->indent++;
+        emit_line(e, "const %s %s;", ty, b.p);
+        buf_free(&b);
+        emit_blank(e);
+        for (r = 0; r < 6; r++)
+            emit_line(e, "q%d%d = %s;", r, j, bt_expr(e, r, a));
+        e->indent--;
+        emit_line(e, "}");
+    }
+    for (r = 0; r < 6; r++) {
+        for (s = 0; s < 6; s++)
+            snprintf(a[s], sizeof a[s], "q%d%d", r, s);
+        for (s = 0; s < 6; s++) {
+            const char *p = arena_printf(e->g->a, "vp + %lld", (long long)((r * 6 + s) * z->TW * z->CP));
+            if (vec)
+                emit_line(e, "*(tc_dvfu *)(%s) = %s;", p, bt_expr(e, s, a));
+            else
+                emit_line(e, "*(%s) = %s;", p, bt_expr(e, s, a));
+        }
+    }
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+}
+
+/* "a<p>_<v>" */
+static const char *acc(Emit *e, int p, int v) { return arena_printf(e->g->a, "a%d_%d", p, v); }
+
+/* A block of np tiles from tw: its CB output channels from m over all c, into mo. */
+static void emit_gemm_block(Emit *e, const Wino *z, int np, int MV)
+{
+    Buf b = {0};
+    int p, v;
+    for (p = 0; p < np; p++)
+        for (v = 0; v < MV; v++)
+            buf_printf(&b, "%s%s = (tc_dvf){0}", p || v ? ", " : "", acc(e, p, v));
+    emit_line(e, "{");
+    e->indent++;
+    emit_line(e, "tc_dvf %s;", b.p);
+    buf_free(&b);
+    emit_blank(e);
+    emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)z->C);
+    e->indent++;
+    emit_line(e, "const float *vc = vp + tw * %lld + c;", (long long)z->CP);
+    for (v = 0; v < MV; v++)
+        buf_printf(&b, "%su%d = *(const tc_dvfu *)(up + c * %lld%s)", v ? ", " : "", v, (long long)z->MP,
+                   v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
+    emit_line(e, "const tc_dvf %s;", b.p);
+    buf_free(&b);
+    emit_line(e, "tc_dvf xs;");
+    emit_blank(e);
+    for (p = 0; p < np; p++) {
+        emit_line(e, "xs = TC_DSPLAT(vc[%lld]);", (long long)(p * z->CP));
+        for (v = 0; v < MV; v++) {
+            const char *a = acc(e, p, v);
+            if (e->opt->no_fma)
+                emit_line(e, "%s += xs * u%d;", a, v);
+            else
+                emit_line(e, "%s = TC_DFMA(xs, u%d, %s);", a, v, a);
+        }
+    }
+    e->indent--;
+    emit_line(e, "}");
+    for (p = 0; p < np; p++)
+        for (v = 0; v < MV; v++)
+            emit_line(e, "*(tc_dvfu *)(mp + %lld%s) = %s;", (long long)(p * z->MP), v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "",
+                      acc(e, p, v));
+    e->indent--;
+    emit_line(e, "}");
+}
+
+/* Step 2 in one vector width: P tiles x CB channels a block (P from the target's registers, as the dense form's). */
+static void emit_gemm_vec(Emit *e, const Wino *z, const char *name, int lanes, int nacc)
+{
+    int MV = z->CB / lanes, P = nacc / MV, R;
+    if (P < 1)
+        P = 1;
+    if (P > z->TW)
+        P = (int)z->TW;
+    R = (int)(z->TW % P);
+    emit_line(e, "for (k = 0; k < 36; k++)");
+    e->indent++;
+    emit_line(e, "for (m = 0; m < %lld; m += %d) {", (long long)z->MP, z->CB);
+    e->indent++;
+    emit_line(e, "const float *up = %s_u + k * %lld + m;", name, (long long)(z->C * z->MP));
+    emit_line(e, "const float *vp = vt + k * %lld;", (long long)(z->TW * z->CP));
+    emit_line(e, "float *mp;");
+    emit_blank(e);
+    emit_line(e, "for (tw = 0; tw + %d <= %lld; tw += %d) {", P, (long long)z->TW, P);
+    e->indent++;
+    emit_line(e, "mp = mo + (k * %lld + tw) * %lld + m;", (long long)z->TW, (long long)z->MP);
+    emit_gemm_block(e, z, P, MV);
+    e->indent--;
+    emit_line(e, "}");
+    if (R) {
+        emit_line(e, "mp = mo + (k * %lld + tw) * %lld + m;", (long long)z->TW, (long long)z->MP);
+        emit_gemm_block(e, z, R, MV);
+    }
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+}
+
+/* Step 2, a sum at a time: the same products in the same order. */
+static void emit_gemm_plain(Emit *e, const Wino *z, const char *name)
+{
+    emit_line(e, "for (k = 0; k < 36; k++)");
+    e->indent++;
+    emit_line(e, "for (tw = 0; tw < %lld; tw++)", (long long)z->TW);
+    e->indent++;
+    emit_line(e, "for (m = 0; m < %lld; m++) {", (long long)z->M);
+    e->indent++;
+    emit_line(e, "const float *up = %s_u + k * %lld + m;", name, (long long)(z->C * z->MP));
+    emit_line(e, "const float *vp = vt + (k * %lld + tw) * %lld;", (long long)z->TW, (long long)z->CP);
+    emit_line(e, "float s = 0.0f;");
+    emit_blank(e);
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)z->C);
+    if (e->opt->no_fma)
+        emit_line(e, "    s += vp[c] * up[c * %lld];", (long long)z->MP);
+    else
+        emit_line(e, "    s = TC_FMA(vp[c], up[c * %lld], s);", (long long)z->MP);
+    emit_line(e, "mo[(k * %lld + tw) * %lld + m] = s;", (long long)z->TW, (long long)z->MP);
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
+}
+
+/* Step 3: Y = A^T M A + b, the activation, stored inside the output. */
+static void emit_output_transform(Emit *e, const Node *n, const Wino *z, const char *name, int vec, int has_bias)
+{
+    const char *ty = vec ? "tc_dvf" : "float";
+    const char *lanes = vec ? "TC_DVW" : "1";
+    char a[6][8];
+    int i, j, r, s;
+    int relu_vec = vec && n->act == OP_RELU;
+    emit_line(e, "for (tw = 0; tw < %lld; tw++)", (long long)z->TW);
+    e->indent++;
+    emit_line(e, "for (m = 0; m < %lld; m += %s) {", (long long)z->M, lanes);
+    e->indent++;
+    emit_line(e, "const float *mp = mo + tw * %lld + m;", (long long)z->MP);
+    if (has_bias)
+        emit_line(e, "const %s bv = %s;", ty, ld(e, vec, arena_printf(e->g->a, "%s_b + m", name)));
+    emit_line(e, "const int mn = %lld - m < %s ? %lld - m : %s;", (long long)z->M, lanes, (long long)z->M, lanes);
+    declare(e, ty, "p", 4, 6);
+    emit_blank(e);
+    for (s = 0; s < 6; s++) {
+        Buf b = {0};
+        for (r = 0; r < 6; r++) {
+            snprintf(a[r], sizeof a[r], "a%d", r);
+            buf_printf(&b, "%sa%d = %s", r ? ", " : "", r,
+                       ld(e, vec, arena_printf(e->g->a, "mp + %lld", (long long)((r * 6 + s) * z->TW * z->MP))));
+        }
+        emit_line(e, "{");
+        e->indent++;
+        emit_line(e, "const %s %s;", ty, b.p);
+        buf_free(&b);
+        emit_blank(e);
+        for (i = 0; i < 4; i++)
+            emit_line(e, "p%d%d = %s;", i, s, at_expr(e, i, a));
+        e->indent--;
+        emit_line(e, "}");
+    }
+    for (i = 0; i < 4; i++) {
+        for (s = 0; s < 6; s++)
+            snprintf(a[s], sizeof a[s], "p%d%d", i, s);
+        for (j = 0; j < 4; j++) {
+            const char *x = at_expr(e, j, a);
+            if (has_bias)
+                x = arena_printf(e->g->a, "(%s) + bv", x);
+            emit_line(e, "{");
+            e->indent++;
+            emit_line(e, "%s o = %s;", ty, x);
+            emit_blank(e);
+            if (relu_vec)
+                emit_line(e, "o = (tc_dvf)((tc_dvi)o & ~(tc_dvi)(o < (tc_dvf){0}));");
+            if (vec)
+                emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = o;", i * 4 + j);
+            else
+                emit_line(e, "t[%d] = o;", i * 4 + j);
+            e->indent--;
+            emit_line(e, "}");
+        }
+    }
+    /* the stores, an output channel at a time */
+    emit_line(e, "for (j = 0; j < mn; j++) {");
+    e->indent++;
+    emit_line(e, "float *yj = yb + (m + j) * %lld + th * %lld + tw * 4;", (long long)(z->OH * z->OW), (long long)(4 * z->OW));
+    emit_blank(e);
+    {
+        const char *full = NULL;
+        int64_t fullh = z->OH / 4, fullw = z->OW / 4; /* tiles with all 4 rows / columns inside */
+        if (fullh < z->TH && fullw < z->TW)
+            full = arena_printf(e->g->a, "th < %lld && tw < %lld", (long long)fullh, (long long)fullw);
+        else if (fullh < z->TH)
+            full = arena_printf(e->g->a, "th < %lld", (long long)fullh);
+        else if (fullw < z->TW)
+            full = arena_printf(e->g->a, "tw < %lld", (long long)fullw);
+        if (full) {
+            emit_line(e, "if (%s) {", full);
+            e->indent++;
+        }
+        for (i = 0; i < 16; i++) {
+            const char *tv = arena_printf(e->g->a, "t[%d * %s + j]", i, lanes);
+            emit_line(e, "yj[%lld] = %s;", (long long)(i / 4 * z->OW + i % 4),
+                      n->act == OP_COUNT || relu_vec ? tv : emit_act(e, n, n->act, n->act_alpha, tv));
+        }
+        if (full) {
+            e->indent--;
+            emit_line(e, "} else {");
+            e->indent++;
+            emit_line(e, "for (r = 0; r < 4 && th * 4 + r < %lld; r++)", (long long)z->OH);
+            e->indent++;
+            emit_line(e, "for (s = 0; s < 4 && tw * 4 + s < %lld; s++)", (long long)z->OW);
+            e->indent++;
+            {
+                const char *tv = arena_printf(e->g->a, "t[(r * 4 + s) * %s + j]", lanes);
+                emit_line(e, "yj[r * %lld + s] = %s;", (long long)z->OW,
+                          n->act == OP_COUNT || relu_vec ? tv : emit_act(e, n, n->act, n->act_alpha, tv));
+            }
+            e->indent -= 3;
+            emit_line(e, "}");
+        }
+    }
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+}
+
+/* The variants of step 2 by vector width (the dense form's registers) */
+static const struct {
+    const char *cond;
+    int lanes, acc;
+} wvariants[] = {
+    {"TC_DVW == 16", 16, 24}, /* AVX-512: 32 registers */
+    {"TC_DVW == 8", 8, 12},   /* AVX: 16 */
+    {"defined(__aarch64__)", 4, 24}, /* NEON: 32 */
+    {NULL, 4, 12},            /* SSE: 16 */
+};
+
+static void emit_tables(Emit *e, const Node *n, const Wino *z, const char *name, int has_bias)
+{
+    Graph *g = e->g;
+    static const double G[6][3] = {{1.0 / 4, 0, 0},
+                                   {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                   {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                   {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                   {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                                   {0, 0, 1}};
+    const float *wt = g->t[n->in[1]].f;
+    const float *bias = has_bias ? g->t[n->in[2]].f : NULL;
+    float *row = arena_array(g->a, (size_t)z->MP, sizeof *row);
+    int64_t r, s, c, m, a, b;
+
+    emit_to_consts(e);
+    emit_line(e, "/* node %d: weights of '%s' for Winograd F(4x4, 3x3), G g G^T as [36][c][m], m padded with zeros to %lld */",
+              n->index, text_comment(g->a, n->name), (long long)z->MP);
+    emit_line(e, "static const float %s%s_u[%lld] = {", emit_weights_attr(e), name, (long long)(36 * z->C * z->MP));
+    for (r = 0; r < 6; r++)
+        for (s = 0; s < 6; s++)
+            for (c = 0; c < z->C; c++) {
+                for (m = 0; m < z->MP; m++) {
+                    double u = 0.0;
+                    float f;
+                    if (m < z->M)
+                        for (a = 0; a < 3; a++)
+                            for (b = 0; b < 3; b++)
+                                u += G[r][a] * (double)wt[((m * z->C + c) * 3 + a) * 3 + b] * G[s][b];
+                    f = (float)u;
+                    row[m] = f == 0.0f ? 0.0f : f;
+                }
+                emit_lit_rows(e, n, row, z->MP);
+            }
+    emit_line(e, "};");
+    if (has_bias) {
+        emit_line(e, "static const float %s%s_b[%lld] = {", emit_weights_attr(e), name, (long long)z->MP);
+        for (m = 0; m < z->MP; m++)
+            row[m] = m < z->M ? bias[m] : 0.0f;
+        emit_lit_rows(e, n, row, z->MP);
+        emit_line(e, "};");
+    }
+    emit_blank(e);
+}
+
+/* Node n in this form; 0 where it does not apply (emit_conv writes another). */
+int emit_conv_wino(Emit *e, const Node *n)
+{
+    Graph *g = e->g;
+    Wino z;
+    const char *name;
+    int has_bias = n->n_in >= 3 && n->in[2] != TC_NONE;
+    int64_t xs, ys, nnz = 0, total, i;
+    const float *wt;
+    if (!conv_wino_applies(g, n))
+        return 0;
+    wino_geom(g, n, &z);
+    name = emit_fn_name(e, n);
+    wt = g->t[n->in[1]].f;
+    total = ir_numel(&g->t[n->in[1]]);
+    for (i = 0; i < total; i++)
+        nnz += wt[i] != 0.0f;
+    g->n[n->index].pad_floats = 0; /* reads its input in place */
+    e->used_dvec = 1;
+    e->used_vecx = 1; /* TC_EXACT */
+    if (!e->opt->no_fma)
+        e->used_fma = 1;
+    emit_tables(e, n, &z, name, has_bias);
+
+    xs = z.C * z.H * z.W;
+    ys = z.M * z.OH * z.OW;
+    emit_to_fns(e);
+    e->indent = 0;
+    emit_line(e, "/* node %d: %s '%s', Winograd F(4x4, 3x3): %lld x %lld tiles of 4x4 outputs, a row of tiles at a time */", n->index,
+              op_name(n->op), text_comment(g->a, n->name), (long long)z.TH, (long long)z.TW);
+    emit_line(e, "static TC_NOLIB TC_EXACT void %s_k(const float *x, float *y)", name);
+    emit_line(e, "{");
+    e->indent = 1;
+    emit_line(e, "TC_EXACT_BODY");
+    emit_line(e, "float xt[%lld]; /* 6 input rows, [row][column][c], c padded with zeros to %lld */", (long long)(6 * z.WT * z.CP),
+              (long long)z.CP);
+    emit_line(e, "float vt[%lld]; /* B^T d B: [36][tile][c] */", (long long)(36 * z.TW * z.CP));
+    emit_line(e, "float mo[%lld]; /* the products: [36][tile][m] */", (long long)(36 * z.TW * z.MP));
+    emit_line(e, "float t[256]; /* a tile's outputs, [16][TC_DVW] */");
+    emit_line(e, "int b, th, tw, c, k, m, j, r, s;");
+    emit_blank(e);
+    emit_line(e, "(void)s;");
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)(6 * z.WT * z.CP));
+    emit_line(e, "    xt[k] = 0.0f;");
+    emit_line(e, "for (b = 0; b < %lld; b++) {", (long long)z.w.batch);
+    e->indent++;
+    emit_line(e, "const float *xb = x + b * %lld;", (long long)xs);
+    emit_line(e, "float *yb = y + b * %lld;", (long long)ys);
+    emit_blank(e);
+    emit_line(e, "for (th = 0; th < %lld; th++) {", (long long)z.TH);
+    e->indent++;
+    emit_line(e, "/* input rows 4 th .. 4 th + 5 (0 below the input), the first 2 kept from the row of tiles before */");
+    emit_line(e, "if (th)");
+    emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)(2 * z.WT * z.CP));
+    emit_line(e, "        xt[k] = xt[%lld + k];", (long long)(4 * z.WT * z.CP));
+    emit_line(e, "for (r = th ? 2 : 0; r < 6; r++) {");
+    e->indent++;
+    emit_line(e, "float *xr = xt + r * %lld;", (long long)(z.WT * z.CP));
+    emit_blank(e);
+    emit_line(e, "if (th * 4 + r < %lld)", (long long)z.H);
+    e->indent++;
+    emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)z.C);
+    e->indent++;
+    emit_line(e, "const float *xi = xb + (c * %lld + th * 4 + r) * %lld;", (long long)z.H, (long long)z.W);
+    emit_blank(e);
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)z.W);
+    emit_line(e, "    xr[k * %lld + c] = xi[k];", (long long)z.CP);
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "else");
+    emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)(z.WT * z.CP));
+    emit_line(e, "        xr[k] = 0.0f;");
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "#if TC_DVEC");
+    emit_input_transform(e, &z, 1);
+    for (i = 0; i < (int64_t)(sizeof wvariants / sizeof wvariants[0]); i++) {
+        if (wvariants[i].cond)
+            emit_line(e, "#%s %s", i ? "elif" : "if", wvariants[i].cond);
+        else
+            emit_line(e, "#else");
+        emit_gemm_vec(e, &z, name, wvariants[i].lanes, wvariants[i].acc);
+    }
+    emit_line(e, "#endif");
+    emit_output_transform(e, n, &z, name, 1, has_bias);
+    emit_line(e, "#else");
+    emit_input_transform(e, &z, 0);
+    emit_gemm_plain(e, &z, name);
+    emit_output_transform(e, n, &z, name, 0, has_bias);
+    emit_line(e, "#endif");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent = 0;
+    emit_line(e, "}");
+    emit_blank(e);
+
+    emit_begin_fn(e, n, "", arena_printf(g->a, " -- %s of %s weights kept, Winograd F(4x4, 3x3)", text_num(g->a, nnz), text_num(g->a, total)));
+    emit_line(e, "%s_k(%s, y);", name, emit_operand(e, n, 0));
+    emit_end_fn(e);
+    return 1;
+}
