@@ -57,7 +57,7 @@ static int wino_geom(const Graph *g, const Node *n, Wino *z)
 }
 
 /* The floats of the function's stack buffers (a row of tiles). */
-static int64_t wino_stack_floats(const Wino *z) { return 6 * z->WT * z->CP + 36 * z->TW * (z->CP + z->MP) + 256; }
+static int64_t wino_stack_floats(const Wino *z) { return 6 * z->WT * z->CP + 36 * z->TW * z->CP + 36 * (z->TW + 1) * z->MP + 256 + 2 * z->WT + 2 * z->TW; }
 
 int conv_wino_applies(const Graph *g, const Node *n)
 {
@@ -139,12 +139,12 @@ static void emit_input_transform(Emit *e, const Wino *z, int vec)
     const char *ty = vec ? "tc_dvf" : "float";
     char a[6][8];
     int i, j, r, s;
-    emit_line(e, "for (tw = 0; tw < %lld; tw++)", (long long)z->TW);
+    emit_line(e, "for (i = 0; i < nt; i++)");
     e->indent++;
     emit_line(e, "for (c = 0; c < %lld; c += %s) {", (long long)z->C, vec ? "TC_DVW" : "1");
     e->indent++;
-    emit_line(e, "const float *xp = xt + tw * %lld + c;", (long long)(4 * z->CP));
-    emit_line(e, "float *vp = vt + tw * %lld + c;", (long long)z->CP);
+    emit_line(e, "const float *xp = xt + tl[i] * %lld + c;", (long long)(4 * z->CP));
+    emit_line(e, "float *vp = vt + i * %lld + c;", (long long)z->CP);
     declare(e, ty, "q", 6, 6);
     emit_blank(e);
     for (j = 0; j < 6; j++) {
@@ -199,7 +199,7 @@ static void emit_gemm_block(Emit *e, const Wino *z, int np, int MV)
     emit_blank(e);
     emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)z->C);
     e->indent++;
-    emit_line(e, "const float *vc = vp + tw * %lld + c;", (long long)z->CP);
+    emit_line(e, "const float *vc = vp + i * %lld + c;", (long long)z->CP);
     for (v = 0; v < MV; v++)
         buf_printf(&b, "%su%d = *(const tc_dvfu *)(up + c * %lld%s)", v ? ", " : "", v, (long long)z->MP,
                    v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
@@ -230,12 +230,11 @@ static void emit_gemm_block(Emit *e, const Wino *z, int np, int MV)
 /* Step 2 in one vector width: P tiles x CB channels a block (P from the target's registers, as the dense form's). */
 static void emit_gemm_vec(Emit *e, const Wino *z, const char *name, int lanes, int nacc)
 {
-    int MV = z->CB / lanes, P = nacc / MV, R;
+    int MV = z->CB / lanes, P = nacc / MV, r;
     if (P < 1)
         P = 1;
     if (P > z->TW)
         P = (int)z->TW;
-    R = (int)(z->TW % P);
     emit_line(e, "for (k = 0; k < 36; k++)");
     e->indent++;
     emit_line(e, "for (m = 0; m < %lld; m += %d) {", (long long)z->MP, z->CB);
@@ -244,15 +243,25 @@ static void emit_gemm_vec(Emit *e, const Wino *z, const char *name, int lanes, i
     emit_line(e, "const float *vp = vt + k * %lld;", (long long)(z->TW * z->CP));
     emit_line(e, "float *mp;");
     emit_blank(e);
-    emit_line(e, "for (tw = 0; tw + %d <= %lld; tw += %d) {", P, (long long)z->TW, P);
+    emit_line(e, "for (i = 0; i + %d <= nt; i += %d) {", P, P);
     e->indent++;
-    emit_line(e, "mp = mo + (k * %lld + tw) * %lld + m;", (long long)z->TW, (long long)z->MP);
+    emit_line(e, "mp = mo + (k * %lld + i) * %lld + m;", (long long)(z->TW + 1), (long long)z->MP);
     emit_gemm_block(e, z, P, MV);
     e->indent--;
     emit_line(e, "}");
-    if (R) {
-        emit_line(e, "mp = mo + (k * %lld + tw) * %lld + m;", (long long)z->TW, (long long)z->MP);
-        emit_gemm_block(e, z, R, MV);
+    if (P > 1) { /* the rest of the list: a block of its size */
+        emit_line(e, "mp = mo + (k * %lld + i) * %lld + m;", (long long)(z->TW + 1), (long long)z->MP);
+        emit_line(e, "switch (nt - i) {");
+        for (r = 1; r < P; r++) {
+            emit_line(e, "case %d:", r);
+            e->indent++;
+            emit_gemm_block(e, z, r, MV);
+            emit_line(e, "break;");
+            e->indent--;
+        }
+        emit_line(e, "default:");
+        emit_line(e, "    break;");
+        emit_line(e, "}");
     }
     e->indent--;
     emit_line(e, "}");
@@ -264,12 +273,12 @@ static void emit_gemm_plain(Emit *e, const Wino *z, const char *name)
 {
     emit_line(e, "for (k = 0; k < 36; k++)");
     e->indent++;
-    emit_line(e, "for (tw = 0; tw < %lld; tw++)", (long long)z->TW);
+    emit_line(e, "for (i = 0; i < nt; i++)");
     e->indent++;
     emit_line(e, "for (m = 0; m < %lld; m++) {", (long long)z->M);
     e->indent++;
     emit_line(e, "const float *up = %s_u + k * %lld + m;", name, (long long)(z->C * z->MP));
-    emit_line(e, "const float *vp = vt + (k * %lld + tw) * %lld;", (long long)z->TW, (long long)z->CP);
+    emit_line(e, "const float *vp = vt + (k * %lld + i) * %lld;", (long long)z->TW, (long long)z->CP);
     emit_line(e, "float s = 0.0f;");
     emit_blank(e);
     emit_line(e, "for (c = 0; c < %lld; c++)", (long long)z->C);
@@ -277,7 +286,7 @@ static void emit_gemm_plain(Emit *e, const Wino *z, const char *name)
         emit_line(e, "    s += vp[c] * up[c * %lld];", (long long)z->MP);
     else
         emit_line(e, "    s = TC_FMA(vp[c], up[c * %lld], s);", (long long)z->MP);
-    emit_line(e, "mo[(k * %lld + tw) * %lld + m] = s;", (long long)z->TW, (long long)z->MP);
+    emit_line(e, "mo[(k * %lld + i) * %lld + m] = s;", (long long)(z->TW + 1), (long long)z->MP);
     e->indent--;
     emit_line(e, "}");
     e->indent -= 2;
@@ -295,7 +304,7 @@ static void emit_output_transform(Emit *e, const Node *n, const Wino *z, const c
     e->indent++;
     emit_line(e, "for (m = 0; m < %lld; m += %s) {", (long long)z->M, lanes);
     e->indent++;
-    emit_line(e, "const float *mp = mo + tw * %lld + m;", (long long)z->MP);
+    emit_line(e, "const float *mp = mo + sl[tw] * %lld + m; /* slot %lld: zeros */", (long long)z->MP, (long long)z->TW);
     if (has_bias)
         emit_line(e, "const %s bv = %s;", ty, ld(e, vec, arena_printf(e->g->a, "%s_b + m", name)));
     emit_line(e, "const int mn = %lld - m < %s ? %lld - m : %s;", (long long)z->M, lanes, (long long)z->M, lanes);
@@ -306,7 +315,7 @@ static void emit_output_transform(Emit *e, const Node *n, const Wino *z, const c
         for (r = 0; r < 6; r++) {
             snprintf(a[r], sizeof a[r], "a%d", r);
             buf_printf(&b, "%sa%d = %s", r ? ", " : "", r,
-                       ld(e, vec, arena_printf(e->g->a, "mp + %lld", (long long)((r * 6 + s) * z->TW * z->MP))));
+                       ld(e, vec, arena_printf(e->g->a, "mp + %lld", (long long)((r * 6 + s) * (z->TW + 1) * z->MP))));
         }
         emit_line(e, "{");
         e->indent++;
@@ -478,13 +487,20 @@ int emit_conv_wino(Emit *e, const Node *n)
     emit_line(e, "float xt[%lld]; /* 6 input rows, [row][column][c], c padded with zeros to %lld */", (long long)(6 * z.WT * z.CP),
               (long long)z.CP);
     emit_line(e, "float vt[%lld]; /* B^T d B: [36][tile][c] */", (long long)(36 * z.TW * z.CP));
-    emit_line(e, "float mo[%lld]; /* the products: [36][tile][m] */", (long long)(36 * z.TW * z.MP));
+    emit_line(e, "float mo[%lld]; /* the products: [36][tile][m], tile %lld all 0 */", (long long)(36 * (z.TW + 1) * z.MP), (long long)z.TW);
     emit_line(e, "float t[256]; /* a tile's outputs, [16][TC_DVW] */");
-    emit_line(e, "int b, th, tw, c, k, m, j, r, s;");
+    emit_line(e, "unsigned char xz[%lld]; /* per input row and column of xt: some channel not 0 */", (long long)(6 * z.WT));
+    emit_line(e, "int tl[%lld], sl[%lld]; /* the tiles not all 0, and per tile its place in that list (or %lld) */", (long long)z.TW,
+              (long long)z.TW, (long long)z.TW);
+    emit_line(e, "int b, th, tw, c, k, m, j, r, s, i, nt;");
     emit_blank(e);
-    emit_line(e, "(void)s;");
     emit_line(e, "for (k = 0; k < %lld; k++)", (long long)(6 * z.WT * z.CP));
     emit_line(e, "    xt[k] = 0.0f;");
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)(6 * z.WT));
+    emit_line(e, "    xz[k] = 0;");
+    emit_line(e, "for (k = 0; k < 36; k++)");
+    emit_line(e, "    for (m = 0; m < %lld; m++)", (long long)z.MP);
+    emit_line(e, "        mo[(k * %lld + %lld) * %lld + m] = 0.0f;", (long long)(z.TW + 1), (long long)z.TW, (long long)z.MP);
     emit_line(e, "for (b = 0; b < %lld; b++) {", (long long)z.w.batch);
     e->indent++;
     emit_line(e, "const float *xb = x + b * %lld;", (long long)xs);
@@ -493,21 +509,29 @@ int emit_conv_wino(Emit *e, const Node *n)
     emit_line(e, "for (th = 0; th < %lld; th++) {", (long long)z.TH);
     e->indent++;
     emit_line(e, "/* input rows 4 th .. 4 th + 5 (0 below the input), the first 2 kept from the row of tiles before */");
-    emit_line(e, "if (th)");
+    emit_line(e, "if (th) {");
     emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)(2 * z.WT * z.CP));
     emit_line(e, "        xt[k] = xt[%lld + k];", (long long)(4 * z.WT * z.CP));
+    emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)(2 * z.WT));
+    emit_line(e, "        xz[k] = xz[%lld + k];", (long long)(4 * z.WT));
+    emit_line(e, "}");
     emit_line(e, "for (r = th ? 2 : 0; r < 6; r++) {");
     e->indent++;
     emit_line(e, "float *xr = xt + r * %lld;", (long long)(z.WT * z.CP));
+    emit_line(e, "unsigned char *zr = xz + r * %lld;", (long long)z.WT);
     emit_blank(e);
+    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)z.W);
+    emit_line(e, "    zr[k] = 0;");
     emit_line(e, "if (th * 4 + r < %lld)", (long long)z.H);
     e->indent++;
     emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)z.C);
     e->indent++;
     emit_line(e, "const float *xi = xb + (c * %lld + th * 4 + r) * %lld;", (long long)z.H, (long long)z.W);
     emit_blank(e);
-    emit_line(e, "for (k = 0; k < %lld; k++)", (long long)z.W);
+    emit_line(e, "for (k = 0; k < %lld; k++) {", (long long)z.W);
     emit_line(e, "    xr[k * %lld + c] = xi[k];", (long long)z.CP);
+    emit_line(e, "    zr[k] |= xi[k] != 0.0f;");
+    emit_line(e, "}");
     e->indent--;
     emit_line(e, "}");
     e->indent--;
@@ -515,6 +539,18 @@ int emit_conv_wino(Emit *e, const Node *n)
     emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)(z.WT * z.CP));
     emit_line(e, "        xr[k] = 0.0f;");
     e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "/* the tiles whose 6x6 inputs are not all 0 (the others' products are 0: tile %lld of mo) */", (long long)z.TW);
+    emit_line(e, "nt = 0;");
+    emit_line(e, "for (tw = 0; tw < %lld; tw++) {", (long long)z.TW);
+    emit_line(e, "    int any = 0;");
+    emit_blank(e);
+    emit_line(e, "    for (r = 0; r < 6; r++)");
+    emit_line(e, "        for (s = 0; s < 6; s++)");
+    emit_line(e, "            any |= xz[r * %lld + tw * 4 + s];", (long long)z.WT);
+    emit_line(e, "    sl[tw] = any ? nt : %lld;", (long long)z.TW);
+    emit_line(e, "    if (any)");
+    emit_line(e, "        tl[nt++] = tw;");
     emit_line(e, "}");
     emit_line(e, "#if TC_DVEC");
     emit_input_transform(e, &z, 1);
