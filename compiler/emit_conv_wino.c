@@ -197,8 +197,9 @@ static void emit_gemm_block(Emit *e, const Wino *z, int np, int MV)
     emit_line(e, "tc_dvf %s;", b.p);
     buf_free(&b);
     emit_blank(e);
-    emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)z->C);
+    emit_line(e, "for (ci = 0; ci < nc; ci++) {");
     e->indent++;
+    emit_line(e, "const int c = cl[ci];");
     emit_line(e, "const float *vc = vp + i * %lld + c;", (long long)z->CP);
     for (v = 0; v < MV; v++)
         buf_printf(&b, "%su%d = *(const tc_dvfu *)(up + c * %lld%s)", v ? ", " : "", v, (long long)z->MP,
@@ -492,7 +493,12 @@ int emit_conv_wino(Emit *e, const Node *n)
     emit_line(e, "unsigned char xz[%lld]; /* per input row and column of xt: some channel not 0 */", (long long)(6 * z.WT));
     emit_line(e, "int tl[%lld], sl[%lld]; /* the tiles not all 0, and per tile its place in that list (or %lld) */", (long long)z.TW,
               (long long)z.TW, (long long)z.TW);
-    emit_line(e, "int b, th, tw, c, k, m, j, r, s, i, nt;");
+    emit_line(e, "unsigned char xc[%lld]; /* per input row of xt and channel: not all 0 */", (long long)(6 * z.C));
+    emit_line(e, "int cl[%lld], nc; /* the channels whose 6 input rows are not all 0 */", (long long)z.C);
+    emit_line(e, "int b, th, tw, c, k, m, j, r, s, i, nt, ci;");
+    emit_blank(e);
+    emit_line(e, "(void)ci;");
+    emit_line(e, "(void)cl;");
     emit_blank(e);
     emit_line(e, "for (k = 0; k < %lld; k++)", (long long)(6 * z.WT * z.CP));
     emit_line(e, "    xt[k] = 0.0f;");
@@ -514,6 +520,8 @@ int emit_conv_wino(Emit *e, const Node *n)
     emit_line(e, "        xt[k] = xt[%lld + k];", (long long)(4 * z.WT * z.CP));
     emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)(2 * z.WT));
     emit_line(e, "        xz[k] = xz[%lld + k];", (long long)(4 * z.WT));
+    emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)(2 * z.C));
+    emit_line(e, "        xc[k] = xc[%lld + k];", (long long)(4 * z.C));
     emit_line(e, "}");
     emit_line(e, "for (r = th ? 2 : 0; r < 6; r++) {");
     e->indent++;
@@ -528,16 +536,25 @@ int emit_conv_wino(Emit *e, const Node *n)
     e->indent++;
     emit_line(e, "const float *xi = xb + (c * %lld + th * 4 + r) * %lld;", (long long)z.H, (long long)z.W);
     emit_blank(e);
+    emit_line(e, "unsigned char any = 0;");
+    emit_blank(e);
     emit_line(e, "for (k = 0; k < %lld; k++) {", (long long)z.W);
+    emit_line(e, "    const unsigned char f = xi[k] != 0.0f;");
+    emit_blank(e);
     emit_line(e, "    xr[k * %lld + c] = xi[k];", (long long)z.CP);
-    emit_line(e, "    zr[k] |= xi[k] != 0.0f;");
+    emit_line(e, "    zr[k] |= f;");
+    emit_line(e, "    any |= f;");
     emit_line(e, "}");
+    emit_line(e, "xc[r * %lld + c] = any;", (long long)z.C);
     e->indent--;
     emit_line(e, "}");
     e->indent--;
-    emit_line(e, "else");
+    emit_line(e, "else {");
     emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)(z.WT * z.CP));
     emit_line(e, "        xr[k] = 0.0f;");
+    emit_line(e, "    for (c = 0; c < %lld; c++)", (long long)z.C);
+    emit_line(e, "        xc[r * %lld + c] = 0;", (long long)z.C);
+    emit_line(e, "}");
     e->indent--;
     emit_line(e, "}");
     emit_line(e, "/* the tiles whose 6x6 inputs are not all 0 (the others' products are 0: tile %lld of mo) */", (long long)z.TW);
@@ -552,6 +569,12 @@ int emit_conv_wino(Emit *e, const Node *n)
     emit_line(e, "    if (any)");
     emit_line(e, "        tl[nt++] = tw;");
     emit_line(e, "}");
+    emit_line(e, "/* the channels whose rows are not all 0 (the others' products are +-0: left out, the sums do not change) */");
+    emit_line(e, "nc = 0;");
+    emit_line(e, "for (c = 0; c < %lld; c++)", (long long)z.C);
+    emit_line(e, "    if (xc[c] | xc[%lld + c] | xc[%lld + c] | xc[%lld + c] | xc[%lld + c] | xc[%lld + c])", (long long)z.C, (long long)(2 * z.C),
+              (long long)(3 * z.C), (long long)(4 * z.C), (long long)(5 * z.C));
+    emit_line(e, "        cl[nc++] = c;");
     emit_line(e, "#if TC_DVEC");
     emit_input_transform(e, &z, 1);
     for (i = 0; i < (int64_t)(sizeof wvariants / sizeof wvariants[0]); i++) {
