@@ -69,7 +69,8 @@ int conv_wino_applies(const Graph *g, const Node *n)
     if (n->op != OP_CONV || g->target == TARGET_CORTEX_M || g->quant || n->n_in < 2)
         return 0;
     wt = &g->t[n->in[1]];
-    if (!wt->f || (n->n_in >= 3 && n->in[2] != TC_NONE && !g->t[n->in[2]].f) || !wino_geom(g, n, &z))
+    if (!wt->f || (n->n_in >= 3 && n->in[2] != TC_NONE && !g->t[n->in[2]].f) || !wino_geom(g, n, &z) ||
+        (n->act != OP_COUNT && n->act != OP_RELU)) /* a fused ReLU or none: the vector path stores by transposed blocks */
         return 0;
     total = ir_numel(wt);
     for (i = 0; i < total; i++) /* U mixes 9 weights: a weight that is not finite would reach every output of the tile */
@@ -306,6 +307,100 @@ static void emit_gemm_plain(Emit *e, const Wino *z, const char *name)
     e->indent -= 2;
 }
 
+/*
+ * The vector path's stores of a row of tiles: ob[i][x][m] to y[m][4 th + i][x], blocks of
+ * TC_DVW columns x TC_DVW channels through <name>_tr (the last block of a row ending at its
+ * end, overlapping), the channels past the last whole block and rows narrower than a
+ * vector one at a time.
+ */
+static void emit_store_rows(Emit *e, const Wino *z, const char *name)
+{
+    long long OW = z->OW, OHW = z->OH * z->OW, MP = z->MP, OWP = 4 * z->TW, M = z->M;
+    emit_line(e, "for (r = 0; r < 4 && th * 4 + r < %lld; r++) {", (long long)z->OH);
+    e->indent++;
+    emit_line(e, "const float *obr = ob + r * %lld;", OWP * MP);
+    emit_line(e, "float *yr = yb + (th * 4 + r) * %lld;", OW);
+    emit_blank(e);
+    emit_line(e, "m = 0;");
+    emit_line(e, "if (TC_DVW <= %lld)", OW);
+    e->indent++;
+    emit_line(e, "for (; m + TC_DVW <= %lld; m += TC_DVW) {", M);
+    e->indent++;
+    emit_line(e, "for (k = 0; k + TC_DVW <= %lld; k += TC_DVW)", OW);
+    emit_line(e, "    %s_tr(obr + k * %lld + m, %lld, yr + m * %lld + k, %lld);", name, MP, MP, OHW, OHW);
+    emit_line(e, "if (k < %lld)", OW);
+    emit_line(e, "    %s_tr(obr + (%lld - TC_DVW) * %lld + m, %lld, yr + m * %lld + %lld - TC_DVW, %lld);", name, OW, MP, MP, OHW, OW, OHW);
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "for (; m < %lld; m++)", M);
+    emit_line(e, "    for (k = 0; k < %lld; k++)", OW);
+    emit_line(e, "        yr[m * %lld + k] = obr[k * %lld + m];", OHW, MP);
+    e->indent--;
+    emit_line(e, "}");
+}
+
+/* <name>_tr(s, sa, d, sb): d[j * sb + i] = s[i * sa + j] for i, j < TC_DVW, by log2(TC_DVW)
+ * rounds of two-vector shuffles (round b: rows i and i + b, i & b = 0, swap their
+ * off-diagonal b x b blocks); without __builtin_shufflevector (gcc before 12) a float at a time. */
+static void emit_transpose_fn(Emit *e, const char *name)
+{
+    static const int widths[3] = {16, 8, 4};
+    int w, L, i, j, b;
+    emit_line(e, "#if TC_DVEC");
+    emit_line(e, "/* a TC_DVW x TC_DVW block of floats transposed: d[j * sb + i] = s[i * sa + j] */");
+    emit_line(e, "static TC_NOLIB void %s_tr(const float *s, int sa, float *d, int sb)", name);
+    emit_line(e, "{");
+    e->indent = 1;
+    emit_line(e, "#if defined(__clang__) || __GNUC__ >= 12");
+    for (w = 0; w < 3; w++) {
+        Buf ld = {0};
+        L = widths[w];
+        if (w == 0)
+            emit_line(e, "#if TC_DVW == %d", L);
+        else if (w == 1)
+            emit_line(e, "#elif TC_DVW == %d", L);
+        else
+            emit_line(e, "#else");
+        for (i = 0; i < L; i++)
+            buf_printf(&ld, "%sr%d = *(const tc_dvfu *)(s + %d * sa)", i ? ", " : "", i, i);
+        emit_line(e, "tc_dvf %s;", ld.p);
+        buf_free(&ld);
+        emit_line(e, "tc_dvf t0, t1;");
+        emit_blank(e);
+        for (b = 1; b < L; b *= 2)
+            for (i = 0; i < L; i++) {
+                Buf i1 = {0}, i2 = {0};
+                if (i & b)
+                    continue;
+                for (j = 0; j < L; j++) {
+                    buf_printf(&i1, ", %d", (j & b) ? L + j - b : j);
+                    buf_printf(&i2, ", %d", (j & b) ? L + j : j + b);
+                }
+                emit_line(e, "t0 = __builtin_shufflevector(r%d, r%d%s);", i, i + b, i1.p);
+                emit_line(e, "t1 = __builtin_shufflevector(r%d, r%d%s);", i, i + b, i2.p);
+                emit_line(e, "r%d = t0;", i);
+                emit_line(e, "r%d = t1;", i + b);
+                buf_free(&i1);
+                buf_free(&i2);
+            }
+        for (i = 0; i < L; i++)
+            emit_line(e, "*(tc_dvfu *)(d + %d * sb) = r%d;", i, i);
+    }
+    emit_line(e, "#endif");
+    emit_line(e, "#else");
+    emit_line(e, "int i, j;");
+    emit_blank(e);
+    emit_line(e, "for (i = 0; i < TC_DVW; i++)");
+    emit_line(e, "    for (j = 0; j < TC_DVW; j++)");
+    emit_line(e, "        d[j * sb + i] = s[i * sa + j];");
+    emit_line(e, "#endif");
+    e->indent = 0;
+    emit_line(e, "}");
+    emit_line(e, "#endif");
+    emit_blank(e);
+}
+
 /* Step 3: Y = A^T M A + b, the activation, stored inside the output. */
 static void emit_output_transform(Emit *e, const Node *n, const Wino *z, const char *name, int vec, int has_bias)
 {
@@ -321,7 +416,8 @@ static void emit_output_transform(Emit *e, const Node *n, const Wino *z, const c
     emit_line(e, "const float *mp = mo + sl[tw] * %lld + m; /* slot %lld: zeros */", (long long)z->MP, (long long)z->TW);
     if (has_bias)
         emit_line(e, "const %s bv = %s;", ty, ld(e, vec, arena_printf(e->g->a, "%s_b + m", name)));
-    emit_line(e, "const int mn = %lld - m < %s ? %lld - m : %s;", (long long)z->M, lanes, (long long)z->M, lanes);
+    if (!vec)
+        emit_line(e, "const int mn = 1;");
     declare(e, ty, "p", 4, 6);
     emit_blank(e);
     for (s = 0; s < 6; s++) {
@@ -354,13 +450,20 @@ static void emit_output_transform(Emit *e, const Node *n, const Wino *z, const c
             emit_blank(e);
             if (relu_vec)
                 emit_line(e, "o = (tc_dvf)((tc_dvi)o & ~(tc_dvi)(o < (tc_dvf){0}));");
-            if (vec)
-                emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = o;", i * 4 + j);
+            if (vec) /* the row of tiles' outputs channels-last, ob[4][columns][m] */
+                emit_line(e, "*(tc_dvfu *)(ob + (%lld + tw * 4) * %lld + m) = o;", (long long)(i * 4 * z->TW + j), (long long)z->MP);
             else
                 emit_line(e, "t[%d] = o;", i * 4 + j);
             e->indent--;
             emit_line(e, "}");
         }
+    }
+    if (vec) {
+        e->indent--;
+        emit_line(e, "}");
+        e->indent--;
+        emit_store_rows(e, z, name);
+        return;
     }
     /* the stores, an output channel at a time */
     emit_line(e, "for (j = 0; j < mn; j++) {");
@@ -498,6 +601,7 @@ int emit_conv_wino(Emit *e, const Node *n)
     ys = z.M * z.OH * z.OW;
     emit_to_fns(e);
     e->indent = 0;
+    emit_transpose_fn(e, name);
     emit_line(e, "/* node %d: %s '%s', Winograd F(4x4, 3x3): %lld x %lld tiles of 4x4 outputs, a row of tiles at a time */", n->index,
               op_name(n->op), text_comment(g->a, n->name), (long long)z.TH, (long long)z.TW);
     emit_line(e, "static TC_NOLIB TC_EXACT void %s_k(const float *x, float *y)", name);
@@ -508,7 +612,11 @@ int emit_conv_wino(Emit *e, const Node *n)
               (long long)z.CP);
     emit_line(e, "float vt[%lld]; /* B^T d B: [36][tile][c] */", (long long)(36 * z.TW * z.CP));
     emit_line(e, "float mo[%lld]; /* the products: [36][tile][m], tile %lld all 0 */", (long long)(36 * (z.TW + 1) * z.MP), (long long)z.TW);
-    emit_line(e, "float t[256]; /* a tile's outputs, [16][TC_DVW] */");
+    emit_line(e, "#if TC_DVEC");
+    emit_line(e, "float ob[%lld]; /* a row of tiles' outputs, [4][column][m] */", (long long)(4 * 4 * z.TW * z.MP));
+    emit_line(e, "#else");
+    emit_line(e, "float t[16]; /* a tile's outputs */");
+    emit_line(e, "#endif");
     emit_line(e, "unsigned char xz[%lld]; /* per input row and column of xt: some channel not 0 */", (long long)(6 * z.WT));
     emit_line(e, "int tl[%lld], sl[%lld]; /* the tiles not all 0, and per tile its place in that list (or %lld) */", (long long)z.TW,
               (long long)z.TW, (long long)z.TW);
@@ -517,6 +625,7 @@ int emit_conv_wino(Emit *e, const Node *n)
     emit_line(e, "int b, th, tw, c, k, m, j, r, s, i, nt, ci;");
     emit_blank(e);
     emit_line(e, "(void)ci;");
+    emit_line(e, "(void)j;");
     emit_line(e, "(void)cl;");
     emit_blank(e);
     emit_line(e, "for (k = 0; k < %lld; k++)", (long long)(6 * z.WT * z.CP));
@@ -549,26 +658,41 @@ int emit_conv_wino(Emit *e, const Node *n)
     emit_blank(e);
     emit_line(e, "for (k = 0; k < %lld; k++)", (long long)z.W);
     emit_line(e, "    zr[k] = 0;");
-    emit_line(e, "if (th * 4 + r < %lld)", (long long)z.H);
+    emit_line(e, "if (th * 4 + r < %lld) {", (long long)z.H);
     e->indent++;
+    emit_line(e, "const float *xi = xb + (th * 4 + r) * %lld;", (long long)z.W);
+    emit_blank(e);
     emit_line(e, "for (c = 0; c < %lld; c++) {", (long long)z.C);
     e->indent++;
-    emit_line(e, "const float *xi = xb + (c * %lld + th * 4 + r) * %lld;", (long long)z.H, (long long)z.W);
-    emit_blank(e);
     emit_line(e, "unsigned char any = 0;");
     emit_blank(e);
     emit_line(e, "for (k = 0; k < %lld; k++) {", (long long)z.W);
-    emit_line(e, "    const unsigned char f = xi[k] != 0.0f;");
+    emit_line(e, "    const unsigned char f = xi[c * %lld + k] != 0.0f;", (long long)(z.H * z.W));
     emit_blank(e);
-    emit_line(e, "    xr[k * %lld + c] = xi[k];", (long long)z.CP);
     emit_line(e, "    zr[k] |= f;");
     emit_line(e, "    any |= f;");
     emit_line(e, "}");
     emit_line(e, "xc[r * %lld + c] = any;", (long long)z.C);
     e->indent--;
     emit_line(e, "}");
+    emit_line(e, "/* channels-last: blocks of TC_DVW channels x TC_DVW columns transposed (the last ending at the row's end) */");
+    emit_line(e, "c = 0;");
+    emit_line(e, "#if TC_DVEC");
+    emit_line(e, "if (TC_DVW <= %lld)", (long long)z.W);
+    emit_line(e, "    for (; c + TC_DVW <= %lld; c += TC_DVW) {", (long long)z.C);
+    emit_line(e, "        for (k = 0; k + TC_DVW <= %lld; k += TC_DVW)", (long long)z.W);
+    emit_line(e, "            %s_tr(xi + c * %lld + k, %lld, xr + k * %lld + c, %lld);", name, (long long)(z.H * z.W), (long long)(z.H * z.W),
+              (long long)z.CP, (long long)z.CP);
+    emit_line(e, "        if (k < %lld)", (long long)z.W);
+    emit_line(e, "            %s_tr(xi + c * %lld + %lld - TC_DVW, %lld, xr + (%lld - TC_DVW) * %lld + c, %lld);", name, (long long)(z.H * z.W),
+              (long long)z.W, (long long)(z.H * z.W), (long long)z.W, (long long)z.CP, (long long)z.CP);
+    emit_line(e, "    }");
+    emit_line(e, "#endif");
+    emit_line(e, "for (; c < %lld; c++)", (long long)z.C);
+    emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)z.W);
+    emit_line(e, "        xr[k * %lld + c] = xi[c * %lld + k];", (long long)z.CP, (long long)(z.H * z.W));
     e->indent--;
-    emit_line(e, "else {");
+    emit_line(e, "} else {");
     emit_line(e, "    for (k = 0; k < %lld; k++)", (long long)(z.WT * z.CP));
     emit_line(e, "        xr[k] = 0.0f;");
     emit_line(e, "    for (c = 0; c < %lld; c++)", (long long)z.C);
