@@ -527,9 +527,9 @@ static int conv_sparse_demoted(const Graph *g, const Node *n)
  * 4x the dense one: 148 KB for 32 x 32 channels). Measured (thread CPU
  * time per node, least of 5 rounds of 200 Fashion-MNIST images x 5, gcc
  * 12, 2-core AMD EPYC with AVX-512, loaded; us a run, -O3 -march=native /
- * -O2): Conv-2's conv2 (32 -> 32, 26x26, 78% kept) dense 48 / 60 against
- * 35 / 49; the CNN dense model's conv2 (32 -> 32, 13x13, 100%) 45 / 42
- * against 14 / 20. Its outputs' error against float64 sums is about the
+ * -O2): Conv-2's conv2 (32 -> 32, 26x26, 78% kept) dense 47 / 51 against
+ * 25-28 / 38; the CNN dense model's conv2 (32 -> 32, 13x13, 100%) 39 / 24
+ * against 13 / 14. Its outputs' error against float64 sums is about the
  * direct sum's (Conv-2's conv2: largest 5.1e-7 against 4.7e-7). Fewer
  * channels (first layers) not measured: they stay dense.
  */
