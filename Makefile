@@ -25,7 +25,7 @@ TEST_PKGS  := $(BUILD_PKGS) check clang python3 python3-numpy python3-onnx datas
               qemu-user qemu-system-arm groff-base man-db cmake
 DEMO_PKGS  := $(BUILD_PKGS) dataset-fashion-mnist bc binutils gzip
 
-SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp interp_types fold bnfold dce fuse fuse_elem plan text strategy compile_cost emit emit_frame emit_linear emit_conv emit_conv_dense emit_conv_table emit_conv_sparse emit_dispatch emit_ops emit_ops18 emit_types shape_attn interp_attn emit_attn shape_3d interp_3d emit_3d shape_img interp_img emit_img summary report sha256 quant interp_int emit_int emit_int_conv emit_island qerror qdq qops emit_qops verify
+SRCS := arena output diag ir onnx dsl attrs dsl_write mask npy shape interp interp_types fold bnfold dce fuse fuse_elem plan text strategy compile_cost emit emit_frame emit_linear emit_conv emit_conv_dense emit_conv_table emit_conv_sparse emit_conv_wino emit_dispatch emit_ops emit_ops18 emit_types shape_attn interp_attn emit_attn shape_3d interp_3d emit_3d shape_img interp_img emit_img summary report sha256 quant interp_int emit_int emit_int_conv emit_island qerror qdq qops emit_qops verify
 SRCS += shape_index interp_index emit_index
 SRCS += shape_text interp_text emit_text
 SRCS += einsum cumsum

@@ -633,7 +633,8 @@ void emit_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         else if (n->op == OP_LAYERNORM && node_multi_output(g, n))
             emit_layernorm_stats(&e, n); /* with Mean or InvStdDev (emit_ops18.c) */
         else {
-            emit_fns[n->op](&e, n);
+            if (!(n->op == OP_CONV && n->wino && emit_conv_wino(&e, n))) /* Winograd (emit_conv_wino.c), planned where measured faster */
+                emit_fns[n->op](&e, n);
             emit_dispatch(&e, n, fns_start); /* AVX2 and AVX-512 copies (emit_dispatch.c) */
         }
         if (!(ir_is_view(n->op) && g->t[n->out[0]].alias != TC_NONE))

@@ -146,6 +146,8 @@ void emit_conv_dense(Emit *e, const Node *n);
 int emit_conv_table(Emit *e, const Node *n);
 /* ===== emit_conv_sparse.c: register-blocked sparse Conv over flat positions (n->sparse_mb), called by emit_conv ===== */
 int emit_conv_sparse(Emit *e, const Node *n);
+/* ===== emit_conv_wino.c: Winograd F(4x4, 3x3) for 3x3/s1 Convs (n->wino), called by emit_c; 0 where it does not apply ===== */
+int emit_conv_wino(Emit *e, const Node *n);
 
 /* ===== emit_int_conv.c: the integer Conv's unrolled and dense forms (emit_int.c's family) ===== */
 

@@ -368,6 +368,8 @@ static int64_t layer_bytes(const Graph *g, const Node *n, const LayerWeights *L,
         return m4_layer_flash(n, L, s, g->target);
     if (n->op == OP_CONV && s == STRAT_LOOP && n->sparse_mb > 0) /* emit_conv_sparse.c's tables */
         return conv_sparse_bytes(g, n);
+    if (n->op == OP_CONV && s == STRAT_DENSE && n->wino) /* emit_conv_wino.c's table */
+        return conv_wino_bytes(g, n);
     return n->op == OP_CONV ? conv_strategy_bytes(s, L->nnz, L->N * L->K) : strategy_bytes(s, L->N, L->K, L->nnz);
 }
 
@@ -515,6 +517,30 @@ static int conv_sparse_demoted(const Graph *g, const Node *n)
     if (w.c / w.group * w.k[0] * w.k[1] < CONV_DENSE_MIN_K)
         return 0;
     return conv_sparse_mb(g, n);
+}
+
+/*
+ * On the host, auto writes a 3x3 Conv of stride 1 without padding that the
+ * rule above leaves dense (over 50% kept) in emit_conv_wino.c's Winograd
+ * form when it has 16 or more input and output channels, and no
+ * --code-budget is set (its table, 36 values a channel pair against 9, is
+ * 4x the dense one: 148 KB for 32 x 32 channels). Measured (thread CPU
+ * time per node, least of 5 rounds of 200 Fashion-MNIST images x 5, gcc
+ * 12, 2-core AMD EPYC with AVX-512, loaded; us a run, -O3 -march=native /
+ * -O2): Conv-2's conv2 (32 -> 32, 26x26, 78% kept) dense 47 / 51 against
+ * 25-28 / 38; the CNN dense model's conv2 (32 -> 32, 13x13, 100%) 39 / 24
+ * against 13 / 14. Its outputs' error against float64 sums is about the
+ * direct sum's (Conv-2's conv2: largest 5.1e-7 against 4.7e-7). Fewer
+ * channels (first layers) not measured: they stay dense.
+ */
+static int conv_wino_pick(const Graph *g, const Node *n)
+{
+    Window w;
+    if (g->target == TARGET_CORTEX_M || g->code_budget > 0 || n->op != OP_CONV || n->strategy != STRAT_DENSE ||
+        !conv_wino_applies(g, n))
+        return 0;
+    conv_window((Graph *)g, n, &w);
+    return w.c >= 16 && w.m >= 16;
 }
 
 const char *strategy_name(Strategy s)
@@ -676,11 +702,13 @@ void plan_strategies(Graph *g, Strategy requested, int64_t budget, Target target
         Node *n = &g->n[k];
         n->strategy = STRAT_AUTO;
         n->sparse_mb = 0;
+        n->wino = 0;
         if (n->dead || !layer_weights(g, n, &L[k]))
             continue;
         n->strategy = choose(n, &L[k], requested, target, budget);
         if (requested == STRAT_AUTO && (n->sparse_mb = conv_sparse_pick(g, n, &L[k])) > 0)
             n->strategy = STRAT_LOOP; /* tables: compiled as fast as the tap tables */
+        n->wino = requested == STRAT_AUTO && conv_wino_pick(g, n); /* emit_conv_wino.c's form */
         /* by input only where auto chose unrolled: --strategy unrolled is the row form */
         n->input_major = requested == STRAT_AUTO && n->strategy == STRAT_UNROLLED && by_input(g, n, &L[k]);
         total += layer_bytes(g, n, &L[k], n->strategy);

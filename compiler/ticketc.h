@@ -207,6 +207,7 @@ typedef struct {
     Strategy strategy;  /* planned for a layer with constant weights (plan_strategies), else auto */
     int input_major;    /* unrolled Gemm/MatMul by input, zero inputs skipped (plan_strategies) */
     int sparse_mb;      /* > 0: a host Conv in emit_conv_sparse.c's form, blocks of this many channels (plan_strategies) */
+    int wino;           /* 1: a host 3x3/s1 Conv in emit_conv_wino.c's Winograd form (plan_strategies) */
     /* unrolled Conv with padding: its input copied into a zero-padded scratch block
      * of the arena (conv_pad_floats), placed by plan_memory; 0 floats: none */
     int64_t pad_floats, pad_offset;
@@ -737,6 +738,8 @@ int conv_sparse_applies(const Graph *g, const Node *n);
 int conv_sparse_mb(const Graph *g, const Node *n);
 int64_t conv_sparse_bytes(const Graph *g, const Node *n);
 int64_t conv_sparse_copy_floats(const Graph *g, const Node *n);
+int conv_wino_applies(const Graph *g, const Node *n); /* emit_conv_wino.c */
+int64_t conv_wino_bytes(const Graph *g, const Node *n);
 int64_t conv_sparse_blocks(Arena *a, const float *wt, int64_t M, int64_t K, int64_t MB, int64_t *perm);
 
 /* Per layer with constant weights, the strategy emit_c will use: the requested

@@ -389,6 +389,45 @@ save("conv_phase",
      lambda x, z: [relu(conv2d(x, Wp1, bp1, (2, 2), (1, 1, 1, 1))), conv2d(x, Wp2, None, (2, 2)),
                    conv2d(x, Wp3, bp3, (3, 3), (2, 1, 0, 3)), conv2d(z, Wp4, bp4, (2, 2), (1, 1, 1, 1))])
 
+# 18d. Winograd F(4x4, 3x3) (emit_conv_wino.c) under auto: dense 3x3/s1 Convs without padding of
+# 16 or more channels each way. Outputs not a multiple of the 4x4 tile (9 x 11, 5 x 4), input
+# channels not a multiple of a vector (20), output channels not a multiple of the 16/32-channel
+# block (17, 40), bias and none, a fused Relu and none, batch 2; inputs with rows and channels
+# of zeros (tiles and channels the products leave out).
+rw = np.random.default_rng(1931)  # its own generator: the models after it keep their values
+
+
+def wdense(shape, density=0.8):
+    w = f32(rw.standard_normal(shape) * 0.2)
+    w[rw.random(shape) >= density] = 0.0
+    return w
+
+
+Ww1, bw1 = wdense((17, 20, 3, 3)), f32(rw.standard_normal(17) * 0.1)
+Ww2 = wdense((40, 20, 3, 3))
+Ww3, bw3 = wdense((16, 16, 3, 3)), f32(rw.standard_normal(16) * 0.1)
+
+
+def wino_inputs():
+    x = f32(rw.standard_normal((2, 20, 11, 13)))
+    x[0, :, 0:6, :] = 0.0  # a row of tiles all 0 in sample 0
+    x[1, 3:9, :, 4:] = 0.0  # channels 3..8 partly 0 in sample 1
+    x[:, 11, :, :] = 0.0  # a channel all 0
+    z = f32(rw.standard_normal((2, 16, 7, 6)))
+    return [x, z]
+
+
+save("conv_wino",
+     [helper.make_node("Conv", ["x", "W1", "b1"], ["a1"], kernel_shape=[3, 3], name="w_relu"),
+      helper.make_node("Relu", ["a1"], ["y1"]),
+      helper.make_node("Conv", ["x", "W2"], ["y2"], name="w_nobias"),
+      helper.make_node("Conv", ["z", "W3", "b3"], ["a3"], name="w_small"),
+      helper.make_node("Relu", ["a3"], ["y3"])],
+     [("x", (2, 20, 11, 13)), ("z", (2, 16, 7, 6))], ["y1", "y2", "y3"],
+     {"W1": Ww1, "b1": bw1, "W2": Ww2, "W3": Ww3, "b3": bw3},
+     [wino_inputs(), wino_inputs()],
+     lambda x, z: [relu(conv2d(x, Ww1, bw1)), conv2d(x, Ww2), relu(conv2d(z, Ww3, bw3))])
+
 # 19. Conv with run-time weights and bias (dense loops only).
 save("conv_runtime_weights",
      [helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[0, 1, 1, 0], strides=[1, 2], name="c")],

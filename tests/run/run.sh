@@ -73,10 +73,10 @@ for d in "$W"/models/*/; do
             fi
         done
     done
-    # emit_conv_sparse.c's form under auto: its plain C loop (-DTC_NO_VEC) gives the vector loops' bits
-    if [ -z "${SANITIZED:-}" ] && [ -f "$d/auto/gcc.f32" ] && grep -q "output channels over flat positions" "$d/auto/m.c"; then
+    # emit_conv_sparse.c's and emit_conv_wino.c's forms under auto: their plain C loops (-DTC_NO_VEC) give the vector loops' bits
+    if [ -z "${SANITIZED:-}" ] && [ -f "$d/auto/gcc.f32" ] && grep -qE "output channels over flat positions|Winograd F\(4x4" "$d/auto/m.c"; then
         if gcc $STRICT -DTC_NO_VEC "$d/auto/m.c" -o "$d/auto/novec" 2> "$d/auto/novec.err" && "$d/auto/novec" < "$d/in.f32" > "$d/auto/novec.f32"; then
-            cmp -s "$d/auto/novec.f32" "$d/auto/gcc.f32" || { fail "$name: sparse Conv's plain loop differs in bits from the vector loops"; ok=0; }
+            cmp -s "$d/auto/novec.f32" "$d/auto/gcc.f32" || { fail "$name: sparse or Winograd Conv's plain loop differs in bits from the vector loops"; ok=0; }
         else
             fail "$name: -DTC_NO_VEC build"; head -20 "$d/auto/novec.err"; ok=0
         fi
