@@ -564,7 +564,7 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     emit_to_consts(e);
     emit_line(e, "/* node %d: weights of '%s' as [group][c][kh][kw][m], m padded with zeros to %lld */", n->index,
               text_comment(g->a, n->name), (long long)MGP);
-    emit_line(e, "static const float %s%s_w[%lld] = {", emit_weights_attr(e), name, (long long)(count + CD_TAIL));
+    emit_line(e, "static const float %s%s_w[%lld] TC_DALIGN = {", emit_weights_attr(e), name, (long long)(count + CD_TAIL));
     for (gi = 0; gi < w->group; gi++)
         for (c = 0; c < d->cg; c++)
             for (t = 0; t < KH * KW; t++) {

@@ -546,7 +546,7 @@ static void emit_tables(Emit *e, const Node *n, const Wino *z, const char *name,
     emit_to_consts(e);
     emit_line(e, "/* node %d: weights of '%s' for Winograd F(4x4, 3x3), G g G^T as [36][c][m], m padded with zeros to %lld */",
               n->index, text_comment(g->a, n->name), (long long)z->MP);
-    emit_line(e, "static const float %s%s_u[%lld] = {", emit_weights_attr(e), name, (long long)(36 * z->C * z->MP));
+    emit_line(e, "static const float %s%s_u[%lld] TC_DALIGN = {", emit_weights_attr(e), name, (long long)(36 * z->C * z->MP));
     for (r = 0; r < 6; r++)
         for (s = 0; s < 6; s++)
             for (c = 0; c < z->C; c++) {

@@ -618,7 +618,7 @@ static void emit_dense(Emit *e, const Node *n, const Linear *L)
     e->indent = 0;
     emit_line(e, "/* node %d: weights of '%s', transposed to [%lld][%lld], rows padded with zeros to %lld */", n->index,
               text_comment(e->g->a, n->name), (long long)L->K, (long long)L->N, (long long)NP);
-    emit_line(e, "static const float %s%s_w[%lld] = {", emit_weights_attr(e), name, (long long)(L->K * NP + TAIL));
+    emit_line(e, "static const float %s%s_w[%lld] TC_DALIGN = {", emit_weights_attr(e), name, (long long)(L->K * NP + TAIL));
     /* -0 is a pruned weight too (PyTorch's weight_orig * weight_mask makes it
      * under the mask): it adds nothing, so it is written 0.0f, as the
      * unrolled code skips it */

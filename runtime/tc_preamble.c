@@ -142,6 +142,9 @@ typedef float tc_dvf __attribute__((vector_size(TC_DVW * 4)));
 typedef float tc_dvfu __attribute__((vector_size(TC_DVW * 4), aligned(4), may_alias));
 typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
 #define TC_DSPLAT(s) ((s) - (tc_dvf){0})
+/* the weight tables of these loops start on a cache line: a vector load at a
+ * 32-byte offset would touch two lines (4.7 MB Gemm table: about 15% slower) */
+#define TC_DALIGN __attribute__((aligned(64)))
 #if (defined(__FMA__) || defined(__ARM_FEATURE_FMA)) && (defined(__x86_64__) || defined(__i386__))
 #include <immintrin.h>
 #if TC_DVW == 16
@@ -159,6 +162,7 @@ typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
 #endif
 #else
 #define TC_DVEC 0
+#define TC_DALIGN
 #endif
 
 /* TC_END */

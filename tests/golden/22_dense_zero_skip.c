@@ -49,6 +49,9 @@ typedef float tc_dvf __attribute__((vector_size(TC_DVW * 4)));
 typedef float tc_dvfu __attribute__((vector_size(TC_DVW * 4), aligned(4), may_alias));
 typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
 #define TC_DSPLAT(s) ((s) - (tc_dvf){0})
+/* the weight tables of these loops start on a cache line: a vector load at a
+ * 32-byte offset would touch two lines (4.7 MB Gemm table: about 15% slower) */
+#define TC_DALIGN __attribute__((aligned(64)))
 #if (defined(__FMA__) || defined(__ARM_FEATURE_FMA)) && (defined(__x86_64__) || defined(__i386__))
 #include <immintrin.h>
 #if TC_DVW == 16
@@ -66,6 +69,7 @@ typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
 #endif
 #else
 #define TC_DVEC 0
+#define TC_DALIGN
 #endif
 
 /* a * b + c, rounded once where the target has a fused multiply-add instruction
@@ -150,7 +154,7 @@ static int tc_isa(void)
 void m_22_dense_zero_skip_run(const float *in0, float *out0);
 
 /* node 0: weights of 'fc1', transposed to [4][32], rows padded with zeros to 32 */
-static const float n0_fc1_w[256] = {
+static const float n0_fc1_w[256] TC_DALIGN = {
     -0.5f, -0.125f, -1.75f, 0.0f, 0.0f, -0.5f, 0.625f, 1.25f,
     0.0f, -0.375f, 0.625f, 0.875f, -1.125f, 0.0f, 0.0f, 0.0f,
     0.375f, 0.0f, -0.625f, 0.0f, 0.0f, 0.875f, -0.125f, -1.375f,

@@ -49,6 +49,9 @@ typedef float tc_dvf __attribute__((vector_size(TC_DVW * 4)));
 typedef float tc_dvfu __attribute__((vector_size(TC_DVW * 4), aligned(4), may_alias));
 typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
 #define TC_DSPLAT(s) ((s) - (tc_dvf){0})
+/* the weight tables of these loops start on a cache line: a vector load at a
+ * 32-byte offset would touch two lines (4.7 MB Gemm table: about 15% slower) */
+#define TC_DALIGN __attribute__((aligned(64)))
 #if (defined(__FMA__) || defined(__ARM_FEATURE_FMA)) && (defined(__x86_64__) || defined(__i386__))
 #include <immintrin.h>
 #if TC_DVW == 16
@@ -66,6 +69,7 @@ typedef int tc_dvi __attribute__((vector_size(TC_DVW * 4)));
 #endif
 #else
 #define TC_DVEC 0
+#define TC_DALIGN
 #endif
 
 /* a * b + c, rounded once where the target has a fused multiply-add instruction
@@ -150,7 +154,7 @@ static int tc_isa(void)
 void m_23_conv_dense_blocked_run(const float *in0, float *out0);
 
 /* node 0: weights of 'conv1' as [group][c][kh][kw][m], m padded with zeros to 16 */
-static const float n0_conv1_w[320] = {
+static const float n0_conv1_w[320] TC_DALIGN = {
     0.55f, -0.31f, 0.57f, 0.0f, 0.49f, 0.81f, 0.0f, 0.0f,
     0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
     0.22f, 0.26f, 0.0f, 0.29f, -0.89f, 0.36f, 0.0f, 0.0f,
