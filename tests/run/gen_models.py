@@ -1016,3 +1016,28 @@ exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_attn.py"
 exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_3d.py")).read())
 # GridSample, DFT, MaxPool's Indices, MaxUnpool and RoiAlign: tests/run/gen_img.py
 exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_img.py")).read())
+
+# MaxPool's interior loop (emit_conv.c, emit_maxpool_interior) beside its checked border:
+# kernels 2, 3, 5, 2x3, strides 1, 2, 3, symmetric and asymmetric pads, ceil_mode,
+# dilations, odd sizes, batch 2, 1-D; and one without an interior (the checked loop only).
+# Its own generator: the models above keep their values.
+rq = np.random.default_rng(1921)
+MP = [("mp_k3s2p1", (3, 3), (2, 2), (1, 1, 1, 1), (1, 1), 0),
+      ("mp_k2s2", (2, 2), (2, 2), (0, 0, 0, 0), (1, 1), 0),
+      ("mp_k3s1p1", (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 0),
+      ("mp_k3s3asym", (3, 3), (3, 3), (0, 2, 1, 0), (1, 1), 0),
+      ("mp_k23ceil", (2, 3), (2, 1), (1, 0, 0, 1), (1, 1), 1),
+      ("mp_k3d2", (3, 3), (2, 2), (2, 2, 2, 2), (2, 2), 0),
+      ("mp_k32s13", (3, 2), (1, 3), (0, 1, 2, 0), (1, 1), 1),
+      ("mp_k5s2ceil", (5, 5), (2, 2), (2, 2, 2, 2), (1, 1), 1)]
+save("maxpool_interior",
+     [helper.make_node("MaxPool", ["x"], [nm], kernel_shape=list(k), strides=list(s), pads=list(p),
+                       dilations=list(d), ceil_mode=c, name=nm) for nm, k, s, p, d, c in MP] +
+     [helper.make_node("MaxPool", ["x1"], ["mp_1d"], kernel_shape=[3], strides=[2], pads=[1, 2], name="mp_1d"),
+      helper.make_node("MaxPool", ["x2"], ["mp_none"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], name="mp_none")],
+     [("x", (2, 5, 13, 11)), ("x1", (2, 3, 17)), ("x2", (2, 2, 2, 2))], [m[0] for m in MP] + ["mp_1d", "mp_none"], {},
+     [[f32(rq.standard_normal((2, 5, 13, 11))), f32(rq.standard_normal((2, 3, 17))), f32(rq.standard_normal((2, 2, 2, 2)))]
+      for _ in range(2)],
+     lambda x, x1, x2: [pool2d(x, k, s, p, d, ceil=bool(c)) for _, k, s, p, d, c in MP] +
+                       [pool2d(x1[:, :, None, :], (1, 3), (1, 2), (0, 1, 0, 2))[:, :, 0, :],
+                        pool2d(x2, (3, 3), (1, 1), (1, 1, 1, 1))])
