@@ -256,387 +256,403 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                     const tc_dvf b0 = *(const tc_dvfu *)(bg + m0);
 
                     for (ow = 0; ow < 9;) {
-                        {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0;
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a1_0 = b0, a2_0 = b0, a3_0 = b0, a4_0 = b0, a5_0 = b0, a6_0 = b0;
 
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
 
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        xs = TC_DSPLAT(xr[3]);
+                                        a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                        xs = TC_DSPLAT(xr[4]);
+                                        a4_0 = TC_DFMA(xs, wv0, a4_0);
+                                        xs = TC_DSPLAT(xr[5]);
+                                        a5_0 = TC_DFMA(xs, wv0, a5_0);
+                                        xs = TC_DSPLAT(xr[6]);
+                                        a6_0 = TC_DFMA(xs, wv0, a6_0);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
+                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
+                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
+                            a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
-                            yj[0] = t[0 * TC_DVW + j];
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[1 * TC_DVW + j];
+                                yj[2] = t[2 * TC_DVW + j];
+                                yj[3] = t[3 * TC_DVW + j];
+                                yj[4] = t[4 * TC_DVW + j];
+                                yj[5] = t[5 * TC_DVW + j];
+                                yj[6] = t[6 * TC_DVW + j];
+                            }
+                            ow += 7;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
                         }
-                        ow++;
                     }
                 }
-            }
 #elif TC_DVW == 8
-        for (oh = 0; oh < 4; oh++)
-            for (m0 = 0; m0 < 6; m0 += 16) {
-                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW);
-
-                for (ow = 0; ow < 9;) {
-                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
-                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        const float *wp = wg + m0;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1, a4_0 = b0, a4_1 = b1, a5_0 = b0, a5_1 = b1;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = 0; kh < 3; kh++)
-                                for (kw = 0; kw < 3; kw++, wp += 16) {
-                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
-                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW);
-                                    tc_dvf xs;
-                                    TC_BASE(xr);
-
-                                    xs = TC_DSPLAT(xr[0]);
-                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
-                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
-                                    xs = TC_DSPLAT(xr[1]);
-                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
-                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
-                                    xs = TC_DSPLAT(xr[2]);
-                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
-                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
-                                    xs = TC_DSPLAT(xr[3]);
-                                    a3_0 = TC_DFMA(xs, wv0, a3_0);
-                                    a3_1 = TC_DFMA(xs, wv1, a3_1);
-                                    xs = TC_DSPLAT(xr[4]);
-                                    a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                    a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                    xs = TC_DSPLAT(xr[5]);
-                                    a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                    a5_1 = TC_DFMA(xs, wv1, a5_1);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a1_0;
-                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a1_1;
-                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 4 * TC_DVW) = a2_0;
-                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 5 * TC_DVW) = a2_1;
-                        a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 6 * TC_DVW) = a3_0;
-                        a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 7 * TC_DVW) = a3_1;
-                        a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 8 * TC_DVW) = a4_0;
-                        a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 9 * TC_DVW) = a4_1;
-                        a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 10 * TC_DVW) = a5_0;
-                        a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 11 * TC_DVW) = a5_1;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                            yj[1] = t[2 * TC_DVW + j];
-                            yj[2] = t[4 * TC_DVW + j];
-                            yj[3] = t[6 * TC_DVW + j];
-                            yj[4] = t[8 * TC_DVW + j];
-                            yj[5] = t[10 * TC_DVW + j];
-                        }
-                        ow += 6;
-                    } else {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0, a0_1 = b1;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                        }
-                        ow++;
-                    }
-                }
-            }
-#elif defined(__aarch64__)
-        for (oh = 0; oh < 4; oh++)
-            for (m0 = 0; m0 < 6; m0 += 16) {
-                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
-
-                for (ow = 0; ow < 9;) {
-                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
-                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        const float *wp = wg + m0;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3, a4_0 = b0, a4_1 = b1, a4_2 = b2, a4_3 = b3, a5_0 = b0, a5_1 = b1, a5_2 = b2, a5_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = 0; kh < 3; kh++)
-                                for (kw = 0; kw < 3; kw++, wp += 16) {
-                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
-                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
-                                    tc_dvf xs;
-                                    TC_BASE(xr);
-
-                                    xs = TC_DSPLAT(xr[0]);
-                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
-                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
-                                    a0_2 = TC_DFMA(xs, wv2, a0_2);
-                                    a0_3 = TC_DFMA(xs, wv3, a0_3);
-                                    xs = TC_DSPLAT(xr[1]);
-                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
-                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
-                                    a1_2 = TC_DFMA(xs, wv2, a1_2);
-                                    a1_3 = TC_DFMA(xs, wv3, a1_3);
-                                    xs = TC_DSPLAT(xr[2]);
-                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
-                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
-                                    a2_2 = TC_DFMA(xs, wv2, a2_2);
-                                    a2_3 = TC_DFMA(xs, wv3, a2_3);
-                                    xs = TC_DSPLAT(xr[3]);
-                                    a3_0 = TC_DFMA(xs, wv0, a3_0);
-                                    a3_1 = TC_DFMA(xs, wv1, a3_1);
-                                    a3_2 = TC_DFMA(xs, wv2, a3_2);
-                                    a3_3 = TC_DFMA(xs, wv3, a3_3);
-                                    xs = TC_DSPLAT(xr[4]);
-                                    a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                    a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                    a4_2 = TC_DFMA(xs, wv2, a4_2);
-                                    a4_3 = TC_DFMA(xs, wv3, a4_3);
-                                    xs = TC_DSPLAT(xr[5]);
-                                    a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                    a5_1 = TC_DFMA(xs, wv1, a5_1);
-                                    a5_2 = TC_DFMA(xs, wv2, a5_2);
-                                    a5_3 = TC_DFMA(xs, wv3, a5_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                        a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                        a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                        a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                        a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                        a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 12 * TC_DVW) = a3_0;
-                        a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 13 * TC_DVW) = a3_1;
-                        a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 14 * TC_DVW) = a3_2;
-                        a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 15 * TC_DVW) = a3_3;
-                        a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 16 * TC_DVW) = a4_0;
-                        a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 17 * TC_DVW) = a4_1;
-                        a4_2 = (tc_dvf)((tc_dvi)a4_2 & ~(tc_dvi)(a4_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 18 * TC_DVW) = a4_2;
-                        a4_3 = (tc_dvf)((tc_dvi)a4_3 & ~(tc_dvi)(a4_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 19 * TC_DVW) = a4_3;
-                        a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 20 * TC_DVW) = a5_0;
-                        a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 21 * TC_DVW) = a5_1;
-                        a5_2 = (tc_dvf)((tc_dvi)a5_2 & ~(tc_dvi)(a5_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 22 * TC_DVW) = a5_2;
-                        a5_3 = (tc_dvf)((tc_dvi)a5_3 & ~(tc_dvi)(a5_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 23 * TC_DVW) = a5_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                            yj[1] = t[4 * TC_DVW + j];
-                            yj[2] = t[8 * TC_DVW + j];
-                            yj[3] = t[12 * TC_DVW + j];
-                            yj[4] = t[16 * TC_DVW + j];
-                            yj[5] = t[20 * TC_DVW + j];
-                        }
-                        ow += 6;
-                    } else {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                    a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
-                                    a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                        }
-                        ow++;
-                    }
-                }
-            }
-#else
-        for (oh = 0; oh < 4; oh++)
-            for (m0 = 0; m0 < 6; m0 += 16) {
-                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
-
-                for (ow = 0; ow < 9;) {
-                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 3 <= 8) {
-                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        const float *wp = wg + m0;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = 0; kh < 3; kh++)
-                                for (kw = 0; kw < 3; kw++, wp += 16) {
-                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
-                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
-                                    tc_dvf xs;
-                                    TC_BASE(xr);
-
-                                    xs = TC_DSPLAT(xr[0]);
-                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
-                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
-                                    a0_2 = TC_DFMA(xs, wv2, a0_2);
-                                    a0_3 = TC_DFMA(xs, wv3, a0_3);
-                                    xs = TC_DSPLAT(xr[1]);
-                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
-                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
-                                    a1_2 = TC_DFMA(xs, wv2, a1_2);
-                                    a1_3 = TC_DFMA(xs, wv3, a1_3);
-                                    xs = TC_DSPLAT(xr[2]);
-                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
-                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
-                                    a2_2 = TC_DFMA(xs, wv2, a2_2);
-                                    a2_3 = TC_DFMA(xs, wv3, a2_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                        a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                        a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                        a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                        a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                            yj[1] = t[4 * TC_DVW + j];
-                            yj[2] = t[8 * TC_DVW + j];
-                        }
-                        ow += 3;
-                    } else {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                    a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
-                                    a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                        }
-                        ow++;
-                    }
-                }
-            }
-#endif
-#else
-        for (m0 = 0; m0 < 6; m0++)
             for (oh = 0; oh < 4; oh++)
-                for (ow = 0; ow < 9; ow++) {
-                    const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                    float s = bg[m0];
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW);
 
-                    for (c = 0; c < 2; c++)
-                        for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                            for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++)
-                                s = TC_FMA(xg[r + c * 36 + kh * 9 + kw * 1], wg[((c * 3 + kh) * 3 + kw) * 16 + m0], s);
-                    yg[m0 * 36 + oh * 9 + ow] = (s < 0.0f ? 0.0f : s);
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
+
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                        xs = TC_DSPLAT(xr[3]);
+                                        a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                        a3_1 = TC_DFMA(xs, wv1, a3_1);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a1_1;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a2_1;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a3_0;
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a3_1;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[2 * TC_DVW + j];
+                                yj[2] = t[4 * TC_DVW + j];
+                                yj[3] = t[6 * TC_DVW + j];
+                            }
+                            ow += 4;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
+                        }
+                    }
+                }
+#elif defined(__aarch64__)
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
+
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
+
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                        a0_2 = TC_DFMA(xs, wv2, a0_2);
+                                        a0_3 = TC_DFMA(xs, wv3, a0_3);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                        a1_2 = TC_DFMA(xs, wv2, a1_2);
+                                        a1_3 = TC_DFMA(xs, wv3, a1_3);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                        a2_2 = TC_DFMA(xs, wv2, a2_2);
+                                        a2_3 = TC_DFMA(xs, wv3, a2_3);
+                                        xs = TC_DSPLAT(xr[3]);
+                                        a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                        a3_1 = TC_DFMA(xs, wv1, a3_1);
+                                        a3_2 = TC_DFMA(xs, wv2, a3_2);
+                                        a3_3 = TC_DFMA(xs, wv3, a3_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 12 * TC_DVW) = a3_0;
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 13 * TC_DVW) = a3_1;
+                            a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 14 * TC_DVW) = a3_2;
+                            a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 15 * TC_DVW) = a3_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[4 * TC_DVW + j];
+                                yj[2] = t[8 * TC_DVW + j];
+                                yj[3] = t[12 * TC_DVW + j];
+                            }
+                            ow += 4;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                        a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                        a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
+                        }
+                    }
+                }
+#else
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
+
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 5)
+                                ow = 5;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
+
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                        a0_2 = TC_DFMA(xs, wv2, a0_2);
+                                        a0_3 = TC_DFMA(xs, wv3, a0_3);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                        a1_2 = TC_DFMA(xs, wv2, a1_2);
+                                        a1_3 = TC_DFMA(xs, wv3, a1_3);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                        a2_2 = TC_DFMA(xs, wv2, a2_2);
+                                        a2_3 = TC_DFMA(xs, wv3, a2_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[4 * TC_DVW + j];
+                                yj[2] = t[8 * TC_DVW + j];
+                            }
+                            ow += 3;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                        a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                        a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
+                        }
+                    }
                 }
 #endif
-    }
+#else
+            for (m0 = 0; m0 < 6; m0++)
+                for (oh = 0; oh < 4; oh++)
+                    for (ow = 0; ow < 9; ow++) {
+                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        float s = bg[m0];
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++)
+                                    s = TC_FMA(xg[r + c * 36 + kh * 9 + kw * 1], wg[((c * 3 + kh) * 3 + kw) * 16 + m0], s);
+                        yg[m0 * 36 + oh * 9 + ow] = (s < 0.0f ? 0.0f : s);
+                    }
+#endif
+        }
 }
 
 /* the AVX2 variants' widths and types */
@@ -687,387 +703,403 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                     const tc_dvf b0 = *(const tc_dvfu *)(bg + m0);
 
                     for (ow = 0; ow < 9;) {
-                        {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0;
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a1_0 = b0, a2_0 = b0, a3_0 = b0, a4_0 = b0, a5_0 = b0, a6_0 = b0;
 
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
 
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        xs = TC_DSPLAT(xr[3]);
+                                        a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                        xs = TC_DSPLAT(xr[4]);
+                                        a4_0 = TC_DFMA(xs, wv0, a4_0);
+                                        xs = TC_DSPLAT(xr[5]);
+                                        a5_0 = TC_DFMA(xs, wv0, a5_0);
+                                        xs = TC_DSPLAT(xr[6]);
+                                        a6_0 = TC_DFMA(xs, wv0, a6_0);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
+                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
+                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
+                            a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
-                            yj[0] = t[0 * TC_DVW + j];
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[1 * TC_DVW + j];
+                                yj[2] = t[2 * TC_DVW + j];
+                                yj[3] = t[3 * TC_DVW + j];
+                                yj[4] = t[4 * TC_DVW + j];
+                                yj[5] = t[5 * TC_DVW + j];
+                                yj[6] = t[6 * TC_DVW + j];
+                            }
+                            ow += 7;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
                         }
-                        ow++;
                     }
                 }
-            }
 #elif TC_DVW == 8
-        for (oh = 0; oh < 4; oh++)
-            for (m0 = 0; m0 < 6; m0 += 16) {
-                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW);
-
-                for (ow = 0; ow < 9;) {
-                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
-                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        const float *wp = wg + m0;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1, a4_0 = b0, a4_1 = b1, a5_0 = b0, a5_1 = b1;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = 0; kh < 3; kh++)
-                                for (kw = 0; kw < 3; kw++, wp += 16) {
-                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
-                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW);
-                                    tc_dvf xs;
-                                    TC_BASE(xr);
-
-                                    xs = TC_DSPLAT(xr[0]);
-                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
-                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
-                                    xs = TC_DSPLAT(xr[1]);
-                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
-                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
-                                    xs = TC_DSPLAT(xr[2]);
-                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
-                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
-                                    xs = TC_DSPLAT(xr[3]);
-                                    a3_0 = TC_DFMA(xs, wv0, a3_0);
-                                    a3_1 = TC_DFMA(xs, wv1, a3_1);
-                                    xs = TC_DSPLAT(xr[4]);
-                                    a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                    a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                    xs = TC_DSPLAT(xr[5]);
-                                    a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                    a5_1 = TC_DFMA(xs, wv1, a5_1);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a1_0;
-                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a1_1;
-                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 4 * TC_DVW) = a2_0;
-                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 5 * TC_DVW) = a2_1;
-                        a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 6 * TC_DVW) = a3_0;
-                        a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 7 * TC_DVW) = a3_1;
-                        a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 8 * TC_DVW) = a4_0;
-                        a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 9 * TC_DVW) = a4_1;
-                        a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 10 * TC_DVW) = a5_0;
-                        a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 11 * TC_DVW) = a5_1;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                            yj[1] = t[2 * TC_DVW + j];
-                            yj[2] = t[4 * TC_DVW + j];
-                            yj[3] = t[6 * TC_DVW + j];
-                            yj[4] = t[8 * TC_DVW + j];
-                            yj[5] = t[10 * TC_DVW + j];
-                        }
-                        ow += 6;
-                    } else {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0, a0_1 = b1;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                        }
-                        ow++;
-                    }
-                }
-            }
-#elif defined(__aarch64__)
-        for (oh = 0; oh < 4; oh++)
-            for (m0 = 0; m0 < 6; m0 += 16) {
-                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
-
-                for (ow = 0; ow < 9;) {
-                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
-                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        const float *wp = wg + m0;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3, a4_0 = b0, a4_1 = b1, a4_2 = b2, a4_3 = b3, a5_0 = b0, a5_1 = b1, a5_2 = b2, a5_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = 0; kh < 3; kh++)
-                                for (kw = 0; kw < 3; kw++, wp += 16) {
-                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
-                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
-                                    tc_dvf xs;
-                                    TC_BASE(xr);
-
-                                    xs = TC_DSPLAT(xr[0]);
-                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
-                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
-                                    a0_2 = TC_DFMA(xs, wv2, a0_2);
-                                    a0_3 = TC_DFMA(xs, wv3, a0_3);
-                                    xs = TC_DSPLAT(xr[1]);
-                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
-                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
-                                    a1_2 = TC_DFMA(xs, wv2, a1_2);
-                                    a1_3 = TC_DFMA(xs, wv3, a1_3);
-                                    xs = TC_DSPLAT(xr[2]);
-                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
-                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
-                                    a2_2 = TC_DFMA(xs, wv2, a2_2);
-                                    a2_3 = TC_DFMA(xs, wv3, a2_3);
-                                    xs = TC_DSPLAT(xr[3]);
-                                    a3_0 = TC_DFMA(xs, wv0, a3_0);
-                                    a3_1 = TC_DFMA(xs, wv1, a3_1);
-                                    a3_2 = TC_DFMA(xs, wv2, a3_2);
-                                    a3_3 = TC_DFMA(xs, wv3, a3_3);
-                                    xs = TC_DSPLAT(xr[4]);
-                                    a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                    a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                    a4_2 = TC_DFMA(xs, wv2, a4_2);
-                                    a4_3 = TC_DFMA(xs, wv3, a4_3);
-                                    xs = TC_DSPLAT(xr[5]);
-                                    a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                    a5_1 = TC_DFMA(xs, wv1, a5_1);
-                                    a5_2 = TC_DFMA(xs, wv2, a5_2);
-                                    a5_3 = TC_DFMA(xs, wv3, a5_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                        a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                        a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                        a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                        a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                        a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 12 * TC_DVW) = a3_0;
-                        a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 13 * TC_DVW) = a3_1;
-                        a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 14 * TC_DVW) = a3_2;
-                        a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 15 * TC_DVW) = a3_3;
-                        a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 16 * TC_DVW) = a4_0;
-                        a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 17 * TC_DVW) = a4_1;
-                        a4_2 = (tc_dvf)((tc_dvi)a4_2 & ~(tc_dvi)(a4_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 18 * TC_DVW) = a4_2;
-                        a4_3 = (tc_dvf)((tc_dvi)a4_3 & ~(tc_dvi)(a4_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 19 * TC_DVW) = a4_3;
-                        a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 20 * TC_DVW) = a5_0;
-                        a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 21 * TC_DVW) = a5_1;
-                        a5_2 = (tc_dvf)((tc_dvi)a5_2 & ~(tc_dvi)(a5_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 22 * TC_DVW) = a5_2;
-                        a5_3 = (tc_dvf)((tc_dvi)a5_3 & ~(tc_dvi)(a5_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 23 * TC_DVW) = a5_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                            yj[1] = t[4 * TC_DVW + j];
-                            yj[2] = t[8 * TC_DVW + j];
-                            yj[3] = t[12 * TC_DVW + j];
-                            yj[4] = t[16 * TC_DVW + j];
-                            yj[5] = t[20 * TC_DVW + j];
-                        }
-                        ow += 6;
-                    } else {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                    a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
-                                    a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                        }
-                        ow++;
-                    }
-                }
-            }
-#else
-        for (oh = 0; oh < 4; oh++)
-            for (m0 = 0; m0 < 6; m0 += 16) {
-                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
-
-                for (ow = 0; ow < 9;) {
-                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 3 <= 8) {
-                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        const float *wp = wg + m0;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = 0; kh < 3; kh++)
-                                for (kw = 0; kw < 3; kw++, wp += 16) {
-                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
-                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
-                                    tc_dvf xs;
-                                    TC_BASE(xr);
-
-                                    xs = TC_DSPLAT(xr[0]);
-                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
-                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
-                                    a0_2 = TC_DFMA(xs, wv2, a0_2);
-                                    a0_3 = TC_DFMA(xs, wv3, a0_3);
-                                    xs = TC_DSPLAT(xr[1]);
-                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
-                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
-                                    a1_2 = TC_DFMA(xs, wv2, a1_2);
-                                    a1_3 = TC_DFMA(xs, wv3, a1_3);
-                                    xs = TC_DSPLAT(xr[2]);
-                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
-                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
-                                    a2_2 = TC_DFMA(xs, wv2, a2_2);
-                                    a2_3 = TC_DFMA(xs, wv3, a2_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                        a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                        a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                        a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                        a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                            yj[1] = t[4 * TC_DVW + j];
-                            yj[2] = t[8 * TC_DVW + j];
-                        }
-                        ow += 3;
-                    } else {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                    a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
-                                    a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                        }
-                        ow++;
-                    }
-                }
-            }
-#endif
-#else
-        for (m0 = 0; m0 < 6; m0++)
             for (oh = 0; oh < 4; oh++)
-                for (ow = 0; ow < 9; ow++) {
-                    const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                    float s = bg[m0];
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW);
 
-                    for (c = 0; c < 2; c++)
-                        for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                            for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++)
-                                s = TC_FMA(xg[r + c * 36 + kh * 9 + kw * 1], wg[((c * 3 + kh) * 3 + kw) * 16 + m0], s);
-                    yg[m0 * 36 + oh * 9 + ow] = (s < 0.0f ? 0.0f : s);
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
+
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                        xs = TC_DSPLAT(xr[3]);
+                                        a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                        a3_1 = TC_DFMA(xs, wv1, a3_1);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a1_1;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a2_1;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a3_0;
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a3_1;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[2 * TC_DVW + j];
+                                yj[2] = t[4 * TC_DVW + j];
+                                yj[3] = t[6 * TC_DVW + j];
+                            }
+                            ow += 4;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
+                        }
+                    }
+                }
+#elif defined(__aarch64__)
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
+
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
+
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                        a0_2 = TC_DFMA(xs, wv2, a0_2);
+                                        a0_3 = TC_DFMA(xs, wv3, a0_3);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                        a1_2 = TC_DFMA(xs, wv2, a1_2);
+                                        a1_3 = TC_DFMA(xs, wv3, a1_3);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                        a2_2 = TC_DFMA(xs, wv2, a2_2);
+                                        a2_3 = TC_DFMA(xs, wv3, a2_3);
+                                        xs = TC_DSPLAT(xr[3]);
+                                        a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                        a3_1 = TC_DFMA(xs, wv1, a3_1);
+                                        a3_2 = TC_DFMA(xs, wv2, a3_2);
+                                        a3_3 = TC_DFMA(xs, wv3, a3_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 12 * TC_DVW) = a3_0;
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 13 * TC_DVW) = a3_1;
+                            a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 14 * TC_DVW) = a3_2;
+                            a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 15 * TC_DVW) = a3_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[4 * TC_DVW + j];
+                                yj[2] = t[8 * TC_DVW + j];
+                                yj[3] = t[12 * TC_DVW + j];
+                            }
+                            ow += 4;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                        a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                        a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
+                        }
+                    }
+                }
+#else
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
+
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 5)
+                                ow = 5;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
+
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                        a0_2 = TC_DFMA(xs, wv2, a0_2);
+                                        a0_3 = TC_DFMA(xs, wv3, a0_3);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                        a1_2 = TC_DFMA(xs, wv2, a1_2);
+                                        a1_3 = TC_DFMA(xs, wv3, a1_3);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                        a2_2 = TC_DFMA(xs, wv2, a2_2);
+                                        a2_3 = TC_DFMA(xs, wv3, a2_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[4 * TC_DVW + j];
+                                yj[2] = t[8 * TC_DVW + j];
+                            }
+                            ow += 3;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                        a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                        a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
+                        }
+                    }
                 }
 #endif
-    }
+#else
+            for (m0 = 0; m0 < 6; m0++)
+                for (oh = 0; oh < 4; oh++)
+                    for (ow = 0; ow < 9; ow++) {
+                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        float s = bg[m0];
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++)
+                                    s = TC_FMA(xg[r + c * 36 + kh * 9 + kw * 1], wg[((c * 3 + kh) * 3 + kw) * 16 + m0], s);
+                        yg[m0 * 36 + oh * 9 + ow] = (s < 0.0f ? 0.0f : s);
+                    }
+#endif
+        }
 }
 
 /* back to the SSE build's widths and types */
@@ -1125,387 +1157,403 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                     const tc_dvf b0 = *(const tc_dvfu *)(bg + m0);
 
                     for (ow = 0; ow < 9;) {
-                        {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0;
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a1_0 = b0, a2_0 = b0, a3_0 = b0, a4_0 = b0, a5_0 = b0, a6_0 = b0;
 
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
 
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        xs = TC_DSPLAT(xr[3]);
+                                        a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                        xs = TC_DSPLAT(xr[4]);
+                                        a4_0 = TC_DFMA(xs, wv0, a4_0);
+                                        xs = TC_DSPLAT(xr[5]);
+                                        a5_0 = TC_DFMA(xs, wv0, a5_0);
+                                        xs = TC_DSPLAT(xr[6]);
+                                        a6_0 = TC_DFMA(xs, wv0, a6_0);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
+                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
+                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
+                            a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
-                            yj[0] = t[0 * TC_DVW + j];
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[1 * TC_DVW + j];
+                                yj[2] = t[2 * TC_DVW + j];
+                                yj[3] = t[3 * TC_DVW + j];
+                                yj[4] = t[4 * TC_DVW + j];
+                                yj[5] = t[5 * TC_DVW + j];
+                                yj[6] = t[6 * TC_DVW + j];
+                            }
+                            ow += 7;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
                         }
-                        ow++;
                     }
                 }
-            }
 #elif TC_DVW == 8
-        for (oh = 0; oh < 4; oh++)
-            for (m0 = 0; m0 < 6; m0 += 16) {
-                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW);
-
-                for (ow = 0; ow < 9;) {
-                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
-                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        const float *wp = wg + m0;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1, a4_0 = b0, a4_1 = b1, a5_0 = b0, a5_1 = b1;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = 0; kh < 3; kh++)
-                                for (kw = 0; kw < 3; kw++, wp += 16) {
-                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
-                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW);
-                                    tc_dvf xs;
-                                    TC_BASE(xr);
-
-                                    xs = TC_DSPLAT(xr[0]);
-                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
-                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
-                                    xs = TC_DSPLAT(xr[1]);
-                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
-                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
-                                    xs = TC_DSPLAT(xr[2]);
-                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
-                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
-                                    xs = TC_DSPLAT(xr[3]);
-                                    a3_0 = TC_DFMA(xs, wv0, a3_0);
-                                    a3_1 = TC_DFMA(xs, wv1, a3_1);
-                                    xs = TC_DSPLAT(xr[4]);
-                                    a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                    a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                    xs = TC_DSPLAT(xr[5]);
-                                    a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                    a5_1 = TC_DFMA(xs, wv1, a5_1);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a1_0;
-                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a1_1;
-                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 4 * TC_DVW) = a2_0;
-                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 5 * TC_DVW) = a2_1;
-                        a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 6 * TC_DVW) = a3_0;
-                        a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 7 * TC_DVW) = a3_1;
-                        a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 8 * TC_DVW) = a4_0;
-                        a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 9 * TC_DVW) = a4_1;
-                        a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 10 * TC_DVW) = a5_0;
-                        a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 11 * TC_DVW) = a5_1;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                            yj[1] = t[2 * TC_DVW + j];
-                            yj[2] = t[4 * TC_DVW + j];
-                            yj[3] = t[6 * TC_DVW + j];
-                            yj[4] = t[8 * TC_DVW + j];
-                            yj[5] = t[10 * TC_DVW + j];
-                        }
-                        ow += 6;
-                    } else {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0, a0_1 = b1;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                        }
-                        ow++;
-                    }
-                }
-            }
-#elif defined(__aarch64__)
-        for (oh = 0; oh < 4; oh++)
-            for (m0 = 0; m0 < 6; m0 += 16) {
-                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
-
-                for (ow = 0; ow < 9;) {
-                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
-                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        const float *wp = wg + m0;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3, a4_0 = b0, a4_1 = b1, a4_2 = b2, a4_3 = b3, a5_0 = b0, a5_1 = b1, a5_2 = b2, a5_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = 0; kh < 3; kh++)
-                                for (kw = 0; kw < 3; kw++, wp += 16) {
-                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
-                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
-                                    tc_dvf xs;
-                                    TC_BASE(xr);
-
-                                    xs = TC_DSPLAT(xr[0]);
-                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
-                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
-                                    a0_2 = TC_DFMA(xs, wv2, a0_2);
-                                    a0_3 = TC_DFMA(xs, wv3, a0_3);
-                                    xs = TC_DSPLAT(xr[1]);
-                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
-                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
-                                    a1_2 = TC_DFMA(xs, wv2, a1_2);
-                                    a1_3 = TC_DFMA(xs, wv3, a1_3);
-                                    xs = TC_DSPLAT(xr[2]);
-                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
-                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
-                                    a2_2 = TC_DFMA(xs, wv2, a2_2);
-                                    a2_3 = TC_DFMA(xs, wv3, a2_3);
-                                    xs = TC_DSPLAT(xr[3]);
-                                    a3_0 = TC_DFMA(xs, wv0, a3_0);
-                                    a3_1 = TC_DFMA(xs, wv1, a3_1);
-                                    a3_2 = TC_DFMA(xs, wv2, a3_2);
-                                    a3_3 = TC_DFMA(xs, wv3, a3_3);
-                                    xs = TC_DSPLAT(xr[4]);
-                                    a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                    a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                    a4_2 = TC_DFMA(xs, wv2, a4_2);
-                                    a4_3 = TC_DFMA(xs, wv3, a4_3);
-                                    xs = TC_DSPLAT(xr[5]);
-                                    a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                    a5_1 = TC_DFMA(xs, wv1, a5_1);
-                                    a5_2 = TC_DFMA(xs, wv2, a5_2);
-                                    a5_3 = TC_DFMA(xs, wv3, a5_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                        a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                        a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                        a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                        a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                        a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 12 * TC_DVW) = a3_0;
-                        a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 13 * TC_DVW) = a3_1;
-                        a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 14 * TC_DVW) = a3_2;
-                        a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 15 * TC_DVW) = a3_3;
-                        a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 16 * TC_DVW) = a4_0;
-                        a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 17 * TC_DVW) = a4_1;
-                        a4_2 = (tc_dvf)((tc_dvi)a4_2 & ~(tc_dvi)(a4_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 18 * TC_DVW) = a4_2;
-                        a4_3 = (tc_dvf)((tc_dvi)a4_3 & ~(tc_dvi)(a4_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 19 * TC_DVW) = a4_3;
-                        a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 20 * TC_DVW) = a5_0;
-                        a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 21 * TC_DVW) = a5_1;
-                        a5_2 = (tc_dvf)((tc_dvi)a5_2 & ~(tc_dvi)(a5_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 22 * TC_DVW) = a5_2;
-                        a5_3 = (tc_dvf)((tc_dvi)a5_3 & ~(tc_dvi)(a5_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 23 * TC_DVW) = a5_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                            yj[1] = t[4 * TC_DVW + j];
-                            yj[2] = t[8 * TC_DVW + j];
-                            yj[3] = t[12 * TC_DVW + j];
-                            yj[4] = t[16 * TC_DVW + j];
-                            yj[5] = t[20 * TC_DVW + j];
-                        }
-                        ow += 6;
-                    } else {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                    a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
-                                    a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                        }
-                        ow++;
-                    }
-                }
-            }
-#else
-        for (oh = 0; oh < 4; oh++)
-            for (m0 = 0; m0 < 6; m0 += 16) {
-                const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
-
-                for (ow = 0; ow < 9;) {
-                    if (oh >= 1 && oh < 3 && ow >= 1 && ow + 3 <= 8) {
-                        const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        const float *wp = wg + m0;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = 0; kh < 3; kh++)
-                                for (kw = 0; kw < 3; kw++, wp += 16) {
-                                    const float *xr = xp + c * 36 + kh * 9 + kw * 1;
-                                    const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
-                                    tc_dvf xs;
-                                    TC_BASE(xr);
-
-                                    xs = TC_DSPLAT(xr[0]);
-                                    a0_0 = TC_DFMA(xs, wv0, a0_0);
-                                    a0_1 = TC_DFMA(xs, wv1, a0_1);
-                                    a0_2 = TC_DFMA(xs, wv2, a0_2);
-                                    a0_3 = TC_DFMA(xs, wv3, a0_3);
-                                    xs = TC_DSPLAT(xr[1]);
-                                    a1_0 = TC_DFMA(xs, wv0, a1_0);
-                                    a1_1 = TC_DFMA(xs, wv1, a1_1);
-                                    a1_2 = TC_DFMA(xs, wv2, a1_2);
-                                    a1_3 = TC_DFMA(xs, wv3, a1_3);
-                                    xs = TC_DSPLAT(xr[2]);
-                                    a2_0 = TC_DFMA(xs, wv0, a2_0);
-                                    a2_1 = TC_DFMA(xs, wv1, a2_1);
-                                    a2_2 = TC_DFMA(xs, wv2, a2_2);
-                                    a2_3 = TC_DFMA(xs, wv3, a2_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                        a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                        a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                        a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                        a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                        a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                        a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                        a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                            yj[1] = t[4 * TC_DVW + j];
-                            yj[2] = t[8 * TC_DVW + j];
-                        }
-                        ow += 3;
-                    } else {
-                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                        tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
-
-                        for (c = 0; c < 2; c++)
-                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                    const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                    const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                    a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                    a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                    a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
-                                    a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
-                                }
-                        a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                        a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                        a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                        a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
-                        *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                        for (j = 0; j < mn; j++) {
-                            float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                            yj[0] = t[0 * TC_DVW + j];
-                        }
-                        ow++;
-                    }
-                }
-            }
-#endif
-#else
-        for (m0 = 0; m0 < 6; m0++)
             for (oh = 0; oh < 4; oh++)
-                for (ow = 0; ow < 9; ow++) {
-                    const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                    float s = bg[m0];
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW);
 
-                    for (c = 0; c < 2; c++)
-                        for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                            for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++)
-                                s = TC_FMA(xg[r + c * 36 + kh * 9 + kw * 1], wg[((c * 3 + kh) * 3 + kw) * 16 + m0], s);
-                    yg[m0 * 36 + oh * 9 + ow] = (s < 0.0f ? 0.0f : s);
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
+
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                        xs = TC_DSPLAT(xr[3]);
+                                        a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                        a3_1 = TC_DFMA(xs, wv1, a3_1);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a1_1;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a2_1;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a3_0;
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a3_1;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[2 * TC_DVW + j];
+                                yj[2] = t[4 * TC_DVW + j];
+                                yj[3] = t[6 * TC_DVW + j];
+                            }
+                            ow += 4;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
+                        }
+                    }
+                }
+#elif defined(__aarch64__)
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
+
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
+
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                        a0_2 = TC_DFMA(xs, wv2, a0_2);
+                                        a0_3 = TC_DFMA(xs, wv3, a0_3);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                        a1_2 = TC_DFMA(xs, wv2, a1_2);
+                                        a1_3 = TC_DFMA(xs, wv3, a1_3);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                        a2_2 = TC_DFMA(xs, wv2, a2_2);
+                                        a2_3 = TC_DFMA(xs, wv3, a2_3);
+                                        xs = TC_DSPLAT(xr[3]);
+                                        a3_0 = TC_DFMA(xs, wv0, a3_0);
+                                        a3_1 = TC_DFMA(xs, wv1, a3_1);
+                                        a3_2 = TC_DFMA(xs, wv2, a3_2);
+                                        a3_3 = TC_DFMA(xs, wv3, a3_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 12 * TC_DVW) = a3_0;
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 13 * TC_DVW) = a3_1;
+                            a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 14 * TC_DVW) = a3_2;
+                            a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 15 * TC_DVW) = a3_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[4 * TC_DVW + j];
+                                yj[2] = t[8 * TC_DVW + j];
+                                yj[3] = t[12 * TC_DVW + j];
+                            }
+                            ow += 4;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                        a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                        a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
+                        }
+                    }
+                }
+#else
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
+
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 5)
+                                ow = 5;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
+                                        tc_dvf xs;
+                                        TC_BASE(xr);
+
+                                        xs = TC_DSPLAT(xr[0]);
+                                        a0_0 = TC_DFMA(xs, wv0, a0_0);
+                                        a0_1 = TC_DFMA(xs, wv1, a0_1);
+                                        a0_2 = TC_DFMA(xs, wv2, a0_2);
+                                        a0_3 = TC_DFMA(xs, wv3, a0_3);
+                                        xs = TC_DSPLAT(xr[1]);
+                                        a1_0 = TC_DFMA(xs, wv0, a1_0);
+                                        a1_1 = TC_DFMA(xs, wv1, a1_1);
+                                        a1_2 = TC_DFMA(xs, wv2, a1_2);
+                                        a1_3 = TC_DFMA(xs, wv3, a1_3);
+                                        xs = TC_DSPLAT(xr[2]);
+                                        a2_0 = TC_DFMA(xs, wv0, a2_0);
+                                        a2_1 = TC_DFMA(xs, wv1, a2_1);
+                                        a2_2 = TC_DFMA(xs, wv2, a2_2);
+                                        a2_3 = TC_DFMA(xs, wv3, a2_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[4 * TC_DVW + j];
+                                yj[2] = t[8 * TC_DVW + j];
+                            }
+                            ow += 3;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                        a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                        a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
+                        }
+                    }
                 }
 #endif
-    }
+#else
+            for (m0 = 0; m0 < 6; m0++)
+                for (oh = 0; oh < 4; oh++)
+                    for (ow = 0; ow < 9; ow++) {
+                        const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                        float s = bg[m0];
+
+                        for (c = 0; c < 2; c++)
+                            for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++)
+                                    s = TC_FMA(xg[r + c * 36 + kh * 9 + kw * 1], wg[((c * 3 + kh) * 3 + kw) * 16 + m0], s);
+                        yg[m0 * 36 + oh * 9 + ow] = (s < 0.0f ? 0.0f : s);
+                    }
+#endif
+        }
 }
 
 /*
