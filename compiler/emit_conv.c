@@ -805,8 +805,8 @@ static void pool_counts(const Window *w, int a, int incl, int64_t *cnt)
  * in blocks of POOL_BLOCK columns (one AVX-512 vector, two AVX, four SSE or
  * NEON) with the last block moved back to end at whi (a few columns computed
  * twice, to the same values) rather than a scalar remainder loop;
- * then the border positions, the checked loop's, skipping the interior
- * columns of the interior rows. Both take the taps in the same order (kh,
+ * then the border positions (where there are any), the checked loop's,
+ * skipping the interior columns of the interior rows. Both take the taps in the same order (kh,
  * then kw) by the same rule, s = v > s ? v : s from the first tap inside x,
  * so every position has the bits it had (a NaN in the first tap stays, a NaN
  * later is passed over; of equal zeros the first). Kernels of more than
@@ -824,12 +824,14 @@ static int emit_maxpool_interior(Emit *e, const Node *n, const Window *w)
 {
     int64_t hlo, hhi, wlo, whi, kh, kw;
     const char *xs = emit_operand(e, n, 0);
+    int border;
     conv_interior(w, 0, &hlo, &hhi);
     conv_interior(w, 1, &wlo, &whi);
     if (hlo >= hhi || wlo >= whi || w->k[0] * w->k[1] > POOL_UNROLL_MAX)
         return 0;
-    emit_begin_fn(e, n, "", " -- interior unrolled, border checked");
-    emit_line(e, whi - wlo >= POOL_BLOCK ? "int i, oh, ow, kh, kw, o;" : "int i, oh, ow, kh, kw;");
+    border = hlo > 0 || hhi < w->out[0] || wlo > 0 || whi < w->out[1];
+    emit_begin_fn(e, n, "", border ? " -- interior unrolled, border checked" : " -- unrolled");
+    emit_line(e, "int i, oh, ow%s%s;", border ? ", kh, kw" : "", whi - wlo >= POOL_BLOCK ? ", o" : "");
     emit_blank(e);
     emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)(w->batch * w->c));
     e->indent++;
@@ -869,6 +871,12 @@ static int emit_maxpool_interior(Emit *e, const Node *n, const Window *w)
     }
     e->indent--;
     emit_line(e, "}");
+    if (!border) {
+        e->indent--;
+        emit_line(e, "}");
+        emit_end_fn(e);
+        return 1;
+    }
     emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)w->out[0]);
     e->indent++;
     emit_line(e, "for (ow = 0; ow < %lld; ow++) {", (long long)w->out[1]);
