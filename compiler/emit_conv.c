@@ -801,15 +801,15 @@ static void pool_counts(const Window *w, int a, int incl, int64_t *cnt)
  * MaxPool with an interior: the output positions whose every tap lies inside x
  * (rows [hlo, hhi) by columns [wlo, whi), conv_interior) take the window's taps
  * unrolled, with no bounds checks, in a loop nest of their own that compilers
- * vectorise (contiguous loads at stride 1, even/odd shuffles at stride 2),
- * in blocks of POOL_BLOCK columns (one AVX-512 vector, two AVX, four SSE or
- * NEON) with the last block moved back to end at whi (a few columns computed
- * twice, to the same values) rather than a scalar remainder loop;
- * then the border positions (where there are any), the checked loop's,
- * skipping the interior columns of the interior rows. Both take the taps in the same order (kh,
- * then kw) by the same rule, s = v > s ? v : s from the first tap inside x,
- * so every position has the bits it had (a NaN in the first tap stays, a NaN
- * later is passed over; of equal zeros the first). Kernels of more than
+ * vectorise (contiguous loads at stride 1, even/odd shuffles at stride 2), in
+ * blocks of POOL_BLOCK columns (one AVX-512 vector, two AVX, four SSE or NEON)
+ * with the last block moved back to end at whi (a few columns computed twice,
+ * to the same values) rather than a scalar remainder loop; then the border
+ * positions (where there are any) in the checked loop, which skips the
+ * interior columns of the interior rows. Both take the taps in the same order
+ * (kh, then kw) by the same rule, s = v > s ? v : s from the first tap inside
+ * x, so every position has the bits it had (a NaN in the first tap stays, a
+ * NaN later is passed over; of equal zeros the first). Kernels of more than
  * POOL_UNROLL_MAX taps, and layers without an interior, keep the checked loop
  * everywhere (0 returned).
  */
