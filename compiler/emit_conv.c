@@ -798,6 +798,134 @@ static void pool_counts(const Window *w, int a, int incl, int64_t *cnt)
 }
 
 /*
+ * MaxPool with an interior: the output positions whose every tap lies inside x
+ * (rows [hlo, hhi) by columns [wlo, whi), conv_interior) take the window's taps
+ * unrolled, with no bounds checks, in a loop nest of their own that compilers
+ * vectorise (contiguous loads at stride 1, even/odd shuffles at stride 2), in
+ * blocks of POOL_BLOCK columns (one AVX-512 vector, two AVX, four SSE or NEON)
+ * with the last block moved back to end at whi (a few columns computed twice,
+ * to the same values) rather than a scalar remainder loop; then the border
+ * positions (where there are any) in the checked loop, which skips the
+ * interior columns of the interior rows. Both take the taps in the same order
+ * (kh, then kw) by the same rule, s = v > s ? v : s from the first tap inside
+ * x, so every position has the bits it had (a NaN in the first tap stays, a
+ * NaN later is passed over; of equal zeros the first). Kernels of more than
+ * POOL_UNROLL_MAX taps, and layers without an interior, keep the checked loop
+ * everywhere (0 returned).
+ */
+enum { POOL_UNROLL_MAX = 64, POOL_BLOCK = 16 };
+static const char *pool_at(Emit *e, const char *o, int64_t st, int64_t p)
+{
+    const char *a = st == 1 ? o : fmt(e, "%s * %lld", o, (long long)st);
+    return p ? fmt(e, "%s - %lld", a, (long long)p) : a;
+}
+
+static int emit_maxpool_interior(Emit *e, const Node *n, const Window *w)
+{
+    int64_t hlo, hhi, wlo, whi, kh, kw;
+    const char *xs = emit_operand(e, n, 0);
+    int border;
+    conv_interior(w, 0, &hlo, &hhi);
+    conv_interior(w, 1, &wlo, &whi);
+    if (hlo >= hhi || wlo >= whi || w->k[0] * w->k[1] > POOL_UNROLL_MAX)
+        return 0;
+    border = hlo > 0 || hhi < w->out[0] || wlo > 0 || whi < w->out[1];
+    emit_begin_fn(e, n, "", border ? " -- interior unrolled, border checked" : " -- unrolled");
+    emit_line(e, "int i, oh, ow%s%s;", border ? ", kh, kw" : "", whi - wlo >= POOL_BLOCK ? ", o" : "");
+    emit_blank(e);
+    emit_line(e, "for (i = 0; i < %lld; i++) {", (long long)(w->batch * w->c));
+    e->indent++;
+    emit_line(e, "const float *xc = %s + i * %lld;", xs, (long long)(w->in[0] * w->in[1]));
+    emit_line(e, "float *yc = y + i * %lld;", (long long)(w->out[0] * w->out[1]));
+    emit_blank(e);
+    emit_line(e, "for (oh = %lld; oh < %lld; oh++) {", (long long)hlo, (long long)hhi);
+    e->indent++;
+    emit_line(e, "const float *xr = xc + (%s) * %lld;", pool_at(e, "oh", w->s[0], w->pb[0]), (long long)w->in[1]);
+    emit_line(e, "float *yr = yc + oh * %lld;", (long long)w->out[1]);
+    emit_blank(e);
+    if (whi - wlo >= POOL_BLOCK) {
+        /* blocks of POOL_BLOCK columns, the last moved back to end at whi */
+        emit_line(e, "for (o = %lld; o < %lld; o += %d) {", (long long)wlo, (long long)whi, POOL_BLOCK);
+        e->indent++;
+        emit_line(e, "const int ow0 = o + %d <= %lld ? o : %lld;", POOL_BLOCK, (long long)whi, (long long)(whi - POOL_BLOCK));
+        emit_blank(e);
+        emit_line(e, "for (ow = ow0; ow < ow0 + %d; ow++) {", POOL_BLOCK);
+    } else {
+        emit_line(e, "for (ow = %lld; ow < %lld; ow++) {", (long long)wlo, (long long)whi);
+    }
+    e->indent++;
+    emit_line(e, "const float *p = xr + %s;", pool_at(e, "ow", w->s[1], w->pb[1]));
+    emit_line(e, "float s = p[0];");
+    emit_blank(e);
+    for (kh = 0; kh < w->k[0]; kh++)
+        for (kw = 0; kw < w->k[1]; kw++)
+            if (kh || kw)
+                emit_line(e, "s = p[%lld] > s ? p[%lld] : s;", (long long)(kh * w->d[0] * w->in[1] + kw * w->d[1]),
+                          (long long)(kh * w->d[0] * w->in[1] + kw * w->d[1]));
+    emit_line(e, "yr[ow] = s;");
+    e->indent--;
+    emit_line(e, "}");
+    if (whi - wlo >= POOL_BLOCK) {
+        e->indent--;
+        emit_line(e, "}");
+    }
+    e->indent--;
+    emit_line(e, "}");
+    if (!border) {
+        e->indent--;
+        emit_line(e, "}");
+        emit_end_fn(e);
+        return 1;
+    }
+    emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)w->out[0]);
+    e->indent++;
+    emit_line(e, "for (ow = 0; ow < %lld; ow++) {", (long long)w->out[1]);
+    e->indent++;
+    emit_line(e, "float s = 0.0f;");
+    emit_line(e, "int any = 0;");
+    emit_blank(e);
+    emit_line(e, "if (oh >= %lld && oh < %lld && ow == %lld) /* past the interior */", (long long)hlo, (long long)hhi,
+              (long long)wlo);
+    e->indent++;
+    if (whi == w->out[1])
+        emit_line(e, "break;");
+    else
+        emit_line(e, "ow = %lld;", (long long)whi);
+    e->indent--;
+    emit_line(e, "for (kh = 0; kh < %lld; kh++) {", (long long)w->k[0]);
+    e->indent++;
+    emit_line(e, "const int ih = %s;", win(e, "oh", w->s[0], w->pb[0], "kh", w->d[0]));
+    emit_blank(e);
+    emit_line(e, "if (ih < 0 || ih >= %lld)", (long long)w->in[0]);
+    e->indent++;
+    emit_line(e, "continue;");
+    e->indent--;
+    emit_line(e, "for (kw = 0; kw < %lld; kw++) {", (long long)w->k[1]);
+    e->indent++;
+    emit_line(e, "const int iw = %s;", win(e, "ow", w->s[1], w->pb[1], "kw", w->d[1]));
+    emit_blank(e);
+    emit_line(e, "if (iw >= 0 && iw < %lld) {", (long long)w->in[1]);
+    e->indent++;
+    emit_line(e, "const float v = xc[ih * %lld + iw];", (long long)w->in[1]);
+    emit_blank(e);
+    emit_line(e, "s = !any || v > s ? v : s;");
+    emit_line(e, "any = 1;");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    e->indent--;
+    emit_line(e, "}");
+    emit_line(e, "yc[oh * %lld + ow] = s;", (long long)w->out[1]);
+    e->indent--;
+    emit_line(e, "}");
+    e->indent -= 2;
+    emit_line(e, "}");
+    emit_end_fn(e);
+    return 1;
+}
+
+/*
  * MaxPool: the largest x inside the window; AveragePool: the sum over the
  * window's positions inside x, divided by the count of positions inside x
  * (or inside the padded input with count_include_pad).
@@ -819,6 +947,8 @@ void emit_pool(Emit *e, const Node *n)
         int_table(e, fmt(e, "%s_hcnt", name), ch, w.out[0]);
         int_table(e, fmt(e, "%s_wcnt", name), cw, w.out[1]);
         emit_blank(e);
+    } else if (emit_maxpool_interior(e, n, &w)) {
+        return;
     }
     emit_begin_fn(e, n, "", "");
     emit_line(e, "int i, oh, ow, kh, kw;");

@@ -216,31 +216,6 @@ static const int n0_conv1_wlo[9] = {
 static const int n0_conv1_whi[9] = {
     3, 3, 3, 3, 3, 3, 3, 3, 2,
 };
-/* TC_DNZ(p): a bit per lane of the TC_DVW floats at p that is not 0 (NaN
- * included), lane 0 the lowest: the zero inputs that dense Conv skips. */
-#if TC_DVEC && (defined(__x86_64__) || defined(__i386__))
-#include <immintrin.h>
-#if TC_DVW == 16
-#define TC_DNZ(p) ((unsigned)_mm512_cmp_ps_mask(_mm512_loadu_ps(p), _mm512_setzero_ps(), _CMP_NEQ_UQ))
-#elif TC_DVW == 8
-#define TC_DNZ(p) ((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p), _mm256_setzero_ps(), _CMP_NEQ_UQ)))
-#else
-#define TC_DNZ(p) ((unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p), _mm_setzero_ps())))
-#endif
-#elif TC_DVEC
-static inline unsigned tc_dnz(const float *p)
-{
-    const tc_dvi m = (*(const tc_dvfu *)p != (tc_dvf){0}) & (tc_dvi){1, 2, 4, 8};
-    return (unsigned)(m[0] | m[1] | m[2] | m[3]);
-}
-#define TC_DNZ(p) tc_dnz(p)
-#endif
-
-#if TC_DVEC && (TC_DVW == 16 || (TC_DVW == 4 && !defined(__aarch64__)))
-static const int n0_conv1_xo[6] = {
-    0, 9, 18, 36, 45, 54,
-};
-#endif
 
 #if TC_DISPATCH
 /* the AVX-512 variants' widths and types */
@@ -260,7 +235,7 @@ static const int n0_conv1_xo[6] = {
 #define TC_VWH 8
 #undef TC_DNZ
 #define TC_DNZ(p) ((unsigned)_mm512_cmp_ps_mask(_mm512_loadu_ps(p), _mm512_setzero_ps(), _CMP_NEQ_UQ))
-/* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense, inputs that are 0 skipped by row */
+/* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense */
 static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
 {
     TC_XBODY
@@ -279,56 +254,22 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
 
 #if TC_DVEC
 #if TC_DVW == 16
-            {
-                unsigned long long zg[8]; /* per input row, a bit per column that is not 0 */
-                unsigned short nz[6]; /* a block's input rows (c, kh) not all 0 */
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0);
 
-                for (oh = 0; oh < 8; oh++) {
-                    const float *xr = xg + oh * 9;
-                    unsigned long long bits = 0;
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a1_0 = b0, a2_0 = b0, a3_0 = b0, a4_0 = b0, a5_0 = b0, a6_0 = b0;
 
-                    if (TC_DVW <= 9) {
-                        for (ow = 0; ow + TC_DVW <= 9; ow += TC_DVW)
-                            bits |= (unsigned long long)TC_DNZ(xr + ow) << ow;
-                        bits |= (unsigned long long)TC_DNZ(xr + 9 - TC_DVW) << ((9 - TC_DVW) & 63);
-                    } else
-                        for (ow = 0; ow < 9; ow++)
-                            bits |= (unsigned long long)(xr[ow] != 0.0f) << ow;
-                    zg[oh] = bits;
-                }
-
-                for (oh = 0; oh < 4; oh++)
-                    for (m0 = 0; m0 < 6; m0 += 16) {
-                        const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                        const tc_dvf b0 = *(const tc_dvfu *)(bg + m0);
-
-                        for (ow = 0; ow < 9;) {
-                            if (oh >= 1 && oh < 3 && ow >= 1 && ow + 7 <= 8) {
-                                const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                const float *wp = wg + m0;
-                                const unsigned long long *zr = zg + oh * 1 - 1;
-                                const int iw = ow * 1 - 1;
-                                int n = 0, i;
-
-                                for (c = 0; c < 2; c++) {
-                                    const unsigned long long *zc = zr + c * 4;
-
-                                    nz[n] = (unsigned short)(c * 3 + 0);
-                                    n += (zc[0] >> iw & 0x1ffull) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 1);
-                                    n += (zc[1] >> iw & 0x1ffull) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 2);
-                                    n += (zc[2] >> iw & 0x1ffull) != 0;
-                                }
-                                tc_dvf a0_0 = b0, a1_0 = b0, a2_0 = b0, a3_0 = b0, a4_0 = b0, a5_0 = b0, a6_0 = b0;
-
-                                for (i = 0; i < n; i++) {
-                                    const float *xq = xp + n0_conv1_xo[nz[i]];
-                                    const float *wq = wp + nz[i] * 48;
-
-                                    for (kw = 0; kw < 3; kw++, wq += 16) {
-                                        const float *xr = xq + kw * 1;
-                                        const tc_dvf wv0 = *(const tc_dvfu *)(wq);
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp);
                                         tc_dvf xs;
                                         TC_BASE(xr);
 
@@ -347,57 +288,55 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                                         xs = TC_DSPLAT(xr[6]);
                                         a6_0 = TC_DFMA(xs, wv0, a6_0);
                                     }
-                                }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
-                                a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
-                                a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
-                                a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
-                                a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
-                                a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
+                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
+                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
+                            a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
-                                    yj[0] = t[0 * TC_DVW + j];
-                                    yj[1] = t[1 * TC_DVW + j];
-                                    yj[2] = t[2 * TC_DVW + j];
-                                    yj[3] = t[3 * TC_DVW + j];
-                                    yj[4] = t[4 * TC_DVW + j];
-                                    yj[5] = t[5 * TC_DVW + j];
-                                    yj[6] = t[6 * TC_DVW + j];
-                                }
-                                ow += 7;
-                            } else {
-                                const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                tc_dvf a0_0 = b0;
-
-                                for (c = 0; c < 2; c++)
-                                    for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                        for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                            const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                            const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                            a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                        }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                                    yj[0] = t[0 * TC_DVW + j];
-                                }
-                                ow++;
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[1 * TC_DVW + j];
+                                yj[2] = t[2 * TC_DVW + j];
+                                yj[3] = t[3 * TC_DVW + j];
+                                yj[4] = t[4 * TC_DVW + j];
+                                yj[5] = t[5 * TC_DVW + j];
+                                yj[6] = t[6 * TC_DVW + j];
                             }
+                            ow += 7;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
                         }
                     }
-            }
+                }
 #elif TC_DVW == 8
             for (oh = 0; oh < 4; oh++)
                 for (m0 = 0; m0 < 6; m0 += 16) {
@@ -405,10 +344,12 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                     const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW);
 
                     for (ow = 0; ow < 9;) {
-                        if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
                             const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
                             const float *wp = wg + m0;
-                            tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1, a4_0 = b0, a4_1 = b1, a5_0 = b0, a5_1 = b1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1;
 
                             for (c = 0; c < 2; c++)
                                 for (kh = 0; kh < 3; kh++)
@@ -430,37 +371,23 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                                         xs = TC_DSPLAT(xr[3]);
                                         a3_0 = TC_DFMA(xs, wv0, a3_0);
                                         a3_1 = TC_DFMA(xs, wv1, a3_1);
-                                        xs = TC_DSPLAT(xr[4]);
-                                        a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                        a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                        xs = TC_DSPLAT(xr[5]);
-                                        a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                        a5_1 = TC_DFMA(xs, wv1, a5_1);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 2 * TC_DVW) = a1_0;
-                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 <= (tc_dvf){0}));
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 3 * TC_DVW) = a1_1;
-                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 4 * TC_DVW) = a2_0;
-                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 <= (tc_dvf){0}));
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 5 * TC_DVW) = a2_1;
-                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 <= (tc_dvf){0}));
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 6 * TC_DVW) = a3_0;
-                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 <= (tc_dvf){0}));
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 7 * TC_DVW) = a3_1;
-                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 8 * TC_DVW) = a4_0;
-                            a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 9 * TC_DVW) = a4_1;
-                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 10 * TC_DVW) = a5_0;
-                            a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 11 * TC_DVW) = a5_1;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
@@ -468,10 +395,8 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                                 yj[1] = t[2 * TC_DVW + j];
                                 yj[2] = t[4 * TC_DVW + j];
                                 yj[3] = t[6 * TC_DVW + j];
-                                yj[4] = t[8 * TC_DVW + j];
-                                yj[5] = t[10 * TC_DVW + j];
                             }
-                            ow += 6;
+                            ow += 4;
                         } else {
                             const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
                             tc_dvf a0_0 = b0, a0_1 = b1;
@@ -485,9 +410,9 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                                         a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
                                         a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
@@ -505,10 +430,12 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                     const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
 
                     for (ow = 0; ow < 9;) {
-                        if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
                             const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
                             const float *wp = wg + m0;
-                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3, a4_0 = b0, a4_1 = b1, a4_2 = b2, a4_3 = b3, a5_0 = b0, a5_1 = b1, a5_2 = b2, a5_3 = b3;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3;
 
                             for (c = 0; c < 2; c++)
                                 for (kh = 0; kh < 3; kh++)
@@ -538,65 +465,39 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                                         a3_1 = TC_DFMA(xs, wv1, a3_1);
                                         a3_2 = TC_DFMA(xs, wv2, a3_2);
                                         a3_3 = TC_DFMA(xs, wv3, a3_3);
-                                        xs = TC_DSPLAT(xr[4]);
-                                        a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                        a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                        a4_2 = TC_DFMA(xs, wv2, a4_2);
-                                        a4_3 = TC_DFMA(xs, wv3, a4_3);
-                                        xs = TC_DSPLAT(xr[5]);
-                                        a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                        a5_1 = TC_DFMA(xs, wv1, a5_1);
-                                        a5_2 = TC_DFMA(xs, wv2, a5_2);
-                                        a5_3 = TC_DFMA(xs, wv3, a5_3);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 <= (tc_dvf){0}));
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 <= (tc_dvf){0}));
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 <= (tc_dvf){0}));
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 <= (tc_dvf){0}));
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 <= (tc_dvf){0}));
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 <= (tc_dvf){0}));
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 <= (tc_dvf){0}));
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 12 * TC_DVW) = a3_0;
-                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 <= (tc_dvf){0}));
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 13 * TC_DVW) = a3_1;
-                            a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 <= (tc_dvf){0}));
+                            a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 14 * TC_DVW) = a3_2;
-                            a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 <= (tc_dvf){0}));
+                            a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 15 * TC_DVW) = a3_3;
-                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 16 * TC_DVW) = a4_0;
-                            a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 17 * TC_DVW) = a4_1;
-                            a4_2 = (tc_dvf)((tc_dvi)a4_2 & ~(tc_dvi)(a4_2 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 18 * TC_DVW) = a4_2;
-                            a4_3 = (tc_dvf)((tc_dvi)a4_3 & ~(tc_dvi)(a4_3 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 19 * TC_DVW) = a4_3;
-                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 20 * TC_DVW) = a5_0;
-                            a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 21 * TC_DVW) = a5_1;
-                            a5_2 = (tc_dvf)((tc_dvi)a5_2 & ~(tc_dvi)(a5_2 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 22 * TC_DVW) = a5_2;
-                            a5_3 = (tc_dvf)((tc_dvi)a5_3 & ~(tc_dvi)(a5_3 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 23 * TC_DVW) = a5_3;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
@@ -604,10 +505,8 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                                 yj[1] = t[4 * TC_DVW + j];
                                 yj[2] = t[8 * TC_DVW + j];
                                 yj[3] = t[12 * TC_DVW + j];
-                                yj[4] = t[16 * TC_DVW + j];
-                                yj[5] = t[20 * TC_DVW + j];
                             }
-                            ow += 6;
+                            ow += 4;
                         } else {
                             const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
                             tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
@@ -623,13 +522,13 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                                         a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
                                         a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
@@ -641,56 +540,24 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                     }
                 }
 #else
-            {
-                unsigned long long zg[8]; /* per input row, a bit per column that is not 0 */
-                unsigned short nz[6]; /* a block's input rows (c, kh) not all 0 */
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
 
-                for (oh = 0; oh < 8; oh++) {
-                    const float *xr = xg + oh * 9;
-                    unsigned long long bits = 0;
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 5)
+                                ow = 5;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
 
-                    if (TC_DVW <= 9) {
-                        for (ow = 0; ow + TC_DVW <= 9; ow += TC_DVW)
-                            bits |= (unsigned long long)TC_DNZ(xr + ow) << ow;
-                        bits |= (unsigned long long)TC_DNZ(xr + 9 - TC_DVW) << ((9 - TC_DVW) & 63);
-                    } else
-                        for (ow = 0; ow < 9; ow++)
-                            bits |= (unsigned long long)(xr[ow] != 0.0f) << ow;
-                    zg[oh] = bits;
-                }
-
-                for (oh = 0; oh < 4; oh++)
-                    for (m0 = 0; m0 < 6; m0 += 16) {
-                        const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                        const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
-
-                        for (ow = 0; ow < 9;) {
-                            if (oh >= 1 && oh < 3 && ow >= 1 && ow + 3 <= 8) {
-                                const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                const float *wp = wg + m0;
-                                const unsigned long long *zr = zg + oh * 1 - 1;
-                                const int iw = ow * 1 - 1;
-                                int n = 0, i;
-
-                                for (c = 0; c < 2; c++) {
-                                    const unsigned long long *zc = zr + c * 4;
-
-                                    nz[n] = (unsigned short)(c * 3 + 0);
-                                    n += (zc[0] >> iw & 0x1full) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 1);
-                                    n += (zc[1] >> iw & 0x1full) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 2);
-                                    n += (zc[2] >> iw & 0x1full) != 0;
-                                }
-                                tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
-
-                                for (i = 0; i < n; i++) {
-                                    const float *xq = xp + n0_conv1_xo[nz[i]];
-                                    const float *wq = wp + nz[i] * 48;
-
-                                    for (kw = 0; kw < 3; kw++, wq += 16) {
-                                        const float *xr = xq + kw * 1;
-                                        const tc_dvf wv0 = *(const tc_dvfu *)(wq), wv1 = *(const tc_dvfu *)(wq + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wq + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wq + 3 * TC_DVW);
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
                                         tc_dvf xs;
                                         TC_BASE(xr);
 
@@ -710,72 +577,70 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                                         a2_2 = TC_DFMA(xs, wv2, a2_2);
                                         a2_3 = TC_DFMA(xs, wv3, a2_3);
                                     }
-                                }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                                a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                                a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                                a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                                a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                                a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                                a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                                a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                                a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                                a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                                a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
-                                    yj[0] = t[0 * TC_DVW + j];
-                                    yj[1] = t[4 * TC_DVW + j];
-                                    yj[2] = t[8 * TC_DVW + j];
-                                }
-                                ow += 3;
-                            } else {
-                                const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
-
-                                for (c = 0; c < 2; c++)
-                                    for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                        for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                            const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                            const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                            a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                            a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                            a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
-                                            a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
-                                        }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                                a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                                a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                                    yj[0] = t[0 * TC_DVW + j];
-                                }
-                                ow++;
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[4 * TC_DVW + j];
+                                yj[2] = t[8 * TC_DVW + j];
                             }
+                            ow += 3;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                        a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                        a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
                         }
                     }
-            }
+                }
 #endif
 #else
             for (m0 = 0; m0 < 6; m0++)
@@ -788,7 +653,7 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                             for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
                                 for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++)
                                     s = TC_FMA(xg[r + c * 36 + kh * 9 + kw * 1], wg[((c * 3 + kh) * 3 + kw) * 16 + m0], s);
-                        yg[m0 * 36 + oh * 9 + ow] = (s <= 0.0f ? 0.0f : s);
+                        yg[m0 * 36 + oh * 9 + ow] = (s < 0.0f ? 0.0f : s);
                     }
 #endif
         }
@@ -817,7 +682,7 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
 #define TC_VWH 4
 #undef TC_DNZ
 #define TC_DNZ(p) ((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p), _mm256_setzero_ps(), _CMP_NEQ_UQ)))
-/* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense, inputs that are 0 skipped by row */
+/* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense */
 static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
 {
     TC_XBODY
@@ -836,56 +701,22 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
 
 #if TC_DVEC
 #if TC_DVW == 16
-            {
-                unsigned long long zg[8]; /* per input row, a bit per column that is not 0 */
-                unsigned short nz[6]; /* a block's input rows (c, kh) not all 0 */
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0);
 
-                for (oh = 0; oh < 8; oh++) {
-                    const float *xr = xg + oh * 9;
-                    unsigned long long bits = 0;
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a1_0 = b0, a2_0 = b0, a3_0 = b0, a4_0 = b0, a5_0 = b0, a6_0 = b0;
 
-                    if (TC_DVW <= 9) {
-                        for (ow = 0; ow + TC_DVW <= 9; ow += TC_DVW)
-                            bits |= (unsigned long long)TC_DNZ(xr + ow) << ow;
-                        bits |= (unsigned long long)TC_DNZ(xr + 9 - TC_DVW) << ((9 - TC_DVW) & 63);
-                    } else
-                        for (ow = 0; ow < 9; ow++)
-                            bits |= (unsigned long long)(xr[ow] != 0.0f) << ow;
-                    zg[oh] = bits;
-                }
-
-                for (oh = 0; oh < 4; oh++)
-                    for (m0 = 0; m0 < 6; m0 += 16) {
-                        const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                        const tc_dvf b0 = *(const tc_dvfu *)(bg + m0);
-
-                        for (ow = 0; ow < 9;) {
-                            if (oh >= 1 && oh < 3 && ow >= 1 && ow + 7 <= 8) {
-                                const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                const float *wp = wg + m0;
-                                const unsigned long long *zr = zg + oh * 1 - 1;
-                                const int iw = ow * 1 - 1;
-                                int n = 0, i;
-
-                                for (c = 0; c < 2; c++) {
-                                    const unsigned long long *zc = zr + c * 4;
-
-                                    nz[n] = (unsigned short)(c * 3 + 0);
-                                    n += (zc[0] >> iw & 0x1ffull) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 1);
-                                    n += (zc[1] >> iw & 0x1ffull) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 2);
-                                    n += (zc[2] >> iw & 0x1ffull) != 0;
-                                }
-                                tc_dvf a0_0 = b0, a1_0 = b0, a2_0 = b0, a3_0 = b0, a4_0 = b0, a5_0 = b0, a6_0 = b0;
-
-                                for (i = 0; i < n; i++) {
-                                    const float *xq = xp + n0_conv1_xo[nz[i]];
-                                    const float *wq = wp + nz[i] * 48;
-
-                                    for (kw = 0; kw < 3; kw++, wq += 16) {
-                                        const float *xr = xq + kw * 1;
-                                        const tc_dvf wv0 = *(const tc_dvfu *)(wq);
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp);
                                         tc_dvf xs;
                                         TC_BASE(xr);
 
@@ -904,57 +735,55 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                                         xs = TC_DSPLAT(xr[6]);
                                         a6_0 = TC_DFMA(xs, wv0, a6_0);
                                     }
-                                }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
-                                a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
-                                a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
-                                a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
-                                a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
-                                a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
+                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
+                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
+                            a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
-                                    yj[0] = t[0 * TC_DVW + j];
-                                    yj[1] = t[1 * TC_DVW + j];
-                                    yj[2] = t[2 * TC_DVW + j];
-                                    yj[3] = t[3 * TC_DVW + j];
-                                    yj[4] = t[4 * TC_DVW + j];
-                                    yj[5] = t[5 * TC_DVW + j];
-                                    yj[6] = t[6 * TC_DVW + j];
-                                }
-                                ow += 7;
-                            } else {
-                                const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                tc_dvf a0_0 = b0;
-
-                                for (c = 0; c < 2; c++)
-                                    for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                        for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                            const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                            const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                            a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                        }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                                    yj[0] = t[0 * TC_DVW + j];
-                                }
-                                ow++;
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[1 * TC_DVW + j];
+                                yj[2] = t[2 * TC_DVW + j];
+                                yj[3] = t[3 * TC_DVW + j];
+                                yj[4] = t[4 * TC_DVW + j];
+                                yj[5] = t[5 * TC_DVW + j];
+                                yj[6] = t[6 * TC_DVW + j];
                             }
+                            ow += 7;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
                         }
                     }
-            }
+                }
 #elif TC_DVW == 8
             for (oh = 0; oh < 4; oh++)
                 for (m0 = 0; m0 < 6; m0 += 16) {
@@ -962,10 +791,12 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                     const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW);
 
                     for (ow = 0; ow < 9;) {
-                        if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
                             const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
                             const float *wp = wg + m0;
-                            tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1, a4_0 = b0, a4_1 = b1, a5_0 = b0, a5_1 = b1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1;
 
                             for (c = 0; c < 2; c++)
                                 for (kh = 0; kh < 3; kh++)
@@ -987,37 +818,23 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                                         xs = TC_DSPLAT(xr[3]);
                                         a3_0 = TC_DFMA(xs, wv0, a3_0);
                                         a3_1 = TC_DFMA(xs, wv1, a3_1);
-                                        xs = TC_DSPLAT(xr[4]);
-                                        a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                        a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                        xs = TC_DSPLAT(xr[5]);
-                                        a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                        a5_1 = TC_DFMA(xs, wv1, a5_1);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 2 * TC_DVW) = a1_0;
-                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 <= (tc_dvf){0}));
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 3 * TC_DVW) = a1_1;
-                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 4 * TC_DVW) = a2_0;
-                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 <= (tc_dvf){0}));
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 5 * TC_DVW) = a2_1;
-                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 <= (tc_dvf){0}));
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 6 * TC_DVW) = a3_0;
-                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 <= (tc_dvf){0}));
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 7 * TC_DVW) = a3_1;
-                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 8 * TC_DVW) = a4_0;
-                            a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 9 * TC_DVW) = a4_1;
-                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 10 * TC_DVW) = a5_0;
-                            a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 11 * TC_DVW) = a5_1;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
@@ -1025,10 +842,8 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                                 yj[1] = t[2 * TC_DVW + j];
                                 yj[2] = t[4 * TC_DVW + j];
                                 yj[3] = t[6 * TC_DVW + j];
-                                yj[4] = t[8 * TC_DVW + j];
-                                yj[5] = t[10 * TC_DVW + j];
                             }
-                            ow += 6;
+                            ow += 4;
                         } else {
                             const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
                             tc_dvf a0_0 = b0, a0_1 = b1;
@@ -1042,9 +857,9 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                                         a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
                                         a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
@@ -1062,10 +877,12 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                     const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
 
                     for (ow = 0; ow < 9;) {
-                        if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
                             const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
                             const float *wp = wg + m0;
-                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3, a4_0 = b0, a4_1 = b1, a4_2 = b2, a4_3 = b3, a5_0 = b0, a5_1 = b1, a5_2 = b2, a5_3 = b3;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3;
 
                             for (c = 0; c < 2; c++)
                                 for (kh = 0; kh < 3; kh++)
@@ -1095,65 +912,39 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                                         a3_1 = TC_DFMA(xs, wv1, a3_1);
                                         a3_2 = TC_DFMA(xs, wv2, a3_2);
                                         a3_3 = TC_DFMA(xs, wv3, a3_3);
-                                        xs = TC_DSPLAT(xr[4]);
-                                        a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                        a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                        a4_2 = TC_DFMA(xs, wv2, a4_2);
-                                        a4_3 = TC_DFMA(xs, wv3, a4_3);
-                                        xs = TC_DSPLAT(xr[5]);
-                                        a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                        a5_1 = TC_DFMA(xs, wv1, a5_1);
-                                        a5_2 = TC_DFMA(xs, wv2, a5_2);
-                                        a5_3 = TC_DFMA(xs, wv3, a5_3);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 <= (tc_dvf){0}));
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 <= (tc_dvf){0}));
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 <= (tc_dvf){0}));
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 <= (tc_dvf){0}));
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 <= (tc_dvf){0}));
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 <= (tc_dvf){0}));
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 <= (tc_dvf){0}));
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 12 * TC_DVW) = a3_0;
-                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 <= (tc_dvf){0}));
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 13 * TC_DVW) = a3_1;
-                            a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 <= (tc_dvf){0}));
+                            a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 14 * TC_DVW) = a3_2;
-                            a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 <= (tc_dvf){0}));
+                            a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 15 * TC_DVW) = a3_3;
-                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 16 * TC_DVW) = a4_0;
-                            a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 17 * TC_DVW) = a4_1;
-                            a4_2 = (tc_dvf)((tc_dvi)a4_2 & ~(tc_dvi)(a4_2 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 18 * TC_DVW) = a4_2;
-                            a4_3 = (tc_dvf)((tc_dvi)a4_3 & ~(tc_dvi)(a4_3 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 19 * TC_DVW) = a4_3;
-                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 20 * TC_DVW) = a5_0;
-                            a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 21 * TC_DVW) = a5_1;
-                            a5_2 = (tc_dvf)((tc_dvi)a5_2 & ~(tc_dvi)(a5_2 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 22 * TC_DVW) = a5_2;
-                            a5_3 = (tc_dvf)((tc_dvi)a5_3 & ~(tc_dvi)(a5_3 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 23 * TC_DVW) = a5_3;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
@@ -1161,10 +952,8 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                                 yj[1] = t[4 * TC_DVW + j];
                                 yj[2] = t[8 * TC_DVW + j];
                                 yj[3] = t[12 * TC_DVW + j];
-                                yj[4] = t[16 * TC_DVW + j];
-                                yj[5] = t[20 * TC_DVW + j];
                             }
-                            ow += 6;
+                            ow += 4;
                         } else {
                             const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
                             tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
@@ -1180,13 +969,13 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                                         a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
                                         a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
@@ -1198,56 +987,24 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                     }
                 }
 #else
-            {
-                unsigned long long zg[8]; /* per input row, a bit per column that is not 0 */
-                unsigned short nz[6]; /* a block's input rows (c, kh) not all 0 */
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
 
-                for (oh = 0; oh < 8; oh++) {
-                    const float *xr = xg + oh * 9;
-                    unsigned long long bits = 0;
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 5)
+                                ow = 5;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
 
-                    if (TC_DVW <= 9) {
-                        for (ow = 0; ow + TC_DVW <= 9; ow += TC_DVW)
-                            bits |= (unsigned long long)TC_DNZ(xr + ow) << ow;
-                        bits |= (unsigned long long)TC_DNZ(xr + 9 - TC_DVW) << ((9 - TC_DVW) & 63);
-                    } else
-                        for (ow = 0; ow < 9; ow++)
-                            bits |= (unsigned long long)(xr[ow] != 0.0f) << ow;
-                    zg[oh] = bits;
-                }
-
-                for (oh = 0; oh < 4; oh++)
-                    for (m0 = 0; m0 < 6; m0 += 16) {
-                        const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                        const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
-
-                        for (ow = 0; ow < 9;) {
-                            if (oh >= 1 && oh < 3 && ow >= 1 && ow + 3 <= 8) {
-                                const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                const float *wp = wg + m0;
-                                const unsigned long long *zr = zg + oh * 1 - 1;
-                                const int iw = ow * 1 - 1;
-                                int n = 0, i;
-
-                                for (c = 0; c < 2; c++) {
-                                    const unsigned long long *zc = zr + c * 4;
-
-                                    nz[n] = (unsigned short)(c * 3 + 0);
-                                    n += (zc[0] >> iw & 0x1full) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 1);
-                                    n += (zc[1] >> iw & 0x1full) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 2);
-                                    n += (zc[2] >> iw & 0x1full) != 0;
-                                }
-                                tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
-
-                                for (i = 0; i < n; i++) {
-                                    const float *xq = xp + n0_conv1_xo[nz[i]];
-                                    const float *wq = wp + nz[i] * 48;
-
-                                    for (kw = 0; kw < 3; kw++, wq += 16) {
-                                        const float *xr = xq + kw * 1;
-                                        const tc_dvf wv0 = *(const tc_dvfu *)(wq), wv1 = *(const tc_dvfu *)(wq + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wq + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wq + 3 * TC_DVW);
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
                                         tc_dvf xs;
                                         TC_BASE(xr);
 
@@ -1267,72 +1024,70 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                                         a2_2 = TC_DFMA(xs, wv2, a2_2);
                                         a2_3 = TC_DFMA(xs, wv3, a2_3);
                                     }
-                                }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                                a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                                a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                                a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                                a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                                a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                                a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                                a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                                a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                                a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                                a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
-                                    yj[0] = t[0 * TC_DVW + j];
-                                    yj[1] = t[4 * TC_DVW + j];
-                                    yj[2] = t[8 * TC_DVW + j];
-                                }
-                                ow += 3;
-                            } else {
-                                const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
-
-                                for (c = 0; c < 2; c++)
-                                    for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                        for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                            const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                            const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                            a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                            a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                            a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
-                                            a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
-                                        }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                                a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                                a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                                    yj[0] = t[0 * TC_DVW + j];
-                                }
-                                ow++;
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[4 * TC_DVW + j];
+                                yj[2] = t[8 * TC_DVW + j];
                             }
+                            ow += 3;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                        a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                        a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
                         }
                     }
-            }
+                }
 #endif
 #else
             for (m0 = 0; m0 < 6; m0++)
@@ -1345,7 +1100,7 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                             for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
                                 for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++)
                                     s = TC_FMA(xg[r + c * 36 + kh * 9 + kw * 1], wg[((c * 3 + kh) * 3 + kw) * 16 + m0], s);
-                        yg[m0 * 36 + oh * 9 + ow] = (s <= 0.0f ? 0.0f : s);
+                        yg[m0 * 36 + oh * 9 + ow] = (s < 0.0f ? 0.0f : s);
                     }
 #endif
         }
@@ -1370,7 +1125,7 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
 #define TC_DNZ(p) ((unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p), _mm_setzero_ps())))
 #endif
 
-/* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense, inputs that are 0 skipped by row */
+/* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense */
 static TC_NOLIB void n0_conv1(const float *x0, float *y)
 {
 #if TC_DISPATCH
@@ -1400,56 +1155,22 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
 
 #if TC_DVEC
 #if TC_DVW == 16
-            {
-                unsigned long long zg[8]; /* per input row, a bit per column that is not 0 */
-                unsigned short nz[6]; /* a block's input rows (c, kh) not all 0 */
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0);
 
-                for (oh = 0; oh < 8; oh++) {
-                    const float *xr = xg + oh * 9;
-                    unsigned long long bits = 0;
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a1_0 = b0, a2_0 = b0, a3_0 = b0, a4_0 = b0, a5_0 = b0, a6_0 = b0;
 
-                    if (TC_DVW <= 9) {
-                        for (ow = 0; ow + TC_DVW <= 9; ow += TC_DVW)
-                            bits |= (unsigned long long)TC_DNZ(xr + ow) << ow;
-                        bits |= (unsigned long long)TC_DNZ(xr + 9 - TC_DVW) << ((9 - TC_DVW) & 63);
-                    } else
-                        for (ow = 0; ow < 9; ow++)
-                            bits |= (unsigned long long)(xr[ow] != 0.0f) << ow;
-                    zg[oh] = bits;
-                }
-
-                for (oh = 0; oh < 4; oh++)
-                    for (m0 = 0; m0 < 6; m0 += 16) {
-                        const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                        const tc_dvf b0 = *(const tc_dvfu *)(bg + m0);
-
-                        for (ow = 0; ow < 9;) {
-                            if (oh >= 1 && oh < 3 && ow >= 1 && ow + 7 <= 8) {
-                                const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                const float *wp = wg + m0;
-                                const unsigned long long *zr = zg + oh * 1 - 1;
-                                const int iw = ow * 1 - 1;
-                                int n = 0, i;
-
-                                for (c = 0; c < 2; c++) {
-                                    const unsigned long long *zc = zr + c * 4;
-
-                                    nz[n] = (unsigned short)(c * 3 + 0);
-                                    n += (zc[0] >> iw & 0x1ffull) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 1);
-                                    n += (zc[1] >> iw & 0x1ffull) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 2);
-                                    n += (zc[2] >> iw & 0x1ffull) != 0;
-                                }
-                                tc_dvf a0_0 = b0, a1_0 = b0, a2_0 = b0, a3_0 = b0, a4_0 = b0, a5_0 = b0, a6_0 = b0;
-
-                                for (i = 0; i < n; i++) {
-                                    const float *xq = xp + n0_conv1_xo[nz[i]];
-                                    const float *wq = wp + nz[i] * 48;
-
-                                    for (kw = 0; kw < 3; kw++, wq += 16) {
-                                        const float *xr = xq + kw * 1;
-                                        const tc_dvf wv0 = *(const tc_dvfu *)(wq);
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp);
                                         tc_dvf xs;
                                         TC_BASE(xr);
 
@@ -1468,57 +1189,55 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                                         xs = TC_DSPLAT(xr[6]);
                                         a6_0 = TC_DFMA(xs, wv0, a6_0);
                                     }
-                                }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
-                                a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
-                                a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
-                                a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
-                                a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
-                                a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
+                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
+                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
+                            a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
-                                    yj[0] = t[0 * TC_DVW + j];
-                                    yj[1] = t[1 * TC_DVW + j];
-                                    yj[2] = t[2 * TC_DVW + j];
-                                    yj[3] = t[3 * TC_DVW + j];
-                                    yj[4] = t[4 * TC_DVW + j];
-                                    yj[5] = t[5 * TC_DVW + j];
-                                    yj[6] = t[6 * TC_DVW + j];
-                                }
-                                ow += 7;
-                            } else {
-                                const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                tc_dvf a0_0 = b0;
-
-                                for (c = 0; c < 2; c++)
-                                    for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                        for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                            const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                            const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                            a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                        }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                                    yj[0] = t[0 * TC_DVW + j];
-                                }
-                                ow++;
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[1 * TC_DVW + j];
+                                yj[2] = t[2 * TC_DVW + j];
+                                yj[3] = t[3 * TC_DVW + j];
+                                yj[4] = t[4 * TC_DVW + j];
+                                yj[5] = t[5 * TC_DVW + j];
+                                yj[6] = t[6 * TC_DVW + j];
                             }
+                            ow += 7;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
                         }
                     }
-            }
+                }
 #elif TC_DVW == 8
             for (oh = 0; oh < 4; oh++)
                 for (m0 = 0; m0 < 6; m0 += 16) {
@@ -1526,10 +1245,12 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                     const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW);
 
                     for (ow = 0; ow < 9;) {
-                        if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
                             const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
                             const float *wp = wg + m0;
-                            tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1, a4_0 = b0, a4_1 = b1, a5_0 = b0, a5_1 = b1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a1_0 = b0, a1_1 = b1, a2_0 = b0, a2_1 = b1, a3_0 = b0, a3_1 = b1;
 
                             for (c = 0; c < 2; c++)
                                 for (kh = 0; kh < 3; kh++)
@@ -1551,37 +1272,23 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                                         xs = TC_DSPLAT(xr[3]);
                                         a3_0 = TC_DFMA(xs, wv0, a3_0);
                                         a3_1 = TC_DFMA(xs, wv1, a3_1);
-                                        xs = TC_DSPLAT(xr[4]);
-                                        a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                        a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                        xs = TC_DSPLAT(xr[5]);
-                                        a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                        a5_1 = TC_DFMA(xs, wv1, a5_1);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 2 * TC_DVW) = a1_0;
-                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 <= (tc_dvf){0}));
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 3 * TC_DVW) = a1_1;
-                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 4 * TC_DVW) = a2_0;
-                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 <= (tc_dvf){0}));
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 5 * TC_DVW) = a2_1;
-                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 <= (tc_dvf){0}));
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 6 * TC_DVW) = a3_0;
-                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 <= (tc_dvf){0}));
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 7 * TC_DVW) = a3_1;
-                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 8 * TC_DVW) = a4_0;
-                            a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 9 * TC_DVW) = a4_1;
-                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 10 * TC_DVW) = a5_0;
-                            a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 11 * TC_DVW) = a5_1;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
@@ -1589,10 +1296,8 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                                 yj[1] = t[2 * TC_DVW + j];
                                 yj[2] = t[4 * TC_DVW + j];
                                 yj[3] = t[6 * TC_DVW + j];
-                                yj[4] = t[8 * TC_DVW + j];
-                                yj[5] = t[10 * TC_DVW + j];
                             }
-                            ow += 6;
+                            ow += 4;
                         } else {
                             const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
                             tc_dvf a0_0 = b0, a0_1 = b1;
@@ -1606,9 +1311,9 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                                         a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
                                         a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
@@ -1626,10 +1331,12 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                     const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
 
                     for (ow = 0; ow < 9;) {
-                        if (oh >= 1 && oh < 3 && ow >= 1 && ow + 6 <= 8) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 4)
+                                ow = 4;
                             const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
                             const float *wp = wg + m0;
-                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3, a4_0 = b0, a4_1 = b1, a4_2 = b2, a4_3 = b3, a5_0 = b0, a5_1 = b1, a5_2 = b2, a5_3 = b3;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3, a3_0 = b0, a3_1 = b1, a3_2 = b2, a3_3 = b3;
 
                             for (c = 0; c < 2; c++)
                                 for (kh = 0; kh < 3; kh++)
@@ -1659,65 +1366,39 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                                         a3_1 = TC_DFMA(xs, wv1, a3_1);
                                         a3_2 = TC_DFMA(xs, wv2, a3_2);
                                         a3_3 = TC_DFMA(xs, wv3, a3_3);
-                                        xs = TC_DSPLAT(xr[4]);
-                                        a4_0 = TC_DFMA(xs, wv0, a4_0);
-                                        a4_1 = TC_DFMA(xs, wv1, a4_1);
-                                        a4_2 = TC_DFMA(xs, wv2, a4_2);
-                                        a4_3 = TC_DFMA(xs, wv3, a4_3);
-                                        xs = TC_DSPLAT(xr[5]);
-                                        a5_0 = TC_DFMA(xs, wv0, a5_0);
-                                        a5_1 = TC_DFMA(xs, wv1, a5_1);
-                                        a5_2 = TC_DFMA(xs, wv2, a5_2);
-                                        a5_3 = TC_DFMA(xs, wv3, a5_3);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 <= (tc_dvf){0}));
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 <= (tc_dvf){0}));
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 <= (tc_dvf){0}));
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 <= (tc_dvf){0}));
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 <= (tc_dvf){0}));
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 <= (tc_dvf){0}));
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 <= (tc_dvf){0}));
+                            a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 12 * TC_DVW) = a3_0;
-                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 <= (tc_dvf){0}));
+                            a3_1 = (tc_dvf)((tc_dvi)a3_1 & ~(tc_dvi)(a3_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 13 * TC_DVW) = a3_1;
-                            a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 <= (tc_dvf){0}));
+                            a3_2 = (tc_dvf)((tc_dvi)a3_2 & ~(tc_dvi)(a3_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 14 * TC_DVW) = a3_2;
-                            a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 <= (tc_dvf){0}));
+                            a3_3 = (tc_dvf)((tc_dvi)a3_3 & ~(tc_dvi)(a3_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 15 * TC_DVW) = a3_3;
-                            a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 16 * TC_DVW) = a4_0;
-                            a4_1 = (tc_dvf)((tc_dvi)a4_1 & ~(tc_dvi)(a4_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 17 * TC_DVW) = a4_1;
-                            a4_2 = (tc_dvf)((tc_dvi)a4_2 & ~(tc_dvi)(a4_2 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 18 * TC_DVW) = a4_2;
-                            a4_3 = (tc_dvf)((tc_dvi)a4_3 & ~(tc_dvi)(a4_3 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 19 * TC_DVW) = a4_3;
-                            a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 20 * TC_DVW) = a5_0;
-                            a5_1 = (tc_dvf)((tc_dvi)a5_1 & ~(tc_dvi)(a5_1 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 21 * TC_DVW) = a5_1;
-                            a5_2 = (tc_dvf)((tc_dvi)a5_2 & ~(tc_dvi)(a5_2 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 22 * TC_DVW) = a5_2;
-                            a5_3 = (tc_dvf)((tc_dvi)a5_3 & ~(tc_dvi)(a5_3 <= (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 23 * TC_DVW) = a5_3;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
@@ -1725,10 +1406,8 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                                 yj[1] = t[4 * TC_DVW + j];
                                 yj[2] = t[8 * TC_DVW + j];
                                 yj[3] = t[12 * TC_DVW + j];
-                                yj[4] = t[16 * TC_DVW + j];
-                                yj[5] = t[20 * TC_DVW + j];
                             }
-                            ow += 6;
+                            ow += 4;
                         } else {
                             const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
                             tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
@@ -1744,13 +1423,13 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                                         a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
                                         a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
                                     }
-                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
                             *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
@@ -1762,56 +1441,24 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                     }
                 }
 #else
-            {
-                unsigned long long zg[8]; /* per input row, a bit per column that is not 0 */
-                unsigned short nz[6]; /* a block's input rows (c, kh) not all 0 */
+            for (oh = 0; oh < 4; oh++)
+                for (m0 = 0; m0 < 6; m0 += 16) {
+                    const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
+                    const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
 
-                for (oh = 0; oh < 8; oh++) {
-                    const float *xr = xg + oh * 9;
-                    unsigned long long bits = 0;
+                    for (ow = 0; ow < 9;) {
+                        if (oh >= 1 && oh < 3 && ow >= 1 && ow < 8) {
+                            if (ow > 5)
+                                ow = 5;
+                            const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            const float *wp = wg + m0;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
 
-                    if (TC_DVW <= 9) {
-                        for (ow = 0; ow + TC_DVW <= 9; ow += TC_DVW)
-                            bits |= (unsigned long long)TC_DNZ(xr + ow) << ow;
-                        bits |= (unsigned long long)TC_DNZ(xr + 9 - TC_DVW) << ((9 - TC_DVW) & 63);
-                    } else
-                        for (ow = 0; ow < 9; ow++)
-                            bits |= (unsigned long long)(xr[ow] != 0.0f) << ow;
-                    zg[oh] = bits;
-                }
-
-                for (oh = 0; oh < 4; oh++)
-                    for (m0 = 0; m0 < 6; m0 += 16) {
-                        const int mn = 6 - m0 < 16 ? 6 - m0 : 16;
-                        const tc_dvf b0 = *(const tc_dvfu *)(bg + m0), b1 = *(const tc_dvfu *)(bg + m0 + 1 * TC_DVW), b2 = *(const tc_dvfu *)(bg + m0 + 2 * TC_DVW), b3 = *(const tc_dvfu *)(bg + m0 + 3 * TC_DVW);
-
-                        for (ow = 0; ow < 9;) {
-                            if (oh >= 1 && oh < 3 && ow >= 1 && ow + 3 <= 8) {
-                                const float *xp = xg + (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                const float *wp = wg + m0;
-                                const unsigned long long *zr = zg + oh * 1 - 1;
-                                const int iw = ow * 1 - 1;
-                                int n = 0, i;
-
-                                for (c = 0; c < 2; c++) {
-                                    const unsigned long long *zc = zr + c * 4;
-
-                                    nz[n] = (unsigned short)(c * 3 + 0);
-                                    n += (zc[0] >> iw & 0x1full) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 1);
-                                    n += (zc[1] >> iw & 0x1full) != 0;
-                                    nz[n] = (unsigned short)(c * 3 + 2);
-                                    n += (zc[2] >> iw & 0x1full) != 0;
-                                }
-                                tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3, a1_0 = b0, a1_1 = b1, a1_2 = b2, a1_3 = b3, a2_0 = b0, a2_1 = b1, a2_2 = b2, a2_3 = b3;
-
-                                for (i = 0; i < n; i++) {
-                                    const float *xq = xp + n0_conv1_xo[nz[i]];
-                                    const float *wq = wp + nz[i] * 48;
-
-                                    for (kw = 0; kw < 3; kw++, wq += 16) {
-                                        const float *xr = xq + kw * 1;
-                                        const tc_dvf wv0 = *(const tc_dvfu *)(wq), wv1 = *(const tc_dvfu *)(wq + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wq + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wq + 3 * TC_DVW);
+                            for (c = 0; c < 2; c++)
+                                for (kh = 0; kh < 3; kh++)
+                                    for (kw = 0; kw < 3; kw++, wp += 16) {
+                                        const float *xr = xp + c * 36 + kh * 9 + kw * 1;
+                                        const tc_dvf wv0 = *(const tc_dvfu *)(wp), wv1 = *(const tc_dvfu *)(wp + 1 * TC_DVW), wv2 = *(const tc_dvfu *)(wp + 2 * TC_DVW), wv3 = *(const tc_dvfu *)(wp + 3 * TC_DVW);
                                         tc_dvf xs;
                                         TC_BASE(xr);
 
@@ -1831,72 +1478,70 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                                         a2_2 = TC_DFMA(xs, wv2, a2_2);
                                         a2_3 = TC_DFMA(xs, wv3, a2_3);
                                     }
-                                }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                                a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                                a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                                a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
-                                a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
-                                a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
-                                a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
-                                a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
-                                a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
-                                a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
-                                a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a1_0;
+                            a1_1 = (tc_dvf)((tc_dvi)a1_1 & ~(tc_dvi)(a1_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a1_1;
+                            a1_2 = (tc_dvf)((tc_dvi)a1_2 & ~(tc_dvi)(a1_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 6 * TC_DVW) = a1_2;
+                            a1_3 = (tc_dvf)((tc_dvi)a1_3 & ~(tc_dvi)(a1_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 7 * TC_DVW) = a1_3;
+                            a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 8 * TC_DVW) = a2_0;
+                            a2_1 = (tc_dvf)((tc_dvi)a2_1 & ~(tc_dvi)(a2_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 9 * TC_DVW) = a2_1;
+                            a2_2 = (tc_dvf)((tc_dvi)a2_2 & ~(tc_dvi)(a2_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 10 * TC_DVW) = a2_2;
+                            a2_3 = (tc_dvf)((tc_dvi)a2_3 & ~(tc_dvi)(a2_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 11 * TC_DVW) = a2_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
-                                    yj[0] = t[0 * TC_DVW + j];
-                                    yj[1] = t[4 * TC_DVW + j];
-                                    yj[2] = t[8 * TC_DVW + j];
-                                }
-                                ow += 3;
-                            } else {
-                                const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
-                                tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
-
-                                for (c = 0; c < 2; c++)
-                                    for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
-                                        for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
-                                            const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
-                                            const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
-
-                                            a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
-                                            a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
-                                            a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
-                                            a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
-                                        }
-                                a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
-                                a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
-                                a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
-                                a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 <= (tc_dvf){0}));
-                                *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
-                                for (j = 0; j < mn; j++) {
-                                    float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
-
-                                    yj[0] = t[0 * TC_DVW + j];
-                                }
-                                ow++;
+                                yj[0] = t[0 * TC_DVW + j];
+                                yj[1] = t[4 * TC_DVW + j];
+                                yj[2] = t[8 * TC_DVW + j];
                             }
+                            ow += 3;
+                        } else {
+                            const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
+                            tc_dvf a0_0 = b0, a0_1 = b1, a0_2 = b2, a0_3 = b3;
+
+                            for (c = 0; c < 2; c++)
+                                for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
+                                    for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++) {
+                                        const float *wq = wg + m0 + ((c * 3 + kh) * 3 + kw) * 16;
+                                        const tc_dvf xs = TC_DSPLAT(xg[r + c * 36 + kh * 9 + kw * 1]);
+
+                                        a0_0 = TC_DFMA(xs, *(const tc_dvfu *)(wq), a0_0);
+                                        a0_1 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 1 * TC_DVW), a0_1);
+                                        a0_2 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 2 * TC_DVW), a0_2);
+                                        a0_3 = TC_DFMA(xs, *(const tc_dvfu *)(wq + 3 * TC_DVW), a0_3);
+                                    }
+                            a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            a0_1 = (tc_dvf)((tc_dvi)a0_1 & ~(tc_dvi)(a0_1 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a0_1;
+                            a0_2 = (tc_dvf)((tc_dvi)a0_2 & ~(tc_dvi)(a0_2 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a0_2;
+                            a0_3 = (tc_dvf)((tc_dvi)a0_3 & ~(tc_dvi)(a0_3 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a0_3;
+                            for (j = 0; j < mn; j++) {
+                                float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
+
+                                yj[0] = t[0 * TC_DVW + j];
+                            }
+                            ow++;
                         }
                     }
-            }
+                }
 #endif
 #else
             for (m0 = 0; m0 < 6; m0++)
@@ -1909,7 +1554,7 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                             for (kh = n0_conv1_hlo[oh]; kh < n0_conv1_hhi[oh]; kh++)
                                 for (kw = n0_conv1_wlo[ow]; kw < n0_conv1_whi[ow]; kw++)
                                     s = TC_FMA(xg[r + c * 36 + kh * 9 + kw * 1], wg[((c * 3 + kh) * 3 + kw) * 16 + m0], s);
-                        yg[m0 * 36 + oh * 9 + ow] = (s <= 0.0f ? 0.0f : s);
+                        yg[m0 * 36 + oh * 9 + ow] = (s < 0.0f ? 0.0f : s);
                     }
 #endif
         }

@@ -1055,3 +1055,58 @@ exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_attn.py"
 exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_3d.py")).read())
 # GridSample, DFT, MaxPool's Indices, MaxUnpool and RoiAlign: tests/run/gen_img.py
 exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_img.py")).read())
+
+# MaxPool's interior loop (emit_conv.c, emit_maxpool_interior) beside its checked border:
+# kernels 2, 3, 5, 2x3, strides 1, 2, 3, symmetric and asymmetric pads, ceil_mode,
+# dilations, odd sizes, batch 2, 1-D; and one without an interior (the checked loop only).
+# Its own generator: the models above keep their values.
+rq = np.random.default_rng(1921)
+MP = [("mp_k3s2p1", (3, 3), (2, 2), (1, 1, 1, 1), (1, 1), 0),
+      ("mp_k2s2", (2, 2), (2, 2), (0, 0, 0, 0), (1, 1), 0),
+      ("mp_k3s1p1", (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 0),
+      ("mp_k3s3asym", (3, 3), (3, 3), (0, 2, 1, 0), (1, 1), 0),
+      ("mp_k23ceil", (2, 3), (2, 1), (1, 0, 0, 1), (1, 1), 1),
+      ("mp_k3d2", (3, 3), (2, 2), (2, 2, 2, 2), (2, 2), 0),
+      ("mp_k32s13", (3, 2), (1, 3), (0, 1, 2, 0), (1, 1), 1),
+      ("mp_k5s2ceil", (5, 5), (2, 2), (2, 2, 2, 2), (1, 1), 1)]
+save("maxpool_interior",
+     [helper.make_node("MaxPool", ["x"], [nm], kernel_shape=list(k), strides=list(s), pads=list(p),
+                       dilations=list(d), ceil_mode=c, name=nm) for nm, k, s, p, d, c in MP] +
+     [helper.make_node("MaxPool", ["x1"], ["mp_1d"], kernel_shape=[3], strides=[2], pads=[1, 2], name="mp_1d"),
+      helper.make_node("MaxPool", ["x2"], ["mp_none"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], name="mp_none")],
+     [("x", (2, 5, 13, 11)), ("x1", (2, 3, 17)), ("x2", (2, 2, 2, 2))], [m[0] for m in MP] + ["mp_1d", "mp_none"], {},
+     [[f32(rq.standard_normal((2, 5, 13, 11))), f32(rq.standard_normal((2, 3, 17))), f32(rq.standard_normal((2, 2, 2, 2)))]
+      for _ in range(2)],
+     lambda x, x1, x2: [pool2d(x, k, s, p, d, ceil=bool(c)) for _, k, s, p, d, c in MP] +
+                       [pool2d(x1[:, :, None, :], (1, 3), (1, 2), (0, 1, 0, 2))[:, :, 0, :],
+                        pool2d(x2, (3, 3), (1, 1), (1, 1, 1, 1))])
+
+# The dense Conv kernel's blocks of positions (emit_conv_dense.c, block_positions): rows of
+# 7 columns (one block of 7), 28 (3 blocks of 10, the last moved back), 11 interior of 13
+# (padded, a block of 11 and the borders one at a time), 11 interior of 15 of a 7x7/s2
+# stem over 3 channels; with and without a fused ReLU (which turns on the zero-input skip). Kept
+# 80%: dense by density. Batch 2. Its own generator.
+rd = np.random.default_rng(1922)
+
+
+def dsparse(shape, density):
+    w = f32(rd.standard_normal(shape) * 0.3)
+    w[rd.random(shape) >= density] = 0.0
+    return w
+
+
+Wd1, Wd2, Wd3, bd3, Wd4, bd4 = (dsparse((40, 40, 1, 1), 0.8), dsparse((36, 40, 1, 1), 0.8), dsparse((20, 24, 3, 3), 0.8),
+                                f32(rd.standard_normal(20) * 0.1), dsparse((24, 3, 7, 7), 0.8), f32(rd.standard_normal(24) * 0.1))
+save("conv_dense_cols",
+     [helper.make_node("Conv", ["x", "W1"], ["y1"], strides=[2, 2], name="s2_w7"),
+      helper.make_node("Conv", ["z", "W2"], ["c2"], strides=[2, 2], name="s2_w28"),
+      helper.make_node("Relu", ["c2"], ["y2"]),
+      helper.make_node("Conv", ["u", "W3", "b3"], ["c3"], pads=[1, 1, 1, 1], name="p1_w13"),
+      helper.make_node("Relu", ["c3"], ["y3"]),
+      helper.make_node("Conv", ["v", "W4", "b4"], ["y4"], strides=[2, 2], pads=[3, 3, 3, 3], name="stem_w15")],
+     [("x", (2, 40, 14, 13)), ("z", (2, 40, 56, 55)), ("u", (2, 24, 9, 13)), ("v", (2, 3, 32, 29))], ["y1", "y2", "y3", "y4"],
+     {"W1": Wd1, "W2": Wd2, "W3": Wd3, "b3": bd3, "W4": Wd4, "b4": bd4},
+     [[f32(np.maximum(rd.standard_normal((2, 40, 14, 13)), 0)), f32(np.maximum(rd.standard_normal((2, 40, 56, 55)), 0)),
+       f32(rd.standard_normal((2, 24, 9, 13))), f32(rd.standard_normal((2, 3, 32, 29)))] for _ in range(2)],
+     lambda x, z, u, v: [conv2d(x, Wd1, None, (2, 2)), relu(conv2d(z, Wd2, None, (2, 2))),
+                         relu(conv2d(u, Wd3, bd3, p=(1, 1, 1, 1))), conv2d(v, Wd4, bd4, (2, 2), (3, 3, 3, 3))])
