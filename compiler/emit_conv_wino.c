@@ -104,7 +104,7 @@ int64_t conv_wino_bytes(const Graph *g, const Node *n)
 static const double WINO_PT[5] = {0.0, 1.0, -1.0, 2.0, -0.5};
 
 /* Output k of B^T a (a: 6 operands): row 0 is a0 + 1.5 a1 - 2 a2 - 1.5 a3 + a4, ... */
-static const char *bt_expr(Emit *e, int k, char a[6][8])
+static const char *bt_expr(Emit *e, int k, char a[6][24])
 {
     Arena *A = e->g->a;
     switch (k) {
@@ -118,7 +118,7 @@ static const char *bt_expr(Emit *e, int k, char a[6][8])
 }
 
 /* Output k of A^T a: a0 + a1 + a2 + a3 + a4, a1 - a2 + 2 a3 - a4 / 2, a1 + a2 + 4 a3 + a4 / 4, a1 - a2 + 8 a3 - a4 / 8 + a5 */
-static const char *at_expr(Emit *e, int k, char a[6][8])
+static const char *at_expr(Emit *e, int k, char a[6][24])
 {
     Arena *A = e->g->a;
     switch (k) {
@@ -151,7 +151,7 @@ static void declare(Emit *e, const char *ty, const char *pre, int ni, int nj)
 static void emit_input_transform(Emit *e, const Wino *z, int vec)
 {
     const char *ty = vec ? "tc_dvf" : "float";
-    char a[6][8];
+    char a[6][24];
     int i, j, r, s;
     emit_line(e, "for (i = 0; i < nt; i++)");
     e->indent++;
@@ -406,7 +406,7 @@ static void emit_output_transform(Emit *e, const Node *n, const Wino *z, const c
 {
     const char *ty = vec ? "tc_dvf" : "float";
     const char *lanes = vec ? "TC_DVW" : "1";
-    char a[6][8];
+    char a[6][24];
     int i, j, r, s;
     int relu_vec = vec && n->act == OP_RELU;
     emit_line(e, "for (tw = 0; tw < %lld; tw++)", (long long)z->TW);

@@ -97,12 +97,13 @@ typedef int tc_vi __attribute__((vector_size(TC_VW * 4)));
 #define TC_CAT_(a, b) a##b
 /* Such functions fuse no multiply-add (even under -ffp-contract=fast), so
  * that both forms round alike: TC_EXACT before the name, TC_EXACT_BODY first
- * in the body. */
+ * in the body. (GCC keeps only the last optimize attribute of a function, so
+ * TC_EXACT repeats TC_NOLIB's option: else its loops became memset calls.) */
 #if defined(__clang__)
 #define TC_EXACT
 #define TC_EXACT_BODY _Pragma("clang fp contract(off)")
 #elif defined(__GNUC__)
-#define TC_EXACT __attribute__((optimize("fp-contract=off")))
+#define TC_EXACT __attribute__((optimize("fp-contract=off", "no-tree-loop-distribute-patterns")))
 #define TC_EXACT_BODY
 #else
 #define TC_EXACT
@@ -222,14 +223,15 @@ typedef float tc_xfu8 __attribute__((vector_size(32), aligned(4), may_alias));
 typedef int tc_xi8 __attribute__((vector_size(32)));
 /* A variant's attributes (target attributes define no __AVX2__ for the
  * preprocessor: the dispatch16/dispatch8 blocks set the widths), and what
- * starts its body: no multiply-add fused, as in TC_EXACT. */
+ * starts its body: no multiply-add fused, as in TC_EXACT (and TC_NOLIB's
+ * option repeated, as there). */
 #if defined(__clang__)
 #define TC_X16 __attribute__((target("avx512f")))
 #define TC_X8 __attribute__((target("avx2")))
 #define TC_XBODY _Pragma("clang fp contract(off)")
 #else
-#define TC_X16 __attribute__((target("avx512f"), optimize("fp-contract=off")))
-#define TC_X8 __attribute__((target("avx2"), optimize("fp-contract=off")))
+#define TC_X16 __attribute__((target("avx512f"), optimize("fp-contract=off", "no-tree-loop-distribute-patterns")))
+#define TC_X8 __attribute__((target("avx2"), optimize("fp-contract=off", "no-tree-loop-distribute-patterns")))
 #define TC_XBODY
 #endif
 /* 2 with AVX-512F (and the OS saving zmm and mask registers), 1 with AVX2

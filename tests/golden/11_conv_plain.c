@@ -68,12 +68,13 @@
 #define TC_CAT_(a, b) a##b
 /* Such functions fuse no multiply-add (even under -ffp-contract=fast), so
  * that both forms round alike: TC_EXACT before the name, TC_EXACT_BODY first
- * in the body. */
+ * in the body. (GCC keeps only the last optimize attribute of a function, so
+ * TC_EXACT repeats TC_NOLIB's option: else its loops became memset calls.) */
 #if defined(__clang__)
 #define TC_EXACT
 #define TC_EXACT_BODY _Pragma("clang fp contract(off)")
 #elif defined(__GNUC__)
-#define TC_EXACT __attribute__((optimize("fp-contract=off")))
+#define TC_EXACT __attribute__((optimize("fp-contract=off", "no-tree-loop-distribute-patterns")))
 #define TC_EXACT_BODY
 #else
 #define TC_EXACT

@@ -105,14 +105,15 @@ typedef float tc_xfu8 __attribute__((vector_size(32), aligned(4), may_alias));
 typedef int tc_xi8 __attribute__((vector_size(32)));
 /* A variant's attributes (target attributes define no __AVX2__ for the
  * preprocessor: the dispatch16/dispatch8 blocks set the widths), and what
- * starts its body: no multiply-add fused, as in TC_EXACT. */
+ * starts its body: no multiply-add fused, as in TC_EXACT (and TC_NOLIB's
+ * option repeated, as there). */
 #if defined(__clang__)
 #define TC_X16 __attribute__((target("avx512f")))
 #define TC_X8 __attribute__((target("avx2")))
 #define TC_XBODY _Pragma("clang fp contract(off)")
 #else
-#define TC_X16 __attribute__((target("avx512f"), optimize("fp-contract=off")))
-#define TC_X8 __attribute__((target("avx2"), optimize("fp-contract=off")))
+#define TC_X16 __attribute__((target("avx512f"), optimize("fp-contract=off", "no-tree-loop-distribute-patterns")))
+#define TC_X8 __attribute__((target("avx2"), optimize("fp-contract=off", "no-tree-loop-distribute-patterns")))
 #define TC_XBODY
 #endif
 /* 2 with AVX-512F (and the OS saving zmm and mask registers), 1 with AVX2
