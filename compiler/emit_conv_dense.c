@@ -325,15 +325,17 @@ static void emit_stores(Emit *e, const Node *n, const Dense *d, int P, int MV, i
                 /* (s < 0.0f ? 0.0f : s) a vector at a time; with d->skip
                  * (s <= 0.0f ? 0.0f : s), +0 for either zero */
                 emit_line(e, "%s = (tc_dvf)((tc_dvi)%s & ~(tc_dvi)(%s %s (tc_dvf){0}));", a, a, a, d->relu0 ? "<=" : "<");
+            if (!transposed(n, P, L))
+                emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = %s;", p * MV + v, a);
         }
     if (transposed(n, P, L)) {
         emit_line(e, "#if defined(__clang__) || __GNUC__ >= 12");
         emit_stores_tr(e, d, P, MV, L, CB);
         emit_line(e, "#else");
+        for (p = 0; p < P; p++)
+            for (v = 0; v < MV; v++)
+                emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = %s;", p * MV + v, acc_name(e, p, v));
     }
-    for (p = 0; p < P; p++)
-        for (v = 0; v < MV; v++)
-            emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = %s;", p * MV + v, acc_name(e, p, v));
     emit_line(e, "for (j = 0; j < mn; j++) {");
     e->indent++;
     emit_line(e, "float *yj = yg + (m0 + j) * %lld + oh * %lld + ow;", (long long)OHW, (long long)w->out[1]);
