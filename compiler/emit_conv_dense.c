@@ -256,6 +256,8 @@ static void emit_stores_tr(Emit *e, const Dense *d, int P, int MV, int L, int CB
     const int64_t OHW = w->out[0] * w->out[1];
     const int64_t tail = d->mg % CB; /* the last block's mn, 0 where every block is full */
     int v, q, i, j, b;
+    if (!tail)
+        emit_line(e, "(void)mn;");
     for (v = 0; v < MV; v++)
         for (q = 0; q < P; q += L) {
             int k = P - q < L ? P - q : L, h = 1;
@@ -265,10 +267,10 @@ static void emit_stores_tr(Emit *e, const Dense *d, int P, int MV, int L, int CB
             emit_line(e, "{");
             e->indent++;
             for (i = 0; i < L; i++)
-                buf_printf(&ld, "%sr%d = %s", i ? ", " : "", i, acc_name(e, q + (i < k ? i : 0), v));
+                buf_printf(&ld, "%sr%d = *(const tc_dvfu *)(t + %d * TC_DVW)", i ? ", " : "", i, (q + (i < k ? i : 0)) * MV + v);
             emit_line(e, "tc_dvf %s, t0, t1;", ld.p);
             buf_free(&ld);
-            emit_line(e, "float *yv = yg + (m0 + %d) * %lld + oh * %lld + ow + %d;", v * L, (long long)OHW, (long long)w->out[1], q);
+            emit_line(e, "float *yv = y + %lld;", (long long)(v * L * OHW + q));
             emit_blank(e);
             for (b = 1; b < L; b *= 2)
                 for (i = 0; i < L; i++) {
@@ -313,7 +315,7 @@ static void emit_stores_tr(Emit *e, const Dense *d, int P, int MV, int L, int CB
         }
 }
 
-static void emit_stores(Emit *e, const Node *n, const Dense *d, int P, int MV, int L, int CB)
+static void emit_stores(Emit *e, const Node *n, const Dense *d, const char *name, int P, int MV, int L)
 {
     const Window *w = &d->w;
     int p, v;
@@ -329,12 +331,12 @@ static void emit_stores(Emit *e, const Node *n, const Dense *d, int P, int MV, i
                 emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = %s;", p * MV + v, a);
         }
     if (transposed(n, P, L)) {
-        emit_line(e, "#if defined(__clang__) || __GNUC__ >= 12");
-        emit_stores_tr(e, d, P, MV, L, CB);
-        emit_line(e, "#else");
         for (p = 0; p < P; p++)
             for (v = 0; v < MV; v++)
                 emit_line(e, "*(tc_dvfu *)(t + %d * TC_DVW) = %s;", p * MV + v, acc_name(e, p, v));
+        emit_line(e, "#if defined(__clang__) || __GNUC__ >= 12");
+        emit_line(e, "%s_st(t, yg + m0 * %lld + oh * %lld + ow, mn);", name, (long long)OHW, (long long)w->out[1]);
+        emit_line(e, "#else");
     }
     emit_line(e, "for (j = 0; j < mn; j++) {");
     e->indent++;
@@ -498,7 +500,7 @@ static void emit_one(Emit *e, const Dense *d, const char *name, int vrange, int 
 }
 
 /* The loops over the columns of row oh: blocks of P where the row and P columns are interior, else one at a time. */
-static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, int P, int MV, int L, int CB)
+static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, int P, int MV, int L)
 {
     const Window *w = &d->w;
     int vrange = d->oha > 0 || d->ohb < w->out[0], hrange = d->owa > 0 || d->owb < w->out[1];
@@ -527,7 +529,7 @@ static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, i
             e->indent--;
         }
         emit_block(e, d, name, P, MV);
-        emit_stores(e, n, d, P, MV, L, CB);
+        emit_stores(e, n, d, name, P, MV, L);
         emit_line(e, "ow += %d;", P);
         e->indent--;
         emit_line(e, "} else {");
@@ -535,7 +537,7 @@ static void emit_row(Emit *e, const Node *n, const Dense *d, const char *name, i
     } else
         emit_line(e, "{");
     emit_one(e, d, name, vrange, hrange, MV);
-    emit_stores(e, n, d, 1, MV, L, CB);
+    emit_stores(e, n, d, name, 1, MV, L);
     emit_line(e, "ow++;");
     e->indent--;
     emit_line(e, "}");
@@ -600,6 +602,68 @@ static int block_positions(int pmax, int64_t width)
     return (int)((width + nb - 1) / nb);
 }
 
+/* The positions of variant va's blocks, 0 where the row has none (emit_row) */
+static int variant_positions(const Dense *d, int CB, const Variant *va)
+{
+    int P = block_positions(va->acc / (CB / va->lanes), d->owb - d->owa);
+    if (P < 1)
+        P = 1;
+    return d->owb - d->owa < P ? 0 : P;
+}
+
+/*
+ * Per variant whose blocks are stored transposed, <name>_st(t, y, mn): the
+ * block's outputs from t to y (emit_stores_tr). A function of its own, not
+ * inlined: inside the block's loop, the transpose's registers made gcc spill
+ * an accumulator in the loop over the taps (ResNet-18 r10's stem: 1.9 ->
+ * 2.3 ms).
+ */
+static void emit_store_fns(Emit *e, const Node *n, const Dense *d, const char *name, int CB)
+{
+    int i, any = 0;
+    const int nv = (int)(sizeof variants / sizeof variants[0]);
+    for (i = 0; i < nv; i++)
+        any |= variant_positions(d, CB, &variants[i]) && transposed(n, variant_positions(d, CB, &variants[i]), variants[i].lanes);
+    if (!any)
+        return;
+    emit_to_fns(e);
+    e->indent = 0;
+    emit_line(e, "#if TC_DVEC && (defined(__clang__) || __GNUC__ >= 12)");
+    emit_line(e, "#ifndef TC_DNOINLINE");
+    emit_line(e, "#define TC_DNOINLINE __attribute__((noinline))");
+    emit_line(e, "#endif");
+    for (i = 0; i < nv; i++) {
+        const Variant *va = &variants[i];
+        int P = variant_positions(d, CB, va), MV = CB / va->lanes, q, k, h, used = 0;
+        if (va->cond)
+            emit_line(e, "#%s %s", i ? "elif" : "if", va->cond);
+        else
+            emit_line(e, "#else");
+        if (!P || !transposed(n, P, va->lanes))
+            continue;
+        emit_line(e, "/* a block's %d x %d outputs from t ([position][channel]) into y ([channel][position]), channels < mn */", P, CB);
+        emit_line(e, "static TC_NOLIB TC_DNOINLINE void %s_st(const float *t, float *y, int mn)", name);
+        emit_line(e, "{");
+        e->indent = 1;
+        /* the vector types of the partial stores */
+        for (q = 0; q < P; q += va->lanes) {
+            k = P - q < va->lanes ? P - q : va->lanes;
+            for (h = 1; h * 2 <= k; h *= 2)
+                ;
+            if (k < va->lanes && h > 1 && !(used & h)) {
+                used |= h;
+                emit_line(e, "typedef float tc_dh%d __attribute__((vector_size(%d), aligned(4), may_alias));", h, h * 4);
+            }
+        }
+        emit_stores_tr(e, d, P, MV, va->lanes, CB);
+        e->indent = 0;
+        emit_line(e, "}");
+    }
+    emit_line(e, "#endif");
+    emit_line(e, "#endif");
+    emit_blank(e);
+}
+
 /* One variant's loops: rows, blocks of CB channels from m0, columns. */
 static void emit_variant(Emit *e, const Node *n, const Dense *layer, const char *name, int CB, const Variant *va)
 {
@@ -613,23 +677,6 @@ static void emit_variant(Emit *e, const Node *n, const Dense *layer, const char 
         emit_zero_bits(e, d);
         emit_blank(e);
     }
-    if (transposed(n, P < 1 ? 1 : P, va->lanes)) {
-        /* the vector types of the partial stores (emit_stores_tr) */
-        int used = 0, q, k, h;
-        for (q = 0; q < P; q += va->lanes) {
-            k = P - q < va->lanes ? P - q : va->lanes;
-            for (h = 1; h * 2 <= k; h *= 2)
-                ;
-            if (k < va->lanes && h > 1 && !(used & h)) {
-                if (!used)
-                    emit_line(e, "#if defined(__clang__) || __GNUC__ >= 12");
-                used |= h;
-                emit_line(e, "typedef float tc_dh%d __attribute__((vector_size(%d), aligned(4), may_alias));", h, h * 4);
-            }
-        }
-        if (used)
-            emit_line(e, "#endif");
-    }
     emit_line(e, "for (oh = 0; oh < %lld; oh++)", (long long)d->w.out[0]);
     e->indent++;
     emit_line(e, "for (m0 = 0; m0 < %lld; m0 += %d) {", (long long)d->mg, CB);
@@ -640,7 +687,7 @@ static void emit_variant(Emit *e, const Node *n, const Dense *layer, const char 
     emit_line(e, "const tc_dvf %s;", bl.p);
     buf_free(&bl);
     emit_blank(e);
-    emit_row(e, n, d, name, P < 1 ? 1 : P, MV, va->lanes, CB);
+    emit_row(e, n, d, name, P < 1 ? 1 : P, MV, va->lanes);
     e->indent--;
     emit_line(e, "}");
     e->indent--;
@@ -733,6 +780,7 @@ static void emit_blocked(Emit *e, const Node *n, const Dense *d)
     }
     emit_blank(e);
 
+    emit_store_fns(e, n, d, name, CB);
     emit_begin_fn(e, n, "", arena_printf(g->a, " -- %s of %s weights kept, dense%s", text_num(g->a, d->nnz), text_num(g->a, d->total),
                                          d->skip ? ", inputs that are 0 skipped by row" : ""));
     emit_line(e, "int b, gi, m0, oh, ow, c, kh, kw;");
