@@ -223,9 +223,10 @@ static const char *lane_off(Emit *e, int v) { return v ? arena_printf(e->g->a, "
  * The transposed stores (emit_stores_tr) apply to AVX-512's blocks of at
  * least 7 positions, ReLU or no activation (the others stay a float at a
  * time through t). Measured on ResNet-18 r10 (-O3 -march=native, AVX-512
- * EPYC, thread CPU time, least of 7 rounds of 5): the 7x7/s2 stem (blocks
- * of 11) 1835, 1791 -> 1780, 1709 us, the 1x1/s2 shortcuts over 28, 14, 7
- * columns (blocks of 10, 7, 7) 125 -> 87, 92 -> 82, 114 -> 103 us. Not
+ * EPYC, thread CPU time, least of 7 rounds of 5, three runs): the 7x7/s2
+ * stem (blocks of 11) 1791-1843 -> 1704-1794 us, the 1x1/s2 shortcuts over
+ * 28, 14, 7 columns (blocks of 10, 7, 7) 120-126 -> 83-89, 91-92 -> 79-84,
+ * 111-122 -> 101-112 us. Not
  * measured for AVX2, SSE and NEON (whose blocks for ResNet-18 are of 3
  * positions or 1), nor for blocks of 4 to 6.
  */
