@@ -251,8 +251,8 @@ static const char *sub_lanes(Emit *e, const char *r, int from, int h)
 /*
  * The block's stores transposed in registers (GNU C 12 or clang): per
  * vector v of channels and chunk of up to L = lanes positions from q, the
- * accumulators a<q + i>_<v> as rows r<i> (rows past the block copies of
- * r0), log2(L) rounds of two-vector shuffles as in emit_conv_wino.c's
+ * accumulators a<q + i>_<v>, read back from t, as rows r<i> (rows past the
+ * block copies of r0), log2(L) rounds of two-vector shuffles as in emit_conv_wino.c's
  * block transpose (round b: rows i and i + b, i & b = 0, swap their
  * off-diagonal b x b blocks), after which r<j> holds channel j's outputs at
  * positions q .. in its lanes; its k = min(L, P - q) lanes stored as a
