@@ -236,6 +236,230 @@ static const int n0_conv1_whi[9] = {
 #define TC_VWH 8
 #undef TC_DNZ
 #define TC_DNZ(p) ((unsigned)_mm512_cmp_ps_mask(_mm512_loadu_ps(p), _mm512_setzero_ps(), _CMP_NEQ_UQ))
+#if TC_DVEC && (defined(__clang__) || __GNUC__ >= 12)
+#ifndef TC_DNOINLINE
+#define TC_DNOINLINE __attribute__((noinline))
+#endif
+#if TC_DVW == 16
+/* a block's 7 x 16 outputs from t ([position][channel]) into y ([channel][position]), channels < mn */
+static TC_NOLIB TC_X16 TC_DNOINLINE void n0_conv1_st_x16(const float *t, float *y, int mn)
+{
+    TC_XBODY
+    typedef float tc_dh4 __attribute__((vector_size(16), aligned(4), may_alias));
+    {
+        tc_dvf r0 = *(const tc_dvfu *)(t + 0 * TC_DVW), r1 = *(const tc_dvfu *)(t + 1 * TC_DVW), r2 = *(const tc_dvfu *)(t + 2 * TC_DVW), r3 = *(const tc_dvfu *)(t + 3 * TC_DVW), r4 = *(const tc_dvfu *)(t + 4 * TC_DVW), r5 = *(const tc_dvfu *)(t + 5 * TC_DVW), r6 = *(const tc_dvfu *)(t + 6 * TC_DVW), r7 = *(const tc_dvfu *)(t + 0 * TC_DVW), r8 = *(const tc_dvfu *)(t + 0 * TC_DVW), r9 = *(const tc_dvfu *)(t + 0 * TC_DVW), r10 = *(const tc_dvfu *)(t + 0 * TC_DVW), r11 = *(const tc_dvfu *)(t + 0 * TC_DVW), r12 = *(const tc_dvfu *)(t + 0 * TC_DVW), r13 = *(const tc_dvfu *)(t + 0 * TC_DVW), r14 = *(const tc_dvfu *)(t + 0 * TC_DVW), r15 = *(const tc_dvfu *)(t + 0 * TC_DVW), t0, t1;
+        float *yv = y + 0;
+
+        t0 = __builtin_shufflevector(r0, r1, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r0, r1, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r0 = t0;
+        r1 = t1;
+        t0 = __builtin_shufflevector(r2, r3, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r2, r3, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r2 = t0;
+        r3 = t1;
+        t0 = __builtin_shufflevector(r4, r5, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r4, r5, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r4 = t0;
+        r5 = t1;
+        t0 = __builtin_shufflevector(r6, r7, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r6, r7, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r6 = t0;
+        r7 = t1;
+        t0 = __builtin_shufflevector(r8, r9, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r8, r9, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r8 = t0;
+        r9 = t1;
+        t0 = __builtin_shufflevector(r10, r11, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r10, r11, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r10 = t0;
+        r11 = t1;
+        t0 = __builtin_shufflevector(r12, r13, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r12, r13, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r12 = t0;
+        r13 = t1;
+        t0 = __builtin_shufflevector(r14, r15, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r14, r15, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r14 = t0;
+        r15 = t1;
+        t0 = __builtin_shufflevector(r0, r2, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r0, r2, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r0 = t0;
+        r2 = t1;
+        t0 = __builtin_shufflevector(r1, r3, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r1, r3, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r1 = t0;
+        r3 = t1;
+        t0 = __builtin_shufflevector(r4, r6, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r4, r6, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r4 = t0;
+        r6 = t1;
+        t0 = __builtin_shufflevector(r5, r7, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r5, r7, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r5 = t0;
+        r7 = t1;
+        t0 = __builtin_shufflevector(r8, r10, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r8, r10, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r8 = t0;
+        r10 = t1;
+        t0 = __builtin_shufflevector(r9, r11, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r9, r11, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r9 = t0;
+        r11 = t1;
+        t0 = __builtin_shufflevector(r12, r14, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r12, r14, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r12 = t0;
+        r14 = t1;
+        t0 = __builtin_shufflevector(r13, r15, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r13, r15, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r13 = t0;
+        r15 = t1;
+        t0 = __builtin_shufflevector(r0, r4, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r0, r4, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r0 = t0;
+        r4 = t1;
+        t0 = __builtin_shufflevector(r1, r5, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r1, r5, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r1 = t0;
+        r5 = t1;
+        t0 = __builtin_shufflevector(r2, r6, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r2, r6, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r2 = t0;
+        r6 = t1;
+        t0 = __builtin_shufflevector(r3, r7, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r3, r7, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r3 = t0;
+        r7 = t1;
+        t0 = __builtin_shufflevector(r8, r12, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r8, r12, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r8 = t0;
+        r12 = t1;
+        t0 = __builtin_shufflevector(r9, r13, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r9, r13, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r9 = t0;
+        r13 = t1;
+        t0 = __builtin_shufflevector(r10, r14, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r10, r14, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r10 = t0;
+        r14 = t1;
+        t0 = __builtin_shufflevector(r11, r15, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r11, r15, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r11 = t0;
+        r15 = t1;
+        t0 = __builtin_shufflevector(r0, r8, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r0, r8, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r0 = t0;
+        r8 = t1;
+        t0 = __builtin_shufflevector(r1, r9, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r1, r9, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r1 = t0;
+        r9 = t1;
+        t0 = __builtin_shufflevector(r2, r10, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r2, r10, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r2 = t0;
+        r10 = t1;
+        t0 = __builtin_shufflevector(r3, r11, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r3, r11, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r3 = t0;
+        r11 = t1;
+        t0 = __builtin_shufflevector(r4, r12, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r4, r12, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r4 = t0;
+        r12 = t1;
+        t0 = __builtin_shufflevector(r5, r13, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r5, r13, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r5 = t0;
+        r13 = t1;
+        t0 = __builtin_shufflevector(r6, r14, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r6, r14, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r6 = t0;
+        r14 = t1;
+        t0 = __builtin_shufflevector(r7, r15, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r7, r15, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r7 = t0;
+        r15 = t1;
+        {
+            *(tc_dh4 *)(yv + 0) = __builtin_shufflevector(r0, r0, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 0 + 3) = __builtin_shufflevector(r0, r0, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 36) = __builtin_shufflevector(r1, r1, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 36 + 3) = __builtin_shufflevector(r1, r1, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 72) = __builtin_shufflevector(r2, r2, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 72 + 3) = __builtin_shufflevector(r2, r2, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 108) = __builtin_shufflevector(r3, r3, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 108 + 3) = __builtin_shufflevector(r3, r3, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 144) = __builtin_shufflevector(r4, r4, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 144 + 3) = __builtin_shufflevector(r4, r4, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 180) = __builtin_shufflevector(r5, r5, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 180 + 3) = __builtin_shufflevector(r5, r5, 3, 4, 5, 6);
+        }
+        if (mn > 6)
+            {
+                *(tc_dh4 *)(yv + 216) = __builtin_shufflevector(r6, r6, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 216 + 3) = __builtin_shufflevector(r6, r6, 3, 4, 5, 6);
+            }
+        if (mn > 7)
+            {
+                *(tc_dh4 *)(yv + 252) = __builtin_shufflevector(r7, r7, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 252 + 3) = __builtin_shufflevector(r7, r7, 3, 4, 5, 6);
+            }
+        if (mn > 8)
+            {
+                *(tc_dh4 *)(yv + 288) = __builtin_shufflevector(r8, r8, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 288 + 3) = __builtin_shufflevector(r8, r8, 3, 4, 5, 6);
+            }
+        if (mn > 9)
+            {
+                *(tc_dh4 *)(yv + 324) = __builtin_shufflevector(r9, r9, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 324 + 3) = __builtin_shufflevector(r9, r9, 3, 4, 5, 6);
+            }
+        if (mn > 10)
+            {
+                *(tc_dh4 *)(yv + 360) = __builtin_shufflevector(r10, r10, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 360 + 3) = __builtin_shufflevector(r10, r10, 3, 4, 5, 6);
+            }
+        if (mn > 11)
+            {
+                *(tc_dh4 *)(yv + 396) = __builtin_shufflevector(r11, r11, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 396 + 3) = __builtin_shufflevector(r11, r11, 3, 4, 5, 6);
+            }
+        if (mn > 12)
+            {
+                *(tc_dh4 *)(yv + 432) = __builtin_shufflevector(r12, r12, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 432 + 3) = __builtin_shufflevector(r12, r12, 3, 4, 5, 6);
+            }
+        if (mn > 13)
+            {
+                *(tc_dh4 *)(yv + 468) = __builtin_shufflevector(r13, r13, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 468 + 3) = __builtin_shufflevector(r13, r13, 3, 4, 5, 6);
+            }
+        if (mn > 14)
+            {
+                *(tc_dh4 *)(yv + 504) = __builtin_shufflevector(r14, r14, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 504 + 3) = __builtin_shufflevector(r14, r14, 3, 4, 5, 6);
+            }
+        if (mn > 15)
+            {
+                *(tc_dh4 *)(yv + 540) = __builtin_shufflevector(r15, r15, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 540 + 3) = __builtin_shufflevector(r15, r15, 3, 4, 5, 6);
+            }
+    }
+}
+#elif TC_DVW == 8
+#elif defined(__aarch64__)
+#else
+#endif
+#endif
+
 /* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense */
 static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
 {
@@ -290,19 +514,22 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                                         a6_0 = TC_DFMA(xs, wv0, a6_0);
                                     }
                             a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
                             a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
                             a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
                             a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
                             a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
                             a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
                             a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
                             *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
+#if defined(__clang__) || __GNUC__ >= 12
+                            n0_conv1_st_x16(t, yg + m0 * 36 + oh * 9 + ow, mn);
+#else
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
@@ -314,6 +541,7 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
                                 yj[5] = t[5 * TC_DVW + j];
                                 yj[6] = t[6 * TC_DVW + j];
                             }
+#endif
                             ow += 7;
                         } else {
                             const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
@@ -683,6 +911,230 @@ static TC_NOLIB TC_X16 void n0_conv1_x16(const float *x0, float *y)
 #define TC_VWH 4
 #undef TC_DNZ
 #define TC_DNZ(p) ((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p), _mm256_setzero_ps(), _CMP_NEQ_UQ)))
+#if TC_DVEC && (defined(__clang__) || __GNUC__ >= 12)
+#ifndef TC_DNOINLINE
+#define TC_DNOINLINE __attribute__((noinline))
+#endif
+#if TC_DVW == 16
+/* a block's 7 x 16 outputs from t ([position][channel]) into y ([channel][position]), channels < mn */
+static TC_NOLIB TC_X8 TC_DNOINLINE void n0_conv1_st_x8(const float *t, float *y, int mn)
+{
+    TC_XBODY
+    typedef float tc_dh4 __attribute__((vector_size(16), aligned(4), may_alias));
+    {
+        tc_dvf r0 = *(const tc_dvfu *)(t + 0 * TC_DVW), r1 = *(const tc_dvfu *)(t + 1 * TC_DVW), r2 = *(const tc_dvfu *)(t + 2 * TC_DVW), r3 = *(const tc_dvfu *)(t + 3 * TC_DVW), r4 = *(const tc_dvfu *)(t + 4 * TC_DVW), r5 = *(const tc_dvfu *)(t + 5 * TC_DVW), r6 = *(const tc_dvfu *)(t + 6 * TC_DVW), r7 = *(const tc_dvfu *)(t + 0 * TC_DVW), r8 = *(const tc_dvfu *)(t + 0 * TC_DVW), r9 = *(const tc_dvfu *)(t + 0 * TC_DVW), r10 = *(const tc_dvfu *)(t + 0 * TC_DVW), r11 = *(const tc_dvfu *)(t + 0 * TC_DVW), r12 = *(const tc_dvfu *)(t + 0 * TC_DVW), r13 = *(const tc_dvfu *)(t + 0 * TC_DVW), r14 = *(const tc_dvfu *)(t + 0 * TC_DVW), r15 = *(const tc_dvfu *)(t + 0 * TC_DVW), t0, t1;
+        float *yv = y + 0;
+
+        t0 = __builtin_shufflevector(r0, r1, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r0, r1, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r0 = t0;
+        r1 = t1;
+        t0 = __builtin_shufflevector(r2, r3, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r2, r3, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r2 = t0;
+        r3 = t1;
+        t0 = __builtin_shufflevector(r4, r5, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r4, r5, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r4 = t0;
+        r5 = t1;
+        t0 = __builtin_shufflevector(r6, r7, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r6, r7, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r6 = t0;
+        r7 = t1;
+        t0 = __builtin_shufflevector(r8, r9, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r8, r9, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r8 = t0;
+        r9 = t1;
+        t0 = __builtin_shufflevector(r10, r11, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r10, r11, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r10 = t0;
+        r11 = t1;
+        t0 = __builtin_shufflevector(r12, r13, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r12, r13, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r12 = t0;
+        r13 = t1;
+        t0 = __builtin_shufflevector(r14, r15, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r14, r15, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r14 = t0;
+        r15 = t1;
+        t0 = __builtin_shufflevector(r0, r2, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r0, r2, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r0 = t0;
+        r2 = t1;
+        t0 = __builtin_shufflevector(r1, r3, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r1, r3, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r1 = t0;
+        r3 = t1;
+        t0 = __builtin_shufflevector(r4, r6, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r4, r6, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r4 = t0;
+        r6 = t1;
+        t0 = __builtin_shufflevector(r5, r7, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r5, r7, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r5 = t0;
+        r7 = t1;
+        t0 = __builtin_shufflevector(r8, r10, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r8, r10, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r8 = t0;
+        r10 = t1;
+        t0 = __builtin_shufflevector(r9, r11, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r9, r11, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r9 = t0;
+        r11 = t1;
+        t0 = __builtin_shufflevector(r12, r14, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r12, r14, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r12 = t0;
+        r14 = t1;
+        t0 = __builtin_shufflevector(r13, r15, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r13, r15, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r13 = t0;
+        r15 = t1;
+        t0 = __builtin_shufflevector(r0, r4, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r0, r4, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r0 = t0;
+        r4 = t1;
+        t0 = __builtin_shufflevector(r1, r5, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r1, r5, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r1 = t0;
+        r5 = t1;
+        t0 = __builtin_shufflevector(r2, r6, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r2, r6, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r2 = t0;
+        r6 = t1;
+        t0 = __builtin_shufflevector(r3, r7, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r3, r7, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r3 = t0;
+        r7 = t1;
+        t0 = __builtin_shufflevector(r8, r12, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r8, r12, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r8 = t0;
+        r12 = t1;
+        t0 = __builtin_shufflevector(r9, r13, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r9, r13, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r9 = t0;
+        r13 = t1;
+        t0 = __builtin_shufflevector(r10, r14, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r10, r14, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r10 = t0;
+        r14 = t1;
+        t0 = __builtin_shufflevector(r11, r15, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r11, r15, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r11 = t0;
+        r15 = t1;
+        t0 = __builtin_shufflevector(r0, r8, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r0, r8, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r0 = t0;
+        r8 = t1;
+        t0 = __builtin_shufflevector(r1, r9, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r1, r9, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r1 = t0;
+        r9 = t1;
+        t0 = __builtin_shufflevector(r2, r10, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r2, r10, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r2 = t0;
+        r10 = t1;
+        t0 = __builtin_shufflevector(r3, r11, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r3, r11, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r3 = t0;
+        r11 = t1;
+        t0 = __builtin_shufflevector(r4, r12, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r4, r12, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r4 = t0;
+        r12 = t1;
+        t0 = __builtin_shufflevector(r5, r13, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r5, r13, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r5 = t0;
+        r13 = t1;
+        t0 = __builtin_shufflevector(r6, r14, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r6, r14, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r6 = t0;
+        r14 = t1;
+        t0 = __builtin_shufflevector(r7, r15, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r7, r15, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r7 = t0;
+        r15 = t1;
+        {
+            *(tc_dh4 *)(yv + 0) = __builtin_shufflevector(r0, r0, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 0 + 3) = __builtin_shufflevector(r0, r0, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 36) = __builtin_shufflevector(r1, r1, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 36 + 3) = __builtin_shufflevector(r1, r1, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 72) = __builtin_shufflevector(r2, r2, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 72 + 3) = __builtin_shufflevector(r2, r2, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 108) = __builtin_shufflevector(r3, r3, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 108 + 3) = __builtin_shufflevector(r3, r3, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 144) = __builtin_shufflevector(r4, r4, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 144 + 3) = __builtin_shufflevector(r4, r4, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 180) = __builtin_shufflevector(r5, r5, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 180 + 3) = __builtin_shufflevector(r5, r5, 3, 4, 5, 6);
+        }
+        if (mn > 6)
+            {
+                *(tc_dh4 *)(yv + 216) = __builtin_shufflevector(r6, r6, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 216 + 3) = __builtin_shufflevector(r6, r6, 3, 4, 5, 6);
+            }
+        if (mn > 7)
+            {
+                *(tc_dh4 *)(yv + 252) = __builtin_shufflevector(r7, r7, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 252 + 3) = __builtin_shufflevector(r7, r7, 3, 4, 5, 6);
+            }
+        if (mn > 8)
+            {
+                *(tc_dh4 *)(yv + 288) = __builtin_shufflevector(r8, r8, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 288 + 3) = __builtin_shufflevector(r8, r8, 3, 4, 5, 6);
+            }
+        if (mn > 9)
+            {
+                *(tc_dh4 *)(yv + 324) = __builtin_shufflevector(r9, r9, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 324 + 3) = __builtin_shufflevector(r9, r9, 3, 4, 5, 6);
+            }
+        if (mn > 10)
+            {
+                *(tc_dh4 *)(yv + 360) = __builtin_shufflevector(r10, r10, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 360 + 3) = __builtin_shufflevector(r10, r10, 3, 4, 5, 6);
+            }
+        if (mn > 11)
+            {
+                *(tc_dh4 *)(yv + 396) = __builtin_shufflevector(r11, r11, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 396 + 3) = __builtin_shufflevector(r11, r11, 3, 4, 5, 6);
+            }
+        if (mn > 12)
+            {
+                *(tc_dh4 *)(yv + 432) = __builtin_shufflevector(r12, r12, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 432 + 3) = __builtin_shufflevector(r12, r12, 3, 4, 5, 6);
+            }
+        if (mn > 13)
+            {
+                *(tc_dh4 *)(yv + 468) = __builtin_shufflevector(r13, r13, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 468 + 3) = __builtin_shufflevector(r13, r13, 3, 4, 5, 6);
+            }
+        if (mn > 14)
+            {
+                *(tc_dh4 *)(yv + 504) = __builtin_shufflevector(r14, r14, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 504 + 3) = __builtin_shufflevector(r14, r14, 3, 4, 5, 6);
+            }
+        if (mn > 15)
+            {
+                *(tc_dh4 *)(yv + 540) = __builtin_shufflevector(r15, r15, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 540 + 3) = __builtin_shufflevector(r15, r15, 3, 4, 5, 6);
+            }
+    }
+}
+#elif TC_DVW == 8
+#elif defined(__aarch64__)
+#else
+#endif
+#endif
+
 /* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense */
 static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
 {
@@ -737,19 +1189,22 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                                         a6_0 = TC_DFMA(xs, wv0, a6_0);
                                     }
                             a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
                             a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
                             a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
                             a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
                             a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
                             a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
                             a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
                             *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
+#if defined(__clang__) || __GNUC__ >= 12
+                            n0_conv1_st_x8(t, yg + m0 * 36 + oh * 9 + ow, mn);
+#else
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
@@ -761,6 +1216,7 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
                                 yj[5] = t[5 * TC_DVW + j];
                                 yj[6] = t[6 * TC_DVW + j];
                             }
+#endif
                             ow += 7;
                         } else {
                             const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
@@ -1126,6 +1582,229 @@ static TC_NOLIB TC_X8 void n0_conv1_x8(const float *x0, float *y)
 #define TC_DNZ(p) ((unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p), _mm_setzero_ps())))
 #endif
 
+#if TC_DVEC && (defined(__clang__) || __GNUC__ >= 12)
+#ifndef TC_DNOINLINE
+#define TC_DNOINLINE __attribute__((noinline))
+#endif
+#if TC_DVW == 16
+/* a block's 7 x 16 outputs from t ([position][channel]) into y ([channel][position]), channels < mn */
+static TC_NOLIB TC_DNOINLINE void n0_conv1_st(const float *t, float *y, int mn)
+{
+    typedef float tc_dh4 __attribute__((vector_size(16), aligned(4), may_alias));
+    {
+        tc_dvf r0 = *(const tc_dvfu *)(t + 0 * TC_DVW), r1 = *(const tc_dvfu *)(t + 1 * TC_DVW), r2 = *(const tc_dvfu *)(t + 2 * TC_DVW), r3 = *(const tc_dvfu *)(t + 3 * TC_DVW), r4 = *(const tc_dvfu *)(t + 4 * TC_DVW), r5 = *(const tc_dvfu *)(t + 5 * TC_DVW), r6 = *(const tc_dvfu *)(t + 6 * TC_DVW), r7 = *(const tc_dvfu *)(t + 0 * TC_DVW), r8 = *(const tc_dvfu *)(t + 0 * TC_DVW), r9 = *(const tc_dvfu *)(t + 0 * TC_DVW), r10 = *(const tc_dvfu *)(t + 0 * TC_DVW), r11 = *(const tc_dvfu *)(t + 0 * TC_DVW), r12 = *(const tc_dvfu *)(t + 0 * TC_DVW), r13 = *(const tc_dvfu *)(t + 0 * TC_DVW), r14 = *(const tc_dvfu *)(t + 0 * TC_DVW), r15 = *(const tc_dvfu *)(t + 0 * TC_DVW), t0, t1;
+        float *yv = y + 0;
+
+        t0 = __builtin_shufflevector(r0, r1, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r0, r1, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r0 = t0;
+        r1 = t1;
+        t0 = __builtin_shufflevector(r2, r3, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r2, r3, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r2 = t0;
+        r3 = t1;
+        t0 = __builtin_shufflevector(r4, r5, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r4, r5, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r4 = t0;
+        r5 = t1;
+        t0 = __builtin_shufflevector(r6, r7, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r6, r7, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r6 = t0;
+        r7 = t1;
+        t0 = __builtin_shufflevector(r8, r9, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r8, r9, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r8 = t0;
+        r9 = t1;
+        t0 = __builtin_shufflevector(r10, r11, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r10, r11, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r10 = t0;
+        r11 = t1;
+        t0 = __builtin_shufflevector(r12, r13, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r12, r13, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r12 = t0;
+        r13 = t1;
+        t0 = __builtin_shufflevector(r14, r15, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        t1 = __builtin_shufflevector(r14, r15, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        r14 = t0;
+        r15 = t1;
+        t0 = __builtin_shufflevector(r0, r2, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r0, r2, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r0 = t0;
+        r2 = t1;
+        t0 = __builtin_shufflevector(r1, r3, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r1, r3, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r1 = t0;
+        r3 = t1;
+        t0 = __builtin_shufflevector(r4, r6, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r4, r6, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r4 = t0;
+        r6 = t1;
+        t0 = __builtin_shufflevector(r5, r7, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r5, r7, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r5 = t0;
+        r7 = t1;
+        t0 = __builtin_shufflevector(r8, r10, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r8, r10, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r8 = t0;
+        r10 = t1;
+        t0 = __builtin_shufflevector(r9, r11, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r9, r11, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r9 = t0;
+        r11 = t1;
+        t0 = __builtin_shufflevector(r12, r14, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r12, r14, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r12 = t0;
+        r14 = t1;
+        t0 = __builtin_shufflevector(r13, r15, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        t1 = __builtin_shufflevector(r13, r15, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r13 = t0;
+        r15 = t1;
+        t0 = __builtin_shufflevector(r0, r4, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r0, r4, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r0 = t0;
+        r4 = t1;
+        t0 = __builtin_shufflevector(r1, r5, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r1, r5, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r1 = t0;
+        r5 = t1;
+        t0 = __builtin_shufflevector(r2, r6, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r2, r6, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r2 = t0;
+        r6 = t1;
+        t0 = __builtin_shufflevector(r3, r7, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r3, r7, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r3 = t0;
+        r7 = t1;
+        t0 = __builtin_shufflevector(r8, r12, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r8, r12, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r8 = t0;
+        r12 = t1;
+        t0 = __builtin_shufflevector(r9, r13, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r9, r13, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r9 = t0;
+        r13 = t1;
+        t0 = __builtin_shufflevector(r10, r14, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r10, r14, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r10 = t0;
+        r14 = t1;
+        t0 = __builtin_shufflevector(r11, r15, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        t1 = __builtin_shufflevector(r11, r15, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        r11 = t0;
+        r15 = t1;
+        t0 = __builtin_shufflevector(r0, r8, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r0, r8, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r0 = t0;
+        r8 = t1;
+        t0 = __builtin_shufflevector(r1, r9, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r1, r9, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r1 = t0;
+        r9 = t1;
+        t0 = __builtin_shufflevector(r2, r10, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r2, r10, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r2 = t0;
+        r10 = t1;
+        t0 = __builtin_shufflevector(r3, r11, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r3, r11, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r3 = t0;
+        r11 = t1;
+        t0 = __builtin_shufflevector(r4, r12, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r4, r12, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r4 = t0;
+        r12 = t1;
+        t0 = __builtin_shufflevector(r5, r13, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r5, r13, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r5 = t0;
+        r13 = t1;
+        t0 = __builtin_shufflevector(r6, r14, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r6, r14, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r6 = t0;
+        r14 = t1;
+        t0 = __builtin_shufflevector(r7, r15, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        t1 = __builtin_shufflevector(r7, r15, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        r7 = t0;
+        r15 = t1;
+        {
+            *(tc_dh4 *)(yv + 0) = __builtin_shufflevector(r0, r0, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 0 + 3) = __builtin_shufflevector(r0, r0, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 36) = __builtin_shufflevector(r1, r1, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 36 + 3) = __builtin_shufflevector(r1, r1, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 72) = __builtin_shufflevector(r2, r2, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 72 + 3) = __builtin_shufflevector(r2, r2, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 108) = __builtin_shufflevector(r3, r3, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 108 + 3) = __builtin_shufflevector(r3, r3, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 144) = __builtin_shufflevector(r4, r4, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 144 + 3) = __builtin_shufflevector(r4, r4, 3, 4, 5, 6);
+        }
+        {
+            *(tc_dh4 *)(yv + 180) = __builtin_shufflevector(r5, r5, 0, 1, 2, 3);
+            *(tc_dh4 *)(yv + 180 + 3) = __builtin_shufflevector(r5, r5, 3, 4, 5, 6);
+        }
+        if (mn > 6)
+            {
+                *(tc_dh4 *)(yv + 216) = __builtin_shufflevector(r6, r6, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 216 + 3) = __builtin_shufflevector(r6, r6, 3, 4, 5, 6);
+            }
+        if (mn > 7)
+            {
+                *(tc_dh4 *)(yv + 252) = __builtin_shufflevector(r7, r7, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 252 + 3) = __builtin_shufflevector(r7, r7, 3, 4, 5, 6);
+            }
+        if (mn > 8)
+            {
+                *(tc_dh4 *)(yv + 288) = __builtin_shufflevector(r8, r8, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 288 + 3) = __builtin_shufflevector(r8, r8, 3, 4, 5, 6);
+            }
+        if (mn > 9)
+            {
+                *(tc_dh4 *)(yv + 324) = __builtin_shufflevector(r9, r9, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 324 + 3) = __builtin_shufflevector(r9, r9, 3, 4, 5, 6);
+            }
+        if (mn > 10)
+            {
+                *(tc_dh4 *)(yv + 360) = __builtin_shufflevector(r10, r10, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 360 + 3) = __builtin_shufflevector(r10, r10, 3, 4, 5, 6);
+            }
+        if (mn > 11)
+            {
+                *(tc_dh4 *)(yv + 396) = __builtin_shufflevector(r11, r11, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 396 + 3) = __builtin_shufflevector(r11, r11, 3, 4, 5, 6);
+            }
+        if (mn > 12)
+            {
+                *(tc_dh4 *)(yv + 432) = __builtin_shufflevector(r12, r12, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 432 + 3) = __builtin_shufflevector(r12, r12, 3, 4, 5, 6);
+            }
+        if (mn > 13)
+            {
+                *(tc_dh4 *)(yv + 468) = __builtin_shufflevector(r13, r13, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 468 + 3) = __builtin_shufflevector(r13, r13, 3, 4, 5, 6);
+            }
+        if (mn > 14)
+            {
+                *(tc_dh4 *)(yv + 504) = __builtin_shufflevector(r14, r14, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 504 + 3) = __builtin_shufflevector(r14, r14, 3, 4, 5, 6);
+            }
+        if (mn > 15)
+            {
+                *(tc_dh4 *)(yv + 540) = __builtin_shufflevector(r15, r15, 0, 1, 2, 3);
+                *(tc_dh4 *)(yv + 540 + 3) = __builtin_shufflevector(r15, r15, 3, 4, 5, 6);
+            }
+    }
+}
+#elif TC_DVW == 8
+#elif defined(__aarch64__)
+#else
+#endif
+#endif
+
 /* node 0: Conv 'conv1' -- 87 of 108 weights kept, dense */
 static TC_NOLIB void n0_conv1(const float *x0, float *y)
 {
@@ -1191,19 +1870,22 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                                         a6_0 = TC_DFMA(xs, wv0, a6_0);
                                     }
                             a0_0 = (tc_dvf)((tc_dvi)a0_0 & ~(tc_dvi)(a0_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
                             a1_0 = (tc_dvf)((tc_dvi)a1_0 & ~(tc_dvi)(a1_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
                             a2_0 = (tc_dvf)((tc_dvi)a2_0 & ~(tc_dvi)(a2_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
                             a3_0 = (tc_dvf)((tc_dvi)a3_0 & ~(tc_dvi)(a3_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
                             a4_0 = (tc_dvf)((tc_dvi)a4_0 & ~(tc_dvi)(a4_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
                             a5_0 = (tc_dvf)((tc_dvi)a5_0 & ~(tc_dvi)(a5_0 < (tc_dvf){0}));
-                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
                             a6_0 = (tc_dvf)((tc_dvi)a6_0 & ~(tc_dvi)(a6_0 < (tc_dvf){0}));
+                            *(tc_dvfu *)(t + 0 * TC_DVW) = a0_0;
+                            *(tc_dvfu *)(t + 1 * TC_DVW) = a1_0;
+                            *(tc_dvfu *)(t + 2 * TC_DVW) = a2_0;
+                            *(tc_dvfu *)(t + 3 * TC_DVW) = a3_0;
+                            *(tc_dvfu *)(t + 4 * TC_DVW) = a4_0;
+                            *(tc_dvfu *)(t + 5 * TC_DVW) = a5_0;
                             *(tc_dvfu *)(t + 6 * TC_DVW) = a6_0;
+#if defined(__clang__) || __GNUC__ >= 12
+                            n0_conv1_st(t, yg + m0 * 36 + oh * 9 + ow, mn);
+#else
                             for (j = 0; j < mn; j++) {
                                 float *yj = yg + (m0 + j) * 36 + oh * 9 + ow;
 
@@ -1215,6 +1897,7 @@ static TC_NOLIB void n0_conv1(const float *x0, float *y)
                                 yj[5] = t[5 * TC_DVW + j];
                                 yj[6] = t[6 * TC_DVW + j];
                             }
+#endif
                             ow += 7;
                         } else {
                             const int r = (oh * 1 - 1) * 9 + ow * 1 - 1;
