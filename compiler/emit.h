@@ -148,6 +148,8 @@ int emit_conv_table(Emit *e, const Node *n);
 int emit_conv_sparse(Emit *e, const Node *n);
 /* ===== emit_conv_wino.c: Winograd F(4x4, 3x3) for 3x3/s1 Convs (n->wino), called by emit_c; 0 where it does not apply ===== */
 int emit_conv_wino(Emit *e, const Node *n);
+/* an L x L transpose of tc_dvf r0..r<L-1> by __builtin_shufflevector (t0, t1 declared by the caller) */
+void emit_transpose_butterfly(Emit *e, int L);
 
 /* ===== emit_int_conv.c: the integer Conv's unrolled and dense forms (emit_int.c's family) ===== */
 

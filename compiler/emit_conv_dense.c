@@ -265,7 +265,7 @@ static void emit_stores_tr(Emit *e, const Dense *d, int P, int MV, int L, int CB
     const Window *w = &d->w;
     const int64_t OHW = w->out[0] * w->out[1];
     const int64_t tail = d->mg % CB; /* the last block's mn, 0 where every block is full */
-    int v, q, i, j, b;
+    int v, q, i, j;
     if (!tail)
         emit_line(e, "(void)mn;");
     for (v = 0; v < MV; v++)
@@ -282,22 +282,7 @@ static void emit_stores_tr(Emit *e, const Dense *d, int P, int MV, int L, int CB
             buf_free(&ld);
             emit_line(e, "float *yv = y + %lld;", (long long)(v * L * OHW + q));
             emit_blank(e);
-            for (b = 1; b < L; b *= 2)
-                for (i = 0; i < L; i++) {
-                    Buf i1 = {0}, i2 = {0};
-                    if (i & b)
-                        continue;
-                    for (j = 0; j < L; j++) {
-                        buf_printf(&i1, ", %d", (j & b) ? L + j - b : j);
-                        buf_printf(&i2, ", %d", (j & b) ? L + j : j + b);
-                    }
-                    emit_line(e, "t0 = __builtin_shufflevector(r%d, r%d%s);", i, i + b, i1.p);
-                    emit_line(e, "t1 = __builtin_shufflevector(r%d, r%d%s);", i, i + b, i2.p);
-                    emit_line(e, "r%d = t0;", i);
-                    emit_line(e, "r%d = t1;", i + b);
-                    buf_free(&i1);
-                    buf_free(&i2);
-                }
+            emit_transpose_butterfly(e, L);
             for (j = 0; j < L; j++) {
                 const char *r = arena_printf(e->g->a, "r%d", j);
                 const char *yj = arena_printf(e->g->a, "yv + %lld", (long long)(j * OHW));

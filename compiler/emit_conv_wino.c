@@ -340,13 +340,39 @@ static void emit_store_rows(Emit *e, const Wino *z, const char *name)
     emit_line(e, "}");
 }
 
+/*
+ * The butterfly of an L x L transpose in registers r0..r<L-1> (t0, t1
+ * temporaries): log2(L) rounds, each swapping the off-diagonal b x b blocks
+ * of row pairs (i, i + b). Shared with the dense Conv's stores.
+ */
+void emit_transpose_butterfly(Emit *e, int L)
+{
+    int b, i, j;
+    for (b = 1; b < L; b *= 2)
+        for (i = 0; i < L; i++) {
+            Buf i1 = {0}, i2 = {0};
+            if (i & b)
+                continue;
+            for (j = 0; j < L; j++) {
+                buf_printf(&i1, ", %d", (j & b) ? L + j - b : j);
+                buf_printf(&i2, ", %d", (j & b) ? L + j : j + b);
+            }
+            emit_line(e, "t0 = __builtin_shufflevector(r%d, r%d%s);", i, i + b, i1.p);
+            emit_line(e, "t1 = __builtin_shufflevector(r%d, r%d%s);", i, i + b, i2.p);
+            emit_line(e, "r%d = t0;", i);
+            emit_line(e, "r%d = t1;", i + b);
+            buf_free(&i1);
+            buf_free(&i2);
+        }
+}
+
 /* <name>_tr(s, sa, d, sb): d[j * sb + i] = s[i * sa + j] for i, j < TC_DVW, by log2(TC_DVW)
  * rounds of two-vector shuffles (round b: rows i and i + b, i & b = 0, swap their
  * off-diagonal b x b blocks); without __builtin_shufflevector (gcc before 12) a float at a time. */
 static void emit_transpose_fn(Emit *e, const char *name)
 {
     static const int widths[3] = {16, 8, 4};
-    int w, L, i, j, b;
+    int w, L, i;
     emit_line(e, "#if TC_DVEC");
     emit_line(e, "/* a TC_DVW x TC_DVW block of floats transposed: d[j * sb + i] = s[i * sa + j] */");
     emit_line(e, "static TC_NOLIB void %s_tr(const float *s, int sa, float *d, int sb)", name);
@@ -368,22 +394,7 @@ static void emit_transpose_fn(Emit *e, const char *name)
         buf_free(&ld);
         emit_line(e, "tc_dvf t0, t1;");
         emit_blank(e);
-        for (b = 1; b < L; b *= 2)
-            for (i = 0; i < L; i++) {
-                Buf i1 = {0}, i2 = {0};
-                if (i & b)
-                    continue;
-                for (j = 0; j < L; j++) {
-                    buf_printf(&i1, ", %d", (j & b) ? L + j - b : j);
-                    buf_printf(&i2, ", %d", (j & b) ? L + j : j + b);
-                }
-                emit_line(e, "t0 = __builtin_shufflevector(r%d, r%d%s);", i, i + b, i1.p);
-                emit_line(e, "t1 = __builtin_shufflevector(r%d, r%d%s);", i, i + b, i2.p);
-                emit_line(e, "r%d = t0;", i);
-                emit_line(e, "r%d = t1;", i + b);
-                buf_free(&i1);
-                buf_free(&i2);
-            }
+        emit_transpose_butterfly(e, L);
         for (i = 0; i < L; i++)
             emit_line(e, "*(tc_dvfu *)(d + %d * sb) = r%d;", i, i);
     }
