@@ -54,6 +54,13 @@ if [ "$ORT" = 1 ] && command -v node > /dev/null && command -v npm > /dev/null; 
     if [ -d $B/ort/node_modules/onnxruntime-node ] ||
         (cd $B/ort && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund > npm.log 2>&1); then
         ort_ok=1
+        # a one-node model of the same input: what a call from Node costs whatever the model
+        /usr/bin/python3 -c "
+import onnx, onnx.helper as h
+x = h.make_tensor_value_info('x', onnx.TensorProto.FLOAT, [1, 1, 28, 28])
+y = h.make_tensor_value_info('y', onnx.TensorProto.FLOAT, [1, 1, 28, 28])
+m = h.make_model(h.make_graph([h.make_node('Relu', ['x'], ['y'])], 'one', [x], [y]), opset_imports=[h.make_opsetid('', 13)])
+onnx.save(m, '$B/ort-one.onnx')" || ort_ok=0
     else
         echo "bench: npm could not install onnxruntime-node (see $B/ort/npm.log); no ONNX Runtime rows"
     fi
@@ -86,6 +93,7 @@ for m in $MODELS; do
     done
     if [ $ort_ok = 1 ]; then
         : > $ort.times
+        : > $ort-one.times
     fi
     # interleaved repeats: every build once per round
     r=0
@@ -97,6 +105,8 @@ for m in $MODELS; do
         if [ $ort_ok = 1 ]; then
             NODE_PATH=$B/ort/node_modules node bench/ort/ort_bench.js $onnx $IMAGES $LABELS > $ort.out
             sed -n 's/.*; \([0-9.]*\) us per inference/\1/p' $ort.out >> $ort.times
+            NODE_PATH=$B/ort/node_modules node bench/ort/ort_bench.js $B/ort-one.onnx $IMAGES $LABELS |
+                sed -n 's/.*; \([0-9.]*\) us per inference/\1/p' >> $ort-one.times
         fi
         r=$((r + 1))
     done
@@ -133,10 +143,15 @@ for m in $MODELS; do
         v=$(median $ort.times)
         printf '%-24s %-11s %-31s %9s %6s %10s %7s %10.3f %7.2fx %12s %8s  %s\n' "$m" "onnxruntime" "node, 1 thread" "-" "-" "-" "-" \
             "$v" "$(echo "scale=4; ${best_dense:-0} / $v" | bc)" "-" "-" "$(sed -n 's/correct \([0-9]*\) of .*/\1/p' $ort.out)"
+        one=$(median $ort-one.times)
+        c=$(echo "$v - $one" | bc)
+        printf '%-24s %-11s %-31s %9s %6s %10s %7s %10.3f %7.2fx %12s %8s  %s\n' "$m" "onnxruntime" "corrected: minus $one us/call" "-" "-" "-" "-" \
+            "$c" "$(echo "scale=4; ${best_dense:-0} / $c" | bc)" "-" "-" "-"
     fi
 done
 echo "(nz: the model's kept weights; correct: of the 10,000 test images; vs dense: the fastest dense build's"
-echo " time over this row's, above 1 is faster; instructions by valgrind callgrind; compile s: CPU seconds)"
+echo " time over this row's, above 1 is faster; instructions by valgrind callgrind; compile s: CPU seconds;"
+echo " onnxruntime corrected: its time minus a one-node Relu model's on the same input, in the same rounds)"
 
 # the generated Conv-2 and ResNet-20 models: ticketc against ONNX Runtime
 # (its per-call overhead measured and subtracted), per-node profiles
