@@ -238,6 +238,7 @@ typedef struct {
     int64_t ram;        /* bytes of int8 buffers */
     int64_t ram_x86;    /* more of them on x86 alone (TC_IX86: Conv inputs as int16 pairs) */
     char *fin;          /* per root tensor: a float graph input read as float by its one by-input layer */
+    int stream_macros;  /* TC_LD4, TC_MLAB, TC_MLAT emitted (emit_int_stream) */
 } IntEmit;
 
 /* A quantized model's uint8 graph input or output (--io int8 otherwise means int8): the
@@ -680,12 +681,115 @@ static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, int part
     emit_int_out_i(e, q, fn, "acc");
 }
 
+/*
+ * The row form with its weights streamed (q->stream, planned for a Cortex-M:
+ * strategy.c): the kept weights in read order (channel by channel, input
+ * ascending) as int16 pairs in a uint32 table, <fn>_w, two terms a word, the
+ * first in the low half; read INT_STREAM_WORDS words at a time (one LDM on a
+ * Cortex-M4) into w0..w3. A term is then the input's load with its index a
+ * literal and one multiply-add of a half (SMLABB/SMLATB): about 2.1
+ * instructions and 10 bytes where the literal form takes 3 and 10.5. The same
+ * sums, b[n] + sum_k w[n][k] * x[k], exactly.
+ */
+enum { INT_STREAM_WORDS = 4 };
+
+static int64_t int_stream_words(const QLayer *q)
+{
+    int64_t blk = 2 * INT_STREAM_WORDS;
+    return (q->nnz + blk - 1) / blk * INT_STREAM_WORDS;
+}
+
+/* The stream's macros (once, before the first table). TC_I8S: the stream form is compiled
+ * where there is SMLABB/SMLATB (ARMv7E-M; -DTC_NO_I8S for the literal row form there too);
+ * elsewhere (a Cortex-M0: 1,018 more instructions and 6.6 KB more flash on r15) the row
+ * form with literal weights, the same sums. TC_LD4(w) sets w0..w3 to the next 4 words of
+ * table w and advances w: one LDM into r4..r7 in GNU C (gcc -Os makes separate loads, each
+ * next to its use); TC_MLAB/TC_MLAT add the product of a word's low/high int16 half and x
+ * (__smlabb/__smlatb: gcc makes w >> 16 an ASR and an MLA). */
+static const char *const int_stream_macros[] = {
+    "/* int8 weight streams: the kept weights as int16 pairs, 4 words a load (LDM), a term one",
+    " * load of its input and one SMLABB/SMLATB; without SMLABB (-DTC_NO_I8S) literal weights */",
+    "#if defined(__ARM_FEATURE_DSP) && !defined(TC_NO_I8S)",
+    "#define TC_I8S 1",
+    "#include <arm_acle.h>",
+    "#define TC_MLAB(acc, w, x) ((acc) = __smlabb((w), (x), (acc)))",
+    "#define TC_MLAT(acc, w, x) ((acc) = __smlatb((w), (x), (acc)))",
+    "#if defined(__GNUC__) && !defined(__clang__) && defined(__thumb2__)",
+    "#define TC_W4 register int32_t w0 __asm__(\"r4\"), w1 __asm__(\"r5\"), w2 __asm__(\"r6\"), w3 __asm__(\"r7\")",
+    "#define TC_LD4(w) __asm__(\"ldmia %0!, {%1, %2, %3, %4}\" : \"+r\"(w), \"=r\"(w0), \"=r\"(w1), \"=r\"(w2), \"=r\"(w3) : \"m\"(*(const int32_t(*)[4])(w)))",
+    "#else",
+    "#define TC_W4 int32_t w0, w1, w2, w3",
+    "#define TC_LD4(w) (w0 = (w)[0], w1 = (w)[1], w2 = (w)[2], w3 = (w)[3], (w) += 4)",
+    "#endif",
+    "#else",
+    "#define TC_I8S 0",
+    "#endif",
+    "",
+    NULL,
+};
+
+static void int_stream_table(IntEmit *ie, const QLayer *q, const char *fn)
+{
+    Emit *e = &ie->e;
+    int64_t nw = int_stream_words(q), j, k, t = 0;
+    int32_t *v = arena_array(e->g->a, (size_t)nw + 1, sizeof(int32_t));
+    if (!ie->stream_macros) {
+        const char *const *l;
+        for (l = int_stream_macros; *l; l++)
+            emit_line(e, "%s", *l);
+        ie->stream_macros = 1;
+    }
+    for (j = 0; j < q->N; j++)
+        for (k = 0; k < q->K; k++)
+            if (q->w[j * q->K + k]) {
+                uint32_t h = (uint32_t)(uint16_t)(int16_t)q->w[j * q->K + k];
+                v[t / 2] = (int32_t)((uint32_t)v[t / 2] | (t % 2 ? h << 16 : h));
+                t++;
+            }
+    ASSERT(t == q->nnz);
+    emit_line(e, "#if TC_I8S");
+    emit_line(e, "/* the kept weights in read order, two a word as int16 halves (the first low) */");
+    int_table(e, "int32_t", arena_printf(e->g->a, "%s_w", fn), v, 4, 0, nw);
+    emit_line(e, "#endif");
+    emit_blank(e);
+}
+
+static void emit_int_stream(Emit *e, const QLayer *q, const char *fn, const Linear *L)
+{
+    int64_t j, k, t = 0;
+    emit_line(e, "const int32_t *w = %s_w;", fn);
+    emit_line(e, "TC_W4;");
+    emit_line(e, "int32_t acc, s[%lld];", (long long)q->N);
+    emit_line(e, "int j;");
+    emit_blank(e);
+    emit_line(e, "TC_BASE(w); /* else gcc reads the table's words as constants */");
+    for (j = 0; j < q->N; j++) {
+        emit_line(e, "acc = %s_b[%lld];", fn, (long long)j);
+        for (k = 0; k < q->K; k++) {
+            int wk = q->w[j * q->K + k];
+            if (!wk)
+                continue;
+            if (t % (2 * INT_STREAM_WORDS) == 0)
+                emit_line(e, "TC_LD4(w);");
+            emit_line(e, "TC_MLA%c(acc, w%d, x[%lld]);%s", t % 2 ? 'T' : 'B', (int)(t / 2 % INT_STREAM_WORDS),
+                      (long long)k, L ? int_weight_note(e, L, q, j, k) : "");
+            t++;
+        }
+        emit_line(e, "s[%lld] = acc;", (long long)j);
+        if (j + 1 < q->N)
+            emit_line(e, "TC_BARRIER();");
+    }
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
+    emit_int_out_i(e, q, fn, "s");
+}
+
 static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
 {
     Emit *e = &ie->e;
     const char *fn = emit_fn_name(e, n);
     int64_t j, k;
     int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1, parts = 0, fin, neg;
+    int stream = q->stream && !by_input && q->strategy == STRAT_UNROLLED;
     emit_to_consts(e);
     emit_line(e, "/* node %d: %s '%s' (%s), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
               n->index, op_name(n->op), text_comment(e->g->a, n->name),
@@ -718,6 +822,8 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     if (q->strategy == STRAT_DENSE) {
         int_table(e, "int8_t", arena_printf(e->g->a, "%s_w", fn), q->w, 1, 0, q->N * q->K);
         emit_blank(e);
+    } else if (stream) {
+        int_stream_table(ie, q, fn);
     } else if (q->strategy == STRAT_LOOP) {
         int64_t max_row, pairs = int_loop_pairs(q, &max_row), at = 0;
         uint8_t *step = arena_array(e->g->a, (size_t)pairs + 1, 1);
@@ -851,6 +957,11 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     } else {
         Linear L;
         int note = e->opt->annotate && linear_layer(e->g, n, &L);
+        if (stream) {
+            emit_line(e, "#if TC_I8S");
+            emit_int_stream(e, q, fn, note ? &L : NULL);
+            emit_line(e, "#else");
+        }
         /* the sums into s[], then one requantising loop (tc_out8i/tc_out8p inlined) */
         emit_line(e, "int32_t acc, an, s[%lld];", (long long)q->N);
         emit_line(e, "int j;");
@@ -876,6 +987,8 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         }
         emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
         emit_int_out_i(e, q, fn, "s");
+        if (stream)
+            emit_line(e, "#endif");
     }
     if (q->rows > 1) {
         e->indent--;

@@ -921,6 +921,10 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
             p->layer[k]->strategy = int_choose(p->layer[k], requested, target);
             p->layer[k]->by_input = target == TARGET_CORTEX_M && p->layer[k]->strategy == STRAT_UNROLLED &&
                                     int_by_input_pays(p->layer[k]);
+            if (getenv("TC_XSTREAM") && atoi(getenv("TC_XSTREAM")) == 2)
+                p->layer[k]->by_input = 0;
+            p->layer[k]->stream = target == TARGET_CORTEX_M && p->layer[k]->strategy == STRAT_UNROLLED &&
+                                  !p->layer[k]->conv && !(getenv("TC_XSTREAM") && atoi(getenv("TC_XSTREAM")) == 0);
             total += int_layer_bytes(p->layer[k], p->layer[k]->strategy);
         }
     if (budget <= 0 || total <= budget || requested != STRAT_AUTO)
