@@ -900,7 +900,8 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     e->indent = 0;
     emit_line(e, "/* node %d: %s '%s', int8 %s */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
               fin ? "unrolled input by input from the float input, zero inputs skipped"
-                  : by_input ? "unrolled input by input, zero inputs skipped" : strategy_name(q->strategy));
+                  : by_input ? "unrolled input by input, zero inputs skipped"
+                  : stream ? "unrolled, the weights streamed where there is SMLABB (TC_I8S)" : strategy_name(q->strategy));
     emit_line(e, "static TC_NOLIB void %s(const %s *x, int8_t *y)", fn, fin ? "float" : "int8_t");
     emit_line(e, "{");
     e->indent = 1;

@@ -921,10 +921,9 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
             p->layer[k]->strategy = int_choose(p->layer[k], requested, target);
             p->layer[k]->by_input = target == TARGET_CORTEX_M && p->layer[k]->strategy == STRAT_UNROLLED &&
                                     int_by_input_pays(p->layer[k]);
-            if (getenv("TC_XSTREAM") && atoi(getenv("TC_XSTREAM")) == 2)
-                p->layer[k]->by_input = 0;
+            /* the row form's weights streamed where the compiler has SMLABB (emit_int_stream) */
             p->layer[k]->stream = target == TARGET_CORTEX_M && p->layer[k]->strategy == STRAT_UNROLLED &&
-                                  !p->layer[k]->conv && !(getenv("TC_XSTREAM") && atoi(getenv("TC_XSTREAM")) == 0);
+                                  !p->layer[k]->conv && !p->layer[k]->by_input;
             total += int_layer_bytes(p->layer[k], p->layer[k]->strategy);
         }
     if (budget <= 0 || total <= budget || requested != STRAT_AUTO)
@@ -954,6 +953,7 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
         }
         p->layer[best]->strategy = best_s;
         p->layer[best]->by_input = 0;
+        p->layer[best]->stream = 0;
         total -= best_save;
     }
 }

@@ -162,6 +162,45 @@ for t in a64 a32 m4 m4u m4c; do
     rm -f arm.got
 done
 
+# the weight streams (--target cortex-m, unrolled by rows, TC_I8S): r15 calibrated on images
+# without a zero pixel, so that no layer runs input by input and all 9,537 terms stream, and
+# the 3-row mlp_batch; on a Cortex-M4 (-Os: LDM, SMLABB, SMLATB; and -DTC_NO_I8S, the literal
+# weights), the same bytes as --interpret
+"$PY" -c '
+import random, struct
+random.seed(3)
+open("nz.calib.f32", "wb").write(struct.pack("<%df" % (20 * 784), *[random.uniform(0.05, 1.0) for i in range(20 * 784)]))
+' || fail "calibration without zeros"
+"$TICKETC" r15.onnx --quantize int8 --calibrate nz.calib.f32 --target cortex-m --strategy unrolled --main -o r15_s.c &&
+    "$TICKETC" r15.onnx --quantize int8 --calibrate nz.calib.f32 --target cortex-m --strategy unrolled --interpret \
+        < in40.f32 > s.want || fail "r15 streamed: ticketc"
+[ "$(grep -c 'int8 unrolled, the weights streamed' r15_s.c)" = 3 ] && pass "r15 cortex-m, no zero inputs: 3 layers streamed" ||
+    fail "r15 cortex-m without zero inputs: not every layer streamed"
+"$TICKETC" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --target cortex-m --strategy unrolled --main \
+    -o mlp_s.c && "$TICKETC" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --target cortex-m \
+    --strategy unrolled --interpret < mlp_batch.test.f32 > mlp_s.want || fail "mlp_batch streamed: ticketc"
+for v in r15_s:-Os:in40.f32:s.want r15_s:-Os:-DTC_NO_I8S:in40.f32:s.want mlp_s:-O2:mlp_batch.test.f32:mlp_s.want; do
+    [ -n "$SAN_BUILD" ] && break
+    command -v qemu-system-arm > /dev/null || break
+    IFS=: read -r src o1 o2 inp want <<EOV
+$v
+EOV
+    case $o2 in -D*) ;; *) want=$inp inp=$o2 o2= ;; esac
+    exe=$src$o2.elf
+    if ! arm-none-eabi-gcc $CF $o1 $o2 $M4 --specs=rdimon.specs -I"$RT" -T "$RT/cm4.ld" $src.c "$RT/cm4_start.c" \
+            "$RT/semihost_stdio.c" -o $exe || ! mkdir -p m4 || ! cp $inp m4/in.f32 || ! rm -f m4/out.f32 ||
+        ! (cd m4 && timeout 300 qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel ../$exe \
+            < /dev/null > /dev/null) || ! mv m4/out.f32 s.got; then
+        fail "$src $o1 $o2 on m4: build or run"
+    elif ! cmp -s s.got $want; then fail "$src streamed ($o1 $o2) on m4: differs from --interpret"
+    else
+        n=$(arm-none-eabi-objdump -d $exe | grep -c 'smlatb')
+        if [ -z "$o2" ] && [ "$n" -eq 0 ]; then fail "$src streamed ($o1) on m4: no SMLATB"
+        else pass "$src streamed ($o1 $o2) on m4: bit-identical to --interpret ($n SMLATB)"; fi
+    fi
+    rm -f s.got
+done
+
 # a Cortex-M0+ has no FPU and no divider: the integer model calls nothing
 if command -v arm-none-eabi-gcc > /dev/null; then
     "$TICKETC" r15.onnx --quantize int8 --calibrate r15.calib.f32 --strategy loop -o m0lib.c &&
