@@ -532,16 +532,20 @@ static const char *int_weight_note(Emit *e, const Linear *L, const QLayer *q, in
  * and only where d != 0, acc[n] += w[n][k] * d for each of its weights. The
  * same sums as the row form, b[n] + sum_k w[n][k] * x[k], exactly (integers).
  */
-/* The terms of inputs k0..k1-1 as one function (gcc takes minutes over one of 8,000). */
-static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, const Linear *L, int part, int64_t k0,
-                                   int64_t k1, int fin)
+/* Words a stream load reads (TC_LD4: w0..w3, 8 int16 weights). */
+enum { INT_STREAM_WORDS = 4 };
+
+/* The terms of inputs k0..k1-1, literal weights (off NULL) or streamed from <fn>_wi, input
+ * k's from word off[k] on (TC_I8S: LDM, SMLABB/SMLATB; a term a load of its sum, one
+ * multiply-add and a store, where the literal form adds a constant's move). */
+static void emit_int_by_input_terms(Emit *e, const QLayer *q, const char *fn, const Linear *L, int64_t k0, int64_t k1,
+                                    int fin, const int64_t *off)
 {
-    int64_t j, k;
-    e->indent = 0;
-    emit_line(e, "static TC_NOLIB void %s_p%d(const %s *restrict x, int32_t *restrict acc)", fn, part,
-              fin ? "float" : "int8_t");
-    emit_line(e, "{");
-    e->indent = 1;
+    int64_t j, k, t;
+    if (off) {
+        emit_line(e, "const int32_t *w;");
+        emit_line(e, "TC_W4;");
+    }
     emit_line(e, "int32_t d;");
     emit_blank(e);
     for (k = k0; k < k1; k++) {
@@ -557,13 +561,48 @@ static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, con
         if (fin)
             emit_line(e, "    d = %s_d(x[%lld]);", fn, (long long)k);
         e->indent++;
-        for (; j < q->N; j++)
-            if (q->w[j * q->K + k])
-                emit_line(e, "acc[%lld] %s= %d * d;%s", (long long)j, q->w[j * q->K + k] < 0 ? "-" : "+",
-                          abs(q->w[j * q->K + k]), L ? int_weight_note(e, L, q, j, k) : "");
+        if (off) {
+            emit_line(e, "w = %s_wi + %lld;", fn, (long long)off[k]);
+            emit_line(e, "TC_BASE(w);");
+        }
+        for (t = 0; j < q->N; j++) {
+            int v = q->w[j * q->K + k];
+            if (!v)
+                continue;
+            if (!off) {
+                emit_line(e, "acc[%lld] %s= %d * d;%s", (long long)j, v < 0 ? "-" : "+", abs(v),
+                          L ? int_weight_note(e, L, q, j, k) : "");
+                continue;
+            }
+            if (t % (2 * INT_STREAM_WORDS) == 0)
+                emit_line(e, "TC_LD4(w);");
+            emit_line(e, "TC_MLA%c(acc[%lld], w%d, d);%s", t % 2 ? 'T' : 'B', (long long)j,
+                      (int)(t / 2 % INT_STREAM_WORDS), L ? int_weight_note(e, L, q, j, k) : "");
+            t++;
+        }
         e->indent--;
         emit_line(e, "}");
     }
+}
+
+/* The terms of inputs k0..k1-1 as one function (gcc takes minutes over one of 8,000);
+ * streamed (off) where TC_I8S, else literal. */
+static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, const Linear *L, int part, int64_t k0,
+                                   int64_t k1, int fin, const int64_t *off)
+{
+    e->indent = 0;
+    emit_line(e, "static TC_NOLIB void %s_p%d(const %s *restrict x, int32_t *restrict acc)", fn, part,
+              fin ? "float" : "int8_t");
+    emit_line(e, "{");
+    e->indent = 1;
+    if (off) {
+        emit_line(e, "#if TC_I8S");
+        emit_int_by_input_terms(e, q, fn, L, k0, k1, fin, off);
+        emit_line(e, "#else");
+    }
+    emit_int_by_input_terms(e, q, fn, L, k0, k1, fin, NULL);
+    if (off)
+        emit_line(e, "#endif");
     e->indent = 0;
     emit_line(e, "}");
     emit_blank(e);
@@ -632,7 +671,8 @@ static int int_out_i_uses(const QLayer *q)
 
 /* The part functions, at most --max-terms terms each (whole inputs); returns their number.
  * fin: x is the float graph input (only_by_input), quantised here input by input. */
-static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, const Linear *L, int fin)
+static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, const Linear *L, int fin,
+                                   const int64_t *off)
 {
     int64_t j, k, k0 = 0, terms = 0, max = e->opt->max_terms > 0 ? e->opt->max_terms : 1024;
     int parts = 0;
@@ -641,13 +681,13 @@ static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, con
         for (j = 0; j < q->N; j++)
             c += q->w[j * q->K + k] != 0;
         if (terms && terms + c > max) {
-            emit_int_by_input_part(e, q, fn, L, parts++, k0, k, fin);
+            emit_int_by_input_part(e, q, fn, L, parts++, k0, k, fin, off);
             k0 = k;
             terms = 0;
         }
         terms += c;
     }
-    emit_int_by_input_part(e, q, fn, L, parts++, k0, q->K, fin);
+    emit_int_by_input_part(e, q, fn, L, parts++, k0, q->K, fin, off);
     return parts;
 }
 
@@ -691,8 +731,6 @@ static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, int part
  * instructions and 10 bytes where the literal form takes 3 and 10.5. The same
  * sums, b[n] + sum_k w[n][k] * x[k], exactly.
  */
-enum { INT_STREAM_WORDS = 4 };
-
 static int64_t int_stream_words(const QLayer *q)
 {
     int64_t blk = 2 * INT_STREAM_WORDS;
@@ -728,17 +766,22 @@ static const char *const int_stream_macros[] = {
     NULL,
 };
 
+static void int_stream_macros_once(IntEmit *ie)
+{
+    const char *const *l;
+    if (ie->stream_macros)
+        return;
+    for (l = int_stream_macros; *l; l++)
+        emit_line(&ie->e, "%s", *l);
+    ie->stream_macros = 1;
+}
+
 static void int_stream_table(IntEmit *ie, const QLayer *q, const char *fn)
 {
     Emit *e = &ie->e;
     int64_t nw = int_stream_words(q), j, k, t = 0;
     int32_t *v = arena_array(e->g->a, (size_t)nw + 1, sizeof(int32_t));
-    if (!ie->stream_macros) {
-        const char *const *l;
-        for (l = int_stream_macros; *l; l++)
-            emit_line(e, "%s", *l);
-        ie->stream_macros = 1;
-    }
+    int_stream_macros_once(ie);
     for (j = 0; j < q->N; j++)
         for (k = 0; k < q->K; k++)
             if (q->w[j * q->K + k]) {
@@ -752,6 +795,40 @@ static void int_stream_table(IntEmit *ie, const QLayer *q, const char *fn)
     int_table(e, "int32_t", arena_printf(e->g->a, "%s_w", fn), v, 4, 0, nw);
     emit_line(e, "#endif");
     emit_blank(e);
+}
+
+/* The by-input form's stream, <fn>_wi: input by input its kept weights (channel ascending)
+ * as int16 pairs, each input from a word of its own (off[k]), then INT_STREAM_WORDS words of
+ * 0 (its last LDM may read past it). Returns off (K + 1 word offsets). */
+static int64_t *int_stream_table_bi(IntEmit *ie, const QLayer *q, const char *fn)
+{
+    Emit *e = &ie->e;
+    int64_t *off = arena_array(e->g->a, (size_t)q->K + 1, sizeof(int64_t)), j, k, t, nw;
+    int32_t *v;
+    for (k = 0, nw = 0; k < q->K; k++) {
+        for (j = 0, t = 0; j < q->N; j++)
+            t += q->w[j * q->K + k] != 0;
+        off[k] = nw;
+        nw += (t + 1) / 2;
+    }
+    off[q->K] = nw;
+    nw += INT_STREAM_WORDS;
+    v = arena_array(e->g->a, (size_t)nw, sizeof(int32_t));
+    for (k = 0; k < q->K; k++)
+        for (j = 0, t = 0; j < q->N; j++)
+            if (q->w[j * q->K + k]) {
+                uint32_t h = (uint32_t)(uint16_t)(int16_t)q->w[j * q->K + k];
+                int64_t at = off[k] + t / 2;
+                v[at] = (int32_t)((uint32_t)v[at] | (t % 2 ? h << 16 : h));
+                t++;
+            }
+    int_stream_macros_once(ie);
+    emit_line(e, "#if TC_I8S");
+    emit_line(e, "/* input by input its kept weights, two a word as int16 halves (the first low) */");
+    int_table(e, "int32_t", arena_printf(e->g->a, "%s_wi", fn), v, 4, 0, nw);
+    emit_line(e, "#endif");
+    emit_blank(e);
+    return off;
 }
 
 static void emit_int_stream(Emit *e, const QLayer *q, const char *fn, const Linear *L)
@@ -790,6 +867,7 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     int64_t j, k;
     int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1, parts = 0, fin, neg;
     int stream = q->stream && !by_input && q->strategy == STRAT_UNROLLED;
+    int64_t *off = NULL;
     emit_to_consts(e);
     emit_line(e, "/* node %d: %s '%s' (%s), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
               n->index, op_name(n->op), text_comment(e->g->a, n->name),
@@ -807,6 +885,7 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         }
         c.b = b0;
         int_params(e, &c, fn);
+        off = int_stream_table_bi(ie, q, fn);
     } else if (q->strategy == STRAT_LOOP && int_loop_packs(q)) {
         /* bs = (b + 2^26) * 32 + (-s): one int32 where a bias and a shift took five bytes */
         uint32_t *bs = arena_array(e->g->a, (size_t)q->N + 1, sizeof(uint32_t));
@@ -895,7 +974,7 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     if (by_input) {
         Linear L;
         int note = e->opt->annotate && linear_layer(e->g, n, &L);
-        parts = emit_int_by_input_parts(e, q, fn, note ? &L : NULL, fin);
+        parts = emit_int_by_input_parts(e, q, fn, note ? &L : NULL, fin, off);
     }
     e->indent = 0;
     emit_line(e, "/* node %d: %s '%s', int8 %s */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
