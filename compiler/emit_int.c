@@ -238,7 +238,7 @@ typedef struct {
     int64_t ram;        /* bytes of int8 buffers */
     int64_t ram_x86;    /* more of them on x86 alone (TC_IX86: Conv inputs as int16 pairs) */
     char *fin;          /* per root tensor: a float graph input read as float by its one by-input layer */
-    int stream_macros;  /* TC_LD4, TC_MLAB, TC_MLAT emitted (emit_int_stream) */
+    int stream_macros;  /* TC_I8S, TC_W4, TC_LD4, TC_MLAB, TC_MLAT emitted (int_stream_macros_once) */
 } IntEmit;
 
 /* A quantized model's uint8 graph input or output (--io int8 otherwise means int8): the
@@ -537,7 +537,11 @@ enum { INT_STREAM_WORDS = 4 };
 
 /* The terms of inputs k0..k1-1, literal weights (off NULL) or streamed from <fn>_wi, input
  * k's from word off[k] on (TC_I8S: LDM, SMLABB/SMLATB; a term a load of its sum, one
- * multiply-add and a store, where the literal form adds a constant's move). */
+ * multiply-add and a store, 3.125 instructions with the LDM, where the literal form adds a
+ * constant's move; an input taken one more, its stream's address. On r15's fc1 (-Os,
+ * bench/m4_int8.sh): 34.5k instructions an inference against 36.9k, 25.8k against 28.3k
+ * with --io int8, for 9.5 KB more flash: a term 12.1 bytes of code and 2.1 of table
+ * against about 13.1 of code). */
 static void emit_int_by_input_terms(Emit *e, const QLayer *q, const char *fn, const Linear *L, int64_t k0, int64_t k1,
                                     int fin, const int64_t *off)
 {
@@ -724,12 +728,16 @@ static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, int part
 /*
  * The row form with its weights streamed (q->stream, planned for a Cortex-M:
  * strategy.c): the kept weights in read order (channel by channel, input
- * ascending) as int16 pairs in a uint32 table, <fn>_w, two terms a word, the
+ * ascending) as int16 pairs in an int32 table, <fn>_w, two terms a word, the
  * first in the low half; read INT_STREAM_WORDS words at a time (one LDM on a
  * Cortex-M4) into w0..w3. A term is then the input's load with its index a
- * literal and one multiply-add of a half (SMLABB/SMLATB): about 2.1
- * instructions and 10 bytes where the literal form takes 3 and 10.5. The same
- * sums, b[n] + sum_k w[n][k] * x[k], exactly.
+ * literal (LDRSB.W) and one multiply-add of a half (SMLABB/SMLATB): 2.125
+ * instructions and 10.25 bytes (4 + 4, its 2 in the table, an LDM's 2 over 8
+ * terms) where the literal form takes 3 (the constant's MOVS/MOVW) and about
+ * 10.7. On r15 with every layer so (-Os): 44.5k instructions an inference
+ * against 51.0k, 10.92 bytes a kept weight against 11.54. The same sums,
+ * b[n] + sum_k w[n][k] * x[k], exactly. Under #if TC_I8S, the literal form in
+ * the #else.
  */
 static int64_t int_stream_words(const QLayer *q)
 {

@@ -929,7 +929,7 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
                                     int_by_input_pays(p->layer[k]);
             /* the row form's weights streamed where the compiler has SMLABB (emit_int_stream) */
             p->layer[k]->stream = target == TARGET_CORTEX_M && p->layer[k]->strategy == STRAT_UNROLLED &&
-                                  !p->layer[k]->conv && !p->layer[k]->by_input;
+                                  !p->layer[k]->conv && !p->layer[k]->by_input && p->layer[k]->nnz > 0;
             total += int_layer_bytes(p->layer[k], p->layer[k]->strategy);
         }
     if (budget <= 0 || total <= budget || requested != STRAT_AUTO)
