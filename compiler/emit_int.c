@@ -673,6 +673,45 @@ static int int_out_i_uses(const QLayer *q)
     return int_shifts_right(q) ? 3 : 1;
 }
 
+/* Whether the requantising loop of a streamed layer takes tc_rqs8 (1: the tc_out8q case,
+ * every shift <= -2) or tc_rqs8n (2: every shift <= -1), with a ReLU (or a Clip from the
+ * zero point up) fused (emit_int_out_s); else 0. */
+static int int_out_s(const QLayer *q)
+{
+    int64_t j;
+    if (q->lo < q->out.zp || q->conv || q->strategy != STRAT_UNROLLED)
+        return 0;
+    if (int_uses_q(q))
+        return 1;
+    for (j = 0; j < q->N; j++) /* tc_rqs8n: every shift <= -1 */
+        if (q->shift[j] > -1)
+            return 0;
+    return 2;
+}
+
+/* emit_int_out_i's loop for TC_I8S code where int_out_s: the same values,
+ * lo for a sum <= 0, else clamp(zp + min(tc_out8q's value, 255), lo, hi). */
+static void emit_int_out_s(Emit *e, const QLayer *q, const char *fn, const char *a)
+{
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)q->N);
+    emit_line(e, "    int32_t v = %d;", (int)q->lo);
+    emit_blank(e);
+    emit_line(e, "    if (%s[j] > 0) {", a);
+    if (int_out_s(q) == 1)
+        emit_line(e, "        v = tc_rqs8(%s[j], %s_m[j], %s_t[j]) %s %d;", a, fn, fn, q->out.zp < 0 ? "-" : "+",
+                  (int)(q->out.zp < 0 ? -q->out.zp : q->out.zp));
+    else
+        emit_line(e, "        v = tc_rqs8n(%s[j], %s_m[j], (unsigned)-%s_s[j]) %s %d;", a, fn, fn,
+                  q->out.zp < 0 ? "-" : "+", (int)(q->out.zp < 0 ? -q->out.zp : q->out.zp));
+    if (q->hi < q->out.zp + 255)
+        emit_line(e, "        v = v > %d ? %d : v;", (int)q->hi, (int)q->hi);
+    if (q->lo > q->out.zp)
+        emit_line(e, "        v = v < %d ? %d : v;", (int)q->lo, (int)q->lo);
+    emit_line(e, "    }");
+    emit_line(e, "    y[j] = (int8_t)v;");
+    emit_line(e, "}");
+}
+
 /* The part functions, at most --max-terms terms each (whole inputs); returns their number.
  * fin: x is the float graph input (only_by_input), quantised here input by input. */
 static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, const Linear *L, int fin,
@@ -721,8 +760,15 @@ static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, int part
     }
     for (i = 0; i < parts; i++)
         emit_line(e, "%s_p%d(x, acc);", fn, i);
+    if (int_out_s(q)) {
+        emit_line(e, "#if TC_I8S");
+        emit_int_out_s(e, q, fn, "acc");
+        emit_line(e, "#else");
+    }
     emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
     emit_int_out_i(e, q, fn, "acc");
+    if (int_out_s(q))
+        emit_line(e, "#endif");
 }
 
 /*
@@ -769,6 +815,43 @@ static const char *const int_stream_macros[] = {
     "#endif",
     "#else",
     "#define TC_I8S 0",
+    "#endif",
+    "#if TC_I8S",
+    "/* tc_out8q's min(value, 255) for acc > 0: UMLAL, two shifts and USAT where gcc makes of",
+    " * tc_out8q a register copy more, the saturation a compare and a conditional move, and",
+    " * sign-extends the int8 result before its store (r15: 300 channels, 1.2k instructions) */",
+    "#if defined(__GNUC__)",
+    "__attribute__((always_inline))",
+    "#endif",
+    "static inline int32_t tc_rqs8(int32_t acc, int32_t m, unsigned t)",
+    "{",
+    "#if defined(__GNUC__)",
+    "    uint32_t lo = 0x40000000u, hi = 1u << t;",
+    "",
+    "    __asm__(\"umlal %0, %1, %2, %3\" : \"+r\"(lo), \"+r\"(hi) : \"r\"(acc), \"r\"(m));",
+    "#else",
+    "    uint32_t hi = (uint32_t)((((uint64_t)(1u << t) << 32 | 0x40000000u) + (uint64_t)(uint32_t)acc * (uint32_t)m) >> 32);",
+    "#endif",
+    "    return __usat((int32_t)(hi >> t) >> 1, 8); /* hi >> t < 2^31 (t <= 29) */",
+    "}",
+    "",
+    "/* tc_out8p's min(value, 255) for acc > 0 and a right shift n >= 1: its two roundings",
+    " * folded as tc_out8q's, floor((acc * m + 2^30 + 2^(30 + n)) / 2^(31 + n)) */",
+    "#if defined(__GNUC__)",
+    "__attribute__((always_inline))",
+    "#endif",
+    "static inline int32_t tc_rqs8n(int32_t acc, int32_t m, unsigned n)",
+    "{",
+    "    uint32_t p = 1u << n;",
+    "#if defined(__GNUC__)",
+    "    uint32_t lo = 0x40000000u + (p << 30), hi = p >> 2;",
+    "",
+    "    __asm__(\"umlal %0, %1, %2, %3\" : \"+r\"(lo), \"+r\"(hi) : \"r\"(acc), \"r\"(m));",
+    "#else",
+    "    uint32_t hi = (uint32_t)((((uint64_t)(p >> 2) << 32 | (0x40000000u + (p << 30))) + (uint64_t)(uint32_t)acc * (uint32_t)m) >> 32);",
+    "#endif",
+    "    return __usat((int32_t)(hi >> (n - 1)), 8); /* < 2^31 */",
+    "}",
     "#endif",
     "",
     NULL,
@@ -863,6 +946,10 @@ static void emit_int_stream(Emit *e, const QLayer *q, const char *fn, const Line
         emit_line(e, "s[%lld] = acc;", (long long)j);
         if (j + 1 < q->N)
             emit_line(e, "TC_BARRIER();");
+    }
+    if (int_out_s(q)) {
+        emit_int_out_s(e, q, fn, "s");
+        return;
     }
     emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
     emit_int_out_i(e, q, fn, "s");

@@ -169,6 +169,20 @@ if [ -z "$SAN_BUILD" ] && [ -e r15_m4c.elf ]; then
     [ "$n" -ge 4000 ] && pass "r15 unrolled cortex-m on m4c: weights streamed ($n SMLATB)" ||
         fail "r15 unrolled cortex-m on m4c: $n SMLATB, not streamed"
 fi
+# the streamed layers' requantising (tc_rqs8, tc_rqs8n: UMLAL, USAT) against tc_out8q and
+# tc_out8p, the helpers of the same generated file, on the Cortex-M4
+if [ -z "$SAN_BUILD" ] && command -v qemu-system-arm > /dev/null; then
+    { sed -n '1,/^\/\* int8 activations/p' r15_m_unrolled.c | sed '$d'
+      sed -n '/^\/\* int8 weight streams/,/^\/\* \(input by input\|the kept weights\)/p' r15_m_unrolled.c | sed '$d' | sed '$d'
+      cat "$ROOT/tests/int/rqs_m4.c"; } > rqs_m4.c
+    if arm-none-eabi-gcc $CF -Wno-unused-function -O2 $M4 --specs=rdimon.specs -I"$RT" -T "$RT/cm4.ld" rqs_m4.c "$RT/cm4_start.c" \
+            -o rqs_m4.elf 2> rqs_m4.err &&
+        timeout 300 qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel rqs_m4.elf < /dev/null > rqs_m4.out; then
+        pass "$(cat rqs_m4.out) (Cortex-M4)"
+    else
+        fail "tc_rqs8/tc_rqs8n on the Cortex-M4:"; cat rqs_m4.err rqs_m4.out
+    fi
+fi
 # the weight streams (--target cortex-m, unrolled by rows, TC_I8S): r15 calibrated on images
 # without a zero pixel, so that no layer runs input by input and all 9,537 terms stream, and
 # the 3-row mlp_batch; on a Cortex-M4 (-Os: LDM, SMLABB, SMLATB; and -DTC_NO_I8S, the literal
