@@ -539,9 +539,9 @@ enum { INT_STREAM_WORDS = 4 };
  * k's from word off[k] on (TC_I8S: LDM, SMLABB/SMLATB; a term a load of its sum, one
  * multiply-add and a store, 3.125 instructions with the LDM, where the literal form adds a
  * constant's move; an input taken one more, its stream's address. On r15's fc1 (-Os,
- * bench/m4_int8.sh): 34.5k instructions an inference against 36.9k, 25.8k against 28.3k
- * with --io int8, for 9.5 KB more flash: a term 12.1 bytes of code and 2.1 of table
- * against about 13.1 of code). */
+ * bench/m4_int8.sh, before tc_rqs8): 34.5k instructions an inference against 36.9k,
+ * 25.8k against 28.3k with --io int8, for 9.5 KB more flash: a term 12.1 bytes of code
+ * and 2.1 of table against about 13.1 of code). */
 static void emit_int_by_input_terms(Emit *e, const QLayer *q, const char *fn, const Linear *L, int64_t k0, int64_t k1,
                                     int fin, const int64_t *off)
 {
@@ -780,8 +780,10 @@ static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, int part
  * literal (LDRSB.W) and one multiply-add of a half (SMLABB/SMLATB): 2.125
  * instructions and 10.25 bytes (4 + 4, its 2 in the table, an LDM's 2 over 8
  * terms) where the literal form takes 3 (the constant's MOVS/MOVW) and about
- * 10.7. On r15 with every layer so (-Os): 44.5k instructions an inference
- * against 51.0k, 10.92 bytes a kept weight against 11.54. The same sums,
+ * 10.7. On r15 with every layer so (-Os, fc1 forced to rows): 42.8k
+ * instructions an inference against the literal form's 51.0k, 10.92 bytes a kept
+ * weight against 11.54; four int8 weights a word unpacked by SXTB16 instead took
+ * 34.1k against 27.5k with --io int8 and 119 KB against 104 KB. The same sums,
  * b[n] + sum_k w[n][k] * x[k], exactly. Under #if TC_I8S, the literal form in
  * the #else.
  */

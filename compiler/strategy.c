@@ -793,9 +793,9 @@ static int64_t int_used_inputs(const QLayer *q)
  * fit in int32. Returns 1 where it pays. (The literal forms' costs; with the
  * weights streamed (TC_I8S, emit_int.c) a term is about 3.1 against the row's
  * 2.1 and an input one more: the same choice on r15, fc1 input by input, fc2
- * by rows; measured on r15 with fc1 streamed by rows instead: 29.2k
- * instructions an inference against 25.8k with --io int8, 44.5k against 34.5k
- * with float I/O, bench/m4_int8.sh.)
+ * by rows; measured on r15 (bench/m4_int8.sh's form) with fc1 streamed by rows
+ * instead: 27.5k instructions an inference against 24.1k with --io int8,
+ * 42.8k against 32.8k with float I/O.)
  */
 static int int_by_input_pays(const QLayer *q)
 {
