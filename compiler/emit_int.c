@@ -238,6 +238,7 @@ typedef struct {
     int64_t ram;        /* bytes of int8 buffers */
     int64_t ram_x86;    /* more of them on x86 alone (TC_IX86: Conv inputs as int16 pairs) */
     char *fin;          /* per root tensor: a float graph input read as float by its one by-input layer */
+    int stream_macros;  /* TC_I8S, TC_W4, TC_LD4, TC_MLAB, TC_MLAT emitted (int_stream_macros_once) */
 } IntEmit;
 
 /* A quantized model's uint8 graph input or output (--io int8 otherwise means int8): the
@@ -531,16 +532,24 @@ static const char *int_weight_note(Emit *e, const Linear *L, const QLayer *q, in
  * and only where d != 0, acc[n] += w[n][k] * d for each of its weights. The
  * same sums as the row form, b[n] + sum_k w[n][k] * x[k], exactly (integers).
  */
-/* The terms of inputs k0..k1-1 as one function (gcc takes minutes over one of 8,000). */
-static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, const Linear *L, int part, int64_t k0,
-                                   int64_t k1, int fin)
+/* Words a stream load reads (TC_LD4: w0..w3, 8 int16 weights). */
+enum { INT_STREAM_WORDS = 4 };
+
+/* The terms of inputs k0..k1-1, literal weights (off NULL) or streamed from <fn>_wi, input
+ * k's from word off[k] on (TC_I8S: LDM, SMLABB/SMLATB; a term a load of its sum, one
+ * multiply-add and a store, 3.125 instructions with the LDM, where the literal form adds a
+ * constant's move; an input taken one more, its stream's address. On r15's fc1 (-Os,
+ * bench/m4_int8.sh, before tc_rqs8): 34.5k instructions an inference against 36.9k,
+ * 25.8k against 28.3k with --io int8, for 9.5 KB more flash: a term 12.1 bytes of code
+ * and 2.1 of table against about 13.1 of code). */
+static void emit_int_by_input_terms(Emit *e, const QLayer *q, const char *fn, const Linear *L, int64_t k0, int64_t k1,
+                                    int fin, const int64_t *off)
 {
-    int64_t j, k;
-    e->indent = 0;
-    emit_line(e, "static TC_NOLIB void %s_p%d(const %s *restrict x, int32_t *restrict acc)", fn, part,
-              fin ? "float" : "int8_t");
-    emit_line(e, "{");
-    e->indent = 1;
+    int64_t j, k, t;
+    if (off) {
+        emit_line(e, "const int32_t *w;");
+        emit_line(e, "TC_W4;");
+    }
     emit_line(e, "int32_t d;");
     emit_blank(e);
     for (k = k0; k < k1; k++) {
@@ -556,13 +565,48 @@ static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, con
         if (fin)
             emit_line(e, "    d = %s_d(x[%lld]);", fn, (long long)k);
         e->indent++;
-        for (; j < q->N; j++)
-            if (q->w[j * q->K + k])
-                emit_line(e, "acc[%lld] %s= %d * d;%s", (long long)j, q->w[j * q->K + k] < 0 ? "-" : "+",
-                          abs(q->w[j * q->K + k]), L ? int_weight_note(e, L, q, j, k) : "");
+        if (off) {
+            emit_line(e, "w = %s_wi + %lld;", fn, (long long)off[k]);
+            emit_line(e, "TC_BASE(w);");
+        }
+        for (t = 0; j < q->N; j++) {
+            int v = q->w[j * q->K + k];
+            if (!v)
+                continue;
+            if (!off) {
+                emit_line(e, "acc[%lld] %s= %d * d;%s", (long long)j, v < 0 ? "-" : "+", abs(v),
+                          L ? int_weight_note(e, L, q, j, k) : "");
+                continue;
+            }
+            if (t % (2 * INT_STREAM_WORDS) == 0)
+                emit_line(e, "TC_LD4(w);");
+            emit_line(e, "TC_MLA%c(acc[%lld], w%d, d);%s", t % 2 ? 'T' : 'B', (long long)j,
+                      (int)(t / 2 % INT_STREAM_WORDS), L ? int_weight_note(e, L, q, j, k) : "");
+            t++;
+        }
         e->indent--;
         emit_line(e, "}");
     }
+}
+
+/* The terms of inputs k0..k1-1 as one function (gcc takes minutes over one of 8,000);
+ * streamed (off) where TC_I8S, else literal. */
+static void emit_int_by_input_part(Emit *e, const QLayer *q, const char *fn, const Linear *L, int part, int64_t k0,
+                                   int64_t k1, int fin, const int64_t *off)
+{
+    e->indent = 0;
+    emit_line(e, "static TC_NOLIB void %s_p%d(const %s *restrict x, int32_t *restrict acc)", fn, part,
+              fin ? "float" : "int8_t");
+    emit_line(e, "{");
+    e->indent = 1;
+    if (off) {
+        emit_line(e, "#if TC_I8S");
+        emit_int_by_input_terms(e, q, fn, L, k0, k1, fin, off);
+        emit_line(e, "#else");
+    }
+    emit_int_by_input_terms(e, q, fn, L, k0, k1, fin, NULL);
+    if (off)
+        emit_line(e, "#endif");
     e->indent = 0;
     emit_line(e, "}");
     emit_blank(e);
@@ -629,9 +673,49 @@ static int int_out_i_uses(const QLayer *q)
     return int_shifts_right(q) ? 3 : 1;
 }
 
+/* Whether the requantising loop of a streamed layer takes tc_rqs8 (1: the tc_out8q case,
+ * every shift <= -2) or tc_rqs8n (2: every shift <= -1), with a ReLU (or a Clip from the
+ * zero point up) fused (emit_int_out_s); else 0. */
+static int int_out_s(const QLayer *q)
+{
+    int64_t j;
+    if (q->lo < q->out.zp || q->conv || q->strategy != STRAT_UNROLLED)
+        return 0;
+    if (int_uses_q(q))
+        return 1;
+    for (j = 0; j < q->N; j++) /* tc_rqs8n: every shift <= -1 */
+        if (q->shift[j] > -1)
+            return 0;
+    return 2;
+}
+
+/* emit_int_out_i's loop for TC_I8S code where int_out_s: the same values,
+ * lo for a sum <= 0, else clamp(zp + min(tc_out8q's value, 255), lo, hi). */
+static void emit_int_out_s(Emit *e, const QLayer *q, const char *fn, const char *a)
+{
+    emit_line(e, "for (j = 0; j < %lld; j++) {", (long long)q->N);
+    emit_line(e, "    int32_t v = %d;", (int)q->lo);
+    emit_blank(e);
+    emit_line(e, "    if (%s[j] > 0) {", a);
+    if (int_out_s(q) == 1)
+        emit_line(e, "        v = tc_rqs8(%s[j], %s_m[j], %s_t[j]) %s %d;", a, fn, fn, q->out.zp < 0 ? "-" : "+",
+                  (int)(q->out.zp < 0 ? -q->out.zp : q->out.zp));
+    else
+        emit_line(e, "        v = tc_rqs8n(%s[j], %s_m[j], (unsigned)-%s_s[j]) %s %d;", a, fn, fn,
+                  q->out.zp < 0 ? "-" : "+", (int)(q->out.zp < 0 ? -q->out.zp : q->out.zp));
+    if (q->hi < q->out.zp + 255)
+        emit_line(e, "        v = v > %d ? %d : v;", (int)q->hi, (int)q->hi);
+    if (q->lo > q->out.zp)
+        emit_line(e, "        v = v < %d ? %d : v;", (int)q->lo, (int)q->lo);
+    emit_line(e, "    }");
+    emit_line(e, "    y[j] = (int8_t)v;");
+    emit_line(e, "}");
+}
+
 /* The part functions, at most --max-terms terms each (whole inputs); returns their number.
  * fin: x is the float graph input (only_by_input), quantised here input by input. */
-static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, const Linear *L, int fin)
+static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, const Linear *L, int fin,
+                                   const int64_t *off)
 {
     int64_t j, k, k0 = 0, terms = 0, max = e->opt->max_terms > 0 ? e->opt->max_terms : 1024;
     int parts = 0;
@@ -640,13 +724,13 @@ static int emit_int_by_input_parts(Emit *e, const QLayer *q, const char *fn, con
         for (j = 0; j < q->N; j++)
             c += q->w[j * q->K + k] != 0;
         if (terms && terms + c > max) {
-            emit_int_by_input_part(e, q, fn, L, parts++, k0, k, fin);
+            emit_int_by_input_part(e, q, fn, L, parts++, k0, k, fin, off);
             k0 = k;
             terms = 0;
         }
         terms += c;
     }
-    emit_int_by_input_part(e, q, fn, L, parts++, k0, q->K, fin);
+    emit_int_by_input_part(e, q, fn, L, parts++, k0, q->K, fin, off);
     return parts;
 }
 
@@ -676,8 +760,201 @@ static void emit_int_by_input(Emit *e, const QLayer *q, const char *fn, int part
     }
     for (i = 0; i < parts; i++)
         emit_line(e, "%s_p%d(x, acc);", fn, i);
+    if (int_out_s(q)) {
+        emit_line(e, "#if TC_I8S");
+        emit_int_out_s(e, q, fn, "acc");
+        emit_line(e, "#else");
+    }
     emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
     emit_int_out_i(e, q, fn, "acc");
+    if (int_out_s(q))
+        emit_line(e, "#endif");
+}
+
+/*
+ * The row form with its weights streamed (q->stream, planned for a Cortex-M:
+ * strategy.c): the kept weights in read order (channel by channel, input
+ * ascending) as int16 pairs in an int32 table, <fn>_w, two terms a word, the
+ * first in the low half; read INT_STREAM_WORDS words at a time (one LDM on a
+ * Cortex-M4) into w0..w3. A term is then the input's load with its index a
+ * literal (LDRSB.W) and one multiply-add of a half (SMLABB/SMLATB): 2.125
+ * instructions and 10.25 bytes (4 + 4, its 2 in the table, an LDM's 2 over 8
+ * terms) where the literal form takes 3 (the constant's MOVS/MOVW) and about
+ * 10.7. On r15 with every layer so (-Os, fc1 forced to rows): 42.8k
+ * instructions an inference against the literal form's 51.0k, 10.92 bytes a kept
+ * weight against 11.54; four int8 weights a word unpacked by SXTB16 instead took
+ * 34.1k against 27.5k with --io int8 and 119 KB against 104 KB. The same sums,
+ * b[n] + sum_k w[n][k] * x[k], exactly. Under #if TC_I8S, the literal form in
+ * the #else.
+ */
+static int64_t int_stream_words(const QLayer *q)
+{
+    int64_t blk = 2 * INT_STREAM_WORDS;
+    return (q->nnz + blk - 1) / blk * INT_STREAM_WORDS;
+}
+
+/* The stream's macros (once, before the first table). TC_I8S: the stream form is compiled
+ * where there is SMLABB/SMLATB (ARMv7E-M; -DTC_NO_I8S for the literal row form there too);
+ * elsewhere (a Cortex-M0: 1,018 more instructions and 6.6 KB more flash on r15) the row
+ * form with literal weights, the same sums. TC_LD4(w) sets w0..w3 to the next 4 words of
+ * table w and advances w: one LDM into r4..r7 in GNU C (gcc -Os makes separate loads, each
+ * next to its use); TC_MLAB/TC_MLAT add the product of a word's low/high int16 half and x
+ * (__smlabb/__smlatb: gcc makes w >> 16 an ASR and an MLA). */
+static const char *const int_stream_macros[] = {
+    "/* int8 weight streams: the kept weights as int16 pairs, 4 words a load (LDM), a term one",
+    " * load of its input and one SMLABB/SMLATB; without SMLABB (-DTC_NO_I8S) literal weights */",
+    "#if defined(__ARM_FEATURE_DSP) && !defined(TC_NO_I8S)",
+    "#define TC_I8S 1",
+    "#include <arm_acle.h>",
+    "#define TC_MLAB(acc, w, x) ((acc) = __smlabb((w), (x), (acc)))",
+    "#define TC_MLAT(acc, w, x) ((acc) = __smlatb((w), (x), (acc)))",
+    "#if defined(__GNUC__) && !defined(__clang__) && defined(__thumb2__)",
+    "#define TC_W4 register int32_t w0 __asm__(\"r4\"), w1 __asm__(\"r5\"), w2 __asm__(\"r6\"), w3 __asm__(\"r7\")",
+    "#define TC_LD4(w) __asm__(\"ldmia %0!, {%1, %2, %3, %4}\" : \"+r\"(w), \"=r\"(w0), \"=r\"(w1), \"=r\"(w2), \"=r\"(w3) : \"m\"(*(const int32_t(*)[4])(w)))",
+    "#else",
+    "#define TC_W4 int32_t w0, w1, w2, w3",
+    "#define TC_LD4(w) (w0 = (w)[0], w1 = (w)[1], w2 = (w)[2], w3 = (w)[3], (w) += 4)",
+    "#endif",
+    "#else",
+    "#define TC_I8S 0",
+    "#endif",
+    "#if TC_I8S",
+    "/* tc_out8q's min(value, 255) for acc > 0: UMLAL, two shifts and USAT where gcc makes of",
+    " * tc_out8q a register copy more, the saturation a compare and a conditional move, and",
+    " * sign-extends the int8 result before its store (r15: 300 channels, 1.2k instructions) */",
+    "#if defined(__GNUC__)",
+    "__attribute__((always_inline))",
+    "#endif",
+    "static inline int32_t tc_rqs8(int32_t acc, int32_t m, unsigned t)",
+    "{",
+    "#if defined(__GNUC__)",
+    "    uint32_t lo = 0x40000000u, hi = 1u << t;",
+    "",
+    "    __asm__(\"umlal %0, %1, %2, %3\" : \"+r\"(lo), \"+r\"(hi) : \"r\"(acc), \"r\"(m));",
+    "#else",
+    "    uint32_t hi = (uint32_t)((((uint64_t)(1u << t) << 32 | 0x40000000u) + (uint64_t)(uint32_t)acc * (uint32_t)m) >> 32);",
+    "#endif",
+    "    return __usat((int32_t)(hi >> t) >> 1, 8); /* hi >> t < 2^31 (t <= 29) */",
+    "}",
+    "",
+    "/* tc_out8p's min(value, 255) for acc > 0 and a right shift n >= 1: its two roundings",
+    " * folded as tc_out8q's, floor((acc * m + 2^30 + 2^(30 + n)) / 2^(31 + n)) */",
+    "#if defined(__GNUC__)",
+    "__attribute__((always_inline))",
+    "#endif",
+    "static inline int32_t tc_rqs8n(int32_t acc, int32_t m, unsigned n)",
+    "{",
+    "    uint32_t p = 1u << n;",
+    "#if defined(__GNUC__)",
+    "    uint32_t lo = 0x40000000u + (p << 30), hi = p >> 2;",
+    "",
+    "    __asm__(\"umlal %0, %1, %2, %3\" : \"+r\"(lo), \"+r\"(hi) : \"r\"(acc), \"r\"(m));",
+    "#else",
+    "    uint32_t hi = (uint32_t)((((uint64_t)(p >> 2) << 32 | (0x40000000u + (p << 30))) + (uint64_t)(uint32_t)acc * (uint32_t)m) >> 32);",
+    "#endif",
+    "    return __usat((int32_t)(hi >> (n - 1)), 8); /* < 2^31 */",
+    "}",
+    "#endif",
+    "",
+    NULL,
+};
+
+static void int_stream_macros_once(IntEmit *ie)
+{
+    const char *const *l;
+    if (ie->stream_macros)
+        return;
+    for (l = int_stream_macros; *l; l++)
+        emit_line(&ie->e, "%s", *l);
+    ie->stream_macros = 1;
+}
+
+static void int_stream_table(IntEmit *ie, const QLayer *q, const char *fn)
+{
+    Emit *e = &ie->e;
+    int64_t nw = int_stream_words(q), j, k, t = 0;
+    int32_t *v = arena_array(e->g->a, (size_t)nw + 1, sizeof(int32_t));
+    int_stream_macros_once(ie);
+    for (j = 0; j < q->N; j++)
+        for (k = 0; k < q->K; k++)
+            if (q->w[j * q->K + k]) {
+                uint32_t h = (uint32_t)(uint16_t)(int16_t)q->w[j * q->K + k];
+                v[t / 2] = (int32_t)((uint32_t)v[t / 2] | (t % 2 ? h << 16 : h));
+                t++;
+            }
+    ASSERT(t == q->nnz);
+    emit_line(e, "#if TC_I8S");
+    emit_line(e, "/* the kept weights in read order, two a word as int16 halves (the first low) */");
+    int_table(e, "int32_t", arena_printf(e->g->a, "%s_w", fn), v, 4, 0, nw);
+    emit_line(e, "#endif");
+    emit_blank(e);
+}
+
+/* The by-input form's stream, <fn>_wi: input by input its kept weights (channel ascending)
+ * as int16 pairs, each input from a word of its own (off[k]), then INT_STREAM_WORDS words of
+ * 0 (its last LDM may read past it). Returns off (K + 1 word offsets). */
+static int64_t *int_stream_table_bi(IntEmit *ie, const QLayer *q, const char *fn)
+{
+    Emit *e = &ie->e;
+    int64_t *off = arena_array(e->g->a, (size_t)q->K + 1, sizeof(int64_t)), j, k, t, nw;
+    int32_t *v;
+    for (k = 0, nw = 0; k < q->K; k++) {
+        for (j = 0, t = 0; j < q->N; j++)
+            t += q->w[j * q->K + k] != 0;
+        off[k] = nw;
+        nw += (t + 1) / 2;
+    }
+    off[q->K] = nw;
+    nw += INT_STREAM_WORDS;
+    v = arena_array(e->g->a, (size_t)nw, sizeof(int32_t));
+    for (k = 0; k < q->K; k++)
+        for (j = 0, t = 0; j < q->N; j++)
+            if (q->w[j * q->K + k]) {
+                uint32_t h = (uint32_t)(uint16_t)(int16_t)q->w[j * q->K + k];
+                int64_t at = off[k] + t / 2;
+                v[at] = (int32_t)((uint32_t)v[at] | (t % 2 ? h << 16 : h));
+                t++;
+            }
+    int_stream_macros_once(ie);
+    emit_line(e, "#if TC_I8S");
+    emit_line(e, "/* input by input its kept weights, two a word as int16 halves (the first low) */");
+    int_table(e, "int32_t", arena_printf(e->g->a, "%s_wi", fn), v, 4, 0, nw);
+    emit_line(e, "#endif");
+    emit_blank(e);
+    return off;
+}
+
+static void emit_int_stream(Emit *e, const QLayer *q, const char *fn, const Linear *L)
+{
+    int64_t j, k, t = 0;
+    emit_line(e, "const int32_t *w = %s_w;", fn);
+    emit_line(e, "TC_W4;");
+    emit_line(e, "int32_t acc, s[%lld];", (long long)q->N);
+    emit_line(e, "int j;");
+    emit_blank(e);
+    emit_line(e, "TC_BASE(w); /* else gcc reads the table's words as constants */");
+    for (j = 0; j < q->N; j++) {
+        emit_line(e, "acc = %s_b[%lld];", fn, (long long)j);
+        for (k = 0; k < q->K; k++) {
+            int wk = q->w[j * q->K + k];
+            if (!wk)
+                continue;
+            if (t % (2 * INT_STREAM_WORDS) == 0)
+                emit_line(e, "TC_LD4(w);");
+            emit_line(e, "TC_MLA%c(acc, w%d, x[%lld]);%s", t % 2 ? 'T' : 'B', (int)(t / 2 % INT_STREAM_WORDS),
+                      (long long)k, L ? int_weight_note(e, L, q, j, k) : "");
+            t++;
+        }
+        emit_line(e, "s[%lld] = acc;", (long long)j);
+        if (j + 1 < q->N)
+            emit_line(e, "TC_BARRIER();");
+    }
+    if (int_out_s(q)) {
+        emit_int_out_s(e, q, fn, "s");
+        return;
+    }
+    emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
+    emit_int_out_i(e, q, fn, "s");
 }
 
 static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
@@ -686,6 +963,8 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     const char *fn = emit_fn_name(e, n);
     int64_t j, k;
     int by_input = q->by_input && q->strategy == STRAT_UNROLLED && q->rows == 1, parts = 0, fin, neg;
+    int stream = q->stream && !by_input && q->strategy == STRAT_UNROLLED;
+    int64_t *off = NULL;
     emit_to_consts(e);
     emit_line(e, "/* node %d: %s '%s' (%s), int8: %lld of %lld weights nonzero; in scale %.9g zp %d, out scale %.9g zp %d%s */",
               n->index, op_name(n->op), text_comment(e->g->a, n->name),
@@ -703,6 +982,7 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         }
         c.b = b0;
         int_params(e, &c, fn);
+        off = int_stream_table_bi(ie, q, fn);
     } else if (q->strategy == STRAT_LOOP && int_loop_packs(q)) {
         /* bs = (b + 2^26) * 32 + (-s): one int32 where a bias and a shift took five bytes */
         uint32_t *bs = arena_array(e->g->a, (size_t)q->N + 1, sizeof(uint32_t));
@@ -718,6 +998,8 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     if (q->strategy == STRAT_DENSE) {
         int_table(e, "int8_t", arena_printf(e->g->a, "%s_w", fn), q->w, 1, 0, q->N * q->K);
         emit_blank(e);
+    } else if (stream) {
+        int_stream_table(ie, q, fn);
     } else if (q->strategy == STRAT_LOOP) {
         int64_t max_row, pairs = int_loop_pairs(q, &max_row), at = 0;
         uint8_t *step = arena_array(e->g->a, (size_t)pairs + 1, 1);
@@ -789,12 +1071,13 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     if (by_input) {
         Linear L;
         int note = e->opt->annotate && linear_layer(e->g, n, &L);
-        parts = emit_int_by_input_parts(e, q, fn, note ? &L : NULL, fin);
+        parts = emit_int_by_input_parts(e, q, fn, note ? &L : NULL, fin, off);
     }
     e->indent = 0;
     emit_line(e, "/* node %d: %s '%s', int8 %s */", n->index, op_name(n->op), text_comment(e->g->a, n->name),
               fin ? "unrolled input by input from the float input, zero inputs skipped"
-                  : by_input ? "unrolled input by input, zero inputs skipped" : strategy_name(q->strategy));
+                  : by_input ? "unrolled input by input, zero inputs skipped"
+                  : stream ? "unrolled, the weights streamed where there is SMLABB (TC_I8S)" : strategy_name(q->strategy));
     emit_line(e, "static TC_NOLIB void %s(const %s *x, int8_t *y)", fn, fin ? "float" : "int8_t");
     emit_line(e, "{");
     e->indent = 1;
@@ -851,6 +1134,11 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
     } else {
         Linear L;
         int note = e->opt->annotate && linear_layer(e->g, n, &L);
+        if (stream) {
+            emit_line(e, "#if TC_I8S");
+            emit_int_stream(e, q, fn, note ? &L : NULL);
+            emit_line(e, "#else");
+        }
         /* the sums into s[], then one requantising loop (tc_out8i/tc_out8p inlined) */
         emit_line(e, "int32_t acc, an, s[%lld];", (long long)q->N);
         emit_line(e, "int j;");
@@ -876,6 +1164,8 @@ static void emit_int_layer(IntEmit *ie, const Node *n, const QLayer *q)
         }
         emit_line(e, "for (j = 0; j < %lld; j++)", (long long)q->N);
         emit_int_out_i(e, q, fn, "s");
+        if (stream)
+            emit_line(e, "#endif");
     }
     if (q->rows > 1) {
         e->indent--;

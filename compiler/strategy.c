@@ -790,7 +790,12 @@ static int64_t int_used_inputs(const QLayer *q)
  * not 0, with the frequency measured on the calibration samples (in_nz).
  * Taken where that estimate is under 0.9 of the row form's, and the bias with
  * -zp_in * sum w taken out again, b + zp_in * sum w, and every partial sum
- * fit in int32. Returns 1 where it pays.
+ * fit in int32. Returns 1 where it pays. (The literal forms' costs; with the
+ * weights streamed (TC_I8S, emit_int.c) a term is about 3.1 against the row's
+ * 2.1 and an input one more: the same choice on r15, fc1 input by input, fc2
+ * by rows; measured on r15 (bench/m4_int8.sh's form) with fc1 streamed by rows
+ * instead: 27.5k instructions an inference against 24.1k with --io int8,
+ * 42.8k against 32.8k with float I/O.)
  */
 static int int_by_input_pays(const QLayer *q)
 {
@@ -852,9 +857,10 @@ int64_t int_layer_bytes(const QLayer *q, Strategy s)
         return int_conv_bytes(q, s);
     switch (s) {
     case STRAT_UNROLLED:
-        if (q->by_input) /* a term 15 (its sum through a pointer: 32-bit loads and stores), per
-                          * input with kept weights its load, test and branch; two loops */
-            return params + 15 * q->nnz + 10 * int_used_inputs(q) + 120;
+        if (q->by_input) /* a term 16 (its sum through a pointer: 32-bit loads and stores; with
+                          * TC_I8S its int16 weight in a table, 4 words an LDM), per input with
+                          * kept weights its load, test and branch; two loops */
+            return params + 16 * q->nnz + 10 * int_used_inputs(q) + 120;
         return params + 10 * q->nnz + 16 * q->N + 40;
     case STRAT_LOOP:
         pairs = int_loop_pairs(q, &max_row);
@@ -921,6 +927,9 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
             p->layer[k]->strategy = int_choose(p->layer[k], requested, target);
             p->layer[k]->by_input = target == TARGET_CORTEX_M && p->layer[k]->strategy == STRAT_UNROLLED &&
                                     int_by_input_pays(p->layer[k]);
+            /* the row form's weights streamed where the compiler has SMLABB (emit_int_stream) */
+            p->layer[k]->stream = target == TARGET_CORTEX_M && p->layer[k]->strategy == STRAT_UNROLLED &&
+                                  !p->layer[k]->conv && !p->layer[k]->by_input && p->layer[k]->nnz > 0;
             total += int_layer_bytes(p->layer[k], p->layer[k]->strategy);
         }
     if (budget <= 0 || total <= budget || requested != STRAT_AUTO)
@@ -950,6 +959,7 @@ void plan_int_strategies(Graph *g, Strategy requested, int64_t budget, Target ta
         }
         p->layer[best]->strategy = best_s;
         p->layer[best]->by_input = 0;
+        p->layer[best]->stream = 0;
         total -= best_save;
     }
 }

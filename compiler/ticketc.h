@@ -860,6 +860,7 @@ typedef struct {
     Window win;
     float *in_nz;            /* K (one row, --calibrate): fraction of the samples where input k is not 0, or NULL */
     int by_input;            /* unrolled input by input, zero inputs skipped (plan_int_strategies, cortex-m) */
+    int stream;              /* unrolled by rows, the weights streamed from a table of int16 pairs (cortex-m) */
 } QLayer;
 
 typedef struct QuantPlan {

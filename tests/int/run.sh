@@ -162,6 +162,66 @@ for t in a64 a32 m4 m4u m4c; do
     rm -f arm.got
 done
 
+# r15 --target cortex-m on the Cortex-M4 above (m4c): fc1 input by input and fc2, fc3 by rows,
+# all streamed (SMLATB for about half of the 9,537 terms)
+if [ -z "$SAN_BUILD" ] && [ -e r15_m4c.elf ]; then
+    n=$(arm-none-eabi-objdump -d r15_m4c.elf | grep -c smlatb)
+    [ "$n" -ge 4000 ] && pass "r15 unrolled cortex-m on m4c: weights streamed ($n SMLATB)" ||
+        fail "r15 unrolled cortex-m on m4c: $n SMLATB, not streamed"
+fi
+# the streamed layers' requantising (tc_rqs8, tc_rqs8n: UMLAL, USAT) against tc_out8q and
+# tc_out8p, the helpers of the same generated file, on the Cortex-M4
+if [ -z "$SAN_BUILD" ] && command -v qemu-system-arm > /dev/null; then
+    { sed -n '1,/^\/\* int8 activations/p' r15_m_unrolled.c | sed '$d'
+      sed -n '/^\/\* int8 weight streams/,/^\/\* \(input by input\|the kept weights\)/p' r15_m_unrolled.c | sed '$d' | sed '$d'
+      cat "$ROOT/tests/int/rqs_m4.c"; } > rqs_m4.c
+    if arm-none-eabi-gcc $CF -Wno-unused-function -O2 $M4 --specs=rdimon.specs -I"$RT" -T "$RT/cm4.ld" rqs_m4.c "$RT/cm4_start.c" \
+            -o rqs_m4.elf 2> rqs_m4.err &&
+        timeout 300 qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel rqs_m4.elf < /dev/null > rqs_m4.out; then
+        pass "$(cat rqs_m4.out) (Cortex-M4)"
+    else
+        fail "tc_rqs8/tc_rqs8n on the Cortex-M4:"; cat rqs_m4.err rqs_m4.out
+    fi
+fi
+# the weight streams (--target cortex-m, unrolled by rows, TC_I8S): r15 calibrated on images
+# without a zero pixel, so that no layer runs input by input and all 9,537 terms stream, and
+# the 3-row mlp_batch; on a Cortex-M4 (-Os: LDM, SMLABB, SMLATB; and -DTC_NO_I8S, the literal
+# weights), the same bytes as --interpret
+"$PY" -c '
+import random, struct
+random.seed(3)
+open("nz.calib.f32", "wb").write(struct.pack("<%df" % (20 * 784), *[random.uniform(0.05, 1.0) for i in range(20 * 784)]))
+' || fail "calibration without zeros"
+"$TICKETC" r15.onnx --quantize int8 --calibrate nz.calib.f32 --target cortex-m --strategy unrolled --main -o r15_s.c &&
+    "$TICKETC" r15.onnx --quantize int8 --calibrate nz.calib.f32 --target cortex-m --strategy unrolled --interpret \
+        < in40.f32 > s.want || fail "r15 streamed: ticketc"
+[ "$(grep -c 'int8 unrolled, the weights streamed' r15_s.c)" = 3 ] && pass "r15 cortex-m, no zero inputs: 3 layers streamed" ||
+    fail "r15 cortex-m without zero inputs: not every layer streamed"
+"$TICKETC" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --target cortex-m --strategy unrolled --main \
+    -o mlp_s.c && "$TICKETC" mlp_batch.onnx --quantize int8 --calibrate mlp_batch.calib.f32 --target cortex-m \
+    --strategy unrolled --interpret < mlp_batch.test.f32 > mlp_s.want || fail "mlp_batch streamed: ticketc"
+for v in r15_s:-Os:in40.f32:s.want r15_s:-Os:-DTC_NO_I8S:in40.f32:s.want mlp_s:-O2:mlp_batch.test.f32:mlp_s.want; do
+    [ -n "$SAN_BUILD" ] && break
+    command -v qemu-system-arm > /dev/null || break
+    IFS=: read -r src o1 o2 inp want <<EOV
+$v
+EOV
+    case $o2 in -D*) ;; *) want=$inp inp=$o2 o2= ;; esac
+    exe=$src$o2.elf
+    if ! arm-none-eabi-gcc $CF $o1 $o2 $M4 --specs=rdimon.specs -I"$RT" -T "$RT/cm4.ld" $src.c "$RT/cm4_start.c" \
+            "$RT/semihost_stdio.c" -o $exe || ! mkdir -p m4 || ! cp $inp m4/in.f32 || ! rm -f m4/out.f32 ||
+        ! (cd m4 && timeout 300 qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel ../$exe \
+            < /dev/null > /dev/null) || ! mv m4/out.f32 s.got; then
+        fail "$src $o1 $o2 on m4: build or run"
+    elif ! cmp -s s.got $want; then fail "$src streamed ($o1 $o2) on m4: differs from --interpret"
+    else
+        n=$(arm-none-eabi-objdump -d $exe | grep -c 'smlatb')
+        if [ -z "$o2" ] && [ "$n" -eq 0 ]; then fail "$src streamed ($o1) on m4: no SMLATB"
+        else pass "$src streamed ($o1 $o2) on m4: bit-identical to --interpret ($n SMLATB)"; fi
+    fi
+    rm -f s.got
+done
+
 # a Cortex-M0+ has no FPU and no divider: the integer model calls nothing
 if command -v arm-none-eabi-gcc > /dev/null; then
     "$TICKETC" r15.onnx --quantize int8 --calibrate r15.calib.f32 --strategy loop -o m0lib.c &&
