@@ -98,7 +98,8 @@ done
 # The dense Gemm's table compressed for AVX-512 (emit_linear.c, XTable; tests/run/gen_xc.py):
 # auto must write it; gcc and clang at -O2 (run-time dispatch: the AVX-512 variant where the
 # CPU has it) and, on a CPU with AVX-512, -O3 -march=native, each within 1e-5 of --interpret
-# and in the same bits as its own -DTC_NO_VEC build (the dense table, an output at a time).
+# and in the same bits as its own -DTC_NO_VEC build (the dense table, an output at a time);
+# at -O2 also as the builds capped at AVX2 and SSE (-DTC_ISA_MAX=1, 0: the dense table).
 # (Not under the sanitizers: a 10 MB file.)
 if [ -z "${SANITIZED:-}" ] && { [ -z "$ONLY" ] || [ "$ONLY" = gemm_xc ]; }; then
     d=$W/gemm_xc
@@ -127,6 +128,13 @@ if [ -z "${SANITIZED:-}" ] && { [ -z "$ONLY" ] || [ "$ONLY" = gemm_xc ]; }; then
                 cmp -s "$d/$id.f32" "$d/$id-novec.f32" ||
                     { fail "gemm_xc: $cc $fl differs in bits from its -DTC_NO_VEC build"; ok=0; }
             done
+        done
+        # the AVX2 and SSE variants (the dense table) give the AVX-512 variant's bits
+        for isa in 1 0; do
+            if ! gcc $STRICT -O2 -DTC_ISA_MAX=$isa "$d/m.c" -o "$d/isa$isa" 2> "$d/isa$isa.err" ||
+                ! "$d/isa$isa" < "$d/in.f32" > "$d/isa$isa.f32" || ! cmp -s "$d/isa$isa.f32" "$d/gcc_O2.f32"; then
+                fail "gemm_xc: gcc -O2 -DTC_ISA_MAX=$isa differs in bits from the dispatched build"; ok=0
+            fi
         done
     fi
     [ $ok = 1 ] && passes=$((passes + 1)) && echo "ok   gemm_xc: compressed dense Gemm ($(echo $flagsets | tr _ ' '); gcc, clang)"
