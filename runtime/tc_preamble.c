@@ -190,6 +190,17 @@ static inline unsigned tc_dnz(const float *p)
 #endif
 /* TC_END */
 
+/* TC_BLOCK dxld */
+/* TC_DXLD(m, p): a vector of 16 floats whose lanes in mask m take the next
+ * floats from p in order (popcount(m) of them read), the others +0: AVX-512's
+ * expand-load (vexpandps), for the dense Gemm's compressed weight rows. Only
+ * in the AVX-512 code: built with it, or its dispatch variant. */
+#if (TC_DVEC && TC_DVW == 16 && (defined(__x86_64__) || defined(__i386__))) || TC_DISPATCH
+#include <immintrin.h>
+#define TC_DXLD(m, p) _mm512_maskz_expandloadu_ps((__mmask16)(m), (p))
+#endif
+/* TC_END */
+
 /* TC_BLOCK dreg */
 /* TC_DREG(v): vector v held in a register from here on, so that an input
  * vector several multiply-adds use is loaded once (compilers otherwise fold

@@ -26,8 +26,8 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 rm -rf "$W" && mkdir -p "$W/models"
 "$PY" tests/run/gen_models.py "$W/models" || { echo "FAIL: gen_models.py"; exit 1; }
-if [ -n "$ONLY" ] && [ ! -d "$W/models/$ONLY" ]; then
-    echo "FAIL: no run-test model '$ONLY' (one of: $(cd "$W/models" && echo *))"; exit 1
+if [ -n "$ONLY" ] && [ "$ONLY" != gemm_xc ] && [ ! -d "$W/models/$ONLY" ]; then
+    echo "FAIL: no run-test model '$ONLY' (one of: $(cd "$W/models" && echo *) gemm_xc)"; exit 1
 fi
 
 for d in "$W"/models/*/; do
@@ -94,6 +94,51 @@ for d in "$W"/models/*/; do
     cmp -s "$d/auto/m.c" "$d/again/m.c" || { fail "$name: output is not deterministic"; ok=0; }
     [ $ok = 1 ] && passes=$((passes + 1)) && echo "ok   $name"
 done
+
+# The dense Gemm's table compressed for AVX-512 (emit_linear.c, XTable; tests/run/gen_xc.py):
+# auto must write it; gcc and clang at -O2 (run-time dispatch: the AVX-512 variant where the
+# CPU has it) and, on a CPU with AVX-512, -O3 -march=native, each within 1e-5 of --interpret
+# and in the same bits as its own -DTC_NO_VEC build (the dense table, an output at a time);
+# at -O2 also as the builds capped at AVX2 and SSE (-DTC_ISA_MAX=1, 0: the dense table).
+# (Not under the sanitizers: a 10 MB file.)
+if [ -z "${SANITIZED:-}" ] && { [ -z "$ONLY" ] || [ "$ONLY" = gemm_xc ]; }; then
+    d=$W/gemm_xc
+    ok=1
+    flagsets="-O2"
+    grep -qw avx512f /proc/cpuinfo 2> /dev/null && flagsets="-O2 -O3_-march=native"
+    if ! "$PY" tests/run/gen_xc.py "$d" || ! "$TICKETC" "$d/model.onnx" --interpret < "$d/in.f32" > "$d/interp.f32" 2> "$d/err" ||
+        ! "$FCMP" --rel 1e-5 --abs 1e-5 "$d/interp.f32" "$d/expect.f32" > "$d/interp.cmp" 2>&1 ||
+        ! "$TICKETC" "$d/model.onnx" -o "$d/m.c" --main 2>> "$d/err"; then
+        fail "gemm_xc: model, --interpret or ticketc"; cat "$d/err" "$d/interp.cmp" 2> /dev/null; ok=0
+    elif ! grep -q "dense (compressed with AVX-512)" "$d/m.c"; then
+        fail "gemm_xc: auto did not write the compressed table"; ok=0
+    else
+        for cc in gcc clang; do
+            for fl in $flagsets; do
+                fl=$(echo "$fl" | tr _ ' ')
+                id=$cc$(echo "$fl" | tr -c 'A-Za-z0-9\n' _)
+                if ! $cc $STRICT $fl "$d/m.c" -o "$d/$id" 2> "$d/$id.err" ||
+                    ! $cc $STRICT $fl -DTC_NO_VEC "$d/m.c" -o "$d/$id-novec" 2>> "$d/$id.err"; then
+                    fail "gemm_xc: $cc $fl rejects the generated C"; head -20 "$d/$id.err"; ok=0; continue
+                fi
+                "$d/$id" < "$d/in.f32" > "$d/$id.f32" && "$d/$id-novec" < "$d/in.f32" > "$d/$id-novec.f32" ||
+                    { fail "gemm_xc: $cc $fl binary failed"; ok=0; continue; }
+                "$FCMP" --rel 1e-5 --abs 1e-5 "$d/$id.f32" "$d/interp.f32" > "$d/$id.cmp" 2>&1 ||
+                    { fail "gemm_xc: $cc $fl differs from --interpret"; cat "$d/$id.cmp"; ok=0; }
+                cmp -s "$d/$id.f32" "$d/$id-novec.f32" ||
+                    { fail "gemm_xc: $cc $fl differs in bits from its -DTC_NO_VEC build"; ok=0; }
+            done
+        done
+        # the AVX2 and SSE variants (the dense table) give the AVX-512 variant's bits
+        for isa in 1 0; do
+            if ! gcc $STRICT -O2 -DTC_ISA_MAX=$isa "$d/m.c" -o "$d/isa$isa" 2> "$d/isa$isa.err" ||
+                ! "$d/isa$isa" < "$d/in.f32" > "$d/isa$isa.f32" || ! cmp -s "$d/isa$isa.f32" "$d/gcc_O2.f32"; then
+                fail "gemm_xc: gcc -O2 -DTC_ISA_MAX=$isa differs in bits from the dispatched build"; ok=0
+            fi
+        done
+    fi
+    [ $ok = 1 ] && passes=$((passes + 1)) && echo "ok   gemm_xc: compressed dense Gemm ($(echo $flagsets | tr _ ' '); gcc, clang)"
+fi
 
 # with NAME, that one model only
 if [ -n "$ONLY" ]; then
