@@ -216,7 +216,7 @@ bench: test-deps $(B)/ticketc $(B)/tools/idx2f32
 # for iteration: the generated Conv-2 and ResNet-20 models only, auto -O2, one round
 bench-quick: test-deps $(B)/ticketc $(B)/tools/idx2f32
 	@QUICK=1 bench/bench_models.sh
-# ResNet-18 (10%, 2%) and MobileNet-v2 64x64 (2%): cc cost, latency against PyTorch and ONNX Runtime (minutes)
+# ResNet-18 (10%, 2%), MobileNet-v2 64x64 (2%), ResNet-20 (10%): cc cost, latency against PyTorch and ONNX Runtime (minutes)
 bench-big: test-deps $(B)/ticketc
 	@bench/big.sh
 # cc -O2 time and memory against kept weights, and ticketc's estimate (minutes)

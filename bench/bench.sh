@@ -148,7 +148,7 @@ MODELS="${GEN_MODELS:-conv2-r17 conv2-dense resnet20-r10}" ORT=$ORT bench/bench_
 # Cortex-M4: instructions per inference (QEMU, measured), estimated cycles, flash per nonzero weight
 MODELS="$MODELS" bench/bench_m4.sh
 
-# ResNet-18 at 10% and 2%, MobileNet-v2 64x64 at 2%: compile cost, and latency
+# ResNet-18 at 10% and 2%, MobileNet-v2 64x64 at 2%, ResNet-20 at 10%: compile cost, and latency
 # against PyTorch and ONNX Runtime on one thread (bench/big.sh)
 echo
-MODELS="${BIG_MODELS:-resnet18-r10 resnet18-r02 mobilenetv2-64-r02}" ORT=$ORT bench/big.sh
+MODELS="${BIG_MODELS:-resnet18-r10 resnet18-r02 mobilenetv2-64-r02 resnet20-r10}" ORT=$ORT bench/big.sh

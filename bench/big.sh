@@ -2,13 +2,15 @@
 # make bench-big (and the end of make bench): issue 19's large models against
 # what users would run instead. bench/gen_models.py OUT 200 big writes
 # ResNet-18 (torchvision's layout, 224x224, no batch norm) at 10% and 2% kept
-# and MobileNet-v2 on 64x64 at 2%: random weights pruned by global magnitude.
+# and MobileNet-v2 on 64x64 at 2%: random weights pruned by global magnitude;
+# with them ResNet-20 at 10% (the other model of issue 19's compile goal).
 # Per model: ticketc's auto output, compiled with cc -O2 and with -O3
 # -march=native, one compile at a time: CPU seconds (user + system) and peak
 # memory (/usr/bin/time), and seconds per 100k kept weights (ticketc
 # --summary). Latency at batch 1: bench/bench_main.c, best of 5 passes over
-# the samples (ResNet-18: the 4 of resnet18-in.f32; MobileNet-v2: the first 20
-# of mobilenetv2-in.f32), and in the same interleaved rounds (REPEATS):
+# the samples (ResNet-18: the 4 of resnet18-in.f32; MobileNet-v2 and
+# ResNet-20: the first 20 of mobilenetv2-in.f32 and resnet20-in.f32), and in the
+# same interleaved rounds (REPEATS):
 #  - PyTorch's CPU path on one thread (bench/torch_onnx.py: the same network
 #    from the ONNX file, torch.nn.functional, dense weights, wall clock, best
 #    of 5 passes over the same samples), its outputs against ticketc's
@@ -30,7 +32,7 @@ CC=${CC:-cc}
 REPEATS=${REPEATS:-5}
 ORT=${ORT:-1}
 TORCH=${TORCH:-1}
-MODELS=${MODELS:-"resnet18-r10 resnet18-r02 mobilenetv2-64-r02"}
+MODELS=${MODELS:-"resnet18-r10 resnet18-r02 mobilenetv2-64-r02 resnet20-r10"}
 NATIVE="-O3 -march=native"
 PY=/usr/bin/python3
 mkdir -p $B
@@ -62,9 +64,10 @@ least() { sort -g "$1" | head -n 1; }
 us_of() { sed -n 's/.*; \([0-9.]*\) us per inference.*/\1/p' "$1"; }
 field() { sed -n "s/.*; $2 \([^;]*\).*/\1/p" "$1"; } # field LOG NAME: "; NAME VALUE" of a log line
 ratio() { if [ -n "$1" ] && [ -n "$2" ]; then printf '%.2fx' "$(echo "scale=4; $1 / $2" | bc)"; else echo -; fi; }
-isize_of() { case $1 in resnet18*) echo 150528 ;; mobilenetv2-64*) echo 12288 ;; esac; }
-samples_of() { case $1 in resnet18*) echo 4 ;; mobilenetv2-64*) echo 20 ;; esac; }
-input_of() { case $1 in resnet18*) echo resnet18 ;; mobilenetv2-64*) echo mobilenetv2 ;; esac; }
+isize_of() { case $1 in resnet18*) echo 150528 ;; mobilenetv2-64*) echo 12288 ;; resnet20*) echo 3072 ;; esac; }
+osize_of() { case $1 in resnet20*) echo 10 ;; *) echo 1000 ;; esac; }
+samples_of() { case $1 in resnet18*) echo 4 ;; *) echo 20 ;; esac; }
+input_of() { case $1 in resnet18*) echo resnet18 ;; mobilenetv2-64*) echo mobilenetv2 ;; resnet20*) echo resnet20 ;; esac; }
 
 for m in $MODELS; do
     isize=$(isize_of $m)
@@ -76,7 +79,7 @@ for m in $MODELS; do
         flags=-O2
         [ $v = native ] && flags=$NATIVE
         /usr/bin/time -f '%U %S %M' -o $B/$m-$v.cctime $CC -std=c99 $flags -c $B/$m.c -o $B/$m-$v.o
-        $CC -std=c99 -O2 -DPREFIX=bench -DIN_SIZE=$isize -DOUT_SIZE=1000 bench/bench_main.c $B/$m-$v.o -o $B/$m-$v.exe -lm
+        $CC -std=c99 -O2 -DPREFIX=bench -DIN_SIZE=$isize -DOUT_SIZE=$(osize_of $m) bench/bench_main.c $B/$m-$v.o -o $B/$m-$v.exe -lm
         : > $B/$m-$v.times
     done
     : > $B/$m-torch.times
@@ -105,7 +108,7 @@ for m in $MODELS; do
     done
 done
 
-echo "ResNet-18 and MobileNet-v2, ticketc auto: compile cost ($CC -c, one at a time)"
+echo "ResNet-18, MobileNet-v2, ResNet-20, ticketc auto: compile cost ($CC -c, one at a time)"
 printf '%-20s %9s %8s %7s %8s %7s %8s %8s %7s %8s\n' model kept "C MB" "tc s" "-O2 s" "MB" "s/100k" "nat s" "MB" "s/100k"
 for m in $MODELS; do
     kept=$(cat $B/$m.kept)
@@ -119,7 +122,7 @@ done
 echo "(kept: weights by ticketc --summary; tc: ticketc's own wall seconds; -O2, nat ($NATIVE): cc CPU"
 echo " seconds user + system, peak resident MB, CPU seconds per 100k kept weights)"
 echo
-echo "ResNet-18 and MobileNet-v2: latency, µs per inference at batch 1, median / best of $REPEATS interleaved rounds"
+echo "ResNet-18, MobileNet-v2, ResNet-20: latency, µs per inference at batch 1, median / best of $REPEATS interleaved rounds"
 printf '%-19s %16s %16s %16s %16s %16s %16s %7s %7s %7s  %s\n' model "ticketc -O2" "ticketc native" PyTorch "PT oneDNN" \
     "ORT raw" "ORT corrected" PT/nat PTo/nat ORT/nat "outputs against ticketc native"
 pair() { [ -s "$1" ] && printf '%7.0f /%7.0f' "$(median "$1")" "$(least "$1")" || echo -; }
