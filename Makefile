@@ -34,7 +34,7 @@ ASAN_OBJS := $(SRCS:%=$(B)/asan/%.o) $(B)/asan/onnx.pb-c.o $(B)/asan/runtime_mat
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT := ir shape fold plan emit math bnfold mask dsl interp onnx fuse fuse_elem dce
 
-PHONY_EXTRA := demo-deps tickets bench bench-quick bench-compile profile-test fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
+PHONY_EXTRA := demo-deps tickets bench bench-quick bench-big bench-compile profile-test fuzz fuzz-short fuzz-found conformance conformance-check regen-conformance
 .PHONY: all deps test-deps demo $(PHONY_EXTRA) test test-lane-a test-lane-b unit golden run-tests dispatch-test int-tests bench-int8 attrs-check dsl-tests asan-tests arm-test arm-size arm-example \
         install uninstall install-test arena-test verify-test build-test torch-test eco-tests \
         clean regen-golden
@@ -216,6 +216,9 @@ bench: test-deps $(B)/ticketc $(B)/tools/idx2f32
 # for iteration: the generated Conv-2 and ResNet-20 models only, auto -O2, one round
 bench-quick: test-deps $(B)/ticketc $(B)/tools/idx2f32
 	@QUICK=1 bench/bench_models.sh
+# ResNet-18 (10%, 2%), MobileNet-v2 64x64 (2%), ResNet-20 (10%): cc cost, latency against PyTorch and ONNX Runtime (minutes)
+bench-big: test-deps $(B)/ticketc
+	@bench/big.sh
 # cc -O2 time and memory against kept weights, and ticketc's estimate (minutes)
 bench-compile: test-deps $(B)/ticketc
 	@bench/compile_scaling.sh

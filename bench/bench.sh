@@ -11,12 +11,14 @@
 #  - compile time (CPU seconds, user + system) and peak memory of the C
 #    compiler on the generated file alone (/usr/bin/time);
 # then the generated Conv-2 and ResNet-20 models with ONNX Runtime and per
-# node times (bench/bench_models.sh), and the Cortex-M4 rows.
+# node times (bench/bench_models.sh), the Cortex-M4 rows, and ResNet-18 and
+# MobileNet-v2 against PyTorch and ONNX Runtime (bench/big.sh).
 # Numbers depend on the machine; only ratios taken in one run mean anything.
 # -march=native builds leave out AVX-512 (-mno-avx512f): valgrind 3.19 cannot
 # run it, and the timed and the counted binary must be the same.
 #   REPEATS=5 MODELS="lenet-ticket/ticket-r15 conv-ticket/dense" CALLGRIND=1 ORT=1 bench/bench.sh
-# (GEN_MODELS="conv2-r17" picks the generated models of bench/bench_models.sh)
+# (GEN_MODELS="conv2-r17" picks the generated models of bench/bench_models.sh,
+#  BIG_MODELS="resnet18-r10" those of bench/big.sh)
 # (a model is EXAMPLE/NAME: examples/EXAMPLE/models/NAME.onnx)
 set -eu
 cd "$(dirname "$0")/.."
@@ -160,3 +162,8 @@ MODELS="${GEN_MODELS:-conv2-r17 conv2-dense resnet20-r10}" ORT=$ORT bench/bench_
 
 # Cortex-M4: instructions per inference (QEMU, measured), estimated cycles, flash per nonzero weight
 MODELS="$MODELS" bench/bench_m4.sh
+
+# ResNet-18 at 10% and 2%, MobileNet-v2 64x64 at 2%, ResNet-20 at 10%: compile cost, and latency
+# against PyTorch and ONNX Runtime on one thread (bench/big.sh)
+echo
+MODELS="${BIG_MODELS:-resnet18-r10 resnet18-r02 mobilenetv2-64-r02 resnet20-r10}" ORT=$ORT bench/big.sh

@@ -22,9 +22,11 @@ does on a trained network).
   resnet20-in.f32   SAMPLES raw float32 CIFAR-like samples, 3x32x32 uniform in
                     [0,1) (Conv-2 runs on Fashion-MNIST test images instead)
 
-  mobilenetv2-64-r02.onnx, resnet18-r10.onnx  (with "big"): MobileNet-v2 on
-                    [1,3,64,64] at 2% and ResNet-18 on [1,3,224,224] at 10%, no batch
-                    norm (folded away in a trained export), He normal convolutions
+  mobilenetv2-64-r02.onnx, resnet18-r10.onnx, resnet18-r02.onnx  (with "big"):
+                    MobileNet-v2 on [1,3,64,64] at 2% and ResNet-18 on [1,3,224,224]
+                    at 10% and at 2% (the same weights before pruning), no batch
+                    norm (folded away in a trained export), He normal convolutions;
+                    ident-12288.onnx and ident-150528.onnx for their input sizes
 
   /usr/bin/python3 bench/gen_models.py OUTDIR [SAMPLES [big]]
 """
@@ -203,7 +205,8 @@ def main():
     # the compile-time rows (bench/compile_table.sh), on request: BIG=1
     if len(sys.argv) > 3 and sys.argv[3] == "big":
         for name, build, shape, keep, nout in [("mobilenetv2-64", mobilenetv2, [1, 3, 64, 64], 0.02, 1000),
-                                               ("resnet18", resnet18, [1, 3, 224, 224], 0.10, 1000)]:
+                                               ("resnet18", resnet18, [1, 3, 224, 224], 0.10, 1000),
+                                               ("resnet18", resnet18, [1, 3, 224, 224], 0.02, 1000)]:
             net, y = build(np.random.default_rng(19))
             kept, total = net.prune_global(keep)
             tag = f"r{int(round(keep * 100)):02d}"
@@ -211,6 +214,8 @@ def main():
             print(f"{name}-{tag}: {kept} of {total} weights kept ({100.0 * kept / total:.1f}%)")
         rng.uniform(0, 1, (samples, 3 * 64 * 64)).astype("<f4").tofile(f"{out}/mobilenetv2-in.f32")
         rng.uniform(0, 1, (4, 3 * 224 * 224)).astype("<f4").tofile(f"{out}/resnet18-in.f32")
+        identity(f"{out}/ident-12288.onnx", 3 * 64 * 64)
+        identity(f"{out}/ident-150528.onnx", 3 * 224 * 224)
     identity(f"{out}/ident-784.onnx", 784)
     identity(f"{out}/ident-3072.onnx", 3072)
 
