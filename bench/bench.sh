@@ -167,3 +167,8 @@ MODELS="$MODELS" bench/bench_m4.sh
 # against PyTorch and ONNX Runtime on one thread (bench/big.sh)
 echo
 MODELS="${BIG_MODELS:-resnet18-r10 resnet18-r02 mobilenetv2-64-r02 resnet20-r10}" ORT=$ORT bench/big.sh
+
+# int8 tickets (--quantize int8): accuracy against float on the 10,000 test images, Cortex-M4
+# and Cortex-M0 flash, instructions per inference (bench/int8.sh, also make bench-int8)
+echo
+bench/int8.sh
