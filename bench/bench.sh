@@ -12,7 +12,8 @@
 #    compiler on the generated file alone (/usr/bin/time);
 # then the generated Conv-2 and ResNet-20 models with ONNX Runtime and per
 # node times (bench/bench_models.sh), the Cortex-M4 rows, and ResNet-18 and
-# MobileNet-v2 against PyTorch and ONNX Runtime (bench/big.sh).
+# MobileNet-v2 against PyTorch and ONNX Runtime (bench/big.sh), and the int8 tickets
+# (bench/int8.sh).
 # Numbers depend on the machine; only ratios taken in one run mean anything.
 # -march=native builds leave out AVX-512 (-mno-avx512f): valgrind 3.19 cannot
 # run it, and the timed and the counted binary must be the same.
