@@ -55,5 +55,17 @@ rc=$?
 [ $rc = 1 ] && [ ! -e bad.c ] && [ "$(wc -l < bad.err)" = 1 ] && grep -q 'not a whole number of samples' bad.err &&
     pass "refused: $(cat bad.err)" || { fail "short calibration file: exit $rc"; cat bad.err; }
 
+# the planner's dense-with-zero-skip rule (strategy.c, dense_skip_pays): a linear layer over
+# 10% kept whose input is often 0 goes dense on the host (the CNN ticket r10's fc1, 10.7%, after
+# a ReLU and a max-pool), not for a Cortex-M; the LeNet ticket's layers (3.5%) stay unrolled
+C=$ROOT/examples/conv-ticket/models/ticket-r10.onnx
+s=$("$TICKETC" "$C" --summary | awk '$3 == "/fc1/Gemm" { print $NF }')
+[ "$s" = dense ] && pass "CNN r10 fc1 (10.7% kept, input often 0): dense" || fail "CNN r10 fc1: '$s', want dense"
+s=$("$TICKETC" "$M" --summary | awk '$3 ~ /Gemm/ { printf "%s ", $NF }')
+[ "$s" = "input unrolled dense " ] && pass "LeNet r15: fc1 input by input, fc2 unrolled, fc3 dense" ||
+    fail "LeNet r15's layers: '$s'"
+s=$("$TICKETC" "$C" --summary --strategy auto --target cortex-m | awk '$3 == "/fc1/Gemm" { print $NF }')
+[ "$s" != dense ] && pass "CNN r10 fc1 for a Cortex-M: $s (no run-time skip there)" || fail "CNN r10 fc1 --target cortex-m: dense"
+
 echo "zero-fraction tests: $passes passed, $fails failed"
 [ $fails -eq 0 ]
