@@ -14,6 +14,7 @@
  * or unrolled or dense (emit_int_conv.c); MaxPool
  * compares int8 values of one scale. The values are those of interp_int.c, which the tests compare bit for bit.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,6 +312,54 @@ static const char int_q8z_helper[] =
     "\n"
     "    b.f = x;\n"
     "    return b.u << 1 ? tc_q8f(x, inv, inv_m, inv_s, zp) : (int8_t)zp;\n"
+    "}\n"
+    "\n";
+
+/* The model's float input to int8 as tc_q8f does it, four at a time in GNU C vectors
+ * (x86-64 SSE2, AArch64 NEON): every element takes tc_q8f's FPU path with the same
+ * operations, and only if one of them falls outside that path's bounds (near a half,
+ * large, NaN, infinite) is the whole input done again by tc_q8f. The same bytes. */
+static const char int_q8v_helper[] =
+    "/* tc_q8f over n inputs: where GNU C vectors of 4 floats are native, its FPU path for\n"
+    " * 4 at a time, and tc_q8f for all of them again if any falls outside that path; the\n"
+    " * same bytes as tc_q8f one at a time */\n"
+    "#if TC_Q8_FP && (defined(__SSE2__) || defined(__aarch64__))\n"
+    "typedef float tc_q8vf __attribute__((vector_size(16)));\n"
+    "typedef uint32_t tc_q8vu __attribute__((vector_size(16)));\n"
+    "typedef int32_t tc_q8vi __attribute__((vector_size(16)));\n"
+    "#endif\n"
+    "static void tc_q8v(const float *x, int8_t *q, int n, float inv, int32_t inv_m, int inv_s, int32_t zp)\n"
+    "{\n"
+    "    int i = 0;\n"
+    "#if TC_Q8_FP && (defined(__SSE2__) || defined(__aarch64__))\n"
+    "    tc_q8vi bad = {0, 0, 0, 0};\n"
+    "    int j;\n"
+    "\n"
+    "    for (; i + 4 <= n; i += 4) {\n"
+    "        union { tc_q8vf f; tc_q8vu u; } y, t, d, a;\n"
+    "        tc_q8vi v, m;\n"
+    "\n"
+    "        for (j = 0; j < 4; j++)\n"
+    "            y.f[j] = x[i + j];\n"
+    "        y.f *= inv;\n"
+    "        t.f = y.f + 12582912.0f;\n"
+    "        d.f = y.f - (t.f - 12582912.0f);\n"
+    "        d.u &= 0x7fffffffu;\n"
+    "        a.u = y.u & 0x7fffffffu;\n"
+    "        bad |= ~(d.f + a.f * (1.0f / 2048) < 0.499f);\n"
+    "        v = (tc_q8vi)(t.u - (0x4b400000u - (uint32_t)zp)); /* k + zp where the path holds */\n"
+    "        m = v > 127;\n"
+    "        v = (v & ~m) | (127 & m);\n"
+    "        m = v < -128;\n"
+    "        v = (v & ~m) | (-128 & m);\n"
+    "        for (j = 0; j < 4; j++)\n"
+    "            q[i + j] = (int8_t)v[j];\n"
+    "    }\n"
+    "    if (inv_s > 30 || (bad[0] | bad[1] | bad[2] | bad[3]))\n"
+    "        i = 0;\n"
+    "#endif\n"
+    "    for (; i < n; i++)\n"
+    "        q[i] = tc_q8f(x[i], inv, inv_m, inv_s, zp);\n"
     "}\n"
     "\n";
 
@@ -1531,7 +1580,7 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     const QuantPlan *p = g->quant;
     IslandBufs isl;
     Buf sig = {0};
-    int k, q8z = 0;
+    int k, q8z = 0, q8v = 0;
     uint32_t t;
 
     memset(&ie, 0, sizeof ie);
@@ -1575,6 +1624,13 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
         declare_buf(&ie, id);
         emit_to_run(e);
         e->indent = 1;
+        if (!feeds_by_input(g, id) && ir_numel(&g->t[id]) <= INT_MAX) { /* tc_q8v: 4 at a time */
+            q8v = 1;
+            emit_line(e, "tc_q8v(in%d, %s, %lld, %s, %ld, %d, %d); /* quantise '%s': scale %.9g, zero point %d */", k,
+                      buf_name(&ie, id), (long long)ir_numel(&g->t[id]), inv_lit(g, q), (long)q.inv_m, q.inv_s,
+                      (int)q.zp, text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
+            continue;
+        }
         emit_line(e, "for (i = 0; i < %lld; i++) /* quantise '%s': scale %.9g, zero point %d */",
                   (long long)ir_numel(&g->t[id]), text_comment(g->a, g->t[id].name), (double)q.scale, (int)q.zp);
         q8z |= feeds_by_input(g, id);
@@ -1685,6 +1741,8 @@ void emit_int_c(Graph *g, const EmitOptions *opt, Buf *c, Buf *h)
     }
     if (q8z)
         buf_add(c, int_q8z_helper, strlen(int_q8z_helper));
+    if (q8v)
+        buf_add(c, int_q8v_helper, strlen(int_q8v_helper));
     for (k = 0; k < g->n_inputs; k++)
         if (ie.fin[g->inputs[k]]) {
             buf_add(c, int_fbits_helper, strlen(int_fbits_helper));

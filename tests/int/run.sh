@@ -162,6 +162,18 @@ for t in a64 a32 m4 m4u m4c; do
     rm -f arm.got
 done
 
+# the float input quantised 4 at a time (tc_q8v, GNU C vectors on x86-64 and AArch64), the
+# made-up images above taking its way back to tc_q8f: the host's bytes are --interpret's
+# (under the sanitizers too: the vector path has no signed overflow)
+grep -q 'tc_q8v(in0' r15_loop.c && pass "r15 loop: input quantised by tc_q8v" || fail "r15 loop: no tc_q8v"
+for b in gcc:-O2 clang:-O2 gcc:-O3:-march=native ${SAN_BUILD:+$SAN_BUILD}; do
+    cc=${b%%:*} fl=$(echo "${b#*:}" | tr : ' ')
+    if $cc $CF $fl r15_loop.c -o r15_q8v && ./r15_q8v < in40.f32 > q8v.got; then
+        cmp -s q8v.got arm.want && pass "r15 loop, $cc $fl: tc_q8v's bytes are --interpret's (40 images and 4 made up)" ||
+            fail "r15 loop, $cc $fl: differs from --interpret on in40.f32"
+    else fail "r15 loop, $cc $fl: build or run"; fi
+done
+
 # r15 --target cortex-m on the Cortex-M4 above (m4c): fc1 input by input and fc2, fc3 by rows,
 # all streamed (SMLATB for about half of the 9,537 terms)
 if [ -z "$SAN_BUILD" ] && [ -e r15_m4c.elf ]; then
