@@ -524,7 +524,7 @@ enum { WIDE_BLOCK = 16, PREFETCH_AHEAD = 8 };
  * time: nz[0..n)) a = x[k] * Wt[k][j..] + a; then the activation and the
  * store; the tail block (tail) through t, only the outputs up to N.
  */
-static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, int skip, int64_t NP, int tail, int pf)
+static void emit_block_head(Emit *e, const Node *n, const Linear *L, int cnt, int skip, int tail)
 {
     const char *name = emit_fn_name(e, n);
     int v;
@@ -545,6 +545,43 @@ static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, i
     if (skip)
         emit_line(e, "k = nz[i];");
     emit_line(e, "const tc_dvf xk = TC_DSPLAT(xr[k]);");
+}
+
+/* The block's end, for both tables: a = xk * w<v> + a for each of its cnt
+ * weight vectors wv[v], the loop closed, then the activation and the stores. */
+static void emit_block_end(Emit *e, const Node *n, const Linear *L, int cnt, int tail, const char *const *wv)
+{
+    int v;
+    for (v = 0; v < cnt; v++) {
+        if (!e->opt->no_fma)
+            emit_line(e, "a%d = TC_DFMA(xk, %s, a%d);", v, wv[v], v);
+        else
+            emit_line(e, "a%d += xk * %s;", v, wv[v]);
+    }
+    e->indent--;
+    emit_line(e, "}");
+    for (v = 0; v < cnt; v++) {
+        const char *at = v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "";
+        if (n->act == OP_RELU)
+            /* (s < 0.0f ? 0.0f : s) a vector at a time */
+            emit_line(e, "a%d = (tc_dvf)((tc_dvi)a%d & ~(tc_dvi)(a%d < (tc_dvf){0}));", v, v, v);
+        if (tail)
+            emit_line(e, "*(tc_dvfu *)(t%s) = a%d;", at, v);
+        else
+            emit_line(e, "*(tc_dvfu *)(yr + j%s) = a%d;", at, v);
+    }
+    if (tail) {
+        emit_line(e, "for (k = 0; j + k < %lld; k++)", (long long)L->N);
+        emit_line(e, "    yr[j + k] = t[k];");
+    }
+}
+
+static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, int skip, int64_t NP, int tail, int pf)
+{
+    const char *name = emit_fn_name(e, n);
+    const char **wv = arena_array(e->g->a, (size_t)cnt + 1, sizeof *wv);
+    int v;
+    emit_block_head(e, n, L, cnt, skip, tail);
     emit_line(e, "const float *wk = %s_w + k * %lld + j;", name, (long long)NP);
     if (skip && pf) {
         emit_line(e, "const float *wf = %s_w + nz[i + %d < n ? i + %d : i] * %lld + j;", name, pf, pf, (long long)NP);
@@ -565,29 +602,9 @@ static void emit_dense_block(Emit *e, const Node *n, const Linear *L, int cnt, i
         }
     }
     emit_blank(e);
-    for (v = 0; v < cnt; v++) {
-        const char *wv = arena_printf(e->g->a, "*(const tc_dvfu *)(wk%s)", v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
-        if (!e->opt->no_fma)
-            emit_line(e, "a%d = TC_DFMA(xk, %s, a%d);", v, wv, v);
-        else
-            emit_line(e, "a%d += xk * %s;", v, wv);
-    }
-    e->indent--;
-    emit_line(e, "}");
-    for (v = 0; v < cnt; v++) {
-        const char *at = v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "";
-        if (n->act == OP_RELU)
-            /* (s < 0.0f ? 0.0f : s) a vector at a time */
-            emit_line(e, "a%d = (tc_dvf)((tc_dvi)a%d & ~(tc_dvi)(a%d < (tc_dvf){0}));", v, v, v);
-        if (tail)
-            emit_line(e, "*(tc_dvfu *)(t%s) = a%d;", at, v);
-        else
-            emit_line(e, "*(tc_dvfu *)(yr + j%s) = a%d;", at, v);
-    }
-    if (tail) {
-        emit_line(e, "for (k = 0; j + k < %lld; k++)", (long long)L->N);
-        emit_line(e, "    yr[j + k] = t[k];");
-    }
+    for (v = 0; v < cnt; v++)
+        wv[v] = arena_printf(e->g->a, "*(const tc_dvfu *)(wk%s)", v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
+    emit_block_end(e, n, L, cnt, tail, wv);
 }
 
 /*
@@ -660,24 +677,9 @@ static void xtable_build(Emit *e, const Linear *L, XTable *x)
 static void emit_xblock(Emit *e, const Node *n, const Linear *L, const XTable *x, int cnt, int skip, int tail, int pf)
 {
     const char *name = emit_fn_name(e, n);
+    const char **wv = arena_array(e->g->a, (size_t)cnt + 1, sizeof *wv);
     int v;
-    Buf acc = {0};
-    if (tail)
-        emit_line(e, "float t[%d * TC_DVW];", cnt);
-    for (v = 0; v < cnt; v++)
-        buf_printf(&acc, "%sa%d = *(const tc_dvfu *)(%s_b + j%s)", v ? ", " : "", v, name,
-                   v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "");
-    emit_line(e, "tc_dvf %s;", acc.p);
-    buf_free(&acc);
-    emit_blank(e);
-    if (skip)
-        emit_line(e, "for (i = 0; i < n; i++) {");
-    else
-        emit_line(e, "for (k = 0; k < %lld; k++) {", (long long)L->K);
-    e->indent++;
-    if (skip)
-        emit_line(e, "k = nz[i];");
-    emit_line(e, "const tc_dvf xk = TC_DSPLAT(xr[k]);");
+    emit_block_head(e, n, L, cnt, skip, tail);
     emit_line(e, "const unsigned short *mk = xm + k * %d;", cnt);
     emit_line(e, "const unsigned char *rk = xb + k * %d;", cnt);
     emit_line(e, "const float *wk = %s_xv + xo[k];", name);
@@ -691,28 +693,9 @@ static void emit_xblock(Emit *e, const Node *n, const Linear *L, const XTable *x
             emit_line(e, "__builtin_prefetch(wf%s);", l ? arena_printf(e->g->a, " + %d", 16 * l) : "");
     }
     emit_blank(e);
-    for (v = 0; v < cnt; v++) {
-        const char *wv = arena_printf(e->g->a, "TC_DXLD(mk[%d], wk + rk[%d])", v, v);
-        if (!e->opt->no_fma)
-            emit_line(e, "a%d = TC_DFMA(xk, %s, a%d);", v, wv, v);
-        else
-            emit_line(e, "a%d += xk * %s;", v, wv);
-    }
-    e->indent--;
-    emit_line(e, "}");
-    for (v = 0; v < cnt; v++) {
-        const char *at = v ? arena_printf(e->g->a, " + %d * TC_DVW", v) : "";
-        if (n->act == OP_RELU)
-            emit_line(e, "a%d = (tc_dvf)((tc_dvi)a%d & ~(tc_dvi)(a%d < (tc_dvf){0}));", v, v, v);
-        if (tail)
-            emit_line(e, "*(tc_dvfu *)(t%s) = a%d;", at, v);
-        else
-            emit_line(e, "*(tc_dvfu *)(yr + j%s) = a%d;", at, v);
-    }
-    if (tail) {
-        emit_line(e, "for (k = 0; j + k < %lld; k++)", (long long)L->N);
-        emit_line(e, "    yr[j + k] = t[k];");
-    }
+    for (v = 0; v < cnt; v++)
+        wv[v] = arena_printf(e->g->a, "TC_DXLD(mk[%d], wk + rk[%d])", v, v);
+    emit_block_end(e, n, L, cnt, tail, wv);
 }
 
 /* The compressed tables (under the AVX-512 code's #if). */
