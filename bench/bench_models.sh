@@ -40,17 +40,7 @@ else
     BUILDS=${BUILDS:-"auto:-O2 auto:$NATIVE dense:-O2 dense:$NATIVE"}
 fi
 
-ort_ok=0
-if [ "$ORT" = 1 ] && command -v node > /dev/null && command -v npm > /dev/null; then
-    mkdir -p build/bench/ort
-    cp bench/ort/package.json build/bench/ort/package.json
-    if [ -d build/bench/ort/node_modules/onnxruntime-node ] ||
-        (cd build/bench/ort && npm install --ignore-scripts --no-audit --no-fund > npm.log 2>&1); then
-        ort_ok=1
-    else
-        echo "bench: npm could not install onnxruntime-node (see build/bench/ort/npm.log); no ONNX Runtime rows"
-    fi
-fi
+. bench/ort_setup.sh
 ort_run() { NODE_PATH=build/bench/ort/node_modules node bench/ort/ort_raw.js "$@"; }
 
 median() { sort -g "$1" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }

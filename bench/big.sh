@@ -39,17 +39,7 @@ mkdir -p $B
 echo "bench/big.sh: $(uptime | sed 's/^ *//')"
 $PY bench/gen_models.py $B 200 big > $B/gen.log
 
-ort_ok=0
-if [ "$ORT" = 1 ] && command -v node > /dev/null && command -v npm > /dev/null; then
-    mkdir -p build/bench/ort
-    cp bench/ort/package.json build/bench/ort/package.json
-    if [ -d build/bench/ort/node_modules/onnxruntime-node ] ||
-        (cd build/bench/ort && npm install --ignore-scripts --no-audit --no-fund > npm.log 2>&1); then
-        ort_ok=1
-    else
-        echo "bench: npm could not install onnxruntime-node (see build/bench/ort/npm.log); no ONNX Runtime rows"
-    fi
-fi
+. bench/ort_setup.sh
 torch_ok=0
 if [ "$TORCH" = 1 ]; then
     if tools/deps.sh python3-torch > $B/deps.log 2>&1 && $PY -c 'import torch' 2> /dev/null; then
